@@ -1,0 +1,95 @@
+package policy
+
+import "strings"
+
+// Context holds a request's condition keys and their values. Key names are
+// case-insensitive, as in IAM. A key set with no values is present but
+// empty (it matters for ForAllValues, ForAnyValue and Null).
+//
+// Build one Context per request and do not change it while Evaluate or
+// Explain runs. The zero value is an empty context; a nil *Context is
+// treated as empty by the engine.
+type Context struct {
+	keys  []string   // lower-cased names
+	names []string   // names as first given, for explanations
+	vals  [][]string // values, parallel to keys
+}
+
+// NewContext returns an empty context with room for n keys.
+func NewContext(n int) *Context {
+	return &Context{keys: make([]string, 0, n), names: make([]string, 0, n), vals: make([][]string, 0, n)}
+}
+
+// Set replaces the values of key. The context keeps values as given: do not
+// modify the slice afterwards.
+func (c *Context) Set(key string, values ...string) {
+	lk := strings.ToLower(key)
+	for i, k := range c.keys {
+		if k == lk {
+			c.vals[i] = values
+			return
+		}
+	}
+	c.keys = append(c.keys, lk)
+	c.names = append(c.names, key)
+	c.vals = append(c.vals, values)
+}
+
+// Get returns the values of key and whether the key is present.
+func (c *Context) Get(key string) ([]string, bool) {
+	if c == nil {
+		return nil, false
+	}
+	for i, k := range c.keys {
+		if strings.EqualFold(k, key) {
+			return c.vals[i], true
+		}
+	}
+	return nil, false
+}
+
+// Delete removes key if present.
+func (c *Context) Delete(key string) {
+	for i, k := range c.keys {
+		if strings.EqualFold(k, key) {
+			c.keys = append(c.keys[:i], c.keys[i+1:]...)
+			c.names = append(c.names[:i], c.names[i+1:]...)
+			c.vals = append(c.vals[:i], c.vals[i+1:]...)
+			return
+		}
+	}
+}
+
+// Len returns the number of keys.
+func (c *Context) Len() int {
+	if c == nil {
+		return 0
+	}
+	return len(c.keys)
+}
+
+// Range calls fn for every key, in the order keys were first set, with the
+// key spelled as first given; it stops when fn returns false.
+func (c *Context) Range(fn func(key string, values []string) bool) {
+	if c == nil {
+		return
+	}
+	for i := range c.keys {
+		if !fn(c.names[i], c.vals[i]) {
+			return
+		}
+	}
+}
+
+// lookup finds an already lower-cased key without allocating.
+func (c *Context) lookup(lower string) ([]string, bool) {
+	if c == nil {
+		return nil, false
+	}
+	for i, k := range c.keys {
+		if k == lower {
+			return c.vals[i], true
+		}
+	}
+	return nil, false
+}
