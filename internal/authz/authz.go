@@ -1,0 +1,145 @@
+// Package authz is the one door every request passes: it gathers the
+// policies that apply to a call (the caller's identity policies, boundary and
+// session policies, the resource's policy), asks the policy engine, records
+// the decision, and turns a denial into the service's AccessDenied error with
+// AWS's message.
+package authz
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/policy"
+)
+
+// Caller is a verified identity: who signed the request.
+type Caller struct {
+	Principal policy.Principal
+	// AccessKeyID is the key the request was signed with.
+	AccessKeyID string
+	// SessionPolicies are the policies passed when a role session was made
+	// (AssumeRole Policy and PolicyArns); nil when none were passed.
+	SessionPolicies []*policy.Policy
+}
+
+// Check is one authorization question.
+type Check struct {
+	// RequestID keys the decision log.
+	RequestID string
+	Caller    *Caller
+	Action    string
+	Resource  string
+	// ResourceAccount owns the resource; empty means the account in the ARN,
+	// or the caller's own when the ARN carries none ("*", S3 buckets).
+	ResourceAccount string
+	// ResourcePolicy is the resource-based policy, nil when there is none.
+	ResourcePolicy *policy.Policy
+	// Context carries the request's condition keys.
+	Context *policy.Context
+	// Deny is the code a denial is reported with; the zero value means
+	// AccessDenied with status 403.
+	Deny awserr.Code
+}
+
+// Identities supplies the identity side of a principal as it stands now:
+// identity policies (a user's own, its groups' and attached managed
+// policies; a role's for its sessions) and the permissions boundary. IAM
+// implements it; results may be cached slices that callers must not modify.
+type Identities interface {
+	Policies(ctx context.Context, p *policy.Principal) (identity []*policy.Policy, boundary *policy.Policy, err error)
+}
+
+// Recorder keeps decisions for `seki explain`.
+type Recorder interface {
+	Record(e *Entry)
+}
+
+// Authorizer answers Checks.
+type Authorizer struct {
+	ids Identities
+	rec Recorder
+}
+
+// New returns an Authorizer resolving identities through ids and recording
+// every decision in rec (which may be nil).
+func New(ids Identities, rec Recorder) *Authorizer {
+	return &Authorizer{ids: ids, rec: rec}
+}
+
+// AccessDenied is the default denial code (IAM, STS, S3).
+var AccessDenied = awserr.Code{Name: "AccessDenied", Status: http.StatusForbidden}
+
+// Denied is the cause carried by an AccessDenied error: the decision and the
+// request it answered, for tests and for the decision log.
+type Denied struct {
+	Request  policy.Request
+	Decision policy.Decision
+}
+
+func (d *Denied) Error() string { return d.Decision.Message(&d.Request) }
+
+// Authorize returns nil when c is allowed, and otherwise an *awserr.Error
+// with c.Deny's code, AWS's message and a *Denied cause.
+func (a *Authorizer) Authorize(ctx context.Context, c *Check) error {
+	if c.Caller == nil {
+		return awserr.Internal.New("authorization without a caller")
+	}
+	req := policy.Request{
+		Principal:       &c.Caller.Principal,
+		Action:          c.Action,
+		Resource:        c.Resource,
+		ResourceAccount: c.ResourceAccount,
+		Context:         c.Context,
+	}
+	if req.ResourceAccount == "" && !hasAccount(c.Resource) {
+		req.ResourceAccount = c.Caller.Principal.Account
+	}
+	set := policy.Set{Resource: c.ResourcePolicy, Session: c.Caller.SessionPolicies}
+	if needsIdentity(c.Caller.Principal.Type) && a.ids != nil {
+		var err error
+		set.Identity, set.Boundary, err = a.ids.Policies(ctx, &c.Caller.Principal)
+		if err != nil {
+			return err
+		}
+	}
+	d := policy.Evaluate(&req, &set)
+	if a.rec != nil {
+		a.record(c, &req, &set, d)
+	}
+	if d.Allowed() {
+		return nil
+	}
+	code := c.Deny
+	if code.Name == "" {
+		code = AccessDenied
+	}
+	e := code.New(d.Message(&req))
+	e.Cause = &Denied{Request: req, Decision: d}
+	return e
+}
+
+// needsIdentity reports whether a principal type has identity policies.
+// Root is allowed by identity in its own account, service principals are
+// judged by resource policies only, and anonymous callers have no identity.
+func needsIdentity(t policy.PrincipalType) bool {
+	switch t {
+	case policy.User, policy.AssumedRole, policy.FederatedUser:
+		return true
+	}
+	return false
+}
+
+// hasAccount reports whether an ARN names an account (its fifth field).
+func hasAccount(arn string) bool {
+	colons := 0
+	for i := 0; i < len(arn); i++ {
+		if arn[i] == ':' {
+			colons++
+			if colons == 4 {
+				return i+1 < len(arn) && arn[i+1] != ':'
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,196 @@
+package authz
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/seki-dev/seki/internal/policy"
+)
+
+// Entry is one recorded decision, as `seki explain` reads it back.
+type Entry struct {
+	Time      time.Time `json:"time"`
+	RequestID string    `json:"requestId"`
+	Principal string    `json:"principal"`
+	Action    string    `json:"action"`
+	Resource  string    `json:"resource"`
+	Decision  string    `json:"decision"`
+	Message   string    `json:"message,omitempty"`
+	// Reasons explain the decision: for denials the engine's full
+	// explanation, for allows the statements that granted.
+	Reasons []policy.Reason `json:"reasons,omitempty"`
+}
+
+func (a *Authorizer) record(c *Check, req *policy.Request, set *policy.Set, d policy.Decision) {
+	e := &Entry{
+		Time:      time.Now().UTC(),
+		RequestID: c.RequestID,
+		Principal: c.Caller.Principal.ARN,
+		Action:    c.Action,
+		Resource:  c.Resource,
+		Decision:  d.Result.String(),
+		Message:   d.Message(req),
+	}
+	// Explaining re-evaluates with full reasons; it costs allocations, but
+	// only the log pays for it and the hot decision above stays lean.
+	e.Reasons = policy.Explain(req, set).Reasons
+	a.rec.Record(e)
+}
+
+// Log writes decisions as JSON lines to a file in the data directory,
+// rotating to one previous file when it grows past its limit, so the log
+// stays bounded. Writes happen on Log's own goroutine; Close drains it.
+type Log struct {
+	dir   string
+	limit int64
+	ch    chan *Entry
+	done  chan struct{}
+
+	mu     sync.Mutex
+	closed bool
+}
+
+// LogFile is the current decision log's file name; LogFile+".1" is the
+// previous one.
+const LogFile = "decisions.jsonl"
+
+// OpenLog starts a decision log in dir that keeps at most about 2*limit
+// bytes.
+func OpenLog(dir string, limit int64) (*Log, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	l := &Log{dir: dir, limit: limit, ch: make(chan *Entry, 4096), done: make(chan struct{})}
+	f, size, err := l.open()
+	if err != nil {
+		return nil, err
+	}
+	go l.run(f, size)
+	return l, nil
+}
+
+// Record queues e for writing. It blocks only when the writer is far behind,
+// so that no decision is silently dropped.
+func (l *Log) Record(e *Entry) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return
+	}
+	l.ch <- e
+}
+
+// Close writes every queued entry and closes the file.
+func (l *Log) Close() error {
+	l.mu.Lock()
+	if !l.closed {
+		l.closed = true
+		close(l.ch)
+	}
+	l.mu.Unlock()
+	<-l.done
+	return nil
+}
+
+func (l *Log) open() (*os.File, int64, error) {
+	f, err := os.OpenFile(filepath.Join(l.dir, LogFile), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
+}
+
+func (l *Log) run(f *os.File, size int64) {
+	defer close(l.done)
+	w := bufio.NewWriterSize(f, 64<<10)
+	for {
+		e, ok := <-l.ch
+		if !ok {
+			w.Flush()
+			f.Close()
+			return
+		}
+		line, err := json.Marshal(e)
+		if err != nil {
+			continue
+		}
+		line = append(line, '\n')
+		if size+int64(len(line)) > l.limit && size > 0 {
+			w.Flush()
+			f.Close()
+			cur := filepath.Join(l.dir, LogFile)
+			os.Rename(cur, cur+".1")
+			if f, size, err = l.open(); err != nil {
+				// Without a file there is nowhere to write; keep draining
+				// so requests never block on a broken log.
+				for range l.ch {
+				}
+				return
+			}
+			w.Reset(f)
+		}
+		w.Write(line)
+		size += int64(len(line))
+		// Flush when the queue is empty so `seki explain` sees a decision
+		// as soon as the client has its answer, without a write per entry
+		// under load.
+		if len(l.ch) == 0 {
+			w.Flush()
+		}
+	}
+}
+
+// Find returns every recorded decision of request id, oldest first, reading
+// the previous and the current log file of dir.
+func Find(dir, id string) ([]Entry, error) {
+	var out []Entry
+	found := false
+	for _, name := range []string{LogFile + ".1", LogFile} {
+		f, err := os.Open(filepath.Join(dir, name))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		found = true
+		err = scan(f, id, &out)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	if !found {
+		return nil, os.ErrNotExist
+	}
+	return out, nil
+}
+
+func scan(r io.Reader, id string, out *[]Entry) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	needle := []byte(`"requestId":"` + id + `"`)
+	for sc.Scan() {
+		line := sc.Bytes()
+		if !bytes.Contains(line, needle) {
+			continue
+		}
+		var e Entry
+		if err := json.Unmarshal(line, &e); err == nil && e.RequestID == id {
+			*out = append(*out, e)
+		}
+	}
+	return sc.Err()
+}

@@ -1,0 +1,140 @@
+// Package explain renders recorded authorization decisions for people: what
+// was asked, what was decided, which policy and statement decided it, and
+// what is missing.
+package explain
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/policy"
+)
+
+// Run prints every decision recorded for request id in the data directory
+// dir and returns the exit status: 0 when found, 1 when not.
+func Run(dir, id string, stdout, stderr io.Writer) int {
+	entries, err := authz.Find(dir, id)
+	if errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(stderr, "seki explain: no decision log in %s (is that seki's --data-dir?)\n", dir)
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "seki explain:", err)
+		return 1
+	}
+	if len(entries) == 0 {
+		fmt.Fprintf(stderr, "seki explain: no decision recorded for request %s in %s\n", id, dir)
+		return 1
+	}
+	for i := range entries {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		Write(stdout, &entries[i])
+	}
+	return 0
+}
+
+// Write renders one decision.
+func Write(w io.Writer, e *authz.Entry) {
+	fmt.Fprintf(w, "Request %s at %s\n", e.RequestID, e.Time.Format("2006-01-02 15:04:05Z"))
+	fmt.Fprintf(w, "  %s asked to %s on %s\n", e.Principal, e.Action, e.Resource)
+	fmt.Fprintf(w, "  Decision: %s\n", e.Decision)
+	if e.Message != "" {
+		fmt.Fprintf(w, "  AWS says: %s\n", e.Message)
+	}
+	if len(e.Reasons) > 0 {
+		fmt.Fprintln(w, "  Why:")
+		for _, r := range e.Reasons {
+			fmt.Fprintf(w, "    - %s\n", reason(&r))
+		}
+	}
+	if fix := advice(e); fix != "" {
+		fmt.Fprintf(w, "  To allow it: %s\n", fix)
+	}
+}
+
+func reason(r *policy.Reason) string {
+	var b strings.Builder
+	switch r.Outcome {
+	case policy.OutcomeAllow:
+		b.WriteString("allowed by ")
+	case policy.OutcomeDeny:
+		b.WriteString("denied by ")
+	case policy.OutcomeConditionFailed:
+		b.WriteString("almost applied: ")
+	case policy.OutcomeMissing:
+		b.WriteString("missing: ")
+	}
+	if r.Policy != "" || r.Index >= 0 {
+		b.WriteString(r.Kind.String() + " policy")
+		if r.Policy != "" {
+			b.WriteString(" " + r.Policy)
+		}
+		if r.Index >= 0 {
+			if r.Sid != "" {
+				fmt.Fprintf(&b, ", statement %q", r.Sid)
+			} else {
+				fmt.Fprintf(&b, ", statement #%d", r.Index+1)
+			}
+		}
+		if r.Effect != "" {
+			b.WriteString(" (" + r.Effect + ")")
+		}
+		if r.Detail != "" {
+			b.WriteString(": ")
+		}
+	}
+	b.WriteString(r.Detail)
+	if c := r.Condition; c != nil {
+		got := "the key is absent from the request"
+		if c.KeyPresent {
+			got = "the request has " + list(c.RequestValues)
+		}
+		fmt.Fprintf(&b, " [condition %s %s wants %s; %s]", c.Operator, c.Key, list(c.PolicyValues), got)
+	}
+	return b.String()
+}
+
+func list(vs []string) string {
+	if len(vs) == 0 {
+		return "no values"
+	}
+	return `"` + strings.Join(vs, `", "`) + `"`
+}
+
+// advice says, in one sentence, the change that would flip a denial.
+func advice(e *authz.Entry) string {
+	if e.Decision == policy.Allowed.String() {
+		return ""
+	}
+	for _, r := range e.Reasons {
+		if r.Outcome == policy.OutcomeDeny {
+			return fmt.Sprintf("an explicit Deny wins over every Allow; remove or narrow that statement in %s policy %s.", r.Kind, r.Policy)
+		}
+	}
+	for _, r := range e.Reasons {
+		if r.Outcome != policy.OutcomeMissing {
+			continue
+		}
+		switch r.Kind {
+		case policy.Identity:
+			return fmt.Sprintf("attach an identity-based policy to %s that allows %s on %s.", e.Principal, e.Action, e.Resource)
+		case policy.Resource:
+			return fmt.Sprintf("add a statement to the resource-based policy of %s that allows %s for %s (for a Lambda function: aws lambda add-permission).", e.Resource, e.Action, e.Principal)
+		case policy.Trust:
+			return fmt.Sprintf("name %s in the role's trust policy with an Allow for %s.", e.Principal, e.Action)
+		case policy.Boundary:
+			return fmt.Sprintf("the permissions boundary of %s must also allow %s.", e.Principal, e.Action)
+		case policy.Session:
+			return fmt.Sprintf("the session policy passed when %s was created must also allow %s.", e.Principal, e.Action)
+		case policy.SCP, policy.RCP:
+			return fmt.Sprintf("every %s level from the root to the account must allow %s.", r.Kind, e.Action)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,115 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"hash/crc32"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/seki-dev/seki/internal/awserr"
+)
+
+// JSON serves an AWS JSON 1.0/1.1 service (DynamoDB, CloudWatch Logs): the
+// operation comes from X-Amz-Target, input and output are JSON bodies.
+type JSON struct {
+	Dispatcher
+	// TargetPrefix is the part of X-Amz-Target before the dot
+	// ("DynamoDB_20120810", "Logs_20140328").
+	TargetPrefix string
+	// ContentType is "application/x-amz-json-1.0" or "...-1.1".
+	ContentType string
+	// ErrorPrefix goes before the code in an error's __type
+	// ("com.amazonaws.dynamodb.v20120810#"; empty for Logs).
+	ErrorPrefix string
+	// CRC32 adds the X-Amz-Crc32 header that DynamoDB clients verify.
+	CRC32 bool
+	Ops   map[string]*Op
+}
+
+var (
+	errUnknownOperation = awserr.Code{Name: "UnknownOperationException", Status: http.StatusBadRequest}
+	// ErrSerialization is the JSON protocols' answer to a body that is not
+	// valid JSON for the operation.
+	ErrSerialization = awserr.Code{Name: "SerializationException", Status: http.StatusBadRequest}
+)
+
+// ServeAWS decodes, dispatches and encodes one JSON-protocol call.
+func (j *JSON) ServeAWS(w http.ResponseWriter, r *Request) {
+	target := r.HTTP.Header.Get("X-Amz-Target")
+	name, ok := strings.CutPrefix(target, j.TargetPrefix+".")
+	op := j.Ops[name]
+	if !ok || op == nil {
+		j.WriteError(w, r, errUnknownOperation.New(""))
+		return
+	}
+	r.Params = r.HTTP.URL.Query()
+	res, err := j.Dispatch(r.HTTP.Context(), r, op)
+	if err != nil {
+		j.WriteError(w, r, err)
+		return
+	}
+	if rs, ok := res.(Responder); ok {
+		rs.Respond(w, r)
+		return
+	}
+	body := []byte("{}")
+	if res != nil {
+		if body, err = json.Marshal(res); err != nil {
+			j.WriteError(w, r, err)
+			return
+		}
+	}
+	j.write(w, r, http.StatusOK, body)
+}
+
+// WriteError answers err in this protocol's error shape.
+func (j *JSON) WriteError(w http.ResponseWriter, r *Request, err error) {
+	e := awserr.As(err)
+	b := append(make([]byte, 0, 128), `{"__type":`...)
+	b = appendJSONString(b, j.ErrorPrefix+e.Code)
+	if e.Message != "" {
+		b = append(b, `,"message":`...)
+		b = appendJSONString(b, e.Message)
+	}
+	b = appendFields(b, e.Fields)
+	j.write(w, r, e.Status, append(b, '}'))
+}
+
+func (j *JSON) write(w http.ResponseWriter, r *Request, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", j.ContentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("x-amzn-RequestId", r.ID)
+	if j.CRC32 {
+		h.Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 10))
+	}
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+
+// DecodeJSON unmarshals a JSON request body into v. An empty body decodes as
+// {}. A body that is not JSON, or whose members have the wrong JSON types,
+// is a SerializationException as in AWS's JSON protocols.
+func DecodeJSON(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return ErrSerialization.Errorf("Unexpected value type in payload for field %s", te.Field).Wrap(err)
+		}
+		return ErrSerialization.New("Start of structure or map found where not expected.").Wrap(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return ErrSerialization.New("Unexpected content after the end of the payload.")
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/xml"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/seki-dev/seki/internal/awserr"
+)
+
+// Query serves a query-protocol service (IAM, STS): form-encoded parameters
+// with an Action, answered in XML.
+type Query struct {
+	Dispatcher
+	// Version is the API version clients send (2010-05-08 for IAM).
+	Version string
+	// XMLNS is the namespace of every response document.
+	XMLNS string
+	Ops   map[string]*Op
+}
+
+var (
+	errInvalidAction = awserr.Code{Name: "InvalidAction", Status: http.StatusBadRequest}
+	errMalformedForm = awserr.Code{Name: "MalformedQueryString", Status: http.StatusBadRequest}
+)
+
+// ServeAWS decodes, dispatches and encodes one query-protocol call.
+func (q *Query) ServeAWS(w http.ResponseWriter, r *Request) {
+	params, err := queryParams(r)
+	if err != nil {
+		q.WriteError(w, r, errMalformedForm.New(err.Error()))
+		return
+	}
+	r.Params = params
+	action := params.Get("Action")
+	op := q.Ops[action]
+	if op == nil {
+		q.WriteError(w, r, errInvalidAction.Errorf("Could not find operation %s for version %s", action, q.Version))
+		return
+	}
+	res, err := q.Dispatch(r.HTTP.Context(), r, op)
+	if err != nil {
+		q.WriteError(w, r, err)
+		return
+	}
+	if rs, ok := res.(Responder); ok {
+		rs.Respond(w, r)
+		return
+	}
+	q.writeResult(w, r, action, res)
+}
+
+// queryParams merges the URL query and a form body, as AWS accepts either.
+func queryParams(r *Request) (url.Values, error) {
+	v := r.HTTP.URL.Query()
+	if len(r.Body) == 0 {
+		return v, nil
+	}
+	form, err := url.ParseQuery(string(r.Body))
+	if err != nil {
+		return nil, err
+	}
+	for k, vs := range form {
+		v[k] = append(v[k], vs...)
+	}
+	return v, nil
+}
+
+func (q *Query) writeResult(w http.ResponseWriter, r *Request, action string, res any) {
+	var b bytes.Buffer
+	b.WriteString(`<` + action + `Response xmlns="` + q.XMLNS + `">` + "\n")
+	if res != nil {
+		enc := xml.NewEncoder(&b)
+		enc.Indent("  ", "  ")
+		if err := enc.EncodeElement(res, xml.StartElement{Name: xml.Name{Local: action + "Result"}}); err != nil {
+			q.WriteError(w, r, awserr.As(err))
+			return
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("  <ResponseMetadata>\n    <RequestId>" + r.ID + "</RequestId>\n  </ResponseMetadata>\n")
+	b.WriteString(`</` + action + "Response>\n")
+	writeXML(w, r, http.StatusOK, b.Bytes())
+}
+
+type queryErrorDoc struct {
+	XMLName   xml.Name `xml:"ErrorResponse"`
+	XMLNS     string   `xml:"xmlns,attr"`
+	Error     queryError
+	RequestID string `xml:"RequestId"`
+}
+
+type queryError struct {
+	Type    string
+	Code    string
+	Message string `xml:",omitempty"`
+}
+
+// WriteError answers err in the query protocol's error shape.
+func (q *Query) WriteError(w http.ResponseWriter, r *Request, err error) {
+	e := awserr.As(err)
+	doc := queryErrorDoc{XMLNS: q.XMLNS, RequestID: r.ID, Error: queryError{Type: "Sender", Code: e.Code, Message: e.Message}}
+	if e.Receiver {
+		doc.Error.Type = "Receiver"
+	}
+	out, _ := xml.MarshalIndent(doc, "", "  ")
+	writeXML(w, r, e.Status, append(out, '\n'))
+}
+
+func writeXML(w http.ResponseWriter, r *Request, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "text/xml")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("x-amzn-RequestId", r.ID)
+	w.WriteHeader(status)
+	w.Write(body)
+}
