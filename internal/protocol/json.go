@@ -91,7 +91,6 @@ func (j *JSON) write(w http.ResponseWriter, r *Request, status int, body []byte)
 	w.Write(body)
 }
 
-
 // DecodeJSON unmarshals a JSON request body into v. An empty body decodes as
 // {}. A body that is not JSON, or whose members have the wrong JSON types,
 // is a SerializationException as in AWS's JSON protocols.
