@@ -1,0 +1,25 @@
+# The README's commands. `make test` is what CI runs.
+GO ?= go
+
+.PHONY: run build test test-go test-python vet bench
+
+run:
+	$(GO) run ./cmd/seki serve
+
+build:
+	$(GO) build -o bin/seki ./cmd/seki
+
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+test-go:
+	$(GO) test -count=1 ./...
+
+test-python: build
+	SEKI_BIN=$(CURDIR)/bin/seki python3 -m unittest discover -s tests/python -t tests/python -v
+
+test: vet test-go test-python
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
