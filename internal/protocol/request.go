@@ -85,6 +85,23 @@ func (r *Request) Authorize(ctx context.Context, action string, t Target, keys *
 	})
 }
 
+// AuthorizeAs runs a check for a caller other than the request's: the
+// service principal a service acts as (lambda.amazonaws.com assuming an
+// execution role, s3.amazonaws.com invoking a function). It goes through the
+// same door and the same decision log.
+func (r *Request) AuthorizeAs(ctx context.Context, caller *authz.Caller, action string, t Target, keys *policy.Context) error {
+	return r.authz.Authorize(ctx, &authz.Check{
+		RequestID:       r.ID,
+		Caller:          caller,
+		Action:          action,
+		Resource:        t.Resource,
+		ResourceAccount: t.Account,
+		ResourcePolicy:  t.Policy,
+		Context:         keys,
+		Deny:            r.deny,
+	})
+}
+
 // Bind attaches the authorizer and the service's AccessDenied code to r.
 // Services that route requests themselves (S3) call it before Dispatch.
 func (r *Request) Bind(a Authorizer, deny awserr.Code) {
