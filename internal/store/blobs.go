@@ -1,0 +1,250 @@
+package store
+
+import (
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Blob names: slash-separated segments of [A-Za-z0-9._-], none starting with
+// a dot. That rules out "", ".", "..", absolute paths, backslashes and
+// hidden files (the temp files Put writes are dot-files, so no name can
+// collide with one).
+const (
+	maxBlobName    = 1024
+	maxBlobSegment = 255
+	maxBlobDepth   = 16
+	tempPrefix     = ".tmp-"
+	copyBufferSize = 256 << 10
+)
+
+// ErrInvalidName is returned (wrapped) for a blob name that could escape the
+// blob directory or is otherwise not allowed.
+var ErrInvalidName = errors.New("invalid blob name")
+
+// Blobs stores content files (function zips, layer zips, S3 objects) under
+// the data directory's blobs/ folder. Names are chosen by the caller, e.g.
+// "s3/<id>"; a Put is atomic and durable, so a name either refers to the
+// complete old content or the complete new one, never to a partial file.
+//
+// The usual order for a service is Put, then Write the row that refers to
+// the blob; on delete, Write first, then Remove. A crash between the two
+// leaves an unreferenced file, never a row pointing at nothing.
+type Blobs struct {
+	root     string
+	openedAt time.Time
+	bufs     sync.Pool // of *[]byte, copyBufferSize each
+}
+
+// BlobInfo describes content written by Put, hashed while it streamed.
+type BlobInfo struct {
+	Size int64
+	// SHA256 and MD5 are lowercase hex digests (S3's ETag is the MD5 hex).
+	SHA256, MD5 string
+	// SHA256Sum and MD5Sum are the raw digests, for base64 forms such as
+	// Lambda's CodeSha256 and S3's checksum headers.
+	SHA256Sum [sha256.Size]byte
+	MD5Sum    [md5.Size]byte
+}
+
+// ValidBlobName reports whether name is an acceptable blob name, and why not.
+func ValidBlobName(name string) error {
+	if name == "" || len(name) > maxBlobName {
+		return fmt.Errorf("store: %w %q: length must be 1..%d", ErrInvalidName, name, maxBlobName)
+	}
+	depth := 0
+	for seg := range strings.SplitSeq(name, "/") {
+		depth++
+		if depth > maxBlobDepth {
+			return fmt.Errorf("store: %w %q: more than %d segments", ErrInvalidName, name, maxBlobDepth)
+		}
+		if seg == "" || len(seg) > maxBlobSegment {
+			return fmt.Errorf("store: %w %q: empty or overlong segment", ErrInvalidName, name)
+		}
+		if seg[0] == '.' {
+			return fmt.Errorf("store: %w %q: a segment may not start with '.'", ErrInvalidName, name)
+		}
+		for i := 0; i < len(seg); i++ {
+			c := seg[i]
+			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+				return fmt.Errorf("store: %w %q: character %q not allowed", ErrInvalidName, name, c)
+			}
+		}
+	}
+	return nil
+}
+
+func (b *Blobs) path(name string) (string, error) {
+	if err := ValidBlobName(name); err != nil {
+		return "", err
+	}
+	return filepath.Join(b.root, filepath.FromSlash(name)), nil
+}
+
+// Path returns the file path of the blob name, or "" if name is invalid. The
+// file may not exist. It is for readers that need a path (the runtime unzips
+// function code from it); it must not be written to.
+func (b *Blobs) Path(name string) string {
+	p, err := b.path(name)
+	if err != nil {
+		return ""
+	}
+	return p
+}
+
+// Put streams r into the blob name, replacing any previous content
+// atomically. It writes a temporary file in the same directory, fsyncs it,
+// renames it into place and fsyncs the directory, so once Put returns the
+// blob survives a crash. On error nothing changes.
+func (b *Blobs) Put(name string, r io.Reader) (info BlobInfo, err error) {
+	final, err := b.path(name)
+	if err != nil {
+		return BlobInfo{}, err
+	}
+	dir := filepath.Dir(final)
+	if err := b.mkdirs(dir); err != nil {
+		return BlobInfo{}, fmt.Errorf("store: put %s: %w", name, err)
+	}
+	f, err := os.CreateTemp(dir, tempPrefix+"*")
+	if err != nil {
+		return BlobInfo{}, fmt.Errorf("store: put %s: %w", name, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+
+	sh, mh := sha256.New(), md5.New()
+	bp, _ := b.bufs.Get().(*[]byte)
+	if bp == nil {
+		buf := make([]byte, copyBufferSize)
+		bp = &buf
+	}
+	n, err := io.CopyBuffer(io.MultiWriter(f, sh, mh), r, *bp)
+	b.bufs.Put(bp)
+	if err != nil {
+		return BlobInfo{}, fmt.Errorf("store: put %s: %w", name, err)
+	}
+	if err = f.Sync(); err != nil {
+		return BlobInfo{}, fmt.Errorf("store: put %s: sync: %w", name, err)
+	}
+	if err = f.Close(); err != nil {
+		return BlobInfo{}, fmt.Errorf("store: put %s: %w", name, err)
+	}
+	if err = os.Rename(tmp, final); err != nil {
+		return BlobInfo{}, fmt.Errorf("store: put %s: %w", name, err)
+	}
+	if err = syncDir(dir); err != nil {
+		// The content is in place but its directory entry may not be durable
+		// yet; report it, since the caller must not acknowledge the write.
+		return BlobInfo{}, fmt.Errorf("store: put %s: sync dir: %w", name, err)
+	}
+	info.Size = n
+	sh.Sum(info.SHA256Sum[:0])
+	mh.Sum(info.MD5Sum[:0])
+	info.SHA256 = hex.EncodeToString(info.SHA256Sum[:])
+	info.MD5 = hex.EncodeToString(info.MD5Sum[:])
+	return info, nil
+}
+
+// mkdirs creates dir and its missing parents down from the blob root,
+// fsyncing each parent whose entries changed, so that a new directory is as
+// durable as the file put into it.
+func (b *Blobs) mkdirs(dir string) error {
+	rel, err := filepath.Rel(filepath.Dir(b.root), dir)
+	if err != nil {
+		return err
+	}
+	cur := filepath.Dir(b.root)
+	for seg := range strings.SplitSeq(rel, string(filepath.Separator)) {
+		parent := cur
+		cur = filepath.Join(cur, seg)
+		err := os.Mkdir(cur, 0o700)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := syncDir(parent); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Open opens the blob name for reading. A missing blob is an error matching
+// fs.ErrNotExist.
+func (b *Blobs) Open(name string) (*os.File, error) {
+	p, err := b.path(name)
+	if err != nil {
+		return nil, err
+	}
+	return os.Open(p)
+}
+
+// Remove deletes the blob name. A missing blob is an error matching
+// fs.ErrNotExist. The removal is not fsynced: if it is lost in a crash the
+// file is merely unreferenced (see the ordering advice on Blobs).
+func (b *Blobs) Remove(name string) error {
+	p, err := b.path(name)
+	if err != nil {
+		return err
+	}
+	return os.Remove(p)
+}
+
+// RemoveStaleTemp deletes temporary files left by Puts that a crash
+// interrupted before this DB was opened, and returns how many it removed.
+// It walks the whole blob tree, so Open does not call it: run it in the
+// background after startup. Puts in progress are not disturbed (their temp
+// files are newer than the Open).
+func (b *Blobs) RemoveStaleTemp() (int, error) {
+	removed := 0
+	err := filepath.WalkDir(b.root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() || !strings.HasPrefix(d.Name(), tempPrefix) {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return nil // raced with its own Put's rename or removal
+		}
+		if fi.ModTime().Before(b.openedAt) {
+			if err := os.Remove(p); err == nil {
+				removed++
+			}
+		}
+		return nil
+	})
+	return removed, err
+}

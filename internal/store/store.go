@@ -1,0 +1,341 @@
+// Package store is seki's embedded, transactional state: one SQLite database
+// (modernc.org/sqlite, no cgo) in WAL mode with synchronous=FULL, plus
+// durable blob files beside it. It knows nothing about AWS; each service
+// brings its own tables as Migrations and writes its own SQL through Write
+// and Read.
+//
+// Shape: one writer connection, through which every write transaction is
+// serialized (SQLite allows one writer at a time, so queueing in Go instead of
+// retrying on SQLITE_BUSY is both faster and loss-free), and a pool of
+// read-only connections that run concurrently with the writer on WAL
+// snapshots. Each connection caches its prepared statements by SQL text.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// FileName is the database file's name inside the data directory.
+const FileName = "seki.db"
+
+// busyTimeoutMS bounds how long SQLite itself waits on a lock held by
+// another process (or by WAL recovery). Inside one process writers queue in
+// Go and never reach SQLite's lock, so this only matters for outside
+// interference such as the sqlite3 shell holding a lock.
+const busyTimeoutMS = 10000
+
+// journalSizeLimit truncates the WAL file back to this size after a
+// checkpoint, so a burst of writes does not leave a large WAL behind that
+// the next Open would have to scan during recovery.
+const journalSizeLimit = 8 << 20
+
+// ErrClosed is returned by Write and Read after Close has been called.
+var ErrClosed = errors.New("store: database is closed")
+
+// DB is an open seki database. It is safe for concurrent use.
+type DB struct {
+	dir   string
+	lock  *os.File // advisory lock on the data dir; see lockDir
+	blobs *Blobs
+
+	writerDB *sql.DB
+	writer   *conn
+	// wsem is the writer's queue: a one-slot semaphore. Goroutines blocked
+	// sending on a channel are woken in FIFO order, so writers are served
+	// roughly in arrival order, and waiting honours ctx.
+	wsem chan struct{}
+
+	readerDB *sql.DB
+	readerN  int
+	// rsem bounds the readers in use; idle holds opened reader connections.
+	// Readers are opened lazily so that Open does no more than it must.
+	rsem chan struct{}
+	idle chan *conn
+
+	// mu guards closed and inflight; done is signalled when inflight drops
+	// to zero after Close.
+	mu       sync.Mutex
+	closed   bool
+	inflight int
+	drained  chan struct{}
+}
+
+// Open opens (creating if needed) dir/seki.db and applies the pending
+// migrations. It takes an exclusive advisory lock on dir, so a second
+// process (or a second Open in this process) on the same directory fails
+// instead of competing for SQLite's write lock.
+//
+// Open is cheap: it does no work proportional to the amount of data stored.
+func Open(ctx context.Context, dir string, migrations []Migration) (_ *DB, err error) {
+	if err := validateMigrations(migrations); err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("store: data dir %q: %w", dir, err)
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return nil, fmt.Errorf("store: data dir: %w", err)
+	}
+	lock, err := lockDir(abs)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{dir: abs, lock: lock}
+	defer func() {
+		if err != nil {
+			db.closeAll()
+		}
+	}()
+
+	path := filepath.Join(abs, FileName)
+	db.writerDB, err = sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	// The writer pool holds exactly one connection, for the life of the DB.
+	db.writerDB.SetMaxOpenConns(1)
+	db.writerDB.SetMaxIdleConns(1)
+	db.writerDB.SetConnMaxLifetime(0)
+	db.writerDB.SetConnMaxIdleTime(0)
+	db.writer, err = newConn(ctx, db.writerDB, true)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	db.wsem = make(chan struct{}, 1)
+
+	if err := db.migrate(ctx, migrations); err != nil {
+		return nil, err
+	}
+
+	db.readerN = readerPoolSize()
+	db.readerDB, err = sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	db.readerDB.SetMaxOpenConns(db.readerN)
+	db.readerDB.SetMaxIdleConns(db.readerN)
+	db.readerDB.SetConnMaxLifetime(0)
+	db.readerDB.SetConnMaxIdleTime(0)
+	db.rsem = make(chan struct{}, db.readerN)
+	db.idle = make(chan *conn, db.readerN)
+
+	db.blobs = &Blobs{root: filepath.Join(abs, "blobs"), openedAt: time.Now()}
+	return db, nil
+}
+
+// readerPoolSize is how many read connections may be open at once. Reads are
+// CPU-bound once pages are cached, so more readers than about twice the
+// usable CPUs only adds memory (each connection has its own page cache).
+func readerPoolSize() int {
+	n := 2 * runtime.GOMAXPROCS(0)
+	return min(max(n, 4), 32)
+}
+
+// dsn builds the connection string. The path goes in a file: URI so that
+// any character in the data dir is escaped properly; modernc.org/sqlite
+// reads the _pragma and _txlock parameters, SQLite ignores them.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	// busy_timeout is applied first by the driver, before the rest.
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(FULL)")
+	if readOnly {
+		// query_only rather than mode=ro: a read-only open of a WAL database
+		// still needs to write the -shm file, and query_only keeps that
+		// working while refusing every write statement.
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", journalSizeLimit))
+		// BEGIN on the writer takes the write lock at once, so a write
+		// transaction cannot fail half way with SQLITE_BUSY on lock upgrade.
+		q.Set("_txlock", "immediate")
+	}
+	u := url.URL{Scheme: "file", OmitHost: true, Path: path, RawQuery: q.Encode()}
+	return u.String()
+}
+
+// Dir is the data directory the database lives in (absolute).
+func (db *DB) Dir() string { return db.dir }
+
+// Blobs returns the blob files stored beside the database.
+func (db *DB) Blobs() *Blobs { return db.blobs }
+
+// enter registers an operation in flight, or reports ErrClosed.
+func (db *DB) enter() error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.closed {
+		return ErrClosed
+	}
+	db.inflight++
+	return nil
+}
+
+func (db *DB) leave() {
+	db.mu.Lock()
+	db.inflight--
+	if db.closed && db.inflight == 0 && db.drained != nil {
+		close(db.drained)
+		db.drained = nil
+	}
+	db.mu.Unlock()
+}
+
+// Write runs fn in a write transaction on the single writer connection and
+// commits it before returning. Concurrent callers queue in arrival order;
+// none fails with SQLITE_BUSY. If fn returns an error (or panics) the
+// transaction is rolled back and the error returned unchanged. A nil result
+// means the transaction is committed and synced to disk.
+//
+// ctx bounds the wait for the writer and is passed to every statement fn
+// runs. Once fn has returned nil the commit is carried out even if ctx is
+// cancelled meanwhile, so that a nil return always means durable and an
+// error always means nothing was written.
+//
+// fn must not call db.Write itself (that would wait for its own
+// transaction) and must not keep tx after returning.
+func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	if err := db.enter(); err != nil {
+		return err
+	}
+	defer db.leave()
+	select {
+	case db.wsem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-db.wsem }()
+	if db.writer == nil || db.writer.broken {
+		// The last transaction's rollback failed; start afresh.
+		if db.writer != nil {
+			db.writer.close()
+			db.writer = nil
+		}
+		c, err := newConn(ctx, db.writerDB, true)
+		if err != nil {
+			return fmt.Errorf("store: reopen writer: %w", err)
+		}
+		db.writer = c
+	}
+	return db.writer.run(ctx, true, fn)
+}
+
+// Read runs fn in a read transaction on a read-only connection from a pool.
+// Reads run concurrently with each other and with the writer; fn sees one
+// consistent snapshot of the database, including every Write that returned
+// before Read was called. Write statements fail inside Read.
+func (db *DB) Read(ctx context.Context, fn func(q *Tx) error) error {
+	if err := db.enter(); err != nil {
+		return err
+	}
+	defer db.leave()
+	c, err := db.getReader(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.putReader(c)
+	return c.run(ctx, false, fn)
+}
+
+func (db *DB) getReader(ctx context.Context) (*conn, error) {
+	select {
+	case db.rsem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	select {
+	case c := <-db.idle:
+		return c, nil
+	default:
+	}
+	c, err := newConn(ctx, db.readerDB, false)
+	if err != nil {
+		<-db.rsem
+		return nil, fmt.Errorf("store: open reader: %w", err)
+	}
+	return c, nil
+}
+
+func (db *DB) putReader(c *conn) {
+	if c.broken {
+		c.close()
+	} else {
+		db.idle <- c // never blocks: idle has room for every permitted reader
+	}
+	<-db.rsem
+}
+
+// Close waits for the Reads and Writes in flight (including those queued for
+// the writer) to finish, then checkpoints the WAL into the database file and
+// closes everything. Calls made after Close starts return ErrClosed.
+func (db *DB) Close() error {
+	db.mu.Lock()
+	if db.closed {
+		db.mu.Unlock()
+		return ErrClosed
+	}
+	db.closed = true
+	var wait chan struct{}
+	if db.inflight > 0 {
+		wait = make(chan struct{})
+		db.drained = wait
+	}
+	db.mu.Unlock()
+	if wait != nil {
+		<-wait
+	}
+	return db.closeAll()
+}
+
+// closeAll releases every resource; it is also the cleanup of a failed Open.
+func (db *DB) closeAll() error {
+	var errs []error
+	if db.idle != nil {
+	drain:
+		for {
+			select {
+			case c := <-db.idle:
+				c.close()
+			default:
+				break drain
+			}
+		}
+	}
+	if db.readerDB != nil {
+		errs = append(errs, db.readerDB.Close())
+	}
+	if db.writer != nil {
+		// With the readers gone, TRUNCATE can copy the whole WAL back and
+		// empty it, so the next Open finds nothing to recover. optimize is
+		// SQLite's recommended on-close statistics refresh; it is cheap.
+		ctx := context.Background()
+		if _, err := db.writer.sc.ExecContext(ctx, "PRAGMA optimize"); err != nil {
+			errs = append(errs, fmt.Errorf("store: optimize: %w", err))
+		}
+		if _, err := db.writer.sc.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+			errs = append(errs, fmt.Errorf("store: checkpoint: %w", err))
+		}
+		db.writer.close()
+	}
+	if db.writerDB != nil {
+		errs = append(errs, db.writerDB.Close())
+	}
+	if db.lock != nil {
+		errs = append(errs, unlockDir(db.lock))
+	}
+	return errors.Join(errs...)
+}
