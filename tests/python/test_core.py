@@ -1,0 +1,126 @@
+"""The newcomer's path through IAM and STS (issue 3), through boto3 and the AWS CLI."""
+import json
+import unittest
+import urllib.request
+
+import botocore.exceptions
+
+from seki_harness import ACCOUNT_A, ACCOUNT_B, Seki, error_code, request_id
+
+TRUST_ACCOUNT_A = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole"}],
+}
+
+
+def setUpModule():
+    global seki
+    seki = Seki()
+
+
+def tearDownModule():
+    seki.close()
+
+
+class Health(unittest.TestCase):
+    def test_health(self):
+        with urllib.request.urlopen(seki.endpoint + "/_seki/health") as r:
+            self.assertEqual(r.status, 200)
+            self.assertEqual(json.loads(r.read())["status"], "ok")
+
+    def test_unsigned_request_is_refused(self):
+        req = urllib.request.Request(seki.endpoint + "/", data=b"Action=ListUsers&Version=2010-05-08", method="POST")
+        with self.assertRaises(urllib.error.HTTPError) as cm:
+            urllib.request.urlopen(req)
+        self.assertEqual(cm.exception.code, 403)
+        self.assertIn(b"MissingAuthenticationToken", cm.exception.read())
+
+    def test_bad_secret_is_refused(self):
+        iam = seki.client("iam", creds=(ACCOUNT_A[0], ACCOUNT_A[1], "wrong-secret"))
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            iam.list_users()
+        self.assertEqual(error_code(cm.exception), "SignatureDoesNotMatch")
+
+    def test_unknown_key_is_refused(self):
+        iam = seki.client("iam", creds=("111111111111", "AKIANOSUCHKEY0000000", "x"))
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            iam.list_users()
+        self.assertEqual(error_code(cm.exception), "InvalidClientTokenId")
+
+
+class NewcomerPath(unittest.TestCase):
+    """README's path: create a user, see it denied with the reason, attach a
+    policy, see it pass, assume a role, restart and find everything."""
+
+    def test_user_denied_then_allowed(self):
+        seki.aws("iam", "create-user", "--user-name", "dev")
+        key = seki.aws_json("iam", "create-access-key", "--user-name", "dev")["AccessKey"]
+        dev = seki.client("iam", creds=key)
+
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            dev.list_users()
+        err = cm.exception.response["Error"]
+        self.assertEqual(err["Code"], "AccessDenied")
+        self.assertEqual(
+            err["Message"],
+            "User: arn:aws:iam::111111111111:user/dev is not authorized to perform: iam:ListUsers on resource: "
+            "arn:aws:iam::111111111111:user/ because no identity-based policy allows the iam:ListUsers action")
+
+        # seki explain names what is missing.
+        out = seki.explain(request_id(cm.exception))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("ImplicitlyDenied", out.stdout)
+        self.assertIn("identity-based policy", out.stdout)
+
+        seki.aws("iam", "attach-user-policy", "--user-name", "dev",
+                 "--policy-arn", "arn:aws:iam::aws:policy/IAMFullAccess")
+        names = [u["UserName"] for u in dev.list_users()["Users"]]
+        self.assertIn("dev", names)
+
+    def test_assume_role_and_caller_identity(self):
+        seki.aws("iam", "create-role", "--role-name", "deployer",
+                 "--assume-role-policy-document", json.dumps(TRUST_ACCOUNT_A))
+        sts = seki.client("sts")
+        creds = sts.assume_role(RoleArn="arn:aws:iam::111111111111:role/deployer", RoleSessionName="ci")["Credentials"]
+        ident = seki.client("sts", creds=creds).get_caller_identity()
+        self.assertEqual(ident["Arn"], "arn:aws:sts::111111111111:assumed-role/deployer/ci")
+        self.assertEqual(ident["Account"], "111111111111")
+        self.assertTrue(ident["UserId"].startswith("AROA") and ident["UserId"].endswith(":ci"))
+
+        # The AWS CLI sees the same identity.
+        who = seki.aws_json("sts", "get-caller-identity", creds=creds)
+        self.assertEqual(who["Arn"], ident["Arn"])
+
+    def test_assume_role_refused_by_trust_policy(self):
+        seki.aws("iam", "create-role", "--role-name", "only-a",
+                 "--assume-role-policy-document", json.dumps(TRUST_ACCOUNT_A))
+        sts_b = seki.client("sts", creds=ACCOUNT_B)
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            sts_b.assume_role(RoleArn="arn:aws:iam::111111111111:role/only-a", RoleSessionName="x")
+        self.assertEqual(error_code(cm.exception), "AccessDenied")
+        self.assertIn("is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::111111111111:role/only-a",
+                      cm.exception.response["Error"]["Message"])
+
+    def test_state_survives_restart(self):
+        seki.aws("iam", "create-user", "--user-name", "persisted")
+        seki.aws("iam", "put-user-policy", "--user-name", "persisted", "--policy-name", "p",
+                 "--policy-document", json.dumps({"Version": "2012-10-17", "Statement": [
+                     {"Effect": "Allow", "Action": "iam:GetUser", "Resource": "*"}]}))
+        key = seki.aws_json("iam", "create-access-key", "--user-name", "persisted")["AccessKey"]
+        seki.restart()
+        user = seki.client("iam", creds=key).get_user()["User"]
+        self.assertEqual(user["UserName"], "persisted")
+        self.assertEqual(seki.client("iam").get_user_policy(UserName="persisted", PolicyName="p")["PolicyName"], "p")
+
+
+class Shutdown(unittest.TestCase):
+    def test_sigterm_exits_zero(self):
+        s = Seki()
+        try:
+            self.assertEqual(s.stop(), 0)
+        finally:
+            s.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
