@@ -1,20 +1,423 @@
 package policy
 
+import (
+	"strings"
+
+	"github.com/seki-dev/seki/internal/arn"
+)
+
 // Evaluate decides req against set with AWS's policy evaluation logic. It
-// is the hot path: it does not allocate beyond a small constant budget and
-// returns a compact Decision; Explain gives the same decision with reasons.
+// is the hot path: it does not allocate, and returns a compact Decision;
+// Explain gives the same decision with its reasons.
 func Evaluate(req *Request, set *Set) Decision {
 	var e evaluator
-	e.init(req, set, nil)
-	return e.run()
+	e.init(req, set)
+	return e.decide()
 }
 
 // Explain evaluates like Evaluate and also records every statement that
-// allowed, denied or almost applied, and the missing piece when denied.
+// allowed, denied or almost applied (with the failed condition), and the
+// missing piece when the request is denied. Its Decision always equals
+// Evaluate's.
 func Explain(req *Request, set *Set) Explanation {
-	var reasons []Reason
 	var e evaluator
-	e.init(req, set, &reasons)
-	d := e.run()
-	return Explanation{Decision: d, Reasons: reasons}
+	e.init(req, set)
+	d := e.decide()
+	return Explanation{Decision: d, Reasons: e.explain(d)}
+}
+
+var emptySet Set
+
+// evaluator holds what is computed once per request.
+type evaluator struct {
+	req     *Request
+	set     *Set
+	p       *Principal
+	anon    Principal
+	ctx     *Context
+	resAcct string
+	cross   bool // principal and resource are in different accounts
+}
+
+func (e *evaluator) init(req *Request, set *Set) {
+	e.req = req
+	e.set = set
+	if set == nil {
+		e.set = &emptySet
+	}
+	e.p = req.Principal
+	if e.p == nil {
+		e.p = &e.anon
+	}
+	e.ctx = req.Context
+	e.resAcct = req.ResourceAccount
+	if e.resAcct == "" {
+		e.resAcct = arn.Account(req.Resource)
+	}
+	if e.resAcct == "" {
+		e.resAcct = e.p.Account // S3 ARNs carry no account: the caller's own
+	}
+	e.cross = e.p.Account != "" && e.resAcct != "" && e.p.Account != e.resAcct
+}
+
+// principalSide reports whether the caller's own policies (identity,
+// boundary, session, SCPs) take part: not for AWS services, where "Lambda
+// considers only the resource-based policy", nor for anonymous callers.
+func (e *evaluator) principalSide() bool {
+	return e.p.Type != Service && e.p.Type != Anonymous
+}
+
+// hit locates a statement.
+type hit struct {
+	pol *Policy
+	idx int
+}
+
+func (e *evaluator) decide() Decision {
+	set := e.set
+	side := e.principalSide()
+
+	// 1. An explicit Deny anywhere ends it. Order of reporting: SCP, RCP,
+	// resource, identity, boundary, session.
+	if side {
+		for _, level := range set.SCPs {
+			if h, ok := e.findDeny(level); ok {
+				return deny(SCP, h)
+			}
+		}
+	}
+	for _, level := range set.RCPs {
+		if h, ok := e.findDeny(level); ok {
+			return deny(RCP, h)
+		}
+	}
+	if set.Resource != nil {
+		if i := e.firstDeny(set.Resource); i >= 0 {
+			return deny(set.Resource.Kind, hit{set.Resource, i})
+		}
+	}
+	if side {
+		if h, ok := e.findDeny(set.Identity); ok {
+			return deny(Identity, h)
+		}
+		if set.Boundary != nil {
+			if i := e.firstDeny(set.Boundary); i >= 0 {
+				return deny(Boundary, hit{set.Boundary, i})
+			}
+		}
+		if h, ok := e.findDeny(set.Session); ok {
+			return deny(Session, h)
+		}
+	}
+
+	// 2. RCPs: RCPFullAWSAccess is attached at every level and cannot be
+	// detached, so every level always has an Allow; only Denies matter.
+
+	// 3. SCPs: every level, root to account, must allow.
+	if side {
+		for _, level := range set.SCPs {
+			if _, ok := e.findAllow(level); !ok {
+				return implicit(SCP)
+			}
+		}
+	}
+
+	// 4. The resource-based policy.
+	g, gh := grantNone, hit{nil, -1}
+	if set.Resource != nil {
+		g, gh = e.resourceGrant(set.Resource)
+	}
+	resKind := Resource
+	if set.Resource != nil {
+		resKind = set.Resource.Kind
+	}
+	if !side {
+		if g == grantNone {
+			return implicit(resKind)
+		}
+		return allowed(resKind, gh)
+	}
+	isRoot := e.p.Type == Root
+	trust := set.Resource != nil && set.Resource.Kind == Trust
+
+	if !e.cross {
+		switch g {
+		case grantFull:
+			// A user ARN, session ARN or "*" named in the same account:
+			// enough on its own.
+			return allowed(resKind, gh)
+		case grantRole:
+			// A role ARN: identity policies are not needed, but the
+			// boundary and session policies still limit the session.
+			if !isRoot && set.Boundary != nil {
+				if _, ok := e.findAllow1(set.Boundary); !ok {
+					return implicit(Boundary)
+				}
+			}
+			if len(set.Session) > 0 {
+				if _, ok := e.findAllow(set.Session); !ok {
+					return implicit(Session)
+				}
+			}
+			return allowed(resKind, gh)
+		}
+		if trust && g == grantNone {
+			// A trust policy must name the principal or its account.
+			return implicit(Trust)
+		}
+	} else if g == grantNone {
+		// Cross-account: the resource's account must allow.
+		return implicit(resKind)
+	}
+
+	// 5–7. Identity policies, permissions boundary, session policies.
+	ih := hit{nil, -1}
+	if !isRoot {
+		h, ok := e.findAllow(set.Identity)
+		if !ok {
+			return implicit(Identity)
+		}
+		ih = h
+		if set.Boundary != nil {
+			if _, ok := e.findAllow1(set.Boundary); !ok {
+				return implicit(Boundary)
+			}
+		}
+	}
+	if len(set.Session) > 0 {
+		if _, ok := e.findAllow(set.Session); !ok {
+			return implicit(Session)
+		}
+	}
+	if e.cross || g != grantNone && ih.pol == nil {
+		return allowed(resKind, gh)
+	}
+	return allowed(Identity, ih)
+}
+
+func deny(k Kind, h hit) Decision {
+	return Decision{Result: ExplicitlyDenied, By: k, Policy: h.pol, Statement: h.idx}
+}
+
+func implicit(k Kind) Decision {
+	return Decision{Result: ImplicitlyDenied, By: k, Statement: -1}
+}
+
+func allowed(k Kind, h hit) Decision {
+	return Decision{Result: Allowed, By: k, Policy: h.pol, Statement: h.idx}
+}
+
+func (e *evaluator) findDeny(ps []*Policy) (hit, bool) {
+	for _, p := range ps {
+		if p == nil {
+			continue
+		}
+		if i := e.firstDeny(p); i >= 0 {
+			return hit{p, i}, true
+		}
+	}
+	return hit{}, false
+}
+
+func (e *evaluator) findAllow(ps []*Policy) (hit, bool) {
+	for _, p := range ps {
+		if p == nil {
+			continue
+		}
+		if h, ok := e.findAllow1(p); ok {
+			return h, true
+		}
+	}
+	return hit{nil, -1}, false
+}
+
+func (e *evaluator) findAllow1(p *Policy) (hit, bool) {
+	for i := range p.stmts {
+		s := &p.stmts[i]
+		if !s.deny && e.applies(p, s) == matchYes {
+			return hit{p, i}, true
+		}
+	}
+	return hit{nil, -1}, false
+}
+
+func (e *evaluator) firstDeny(p *Policy) int {
+	if !p.hasDeny {
+		return -1
+	}
+	for i := range p.stmts {
+		s := &p.stmts[i]
+		if s.deny && e.applies(p, s) == matchYes {
+			return i
+		}
+	}
+	return -1
+}
+
+// resourceGrant finds the strongest Allow in a resource or trust policy.
+func (e *evaluator) resourceGrant(p *Policy) (grant, hit) {
+	best, bh := grantNone, hit{nil, -1}
+	for i := range p.stmts {
+		s := &p.stmts[i]
+		if s.deny {
+			continue
+		}
+		g := e.principalGrant(s)
+		if g <= best {
+			continue
+		}
+		if e.appliesNoPrincipal(s) != matchYes {
+			continue
+		}
+		best, bh = g, hit{p, i}
+		if best == grantFull {
+			break
+		}
+	}
+	return best, bh
+}
+
+// principalGrant says how statement s names the caller.
+func (e *evaluator) principalGrant(s *statement) grant {
+	if s.principal == nil {
+		return grantNone
+	}
+	if s.notPrincipal {
+		if s.principal.excludes(e.p) {
+			return grantNone
+		}
+		return grantFull
+	}
+	return s.principal.match(e.p)
+}
+
+type matchResult uint8
+
+const (
+	matchNo        matchResult = iota // principal, action or resource does not match
+	matchYes                          // the statement applies
+	matchCondition                    // everything but a condition matched
+)
+
+// applies reports whether statement s of policy p applies to the request.
+func (e *evaluator) applies(p *Policy, s *statement) matchResult {
+	if s.principal != nil {
+		if s.notPrincipal {
+			// "A Deny with NotPrincipal always applies to principals that
+			// have a permissions boundary."
+			if s.principal.excludes(e.p) && !(s.deny && e.set.Boundary != nil) {
+				return matchNo
+			}
+		} else if s.principal.match(e.p) == grantNone {
+			return matchNo
+		}
+	}
+	return e.appliesNoPrincipal(s)
+}
+
+func (e *evaluator) appliesNoPrincipal(s *statement) matchResult {
+	if !e.actionMatches(s) || !e.resourceMatches(s) {
+		return matchNo
+	}
+	for i := range s.conds {
+		if !e.condHolds(&s.conds[i]) {
+			return matchCondition
+		}
+	}
+	return matchYes
+}
+
+func (e *evaluator) actionMatches(s *statement) bool {
+	m := false
+	for i := range s.actions {
+		if s.actions[i].match(e.req.Action, true, e) {
+			m = true
+			break
+		}
+	}
+	return m != s.notAction
+}
+
+func (e *evaluator) resourceMatches(s *statement) bool {
+	if s.noResource {
+		return true
+	}
+	m := false
+	for i := range s.resources {
+		if s.resources[i].match(e.req.Resource, false, e) {
+			m = true
+			break
+		}
+	}
+	return m != s.notResource
+}
+
+func (e *evaluator) condHolds(c *condition) bool {
+	v, ok := e.lookup(c.key)
+	return c.eval(v, ok, e)
+}
+
+// lookup returns a condition key's request values: those set in the
+// Context first, then the global keys derived from the principal.
+func (e *evaluator) lookup(key string) (vals, bool) {
+	if vs, ok := e.ctx.lookup(key); ok {
+		return vals{many: vs, n: len(vs)}, true
+	}
+	p := e.p
+	if !strings.HasPrefix(key, "aws:") {
+		return vals{}, false
+	}
+	switch key {
+	case "aws:principalarn":
+		if a := p.principalArn(); a != "" {
+			return oneVal(a), true
+		}
+	case "aws:principalaccount":
+		if p.Account != "" && p.Type != Service {
+			return oneVal(p.Account), true
+		}
+	case "aws:username":
+		if p.Type == User && p.Username != "" {
+			return oneVal(p.Username), true
+		}
+	case "aws:userid":
+		if p.UserID != "" {
+			return oneVal(p.UserID), true
+		} else if p.Type == Anonymous {
+			return oneVal("anonymous"), true
+		}
+	case "aws:principaltype":
+		if p.Type != Service {
+			return oneVal(p.Type.String()), true
+		}
+	case "aws:principalisawsservice":
+		if p.Type == Service {
+			return oneVal("true"), true
+		}
+		return oneVal("false"), true
+	case "aws:principalservicename":
+		if p.Type == Service {
+			return oneVal(p.ARN), true
+		}
+	default:
+		const tagPrefix = "aws:principaltag/"
+		if strings.HasPrefix(key, tagPrefix) && p.Tags != nil {
+			tk := key[len(tagPrefix):]
+			for k, v := range p.Tags {
+				if strings.EqualFold(k, tk) {
+					return oneVal(v), true
+				}
+			}
+		}
+	}
+	return vals{}, false
+}
+
+// variable resolves a policy variable: a single-valued key only.
+func (e *evaluator) variable(key string) (string, bool) {
+	v, ok := e.lookup(key)
+	if !ok || v.n != 1 {
+		return "", false
+	}
+	return v.at(0), true
 }

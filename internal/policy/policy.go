@@ -21,11 +21,13 @@ type Policy struct {
 	// Kind is the kind the document was validated as.
 	Kind Kind
 
-	src     []byte
-	version string
-	id      string
-	hasID   bool
-	stmts   []statement
+	src       []byte
+	version   string
+	id        string
+	hasID     bool
+	stmts     []statement
+	stmtArray bool
+	hasDeny   bool
 }
 
 // Source returns the document exactly as given to Parse.

@@ -1,0 +1,36 @@
+package policy
+
+// AWS's MalformedPolicyDocument texts, declared once. Where AWS builds a
+// message around a value (the resource, the vendor), a helper formats it.
+const (
+	msgSyntax            = "Syntax errors in policy."
+	msgVersion           = "Policy document must be version 2012-10-17 or greater."
+	msgLegacy            = "The policy failed legacy parsing"
+	msgSidUnique         = "Statement IDs (SID) in a single policy must be unique."
+	msgSidAlnum          = "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*"
+	msgSidLambda         = "Statement IDs (SID) must match the regular expression ([a-zA-Z0-9-_]+)"
+	msgNoActions         = "Policy statement must contain actions."
+	msgNoResources       = "Policy statement must contain resources."
+	msgVendor            = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
+	msgOneColon          = "Actions/Condition can contain only one colon."
+	msgNoPrincipalHere   = "Policy document should not specify a principal."
+	msgMissingPrincipal  = "Missing required field Principal"
+	msgTrustResource     = "Has prohibited field Resource."
+	msgTrustNotPrincipal = "Has prohibited field NotPrincipal."
+	msgTrustActions      = "Trust Policy statement actions can only be sts:AssumeRole, sts:AssumeRoleWithSAML,  and sts:AssumeRoleWithWebIdentity"
+	msgResourceVendor    = "Resource vendor must be fully qualified and cannot contain regexes."
+	msgRCPAllow          = "The effect Allow is only supported for the RCPFullAWSAccess policy."
+	msgRCPPrincipal      = "Resource control policies must specify Principal \"*\"."
+)
+
+func msgResourceFormat(r string) string {
+	return "Resource " + r + " must be in ARN format or \"*\"."
+}
+
+func msgVendorInvalid(v string) string {
+	return "Vendor " + v + " is not valid"
+}
+
+func msgInvalidPrincipal(typ, v string) string {
+	return "Invalid principal in policy: \"" + typ + "\":\"" + v + "\""
+}

@@ -1,0 +1,568 @@
+package policy
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Parse validates doc by the rules of kind and compiles it once. A rejected
+// document yields a *SyntaxError whose Message is the text AWS returns in
+// its MalformedPolicyDocument error. Quotas are not checked here: callers
+// compare Size(doc) with the limit of the API they serve.
+func Parse(doc []byte, kind Kind) (*Policy, error) {
+	root, jerr := parseJSON(doc)
+	if jerr != nil {
+		line, col := lineCol(doc, jerr.off)
+		return nil, &SyntaxError{Message: msgSyntax, Line: line, Column: col}
+	}
+	c := &compiler{doc: doc, kind: kind}
+	p := c.compile(root)
+	if c.err != nil {
+		return nil, c.err
+	}
+	p.src = doc
+	return p, nil
+}
+
+// compiler validates in AWS's order of checks — structure first, then
+// version, legacy parsing, Sids, actions, resources, vendors — so that a
+// document with several problems gets the message AWS would give.
+type compiler struct {
+	doc  []byte
+	kind Kind
+	err  *SyntaxError
+	rank int // phase of the error held in err; an earlier phase wins
+}
+
+const (
+	phaseSyntax = iota
+	phasePrincipal
+	phaseVersion
+	phaseLegacy
+	phaseSid
+	phaseActions
+	phaseResources
+	phaseResourceFormat
+	phaseVendor
+	phaseKind
+)
+
+func (c *compiler) fail(phase int, n *node, path, msg string) {
+	if c.err != nil && c.rank <= phase {
+		return
+	}
+	off := 0
+	if n != nil {
+		off = n.off
+	}
+	line, col := lineCol(c.doc, off)
+	c.err = &SyntaxError{Message: msg, Line: line, Column: col, Path: path}
+	c.rank = phase
+}
+
+// stmtNodes returns the statement objects and their paths.
+func (c *compiler) statementNodes(st *node) ([]*node, []string) {
+	switch st.kind {
+	case jObject:
+		return []*node{st}, []string{"Statement"}
+	case jArray:
+		paths := make([]string, len(st.elems))
+		for i := range st.elems {
+			paths[i] = "Statement[" + strconv.Itoa(i) + "]"
+		}
+		return st.elems, paths
+	}
+	return nil, nil
+}
+
+func (c *compiler) compile(root *node) *Policy {
+	p := &Policy{Kind: c.kind}
+	if root.kind != jObject {
+		c.fail(phaseSyntax, root, "", msgSyntax)
+		return p
+	}
+	var stNode, verNode *node
+	for _, m := range root.members {
+		switch m.key {
+		case "Version":
+			verNode = m.val
+			if m.val.kind != jString || (m.val.str != "2012-10-17" && m.val.str != "2008-10-17") {
+				c.fail(phaseSyntax, m.val, "Version", msgSyntax)
+				continue
+			}
+			p.version = m.val.str
+		case "Id":
+			if m.val.kind != jString {
+				c.fail(phaseSyntax, m.val, "Id", msgSyntax)
+				continue
+			}
+			p.id, p.hasID = m.val.str, true
+		case "Statement":
+			stNode = m.val
+		default:
+			c.fail(phaseSyntax, m.val, m.key, msgSyntax)
+		}
+	}
+	if stNode == nil {
+		c.fail(phaseSyntax, root, "Statement", msgSyntax)
+		return p
+	}
+	stmts, paths := c.statementNodes(stNode)
+	if stmts == nil {
+		c.fail(phaseSyntax, stNode, "Statement", msgSyntax)
+		return p
+	}
+	if len(stmts) == 0 {
+		c.fail(phaseSyntax, stNode, "Statement", msgSyntax)
+		return p
+	}
+	p.stmtArray = stNode.kind == jArray
+	// IAM's own policies (identity and permissions boundary) must use the
+	// current language version; resource, trust, session and
+	// Organizations policies also accept 2008-10-17 or no Version.
+	if (c.kind == Identity || c.kind == Boundary) && p.version != "2012-10-17" {
+		at := verNode
+		if at == nil {
+			at = root
+		}
+		c.fail(phaseVersion, at, "Version", msgVersion)
+	}
+	vars := p.version == "2012-10-17"
+	seen := map[string]bool{}
+	p.stmts = make([]statement, len(stmts))
+	for i, sn := range stmts {
+		c.statement(&p.stmts[i], sn, paths[i], vars, seen)
+		if p.stmts[i].deny {
+			p.hasDeny = true
+		}
+	}
+	return p
+}
+
+func (c *compiler) statement(s *statement, n *node, path string, vars bool, seen map[string]bool) {
+	if n.kind != jObject {
+		c.fail(phaseSyntax, n, path, msgSyntax)
+		return
+	}
+	var effect, sid, principal, notPrincipal, action, notAction, resource, notResource, cond *node
+	for _, m := range n.members {
+		var slot **node
+		switch m.key {
+		case "Sid":
+			slot = &sid
+		case "Effect":
+			slot = &effect
+		case "Principal":
+			slot = &principal
+		case "NotPrincipal":
+			slot = &notPrincipal
+		case "Action":
+			slot = &action
+		case "NotAction":
+			slot = &notAction
+		case "Resource":
+			slot = &resource
+		case "NotResource":
+			slot = &notResource
+		case "Condition":
+			slot = &cond
+		default:
+			c.fail(phaseSyntax, m.val, path+"."+m.key, msgSyntax)
+			continue
+		}
+		if *slot != nil {
+			c.fail(phaseSyntax, m.val, path+"."+m.key, msgSyntax) // duplicate element
+			continue
+		}
+		*slot = m.val
+	}
+	if (action != nil && notAction != nil) || (resource != nil && notResource != nil) || (principal != nil && notPrincipal != nil) {
+		c.fail(phaseSyntax, n, path, msgSyntax)
+	}
+
+	// Effect: IAM's syntax check is case-insensitive, its legacy parser is not.
+	switch {
+	case effect == nil || effect.kind != jString:
+		c.fail(phaseSyntax, orNode(effect, n), path+".Effect", msgSyntax)
+	case effect.str == "Allow":
+	case effect.str == "Deny":
+		s.deny = true
+	case strings.EqualFold(effect.str, "allow") || strings.EqualFold(effect.str, "deny"):
+		c.fail(phaseLegacy, effect, path+".Effect", msgLegacy)
+	default:
+		c.fail(phaseSyntax, effect, path+".Effect", msgSyntax)
+	}
+	if effect != nil && effect.kind == jString {
+		s.src.effect = effect.str
+	}
+
+	// Sid
+	if sid != nil {
+		if sid.kind != jString {
+			c.fail(phaseSyntax, sid, path+".Sid", msgSyntax)
+		} else {
+			s.sid, s.hasSid = sid.str, true
+			if sid.str != "" {
+				if seen[sid.str] {
+					c.fail(phaseSid, sid, path+".Sid", msgSidUnique)
+				}
+				seen[sid.str] = true
+				if c.kind == Resource {
+					if !validLambdaSid(sid.str) {
+						c.fail(phaseSid, sid, path+".Sid", msgSidLambda)
+					}
+				} else if !alnum(sid.str) {
+					c.fail(phaseSid, sid, path+".Sid", msgSidAlnum)
+				}
+			}
+		}
+	}
+
+	// Principal / NotPrincipal, by kind.
+	pn, ppath := principal, path+".Principal"
+	if notPrincipal != nil {
+		pn, ppath = notPrincipal, path+".NotPrincipal"
+		s.notPrincipal = true
+	}
+	switch c.kind {
+	case Identity, Boundary, Session, SCP:
+		if pn != nil {
+			c.fail(phasePrincipal, pn, ppath, msgNoPrincipalHere)
+		}
+	default:
+		if pn == nil {
+			c.fail(phaseSyntax, n, ppath, msgMissingPrincipal)
+		} else {
+			s.principal = c.principal(pn, ppath)
+			if c.kind == Trust && s.notPrincipal {
+				c.fail(phaseKind, pn, ppath, msgTrustNotPrincipal)
+			}
+			if c.kind == RCP && (s.notPrincipal || s.principal == nil || !s.principal.star) {
+				c.fail(phaseKind, pn, ppath, msgRCPPrincipal)
+			}
+		}
+	}
+
+	// Action / NotAction
+	an, apath := action, path+".Action"
+	if notAction != nil {
+		an, apath = notAction, path+".NotAction"
+		s.notAction = true
+	}
+	if an == nil {
+		c.fail(phaseActions, n, apath, msgNoActions)
+	} else if list, arr, ok := c.stringList(an, apath); ok {
+		s.src.actions, s.src.actionsArr = list, arr
+		if len(list) == 0 {
+			c.fail(phaseActions, an, apath, msgNoActions)
+		}
+		for i, a := range list {
+			c.checkAction(a, elemNode(an, i), elemPath(apath, an, i))
+			s.actions = append(s.actions, compilePattern(a, true, false, true))
+		}
+		if c.kind == Trust {
+			for i, a := range list {
+				if !trustAction(a) {
+					c.fail(phaseKind, elemNode(an, i), elemPath(apath, an, i), msgTrustActions)
+				}
+			}
+		}
+	}
+
+	// Resource / NotResource
+	rn, rpath := resource, path+".Resource"
+	if notResource != nil {
+		rn, rpath = notResource, path+".NotResource"
+		s.notResource = true
+	}
+	switch {
+	case c.kind == Trust:
+		if rn != nil {
+			c.fail(phaseKind, rn, rpath, msgTrustResource)
+		}
+		s.noResource = true
+	case rn == nil:
+		c.fail(phaseResources, n, rpath, msgNoResources)
+	default:
+		if list, arr, ok := c.stringList(rn, rpath); ok {
+			s.src.resources, s.src.resourceArr = list, arr
+			if len(list) == 0 {
+				c.fail(phaseResources, rn, rpath, msgNoResources)
+			}
+			for i, r := range list {
+				c.checkResource(r, elemNode(rn, i), elemPath(rpath, rn, i))
+				s.resources = append(s.resources, compilePattern(r, true, vars, false))
+			}
+		}
+	}
+
+	// Condition
+	if cond != nil {
+		c.conditions(s, cond, path+".Condition", vars)
+	}
+
+	// RCPs: Allow is only supported for RCPFullAWSAccess (everything).
+	if c.kind == RCP && !s.deny && effect != nil && !(len(s.src.actions) == 1 && s.src.actions[0] == "*" &&
+		len(s.src.resources) == 1 && s.src.resources[0] == "*" && cond == nil && !s.notAction && !s.notResource) {
+		c.fail(phaseKind, effect, path+".Effect", msgRCPAllow)
+	}
+}
+
+func orNode(a, b *node) *node {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+func elemNode(n *node, i int) *node {
+	if n.kind == jArray && i < len(n.elems) {
+		return n.elems[i]
+	}
+	return n
+}
+
+func elemPath(path string, n *node, i int) string {
+	if n.kind == jArray {
+		return path + "[" + strconv.Itoa(i) + "]"
+	}
+	return path
+}
+
+// stringList reads a string or an array of strings.
+func (c *compiler) stringList(n *node, path string) (list []string, array, ok bool) {
+	switch n.kind {
+	case jString:
+		return []string{n.str}, false, true
+	case jArray:
+		list = make([]string, 0, len(n.elems))
+		for i, e := range n.elems {
+			if e.kind != jString {
+				c.fail(phaseSyntax, e, path+"["+strconv.Itoa(i)+"]", msgSyntax)
+				return nil, true, false
+			}
+			list = append(list, e.str)
+		}
+		return list, true, true
+	}
+	c.fail(phaseSyntax, n, path, msgSyntax)
+	return nil, false, false
+}
+
+func (c *compiler) checkAction(a string, n *node, path string) {
+	if a == "*" {
+		return
+	}
+	vendor, rest, found := strings.Cut(a, ":")
+	switch {
+	case !found:
+		c.fail(phaseVendor, n, path, msgVendor)
+	case strings.Contains(rest, ":"):
+		c.fail(phaseVendor, n, path, msgOneColon)
+	case vendor == "" || !validVendor(vendor):
+		c.fail(phaseVendor, n, path, msgVendorInvalid(vendor))
+	}
+}
+
+func validVendor(v string) bool {
+	for i := 0; i < len(v); i++ {
+		b := v[i]
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '.' || b == '*' || b == '?') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkResource applies IAM's resource format rules.
+func (c *compiler) checkResource(r string, n *node, path string) {
+	if r == "*" {
+		return
+	}
+	if !strings.Contains(r, ":") {
+		c.fail(phaseResourceFormat, n, path, msgResourceFormat(r))
+		return
+	}
+	// IAM's legacy parser rejects ARN-like strings with an empty service
+	// ("arn:aws::...") and short strings that contain "::".
+	if strings.Count(r, ":") < 5 && strings.Contains(r, "::") {
+		c.fail(phaseLegacy, n, path, msgLegacy)
+		return
+	}
+	parts := strings.SplitN(r, ":", 6)
+	if len(parts) >= 3 && parts[2] == "" {
+		c.fail(phaseLegacy, n, path, msgLegacy)
+		return
+	}
+	if parts[0] != "arn" && parts[0] != "*" {
+		c.fail(phaseResourceFormat, n, path, msgResourceFormat(r))
+		return
+	}
+	if len(parts) < 3 || strings.ContainsAny(parts[2], "*?") {
+		c.fail(phaseResourceFormat, n, path, msgResourceVendor)
+	}
+}
+
+func trustAction(a string) bool {
+	la := strings.ToLower(a)
+	if la == "*" || la == "sts:*" {
+		return true
+	}
+	switch la {
+	case "sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity",
+		"sts:tagsession", "sts:setsourceidentity", "sts:setcontext", "sts:assumeroot":
+		return true
+	}
+	return strings.HasPrefix(la, "sts:") && strings.ContainsAny(la, "*?")
+}
+
+func alnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func validLambdaSid(s string) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// principal compiles a Principal/NotPrincipal value.
+func (c *compiler) principal(n *node, path string) *principalSpec {
+	ps := &principalSpec{}
+	if n.kind == jString {
+		if n.str != "*" {
+			c.fail(phaseSyntax, n, path, msgSyntax)
+			return ps
+		}
+		ps.any, ps.star = true, true
+		return ps
+	}
+	if n.kind != jObject || len(n.members) == 0 {
+		c.fail(phaseSyntax, n, path, msgSyntax)
+		return ps
+	}
+	for _, m := range n.members {
+		mpath := path + "." + m.key
+		list, arr, ok := c.stringList(m.val, mpath)
+		if !ok {
+			continue
+		}
+		ps.src = append(ps.src, principalEntry{typ: m.key, values: list, array: arr})
+		for i, v := range list {
+			vn, vpath := elemNode(m.val, i), elemPath(mpath, m.val, i)
+			switch m.key {
+			case "AWS":
+				if !ps.addAWS(v) {
+					c.fail(phaseSyntax, vn, vpath, msgInvalidPrincipal("AWS", v))
+				}
+			case "Service":
+				if v == "*" {
+					ps.any = true
+				} else if v == "" || strings.ContainsAny(v, "*? ") {
+					c.fail(phaseSyntax, vn, vpath, msgInvalidPrincipal("Service", v))
+				}
+				ps.services = append(ps.services, strings.ToLower(v))
+			case "Federated":
+				if v == "" {
+					c.fail(phaseSyntax, vn, vpath, msgInvalidPrincipal("Federated", v))
+				}
+				ps.federated = append(ps.federated, v)
+			case "CanonicalUser":
+				if v == "" {
+					c.fail(phaseSyntax, vn, vpath, msgInvalidPrincipal("CanonicalUser", v))
+				}
+				ps.canonical = append(ps.canonical, v)
+			default:
+				c.fail(phaseSyntax, m.val, mpath, msgSyntax)
+			}
+		}
+	}
+	return ps
+}
+
+// conditions compiles a Condition block.
+func (c *compiler) conditions(s *statement, n *node, path string, vars bool) {
+	if n.kind != jObject {
+		c.fail(phaseSyntax, n, path, msgSyntax)
+		return
+	}
+	for _, m := range n.members {
+		opPath := path + "." + m.key
+		op, neg, ifExists, set, ok := parseOperator(m.key)
+		if m.val.kind != jObject {
+			c.fail(phaseSyntax, m.val, opPath, msgSyntax)
+			continue
+		}
+		if !ok {
+			c.fail(phaseSyntax, m.val, opPath, msgSyntax)
+			continue
+		}
+		for _, km := range m.val.members {
+			kpath := opPath + "." + km.key
+			if !strings.Contains(km.key, ":") {
+				c.fail(phaseVendor, km.val, kpath, msgVendor)
+			}
+			raw, arr, ok := c.condValues(km.val, kpath)
+			if !ok {
+				continue
+			}
+			cd := condition{
+				opName: m.key, op: op, neg: neg, ifExists: ifExists, set: set,
+				keyName: km.key, key: strings.ToLower(km.key), raw: raw, rawArr: arr,
+			}
+			for i, v := range raw {
+				cv := compileValue(op, v, vars)
+				if (op >= opDateEquals && op <= opDateGreaterThanEquals) && !cv.ok {
+					c.fail(phaseLegacy, elemNode(km.val, i), elemPath(kpath, km.val, i), msgLegacy)
+				}
+				cd.vals = append(cd.vals, cv)
+			}
+			s.conds = append(s.conds, cd)
+		}
+	}
+}
+
+// condValues reads a condition value: a string, number or boolean, or an
+// array of them. Numbers and booleans become their JSON text.
+func (c *compiler) condValues(n *node, path string) ([]string, bool, bool) {
+	scalar := func(e *node) (string, bool) {
+		switch e.kind {
+		case jString, jNumber:
+			return e.str, true
+		case jBool:
+			if e.b {
+				return "true", true
+			}
+			return "false", true
+		}
+		return "", false
+	}
+	if n.kind == jArray {
+		out := make([]string, 0, len(n.elems))
+		for i, e := range n.elems {
+			v, ok := scalar(e)
+			if !ok {
+				c.fail(phaseSyntax, e, path+"["+strconv.Itoa(i)+"]", msgSyntax)
+				return nil, true, false
+			}
+			out = append(out, v)
+		}
+		return out, true, true
+	}
+	v, ok := scalar(n)
+	if !ok {
+		c.fail(phaseSyntax, n, path, msgSyntax)
+		return nil, false, false
+	}
+	return []string{v}, false, true
+}
