@@ -1,0 +1,130 @@
+// Package sts is seki's Security Token Service: AssumeRole (the role's trust
+// policy decided by the one door), GetSessionToken and GetCallerIdentity over
+// the query protocol, and the temporary credentials (ASIA… keys) those
+// operations hand out. The sessions are kept in the store, so they survive a
+// restart, and in memory, because SigV4 resolves a key on every request.
+//
+// The Lambda runtime assumes execution roles through AssumeRoleForService,
+// which passes the same door as the lambda.amazonaws.com service principal.
+package sts
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// API version and XML namespace of every STS response.
+const (
+	Version = "2011-06-15"
+	XMLNS   = "https://sts.amazonaws.com/doc/2011-06-15/"
+)
+
+// RoleInfo is what STS needs to know about an IAM role.
+type RoleInfo struct {
+	// ARN is the role's ARN including its path: arn:aws:iam::A:role/path/R.
+	ARN     string
+	RoleID  string // "AROA…"
+	Name    string
+	Path    string
+	Account string
+	// Trust is the role's trust policy (Kind Trust).
+	Trust *policy.Policy
+	// MaxSessionDuration is in seconds (3600–43200); 0 means 3600.
+	MaxSessionDuration int
+	Tags               map[string]string
+}
+
+// Roles is the part of IAM that STS uses. The server wires IAM in.
+type Roles interface {
+	// RoleByARN returns the role named by arn, or ok=false when there is
+	// none. err is for failures, not for a missing role.
+	RoleByARN(ctx context.Context, arn string) (role RoleInfo, ok bool, err error)
+	// ManagedPolicy returns the default version of a managed policy
+	// (customer managed or arn:aws:iam::aws:policy/…), or ok=false when
+	// there is none.
+	ManagedPolicy(ctx context.Context, arn string) (p *policy.Policy, ok bool, err error)
+}
+
+// Authorizer is the one door; *authz.Authorizer implements it.
+type Authorizer interface {
+	Authorize(ctx context.Context, c *authz.Check) error
+}
+
+// Options configure a Service.
+type Options struct {
+	// Now is the clock sessions are issued and expired by; nil means
+	// time.Now.
+	Now func() time.Time
+	// Region is the server's default region. STS ARNs are global, so it is
+	// only informational today.
+	Region string
+	// Authz is the door AssumeRoleForService goes through. When nil, the
+	// Dispatcher's authorizer passed to Handler is used.
+	Authz Authorizer
+}
+
+// Service is the STS service. It is safe for concurrent use.
+type Service struct {
+	db    *store.DB
+	roles Roles
+	now   func() time.Time
+	opts  Options
+
+	mu    sync.RWMutex
+	authz Authorizer
+	cache map[string]*session // by access key id
+	// lastPrune is when expired sessions were last removed.
+	lastPrune time.Time
+}
+
+// New returns the STS service keeping its sessions in db (opened with
+// Migrations) and reading roles and managed policies from roles.
+func New(db *store.DB, roles Roles, opts Options) *Service {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: db, roles: roles, now: now, opts: opts, authz: opts.Authz, cache: map[string]*session{}}
+}
+
+// Handler returns the STS query-protocol endpoint, dispatching through d.
+func (s *Service) Handler(d protocol.Dispatcher) *protocol.Query {
+	s.mu.Lock()
+	if s.authz == nil {
+		s.authz = d.Authz
+	}
+	s.mu.Unlock()
+	return &protocol.Query{
+		Dispatcher: d,
+		Version:    Version,
+		XMLNS:      XMLNS,
+		Ops: map[string]*protocol.Op{
+			"GetCallerIdentity": {Name: "GetCallerIdentity", Handle: s.getCallerIdentity},
+			"AssumeRole":        {Name: "AssumeRole", Action: "sts:AssumeRole", Target: s.assumeRoleTarget, Handle: s.assumeRole},
+			// No permission is needed to get a session token: "You cannot use
+			// policies to control authentication operations" (IAM User Guide,
+			// Permissions for GetSessionToken).
+			"GetSessionToken": {Name: "GetSessionToken", Handle: s.getSessionToken},
+		},
+	}
+}
+
+// Error codes STS answers with, each declared once.
+var (
+	errAccessDenied      = authz.AccessDenied
+	errValidation        = awserr.Code{Name: "ValidationError", Status: http.StatusBadRequest}
+	errInvalidParameter  = awserr.Code{Name: "InvalidParameterValue", Status: http.StatusBadRequest}
+	errMalformedPolicy   = awserr.Code{Name: "MalformedPolicyDocument", Status: http.StatusBadRequest}
+	errPackedTooLarge    = awserr.Code{Name: "PackedPolicyTooLarge", Status: http.StatusBadRequest}
+	errInvalidClientTok  = awserr.Code{Name: "InvalidClientTokenId", Status: http.StatusForbidden}
+	errExpiredToken      = awserr.Code{Name: "ExpiredToken", Status: http.StatusForbidden}
+	errMissingCredential = awserr.Code{Name: "MissingAuthenticationToken", Status: http.StatusForbidden}
+)
