@@ -10,12 +10,22 @@ import (
 // its MalformedPolicyDocument error. Quotas are not checked here: callers
 // compare Size(doc) with the limit of the API they serve.
 func Parse(doc []byte, kind Kind) (*Policy, error) {
+	return parse(doc, kind, parseOptions{})
+}
+
+// parseOptions relaxes validation for simulate inputs.
+type parseOptions struct {
+	anyVersion bool // accept a missing or 2008-10-17 Version for every kind
+	anySid     bool // do not check the characters of Sids
+}
+
+func parse(doc []byte, kind Kind, opt parseOptions) (*Policy, error) {
 	root, jerr := parseJSON(doc)
 	if jerr != nil {
 		line, col := lineCol(doc, jerr.off)
 		return nil, &SyntaxError{Message: msgSyntax, Line: line, Column: col}
 	}
-	c := &compiler{doc: doc, kind: kind}
+	c := &compiler{doc: doc, kind: kind, opt: opt}
 	p := c.compile(root)
 	if c.err != nil {
 		return nil, c.err
@@ -30,6 +40,7 @@ func Parse(doc []byte, kind Kind) (*Policy, error) {
 type compiler struct {
 	doc  []byte
 	kind Kind
+	opt  parseOptions
 	err  *SyntaxError
 	rank int // phase of the error held in err; an earlier phase wins
 }
@@ -120,7 +131,7 @@ func (c *compiler) compile(root *node) *Policy {
 	// IAM's own policies (identity and permissions boundary) must use the
 	// current language version; resource, trust, session and
 	// Organizations policies also accept 2008-10-17 or no Version.
-	if (c.kind == Identity || c.kind == Boundary) && p.version != "2012-10-17" {
+	if (c.kind == Identity || c.kind == Boundary) && !c.opt.anyVersion && p.version != "2012-10-17" {
 		at := verNode
 		if at == nil {
 			at = root
@@ -207,7 +218,9 @@ func (c *compiler) statement(s *statement, n *node, path string, vars bool, seen
 					c.fail(phaseSid, sid, path+".Sid", msgSidUnique)
 				}
 				seen[sid.str] = true
-				if c.kind == Resource {
+				if c.opt.anySid {
+					// simulate inputs: any characters
+				} else if c.kind == Resource {
 					if !validLambdaSid(sid.str) {
 						c.fail(phaseSid, sid, path+".Sid", msgSidLambda)
 					}
