@@ -231,7 +231,7 @@ func oneVal(s string) vals { return vals{one: s, n: 1} }
 
 // matchOne reports whether the request value rv matches any policy value
 // (values for one key are ORed).
-func (c *condition) matchOne(rv string, r resolver) bool {
+func (c *condition) matchOne(rv string, r *evaluator) bool {
 	switch c.op {
 	case opStringEquals, opStringLike:
 		for i := range c.vals {
@@ -331,7 +331,7 @@ func compareDate(op opBase, req, pol time.Time) bool {
 }
 
 // eval applies the condition to the request values of its key.
-func (c *condition) eval(v vals, present bool, r resolver) bool {
+func (c *condition) eval(v vals, present bool, r *evaluator) bool {
 	if c.op == opNull {
 		isNull := !present || v.n == 0
 		for i := range c.vals {

@@ -26,14 +26,17 @@ func Explain(req *Request, set *Set) Explanation {
 	return Explanation{Decision: d, Reasons: e.explain(d)}
 }
 
-var emptySet Set
+// Read-only stand-ins for a nil Set and a nil Principal; never modified.
+var (
+	emptySet        Set
+	anonymousCaller = Principal{Type: Anonymous}
+)
 
 // evaluator holds what is computed once per request.
 type evaluator struct {
 	req     *Request
 	set     *Set
 	p       *Principal
-	anon    Principal
 	ctx     *Context
 	resAcct string
 	cross   bool // principal and resource are in different accounts
@@ -47,7 +50,7 @@ func (e *evaluator) init(req *Request, set *Set) {
 	}
 	e.p = req.Principal
 	if e.p == nil {
-		e.p = &e.anon
+		e.p = &anonymousCaller
 	}
 	e.ctx = req.Context
 	e.resAcct = req.ResourceAccount
@@ -415,6 +418,9 @@ func (e *evaluator) lookup(key string) (vals, bool) {
 
 // variable resolves a policy variable: a single-valued key only.
 func (e *evaluator) variable(key string) (string, bool) {
+	if e == nil {
+		return "", false
+	}
 	v, ok := e.lookup(key)
 	if !ok || v.n != 1 {
 		return "", false

@@ -148,14 +148,9 @@ func splitVarDefault(body string) (key, def string, ok bool) {
 	return key, rest, true
 }
 
-// resolver supplies policy-variable values at match time.
-type resolver interface {
-	variable(lowerKey string) (string, bool)
-}
-
 // match reports whether s matches the pattern. fold compares ASCII letters
 // case-insensitively (the pattern text is already lower-cased).
-func (p *pattern) match(s string, fold bool, r resolver) bool {
+func (p *pattern) match(s string, fold bool, r *evaluator) bool {
 	switch p.kind {
 	case patAny:
 		return true
@@ -264,7 +259,7 @@ func compileArnPattern(s string, vars bool) arnPattern {
 	return ap
 }
 
-func (ap *arnPattern) match(s string, r resolver) bool {
+func (ap *arnPattern) match(s string, r *evaluator) bool {
 	if ap.n != 6 {
 		return ap.whole.match(s, false, r)
 	}
