@@ -10,6 +10,7 @@ import (
 
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/sigv4"
 	"github.com/seki-dev/seki/internal/store"
 )
 
@@ -248,4 +249,16 @@ func (s *Service) Session(ctx context.Context, accessKeyID string) (Session, boo
 		return Session{}, false
 	}
 	return sess.info, true
+}
+
+// Key returns the signing material of a temporary key for SigV4: its
+// secret, the session token the request must carry, and when it expires.
+// Expired sessions are returned too, with their Expires, so that the
+// verifier answers ExpiredToken rather than InvalidClientTokenId.
+func (s *Service) Key(accessKeyID string) (sigv4.Key, bool) {
+	sess, err := s.lookup(context.Background(), accessKeyID)
+	if err != nil || sess == nil {
+		return sigv4.Key{}, false
+	}
+	return sigv4.Key{Secret: sess.secret, SessionToken: sess.token, Expires: sess.info.Expires}, true
 }
