@@ -255,10 +255,10 @@ func TestSyntaxErrors(t *testing.T) {
 
 func TestItemSize(t *testing.T) {
 	it := Item{
-		"s": StrValue("abc"),            // 1 + 3
-		"n": NumValue("12345"),          // 1 + 3 + 1
-		"b": {Kind: BOOL, Bool: true},   // 1 + 1
-		"l": {Kind: L, List: []Value{}}, // 1 + 3
+		"s": StrValue("abc"),                                      // 1 + 3
+		"n": NumValue("12345"),                                    // 1 + 3 + 1
+		"b": {Kind: BOOL, Bool: true},                             // 1 + 1
+		"l": {Kind: L, List: []Value{}},                           // 1 + 3
 		"m": {Kind: M, Map: map[string]Value{"k": StrValue("v")}}, // 1 + 3 + 1 + 1 + 1
 	}
 	if got, want := ItemSize(it), 4+5+2+4+7; got != want {
