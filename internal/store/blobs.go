@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
 )
 
 // Blob names: slash-separated segments of [A-Za-z0-9._-], none starting with
@@ -40,9 +39,14 @@ var ErrInvalidName = errors.New("invalid blob name")
 // the blob; on delete, Write first, then Remove. A crash between the two
 // leaves an unreferenced file, never a row pointing at nothing.
 type Blobs struct {
-	root     string
-	openedAt time.Time
-	bufs     sync.Pool // of *[]byte, copyBufferSize each
+	root string
+	bufs sync.Pool // of *[]byte, copyBufferSize each
+
+	// active holds the temp files of Puts in progress, which
+	// RemoveStaleTemp must leave alone. (File times cannot tell them apart
+	// reliably: the file system clock is coarser than time.Now.)
+	mu     sync.Mutex
+	active map[string]struct{}
 }
 
 // BlobInfo describes content written by Put, hashed while it streamed.
@@ -119,11 +123,20 @@ func (b *Blobs) Put(name string, r io.Reader) (info BlobInfo, err error) {
 		return BlobInfo{}, fmt.Errorf("store: put %s: %w", name, err)
 	}
 	tmp := f.Name()
+	b.mu.Lock()
+	if b.active == nil {
+		b.active = map[string]struct{}{}
+	}
+	b.active[tmp] = struct{}{}
+	b.mu.Unlock()
 	defer func() {
 		if err != nil {
 			f.Close()
 			os.Remove(tmp)
 		}
+		b.mu.Lock()
+		delete(b.active, tmp)
+		b.mu.Unlock()
 	}()
 
 	sh, mh := sha256.New(), md5.New()
@@ -219,10 +232,10 @@ func (b *Blobs) Remove(name string) error {
 }
 
 // RemoveStaleTemp deletes temporary files left by Puts that a crash
-// interrupted before this DB was opened, and returns how many it removed.
-// It walks the whole blob tree, so Open does not call it: run it in the
-// background after startup. Puts in progress are not disturbed (their temp
-// files are newer than the Open).
+// interrupted, and returns how many it removed. It walks the whole blob
+// tree, so Open does not call it: run it in the background after startup.
+// Puts in progress in this process are not disturbed, and the data dir lock
+// rules out another process's.
 func (b *Blobs) RemoveStaleTemp() (int, error) {
 	removed := 0
 	err := filepath.WalkDir(b.root, func(p string, d fs.DirEntry, err error) error {
@@ -235,11 +248,10 @@ func (b *Blobs) RemoveStaleTemp() (int, error) {
 		if d.IsDir() || !strings.HasPrefix(d.Name(), tempPrefix) {
 			return nil
 		}
-		fi, err := d.Info()
-		if err != nil {
-			return nil // raced with its own Put's rename or removal
-		}
-		if fi.ModTime().Before(b.openedAt) {
+		b.mu.Lock()
+		_, busy := b.active[p]
+		b.mu.Unlock()
+		if !busy {
 			if err := os.Remove(p); err == nil {
 				removed++
 			}

@@ -104,7 +104,7 @@ func (c *conn) run(ctx context.Context, write bool, fn func(*Tx) error) (err err
 	if _, err := c.begin.ExecContext(bg); err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{c: c, ctx: ctx, write: write, rows: c.rows[:0]}
+	tx := &Tx{c: c, ctx: ctx, bg: bg, write: write, rows: c.rows[:0]}
 	committed := false
 	defer func() {
 		tx.finish()
@@ -145,11 +145,17 @@ var ErrTxDone = errors.New("store: transaction has already ended")
 // each distinct SQL text is prepared once per connection and reused, so
 // pass constant SQL with ? placeholders rather than formatting values in.
 //
-// Statements run under the context given to Write or Read: cancelling it
-// interrupts a running statement, and the transaction then rolls back.
+// Cancellation: Exec, Query and QueryRow check the Write/Read context before
+// each statement, so a cancelled request stops at the next statement and its
+// transaction rolls back; a statement already running completes. That keeps
+// the hot path cheap (watching a context while a statement runs costs a
+// goroutine per statement in database/sql and the driver). For a statement
+// that may run long, such as a large scan, use the ...Context variants,
+// which interrupt the statement itself when ctx is done.
 type Tx struct {
 	c     *conn
 	ctx   context.Context // the Write/Read call's context; scoped to fn
+	bg    context.Context // ctx without its cancellation, for statements
 	write bool
 	done  bool
 	rows  []*sql.Rows
@@ -158,36 +164,69 @@ type Tx struct {
 // Writable reports whether tx came from Write (true) or Read (false).
 func (tx *Tx) Writable() bool { return tx.write }
 
+// check reports why no statement may run now.
+func (tx *Tx) check() error {
+	if tx.done {
+		return ErrTxDone
+	}
+	return tx.ctx.Err()
+}
+
 // Exec runs a statement that returns no rows.
 func (tx *Tx) Exec(query string, args ...any) (sql.Result, error) {
+	if err := tx.check(); err != nil {
+		return nil, err
+	}
+	return tx.exec(tx.bg, query, args)
+}
+
+// ExecContext is Exec, interrupting the statement if ctx is done.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if tx.done {
 		return nil, ErrTxDone
 	}
-	s, err := tx.c.stmt(tx.ctx, query)
+	return tx.exec(ctx, query, args)
+}
+
+func (tx *Tx) exec(ctx context.Context, query string, args []any) (sql.Result, error) {
+	s, err := tx.c.stmt(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	if s == nil {
-		return tx.c.sc.ExecContext(tx.ctx, query, args...)
+		return tx.c.sc.ExecContext(ctx, query, args...)
 	}
-	return s.ExecContext(tx.ctx, args...)
+	return s.ExecContext(ctx, args...)
 }
 
 // Query runs a statement that returns rows. The caller should close the
 // rows; any still open are closed when the transaction ends.
 func (tx *Tx) Query(query string, args ...any) (*sql.Rows, error) {
+	if err := tx.check(); err != nil {
+		return nil, err
+	}
+	return tx.query(tx.bg, query, args)
+}
+
+// QueryContext is Query, interrupting the statement (and later calls to
+// Next) if ctx is done.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if tx.done {
 		return nil, ErrTxDone
 	}
-	s, err := tx.c.stmt(tx.ctx, query)
+	return tx.query(ctx, query, args)
+}
+
+func (tx *Tx) query(ctx context.Context, query string, args []any) (*sql.Rows, error) {
+	s, err := tx.c.stmt(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	var rows *sql.Rows
 	if s == nil {
-		rows, err = tx.c.sc.QueryContext(tx.ctx, query, args...)
+		rows, err = tx.c.sc.QueryContext(ctx, query, args...)
 	} else {
-		rows, err = s.QueryContext(tx.ctx, args...)
+		rows, err = s.QueryContext(ctx, args...)
 	}
 	if err != nil {
 		return nil, err
@@ -203,6 +242,11 @@ func (tx *Tx) QueryRow(query string, args ...any) *Row {
 	return &Row{rows: rows, err: err}
 }
 
+// QueryRowContext is QueryRow, interrupting the statement if ctx is done.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *Row {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	return &Row{rows: rows, err: err}
+}
 func (tx *Tx) closeRows() {
 	for i, r := range tx.rows {
 		r.Close()

@@ -21,7 +21,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
-	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
@@ -131,7 +130,7 @@ func Open(ctx context.Context, dir string, migrations []Migration) (_ *DB, err e
 	db.rsem = make(chan struct{}, db.readerN)
 	db.idle = make(chan *conn, db.readerN)
 
-	db.blobs = &Blobs{root: filepath.Join(abs, "blobs"), openedAt: time.Now()}
+	db.blobs = &Blobs{root: filepath.Join(abs, "blobs")}
 	return db, nil
 }
 
@@ -148,6 +147,7 @@ func readerPoolSize() int {
 // reads the _pragma and _txlock parameters, SQLite ignores them.
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
+	q.Set("vfs", "unix-excl")
 	// busy_timeout is applied first by the driver, before the rest.
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
 	q.Add("_pragma", "foreign_keys(1)")
@@ -201,10 +201,10 @@ func (db *DB) leave() {
 // transaction is rolled back and the error returned unchanged. A nil result
 // means the transaction is committed and synced to disk.
 //
-// ctx bounds the wait for the writer and is passed to every statement fn
-// runs. Once fn has returned nil the commit is carried out even if ctx is
-// cancelled meanwhile, so that a nil return always means durable and an
-// error always means nothing was written.
+// ctx bounds the wait for the writer, and once it is done fn's statements
+// fail (see Tx for how). Once fn has returned nil the commit is carried out
+// even if ctx is cancelled meanwhile, so that a nil return always means
+// durable and an error always means nothing was written.
 //
 // fn must not call db.Write itself (that would wait for its own
 // transaction) and must not keep tx after returning.
