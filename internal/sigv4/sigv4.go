@@ -536,7 +536,10 @@ func parseRequestTime(a authParts, presigned bool) (time.Time, string, *Error) {
 	if a.dateIsHTTP {
 		t, err := http.ParseTime(a.date)
 		if err != nil {
-			return time.Time{}, "", invalidDate(a.date, presigned)
+			// botocore writes "-0000" rather than "GMT".
+			if t, err = time.Parse(time.RFC1123Z, a.date); err != nil {
+				return time.Time{}, "", invalidDate(a.date, presigned)
+			}
 		}
 		t = t.UTC()
 		return t, t.Format(isoBasic), nil
