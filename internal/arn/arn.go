@@ -89,13 +89,13 @@ func Split(s string) (parts [6]string, n int) {
 // parts is matched on its own, case-sensitively, and each may contain the
 // wildcards '*' (any run of characters) and '?' (one character).
 func Like(pattern, value string) bool {
+	if pattern == "*" {
+		return true
+	}
 	pp, pn := Split(pattern)
 	vp, vn := Split(value)
-	if pn != 6 || vn != 6 {
-		// Not ARN-shaped: only a whole-string match makes sense.
-		if pn != vn {
-			return pattern == "*"
-		}
+	if pn != vn {
+		return false // components are compared one to one
 	}
 	for i := 0; i < pn; i++ {
 		if !Glob(pp[i], vp[i]) {
@@ -131,7 +131,11 @@ func glob(p, s string, fold bool) bool {
 				pi++
 				continue
 			case '?':
-				si += runeLen(s[si])
+				if w := runeLen(s[si]); si+w <= len(s) {
+					si += w
+				} else {
+					si++
+				}
 				pi++
 				continue
 			default:

@@ -20,6 +20,7 @@ const (
 	msgTrustActions      = "Trust Policy statement actions can only be sts:AssumeRole, sts:AssumeRoleWithSAML,  and sts:AssumeRoleWithWebIdentity"
 	msgResourceVendor    = "Resource vendor must be fully qualified and cannot contain regexes."
 	msgRCPAllow          = "The effect Allow is only supported for the RCPFullAWSAccess policy."
+	msgNotPrincipalAllow = "NotPrincipal must be used with \"Effect\":\"Deny\"."
 	msgRCPPrincipal      = "Resource control policies must specify Principal \"*\"."
 )
 

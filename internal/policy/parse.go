@@ -247,6 +247,9 @@ func (c *compiler) statement(s *statement, n *node, path string, vars bool, seen
 			c.fail(phaseSyntax, n, ppath, msgMissingPrincipal)
 		} else {
 			s.principal = c.principal(pn, ppath)
+			if s.notPrincipal && effect != nil && effect.kind == jString && effect.str == "Allow" {
+				c.fail(phaseKind, pn, ppath, msgNotPrincipalAllow)
+			}
 			if c.kind == Trust && s.notPrincipal {
 				c.fail(phaseKind, pn, ppath, msgTrustNotPrincipal)
 			}

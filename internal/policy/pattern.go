@@ -251,7 +251,7 @@ type arnPattern struct {
 func compileArnPattern(s string, vars bool) arnPattern {
 	var ap arnPattern
 	ap.whole = compilePattern(s, true, vars, false)
-	parts, n := arn.Split(s)
+	parts, n := splitPatternARN(s, vars)
 	ap.n = n
 	for i := 0; i < n; i++ {
 		ap.parts[i] = compilePattern(parts[i], true, vars, false)
@@ -260,17 +260,43 @@ func compileArnPattern(s string, vars bool) arnPattern {
 }
 
 func (ap *arnPattern) match(s string, r *evaluator) bool {
-	if ap.n != 6 {
-		return ap.whole.match(s, false, r)
+	if ap.whole.kind == patAny {
+		return true
 	}
 	parts, n := arn.Split(s)
-	if n != 6 {
+	if n != ap.n {
+		// Components are compared one to one; a different number of
+		// components cannot match.
 		return false
 	}
-	for i := 0; i < 6; i++ {
+	for i := 0; i < n; i++ {
 		if !ap.parts[i].match(parts[i], false, r) {
 			return false
 		}
 	}
 	return true
+}
+
+// splitPatternARN splits a policy ARN value into its six parts like
+// arn.Split, except that colons inside ${...} policy variables (as in
+// ${aws:PrincipalAccount}) do not separate parts.
+func splitPatternARN(s string, vars bool) (parts [6]string, n int) {
+	if !vars || !strings.Contains(s, "${") {
+		return arn.Split(s)
+	}
+	start, depth := 0, false
+	for i := 0; i < len(s) && n < 5; i++ {
+		switch {
+		case !depth && s[i] == '$' && i+1 < len(s) && s[i+1] == '{':
+			depth = true
+		case depth && s[i] == '}':
+			depth = false
+		case !depth && s[i] == ':':
+			parts[n] = s[start:i]
+			n++
+			start = i + 1
+		}
+	}
+	parts[n] = s[start:]
+	return parts, n + 1
 }
