@@ -78,6 +78,14 @@ func TestOpenPragmas(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(db.Dir(), FileName)); err != nil {
 		t.Error(err)
 	}
+	// unix-excl keeps the WAL index in process memory: no -shm file, and no
+	// fcntl lock per read transaction.
+	if _, err := os.Stat(filepath.Join(db.Dir(), FileName+"-shm")); err == nil {
+		t.Error("a -shm file exists: the unix-excl VFS is not in use")
+	}
+	var version string
+	db.Read(ctx, func(q *Tx) error { return q.QueryRow("SELECT sqlite_version()").Scan(&version) })
+	t.Logf("SQLite %s", version)
 }
 
 func TestOpenOddDirName(t *testing.T) {
@@ -560,5 +568,37 @@ func TestReaderPoolBounded(t *testing.T) {
 	}
 	if n := len(db.idle); n > db.readerN {
 		t.Fatalf("%d idle readers > pool %d", n, db.readerN)
+	}
+}
+
+func TestConstraintErrors(t *testing.T) {
+	ms := append(testMigrations[:2:2], Migration{Component: "test", Version: 3,
+		SQL: "CREATE TABLE users (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE)"})
+	db := openTest(t, t.TempDir(), ms)
+	ctx := context.Background()
+	insert := func(id, name string) error {
+		return db.Write(ctx, func(tx *Tx) error {
+			_, err := tx.Exec("INSERT INTO users (id, name) VALUES (?, ?)", id, name)
+			return err
+		})
+	}
+	if err := insert("u1", "Alice"); err != nil {
+		t.Fatal(err)
+	}
+	if err := insert("u2", "alice"); !IsUniqueViolation(err) {
+		t.Errorf("case-insensitive duplicate name: %v, want unique violation", err)
+	}
+	if err := insert("u1", "Bob"); !IsUniqueViolation(err) {
+		t.Errorf("duplicate primary key: %v, want unique violation", err)
+	}
+	err := db.Write(ctx, func(tx *Tx) error {
+		_, err := tx.Exec("INSERT INTO children (id, parent) VALUES (1, 2)")
+		return err
+	})
+	if !IsForeignKeyViolation(err) || IsUniqueViolation(err) {
+		t.Errorf("dangling reference: %v, want foreign key violation only", err)
+	}
+	if IsUniqueViolation(errors.New("UNIQUE constraint failed")) || IsUniqueViolation(nil) {
+		t.Error("IsUniqueViolation matched a non-SQLite error")
 	}
 }
