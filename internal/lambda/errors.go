@@ -1,0 +1,137 @@
+package lambda
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/seki-dev/seki/internal/awserr"
+)
+
+// The error codes Lambda answers with, each declared once with its status.
+var (
+	// AccessDenied is Lambda's denial code; the server passes it as the
+	// Dispatcher's Deny.
+	AccessDenied = awserr.Code{Name: "AccessDeniedException", Status: http.StatusForbidden}
+
+	errNotFound           = awserr.Code{Name: "ResourceNotFoundException", Status: http.StatusNotFound}
+	errConflict           = awserr.Code{Name: "ResourceConflictException", Status: http.StatusConflict}
+	errInvalidParameter   = awserr.Code{Name: "InvalidParameterValueException", Status: http.StatusBadRequest}
+	errValidation         = awserr.Code{Name: "ValidationException", Status: http.StatusBadRequest}
+	errPrecondition       = awserr.Code{Name: "PreconditionFailedException", Status: http.StatusPreconditionFailed}
+	errPolicyLength       = awserr.Code{Name: "PolicyLengthExceededException", Status: http.StatusBadRequest}
+	errService            = awserr.Code{Name: "ServiceException", Status: http.StatusInternalServerError, Receiver: true}
+	errRequestTooLarge    = awserr.Code{Name: "RequestTooLargeException", Status: http.StatusRequestEntityTooLarge}
+	errInvalidContent     = awserr.Code{Name: "InvalidRequestContentException", Status: http.StatusBadRequest}
+	errUnknownOperation   = awserr.Code{Name: "UnknownOperationException", Status: http.StatusNotFound}
+	errCodeStorageExceeds = awserr.Code{Name: "CodeStorageExceededException", Status: http.StatusBadRequest}
+)
+
+// Messages recorded from AWS (see issue 4's table, AWS documentation and
+// public reports of real responses). Those marked "unconfirmed" below were
+// not found verbatim in any AWS response and follow AWS's usual wording.
+const (
+	msgNoResource      = "The resource you requested does not exist."
+	msgStatementExists = "The statement id (%s) provided already exists. Please provide a new statement id, or remove the existing statement."
+	msgNoStatement     = "Statement ID is not found in resource policy."
+	msgPolicyRevision  = "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id"
+	msgBadPrincipal    = "The provided principal was invalid. Please check the principal and try again."
+	msgLatestPolicy    = "We currently do not support adding policies for $LATEST."
+	msgQualifierClash  = "The derived qualifier from the function name does not match the specified qualifier."
+	msgPolicyTooBig    = "The final policy size is bigger than the limit."
+	msgRoleNotAssumed  = "The role defined for the function cannot be assumed by Lambda."
+	msgFunctionExists  = "Function already exist: %s"
+	msgAliasExists     = "Alias already exists: %s"
+	msgAliasNotFound   = "Alias not found: %s"
+	msgFunctionMissing = "Function not found: %s"
+	msgAliasesRefer    = "Unable to delete version because the following aliases reference it: [%s]"
+	msgReservedEnv     = "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: %s"
+	msgCodeSha         = "CodeSHA256 (%s) is different from current CodeSHA256 in $LATEST (%s). Please try again with the CodeSHA256 in $LATEST."
+	msgLayerMissing    = "Layer version %s does not exist."
+	msgNoLayerPolicy   = "No policy is associated with the given resource."
+	msgUnreservedMin   = "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d]."
+
+	// unconfirmed: RevisionId mismatch on function and alias updates; AWS's
+	// policy message names GetPolicy, this one is assumed to name the
+	// function/alias getters.
+	msgFunctionRevision = "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id"
+	// unconfirmed: deleting $LATEST by qualifier.
+	msgDeleteLatest = "$LATEST version cannot be deleted without deleting the function."
+	// unconfirmed: more than five layers.
+	msgTooManyLayers = "Cannot reference more than 5 layers."
+	// unconfirmed: a zip that does not open.
+	msgBadZip = "Could not unzip uploaded file. Please check your file, then try to upload again."
+	// unconfirmed: environment over 4 KB.
+	msgEnvTooBig = "Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: %s"
+	// unconfirmed: a function URL config that already exists.
+	msgURLExists = "Failed to create function url config for [functionArn = %s]. Error message:  FunctionUrlConfig exists for this Lambda function"
+	// unconfirmed: Runtime/Handler missing for a zip function.
+	msgRuntimeHandler = "Runtime and Handler are mandatory parameters for functions created with deployment packages."
+	// unconfirmed: a function ARN in another region.
+	msgOtherRegion = "Functions from '%s' are not reachable in this region ('%s')"
+	// unconfirmed: alias routing to the alias's own primary version.
+	msgRoutingSame = "Invalid function version %s. Function version %s is already included in routing configuration."
+	// unconfirmed: more than one additional routing version.
+	msgRoutingMany = "Number of items in AdditionalVersionWeights cannot be greater than 1"
+	// unconfirmed: routing with $LATEST as the primary version.
+	msgRoutingLatest = "$LATEST is not supported for an alias pointing to more than 1 version"
+	// unconfirmed: qualifier not allowed for an operation.
+	msgVersionOp = "Current operation does not support versions other than $LATEST. Please set the qualifier to $LATEST or remove it."
+	// unconfirmed: invoke payload that is not JSON.
+	msgBadPayload = "Could not parse request body into json: Could not parse payload into json: Unexpected character: was expecting a JSON value"
+	// unconfirmed: payload above 6 MB.
+	msgPayloadTooBig = "Request must be smaller than 6291456 bytes for the InvokeFunction operation"
+	// unconfirmed: S3 code without an S3 integration.
+	msgNoS3 = "seki: S3Bucket/S3Key code is not available because no S3 service is wired into Lambda; upload the zip with ZipFile"
+	// seki's own: invoking code before the runtime exists.
+	msgNoRunner = "seki: function execution is not available because no runtime is wired into Lambda; only InvocationType=DryRun is supported"
+)
+
+// validation collects AWS's "N validation errors detected" message.
+type validation struct{ errs []string }
+
+func (v *validation) pattern(field, value, pattern string) {
+	v.errs = append(v.errs, "Value '"+value+"' at '"+field+"' failed to satisfy constraint: Member must satisfy regular expression pattern: "+pattern)
+}
+
+func (v *validation) maxLen(field, value string, n int) {
+	v.errs = append(v.errs, "Value '"+value+"' at '"+field+"' failed to satisfy constraint: Member must have length less than or equal to "+strconv.Itoa(n))
+}
+
+func (v *validation) minLen(field, value string, n int) {
+	v.errs = append(v.errs, "Value '"+value+"' at '"+field+"' failed to satisfy constraint: Member must have length greater than or equal to "+strconv.Itoa(n))
+}
+
+func (v *validation) max(field string, value, n int64) {
+	v.errs = append(v.errs, "Value '"+strconv.FormatInt(value, 10)+"' at '"+field+"' failed to satisfy constraint: Member must have value less than or equal to "+strconv.FormatInt(n, 10))
+}
+
+func (v *validation) min(field string, value, n int64) {
+	v.errs = append(v.errs, "Value '"+strconv.FormatInt(value, 10)+"' at '"+field+"' failed to satisfy constraint: Member must have value greater than or equal to "+strconv.FormatInt(n, 10))
+}
+
+func (v *validation) enum(field, value string, set []string) {
+	v.errs = append(v.errs, "Value '"+value+"' at '"+field+"' failed to satisfy constraint: Member must satisfy enum value set: ["+strings.Join(set, ", ")+"]")
+}
+
+func (v *validation) null(field string) {
+	v.errs = append(v.errs, "Value null at '"+field+"' failed to satisfy constraint: Member must not be null")
+}
+
+// err returns the ValidationException, or nil when nothing failed.
+func (v *validation) err() error {
+	switch len(v.errs) {
+	case 0:
+		return nil
+	case 1:
+		return errValidation.New("1 validation error detected: " + v.errs[0])
+	}
+	return errValidation.New(strconv.Itoa(len(v.errs)) + " validation errors detected: " + strings.Join(v.errs, "; "))
+}
+
+// validationError is the one-error shortcut.
+func validationError(field, value, pattern string) error {
+	var v validation
+	v.pattern(field, value, pattern)
+	return v.err()
+}

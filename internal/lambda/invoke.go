@@ -1,0 +1,422 @@
+package lambda
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// Runner runs function code. internal/runtime implements it; the server
+// wires it in with Options.Runner or SetRunner. Lambda has already
+// authorized the call, resolved the function, version and alias routing,
+// and validated the payload when Run is called; the runner only executes.
+//
+// Run is called once per invocation, concurrently from many goroutines. It
+// must honour ctx (the client went away, or the server is stopping) and
+// spec.Timeout. For InvocationType "Event" Run is expected to queue the
+// invocation and return at once with StatusCode 202; for "RequestResponse"
+// it waits for the function's result.
+//
+// Errors: a returned error is reported to the client as is when it is an
+// *awserr.Error (e.g. TooManyRequestsException for reserved concurrency,
+// ResourceNotReadyException), as ServiceException otherwise. A function
+// that fails (an unhandled error, a timeout, a crash) is not an error of
+// Run: it is a Result with FunctionError "Unhandled" and the error payload,
+// as AWS reports it.
+type Runner interface {
+	Run(ctx context.Context, spec *FunctionSpec, req *InvokeRequest) (*InvokeResult, error)
+}
+
+// FunctionSpec is everything needed to run one version of a function,
+// self-contained so the runtime need not import or call back into lambda.
+// A spec with the same FunctionARN, Version and RevisionId describes the
+// same code and configuration, so the runtime may reuse warm environments
+// keyed by them.
+type FunctionSpec struct {
+	// FunctionARN is the unqualified function ARN.
+	FunctionARN string
+	// InvokedARN is the ARN the caller invoked: unqualified, version or
+	// alias qualified (what the context object's invoked_function_arn shows).
+	InvokedARN string
+	Name       string
+	Account    string
+	Region     string
+	// Version is the version executed: "$LATEST" or a number (after alias
+	// routing); X-Amz-Executed-Version reports it.
+	Version string
+	// RevisionId changes whenever the version's code or configuration does.
+	RevisionId string
+	Runtime    string // "python3.12", "provided.al2023", ...
+	Handler    string
+	// CodePath is the file path of the deployment package (.zip) in seki's
+	// blob store; CodeSHA256 its base64 SHA-256 (Lambda's CodeSha256).
+	CodePath   string
+	CodeSHA256 string
+	CodeSize   int64
+	// Layers are the layer archives in order; the runtime extracts them
+	// into /opt, later layers over earlier ones.
+	Layers []LayerSpec
+	// Environment is the function's own variables (never the reserved
+	// ones: the runtime adds those).
+	Environment map[string]string
+	MemoryMB    int
+	// Timeout is in seconds.
+	Timeout int
+	// RoleARN is the execution role; the runtime assumes it (as
+	// lambda.amazonaws.com) for the function's credentials.
+	RoleARN string
+	// ReservedConcurrency is the function's reserved concurrency, nil when
+	// none is set (0 means throttle everything).
+	ReservedConcurrency *int64
+	Architectures       []string
+	EphemeralStorageMB  int
+	// LogGroup and LogFormat are where and how the function logs
+	// ("/aws/lambda/NAME", "Text").
+	LogGroup  string
+	LogFormat string
+}
+
+// LayerSpec is one layer archive of a FunctionSpec.
+type LayerSpec struct {
+	ARN        string // layer version ARN
+	Path       string // file path of the .zip in the blob store
+	CodeSHA256 string
+	CodeSize   int64
+}
+
+// InvokeRequest is one invocation.
+type InvokeRequest struct {
+	// RequestID is the invocation's id (the API request's id), which the
+	// function sees as its aws_request_id.
+	RequestID string
+	// Payload is the event: valid JSON, at most 6 MB (256 KB for Event).
+	Payload []byte
+	// InvocationType is "RequestResponse" or "Event" (never "DryRun").
+	InvocationType string
+	// LogType is "None" or "Tail"; with Tail, InvokeResult.LogResult holds
+	// the base64 of the last 4 KB of the invocation's log.
+	LogType string
+	// ClientContext is the base64 JSON of X-Amz-Client-Context, "" if none.
+	ClientContext string
+	// Caller is who invoked (nil for unauthenticated function URL calls);
+	// informational, the call is already authorized.
+	Caller *authz.Caller
+}
+
+// InvokeResult is what the runtime returns.
+type InvokeResult struct {
+	// StatusCode is 200 for RequestResponse, 202 for Event.
+	StatusCode int
+	// Payload is the function's response (or error) document.
+	Payload []byte
+	// FunctionError is "" on success, "Unhandled" (or "Handled") when the
+	// function failed; it goes into X-Amz-Function-Error.
+	FunctionError string
+	// LogResult is the base64 log tail when LogType was Tail.
+	LogResult string
+}
+
+// Invocation types.
+const (
+	invokeSync   = "RequestResponse"
+	invokeEvent  = "Event"
+	invokeDryRun = "DryRun"
+)
+
+// maxPayload is the synchronous invocation payload limit.
+const maxPayload = 6 * 1024 * 1024
+
+// invokeState is what invokeTarget loads for the handler: the resolved
+// function, or the 404 that the handler reports after authorization.
+type invokeState struct {
+	ref    FunctionRef
+	t      *target
+	err    error
+	policy *policy.Policy
+}
+
+// resolveInvoke loads the function, the qualifier's record and the policy
+// that governs invocations of exactly that qualifier, in one read.
+func (s *Service) resolveInvoke(ctx context.Context, ref FunctionRef) (*invokeState, error) {
+	st := &invokeState{ref: ref}
+	var doc string
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		t, err := resolve(tx, ref, ref.Qualifier)
+		if err != nil {
+			if awsErr(err) {
+				st.err = err
+				return nil
+			}
+			return err
+		}
+		st.t = t
+		doc, err = getPolicyDoc(tx, ref, policyKeyQualifier(ref.Qualifier))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if doc != "" {
+		if st.policy, err = s.compile(ref.QualifiedARN(policyKeyQualifier(ref.Qualifier)), doc); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// invokeTarget authorizes lambda:InvokeFunction on the exact ARN invoked
+// (unqualified, version or alias) with the policy kept for that qualifier.
+func (s *Service) invokeTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+	ref, err := functionRef(r, true, false)
+	if err != nil {
+		return protocol.Target{}, err
+	}
+	st, err := s.resolveInvoke(ctx, ref)
+	if err != nil {
+		return protocol.Target{}, err
+	}
+	r.State = st
+	return protocol.Target{Resource: ref.QualifiedARN(ref.Qualifier), Account: ref.Account, Policy: st.policy}, nil
+}
+
+func (s *Service) invoke(ctx context.Context, r *protocol.Request) (any, error) {
+	st := r.State.(*invokeState)
+	typ := r.HTTP.Header.Get("X-Amz-Invocation-Type")
+	if typ == "" {
+		typ = invokeSync
+	}
+	if typ != invokeSync && typ != invokeEvent && typ != invokeDryRun {
+		var v validation
+		v.enum("invocationType", typ, []string{invokeEvent, invokeSync, invokeDryRun})
+		return nil, v.err()
+	}
+	logType := r.HTTP.Header.Get("X-Amz-Log-Type")
+	if logType != "" && logType != "None" && logType != "Tail" {
+		var v validation
+		v.enum("logType", logType, []string{"None", "Tail"})
+		return nil, v.err()
+	}
+	if st.err != nil {
+		return nil, st.err
+	}
+	if typ == invokeDryRun {
+		return dryRun{}, nil
+	}
+	return s.run(ctx, st, &InvokeRequest{
+		RequestID:      r.ID,
+		Payload:        r.Body,
+		InvocationType: typ,
+		LogType:        logType,
+		ClientContext:  r.HTTP.Header.Get("X-Amz-Client-Context"),
+		Caller:         r.Caller,
+	})
+}
+
+// run checks the payload, routes an alias, builds the spec and calls the
+// Runner.
+func (s *Service) run(ctx context.Context, st *invokeState, req *InvokeRequest) (*invokeResponse, error) {
+	if len(req.Payload) > maxPayload {
+		return nil, errRequestTooLarge.New(msgPayloadTooBig)
+	}
+	if len(req.Payload) > 0 && !json.Valid(req.Payload) {
+		return nil, errInvalidContent.New(msgBadPayload)
+	}
+	if len(req.Payload) == 0 {
+		req.Payload = []byte("{}")
+	}
+	runner := s.getRunner()
+	if runner == nil {
+		return nil, errService.New(msgNoRunner)
+	}
+	rec := st.t.version
+	if st.t.alias != nil {
+		if v := route(st.t.alias); v != rec.Config.Version {
+			var routed *versionRecord
+			if err := s.db.Read(ctx, func(tx *store.Tx) error {
+				var err error
+				routed, err = getVersion(tx, st.ref, v)
+				return err
+			}); err != nil {
+				return nil, err
+			}
+			if routed != nil {
+				rec = routed
+			}
+		}
+	}
+	spec := s.spec(st.ref, rec, st.t.fn)
+	res, err := runner.Run(ctx, spec, req)
+	if err != nil {
+		if awsErr(err) {
+			return nil, err
+		}
+		return nil, errService.New("An error occurred while running the function.").Wrap(err)
+	}
+	return &invokeResponse{res: res, version: rec.Config.Version}, nil
+}
+
+// spec builds the runtime's view of a version.
+func (s *Service) spec(ref FunctionRef, rec *versionRecord, fn *functionRow) *FunctionSpec {
+	c := &rec.Config
+	sp := &FunctionSpec{
+		FunctionARN:         ref.ARN(),
+		InvokedARN:          ref.QualifiedARN(ref.Qualifier),
+		Name:                ref.Name,
+		Account:             ref.Account,
+		Region:              ref.Region,
+		Version:             c.Version,
+		RevisionId:          c.RevisionId,
+		Runtime:             c.Runtime,
+		Handler:             c.Handler,
+		CodePath:            s.db.Blobs().Path(rec.CodeBlob),
+		CodeSHA256:          c.CodeSha256,
+		CodeSize:            c.CodeSize,
+		MemoryMB:            c.MemorySize,
+		Timeout:             c.Timeout,
+		RoleARN:             c.Role,
+		ReservedConcurrency: fn.Reserved,
+		Architectures:       c.Architectures,
+	}
+	if c.Environment != nil {
+		sp.Environment = c.Environment.Variables
+	}
+	if c.EphemeralStorage != nil {
+		sp.EphemeralStorageMB = c.EphemeralStorage.Size
+	}
+	if c.LoggingConfig != nil {
+		sp.LogGroup, sp.LogFormat = c.LoggingConfig.LogGroup, c.LoggingConfig.LogFormat
+	}
+	for i, l := range c.Layers {
+		ls := LayerSpec{ARN: l.Arn, CodeSize: l.CodeSize}
+		if i < len(rec.LayerBlobs) {
+			ls.Path = s.db.Blobs().Path(rec.LayerBlobs[i])
+		}
+		sp.Layers = append(sp.Layers, ls)
+	}
+	return sp
+}
+
+// dryRun is DryRun's answer: 204 and no body.
+type dryRun struct{}
+
+func (dryRun) Respond(w http.ResponseWriter, r *protocol.Request) {
+	protocol.WriteJSON(w, r, http.StatusNoContent, nil)
+}
+
+// invokeResponse writes an invocation's result: the payload as the body
+// and the function's headers.
+type invokeResponse struct {
+	res     *InvokeResult
+	version string
+}
+
+func (ir *invokeResponse) Respond(w http.ResponseWriter, r *protocol.Request) {
+	h := w.Header()
+	h.Set("x-amzn-RequestId", r.ID)
+	h.Set("X-Amz-Executed-Version", ir.version)
+	if ir.res.FunctionError != "" {
+		h.Set("X-Amz-Function-Error", ir.res.FunctionError)
+	}
+	if ir.res.LogResult != "" {
+		h.Set("X-Amz-Log-Result", ir.res.LogResult)
+	}
+	status := ir.res.StatusCode
+	if status == 0 {
+		status = http.StatusOK
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(ir.res.Payload)))
+	w.WriteHeader(status)
+	w.Write(ir.res.Payload)
+}
+
+// InvokeAsInput is an invocation made by another part of seki on behalf of
+// a principal: S3 event notifications (as s3.amazonaws.com, with
+// aws:SourceArn and aws:SourceAccount), function URLs (as the signed caller,
+// or anonymous for AuthType NONE, with lambda:FunctionUrlAuthType and
+// lambda:InvokedViaFunctionUrl).
+type InvokeAsInput struct {
+	// RequestID keys the decision log and becomes the invocation's id.
+	RequestID string
+	// Caller is the principal invoking: for a service,
+	// {Type: policy.Service, ARN: "s3.amazonaws.com"}.
+	Caller *authz.Caller
+	// FunctionARN is the function ARN, qualified or not.
+	FunctionARN string
+	// Context carries the condition keys (aws:SourceArn, aws:SourceAccount,
+	// ...); nil for none.
+	Context *policy.Context
+	// Payload, InvocationType ("RequestResponse", "Event" or "DryRun"),
+	// LogType and ClientContext are as in the Invoke API.
+	Payload        []byte
+	InvocationType string
+	LogType        string
+	ClientContext  string
+}
+
+// InvokeAsOutput is the result of InvokeAs: nil Result for DryRun.
+type InvokeAsOutput struct {
+	Result *InvokeResult
+	// ExecutedVersion is the version that ran.
+	ExecutedVersion string
+}
+
+// InvokeAs authorizes lambda:InvokeFunction for in.Caller on the exact ARN
+// in in.FunctionARN, with the policy kept for its qualifier, through the
+// same door as API calls (service principals are judged by the resource
+// policy alone), and then runs the function unless it is a DryRun. Denials
+// are AccessDeniedException with AWS's message.
+func (s *Service) InvokeAs(ctx context.Context, in *InvokeAsInput) (*InvokeAsOutput, error) {
+	// Only full ARNs: there is no request account or region to fill in.
+	ref, ok := splitFunctionName(in.FunctionARN, true)
+	if !ok || ref.Account == "" || ref.Region == "" {
+		return nil, validationError("functionName", in.FunctionARN, patNamespacedName)
+	}
+	if ref.Partition == "" {
+		ref.Partition = "aws"
+	}
+	st, err := s.resolveInvoke(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	az := s.getAuthz()
+	if az == nil {
+		return nil, errService.New("seki: Lambda has no authorizer wired")
+	}
+	if err := az.Authorize(ctx, &authz.Check{
+		RequestID:       in.RequestID,
+		Caller:          in.Caller,
+		Action:          "lambda:InvokeFunction",
+		Resource:        ref.QualifiedARN(ref.Qualifier),
+		ResourceAccount: ref.Account,
+		ResourcePolicy:  st.policy,
+		Context:         in.Context,
+		Deny:            AccessDenied,
+	}); err != nil {
+		return nil, err
+	}
+	if st.err != nil {
+		return nil, st.err
+	}
+	typ := in.InvocationType
+	if typ == "" {
+		typ = invokeSync
+	}
+	if typ == invokeDryRun {
+		return &InvokeAsOutput{}, nil
+	}
+	resp, err := s.run(ctx, st, &InvokeRequest{
+		RequestID: in.RequestID, Payload: in.Payload, InvocationType: typ,
+		LogType: in.LogType, ClientContext: in.ClientContext, Caller: in.Caller,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &InvokeAsOutput{Result: resp.res, ExecutedVersion: resp.version}, nil
+}

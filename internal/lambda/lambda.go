@@ -1,0 +1,276 @@
+// Package lambda is seki's Lambda control plane: functions, versions,
+// aliases, layers, function URLs, tags, concurrency and the resource-based
+// policies that say who may invoke, over Lambda's REST-JSON API
+// (2015-03-31 and its later path dates).
+//
+// Every operation is authorized through the one door with its own action and
+// resource (the function's ARN, qualified when the request names a version or
+// alias), passing the resource policy kept for that exact qualifier, so that
+// cross-account callers can do exactly what the policy grants them. Invoke
+// with InvocationType=DryRun is the permission check alone; other invocation
+// types hand a self-contained FunctionSpec to a Runner (internal/runtime),
+// which the server wires in.
+//
+// Lambda does not import other services. It declares what it needs from
+// them: Roles (IAM's roles and their trust policies), Runner (the runtime)
+// and Code (S3 objects for S3Bucket/S3Key code).
+package lambda
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// Role is what Lambda needs to know about an execution role.
+type Role struct {
+	// ARN is the role's ARN including its path.
+	ARN     string
+	Account string
+	// Trust is the role's trust policy (Kind Trust).
+	Trust *policy.Policy
+}
+
+// Roles looks up IAM roles. The server adapts IAM to it.
+type Roles interface {
+	// RoleByARN returns the role named by arn, or ok=false when there is
+	// none; err is for failures, not for a missing role.
+	RoleByARN(ctx context.Context, arn string) (role Role, ok bool, err error)
+}
+
+// Code reads deployment packages from S3 for CreateFunction,
+// UpdateFunctionCode and PublishLayerVersion with S3Bucket/S3Key. The S3
+// service implements it; caller is the principal making the Lambda call, so
+// S3 can apply its own permission checks (AWS reads the object as the
+// caller). version is "" for the current version. Errors should be
+// *awserr.Error values that Lambda can pass on.
+type Code interface {
+	Object(ctx context.Context, caller *authz.Caller, bucket, key, version string) (io.ReadCloser, error)
+}
+
+// Options configure a Service.
+type Options struct {
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Roles resolves execution roles. Nil means every role is missing, so
+	// CreateFunction fails with InvalidParameterValueException.
+	Roles Roles
+	// Runner runs function code. Nil means only DryRun invocations work.
+	Runner Runner
+	// Code reads S3 deployment packages. Nil means only ZipFile works.
+	Code Code
+	// Authz is the door used for checks made outside an HTTP request
+	// (InvokeAs). When nil, the Dispatcher's authorizer passed to Handler is
+	// used.
+	Authz protocol.Authorizer
+}
+
+// Service is the Lambda service. It is safe for concurrent use.
+type Service struct {
+	db   *store.DB
+	now  func() time.Time
+	opts Options
+
+	mu     sync.RWMutex
+	authz  protocol.Authorizer
+	runner Runner
+	code   Code
+
+	// policies caches compiled resource policies by their text, so a hot
+	// Invoke parses a policy once. Entries are checked against the stored
+	// text on every use, so they are never stale.
+	policies sync.Map // string key → *cachedPolicy
+}
+
+type cachedPolicy struct {
+	doc string
+	p   *policy.Policy
+}
+
+// New returns the Lambda service keeping its state in db (opened with
+// Migrations) and its code in db's blobs.
+func New(db *store.DB, opts Options) *Service {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: db, now: now, opts: opts, authz: opts.Authz, runner: opts.Runner, code: opts.Code}
+}
+
+// SetRunner wires the runtime in after construction (the runtime itself
+// may need the Service to exist first).
+func (s *Service) SetRunner(r Runner) {
+	s.mu.Lock()
+	s.runner = r
+	s.mu.Unlock()
+}
+
+// SetCode wires S3 in after construction.
+func (s *Service) SetCode(c Code) {
+	s.mu.Lock()
+	s.code = c
+	s.mu.Unlock()
+}
+
+func (s *Service) getRunner() Runner {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.runner
+}
+
+func (s *Service) getCode() Code {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.code
+}
+
+func (s *Service) getAuthz() protocol.Authorizer {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.authz
+}
+
+// Handler is Lambda's endpoint on the server.
+type Handler struct {
+	main  protocol.RESTJSON
+	byARN protocol.RESTJSON
+}
+
+// ServeAWS answers one Lambda call. GetLayerVersionByArn shares ListLayers'
+// path and is told apart by its find=LayerVersion query, so it has its own
+// route table.
+func (h *Handler) ServeAWS(w http.ResponseWriter, r *protocol.Request) {
+	if r.HTTP.Method == http.MethodGet && strings.TrimSuffix(r.HTTP.URL.Path, "/") == "/2018-10-31/layers" &&
+		r.HTTP.URL.Query().Get("find") == "LayerVersion" {
+		h.byARN.ServeAWS(w, r)
+		return
+	}
+	h.main.ServeAWS(w, r)
+}
+
+// WriteError answers err in Lambda's error shape.
+func (h *Handler) WriteError(w http.ResponseWriter, r *protocol.Request, err error) {
+	protocol.WriteRESTJSONError(w, r, err)
+}
+
+// Handler returns the Lambda endpoint, dispatching through d (whose Deny
+// should be AccessDenied).
+func (s *Service) Handler(d protocol.Dispatcher) *Handler {
+	s.mu.Lock()
+	if s.authz == nil {
+		s.authz = d.Authz
+	}
+	s.mu.Unlock()
+	op := func(name, action string, target func(context.Context, *protocol.Request) (protocol.Target, error),
+		handle func(context.Context, *protocol.Request) (any, error)) *protocol.Op {
+		return &protocol.Op{Name: name, Action: action, Target: target, Handle: handle}
+	}
+	const (
+		fn   = "/2015-03-31/functions/{FunctionName}"
+		lyr  = "/2018-10-31/layers/{LayerName}/versions"
+		lyrV = lyr + "/{VersionNumber}"
+	)
+	routes := []protocol.Route{
+		// Functions
+		{Method: "POST", Path: "/2015-03-31/functions", Status: 201, Op: op("CreateFunction", "lambda:CreateFunction", s.createFunctionTarget, s.createFunction)},
+		{Method: "GET", Path: "/2015-03-31/functions", Op: op("ListFunctions", "lambda:ListFunctions", nil, s.listFunctions)},
+		{Method: "GET", Path: fn, Op: op("GetFunction", "lambda:GetFunction", s.functionTarget(true, ""), s.getFunction)},
+		{Method: "GET", Path: fn + "/configuration", Op: op("GetFunctionConfiguration", "lambda:GetFunctionConfiguration", s.functionTarget(true, ""), s.getFunctionConfiguration)},
+		{Method: "PUT", Path: fn + "/configuration", Op: op("UpdateFunctionConfiguration", "lambda:UpdateFunctionConfiguration", s.updateConfigurationTarget, s.updateFunctionConfiguration)},
+		{Method: "PUT", Path: fn + "/code", Op: op("UpdateFunctionCode", "lambda:UpdateFunctionCode", s.functionTarget(false, ""), s.updateFunctionCode)},
+		{Method: "DELETE", Path: fn, Status: 204, Op: op("DeleteFunction", "lambda:DeleteFunction", s.functionTarget(true, ""), s.deleteFunction)},
+		// Versions
+		{Method: "POST", Path: fn + "/versions", Status: 201, Op: op("PublishVersion", "lambda:PublishVersion", s.functionTarget(false, ""), s.publishVersion)},
+		{Method: "GET", Path: fn + "/versions", Op: op("ListVersionsByFunction", "lambda:ListVersionsByFunction", s.functionTarget(true, ""), s.listVersions)},
+		// Aliases
+		{Method: "POST", Path: fn + "/aliases", Status: 201, Op: op("CreateAlias", "lambda:CreateAlias", s.functionTarget(false, ""), s.createAlias)},
+		{Method: "GET", Path: fn + "/aliases", Op: op("ListAliases", "lambda:ListAliases", s.functionTarget(false, ""), s.listAliases)},
+		{Method: "GET", Path: fn + "/aliases/{Name}", Op: op("GetAlias", "lambda:GetAlias", s.functionTarget(false, ""), s.getAlias)},
+		{Method: "PUT", Path: fn + "/aliases/{Name}", Op: op("UpdateAlias", "lambda:UpdateAlias", s.functionTarget(false, ""), s.updateAlias)},
+		{Method: "DELETE", Path: fn + "/aliases/{Name}", Status: 204, Op: op("DeleteAlias", "lambda:DeleteAlias", s.functionTarget(false, ""), s.deleteAlias)},
+		// Permissions
+		{Method: "POST", Path: fn + "/policy", Status: 201, Op: op("AddPermission", "lambda:AddPermission", s.addPermissionTarget, s.addPermission)},
+		{Method: "GET", Path: fn + "/policy", Op: op("GetPolicy", "lambda:GetPolicy", s.functionTarget(true, ""), s.getPolicy)},
+		{Method: "DELETE", Path: fn + "/policy/{StatementId}", Status: 204, Op: op("RemovePermission", "lambda:RemovePermission", s.removePermissionTarget, s.removePermission)},
+		// Invoke
+		{Method: "POST", Path: fn + "/invocations", Op: op("Invoke", "lambda:InvokeFunction", s.invokeTarget, s.invoke)},
+		// Function URLs
+		{Method: "POST", Path: "/2021-10-31/functions/{FunctionName}/url", Status: 201, Op: op("CreateFunctionUrlConfig", "lambda:CreateFunctionUrlConfig", s.urlTarget(true), s.createURL)},
+		{Method: "GET", Path: "/2021-10-31/functions/{FunctionName}/url", Op: op("GetFunctionUrlConfig", "lambda:GetFunctionUrlConfig", s.urlTarget(false), s.getURL)},
+		{Method: "PUT", Path: "/2021-10-31/functions/{FunctionName}/url", Op: op("UpdateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig", s.urlTarget(true), s.updateURL)},
+		{Method: "DELETE", Path: "/2021-10-31/functions/{FunctionName}/url", Status: 204, Op: op("DeleteFunctionUrlConfig", "lambda:DeleteFunctionUrlConfig", s.urlTarget(false), s.deleteURL)},
+		{Method: "GET", Path: "/2021-10-31/functions/{FunctionName}/urls", Op: op("ListFunctionUrlConfigs", "lambda:ListFunctionUrlConfigs", s.functionTarget(false, ""), s.listURLs)},
+		// Tags
+		{Method: "POST", Path: "/2017-03-31/tags/{Resource}", Status: 204, Op: op("TagResource", "lambda:TagResource", s.tagsTarget, s.tagResource)},
+		{Method: "DELETE", Path: "/2017-03-31/tags/{Resource}", Status: 204, Op: op("UntagResource", "lambda:UntagResource", s.tagsTarget, s.untagResource)},
+		{Method: "GET", Path: "/2017-03-31/tags/{Resource}", Op: op("ListTags", "lambda:ListTags", s.tagsTarget, s.listTags)},
+		// Concurrency
+		{Method: "PUT", Path: "/2017-10-31/functions/{FunctionName}/concurrency", Op: op("PutFunctionConcurrency", "lambda:PutFunctionConcurrency", s.functionTarget(false, "unqualified"), s.putConcurrency)},
+		{Method: "GET", Path: "/2019-09-30/functions/{FunctionName}/concurrency", Op: op("GetFunctionConcurrency", "lambda:GetFunctionConcurrency", s.functionTarget(false, "unqualified"), s.getConcurrency)},
+		{Method: "DELETE", Path: "/2017-10-31/functions/{FunctionName}/concurrency", Status: 204, Op: op("DeleteFunctionConcurrency", "lambda:DeleteFunctionConcurrency", s.functionTarget(false, "unqualified"), s.deleteConcurrency)},
+		{Method: "GET", Path: "/2016-08-19/account-settings", Op: op("GetAccountSettings", "lambda:GetAccountSettings", nil, s.getAccountSettings)},
+		// Layers
+		{Method: "GET", Path: "/2018-10-31/layers", Op: op("ListLayers", "lambda:ListLayers", nil, s.listLayers)},
+		{Method: "POST", Path: lyr, Status: 201, Op: op("PublishLayerVersion", "lambda:PublishLayerVersion", s.layerTarget, s.publishLayerVersion)},
+		{Method: "GET", Path: lyr, Op: op("ListLayerVersions", "lambda:ListLayerVersions", nil, s.listLayerVersions)},
+		{Method: "GET", Path: lyrV, Op: op("GetLayerVersion", "lambda:GetLayerVersion", s.layerVersionTarget, s.getLayerVersion)},
+		{Method: "DELETE", Path: lyrV, Status: 204, Op: op("DeleteLayerVersion", "lambda:DeleteLayerVersion", s.layerVersionTarget, s.deleteLayerVersion)},
+		{Method: "POST", Path: lyrV + "/policy", Status: 201, Op: op("AddLayerVersionPermission", "lambda:AddLayerVersionPermission", s.layerVersionTarget, s.addLayerVersionPermission)},
+		{Method: "GET", Path: lyrV + "/policy", Op: op("GetLayerVersionPolicy", "lambda:GetLayerVersionPolicy", s.layerVersionTarget, s.getLayerVersionPolicy)},
+		{Method: "DELETE", Path: lyrV + "/policy/{StatementId}", Status: 204, Op: op("RemoveLayerVersionPermission", "lambda:RemoveLayerVersionPermission", s.layerVersionTarget, s.removeLayerVersionPermission)},
+	}
+	return &Handler{
+		main: protocol.RESTJSON{Dispatcher: d, Routes: routes, NotFound: errUnknownOperation},
+		byARN: protocol.RESTJSON{Dispatcher: d, NotFound: errUnknownOperation, Routes: []protocol.Route{
+			{Method: "GET", Path: "/2018-10-31/layers", Op: op("GetLayerVersionByArn", "lambda:GetLayerVersion", s.layerByARNTarget, s.getLayerVersion)},
+		}},
+	}
+}
+
+// setKey adds a condition key to the request's context.
+func setKey(r *protocol.Request, key string, values ...string) {
+	if r.Context == nil {
+		r.Context = policy.NewContext(4)
+	}
+	r.Context.Set(key, values...)
+}
+
+// newRevision returns a random UUID, the form of Lambda's RevisionId.
+func newRevision() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], b[10:])
+	return string(out[:])
+}
+
+// randomID returns n random lower-case letters and digits.
+func randomID(n int) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, n)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}

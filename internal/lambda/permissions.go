@@ -1,0 +1,551 @@
+package lambda
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// PermissionInput is AddPermission's body: the parameters that become one
+// statement of a function's resource-based policy.
+type PermissionInput struct {
+	StatementId           string `json:"StatementId"`
+	Action                string `json:"Action"`
+	Principal             string `json:"Principal"`
+	SourceArn             string `json:"SourceArn"`
+	SourceAccount         string `json:"SourceAccount"`
+	EventSourceToken      string `json:"EventSourceToken"`
+	RevisionId            string `json:"RevisionId"`
+	PrincipalOrgID        string `json:"PrincipalOrgID"`
+	FunctionUrlAuthType   string `json:"FunctionUrlAuthType"`
+	InvokedViaFunctionUrl *bool  `json:"InvokedViaFunctionUrl"`
+}
+
+// validate checks the members' model shapes.
+func (in *PermissionInput) validate() error {
+	var v validation
+	switch {
+	case in.StatementId == "":
+		v.null("statementId")
+	case len(in.StatementId) > 100:
+		v.maxLen("statementId", in.StatementId, 100)
+	case !wordChars(in.StatementId, ""):
+		v.pattern("statementId", in.StatementId, patStatementID)
+	}
+	if in.Action == "" {
+		v.null("action")
+	} else if !validPermissionAction(in.Action) {
+		v.pattern("action", in.Action, patAction)
+	}
+	if in.Principal == "" {
+		v.null("principal")
+	} else if strings.ContainsAny(in.Principal, " \t\r\n\f\v") {
+		v.pattern("principal", in.Principal, `[^\s]+`)
+	}
+	if in.SourceArn != "" && !validArn(in.SourceArn) {
+		v.pattern("sourceArn", in.SourceArn, patArn)
+	}
+	if in.SourceAccount != "" {
+		if len(in.SourceAccount) > 12 {
+			v.maxLen("sourceAccount", in.SourceAccount, 12)
+		} else if !isAccountID(in.SourceAccount) {
+			v.pattern("sourceAccount", in.SourceAccount, patSourceOwner)
+		}
+	}
+	if in.EventSourceToken != "" {
+		if len(in.EventSourceToken) > 256 {
+			v.maxLen("eventSourceToken", in.EventSourceToken, 256)
+		} else if !wordChars(in.EventSourceToken, ".") {
+			v.pattern("eventSourceToken", in.EventSourceToken, patEventSourceToken)
+		}
+	}
+	if in.PrincipalOrgID != "" {
+		switch {
+		case len(in.PrincipalOrgID) < 12:
+			v.minLen("principalOrgID", in.PrincipalOrgID, 12)
+		case len(in.PrincipalOrgID) > 34:
+			v.maxLen("principalOrgID", in.PrincipalOrgID, 34)
+		case !validOrgID(in.PrincipalOrgID):
+			v.pattern("principalOrgID", in.PrincipalOrgID, patPrincipalOrgID)
+		}
+	}
+	if in.FunctionUrlAuthType != "" && in.FunctionUrlAuthType != "NONE" && in.FunctionUrlAuthType != "AWS_IAM" {
+		v.enum("functionUrlAuthType", in.FunctionUrlAuthType, []string{"NONE", "AWS_IAM"})
+	}
+	return v.err()
+}
+
+// validPermissionAction matches (lambda:[*]|lambda:[a-zA-Z]+|[*]).
+func validPermissionAction(s string) bool {
+	if s == "*" || s == "lambda:*" {
+		return true
+	}
+	rest, ok := strings.CutPrefix(s, "lambda:")
+	if !ok || rest == "" {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// validArn matches arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:(region)?:(\d{12})?:(.*).
+func validArn(s string) bool {
+	p := strings.SplitN(s, ":", 6)
+	if len(p) != 6 || p[0] != "arn" || !strings.HasPrefix(p[1], "aws") || !wordChars(p[2], "") || strings.Contains(p[2], "_") {
+		return false
+	}
+	for i := 3; i < len(p[1]); i++ {
+		c := p[1][i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	if p[3] != "" && !validRegion(p[3]) {
+		return false
+	}
+	return p[4] == "" || isAccountID(p[4])
+}
+
+func validOrgID(s string) bool {
+	rest, ok := strings.CutPrefix(s, "o-")
+	if !ok || len(rest) < 10 || len(rest) > 32 {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// principalJSON normalises AddPermission's Principal the way Lambda writes
+// it into the policy: "*" stays "*", an account id becomes the account's
+// root ARN, an IAM/STS ARN is an AWS principal, a service name a Service
+// principal. ok is false for anything else.
+func principalJSON(p string) (json.RawMessage, bool) {
+	switch {
+	case p == "*":
+		return json.RawMessage(`"*"`), true
+	case isAccountID(p):
+		return awsPrincipal("arn:aws:iam::" + p + ":root"), true
+	case strings.HasPrefix(p, "arn:"):
+		if validPrincipalARN(p) {
+			return awsPrincipal(p), true
+		}
+		return nil, false
+	case validServicePrincipal(p):
+		b, _ := json.Marshal(map[string]string{"Service": p})
+		return b, true
+	}
+	return nil, false
+}
+
+func awsPrincipal(arn string) json.RawMessage {
+	b, _ := json.Marshal(map[string]string{"AWS": arn})
+	return b
+}
+
+// validPrincipalARN accepts IAM root, user and role ARNs and STS
+// assumed-role and federated-user ARNs, with a 12-digit account.
+func validPrincipalARN(s string) bool {
+	p := strings.SplitN(s, ":", 6)
+	if len(p) != 6 || !validPartition(p[1]) || p[3] != "" || !isAccountID(p[4]) {
+		return false
+	}
+	switch p[2] {
+	case "iam":
+		if p[5] == "root" {
+			return true
+		}
+		for _, pre := range []string{"user/", "role/"} {
+			if name, ok := strings.CutPrefix(p[5], pre); ok && name != "" && !strings.HasSuffix(name, "/") && !strings.ContainsAny(name, "*? ") {
+				return true
+			}
+		}
+	case "sts":
+		parts := strings.Split(p[5], "/")
+		if len(parts) == 3 && parts[0] == "assumed-role" && parts[1] != "" && parts[2] != "" {
+			return true
+		}
+		if len(parts) == 2 && parts[0] == "federated-user" && parts[1] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// validServicePrincipal accepts AWS service principals: dotted lower-case
+// names under amazonaws.com (or .com.cn) and Amazon's own amazon.com
+// services (alexa-appkit.amazon.com).
+func validServicePrincipal(s string) bool {
+	var host string
+	switch {
+	case strings.HasSuffix(s, ".amazonaws.com"):
+		host = strings.TrimSuffix(s, ".amazonaws.com")
+	case strings.HasSuffix(s, ".amazonaws.com.cn"):
+		host = strings.TrimSuffix(s, ".amazonaws.com.cn")
+	case strings.HasSuffix(s, ".amazon.com"):
+		host = strings.TrimSuffix(s, ".amazon.com")
+	default:
+		return false
+	}
+	if host == "" || host[0] == '.' || host[len(host)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(host); i++ {
+		c := host[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// BuildStatement turns AddPermission's parameters into the statement Lambda
+// adds to the policy of resource (IAM-EVALUATION.md §4). Keys are written in
+// AWS's order: Sid, Effect, Principal, Action, Resource, Condition. The
+// error is InvalidParameterValueException for a principal Lambda does not
+// accept.
+func BuildStatement(in *PermissionInput, resource string) ([]byte, error) {
+	principal, ok := principalJSON(in.Principal)
+	if !ok {
+		return nil, errInvalidParameter.New(msgBadPrincipal)
+	}
+	b := make([]byte, 0, 256)
+	b = append(b, `{"Sid":`...)
+	b = appendString(b, in.StatementId)
+	b = append(b, `,"Effect":"Allow","Principal":`...)
+	b = append(b, principal...)
+	b = append(b, `,"Action":`...)
+	b = appendString(b, in.Action)
+	b = append(b, `,"Resource":`...)
+	b = appendString(b, resource)
+	var eq [][2]string
+	if in.SourceAccount != "" {
+		eq = append(eq, [2]string{"AWS:SourceAccount", in.SourceAccount})
+	}
+	if in.PrincipalOrgID != "" {
+		eq = append(eq, [2]string{"aws:PrincipalOrgID", in.PrincipalOrgID})
+	}
+	if in.FunctionUrlAuthType != "" {
+		eq = append(eq, [2]string{"lambda:FunctionUrlAuthType", in.FunctionUrlAuthType})
+	}
+	if in.EventSourceToken != "" {
+		eq = append(eq, [2]string{"lambda:EventSourceToken", in.EventSourceToken})
+	}
+	if len(eq) > 0 || in.SourceArn != "" || in.InvokedViaFunctionUrl != nil {
+		b = append(b, `,"Condition":{`...)
+		first := true
+		block := func(op string, kv [][2]string) {
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = appendString(b, op)
+			b = append(b, ":{"...)
+			for i, p := range kv {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendString(b, p[0])
+				b = append(b, ':')
+				b = appendString(b, p[1])
+			}
+			b = append(b, '}')
+		}
+		if len(eq) > 0 {
+			block("StringEquals", eq)
+		}
+		if in.SourceArn != "" {
+			block("ArnLike", [][2]string{{"AWS:SourceArn", in.SourceArn}})
+		}
+		if in.InvokedViaFunctionUrl != nil {
+			v := "false"
+			if *in.InvokedViaFunctionUrl {
+				v = "true"
+			}
+			block("Bool", [][2]string{{"lambda:InvokedViaFunctionUrl", v}})
+		}
+		b = append(b, '}')
+	}
+	return append(b, '}'), nil
+}
+
+func appendString(b []byte, s string) []byte {
+	out, _ := json.Marshal(s)
+	return append(b, out...)
+}
+
+// policyDoc is a stored resource policy, statements kept as written.
+type policyDoc struct {
+	Version   string            `json:"Version"`
+	Id        string            `json:"Id"`
+	Statement []json.RawMessage `json:"Statement"`
+}
+
+func parseDoc(doc string) (*policyDoc, error) {
+	d := &policyDoc{Version: "2012-10-17", Id: "default"}
+	if doc == "" {
+		return d, nil
+	}
+	if err := json.Unmarshal([]byte(doc), d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// sids returns each statement's Sid.
+func (d *policyDoc) sid(i int) string {
+	var s struct{ Sid string }
+	json.Unmarshal(d.Statement[i], &s)
+	return s.Sid
+}
+
+func (d *policyDoc) index(sid string) int {
+	for i := range d.Statement {
+		if d.sid(i) == sid {
+			return i
+		}
+	}
+	return -1
+}
+
+// text renders the document, "" when it has no statements left.
+func (d *policyDoc) text() string {
+	if len(d.Statement) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(d)
+	return string(b)
+}
+
+// addStatement adds stmt to the policy text doc, with Lambda's rules: a
+// unique Sid and the 20 KB limit. It returns the new text.
+func addStatement(doc string, sid string, stmt []byte) (string, error) {
+	d, err := parseDoc(doc)
+	if err != nil {
+		return "", err
+	}
+	if d.index(sid) >= 0 {
+		return "", errConflict.Errorf(msgStatementExists, sid)
+	}
+	d.Statement = append(d.Statement, stmt)
+	out := d.text()
+	if policy.Size([]byte(out)) > maxPolicyBytes {
+		return "", errPolicyLength.New(msgPolicyTooBig)
+	}
+	if _, err := policy.Parse([]byte(out), policy.Resource); err != nil {
+		// The statement came from validated parameters; a document the
+		// engine refuses is reported as an invalid parameter.
+		return "", errInvalidParameter.New(err.Error()).Wrap(err)
+	}
+	return out, nil
+}
+
+func (s *Service) addPermissionTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+	var in PermissionInput
+	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
+		return protocol.Target{}, err
+	}
+	if err := in.validate(); err != nil {
+		return protocol.Target{}, err
+	}
+	setKey(r, "lambda:Principal", in.Principal)
+	t, err := s.functionTarget(true, "")(ctx, r)
+	if err != nil {
+		return t, err
+	}
+	state(r).input = &in
+	return t, nil
+}
+
+type addPermissionOutput struct {
+	Statement string `json:"Statement"`
+}
+
+// qualifierRevision reads and bumps the RevisionId a qualifier's policy is
+// versioned by: the version's or the alias's (the unqualified function's is
+// $LATEST's), as AWS reports one RevisionId for both.
+func policyRevision(tx *store.Tx, ref FunctionRef, q string) (rev string, bump func() (string, error), err error) {
+	t, err := resolve(tx, ref, q)
+	if err != nil {
+		return "", nil, err
+	}
+	if t.alias != nil {
+		a := t.alias
+		return a.RevisionId, func() (string, error) {
+			a.RevisionId = newRevision()
+			return a.RevisionId, putAlias(tx, ref, a)
+		}, nil
+	}
+	v := t.version
+	return v.Config.RevisionId, func() (string, error) {
+		v.Config.RevisionId = newRevision()
+		return v.Config.RevisionId, putVersion(tx, ref, v)
+	}, nil
+}
+
+func (s *Service) addPermission(ctx context.Context, r *protocol.Request) (any, error) {
+	st := state(r)
+	in := st.input.(*PermissionInput)
+	ref := st.ref
+	if ref.Qualifier == latest {
+		return nil, errInvalidParameter.New(msgLatestPolicy)
+	}
+	stmt, err := BuildStatement(in, ref.QualifiedARN(ref.Qualifier))
+	if err != nil {
+		return nil, err
+	}
+	// Read, check and write in one transaction: concurrent AddPermission
+	// calls queue on the single writer, so none loses another's statement.
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		rev, bump, err := policyRevision(tx, ref, ref.Qualifier)
+		if err != nil {
+			return err
+		}
+		if in.RevisionId != "" && in.RevisionId != rev {
+			return errPrecondition.New(msgPolicyRevision)
+		}
+		doc, err := getPolicyDoc(tx, ref, ref.Qualifier)
+		if err != nil {
+			return err
+		}
+		doc, err = addStatement(doc, in.StatementId, stmt)
+		if err != nil {
+			return err
+		}
+		if err := putPolicyDoc(tx, ref, ref.Qualifier, doc); err != nil {
+			return err
+		}
+		_, err = bump()
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &addPermissionOutput{Statement: string(stmt)}, nil
+}
+
+// removePermissionTarget adds lambda:Principal from the statement about to
+// be removed, so policies can limit who removes which grants.
+func (s *Service) removePermissionTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+	t, err := s.functionTarget(true, "")(ctx, r)
+	if err != nil {
+		return t, err
+	}
+	ref := state(r).ref
+	sid := r.Path["StatementId"]
+	var doc string
+	if err := s.db.Read(ctx, func(tx *store.Tx) error {
+		doc, err = getPolicyDoc(tx, ref, policyKeyQualifier(ref.Qualifier))
+		return err
+	}); err != nil {
+		return t, err
+	}
+	if d, err := parseDoc(doc); err == nil {
+		if i := d.index(sid); i >= 0 {
+			var st struct{ Principal json.RawMessage }
+			json.Unmarshal(d.Statement[i], &st)
+			if p := principalValue(st.Principal); p != "" {
+				setKey(r, "lambda:Principal", p)
+			}
+		}
+	}
+	return t, nil
+}
+
+// principalValue returns the one principal of a statement written by
+// AddPermission, as lambda:Principal holds it.
+func principalValue(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var m map[string]string
+	if json.Unmarshal(raw, &m) == nil {
+		for _, v := range m {
+			return v
+		}
+	}
+	return ""
+}
+
+func (s *Service) removePermission(ctx context.Context, r *protocol.Request) (any, error) {
+	ref := state(r).ref
+	sid := r.Path["StatementId"]
+	if len(sid) > 100 || !wordChars(sid, ".") {
+		return nil, validationError("statementId", sid, patNamespacedStmtID)
+	}
+	if ref.Qualifier == latest {
+		return nil, errInvalidParameter.New(msgLatestPolicy)
+	}
+	revID := r.Params.Get("RevisionId")
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		rev, bump, err := policyRevision(tx, ref, ref.Qualifier)
+		if err != nil {
+			return err
+		}
+		if revID != "" && revID != rev {
+			return errPrecondition.New(msgPolicyRevision)
+		}
+		doc, err := getPolicyDoc(tx, ref, ref.Qualifier)
+		if err != nil {
+			return err
+		}
+		d, err := parseDoc(doc)
+		if err != nil {
+			return err
+		}
+		i := d.index(sid)
+		if i < 0 {
+			return errNotFound.New(msgNoStatement)
+		}
+		d.Statement = append(d.Statement[:i], d.Statement[i+1:]...)
+		if err := putPolicyDoc(tx, ref, ref.Qualifier, d.text()); err != nil {
+			return err
+		}
+		_, err = bump()
+		return err
+	})
+	return nil, err
+}
+
+type getPolicyOutput struct {
+	Policy     string `json:"Policy"`
+	RevisionId string `json:"RevisionId"`
+}
+
+func (s *Service) getPolicy(ctx context.Context, r *protocol.Request) (any, error) {
+	ref := state(r).ref
+	var out getPolicyOutput
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		rev, _, err := policyRevision(tx, ref, ref.Qualifier)
+		if err != nil {
+			return err
+		}
+		doc, err := getPolicyDoc(tx, ref, policyKeyQualifier(ref.Qualifier))
+		if err != nil {
+			return err
+		}
+		if doc == "" {
+			return errNotFound.New(msgNoResource)
+		}
+		out = getPolicyOutput{Policy: doc, RevisionId: rev}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

@@ -1,0 +1,98 @@
+package lambda
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// tagsTarget reads the {Resource} ARN of the tagging operations; functions
+// are the taggable resources seki has.
+func (s *Service) tagsTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+	arn := r.Path["Resource"]
+	ref, ok := splitFunctionName(arn, false)
+	if !ok || !strings.HasPrefix(arn, "arn:") || len(arn) > 256 {
+		return protocol.Target{}, validationError("resource", arn, patTaggable)
+	}
+	if ref.Region != r.Region {
+		return protocol.Target{}, errInvalidParameter.Errorf(msgOtherRegion, ref.Region, r.Region)
+	}
+	r.State = &reqState{ref: ref}
+	p, err := s.loadPolicy(ctx, ref, "")
+	if err != nil {
+		return protocol.Target{}, err
+	}
+	return protocol.Target{Resource: arn, Account: ref.Account, Policy: p}, nil
+}
+
+func (s *Service) updateTags(ctx context.Context, ref FunctionRef, fn func(map[string]string)) error {
+	return s.db.Write(ctx, func(tx *store.Tx) error {
+		t, err := resolve(tx, ref, "")
+		if err != nil {
+			return err
+		}
+		tags := t.fn.Tags
+		if tags == nil {
+			tags = map[string]string{}
+		}
+		fn(tags)
+		b, _ := json.Marshal(tags)
+		_, err = tx.Exec(`UPDATE lambda_functions SET tags=? WHERE account=? AND region=? AND name=?`, string(b), ref.Account, ref.Region, ref.Name)
+		return err
+	})
+}
+
+func (s *Service) tagResource(ctx context.Context, r *protocol.Request) (any, error) {
+	var in struct {
+		Tags map[string]string `json:"Tags"`
+	}
+	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
+		return nil, err
+	}
+	if in.Tags == nil {
+		var v validation
+		v.null("tags")
+		return nil, v.err()
+	}
+	return nil, s.updateTags(ctx, state(r).ref, func(m map[string]string) {
+		for k, v := range in.Tags {
+			m[k] = v
+		}
+	})
+}
+
+func (s *Service) untagResource(ctx context.Context, r *protocol.Request) (any, error) {
+	keys := r.Params["tagKeys"]
+	if len(keys) == 0 {
+		var v validation
+		v.null("tagKeys")
+		return nil, v.err()
+	}
+	return nil, s.updateTags(ctx, state(r).ref, func(m map[string]string) {
+		for _, k := range keys {
+			delete(m, k)
+		}
+	})
+}
+
+func (s *Service) listTags(ctx context.Context, r *protocol.Request) (any, error) {
+	ref := state(r).ref
+	out := map[string]map[string]string{"Tags": {}}
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		t, err := resolve(tx, ref, "")
+		if err != nil {
+			return err
+		}
+		if t.fn.Tags != nil {
+			out["Tags"] = t.fn.Tags
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,99 @@
+package lambda
+
+import (
+	"context"
+
+	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// reqState carries what a Target parsed and loaded to the handler.
+type reqState struct {
+	ref FunctionRef
+	// input is the decoded request body, when the Target needed it.
+	input any
+}
+
+func state(r *protocol.Request) *reqState {
+	if st, ok := r.State.(*reqState); ok {
+		return st
+	}
+	return &reqState{}
+}
+
+// policyKeyQualifier maps a request qualifier to the policy it is governed
+// by: $LATEST has no policy of its own (AWS refuses to add one), so it is
+// governed by the unqualified function's.
+func policyKeyQualifier(q string) string {
+	if q == latest {
+		return ""
+	}
+	return q
+}
+
+// functionRef parses the FunctionName path parameter and the Qualifier
+// query parameter (unless unqualified).
+func functionRef(r *protocol.Request, namespaced, unqualified bool) (FunctionRef, error) {
+	ref, err := ParseFunctionName(r.Path["FunctionName"], r.Account(), r.Region, "functionName", namespaced)
+	if err != nil {
+		return ref, err
+	}
+	if !unqualified {
+		if err := resolveQualifier(&ref, r.Params.Get("Qualifier")); err != nil {
+			return ref, err
+		}
+	}
+	return ref, nil
+}
+
+// functionTarget names the function (qualified when the request names a
+// version or alias) and passes the resource policy kept for that qualifier.
+// mode "unqualified" ignores the Qualifier query parameter.
+func (s *Service) functionTarget(namespaced bool, mode string) func(context.Context, *protocol.Request) (protocol.Target, error) {
+	return func(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+		ref, err := functionRef(r, namespaced, mode == "unqualified")
+		if err != nil {
+			return protocol.Target{}, err
+		}
+		r.State = &reqState{ref: ref}
+		p, err := s.loadPolicy(ctx, ref, ref.Qualifier)
+		if err != nil {
+			return protocol.Target{}, err
+		}
+		return protocol.Target{Resource: ref.QualifiedARN(ref.Qualifier), Account: ref.Account, Policy: p}, nil
+	}
+}
+
+// loadPolicy returns the compiled resource policy of a function qualifier,
+// nil when there is none (or the function does not exist).
+func (s *Service) loadPolicy(ctx context.Context, ref FunctionRef, qualifier string) (*policy.Policy, error) {
+	var doc string
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		doc, err = getPolicyDoc(tx, ref, policyKeyQualifier(qualifier))
+		return err
+	})
+	if err != nil || doc == "" {
+		return nil, err
+	}
+	return s.compile(ref.QualifiedARN(policyKeyQualifier(qualifier)), doc)
+}
+
+// compile parses a stored resource policy once per distinct text.
+func (s *Service) compile(key, doc string) (*policy.Policy, error) {
+	if c, ok := s.policies.Load(key); ok {
+		if cp := c.(*cachedPolicy); cp.doc == doc {
+			return cp.p, nil
+		}
+	}
+	p, err := policy.Parse([]byte(doc), policy.Resource)
+	if err != nil {
+		// A stored policy was valid when written; failing now is seki's bug.
+		return nil, awserr.Internal.New("stored resource policy does not parse").Wrap(err)
+	}
+	p.Name = "function policy of " + key
+	s.policies.Store(key, &cachedPolicy{doc: doc, p: p})
+	return p, nil
+}

@@ -1,0 +1,344 @@
+package lambda
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"net"
+
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+type urlInput struct {
+	AuthType   *string `json:"AuthType"`
+	Cors       *Cors   `json:"Cors"`
+	InvokeMode *string `json:"InvokeMode"`
+}
+
+// urlRecord is a stored function URL configuration. The URL itself is
+// built per request from the id, since the endpoint's host and port are
+// whatever the client reached seki on.
+type urlRecord struct {
+	ID               string
+	AuthType         string
+	Cors             *Cors `json:",omitempty"`
+	InvokeMode       string
+	CreationTime     string
+	LastModifiedTime string
+}
+
+func getURLRecord(tx *store.Tx, ref FunctionRef, q string) (*urlRecord, error) {
+	var cfg string
+	err := tx.QueryRow(`SELECT config FROM lambda_urls WHERE account=? AND region=? AND name=? AND qualifier=?`,
+		ref.Account, ref.Region, ref.Name, q).Scan(&cfg)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var u urlRecord
+	return &u, json.Unmarshal([]byte(cfg), &u)
+}
+
+func putURLRecord(tx *store.Tx, ref FunctionRef, q string, u *urlRecord) error {
+	b, _ := json.Marshal(u)
+	_, err := tx.Exec(`INSERT INTO lambda_urls (account, region, name, qualifier, url_id, config) VALUES (?,?,?,?,?,?)
+		ON CONFLICT (account, region, name, qualifier) DO UPDATE SET config=excluded.config`,
+		ref.Account, ref.Region, ref.Name, q, u.ID, string(b))
+	return err
+}
+
+// urlTarget names the function (or alias) whose URL is managed and adds
+// lambda:FunctionUrlAuthType: the requested AuthType for Create/Update, the
+// stored one for Get/Delete.
+func (s *Service) urlTarget(withBody bool) func(context.Context, *protocol.Request) (protocol.Target, error) {
+	return func(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+		ref, err := ParseFunctionName(r.Path["FunctionName"], r.Account(), r.Region, "functionName", false)
+		if err != nil {
+			return protocol.Target{}, err
+		}
+		if q := r.Params.Get("Qualifier"); q != "" {
+			if len(q) > 128 || !wordChars(q, "") || isDigits(q) {
+				return protocol.Target{}, validationError("qualifier", q, patURLQualifier)
+			}
+			if ref.Qualifier != "" && ref.Qualifier != q {
+				return protocol.Target{}, errInvalidParameter.New(msgQualifierClash)
+			}
+			ref.Qualifier = q
+		}
+		st := &reqState{ref: ref}
+		r.State = st
+		if withBody {
+			var in urlInput
+			if err := protocol.DecodeJSON(r.Body, &in); err != nil {
+				return protocol.Target{}, err
+			}
+			st.input = &in
+			if in.AuthType != nil {
+				setKey(r, "lambda:FunctionUrlAuthType", *in.AuthType)
+			}
+		} else {
+			var u *urlRecord
+			if err := s.db.Read(ctx, func(tx *store.Tx) error {
+				u, err = getURLRecord(tx, ref, ref.Qualifier)
+				return err
+			}); err != nil {
+				return protocol.Target{}, err
+			}
+			if u != nil {
+				setKey(r, "lambda:FunctionUrlAuthType", u.AuthType)
+			}
+		}
+		p, err := s.loadPolicy(ctx, ref, ref.Qualifier)
+		if err != nil {
+			return protocol.Target{}, err
+		}
+		return protocol.Target{Resource: ref.QualifiedARN(ref.Qualifier), Account: ref.Account, Policy: p}, nil
+	}
+}
+
+func (in *urlInput) validate(create bool) error {
+	var v validation
+	if in.AuthType == nil {
+		if create {
+			v.null("authType")
+		}
+	} else if *in.AuthType != "NONE" && *in.AuthType != "AWS_IAM" {
+		v.enum("authType", *in.AuthType, []string{"NONE", "AWS_IAM"})
+	}
+	if in.InvokeMode != nil && *in.InvokeMode != "BUFFERED" && *in.InvokeMode != "RESPONSE_STREAM" {
+		v.enum("invokeMode", *in.InvokeMode, []string{"BUFFERED", "RESPONSE_STREAM"})
+	}
+	if in.Cors != nil && in.Cors.MaxAge != nil && (*in.Cors.MaxAge < 0 || *in.Cors.MaxAge > 86400) {
+		if *in.Cors.MaxAge < 0 {
+			v.min("cors.maxAge", int64(*in.Cors.MaxAge), 0)
+		} else {
+			v.max("cors.maxAge", int64(*in.Cors.MaxAge), 86400)
+		}
+	}
+	return v.err()
+}
+
+// urlFor builds the URL clients use: http://ID.lambda-url.REGION.localhost:PORT/
+// with the port the request reached seki on.
+func urlFor(r *protocol.Request, id, region string) string {
+	host := "localhost"
+	if _, port, err := net.SplitHostPort(r.HTTP.Host); err == nil && port != "" {
+		host += ":" + port
+	}
+	return "http://" + id + ".lambda-url." + region + "." + host + "/"
+}
+
+func (s *Service) urlOutput(r *protocol.Request, ref FunctionRef, u *urlRecord, withModified bool) *FunctionURLConfig {
+	out := &FunctionURLConfig{
+		FunctionUrl:  urlFor(r, u.ID, ref.Region),
+		FunctionArn:  ref.QualifiedARN(ref.Qualifier),
+		AuthType:     u.AuthType,
+		Cors:         u.Cors,
+		CreationTime: u.CreationTime,
+		InvokeMode:   u.InvokeMode,
+	}
+	if withModified {
+		out.LastModifiedTime = u.LastModifiedTime
+	}
+	return out
+}
+
+func (s *Service) createURL(ctx context.Context, r *protocol.Request) (any, error) {
+	st := state(r)
+	ref, in := st.ref, st.input.(*urlInput)
+	if err := in.validate(true); err != nil {
+		return nil, err
+	}
+	now := timestamp(r.Now)
+	u := &urlRecord{ID: randomID(32), AuthType: *in.AuthType, Cors: in.Cors, InvokeMode: "BUFFERED", CreationTime: now, LastModifiedTime: now}
+	if in.InvokeMode != nil {
+		u.InvokeMode = *in.InvokeMode
+	}
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
+			return err
+		}
+		if prev, err := getURLRecord(tx, ref, ref.Qualifier); err != nil {
+			return err
+		} else if prev != nil {
+			return errConflict.Errorf(msgURLExists, ref.QualifiedARN(ref.Qualifier))
+		}
+		return putURLRecord(tx, ref, ref.Qualifier, u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.urlOutput(r, ref, u, false), nil
+}
+
+func (s *Service) loadURL(ctx context.Context, ref FunctionRef) (*urlRecord, error) {
+	var u *urlRecord
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
+			return err
+		}
+		var err error
+		u, err = getURLRecord(tx, ref, ref.Qualifier)
+		if err == nil && u == nil {
+			return errNotFound.New(msgNoResource) // unconfirmed for URL configs
+		}
+		return err
+	})
+	return u, err
+}
+
+func (s *Service) getURL(ctx context.Context, r *protocol.Request) (any, error) {
+	ref := state(r).ref
+	u, err := s.loadURL(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return s.urlOutput(r, ref, u, true), nil
+}
+
+func (s *Service) updateURL(ctx context.Context, r *protocol.Request) (any, error) {
+	st := state(r)
+	ref, in := st.ref, st.input.(*urlInput)
+	if err := in.validate(false); err != nil {
+		return nil, err
+	}
+	var u *urlRecord
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
+			return err
+		}
+		var err error
+		if u, err = getURLRecord(tx, ref, ref.Qualifier); err != nil {
+			return err
+		}
+		if u == nil {
+			return errNotFound.New(msgNoResource)
+		}
+		if in.AuthType != nil {
+			u.AuthType = *in.AuthType
+		}
+		if in.Cors != nil {
+			u.Cors = in.Cors
+		}
+		if in.InvokeMode != nil {
+			u.InvokeMode = *in.InvokeMode
+		}
+		u.LastModifiedTime = timestamp(r.Now)
+		return putURLRecord(tx, ref, ref.Qualifier, u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.urlOutput(r, ref, u, true), nil
+}
+
+func (s *Service) deleteURL(ctx context.Context, r *protocol.Request) (any, error) {
+	ref := state(r).ref
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
+			return err
+		}
+		res, err := tx.Exec(`DELETE FROM lambda_urls WHERE account=? AND region=? AND name=? AND qualifier=?`, ref.Account, ref.Region, ref.Name, ref.Qualifier)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errNotFound.New(msgNoResource)
+		}
+		return nil
+	})
+	return nil, err
+}
+
+type listURLsOutput struct {
+	FunctionUrlConfigs []*FunctionURLConfig `json:"FunctionUrlConfigs"`
+	NextMarker         string               `json:"NextMarker,omitempty"`
+}
+
+func (s *Service) listURLs(ctx context.Context, r *protocol.Request) (any, error) {
+	ref := state(r).ref
+	n, err := maxItems(r.Params.Get("MaxItems"), 50, 50)
+	if err != nil {
+		return nil, err
+	}
+	start, _ := decodeMarker(r.Params.Get("Marker"))
+	out := listURLsOutput{FunctionUrlConfigs: []*FunctionURLConfig{}}
+	err = s.db.Read(ctx, func(tx *store.Tx) error {
+		if _, err := resolve(tx, ref, ""); err != nil {
+			return err
+		}
+		rows, err := tx.Query(`SELECT qualifier, config FROM lambda_urls WHERE account=? AND region=? AND name=? AND qualifier >= ? ORDER BY qualifier`,
+			ref.Account, ref.Region, ref.Name, start)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var q, cfg string
+			if err := rows.Scan(&q, &cfg); err != nil {
+				return err
+			}
+			if len(out.FunctionUrlConfigs) == n {
+				out.NextMarker = encodeMarker(q, 0)
+				break
+			}
+			var u urlRecord
+			if err := json.Unmarshal([]byte(cfg), &u); err != nil {
+				return err
+			}
+			qref := ref
+			qref.Qualifier = q
+			out.FunctionUrlConfigs = append(out.FunctionUrlConfigs, s.urlOutput(r, qref, &u, true))
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// URLTarget is what a function URL invokes, for the runtime's URL server.
+type URLTarget struct {
+	// FunctionARN is the ARN to invoke: qualified with the alias when the
+	// URL belongs to one. Pass it to InvokeAs.
+	FunctionARN string
+	Account     string
+	Region      string
+	Name        string
+	Qualifier   string
+	// AuthType is "AWS_IAM" or "NONE".
+	AuthType   string
+	InvokeMode string
+	Cors       *Cors
+}
+
+// FunctionURL finds the function URL configuration with the given URL id
+// (the first label of the URL's host). ok is false when there is none.
+func (s *Service) FunctionURL(ctx context.Context, urlID string) (t *URLTarget, ok bool, err error) {
+	err = s.db.Read(ctx, func(tx *store.Tx) error {
+		var account, region, name, q, cfg string
+		err := tx.QueryRow(`SELECT account, region, name, qualifier, config FROM lambda_urls WHERE url_id=?`, urlID).
+			Scan(&account, &region, &name, &q, &cfg)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var u urlRecord
+		if err := json.Unmarshal([]byte(cfg), &u); err != nil {
+			return err
+		}
+		ref := FunctionRef{Partition: "aws", Region: region, Account: account, Name: name}
+		t = &URLTarget{FunctionARN: ref.QualifiedARN(q), Account: account, Region: region, Name: name, Qualifier: q,
+			AuthType: u.AuthType, InvokeMode: u.InvokeMode, Cors: u.Cors}
+		ok = true
+		return nil
+	})
+	return t, ok, err
+}
