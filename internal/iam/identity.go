@@ -1,0 +1,492 @@
+package iam
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/sigv4"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// EnsureAccount creates account if it is new and registers accessKeyID and
+// secret as credentials of its root user (replacing the secret if the key
+// already belongs to that root user).
+func (s *Service) EnsureAccount(ctx context.Context, account, accessKeyID, secret string) error {
+	if !isAccountID(account) {
+		return fmt.Errorf("iam: account id %q is not 12 digits", account)
+	}
+	if accessKeyID == "" || secret == "" {
+		return fmt.Errorf("iam: root key for account %s needs an access key id and a secret", account)
+	}
+	now := fmtTime(s.clock())
+	return s.write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(`INSERT OR IGNORE INTO iam_accounts (id, created) VALUES (?, ?)`, account, now); err != nil {
+			return err
+		}
+		var owner, user string
+		err := tx.QueryRow(`SELECT account, user_id FROM iam_access_keys WHERE akid = ?`, accessKeyID).Scan(&owner, &user)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			_, err = tx.Exec(`INSERT INTO iam_access_keys (akid, account, user_id, secret, status, created) VALUES (?, ?, '', ?, 'Active', ?)`,
+				accessKeyID, account, secret, now)
+			return err
+		case err != nil:
+			return err
+		case owner != account || user != "":
+			return fmt.Errorf("iam: access key %s already belongs to another principal", accessKeyID)
+		}
+		_, err = tx.Exec(`UPDATE iam_access_keys SET secret = ?, status = 'Active' WHERE akid = ?`, secret, accessKeyID)
+		return err
+	})
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// keyEntry resolves an access key; nil when it is unknown or inactive.
+func (s *Service) keyEntry(ctx context.Context, accessKeyID string) (*keyEntry, error) {
+	return cached(&s.cache, pickKeys, accessKeyID, func() (e *keyEntry, err error) {
+		err = s.read(ctx, func(tx *store.Tx) error {
+			var account, userID, secret, status string
+			err := tx.QueryRow(`SELECT account, user_id, secret, status FROM iam_access_keys WHERE akid = ?`, accessKeyID).
+				Scan(&account, &userID, &secret, &status)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if status != "Active" {
+				return nil
+			}
+			c := &authz.Caller{AccessKeyID: accessKeyID}
+			if userID == "" {
+				c.Principal = policy.Principal{Type: policy.Root, ARN: rootARN(account), Account: account, UserID: account}
+			} else {
+				u, err := loadUserByID(tx, userID)
+				if err != nil || u == nil {
+					return err
+				}
+				c.Principal = userPrincipal(u)
+			}
+			e = &keyEntry{secret: secret, caller: c}
+			return nil
+		})
+		return e, err
+	})
+}
+
+// userPrincipal is the principal a user's long-term keys sign as.
+func userPrincipal(u *userRec) policy.Principal {
+	return policy.Principal{
+		Type: policy.User, ARN: u.arn(), Account: u.Account,
+		UserID: u.ID, Username: u.Name, Tags: tagMap(u.Tags),
+	}
+}
+
+func tagMap(tags []tag) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[t.Key] = t.Value
+	}
+	return m
+}
+
+// Key implements SigV4's key lookup for long-term credentials: root keys
+// and users' active access keys. Inactive and unknown keys are not found,
+// so SigV4 answers InvalidClientTokenId.
+func (s *Service) Key(accessKeyID string) (sigv4.Key, bool) {
+	// sigv4's lookup carries no context; the store read is short and bounded
+	// by the store's own timeouts.
+	e, err := s.keyEntry(context.Background(), accessKeyID)
+	if err != nil || e == nil {
+		return sigv4.Key{}, false
+	}
+	return sigv4.Key{Secret: e.secret}, true
+}
+
+// Secret returns the secret access key of an active long-term key (a root
+// key or a user's access key); ok is false for unknown and inactive keys.
+func (s *Service) Secret(ctx context.Context, accessKeyID string) (secret string, ok bool, err error) {
+	e, err := s.keyEntry(ctx, accessKeyID)
+	if err != nil || e == nil {
+		return "", false, err
+	}
+	return e.secret, true, nil
+}
+
+// Caller returns the principal that signs with accessKeyID: the account's
+// root user or an IAM user. Unknown and inactive keys are an
+// InvalidClientTokenId error. The result is the caller's own copy; its
+// Principal.Tags map is shared and must not be modified.
+func (s *Service) Caller(ctx context.Context, accessKeyID string) (*authz.Caller, error) {
+	e, err := s.keyEntry(ctx, accessKeyID)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return nil, errUnknownKey.New("The security token included in the request is invalid.")
+	}
+	c := *e.caller
+	return &c, nil
+}
+
+// Policies implements authz.Identities: a user's inline and attached
+// policies and those of its groups, or the policies of the role a session
+// belongs to, with the permissions boundary. The slices are cached and
+// shared; callers must not modify them. Principals without identity
+// policies (root, services, anonymous) get none.
+func (s *Service) Policies(ctx context.Context, p *policy.Principal) ([]*policy.Policy, *policy.Policy, error) {
+	if p == nil {
+		return nil, nil, nil
+	}
+	var key principalKey
+	switch p.Type {
+	case policy.User:
+		key = principalKey{policy.User, p.Account, p.Username}
+	case policy.AssumedRole:
+		key = principalKey{policy.AssumedRole, "", p.RoleARN}
+	default:
+		return nil, nil, nil
+	}
+	set, err := cached(&s.cache, pickPrincipals, key, func() (*policySet, error) {
+		if key.typ == policy.User {
+			return s.loadUserPolicies(ctx, key.account, key.name)
+		}
+		account, kind, name, _, ok := splitEntityARN(key.name)
+		if !ok || kind != kindRole {
+			return &policySet{}, nil
+		}
+		return s.loadRolePolicies(ctx, account, name)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return set.identity, set.boundary, nil
+}
+
+func (s *Service) loadUserPolicies(ctx context.Context, account, name string) (*policySet, error) {
+	set := &policySet{}
+	err := s.read(ctx, func(tx *store.Tx) error {
+		u, err := loadUser(tx, account, name)
+		if err != nil || u == nil {
+			return err
+		}
+		b := policyBuilder{s: s, tx: tx}
+		b.inline(u.ID, kindUser, u.Name)
+		b.attached(u.ID)
+		rows, err := tx.Query(`SELECT g.id, g.name FROM iam_members m JOIN iam_groups g ON g.id = m.group_id
+			WHERE m.user_id = ? ORDER BY m.seq`, u.ID)
+		if err != nil {
+			return err
+		}
+		type grp struct{ id, name string }
+		var groups []grp
+		for rows.Next() {
+			var g grp
+			if err := rows.Scan(&g.id, &g.name); err != nil {
+				rows.Close()
+				return err
+			}
+			groups = append(groups, g)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, g := range groups {
+			b.inline(g.id, kindGroup, g.name)
+			b.attached(g.id)
+		}
+		set.identity = b.out
+		if b.err == nil && u.Boundary != "" {
+			set.boundary, b.err = s.compiledManaged(tx, u.Boundary, policy.Boundary)
+		}
+		return b.err
+	})
+	return set, err
+}
+
+func (s *Service) loadRolePolicies(ctx context.Context, account, name string) (*policySet, error) {
+	set := &policySet{}
+	err := s.read(ctx, func(tx *store.Tx) error {
+		r, err := loadRole(tx, account, name)
+		if err != nil || r == nil {
+			return err
+		}
+		b := policyBuilder{s: s, tx: tx}
+		b.inline(r.ID, kindRole, r.Name)
+		b.attached(r.ID)
+		set.identity = b.out
+		if b.err == nil && r.Boundary != "" {
+			set.boundary, b.err = s.compiledManaged(tx, r.Boundary, policy.Boundary)
+		}
+		return b.err
+	})
+	return set, err
+}
+
+// policyBuilder gathers compiled identity policies, each managed policy once.
+type policyBuilder struct {
+	s    *Service
+	tx   *store.Tx
+	out  []*policy.Policy
+	seen map[string]bool
+	err  error
+}
+
+func (b *policyBuilder) inline(owner string, kind entityKind, ownerName string) {
+	if b.err != nil {
+		return
+	}
+	rows, err := b.tx.Query(`SELECT name, document FROM iam_inline WHERE owner = ? ORDER BY name_lc`, owner)
+	if err != nil {
+		b.err = err
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name, doc string
+		if err := rows.Scan(&name, &doc); err != nil {
+			b.err = err
+			return
+		}
+		p, err := policy.Parse([]byte(doc), policy.Identity)
+		if err != nil {
+			// Stored documents were valid when written; failing closed keeps a
+			// Deny from silently disappearing if the rules ever tighten.
+			b.err = fmt.Errorf("iam: inline policy %s on %s %s: %w", name, kind, ownerName, err)
+			return
+		}
+		p.Name = "inline policy " + name + " on " + string(kind) + " " + ownerName
+		b.out = append(b.out, p)
+	}
+	b.err = rows.Err()
+}
+
+func (b *policyBuilder) attached(owner string) {
+	if b.err != nil {
+		return
+	}
+	arns, err := attachedARNs(b.tx, owner)
+	if err != nil {
+		b.err = err
+		return
+	}
+	for _, arn := range arns {
+		if b.seen[arn] {
+			continue
+		}
+		if b.seen == nil {
+			b.seen = map[string]bool{}
+		}
+		b.seen[arn] = true
+		p, err := b.s.compiledManaged(b.tx, arn, policy.Identity)
+		if err != nil {
+			b.err = err
+			return
+		}
+		if p != nil {
+			b.out = append(b.out, p)
+		}
+	}
+}
+
+func attachedARNs(tx *store.Tx, owner string) ([]string, error) {
+	rows, err := tx.Query(`SELECT policy_arn FROM iam_attachments WHERE owner = ? ORDER BY seq`, owner)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// compiledManaged returns the default version of a managed policy compiled
+// as kind, or nil when there is no such policy.
+func (s *Service) compiledManaged(tx *store.Tx, arn string, kind policy.Kind) (*policy.Policy, error) {
+	if e := s.catalog.byARN[arn]; e != nil {
+		return e.compile(kind)
+	}
+	return cached(&s.cache, pickManaged, managedKey{arn, kind}, func() (*policy.Policy, error) {
+		rec, err := s.loadPolicy(tx, arn)
+		if err != nil || rec == nil {
+			return nil, err
+		}
+		doc, _, ok, err := policyDocument(tx, rec, rec.DefaultVersion)
+		if err != nil || !ok {
+			return nil, err
+		}
+		p, err := policy.Parse([]byte(doc), kind)
+		if err != nil {
+			return nil, fmt.Errorf("iam: managed policy %s: %w", arn, err)
+		}
+		p.Name = arn
+		return p, nil
+	})
+}
+
+// splitEntityARN is parseEntityARN that also returns the path.
+func splitEntityARN(arn string) (account string, kind entityKind, name, path string, ok bool) {
+	account, kind, name, ok = parseEntityARN(arn)
+	if !ok {
+		return
+	}
+	_, rest, _ := strings.Cut(arn, ":"+string(kind)+"/")
+	path = "/" + rest[:len(rest)-len(name)]
+	return
+}
+
+// Role is what STS and Lambda need to know about a role. Values returned are
+// shared; callers must not modify them.
+type Role struct {
+	ARN, RoleID, Name, Path, Account string
+	// Trust is the compiled trust policy (kind policy.Trust).
+	Trust              *policy.Policy
+	TrustDocument      string
+	MaxSessionDuration int
+	Tags               map[string]string
+	// PermissionsBoundary is the boundary's ARN, "" when none.
+	PermissionsBoundary string
+	Created             time.Time
+}
+
+// Role returns the role name (case-insensitive) of account, or a
+// NoSuchEntity error.
+func (s *Service) Role(ctx context.Context, account, name string) (*Role, error) {
+	view, err := cached(&s.cache, pickRoleViews, nameKey{account, lower(name)}, func() (*Role, error) {
+		r, err := s.role(ctx, account, name)
+		if err != nil || r == nil {
+			return nil, err
+		}
+		trust, err := policy.Parse([]byte(r.Trust), policy.Trust)
+		if err != nil {
+			return nil, fmt.Errorf("iam: trust policy of role %s: %w", r.Name, err)
+		}
+		trust.Name = "trust policy of role " + r.Name
+		return &Role{
+			ARN: r.arn(), RoleID: r.ID, Name: r.Name, Path: r.Path, Account: r.Account,
+			Trust: trust, TrustDocument: r.Trust, MaxSessionDuration: r.MaxSession,
+			Tags: tagMap(r.Tags), PermissionsBoundary: r.Boundary, Created: r.Created,
+		}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if view == nil {
+		return nil, noSuchRole(name)
+	}
+	return view, nil
+}
+
+// RoleByARN returns the role arn names (its path must match), or a
+// NoSuchEntity error.
+func (s *Service) RoleByARN(ctx context.Context, arn string) (*Role, error) {
+	account, kind, name, path, ok := splitEntityARN(arn)
+	if !ok || kind != kindRole {
+		return nil, invalidARN(arn)
+	}
+	r, err := s.Role(ctx, account, name)
+	if err != nil {
+		return nil, err
+	}
+	if r.Path != path {
+		return nil, noSuchRole(name)
+	}
+	return r, nil
+}
+
+// ManagedPolicy returns the default version of a managed policy (customer
+// managed or arn:aws:iam::aws:policy/…) compiled as an identity policy, or
+// a NoSuchEntity error. The policy is shared; do not modify it.
+func (s *Service) ManagedPolicy(ctx context.Context, arn string) (*policy.Policy, error) {
+	return s.ManagedPolicyAs(ctx, arn, policy.Identity)
+}
+
+// ManagedPolicyAs is ManagedPolicy compiled as kind (policy.Session for
+// AssumeRole's PolicyArns, policy.Boundary for boundaries).
+func (s *Service) ManagedPolicyAs(ctx context.Context, arn string, kind policy.Kind) (*policy.Policy, error) {
+	var p *policy.Policy
+	err := s.read(ctx, func(tx *store.Tx) (err error) {
+		p, err = s.compiledManaged(tx, arn, kind)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, notAttachable(arn)
+	}
+	return p, nil
+}
+
+// User is what STS needs to know about an IAM user.
+type User struct {
+	ARN, UserID, Name, Path, Account string
+	Tags                             map[string]string
+	PermissionsBoundary              string
+	Created                          time.Time
+}
+
+// User returns the user name (case-insensitive) of account, or a
+// NoSuchEntity error.
+func (s *Service) User(ctx context.Context, account, name string) (*User, error) {
+	u, err := s.user(ctx, account, name)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return nil, noSuchUser(name)
+	}
+	return &User{
+		ARN: u.arn(), UserID: u.ID, Name: u.Name, Path: u.Path, Account: u.Account,
+		Tags: tagMap(u.Tags), PermissionsBoundary: u.Boundary, Created: u.Created,
+	}, nil
+}
+
+// NoteRoleUsed records that a session of the role was created now in
+// region, for GetRole's RoleLastUsed. Like AWS it keeps coarse time: a write
+// happens at most once a minute per role.
+func (s *Service) NoteRoleUsed(ctx context.Context, roleARN, region string) error {
+	account, kind, name, _, ok := splitEntityARN(roleARN)
+	if !ok || kind != kindRole {
+		return nil
+	}
+	r, err := s.role(ctx, account, name)
+	if err != nil || r == nil {
+		return err
+	}
+	now := s.clock()
+	if r.LastRegion == region && now.Sub(r.LastUsed) < time.Minute {
+		return nil
+	}
+	return s.write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`UPDATE iam_roles SET last_used = ?, last_region = ? WHERE id = ?`, fmtTime(now), region, r.ID)
+		return err
+	})
+}

@@ -1,0 +1,421 @@
+package iam
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// simInput is what SimulatePrincipalPolicy and SimulateCustomPolicy take
+// beyond the common members.
+type simInput struct {
+	source         string
+	policies       []string
+	boundaries     []string
+	actions        []string
+	resources      []string
+	resourcePolicy string
+	resourceOwner  string
+	callerARN      string
+	context        []contextEntry
+}
+
+type contextEntry struct {
+	name   string
+	values []string
+}
+
+func parseSimulation(p *params, in *input, custom bool) {
+	sim := &simInput{}
+	if !custom {
+		sim.source = p.required("PolicySourceArn", ruleARN)
+	}
+	sim.policies = p.list("PolicyInputList", ruleDocument, 0)
+	if custom && len(sim.policies) == 0 {
+		p.fail(nil, "policyInputList", "Member must not be null")
+	}
+	sim.boundaries = p.list("PermissionsBoundaryPolicyInputList", ruleDocument, 0)
+	sim.actions = p.list("ActionNames", ruleActionName, 0)
+	if len(sim.actions) == 0 {
+		p.fail(nil, "actionNames", "Member must not be null")
+	}
+	sim.resources = p.list("ResourceArns", ruleResourceName, 0)
+	sim.resourcePolicy, _ = p.optional("ResourcePolicy", ruleDocument)
+	sim.resourceOwner, _ = p.optional("ResourceOwner", ruleResourceName)
+	sim.callerARN, _ = p.optional("CallerArn", ruleResourceName)
+	for i := 1; ; i++ {
+		base := "ContextEntries.member." + strconv.Itoa(i) + "."
+		name, ok := p.v[base+"ContextKeyName"]
+		if !ok {
+			break
+		}
+		if len(name) > 0 {
+			p.check(name[0], "contextEntries."+strconv.Itoa(i)+".member.contextKeyName", ruleContextKey)
+			sim.context = append(sim.context, contextEntry{name[0], protocol.Members(p.v, base+"ContextKeyValues.member")})
+		}
+	}
+	in.Page = p.page()
+	in.sim = sim
+}
+
+func parseSimulatePrincipal(p *params, in *input) { parseSimulation(p, in, false) }
+func parseSimulateCustom(p *params, in *input)    { parseSimulation(p, in, true) }
+
+func (s *Service) targetSimulatePrincipal(_ context.Context, _ *protocol.Request, in *input) (protocol.Target, error) {
+	return protocol.Target{Resource: in.sim.source}, nil
+}
+
+// simPolicy is a policy taking part in a simulation, with what
+// EvaluationResults say about where it came from.
+type simPolicy struct {
+	p        *policy.Policy
+	id, kind string // SourcePolicyId, SourcePolicyType
+}
+
+// describePolicy derives SourcePolicyId and SourcePolicyType from the label
+// Policies gives each policy.
+func describePolicy(p *policy.Policy) simPolicy {
+	name := p.Name
+	if rest, ok := strings.CutPrefix(name, "inline policy "); ok {
+		if i := strings.LastIndex(rest, " on "); i >= 0 {
+			kind, _, _ := strings.Cut(rest[i+4:], " ")
+			return simPolicy{p, rest[:i], kind}
+		}
+	}
+	if strings.HasPrefix(name, "arn:aws:iam::aws:policy/") {
+		return simPolicy{p, name[strings.LastIndexByte(name, '/')+1:], "aws-managed"}
+	}
+	if strings.HasPrefix(name, "arn:") {
+		return simPolicy{p, name[strings.LastIndexByte(name, '/')+1:], "user-managed"}
+	}
+	return simPolicy{p, name, "none"}
+}
+
+type xPosition struct {
+	Line   int
+	Column int
+}
+
+type xStatement struct {
+	SourcePolicyId   string //nolint:revive
+	SourcePolicyType string
+	StartPosition    xPosition
+	EndPosition      xPosition
+}
+
+type xBoundaryDetail struct {
+	AllowedByPermissionsBoundary bool
+}
+
+type xEvalResult struct {
+	EvalActionName                    string
+	EvalResourceName                  string
+	EvalDecision                      string
+	MatchedStatements                 list[xStatement]
+	MissingContextValues              list[string]
+	PermissionsBoundaryDecisionDetail *xBoundaryDetail `xml:",omitempty"`
+}
+
+type simulateResult struct {
+	EvaluationResults list[xEvalResult]
+	paged
+}
+
+// parseInputs compiles simulation input documents, labelling each as AWS
+// does ("PolicyInputList.1").
+func parseInputs(docs []string, kind policy.Kind, label string) ([]simPolicy, error) {
+	var out []simPolicy
+	for i, d := range docs {
+		p, err := policy.Parse([]byte(d), kind)
+		if err != nil {
+			// unconfirmed: AWS reports unparsable simulation input as
+			// InvalidInput (the only client error its model lists).
+			var msg string
+			if m := malformed(err); m != nil {
+				msg = m.Error()
+			}
+			_, msg, _ = strings.Cut(msg, ": ")
+			return nil, errInvalidInput.New(msg)
+		}
+		p.Name = label + "." + strconv.Itoa(i+1)
+		out = append(out, simPolicy{p, p.Name, "none"})
+	}
+	return out, nil
+}
+
+func (s *Service) simulatePrincipalPolicy(ctx context.Context, r *protocol.Request, in *input) (any, error) {
+	sim := in.sim
+	account, kind, name, _, ok := splitEntityARN(sim.source)
+	if !ok || account != r.Account() {
+		return nil, invalidARN(sim.source)
+	}
+	var principal policy.Principal
+	var identity []*policy.Policy
+	var boundary *policy.Policy
+	switch kind {
+	case kindUser:
+		u, err := s.user(ctx, account, name)
+		if err != nil {
+			return nil, err
+		}
+		if u == nil {
+			return nil, noSuchUser(name)
+		}
+		principal = userPrincipal(u)
+		if identity, boundary, err = s.Policies(ctx, &principal); err != nil {
+			return nil, err
+		}
+	case kindRole:
+		role, err := s.role(ctx, account, name)
+		if err != nil {
+			return nil, err
+		}
+		if role == nil {
+			return nil, noSuchRole(name)
+		}
+		principal = policy.Principal{Type: policy.AssumedRole, ARN: role.arn(), RoleARN: role.arn(), Account: account,
+			UserID: role.ID, Tags: tagMap(role.Tags)}
+		if identity, boundary, err = s.Policies(ctx, &principal); err != nil {
+			return nil, err
+		}
+	default:
+		g, err := s.group(ctx, account, name)
+		if err != nil {
+			return nil, err
+		}
+		if g == nil {
+			return nil, noSuchGroup(name)
+		}
+		principal = policy.Principal{Type: policy.User, ARN: g.arn(), Account: account}
+		err = s.read(ctx, func(tx *store.Tx) error {
+			b := policyBuilder{s: s, tx: tx}
+			b.inline(g.ID, kindGroup, g.Name)
+			b.attached(g.ID)
+			identity = b.out
+			return b.err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	var pols []simPolicy
+	for _, p := range identity {
+		pols = append(pols, describePolicy(p))
+	}
+	var bound []simPolicy
+	if boundary != nil {
+		bound = append(bound, describePolicy(boundary))
+	}
+	return s.simulate(r, in, principal, pols, bound)
+}
+
+func (s *Service) simulateCustomPolicy(ctx context.Context, r *protocol.Request, in *input) (any, error) {
+	// The policies stand for an IAM user's; without a CallerArn the
+	// simulated caller is a user of the requester's account.
+	principal := policy.Principal{Type: policy.User, ARN: entityARN(r.Account(), "user", "/", "SimulatedUser"),
+		Account: r.Account(), Username: "SimulatedUser"}
+	return s.simulate(r, in, principal, nil, nil)
+}
+
+// simulate evaluates every action against every resource with the engine
+// and reports each decision the way SimulatePolicyResponse does.
+func (s *Service) simulate(r *protocol.Request, in *input, principal policy.Principal, identity, boundary []simPolicy) (any, error) {
+	sim := in.sim
+	extra, err := parseInputs(sim.policies, policy.Identity, "PolicyInputList")
+	if err != nil {
+		return nil, err
+	}
+	identity = append(identity, extra...)
+	if len(sim.boundaries) > 0 {
+		if boundary, err = parseInputs(sim.boundaries, policy.Boundary, "PermissionsBoundaryPolicyInputList"); err != nil {
+			return nil, err
+		}
+	}
+	var resourcePolicy *simPolicy
+	if sim.resourcePolicy != "" {
+		p, err := policy.Parse([]byte(sim.resourcePolicy), policy.Resource)
+		if err != nil {
+			_, msg, _ := strings.Cut(malformed(err).Error(), ": ")
+			return nil, errInvalidInput.New(msg)
+		}
+		p.Name = "ResourcePolicy"
+		resourcePolicy = &simPolicy{p, "ResourcePolicy", "resource"}
+	}
+	if sim.callerARN != "" {
+		caller, err := policy.ParsePrincipal(sim.callerARN)
+		if err != nil || caller.Type != policy.User {
+			return nil, errInvalidInput.Errorf("Invalid CallerArn: %s", sim.callerARN)
+		}
+		principal = caller
+		if principal.Username == "" {
+			principal.Username = principal.ARN[strings.LastIndexByte(principal.ARN, '/')+1:]
+		}
+	}
+
+	byName := map[string]simPolicy{}
+	set := policy.Set{}
+	for _, p := range identity {
+		set.Identity = append(set.Identity, p.p)
+		byName[p.p.Name] = p
+	}
+	if len(boundary) > 0 {
+		// One boundary applies; with several inputs the first one is used.
+		set.Boundary = boundary[0].p
+		byName[boundary[0].p.Name] = boundary[0]
+	}
+	if resourcePolicy != nil {
+		set.Resource = resourcePolicy.p
+		byName[resourcePolicy.p.Name] = *resourcePolicy
+	}
+
+	pctx := policy.NewContext(len(sim.context))
+	for _, c := range sim.context {
+		pctx.Set(c.name, c.values...)
+	}
+	resources := sim.resources
+	if len(resources) == 0 {
+		resources = []string{"*"}
+	}
+	owner := sim.resourceOwner
+	if a, ok := strings.CutPrefix(owner, "arn:aws:iam::"); ok {
+		owner, _, _ = strings.Cut(a, ":")
+	}
+	if owner == "" && resourcePolicy == nil {
+		owner = principal.Account
+	}
+
+	spans := map[*policy.Policy][]span{}
+	var results []xEvalResult
+	for _, action := range sim.actions {
+		for _, res := range resources {
+			req := policy.Request{Principal: &principal, Action: action, Resource: res, ResourceAccount: owner, Context: pctx}
+			exp := policy.Explain(&req, &set)
+			x := xEvalResult{EvalActionName: action, EvalResourceName: res, MatchedStatements: list[xStatement]{},
+				MissingContextValues: list[string]{}}
+			switch exp.Decision.Result {
+			case policy.Allowed:
+				x.EvalDecision = "allowed"
+			case policy.ExplicitlyDenied:
+				x.EvalDecision = "explicitDeny"
+			default:
+				x.EvalDecision = "implicitDeny"
+			}
+			missing := map[string]bool{}
+			boundaryAllows := set.Boundary != nil
+			for _, rs := range exp.Reasons {
+				if rs.Kind == policy.Boundary && (rs.Outcome == policy.OutcomeMissing || rs.Outcome == policy.OutcomeDeny) {
+					boundaryAllows = false
+				}
+				if rs.Condition != nil && !rs.Condition.KeyPresent && !missing[rs.Condition.Key] {
+					missing[rs.Condition.Key] = true
+					x.MissingContextValues = append(x.MissingContextValues, rs.Condition.Key)
+				}
+				wanted := policy.OutcomeAllow
+				if exp.Decision.Result == policy.ExplicitlyDenied {
+					wanted = policy.OutcomeDeny
+				}
+				if rs.Outcome != wanted || rs.Index < 0 {
+					continue
+				}
+				sp, ok := byName[rs.Policy]
+				if !ok {
+					continue
+				}
+				st := xStatement{SourcePolicyId: sp.id, SourcePolicyType: sp.kind}
+				if _, done := spans[sp.p]; !done {
+					spans[sp.p] = statementSpans(sp.p.Source())
+				}
+				if ss := spans[sp.p]; rs.Index < len(ss) {
+					st.StartPosition, st.EndPosition = ss[rs.Index].start, ss[rs.Index].end
+				}
+				x.MatchedStatements = append(x.MatchedStatements, st)
+			}
+			if set.Boundary != nil {
+				x.PermissionsBoundaryDecisionDetail = &xBoundaryDetail{boundaryAllows}
+			}
+			results = append(results, x)
+		}
+	}
+	items, pg, err := pageSlice(results, in.Page)
+	if err != nil {
+		return nil, err
+	}
+	return &simulateResult{EvaluationResults: append(list[xEvalResult]{}, items...), paged: pg}, nil
+}
+
+// span locates one statement of a document: 1-based line and column of its
+// first character and of the character just after it.
+type span struct{ start, end xPosition }
+
+// statementSpans finds where each statement of doc begins and ends, for
+// MatchedStatements' positions. Statement may be one object or an array.
+func statementSpans(doc []byte) []span {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		if key, _ := t.(string); key != "Statement" {
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				return nil
+			}
+			continue
+		}
+		if !dec.More() {
+			return nil
+		}
+		start := skipTo(doc, int(dec.InputOffset()))
+		if start < len(doc) && doc[start] == '{' {
+			var one json.RawMessage
+			if dec.Decode(&one) != nil {
+				return nil
+			}
+			return []span{{position(doc, start), position(doc, int(dec.InputOffset()))}}
+		}
+		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+			return nil
+		}
+		var out []span
+		for dec.More() {
+			at := skipTo(doc, int(dec.InputOffset()))
+			var one json.RawMessage
+			if dec.Decode(&one) != nil {
+				return out
+			}
+			out = append(out, span{position(doc, at), position(doc, int(dec.InputOffset()))})
+		}
+		return out
+	}
+	return nil
+}
+
+// skipTo moves past whitespace, colons and commas to the next value.
+func skipTo(doc []byte, i int) int {
+	for i < len(doc) && strings.IndexByte(" \t\r\n:,", doc[i]) >= 0 {
+		i++
+	}
+	return i
+}
+
+func position(doc []byte, off int) xPosition {
+	line, col := 1, 1
+	for _, c := range doc[:min(off, len(doc))] {
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return xPosition{line, col}
+}
