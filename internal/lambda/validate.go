@@ -105,8 +105,10 @@ func (c *configInput) validate(v *validation) {
 	if c.Environment != nil {
 		for _, k := range sortedKeys(c.Environment.Variables) {
 			if !validEnvName(k) {
-				// AWS hides the (sensitive) value behind the key's shape.
-				v.pattern("environment.variables", k, patEnvName) // unconfirmed wording
+				// The variables are sensitive, so AWS names no value.
+				// unconfirmed wording
+				v.errs = append(v.errs, "Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: "+patEnvName+"]")
+				break
 			}
 		}
 	}
