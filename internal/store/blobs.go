@@ -2,6 +2,7 @@ package store
 
 import (
 	"crypto/md5"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -118,17 +119,10 @@ func (b *Blobs) Put(name string, r io.Reader) (info BlobInfo, err error) {
 	if err := b.mkdirs(dir); err != nil {
 		return BlobInfo{}, fmt.Errorf("store: put %s: %w", name, err)
 	}
-	f, err := os.CreateTemp(dir, tempPrefix+"*")
+	f, tmp, err := b.createTemp(dir)
 	if err != nil {
 		return BlobInfo{}, fmt.Errorf("store: put %s: %w", name, err)
 	}
-	tmp := f.Name()
-	b.mu.Lock()
-	if b.active == nil {
-		b.active = map[string]struct{}{}
-	}
-	b.active[tmp] = struct{}{}
-	b.mu.Unlock()
 	defer func() {
 		if err != nil {
 			f.Close()
@@ -170,6 +164,32 @@ func (b *Blobs) Put(name string, r io.Reader) (info BlobInfo, err error) {
 	info.SHA256 = hex.EncodeToString(info.SHA256Sum[:])
 	info.MD5 = hex.EncodeToString(info.MD5Sum[:])
 	return info, nil
+}
+
+// createTemp creates a new temp file in dir, registered as active before it
+// exists so that RemoveStaleTemp can never take it for a crash's leftover.
+// The caller removes it from active when done.
+func (b *Blobs) createTemp(dir string) (*os.File, string, error) {
+	for range 10 {
+		tmp := filepath.Join(dir, tempPrefix+rand.Text())
+		b.mu.Lock()
+		if b.active == nil {
+			b.active = map[string]struct{}{}
+		}
+		b.active[tmp] = struct{}{}
+		b.mu.Unlock()
+		f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if err == nil {
+			return f, tmp, nil
+		}
+		b.mu.Lock()
+		delete(b.active, tmp)
+		b.mu.Unlock()
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, "", err
+		}
+	}
+	return nil, "", errors.New("could not create a unique temp file")
 }
 
 // mkdirs creates dir and its missing parents down from the blob root,

@@ -62,8 +62,8 @@ type DB struct {
 	rsem chan struct{}
 	idle chan *conn
 
-	// mu guards closed and inflight; done is signalled when inflight drops
-	// to zero after Close.
+	// mu guards closed, inflight and drained; drained is closed when
+	// inflight drops to zero after Close.
 	mu       sync.Mutex
 	closed   bool
 	inflight int
@@ -207,7 +207,8 @@ func (db *DB) leave() {
 // durable and an error always means nothing was written.
 //
 // fn must not call db.Write itself (that would wait for its own
-// transaction) and must not keep tx after returning.
+// transaction) and must not keep tx after returning. It should read through
+// tx too: db.Read would not see tx's uncommitted changes.
 func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := db.enter(); err != nil {
 		return err
