@@ -25,6 +25,13 @@ type JSON struct {
 	// ErrorPrefix goes before the code in an error's __type
 	// ("com.amazonaws.dynamodb.v20120810#"; empty for Logs).
 	ErrorPrefix string
+	// ErrorTypes gives the whole __type for codes outside ErrorPrefix's
+	// namespace (DynamoDB's ValidationException is
+	// "com.amazon.coral.validate#ValidationException").
+	ErrorTypes map[string]string
+	// MessageKeys names the message member for codes that spell it other
+	// than "message" (DynamoDB's AccessDeniedException uses "Message").
+	MessageKeys map[string]string
 	// CRC32 adds the X-Amz-Crc32 header that DynamoDB clients verify.
 	CRC32 bool
 	Ops   map[string]*Op
@@ -70,9 +77,19 @@ func (j *JSON) ServeAWS(w http.ResponseWriter, r *Request) {
 func (j *JSON) WriteError(w http.ResponseWriter, r *Request, err error) {
 	e := awserr.As(err)
 	b := append(make([]byte, 0, 128), `{"__type":`...)
-	b = appendJSONString(b, j.ErrorPrefix+e.Code)
+	typ, ok := j.ErrorTypes[e.Code]
+	if !ok {
+		typ = j.ErrorPrefix + e.Code
+	}
+	b = appendJSONString(b, typ)
 	if e.Message != "" {
-		b = append(b, `,"message":`...)
+		key, ok := j.MessageKeys[e.Code]
+		if !ok {
+			key = "message"
+		}
+		b = append(b, ',')
+		b = appendJSONString(b, key)
+		b = append(b, ':')
 		b = appendJSONString(b, e.Message)
 	}
 	b = appendFields(b, e.Fields)
