@@ -97,6 +97,7 @@ func parseOperator(name string) (op opBase, neg, ifExists bool, set setOp, ok bo
 // condition is one (operator, key, values) triple of a Condition block.
 type condition struct {
 	opName   string // as written
+	group    int    // index of the operator's block in the Condition element
 	op       opBase
 	neg      bool
 	ifExists bool

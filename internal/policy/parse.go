@@ -512,7 +512,8 @@ func (c *compiler) conditions(s *statement, n *node, path string, vars bool) {
 		c.fail(phaseSyntax, n, path, msgSyntax)
 		return
 	}
-	for _, m := range n.members {
+	s.hasCond = true
+	for gi, m := range n.members {
 		opPath := path + "." + m.key
 		op, neg, ifExists, set, ok := parseOperator(m.key)
 		if m.val.kind != jObject {
@@ -533,7 +534,7 @@ func (c *compiler) conditions(s *statement, n *node, path string, vars bool) {
 				continue
 			}
 			cd := condition{
-				opName: m.key, op: op, neg: neg, ifExists: ifExists, set: set,
+				opName: m.key, group: gi, op: op, neg: neg, ifExists: ifExists, set: set,
 				keyName: km.key, key: strings.ToLower(km.key), raw: raw, rawArr: arr,
 			}
 			for i, v := range raw {

@@ -16,7 +16,8 @@ type statement struct {
 	notResource bool
 	noResource  bool // trust policies: no Resource element, the role itself is implied
 
-	conds []condition
+	conds   []condition
+	hasCond bool // a Condition element was present (possibly empty)
 
 	// printing: the values as written and whether each was an array
 	src stmtSource
