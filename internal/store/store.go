@@ -39,6 +39,10 @@ const busyTimeoutMS = 10000
 // the next Open would have to scan during recovery.
 const journalSizeLimit = 8 << 20
 
+// readerCacheKiB is each read connection's page cache size in KiB (as the
+// negative cache_size SQLite takes).
+const readerCacheKiB = -1024
+
 // ErrClosed is returned by Write and Read after Close has been called.
 var ErrClosed = errors.New("store: database is closed")
 
@@ -139,7 +143,7 @@ func Open(ctx context.Context, dir string, migrations []Migration) (_ *DB, err e
 // usable CPUs only adds memory (each connection has its own page cache).
 func readerPoolSize() int {
 	n := 2 * runtime.GOMAXPROCS(0)
-	return min(max(n, 4), 32)
+	return min(max(n, 4), 16)
 }
 
 // dsn builds the connection string. The path goes in a file: URI so that
@@ -157,6 +161,10 @@ func dsn(path string, readOnly bool) string {
 		// still needs to write the -shm file, and query_only keeps that
 		// working while refusing every write statement.
 		q.Add("_pragma", "query_only(1)")
+		// Each connection has its own page cache; readers share the hot
+		// pages through the OS cache anyway, so 1 MiB each (half SQLite's
+		// default) keeps a full pool's worst case near 16 MiB.
+		q.Add("_pragma", fmt.Sprintf("cache_size(%d)", readerCacheKiB))
 	} else {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", journalSizeLimit))
