@@ -20,6 +20,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/lambda"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
@@ -242,7 +243,12 @@ func apiErr(t testing.TB, err error, code, msg string) {
 	t.Helper()
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
-		t.Fatalf("want %s error, got %v", code, err)
+		// Errors from in-process calls (InvokeAs) are awserr values.
+		var e *awserr.Error
+		if !errors.As(err, &e) {
+			t.Fatalf("want %s error, got %v", code, err)
+		}
+		ae = &smithy.GenericAPIError{Code: e.Code, Message: e.Message}
 	}
 	if ae.ErrorCode() != code {
 		t.Fatalf("want code %s, got %s: %s", code, ae.ErrorCode(), ae.ErrorMessage())
