@@ -158,8 +158,8 @@ func TestDeleteUserConflicts(t *testing.T) {
 }
 
 const (
-	allowAll = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
-	adminARN = "arn:aws:iam::aws:policy/AdministratorAccess"
+	allowAll    = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+	adminARN    = "arn:aws:iam::aws:policy/AdministratorAccess"
 	lambdaTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 )
 
