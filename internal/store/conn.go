@@ -102,6 +102,9 @@ func (c *conn) run(ctx context.Context, write bool, fn func(*Tx) error) (err err
 	// leave the outcome of an acknowledged fn in doubt.
 	bg := context.WithoutCancel(ctx)
 	if _, err := c.begin.ExecContext(bg); err != nil {
+		// Nothing in this process can hold the lock BEGIN wants, so the
+		// connection itself is suspect: replace it rather than retry it.
+		c.broken = true
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	tx := &Tx{c: c, ctx: ctx, bg: bg, write: write, rows: c.rows[:0]}
@@ -152,6 +155,9 @@ var ErrTxDone = errors.New("store: transaction has already ended")
 // goroutine per statement in database/sql and the driver). For a statement
 // that may run long, such as a large scan, use the ...Context variants,
 // which interrupt the statement itself when ctx is done.
+//
+// A Tx is not safe for concurrent use; run its statements one goroutine at
+// a time.
 type Tx struct {
 	c     *conn
 	ctx   context.Context // the Write/Read call's context; scoped to fn

@@ -247,6 +247,9 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 // Reads run concurrently with each other and with the writer; fn sees one
 // consistent snapshot of the database, including every Write that returned
 // before Read was called. Write statements fail inside Read.
+//
+// fn should not call Read or Write: when every pooled reader is held by an
+// outer Read waiting for an inner one, none can proceed.
 func (db *DB) Read(ctx context.Context, fn func(q *Tx) error) error {
 	if err := db.enter(); err != nil {
 		return err
