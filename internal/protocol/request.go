@@ -18,6 +18,7 @@ import (
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/sigv4"
 )
 
 // Request is one authenticated API call on its way through a service.
@@ -35,6 +36,9 @@ type Request struct {
 	// Caller is the verified identity. Nil only for unauthenticated entry
 	// points (function URLs with AuthType NONE).
 	Caller *authz.Caller
+	// Signature is the verified SigV4 signature. S3 needs it to check the
+	// chunk signatures of aws-chunked bodies, which it reads as streams.
+	Signature *sigv4.Result
 	// Body is the whole request body for protocols that buffer it.
 	Body []byte
 	// Params holds the query protocol's parameters (form body and URL

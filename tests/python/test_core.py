@@ -22,6 +22,15 @@ def tearDownModule():
     seki.close()
 
 
+def user_with_policy(name, statement, account=ACCOUNT_A):
+    """Create a user with one inline policy statement and return its access key."""
+    iam = seki.client("iam", creds=account)
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [statement]}))
+    return iam.create_access_key(UserName=name)["AccessKey"]
+
+
 class Health(unittest.TestCase):
     def test_health(self):
         with urllib.request.urlopen(seki.endpoint + "/_seki/health") as r:
@@ -80,7 +89,9 @@ class NewcomerPath(unittest.TestCase):
     def test_assume_role_and_caller_identity(self):
         seki.aws("iam", "create-role", "--role-name", "deployer",
                  "--assume-role-policy-document", json.dumps(TRUST_ACCOUNT_A))
-        sts = seki.client("sts")
+        # Root may not assume roles (AWS refuses it), so a user does, with an
+        # identity policy: the trust policy names the account, which delegates.
+        sts = seki.client("sts", creds=user_with_policy("assumer", {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}))
         creds = sts.assume_role(RoleArn="arn:aws:iam::111111111111:role/deployer", RoleSessionName="ci")["Credentials"]
         ident = seki.client("sts", creds=creds).get_caller_identity()
         self.assertEqual(ident["Arn"], "arn:aws:sts::111111111111:assumed-role/deployer/ci")
@@ -94,9 +105,12 @@ class NewcomerPath(unittest.TestCase):
     def test_assume_role_refused_by_trust_policy(self):
         seki.aws("iam", "create-role", "--role-name", "only-a",
                  "--assume-role-policy-document", json.dumps(TRUST_ACCOUNT_A))
-        sts_b = seki.client("sts", creds=ACCOUNT_B)
+        # A user of account B whose own policy allows it is still refused:
+        # the trust policy names only account A.
+        sts_b = seki.client("sts", creds=user_with_policy(
+            "outsider", {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}, account=ACCOUNT_B))
         with self.assertRaises(botocore.exceptions.ClientError) as cm:
-            sts_b.assume_role(RoleArn="arn:aws:iam::111111111111:role/only-a", RoleSessionName="x")
+            sts_b.assume_role(RoleArn="arn:aws:iam::111111111111:role/only-a", RoleSessionName="xx")
         self.assertEqual(error_code(cm.exception), "AccessDenied")
         self.assertIn("is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::111111111111:role/only-a",
                       cm.exception.response["Error"]["Message"])

@@ -1,0 +1,115 @@
+// Command seki is a local, AWS-compatible implementation of AWS Lambda's
+// permission model. It only parses flags and calls into internal/.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/seki-dev/seki/internal/cli/policycmd"
+	"github.com/seki-dev/seki/internal/explain"
+	"github.com/seki-dev/seki/internal/server"
+)
+
+const usage = `seki: AWS Lambda's permission model, locally.
+
+Usage:
+  seki serve [--listen ADDR] [--data-dir DIR] [--region REGION] [--root-key ACCOUNT:KEY:SECRET]...
+  seki policy validate [--type identity|resource|trust|boundary|session|scp|rcp] FILE...
+  seki policy simulate --input FILE|-
+  seki explain [--data-dir DIR] REQUEST_ID
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "serve":
+		return serve(args[1:], stdout, stderr)
+	case "policy":
+		if len(args) < 2 {
+			fmt.Fprint(stderr, usage)
+			return 2
+		}
+		switch args[1] {
+		case "validate":
+			return policycmd.Validate(args[2:], stdout, stderr)
+		case "simulate":
+			return policycmd.Simulate(args[2:], stdin, stdout, stderr)
+		}
+	case "explain":
+		return explainCmd(args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "seki: unknown command %q\n\n%s", strings.Join(args, " "), usage)
+	return 2
+}
+
+func serve(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := server.Config{Out: stdout}
+	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:4566", "address to serve on")
+	fs.StringVar(&cfg.DataDir, "data-dir", server.DefaultDataDir(), "directory for state")
+	fs.StringVar(&cfg.Region, "region", "us-east-1", "default region")
+	fs.Func("root-key", "ACCOUNT_ID:ACCESS_KEY_ID:SECRET_ACCESS_KEY (repeatable)", func(v string) error {
+		k, err := parseRootKey(v)
+		if err == nil {
+			cfg.RootKeys = append(cfg.RootKeys, k)
+		}
+		return err
+	})
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	s, err := server.New(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "seki:", err)
+		return 1
+	}
+	if err := s.Serve(ctx, 30*time.Second); err != nil {
+		fmt.Fprintln(stderr, "seki:", err)
+		return 1
+	}
+	return 0
+}
+
+func parseRootKey(v string) (server.RootKey, error) {
+	parts := strings.SplitN(v, ":", 3)
+	if len(parts) != 3 || len(parts[0]) != 12 || strings.Trim(parts[0], "0123456789") != "" || parts[1] == "" || parts[2] == "" {
+		return server.RootKey{}, errors.New("want ACCOUNT_ID:ACCESS_KEY_ID:SECRET_ACCESS_KEY with a 12-digit account id")
+	}
+	return server.RootKey{Account: parts[0], AccessKeyID: parts[1], Secret: parts[2]}, nil
+}
+
+func explainCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("data-dir", server.DefaultDataDir(), "seki's data directory")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: seki explain [--data-dir DIR] REQUEST_ID")
+		return 2
+	}
+	return explain.Run(*dir, fs.Arg(0), stdout, stderr)
+}

@@ -1,0 +1,45 @@
+package server
+
+import (
+	"context"
+	"errors"
+
+	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/iam"
+	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/sts"
+)
+
+// Services do not import each other; these adapters give each the narrow
+// view of another that it declared.
+
+// isNoSuchEntity tells a missing IAM entity from a failure.
+func isNoSuchEntity(err error) bool {
+	var e *awserr.Error
+	return errors.As(err, &e) && e.Code == "NoSuchEntity"
+}
+
+// stsRoles is IAM as STS sees it.
+type stsRoles struct{ iam *iam.Service }
+
+func (a stsRoles) RoleByARN(ctx context.Context, arn string) (sts.RoleInfo, bool, error) {
+	r, err := a.iam.RoleByARN(ctx, arn)
+	if isNoSuchEntity(err) {
+		return sts.RoleInfo{}, false, nil
+	}
+	if err != nil {
+		return sts.RoleInfo{}, false, err
+	}
+	return sts.RoleInfo{
+		ARN: r.ARN, RoleID: r.RoleID, Name: r.Name, Path: r.Path, Account: r.Account,
+		Trust: r.Trust, MaxSessionDuration: r.MaxSessionDuration, Tags: r.Tags,
+	}, true, nil
+}
+
+func (a stsRoles) ManagedPolicy(ctx context.Context, arn string) (*policy.Policy, bool, error) {
+	p, err := a.iam.ManagedPolicyAs(ctx, arn, policy.Session)
+	if isNoSuchEntity(err) {
+		return nil, false, nil
+	}
+	return p, err == nil, err
+}

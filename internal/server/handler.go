@@ -1,0 +1,145 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/sigv4"
+)
+
+// service is what the endpoint needs from each AWS service.
+type service interface {
+	ServeAWS(w http.ResponseWriter, r *protocol.Request)
+	WriteError(w http.ResponseWriter, r *protocol.Request, err error)
+}
+
+// bodyLimit bounds how much of a buffered request body is read: Lambda
+// accepts 50 MB zips inline, base64-encoded in JSON; everything else is small.
+func bodyLimit(service string) int64 {
+	if service == "lambda" {
+		return 70 << 20
+	}
+	return 16 << 20
+}
+
+var (
+	errMissingAuth = awserr.Code{Name: "MissingAuthenticationToken", Status: http.StatusForbidden}
+	errTooLarge    = awserr.Code{Name: "RequestEntityTooLarge", Status: http.StatusRequestEntityTooLarge}
+)
+
+// ServeHTTP is the endpoint: health, then SigV4, then the service.
+func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
+	if hr.URL.Path == "/_seki/health" {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"status":"ok"}`)
+		return
+	}
+	r := &protocol.Request{HTTP: hr, ID: newRequestID(), Now: s.cfg.Now()}
+	name, region, signed := sigv4.Scope(hr)
+	svc := s.svc.byName[name]
+	if !signed || svc == nil {
+		name, svc = s.svc.guess(hr)
+		r.Service, r.Region = name, s.cfg.Region
+		svc.WriteError(w, r, errMissingAuth.New("Missing Authentication Token"))
+		return
+	}
+	r.Service, r.Region = name, region
+	if name != "s3" {
+		body, err := io.ReadAll(io.LimitReader(hr.Body, bodyLimit(name)+1))
+		if err != nil {
+			svc.WriteError(w, r, awserr.As(err))
+			return
+		}
+		if int64(len(body)) > bodyLimit(name) {
+			svc.WriteError(w, r, errTooLarge.New("Request must be smaller than "+strconv.FormatInt(bodyLimit(name), 10)+" bytes."))
+			return
+		}
+		r.Body = body
+	}
+	res, err := s.verifier.Verify(hr, r.Body, s.svc.keys)
+	if err != nil {
+		var se *sigv4.Error
+		if e, ok := err.(*sigv4.Error); ok {
+			se = e
+			svc.WriteError(w, r, se.AWS(name))
+			return
+		}
+		svc.WriteError(w, r, awserr.As(err))
+		return
+	}
+	caller, err := s.svc.caller(hr.Context(), res.AccessKeyID)
+	if err != nil {
+		svc.WriteError(w, r, err)
+		return
+	}
+	r.Caller = caller
+	r.Signature = res
+	r.Context = requestContext(r)
+	svc.ServeAWS(w, r)
+}
+
+// requestContext fills the global condition keys AWS sets on every request.
+func requestContext(r *protocol.Request) *policy.Context {
+	c := &policy.Context{}
+	if host, _, err := net.SplitHostPort(r.HTTP.RemoteAddr); err == nil {
+		c.Set("aws:SourceIp", host)
+	}
+	c.Set("aws:CurrentTime", r.Now.UTC().Format("2006-01-02T15:04:05Z"))
+	c.Set("aws:EpochTime", strconv.FormatInt(r.Now.Unix(), 10))
+	c.Set("aws:SecureTransport", strconv.FormatBool(r.HTTP.TLS != nil))
+	c.Set("aws:RequestedRegion", r.Region)
+	if ua := r.HTTP.UserAgent(); ua != "" {
+		c.Set("aws:UserAgent", ua)
+	}
+	c.Set("aws:ViaAWSService", "false")
+	return c
+}
+
+// newRequestID makes an id in the UUID form IAM, STS and Lambda use.
+func newRequestID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], b[10:])
+	return string(out[:])
+}
+
+// guess picks the service whose error shape fits an unsigned request, so
+// that even MissingAuthenticationToken reaches the client in a shape its SDK
+// can read.
+func (sv *services) guess(hr *http.Request) (string, service) {
+	if t := hr.Header.Get("X-Amz-Target"); t != "" {
+		for prefix, name := range map[string]string{"DynamoDB_": "dynamodb", "Logs_": "logs"} {
+			if strings.HasPrefix(t, prefix) && sv.byName[name] != nil {
+				return name, sv.byName[name]
+			}
+		}
+	}
+	if strings.HasPrefix(hr.URL.Path, "/2015-03-31/") || strings.HasPrefix(hr.URL.Path, "/2018-10-31/") || strings.HasPrefix(hr.URL.Path, "/2021-10-31/") {
+		if sv.byName["lambda"] != nil {
+			return "lambda", sv.byName["lambda"]
+		}
+	}
+	if sv.byName["s3"] != nil && hr.Method != http.MethodPost {
+		return "s3", sv.byName["s3"]
+	}
+	return "iam", sv.byName["iam"]
+}

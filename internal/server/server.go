@@ -1,0 +1,178 @@
+// Package server wires seki together: it opens the store, builds every
+// service, and serves them on one HTTP endpoint where each request is
+// authenticated with SigV4, routed by the service in its credential scope,
+// and handed to that service's protocol, which authorizes it through authz.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/sigv4"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// Config is everything `seki serve` can set.
+type Config struct {
+	// Listen is the TCP address to serve on.
+	Listen string
+	// DataDir holds the store, blobs and the decision log.
+	DataDir string
+	// Region is reported in the banner and used where a request carries no
+	// region of its own.
+	Region string
+	// RootKeys registers root credentials, creating accounts as needed.
+	RootKeys []RootKey
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Out receives the startup banner; nil means no banner.
+	Out io.Writer
+}
+
+// RootKey is one --root-key ACCOUNT_ID:ACCESS_KEY_ID:SECRET_ACCESS_KEY.
+type RootKey struct {
+	Account, AccessKeyID, Secret string
+}
+
+// DefaultRootKey is what an empty --root-key list means: the usual local
+// defaults, so that AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test work.
+var DefaultRootKey = RootKey{Account: "000000000000", AccessKeyID: "test", Secret: "test"}
+
+// DefaultDataDir is the per-user state directory: $XDG_STATE_HOME/seki, or
+// ~/.local/state/seki.
+func DefaultDataDir() string {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "seki")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "state", "seki")
+	}
+	return filepath.Join(os.TempDir(), "seki")
+}
+
+// decisionLogLimit bounds each decision log file; with one rotated file the
+// log keeps at most twice this.
+const decisionLogLimit = 32 << 20
+
+// Server is a running seki.
+type Server struct {
+	cfg       Config
+	db        *store.DB
+	decisions *authz.Log
+	verifier  *sigv4.Verifier
+	svc       *services
+	http      *http.Server
+	ln        net.Listener
+}
+
+// New opens the data directory and builds every service. It does not listen.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if len(cfg.RootKeys) == 0 {
+		cfg.RootKeys = []RootKey{DefaultRootKey}
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	db, err := store.Open(ctx, cfg.DataDir, migrations())
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, db: db, verifier: &sigv4.Verifier{Now: cfg.Now}}
+	if s.decisions, err = authz.OpenLog(cfg.DataDir, decisionLogLimit); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if s.svc, err = build(ctx, s); err != nil {
+		s.decisions.Close()
+		db.Close()
+		return nil, err
+	}
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second}
+	return s, nil
+}
+
+// Listen binds the configured address.
+func (s *Server) Listen() error {
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return err
+	}
+	s.ln = ln
+	return nil
+}
+
+// Addr is the bound address, after Listen.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// URL is the endpoint clients use, after Listen.
+func (s *Server) URL() string { return "http://" + s.Addr() }
+
+// Serve answers requests until ctx is done, then stops accepting, lets
+// in-flight requests finish within grace, and closes everything.
+func (s *Server) Serve(ctx context.Context, grace time.Duration) error {
+	if s.ln == nil {
+		if err := s.Listen(); err != nil {
+			return err
+		}
+	}
+	s.banner()
+	errc := make(chan error, 1)
+	go func() { errc <- s.http.Serve(s.ln) }()
+	select {
+	case err := <-errc:
+		s.close()
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := s.http.Shutdown(sctx)
+	if err2 := <-errc; !errors.Is(err2, http.ErrServerClosed) && err == nil {
+		err = err2
+	}
+	if err2 := s.close(); err == nil {
+		err = err2
+	}
+	return err
+}
+
+func (s *Server) close() error {
+	s.svc.close()
+	err := s.decisions.Close()
+	if err2 := s.db.Close(); err == nil {
+		err = err2
+	}
+	return err
+}
+
+func (s *Server) banner() {
+	if s.cfg.Out == nil {
+		return
+	}
+	k := s.cfg.RootKeys[0]
+	fmt.Fprintf(s.cfg.Out, `seki is serving on %s
+  data directory: %s
+  region:         %s
+  account:        %s
+
+Point the AWS CLI, boto3 or aws-sdk-go-v2 at it:
+  export AWS_ENDPOINT_URL=%s
+  export AWS_ACCESS_KEY_ID=%s
+  export AWS_SECRET_ACCESS_KEY=%s
+  export AWS_DEFAULT_REGION=%s
+`, s.URL(), s.cfg.DataDir, s.cfg.Region, k.Account, s.URL(), k.AccessKeyID, k.Secret, s.cfg.Region)
+}

@@ -1,0 +1,96 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/iam"
+	"github.com/seki-dev/seki/internal/lambda"
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/sigv4"
+	"github.com/seki-dev/seki/internal/store"
+	"github.com/seki-dev/seki/internal/sts"
+)
+
+// services holds every service and the credential sources they share.
+type services struct {
+	iam    *iam.Service
+	sts    *sts.Service
+	lambda *lambda.Service
+	authz  *authz.Authorizer
+	keys   keys
+	byName map[string]service
+}
+
+func migrations() []store.Migration {
+	var m []store.Migration
+	m = append(m, iam.Migrations()...)
+	m = append(m, sts.Migrations()...)
+	m = append(m, lambda.Migrations()...)
+	return m
+}
+
+func build(ctx context.Context, s *Server) (*services, error) {
+	sv := &services{byName: map[string]service{}}
+	var err error
+	if sv.iam, err = iam.New(s.db, iam.Options{Now: s.cfg.Now}); err != nil {
+		return nil, err
+	}
+	for _, k := range s.cfg.RootKeys {
+		if err := sv.iam.EnsureAccount(ctx, k.Account, k.AccessKeyID, k.Secret); err != nil {
+			return nil, err
+		}
+	}
+	sv.authz = authz.New(sv.iam, s.decisions)
+	sv.sts = sts.New(s.db, stsRoles{sv.iam}, sts.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz})
+	sv.keys = keys{iam: sv.iam, sts: sv.sts}
+
+	denied := protocol.Dispatcher{Authz: sv.authz, Deny: authz.AccessDenied}
+	sv.byName["iam"] = sv.iam.Handler(denied)
+	sv.byName["sts"] = sv.sts.Handler(denied)
+	sv.lambda = lambda.New(s.db, lambda.Options{Now: s.cfg.Now, Roles: lambdaRoles{sv.iam}, Authz: sv.authz})
+	sv.byName["lambda"] = sv.lambda.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: lambda.AccessDenied})
+	return sv, nil
+}
+
+func (sv *services) close() {}
+
+// keys resolves access keys for SigV4: temporary (ASIA) keys from STS,
+// long-term and root keys from IAM.
+type keys struct {
+	iam *iam.Service
+	sts *sts.Service
+}
+
+func (k keys) Key(id string) (sigv4.Key, bool) {
+	if strings.HasPrefix(id, "ASIA") {
+		return k.sts.Key(id)
+	}
+	return k.iam.Key(id)
+}
+
+func (sv *services) caller(ctx context.Context, id string) (*authz.Caller, error) {
+	if strings.HasPrefix(id, "ASIA") {
+		return sv.sts.Caller(ctx, id)
+	}
+	return sv.iam.Caller(ctx, id)
+}
+
+// lambdaRoles is IAM as Lambda sees it: execution roles and their trust
+// policies. A malformed or missing role is simply not there.
+type lambdaRoles struct{ iam *iam.Service }
+
+func (a lambdaRoles) RoleByARN(ctx context.Context, arn string) (lambda.Role, bool, error) {
+	r, err := a.iam.RoleByARN(ctx, arn)
+	var e *awserr.Error
+	if errors.As(err, &e) && e.Status < 500 {
+		return lambda.Role{}, false, nil
+	}
+	if err != nil {
+		return lambda.Role{}, false, err
+	}
+	return lambda.Role{ARN: r.ARN, Account: r.Account, Trust: r.Trust}, true, nil
+}
