@@ -1,10 +1,6 @@
 package policy
 
-import (
-	"strings"
-
-	"github.com/seki-dev/seki/internal/arn"
-)
+import "strings"
 
 // Evaluate decides req against set with AWS's policy evaluation logic. It
 // is the hot path: it does not allocate, and returns a compact Decision;
@@ -55,7 +51,7 @@ func (e *evaluator) init(req *Request, set *Set) {
 	e.ctx = req.Context
 	e.resAcct = req.ResourceAccount
 	if e.resAcct == "" {
-		e.resAcct = arn.Account(req.Resource)
+		e.resAcct = accountOf(req.Resource)
 	}
 	if e.resAcct == "" {
 		e.resAcct = e.p.Account // S3 ARNs carry no account: the caller's own
@@ -245,16 +241,34 @@ func (e *evaluator) findAllow1(p *Policy) (hit, bool) {
 }
 
 func (e *evaluator) firstDeny(p *Policy) int {
-	if !p.hasDeny {
-		return -1
-	}
-	for i := range p.stmts {
-		s := &p.stmts[i]
-		if s.deny && e.applies(p, s) == matchYes {
-			return i
+	for _, i := range p.denies {
+		if e.applies(p, &p.stmts[i]) == matchYes {
+			return int(i)
 		}
 	}
 	return -1
+}
+
+// accountOf returns the account part of an ARN ("" when absent) with a
+// single scan; it is arn.Account without building the other parts.
+func accountOf(s string) string {
+	colons, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != ':' {
+			continue
+		}
+		colons++
+		switch colons {
+		case 4:
+			start = i + 1
+		case 5:
+			if len(s) < 4 || s[:4] != "arn:" {
+				return ""
+			}
+			return s[start:i]
+		}
+	}
+	return ""
 }
 
 // resourceGrant finds the strongest Allow in a resource or trust policy.

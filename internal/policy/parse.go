@@ -144,7 +144,7 @@ func (c *compiler) compile(root *node) *Policy {
 	for i, sn := range stmts {
 		c.statement(&p.stmts[i], sn, paths[i], vars, seen)
 		if p.stmts[i].deny {
-			p.hasDeny = true
+			p.denies = append(p.denies, int32(i))
 		}
 	}
 	return p

@@ -27,7 +27,7 @@ type Policy struct {
 	hasID     bool
 	stmts     []statement
 	stmtArray bool
-	hasDeny   bool
+	denies    []int32 // indexes of Deny statements
 }
 
 // Source returns the document exactly as given to Parse.
