@@ -1,0 +1,61 @@
+package s3
+
+import (
+	"context"
+	"io"
+
+	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/protocol"
+)
+
+// Object opens an object for a caller outside an S3 request (Lambda
+// reading function code from S3Bucket/S3Key), after authorizing
+// s3:GetObject for that caller through the same door, with the bucket
+// policy and the disclosure rule. version may be "" or "null". The caller
+// must close the reader. Errors are S3's (*awserr.Error: NoSuchBucket,
+// NoSuchKey, AccessDenied).
+func (s *Service) Object(ctx context.Context, caller *authz.Caller, bucket, key, version string) (io.ReadCloser, int64, error) {
+	a := s.authz.Load()
+	if a == nil {
+		return nil, 0, awserr.Internal.New("s3: no authorizer")
+	}
+	if version != "" && version != "null" {
+		return nil, 0, invalidArgument("Invalid version id specified", "versionId", version)
+	}
+	if err := checkKey(key); err != nil {
+		return nil, 0, err
+	}
+	r := &protocol.Request{
+		ID:      newRequestID(),
+		Service: "s3",
+		Region:  s.opts.Region,
+		Caller:  caller,
+		Context: policy.NewContext(2),
+		Now:     s.now(),
+		State:   &call{bucket: bucket, key: key},
+	}
+	r.Bind(a.a, errAccessDenied)
+	t := s.target(r, objectARN(bucket, key))
+	if err := r.Authorize(ctx, "s3:GetObject", t, nil); err != nil {
+		return nil, 0, s3AccessDenied(awserr.As(err))
+	}
+	b, err := s.needBucket(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	for attempt := 0; ; attempt++ {
+		o, err := s.readObject(ctx, r, b, key)
+		if err != nil {
+			return nil, 0, s3AccessDenied(awserr.As(err))
+		}
+		body, err := s.content(o)
+		if err == nil {
+			return body, o.size, nil
+		}
+		if attempt == 3 {
+			return nil, 0, err
+		}
+	}
+}

@@ -1,0 +1,487 @@
+package s3
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// bucket is one bucket's configuration as cached in memory. Values are
+// immutable; a change replaces the pointer in Service.buckets.
+type bucket struct {
+	name    string
+	account string
+	region  string
+	created time.Time
+
+	policyDoc []byte
+	policy    *policy.Policy
+
+	notifDoc []byte
+	notif    *notificationConfig
+}
+
+func (b *bucket) clone() *bucket {
+	c := *b
+	return &c
+}
+
+// lookup returns the cached bucket, or nil.
+func (s *Service) lookup(name string) *bucket {
+	s.mu.RLock()
+	b := s.buckets[name]
+	s.mu.RUnlock()
+	return b
+}
+
+// setBucket replaces (or, with b nil, removes) a cached bucket. Callers hold
+// writeMu and have committed the change.
+func (s *Service) setBucket(name string, b *bucket) {
+	s.mu.Lock()
+	if b == nil {
+		delete(s.buckets, name)
+	} else {
+		s.buckets[name] = b
+	}
+	s.mu.Unlock()
+}
+
+// loadBuckets reads every bucket into the cache. Bucket counts are small
+// (AWS allows 10,000 per account by default) and bucket configuration is
+// needed on every request, so it lives in memory.
+func (s *Service) loadBuckets(ctx context.Context) error {
+	return s.db.Read(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Query(`SELECT name, account, region, created, policy, notification FROM s3_buckets`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			b := &bucket{}
+			var created int64
+			if err := rows.Scan(&b.name, &b.account, &b.region, &created, &b.policyDoc, &b.notifDoc); err != nil {
+				return err
+			}
+			b.created = time.UnixMilli(created).UTC()
+			if b.policyDoc != nil {
+				p, err := parseBucketPolicy(b.policyDoc, b.name)
+				if err != nil {
+					return errors.New("bucket " + b.name + ": stored policy no longer parses: " + err.Error())
+				}
+				b.policy = p
+			}
+			if b.notifDoc != nil {
+				n, err := parseNotification(b.notifDoc)
+				if err != nil {
+					return errors.New("bucket " + b.name + ": stored notification configuration no longer parses: " + err.Error())
+				}
+				b.notif = n
+			}
+			s.buckets[b.name] = b
+		}
+		return rows.Err()
+	})
+}
+
+// needBucket returns the request's bucket, or NoSuchBucket.
+func (s *Service) needBucket(r *protocol.Request) (*bucket, error) {
+	c := r.State.(*call)
+	if c.b == nil {
+		c.b = s.lookup(c.bucket)
+	}
+	if c.b == nil {
+		return nil, noSuchBucket(c.bucket)
+	}
+	return c.b, nil
+}
+
+// validBucketName applies S3's general purpose bucket naming rules.
+func validBucketName(n string) bool {
+	if len(n) < 3 || len(n) > 63 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	if !isAlnum(n[0]) || !isAlnum(n[len(n)-1]) || strings.Contains(n, "..") {
+		return false
+	}
+	if net.ParseIP(n) != nil {
+		return false
+	}
+	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(n, p) {
+			return false
+		}
+	}
+	for _, suf := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+		if strings.HasSuffix(n, suf) {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
+
+type createBucketConfiguration struct {
+	LocationConstraint string `xml:"LocationConstraint"`
+}
+
+// createBucket creates a bucket. Names are global across accounts.
+func (s *Service) createBucket(ctx context.Context, r *protocol.Request) (any, error) {
+	c := r.State.(*call)
+	name := c.bucket
+	if !validBucketName(name) {
+		return nil, errInvalidBucketName.New("The specified bucket is not valid.").With("BucketName", name)
+	}
+	acl := r.HTTP.Header.Get("x-amz-acl")
+	if acl != "" && acl != "private" {
+		return nil, errBucketACLWithOwnership.New("Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
+	}
+	for _, g := range []string{"x-amz-grant-full-control", "x-amz-grant-read", "x-amz-grant-read-acp", "x-amz-grant-write", "x-amz-grant-write-acp"} {
+		if r.HTTP.Header.Get(g) != "" {
+			return nil, errBucketACLWithOwnership.New("Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
+		}
+	}
+	if v := r.HTTP.Header.Get("x-amz-object-ownership"); v != "" && v != "BucketOwnerEnforced" {
+		return nil, notImplemented("x-amz-object-ownership")
+	}
+	body, err := s.readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	var cfg createBucketConfiguration
+	if len(strings.TrimSpace(string(body))) > 0 {
+		if err := decodeXML(body, "CreateBucketConfiguration", &cfg); err != nil {
+			return nil, err
+		}
+	}
+	region, err := bucketRegion(cfg.LocationConstraint, r.Region)
+	if err != nil {
+		return nil, err
+	}
+	account := r.Account()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if b := s.lookup(name); b != nil {
+		if b.account != account {
+			return nil, errBucketAlreadyExists.New("The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.").With("BucketName", name)
+		}
+		// us-east-1 keeps its legacy answer: re-creating your own bucket
+		// there succeeds.
+		if b.region == "us-east-1" && region == "us-east-1" {
+			return locationResponse("/" + name), nil
+		}
+		return nil, errBucketAlreadyOwnedByYou.New("Your previous request to create the named bucket succeeded and you already own it.").With("BucketName", name)
+	}
+	b := &bucket{name: name, account: account, region: region, created: r.Now.UTC().Truncate(time.Millisecond)}
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`INSERT INTO s3_buckets(name, account, region, created) VALUES(?, ?, ?, ?)`,
+			b.name, b.account, b.region, b.created.UnixMilli())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.setBucket(name, b)
+	return locationResponse("/" + name), nil
+}
+
+// bucketRegion decides where a bucket lives. The LocationConstraint names
+// it; without one the bucket is in us-east-1, which only the us-east-1
+// endpoint accepts. "us-east-1" itself is not a valid constraint.
+func bucketRegion(constraint, signed string) (string, error) {
+	if constraint == "" {
+		if signed != "" && signed != "us-east-1" {
+			return "", errIllegalLocation.New("The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.")
+		}
+		return "us-east-1", nil
+	}
+	if constraint == "us-east-1" || !(constraint == "EU" || looksLikeRegion(constraint)) {
+		return "", errInvalidLocation.New("The specified location-constraint is not valid").With("LocationConstraint", constraint)
+	}
+	if constraint == "EU" {
+		constraint = "eu-west-1"
+	}
+	if signed != "" && signed != "us-east-1" && signed != constraint {
+		return "", errIllegalLocation.New("The " + constraint + " location constraint is incompatible for the region specific endpoint this request was sent to.")
+	}
+	return constraint, nil
+}
+
+type locationResponse string
+
+func (l locationResponse) Respond(w http.ResponseWriter, r *protocol.Request) {
+	w.Header().Set("Location", string(l))
+	w.Header().Set("Content-Length", "0")
+	w.WriteHeader(http.StatusOK)
+}
+
+// deleteBucket removes an empty bucket together with any multipart uploads
+// still in progress in it.
+func (s *Service) deleteBucket(ctx context.Context, r *protocol.Request) (any, error) {
+	b, err := s.needBucket(r)
+	if err != nil {
+		return nil, err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if s.lookup(b.name) == nil {
+		return nil, noSuchBucket(b.name)
+	}
+	var blobs []string
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		var one int
+		err := tx.QueryRow(`SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1`, b.name).Scan(&one)
+		if err == nil {
+			return errBucketNotEmpty.New("The bucket you tried to delete is not empty").With("BucketName", b.name)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		rows, err := tx.Query(`SELECT p.blob FROM s3_parts p JOIN s3_uploads u ON p.upload = u.id WHERE u.bucket = ?`, b.name)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				rows.Close()
+				return err
+			}
+			blobs = append(blobs, n)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`DELETE FROM s3_parts WHERE upload IN (SELECT id FROM s3_uploads WHERE bucket = ?)`, b.name); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`DELETE FROM s3_uploads WHERE bucket = ?`, b.name); err != nil {
+			return err
+		}
+		_, err = tx.Exec(`DELETE FROM s3_buckets WHERE name = ?`, b.name)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.setBucket(b.name, nil)
+	s.removeBlobs(blobs)
+	return noContent{}, nil
+}
+
+// noContent is a 204 answer.
+type noContent struct{}
+
+func (noContent) Respond(w http.ResponseWriter, r *protocol.Request) {
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Service) headBucket(ctx context.Context, r *protocol.Request) (any, error) {
+	b, err := s.needBucket(r)
+	if err != nil {
+		return nil, err
+	}
+	return headerOnly{"x-amz-bucket-region": b.region, "x-amz-access-point-alias": "false"}, nil
+}
+
+// headerOnly is a 200 answer with headers and no body.
+type headerOnly map[string]string
+
+func (h headerOnly) Respond(w http.ResponseWriter, r *protocol.Request) {
+	for k, v := range h {
+		w.Header().Set(k, v)
+	}
+	w.Header().Set("Content-Length", "0")
+	w.WriteHeader(http.StatusOK)
+}
+
+func (s *Service) getBucketLocation(ctx context.Context, r *protocol.Request) (any, error) {
+	b, err := s.needBucket(r)
+	if err != nil {
+		return nil, err
+	}
+	var x xmlBuilder
+	x.header()
+	x.WriteString(`<LocationConstraint xmlns="` + xmlns + `">`)
+	// us-east-1 is reported as an empty constraint.
+	if b.region != "us-east-1" {
+		escapeText(&x.Buffer, b.region)
+	}
+	x.close("LocationConstraint")
+	return xmlDoc{&x}, nil
+}
+
+// xmlDoc is a 200 answer with an XML body.
+type xmlDoc struct{ b *xmlBuilder }
+
+func (d xmlDoc) Respond(w http.ResponseWriter, r *protocol.Request) { writeXML(w, d.b) }
+
+// listBuckets lists the caller's own buckets, by name.
+func (s *Service) listBuckets(ctx context.Context, r *protocol.Request) (any, error) {
+	account := r.Account()
+	q := r.State.(*call).query
+	prefix := q.Get("prefix")
+	region := q.Get("bucket-region")
+	s.mu.RLock()
+	var mine []*bucket
+	for _, b := range s.buckets {
+		if b.account == account && strings.HasPrefix(b.name, prefix) && (region == "" || b.region == region) {
+			mine = append(mine, b)
+		}
+	}
+	s.mu.RUnlock()
+	sort.Slice(mine, func(i, j int) bool { return mine[i].name < mine[j].name })
+	var x xmlBuilder
+	x.header()
+	x.root("ListAllMyBucketsResult")
+	x.open("Buckets")
+	for _, b := range mine {
+		x.open("Bucket")
+		x.elem("Name", b.name)
+		x.elemTime("CreationDate", b.created)
+		x.elem("BucketRegion", b.region)
+		x.close("Bucket")
+	}
+	x.close("Buckets")
+	x.open("Owner")
+	x.elem("ID", canonicalID(account))
+	x.close("Owner")
+	if _, ok := q["prefix"]; ok {
+		x.elem("Prefix", prefix)
+	}
+	x.close("ListAllMyBucketsResult")
+	return xmlDoc{&x}, nil
+}
+
+// getBucketACL reports the only ACL a bucket-owner-enforced bucket has: the
+// owner with FULL_CONTROL.
+func (s *Service) getBucketACL(ctx context.Context, r *protocol.Request) (any, error) {
+	b, err := s.needBucket(r)
+	if err != nil {
+		return nil, err
+	}
+	return xmlDoc{ownerACL(b.account)}, nil
+}
+
+func ownerACL(account string) *xmlBuilder {
+	id := canonicalID(account)
+	var x xmlBuilder
+	x.header()
+	x.root("AccessControlPolicy")
+	x.open("Owner")
+	x.elem("ID", id)
+	x.close("Owner")
+	x.open("AccessControlList")
+	x.WriteString(`<Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser">`)
+	x.elem("ID", id)
+	x.WriteString(`</Grantee><Permission>FULL_CONTROL</Permission></Grant>`)
+	x.close("AccessControlList")
+	x.close("AccessControlPolicy")
+	return &x
+}
+
+// putACL answers PutBucketAcl and PutObjectAcl: with ACLs disabled only
+// the owner's own full-control ACL may be "set".
+func (s *Service) putACL(ctx context.Context, r *protocol.Request) (any, error) {
+	b, err := s.needBucket(r)
+	if err != nil {
+		return nil, err
+	}
+	c := r.State.(*call)
+	if c.key != "" {
+		if _, err := s.headRow(ctx, b.name, c.key); err != nil {
+			return nil, err
+		}
+	}
+	acl := r.HTTP.Header.Get("x-amz-acl")
+	if acl == "bucket-owner-full-control" || acl == "private" {
+		return nil, nil
+	}
+	return nil, errACLNotSupported.New("The bucket does not allow ACLs")
+}
+
+func (s *Service) getVersioning(ctx context.Context, r *protocol.Request) (any, error) {
+	if _, err := s.needBucket(r); err != nil {
+		return nil, err
+	}
+	var x xmlBuilder
+	x.header()
+	x.root("VersioningConfiguration")
+	x.close("VersioningConfiguration")
+	return xmlDoc{&x}, nil
+}
+
+func (s *Service) getOwnership(ctx context.Context, r *protocol.Request) (any, error) {
+	if _, err := s.needBucket(r); err != nil {
+		return nil, err
+	}
+	var x xmlBuilder
+	x.header()
+	x.root("OwnershipControls")
+	x.WriteString("<Rule><ObjectOwnership>BucketOwnerEnforced</ObjectOwnership></Rule>")
+	x.close("OwnershipControls")
+	return xmlDoc{&x}, nil
+}
+
+// getEncryption reports S3's default: every bucket encrypts with SSE-S3.
+func (s *Service) getEncryption(ctx context.Context, r *protocol.Request) (any, error) {
+	if _, err := s.needBucket(r); err != nil {
+		return nil, err
+	}
+	var x xmlBuilder
+	x.header()
+	x.root("ServerSideEncryptionConfiguration")
+	x.WriteString("<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>false</BucketKeyEnabled></Rule>")
+	x.close("ServerSideEncryptionConfiguration")
+	return xmlDoc{&x}, nil
+}
+
+// readBody reads a small request document (XML, a policy), verifying its
+// payload hash and Content-MD5.
+func (s *Service) readBody(r *protocol.Request) ([]byte, error) {
+	p, err := openPayload(r, algoNone)
+	if err != nil {
+		return nil, err
+	}
+	return readXMLBody(p)
+}
+
+// removeBlobs deletes blob files no row refers to any more. A failure only
+// leaves an unreferenced file behind.
+func (s *Service) removeBlobs(names []string) {
+	for _, n := range names {
+		if n != "" {
+			s.db.Blobs().Remove(n)
+		}
+	}
+}
+
+// getObjectACL reports an object's ACL: with ACLs disabled, the bucket
+// owner with FULL_CONTROL.
+func (s *Service) getObjectACL(ctx context.Context, r *protocol.Request) (any, error) {
+	b, err := s.needBucket(r)
+	if err != nil {
+		return nil, err
+	}
+	c := r.State.(*call)
+	if _, err := s.readObject(ctx, r, b, c.key); err != nil {
+		return nil, err
+	}
+	return xmlDoc{ownerACL(b.account)}, nil
+}

@@ -1,0 +1,163 @@
+package s3
+
+import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"hash"
+	"hash/crc32"
+	"hash/crc64"
+	"net/http"
+	"strings"
+)
+
+// checksumAlgo is one of S3's additional checksum algorithms.
+type checksumAlgo uint8
+
+const (
+	algoNone checksumAlgo = iota
+	algoCRC32
+	algoCRC32C
+	algoCRC64NVME
+	algoSHA1
+	algoSHA256
+	algoSHA512
+	algoMD5
+)
+
+var algoNames = [...]string{"", "CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256", "SHA512", "MD5"}
+
+func (a checksumAlgo) String() string { return algoNames[a] }
+
+// header is the checksum's request and response header.
+func (a checksumAlgo) header() string {
+	return "x-amz-checksum-" + strings.ToLower(algoNames[a])
+}
+
+// size is the digest length in bytes.
+func (a checksumAlgo) size() int {
+	switch a {
+	case algoCRC32, algoCRC32C:
+		return 4
+	case algoCRC64NVME:
+		return 8
+	case algoSHA1:
+		return sha1.Size
+	case algoSHA256:
+		return sha256.Size
+	case algoSHA512:
+		return sha512.Size
+	case algoMD5:
+		return md5.Size
+	}
+	return 0
+}
+
+// parseAlgo reads an algorithm name as the SDKs send it (any case).
+func parseAlgo(s string) (checksumAlgo, bool) {
+	for i := 1; i < len(algoNames); i++ {
+		if strings.EqualFold(s, algoNames[i]) {
+			return checksumAlgo(i), true
+		}
+	}
+	return algoNone, false
+}
+
+// crc64NVME is the CRC-64/NVME table (reflected polynomial 0x9a6c9329ac4bc9b5);
+// hash/crc64 applies its initial and final inversion.
+var crc64NVME = crc64.MakeTable(0x9a6c9329ac4bc9b5)
+
+var crc32C = crc32.MakeTable(crc32.Castagnoli)
+
+func (a checksumAlgo) new() hash.Hash {
+	switch a {
+	case algoCRC32:
+		return crc32.NewIEEE()
+	case algoCRC32C:
+		return crc32.New(crc32C)
+	case algoCRC64NVME:
+		return crc64.New(crc64NVME)
+	case algoSHA1:
+		return sha1.New()
+	case algoSHA256:
+		return sha256.New()
+	case algoSHA512:
+		return sha512.New()
+	case algoMD5:
+		return md5.New()
+	}
+	return nil
+}
+
+// unsupportedChecksums are algorithms the SDK models know and seki does not
+// compute (no standard library implementation).
+var unsupportedChecksums = []string{"xxhash64", "xxhash3", "xxhash128"}
+
+// checksumSpec is what a request says about its additional checksum: the
+// algorithm, and the value from a header (or, for aws-chunked uploads, the
+// name of the trailer that will carry it).
+type checksumSpec struct {
+	algo    checksumAlgo
+	value   string // base64, from the header; "" when it comes in a trailer or not at all
+	trailer bool
+}
+
+// requestChecksum reads x-amz-checksum-*, x-amz-trailer and
+// x-amz-sdk-checksum-algorithm as S3 does.
+func requestChecksum(h http.Header) (checksumSpec, error) {
+	var spec checksumSpec
+	for i := 1; i < len(algoNames); i++ {
+		a := checksumAlgo(i)
+		v := h.Get(a.header())
+		if v == "" {
+			continue
+		}
+		if spec.algo != algoNone {
+			return spec, errInvalidRequest.New("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+		}
+		if !validChecksumValue(a, v) {
+			return spec, errInvalidRequest.New("Value for " + a.header() + " header is invalid.")
+		}
+		spec.algo, spec.value = a, v
+	}
+	for _, n := range unsupportedChecksums {
+		if h.Get("x-amz-checksum-"+n) != "" {
+			return spec, errInvalidRequest.New("Checksum algorithm " + strings.ToUpper(n) + " is not supported.")
+		}
+	}
+	if t := h.Get("x-amz-trailer"); t != "" {
+		name := strings.ToLower(strings.TrimSpace(t))
+		algo, ok := parseAlgo(strings.TrimPrefix(name, "x-amz-checksum-"))
+		if !ok || !strings.HasPrefix(name, "x-amz-checksum-") {
+			return spec, errInvalidRequest.New("The value specified in the x-amz-trailer header is not supported")
+		}
+		if spec.algo != algoNone && spec.algo != algo {
+			return spec, errInvalidRequest.New("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+		}
+		spec.algo, spec.trailer = algo, true
+	}
+	if v := h.Get("x-amz-sdk-checksum-algorithm"); v != "" {
+		algo, ok := parseAlgo(v)
+		if !ok {
+			return spec, errInvalidRequest.New("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]")
+		}
+		if spec.algo == algoNone {
+			spec.algo = algo
+		} else if spec.algo != algo {
+			return spec, errInvalidRequest.New("Value for x-amz-sdk-checksum-algorithm header is invalid.")
+		}
+	}
+	return spec, nil
+}
+
+func validChecksumValue(a checksumAlgo, v string) bool {
+	b, err := base64.StdEncoding.DecodeString(v)
+	return err == nil && len(b) == a.size()
+}
+
+// checksumName is how error messages name an algorithm ("CRC32", "SHA256").
+func checksumMismatch(a checksumAlgo) error {
+	return errBadDigest.New("The " + a.String() + " you specified did not match the calculated checksum.")
+}

@@ -1,0 +1,214 @@
+package s3
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"hash"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/seki-dev/seki/internal/protocol"
+)
+
+// copySource is a parsed x-amz-copy-source.
+type copySource struct {
+	bucket, key, version string
+}
+
+// parseCopySource reads "[/]bucket/key[?versionId=V]", URL-encoded.
+func parseCopySource(v string) (copySource, error) {
+	bad := invalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey", "x-amz-copy-source", v)
+	raw, query, _ := strings.Cut(v, "?")
+	raw = strings.TrimPrefix(raw, "/")
+	b, k, ok := strings.Cut(raw, "/")
+	if !ok || b == "" || k == "" {
+		return copySource{}, bad
+	}
+	var cs copySource
+	var err error
+	if cs.bucket, err = url.PathUnescape(b); err != nil {
+		return copySource{}, bad
+	}
+	if cs.key, err = url.PathUnescape(k); err != nil {
+		return copySource{}, bad
+	}
+	if query != "" {
+		q, err := url.ParseQuery(query)
+		if err != nil {
+			return copySource{}, bad
+		}
+		cs.version = q.Get("versionId")
+	}
+	return cs, nil
+}
+
+// readSource authorizes s3:GetObject on a copy source (with the source
+// bucket's policy and owner) and loads it. A missing source key follows
+// the disclosure rule for the source bucket.
+func (s *Service) readSource(ctx context.Context, r *protocol.Request) (*object, copySource, error) {
+	cs, err := parseCopySource(r.HTTP.Header.Get("x-amz-copy-source"))
+	if err != nil {
+		return nil, cs, err
+	}
+	if err := checkKey(cs.key); err != nil {
+		return nil, cs, err
+	}
+	sb := s.lookup(cs.bucket)
+	t := protocol.Target{Resource: objectARN(cs.bucket, cs.key)}
+	if sb != nil {
+		t.Account, t.Policy = sb.account, sb.policy
+	}
+	if err := r.Authorize(ctx, "s3:GetObject", t, nil); err != nil {
+		return nil, cs, err
+	}
+	if sb == nil {
+		return nil, cs, noSuchBucket(cs.bucket)
+	}
+	if cs.version != "" && cs.version != "null" {
+		return nil, cs, invalidArgument("Invalid version id specified", "x-amz-copy-source", r.HTTP.Header.Get("x-amz-copy-source"))
+	}
+	o, err := s.readObject(ctx, r, sb, cs.key)
+	if err != nil {
+		return nil, cs, err
+	}
+	if err := copyConditions(r.HTTP.Header, o); err != nil {
+		return nil, cs, err
+	}
+	return o, cs, nil
+}
+
+// copyConditions applies x-amz-copy-source-if-*: any that fails is
+// PreconditionFailed (a copy never answers 304).
+func copyConditions(h http.Header, o *object) error {
+	etag, mod := o.quotedETag(), o.modified.Truncate(time.Second)
+	if v := h.Get("x-amz-copy-source-if-match"); v != "" {
+		if !etagMatches(v, etag) {
+			return preconditionFailed("x-amz-copy-source-If-Match")
+		}
+	} else if v := h.Get("x-amz-copy-source-if-unmodified-since"); v != "" {
+		if t, err := http.ParseTime(v); err == nil && mod.After(t) {
+			return preconditionFailed("x-amz-copy-source-If-Unmodified-Since")
+		}
+	}
+	if v := h.Get("x-amz-copy-source-if-none-match"); v != "" {
+		if etagMatches(v, etag) {
+			return preconditionFailed("x-amz-copy-source-If-None-Match")
+		}
+	} else if v := h.Get("x-amz-copy-source-if-modified-since"); v != "" {
+		if t, err := http.ParseTime(v); err == nil && !mod.After(t) {
+			return preconditionFailed("x-amz-copy-source-If-Modified-Since")
+		}
+	}
+	return nil
+}
+
+// hashingReader hashes what passes through it.
+type hashingReader struct {
+	r   io.Reader
+	md5 hash.Hash
+	ck  hash.Hash
+}
+
+func (h *hashingReader) Read(b []byte) (int, error) {
+	n, err := h.r.Read(b)
+	h.md5.Write(b[:n])
+	if h.ck != nil {
+		h.ck.Write(b[:n])
+	}
+	return n, err
+}
+
+// copyObject copies an object, server side.
+func (s *Service) copyObject(ctx context.Context, r *protocol.Request) (any, error) {
+	b, err := s.needBucket(r)
+	if err != nil {
+		return nil, err
+	}
+	hdr := r.HTTP.Header
+	if err := checkPutACL(hdr); err != nil {
+		return nil, err
+	}
+	directive := hdr.Get("x-amz-metadata-directive")
+	if directive == "" {
+		directive = "COPY"
+	}
+	if directive != "COPY" && directive != "REPLACE" {
+		return nil, invalidArgument("Unknown metadata directive.", "x-amz-metadata-directive", directive)
+	}
+	cond, err := writeConditions(hdr)
+	if err != nil {
+		return nil, err
+	}
+	src, cs, err := s.readSource(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if src.size > maxObjectSize {
+		return nil, errInvalidRequest.New("The specified copy source is larger than the maximum allowable size for a copy source: " + strconv.Itoa(maxObjectSize))
+	}
+	c := r.State.(*call)
+	algo := algoNone
+	if v := hdr.Get("x-amz-checksum-algorithm"); v != "" {
+		a, ok := parseAlgo(v)
+		if !ok {
+			return nil, invalidArgument("Invalid checksum algorithm", "x-amz-checksum-algorithm", v)
+		}
+		algo = a
+	}
+	if cs.bucket == b.name && cs.key == c.key && directive == "COPY" && algo == algoNone &&
+		hdr.Get("x-amz-storage-class") == "" && hdr.Get("x-amz-website-redirect-location") == "" &&
+		hdr.Get("x-amz-server-side-encryption") == "" {
+		return nil, errInvalidRequest.New("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+	}
+	if algo == algoNone {
+		algo = algoCRC64NVME
+		if src.checksumType == "FULL_OBJECT" && src.checksumAlgo != algoNone {
+			algo = src.checksumAlgo
+		}
+	}
+	o := &object{bucket: b.name, key: c.key, owner: r.Account(), checksumType: "FULL_OBJECT", checksumAlgo: algo}
+	if directive == "COPY" {
+		o.contentType, o.headers, o.meta = src.contentType, src.headers, src.meta
+	} else if o.contentType, o.headers, o.meta, err = objectHeaders(hdr); err != nil {
+		return nil, err
+	}
+	body, err := s.content(src)
+	if err != nil {
+		return nil, err
+	}
+	hr := &hashingReader{r: body, md5: md5.New(), ck: algo.new()}
+	err = s.storeContent(o, hr, src.size)
+	body.Close()
+	if err != nil {
+		return nil, err
+	}
+	o.etag = hexString(hr.md5.Sum(nil))
+	o.checksum = base64.StdEncoding.EncodeToString(hr.ck.Sum(nil))
+	o.modified = r.Now.UTC().Truncate(time.Millisecond)
+	if err := s.commitObject(ctx, r, b, o, cond, "ObjectCreated:Copy"); err != nil {
+		return nil, err
+	}
+	var x xmlBuilder
+	x.header()
+	x.root("CopyObjectResult")
+	x.elem("ETag", o.quotedETag())
+	x.elemTime("LastModified", o.modified)
+	x.elem("ChecksumType", o.checksumType)
+	x.elem("Checksum"+o.checksumAlgo.String(), o.checksum)
+	x.close("CopyObjectResult")
+	return &copyResult{x: &x}, nil
+}
+
+type copyResult struct {
+	x *xmlBuilder
+}
+
+func (c *copyResult) Respond(w http.ResponseWriter, r *protocol.Request) {
+	w.Header().Set("x-amz-server-side-encryption", "AES256")
+	writeXML(w, c.x)
+}

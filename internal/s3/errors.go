@@ -1,0 +1,184 @@
+package s3
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/protocol"
+)
+
+// S3's error codes, each once, with the status AWS sends.
+var (
+	errAccessDenied             = authz.AccessDenied
+	errNoSuchBucket             = awserr.Code{Name: "NoSuchBucket", Status: http.StatusNotFound}
+	errNoSuchKey                = awserr.Code{Name: "NoSuchKey", Status: http.StatusNotFound}
+	errNoSuchUpload             = awserr.Code{Name: "NoSuchUpload", Status: http.StatusNotFound}
+	errNoSuchBucketPolicy       = awserr.Code{Name: "NoSuchBucketPolicy", Status: http.StatusNotFound}
+	errBucketAlreadyExists      = awserr.Code{Name: "BucketAlreadyExists", Status: http.StatusConflict}
+	errBucketAlreadyOwnedByYou  = awserr.Code{Name: "BucketAlreadyOwnedByYou", Status: http.StatusConflict}
+	errBucketNotEmpty           = awserr.Code{Name: "BucketNotEmpty", Status: http.StatusConflict}
+	errInvalidBucketName        = awserr.Code{Name: "InvalidBucketName", Status: http.StatusBadRequest}
+	errInvalidArgument          = awserr.Code{Name: "InvalidArgument", Status: http.StatusBadRequest}
+	errInvalidRequest           = awserr.Code{Name: "InvalidRequest", Status: http.StatusBadRequest}
+	errMalformedXML             = awserr.Code{Name: "MalformedXML", Status: http.StatusBadRequest}
+	errMalformedPolicy          = awserr.Code{Name: "MalformedPolicy", Status: http.StatusBadRequest}
+	errInvalidRange             = awserr.Code{Name: "InvalidRange", Status: http.StatusRequestedRangeNotSatisfiable}
+	errPreconditionFailed       = awserr.Code{Name: "PreconditionFailed", Status: http.StatusPreconditionFailed}
+	errNotModified              = awserr.Code{Name: "NotModified", Status: http.StatusNotModified}
+	errEntityTooSmall           = awserr.Code{Name: "EntityTooSmall", Status: http.StatusBadRequest}
+	errEntityTooLarge           = awserr.Code{Name: "EntityTooLarge", Status: http.StatusBadRequest}
+	errInvalidPart              = awserr.Code{Name: "InvalidPart", Status: http.StatusBadRequest}
+	errInvalidPartOrder         = awserr.Code{Name: "InvalidPartOrder", Status: http.StatusBadRequest}
+	errBadDigest                = awserr.Code{Name: "BadDigest", Status: http.StatusBadRequest}
+	errInvalidDigest            = awserr.Code{Name: "InvalidDigest", Status: http.StatusBadRequest}
+	errSHA256Mismatch           = awserr.Code{Name: "XAmzContentSHA256Mismatch", Status: http.StatusBadRequest}
+	errIncompleteBody           = awserr.Code{Name: "IncompleteBody", Status: http.StatusBadRequest}
+	errMissingContentLength     = awserr.Code{Name: "MissingContentLength", Status: http.StatusLengthRequired}
+	errKeyTooLong               = awserr.Code{Name: "KeyTooLongError", Status: http.StatusBadRequest}
+	errMetadataTooLarge         = awserr.Code{Name: "MetadataTooLarge", Status: http.StatusBadRequest}
+	errMethodNotAllowed         = awserr.Code{Name: "MethodNotAllowed", Status: http.StatusMethodNotAllowed}
+	errNotImplemented           = awserr.Code{Name: "NotImplemented", Status: http.StatusNotImplemented}
+	errInvalidLocation          = awserr.Code{Name: "InvalidLocationConstraint", Status: http.StatusBadRequest}
+	errIllegalLocation          = awserr.Code{Name: "IllegalLocationConstraintException", Status: http.StatusBadRequest}
+	errACLNotSupported          = awserr.Code{Name: "AccessControlListNotSupported", Status: http.StatusBadRequest}
+	errBucketACLWithOwnership   = awserr.Code{Name: "InvalidBucketAclWithObjectOwnership", Status: http.StatusBadRequest}
+	errInvalidStorageClass      = awserr.Code{Name: "InvalidStorageClass", Status: http.StatusBadRequest}
+	errUnexpectedContent        = awserr.Code{Name: "UnexpectedContent", Status: http.StatusBadRequest}
+	errMaxMessageLengthExceeded = awserr.Code{Name: "MaxMessageLengthExceeded", Status: http.StatusBadRequest}
+	errInternal                 = awserr.Code{Name: "InternalError", Status: http.StatusInternalServerError, Receiver: true}
+)
+
+func noSuchBucket(name string) *awserr.Error {
+	return errNoSuchBucket.New("The specified bucket does not exist").With("BucketName", name)
+}
+
+func noSuchKey(key string) *awserr.Error {
+	return errNoSuchKey.New("The specified key does not exist.").With("Key", key)
+}
+
+func noSuchUpload(id string) *awserr.Error {
+	return errNoSuchUpload.New("The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.").With("UploadId", id)
+}
+
+func invalidArgument(msg, name, value string) *awserr.Error {
+	return errInvalidArgument.New(msg).With("ArgumentName", name).With("ArgumentValue", value)
+}
+
+func malformedXML() *awserr.Error {
+	return errMalformedXML.New("The XML you provided was not well-formed or did not validate against our published schema")
+}
+
+func notImplemented(header string) *awserr.Error {
+	return errNotImplemented.New("A header you provided implies functionality that is not implemented").With("Header", header)
+}
+
+func methodNotAllowed(method, resourceType string) *awserr.Error {
+	return errMethodNotAllowed.New("The specified method is not allowed against this resource.").
+		With("Method", method).With("ResourceType", resourceType)
+}
+
+func preconditionFailed(condition string) *awserr.Error {
+	return errPreconditionFailed.New("At least one of the pre-conditions you specified did not hold").With("Condition", condition)
+}
+
+// WriteError writes err as S3 does: an XML <Error> document with the code,
+// message, the error's extra members, the request id and host id; HEAD
+// responses carry only the status. Denials are rewritten to S3's message
+// form (see accessDeniedMessage).
+func (h *Handler) WriteError(w http.ResponseWriter, r *protocol.Request, err error) {
+	writeError(w, r, err)
+}
+
+func writeError(w http.ResponseWriter, r *protocol.Request, err error) {
+	e := awserr.As(err)
+	if e.Code == awserr.Internal.Name {
+		// S3 names its server fault InternalError.
+		c := *e
+		c.Code, c.Message = errInternal.Name, "We encountered an internal error. Please try again."
+		e = &c
+	}
+	if e.Code == errAccessDenied.Name {
+		e = s3AccessDenied(e)
+	}
+	id, hostID := requestIDs(r)
+	hdr := w.Header()
+	hdr.Set("x-amz-request-id", id)
+	hdr.Set("x-amz-id-2", hostID)
+	status := e.Status
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	if status == http.StatusNotModified || (r != nil && r.HTTP != nil && r.HTTP.Method == http.MethodHead) {
+		w.WriteHeader(status)
+		return
+	}
+	var b xmlBuilder
+	b.header()
+	b.open("Error")
+	b.elem("Code", e.Code)
+	b.elem("Message", e.Message)
+	for _, f := range e.Fields {
+		b.elem(f.Name, f.Value)
+	}
+	b.elem("RequestId", id)
+	b.elem("HostId", hostID)
+	b.close("Error")
+	hdr.Set("Content-Type", "application/xml")
+	hdr.Set("Content-Length", strconv.Itoa(b.Len()))
+	w.WriteHeader(status)
+	w.Write(b.Bytes())
+}
+
+// requestIDs returns the request's S3 request id and host id, making them
+// when the request never reached ServeAWS (signature errors).
+func requestIDs(r *protocol.Request) (string, string) {
+	if r == nil {
+		return newRequestID(), newHostID()
+	}
+	if c, ok := r.State.(*call); ok && c.hostID != "" {
+		return r.ID, c.hostID
+	}
+	if len(r.ID) != 16 {
+		r.ID = newRequestID()
+	}
+	return r.ID, newHostID()
+}
+
+// s3AccessDenied rewrites a denial the way S3 reports it. Since 2024 S3
+// explains denials of requests made within the bucket owner's account (or
+// organization): "User: ARN is not authorized to perform: ACTION on
+// resource: "RESOURCE" because no identity-based policy allows the ACTION
+// action" — the resource in double quotes, unlike IAM's form. Requests from
+// other accounts still get only "Access Denied".
+func s3AccessDenied(e *awserr.Error) *awserr.Error {
+	var d *authz.Denied
+	if !errors.As(e.Cause, &d) {
+		if e.Message == "" {
+			c := *e
+			c.Message = "Access Denied"
+			return &c
+		}
+		return e
+	}
+	c := *e
+	c.Message = accessDeniedMessage(d)
+	return &c
+}
+
+func accessDeniedMessage(d *authz.Denied) string {
+	req := &d.Request
+	if req.Principal == nil || req.Principal.Account == "" || req.Principal.Account != req.ResourceAccount {
+		return "Access Denied"
+	}
+	msg := d.Decision.Message(req)
+	// The engine writes "on resource: ARN"; S3 quotes the ARN.
+	plain := " on resource: " + req.Resource
+	if i := strings.Index(msg, plain); i >= 0 {
+		msg = msg[:i] + " on resource: \"" + req.Resource + "\"" + msg[i+len(plain):]
+	}
+	return msg
+}

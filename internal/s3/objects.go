@@ -1,0 +1,890 @@
+package s3
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// object is one object's row.
+type object struct {
+	id           int64
+	bucket, key  string
+	size         int64
+	etag         string // without quotes: MD5 hex, or "md5-of-md5s-N"
+	modified     time.Time
+	owner        string // account that wrote it (the bucket owner owns it)
+	contentType  string
+	headers      [][2]string // stored standard headers, canonical names
+	meta         [][2]string // user metadata, lower-case names without x-amz-meta-
+	checksumAlgo checksumAlgo
+	checksum     string // base64; for COMPOSITE, "value-N"
+	checksumType string // FULL_OBJECT or COMPOSITE
+	parts        int
+	blob         string
+	data         []byte
+}
+
+// quotedETag is the ETag as headers and XML carry it.
+func (o *object) quotedETag() string { return `"` + o.etag + `"` }
+
+// storedHeaders are the request headers S3 keeps with an object and
+// returns on GET and HEAD.
+var storedHeaders = []string{"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires", "X-Amz-Website-Redirect-Location"}
+
+// defaultContentType is what S3 records when a PUT names none.
+const defaultContentType = "binary/octet-stream"
+
+// maxMetadataSize is S3's limit on user metadata (keys and values, UTF-8).
+const maxMetadataSize = 2 << 10
+
+// objectHeaders reads what a PUT (or CreateMultipartUpload, or a REPLACE
+// copy) says about the object itself.
+func objectHeaders(h http.Header) (contentType string, headers, meta [][2]string, err error) {
+	contentType = h.Get("Content-Type")
+	if contentType == "" {
+		contentType = defaultContentType
+	}
+	for _, name := range storedHeaders {
+		v := h.Get(name)
+		if name == "Content-Encoding" {
+			v = stripAWSChunked(v)
+		}
+		if v != "" {
+			headers = append(headers, [2]string{name, v})
+		}
+	}
+	if sc := h.Get("x-amz-storage-class"); sc != "" {
+		switch sc {
+		case "STANDARD":
+		case "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR", "OUTPOSTS", "SNOW", "EXPRESS_ONEZONE":
+			headers = append(headers, [2]string{"X-Amz-Storage-Class", sc})
+		default:
+			return "", nil, nil, errInvalidStorageClass.New("The storage class you specified is not valid").With("StorageClassRequested", sc)
+		}
+	}
+	size := 0
+	for name, vs := range h {
+		lname := strings.ToLower(name)
+		k, ok := strings.CutPrefix(lname, "x-amz-meta-")
+		if !ok || len(vs) == 0 {
+			continue
+		}
+		v := strings.Join(vs, ",")
+		meta = append(meta, [2]string{k, v})
+		size += len(k) + len(v)
+	}
+	if size > maxMetadataSize {
+		return "", nil, nil, errMetadataTooLarge.New("Your metadata headers exceed the maximum allowed metadata size").
+			With("Size", itoa(size)).With("MaxSizeAllowed", itoa(maxMetadataSize))
+	}
+	sortPairs(meta)
+	return contentType, headers, meta, nil
+}
+
+func stripAWSChunked(v string) string {
+	if v == "" {
+		return ""
+	}
+	var keep []string
+	for part := range strings.SplitSeq(v, ",") {
+		p := strings.TrimSpace(part)
+		if p != "" && !strings.EqualFold(p, "aws-chunked") {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, ",")
+}
+
+func sortPairs(p [][2]string) {
+	for i := 1; i < len(p); i++ {
+		for j := i; j > 0 && p[j][0] < p[j-1][0]; j-- {
+			p[j], p[j-1] = p[j-1], p[j]
+		}
+	}
+}
+
+// checkPutACL applies "bucket owner enforced": a write may name no ACL, or
+// only the owner's full control.
+func checkPutACL(h http.Header) error {
+	if acl := h.Get("x-amz-acl"); acl != "" && acl != "bucket-owner-full-control" && acl != "private" {
+		return errACLNotSupported.New("The bucket does not allow ACLs")
+	}
+	for _, g := range []string{"x-amz-grant-full-control", "x-amz-grant-read", "x-amz-grant-read-acp", "x-amz-grant-write-acp"} {
+		if h.Get(g) != "" {
+			return errACLNotSupported.New("The bucket does not allow ACLs")
+		}
+	}
+	return nil
+}
+
+func encodePairs(p [][2]string) any {
+	if len(p) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(p)
+	return string(b)
+}
+
+func decodePairs(s sql.NullString) [][2]string {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	var p [][2]string
+	json.Unmarshal([]byte(s.String), &p)
+	return p
+}
+
+// putObject stores an object from the request body.
+func (s *Service) putObject(ctx context.Context, r *protocol.Request) (any, error) {
+	b, err := s.needBucket(r)
+	if err != nil {
+		return nil, err
+	}
+	hdr := r.HTTP.Header
+	if err := checkPutACL(hdr); err != nil {
+		return nil, err
+	}
+	cond, err := writeConditions(hdr)
+	if err != nil {
+		return nil, err
+	}
+	contentType, headers, meta, err := objectHeaders(hdr)
+	if err != nil {
+		return nil, err
+	}
+	p, err := openPayload(r, algoCRC64NVME)
+	if err != nil {
+		return nil, err
+	}
+	if p.length > maxObjectSize {
+		return nil, errEntityTooLarge.New("Your proposed upload exceeds the maximum allowed size").
+			With("ProposedSize", strconv.FormatInt(p.length, 10)).With("MaxSizeAllowed", strconv.FormatInt(maxObjectSize, 10))
+	}
+	c := r.State.(*call)
+	o := &object{
+		bucket: b.name, key: c.key, owner: r.Account(), contentType: contentType,
+		headers: headers, meta: meta, checksumType: "FULL_OBJECT",
+	}
+	if err := s.storeContent(o, p, p.length); err != nil {
+		return nil, err
+	}
+	o.etag = hexString(p.md5Sum)
+	o.checksumAlgo, o.checksum = p.spec.algo, p.checksum
+	o.modified = r.Now.UTC().Truncate(time.Millisecond)
+	if err := s.commitObject(ctx, r, b, o, cond, "ObjectCreated:Put"); err != nil {
+		return nil, err
+	}
+	res := &putResult{etag: o.quotedETag()}
+	if p.declaredChecksum() {
+		res.checksumHeader, res.checksum = o.checksumAlgo.header(), o.checksum
+	}
+	return res, nil
+}
+
+type putResult struct {
+	etag                     string
+	checksumHeader, checksum string
+}
+
+func (p *putResult) Respond(w http.ResponseWriter, r *protocol.Request) {
+	h := w.Header()
+	h.Set("ETag", p.etag)
+	h.Set("x-amz-server-side-encryption", "AES256")
+	if p.checksumHeader != "" {
+		h.Set(p.checksumHeader, p.checksum)
+		h.Set("x-amz-checksum-type", "FULL_OBJECT")
+	}
+	h.Set("Content-Length", "0")
+	w.WriteHeader(http.StatusOK)
+}
+
+// storeContent reads src to its end into o: inline when it fits in the
+// inline limit, else into a new blob file (fsync, rename). length is the
+// announced size, -1 when unknown. src reports a bad body (digest
+// mismatch, short body) as its read error, so a stored object is always
+// the whole, verified body. On error no blob is left behind.
+func (s *Service) storeContent(o *object, src io.Reader, length int64) error {
+	limit := s.opts.InlineLimit
+	if limit >= 0 && (length < 0 || length <= int64(limit)) {
+		n := length
+		if n < 0 || n > int64(limit) {
+			n = int64(limit)
+		}
+		data, err := readUpTo(src, make([]byte, 0, n+1), limit+1)
+		if err != nil {
+			return err
+		}
+		if len(data) <= limit {
+			o.data, o.size = data, int64(len(data))
+			return nil
+		}
+		src = io.MultiReader(bytes.NewReader(data), src)
+	}
+	name := newBlobName()
+	info, err := s.db.Blobs().Put(name, src)
+	if err != nil {
+		return unwrapAWS(err)
+	}
+	o.blob, o.size = name, info.Size
+	return nil
+}
+
+// readUpTo reads r to its end or until max bytes, appending to buf.
+func readUpTo(r io.Reader, buf []byte, max int) ([]byte, error) {
+	for len(buf) < max {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		end := min(cap(buf), max)
+		n, err := r.Read(buf[len(buf):end])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, unwrapAWS(err)
+		}
+	}
+	return buf, nil
+}
+
+// unwrapAWS digs an *awserr.Error out of a wrapped error chain (the blob
+// store wraps read errors), so that a bad body is reported as such.
+func unwrapAWS(err error) error {
+	var e *awserr.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return err
+}
+
+func awsErrOf(err error) *awserr.Error { return awserr.As(err) }
+
+// writeCond is a conditional write: If-None-Match: * or If-Match: ETAG.
+type writeCond struct {
+	ifNoneMatch bool
+	ifMatch     string
+}
+
+func writeConditions(h http.Header) (writeCond, error) {
+	var c writeCond
+	if v := h.Get("If-None-Match"); v != "" {
+		if v != "*" {
+			return c, notImplemented("If-None-Match")
+		}
+		c.ifNoneMatch = true
+	}
+	if v := h.Get("If-Match"); v != "" {
+		c.ifMatch = v
+	}
+	return c, nil
+}
+
+// commitObject writes o's row, replacing any previous object at its key,
+// and queues its notifications, all in one transaction; then it removes
+// the replaced object's blob and hands the notifications to the
+// dispatcher. On error o's own blob is removed.
+func (s *Service) commitObject(ctx context.Context, r *protocol.Request, b *bucket, o *object, cond writeCond, event string) error {
+	return s.commitObjectWith(ctx, r, b, o, cond, event, nil)
+}
+
+// commitObjectWith is commitObject with more statements (extra) in the same
+// transaction.
+func (s *Service) commitObjectWith(ctx context.Context, r *protocol.Request, b *bucket, o *object, cond writeCond, event string, extra func(tx *store.Tx) error) error {
+	var oldBlob string
+	var evs []pendingEvent
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		var oldID int64
+		var old sql.NullString
+		var oldETag string
+		err := tx.QueryRow(`SELECT id, blob, etag FROM s3_objects WHERE bucket = ? AND key = ?`, o.bucket, o.key).Scan(&oldID, &old, &oldETag)
+		exists := err == nil
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if cond.ifNoneMatch && exists {
+			return preconditionFailed("If-None-Match")
+		}
+		if cond.ifMatch != "" {
+			if !exists {
+				return noSuchKey(o.key)
+			}
+			if !etagMatches(cond.ifMatch, `"`+oldETag+`"`) {
+				return preconditionFailed("If-Match")
+			}
+		}
+		if _, err := tx.Exec(`INSERT INTO s3_objects(bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, blob, data)
+VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT(bucket, key) DO UPDATE SET size = excluded.size, etag = excluded.etag, modified = excluded.modified,
+	owner = excluded.owner, content_type = excluded.content_type, headers = excluded.headers, meta = excluded.meta,
+	checksum_algo = excluded.checksum_algo, checksum = excluded.checksum, checksum_type = excluded.checksum_type,
+	parts = excluded.parts, blob = excluded.blob, data = excluded.data`,
+			o.bucket, o.key, o.size, o.etag, o.modified.UnixMilli(), o.owner, o.contentType,
+			encodePairs(o.headers), encodePairs(o.meta), nullString(o.checksumAlgo.String()), nullString(o.checksum),
+			o.checksumType, o.parts, nullString(o.blob), o.data); err != nil {
+			if isForeignKeyErr(err) {
+				return noSuchBucket(o.bucket)
+			}
+			return err
+		}
+		if old.Valid {
+			oldBlob = old.String
+		}
+		if extra != nil {
+			if err := extra(tx); err != nil {
+				return err
+			}
+		}
+		evs, err = s.queueEvents(tx, r, b, event, o.key, o.size, o.etag)
+		return err
+	})
+	if err != nil {
+		s.removeBlobs([]string{o.blob})
+		return err
+	}
+	s.removeBlobs([]string{oldBlob})
+	s.events.push(evs)
+	return nil
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func isForeignKeyErr(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "FOREIGN KEY constraint failed")
+}
+
+// headRow reads an object's row without its inline content.
+func (s *Service) headRow(ctx context.Context, bucket, key string) (*object, error) {
+	var o *object
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		o, err = scanObject(tx.QueryRow(`SELECT `+objectColumns+`, NULL FROM s3_objects WHERE bucket = ? AND key = ?`, bucket, key))
+		return err
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, noSuchKey(key)
+	}
+	return o, err
+}
+
+const objectColumns = `id, bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, blob`
+
+func scanObject(row *store.Row) (*object, error) {
+	o := &object{}
+	var modified int64
+	var headers, meta, algo, checksum, ctyp, blob sql.NullString
+	if err := row.Scan(&o.id, &o.bucket, &o.key, &o.size, &o.etag, &modified, &o.owner, &o.contentType,
+		&headers, &meta, &algo, &checksum, &ctyp, &o.parts, &blob, &o.data); err != nil {
+		return nil, err
+	}
+	o.modified = time.UnixMilli(modified).UTC()
+	o.headers, o.meta = decodePairs(headers), decodePairs(meta)
+	if algo.Valid {
+		o.checksumAlgo, _ = parseAlgo(algo.String)
+	}
+	o.checksum, o.checksumType, o.blob = checksum.String, ctyp.String, blob.String
+	return o, nil
+}
+
+// readObject loads an object with its inline content. Missing objects
+// follow the disclosure rule: NoSuchKey only for a caller allowed
+// s3:ListBucket on the bucket, AccessDenied otherwise.
+func (s *Service) readObject(ctx context.Context, r *protocol.Request, b *bucket, key string) (*object, error) {
+	var o *object
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		o, err = scanObject(tx.QueryRow(`SELECT `+objectColumns+`, data FROM s3_objects WHERE bucket = ? AND key = ?`, b.name, key))
+		return err
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, s.missingKey(ctx, r, b, key)
+	}
+	return o, err
+}
+
+// missingKey decides what a caller learns about a key that does not exist.
+func (s *Service) missingKey(ctx context.Context, r *protocol.Request, b *bucket, key string) error {
+	t := protocol.Target{Resource: bucketARN(b.name), Account: b.account, Policy: b.policy}
+	if err := r.Authorize(ctx, "s3:ListBucket", t, nil); err != nil {
+		return err
+	}
+	return noSuchKey(key)
+}
+
+// content opens an object's bytes: the inline data, or its blob file.
+func (s *Service) content(o *object) (io.ReadSeekCloser, error) {
+	if o.blob == "" {
+		return nopCloser{bytes.NewReader(o.data)}, nil
+	}
+	return s.db.Blobs().Open(o.blob)
+}
+
+type nopCloser struct{ *bytes.Reader }
+
+func (nopCloser) Close() error { return nil }
+
+// getObject answers GetObject and HeadObject.
+func (s *Service) getObject(ctx context.Context, r *protocol.Request) (any, error) {
+	b, err := s.needBucket(r)
+	if err != nil {
+		return nil, err
+	}
+	c := r.State.(*call)
+	if v, ok := c.query["versionId"]; ok && (len(v) == 0 || v[0] != "null") {
+		return nil, invalidArgument("Invalid version id specified", "versionId", c.query.Get("versionId"))
+	}
+	if _, ok := c.query["partNumber"]; ok {
+		return nil, notImplemented("partNumber")
+	}
+	var o *object
+	var body io.ReadSeekCloser
+	// A concurrent overwrite removes the old blob after its commit; if
+	// that happens between our read and open, read the row again.
+	for attempt := 0; ; attempt++ {
+		if o, err = s.readObject(ctx, r, b, c.key); err != nil {
+			return nil, err
+		}
+		if r.HTTP.Method == http.MethodHead {
+			break
+		}
+		body, err = s.content(o)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrNotExist) || attempt == 3 {
+			return nil, err
+		}
+	}
+	res := &getResult{o: o, body: body, head: r.HTTP.Method == http.MethodHead, query: c.query}
+	if err := res.prepare(r.HTTP.Header); err != nil {
+		res.close()
+		return nil, err
+	}
+	return res, nil
+}
+
+type getResult struct {
+	o     *object
+	body  io.ReadSeekCloser
+	head  bool
+	query map[string][]string
+
+	status      int
+	start, n    int64
+	notModified bool
+	checksum    bool
+}
+
+func (g *getResult) close() {
+	if g.body != nil {
+		g.body.Close()
+	}
+}
+
+// prepare evaluates conditional headers and Range.
+func (g *getResult) prepare(h http.Header) error {
+	o := g.o
+	switch evalConditions(h, o.quotedETag(), o.modified) {
+	case condPreconditionFailed:
+		return preconditionFailed(failedCondition(h))
+	case condNotModified:
+		g.notModified = true
+		return nil
+	}
+	g.status, g.start, g.n = http.StatusOK, 0, o.size
+	if rh := h.Get("Range"); rh != "" {
+		start, n, ok, err := parseRange(rh, o.size)
+		if err != nil {
+			return err
+		}
+		if ok {
+			g.status, g.start, g.n = http.StatusPartialContent, start, n
+		}
+	}
+	g.checksum = strings.EqualFold(h.Get("x-amz-checksum-mode"), "ENABLED") && g.status == http.StatusOK && o.checksum != ""
+	return nil
+}
+
+func (g *getResult) Respond(w http.ResponseWriter, r *protocol.Request) {
+	defer g.close()
+	o := g.o
+	h := w.Header()
+	h.Set("Last-Modified", httpTime(o.modified))
+	h.Set("ETag", o.quotedETag())
+	if g.notModified {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Accept-Ranges", "bytes")
+	h.Set("Content-Type", o.contentType)
+	for _, kv := range o.headers {
+		h.Set(kv[0], kv[1])
+	}
+	for _, kv := range o.meta {
+		h["x-amz-meta-"+kv[0]] = []string{kv[1]}
+	}
+	h.Set("x-amz-server-side-encryption", "AES256")
+	if o.parts > 0 && g.query["partNumber"] != nil {
+		h.Set("x-amz-mp-parts-count", strconv.Itoa(o.parts))
+	}
+	if g.checksum {
+		h.Set(o.checksumAlgo.header(), o.checksum)
+		h.Set("x-amz-checksum-type", o.checksumType)
+	}
+	// response-* query parameters override the stored headers.
+	for param, header := range responseOverrides {
+		if vs := g.query[param]; len(vs) > 0 {
+			h.Set(header, vs[0])
+		}
+	}
+	h.Set("Content-Length", strconv.FormatInt(g.n, 10))
+	if g.status == http.StatusPartialContent {
+		h.Set("Content-Range", "bytes "+strconv.FormatInt(g.start, 10)+"-"+strconv.FormatInt(g.start+g.n-1, 10)+"/"+strconv.FormatInt(o.size, 10))
+	}
+	w.WriteHeader(g.status)
+	if g.head || g.n == 0 {
+		return
+	}
+	if g.start > 0 {
+		if _, err := g.body.Seek(g.start, io.SeekStart); err != nil {
+			return
+		}
+	}
+	io.CopyN(w, g.body, g.n)
+}
+
+var responseOverrides = map[string]string{
+	"response-content-type":        "Content-Type",
+	"response-content-language":    "Content-Language",
+	"response-expires":             "Expires",
+	"response-cache-control":       "Cache-Control",
+	"response-content-disposition": "Content-Disposition",
+	"response-content-encoding":    "Content-Encoding",
+}
+
+// condResult is the outcome of GET's conditional headers.
+type condResult uint8
+
+const (
+	condOK condResult = iota
+	condNotModified
+	condPreconditionFailed
+)
+
+// evalConditions applies If-Match, If-Unmodified-Since, If-None-Match and
+// If-Modified-Since in RFC 7232's order, as S3 does: a true If-Match
+// overrides a false If-Unmodified-Since, and a false If-None-Match
+// overrides a true If-Modified-Since.
+func evalConditions(h http.Header, etag string, modified time.Time) condResult {
+	mod := modified.Truncate(time.Second)
+	if v := h.Get("If-Match"); v != "" {
+		if !etagMatches(v, etag) {
+			return condPreconditionFailed
+		}
+	} else if v := h.Get("If-Unmodified-Since"); v != "" {
+		if t, err := http.ParseTime(v); err == nil && mod.After(t) {
+			return condPreconditionFailed
+		}
+	}
+	if v := h.Get("If-None-Match"); v != "" {
+		if etagMatches(v, etag) {
+			return condNotModified
+		}
+	} else if v := h.Get("If-Modified-Since"); v != "" {
+		if t, err := http.ParseTime(v); err == nil && !mod.After(t) {
+			return condNotModified
+		}
+	}
+	return condOK
+}
+
+// failedCondition names the header that failed, for PreconditionFailed's
+// Condition member.
+func failedCondition(h http.Header) string {
+	if h.Get("If-Match") != "" {
+		return "If-Match"
+	}
+	return "If-Unmodified-Since"
+}
+
+// etagMatches compares an If-Match/If-None-Match list with a quoted ETag.
+func etagMatches(list, etag string) bool {
+	for part := range strings.SplitSeq(list, ",") {
+		p := strings.TrimSpace(part)
+		p = strings.TrimPrefix(p, "W/")
+		if p == "*" || p == etag || `"`+p+`"` == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// parseRange reads a single "bytes=" range. ok is false when the header is
+// not a range S3 honours (then the whole object is sent); a range that
+// starts past the end is InvalidRange.
+func parseRange(h string, size int64) (start, n int64, ok bool, err error) {
+	spec, found := strings.CutPrefix(h, "bytes=")
+	if !found || strings.Contains(spec, ",") {
+		return 0, 0, false, nil
+	}
+	first, last, found := strings.Cut(strings.TrimSpace(spec), "-")
+	if !found {
+		return 0, 0, false, nil
+	}
+	invalid := func() error {
+		return errInvalidRange.New("The requested range is not satisfiable").
+			With("RangeRequested", h).With("ActualObjectSize", strconv.FormatInt(size, 10))
+	}
+	if first == "" {
+		suffix, perr := strconv.ParseInt(last, 10, 64)
+		if perr != nil || suffix < 0 {
+			return 0, 0, false, nil
+		}
+		if suffix == 0 {
+			return 0, 0, false, invalid()
+		}
+		if size == 0 {
+			return 0, 0, false, nil
+		}
+		if suffix > size {
+			suffix = size
+		}
+		return size - suffix, suffix, true, nil
+	}
+	a, perr := strconv.ParseInt(first, 10, 64)
+	if perr != nil || a < 0 {
+		return 0, 0, false, nil
+	}
+	end := size - 1
+	if last != "" {
+		e, perr := strconv.ParseInt(last, 10, 64)
+		if perr != nil || e < a {
+			return 0, 0, false, nil
+		}
+		if e < end {
+			end = e
+		}
+	}
+	if a >= size {
+		return 0, 0, false, invalid()
+	}
+	return a, end - a + 1, true, nil
+}
+
+// deleteObject removes an object. Deleting a key that does not exist
+// succeeds, as in S3.
+func (s *Service) deleteObject(ctx context.Context, r *protocol.Request) (any, error) {
+	b, err := s.needBucket(r)
+	if err != nil {
+		return nil, err
+	}
+	c := r.State.(*call)
+	if v, ok := c.query["versionId"]; ok && (len(v) == 0 || v[0] != "null") {
+		return nil, invalidArgument("Invalid version id specified", "versionId", c.query.Get("versionId"))
+	}
+	hdr := r.HTTP.Header
+	var blobs []string
+	var evs []pendingEvent
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		var blob sql.NullString
+		var etag string
+		var size int64
+		var modified int64
+		err := tx.QueryRow(`SELECT blob, etag, size, modified FROM s3_objects WHERE bucket = ? AND key = ?`, b.name, c.key).Scan(&blob, &etag, &size, &modified)
+		if errors.Is(err, sql.ErrNoRows) {
+			if hdr.Get("If-Match") != "" {
+				return noSuchKey(c.key)
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if v := hdr.Get("If-Match"); v != "" && !etagMatches(v, `"`+etag+`"`) {
+			return preconditionFailed("If-Match")
+		}
+		if _, err := tx.Exec(`DELETE FROM s3_objects WHERE bucket = ? AND key = ?`, b.name, c.key); err != nil {
+			return err
+		}
+		if blob.Valid {
+			blobs = append(blobs, blob.String)
+		}
+		evs, err = s.queueEvents(tx, r, b, "ObjectRemoved:Delete", c.key, 0, "")
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.removeBlobs(blobs)
+	s.events.push(evs)
+	return noContent{}, nil
+}
+
+// deleteRequest is DeleteObjects' document.
+type deleteRequest struct {
+	Quiet   bool `xml:"Quiet"`
+	Objects []struct {
+		Key       *string `xml:"Key"`
+		VersionID string  `xml:"VersionId"`
+	} `xml:"Object"`
+}
+
+// maxDeleteKeys is DeleteObjects' limit.
+const maxDeleteKeys = 1000
+
+// deleteObjects removes up to 1000 keys, authorizing s3:DeleteObject for
+// each and reporting per-key errors.
+func (s *Service) deleteObjects(ctx context.Context, r *protocol.Request) (any, error) {
+	hdr := r.HTTP.Header
+	if hdr.Get("Content-MD5") == "" && !hasChecksumHeader(hdr) {
+		return nil, errInvalidRequest.New("Missing required header for this request: Content-Md5")
+	}
+	body, err := s.readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	var req deleteRequest
+	if err := decodeXML(body, "Delete", &req); err != nil {
+		return nil, err
+	}
+	if len(req.Objects) == 0 || len(req.Objects) > maxDeleteKeys {
+		return nil, malformedXML()
+	}
+	c := r.State.(*call)
+	c.b = s.lookup(c.bucket)
+	type outcome struct {
+		key, version  string
+		code, message string
+	}
+	results := make([]outcome, len(req.Objects))
+	var allowed []int
+	for i, obj := range req.Objects {
+		if obj.Key == nil {
+			return nil, malformedXML()
+		}
+		key := *obj.Key
+		results[i] = outcome{key: key, version: obj.VersionID}
+		t := s.target(r, objectARN(c.bucket, key))
+		if err := r.Authorize(ctx, "s3:DeleteObject", t, nil); err != nil {
+			e := s3AccessDenied(awsErrOf(err))
+			results[i].code, results[i].message = e.Code, e.Message
+			continue
+		}
+		if c.b == nil {
+			return nil, noSuchBucket(c.bucket)
+		}
+		if len(key) > maxKeyLen {
+			results[i].code, results[i].message = errKeyTooLong.Name, "Your key is too long"
+			continue
+		}
+		if obj.VersionID != "" && obj.VersionID != "null" {
+			results[i].code, results[i].message = "NoSuchVersion", "The specified version does not exist."
+			continue
+		}
+		allowed = append(allowed, i)
+	}
+	b := c.b
+	var blobs []string
+	var evs []pendingEvent
+	if len(allowed) > 0 {
+		err = s.db.Write(ctx, func(tx *store.Tx) error {
+			blobs, evs = blobs[:0], evs[:0]
+			for _, i := range allowed {
+				key := results[i].key
+				var blob sql.NullString
+				err := tx.QueryRow(`DELETE FROM s3_objects WHERE bucket = ? AND key = ? RETURNING blob`, b.name, key).Scan(&blob)
+				if errors.Is(err, sql.ErrNoRows) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if blob.Valid {
+					blobs = append(blobs, blob.String)
+				}
+				e, err := s.queueEvents(tx, r, b, "ObjectRemoved:Delete", key, 0, "")
+				if err != nil {
+					return err
+				}
+				evs = append(evs, e...)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	s.removeBlobs(blobs)
+	s.events.push(evs)
+	var x xmlBuilder
+	x.header()
+	x.root("DeleteResult")
+	for _, o := range results {
+		if o.code != "" {
+			continue
+		}
+		if req.Quiet {
+			continue
+		}
+		x.open("Deleted")
+		x.elem("Key", o.key)
+		if o.version != "" {
+			x.elem("VersionId", o.version)
+		}
+		x.close("Deleted")
+	}
+	for _, o := range results {
+		if o.code == "" {
+			continue
+		}
+		x.open("Error")
+		x.elem("Key", o.key)
+		if o.version != "" {
+			x.elem("VersionId", o.version)
+		}
+		x.elem("Code", o.code)
+		x.elem("Message", o.message)
+		x.close("Error")
+	}
+	x.close("DeleteResult")
+	return xmlDoc{&x}, nil
+}
+
+func hasChecksumHeader(h http.Header) bool {
+	for i := 1; i < len(algoNames); i++ {
+		if h.Get(checksumAlgo(i).header()) != "" {
+			return true
+		}
+	}
+	return h.Get("x-amz-sdk-checksum-algorithm") != "" || h.Get("x-amz-trailer") != ""
+}
+
+func hexString(b []byte) string {
+	const digits = "0123456789abcdef"
+	out := make([]byte, 2*len(b))
+	for i, c := range b {
+		out[2*i] = digits[c>>4]
+		out[2*i+1] = digits[c&15]
+	}
+	return string(out)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,211 @@
+// Package s3 is seki's Amazon S3: buckets, objects, multipart uploads,
+// bucket policies and event notifications to Lambda, over S3's REST-XML
+// protocol with path-style and virtual-hosted-style addressing.
+//
+// Every operation is authorized through the one door (protocol.Dispatcher →
+// authz) with the action the Service Authorization Reference names, the
+// bucket or object ARN, the bucket policy as the resource policy and the
+// bucket owner as the resource account. Object content lives in the store:
+// small objects inline in the database row (one WAL fsync), larger ones as
+// blob files written with fsync and rename; both are durable before the
+// response is sent.
+package s3
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// Options configure a Service.
+type Options struct {
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Region is where buckets are created when a request names none.
+	Region string
+	// Authz is the door Object uses for callers outside an HTTP request
+	// (Lambda fetching function code); Handler's Dispatcher is used for
+	// requests. May be nil until Handler is called.
+	Authz protocol.Authorizer
+	// Hosts are extra endpoint host names (without port) under which
+	// virtual-hosted-style requests arrive as BUCKET.HOST; "localhost",
+	// "s3.localhost" and the amazonaws.com forms are always recognised.
+	Hosts []string
+	// InlineLimit is the largest object kept inline in its database row;
+	// larger objects become blob files. Zero means DefaultInlineLimit; a
+	// negative value stores every object as a file.
+	InlineLimit int
+	// Logger receives notification delivery failures; nil discards them.
+	Logger *slog.Logger
+}
+
+// DefaultInlineLimit is the largest object kept inline by default. On the
+// disks seki runs on, creating and fsyncing a new file costs several times
+// a WAL append, so small objects ride in the row (as MinIO inlines small
+// objects in its metadata) and everything larger is a blob file.
+const DefaultInlineLimit = 64 << 10
+
+// Service is the S3 service. It is safe for concurrent use.
+type Service struct {
+	db    *store.DB
+	opts  Options
+	now   func() time.Time
+	authz atomic.Pointer[authorizer]
+	funcs atomic.Pointer[functionsBox]
+
+	// writeMu serializes changes to buckets (create, delete, policy,
+	// notification) so that the cache below always matches the store.
+	writeMu sync.Mutex
+	mu      sync.RWMutex
+	buckets map[string]*bucket
+
+	events *dispatcher
+	seq    sequencer
+}
+
+type authorizer struct{ a protocol.Authorizer }
+
+type functionsBox struct{ f Functions }
+
+// New opens the S3 service on db, whose migrations must include
+// Migrations(). It loads every bucket's configuration into memory and starts
+// the notification dispatcher, which Close stops.
+func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
+	s := &Service{db: db, opts: opts, now: opts.Now, buckets: map[string]*bucket{}}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.opts.Region == "" {
+		s.opts.Region = "us-east-1"
+	}
+	if s.opts.InlineLimit == 0 {
+		s.opts.InlineLimit = DefaultInlineLimit
+	}
+	if opts.Authz != nil {
+		s.authz.Store(&authorizer{opts.Authz})
+	}
+	if err := s.loadBuckets(ctx); err != nil {
+		return nil, fmt.Errorf("s3: load buckets: %w", err)
+	}
+	s.events = newDispatcher(s)
+	if err := s.events.start(ctx); err != nil {
+		return nil, fmt.Errorf("s3: pending notifications: %w", err)
+	}
+	return s, nil
+}
+
+// SetFunctions wires the Lambda service that notifications invoke. It may be
+// called after New (Lambda and S3 depend on each other) and before serving.
+func (s *Service) SetFunctions(f Functions) {
+	if f == nil {
+		s.funcs.Store(nil)
+		return
+	}
+	s.funcs.Store(&functionsBox{f})
+}
+
+func (s *Service) functions() Functions {
+	if b := s.funcs.Load(); b != nil {
+		return b.f
+	}
+	return nil
+}
+
+// Close stops the notification dispatcher, waiting for the invocation in
+// progress. Events not yet handed to Lambda stay in the store and are sent
+// after the next start.
+func (s *Service) Close() error {
+	s.events.stop()
+	return nil
+}
+
+// Handler returns the S3 endpoint, dispatching through d.
+func (s *Service) Handler(d protocol.Dispatcher) *Handler {
+	if s.authz.Load() == nil && d.Authz != nil {
+		s.authz.Store(&authorizer{d.Authz})
+	}
+	h := &Handler{s: s, d: d}
+	h.ops = h.table()
+	return h
+}
+
+// Migrations are the S3 tables.
+func Migrations() []store.Migration {
+	return []store.Migration{{
+		Component: "s3",
+		Version:   1,
+		SQL: `CREATE TABLE s3_buckets (
+	name         TEXT    NOT NULL PRIMARY KEY,
+	account      TEXT    NOT NULL,
+	region       TEXT    NOT NULL,
+	created      INTEGER NOT NULL,
+	policy       BLOB,
+	notification BLOB
+) WITHOUT ROWID;
+
+-- Objects keep their content inline (data) when small, else in a blob file
+-- (blob). data is the last column so that listings never read it.
+CREATE TABLE s3_objects (
+	id            INTEGER PRIMARY KEY,
+	bucket        TEXT    NOT NULL REFERENCES s3_buckets(name),
+	key           TEXT    NOT NULL,
+	size          INTEGER NOT NULL,
+	etag          TEXT    NOT NULL,
+	modified      INTEGER NOT NULL,
+	owner         TEXT    NOT NULL,
+	content_type  TEXT    NOT NULL,
+	headers       TEXT,
+	meta          TEXT,
+	checksum_algo TEXT,
+	checksum      TEXT,
+	checksum_type TEXT,
+	parts         INTEGER NOT NULL DEFAULT 0,
+	blob          TEXT,
+	data          BLOB
+);
+CREATE UNIQUE INDEX s3_objects_key ON s3_objects(bucket, key);
+
+CREATE TABLE s3_uploads (
+	id            TEXT    NOT NULL PRIMARY KEY,
+	bucket        TEXT    NOT NULL REFERENCES s3_buckets(name),
+	key           TEXT    NOT NULL,
+	initiated     INTEGER NOT NULL,
+	initiator     TEXT    NOT NULL,
+	owner         TEXT    NOT NULL,
+	content_type  TEXT    NOT NULL,
+	headers       TEXT,
+	meta          TEXT,
+	checksum_algo TEXT,
+	checksum_type TEXT
+) WITHOUT ROWID;
+CREATE INDEX s3_uploads_key ON s3_uploads(bucket, key, initiated);
+
+CREATE TABLE s3_parts (
+	upload   TEXT    NOT NULL REFERENCES s3_uploads(id) ON DELETE CASCADE,
+	number   INTEGER NOT NULL,
+	size     INTEGER NOT NULL,
+	etag     TEXT    NOT NULL,
+	modified INTEGER NOT NULL,
+	checksum TEXT,
+	blob     TEXT    NOT NULL,
+	PRIMARY KEY (upload, number)
+) WITHOUT ROWID;
+
+-- The notification outbox: events written in the same transaction as the
+-- object change, removed once handed to Lambda, so that an acknowledged
+-- write is never left without its notification by a crash.
+CREATE TABLE s3_events (
+	id       INTEGER PRIMARY KEY,
+	function TEXT    NOT NULL,
+	bucket   TEXT    NOT NULL,
+	account  TEXT    NOT NULL,
+	payload  BLOB    NOT NULL
+);`,
+	}}
+}
