@@ -1,0 +1,97 @@
+package lambda_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/seki-dev/seki/internal/lambda"
+)
+
+// echoRunner is a Runner that returns what it was given, so the tests can
+// see the spec Lambda hands to the runtime.
+type echoRunner struct {
+	mu    sync.Mutex
+	specs []*lambda.FunctionSpec
+}
+
+func (r *echoRunner) Run(ctx context.Context, spec *lambda.FunctionSpec, req *lambda.InvokeRequest) (*lambda.InvokeResult, error) {
+	r.mu.Lock()
+	r.specs = append(r.specs, spec)
+	r.mu.Unlock()
+	if _, err := os.Stat(spec.CodePath); err != nil {
+		return nil, err
+	}
+	if req.InvocationType == "Event" {
+		return &lambda.InvokeResult{StatusCode: 202}, nil
+	}
+	if string(req.Payload) == `"fail"` {
+		return &lambda.InvokeResult{StatusCode: 200, FunctionError: "Unhandled", Payload: []byte(`{"errorMessage":"boom"}`), LogResult: "bG9n"}, nil
+	}
+	return &lambda.InvokeResult{StatusCode: 200, Payload: req.Payload}, nil
+}
+
+func TestInvokeThroughRunner(t *testing.T) {
+	e := newEnv(t)
+	r := &echoRunner{}
+	e.svc.SetRunner(r)
+	c := e.client("ROOTA")
+	ctx := context.Background()
+	_, err := c.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String("f"), Runtime: "python3.12", Role: aws.String(roleA),
+		Handler: aws.String("index.handler"), Code: &types.FunctionCode{ZipFile: zipBytes(t, handlerZip)},
+		Environment: &types.Environment{Variables: map[string]string{"KEY": "v"}}, MemorySize: aws.Int32(256), Timeout: aws.Int32(7)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.Invoke(ctx, &sdk.InvokeInput{FunctionName: aws.String("f"), Payload: []byte(`{"x":1}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.StatusCode != 200 || string(out.Payload) != `{"x":1}` || *out.ExecutedVersion != "$LATEST" || out.FunctionError != nil {
+		t.Fatalf("invoke: %+v", out)
+	}
+	sp := r.specs[0]
+	if sp.FunctionARN != fnARN || sp.Version != "$LATEST" || sp.Runtime != "python3.12" || sp.Handler != "index.handler" || sp.MemoryMB != 256 ||
+		sp.Timeout != 7 || sp.Environment["KEY"] != "v" || sp.RoleARN != roleA || sp.Account != acctA || sp.Region != region || sp.LogGroup != "/aws/lambda/f" {
+		b, _ := json.Marshal(sp)
+		t.Fatalf("spec: %s", b)
+	}
+	out, err = c.Invoke(ctx, &sdk.InvokeInput{FunctionName: aws.String("f"), Payload: []byte(`"fail"`), LogType: types.LogTypeTail})
+	if err != nil || *out.FunctionError != "Unhandled" || *out.LogResult != "bG9n" {
+		t.Fatalf("function error: %v %+v", err, out)
+	}
+	out, err = c.Invoke(ctx, &sdk.InvokeInput{FunctionName: aws.String("f"), InvocationType: types.InvocationTypeEvent, Payload: []byte(`{}`)})
+	if err != nil || out.StatusCode != 202 {
+		t.Fatalf("event: %v %+v", err, out)
+	}
+	_, err = c.Invoke(ctx, &sdk.InvokeInput{FunctionName: aws.String("f"), Payload: []byte(`{not json`)})
+	apiErr(t, err, "InvalidRequestContentException", "")
+
+	// Alias routing: the executed version is reported.
+	c.PublishVersion(ctx, &sdk.PublishVersionInput{FunctionName: aws.String("f")})
+	c.UpdateFunctionConfiguration(ctx, &sdk.UpdateFunctionConfigurationInput{FunctionName: aws.String("f"), Timeout: aws.Int32(8)})
+	c.PublishVersion(ctx, &sdk.PublishVersionInput{FunctionName: aws.String("f")})
+	c.CreateAlias(ctx, &sdk.CreateAliasInput{FunctionName: aws.String("f"), Name: aws.String("live"), FunctionVersion: aws.String("1"),
+		RoutingConfig: &types.AliasRoutingConfiguration{AdditionalVersionWeights: map[string]float64{"2": 0.5}}})
+	seen := map[string]int{}
+	for i := 0; i < 200; i++ {
+		out, err := c.Invoke(ctx, &sdk.InvokeInput{FunctionName: aws.String("f:live"), Payload: []byte(`{}`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[*out.ExecutedVersion]++
+	}
+	if seen["1"] < 50 || seen["2"] < 50 || len(seen) != 2 {
+		t.Fatalf("routing split %v", seen)
+	}
+	last := r.specs[len(r.specs)-1]
+	if last.InvokedARN != fnARN+":live" {
+		t.Fatalf("invoked arn %s", last.InvokedARN)
+	}
+}
