@@ -1,0 +1,179 @@
+package server_test
+
+import (
+	"context"
+	"net"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/seki-dev/seki/internal/server/servertest"
+)
+
+// BenchmarkGetUser measures a signed IAM GetUser through aws-sdk-go-v2 on
+// loopback, against seki and, in the same run, against moto_server when it
+// is installed. It reports p50/p99 latency of sequential calls and the
+// throughput of 8 concurrent callers.
+func BenchmarkGetUser(b *testing.B) {
+	b.Run("seki", func(b *testing.B) {
+		env := servertest.Start(b)
+		benchGetUser(b, iam.NewFromConfig(env.Root(servertest.AccountA)))
+	})
+	b.Run("moto", func(b *testing.B) {
+		url := startMoto(b)
+		benchGetUser(b, iam.NewFromConfig(aws.Config{
+			Region:           "us-east-1",
+			Credentials:      credentials.NewStaticCredentialsProvider("test", "test", ""),
+			BaseEndpoint:     aws.String(url),
+			RetryMaxAttempts: 1,
+		}))
+	})
+}
+
+func benchGetUser(b *testing.B, c *iam.Client) {
+	ctx := context.Background()
+	if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bench")}); err != nil {
+		b.Fatal(err)
+	}
+	in := &iam.GetUserInput{UserName: aws.String("bench")}
+	for i := 0; i < 50; i++ { // warm connections and caches
+		if _, err := c.GetUser(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	lat := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if _, err := c.GetUser(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	reportLatency(b, lat)
+
+	// Throughput with 8 concurrent callers, for a fixed wall time.
+	const callers = 8
+	var n int64
+	var mu sync.Mutex
+	deadline := time.Now().Add(2 * time.Second)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < callers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var k int64
+			for time.Now().Before(deadline) {
+				if _, err := c.GetUser(ctx, in); err != nil {
+					b.Error(err)
+					return
+				}
+				k++
+			}
+			mu.Lock()
+			n += k
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	b.ReportMetric(float64(n)/time.Since(start).Seconds(), "req/s(8-callers)")
+}
+
+func reportLatency(b *testing.B, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
+
+// startMoto runs moto_server for the benchmark's peer, or skips.
+func startMoto(b *testing.B) string {
+	path, err := exec.LookPath("moto_server")
+	if err != nil {
+		b.Skip("moto_server not installed")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	cmd := exec.Command(path, "-p", strconv.Itoa(port))
+	cmd.Stdout, cmd.Stderr = nil, nil
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	url := "http://127.0.0.1:" + strconv.Itoa(port)
+	for i := 0; i < 600; i++ {
+		if c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
+			c.Close()
+			return url
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.Fatal("moto_server did not start")
+	return ""
+}
+
+// BenchmarkStartup measures process start to a healthy /_seki/health, on an
+// empty data directory and on one holding 10,000 IAM users, and the idle RSS.
+func BenchmarkStartup(b *testing.B) {
+	b.Run("empty", func(b *testing.B) {
+		benchStartup(b, b.TempDir())
+	})
+	b.Run("10k-entities", func(b *testing.B) {
+		dir := b.TempDir()
+		seed10k(b, dir)
+		benchStartup(b, dir)
+	})
+}
+
+func benchStartup(b *testing.B, dir string) {
+	var total time.Duration
+	var rss int
+	for i := 0; i < b.N; i++ {
+		p, d := startSeki(b, dir)
+		total += d
+		time.Sleep(200 * time.Millisecond) // let start-up garbage settle before reading idle RSS
+		rss = rssKB(p.cmd.Process.Pid)
+		p.cmd.Process.Signal(os.Interrupt)
+		p.cmd.Wait()
+	}
+	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms-to-healthy")
+	b.ReportMetric(float64(rss)/1024, "idle-RSS-MB")
+}
+
+// seed10k fills dir with 10,000 IAM users through the real API.
+func seed10k(b *testing.B, dir string) {
+	env := servertest.Start(b, servertest.Options{DataDir: dir})
+	c := iam.NewFromConfig(env.Root(servertest.AccountA))
+	var wg sync.WaitGroup
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < 10000; i += 16 {
+				if _, err := c.CreateUser(context.Background(), &iam.CreateUserInput{UserName: aws.String("user-" + strconv.Itoa(i))}); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	env.Stop()
+}

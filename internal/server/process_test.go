@@ -1,0 +1,201 @@
+package server_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/seki-dev/seki/internal/server/servertest"
+)
+
+// These tests run the real seki binary as a child process.
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func sekiBinary(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "seki-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "seki")
+		out, err := exec.Command("go", "build", "-o", binPath, "../../cmd/seki").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+func freeAddr(t testing.TB) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+type proc struct {
+	cmd  *exec.Cmd
+	addr string
+}
+
+// startSeki starts the binary on dataDir and waits until /_seki/health
+// answers, returning how long that took from process start.
+func startSeki(t testing.TB, dataDir string) (*proc, time.Duration) {
+	t.Helper()
+	addr := freeAddr(t)
+	k := servertest.AccountA
+	cmd := exec.Command(sekiBinary(t), "serve", "--listen", addr, "--data-dir", dataDir,
+		"--root-key", k.Account+":"+k.AccessKeyID+":"+k.Secret)
+	cmd.Stdout, cmd.Stderr = nil, os.Stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, addr: addr}
+	t.Cleanup(func() { p.cmd.Process.Kill(); p.cmd.Wait() })
+	client := &http.Client{Timeout: time.Second}
+	for time.Since(start) < 20*time.Second {
+		resp, err := client.Get("http://" + addr + "/_seki/health")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return p, time.Since(start)
+			}
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+	t.Fatal("seki did not become healthy")
+	return nil, 0
+}
+
+func (p *proc) iam() *iam.Client {
+	k := servertest.AccountA
+	return iam.NewFromConfig(aws.Config{
+		Region:           "us-east-1",
+		Credentials:      credentials.NewStaticCredentialsProvider(k.AccessKeyID, k.Secret, ""),
+		BaseEndpoint:     aws.String("http://" + p.addr),
+		RetryMaxAttempts: 1,
+	})
+}
+
+// TestKill9KeepsAcknowledgedWrites streams CreateUser calls from several
+// clients, kills the server with SIGKILL mid-stream, restarts it and checks
+// that every write the server acknowledged is there.
+func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	dir := t.TempDir()
+	p, _ := startSeki(t, dir)
+	client := p.iam()
+
+	var mu sync.Mutex
+	var acked []string
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(context.Background())
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; ctx.Err() == nil; i++ {
+				name := "u" + strconv.Itoa(w) + "-" + strconv.Itoa(i)
+				if _, err := client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
+					return
+				}
+				mu.Lock()
+				acked = append(acked, name)
+				mu.Unlock()
+			}
+		}(w)
+	}
+	for {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 200 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	p.cmd.Wait()
+	cancel()
+	wg.Wait()
+
+	p2, _ := startSeki(t, dir)
+	have := map[string]bool{}
+	pg := iam.NewListUsersPaginator(p2.iam(), &iam.ListUsersInput{})
+	for pg.HasMorePages() {
+		out, err := pg.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range out.Users {
+			have[*u.UserName] = true
+		}
+	}
+	for _, name := range acked {
+		if !have[name] {
+			t.Errorf("acknowledged user %s lost after kill -9", name)
+		}
+	}
+	t.Logf("%d acknowledged writes, %d users after restart", len(acked), len(have))
+}
+
+// TestSIGTERMDrains sends SIGTERM and expects a clean exit 0.
+func TestSIGTERMDrains(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	p, _ := startSeki(t, t.TempDir())
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v", err)
+	}
+}
+
+// rssKB reads a process's resident set size.
+func rssKB(pid int) int {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return -1
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return n
+		}
+	}
+	return -1
+}
