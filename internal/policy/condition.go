@@ -39,39 +39,66 @@ const (
 	setForAny
 )
 
-// operators maps each base operator name (lower-cased) to its test and
-// whether it is the negated form.
-var operators = map[string]struct {
-	op  opBase
-	neg bool
-}{
-	"stringequals":              {opStringEquals, false},
-	"stringnotequals":           {opStringEquals, true},
-	"stringequalsignorecase":    {opStringEqualsIgnoreCase, false},
-	"stringnotequalsignorecase": {opStringEqualsIgnoreCase, true},
-	"stringlike":                {opStringLike, false},
-	"stringnotlike":             {opStringLike, true},
-	"numericequals":             {opNumericEquals, false},
-	"numericnotequals":          {opNumericEquals, true},
-	"numericlessthan":           {opNumericLessThan, false},
-	"numericlessthanequals":     {opNumericLessThanEquals, false},
-	"numericgreaterthan":        {opNumericGreaterThan, false},
-	"numericgreaterthanequals":  {opNumericGreaterThanEquals, false},
-	"dateequals":                {opDateEquals, false},
-	"datenotequals":             {opDateEquals, true},
-	"datelessthan":              {opDateLessThan, false},
-	"datelessthanequals":        {opDateLessThanEquals, false},
-	"dategreaterthan":           {opDateGreaterThan, false},
-	"dategreaterthanequals":     {opDateGreaterThanEquals, false},
-	"bool":                      {opBool, false},
-	"binaryequals":              {opBinaryEquals, false},
-	"ipaddress":                 {opIPAddress, false},
-	"notipaddress":              {opIPAddress, true},
-	"arnequals":                 {opArnEquals, false},
-	"arnlike":                   {opArnLike, false},
-	"arnnotequals":              {opArnEquals, true},
-	"arnnotlike":                {opArnLike, true},
-	"null":                      {opNull, false},
+// operator maps a base operator name (lower-cased, without set prefix or
+// IfExists) to its test and whether it is the negated form.
+func operator(name string) (op opBase, neg, ok bool) {
+	switch name {
+	case "stringequals":
+		return opStringEquals, false, true
+	case "stringnotequals":
+		return opStringEquals, true, true
+	case "stringequalsignorecase":
+		return opStringEqualsIgnoreCase, false, true
+	case "stringnotequalsignorecase":
+		return opStringEqualsIgnoreCase, true, true
+	case "stringlike":
+		return opStringLike, false, true
+	case "stringnotlike":
+		return opStringLike, true, true
+	case "numericequals":
+		return opNumericEquals, false, true
+	case "numericnotequals":
+		return opNumericEquals, true, true
+	case "numericlessthan":
+		return opNumericLessThan, false, true
+	case "numericlessthanequals":
+		return opNumericLessThanEquals, false, true
+	case "numericgreaterthan":
+		return opNumericGreaterThan, false, true
+	case "numericgreaterthanequals":
+		return opNumericGreaterThanEquals, false, true
+	case "dateequals":
+		return opDateEquals, false, true
+	case "datenotequals":
+		return opDateEquals, true, true
+	case "datelessthan":
+		return opDateLessThan, false, true
+	case "datelessthanequals":
+		return opDateLessThanEquals, false, true
+	case "dategreaterthan":
+		return opDateGreaterThan, false, true
+	case "dategreaterthanequals":
+		return opDateGreaterThanEquals, false, true
+	case "bool":
+		return opBool, false, true
+	case "binaryequals":
+		return opBinaryEquals, false, true
+	case "ipaddress":
+		return opIPAddress, false, true
+	case "notipaddress":
+		return opIPAddress, true, true
+	case "arnequals":
+		return opArnEquals, false, true
+	case "arnlike":
+		return opArnLike, false, true
+	case "arnnotequals":
+		return opArnEquals, true, true
+	case "arnnotlike":
+		return opArnLike, true, true
+	case "null":
+		return opNull, false, true
+	}
+	return 0, false, false
 }
 
 // parseOperator splits "ForAnyValue:StringLikeIfExists" into its parts.
@@ -87,11 +114,11 @@ func parseOperator(name string) (op opBase, neg, ifExists bool, set setOp, ok bo
 	if strings.HasSuffix(lower, "ifexists") {
 		ifExists, lower = true, lower[:len(lower)-len("ifexists")]
 	}
-	o, found := operators[lower]
-	if !found || (o.op == opNull && ifExists) {
+	o, n, found := operator(lower)
+	if !found || (o == opNull && ifExists) {
 		return 0, false, false, 0, false
 	}
-	return o.op, o.neg, ifExists, set, true
+	return o, n, ifExists, set, true
 }
 
 // condition is one (operator, key, values) triple of a Condition block.
@@ -163,15 +190,18 @@ func parseCIDR(s string) (netip.Prefix, bool) {
 	return netip.PrefixFrom(a, a.BitLen()), true
 }
 
-var dateLayouts = [...]string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05Z0700",
-	"2006-01-02T15:04Z07:00",
-	"2006-01-02T15:04:05",
-	"2006-01-02T15:04",
-	"2006-01-02",
-	"2006-01",
-	"2006",
+// dateLayouts are the ISO 8601 forms accepted besides epoch seconds.
+func dateLayouts() [8]string {
+	return [...]string{
+		time.RFC3339Nano,
+		"2006-01-02T15:04:05Z0700",
+		"2006-01-02T15:04Z07:00",
+		"2006-01-02T15:04:05",
+		"2006-01-02T15:04",
+		"2006-01-02",
+		"2006-01",
+		"2006",
+	}
 }
 
 // parseDate accepts the ISO 8601 forms IAM documents and epoch seconds.
@@ -193,7 +223,7 @@ func parseDate(s string) (time.Time, bool) {
 	if strings.HasSuffix(s, "z") {
 		s = s[:len(s)-1] + "Z"
 	}
-	for _, l := range dateLayouts {
+	for _, l := range dateLayouts() {
 		if len(s) < 4 {
 			break
 		}

@@ -1,5 +1,7 @@
 package policy
 
+import "strconv"
+
 // Request is one authorization question: may Principal perform Action on
 // Resource, given the condition keys in Context?
 type Request struct {
@@ -80,6 +82,27 @@ type Decision struct {
 	By        Kind
 	Policy    *Policy
 	Statement int
+}
+
+// MarshalJSON encodes the decision as
+// {"result":"Allowed","by":"resource","policy":"name","statement":0,"sid":"x"},
+// leaving out policy, statement and sid when no statement decided.
+func (d Decision) MarshalJSON() ([]byte, error) {
+	b := []byte(`{"result":`)
+	b = appendString(b, d.Result.String())
+	b = append(b, `,"by":`...)
+	b = appendString(b, d.By.String())
+	if d.Policy != nil && d.Statement >= 0 {
+		b = append(b, `,"policy":`...)
+		b = appendString(b, policyLabel(d.Policy, d.By))
+		b = append(b, `,"statement":`...)
+		b = strconv.AppendInt(b, int64(d.Statement), 10)
+		if sid := d.Policy.Sid(d.Statement); sid != "" {
+			b = append(b, `,"sid":`...)
+			b = appendString(b, sid)
+		}
+	}
+	return append(b, '}'), nil
 }
 
 // Allowed reports whether the request is allowed.

@@ -41,9 +41,10 @@ type ConditionCheck struct {
 	KeyPresent    bool     `json:"keyPresent"`
 }
 
-// Explanation is a decision with all the reasons behind it.
+// Explanation is a decision with all the reasons behind it. It marshals
+// to JSON for simulate output and decision logs.
 type Explanation struct {
-	Decision Decision `json:"-"`
+	Decision Decision `json:"decision"`
 	Reasons  []Reason `json:"reasons"`
 }
 

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/seki-dev/seki/internal/arn"
 )
@@ -208,7 +209,8 @@ func globTokens(toks []token, s string, fold bool) bool {
 				continue
 			case tokQuest:
 				if si < len(s) {
-					si++
+					_, w := utf8.DecodeRuneInString(s[si:])
+					si += w
 					ti++
 					continue
 				}
