@@ -37,7 +37,11 @@ func quota(k policy.Kind, size int) (limit int, msg string) {
 // Validate runs `seki policy validate [--type KIND] FILE...`; args are
 // everything after "validate". Each invalid file gets one line on stdout:
 //
-//	FILE: MESSAGE (line L, column C, PATH)
+//	FILE: MESSAGE (at LINE:COL, PATH)
+//
+// for example
+//
+//	p.json: Policy statement must contain actions. (at 3:16, Statement[0].Action)
 //
 // It returns 0 when every file is valid, 1 when any is not (or cannot be
 // read), and 2 on a usage error.
@@ -93,7 +97,7 @@ func Validate(args []string, stdout, stderr io.Writer) int {
 		}
 		if _, err := policy.Parse(doc, kind); err != nil {
 			if se, ok := err.(*policy.SyntaxError); ok {
-				loc := "line " + strconv.Itoa(se.Line) + ", column " + strconv.Itoa(se.Column)
+				loc := "at " + strconv.Itoa(se.Line) + ":" + strconv.Itoa(se.Column)
 				if se.Path != "" {
 					loc += ", " + se.Path
 				}

@@ -38,7 +38,7 @@ func TestValidate(t *testing.T) {
 	if len(lines) != 2 {
 		t.Fatalf("want one line per error, got %q", out.String())
 	}
-	want0 := noAction + ": Policy statement must contain actions. (line 3, column 16, Statement[0].Action)"
+	want0 := noAction + ": Policy statement must contain actions. (at 3:16, Statement[0].Action)"
 	if lines[0] != want0 {
 		t.Errorf("got  %q\nwant %q", lines[0], want0)
 	}
