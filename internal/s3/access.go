@@ -15,17 +15,17 @@ import (
 // s3:GetObject for that caller through the same door, with the bucket
 // policy and the disclosure rule. version may be "" or "null". The caller
 // must close the reader. Errors are S3's (*awserr.Error: NoSuchBucket,
-// NoSuchKey, AccessDenied).
-func (s *Service) Object(ctx context.Context, caller *authz.Caller, bucket, key, version string) (io.ReadCloser, int64, error) {
+// NoSuchKey, AccessDenied). It implements lambda.Code.
+func (s *Service) Object(ctx context.Context, caller *authz.Caller, bucket, key, version string) (io.ReadCloser, error) {
 	a := s.authz.Load()
 	if a == nil {
-		return nil, 0, awserr.Internal.New("s3: no authorizer")
+		return nil, awserr.Internal.New("s3: no authorizer")
 	}
 	if version != "" && version != "null" {
-		return nil, 0, invalidArgument("Invalid version id specified", "versionId", version)
+		return nil, invalidArgument("Invalid version id specified", "versionId", version)
 	}
 	if err := checkKey(key); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	r := &protocol.Request{
 		ID:      newRequestID(),
@@ -39,23 +39,23 @@ func (s *Service) Object(ctx context.Context, caller *authz.Caller, bucket, key,
 	r.Bind(a.a, errAccessDenied)
 	t := s.target(r, objectARN(bucket, key))
 	if err := r.Authorize(ctx, "s3:GetObject", t, nil); err != nil {
-		return nil, 0, s3AccessDenied(awserr.As(err))
+		return nil, s3AccessDenied(awserr.As(err))
 	}
 	b, err := s.needBucket(r)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
 		o, err := s.readObject(ctx, r, b, key)
 		if err != nil {
-			return nil, 0, s3AccessDenied(awserr.As(err))
+			return nil, s3AccessDenied(awserr.As(err))
 		}
 		body, err := s.content(o)
 		if err == nil {
-			return body, o.size, nil
+			return body, nil
 		}
 		if attempt == 3 {
-			return nil, 0, err
+			return nil, err
 		}
 	}
 }

@@ -23,21 +23,25 @@ import (
 
 // Functions is what S3 needs from Lambda to deliver event notifications.
 // The server wires Lambda's implementation in; S3 never imports Lambda.
+// requestID is the S3 request that caused the call (PutBucketNotification-
+// Configuration, or the write that produced the event): implementations
+// record their authorization decision under it, so that `seki explain
+// REQUEST-ID` shows why a notification was refused or not delivered.
 type Functions interface {
 	// CheckInvoke evaluates, as AWS does at
 	// PutBucketNotificationConfiguration, whether the function exists and
 	// its resource-based policy lets s3.amazonaws.com invoke it with
 	// aws:SourceArn = sourceARN (arn:aws:s3:::BUCKET) and
 	// aws:SourceAccount = sourceAccount (the bucket owner). A missing
-	// function is reported with an error matching ErrNoSuchFunction (or
-	// Lambda's ResourceNotFoundException); any other error means "not
-	// authorized".
-	CheckInvoke(ctx context.Context, functionARN, sourceARN, sourceAccount string) error
+	// function is reported with an error matching ErrNoSuchFunction (or an
+	// *awserr.Error with code ResourceNotFoundException); any other error
+	// means "not authorized".
+	CheckInvoke(ctx context.Context, requestID, functionARN, sourceARN, sourceAccount string) error
 	// InvokeAsync queues an Event invocation of the function as
 	// s3.amazonaws.com with the same two context keys, re-checking the
 	// resource policy at that moment; an event the policy no longer allows
-	// is refused (and recorded in the decision log by Lambda's check).
-	InvokeAsync(ctx context.Context, functionARN, sourceARN, sourceAccount string, payload []byte) error
+	// is refused, and the refusal recorded in the decision log.
+	InvokeAsync(ctx context.Context, requestID, functionARN, sourceARN, sourceAccount string, payload []byte) error
 }
 
 // ErrNoSuchFunction is what a Functions implementation may return (wrapped
@@ -277,7 +281,7 @@ const errDestinationValidation = "Unable to validate the following destination c
 // checkDestinations asks Lambda, for each function, whether S3 may invoke
 // it for this bucket, and reports every failure as AWS does: ArgumentNameN
 // is the destination, ArgumentValueN the reason.
-func (s *Service) checkDestinations(ctx context.Context, n *notificationConfig, b *bucket) error {
+func (s *Service) checkDestinations(ctx context.Context, requestID string, n *notificationConfig, b *bucket) error {
 	var fields []awserr.Field
 	add := func(name, value string) {
 		i := len(fields)/2 + 1
@@ -296,7 +300,7 @@ func (s *Service) checkDestinations(ctx context.Context, n *notificationConfig, 
 			add(l.Function, "The destination Lambda does not exist")
 			continue
 		}
-		err := f.CheckInvoke(ctx, l.Function, bucketARN(b.name), b.account)
+		err := f.CheckInvoke(ctx, requestID, l.Function, bucketARN(b.name), b.account)
 		switch {
 		case err == nil:
 		case isNoSuchFunction(err):
@@ -356,7 +360,7 @@ func (s *Service) putNotification(ctx context.Context, r *protocol.Request) (any
 		return nil, err
 	}
 	if !strings.EqualFold(r.HTTP.Header.Get("x-amz-skip-destination-validation"), "true") {
-		if err := s.checkDestinations(ctx, n, b); err != nil {
+		if err := s.checkDestinations(ctx, r.ID, n, b); err != nil {
 			return nil, err
 		}
 	}
@@ -445,6 +449,7 @@ func eventPrincipal(p *policy.Principal) string {
 // handed to Lambda.
 type pendingEvent struct {
 	id       int64
+	request  string // the S3 request that caused it
 	function string
 	bucket   string
 	account  string
@@ -471,7 +476,7 @@ func (s *Service) queueEvents(tx *store.Tx, r *protocol.Request, b *bucket, even
 		if err != nil {
 			return nil, err
 		}
-		res, err := tx.Exec(`INSERT INTO s3_events(function, bucket, account, payload) VALUES(?, ?, ?, ?)`, d.Function, b.name, b.account, payload)
+		res, err := tx.Exec(`INSERT INTO s3_events(request, function, bucket, account, payload) VALUES(?, ?, ?, ?, ?)`, r.ID, d.Function, b.name, b.account, payload)
 		if err != nil {
 			return nil, err
 		}
@@ -479,7 +484,7 @@ func (s *Service) queueEvents(tx *store.Tx, r *protocol.Request, b *bucket, even
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, pendingEvent{id: id, function: d.Function, bucket: b.name, account: b.account, payload: payload})
+		out = append(out, pendingEvent{id: id, request: r.ID, function: d.Function, bucket: b.name, account: b.account, payload: payload})
 	}
 	return out, nil
 }
@@ -556,14 +561,14 @@ func (d *dispatcher) start(ctx context.Context) error {
 	var pending []pendingEvent
 	err := d.s.db.Read(ctx, func(tx *store.Tx) error {
 		pending = pending[:0]
-		rows, err := tx.Query(`SELECT id, function, bucket, account, payload FROM s3_events ORDER BY id`)
+		rows, err := tx.Query(`SELECT id, request, function, bucket, account, payload FROM s3_events ORDER BY id`)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var e pendingEvent
-			if err := rows.Scan(&e.id, &e.function, &e.bucket, &e.account, &e.payload); err != nil {
+			if err := rows.Scan(&e.id, &e.request, &e.function, &e.bucket, &e.account, &e.payload); err != nil {
 				return err
 			}
 			pending = append(pending, e)
@@ -643,7 +648,7 @@ func (d *dispatcher) deliver(ctx context.Context, e pendingEvent) {
 	}
 	ictx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if err := f.InvokeAsync(ictx, e.function, bucketARN(e.bucket), e.account, e.payload); err != nil {
+	if err := f.InvokeAsync(ictx, e.request, e.function, bucketARN(e.bucket), e.account, e.payload); err != nil {
 		// AWS drops events the function's policy no longer allows; the
 		// denial itself is in the decision log, written by Lambda's check.
 		d.s.logf("s3: notification for bucket %s to %s not delivered: %v", e.bucket, e.function, err)

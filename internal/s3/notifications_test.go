@@ -97,11 +97,11 @@ func (f *fakeFunctions) check(fn, sourceARN, sourceAccount string) error {
 	return nil
 }
 
-func (f *fakeFunctions) CheckInvoke(ctx context.Context, fn, sourceARN, sourceAccount string) error {
+func (f *fakeFunctions) CheckInvoke(ctx context.Context, requestID, fn, sourceARN, sourceAccount string) error {
 	return f.check(fn, sourceARN, sourceAccount)
 }
 
-func (f *fakeFunctions) InvokeAsync(ctx context.Context, fn, sourceARN, sourceAccount string, payload []byte) error {
+func (f *fakeFunctions) InvokeAsync(ctx context.Context, requestID, fn, sourceARN, sourceAccount string, payload []byte) error {
 	if err := f.check(fn, sourceARN, sourceAccount); err != nil {
 		f.mu.Lock()
 		f.denied = append(f.denied, fn)

@@ -202,6 +202,7 @@ CREATE TABLE s3_parts (
 -- write is never left without its notification by a crash.
 CREATE TABLE s3_events (
 	id       INTEGER PRIMARY KEY,
+	request  TEXT    NOT NULL,
 	function TEXT    NOT NULL,
 	bucket   TEXT    NOT NULL,
 	account  TEXT    NOT NULL,
