@@ -143,6 +143,10 @@ const pruneAfter = 7 * 24 * time.Hour
 // pruneEvery bounds how often a write also removes long-expired sessions.
 const pruneEvery = time.Hour
 
+// cacheExpired is how long an expired session stays in memory; after that
+// its (rare) lookups go to the store until it is pruned there.
+const cacheExpired = time.Hour
+
 // save stores a new session durably and caches it.
 func (s *Service) save(ctx context.Context, rec *record, secret, token string, policies []*policy.Policy) (*session, error) {
 	sess, err := newSession(rec, secret, token, policies)
@@ -158,6 +162,7 @@ func (s *Service) save(ctx context.Context, rec *record, secret, token string, p
 	prune := now.Sub(s.lastPrune) >= pruneEvery
 	s.mu.RUnlock()
 	cutoff := now.Add(-pruneAfter).Unix()
+	evict := now.Add(-cacheExpired)
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		if prune {
 			if _, err := tx.Exec(`DELETE FROM sts_sessions WHERE expires < ?`, cutoff); err != nil {
@@ -175,7 +180,7 @@ func (s *Service) save(ctx context.Context, rec *record, secret, token string, p
 	if prune {
 		s.lastPrune = now
 		for id, c := range s.cache {
-			if c.info.Expires.Unix() < cutoff {
+			if c.info.Expires.Before(evict) {
 				delete(s.cache, id)
 			}
 		}
