@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -274,7 +275,9 @@ func copyFile(tb testing.TB, from, to string) {
 // about: from starting a process (this test binary, re-executed) until it
 // has opened the store with 10,000 rows per table and said so on stdout.
 // The process's own start-up (runtime, package init of the test binary) is
-// included; a DB query is not.
+// included; a DB query is not. The child then reads from every pooled reader
+// and reports its RSS (the store's share of the idle memory budget, plus
+// the test binary's).
 func BenchmarkProcessStartToOpen(b *testing.B) {
 	ctx := context.Background()
 	for _, rows := range []int{0, 10_000} {
@@ -296,6 +299,7 @@ func BenchmarkProcessStartToOpen(b *testing.B) {
 			}
 			db.Close()
 			var total time.Duration
+			maxRSS := 0
 			for i := 0; i < b.N; i++ {
 				cmd := exec.Command(os.Args[0], "-test.run=^$")
 				cmd.Env = append(os.Environ(), envChild+"=open", envDir+"="+dir)
@@ -306,14 +310,22 @@ func BenchmarkProcessStartToOpen(b *testing.B) {
 				if err := cmd.Start(); err != nil {
 					b.Fatal(err)
 				}
-				line, _ := bufio.NewReader(out).ReadString('\n')
+				br := bufio.NewReader(out)
+				line, _ := br.ReadString('\n')
 				total += time.Since(start)
-				cmd.Wait()
 				if line != "ready\n" {
 					b.Fatalf("child: %q %s", line, stderr.String())
 				}
+				rss, _ := br.ReadString('\n')
+				cmd.Wait()
+				if kb, err := strconv.Atoi(strings.TrimSpace(rss)); err == nil {
+					maxRSS = max(maxRSS, kb)
+				}
 			}
 			b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/start")
+			if maxRSS > 0 {
+				b.ReportMetric(float64(maxRSS)/1024, "MB-rss-after-reads")
+			}
 		})
 	}
 }

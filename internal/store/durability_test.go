@@ -119,12 +119,33 @@ func childBlobs() {
 	})
 }
 
-// childOpen opens the store and says so; BenchmarkProcessStartToOpen times it.
+// childOpen opens the store and says so; BenchmarkProcessStartToOpen times
+// it. Then it reads 1,000 rows by primary key from every reader at once and
+// reports its resident memory.
 func childOpen() {
-	if _, err := Open(context.Background(), os.Getenv(envDir), testMigrations); err != nil {
+	ctx := context.Background()
+	db, err := Open(ctx, os.Getenv(envDir), testMigrations)
+	if err != nil {
 		childFail(err)
 	}
 	os.Stdout.WriteString("ready\n")
+	var wg sync.WaitGroup
+	for g := range db.readerN {
+		wg.Go(func() {
+			for i := range 1000 {
+				db.Read(ctx, func(q *Tx) error {
+					return q.QueryRow("SELECT note FROM acks WHERE id = ?", (i*db.readerN+g)%10_000+1).Scan(new(string))
+				})
+			}
+		})
+	}
+	wg.Wait()
+	status, _ := os.ReadFile("/proc/self/status")
+	for line := range strings.SplitSeq(string(status), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			os.Stdout.WriteString(strings.Join(strings.Fields(line)[1:2], "") + "\n")
+		}
+	}
 	os.Exit(0)
 }
 
