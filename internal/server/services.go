@@ -7,6 +7,7 @@ import (
 
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/dynamodb"
 	"github.com/seki-dev/seki/internal/iam"
 	"github.com/seki-dev/seki/internal/lambda"
 	"github.com/seki-dev/seki/internal/protocol"
@@ -30,6 +31,7 @@ func migrations() []store.Migration {
 	m = append(m, iam.Migrations()...)
 	m = append(m, sts.Migrations()...)
 	m = append(m, lambda.Migrations()...)
+	m = append(m, dynamodb.Migrations()...)
 	return m
 }
 
@@ -53,6 +55,7 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	sv.byName["sts"] = sv.sts.Handler(denied)
 	sv.lambda = lambda.New(s.db, lambda.Options{Now: s.cfg.Now, Roles: lambdaRoles{sv.iam}, Authz: sv.authz})
 	sv.byName["lambda"] = sv.lambda.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: lambda.AccessDenied})
+	sv.byName["dynamodb"] = dynamodb.New(s.db, dynamodb.Options{Now: s.cfg.Now}).Handler(protocol.Dispatcher{Authz: sv.authz, Deny: dynamodb.AccessDenied})
 	return sv, nil
 }
 

@@ -120,3 +120,14 @@ func (u *Update) Paths() []Path {
 	}
 	return out
 }
+
+// NewAction builds an update action outside the expression syntax, for the
+// legacy AttributeUpdates parameter. v is the value operand (nil for
+// REMOVE).
+func NewAction(verb string, p Path, v *attr.Value) Action {
+	a := Action{Verb: verb, Path: p}
+	if v != nil {
+		a.value = &Operand{kind: opValue, value: *v}
+	}
+	return a
+}

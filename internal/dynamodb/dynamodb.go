@@ -1,0 +1,288 @@
+// Package dynamodb is seki's DynamoDB: tables (create, describe, list,
+// update throughput, delete) and items (put, get, update, delete, batch
+// reads and writes, query and scan) over the JSON 1.0 protocol, with
+// DynamoDB's expression language, number semantics, errors and
+// fine-grained access control condition keys.
+//
+// Items live in the store, keyed by table and by the binary encoding of
+// their partition and sort key values (see attr.AppendKey), so that SQLite's
+// byte order on the sort key is DynamoDB's order and Query is a range scan.
+// Every write that reads first (conditions, updates, ReturnValues) reads and
+// writes inside one store transaction, so concurrent writers never lose an
+// update.
+package dynamodb
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/dynamodb/attr"
+	"github.com/seki-dev/seki/internal/dynamodb/expr"
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// Wire constants of DynamoDB's JSON 1.0 protocol.
+const (
+	TargetPrefix = "DynamoDB_20120810"
+	ContentType  = "application/x-amz-json-1.0"
+	ErrorPrefix  = "com.amazonaws.dynamodb.v20120810#"
+)
+
+// AccessDenied is DynamoDB's denial: AccessDeniedException with status 400.
+// The server passes it as the Dispatcher's Deny code.
+var AccessDenied = awserr.Code{Name: "AccessDeniedException", Status: http.StatusBadRequest}
+
+// Error codes DynamoDB answers with, each declared once. DynamoDB's client
+// errors are all status 400.
+var (
+	errValidation      = awserr.Code{Name: "ValidationException", Status: http.StatusBadRequest}
+	errNotFound        = awserr.Code{Name: "ResourceNotFoundException", Status: http.StatusBadRequest}
+	errInUse           = awserr.Code{Name: "ResourceInUseException", Status: http.StatusBadRequest}
+	errConditionFailed = awserr.Code{Name: "ConditionalCheckFailedException", Status: http.StatusBadRequest}
+	errSerialization   = protocol.ErrSerialization
+)
+
+// errorTypes gives the __type of the codes that live outside DynamoDB's own
+// namespace: validation comes from AWS's request framework, access and
+// protocol errors from its service layer.
+func errorTypes() map[string]string {
+	svc := "com.amazon.coral.service#"
+	return map[string]string{
+		"ValidationException":                 "com.amazon.coral.validate#ValidationException",
+		"AccessDeniedException":               svc + "AccessDeniedException",
+		"UnknownOperationException":           svc + "UnknownOperationException",
+		"SerializationException":              svc + "SerializationException",
+		"UnrecognizedClientException":         svc + "UnrecognizedClientException",
+		"InvalidSignatureException":           svc + "InvalidSignatureException",
+		"IncompleteSignatureException":        svc + "IncompleteSignatureException",
+		"MissingAuthenticationTokenException": svc + "MissingAuthenticationTokenException",
+		"ExpiredTokenException":               svc + "ExpiredTokenException",
+	}
+}
+
+// Messages used in more than one place.
+const (
+	msgNotFound        = "Requested resource not found"
+	msgConditionFailed = "The conditional request failed"
+	msgKeySchema       = "The provided key element does not match the schema"
+	// envelope prefixes messages of the validation layer that PutItem,
+	// UpdateItem and DeleteItem run through (attribute values, expressions).
+	envelope = "1 validation error detected: "
+)
+
+// Options configure a Service.
+type Options struct {
+	// Now is the clock tables are created by; nil means time.Now.
+	Now func() time.Time
+}
+
+// Service is the DynamoDB service. It is safe for concurrent use.
+type Service struct {
+	db     *store.DB
+	now    func() time.Time
+	tables tableCache
+}
+
+// New returns the service over db, which must have been opened with
+// Migrations.
+func New(db *store.DB, opts Options) *Service {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Service{db: db, now: opts.Now, tables: newTableCache()}
+}
+
+// Migrations returns the schema of DynamoDB's tables and items.
+func Migrations() []store.Migration {
+	return []store.Migration{{Component: "dynamodb", Version: 1, SQL: `
+CREATE TABLE dynamodb_tables (
+	id      INTEGER PRIMARY KEY AUTOINCREMENT,
+	account TEXT NOT NULL,
+	region  TEXT NOT NULL,
+	name    TEXT NOT NULL,
+	meta    TEXT NOT NULL,
+	UNIQUE (account, region, name)
+);
+CREATE TABLE dynamodb_items (
+	tid  INTEGER NOT NULL,
+	hk   BLOB NOT NULL,
+	rk   BLOB NOT NULL,
+	size INTEGER NOT NULL,
+	item BLOB NOT NULL,
+	PRIMARY KEY (tid, hk, rk)
+) WITHOUT ROWID;
+`}}
+}
+
+// Handler returns DynamoDB's JSON 1.0 endpoint, dispatching through d
+// (whose Deny should be AccessDenied).
+func (s *Service) Handler(d protocol.Dispatcher) *protocol.JSON {
+	op := func(name, action string, target targetFunc, handle handleFunc) *protocol.Op {
+		return &protocol.Op{Name: name, Action: action, Target: target, Handle: handle}
+	}
+	ops := map[string]*protocol.Op{}
+	for _, o := range []*protocol.Op{
+		op("CreateTable", "dynamodb:CreateTable", s.createTableTarget, s.createTableHandler),
+		op("DescribeTable", "dynamodb:DescribeTable", s.tableTarget, s.describeTableHandler),
+		op("ListTables", "dynamodb:ListTables", nil, s.listTablesHandler),
+		op("DeleteTable", "dynamodb:DeleteTable", s.tableTarget, s.deleteTableHandler),
+		op("UpdateTable", "dynamodb:UpdateTable", s.tableTarget, s.updateTableHandler),
+		op("PutItem", "dynamodb:PutItem", s.putItemTarget, s.putItemHandler),
+		op("GetItem", "dynamodb:GetItem", s.getItemTarget, s.getItemHandler),
+		op("DeleteItem", "dynamodb:DeleteItem", s.deleteItemTarget, s.deleteItemHandler),
+		op("UpdateItem", "dynamodb:UpdateItem", s.updateItemTarget, s.updateItemHandler),
+		op("Query", "dynamodb:Query", s.queryTarget, s.queryHandler),
+		op("Scan", "dynamodb:Scan", s.scanTarget, s.scanHandler),
+		// Batches touch several tables: their handlers authorize each
+		// table with the batch's action through the same door before
+		// doing anything.
+		op("BatchWriteItem", "", nil, s.batchWriteHandler),
+		op("BatchGetItem", "", nil, s.batchGetHandler),
+	} {
+		ops[o.Name] = o
+	}
+	return &protocol.JSON{
+		Dispatcher:   d,
+		TargetPrefix: TargetPrefix,
+		ContentType:  ContentType,
+		ErrorPrefix:  ErrorPrefix,
+		ErrorTypes:   errorTypes(),
+		MessageKeys:  map[string]string{"AccessDeniedException": "Message"},
+		CRC32:        true,
+		Ops:          ops,
+	}
+}
+
+// decode reads a request body into v. Malformed JSON, members of the wrong
+// JSON type and malformed attribute values are SerializationExceptions, as
+// in DynamoDB.
+func decode(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	err := json.Unmarshal(body, v)
+	if err == nil {
+		return nil
+	}
+	var se *attr.SyntaxError
+	if errors.As(err, &se) {
+		return errSerialization.New(se.Msg).Wrap(err)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return errSerialization.Errorf("Unexpected value type in payload for field %s", te.Field).Wrap(err)
+	}
+	return errSerialization.New("Start of structure or map found where not expected.").Wrap(err)
+}
+
+// validation builds a ValidationException.
+func validation(msg string) error { return errValidation.New(msg) }
+
+// layered is a ValidationException from the attribute-value and expression
+// layer, which PutItem, UpdateItem and DeleteItem report inside the
+// "1 validation error detected: " envelope and other operations bare.
+func layered(env bool, msg string) error {
+	if env {
+		return errValidation.New(envelope + msg)
+	}
+	return errValidation.New(msg)
+}
+
+// exprError turns an expression error into its ValidationException.
+func exprError(env bool, err error) error {
+	var e *expr.Error
+	if errors.As(err, &e) {
+		return layered(env, e.Msg)
+	}
+	return err
+}
+
+// constraint formats one model-constraint violation the way AWS's request
+// framework does ("Value 'x' at 'tableName' failed to satisfy constraint:
+// …"); violations lists several.
+type violations []string
+
+func (v *violations) add(value *string, member, constraint string) {
+	s := "Value null"
+	if value != nil {
+		s = "Value '" + *value + "'"
+	}
+	*v = append(*v, s+" at '"+member+"' failed to satisfy constraint: "+constraint)
+}
+
+func (v violations) err() error {
+	if len(v) == 0 {
+		return nil
+	}
+	n := strconv.Itoa(len(v)) + " validation error"
+	if len(v) > 1 {
+		n += "s"
+	}
+	msg := n + " detected: "
+	for i, s := range v {
+		if i > 0 {
+			msg += "; "
+		}
+		msg += s
+	}
+	return validation(msg)
+}
+
+// capacity is a ConsumedCapacity member.
+type capacity struct {
+	TableName     string         `json:"TableName"`
+	CapacityUnits float64        `json:"CapacityUnits"`
+	Table         *capacityUnits `json:"Table,omitempty"`
+}
+
+type capacityUnits struct {
+	CapacityUnits float64 `json:"CapacityUnits"`
+}
+
+// consumed returns the ConsumedCapacity to report for mode ("TOTAL",
+// "INDEXES" or "NONE"/""), or nil.
+func consumed(mode, table string, units float64) *capacity {
+	switch mode {
+	case "TOTAL":
+		return &capacity{TableName: table, CapacityUnits: units}
+	case "INDEXES":
+		return &capacity{TableName: table, CapacityUnits: units, Table: &capacityUnits{units}}
+	}
+	return nil
+}
+
+// writeUnits is the write capacity of writing an item of size bytes: one
+// unit per KB, at least one.
+func writeUnits(size int) float64 {
+	return float64(max(1, (size+1023)/1024))
+}
+
+// readUnits is the read capacity of reading size bytes: one unit per 4 KB,
+// at least one; half that for eventually consistent reads.
+func readUnits(size int, consistent bool) float64 {
+	u := float64(max(1, (size+4095)/4096))
+	if !consistent {
+		u /= 2
+	}
+	return u
+}
+
+func checkReturnConsumed(v string) error {
+	switch v {
+	case "", "NONE", "TOTAL", "INDEXES":
+		return nil
+	}
+	var vs violations
+	vs.add(&v, "returnConsumedCapacity", "Member must satisfy enum value set: [INDEXES, TOTAL, NONE]")
+	return vs.err()
+}
+
+type targetFunc = func(ctx context.Context, r *protocol.Request) (protocol.Target, error)
+type handleFunc = func(ctx context.Context, r *protocol.Request) (any, error)

@@ -1,0 +1,228 @@
+package dynamodb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+
+	"github.com/seki-dev/seki/internal/dynamodb/attr"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// table is one table's definition as stored (meta column) and cached.
+type table struct {
+	id      int64 // dynamodb_tables.id: the items' table key, never reused
+	Account string
+	Region  string
+	Name    string
+	TableID string  // the UUID DescribeTable reports
+	Created float64 // epoch seconds
+
+	HashKey   string
+	HashType  attr.Kind
+	RangeKey  string // "" for a table without a sort key
+	RangeType attr.Kind
+	AttrDefs  []attrDef // as given at creation
+
+	Billing          string // "PROVISIONED" or "PAY_PER_REQUEST"
+	BillingGiven     bool   // BillingMode was in the CreateTable request
+	BillingUpdatedAt float64
+	RCU, WCU         int64
+	LastIncrease     float64
+	LastDecrease     float64
+	Decreases        int64
+}
+
+type attrDef struct {
+	Name string
+	Type string
+}
+
+// ARN is the table's ARN.
+func (t *table) ARN() string {
+	return tableARN(t.Region, t.Account, t.Name)
+}
+
+func tableARN(region, account, name string) string {
+	return "arn:aws:dynamodb:" + region + ":" + account + ":table/" + name
+}
+
+// keyNames returns the key attribute names, partition key first.
+func (t *table) keyNames() []string {
+	if t.RangeKey == "" {
+		return []string{t.HashKey}
+	}
+	return []string{t.HashKey, t.RangeKey}
+}
+
+func (t *table) isKey(name string) bool {
+	return name == t.HashKey || (t.RangeKey != "" && name == t.RangeKey)
+}
+
+// tableRef names a table: the caller's, or one given by ARN.
+type tableRef struct {
+	account, region, name string
+}
+
+func (r tableRef) key() string { return r.account + "\x00" + r.region + "\x00" + r.name }
+
+func (r tableRef) arn() string { return tableARN(r.region, r.account, r.name) }
+
+// parseTableName reads TableName, which may be a table ARN
+// (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME) as DynamoDB accepts.
+func parseTableName(name, account, region string) tableRef {
+	if rest, ok := strings.CutPrefix(name, "arn:"); ok {
+		parts := strings.SplitN(rest, ":", 5)
+		if len(parts) == 5 && parts[1] == "dynamodb" {
+			if n, ok := strings.CutPrefix(parts[4], "table/"); ok && !strings.Contains(n, "/") {
+				return tableRef{account: parts[3], region: parts[2], name: n}
+			}
+		}
+	}
+	return tableRef{account: account, region: region, name: name}
+}
+
+// tableCache keeps table definitions in memory: every item operation needs
+// its table's key schema, and this process is the store's only writer, so
+// the cache is exact as long as every table write updates it.
+//
+// Writes change the cache inside their store transaction (so the next
+// writer, which runs after the commit, sees the change) and drop the whole
+// cache if the transaction fails. A reader that missed the cache loads from
+// a snapshot; gen keeps it from caching a definition that a write changed
+// meanwhile.
+type tableCache struct {
+	mu     sync.RWMutex
+	gen    uint64
+	byName map[string]*table
+}
+
+func newTableCache() tableCache {
+	return tableCache{byName: map[string]*table{}}
+}
+
+func (c *tableCache) get(key string) (*table, bool, uint64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	t, ok := c.byName[key]
+	return t, ok, c.gen
+}
+
+// fill caches a definition loaded from a snapshot taken at generation gen;
+// t == nil records that the table does not exist.
+func (c *tableCache) fill(key string, t *table, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen == gen {
+		c.byName[key] = t
+	}
+}
+
+// set records a change made by the current write transaction.
+func (c *tableCache) set(key string, t *table) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.byName[key] = t
+}
+
+// reset forgets everything, after a write transaction failed.
+func (c *tableCache) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.byName = map[string]*table{}
+}
+
+// lookup returns the table, or nil when it does not exist.
+func (s *Service) lookup(ctx context.Context, ref tableRef) (*table, error) {
+	key := ref.key()
+	t, ok, gen := s.tables.get(key)
+	if ok {
+		return t, nil
+	}
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		t, err = loadTable(tx, ref)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.tables.fill(key, t, gen)
+	return t, nil
+}
+
+// loadTable reads a definition inside a transaction; nil when missing.
+func loadTable(tx *store.Tx, ref tableRef) (*table, error) {
+	var id int64
+	var meta string
+	err := tx.QueryRow(`SELECT id, meta FROM dynamodb_tables WHERE account = ? AND region = ? AND name = ?`,
+		ref.account, ref.region, ref.name).Scan(&id, &meta)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	t := &table{}
+	if err := json.Unmarshal([]byte(meta), t); err != nil {
+		return nil, err
+	}
+	t.id = id
+	return t, nil
+}
+
+// writeTables runs a table-changing fn in a store write transaction and
+// keeps the table cache exact: if the transaction fails, cached
+// definitions that fn changed are dropped.
+func (s *Service) writeTables(ctx context.Context, fn func(tx *store.Tx) error) error {
+	err := s.db.Write(ctx, fn)
+	if err != nil {
+		s.tables.reset()
+	}
+	return err
+}
+
+// current re-resolves t inside a write transaction: a table deleted or
+// re-created since the request looked it up is noticed before any item is
+// written under a stale definition. Table writes update the cache inside
+// their transactions and writes are serialized, so the cache is exact here.
+func (s *Service) current(tx *store.Tx, t *table) (*table, error) {
+	ref := tableRef{account: t.Account, region: t.Region, name: t.Name}
+	cur, ok, _ := s.tables.get(ref.key())
+	if !ok {
+		var err error
+		if cur, err = loadTable(tx, ref); err != nil {
+			return nil, err
+		}
+	}
+	if cur == nil {
+		return nil, errNotFound.New(msgNotFound)
+	}
+	if cur != t && (cur.HashKey != t.HashKey || cur.HashType != t.HashType || cur.RangeKey != t.RangeKey || cur.RangeType != t.RangeType) {
+		return nil, validation(msgKeySchema)
+	}
+	return cur, nil
+}
+
+// mustTable returns the table or ResourceNotFoundException with msg.
+func (s *Service) mustTable(ctx context.Context, ref tableRef, msg string) (*table, error) {
+	t, err := s.lookup(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if t == nil {
+		return nil, errNotFound.New(msg)
+	}
+	return t, nil
+}
+
+// tableStats counts a table's items and their bytes.
+func tableStats(tx *store.Tx, id int64) (count, size int64, err error) {
+	err = tx.QueryRow(`SELECT COUNT(*), COALESCE(SUM(size), 0) FROM dynamodb_items WHERE tid = ?`, id).Scan(&count, &size)
+	return
+}
