@@ -374,15 +374,15 @@ func TestNumberPrecision(t *testing.T) {
 	ctx := context.Background()
 	createTable(t, c, "nums", "id", "S", "", "")
 	cases := map[string]string{
-		"00042":   "42",
-		"1.0":     "1",
-		"1.50":    "1.5",
-		"-0":      "0",
-		"1.5E2":   "150",
-		"1e-5":    "0.00001",
-		"1E+20":   "100000000000000000000",
+		"00042":                                  "42",
+		"1.0":                                    "1",
+		"1.50":                                   "1.5",
+		"-0":                                     "0",
+		"1.5E2":                                  "150",
+		"1e-5":                                   "0.00001",
+		"1E+20":                                  "100000000000000000000",
 		"12345678901234567890123456789012345678": "12345678901234567890123456789012345678",
-		"0.12345678901234567890123456789012345678": "0.12345678901234567890123456789012345678",
+		"0.12345678901234567890123456789012345678":      "0.12345678901234567890123456789012345678",
 		"-9.9999999999999999999999999999999999999E+125": "-99999999999999999999999999999999999999" + strings.Repeat("0", 88),
 	}
 	for in, want := range cases {
@@ -399,9 +399,9 @@ func TestNumberPrecision(t *testing.T) {
 	}
 	for in, msg := range map[string]string{
 		"123456789012345678901234567890123456789": "1 validation error detected: Attempting to store more than 38 significant digits in a Number",
-		"1e126":   "1 validation error detected: Number overflow. Attempting to store a number with magnitude larger than supported range",
-		"1e-131":  "1 validation error detected: Number underflow. Attempting to store a number with magnitude smaller than supported range",
-		"abc":     "1 validation error detected: The parameter cannot be converted to a numeric value: abc",
+		"1e126":  "1 validation error detected: Number overflow. Attempting to store a number with magnitude larger than supported range",
+		"1e-131": "1 validation error detected: Number underflow. Attempting to store a number with magnitude smaller than supported range",
+		"abc":    "1 validation error detected: The parameter cannot be converted to a numeric value: abc",
 	} {
 		_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("nums"), Item: map[string]types.AttributeValue{"id": s("x"), "n": n(in)}})
 		wantErr(t, err, "ValidationException", msg)
