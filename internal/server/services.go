@@ -11,6 +11,7 @@ import (
 	"github.com/seki-dev/seki/internal/iam"
 	"github.com/seki-dev/seki/internal/lambda"
 	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/s3"
 	"github.com/seki-dev/seki/internal/sigv4"
 	"github.com/seki-dev/seki/internal/store"
 	"github.com/seki-dev/seki/internal/sts"
@@ -21,6 +22,7 @@ type services struct {
 	iam    *iam.Service
 	sts    *sts.Service
 	lambda *lambda.Service
+	s3     *s3.Service
 	authz  *authz.Authorizer
 	keys   keys
 	byName map[string]service
@@ -32,6 +34,7 @@ func migrations() []store.Migration {
 	m = append(m, sts.Migrations()...)
 	m = append(m, lambda.Migrations()...)
 	m = append(m, dynamodb.Migrations()...)
+	m = append(m, s3.Migrations()...)
 	return m
 }
 
@@ -56,10 +59,20 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	sv.lambda = lambda.New(s.db, lambda.Options{Now: s.cfg.Now, Roles: lambdaRoles{sv.iam}, Authz: sv.authz})
 	sv.byName["lambda"] = sv.lambda.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: lambda.AccessDenied})
 	sv.byName["dynamodb"] = dynamodb.New(s.db, dynamodb.Options{Now: s.cfg.Now}).Handler(protocol.Dispatcher{Authz: sv.authz, Deny: dynamodb.AccessDenied})
+	if sv.s3, err = s3.New(ctx, s.db, s3.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz}); err != nil {
+		return nil, err
+	}
+	sv.byName["s3"] = sv.s3.Handler(denied)
+	sv.s3.SetFunctions(s3Functions{sv.lambda})
+	sv.lambda.SetCode(sv.s3)
 	return sv, nil
 }
 
-func (sv *services) close() {}
+func (sv *services) close() {
+	if sv.s3 != nil {
+		sv.s3.Close()
+	}
+}
 
 // keys resolves access keys for SigV4: temporary (ASIA) keys from STS,
 // long-term and root keys from IAM.
