@@ -3,10 +3,10 @@ package s3_test
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
-	"io"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
