@@ -21,9 +21,17 @@ type Set struct {
 	// Session holds the session policies (inline and managed) of a session
 	// created with them; nil or empty when the principal is not such a session.
 	Session  []*Policy
-	Resource *Policy     // resource policy, or the trust policy (Kind Trust) for sts:AssumeRole*; nil when none
-	SCPs     [][]*Policy // SCPs per level, root first, account last; nil: not in an organization
-	RCPs     [][]*Policy // RCPs per level, like SCPs; nil: not in an organization
+	Resource *Policy // resource policy, or the trust policy (Kind Trust) for sts:AssumeRole*; nil when none
+	// SCPs holds the principal account's SCPs per level, root first,
+	// account last; nil when the account is not in an organization (or is
+	// its management account). Every level needs an SCP that allows, so an
+	// empty level denies. Not applied to service principals or anonymous
+	// callers.
+	SCPs [][]*Policy
+	// RCPs holds the resource account's RCPs per level like SCPs. AWS
+	// attaches RCPFullAWSAccess at every level and it cannot be detached,
+	// so only Deny statements in RCPs can change a decision.
+	RCPs [][]*Policy
 }
 
 // Result is the outcome of an evaluation.
