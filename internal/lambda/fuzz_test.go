@@ -1,0 +1,94 @@
+package lambda
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/seki-dev/seki/internal/policy"
+)
+
+func FuzzParseFunctionName(f *testing.F) {
+	for _, s := range []string{
+		"f", "f:1", "f:$LATEST", "f:prod", "my-function_2",
+		"123456789012:function:f", "123456789012:function:f:live",
+		"us-east-1:123456789012:function:f",
+		"arn:aws:lambda:us-east-1:123456789012:function:f",
+		"arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST",
+		"arn:aws-cn:lambda:cn-north-1:123456789012:function:f:1",
+		"arn:aws:lambda:us-gov-west-1:123456789012:function:f",
+		"arn:aws:lambda:us-east-1:123456789012:function:f:1:2",
+		"arn:aws:lambda:us-east-1:12345678901:function:f", "f::", ":f", "", "a.b:$LATEST.PUBLISHED",
+		"function:f", "123456789012:f", "arn:aws:s3:::bucket",
+	} {
+		f.Add(s, true)
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, namespaced bool) {
+		ref, err := ParseFunctionName(s, "111111111111", "us-east-1", "functionName", namespaced)
+		if err != nil {
+			return
+		}
+		if ref.Name == "" || ref.Account == "" || ref.Region != "us-east-1" {
+			t.Fatalf("%q parsed to incomplete %+v", s, ref)
+		}
+		// The ARN Lambda builds parses back to the same function (when it
+		// fits the parameter: a 140-character name does not as an ARN).
+		max := 140
+		if namespaced {
+			max = 256
+		}
+		if len(ref.QualifiedARN(ref.Qualifier)) > max {
+			return
+		}
+		again, err := ParseFunctionName(ref.QualifiedARN(ref.Qualifier), "999999999999", "us-east-1", "functionName", namespaced)
+		if err != nil {
+			t.Fatalf("%q → %s does not reparse: %v", s, ref.QualifiedARN(ref.Qualifier), err)
+		}
+		if again != ref {
+			t.Fatalf("%q: %+v reparsed as %+v", s, ref, again)
+		}
+	})
+}
+
+func FuzzBuildStatement(f *testing.F) {
+	f.Add("sid", "lambda:InvokeFunction", "s3.amazonaws.com", "arn:aws:s3:::b", "111111111111", "", "", "", byte(0))
+	f.Add("a-b_c", "lambda:*", "222222222222", "", "", "o-abcdefghij", "NONE", "tok.en", byte(1))
+	f.Add("x", "*", "*", "arn:aws:sns:us-east-1:123456789012:t", "", "", "AWS_IAM", "", byte(2))
+	f.Add("u", "lambda:GetFunction", "arn:aws:iam::123456789012:user/bob", "", "", "", "", "", byte(0))
+	f.Add("r", "lambda:InvokeFunction", "arn:aws:sts::123456789012:assumed-role/R/s", "", "", "", "", "", byte(0))
+	f.Add("q", "lambda:InvokeFunction", "invalid.nonaws.com", "", "", "", "", "", byte(0))
+	f.Add("\"", "lambda:InvokeFunction", "\u2028.amazonaws.com", "arn:aws:s3:::\"}", "", "", "", "", byte(1))
+	f.Fuzz(func(t *testing.T, sid, action, principal, sourceArn, sourceAccount, org, urlAuth, token string, via byte) {
+		in := &PermissionInput{StatementId: sid, Action: action, Principal: principal, SourceArn: sourceArn,
+			SourceAccount: sourceAccount, PrincipalOrgID: org, FunctionUrlAuthType: urlAuth, EventSourceToken: token}
+		if via > 0 {
+			v := via == 1
+			in.InvokedViaFunctionUrl = &v
+		}
+		if in.validate() != nil {
+			return
+		}
+		stmt, err := BuildStatement(in, "arn:aws:lambda:us-east-1:111111111111:function:f")
+		if err != nil {
+			return
+		}
+		if !json.Valid(stmt) {
+			t.Fatalf("invalid JSON statement %s", stmt)
+		}
+		var back struct {
+			Sid    string
+			Effect string
+			Action string
+		}
+		if err := json.Unmarshal(stmt, &back); err != nil || back.Sid != sid || back.Effect != "Allow" || back.Action != action {
+			t.Fatalf("statement %s does not carry its inputs: %+v %v", stmt, back, err)
+		}
+		doc, err := addStatement("", sid, stmt)
+		if err != nil {
+			t.Fatalf("engine refused a validated statement %s: %v", stmt, err)
+		}
+		if _, err := policy.Parse([]byte(doc), policy.Resource); err != nil {
+			t.Fatalf("policy %s: %v", doc, err)
+		}
+	})
+}
