@@ -76,7 +76,6 @@ type Service struct {
 	db    *store.DB
 	roles Roles
 	now   func() time.Time
-	opts  Options
 
 	mu    sync.RWMutex
 	authz Authorizer
@@ -92,7 +91,7 @@ func New(db *store.DB, roles Roles, opts Options) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, roles: roles, now: now, opts: opts, authz: opts.Authz, cache: map[string]*session{}}
+	return &Service{db: db, roles: roles, now: now, authz: opts.Authz, cache: map[string]*session{}}
 }
 
 // Handler returns the STS query-protocol endpoint, dispatching through d.
