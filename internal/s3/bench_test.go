@@ -1,0 +1,162 @@
+package s3_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/seki-dev/seki/internal/server/servertest"
+)
+
+// The benchmarks measure PutObject and GetObject of 1 KB through
+// aws-sdk-go-v2 on loopback, against seki (the real server: SigV4, the
+// door, the store with fsync) and, side by side in the same run, against
+// moto_server when it is on PATH. Besides ns/op they report the median
+// ("p50-µs") and 99th percentile ("p99-µs") latency of single calls.
+//
+//	go test -run '^$' -bench 'Object1KB' -benchmem ./internal/s3/
+
+type target struct {
+	name   string
+	client *awss3.Client
+}
+
+func benchTargets(b *testing.B) []target {
+	env := servertest.Start(b)
+	ts := []target{{"seki", awss3.NewFromConfig(env.Root(servertest.AccountA), func(o *awss3.Options) { o.UsePathStyle = true })}}
+	if c := startMoto(b); c != nil {
+		ts = append(ts, target{"moto", c})
+	}
+	return ts
+}
+
+// startMoto runs moto_server on a free port for the benchmark, or returns
+// nil when it is not installed.
+func startMoto(b *testing.B) *awss3.Client {
+	path, err := exec.LookPath("moto_server")
+	if err != nil {
+		b.Log("moto_server not on PATH; benchmarking seki alone")
+		return nil
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	cmd := exec.Command(path, "-p", strconv.Itoa(port))
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	cmd.Env = append(os.Environ(), "MOTO_ALLOW_NONEXISTENT_REGION=true")
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	url := "http://127.0.0.1:" + strconv.Itoa(port)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(url + "/moto-api/")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("moto_server did not start: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cfg := aws.Config{
+		Region:           "us-east-1",
+		Credentials:      credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint:     aws.String(url),
+		HTTPClient:       &http.Client{Timeout: 30 * time.Second},
+		RetryMaxAttempts: 1,
+	}
+	return awss3.NewFromConfig(cfg, func(o *awss3.Options) { o.UsePathStyle = true })
+}
+
+// latencies records single-call durations and reports percentiles.
+type latencies []time.Duration
+
+func (l latencies) report(b *testing.B) {
+	if len(l) == 0 {
+		return
+	}
+	sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
+	us := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
+	b.ReportMetric(us(l[len(l)/2]), "p50-µs")
+	b.ReportMetric(us(l[len(l)*99/100]), "p99-µs")
+}
+
+func BenchmarkPutObject1KB(b *testing.B) {
+	body := bytes.Repeat([]byte("x"), 1024)
+	for _, tg := range benchTargets(b) {
+		b.Run(tg.name, func(b *testing.B) {
+			ctx := context.Background()
+			bucket := fmt.Sprintf("bench-put-%d", time.Now().UnixNano())
+			mustCreateBucket(b, tg.client, bucket)
+			key := aws.String("object-1kb")
+			lat := make(latencies, 0, b.N)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				if _, err := tg.client.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String(bucket), Key: key, Body: bytes.NewReader(body)}); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			b.StopTimer()
+			lat.report(b)
+		})
+	}
+}
+
+func BenchmarkGetObject1KB(b *testing.B) {
+	body := bytes.Repeat([]byte("x"), 1024)
+	for _, tg := range benchTargets(b) {
+		b.Run(tg.name, func(b *testing.B) {
+			ctx := context.Background()
+			bucket := fmt.Sprintf("bench-get-%d", time.Now().UnixNano())
+			mustCreateBucket(b, tg.client, bucket)
+			key := aws.String("object-1kb")
+			if _, err := tg.client.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String(bucket), Key: key, Body: bytes.NewReader(body)}); err != nil {
+				b.Fatal(err)
+			}
+			buf := make([]byte, 4096)
+			lat := make(latencies, 0, b.N)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				out, err := tg.client.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String(bucket), Key: key})
+				if err != nil {
+					b.Fatal(err)
+				}
+				n, _ := io.ReadFull(out.Body, buf)
+				out.Body.Close()
+				if n != len(body) {
+					b.Fatalf("read %d bytes", n)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			b.StopTimer()
+			lat.report(b)
+		})
+	}
+}
