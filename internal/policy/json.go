@@ -57,15 +57,27 @@ type jsonError struct {
 
 type jsonReader struct {
 	s     []byte
+	str0  string // s as a string, so unescaped strings are substrings, not copies
 	i     int
 	depth int
 	err   *jsonError
+	pool  []node // nodes are handed out from chunks to save allocations
+}
+
+func (r *jsonReader) newNode(k nodeKind, off int) *node {
+	if len(r.pool) == 0 {
+		r.pool = make([]node, 32)
+	}
+	n := &r.pool[0]
+	r.pool = r.pool[1:]
+	n.kind, n.off = k, off
+	return n
 }
 
 const maxDepth = 64
 
 func parseJSON(b []byte) (*node, *jsonError) {
-	r := &jsonReader{s: b}
+	r := &jsonReader{s: b, str0: string(b)}
 	r.ws()
 	n := r.value()
 	if r.err != nil {
@@ -111,13 +123,17 @@ func (r *jsonReader) value() *node {
 		if !ok {
 			return nil
 		}
-		return &node{kind: jString, off: start, str: s}
+		n := r.newNode(jString, start)
+		n.str = s
+		return n
 	case c == 't':
-		return r.lit("true", &node{kind: jBool, off: start, b: true})
+		n := r.newNode(jBool, start)
+		n.b = true
+		return r.lit("true", n)
 	case c == 'f':
-		return r.lit("false", &node{kind: jBool, off: start})
+		return r.lit("false", r.newNode(jBool, start))
 	case c == 'n':
-		return r.lit("null", &node{kind: jNull, off: start})
+		return r.lit("null", r.newNode(jNull, start))
 	case c == '-' || (c >= '0' && c <= '9'):
 		return r.number()
 	}
@@ -165,7 +181,9 @@ func (r *jsonReader) number() *node {
 			return r.fail("invalid number")
 		}
 	}
-	return &node{kind: jNumber, off: start, str: string(r.s[start:r.i])}
+	n := r.newNode(jNumber, start)
+	n.str = r.str0[start:r.i]
+	return n
 }
 
 // str reads a string literal starting at the opening quote.
@@ -176,14 +194,14 @@ func (r *jsonReader) str() (string, bool) {
 	for r.i < len(r.s) {
 		c := r.s[r.i]
 		if c == '"' {
-			s := r.s[start:r.i]
+			s := r.str0[start:r.i]
 			r.i++
-			if !utf8.Valid(s) {
+			if !utf8.ValidString(s) {
 				r.i = start
 				r.fail("invalid UTF-8 in string")
 				return "", false
 			}
-			return string(s), true
+			return s, true
 		}
 		if c == '\\' || c < 0x20 {
 			break
@@ -271,7 +289,7 @@ func (r *jsonReader) hex4() (rune, bool) {
 }
 
 func (r *jsonReader) array() *node {
-	n := &node{kind: jArray, off: r.i}
+	n := r.newNode(jArray, r.i)
 	r.i++
 	if r.depth++; r.depth > maxDepth {
 		return r.fail("JSON nested too deeply")
@@ -306,7 +324,7 @@ func (r *jsonReader) array() *node {
 }
 
 func (r *jsonReader) object() *node {
-	n := &node{kind: jObject, off: r.i}
+	n := r.newNode(jObject, r.i)
 	r.i++
 	if r.depth++; r.depth > maxDepth {
 		return r.fail("JSON nested too deeply")
