@@ -659,3 +659,27 @@ func TestScope(t *testing.T) {
 		t.Errorf("bearer: %q %v", s, ok)
 	}
 }
+
+// A body handed to Verify for S3 is checked against x-amz-content-sha256,
+// after the signature.
+func TestS3BodyGivenToVerify(t *testing.T) {
+	put := func(declared string) *http.Request {
+		req, _ := http.NewRequest("PUT", "http://127.0.0.1:4566/bucket/k", strings.NewReader("abc"))
+		req.Header.Set("X-Amz-Content-Sha256", declared)
+		if err := v4.NewSigner().SignHTTP(context.Background(), permCreds, req, declared, "s3", "us-east-1", signTime, sdkOptions("s3")); err != nil {
+			t.Fatal(err)
+		}
+		return serverSide(t, req)
+	}
+	if _, err := newVerifier(0).Verify(put(hexSHA256([]byte("abc"))), []byte("abc"), defaultKeys()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := newVerifier(0).Verify(put(emptySHA256), []byte("abc"), defaultKeys())
+	var e *Error
+	if !errors.As(err, &e) || e.Reason != ReasonContentSHA256Mismatch {
+		t.Fatalf("Verify = %v", err)
+	}
+	if ae := e.AWS("s3"); ae.Code != "XAmzContentSHA256Mismatch" {
+		t.Errorf("code %s", ae.Code)
+	}
+}

@@ -93,7 +93,8 @@ type Result struct {
 	// an aws-chunked body.
 	Trailer string
 
-	key [sha256.Size]byte
+	key    [sha256.Size]byte
+	signed [8]string
 }
 
 // authParts are the pieces of SigV4 authentication, wherever they came from.
@@ -246,7 +247,8 @@ func parseAuthorization(h string) (authParts, *Error) {
 // UNSIGNED-PAYLOAD or a STREAMING-* value) is then taken as signed. Checking
 // a declared hex SHA-256 against the body is then the caller's job:
 // CheckPayload or NewPayloadReader; for STREAMING-* it is NewChunkedReader.
-// For the other services a nil body means an empty one.
+// For the other services a nil body means an empty one. A body given for
+// S3 is checked against a hex x-amz-content-sha256 here.
 func (v *Verifier) Verify(r *http.Request, body []byte, keys Keys) (*Result, error) {
 	res, err := v.verify(r, body, keys)
 	if err != nil {
@@ -280,6 +282,13 @@ func (v *Verifier) verify(r *http.Request, body []byte, keys Keys) (*Result, *Er
 		var err *Error
 		if a, err = presignedParts(params); err != nil {
 			return nil, err
+		}
+		if c, ok := parseCredential(a.credential); ok && c.service == "s3" && !a.hasExpires {
+			// S3, unlike the other services, requires X-Amz-Expires.
+			e := newError(ReasonIncompleteSignature, "AWS query-string parameters must include 'X-Amz-Expires'. Re-examine the query-string parameters.").
+				withS3(msgPresignParamsS3)
+			e.presigned = true
+			return nil, e
 		}
 	} else {
 		h := authz[0]
@@ -323,7 +332,8 @@ func (v *Verifier) verify(r *http.Request, body []byte, keys Keys) (*Result, *Er
 		return fail(err)
 	}
 
-	signed, hostSigned := splitSignedHeaders(a.signedHeaders)
+	var shBuf [16]string
+	signed, hostSigned := splitSignedHeaders(shBuf[:0], a.signedHeaders)
 	if !hostSigned {
 		return fail(newError(ReasonHostNotSigned, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.").
 			withS3(msgHeadersNotSigned, awserr.Field{Name: "HeadersNotSigned", Value: "host"}))
@@ -345,10 +355,6 @@ func (v *Verifier) verify(r *http.Request, body []byte, keys Keys) (*Result, *Er
 		return fail(err)
 	}
 	s3 := cred.service == "s3"
-	if presigned && s3 && !a.hasExpires {
-		return fail(newError(ReasonIncompleteSignature, "AWS query-string parameters must include 'X-Amz-Expires'. Re-examine the query-string parameters.").
-			withS3(msgPresignParamsS3))
-	}
 
 	payload, err := payloadHash(r, body, a, presigned, s3)
 	if err != nil {
@@ -390,7 +396,6 @@ func (v *Verifier) verify(r *http.Request, body []byte, keys Keys) (*Result, *Er
 		Service:              cred.service,
 		Date:                 cred.date,
 		Timestamp:            ts,
-		SignedHeaders:        signed,
 		Presigned:            presigned,
 		PayloadHash:          payload,
 		Signature:            a.signature,
@@ -398,6 +403,9 @@ func (v *Verifier) verify(r *http.Request, body []byte, keys Keys) (*Result, *Er
 	}
 	res.key = v.cache.get(key.Secret, cred.date, cred.region, cred.service)
 	res.SigningKey = res.key[:]
+	// The Result carries room for the usual number of signed headers, so
+	// that listing them costs no allocation of its own.
+	res.SignedHeaders = append(res.signed[:0:len(res.signed)], signed...)
 
 	// Canonical request, hashed. The buffer lives on the stack for any
 	// ordinary request.
@@ -434,6 +442,14 @@ func (v *Verifier) verify(r *http.Request, body []byte, keys Keys) (*Result, *Er
 		return fail(e)
 	}
 
+	if s3 && body != nil && isHexSHA256(payload) {
+		// The caller handed over the body after all: S3 checks the hash
+		// once the signature is known to be good.
+		got := sha256.Sum256(body)
+		if e := compareDigest(payload, got[:]); e != nil {
+			return fail(e)
+		}
+	}
 	if strings.HasPrefix(payload, "STREAMING-") {
 		res.Streaming = payload
 		if d := r.Header["X-Amz-Decoded-Content-Length"]; len(d) > 0 {
@@ -650,12 +666,9 @@ func checkPresignTime(a authParts, t time.Time, ts string, now time.Time, skew t
 	return nil
 }
 
-// splitSignedHeaders splits "a;b;c" and reports whether host is among them.
-func splitSignedHeaders(s string) ([]string, bool) {
-	if s == "" {
-		return nil, false
-	}
-	out := make([]string, 0, strings.Count(s, ";")+1)
+// splitSignedHeaders appends the names of "a;b;c" to out and reports
+// whether host is among them.
+func splitSignedHeaders(out []string, s string) ([]string, bool) {
 	host := false
 	for s != "" {
 		var h string
@@ -768,7 +781,9 @@ func hexSHA256(b []byte) string {
 		return emptySHA256
 	}
 	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
+	var h [2 * sha256.Size]byte
+	hex.Encode(h[:], s[:])
+	return string(h[:])
 }
 
 // checkHeadersSigned refuses S3 presigned requests that carry x-amz-*
