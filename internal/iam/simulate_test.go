@@ -66,9 +66,9 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 
 	// Extra policies, a boundary and context keys.
 	out, err = c.SimulatePrincipalPolicy(bg, &awsiam.SimulatePrincipalPolicyInput{
-		PolicySourceArn: aws.String("arn:aws:iam::123456789012:user/u"),
-		ActionNames:     []string{"dynamodb:GetItem", "s3:GetObject"},
-		PolicyInputList: []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"x"}}}]}`},
+		PolicySourceArn:                    aws.String("arn:aws:iam::123456789012:user/u"),
+		ActionNames:                        []string{"dynamodb:GetItem", "s3:GetObject"},
+		PolicyInputList:                    []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"x"}}}]}`},
 		PermissionsBoundaryPolicyInputList: []string{doc(allow("dynamodb:*", "*"))},
 	})
 	ok(t, err)
