@@ -75,14 +75,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 		svc.WriteError(w, r, awserr.As(err))
 		return
 	}
-	caller, err := s.svc.caller(hr.Context(), res.AccessKeyID)
+	r.Signature = res
+	r.Context = requestContext(r)
+	caller, err := s.svc.identify(hr.Context(), name, res.AccessKeyID, r.Context)
 	if err != nil {
 		svc.WriteError(w, r, err)
 		return
 	}
 	r.Caller = caller
-	r.Signature = res
-	r.Context = requestContext(r)
 	svc.ServeAWS(w, r)
 }
 

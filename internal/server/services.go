@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 
 	"github.com/seki-dev/seki/internal/authz"
@@ -10,6 +11,7 @@ import (
 	"github.com/seki-dev/seki/internal/dynamodb"
 	"github.com/seki-dev/seki/internal/iam"
 	"github.com/seki-dev/seki/internal/lambda"
+	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/s3"
 	"github.com/seki-dev/seki/internal/sigv4"
@@ -88,11 +90,30 @@ func (k keys) Key(id string) (sigv4.Key, bool) {
 	return k.iam.Key(id)
 }
 
-func (sv *services) caller(ctx context.Context, id string) (*authz.Caller, error) {
-	if strings.HasPrefix(id, "ASIA") {
-		return sv.sts.Caller(ctx, id)
+// errSessionTokenForIAM is AWS's answer when GetSessionToken credentials
+// without MFA call IAM: IAM refuses them outright.
+var errSessionTokenForIAM = awserr.Code{Name: "InvalidClientTokenId", Status: http.StatusForbidden}
+
+// identify resolves the caller behind a verified access key, and adds the
+// condition keys its credentials carry to c.
+func (sv *services) identify(ctx context.Context, service, id string, c *policy.Context) (*authz.Caller, error) {
+	if !strings.HasPrefix(id, "ASIA") {
+		return sv.iam.Caller(ctx, id)
 	}
-	return sv.iam.Caller(ctx, id)
+	caller, err := sv.sts.Caller(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if sess, ok := sv.sts.Session(ctx, id); ok {
+		if sess.Kind == sts.KindSessionToken && service == "iam" {
+			return nil, errSessionTokenForIAM.New("The security token included in the request is invalid")
+		}
+		c.Set("aws:TokenIssueTime", sess.Issued.UTC().Format("2006-01-02T15:04:05Z"))
+		if sess.SourceIdentity != "" {
+			c.Set("aws:SourceIdentity", sess.SourceIdentity)
+		}
+	}
+	return caller, nil
 }
 
 // lambdaRoles is IAM as Lambda sees it: execution roles and their trust
