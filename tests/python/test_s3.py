@@ -1,0 +1,262 @@
+"""S3 through boto3 and the AWS CLI (issue 6): buckets, objects with awkward
+keys, listing, multipart, checksums, bucket policies across accounts, the
+disclosure rule and notification validation against real Lambda."""
+import hashlib
+import io
+import json
+import os
+import tempfile
+import unittest
+import urllib.request
+import zipfile
+
+import botocore.exceptions
+from botocore.config import Config
+
+from seki_harness import ACCOUNT_A, ACCOUNT_B, REGION, Seki, error_code
+
+AWKWARD_KEYS = [
+    "with space", "plus+sign", "percent%20literal", "100%", "a//double//slash",
+    "../dot-dot/..", "unicode/日本語.txt", "emoji 🚀", "q?mark", "hash#tag",
+    "amp&ersand", "eq=ual", "tilde~", "quote\"x", "back\\slash", "trailing/",
+]
+
+
+def setUpModule():
+    global seki
+    seki = Seki()
+
+
+def tearDownModule():
+    seki.close()
+
+
+def s3(creds=ACCOUNT_A, **config):
+    return seki.client("s3", creds=creds) if not config else _s3_with(creds, **config)
+
+
+def _s3_with(creds, **config):
+    import boto3
+    key, secret = creds[1], creds[2]
+    return boto3.session.Session().client(
+        "s3", endpoint_url=seki.endpoint, region_name=REGION,
+        aws_access_key_id=key, aws_secret_access_key=secret,
+        config=Config(retries={"max_attempts": 1}, **config))
+
+
+def user(name, *policies):
+    """An IAM user in account A with inline policies; returns its creds dict."""
+    iam = seki.client("iam")
+    iam.create_user(UserName=name)
+    for i, doc in enumerate(policies):
+        iam.put_user_policy(UserName=name, PolicyName="p%d" % i, PolicyDocument=json.dumps(doc))
+    return iam.create_access_key(UserName=name)["AccessKey"]
+
+
+def allow(actions, resources):
+    return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": resources}]}
+
+
+class Objects(unittest.TestCase):
+    def test_put_get_head_delete(self):
+        c = s3()
+        c.create_bucket(Bucket="py-objects")
+        body = b"hello from boto3" * 10
+        out = c.put_object(Bucket="py-objects", Key="k", Body=body, ContentType="text/plain", Metadata={"Color": "blue"})
+        self.assertEqual(out["ETag"], '"%s"' % hashlib.md5(body).hexdigest())
+        got = c.get_object(Bucket="py-objects", Key="k")
+        self.assertEqual(got["Body"].read(), body)
+        self.assertEqual(got["ContentType"], "text/plain")
+        self.assertEqual(got["Metadata"], {"color": "blue"})
+        self.assertEqual(got["ServerSideEncryption"], "AES256")
+        head = c.head_object(Bucket="py-objects", Key="k")
+        self.assertEqual(head["ContentLength"], len(body))
+        # boto3 sends no Content-Type unless asked: S3's default.
+        c.put_object(Bucket="py-objects", Key="plain", Body=b"x")
+        self.assertEqual(c.head_object(Bucket="py-objects", Key="plain")["ContentType"], "binary/octet-stream")
+        c.delete_object(Bucket="py-objects", Key="k")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.get_object(Bucket="py-objects", Key="k")
+        self.assertEqual(error_code(cm.exception), "NoSuchKey")
+        self.assertEqual(cm.exception.response["Error"]["Key"], "k")
+        self.assertEqual(len(cm.exception.response["ResponseMetadata"]["RequestId"]), 16)
+
+    def test_awkward_keys_both_addressing_styles(self):
+        for style, bucket in (("path", "py-keys-path"), ("virtual", "py-keys-virtual")):
+            c = _s3_with(ACCOUNT_A, s3={"addressing_style": style})
+            c.create_bucket(Bucket=bucket)
+            for k in AWKWARD_KEYS:
+                c.put_object(Bucket=bucket, Key=k, Body=("body " + k).encode())
+                self.assertEqual(c.get_object(Bucket=bucket, Key=k)["Body"].read(), ("body " + k).encode(), k)
+            listed = [o["Key"] for p in c.get_paginator("list_objects_v2").paginate(Bucket=bucket, PaginationConfig={"PageSize": 5})
+                      for o in p.get("Contents", [])]
+            self.assertEqual(listed, sorted(AWKWARD_KEYS, key=lambda s: s.encode()))
+            # boto3 asks for encoding-type=url and decodes: same keys again.
+            listed_v1 = [o["Key"] for o in c.list_objects(Bucket=bucket)["Contents"]]
+            self.assertEqual(sorted(listed_v1), sorted(AWKWARD_KEYS))
+
+    def test_range_and_conditionals(self):
+        c = s3()
+        c.create_bucket(Bucket="py-range")
+        etag = c.put_object(Bucket="py-range", Key="k", Body=b"0123456789")["ETag"]
+        got = c.get_object(Bucket="py-range", Key="k", Range="bytes=2-4")
+        self.assertEqual(got["Body"].read(), b"234")
+        self.assertEqual(got["ContentRange"], "bytes 2-4/10")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.get_object(Bucket="py-range", Key="k", Range="bytes=20-")
+        self.assertEqual(error_code(cm.exception), "InvalidRange")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.get_object(Bucket="py-range", Key="k", IfMatch='"nope"')
+        self.assertEqual(error_code(cm.exception), "PreconditionFailed")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.get_object(Bucket="py-range", Key="k", IfNoneMatch=etag)
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 304)
+
+    def test_checksums(self):
+        c = s3()
+        c.create_bucket(Bucket="py-checksums")
+        # CRC32C and CRC64NVME need botocore[crt], which is not installed.
+        for algo in ("CRC32", "SHA1", "SHA256"):
+            out = c.put_object(Bucket="py-checksums", Key=algo, Body=b"checked", ChecksumAlgorithm=algo)
+            self.assertIn("Checksum" + algo, out)
+            got = c.get_object(Bucket="py-checksums", Key=algo, ChecksumMode="ENABLED")
+            self.assertEqual(got["Body"].read(), b"checked")
+            self.assertEqual(got["Checksum" + algo], out["Checksum" + algo])
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.put_object(Bucket="py-checksums", Key="bad", Body=b"x", ChecksumCRC32="AAAAAA==")
+        self.assertEqual(error_code(cm.exception), "BadDigest")
+
+    def test_copy_and_delete_objects(self):
+        c = s3()
+        c.create_bucket(Bucket="py-copy")
+        c.put_object(Bucket="py-copy", Key="src key+1", Body=b"payload", Metadata={"a": "1"})
+        c.copy_object(Bucket="py-copy", Key="dst", CopySource={"Bucket": "py-copy", "Key": "src key+1"})
+        got = c.get_object(Bucket="py-copy", Key="dst")
+        self.assertEqual(got["Body"].read(), b"payload")
+        self.assertEqual(got["Metadata"], {"a": "1"})
+        out = c.delete_objects(Bucket="py-copy", Delete={"Objects": [{"Key": "src key+1"}, {"Key": "dst"}]})
+        self.assertEqual(sorted(d["Key"] for d in out["Deleted"]), ["dst", "src key+1"])
+        self.assertNotIn("Contents", c.list_objects_v2(Bucket="py-copy"))
+
+    def test_multipart(self):
+        c = s3()
+        c.create_bucket(Bucket="py-mpu")
+        up = c.create_multipart_upload(Bucket="py-mpu", Key="big")
+        parts = [b"a" * (5 << 20), b"tail"]
+        done = []
+        for i, p in enumerate(parts, 1):
+            r = c.upload_part(Bucket="py-mpu", Key="big", UploadId=up["UploadId"], PartNumber=i, Body=p)
+            done.append({"ETag": r["ETag"], "PartNumber": i})
+        out = c.complete_multipart_upload(Bucket="py-mpu", Key="big", UploadId=up["UploadId"], MultipartUpload={"Parts": done})
+        md5s = b"".join(hashlib.md5(p).digest() for p in parts)
+        self.assertEqual(out["ETag"], '"%s-2"' % hashlib.md5(md5s).hexdigest())
+        self.assertEqual(c.get_object(Bucket="py-mpu", Key="big")["Body"].read(), b"".join(parts))
+
+    def test_presigned_url(self):
+        # boto3 presigns with SigV2 unless told otherwise; seki speaks SigV4.
+        c = _s3_with(ACCOUNT_A, signature_version="s3v4")
+        c.create_bucket(Bucket="py-presign")
+        c.put_object(Bucket="py-presign", Key="shared file.txt", Body=b"presigned")
+        url = c.generate_presigned_url("get_object", Params={"Bucket": "py-presign", "Key": "shared file.txt"}, ExpiresIn=60)
+        with urllib.request.urlopen(url) as r:
+            self.assertEqual(r.read(), b"presigned")
+
+
+class Authorization(unittest.TestCase):
+    def test_cross_account_bucket_policy(self):
+        a, b = s3(), s3(ACCOUNT_B)
+        a.create_bucket(Bucket="py-shared")
+        a.put_object(Bucket="py-shared", Key="doc", Body=b"shared")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            b.get_object(Bucket="py-shared", Key="doc")
+        self.assertEqual(error_code(cm.exception), "AccessDenied")
+        self.assertEqual(cm.exception.response["Error"]["Message"], "Access Denied")
+        a.put_bucket_policy(Bucket="py-shared", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:root"},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::py-shared/*"}]}))
+        self.assertEqual(b.get_object(Bucket="py-shared", Key="doc")["Body"].read(), b"shared")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            a.put_bucket_policy(Bucket="py-shared", Policy="not json")
+        self.assertEqual(error_code(cm.exception), "MalformedPolicy")
+
+    def test_disclosure_rule_and_message(self):
+        a = s3()
+        a.create_bucket(Bucket="py-disclose")
+        creds = user("py-reader", allow("s3:GetObject", "arn:aws:s3:::py-disclose/*"))
+        r = seki.client("s3", creds=creds)
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            r.get_object(Bucket="py-disclose", Key="missing")
+        self.assertEqual(error_code(cm.exception), "AccessDenied")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            r.list_objects_v2(Bucket="py-disclose")
+        self.assertEqual(cm.exception.response["Error"]["Message"],
+                         'User: arn:aws:iam::111111111111:user/py-reader is not authorized to perform: s3:ListBucket '
+                         'on resource: "arn:aws:s3:::py-disclose" because no identity-based policy allows the s3:ListBucket action')
+        # The denial is in the decision log under S3's request id.
+        rid = cm.exception.response["ResponseMetadata"]["RequestId"]
+        out = seki.explain(rid)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("s3:ListBucket", out.stdout)
+
+
+class Notifications(unittest.TestCase):
+    def test_validation_against_lambda(self):
+        a = s3()
+        a.create_bucket(Bucket="py-uploads")
+        iam = seki.client("iam")
+        role = iam.create_role(RoleName="py-fn-role", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                                    "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("index.py", "def handler(e, c):\n    return e\n")
+        lam = seki.client("lambda")
+        fn = lam.create_function(FunctionName="py-processor", Runtime="python3.12", Role=role,
+                                 Handler="index.handler", Code={"ZipFile": buf.getvalue()})["FunctionArn"]
+        cfg = {"LambdaFunctionConfigurations": [{"Id": "jpg", "LambdaFunctionArn": fn, "Events": ["s3:ObjectCreated:*"],
+                                                 "Filter": {"Key": {"FilterRules": [{"Name": "suffix", "Value": ".jpg"}]}}}]}
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            a.put_bucket_notification_configuration(Bucket="py-uploads", NotificationConfiguration=cfg)
+        err = cm.exception.response["Error"]
+        self.assertEqual(err["Code"], "InvalidArgument")
+        self.assertEqual(err["Message"], "Unable to validate the following destination configurations")
+        self.assertEqual(err["ArgumentValue1"], "Not authorized to invoke function [%s]" % fn)
+        lam.add_permission(FunctionName="py-processor", StatementId="s3", Action="lambda:InvokeFunction",
+                           Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::py-uploads", SourceAccount="111111111111")
+        a.put_bucket_notification_configuration(Bucket="py-uploads", NotificationConfiguration=cfg)
+        got = a.get_bucket_notification_configuration(Bucket="py-uploads")
+        self.assertEqual(got["LambdaFunctionConfigurations"][0]["LambdaFunctionArn"], fn)
+        self.assertEqual(got["LambdaFunctionConfigurations"][0]["Filter"]["Key"]["FilterRules"],
+                         [{"Name": "suffix", "Value": ".jpg"}])
+
+
+class CLI(unittest.TestCase):
+    def test_aws_s3_high_level_commands(self):
+        seki.aws("s3", "mb", "s3://py-cli")
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "local file.txt")
+            with open(src, "wb") as f:
+                f.write(b"from the cli\n" * 1000)
+            seki.aws("s3", "cp", src, "s3://py-cli/dir/remote file.txt")
+            _, out, _ = seki.aws("s3", "ls", "s3://py-cli/dir/")
+            self.assertIn("remote file.txt", out)
+            dst = os.path.join(d, "back.txt")
+            seki.aws("s3", "cp", "s3://py-cli/dir/remote file.txt", dst)
+            with open(dst, "rb") as f:
+                self.assertEqual(f.read(), b"from the cli\n" * 1000)
+            # A multipart upload through the high-level command.
+            big = os.path.join(d, "big.bin")
+            with open(big, "wb") as f:
+                f.write(os.urandom(9 << 20))
+            seki.aws("s3", "cp", big, "s3://py-cli/big.bin")
+            head = seki.aws_json("s3api", "head-object", "--bucket", "py-cli", "--key", "big.bin")
+            self.assertEqual(head["ContentLength"], 9 << 20)
+            self.assertTrue(head["ETag"].endswith('-2"'), head["ETag"])
+            seki.aws("s3", "rm", "s3://py-cli", "--recursive")
+            seki.aws("s3", "rb", "s3://py-cli")
+        rc, _, err = seki.aws("s3api", "head-bucket", "--bucket", "py-cli", check=False)
+        self.assertNotEqual(rc, 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
