@@ -409,7 +409,9 @@ func (s *Service) Role(ctx context.Context, account, name string) (*Role, error)
 func (s *Service) RoleByARN(ctx context.Context, arn string) (*Role, error) {
 	account, kind, name, path, ok := splitEntityARN(arn)
 	if !ok || kind != kindRole {
-		return nil, invalidARN(arn)
+		// Whatever is not a role ARN names no role: callers (STS) treat it
+		// like any missing role.
+		return nil, noSuchRole(arn[strings.LastIndexByte(arn, '/')+1:])
 	}
 	r, err := s.Role(ctx, account, name)
 	if err != nil {
