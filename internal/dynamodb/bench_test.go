@@ -54,9 +54,9 @@ func targets() []target {
 		{"moto", func(b *testing.B) *dynamodb.Client {
 			url := startMoto(b)
 			return dynamodb.NewFromConfig(aws.Config{
-				Region:           "us-east-1",
-				Credentials:      credentials.NewStaticCredentialsProvider("test", "test", ""),
-				BaseEndpoint:     aws.String(url),
+				Region:       "us-east-1",
+				Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+				BaseEndpoint: aws.String(url),
 				// moto's server now and then drops a kept-alive connection;
 				// a retry keeps the comparison running.
 				RetryMaxAttempts: 3,
