@@ -36,6 +36,12 @@ type evaluator struct {
 	ctx     *Context
 	resAcct string
 	cross   bool // principal and resource are in different accounts
+
+	// The action lower-cased once per request (actions are ASCII and
+	// short), so that statements compare bytes instead of folding case.
+	act    [64]byte
+	actLen int
+	actOK  bool
 }
 
 func (e *evaluator) init(req *Request, set *Set) {
@@ -57,6 +63,19 @@ func (e *evaluator) init(req *Request, set *Set) {
 		e.resAcct = e.p.Account // S3 ARNs carry no account: the caller's own
 	}
 	e.cross = e.p.Account != "" && e.resAcct != "" && e.p.Account != e.resAcct
+	if a := req.Action; len(a) <= len(e.act) {
+		e.actOK = true
+		e.actLen = len(a)
+		for i := 0; i < len(a); i++ {
+			c := a[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			} else if c >= 0x80 {
+				e.actOK = true // not ASCII: fall back to Unicode folding
+			}
+			e.act[i] = c
+		}
+	}
 }
 
 // principalSide reports whether the caller's own policies (identity,
@@ -249,22 +268,21 @@ func (e *evaluator) firstDeny(p *Policy) int {
 	return -1
 }
 
-// accountOf returns the account part of an ARN ("" when absent) with a
-// single scan; it is arn.Account without building the other parts.
+// accountOf returns the account part of an ARN ("" when absent) in one
+// pass; it is arn.Account without building the other parts.
 func accountOf(s string) string {
-	colons, start := 0, 0
-	for i := 0; i < len(s); i++ {
+	if len(s) < 4 || s[:4] != "arn:" {
+		return ""
+	}
+	colons, start := 1, 0
+	for i := 4; i < len(s); i++ {
 		if s[i] != ':' {
 			continue
 		}
 		colons++
-		switch colons {
-		case 4:
+		if colons == 4 {
 			start = i + 1
-		case 5:
-			if len(s) < 4 || s[:4] != "arn:" {
-				return ""
-			}
+		} else if colons == 5 {
 			return s[start:i]
 		}
 	}
@@ -272,13 +290,20 @@ func accountOf(s string) string {
 }
 
 // resourceGrant finds the strongest Allow in a resource or trust policy.
+// It looks only at the statements whose Principal could name this kind of
+// caller (indexed at compile time), so a user never pays for the service
+// grants of a function policy and a service never pays for the user ones.
 func (e *evaluator) resourceGrant(p *Policy) (grant, hit) {
+	idx := p.allowAWS
+	switch e.p.Type {
+	case Service:
+		idx = p.allowService
+	case Anonymous:
+		idx = p.allowAnon
+	}
 	best, bh := grantNone, hit{nil, -1}
-	for i := range p.stmts {
+	for _, i := range idx {
 		s := &p.stmts[i]
-		if s.deny {
-			continue
-		}
 		g := e.principalGrant(s)
 		if g <= best {
 			continue
@@ -286,7 +311,7 @@ func (e *evaluator) resourceGrant(p *Policy) (grant, hit) {
 		if e.appliesNoPrincipal(s) != matchYes {
 			continue
 		}
-		best, bh = g, hit{p, i}
+		best, bh = g, hit{p, int(i)}
 		if best == grantFull {
 			break
 		}
@@ -346,6 +371,24 @@ func (e *evaluator) appliesNoPrincipal(s *statement) matchResult {
 
 func (e *evaluator) actionMatches(s *statement) bool {
 	m := false
+	if e.actOK {
+		a := e.act[:e.actLen]
+		for i := range s.actions {
+			p := &s.actions[i]
+			if p.kind == patExact {
+				if string(a) == p.s {
+					m = true
+					break
+				}
+				continue
+			}
+			if p.matchLower(a) {
+				m = true
+				break
+			}
+		}
+		return m != s.notAction
+	}
 	for i := range s.actions {
 		if s.actions[i].match(e.req.Action, true, e) {
 			m = true
@@ -360,8 +403,17 @@ func (e *evaluator) resourceMatches(s *statement) bool {
 		return true
 	}
 	m := false
+	res := e.req.Resource
 	for i := range s.resources {
-		if s.resources[i].match(e.req.Resource, false, e) {
+		p := &s.resources[i]
+		if p.kind == patExact { // the common case, without the general matcher
+			if res == p.s {
+				m = true
+				break
+			}
+			continue
+		}
+		if p.match(res, false, e) {
 			m = true
 			break
 		}

@@ -143,8 +143,23 @@ func (c *compiler) compile(root *node) *Policy {
 	p.stmts = make([]statement, len(stmts))
 	for i, sn := range stmts {
 		c.statement(&p.stmts[i], sn, paths[i], vars, seen)
-		if p.stmts[i].deny {
+		st := &p.stmts[i]
+		switch {
+		case st.deny:
 			p.denies = append(p.denies, int32(i))
+		case st.principal == nil:
+		case st.notPrincipal || st.principal.any:
+			p.allowAWS = append(p.allowAWS, int32(i))
+			p.allowService = append(p.allowService, int32(i))
+			p.allowAnon = append(p.allowAnon, int32(i))
+		default:
+			ps := st.principal
+			if len(ps.accounts)+len(ps.arns)+len(ps.roles) > 0 {
+				p.allowAWS = append(p.allowAWS, int32(i))
+			}
+			if len(ps.services) > 0 {
+				p.allowService = append(p.allowService, int32(i))
+			}
 		}
 	}
 	return p

@@ -28,6 +28,9 @@ type Policy struct {
 	stmts     []statement
 	stmtArray bool
 	denies    []int32 // indexes of Deny statements
+	// Allow statements of resource and trust policies by the callers their
+	// Principal can name: IAM principals, AWS services, anonymous callers.
+	allowAWS, allowService, allowAnon []int32
 }
 
 // Source returns the document exactly as given to Parse.
