@@ -100,7 +100,7 @@ func (s *Service) createAlias(ctx context.Context, r *protocol.Request) (any, er
 	if in.RoutingConfig != nil && len(in.RoutingConfig.AdditionalVersionWeights) > 0 {
 		a.RoutingConfig = in.RoutingConfig
 	}
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		if _, err := resolve(tx, ref, ""); err != nil {
 			return err
 		}
@@ -160,7 +160,7 @@ func (s *Service) updateAlias(ctx context.Context, r *protocol.Request) (any, er
 		return nil, err
 	}
 	var a *AliasConfiguration
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		if _, err := resolve(tx, ref, ""); err != nil {
 			return err
 		}
@@ -208,7 +208,7 @@ func (s *Service) deleteAlias(ctx context.Context, r *protocol.Request) (any, er
 	}
 	// DeleteAlias has no ResourceNotFoundException in the model: deleting
 	// a missing alias succeeds.
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
+	err = s.write(ctx, func(tx *store.Tx) error {
 		for _, stmt := range []string{
 			`DELETE FROM lambda_aliases WHERE account=? AND region=? AND name=? AND alias=?`,
 			`DELETE FROM lambda_policies WHERE account=? AND region=? AND name=? AND qualifier=?`,

@@ -35,7 +35,7 @@ func (s *Service) putConcurrency(ctx context.Context, r *protocol.Request) (any,
 		return nil, err
 	}
 	n := *in.ReservedConcurrentExecutions
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		if _, err := resolve(tx, ref, ""); err != nil {
 			return err
 		}
@@ -75,7 +75,7 @@ func (s *Service) getConcurrency(ctx context.Context, r *protocol.Request) (any,
 
 func (s *Service) deleteConcurrency(ctx context.Context, r *protocol.Request) (any, error) {
 	ref := state(r).ref
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		if _, err := resolve(tx, ref, ""); err != nil {
 			return err
 		}

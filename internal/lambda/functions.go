@@ -151,7 +151,7 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request) (any,
 	}
 	tagJSON, _ := json.Marshal(tags)
 	var out *versionRecord
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
+	err = s.write(ctx, func(tx *store.Tx) error {
 		fn, err := getFunctionRow(tx, ref)
 		if err != nil {
 			return err
@@ -557,7 +557,7 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, r *protocol.R
 		}
 	}
 	var out *versionRecord
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		t, err := resolve(tx, ref, "")
 		if err != nil {
 			return err
@@ -635,7 +635,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request) (
 	}
 	var out *versionRecord
 	var old string
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
+	err = s.write(ctx, func(tx *store.Tx) error {
 		t, err := resolve(tx, ref, "")
 		if err != nil {
 			return err
@@ -677,7 +677,7 @@ func (s *Service) deleteFunction(ctx context.Context, r *protocol.Request) (any,
 		return nil, errInvalidParameter.New(msgDeleteLatest)
 	}
 	var blobs []string
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		fn, err := getFunctionRow(tx, ref)
 		if err != nil {
 			return err

@@ -144,6 +144,23 @@ type invokeState struct {
 // resolveInvoke loads the function, the qualifier's record and the policy
 // that governs invocations of exactly that qualifier, in one read.
 func (s *Service) resolveInvoke(ctx context.Context, ref FunctionRef) (*invokeState, error) {
+	key := ref.Partition + "\x00" + ref.Account + "\x00" + ref.Region + "\x00" + ref.Name + "\x00" + ref.Qualifier
+	gen := s.gen.Load()
+	if c, ok := s.targets.Load(key); ok {
+		if ct := c.(*cachedTarget); ct.gen == gen {
+			return ct.st, nil
+		}
+	}
+	st, err := s.loadInvoke(ctx, ref)
+	if err == nil && st.err == nil {
+		// Only existing targets are cached, so the cache is bounded by what
+		// exists, not by what callers ask for.
+		s.targets.Store(key, &cachedTarget{gen: gen, st: st})
+	}
+	return st, err
+}
+
+func (s *Service) loadInvoke(ctx context.Context, ref FunctionRef) (*invokeState, error) {
 	st := &invokeState{ref: ref}
 	var doc string
 	err := s.db.Read(ctx, func(tx *store.Tx) error {

@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/seki-dev/seki/internal/authz"
@@ -90,6 +91,24 @@ type Service struct {
 	// Invoke parses a policy once. Entries are checked against the stored
 	// text on every use, so they are never stale.
 	policies sync.Map // string key → *cachedPolicy
+
+	// gen counts finished writes. Invoke targets are cached with the gen
+	// read before they were loaded and used only while it is unchanged, so
+	// any write (all of Lambda's go through write) invalidates them.
+	gen     atomic.Uint64
+	targets sync.Map // string key → *cachedTarget
+}
+
+type cachedTarget struct {
+	gen uint64
+	st  *invokeState
+}
+
+// write runs fn in a store write transaction and then invalidates the
+// invoke cache.
+func (s *Service) write(ctx context.Context, fn func(tx *store.Tx) error) error {
+	defer s.gen.Add(1)
+	return s.db.Write(ctx, fn)
 }
 
 type cachedPolicy struct {

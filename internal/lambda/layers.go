@@ -172,7 +172,7 @@ func (s *Service) publishLayerVersion(ctx context.Context, r *protocol.Request) 
 		LicenseInfo:             in.LicenseInfo,
 		CompatibleArchitectures: in.CompatibleArchitectures,
 	}
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
+	err = s.write(ctx, func(tx *store.Tx) error {
 		var last int64
 		err := tx.QueryRow(`SELECT last_version FROM lambda_layers WHERE account=? AND region=? AND layer=?`, ref.Account, ref.Region, ref.Name).Scan(&last)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -217,7 +217,7 @@ func (s *Service) getLayerVersion(ctx context.Context, r *protocol.Request) (any
 func (s *Service) deleteLayerVersion(ctx context.Context, r *protocol.Request) (any, error) {
 	st := r.State.(*layerState)
 	var blob string
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		row, err := getLayerVersionRow(tx, st.ref, st.version)
 		if err != nil || row == nil {
 			// Deleting a missing version succeeds (the model lists no 404).
@@ -424,7 +424,7 @@ func (s *Service) addLayerVersionPermission(ctx context.Context, r *protocol.Req
 	stmt := append(b, '}')
 	revID := r.Params.Get("RevisionId")
 	var rev string
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		row, err := getLayerVersionRow(tx, st.ref, st.version)
 		if err != nil {
 			return err
@@ -491,7 +491,7 @@ func (s *Service) removeLayerVersionPermission(ctx context.Context, r *protocol.
 		return nil, validationError("statementId", sid, patStatementID)
 	}
 	revID := r.Params.Get("RevisionId")
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		row, err := getLayerVersionRow(tx, st.ref, st.version)
 		if err != nil {
 			return err

@@ -409,7 +409,7 @@ func (s *Service) addPermission(ctx context.Context, r *protocol.Request) (any, 
 	}
 	// Read, check and write in one transaction: concurrent AddPermission
 	// calls queue on the single writer, so none loses another's statement.
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
+	err = s.write(ctx, func(tx *store.Tx) error {
 		rev, bump, err := policyRevision(tx, ref, ref.Qualifier)
 		if err != nil {
 			return err
@@ -491,7 +491,7 @@ func (s *Service) removePermission(ctx context.Context, r *protocol.Request) (an
 		return nil, errInvalidParameter.New(msgLatestPolicy)
 	}
 	revID := r.Params.Get("RevisionId")
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		rev, bump, err := policyRevision(tx, ref, ref.Qualifier)
 		if err != nil {
 			return err

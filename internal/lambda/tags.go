@@ -29,7 +29,7 @@ func (s *Service) tagsTarget(ctx context.Context, r *protocol.Request) (protocol
 }
 
 func (s *Service) updateTags(ctx context.Context, ref FunctionRef, fn func(map[string]string)) error {
-	return s.db.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, func(tx *store.Tx) error {
 		t, err := resolve(tx, ref, "")
 		if err != nil {
 			return err

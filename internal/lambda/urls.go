@@ -158,7 +158,7 @@ func (s *Service) createURL(ctx context.Context, r *protocol.Request) (any, erro
 	if in.InvokeMode != nil {
 		u.InvokeMode = *in.InvokeMode
 	}
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
 			return err
 		}
@@ -207,7 +207,7 @@ func (s *Service) updateURL(ctx context.Context, r *protocol.Request) (any, erro
 		return nil, err
 	}
 	var u *urlRecord
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
 			return err
 		}
@@ -238,7 +238,7 @@ func (s *Service) updateURL(ctx context.Context, r *protocol.Request) (any, erro
 
 func (s *Service) deleteURL(ctx context.Context, r *protocol.Request) (any, error) {
 	ref := state(r).ref
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
 			return err
 		}

@@ -55,7 +55,7 @@ func (s *Service) publishVersion(ctx context.Context, r *protocol.Request) (any,
 		return nil, err
 	}
 	var out *versionRecord
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		t, err := resolve(tx, ref, "")
 		if err != nil {
 			return err
