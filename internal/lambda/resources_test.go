@@ -83,7 +83,7 @@ func TestLayers(t *testing.T) {
 	b := e.client("ROOTB")
 	ctx := context.Background()
 	lv, err := b.PublishLayerVersion(ctx, &sdk.PublishLayerVersionInput{LayerName: aws.String("shared"), Description: aws.String("d"),
-		Content: &types.LayerVersionContentInput{ZipFile: zipBytes(t, map[string]string{"python/lib.py": "X = 1\n"})},
+		Content:            &types.LayerVersionContentInput{ZipFile: zipBytes(t, map[string]string{"python/lib.py": "X = 1\n"})},
 		CompatibleRuntimes: []types.Runtime{types.RuntimePython312}})
 	if err != nil {
 		t.Fatal(err)
