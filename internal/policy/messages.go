@@ -8,7 +8,6 @@ const (
 	msgLegacy            = "The policy failed legacy parsing"
 	msgSidUnique         = "Statement IDs (SID) in a single policy must be unique."
 	msgSidAlnum          = "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*"
-	msgSidLambda         = "Statement IDs (SID) must match the regular expression ([a-zA-Z0-9-_]+)"
 	msgNoActions         = "Policy statement must contain actions."
 	msgNoResources       = "Policy statement must contain resources."
 	msgVendor            = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
