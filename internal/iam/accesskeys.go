@@ -52,7 +52,7 @@ type createAccessKeyResult struct {
 }
 
 func (s *Service) createAccessKey(ctx context.Context, r *protocol.Request, in *input) (any, error) {
-	k := xAccessKey{AccessKeyId: newID("AKIA", 16), Status: "Active", SecretAccessKey: newSecret(), CreateDate: isoTime(s.clock())}
+	k := xAccessKey{AccessKeyID: newID("AKIA", 16), Status: "Active", SecretAccessKey: newSecret(), CreateDate: isoTime(s.clock())}
 	err := s.write(ctx, func(tx *store.Tx) error {
 		owner, name, err := s.keyOwner(tx, r, in)
 		if err != nil {
@@ -67,7 +67,7 @@ func (s *Service) createAccessKey(ctx context.Context, r *protocol.Request, in *
 			return quota("AccessKeysPerUser", maxKeysPerUser)
 		}
 		_, err = tx.Exec(`INSERT INTO iam_access_keys (akid, account, user_id, secret, status, created) VALUES (?, ?, ?, ?, 'Active', ?)`,
-			k.AccessKeyId, r.Account(), owner, k.SecretAccessKey, fmtTime(s.clock()))
+			k.AccessKeyID, r.Account(), owner, k.SecretAccessKey, fmtTime(s.clock()))
 		return err
 	})
 	if err != nil {
@@ -97,7 +97,7 @@ func (s *Service) listAccessKeys(ctx context.Context, r *protocol.Request, in *i
 		for rows.Next() {
 			m := xAccessKeyMetadata{UserName: name}
 			var created string
-			if err := rows.Scan(&m.AccessKeyId, &m.Status, &created); err != nil {
+			if err := rows.Scan(&m.AccessKeyID, &m.Status, &created); err != nil {
 				return err
 			}
 			m.CreateDate = isoTime(parseTime(created))

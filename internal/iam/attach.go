@@ -201,17 +201,17 @@ func (s *Service) listAttached(kind entityKind) handler {
 
 type xPolicyGroup struct {
 	GroupName string
-	GroupId   string //nolint:revive
+	GroupID   string `xml:"GroupId"`
 }
 
 type xPolicyUser struct {
 	UserName string
-	UserId   string //nolint:revive
+	UserID   string `xml:"UserId"`
 }
 
 type xPolicyRole struct {
 	RoleName string
-	RoleId   string //nolint:revive
+	RoleID   string `xml:"RoleId"`
 }
 
 type listEntitiesResult struct {

@@ -29,7 +29,7 @@ type xPolicyDetail struct {
 type xUserDetail struct {
 	Path                    string
 	UserName                string
-	UserId                  string //nolint:revive
+	UserID                  string `xml:"UserId"`
 	Arn                     string
 	CreateDate              isoTime
 	UserPolicyList          list[xPolicyDetail]
@@ -42,7 +42,7 @@ type xUserDetail struct {
 type xGroupDetail struct {
 	Path                    string
 	GroupName               string
-	GroupId                 string //nolint:revive
+	GroupID                 string `xml:"GroupId"`
 	Arn                     string
 	CreateDate              isoTime
 	GroupPolicyList         list[xPolicyDetail]
@@ -52,7 +52,7 @@ type xGroupDetail struct {
 type xRoleDetail struct {
 	Path                     string
 	RoleName                 string
-	RoleId                   string //nolint:revive
+	RoleID                   string `xml:"RoleId"`
 	Arn                      string
 	CreateDate               isoTime
 	AssumeRolePolicyDocument urlDocument
@@ -66,10 +66,10 @@ type xRoleDetail struct {
 
 type xManagedPolicyDetail struct {
 	PolicyName                    string
-	PolicyId                      string //nolint:revive
+	PolicyID                      string `xml:"PolicyId"`
 	Arn                           string
 	Path                          string
-	DefaultVersionId              string //nolint:revive
+	DefaultVersionID              string `xml:"DefaultVersionId"`
 	AttachmentCount               int
 	PermissionsBoundaryUsageCount int
 	IsAttachable                  bool
@@ -137,7 +137,7 @@ func (s *Service) getAccountAuthorizationDetails(ctx context.Context, r *protoco
 				if err != nil || u == nil {
 					return err
 				}
-				d := &xUserDetail{Path: u.Path, UserName: u.Name, UserId: u.ID, Arn: u.arn(), CreateDate: isoTime(u.Created),
+				d := &xUserDetail{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.arn(), CreateDate: isoTime(u.Created),
 					PermissionsBoundary: boundaryOf(u.Boundary), Tags: append(list[xTag]{}, xTags(u.Tags)...)}
 				if d.UserPolicyList, err = inlineDetails(tx, u.ID); err != nil {
 					return err
@@ -169,7 +169,7 @@ func (s *Service) getAccountAuthorizationDetails(ctx context.Context, r *protoco
 				return err
 			}
 			for _, g := range groups {
-				d := &xGroupDetail{Path: g.Path, GroupName: g.Name, GroupId: g.ID, Arn: g.arn(), CreateDate: isoTime(g.Created)}
+				d := &xGroupDetail{Path: g.Path, GroupName: g.Name, GroupID: g.ID, Arn: g.arn(), CreateDate: isoTime(g.Created)}
 				if d.GroupPolicyList, err = inlineDetails(tx, g.ID); err != nil {
 					return err
 				}
@@ -193,7 +193,7 @@ func (s *Service) getAccountAuthorizationDetails(ctx context.Context, r *protoco
 				if err != nil || role == nil {
 					return err
 				}
-				d := &xRoleDetail{Path: role.Path, RoleName: role.Name, RoleId: role.ID, Arn: role.arn(), CreateDate: isoTime(role.Created),
+				d := &xRoleDetail{Path: role.Path, RoleName: role.Name, RoleID: role.ID, Arn: role.arn(), CreateDate: isoTime(role.Created),
 					AssumeRolePolicyDocument: urlDocument(role.Trust), InstanceProfileList: list[struct{}]{},
 					PermissionsBoundary: boundaryOf(role.Boundary), Tags: append(list[xTag]{}, xTags(role.Tags)...),
 					RoleLastUsed: xRoleLastUsed{LastUsedDate: timePtr(role.LastUsed), Region: role.LastRegion}}
@@ -230,7 +230,7 @@ func (s *Service) getAccountAuthorizationDetails(ctx context.Context, r *protoco
 			for _, p := range policies {
 				u := uses[p.ARN]
 				d := &xManagedPolicyDetail{
-					PolicyName: p.Name, PolicyId: p.ID, Arn: p.ARN, Path: p.Path, DefaultVersionId: p.DefaultVersion,
+					PolicyName: p.Name, PolicyID: p.ID, Arn: p.ARN, Path: p.Path, DefaultVersionID: p.DefaultVersion,
 					AttachmentCount: u.attachments, PermissionsBoundaryUsageCount: u.boundaries, IsAttachable: true,
 					Description: p.Description, CreateDate: isoTime(p.Created), UpdateDate: isoTime(p.Updated),
 				}

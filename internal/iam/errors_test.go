@@ -29,17 +29,29 @@ func TestErrorPaths(t *testing.T) {
 		call            func() error
 	}{
 		{"ListUsers bad prefix", "ValidationError", `1 validation error detected: Value 'team' at 'pathPrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: \u002F[\u0021-\u007F]*`,
-			func() error { _, err := c.ListUsers(bg, &awsiam.ListUsersInput{PathPrefix: aws.String("team")}); return err }},
+			func() error {
+				_, err := c.ListUsers(bg, &awsiam.ListUsersInput{PathPrefix: aws.String("team")})
+				return err
+			}},
 		{"ListUsers bad MaxItems", "ValidationError", "1 validation error detected: Value '0' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1",
 			func() error { _, err := c.ListUsers(bg, &awsiam.ListUsersInput{MaxItems: aws.Int32(0)}); return err }},
 		{"ListUsers bad marker", "InvalidInput", "",
 			func() error { _, err := c.ListUsers(bg, &awsiam.ListUsersInput{Marker: aws.String("%%%")}); return err }},
 		{"ListGroups bad prefix", "ValidationError", "",
-			func() error { _, err := c.ListGroups(bg, &awsiam.ListGroupsInput{PathPrefix: aws.String("x")}); return err }},
+			func() error {
+				_, err := c.ListGroups(bg, &awsiam.ListGroupsInput{PathPrefix: aws.String("x")})
+				return err
+			}},
 		{"ListRoles bad prefix", "ValidationError", "",
-			func() error { _, err := c.ListRoles(bg, &awsiam.ListRolesInput{PathPrefix: aws.String("x")}); return err }},
+			func() error {
+				_, err := c.ListRoles(bg, &awsiam.ListRolesInput{PathPrefix: aws.String("x")})
+				return err
+			}},
 		{"ListAccessKeys", "NoSuchEntity", "The user with name x cannot be found.",
-			func() error { _, err := c.ListAccessKeys(bg, &awsiam.ListAccessKeysInput{UserName: aws.String("x")}); return err }},
+			func() error {
+				_, err := c.ListAccessKeys(bg, &awsiam.ListAccessKeysInput{UserName: aws.String("x")})
+				return err
+			}},
 		{"GetAccessKeyLastUsed", "NoSuchEntity", "The Access Key with id AKIA0000000000000000 cannot be found.",
 			func() error {
 				_, err := c.GetAccessKeyLastUsed(bg, &awsiam.GetAccessKeyLastUsedInput{AccessKeyId: aws.String("AKIA0000000000000000")})
@@ -96,13 +108,22 @@ func TestErrorPaths(t *testing.T) {
 				return err
 			}},
 		{"ListGroupPolicies", "NoSuchEntity", "The group with name x cannot be found.",
-			func() error { _, err := c.ListGroupPolicies(bg, &awsiam.ListGroupPoliciesInput{GroupName: aws.String("x")}); return err }},
+			func() error {
+				_, err := c.ListGroupPolicies(bg, &awsiam.ListGroupPoliciesInput{GroupName: aws.String("x")})
+				return err
+			}},
 		{"ListRolePolicies", "NoSuchEntity", "The role with name x cannot be found.",
-			func() error { _, err := c.ListRolePolicies(bg, &awsiam.ListRolePoliciesInput{RoleName: aws.String("x")}); return err }},
+			func() error {
+				_, err := c.ListRolePolicies(bg, &awsiam.ListRolePoliciesInput{RoleName: aws.String("x")})
+				return err
+			}},
 		{"ListPolicies bad scope", "ValidationError", "1 validation error detected: Value 'Mine' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]",
 			func() error { _, err := c.ListPolicies(bg, &awsiam.ListPoliciesInput{Scope: "Mine"}); return err }},
 		{"ListPolicyVersions", "NoSuchEntity", "Policy arn:aws:iam::123456789012:policy/missing was not found.",
-			func() error { _, err := c.ListPolicyVersions(bg, &awsiam.ListPolicyVersionsInput{PolicyArn: missingPolicy}); return err }},
+			func() error {
+				_, err := c.ListPolicyVersions(bg, &awsiam.ListPolicyVersionsInput{PolicyArn: missingPolicy})
+				return err
+			}},
 		{"ListEntitiesForPolicy", "NoSuchEntity", "Policy arn:aws:iam::123456789012:policy/missing was not found.",
 			func() error {
 				_, err := c.ListEntitiesForPolicy(bg, &awsiam.ListEntitiesForPolicyInput{PolicyArn: missingPolicy})
@@ -149,9 +170,15 @@ func TestErrorPaths(t *testing.T) {
 				return err
 			}},
 		{"UntagPolicy", "NoSuchEntity", "",
-			func() error { _, err := c.UntagPolicy(bg, &awsiam.UntagPolicyInput{PolicyArn: missingPolicy, TagKeys: []string{"a"}}); return err }},
+			func() error {
+				_, err := c.UntagPolicy(bg, &awsiam.UntagPolicyInput{PolicyArn: missingPolicy, TagKeys: []string{"a"}})
+				return err
+			}},
 		{"ListPolicyTags", "NoSuchEntity", "",
-			func() error { _, err := c.ListPolicyTags(bg, &awsiam.ListPolicyTagsInput{PolicyArn: missingPolicy}); return err }},
+			func() error {
+				_, err := c.ListPolicyTags(bg, &awsiam.ListPolicyTagsInput{PolicyArn: missingPolicy})
+				return err
+			}},
 		{"GetAccountAuthorizationDetails bad filter", "ValidationError", "",
 			func() error {
 				_, err := c.GetAccountAuthorizationDetails(bg, &awsiam.GetAccountAuthorizationDetailsInput{Filter: []types.EntityType{"Bucket"}})

@@ -99,7 +99,7 @@ func policyUsage(tx *store.Tx, account, arn string) (usage, error) {
 // policyXML renders a managed policy; full adds Description and Tags (GetPolicy).
 func policyXML(p *policyRec, u usage, tags []tag, full bool) xPolicy {
 	x := xPolicy{
-		PolicyName: p.Name, PolicyId: p.ID, Arn: p.ARN, Path: p.Path, DefaultVersionId: p.DefaultVersion,
+		PolicyName: p.Name, PolicyID: p.ID, Arn: p.ARN, Path: p.Path, DefaultVersionID: p.DefaultVersion,
 		AttachmentCount: u.attachments, PermissionsBoundaryUsageCount: u.boundaries, IsAttachable: true,
 		CreateDate: isoTime(p.Created), UpdateDate: isoTime(p.Updated),
 	}
@@ -404,7 +404,7 @@ func (s *Service) createPolicyVersion(ctx context.Context, r *protocol.Request, 
 				return err
 			}
 		}
-		res = &policyVersionResult{PolicyVersion: xPolicyVersion{VersionId: vid, IsDefaultVersion: in.SetAsDefault, CreateDate: isoTime(now)}}
+		res = &policyVersionResult{PolicyVersion: xPolicyVersion{VersionID: vid, IsDefaultVersion: in.SetAsDefault, CreateDate: isoTime(now)}}
 		return nil
 	})
 	if err != nil {
@@ -428,7 +428,7 @@ func (s *Service) getPolicyVersion(ctx context.Context, r *protocol.Request, in 
 			return noSuchVersion(in.PolicyArn, in.VersionID)
 		}
 		res = &policyVersionResult{PolicyVersion: xPolicyVersion{
-			Document: urlDocument(doc), VersionId: in.VersionID, IsDefaultVersion: in.VersionID == p.DefaultVersion,
+			Document: urlDocument(doc), VersionID: in.VersionID, IsDefaultVersion: in.VersionID == p.DefaultVersion,
 			CreateDate: isoTime(parseTime(created)),
 		}}
 		return nil
@@ -447,7 +447,7 @@ type listPolicyVersionsResult struct {
 // policyVersions lists p's versions, newest first; documents too if docs.
 func policyVersions(tx *store.Tx, p *policyRec, docs bool) ([]xPolicyVersion, error) {
 	if p.aws != nil {
-		v := xPolicyVersion{VersionId: p.DefaultVersion, IsDefaultVersion: true, CreateDate: isoTime(p.Updated)}
+		v := xPolicyVersion{VersionID: p.DefaultVersion, IsDefaultVersion: true, CreateDate: isoTime(p.Updated)}
 		if docs {
 			v.Document = urlDocument(p.aws.document)
 		}
@@ -465,8 +465,8 @@ func policyVersions(tx *store.Tx, p *policyRec, docs bool) ([]xPolicyVersion, er
 		if err := rows.Scan(&n, &doc, &created); err != nil {
 			return nil, err
 		}
-		v := xPolicyVersion{VersionId: "v" + strconv.Itoa(n), CreateDate: isoTime(parseTime(created))}
-		v.IsDefaultVersion = v.VersionId == p.DefaultVersion
+		v := xPolicyVersion{VersionID: "v" + strconv.Itoa(n), CreateDate: isoTime(parseTime(created))}
+		v.IsDefaultVersion = v.VersionID == p.DefaultVersion
 		if docs {
 			v.Document = urlDocument(doc)
 		}

@@ -103,7 +103,7 @@ type xPosition struct {
 }
 
 type xStatement struct {
-	SourcePolicyId   string //nolint:revive
+	SourcePolicyID   string `xml:"SourcePolicyId"`
 	SourcePolicyType string
 	StartPosition    xPosition
 	EndPosition      xPosition
@@ -327,7 +327,7 @@ func (s *Service) simulate(r *protocol.Request, in *input, principal policy.Prin
 				if !ok {
 					continue
 				}
-				st := xStatement{SourcePolicyId: sp.id, SourcePolicyType: sp.kind}
+				st := xStatement{SourcePolicyID: sp.id, SourcePolicyType: sp.kind}
 				if _, done := spans[sp.p]; !done {
 					spans[sp.p] = statementSpans(sp.p.Source())
 				}

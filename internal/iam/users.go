@@ -137,7 +137,7 @@ func (s *Service) getUser(ctx context.Context, r *protocol.Request, in *input) (
 			if err != nil {
 				return nil, err
 			}
-			return &getUserResult{User: xUser{UserId: p.Account, Arn: p.ARN, CreateDate: isoTime(created)}}, nil
+			return &getUserResult{User: xUser{UserID: p.Account, Arn: p.ARN, CreateDate: isoTime(created)}}, nil
 		case policy.User:
 			in.UserName = p.Username
 		default:

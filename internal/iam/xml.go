@@ -96,7 +96,7 @@ func boundaryOf(arn string) *xBoundary {
 type xUser struct {
 	Path                string `xml:",omitempty"`
 	UserName            string `xml:",omitempty"`
-	UserId              string //nolint:revive // AWS's member name
+	UserID              string `xml:"UserId"`
 	Arn                 string
 	CreateDate          isoTime
 	PermissionsBoundary *xBoundary `xml:",omitempty"`
@@ -106,7 +106,7 @@ type xUser struct {
 // userXML renders a user; full adds what GetUser and CreateUser show but
 // ListUsers and GetGroup leave out (boundary and tags).
 func userXML(u *userRec, full bool) xUser {
-	x := xUser{Path: u.Path, UserName: u.Name, UserId: u.ID, Arn: u.arn(), CreateDate: isoTime(u.Created)}
+	x := xUser{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.arn(), CreateDate: isoTime(u.Created)}
 	if full {
 		x.PermissionsBoundary = boundaryOf(u.Boundary)
 		x.Tags = xTags(u.Tags)
@@ -117,7 +117,7 @@ func userXML(u *userRec, full bool) xUser {
 type xGroup struct {
 	Path       string
 	GroupName  string
-	GroupId    string //nolint:revive
+	GroupID    string `xml:"GroupId"`
 	Arn        string
 	CreateDate isoTime
 }
@@ -134,7 +134,7 @@ type xRoleLastUsed struct {
 type xRole struct {
 	Path                     string
 	RoleName                 string
-	RoleId                   string //nolint:revive
+	RoleID                   string `xml:"RoleId"`
 	Arn                      string
 	CreateDate               isoTime
 	AssumeRolePolicyDocument urlDocument
@@ -149,7 +149,7 @@ type xRole struct {
 // out (boundary, tags, last use).
 func roleXML(r *roleRec, full bool) xRole {
 	x := xRole{
-		Path: r.Path, RoleName: r.Name, RoleId: r.ID, Arn: r.arn(), CreateDate: isoTime(r.Created),
+		Path: r.Path, RoleName: r.Name, RoleID: r.ID, Arn: r.arn(), CreateDate: isoTime(r.Created),
 		AssumeRolePolicyDocument: urlDocument(r.Trust), Description: r.Description, MaxSessionDuration: r.MaxSession,
 	}
 	if full {
@@ -162,10 +162,10 @@ func roleXML(r *roleRec, full bool) xRole {
 
 type xPolicy struct {
 	PolicyName                    string
-	PolicyId                      string //nolint:revive
+	PolicyID                      string `xml:"PolicyId"`
 	Arn                           string
 	Path                          string
-	DefaultVersionId              string //nolint:revive
+	DefaultVersionID              string `xml:"DefaultVersionId"`
 	AttachmentCount               int
 	PermissionsBoundaryUsageCount int
 	IsAttachable                  bool
@@ -177,7 +177,7 @@ type xPolicy struct {
 
 type xPolicyVersion struct {
 	Document         urlDocument `xml:",omitempty"`
-	VersionId        string      //nolint:revive
+	VersionID        string      `xml:"VersionId"`
 	IsDefaultVersion bool
 	CreateDate       isoTime
 }
@@ -189,7 +189,7 @@ type xAttachedPolicy struct {
 
 type xAccessKey struct {
 	UserName        string `xml:",omitempty"`
-	AccessKeyId     string //nolint:revive
+	AccessKeyID     string `xml:"AccessKeyId"`
 	Status          string
 	SecretAccessKey string
 	CreateDate      isoTime
@@ -197,7 +197,7 @@ type xAccessKey struct {
 
 type xAccessKeyMetadata struct {
 	UserName    string `xml:",omitempty"`
-	AccessKeyId string //nolint:revive
+	AccessKeyID string `xml:"AccessKeyId"`
 	Status      string
 	CreateDate  isoTime
 }
