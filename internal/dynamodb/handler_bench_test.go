@@ -20,6 +20,7 @@ import (
 // the SDK, so that allocations are seki's alone.
 
 type handlerEnv struct {
+	s *Service
 	h *protocol.JSON
 }
 
@@ -31,7 +32,7 @@ func newHandlerEnv(tb testing.TB) *handlerEnv {
 	}
 	tb.Cleanup(func() { db.Close() })
 	s := New(db, Options{})
-	return &handlerEnv{h: s.Handler(protocol.Dispatcher{Authz: authz.New(nil, nil), Deny: AccessDenied})}
+	return &handlerEnv{s: s, h: s.Handler(protocol.Dispatcher{Authz: authz.New(nil, nil), Deny: AccessDenied})}
 }
 
 var rootCaller = &authz.Caller{Principal: policy.Principal{Type: policy.Root, Account: "111111111111", ARN: "arn:aws:iam::111111111111:root", UserID: "111111111111"}}

@@ -162,10 +162,10 @@ func newEnv(env bool, names map[string]string, values attr.Item, exprs int) (*ex
 	}
 	if exprs == 0 {
 		if names != nil {
-			return nil, validation(envelope + "ExpressionAttributeNames can only be specified when using expressions")
+			return nil, layered(env, "ExpressionAttributeNames can only be specified when using expressions")
 		}
 		if values != nil {
-			return nil, validation(envelope + "ExpressionAttributeValues can only be specified when using expressions")
+			return nil, layered(env, "ExpressionAttributeValues can only be specified when using expressions")
 		}
 	}
 	for _, k := range sortedNames(names) {

@@ -89,15 +89,17 @@ func parseTableName(name, account, region string) tableRef {
 // its table's key schema, and this process is the store's only writer, so
 // the cache is exact as long as every table write updates it.
 //
-// Writes change the cache inside their store transaction (so the next
-// writer, which runs after the commit, sees the change) and drop the whole
-// cache if the transaction fails. A reader that missed the cache loads from
-// a snapshot; gen keeps it from caching a definition that a write changed
-// meanwhile.
+// Table writes change the cache inside their store transaction, so that the
+// next writer (which runs after the commit) sees the change, and drop the
+// whole cache if the transaction fails. A reader that missed the cache loads
+// from a snapshot; it may cache what it loaded only if no table write was in
+// flight at any time since it began (writing is zero and gen unchanged), so
+// a definition from before a commit can never stick.
 type tableCache struct {
-	mu     sync.RWMutex
-	gen    uint64
-	byName map[string]*table
+	mu      sync.RWMutex
+	gen     uint64
+	writing int
+	byName  map[string]*table
 }
 
 func newTableCache() tableCache {
@@ -111,30 +113,50 @@ func (c *tableCache) get(key string) (*table, bool, uint64) {
 	return t, ok, c.gen
 }
 
-// fill caches a definition loaded from a snapshot taken at generation gen;
-// t == nil records that the table does not exist.
+// fill caches a definition loaded from a snapshot taken at generation gen.
+// Missing tables are not remembered, so that requests naming random tables
+// cannot grow the cache.
 func (c *tableCache) fill(key string, t *table, gen uint64) {
+	if t == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen == gen {
+	if c.gen == gen && c.writing == 0 {
 		c.byName[key] = t
 	}
 }
 
-// set records a change made by the current write transaction.
+// set records a change made by the current write transaction; nil
+// records a deleted table.
 func (c *tableCache) set(key string, t *table) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
+	if t == nil {
+		delete(c.byName, key)
+		return
+	}
 	c.byName[key] = t
 }
 
-// reset forgets everything, after a write transaction failed.
-func (c *tableCache) reset() {
+// begin and end bracket a table write; end with failed drops everything,
+// since the transaction's changes to the cache did not happen.
+func (c *tableCache) begin() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.writing++
 	c.gen++
-	c.byName = map[string]*table{}
+}
+
+func (c *tableCache) end(failed bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.writing--
+	c.gen++
+	if failed {
+		c.byName = map[string]*table{}
+	}
 }
 
 // lookup returns the table, or nil when it does not exist.
@@ -180,10 +202,9 @@ func loadTable(tx *store.Tx, ref tableRef) (*table, error) {
 // keeps the table cache exact: if the transaction fails, cached
 // definitions that fn changed are dropped.
 func (s *Service) writeTables(ctx context.Context, fn func(tx *store.Tx) error) error {
+	s.tables.begin()
 	err := s.db.Write(ctx, fn)
-	if err != nil {
-		s.tables.reset()
-	}
+	s.tables.end(err != nil)
 	return err
 }
 
