@@ -437,3 +437,52 @@ func (s *Service) InvokeAs(ctx context.Context, in *InvokeAsInput) (*InvokeAsOut
 	}
 	return &InvokeAsOutput{Result: resp.res, ExecutedVersion: resp.version}, nil
 }
+
+// serviceContext builds the keys a service principal's invocation carries.
+func serviceContext(sourceARN, sourceAccount string) *policy.Context {
+	c := policy.NewContext(2)
+	if sourceARN != "" {
+		c.Set("aws:SourceArn", sourceARN)
+	}
+	if sourceAccount != "" {
+		c.Set("aws:SourceAccount", sourceAccount)
+	}
+	return c
+}
+
+var s3Caller = &authz.Caller{Principal: policy.Principal{Type: policy.Service, ARN: "s3.amazonaws.com"}}
+
+// CheckInvoke reports whether s3.amazonaws.com may invoke functionARN for
+// the bucket sourceARN owned by sourceAccount, as S3 checks when a bucket
+// notification is configured. A missing function is
+// ResourceNotFoundException (checked first, as S3 needs to tell it apart);
+// a denial is AccessDeniedException. The decision is logged under
+// requestID. (S3's Functions interface.)
+func (s *Service) CheckInvoke(ctx context.Context, requestID, functionARN, sourceARN, sourceAccount string) error {
+	ref, ok := splitFunctionName(functionARN, true)
+	if !ok || ref.Account == "" || ref.Region == "" {
+		return validationError("functionName", functionARN, patNamespacedName)
+	}
+	if ref.Partition == "" {
+		ref.Partition = "aws"
+	}
+	st, err := s.resolveInvoke(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if st.err != nil {
+		return st.err
+	}
+	_, err = s.InvokeAs(ctx, &InvokeAsInput{RequestID: requestID, Caller: s3Caller, FunctionARN: functionARN,
+		Context: serviceContext(sourceARN, sourceAccount), InvocationType: invokeDryRun})
+	return err
+}
+
+// InvokeAsync queues an Event invocation of functionARN as
+// s3.amazonaws.com, authorizing it again with the policy as it stands.
+// (S3's Functions interface.)
+func (s *Service) InvokeAsync(ctx context.Context, requestID, functionARN, sourceARN, sourceAccount string, payload []byte) error {
+	_, err := s.InvokeAs(ctx, &InvokeAsInput{RequestID: requestID, Caller: s3Caller, FunctionARN: functionARN,
+		Context: serviceContext(sourceARN, sourceAccount), Payload: payload, InvocationType: invokeEvent})
+	return err
+}

@@ -246,3 +246,32 @@ func (e *env) explainedID(id, want string) {
 		e.t.Fatalf("explain %s:\n%s%s", id, out.String(), errOut.String())
 	}
 }
+
+func TestS3Functions(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	root := e.client("ROOTA")
+	e.createFn(root, "f", roleA)
+	err := e.svc.CheckInvoke(ctx, "chk-1", fnARN+"x", "arn:aws:s3:::b", acctA)
+	apiErr(t, err, "ResourceNotFoundException", "Function not found: "+fnARN+"x")
+	err = e.svc.CheckInvoke(ctx, "chk-2", fnARN, "arn:aws:s3:::b", acctA)
+	apiErr(t, err, "AccessDeniedException", "")
+	root.AddPermission(ctx, &sdk.AddPermissionInput{FunctionName: aws.String("f"), StatementId: aws.String("s3"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("s3.amazonaws.com"), SourceArn: aws.String("arn:aws:s3:::b")})
+	if err := e.svc.CheckInvoke(ctx, "chk-3", fnARN, "arn:aws:s3:::b", acctA); err != nil {
+		t.Fatal(err)
+	}
+	// Without a runtime the event cannot run, and says so.
+	err = e.svc.InvokeAsync(ctx, "ev-1", fnARN, "arn:aws:s3:::b", acctA, []byte(`{"Records":[]}`))
+	apiErr(t, err, "ServiceException", "")
+	r := &echoRunner{}
+	e.svc.SetRunner(r)
+	if err := e.svc.InvokeAsync(ctx, "ev-2", fnARN, "arn:aws:s3:::b", acctA, []byte(`{"Records":[]}`)); err != nil {
+		t.Fatal(err)
+	}
+	err = e.svc.InvokeAsync(ctx, "ev-3", fnARN, "arn:aws:s3:::other", acctA, []byte(`{}`))
+	apiErr(t, err, "AccessDeniedException", "")
+	if len(r.specs) != 1 {
+		t.Fatalf("runner saw %d invocations", len(r.specs))
+	}
+}
