@@ -18,12 +18,14 @@ const (
 	RCP                  // AWS Organizations resource control policy
 )
 
-var kindNames = [...]string{"identity", "resource", "trust", "boundary", "session", "scp", "rcp"}
+func kindNames() [7]string {
+	return [...]string{"identity", "resource", "trust", "boundary", "session", "scp", "rcp"}
+}
 
 // ParseKind maps the lower-case names used by the CLI ("identity",
 // "resource", "trust", "boundary", "session", "scp", "rcp") to a Kind.
 func ParseKind(s string) (Kind, error) {
-	for i, n := range kindNames {
+	for i, n := range kindNames() {
 		if n == s {
 			return Kind(i), nil
 		}
@@ -33,8 +35,8 @@ func ParseKind(s string) (Kind, error) {
 
 // String returns the name ParseKind accepts.
 func (k Kind) String() string {
-	if int(k) < len(kindNames) {
-		return kindNames[k]
+	if names := kindNames(); int(k) < len(names) {
+		return names[k]
 	}
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
