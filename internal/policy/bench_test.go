@@ -127,3 +127,24 @@ func TestAllocationBudget(t *testing.T) {
 		t.Fatalf("service Evaluate allocates %.1f times, budget %d", n, budget)
 	}
 }
+
+// TestConcurrentEvaluate shares one compiled Set between goroutines, as
+// the server does; run with -race to check that evaluation only reads.
+func TestConcurrentEvaluate(t *testing.T) {
+	req, set := benchSetup(t)
+	done := make(chan bool)
+	for g := 0; g < 8; g++ {
+		go func() {
+			ok := true
+			for i := 0; i < 500; i++ {
+				ok = ok && Evaluate(req, set).Allowed() && Explain(req, set).Decision.Allowed()
+			}
+			done <- ok
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if !<-done {
+			t.Fatal("a concurrent evaluation disagreed")
+		}
+	}
+}
