@@ -140,16 +140,6 @@ func checkReturnOnFailure(v string) error {
 	return vs.err()
 }
 
-// legacy refuses the pre-expression parameters seki does not implement.
-func legacy(name string, present bool) error {
-	if !present {
-		return nil
-	}
-	// unconfirmed: seki's own refusal; AWS still accepts the legacy
-	// parameters.
-	return validation("One or more parameter values were invalid: the legacy parameter " + name + " is not supported by seki; use expressions")
-}
-
 // newEnv checks ExpressionAttributeNames and ExpressionAttributeValues
 // and returns the environment the request's expressions are parsed in.
 // exprs counts the expressions the request carries.
@@ -283,7 +273,7 @@ func (s *Service) putItemHandler(ctx context.Context, r *protocol.Request) (any,
 		return nil, vs.err()
 	}
 	if err := errors.Join(checkReturnValues(in.ReturnValues, false), checkReturnConsumed(in.ReturnConsumedCapacity),
-		checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure), legacy("Expected", in.Expected != nil)); err != nil {
+		checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure)); err != nil {
 		return nil, firstErr(err)
 	}
 	if msg := attr.ValidateItem(in.Item); msg != "" {
@@ -296,6 +286,11 @@ func (s *Service) putItemHandler(ctx context.Context, r *protocol.Request) (any,
 	cond, err := condition(true, expr.ConditionExpression, in.ConditionExpression, env)
 	if err != nil {
 		return nil, err
+	}
+	if in.Expected != nil || in.ConditionalOperator != "" {
+		if cond, err = expectedCondition(true, in.Expected, in.ConditionalOperator, in.ConditionExpression != nil); err != nil {
+			return nil, err
+		}
 	}
 	if err := unusedCheck(true, env); err != nil {
 		return nil, err
@@ -486,7 +481,7 @@ func (s *Service) deleteItemHandler(ctx context.Context, r *protocol.Request) (a
 		return nil, vs.err()
 	}
 	if err := errors.Join(checkReturnValues(in.ReturnValues, false), checkReturnConsumed(in.ReturnConsumedCapacity),
-		checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure), legacy("Expected", in.Expected != nil)); err != nil {
+		checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure)); err != nil {
 		return nil, firstErr(err)
 	}
 	if msg := attr.ValidateItem(in.Key); msg != "" {
@@ -499,6 +494,11 @@ func (s *Service) deleteItemHandler(ctx context.Context, r *protocol.Request) (a
 	cond, err := condition(true, expr.ConditionExpression, in.ConditionExpression, env)
 	if err != nil {
 		return nil, err
+	}
+	if in.Expected != nil || in.ConditionalOperator != "" {
+		if cond, err = expectedCondition(true, in.Expected, in.ConditionalOperator, in.ConditionExpression != nil); err != nil {
+			return nil, err
+		}
 	}
 	if err := unusedCheck(true, env); err != nil {
 		return nil, err
@@ -572,7 +572,7 @@ func (s *Service) updateItemHandler(ctx context.Context, r *protocol.Request) (a
 		return nil, vs.err()
 	}
 	if err := errors.Join(checkReturnValues(in.ReturnValues, true), checkReturnConsumed(in.ReturnConsumedCapacity),
-		checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure), legacy("Expected", in.Expected != nil)); err != nil {
+		checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure)); err != nil {
 		return nil, firstErr(err)
 	}
 	if in.UpdateExpression != nil && in.AttributeUpdates != nil {
@@ -598,6 +598,11 @@ func (s *Service) updateItemHandler(ctx context.Context, r *protocol.Request) (a
 	cond, err := condition(true, expr.ConditionExpression, in.ConditionExpression, env)
 	if err != nil {
 		return nil, err
+	}
+	if in.Expected != nil || in.ConditionalOperator != "" {
+		if cond, err = expectedCondition(true, in.Expected, in.ConditionalOperator, in.ConditionExpression != nil); err != nil {
+			return nil, err
+		}
 	}
 	if err := unusedCheck(true, env); err != nil {
 		return nil, err

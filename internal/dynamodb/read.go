@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"hash/fnv"
 	"strconv"
 
@@ -97,6 +96,16 @@ func (s *Service) readTarget(ctx context.Context, r *protocol.Request, query boo
 			}
 		}
 	}
+	if query && t != nil && in.KeyConditionExpression == nil && in.KeyConditions != nil {
+		var kc map[string]legacyCondition
+		if json.Unmarshal(in.KeyConditions, &kc) == nil {
+			if c, ok := kc[t.HashKey]; ok && c.ComparisonOperator == "EQ" && len(c.AttributeValueList) == 1 {
+				if v, ok := validatedKey(c.AttributeValueList[0]); ok {
+					a.lead(v)
+				}
+			}
+		}
+	}
 	a.retCap = in.ReturnConsumedCapacity
 	a.apply(requestContext(r))
 	r.State = &itemState{ref: ref, in: in}
@@ -135,7 +144,7 @@ type readPlan struct {
 
 // prepare runs the checks Query and Scan share and parses their
 // expressions. kce is parsed first, as DynamoDB does.
-func (s *Service) prepare(ctx context.Context, st *itemState, query bool) (*readPlan, *expr.Cond, error) {
+func (s *Service) prepare(ctx context.Context, st *itemState, query bool) (*readPlan, []expr.KeyCond, error) {
 	in := st.in.(*readInput)
 	if err := checkReturnConsumed(in.ReturnConsumedCapacity); err != nil {
 		return nil, nil, err
@@ -167,11 +176,17 @@ func (s *Service) prepare(ctx context.Context, st *itemState, query bool) (*read
 	if err := vs.err(); err != nil {
 		return nil, nil, err
 	}
-	if err := errors.Join(legacy("KeyConditions", query && in.KeyConditions != nil && in.KeyConditionExpression == nil),
-		legacy("QueryFilter", in.QueryFilter != nil), legacy("ScanFilter", in.ScanFilter != nil)); err != nil {
-		return nil, nil, firstErr(err)
+	switch {
+	case query && in.KeyConditions != nil && in.KeyConditionExpression != nil:
+		return nil, nil, mixed("KeyConditions", "KeyConditionExpression")
+	case in.QueryFilter != nil && in.FilterExpression != nil:
+		return nil, nil, mixed("QueryFilter", "FilterExpression")
+	case in.ScanFilter != nil && in.FilterExpression != nil:
+		return nil, nil, mixed("ScanFilter", "FilterExpression")
+	case in.AttributesToGet != nil && in.ProjectionExpression != nil:
+		return nil, nil, mixed("AttributesToGet", "ProjectionExpression")
 	}
-	if query && in.KeyConditionExpression == nil {
+	if query && in.KeyConditionExpression == nil && in.KeyConditions == nil {
 		return nil, nil, validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
 	}
 	if !query {
@@ -195,15 +210,31 @@ func (s *Service) prepare(ctx context.Context, st *itemState, query bool) (*read
 	if err != nil {
 		return nil, nil, err
 	}
-	var kce *expr.Cond
-	if query {
-		if kce, err = condition(false, expr.KeyConditionExpression, in.KeyConditionExpression, env); err != nil {
+	var keys []expr.KeyCond
+	if query && in.KeyConditionExpression != nil {
+		kce, err := condition(false, expr.KeyConditionExpression, in.KeyConditionExpression, env)
+		if err != nil {
+			return nil, nil, err
+		}
+		if keys, err = expr.KeyConditions(kce); err != nil {
+			return nil, nil, exprError(false, err)
+		}
+	} else if query {
+		if keys, err = legacyKeyConditions(in.KeyConditions); err != nil {
 			return nil, nil, err
 		}
 	}
 	filter, err := condition(false, expr.FilterExpression, in.FilterExpression, env)
 	if err != nil {
 		return nil, nil, err
+	}
+	if raw := in.QueryFilter; raw != nil || in.ScanFilter != nil {
+		if raw == nil {
+			raw = in.ScanFilter
+		}
+		if filter, err = legacyFilter(raw, in.ConditionalOperator); err != nil {
+			return nil, nil, err
+		}
 	}
 	paths, err := projection(false, in.ProjectionExpression, in.AttributesToGet, env)
 	if err != nil {
@@ -242,7 +273,7 @@ func (s *Service) prepare(ctx context.Context, st *itemState, query bool) (*read
 	if in.Segment != nil {
 		plan.segment, plan.segments = int(*in.Segment), int(*in.TotalSegments)
 	}
-	return plan, kce, nil
+	return plan, keys, nil
 }
 
 // startKey validates ExclusiveStartKey against the schema.
@@ -266,12 +297,12 @@ func errMessage(err error) string {
 func (s *Service) queryHandler(ctx context.Context, r *protocol.Request) (any, error) {
 	st := r.State.(*itemState)
 	in := st.in.(*readInput)
-	plan, kce, err := s.prepare(ctx, st, true)
+	plan, keys, err := s.prepare(ctx, st, true)
 	if err != nil {
 		return nil, err
 	}
 	t := plan.t
-	if err := plan.keyConditions(kce); err != nil {
+	if err := plan.keyConditions(keys); err != nil {
 		return nil, err
 	}
 	if in.ExclusiveStartKey != nil {
@@ -290,12 +321,8 @@ func (s *Service) queryHandler(ctx context.Context, r *protocol.Request) (any, e
 
 // keyConditions checks the key condition against the schema and turns it
 // into the partition and sort key bounds.
-func (p *readPlan) keyConditions(kce *expr.Cond) error {
+func (p *readPlan) keyConditions(ks []expr.KeyCond) error {
 	t := p.t
-	ks, err := expr.KeyConditions(kce)
-	if err != nil {
-		return exprError(false, err)
-	}
 	var hash, rng *expr.KeyCond
 	for i := range ks {
 		k := &ks[i]
