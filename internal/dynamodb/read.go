@@ -243,10 +243,10 @@ func (s *Service) prepare(ctx context.Context, st *itemState, query bool) (*read
 	if err := unusedCheck(false, env); err != nil {
 		return nil, nil, err
 	}
-	// unconfirmed: the wording of Select/projection conflicts.
 	switch {
 	case in.Select == "SPECIFIC_ATTRIBUTES" && paths == nil:
-		return nil, nil, validation("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES")
+		// Query reports this inside the validation envelope, Scan bare.
+		return nil, nil, layered(query, "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES")
 	case (in.Select == "ALL_ATTRIBUTES" || in.Select == "COUNT") && paths != nil:
 		what := "ProjectionExpression"
 		if in.AttributesToGet != nil {

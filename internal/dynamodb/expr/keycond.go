@@ -75,11 +75,13 @@ func KeyConditions(c *Cond) ([]KeyCond, error) {
 		if c.kind == cBetween {
 			op = "BETWEEN"
 		}
+		// unconfirmed: the wording for a key condition without the key first.
 		if len(c.args) < 2 || c.args[0].kind != opPath {
 			return &Error{Msg: "Invalid condition in KeyConditionExpression: " + op + " operator must have the key attribute as its first operand"}
 		}
+		// unconfirmed: the wording for a nested key attribute.
 		if len(c.args[0].path) != 1 {
-			return &Error{Msg: "KeyConditionExpressions cannot contain nested attribute references"}
+			return &Error{Msg: "KeyConditionExpressions cannot have conditions on nested attributes"}
 		}
 		k := KeyCond{Name: c.args[0].path[0].Name, Op: op}
 		for _, a := range c.args[1:] {
