@@ -1,6 +1,7 @@
 package lambda_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	sdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/seki-dev/seki/internal/server/servertest"
 )
@@ -69,4 +71,35 @@ func TestEndToEndCrossAccountInvoke(t *testing.T) {
 	// bob can do what the policy grants and nothing more.
 	_, err = bob.GetFunction(ctx, &sdk.GetFunctionInput{FunctionName: fn.FunctionArn})
 	apiErr(t, err, "AccessDeniedException", "")
+}
+
+// TestEndToEndCodeFromS3 creates a function from an S3 object, read as the
+// caller (so S3's own permissions apply).
+func TestEndToEndCodeFromS3(t *testing.T) {
+	env := servertest.Start(t)
+	ctx := context.Background()
+	cfg := env.Root(servertest.AccountA)
+	role, err := iam.NewFromConfig(cfg).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("exec"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("code")}); err != nil {
+		t.Fatal(err)
+	}
+	pkg := zipBytes(t, handlerZip)
+	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("code"), Key: aws.String("f.zip"), Body: bytes.NewReader(pkg)}); err != nil {
+		t.Fatal(err)
+	}
+	lam := sdk.NewFromConfig(cfg)
+	out, err := lam.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String("f"), Runtime: "python3.12", Role: role.Role.Arn,
+		Handler: aws.String("index.handler"), Code: &types.FunctionCode{S3Bucket: aws.String("code"), S3Key: aws.String("f.zip")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.CodeSize != int64(len(pkg)) {
+		t.Fatalf("code size %d, want %d", out.CodeSize, len(pkg))
+	}
+	_, err = lam.UpdateFunctionCode(ctx, &sdk.UpdateFunctionCodeInput{FunctionName: aws.String("f"), S3Bucket: aws.String("code"), S3Key: aws.String("missing.zip")})
+	apiErr(t, err, "InvalidParameterValueException", "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.")
 }

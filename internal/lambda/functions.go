@@ -306,6 +306,13 @@ func (s *Service) readCode(ctx context.Context, r *protocol.Request, c *function
 		}
 		rc, err := code.Object(ctx, r.Caller, c.S3Bucket, c.S3Key, c.S3ObjectVersion)
 		if err != nil {
+			// Lambda reports S3's refusal inside its own error, as in
+			// "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3
+			// Error Message: The specified key does not exist."
+			var e *awserr.Error
+			if errors.As(err, &e) && e.Status < 500 {
+				return nil, errInvalidParameter.Errorf("Error occurred while GetObject. S3 Error Code: %s. S3 Error Message: %s", e.Code, e.Message).Wrap(err)
+			}
 			return nil, err
 		}
 		defer rc.Close()
