@@ -9,7 +9,7 @@ from decimal import Decimal
 import botocore.exceptions
 from boto3.dynamodb.conditions import Attr, Key
 
-from seki_harness import ACCOUNT_A, ACCOUNT_B, Seki, error_code
+from seki_harness import ACCOUNT_A, ACCOUNT_B, Seki, error_code, request_id
 
 
 def setUpModule():
@@ -221,6 +221,19 @@ class FineGrainedAccess(unittest.TestCase):
             dana.query(TableName="fgac", KeyConditionExpression="pk = :p",
                        ExpressionAttributeValues={":p": {"S": "someone-else"}})
         self.assertEqual(error_code(cm.exception), "AccessDeniedException")
+
+    def test_denial_is_explained(self):
+        create("explained", "k")
+        iam = seki.client("iam")
+        iam.create_user(UserName="erin")
+        key = iam.create_access_key(UserName="erin")["AccessKey"]
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            ddb(creds=key).put_item(TableName="explained", Item={"k": {"S": "x"}})
+        p = seki.explain(request_id(cm.exception))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("arn:aws:iam::111111111111:user/erin asked to dynamodb:PutItem on "
+                      "arn:aws:dynamodb:us-east-1:111111111111:table/explained", p.stdout)
+        self.assertIn("ImplicitlyDenied", p.stdout)
 
     def test_other_account(self):
         create("private")
