@@ -30,10 +30,7 @@ func bodyLimit(service string) int64 {
 	return 16 << 20
 }
 
-var (
-	errMissingAuth = awserr.Code{Name: "MissingAuthenticationToken", Status: http.StatusForbidden}
-	errTooLarge    = awserr.Code{Name: "RequestEntityTooLarge", Status: http.StatusRequestEntityTooLarge}
-)
+var errTooLarge = awserr.Code{Name: "RequestEntityTooLarge", Status: http.StatusRequestEntityTooLarge}
 
 // ServeHTTP is the endpoint: health, then SigV4, then the service.
 func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
@@ -42,13 +39,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 		io.WriteString(w, `{"status":"ok"}`)
 		return
 	}
+	// net/http sends "100 Continue" only when a handler reads the body; a
+	// client that announced an empty body with Expect: 100-continue (botocore
+	// does, for empty PutObject) would otherwise wait for it and stall the
+	// connection.
+	if hr.ContentLength == 0 && strings.EqualFold(hr.Header.Get("Expect"), "100-continue") {
+		w.WriteHeader(http.StatusContinue)
+	}
 	r := &protocol.Request{HTTP: hr, ID: newRequestID(), Now: s.cfg.Now()}
 	name, region, signed := sigv4.Scope(hr)
 	svc := s.svc.byName[name]
 	if !signed || svc == nil {
 		name, svc = s.svc.guess(hr)
 		r.Service, r.Region = name, s.cfg.Region
-		svc.WriteError(w, r, errMissingAuth.New("Missing Authentication Token"))
+		svc.WriteError(w, r, (&sigv4.Error{Reason: sigv4.ReasonMissingAuth}).AWS(name))
 		return
 	}
 	r.Service, r.Region = name, region
