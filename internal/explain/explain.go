@@ -71,8 +71,9 @@ func reason(r *policy.Reason) string {
 		b.WriteString("missing: ")
 	}
 	if r.Policy != "" || r.Index >= 0 {
-		b.WriteString(r.Kind.String() + " policy")
-		if r.Policy != "" {
+		kind := r.Kind.String() + " policy"
+		b.WriteString(kind)
+		if r.Policy != "" && r.Policy != kind {
 			b.WriteString(" " + r.Policy)
 		}
 		if r.Index >= 0 {
@@ -95,7 +96,7 @@ func reason(r *policy.Reason) string {
 		if c.KeyPresent {
 			got = "the request has " + list(c.RequestValues)
 		}
-		fmt.Fprintf(&b, " [condition %s %s wants %s; %s]", c.Operator, c.Key, list(c.PolicyValues), got)
+		fmt.Fprintf(&b, " (the policy wants %s; %s)", list(c.PolicyValues), got)
 	}
 	return b.String()
 }

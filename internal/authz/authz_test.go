@@ -1,0 +1,143 @@
+package authz
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/policy"
+)
+
+type identities map[string][]*policy.Policy
+
+func (ids identities) Policies(_ context.Context, p *policy.Principal) ([]*policy.Policy, *policy.Policy, error) {
+	return ids[p.ARN], nil, nil
+}
+
+type memRecorder struct{ entries []*Entry }
+
+func (m *memRecorder) Record(e *Entry) { m.entries = append(m.entries, e) }
+
+func mustParse(t *testing.T, doc string, kind policy.Kind) *policy.Policy {
+	t.Helper()
+	p, err := policy.Parse([]byte(doc), kind)
+	if err != nil {
+		t.Fatalf("parse %s: %v", doc, err)
+	}
+	return p
+}
+
+var alice = &Caller{Principal: policy.Principal{Type: policy.User, ARN: "arn:aws:iam::111111111111:user/alice", Account: "111111111111", Username: "alice", UserID: "AIDAALICE"}}
+
+func TestAuthorizeDeniesWithServiceCodeAndRecords(t *testing.T) {
+	rec := &memRecorder{}
+	a := New(identities{}, rec)
+	lambdaDenied := awserr.Code{Name: "AccessDeniedException", Status: 403}
+	err := a.Authorize(context.Background(), &Check{
+		RequestID: "r1", Caller: alice, Action: "lambda:InvokeFunction",
+		Resource: "arn:aws:lambda:us-east-1:222222222222:function:f", Deny: lambdaDenied,
+	})
+	var e *awserr.Error
+	if !errors.As(err, &e) || e.Code != "AccessDeniedException" || e.Status != 403 {
+		t.Fatalf("err = %v", err)
+	}
+	want := "User: arn:aws:iam::111111111111:user/alice is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:222222222222:function:f because no resource-based policy allows the lambda:InvokeFunction action"
+	if e.Message != want {
+		t.Fatalf("message:\n got %s\nwant %s", e.Message, want)
+	}
+	var d *Denied
+	if !errors.As(err, &d) || d.Decision.Result != policy.ImplicitlyDenied {
+		t.Fatalf("cause = %v", e.Cause)
+	}
+	if len(rec.entries) != 1 || rec.entries[0].RequestID != "r1" || rec.entries[0].Decision != "ImplicitlyDenied" || len(rec.entries[0].Reasons) == 0 {
+		t.Fatalf("recorded %+v", rec.entries)
+	}
+}
+
+func TestAuthorizeUsesIdentityPolicies(t *testing.T) {
+	ids := identities{alice.Principal.ARN: {mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}`, policy.Identity)}}
+	a := New(ids, nil)
+	if err := a.Authorize(context.Background(), &Check{Caller: alice, Action: "iam:GetUser", Resource: "arn:aws:iam::111111111111:user/alice"}); err != nil {
+		t.Fatalf("allowed by identity policy: %v", err)
+	}
+	err := a.Authorize(context.Background(), &Check{Caller: alice, Action: "iam:ListUsers", Resource: "arn:aws:iam::111111111111:user/"})
+	if !AccessDenied.Is(err) {
+		t.Fatalf("ListUsers: %v, want AccessDenied", err)
+	}
+}
+
+// A service principal is judged by the resource policy alone: identity
+// policies are not even looked up.
+func TestServicePrincipalUsesResourcePolicyOnly(t *testing.T) {
+	a := New(nil, nil)
+	s3 := &Caller{Principal: policy.Principal{Type: policy.Service, ARN: "s3.amazonaws.com"}}
+	rp := mustParse(t, `{"Version":"2012-10-17","Id":"default","Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:us-east-1:111111111111:function:f","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::uploads"},"StringEquals":{"AWS:SourceAccount":"111111111111"}}}]}`, policy.Resource)
+	ctx := policy.NewContext(2)
+	ctx.Set("aws:SourceArn", "arn:aws:s3:::uploads")
+	ctx.Set("aws:SourceAccount", "111111111111")
+	check := &Check{Caller: s3, Action: "lambda:InvokeFunction", Resource: "arn:aws:lambda:us-east-1:111111111111:function:f", ResourcePolicy: rp, Context: ctx}
+	if err := a.Authorize(context.Background(), check); err != nil {
+		t.Fatalf("matching source: %v", err)
+	}
+	other := policy.NewContext(2)
+	other.Set("aws:SourceArn", "arn:aws:s3:::elsewhere")
+	other.Set("aws:SourceAccount", "111111111111")
+	check.Context = other
+	if err := a.Authorize(context.Background(), check); !AccessDenied.Is(err) {
+		t.Fatalf("mismatching source: %v, want AccessDenied", err)
+	}
+}
+
+func TestLogRotatesAndFinds(t *testing.T) {
+	dir := t.TempDir()
+	l, err := OpenLog(dir, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 100; i++ {
+		l.Record(&Entry{RequestID: "req-" + strconv.Itoa(i), Principal: "p", Action: "a", Resource: strings.Repeat("r", 50), Decision: "Allowed"})
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	total := int64(0)
+	for _, name := range []string{LogFile, LogFile + ".1"} {
+		st, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		total += st.Size()
+	}
+	if total > 2*2048+512 {
+		t.Fatalf("log kept %d bytes, want it bounded near 2x the limit", total)
+	}
+	got, err := Find(dir, "req-99")
+	if err != nil || len(got) != 1 || got[0].RequestID != "req-99" {
+		t.Fatalf("Find(req-99) = %v, %v", got, err)
+	}
+	// The oldest entries were rotated away: bounded size means forgetting.
+	if got, _ := Find(dir, "req-0"); len(got) != 0 {
+		t.Fatalf("req-0 should have been rotated out, got %v", got)
+	}
+	if _, err := Find(t.TempDir(), "x"); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Find in empty dir: %v", err)
+	}
+}
+
+func TestHasAccount(t *testing.T) {
+	for arn, want := range map[string]bool{
+		"arn:aws:lambda:us-east-1:111111111111:function:f": true,
+		"arn:aws:s3:::bucket/key":                          false,
+		"*":                                                false,
+		"arn:aws:iam::111111111111:user/x":                 true,
+	} {
+		if got := hasAccount(arn); got != want {
+			t.Errorf("hasAccount(%s) = %v", arn, got)
+		}
+	}
+}
