@@ -272,9 +272,9 @@ func (s *Service) putItemHandler(ctx context.Context, r *protocol.Request) (any,
 		vs.add(nil, "item", "Member must not be null")
 		return nil, vs.err()
 	}
-	if err := errors.Join(checkReturnValues(in.ReturnValues, false), checkReturnConsumed(in.ReturnConsumedCapacity),
+	if err := firstOf(checkReturnValues(in.ReturnValues, false), checkReturnConsumed(in.ReturnConsumedCapacity),
 		checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure)); err != nil {
-		return nil, firstErr(err)
+		return nil, err
 	}
 	if msg := attr.ValidateItem(in.Item); msg != "" {
 		return nil, layered(true, msg)
@@ -336,12 +336,14 @@ func (s *Service) putItemHandler(ctx context.Context, r *protocol.Request) (any,
 	return out, nil
 }
 
-// firstErr unwraps errors.Join to its first error.
-func firstErr(err error) error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()[0]
+// firstOf returns the first non-nil error: DynamoDB reports one problem.
+func firstOf(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
-	return err
+	return nil
 }
 
 // --- GetItem ---
@@ -480,9 +482,9 @@ func (s *Service) deleteItemHandler(ctx context.Context, r *protocol.Request) (a
 		vs.add(nil, "key", "Member must not be null")
 		return nil, vs.err()
 	}
-	if err := errors.Join(checkReturnValues(in.ReturnValues, false), checkReturnConsumed(in.ReturnConsumedCapacity),
+	if err := firstOf(checkReturnValues(in.ReturnValues, false), checkReturnConsumed(in.ReturnConsumedCapacity),
 		checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure)); err != nil {
-		return nil, firstErr(err)
+		return nil, err
 	}
 	if msg := attr.ValidateItem(in.Key); msg != "" {
 		return nil, layered(true, msg)
@@ -571,9 +573,9 @@ func (s *Service) updateItemHandler(ctx context.Context, r *protocol.Request) (a
 		vs.add(nil, "key", "Member must not be null")
 		return nil, vs.err()
 	}
-	if err := errors.Join(checkReturnValues(in.ReturnValues, true), checkReturnConsumed(in.ReturnConsumedCapacity),
+	if err := firstOf(checkReturnValues(in.ReturnValues, true), checkReturnConsumed(in.ReturnConsumedCapacity),
 		checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure)); err != nil {
-		return nil, firstErr(err)
+		return nil, err
 	}
 	if in.UpdateExpression != nil && in.AttributeUpdates != nil {
 		return nil, validation("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributeUpdates} Expression parameters: {UpdateExpression}")

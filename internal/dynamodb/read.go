@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"strconv"
 
+	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/dynamodb/attr"
 	"github.com/seki-dev/seki/internal/dynamodb/expr"
 	"github.com/seki-dev/seki/internal/protocol"
@@ -280,18 +281,9 @@ func (s *Service) prepare(ctx context.Context, st *itemState, query bool) (*read
 func (t *table) startKey(esk attr.Item) (storedKey, error) {
 	k, err := t.keyOf(esk)
 	if err != nil {
-		return k, validation("The provided starting key is invalid: " + errMessage(err))
+		return k, validation("The provided starting key is invalid: " + awserr.As(err).Message)
 	}
 	return k, nil
-}
-
-func errMessage(err error) string {
-	var m interface{ Error() string } = err
-	s := m.Error()
-	if i := len("ValidationException: "); len(s) > i && s[:i] == "ValidationException: " {
-		return s[i:]
-	}
-	return s
 }
 
 func (s *Service) queryHandler(ctx context.Context, r *protocol.Request) (any, error) {
