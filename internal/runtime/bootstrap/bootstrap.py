@@ -1,0 +1,326 @@
+"""seki's Lambda runtime for Python.
+
+seki embeds this file and runs it with the host's python3 for the python3.x
+runtimes. It speaks the Lambda Runtime API (2018-06-01) at
+AWS_LAMBDA_RUNTIME_API: it loads the handler named by _HANDLER
+("module.function", the module relative to LAMBDA_TASK_ROOT), then asks for
+one invocation at a time and posts the handler's result or its error in
+AWS's shape. It uses only the standard library.
+"""
+import http.client
+import importlib
+import json
+import logging
+import os
+import sys
+import time
+import traceback
+
+API_PREFIX = "/2018-06-01/runtime"
+THIS_FILE = os.path.abspath(__file__)
+
+
+class Fault(Exception):
+    """A runtime-level failure with AWS's error type (Runtime.*)."""
+
+    def __init__(self, error_type, message, trace=None):
+        super().__init__(message)
+        self.error_type = error_type
+        self.message = message
+        self.trace = trace or []
+
+
+class Client:
+    """A keep-alive HTTP/1.1 client for the Runtime API."""
+
+    def __init__(self, address):
+        host, _, port = address.rpartition(":")
+        self.host, self.port = host, int(port)
+        self.conn = None
+
+    def call(self, method, path, body=None, headers=None):
+        for attempt in (0, 1):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port)
+            try:
+                self.conn.request(method, API_PREFIX + path, body=body, headers=headers or {})
+                resp = self.conn.getresponse()
+                return resp, resp.read()
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = None
+                if attempt:
+                    raise
+
+    def next(self):
+        resp, body = self.call("GET", "/invocation/next")
+        if resp.status != 200:
+            raise RuntimeError("next: unexpected status %d" % resp.status)
+        return resp.headers, body
+
+    def post_response(self, request_id, body):
+        resp, data = self.call("POST", "/invocation/%s/response" % request_id, body,
+                               {"Content-Type": "application/json"})
+        return resp.status, data
+
+    def post_error(self, request_id, error):
+        return self.call("POST", "/invocation/%s/error" % request_id, to_bytes(error),
+                         {"Content-Type": "application/json",
+                          "Lambda-Runtime-Function-Error-Type": error["errorType"]})
+
+    def post_init_error(self, error):
+        return self.call("POST", "/init/error", to_bytes(error),
+                         {"Content-Type": "application/json",
+                          "Lambda-Runtime-Function-Error-Type": error["errorType"]})
+
+
+def to_bytes(obj):
+    return json.dumps(obj).encode("utf-8")
+
+
+def make_error(message, error_type, stack_trace, request_id=""):
+    return {
+        "errorMessage": message if message else "",
+        "errorType": error_type if error_type else "",
+        "requestId": request_id,
+        "stackTrace": stack_trace if stack_trace else [],
+    }
+
+
+def user_frames(tb):
+    """The traceback's frames without this runtime's own."""
+    frames = traceback.extract_tb(tb)
+    while frames and os.path.abspath(frames[0].filename) == THIS_FILE:
+        frames = frames[1:]
+    return traceback.format_list(frames)
+
+
+def fault_result(exc, request_id=""):
+    if isinstance(exc, Fault):
+        return make_error(exc.message, exc.error_type, exc.trace, request_id)
+    return make_error(str(exc), type(exc).__name__, user_frames(exc.__traceback__), request_id)
+
+
+def log_error(err):
+    """Logs an error as one event: lines joined by carriage returns, the
+    indentation kept with non-breaking spaces, as AWS's runtime does."""
+    lines = ["[ERROR] " + err["errorType"] + ": " + err["errorMessage"]]
+    if err["stackTrace"]:
+        lines.append("Traceback (most recent call last):")
+        for element in err["stackTrace"]:
+            for line in element.splitlines():
+                stripped = line.lstrip(" ")
+                lines.append("\u00a0" * (len(line) - len(stripped)) + stripped)
+    sys.stdout.write("\r".join(lines) + "\n")
+    sys.stdout.flush()
+
+
+# Context ------------------------------------------------------------------
+
+
+class CognitoIdentity:
+    __slots__ = ["cognito_identity_id", "cognito_identity_pool_id"]
+
+    def __repr__(self):
+        return "CognitoIdentity([cognito_identity_id=%s,cognito_identity_pool_id=%s])" % (
+            self.cognito_identity_id, self.cognito_identity_pool_id)
+
+
+class Client_:
+    __slots__ = ["installation_id", "app_title", "app_version_name", "app_version_code", "app_package_name"]
+
+
+class ClientContext:
+    __slots__ = ["custom", "env", "client"]
+
+
+def make_identity(raw):
+    identity = CognitoIdentity()
+    identity.cognito_identity_id = None
+    identity.cognito_identity_pool_id = None
+    if raw:
+        data = json.loads(raw)
+        identity.cognito_identity_id = data.get("cognitoIdentityId")
+        identity.cognito_identity_pool_id = data.get("cognitoIdentityPoolId")
+    return identity
+
+
+def make_client_context(raw):
+    if not raw:
+        return None
+    data = json.loads(raw)
+    ctx = ClientContext()
+    ctx.custom = data.get("custom")
+    ctx.env = data.get("env")
+    ctx.client = None
+    client = data.get("client")
+    if client is not None:
+        c = Client_()
+        c.installation_id = client.get("installation_id")
+        c.app_title = client.get("app_title")
+        c.app_version_name = client.get("app_version_name")
+        c.app_version_code = client.get("app_version_code")
+        c.app_package_name = client.get("app_package_name")
+        ctx.client = c
+    return ctx
+
+
+class LambdaContext:
+    def __init__(self, request_id, deadline_ms, invoked_arn, identity, client_context):
+        self.aws_request_id = request_id
+        self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
+        self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
+        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.invoked_function_arn = invoked_arn
+        self.identity = identity
+        self.client_context = client_context
+        self.tenant_id = None
+        self._deadline_ms = deadline_ms
+
+    def get_remaining_time_in_millis(self):
+        return max(self._deadline_ms - int(time.time() * 1000), 0)
+
+    def __repr__(self):
+        return ("LambdaContext([aws_request_id=%s,log_group_name=%s,log_stream_name=%s,function_name=%s,"
+                "memory_limit_in_mb=%s,function_version=%s,invoked_function_arn=%s,client_context=%s,identity=%s])" % (
+                    self.aws_request_id, self.log_group_name, self.log_stream_name, self.function_name,
+                    self.memory_limit_in_mb, self.function_version, self.invoked_function_arn,
+                    self.client_context, self.identity))
+
+
+# Logging ------------------------------------------------------------------
+
+CURRENT_REQUEST_ID = [""]
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        record.aws_request_id = CURRENT_REQUEST_ID[0]
+        return True
+
+
+class LambdaHandler(logging.Handler):
+    """Writes each record as one event: newlines become carriage returns."""
+
+    def emit(self, record):
+        try:
+            msg = self.format(record)
+            sys.stdout.write(msg.replace("\n", "\r") + "\n")
+            sys.stdout.flush()
+        except Exception:
+            self.handleError(record)
+
+
+def setup_logging():
+    handler = LambdaHandler()
+    fmt = logging.Formatter("[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s",
+                            "%Y-%m-%dT%H:%M:%S")
+    fmt.converter = time.gmtime
+    handler.setFormatter(fmt)
+    handler.addFilter(RequestIdFilter())
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        root.removeHandler(h)
+    root.addHandler(handler)
+
+
+# Handler loading ----------------------------------------------------------
+
+
+def fault_handler(fault):
+    def handler(*_):
+        raise fault
+    return handler
+
+
+def load_handler(spec):
+    """Returns the handler function. Import and lookup failures become a
+    handler that raises the fault, so that each invocation reports it (as
+    AWS's runtime does); a malformed name or an exception raised while the
+    module runs fails the init instead."""
+    try:
+        modname, fname = spec.rsplit(".", 1)
+    except ValueError as e:
+        raise Fault("Runtime.MalformedHandlerName", "Bad handler '%s': %s" % (spec, e))
+    if modname.split(".")[0] in sys.builtin_module_names:
+        raise Fault("Runtime.BuiltInModuleConflict", "Cannot use built-in module %s as a handler module" % modname)
+    try:
+        module = importlib.import_module(modname.replace("/", "."))
+    except ImportError as e:
+        return fault_handler(Fault("Runtime.ImportModuleError", "Unable to import module '%s': %s" % (modname, e)))
+    except SyntaxError as e:
+        trace = ['  File "%s" Line %s\n    %s' % (e.filename, e.lineno, e.text)]
+        return fault_handler(Fault("Runtime.UserCodeSyntaxError", "Syntax error in module '%s': %s" % (modname, e), trace))
+    try:
+        return getattr(module, fname)
+    except AttributeError:
+        return fault_handler(Fault("Runtime.HandlerNotFound", "Handler '%s' missing on module '%s'" % (fname, modname)))
+
+
+def setup_path():
+    task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
+    opt = sys.argv[1] if len(sys.argv) > 1 else ""
+    front = [task_root]
+    if opt:
+        v = "python%d.%d" % sys.version_info[:2]
+        declared = os.environ.get("AWS_EXECUTION_ENV", "").replace("AWS_Lambda_", "")
+        for name in dict.fromkeys([declared, v]):
+            if name.startswith("python3"):
+                front.append(os.path.join(opt, "python", "lib", name, "site-packages"))
+        front.append(os.path.join(opt, "python"))
+    sys.path[:0] = [p for p in front if p not in sys.path]
+
+
+# Main loop ----------------------------------------------------------------
+
+
+def main():
+    client = Client(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    setup_path()
+    setup_logging()
+    try:
+        handler = load_handler(os.environ["_HANDLER"])
+    except Exception as e:
+        err = fault_result(e)
+        log_error(err)
+        client.post_init_error(err)
+        sys.exit(1)
+
+    while True:
+        headers, body = client.next()
+        request_id = headers.get("Lambda-Runtime-Aws-Request-Id", "")
+        CURRENT_REQUEST_ID[0] = request_id
+        trace = headers.get("Lambda-Runtime-Trace-Id")
+        if trace:
+            os.environ["_X_AMZN_TRACE_ID"] = trace
+        else:
+            os.environ.pop("_X_AMZN_TRACE_ID", None)
+        try:
+            context = LambdaContext(
+                request_id,
+                int(headers.get("Lambda-Runtime-Deadline-Ms", "0")),
+                headers.get("Lambda-Runtime-Invoked-Function-Arn"),
+                make_identity(headers.get("Lambda-Runtime-Cognito-Identity")),
+                make_client_context(headers.get("Lambda-Runtime-Client-Context")),
+            )
+            event = json.loads(body) if body else {}
+            result = handler(event, context)
+        except Exception as e:
+            err = fault_result(e, request_id)
+            log_error(err)
+            client.post_error(request_id, err)
+            continue
+        try:
+            payload = json.dumps(result).encode("utf-8")
+        except (TypeError, ValueError) as e:
+            err = make_error("Unable to marshal response: %s" % e, "Runtime.MarshalError", [], request_id)
+            log_error(err)
+            client.post_error(request_id, err)
+            continue
+        client.post_response(request_id, payload)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,298 @@
+package runtime
+
+import (
+	"archive/zip"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/seki-dev/seki/internal/lambda"
+)
+
+// maxUnzipped is Lambda's limit on a function's unzipped code and layers
+// (250 MB); extraction stops beyond it so a zip bomb cannot fill the disk.
+const maxUnzipped = 262144000
+
+// errZip marks a deployment package that cannot be unpacked.
+var errZip = errors.New("invalid zip")
+
+// extractZip unpacks the zip file src into the directory dir. Every write
+// goes through an os.Root on dir, so no entry ("../x", an absolute path, a
+// file behind a symlink) can land outside it. Unix modes are kept, so a
+// bootstrap packaged without its execute bit fails as it does in AWS. Later
+// entries (and later layers extracted into the same dir) replace earlier
+// ones. budget is decremented by the bytes written.
+func extractZip(src, dir string, budget *int64) error {
+	zr, err := zip.OpenReader(src)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errZip, err)
+	}
+	defer zr.Close()
+	return extractFiles(zr.File, dir, budget)
+}
+
+func extractFiles(files []*zip.File, dir string, budget *int64) error {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	for _, f := range files {
+		name, ok := entryName(f.Name)
+		if !ok {
+			return fmt.Errorf("%w: entry %q", errZip, f.Name)
+		}
+		if name == "." {
+			continue
+		}
+		mode := f.Mode()
+		if parent := path.Dir(name); parent != "." {
+			if err := root.MkdirAll(parent, 0o755); err != nil {
+				return fmt.Errorf("%w: %v", errZip, err)
+			}
+		}
+		switch {
+		case mode.IsDir():
+			if err := root.MkdirAll(name, 0o755); err != nil {
+				return fmt.Errorf("%w: %v", errZip, err)
+			}
+		case mode&fs.ModeSymlink != 0:
+			target, err := readSmall(f, 4096)
+			if err != nil {
+				return fmt.Errorf("%w: %v", errZip, err)
+			}
+			root.Remove(name)
+			// The link itself may point anywhere (AWS packages do); Root
+			// refuses to follow it outside dir for later entries.
+			if err := root.Symlink(target, name); err != nil {
+				return fmt.Errorf("%w: %v", errZip, err)
+			}
+		case mode.IsRegular():
+			if err := writeEntry(root, name, f, mode, budget); err != nil {
+				return err
+			}
+		default:
+			// Devices, pipes and sockets have no place in a package.
+			continue
+		}
+	}
+	return nil
+}
+
+// entryName cleans a zip entry name into a relative slash path, refusing
+// names that climb out of the archive.
+func entryName(n string) (string, bool) {
+	n = strings.ReplaceAll(n, "\\", "/")
+	n = strings.TrimLeft(n, "/")
+	if n == "" {
+		return ".", true
+	}
+	c := path.Clean(n)
+	if c == ".." || strings.HasPrefix(c, "../") || strings.ContainsRune(c, 0) {
+		return "", false
+	}
+	return c, true
+}
+
+func writeEntry(root *os.Root, name string, f *zip.File, mode fs.FileMode, budget *int64) error {
+	perm := mode.Perm()
+	if perm&0o444 == 0 {
+		perm |= 0o444
+	}
+	perm |= 0o200
+	rc, err := f.Open()
+	if err != nil {
+		return fmt.Errorf("%w: %v", errZip, err)
+	}
+	defer rc.Close()
+	root.Remove(name)
+	out, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|os.O_EXCL, perm)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errZip, err)
+	}
+	n, err := io.Copy(out, io.LimitReader(rc, *budget+1))
+	*budget -= n
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %v", errZip, err)
+	}
+	if *budget < 0 {
+		return fmt.Errorf("%w: unzipped size exceeds %d bytes", errZip, maxUnzipped)
+	}
+	// OpenFile's perm is filtered by the umask; set the package's own.
+	return root.Chmod(name, perm)
+}
+
+func readSmall(f *zip.File, limit int64) (string, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return "", err
+	}
+	if int64(len(b)) > limit {
+		return "", errors.New("symlink target too long")
+	}
+	return string(b), nil
+}
+
+// unpacked caches extracted packages by content: each deployment package
+// and each ordered set of layers is extracted once into dir and shared by
+// every environment that runs it (they are never written afterwards).
+type unpacked struct {
+	dir string
+	mu  sync.Mutex
+	m   map[string]*unpackEntry
+}
+
+type unpackEntry struct {
+	done chan struct{}
+	path string
+	err  error
+}
+
+// get returns the directory holding key's content, building it with build
+// on first use. Concurrent callers for one key wait for one build; a
+// failed build is forgotten so that a later call tries again.
+func (u *unpacked) get(key string, build func(dir string) error) (string, error) {
+	u.mu.Lock()
+	if e, ok := u.m[key]; ok {
+		u.mu.Unlock()
+		<-e.done
+		return e.path, e.err
+	}
+	e := &unpackEntry{done: make(chan struct{})}
+	u.m[key] = e
+	u.mu.Unlock()
+
+	final := filepath.Join(u.dir, key)
+	if _, err := os.Stat(final); err == nil {
+		e.path = final
+	} else {
+		e.path, e.err = buildDir(u.dir, final, build)
+	}
+	close(e.done)
+	if e.err != nil {
+		u.mu.Lock()
+		delete(u.m, key)
+		u.mu.Unlock()
+	}
+	return e.path, e.err
+}
+
+// buildDir builds into a temporary directory and renames it into place, so
+// a crash never leaves a half-extracted package under its final name.
+func buildDir(parent, final string, build func(string) error) (string, error) {
+	if err := os.MkdirAll(parent, 0o700); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(parent, ".tmp-")
+	if err != nil {
+		return "", err
+	}
+	if err := build(tmp); err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
+	os.Chmod(tmp, 0o755)
+	if err := os.Rename(tmp, final); err != nil {
+		os.RemoveAll(tmp)
+		if _, serr := os.Stat(final); serr == nil {
+			return final, nil
+		}
+		return "", err
+	}
+	return final, nil
+}
+
+// codeKey names a deployment package's directory by its SHA-256.
+func codeKey(spec *lambda.FunctionSpec) string {
+	h := sha256.New()
+	io.WriteString(h, spec.CodeSHA256)
+	io.WriteString(h, "\x00")
+	io.WriteString(h, spec.CodePath)
+	return "code-" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// layersKey names the merged /opt directory of an ordered list of layers.
+func layersKey(layers []lambda.LayerSpec) string {
+	h := sha256.New()
+	for _, l := range layers {
+		io.WriteString(h, l.ARN)
+		io.WriteString(h, "\x00")
+		io.WriteString(h, l.CodeSHA256)
+		io.WriteString(h, "\x00")
+		io.WriteString(h, l.Path)
+		io.WriteString(h, "\x01")
+	}
+	return "opt-" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// linkTree makes dst a copy of the tree src built from hard links (so an
+// environment's task directory costs one link per file, not a copy),
+// falling back to copying across file systems.
+func linkTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		switch {
+		case d.IsDir():
+			if rel == "." {
+				return os.MkdirAll(target, 0o755)
+			}
+			return os.Mkdir(target, 0o755)
+		case d.Type()&fs.ModeSymlink != 0:
+			l, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(l, target)
+		case d.Type().IsRegular():
+			if err := os.Link(p, target); err == nil {
+				return nil
+			}
+			return copyFile(p, target)
+		}
+		return nil
+	})
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	st, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, st.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

@@ -1,0 +1,415 @@
+package runtime
+
+import (
+	"context"
+	"encoding/base64"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// LogSink receives function logs: each function's stdout and stderr, one
+// event per line, with the START, END and REPORT lines, for the function's
+// log group. CloudWatch Logs implements it (the server adapts it) and is
+// expected to deliver a Delivery only when the execution role's session
+// (AccessKeyID) is allowed logs:CreateLogGroup, logs:CreateLogStream and
+// logs:PutLogEvents, creating the group and stream as needed, and to drop it
+// otherwise.
+//
+// Deliver is called from one goroutine, off the invoke path, with batches
+// of at most maxDeliveryEvents events; it may block (its ctx bounds it). A
+// returned error is counted and the batch dropped: the runtime never
+// retries, as a function's logs must never slow its invocations.
+type LogSink interface {
+	Deliver(ctx context.Context, d Delivery) error
+}
+
+// Delivery is one batch of log events for one log stream.
+type Delivery struct {
+	// RequestID is the invocation the events belong to; "" for output
+	// written between invocations.
+	RequestID string
+	// AccessKeyID is the execution role session's access key: the
+	// principal the delivery is authorized as
+	// (arn:aws:sts::ACCOUNT:assumed-role/ROLE/FUNCTION).
+	AccessKeyID string
+	// RoleARN is the execution role (informational).
+	RoleARN string
+	// Account and Region are the function's.
+	Account string
+	Region  string
+	// FunctionARN is the unqualified function ARN.
+	FunctionARN string
+	// Group is the log group ("/aws/lambda/NAME" unless the function's
+	// LoggingConfig names another); Stream is the environment's stream,
+	// "YYYY/MM/DD/[VERSION]" followed by 32 hex digits.
+	Group  string
+	Stream string
+	// Events are in the order written, timestamps in milliseconds since the
+	// Unix epoch, non-decreasing.
+	Events []LogEvent
+}
+
+// LogEvent is one log line.
+type LogEvent struct {
+	Timestamp int64 // milliseconds since the Unix epoch
+	Message   string
+}
+
+const (
+	// tailBytes is how much of an invocation's log LogType=Tail returns.
+	tailBytes = 4096
+	// maxEventBytes splits longer lines, as CloudWatch Logs' event limit
+	// (256 KB less its 26 bytes of overhead) would.
+	maxEventBytes = 256*1024 - 26
+	// maxInvocationLog bounds the log kept per invocation for delivery;
+	// beyond it lines are counted but dropped (the tail is kept apart).
+	maxInvocationLog = 1 << 20
+	// maxDeliveryEvents bounds one Delivery (PutLogEvents takes 10,000).
+	maxDeliveryEvents = 10000
+	// shipQueue is how many deliveries may wait for the sink; beyond it
+	// they are dropped rather than slowing invocations down.
+	shipQueue = 1024
+)
+
+// invLog collects one invocation's log lines.
+type invLog struct {
+	events  []LogEvent
+	size    int
+	dropped int
+	tail    tailRing
+}
+
+func (l *invLog) add(ts int64, msg string) {
+	l.tail.write(msg)
+	if l.size+len(msg) > maxInvocationLog {
+		l.dropped++
+		return
+	}
+	l.size += len(msg)
+	l.events = append(l.events, LogEvent{Timestamp: ts, Message: msg})
+}
+
+// tailRing keeps the last tailBytes bytes of the log text, each event
+// followed by a newline, as LogType=Tail shows it.
+type tailRing struct {
+	buf  [tailBytes]byte
+	n    int // bytes written in total
+	used bool
+}
+
+func (t *tailRing) write(msg string) {
+	t.used = true
+	t.put(msg)
+	t.put("\n")
+}
+
+func (t *tailRing) put(s string) {
+	if len(s) > tailBytes {
+		t.n += len(s) - tailBytes
+		s = s[len(s)-tailBytes:]
+	}
+	for len(s) > 0 {
+		i := t.n % tailBytes
+		c := copy(t.buf[i:], s)
+		s = s[c:]
+		t.n += c
+	}
+}
+
+// base64 returns the tail, base64-encoded.
+func (t *tailRing) base64() string {
+	var out []byte
+	if t.n <= tailBytes {
+		out = t.buf[:t.n]
+	} else {
+		i := t.n % tailBytes
+		out = make([]byte, 0, tailBytes)
+		out = append(out, t.buf[i:]...)
+		out = append(out, t.buf[:i]...)
+	}
+	return base64.StdEncoding.EncodeToString(out)
+}
+
+// outPipe reads a child's combined stdout and stderr and hands each
+// complete line to emit. It counts the bytes it has read so that sync can
+// wait until everything the child wrote before a given moment is through.
+type outPipe struct {
+	f    *os.File
+	emit func(line []byte)
+
+	mu      sync.Mutex
+	partial []byte
+	read    int64
+	closed  bool
+}
+
+// loop reads until the child's side closes. Its owner is the environment;
+// it ends when every process holding the write end has exited.
+func (p *outPipe) loop(done chan<- struct{}) {
+	defer close(done)
+	buf := make([]byte, 8<<10)
+	for {
+		n, err := p.f.Read(buf)
+		p.mu.Lock()
+		if n > 0 {
+			p.consume(buf[:n])
+			p.read += int64(n)
+		}
+		if err != nil {
+			p.flush()
+			p.closed = true
+			p.mu.Unlock()
+			p.f.Close()
+			return
+		}
+		p.mu.Unlock()
+	}
+}
+
+// consume splits b into lines; call with mu held.
+func (p *outPipe) consume(b []byte) {
+	for len(b) > 0 {
+		i := indexByte(b, '\n')
+		if i < 0 {
+			p.partial = append(p.partial, b...)
+			if len(p.partial) >= maxEventBytes {
+				p.emit(p.partial[:maxEventBytes])
+				p.partial = append(p.partial[:0], p.partial[maxEventBytes:]...)
+			}
+			return
+		}
+		line := b[:i]
+		if len(p.partial) > 0 {
+			p.partial = append(p.partial, line...)
+			line = p.partial
+		}
+		for len(line) > maxEventBytes {
+			p.emit(line[:maxEventBytes])
+			line = line[maxEventBytes:]
+		}
+		p.emit(line)
+		p.partial = p.partial[:0]
+		b = b[i+1:]
+	}
+}
+
+// flush emits a pending partial line; call with mu held.
+func (p *outPipe) flush() {
+	if len(p.partial) > 0 {
+		p.emit(p.partial)
+		p.partial = p.partial[:0]
+	}
+}
+
+// sync waits (at most limit) until every byte the child had written to the
+// pipe when sync was called has been read and emitted, then emits a partial
+// last line. The child writes its output before it posts its response, so
+// after sync an invocation's log holds everything it printed.
+func (p *outPipe) sync(limit time.Duration) {
+	pending := p.pending()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	target := p.read + int64(pending)
+	if p.read < target && !p.closed {
+		deadline := time.Now().Add(limit)
+		for p.read < target && !p.closed && time.Now().Before(deadline) {
+			p.mu.Unlock()
+			time.Sleep(20 * time.Microsecond)
+			p.mu.Lock()
+		}
+	}
+	p.flush()
+}
+
+// pending is how many bytes wait unread in the pipe (FIONREAD).
+func (p *outPipe) pending() int {
+	rc, err := p.f.SyscallConn()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	rc.Control(func(fd uintptr) { n = pipePending(fd) })
+	return n
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// shipper hands deliveries to the LogSink from one goroutine, merging
+// consecutive batches for the same stream.
+type shipper struct {
+	sink    LogSink
+	ch      chan Delivery
+	done    chan struct{}
+	mu      sync.Mutex
+	closed  bool
+	dropped atomic.Int64
+	failed  atomic.Int64
+}
+
+func newShipper(sink LogSink) *shipper {
+	s := &shipper{sink: sink, ch: make(chan Delivery, shipQueue), done: make(chan struct{})}
+	go s.loop()
+	return s
+}
+
+// send queues d, dropping it when the queue is full or the shipper closed.
+func (s *shipper) send(d Delivery) {
+	if len(d.Events) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		s.dropped.Add(1)
+		return
+	}
+	select {
+	case s.ch <- d:
+	default:
+		s.dropped.Add(1)
+	}
+}
+
+func (s *shipper) loop() {
+	defer close(s.done)
+	batch := make([]Delivery, 0, 16)
+	for d := range s.ch {
+		batch = append(batch[:0], d)
+	drain:
+		for len(batch) < 64 {
+			select {
+			case d, ok := <-s.ch:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, d)
+			default:
+				break drain
+			}
+		}
+		for _, d := range merge(batch) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			if err := s.sink.Deliver(ctx, d); err != nil {
+				s.failed.Add(1)
+			}
+			cancel()
+		}
+	}
+}
+
+// merge joins consecutive deliveries for the same stream and session.
+func merge(in []Delivery) []Delivery {
+	out := in[:0:0]
+	for _, d := range in {
+		if n := len(out); n > 0 {
+			last := &out[n-1]
+			if last.Stream == d.Stream && last.Group == d.Group && last.AccessKeyID == d.AccessKeyID &&
+				len(last.Events)+len(d.Events) <= maxDeliveryEvents {
+				last.Events = append(last.Events[:len(last.Events):len(last.Events)], d.Events...)
+				if last.RequestID != d.RequestID {
+					last.RequestID = ""
+				}
+				continue
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// close stops accepting deliveries and waits for the queued ones.
+func (s *shipper) close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	close(s.ch)
+	s.mu.Unlock()
+	<-s.done
+}
+
+// Platform lines, in AWS's text format (tab-separated fields):
+//
+//	START RequestId: ID Version: $LATEST
+//	END RequestId: ID
+//	REPORT RequestId: ID\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 30 MB\tInit Duration: 50.12 ms\tStatus: timeout
+//	INIT_REPORT Init Duration: 1236.04 ms\tPhase: init\tStatus: error\tError Type: Runtime.ExitError
+func startLine(requestID, version string) string {
+	return "START RequestId: " + requestID + " Version: " + version
+}
+
+func endLine(requestID string) string { return "END RequestId: " + requestID }
+
+// report describes one invocation for its REPORT line.
+type report struct {
+	requestID string
+	duration  time.Duration
+	init      time.Duration // 0 on a warm start
+	memoryMB  int
+	maxUsedMB int
+	status    string // "", "timeout" or "error"
+	errorType string
+}
+
+func (r *report) line() string {
+	b := make([]byte, 0, 192)
+	b = append(b, "REPORT RequestId: "...)
+	b = append(b, r.requestID...)
+	b = append(b, "\tDuration: "...)
+	b = appendMillis(b, r.duration)
+	b = append(b, " ms\tBilled Duration: "...)
+	// Billed in whole milliseconds, rounded up; the init phase is billed
+	// too (all runtimes since August 2025).
+	billed := (r.duration + r.init + time.Millisecond - 1) / time.Millisecond
+	if billed < 1 {
+		billed = 1
+	}
+	b = strconv.AppendInt(b, int64(billed), 10)
+	b = append(b, " ms\tMemory Size: "...)
+	b = strconv.AppendInt(b, int64(r.memoryMB), 10)
+	b = append(b, " MB\tMax Memory Used: "...)
+	b = strconv.AppendInt(b, int64(r.maxUsedMB), 10)
+	b = append(b, " MB"...)
+	if r.init > 0 {
+		b = append(b, "\tInit Duration: "...)
+		b = appendMillis(b, r.init)
+		b = append(b, " ms"...)
+	}
+	if r.status != "" {
+		b = append(b, "\tStatus: "...)
+		b = append(b, r.status...)
+		if r.errorType != "" {
+			b = append(b, "\tError Type: "...)
+			b = append(b, r.errorType...)
+		}
+	}
+	return string(b)
+}
+
+func initReportLine(d time.Duration, status, errorType string) string {
+	b := append([]byte("INIT_REPORT Init Duration: "), appendMillis(nil, d)...)
+	b = append(b, " ms\tPhase: init\tStatus: "...)
+	b = append(b, status...)
+	if errorType != "" {
+		b = append(b, "\tError Type: "...)
+		b = append(b, errorType...)
+	}
+	return string(b)
+}
+
+// appendMillis writes d in milliseconds with two decimals.
+func appendMillis(b []byte, d time.Duration) []byte {
+	return strconv.AppendFloat(b, float64(d.Microseconds())/1000, 'f', 2, 64)
+}

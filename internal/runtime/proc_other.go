@@ -1,0 +1,23 @@
+//go:build !linux
+
+package runtime
+
+import "syscall"
+
+// On other systems environments still get their own process group, but
+// there is no parent-death signal, no cgroup and no pipe accounting (logs
+// may then attribute a line written just before a response to the next
+// invocation).
+
+func sysProcAttr(cg *cgroup) *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true}
+}
+
+func killGroup(pid int) {
+	syscall.Kill(-pid, syscall.SIGKILL)
+	syscall.Kill(pid, syscall.SIGKILL)
+}
+
+func procStatusKB(pid int, field string) int64 { return 0 }
+
+func pipePending(fd uintptr) int { return 0 }
