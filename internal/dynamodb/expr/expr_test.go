@@ -294,3 +294,21 @@ func TestKeyConditions(t *testing.T) {
 		t.Errorf("OR accepted in a key condition")
 	}
 }
+
+// TestUpdatedValues: UPDATED_NEW returns every sub-path one update wrote,
+// and nothing else of the item.
+func TestUpdatedValues(t *testing.T) {
+	item := mustItem(t, `{"pk":{"S":"k"},"a":{"M":{"existing":{"S":"e"}}},"other":{"S":"o"}}`)
+	values := mustItem(t, `{":x":{"S":"x"},":y":{"S":"y"}}`)
+	u, err := ParseUpdate("SET #a.#b = :x, #a.#c = :y", NewEnv(map[string]string{"#a": "a", "#b": "b", "#c": "c"}, values))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := u.Apply(item); err != nil {
+		t.Fatal(err)
+	}
+	got := string(attr.AppendItem(nil, Project(item, u.Paths())))
+	if want := `{"a":{"M":{"b":{"S":"x"},"c":{"S":"y"}}}}`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}
