@@ -29,7 +29,7 @@ const (
 	reasonFieldName      = "Reason"
 	msgRoleCannotAssume  = "The role defined for the function cannot be assumed by Lambda." // text confirmed (CreateFunction); code and status at invoke time unconfirmed
 	msgShuttingDown      = "seki: the function runtime is shutting down"                    // seki's own
-	msgBadZip            = "Lambda was unable to unzip the deployment package."              // unconfirmed
+	msgBadZip            = "Lambda was unable to unzip the deployment package."             // unconfirmed
 	msgAsyncPayloadLimit = "Request must be smaller than %d bytes for the InvokeFunction operation"
 
 	// maxResponse is the largest synchronous response: AWS reports the
