@@ -59,6 +59,9 @@ func (s *Service) readSource(ctx context.Context, r *protocol.Request) (*object,
 		return nil, cs, err
 	}
 	sb := s.lookup(cs.bucket)
+	if err := expectedOwner(sb, r.HTTP.Header.Get("x-amz-source-expected-bucket-owner")); err != nil {
+		return nil, cs, err
+	}
 	t := protocol.Target{Resource: objectARN(cs.bucket, cs.key)}
 	if sb != nil {
 		t.Account, t.Policy = sb.account, sb.policy

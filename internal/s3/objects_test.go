@@ -167,6 +167,8 @@ func TestPutGetHeadDelete(t *testing.T) {
 			}
 			_, err = a.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("nobucket"), Key: aws.String("k")})
 			wantCode(t, err, "NoSuchBucket")
+			_, err = a.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("data"), Key: aws.String("plain"), ExpectedBucketOwner: aws.String("222222222222")})
+			wantCode(t, err, "AccessDenied")
 		})
 	}
 }

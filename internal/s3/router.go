@@ -58,6 +58,10 @@ func (h *Handler) ServeAWS(w http.ResponseWriter, r *protocol.Request) {
 		return
 	}
 	addAuthKeys(r, q)
+	if err := expectedOwner(h.s.lookup(bucket), r.HTTP.Header.Get("x-amz-expected-bucket-owner")); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	res, err := h.d.Dispatch(r.HTTP.Context(), r, op)
 	if err != nil {
 		writeError(w, r, err)
@@ -209,4 +213,14 @@ func addAuthKeys(r *protocol.Request, q url.Values) {
 	if v := hr.Header.Get("x-amz-content-sha256"); v != "" {
 		r.Context.Set("s3:x-amz-content-sha256", v)
 	}
+}
+
+// expectedOwner applies x-amz-expected-bucket-owner (and, for copies,
+// x-amz-source-expected-bucket-owner): a bucket owned by another account
+// is refused with 403.
+func expectedOwner(b *bucket, want string) error {
+	if want == "" || b == nil || b.account == want {
+		return nil
+	}
+	return errAccessDenied.New("Access Denied")
 }
