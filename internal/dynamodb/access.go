@@ -12,6 +12,18 @@ import (
 
 // Fine-grained access control condition keys (DynamoDB Developer Guide,
 // "Using IAM policy conditions for fine-grained access control").
+//
+// What each operation sets: LeadingKeys holds the partition key values of
+// the items touched (from the item, the key, or a Query's partition
+// equality; absent for Scan). Attributes holds the top-level attribute
+// names requested or written: a PutItem's item, an UpdateItem's key and
+// updated names, a read's projection (absent without one). Select is set
+// for every read: the Select parameter, else SPECIFIC_ATTRIBUTES with a
+// projection, else ALL_ATTRIBUTES. ReturnValues and
+// ReturnConsumedCapacity are set when the request carries them.
+// unconfirmed: that GetItem and BatchGetItem report Select, that UpdateItem
+// includes its key names in Attributes, and that DeleteItem reports no
+// Attributes; the Developer Guide's example policies hold under this reading.
 const (
 	keyLeadingKeys    = "dynamodb:LeadingKeys"
 	keyAttributes     = "dynamodb:Attributes"

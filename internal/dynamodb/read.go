@@ -196,6 +196,7 @@ func (s *Service) prepare(ctx context.Context, st *itemState, query bool) (*read
 			return nil, nil, validation("The TotalSegments parameter is required but was not present in the request when Segment parameter is present")
 		case in.Segment == nil && in.TotalSegments != nil:
 			return nil, nil, validation("The Segment parameter is required but was not present in the request when parameter TotalSegments is present")
+		// unconfirmed: the Segment/TotalSegments wordings.
 		case in.Segment != nil && *in.Segment >= *in.TotalSegments:
 			return nil, nil, validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
 				strconv.FormatInt(*in.Segment, 10) + " is not less than TotalSegments: " + strconv.FormatInt(*in.TotalSegments, 10))

@@ -259,6 +259,7 @@ func (s *Service) newTable(ref tableRef, in *createTableInput, r *protocol.Reque
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
+	// unconfirmed: the Invalid KeySchema wordings.
 	if in.KeySchema[0].KeyType != "HASH" {
 		return nil, validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
 	}
@@ -285,6 +286,7 @@ func (s *Service) newTable(ref tableRef, in *createTableInput, r *protocol.Reque
 		}
 	}
 	if len(missing) > 0 {
+		// unconfirmed: the exact list formatting.
 		names := make([]string, 0, len(in.AttributeDefinitions))
 		for _, a := range in.AttributeDefinitions {
 			names = append(names, a.AttributeName)
@@ -488,6 +490,7 @@ func (s *Service) updateTableHandler(ctx context.Context, r *protocol.Request) (
 		case billingProvisioned:
 			if pt == nil {
 				if t.Billing == billingOnDemand {
+					// unconfirmed: switching to PROVISIONED without throughput.
 					return validation("One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED")
 				}
 				break

@@ -307,6 +307,7 @@ func (p *parser) parseSetValue() *Operand {
 		if p.failed() {
 			return nil
 		}
+		// unconfirmed: arithmetic operand types are reported like list_append's.
 		for _, o := range []*Operand{x, y} {
 			if o.kind == opValue && o.value.Kind != attr.N {
 				p.semantic("Incorrect operand type for operator or function; operator or function: " + op + ", operand type: " + o.value.Kind.String())
@@ -375,6 +376,7 @@ func (p *parser) functionMisuse(name string) {
 	switch name {
 	case "attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains", "size",
 		"if_not_exists", "list_append":
+		// unconfirmed: the wording for a function in the wrong expression kind.
 		p.semantic("The function is not allowed to be used this way in an expression; function: " + name)
 	default:
 		p.semantic("Invalid function name; function: " + name)
@@ -499,6 +501,7 @@ func (p *parser) parsePath() Path {
 		p.pos++
 	}
 	if len(path) > maxPathDepth {
+		// unconfirmed: the wording of the 32-level path limit.
 		p.semantic("The document path has too many nesting levels; nesting levels: " + strconv.Itoa(len(path)))
 	}
 	return path
@@ -677,6 +680,7 @@ func (p *parser) parseTail(x *Operand) *Cond {
 			break
 		}
 		if len(args)-1 > maxInOperands {
+			// unconfirmed: the wording of the 100-operand IN limit.
 			p.semantic("The IN operator is provided with too many operands; number of operands: " + strconv.Itoa(len(args)-1))
 		}
 		p.distinct("IN", args...)
@@ -721,6 +725,7 @@ func (p *parser) checkFunc(name string, n int, args []*Operand) {
 			if v.Kind != attr.S {
 				p.semantic("Incorrect operand type for operator or function; operator or function: attribute_type, operand type: " + v.Kind.String())
 			} else if _, ok := attr.KindOf(v.Str); !ok {
+				// unconfirmed: the list of valid types as DynamoDB prints it.
 				p.semantic("Invalid attribute type name found; type: " + v.Str + ", valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }")
 			}
 		}
@@ -747,6 +752,7 @@ func show(v attr.Value) string {
 }
 
 // longType is the type name DynamoDB uses in ADD and DELETE messages.
+// STRING, LIST and MAP are confirmed; unconfirmed: the others.
 func longType(k attr.Kind) string {
 	switch k {
 	case attr.S:
@@ -788,6 +794,7 @@ func overlaps(paths []Path) string {
 			if k == n {
 				return "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: " + a.String() + ", path two: " + b.String()
 			}
+			// unconfirmed: the "conflict" wording for a name against an index.
 			if (a[k].Index >= 0) != (b[k].Index >= 0) {
 				return "Two document paths conflict with each other; must remove or rewrite one of these paths; path one: " + a.String() + ", path two: " + b.String()
 			}
