@@ -37,14 +37,14 @@ func (s *Service) Object(ctx context.Context, caller *authz.Caller, bucket, key,
 		State:   &call{bucket: bucket, key: key},
 	}
 	r.Bind(a.a, errAccessDenied)
-	t := s.target(r, objectARN(bucket, key))
-	if err := r.Authorize(ctx, "s3:GetObject", t, nil); err != nil {
-		return nil, s3AccessDenied(awserr.As(err))
-	}
-	b, err := s.needBucket(r)
+	t, err := s.target(r, objectARN(bucket, key))
 	if err != nil {
 		return nil, err
 	}
+	if err := r.Authorize(ctx, "s3:GetObject", t, nil); err != nil {
+		return nil, s3AccessDenied(awserr.As(err))
+	}
+	b := r.State.(*call).b
 	for attempt := 0; ; attempt++ {
 		o, err := s.readObject(ctx, r, b, key)
 		if err != nil {

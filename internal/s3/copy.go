@@ -62,15 +62,12 @@ func (s *Service) readSource(ctx context.Context, r *protocol.Request) (*object,
 	if err := expectedOwner(sb, r.HTTP.Header.Get("x-amz-source-expected-bucket-owner")); err != nil {
 		return nil, cs, err
 	}
-	t := protocol.Target{Resource: objectARN(cs.bucket, cs.key)}
-	if sb != nil {
-		t.Account, t.Policy = sb.account, sb.policy
-	}
-	if err := r.Authorize(ctx, "s3:GetObject", t, nil); err != nil {
-		return nil, cs, err
-	}
 	if sb == nil {
 		return nil, cs, noSuchBucket(cs.bucket)
+	}
+	t := protocol.Target{Resource: objectARN(cs.bucket, cs.key), Account: sb.account, Policy: sb.policy}
+	if err := r.Authorize(ctx, "s3:GetObject", t, nil); err != nil {
+		return nil, cs, err
 	}
 	if cs.version != "" && cs.version != "null" {
 		return nil, cs, invalidArgument("Invalid version id specified", "x-amz-copy-source", r.HTTP.Header.Get("x-amz-copy-source"))

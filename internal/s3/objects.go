@@ -754,6 +754,9 @@ const maxDeleteKeys = 1000
 // each and reporting per-key errors.
 func (s *Service) deleteObjects(ctx context.Context, r *protocol.Request) (any, error) {
 	hdr := r.HTTP.Header
+	if _, err := s.needBucket(r); err != nil {
+		return nil, err
+	}
 	if hdr.Get("Content-MD5") == "" && !hasChecksumHeader(hdr) {
 		return nil, errInvalidRequest.New("Missing required header for this request: Content-Md5")
 	}
@@ -769,7 +772,6 @@ func (s *Service) deleteObjects(ctx context.Context, r *protocol.Request) (any, 
 		return nil, malformedXML()
 	}
 	c := r.State.(*call)
-	c.b = s.lookup(c.bucket)
 	type outcome struct {
 		key, version  string
 		code, message string
@@ -782,14 +784,14 @@ func (s *Service) deleteObjects(ctx context.Context, r *protocol.Request) (any, 
 		}
 		key := *obj.Key
 		results[i] = outcome{key: key, version: obj.VersionID}
-		t := s.target(r, objectARN(c.bucket, key))
+		t, err := s.target(r, objectARN(c.bucket, key))
+		if err != nil {
+			return nil, err
+		}
 		if err := r.Authorize(ctx, "s3:DeleteObject", t, nil); err != nil {
 			e := s3AccessDenied(awsErrOf(err))
 			results[i].code, results[i].message = e.Code, e.Message
 			continue
-		}
-		if c.b == nil {
-			return nil, noSuchBucket(c.bucket)
 		}
 		if len(key) > maxKeyLen {
 			results[i].code, results[i].message = errKeyTooLong.Name, "Your key is too long"

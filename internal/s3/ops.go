@@ -222,23 +222,26 @@ func bucketARN(bucket string) string { return "arn:aws:s3:::" + bucket }
 func objectARN(bucket, key string) string { return "arn:aws:s3:::" + bucket + "/" + key }
 
 // target names a bucket or object for authorization: the bucket policy is
-// the resource policy and the bucket owner the resource account. A missing
-// bucket is not an error here; the handler reports it after authorization.
-func (s *Service) target(r *protocol.Request, resource string) protocol.Target {
+// the resource policy and the bucket owner the resource account.
+//
+// A bucket that does not exist is NoSuchBucket before any authorization,
+// as in S3: the bucket decides whose account and policy apply, and S3
+// answers 404 for a missing bucket to anyone (which is why bucket names can
+// be probed). Keys are different: a missing key is only disclosed to
+// callers allowed s3:ListBucket, after authorization.
+func (s *Service) target(r *protocol.Request, resource string) (protocol.Target, error) {
 	c := r.State.(*call)
 	c.b = s.lookup(c.bucket)
-	t := protocol.Target{Resource: resource}
-	if c.b != nil {
-		t.Account = c.b.account
-		t.Policy = c.b.policy
-		r.Context.Set("s3:ResourceAccount", c.b.account)
+	if c.b == nil {
+		return protocol.Target{}, noSuchBucket(c.bucket)
 	}
-	return t
+	r.Context.Set("s3:ResourceAccount", c.b.account)
+	return protocol.Target{Resource: resource, Account: c.b.account, Policy: c.b.policy}, nil
 }
 
 func (s *Service) bucketTarget(_ context.Context, r *protocol.Request) (protocol.Target, error) {
 	c := r.State.(*call)
-	return s.target(r, bucketARN(c.bucket)), nil
+	return s.target(r, bucketARN(c.bucket))
 }
 
 func (s *Service) objectTarget(_ context.Context, r *protocol.Request) (protocol.Target, error) {
@@ -246,7 +249,7 @@ func (s *Service) objectTarget(_ context.Context, r *protocol.Request) (protocol
 	if err := checkKey(c.key); err != nil {
 		return protocol.Target{}, err
 	}
-	return s.target(r, objectARN(c.bucket, c.key)), nil
+	return s.target(r, objectARN(c.bucket, c.key))
 }
 
 // putTarget is objectTarget plus the keys writes carry: s3:x-amz-acl and,

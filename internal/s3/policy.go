@@ -27,17 +27,16 @@ const maxPolicySize = 20 << 10
 // policy.
 func (s *Service) authorizeOwnerOp(ctx context.Context, r *protocol.Request, action string) (*bucket, error) {
 	c := r.State.(*call)
-	t := s.target(r, bucketARN(c.bucket))
+	t, err := s.target(r, bucketARN(c.bucket))
+	if err != nil {
+		return nil, err
+	}
+	b := c.b
 	p := r.Caller.Principal
-	ownerRoot := c.b != nil && p.Type == policy.Root && p.Account == c.b.account
-	if !ownerRoot {
+	if p.Type != policy.Root || p.Account != b.account {
 		if err := r.Authorize(ctx, action, t, nil); err != nil {
 			return nil, err
 		}
-	}
-	b, err := s.needBucket(r)
-	if err != nil {
-		return nil, err
 	}
 	if p.Account != b.account {
 		return nil, methodNotAllowed(r.HTTP.Method, "BUCKET")

@@ -69,6 +69,18 @@ func TestDisclosureRule(t *testing.T) {
 	if got, _ := get(t, getOnly, "disc", "there"); got != "yes" {
 		t.Fatalf("got %q", got)
 	}
+	// A missing bucket is NoSuchBucket to anyone, permission or not, in
+	// any account: S3 answers it before authorizing.
+	nobody := e.client(e.user(accountA, "nobody"))
+	for _, c := range []*awss3.Client{nobody, e.rootB()} {
+		_, err = c.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("no-such-bucket-x"), Key: aws.String("k")})
+		wantCode(t, err, "NoSuchBucket")
+		_, err = c.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: aws.String("no-such-bucket-x")})
+		wantCode(t, err, "NoSuchBucket")
+	}
+	// An existing bucket the caller may not touch is AccessDenied.
+	_, err = nobody.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: aws.String("disc")})
+	wantCode(t, err, "AccessDenied")
 }
 
 func TestBucketPolicyCrossAccount(t *testing.T) {
