@@ -4,6 +4,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"io"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -172,5 +175,46 @@ func TestE2ELambdaCodeFromS3(t *testing.T) {
 		Code: &lambdatypes.FunctionCode{S3Bucket: aws.String("code-bucket"), S3Key: aws.String("fn/code.zip")}})
 	if err == nil {
 		t.Fatal("account B built a function from A's private object")
+	}
+}
+
+// TestE2EVirtualHostedAndPresigned addresses buckets as BUCKET.localhost
+// through the real server, and uses presigned URLs with a plain client.
+func TestE2EVirtualHostedAndPresigned(t *testing.T) {
+	env := servertest.Start(t)
+	ctx := context.Background()
+	addr := strings.TrimPrefix(env.URL, "http://")
+	_, port, _ := net.SplitHostPort(addr)
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}}}
+	cfg := env.Root(servertest.AccountA)
+	cfg.HTTPClient = hc
+	cfg.BaseEndpoint = aws.String("http://localhost:" + port)
+	vh := awss3.NewFromConfig(cfg)
+	mustCreateBucket(t, vh, "vhost-bucket")
+	for _, k := range []string{"plain", "with space/and+plus", "日本/語"} {
+		put(t, vh, "vhost-bucket", k, "v:"+k)
+		if got, _ := get(t, vh, "vhost-bucket", k); got != "v:"+k {
+			t.Fatalf("%q: %q", k, got)
+		}
+	}
+	l, err := vh.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: aws.String("vhost-bucket")})
+	if err != nil || len(l.Contents) != 3 {
+		t.Fatalf("list %+v %v", l, err)
+	}
+	g, err := awss3.NewPresignClient(vh).PresignGetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("vhost-bucket"), Key: aws.String("with space/and+plus")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := hc.Get(g.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(b) != "v:with space/and+plus" {
+		t.Fatalf("presigned %d %q", resp.StatusCode, b)
 	}
 }
