@@ -130,6 +130,9 @@ func (s *Server) Serve(ctx context.Context, grace time.Duration) error {
 		}
 	}
 	s.banner()
+	// A crash can leave half-written blob temp files behind; sweeping them
+	// walks the whole blob tree, so it runs beside serving, not before it.
+	go s.db.Blobs().RemoveStaleTemp()
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.ln) }()
 	select {
