@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/seki-dev/seki/internal/server/servertest"
 )
@@ -159,4 +160,38 @@ func BenchmarkGetObject1KB(b *testing.B) {
 			lat.report(b)
 		})
 	}
+}
+
+// BenchmarkNotificationLatency measures S3's part of upload-to-function
+// latency: from the PutObject response reaching the client to the
+// InvokeAsync call on Lambda (here the policy-evaluating fake), through
+// the outbox and the dispatcher.
+func BenchmarkNotificationLatency(b *testing.B) {
+	e := newEnv(b)
+	f := newFakeFunctions()
+	f.invoked = make(chan invocation, 1)
+	e.funcs = f
+	e.svc.SetFunctions(f)
+	a := e.rootA()
+	mustCreateBucket(b, a, "bench-notify")
+	f.add(b, fnARN, "arn:aws:s3:::bench-notify", accountA)
+	cfg := lambdaConfig("c", fnARN, []types.Event{"s3:ObjectCreated:*"}, "", "")
+	if _, err := a.PutBucketNotificationConfiguration(context.Background(), &awss3.PutBucketNotificationConfigurationInput{
+		Bucket: aws.String("bench-notify"), NotificationConfiguration: &types.NotificationConfiguration{LambdaFunctionConfigurations: []types.LambdaFunctionConfiguration{cfg}}}); err != nil {
+		b.Fatal(err)
+	}
+	body := bytes.Repeat([]byte("x"), 1024)
+	lat := make(latencies, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := a.PutObject(context.Background(), &awss3.PutObjectInput{Bucket: aws.String("bench-notify"), Key: aws.String("k.jpg"), Body: bytes.NewReader(body)}); err != nil {
+			b.Fatal(err)
+		}
+		acked := time.Now()
+		<-f.invoked
+		lat = append(lat, time.Since(acked))
+	}
+	b.StopTimer()
+	lat.report(b)
 }

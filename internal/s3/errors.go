@@ -108,6 +108,7 @@ func writeError(w http.ResponseWriter, r *protocol.Request, err error) {
 	hdr := w.Header()
 	hdr.Set("x-amz-request-id", id)
 	hdr.Set("x-amz-id-2", hostID)
+	hdr.Set("Server", "AmazonS3")
 	status := e.Status
 	if status == 0 {
 		status = http.StatusInternalServerError

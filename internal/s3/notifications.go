@@ -602,6 +602,15 @@ func (d *dispatcher) stop() {
 	<-d.done
 }
 
+// forgetDelay and forgetBatch bound how long handed-over events stay in
+// the outbox: clearing them is a write (an fsync) of its own, so it is
+// batched instead of doubling the cost of every notified write. A crash in
+// between re-sends them after restart: delivery is at least once, as S3's.
+const (
+	forgetDelay = 100 * time.Millisecond
+	forgetBatch = 256
+)
+
 func (d *dispatcher) run() {
 	defer close(d.done)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -613,10 +622,23 @@ func (d *dispatcher) run() {
 		case <-d.done:
 		}
 	}()
+	var delivered []int64
+	timer := time.NewTimer(forgetDelay)
+	timer.Stop()
+	armed := false
+	defer func() {
+		// What was handed over before the stop is cleared now.
+		d.forget(delivered)
+	}()
 	for {
 		select {
 		case <-d.quit:
 			return
+		case <-timer.C:
+			armed = false
+			d.forget(delivered)
+			delivered = delivered[:0]
+			continue
 		case <-d.wake:
 		}
 		for {
@@ -627,7 +649,6 @@ func (d *dispatcher) run() {
 			if len(batch) == 0 {
 				break
 			}
-			var delivered []int64
 			for _, e := range batch {
 				if ctx.Err() != nil {
 					return
@@ -635,7 +656,13 @@ func (d *dispatcher) run() {
 				d.deliver(ctx, e)
 				delivered = append(delivered, e.id)
 			}
+		}
+		if len(delivered) >= forgetBatch {
 			d.forget(delivered)
+			delivered = delivered[:0]
+		} else if len(delivered) > 0 && !armed {
+			timer.Reset(forgetDelay)
+			armed = true
 		}
 	}
 }

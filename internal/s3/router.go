@@ -70,6 +70,7 @@ func (h *Handler) ServeAWS(w http.ResponseWriter, r *protocol.Request) {
 	hdr := w.Header()
 	hdr.Set("x-amz-request-id", r.ID)
 	hdr.Set("x-amz-id-2", c.hostID)
+	hdr.Set("Server", "AmazonS3")
 	if rs, ok := res.(protocol.Responder); ok {
 		rs.Respond(w, r)
 		return
