@@ -88,6 +88,10 @@ func (a *api) next(w http.ResponseWriter, r *http.Request) {
 	e.markInit()
 	select {
 	case inv := <-e.invq:
+		// What the runtime printed before asking belongs before START.
+		if e.out != nil {
+			e.out.sync(5 * time.Millisecond)
+		}
 		now := time.Now()
 		inv.deliveredAt = now
 		inv.deadlineMS = now.Add(inv.timeout).UnixMilli()

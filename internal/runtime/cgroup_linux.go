@@ -119,8 +119,9 @@ func probeV2() (string, bool) {
 	if !hasWord(readFile(filepath.Join(base, "cgroup.controllers")), "memory") {
 		return "", false
 	}
-	mine := filepath.Join(base, "seki-"+strconv.Itoa(os.Getpid()))
-	if err := os.Mkdir(mine, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+	removeStale(base)
+	mine := filepath.Join(base, ownName())
+	if err := os.Mkdir(mine, 0o755); err != nil {
 		return "", false
 	}
 	enable := func(dir string) error {
@@ -172,8 +173,9 @@ func probeV1() (string, bool) {
 	if mountRoot != "/" {
 		own = strings.TrimPrefix(own, mountRoot)
 	}
-	mine := filepath.Join(mount, own, "seki-"+strconv.Itoa(os.Getpid()))
-	if err := os.Mkdir(mine, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+	removeStale(filepath.Join(mount, own))
+	mine := filepath.Join(mount, own, ownName())
+	if err := os.Mkdir(mine, 0o755); err != nil {
 		return "", false
 	}
 	// A child must accept a limit, or the hierarchy is not ours to use.
@@ -186,6 +188,37 @@ func probeV1() (string, bool) {
 		return "", false
 	}
 	return mine, true
+}
+
+// ownName names a Runtime's cgroup directory: seki-PID-RANDOM.
+func ownName() string {
+	return "seki-" + strconv.Itoa(os.Getpid()) + "-" + randomHex(4)
+}
+
+// removeStale removes the (empty) cgroup directories of seki processes
+// that no longer run, left behind by a crash.
+func removeStale(dir string) {
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		rest, ok := strings.CutPrefix(e.Name(), "seki-")
+		if !ok || !e.IsDir() {
+			continue
+		}
+		pidStr, _, _ := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidStr)
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if syscall.Kill(pid, 0) == syscall.ESRCH {
+			sub, _ := os.ReadDir(filepath.Join(dir, e.Name()))
+			for _, s := range sub {
+				if s.IsDir() {
+					os.Remove(filepath.Join(dir, e.Name(), s.Name()))
+				}
+			}
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 func hasOption(list, opt string) bool {

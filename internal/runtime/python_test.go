@@ -1,0 +1,164 @@
+package runtime
+
+import (
+	"encoding/base64"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/seki-dev/seki/internal/lambda"
+)
+
+func needPython(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed")
+	}
+}
+
+const pyHandler = `
+import json, logging, os, sys
+import helper
+
+logger = logging.getLogger()
+logger.setLevel(logging.INFO)
+print("init output")
+
+def handler(event, context):
+    if event.get("raise"):
+        raise ValueError(event["raise"])
+    if event.get("unserializable"):
+        return {1, 2}
+    print("hello from python")
+    logger.info("info line\nsecond line")
+    cc = context.client_context
+    return {
+        "event": event,
+        "function_name": context.function_name,
+        "function_version": context.function_version,
+        "invoked_function_arn": context.invoked_function_arn,
+        "memory_limit_in_mb": context.memory_limit_in_mb,
+        "aws_request_id": context.aws_request_id,
+        "log_group_name": context.log_group_name,
+        "log_stream_name": context.log_stream_name,
+        "identity": [context.identity.cognito_identity_id, context.identity.cognito_identity_pool_id],
+        "client_context": None if cc is None else {"custom": cc.custom, "env": cc.env, "app_title": cc.client and cc.client.app_title},
+        "remaining": context.get_remaining_time_in_millis(),
+        "helper": helper.VALUE,
+        "trace": os.environ.get("_X_AMZN_TRACE_ID"),
+        "cwd": os.getcwd(),
+        "path0": sys.path[0],
+    }
+`
+
+func TestPythonHandler(t *testing.T) {
+	needPython(t)
+	rt := newTestRT(t, nil)
+	code := writeZip(t, rt.dir,
+		zipEntry{Name: "app.py", Body: []byte(pyHandler)},
+	)
+	layer := writeZip(t, rt.dir, zipEntry{Name: "python/helper.py", Body: []byte("VALUE = 'from the layer'\n")})
+	spec := newSpec("py", "python3.12", "app.handler", code)
+	spec.Layers = []lambda.LayerSpec{{ARN: "arn:aws:lambda:us-east-1:111111111111:layer:helper:1", Path: layer, CodeSHA256: "x"}}
+	cc := base64.StdEncoding.EncodeToString([]byte(`{"custom":{"k":"v"},"env":{"e":"1"},"client":{"app_title":"t"}}`))
+	res, err := rt.Run(t.Context(), spec, &lambda.InvokeRequest{RequestID: "11111111-2222-3333-4444-555555555555",
+		Payload: []byte(`{"a": 1}`), LogType: "Tail", ClientContext: cc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.FunctionError != "" {
+		t.Fatalf("error: %s", res.Payload)
+	}
+	m := decode(t, res)
+	want := map[string]any{
+		"function_name": "py", "function_version": "$LATEST", "invoked_function_arn": spec.InvokedARN,
+		"memory_limit_in_mb": "128", "aws_request_id": "11111111-2222-3333-4444-555555555555",
+		"log_group_name": "/aws/lambda/py", "helper": "from the layer",
+	}
+	for k, v := range want {
+		if m[k] != v {
+			t.Errorf("%s = %v, want %v", k, m[k], v)
+		}
+	}
+	if m["event"].(map[string]any)["a"] != float64(1) {
+		t.Errorf("event %v", m["event"])
+	}
+	if c := m["client_context"].(map[string]any); c["custom"].(map[string]any)["k"] != "v" || c["app_title"] != "t" {
+		t.Errorf("client context %v", c)
+	}
+	if r := m["remaining"].(float64); r < 2000 || r > 3000 {
+		t.Errorf("remaining %v", r)
+	}
+	if m["cwd"] != m["path0"] || !strings.HasSuffix(m["cwd"].(string), "/task") {
+		t.Errorf("cwd %v, sys.path[0] %v", m["cwd"], m["path0"])
+	}
+	// The JSON is Python's (spaces after separators, as AWS's runtime).
+	if !strings.Contains(string(res.Payload), `"function_name": "py"`) {
+		t.Errorf("payload %s", res.Payload)
+	}
+	tail, _ := base64.StdEncoding.DecodeString(res.LogResult)
+	lines := strings.Split(strings.TrimSuffix(string(tail), "\n"), "\n")
+	if lines[0] != "init output" || !strings.HasPrefix(lines[1], "START RequestId: 11111111-2222-3333-4444-555555555555 Version: $LATEST") ||
+		lines[2] != "hello from python" ||
+		!regexp.MustCompile(`^\[INFO\]\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\t11111111-2222-3333-4444-555555555555\tinfo line\rsecond line$`).MatchString(lines[3]) ||
+		lines[4] != "END RequestId: 11111111-2222-3333-4444-555555555555" ||
+		!regexp.MustCompile(`^REPORT RequestId: 11111111-2222-3333-4444-555555555555\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d\d ms$`).MatchString(lines[5]) {
+		t.Fatalf("tail:\n%s", tail)
+	}
+
+	// An exception: AWS's shape, with the request id and the user's frames.
+	res = invokeJSON(t, rt.Runtime, spec, map[string]any{"raise": "bad value"})
+	m = decode(t, res)
+	st := m["stackTrace"].([]any)
+	if res.FunctionError != "Unhandled" || m["errorType"] != "ValueError" || m["errorMessage"] != "bad value" ||
+		len(m["requestId"].(string)) != 36 || len(st) != 1 || !strings.Contains(st[0].(string), `app.py", line 11, in handler`) {
+		t.Fatalf("exception: %s", res.Payload)
+	}
+	tail, _ = base64.StdEncoding.DecodeString(res.LogResult)
+	if !strings.Contains(string(tail), "[ERROR] ValueError: bad value\rTraceback (most recent call last):\r\u00a0\u00a0File") {
+		t.Fatalf("error log: %q", tail)
+	}
+	res = invokeJSON(t, rt.Runtime, spec, map[string]any{"unserializable": true})
+	if m := decode(t, res); m["errorType"] != "Runtime.MarshalError" || !strings.HasPrefix(m["errorMessage"].(string), "Unable to marshal response: ") {
+		t.Fatalf("marshal: %s", res.Payload)
+	}
+}
+
+func TestPythonLoadErrors(t *testing.T) {
+	needPython(t)
+	rt := newTestRT(t, nil)
+	cases := []struct {
+		handler, file, body, typ, msg string
+	}{
+		{"missing.handler", "app.py", "x = 1\n", "Runtime.ImportModuleError", "Unable to import module 'missing': No module named 'missing'"},
+		{"app.handler", "app.py", "import nosuchmodule\n", "Runtime.ImportModuleError", "Unable to import module 'app': No module named 'nosuchmodule'"},
+		{"app.nothere", "app.py", "def handler(e, c): pass\n", "Runtime.HandlerNotFound", "Handler 'nothere' missing on module 'app'"},
+		{"app.handler", "app.py", "def handler(e, c)\n  pass\n", "Runtime.UserCodeSyntaxError", "Syntax error in module 'app': "},
+	}
+	for _, c := range cases {
+		spec := newSpec("pyerr", "python3.12", c.handler, writeZip(t, rt.dir, zipEntry{Name: c.file, Body: []byte(c.body)}))
+		spec.RevisionId = randomHex(8)
+		res := invokeJSON(t, rt.Runtime, spec, map[string]any{})
+		m := decode(t, res)
+		if res.FunctionError != "Unhandled" || m["errorType"] != c.typ || !strings.HasPrefix(m["errorMessage"].(string), c.msg) || len(m["requestId"].(string)) != 36 {
+			t.Errorf("%s: %s", c.handler, res.Payload)
+		}
+	}
+	// An exception while the module runs is an init error.
+	spec := newSpec("pyinit", "python3.12", "app.handler", writeZip(t, rt.dir, zipEntry{Name: "app.py", Body: []byte("raise RuntimeError('init failed')\n")}))
+	res := invokeJSON(t, rt.Runtime, spec, map[string]any{})
+	m := decode(t, res)
+	if res.FunctionError != "Unhandled" || m["errorType"] != "RuntimeError" || m["errorMessage"] != "init failed" || m["requestId"] != "" {
+		t.Fatalf("init error: %s", res.Payload)
+	}
+	tail, _ := base64.StdEncoding.DecodeString(res.LogResult)
+	if !strings.Contains(string(tail), "INIT_REPORT Init Duration: ") || !strings.Contains(string(tail), "\tPhase: init\tStatus: error\tError Type: RuntimeError") {
+		t.Fatalf("init tail: %q", tail)
+	}
+	if st := rt.Stats(); st.Idle != 1 || st.Environments != 1 {
+		// A load error keeps its environment (the fault is reported per
+		// invocation, as AWS's runtime does; older revisions' environments
+		// are retired); the init error's environment is gone.
+		t.Errorf("stats %+v", st)
+	}
+}
