@@ -402,20 +402,7 @@ func (s *Service) InvokeAs(ctx context.Context, in *InvokeAsInput) (*InvokeAsOut
 	if err != nil {
 		return nil, err
 	}
-	az := s.getAuthz()
-	if az == nil {
-		return nil, errService.New("seki: Lambda has no authorizer wired")
-	}
-	if err := az.Authorize(ctx, &authz.Check{
-		RequestID:       in.RequestID,
-		Caller:          in.Caller,
-		Action:          "lambda:InvokeFunction",
-		Resource:        ref.QualifiedARN(ref.Qualifier),
-		ResourceAccount: ref.Account,
-		ResourcePolicy:  st.policy,
-		Context:         in.Context,
-		Deny:            AccessDenied,
-	}); err != nil {
+	if err := s.authorizeAs(ctx, ref, st, in.RequestID, in.Caller, "lambda:InvokeFunction", in.Context); err != nil {
 		return nil, err
 	}
 	if st.err != nil {
@@ -436,6 +423,49 @@ func (s *Service) InvokeAs(ctx context.Context, in *InvokeAsInput) (*InvokeAsOut
 		return nil, err
 	}
 	return &InvokeAsOutput{Result: resp.res, ExecutedVersion: resp.version}, nil
+}
+
+// authorizeAs asks the door whether caller may perform action on the exact
+// ARN ref names, with the resource policy kept for its qualifier.
+func (s *Service) authorizeAs(ctx context.Context, ref FunctionRef, st *invokeState, requestID string, caller *authz.Caller, action string, c *policy.Context) error {
+	az := s.getAuthz()
+	if az == nil {
+		return errService.New("seki: Lambda has no authorizer wired")
+	}
+	return az.Authorize(ctx, &authz.Check{
+		RequestID:       requestID,
+		Caller:          caller,
+		Action:          action,
+		Resource:        ref.QualifiedARN(ref.Qualifier),
+		ResourceAccount: ref.Account,
+		ResourcePolicy:  st.policy,
+		Context:         c,
+		Deny:            AccessDenied,
+	})
+}
+
+// AuthorizeAs authorizes action (function URLs ask for
+// lambda:InvokeFunctionUrl) for caller on functionARN, a full ARN qualified
+// or not, with the resource policy kept for its qualifier, through the same
+// door as InvokeAs, and logs the decision under requestID. A denial is
+// AccessDeniedException; a missing function is ResourceNotFoundException,
+// reported only after the decision, as Invoke does.
+func (s *Service) AuthorizeAs(ctx context.Context, requestID string, caller *authz.Caller, action, functionARN string, c *policy.Context) error {
+	ref, ok := splitFunctionName(functionARN, true)
+	if !ok || ref.Account == "" || ref.Region == "" {
+		return validationError("functionName", functionARN, patNamespacedName)
+	}
+	if ref.Partition == "" {
+		ref.Partition = "aws"
+	}
+	st, err := s.resolveInvoke(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if err := s.authorizeAs(ctx, ref, st, requestID, caller, action, c); err != nil {
+		return err
+	}
+	return st.err
 }
 
 // serviceContext builds the keys a service principal's invocation carries.

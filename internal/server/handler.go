@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/funcurl"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/sigv4"
@@ -32,7 +33,8 @@ func bodyLimit(service string) int64 {
 
 var errTooLarge = awserr.Code{Name: "RequestEntityTooLarge", Status: http.StatusRequestEntityTooLarge}
 
-// ServeHTTP is the endpoint: health, then SigV4, then the service.
+// ServeHTTP is the endpoint: health, function URLs, then SigV4, then the
+// service.
 func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	if hr.URL.Path == "/_seki/health" {
 		w.Header().Set("Content-Type", "application/json")
@@ -45,6 +47,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	// connection.
 	if hr.ContentLength == 0 && strings.EqualFold(hr.Header.Get("Expect"), "100-continue") {
 		w.WriteHeader(http.StatusContinue)
+	}
+	// Function URLs come before SigV4: AuthType NONE requests are unsigned.
+	if id, path, ok := funcurl.Match(hr); ok {
+		s.svc.urls.ServeURL(w, hr, id, path)
+		return
 	}
 	r := &protocol.Request{HTTP: hr, ID: newRequestID(), Now: s.cfg.Now()}
 	name, region, signed := sigv4.Scope(hr)

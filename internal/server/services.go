@@ -5,10 +5,12 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/dynamodb"
+	"github.com/seki-dev/seki/internal/funcurl"
 	"github.com/seki-dev/seki/internal/iam"
 	"github.com/seki-dev/seki/internal/lambda"
 	"github.com/seki-dev/seki/internal/policy"
@@ -25,6 +27,7 @@ type services struct {
 	sts    *sts.Service
 	lambda *lambda.Service
 	s3     *s3.Service
+	urls   *funcurl.Handler
 	authz  *authz.Authorizer
 	keys   keys
 	byName map[string]service
@@ -67,8 +70,21 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	sv.byName["s3"] = sv.s3.Handler(denied)
 	sv.s3.SetFunctions(s3Functions{sv.lambda})
 	sv.lambda.SetCode(sv.s3)
+	sv.urls = funcurl.New(funcurl.Options{
+		Functions: sv.lambda, Verifier: s.verifier, Keys: sv.keys, Now: s.cfg.Now, NewID: newRequestID,
+		Identify: func(ctx context.Context, id string, c *policy.Context) (*authz.Caller, error) {
+			return sv.identify(ctx, "lambda", id, c)
+		},
+		Context: func(hr *http.Request, now time.Time, region string) *policy.Context {
+			return requestContext(&protocol.Request{HTTP: hr, Now: now, Region: region})
+		},
+	})
 	return sv, nil
 }
+
+// SetLambdaRunner replaces what runs function code; end-to-end tests use it
+// to stand in for the runtime.
+func (s *Server) SetLambdaRunner(r lambda.Runner) { s.svc.lambda.SetRunner(r) }
 
 func (sv *services) close() {
 	if sv.s3 != nil {

@@ -1,0 +1,350 @@
+package funcurl
+
+import (
+	"encoding/base64"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/seki-dev/seki/internal/authz"
+)
+
+// request is what the event is built from: the HTTP request as the client
+// sent it, and what seki decided about it.
+type request struct {
+	method   string
+	rawPath  string // as sent, still percent-encoded
+	rawQuery string
+	proto    string
+	header   http.Header
+	host     string // the Host header as sent (port included)
+	remote   string // RemoteAddr
+	tls      bool
+	body     []byte
+
+	urlID     string
+	domain    string // <id>.lambda-url.<region>.localhost, the URL's host without port
+	requestID string
+	traceID   string
+	now       time.Time
+	// caller is nil for AuthType NONE.
+	caller *authz.Caller
+}
+
+// hopByHop are the connection-level headers a proxy does not forward; the
+// function sees the end-to-end ones. (Which ones AWS drops is not
+// documented; these are RFC 9110's.)
+var hopByHop = map[string]bool{
+	"connection": true, "keep-alive": true, "proxy-connection": true, "te": true,
+	"trailer": true, "transfer-encoding": true, "upgrade": true,
+}
+
+// kv is one member of a JSON object whose values are strings.
+type kv struct{ k, v string }
+
+// appendEvent appends the payload format 2.0 event for r to dst, field by
+// field in the order of the Lambda Developer Guide's "Request payload
+// format". Optional members (cookies, queryStringParameters, body,
+// requestContext.authorizer) are left out when empty, as in real events;
+// pathParameters, stageVariables and authentication, which function URLs do
+// not use, are left out as the guide allows.
+func appendEvent(dst []byte, r *request) []byte {
+	headers, cookies := eventHeaders(r)
+	query := parseQuery(r.rawQuery)
+
+	dst = append(dst, `{"version":"2.0","routeKey":"$default","rawPath":`...)
+	dst = appendString(dst, r.rawPath)
+	dst = append(dst, `,"rawQueryString":`...)
+	dst = appendString(dst, r.rawQuery)
+	if len(cookies) > 0 {
+		dst = append(dst, `,"cookies":[`...)
+		for i, c := range cookies {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendString(dst, c)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, `,"headers":`...)
+	dst = appendObject(dst, headers)
+	if len(query) > 0 {
+		dst = append(dst, `,"queryStringParameters":`...)
+		dst = appendObject(dst, query)
+	}
+
+	dst = append(dst, `,"requestContext":{"accountId":`...)
+	if r.caller != nil {
+		dst = appendString(dst, r.caller.Principal.Account)
+	} else {
+		dst = append(dst, `"anonymous"`...)
+	}
+	dst = append(dst, `,"apiId":`...)
+	dst = appendString(dst, r.urlID)
+	if r.caller != nil {
+		p := &r.caller.Principal
+		dst = append(dst, `,"authorizer":{"iam":{"accessKey":`...)
+		dst = appendString(dst, r.caller.AccessKeyID)
+		dst = append(dst, `,"accountId":`...)
+		dst = appendString(dst, p.Account)
+		dst = append(dst, `,"callerId":`...)
+		dst = appendString(dst, p.UserID)
+		dst = append(dst, `,"cognitoIdentity":null,"principalOrgId":null,"userArn":`...)
+		dst = appendString(dst, p.ARN)
+		dst = append(dst, `,"userId":`...)
+		dst = appendString(dst, p.UserID)
+		dst = append(dst, `}}`...)
+	}
+	dst = append(dst, `,"domainName":`...)
+	dst = appendString(dst, r.domain)
+	dst = append(dst, `,"domainPrefix":`...)
+	dst = appendString(dst, r.urlID)
+	dst = append(dst, `,"http":{"method":`...)
+	dst = appendString(dst, r.method)
+	dst = append(dst, `,"path":`...)
+	dst = appendString(dst, r.rawPath)
+	dst = append(dst, `,"protocol":`...)
+	dst = appendString(dst, r.proto)
+	dst = append(dst, `,"sourceIp":`...)
+	dst = appendString(dst, sourceIP(r.remote))
+	dst = append(dst, `,"userAgent":`...)
+	dst = appendString(dst, r.header.Get("User-Agent"))
+	dst = append(dst, `},"requestId":`...)
+	dst = appendString(dst, r.requestID)
+	dst = append(dst, `,"routeKey":"$default","stage":"$default","time":`...)
+	dst = appendString(dst, r.now.UTC().Format(timeLayout))
+	dst = append(dst, `,"timeEpoch":`...)
+	dst = strconv.AppendInt(dst, r.now.UnixMilli(), 10)
+	dst = append(dst, '}')
+
+	if len(r.body) > 0 {
+		dst = append(dst, `,"body":`...)
+		if isText(r.header.Get("Content-Type")) && utf8.Valid(r.body) {
+			dst = appendString(dst, string(r.body))
+			dst = append(dst, `,"isBase64Encoded":false}`...)
+		} else {
+			dst = append(dst, '"')
+			n := len(dst)
+			dst = append(dst, make([]byte, base64.StdEncoding.EncodedLen(len(r.body)))...)
+			base64.StdEncoding.Encode(dst[n:], r.body)
+			dst = append(dst, `","isBase64Encoded":true}`...)
+		}
+		return dst
+	}
+	return append(dst, `,"isBase64Encoded":false}`...)
+}
+
+// timeLayout is requestContext.time: "12/Mar/2020:19:03:58 +0000".
+const timeLayout = "02/Jan/2006:15:04:05 -0700"
+
+// eventHeaders returns the event's headers, lower-cased, multiple values
+// joined with commas and sorted by name, and the cookies: every Cookie
+// header split at its semicolons. Cookie itself is not among the headers;
+// format 2.0 moves it into cookies. The host header is the one the client
+// sent, and the x-forwarded-* and x-amzn-trace-id headers are added as
+// Lambda's front end adds them.
+func eventHeaders(r *request) ([]kv, []string) {
+	out := make([]kv, 0, len(r.header)+5)
+	var cookies []string
+	for name, vals := range r.header {
+		ln := strings.ToLower(name)
+		switch {
+		case ln == "cookie":
+			for _, v := range vals {
+				cookies = splitCookies(cookies, v)
+			}
+			continue
+		case hopByHop[ln], ln == "host", ln == "x-forwarded-for", ln == "x-forwarded-proto",
+			ln == "x-forwarded-port", ln == "x-amzn-trace-id":
+			continue
+		}
+		out = appendHeader(out, ln, strings.Join(vals, ","))
+	}
+	ip := sourceIP(r.remote)
+	if prior := r.header.Values("X-Forwarded-For"); len(prior) > 0 {
+		ip = strings.Join(prior, ",") + ", " + ip
+	}
+	proto, port := "http", "80"
+	if r.tls {
+		proto, port = "https", "443"
+	}
+	if _, p, err := net.SplitHostPort(r.host); err == nil && p != "" {
+		port = p
+	}
+	out = append(out,
+		kv{"host", r.host},
+		kv{"x-amzn-trace-id", r.traceID},
+		kv{"x-forwarded-for", ip},
+		kv{"x-forwarded-port", port},
+		kv{"x-forwarded-proto", proto})
+	sort.Slice(out, func(i, j int) bool { return out[i].k < out[j].k })
+	return out, cookies
+}
+
+// appendHeader adds name: value, merging with an earlier header of the same
+// lower-cased name (Go keeps "X_Y" and "x_y" apart; HTTP does not).
+func appendHeader(out []kv, name, value string) []kv {
+	for i := range out {
+		if out[i].k == name {
+			out[i].v += "," + value
+			return out
+		}
+	}
+	return append(out, kv{name, value})
+}
+
+// splitCookies appends the cookies of one Cookie header ("a=1; b=2").
+func splitCookies(dst []string, h string) []string {
+	for h != "" {
+		var c string
+		c, h, _ = strings.Cut(h, ";")
+		if c = strings.TrimSpace(c); c != "" {
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// parseQuery decodes a raw query into queryStringParameters: names and
+// values percent-decoded ('+' is a space), repeated names joined with
+// commas in the order they came. It never fails: text that does not decode
+// is passed on as sent.
+func parseQuery(raw string) []kv {
+	if raw == "" {
+		return nil
+	}
+	var out []kv
+	for raw != "" {
+		var seg string
+		seg, raw, _ = strings.Cut(raw, "&")
+		if seg == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(seg, "=")
+		k, v = unescape(k), unescape(v)
+		found := false
+		for i := range out {
+			if out[i].k == k {
+				out[i].v += "," + v
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, kv{k, v})
+		}
+	}
+	return out
+}
+
+func unescape(s string) string {
+	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
+		return s
+	}
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// sourceIP is the address of the TCP peer.
+func sourceIP(remote string) string {
+	if h, _, err := net.SplitHostPort(remote); err == nil {
+		return h
+	}
+	return remote
+}
+
+// isText reports whether a body of this Content-Type goes into the event as
+// text; everything else (including a body without a Content-Type, and
+// form posts) is base64-encoded. AWS documents only "if the content type
+// of the request is binary, the body is base64-encoded"; the set here is
+// the textual media types: text/*, JSON, XML and JavaScript, with their
+// +json and +xml suffixes.
+func isText(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	typ, sub, ok := strings.Cut(mt, "/")
+	if !ok {
+		return false
+	}
+	if typ == "text" {
+		return true
+	}
+	switch sub {
+	case "json", "xml", "javascript", "x-javascript", "ecmascript":
+		return true
+	}
+	return strings.HasSuffix(sub, "+json") || strings.HasSuffix(sub, "+xml")
+}
+
+// appendObject appends a JSON object of string members.
+func appendObject(dst []byte, m []kv) []byte {
+	dst = append(dst, '{')
+	for i, p := range m {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, p.k)
+		dst = append(dst, ':')
+		dst = appendString(dst, p.v)
+	}
+	return append(dst, '}')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD,
+// as encoding/json does, so the event is always valid JSON.
+func appendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
