@@ -28,6 +28,11 @@ type bucket struct {
 
 	notifDoc []byte
 	notif    *notificationConfig
+
+	// pab is the Block Public Access configuration, nil when deleted;
+	// policyPublic says whether the bucket policy is public.
+	pab          *publicAccessBlock
+	policyPublic bool
 }
 
 func (b *bucket) clone() *bucket {
@@ -60,7 +65,7 @@ func (s *Service) setBucket(name string, b *bucket) {
 // needed on every request, so it lives in memory.
 func (s *Service) loadBuckets(ctx context.Context) error {
 	return s.db.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(`SELECT name, account, region, created, policy, notification FROM s3_buckets`)
+		rows, err := tx.Query(`SELECT name, account, region, created, policy, notification, public_access_block FROM s3_buckets`)
 		if err != nil {
 			return err
 		}
@@ -68,16 +73,18 @@ func (s *Service) loadBuckets(ctx context.Context) error {
 		for rows.Next() {
 			b := &bucket{}
 			var created int64
-			if err := rows.Scan(&b.name, &b.account, &b.region, &created, &b.policyDoc, &b.notifDoc); err != nil {
+			var pab *string
+			if err := rows.Scan(&b.name, &b.account, &b.region, &created, &b.policyDoc, &b.notifDoc, &pab); err != nil {
 				return err
 			}
+			b.pab = decodePAB(pab)
 			b.created = time.UnixMilli(created).UTC()
 			if b.policyDoc != nil {
 				p, err := parseBucketPolicy(b.policyDoc, b.name)
 				if err != nil {
 					return errors.New("bucket " + b.name + ": stored policy no longer parses: " + err.Error())
 				}
-				b.policy = p
+				b.policy, b.policyPublic = p, isPublicPolicy(b.policyDoc)
 			}
 			if b.notifDoc != nil {
 				n, err := parseNotification(b.notifDoc)
@@ -187,7 +194,7 @@ func (s *Service) createBucket(ctx context.Context, r *protocol.Request) (any, e
 		}
 		return nil, errBucketAlreadyOwnedByYou.New("Your previous request to create the named bucket succeeded and you already own it.").With("BucketName", name)
 	}
-	b := &bucket{name: name, account: account, region: region, created: r.Now.UTC().Truncate(time.Millisecond)}
+	b := &bucket{name: name, account: account, region: region, created: r.Now.UTC().Truncate(time.Millisecond), pab: defaultPublicAccessBlock}
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		_, err := tx.Exec(`INSERT INTO s3_buckets(name, account, region, created) VALUES(?, ?, ?, ?)`,
 			b.name, b.account, b.region, b.created.UnixMilli())

@@ -65,7 +65,7 @@ func (s *Service) readSource(ctx context.Context, r *protocol.Request) (*object,
 	if sb == nil {
 		return nil, cs, noSuchBucket(cs.bucket)
 	}
-	t := protocol.Target{Resource: objectARN(cs.bucket, cs.key), Account: sb.account, Policy: sb.policy}
+	t := protocol.Target{Resource: objectARN(cs.bucket, cs.key), Account: sb.account, Policy: restrictedPolicy(sb, callerPrincipal(r))}
 	if err := r.Authorize(ctx, "s3:GetObject", t, nil); err != nil {
 		return nil, cs, err
 	}

@@ -422,7 +422,7 @@ func (s *Service) readObject(ctx context.Context, r *protocol.Request, b *bucket
 
 // missingKey decides what a caller learns about a key that does not exist.
 func (s *Service) missingKey(ctx context.Context, r *protocol.Request, b *bucket, key string) error {
-	t := protocol.Target{Resource: bucketARN(b.name), Account: b.account, Policy: b.policy}
+	t := protocol.Target{Resource: bucketARN(b.name), Account: b.account, Policy: restrictedPolicy(b, callerPrincipal(r))}
 	if err := r.Authorize(ctx, "s3:ListBucket", t, nil); err != nil {
 		return err
 	}

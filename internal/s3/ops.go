@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 )
 
@@ -17,6 +18,8 @@ type ops struct {
 	getBucketPolicy, putBucketPolicy, deleteBucketPolicy                     protocol.Op
 	getNotification, putNotification                                         protocol.Op
 	getBucketACL, putBucketACL, getVersioning, getOwnership, getEncryption   protocol.Op
+	getPublicAccessBlock, putPublicAccessBlock, deletePublicAccessBlock      protocol.Op
+	getPolicyStatus                                                          protocol.Op
 	deleteObjects                                                            protocol.Op
 	putObject, copyObject, getObject, headObject, deleteObject, getObjectACL protocol.Op
 	putObjectACL                                                             protocol.Op
@@ -39,16 +42,20 @@ func (h *Handler) table() ops {
 		listUploads:       protocol.Op{Name: "ListMultipartUploads", Action: "s3:ListBucketMultipartUploads", Target: bt, Handle: s.listUploads},
 		// The bucket policy operations authorize in their handlers: the
 		// bucket owner's root user may always use them, whatever the policy.
-		getBucketPolicy:    protocol.Op{Name: "GetBucketPolicy", Handle: s.getBucketPolicy},
-		putBucketPolicy:    protocol.Op{Name: "PutBucketPolicy", Handle: s.putBucketPolicy},
-		deleteBucketPolicy: protocol.Op{Name: "DeleteBucketPolicy", Handle: s.deleteBucketPolicy},
-		getNotification:    protocol.Op{Name: "GetBucketNotificationConfiguration", Action: "s3:GetBucketNotification", Target: bt, Handle: s.getNotification},
-		putNotification:    protocol.Op{Name: "PutBucketNotificationConfiguration", Action: "s3:PutBucketNotification", Target: bt, Handle: s.putNotification},
-		getBucketACL:       protocol.Op{Name: "GetBucketAcl", Action: "s3:GetBucketAcl", Target: bt, Handle: s.getBucketACL},
-		putBucketACL:       protocol.Op{Name: "PutBucketAcl", Action: "s3:PutBucketAcl", Target: bt, Handle: s.putACL},
-		getVersioning:      protocol.Op{Name: "GetBucketVersioning", Action: "s3:GetBucketVersioning", Target: bt, Handle: s.getVersioning},
-		getOwnership:       protocol.Op{Name: "GetBucketOwnershipControls", Action: "s3:GetBucketOwnershipControls", Target: bt, Handle: s.getOwnership},
-		getEncryption:      protocol.Op{Name: "GetBucketEncryption", Action: "s3:GetEncryptionConfiguration", Target: bt, Handle: s.getEncryption},
+		getBucketPolicy:         protocol.Op{Name: "GetBucketPolicy", Handle: s.getBucketPolicy},
+		putBucketPolicy:         protocol.Op{Name: "PutBucketPolicy", Handle: s.putBucketPolicy},
+		deleteBucketPolicy:      protocol.Op{Name: "DeleteBucketPolicy", Handle: s.deleteBucketPolicy},
+		getNotification:         protocol.Op{Name: "GetBucketNotificationConfiguration", Action: "s3:GetBucketNotification", Target: bt, Handle: s.getNotification},
+		putNotification:         protocol.Op{Name: "PutBucketNotificationConfiguration", Action: "s3:PutBucketNotification", Target: bt, Handle: s.putNotification},
+		getBucketACL:            protocol.Op{Name: "GetBucketAcl", Action: "s3:GetBucketAcl", Target: bt, Handle: s.getBucketACL},
+		putBucketACL:            protocol.Op{Name: "PutBucketAcl", Action: "s3:PutBucketAcl", Target: bt, Handle: s.putACL},
+		getVersioning:           protocol.Op{Name: "GetBucketVersioning", Action: "s3:GetBucketVersioning", Target: bt, Handle: s.getVersioning},
+		getOwnership:            protocol.Op{Name: "GetBucketOwnershipControls", Action: "s3:GetBucketOwnershipControls", Target: bt, Handle: s.getOwnership},
+		getEncryption:           protocol.Op{Name: "GetBucketEncryption", Action: "s3:GetEncryptionConfiguration", Target: bt, Handle: s.getEncryption},
+		getPublicAccessBlock:    protocol.Op{Name: "GetPublicAccessBlock", Action: "s3:GetBucketPublicAccessBlock", Target: bt, Handle: s.getPublicAccessBlock},
+		putPublicAccessBlock:    protocol.Op{Name: "PutPublicAccessBlock", Action: "s3:PutBucketPublicAccessBlock", Target: bt, Handle: s.putPublicAccessBlock},
+		deletePublicAccessBlock: protocol.Op{Name: "DeletePublicAccessBlock", Action: "s3:PutBucketPublicAccessBlock", Target: bt, Handle: s.deletePublicAccessBlock},
+		getPolicyStatus:         protocol.Op{Name: "GetBucketPolicyStatus", Action: "s3:GetBucketPolicyStatus", Target: bt, Handle: s.getPolicyStatus},
 		// DeleteObjects authorizes s3:DeleteObject for each key and reports
 		// denials per key, as AWS does.
 		deleteObjects:  protocol.Op{Name: "DeleteObjects", Handle: s.deleteObjects},
@@ -73,7 +80,7 @@ func (h *Handler) table() ops {
 // for a listing or CreateBucket.
 var unsupportedBucket = []string{
 	"accelerate", "analytics", "cors", "intelligent-tiering", "inventory", "lifecycle",
-	"logging", "metrics", "object-lock", "policyStatus", "publicAccessBlock", "replication",
+	"logging", "metrics", "object-lock", "replication",
 	"requestPayment", "tagging", "website", "versions", "encryption", "ownershipControls",
 	"versioning", "metadataTable", "session",
 }
@@ -112,6 +119,10 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*protoco
 				return &o.getOwnership, nil
 			case has("encryption"):
 				return &o.getEncryption, nil
+			case has("publicAccessBlock"):
+				return &o.getPublicAccessBlock, nil
+			case has("policyStatus"):
+				return &o.getPolicyStatus, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
@@ -128,6 +139,8 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*protoco
 				return &o.putNotification, nil
 			case has("acl"):
 				return &o.putBucketACL, nil
+			case has("publicAccessBlock"):
+				return &o.putPublicAccessBlock, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
@@ -136,6 +149,9 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*protoco
 		case http.MethodDelete:
 			if has("policy") {
 				return &o.deleteBucketPolicy, nil
+			}
+			if has("publicAccessBlock") {
+				return &o.deletePublicAccessBlock, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
@@ -236,7 +252,14 @@ func (s *Service) target(r *protocol.Request, resource string) (protocol.Target,
 		return protocol.Target{}, noSuchBucket(c.bucket)
 	}
 	r.Context.Set("s3:ResourceAccount", c.b.account)
-	return protocol.Target{Resource: resource, Account: c.b.account, Policy: c.b.policy}, nil
+	return protocol.Target{Resource: resource, Account: c.b.account, Policy: restrictedPolicy(c.b, callerPrincipal(r))}, nil
+}
+
+func callerPrincipal(r *protocol.Request) *policy.Principal {
+	if r.Caller == nil {
+		return nil
+	}
+	return &r.Caller.Principal
 }
 
 func (s *Service) bucketTarget(_ context.Context, r *protocol.Request) (protocol.Target, error) {

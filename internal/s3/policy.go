@@ -66,7 +66,8 @@ func (j rawJSON) Respond(w http.ResponseWriter, r *protocol.Request) {
 }
 
 func (s *Service) putBucketPolicy(ctx context.Context, r *protocol.Request) (any, error) {
-	if _, err := s.authorizeOwnerOp(ctx, r, "s3:PutBucketPolicy"); err != nil {
+	b, err := s.authorizeOwnerOp(ctx, r, "s3:PutBucketPolicy")
+	if err != nil {
 		return nil, err
 	}
 	doc, err := s.readBody(r)
@@ -78,8 +79,12 @@ func (s *Service) putBucketPolicy(ctx context.Context, r *protocol.Request) (any
 	if err != nil {
 		return nil, err
 	}
+	public := isPublicPolicy(doc)
+	if public && b.pab != nil && b.pab.BlockPublicPolicy {
+		return nil, blockedPublicPolicy(r, b.name)
+	}
 	if err := s.updateBucket(ctx, c.bucket, func(tx *store.Tx, b *bucket) error {
-		b.policyDoc, b.policy = doc, p
+		b.policyDoc, b.policy, b.policyPublic = doc, p, public
 		_, err := tx.Exec(`UPDATE s3_buckets SET policy = ? WHERE name = ?`, doc, b.name)
 		return err
 	}); err != nil {
@@ -94,7 +99,7 @@ func (s *Service) deleteBucketPolicy(ctx context.Context, r *protocol.Request) (
 	}
 	c := r.State.(*call)
 	if err := s.updateBucket(ctx, c.bucket, func(tx *store.Tx, b *bucket) error {
-		b.policyDoc, b.policy = nil, nil
+		b.policyDoc, b.policy, b.policyPublic = nil, nil, false
 		_, err := tx.Exec(`UPDATE s3_buckets SET policy = NULL WHERE name = ?`, b.name)
 		return err
 	}); err != nil {

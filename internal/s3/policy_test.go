@@ -264,10 +264,69 @@ func TestMalformedPolicies(t *testing.T) {
 			t.Errorf("%s\n got %q\nwant %q", tc.doc, msg, tc.msg)
 		}
 	}
-	ok := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["s3:Get*","s3:ListBucket"],"Resource":["arn:aws:s3:::pols","arn:aws:s3:::pols/*"]}]}`
+	ok := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":["s3:Get*","s3:ListBucket"],"Resource":["arn:aws:s3:::pols","arn:aws:s3:::pols/*"]}]}`
 	if _, err := a.PutBucketPolicy(ctx, &awss3.PutBucketPolicyInput{Bucket: aws.String("pols"), Policy: aws.String(ok)}); err != nil {
 		t.Fatalf("valid policy refused: %v", err)
 	}
+}
+
+func TestBlockPublicAccess(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a, b := e.rootA(), e.rootB()
+	mustCreateBucket(t, a, "public")
+	put(t, a, "public", "index.html", "hello world")
+	// New buckets block public policies, as S3's have since 2023.
+	pab, err := a.GetPublicAccessBlock(ctx, &awss3.GetPublicAccessBlockInput{Bucket: aws.String("public")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := pab.PublicAccessBlockConfiguration
+	if !aws.ToBool(c.BlockPublicAcls) || !aws.ToBool(c.IgnorePublicAcls) || !aws.ToBool(c.BlockPublicPolicy) || !aws.ToBool(c.RestrictPublicBuckets) {
+		t.Fatalf("default configuration %+v", c)
+	}
+	public := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::public/*"}]}`
+	_, err = a.PutBucketPolicy(ctx, &awss3.PutBucketPolicyInput{Bucket: aws.String("public"), Policy: aws.String(public)})
+	if msg := wantCode(t, err, "AccessDenied"); !strings.Contains(msg, "BlockPublicPolicy") {
+		t.Fatalf("message %s", msg)
+	}
+	// Pinned to a source account, "*" is not public.
+	pinnedDoc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::public/*","Condition":{"StringEquals":{"aws:PrincipalAccount":"222222222222"}}}]}`
+	if _, err := a.PutBucketPolicy(ctx, &awss3.PutBucketPolicyInput{Bucket: aws.String("public"), Policy: aws.String(pinnedDoc)}); err != nil {
+		t.Fatalf("pinned policy: %v", err)
+	}
+	st, err := a.GetBucketPolicyStatus(ctx, &awss3.GetBucketPolicyStatusInput{Bucket: aws.String("public")})
+	if err != nil || aws.ToBool(st.PolicyStatus.IsPublic) {
+		t.Fatalf("policy status %+v %v", st, err)
+	}
+	// Allow public policies but keep RestrictPublicBuckets: the policy is
+	// stored, but other accounts get nothing from it.
+	if _, err := a.PutPublicAccessBlock(ctx, &awss3.PutPublicAccessBlockInput{Bucket: aws.String("public"),
+		PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{RestrictPublicBuckets: aws.Bool(true)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.PutBucketPolicy(ctx, &awss3.PutBucketPolicyInput{Bucket: aws.String("public"), Policy: aws.String(public)}); err != nil {
+		t.Fatalf("public policy with BlockPublicPolicy off: %v", err)
+	}
+	st, _ = a.GetBucketPolicyStatus(ctx, &awss3.GetBucketPolicyStatusInput{Bucket: aws.String("public")})
+	if !aws.ToBool(st.PolicyStatus.IsPublic) {
+		t.Fatal("public policy not reported public")
+	}
+	_, err = b.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("public"), Key: aws.String("index.html")})
+	wantCode(t, err, "AccessDenied")
+	// Without any block, the public policy lets everyone read.
+	if _, err := a.DeletePublicAccessBlock(ctx, &awss3.DeletePublicAccessBlockInput{Bucket: aws.String("public")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.GetPublicAccessBlock(ctx, &awss3.GetPublicAccessBlockInput{Bucket: aws.String("public")})
+	wantCode(t, err, "NoSuchPublicAccessBlockConfiguration")
+	if got, _ := get(t, b, "public", "index.html"); got != "hello world" {
+		t.Fatalf("got %q", got)
+	}
+	// The configuration survives a restart.
+	e.restart()
+	_, err = a.GetPublicAccessBlock(ctx, &awss3.GetPublicAccessBlockInput{Bucket: aws.String("public")})
+	wantCode(t, err, "NoSuchPublicAccessBlockConfiguration")
 }
 
 func TestDeleteObjectsPerKeyDenial(t *testing.T) {

@@ -208,5 +208,12 @@ CREATE TABLE s3_events (
 	account  TEXT    NOT NULL,
 	payload  BLOB    NOT NULL
 );`,
+	}, {
+		Component: "s3",
+		Version:   2,
+		// Block Public Access: NULL is S3's default for new buckets (all
+		// four settings on), "none" a deleted configuration, else four 0/1
+		// flags.
+		SQL: `ALTER TABLE s3_buckets ADD COLUMN public_access_block TEXT;`,
 	}}
 }
