@@ -36,7 +36,7 @@ type ServiceSession struct {
 // AccessDenied, which the calling service turns into its own error.
 func (s *Service) AssumeRoleForService(ctx context.Context, in ServiceSession) (Credentials, error) {
 	var v violations
-	v.str(in.SessionName, "roleSessionName", roleSessionNameShape)
+	v.str(in.SessionName, "roleSessionName", serviceSessionNameShape)
 	v.str(in.RoleARN, "roleArn", arnShape)
 	if err := v.err(); err != nil {
 		return Credentials{}, err

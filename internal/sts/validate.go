@@ -37,13 +37,17 @@ var (
 		`[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+`,
 		`[\x{0009}\x{000A}\x{000D}\x{0020}-\x{007E}\x{0085}\x{00A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}]+`)
 	roleSessionNameShape = strConstraint(2, 64, `[\w+=,.@-]*`, `[\w+=,.@-]*`)
-	sourceIdentityShape  = strConstraint(2, 64, `[\w+=,.@-]*`, `[\w+=,.@-]*`)
-	externalIDShape      = strConstraint(2, 1224, `[\w+=,.@:\/-]*`, `[\w+=,.@:\/-]*`)
-	serialNumberShape    = strConstraint(9, 256, `[\w+=/:,.@-]*`, `[\w+=/:,.@-]*`)
-	tokenCodeShape       = strConstraint(6, 6, `[\d]*`, `[\d]*`)
-	sessionPolicyShape   = strConstraint(1, 0, `[\u0009\u000A\u000D\u0020-\u00FF]+`, `[\x{0009}\x{000A}\x{000D}\x{0020}-\x{00FF}]+`)
-	tagKeyShape          = strConstraint(1, 128, `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`, `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`)
-	tagValueShape        = strConstraint(0, 256, `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`, `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`)
+	// serviceSessionNameShape is for sessions a service names itself:
+	// Lambda names its execution role's session after the function, and a
+	// function name may be one character long.
+	serviceSessionNameShape = strConstraint(1, 64, `[\w+=,.@-]*`, `[\w+=,.@-]*`)
+	sourceIdentityShape     = strConstraint(2, 64, `[\w+=,.@-]*`, `[\w+=,.@-]*`)
+	externalIDShape         = strConstraint(2, 1224, `[\w+=,.@:\/-]*`, `[\w+=,.@:\/-]*`)
+	serialNumberShape       = strConstraint(9, 256, `[\w+=/:,.@-]*`, `[\w+=/:,.@-]*`)
+	tokenCodeShape          = strConstraint(6, 6, `[\d]*`, `[\d]*`)
+	sessionPolicyShape      = strConstraint(1, 0, `[\u0009\u000A\u000D\u0020-\u00FF]+`, `[\x{0009}\x{000A}\x{000D}\x{0020}-\x{00FF}]+`)
+	tagKeyShape             = strConstraint(1, 128, `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`, `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`)
+	tagValueShape           = strConstraint(0, 256, `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`, `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`)
 )
 
 // violations collects validation failures in member order.
