@@ -67,6 +67,10 @@ type Service struct {
 
 	events *dispatcher
 	seq    sequencer
+
+	// sweepStop and sweepDone end the startup sweep of unreferenced blobs.
+	sweepStop context.CancelFunc
+	sweepDone chan struct{}
 }
 
 type authorizer struct{ a protocol.Authorizer }
@@ -97,6 +101,17 @@ func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
 	if err := s.events.start(ctx); err != nil {
 		return nil, fmt.Errorf("s3: pending notifications: %w", err)
 	}
+	started := time.Now()
+	sctx, stop := context.WithCancel(context.Background())
+	s.sweepStop, s.sweepDone = stop, make(chan struct{})
+	go func() {
+		defer close(s.sweepDone)
+		if n, err := s.sweepBlobs(sctx, started); err != nil && sctx.Err() == nil {
+			s.logf("s3: sweeping unreferenced blobs: %v", err)
+		} else if n > 0 {
+			s.logf("s3: removed %d unreferenced blob files", n)
+		}
+	}()
 	return s, nil
 }
 
@@ -117,10 +132,12 @@ func (s *Service) functions() Functions {
 	return nil
 }
 
-// Close stops the notification dispatcher, waiting for the invocation in
-// progress. Events not yet handed to Lambda stay in the store and are sent
+// Close stops the startup blob sweep and the notification dispatcher,
+// waiting for the invocation in progress. Events not yet handed to Lambda stay in the store and are sent
 // after the next start.
 func (s *Service) Close() error {
+	s.sweepStop()
+	<-s.sweepDone
 	s.events.stop()
 	return nil
 }
