@@ -112,6 +112,7 @@ func (s *Server) Listen() error {
 		return err
 	}
 	s.ln = ln
+	s.svc.listening(ln.Addr())
 	return nil
 }
 

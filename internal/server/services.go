@@ -15,6 +15,7 @@ import (
 	"github.com/seki-dev/seki/internal/lambda"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
+	fnruntime "github.com/seki-dev/seki/internal/runtime"
 	"github.com/seki-dev/seki/internal/s3"
 	"github.com/seki-dev/seki/internal/sigv4"
 	"github.com/seki-dev/seki/internal/store"
@@ -31,6 +32,9 @@ type services struct {
 	authz  *authz.Authorizer
 	keys   keys
 	byName map[string]service
+
+	// runtime runs function code (lambda's Runner); see runtimewiring.go.
+	runtime *fnruntime.Runtime
 }
 
 func migrations() []store.Migration {
@@ -40,6 +44,7 @@ func migrations() []store.Migration {
 	m = append(m, lambda.Migrations()...)
 	m = append(m, dynamodb.Migrations()...)
 	m = append(m, s3.Migrations()...)
+	m = append(m, fnruntime.Migrations()...)
 	return m
 }
 
@@ -70,6 +75,9 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	sv.byName["s3"] = sv.s3.Handler(denied)
 	sv.s3.SetFunctions(s3Functions{sv.lambda})
 	sv.lambda.SetCode(sv.s3)
+	if sv.runtime, err = newRuntime(s, sv); err != nil {
+		return nil, err
+	}
 	sv.urls = funcurl.New(funcurl.Options{
 		Functions: sv.lambda, Verifier: s.verifier, Keys: sv.keys, Now: s.cfg.Now, NewID: newRequestID,
 		Identify: func(ctx context.Context, id string, c *policy.Context) (*authz.Caller, error) {
@@ -87,6 +95,9 @@ func build(ctx context.Context, s *Server) (*services, error) {
 func (s *Server) SetLambdaRunner(r lambda.Runner) { s.svc.lambda.SetRunner(r) }
 
 func (sv *services) close() {
+	if sv.runtime != nil {
+		sv.runtime.Close()
+	}
 	if sv.s3 != nil {
 		sv.s3.Close()
 	}
