@@ -1,0 +1,159 @@
+package logs
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+
+	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// Callers resolves role-session credentials to the principal they act as
+// (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION); *sts.Service
+// implements it.
+type Callers interface {
+	Caller(ctx context.Context, accessKeyID string) (*authz.Caller, error)
+}
+
+// Delivery is one batch of a function's log events for one log stream,
+// to be written as the function's execution role.
+type Delivery struct {
+	// RequestID is the invocation the events belong to; the delivery's
+	// authorization decisions are recorded under it, so `seki explain
+	// REQUEST_ID` shows why logs were or were not delivered.
+	RequestID string
+	// AccessKeyID is the execution role session's access key.
+	AccessKeyID string
+	// Account and Region are the function's; the log group lives there.
+	Account string
+	Region  string
+	// Group is the log group ("/aws/lambda/NAME"), Stream the environment's
+	// log stream.
+	Group  string
+	Stream string
+	// Events are in the order written, timestamps in milliseconds.
+	Events []Event
+}
+
+// Event is one log line.
+type Event struct {
+	Timestamp int64
+	Message   string
+}
+
+// ErrDeliveryDisabled is returned by Deliver on a Service built without an
+// authorizer or a caller resolver.
+var ErrDeliveryDisabled = errors.New("logs: delivery needs Options.Authz and Options.Callers")
+
+// Deliver writes a batch of function logs exactly as the function's
+// execution role could: it creates the log group if it does not exist
+// (logs:CreateLogGroup), then the stream (logs:CreateLogStream), then puts
+// the events (logs:PutLogEvents), each authorized through the one door as
+// the role session. If the role may not, the batch is dropped and the
+// AccessDeniedException is returned; the denial is in the decision log
+// under d.RequestID. Events outside PutLogEvents' window (14 days back, 2
+// hours ahead) are dropped as PutLogEvents would reject them.
+//
+// Deliver writes the batch in one store transaction however large it is,
+// as one PutLogEvents call per 10,000 events would.
+func (s *Service) Deliver(ctx context.Context, d Delivery) error {
+	if s.authz == nil || s.callers == nil {
+		return ErrDeliveryDisabled
+	}
+	if len(d.Events) == 0 {
+		return nil
+	}
+	caller, err := s.callers.Caller(ctx, d.AccessKeyID)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	keys := policy.NewContext(5)
+	keys.Set("aws:CurrentTime", now.UTC().Format("2006-01-02T15:04:05Z"))
+	keys.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
+	keys.Set("aws:RequestedRegion", d.Region)
+	keys.Set("aws:SecureTransport", "true")
+	keys.Set("aws:ViaAWSService", "false")
+	check := func(action, resource string) error {
+		return s.authz.Authorize(ctx, &authz.Check{
+			RequestID: d.RequestID, Caller: caller, Action: action, Resource: resource,
+			ResourceAccount: d.Account, Context: keys, Deny: AccessDenied,
+		})
+	}
+
+	g := groupRef{account: d.Account, region: d.Region, name: d.Group}
+	var haveGroup, haveStream bool
+	err = s.db.Read(ctx, func(tx *store.Tx) error {
+		rec, err := lookupGroup(tx, g)
+		if err != nil || rec == nil {
+			return err
+		}
+		haveGroup = true
+		st, err := lookupStream(tx, rec.id, d.Stream)
+		haveStream = st != nil
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	ms := millis(now)
+	if !haveGroup {
+		if err := check("logs:CreateLogGroup", g.authARN()); err != nil {
+			return err
+		}
+		err := s.createGroup(ctx, &group{ref: g, created: ms, class: classStandard})
+		if err != nil && !errAlreadyExists.Is(err) {
+			return err
+		}
+	}
+	if !haveStream {
+		if err := check("logs:CreateLogStream", g.streamARN(d.Stream)); err != nil {
+			return err
+		}
+		if err := s.createStream(ctx, g, d.Stream, ms); err != nil && !errAlreadyExists.Is(err) {
+			return err
+		}
+	}
+	if err := check("logs:PutLogEvents", g.streamARN(d.Stream)); err != nil {
+		return err
+	}
+
+	events := make([]event, 0, len(d.Events))
+	oldest, newest := ms-maxAge.Milliseconds(), ms+maxAhead.Milliseconds()
+	for _, e := range d.Events {
+		if e.Timestamp >= oldest && e.Timestamp <= newest && e.Message != "" {
+			events = append(events, event{ts: e.Timestamp, msg: e.Message})
+		}
+	}
+	if len(events) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(events, func(a, b event) int {
+		switch {
+		case a.ts < b.ts:
+			return -1
+		case a.ts > b.ts:
+			return 1
+		}
+		return 0
+	})
+	return s.db.Write(ctx, func(tx *store.Tx) error {
+		gid, sid, _, err := lookupPair(tx, g, d.Stream)
+		if err != nil {
+			return err
+		}
+		_, err = s.appendEvents(tx, gid, sid, events, ms)
+		return err
+	})
+}
+
+// IsDenied reports whether err (from Deliver) is an authorization denial,
+// as opposed to a failure.
+func IsDenied(err error) bool {
+	var e *awserr.Error
+	return errors.As(err, &e) && e.Code == AccessDenied.Name
+}

@@ -1,0 +1,178 @@
+// Package logs is seki's CloudWatch Logs: log groups, log streams and log
+// events over the JSON 1.1 protocol (target prefix Logs_20140328), with
+// CloudWatch Logs' errors, limits, pagination tokens and filter patterns,
+// and the delivery of function logs on behalf of an execution role.
+//
+// Events live in the store, indexed by stream and timestamp (for
+// GetLogEvents) and by group and timestamp (for FilterLogEvents, which
+// interleaves a group's streams in time order). A batch is written in one
+// transaction with multi-row inserts, so delivering a function's logs costs
+// one store write per batch.
+//
+// Authorization follows what AWS evaluates, as its AccessDenied messages
+// show: actions on a log group are checked against
+// arn:aws:logs:REGION:ACCOUNT:log-group:NAME:log-stream: (so that the
+// documented policy form log-group:NAME:* matches), actions on a stream
+// against ...:log-group:NAME:log-stream:STREAM, and DescribeLogGroups
+// against ...:log-group::log-stream:.
+package logs
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// Wire constants of CloudWatch Logs' JSON 1.1 protocol. Its error __type is
+// the bare code, as in {"__type":"InvalidParameterException","message":…}.
+const (
+	TargetPrefix = "Logs_20140328"
+	ContentType  = "application/x-amz-json-1.1"
+)
+
+// AccessDenied is CloudWatch Logs' denial: AccessDeniedException with
+// status 400. The server passes it as the Dispatcher's Deny code.
+var AccessDenied = awserr.Code{Name: "AccessDeniedException", Status: http.StatusBadRequest}
+
+// Error codes CloudWatch Logs answers with, each declared once; all of its
+// client errors are status 400.
+var (
+	errInvalidParameter = awserr.Code{Name: "InvalidParameterException", Status: http.StatusBadRequest}
+	errAlreadyExists    = awserr.Code{Name: "ResourceAlreadyExistsException", Status: http.StatusBadRequest}
+	errNotFound         = awserr.Code{Name: "ResourceNotFoundException", Status: http.StatusBadRequest}
+	errValidation       = awserr.Code{Name: "ValidationException", Status: http.StatusBadRequest}
+)
+
+// Messages used in more than one place.
+const (
+	msgGroupExists    = "The specified log group already exists"
+	msgGroupNotFound  = "The specified log group does not exist."
+	msgStreamNotFound = "The specified log stream does not exist."
+	// unconfirmed: AWS's text for a stream that already exists; by
+	// analogy with the log group's message, which is confirmed.
+	msgStreamExists = "The specified log stream already exists"
+	// unconfirmed: the text for a nextToken seki did not issue.
+	msgBadToken = "The specified nextToken is invalid."
+)
+
+// Options configure a Service.
+type Options struct {
+	// Now is the clock events are ingested by; nil means time.Now.
+	Now func() time.Time
+	// Authz is the door function-log deliveries are authorized through
+	// (API calls go through the Dispatcher's). Nil disables Deliver.
+	Authz protocol.Authorizer
+	// Callers resolves a delivery's role-session credentials to the
+	// principal they act as. Nil disables Deliver.
+	Callers Callers
+}
+
+// Service is the CloudWatch Logs service. It is safe for concurrent use.
+type Service struct {
+	db      *store.DB
+	now     func() time.Time
+	authz   protocol.Authorizer
+	callers Callers
+	// inserts are the multi-row INSERTs of 1, 2, 4, … 128 events.
+	inserts [8]string
+}
+
+// New returns the service over db, which must have been opened with
+// Migrations.
+func New(db *store.DB, opts Options) *Service {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Service{db: db, now: opts.Now, authz: opts.Authz, callers: opts.Callers, inserts: insertStatements()}
+}
+
+// Migrations returns the schema of log groups, streams and events.
+//
+// Events are a rowid table: ids grow with ingestion, so inserts append,
+// and the id orders events with equal timestamps. Streams keep last_ts = -1
+// until their first event so that ordering by LastEventTime is a plain
+// index scan.
+func Migrations() []store.Migration {
+	return []store.Migration{{Component: "logs", Version: 1, SQL: `
+CREATE TABLE logs_groups (
+	id      INTEGER PRIMARY KEY,
+	account TEXT    NOT NULL,
+	region  TEXT    NOT NULL,
+	name    TEXT    NOT NULL,
+	created INTEGER NOT NULL,
+	class   TEXT    NOT NULL,
+	kms     TEXT    NOT NULL DEFAULT '',
+	protect INTEGER NOT NULL DEFAULT 0,
+	bytes   INTEGER NOT NULL DEFAULT 0,
+	UNIQUE (account, region, name)
+);
+CREATE TABLE logs_streams (
+	id          INTEGER PRIMARY KEY,
+	gid         INTEGER NOT NULL,
+	name        TEXT    NOT NULL,
+	created     INTEGER NOT NULL,
+	first_ts    INTEGER,
+	last_ts     INTEGER NOT NULL DEFAULT -1,
+	last_ingest INTEGER,
+	seq         INTEGER NOT NULL DEFAULT 0,
+	UNIQUE (gid, name)
+);
+CREATE INDEX logs_streams_last ON logs_streams (gid, last_ts, name);
+CREATE TABLE logs_events (
+	id      INTEGER PRIMARY KEY,
+	sid     INTEGER NOT NULL,
+	gid     INTEGER NOT NULL,
+	ts      INTEGER NOT NULL,
+	ingest  INTEGER NOT NULL,
+	message TEXT    NOT NULL
+);
+CREATE INDEX logs_events_stream ON logs_events (sid, ts);
+CREATE INDEX logs_events_group ON logs_events (gid, ts);
+`}}
+}
+
+type (
+	targetFunc = func(ctx context.Context, r *protocol.Request) (protocol.Target, error)
+	handleFunc = func(ctx context.Context, r *protocol.Request) (any, error)
+)
+
+// Handler returns CloudWatch Logs' JSON 1.1 endpoint, dispatching through d
+// (whose Deny should be AccessDenied).
+func (s *Service) Handler(d protocol.Dispatcher) *protocol.JSON {
+	op := func(name string, target targetFunc, handle handleFunc) *protocol.Op {
+		return &protocol.Op{Name: name, Action: "logs:" + name, Target: target, Handle: handle}
+	}
+	ops := map[string]*protocol.Op{}
+	for _, o := range []*protocol.Op{
+		op("CreateLogGroup", s.createLogGroupTarget, s.createLogGroup),
+		op("DeleteLogGroup", s.deleteLogGroupTarget, s.deleteLogGroup),
+		op("DescribeLogGroups", s.describeLogGroupsTarget, s.describeLogGroups),
+		op("CreateLogStream", s.createLogStreamTarget, s.createLogStream),
+		op("DescribeLogStreams", s.describeLogStreamsTarget, s.describeLogStreams),
+		op("PutLogEvents", s.putLogEventsTarget, s.putLogEvents),
+		op("GetLogEvents", s.getLogEventsTarget, s.getLogEvents),
+		op("FilterLogEvents", s.filterLogEventsTarget, s.filterLogEvents),
+	} {
+		ops[o.Name] = o
+	}
+	return &protocol.JSON{
+		Dispatcher:   d,
+		TargetPrefix: TargetPrefix,
+		ContentType:  ContentType,
+		Ops:          ops,
+	}
+}
+
+// decode reads a request body into v; malformed JSON and members of the
+// wrong JSON type are SerializationExceptions.
+func decode(r *protocol.Request, v any) error {
+	return protocol.DecodeJSON(r.Body, v)
+}
+
+// millis is t in milliseconds since the Unix epoch, CloudWatch Logs' time
+// unit.
+func millis(t time.Time) int64 { return t.UnixMilli() }
