@@ -208,8 +208,8 @@ type logGroupBrief struct {
 }
 
 type describeLogGroupsOutput struct {
-	LogGroups []any `json:"logGroups"`
-	NextToken *string       `json:"nextToken,omitempty"`
+	LogGroups []any   `json:"logGroups"`
+	NextToken *string `json:"nextToken,omitempty"`
 }
 
 func (s *Service) describeLogGroupsTarget(_ context.Context, r *protocol.Request) (protocol.Target, error) {
