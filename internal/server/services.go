@@ -13,6 +13,7 @@ import (
 	"github.com/seki-dev/seki/internal/funcurl"
 	"github.com/seki-dev/seki/internal/iam"
 	"github.com/seki-dev/seki/internal/lambda"
+	"github.com/seki-dev/seki/internal/logs"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 	fnruntime "github.com/seki-dev/seki/internal/runtime"
@@ -28,6 +29,7 @@ type services struct {
 	sts    *sts.Service
 	lambda *lambda.Service
 	s3     *s3.Service
+	logs   *logs.Service
 	urls   *funcurl.Handler
 	authz  *authz.Authorizer
 	keys   keys
@@ -44,6 +46,7 @@ func migrations() []store.Migration {
 	m = append(m, lambda.Migrations()...)
 	m = append(m, dynamodb.Migrations()...)
 	m = append(m, s3.Migrations()...)
+	m = append(m, logs.Migrations()...)
 	m = append(m, fnruntime.Migrations()...)
 	return m
 }
@@ -73,6 +76,8 @@ func build(ctx context.Context, s *Server) (*services, error) {
 		return nil, err
 	}
 	sv.byName["s3"] = sv.s3.Handler(denied)
+	sv.logs = logs.New(s.db, logs.Options{Now: s.cfg.Now, Authz: sv.authz, Callers: sv.sts})
+	sv.byName["logs"] = sv.logs.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: logs.AccessDenied})
 	sv.s3.SetFunctions(s3Functions{sv.lambda})
 	sv.lambda.SetCode(sv.s3)
 	if sv.runtime, err = newRuntime(s, sv); err != nil {
