@@ -83,6 +83,7 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	if sv.runtime, err = newRuntime(s, sv); err != nil {
 		return nil, err
 	}
+	sv.runtime.SetLogSink(logSink{sv.logs})
 	sv.urls = funcurl.New(funcurl.Options{
 		Functions: sv.lambda, Verifier: s.verifier, Keys: sv.keys, Now: s.cfg.Now, NewID: newRequestID,
 		Identify: func(ctx context.Context, id string, c *policy.Context) (*authz.Caller, error) {
