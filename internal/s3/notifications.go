@@ -169,11 +169,13 @@ func (n *notificationConfig) validate() error {
 				return malformedXML()
 			}
 			seen := map[string]bool{}
-			for _, r := range d.Filter.Key.Rules {
+			for i, r := range d.Filter.Key.Rules {
 				name := strings.ToLower(r.Name)
 				if name != "prefix" && name != "suffix" {
 					return invalidArgument("filter rule name must be either prefix or suffix", "FilterRule", r.Name)
 				}
+				// S3 accepts either case and reports "Prefix" and "Suffix".
+				d.Filter.Key.Rules[i].Name = strings.ToUpper(name[:1]) + name[1:]
 				if seen[name] {
 					return invalidArgument("Cannot specify more than one "+name+" rule in a filter.", "FilterRule", r.Name)
 				}

@@ -217,7 +217,7 @@ func TestNotificationValidation(t *testing.T) {
 	}
 	lc := got.LambdaFunctionConfigurations[0]
 	if aws.ToString(lc.Id) != "c1" || aws.ToString(lc.LambdaFunctionArn) != fnARN || lc.Events[0] != "s3:ObjectCreated:*" ||
-		lc.Filter.Key.FilterRules[0].Name != types.FilterRuleNameSuffix || aws.ToString(lc.Filter.Key.FilterRules[0].Value) != ".jpg" {
+		lc.Filter.Key.FilterRules[0].Name != "Suffix" || aws.ToString(lc.Filter.Key.FilterRules[0].Value) != ".jpg" {
 		t.Fatalf("round trip %+v", lc)
 	}
 

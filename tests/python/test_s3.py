@@ -227,7 +227,7 @@ class Notifications(unittest.TestCase):
         got = a.get_bucket_notification_configuration(Bucket="py-uploads")
         self.assertEqual(got["LambdaFunctionConfigurations"][0]["LambdaFunctionArn"], fn)
         self.assertEqual(got["LambdaFunctionConfigurations"][0]["Filter"]["Key"]["FilterRules"],
-                         [{"Name": "suffix", "Value": ".jpg"}])
+                         [{"Name": "Suffix", "Value": ".jpg"}])  # S3 capitalizes the rule names
 
 
 class CLI(unittest.TestCase):
