@@ -50,6 +50,7 @@ var (
 	errUnexpectedContent           = awserr.Code{Name: "UnexpectedContent", Status: http.StatusBadRequest}
 	errMaxMessageLengthExceeded    = awserr.Code{Name: "MaxMessageLengthExceeded", Status: http.StatusBadRequest}
 	errNoSuchPublicAccessBlockCode = awserr.Code{Name: "NoSuchPublicAccessBlockConfiguration", Status: http.StatusNotFound}
+	errInvalidPartNumber           = awserr.Code{Name: "InvalidPartNumber", Status: http.StatusRequestedRangeNotSatisfiable}
 	errInternal                    = awserr.Code{Name: "InternalError", Status: http.StatusInternalServerError, Receiver: true}
 )
 

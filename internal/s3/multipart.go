@@ -424,14 +424,16 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request) (any,
 	// The multipart ETag: MD5 of the parts' binary MD5s, then "-N".
 	etagSum := md5.New()
 	var total int64
-	for _, p := range chosen {
+	sizes := make([]int64, len(chosen))
+	for i, p := range chosen {
 		raw, _ := hex.DecodeString(p.etag)
 		etagSum.Write(raw)
 		total += p.size
+		sizes[i] = p.size
 	}
 	o := &object{
 		bucket: b.name, key: u.key, owner: u.owner, contentType: u.contentType, headers: u.headers, meta: u.meta,
-		etag: hexString(etagSum.Sum(nil)) + "-" + strconv.Itoa(len(chosen)), parts: len(chosen),
+		etag: hexString(etagSum.Sum(nil)) + "-" + strconv.Itoa(len(chosen)), parts: len(chosen), partSizes: sizes,
 		modified: r.Now.UTC().Truncate(time.Millisecond),
 	}
 	// Concatenate the parts into the object's content, computing the

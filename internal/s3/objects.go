@@ -33,6 +33,7 @@ type object struct {
 	checksum     string // base64; for COMPOSITE, "value-N"
 	checksumType string // FULL_OBJECT or COMPOSITE
 	parts        int
+	partSizes    []int64 // multipart objects: each part's size
 	blob         string
 	data         []byte
 }
@@ -326,15 +327,15 @@ func (s *Service) commitObjectWith(ctx context.Context, r *protocol.Request, b *
 				return preconditionFailed("If-Match")
 			}
 		}
-		if _, err := tx.Exec(`INSERT INTO s3_objects(bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, blob, data)
-VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		if _, err := tx.Exec(`INSERT INTO s3_objects(bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, part_sizes, blob, data)
+VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(bucket, key) DO UPDATE SET size = excluded.size, etag = excluded.etag, modified = excluded.modified,
 	owner = excluded.owner, content_type = excluded.content_type, headers = excluded.headers, meta = excluded.meta,
 	checksum_algo = excluded.checksum_algo, checksum = excluded.checksum, checksum_type = excluded.checksum_type,
-	parts = excluded.parts, blob = excluded.blob, data = excluded.data`,
+	parts = excluded.parts, part_sizes = excluded.part_sizes, blob = excluded.blob, data = excluded.data`,
 			o.bucket, o.key, o.size, o.etag, o.modified.UnixMilli(), o.owner, o.contentType,
 			encodePairs(o.headers), encodePairs(o.meta), nullString(o.checksumAlgo.String()), nullString(o.checksum),
-			o.checksumType, o.parts, nullString(o.blob), o.data); err != nil {
+			o.checksumType, o.parts, encodeSizes(o.partSizes), nullString(o.blob), o.data); err != nil {
 			if isForeignKeyErr(err) {
 				return noSuchBucket(o.bucket)
 			}
@@ -358,6 +359,14 @@ ON CONFLICT(bucket, key) DO UPDATE SET size = excluded.size, etag = excluded.eta
 	s.removeBlobs([]string{oldBlob})
 	s.events.push(evs)
 	return nil
+}
+
+func encodeSizes(s []int64) any {
+	if len(s) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 func nullString(s string) any {
@@ -385,15 +394,18 @@ func (s *Service) headRow(ctx context.Context, bucket, key string) (*object, err
 	return o, err
 }
 
-const objectColumns = `id, bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, blob`
+const objectColumns = `id, bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, part_sizes, blob`
 
 func scanObject(row *store.Row) (*object, error) {
 	o := &object{}
 	var modified int64
-	var headers, meta, algo, checksum, ctyp, blob sql.NullString
+	var headers, meta, algo, checksum, ctyp, sizes, blob sql.NullString
 	if err := row.Scan(&o.id, &o.bucket, &o.key, &o.size, &o.etag, &modified, &o.owner, &o.contentType,
-		&headers, &meta, &algo, &checksum, &ctyp, &o.parts, &blob, &o.data); err != nil {
+		&headers, &meta, &algo, &checksum, &ctyp, &o.parts, &sizes, &blob, &o.data); err != nil {
 		return nil, err
+	}
+	if sizes.Valid {
+		json.Unmarshal([]byte(sizes.String), &o.partSizes)
 	}
 	o.modified = time.UnixMilli(modified).UTC()
 	o.headers, o.meta = decodePairs(headers), decodePairs(meta)
@@ -451,8 +463,16 @@ func (s *Service) getObject(ctx context.Context, r *protocol.Request) (any, erro
 	if v, ok := c.query["versionId"]; ok && (len(v) == 0 || v[0] != "null") {
 		return nil, invalidArgument("Invalid version id specified", "versionId", c.query.Get("versionId"))
 	}
-	if _, ok := c.query["partNumber"]; ok {
-		return nil, notImplemented("partNumber")
+	part := 0
+	if v, ok := c.query["partNumber"]; ok {
+		n, err := partNumber(c.query)
+		if err != nil {
+			return nil, err
+		}
+		if r.HTTP.Header.Get("Range") != "" {
+			return nil, errInvalidRequest.New("Cannot specify both Range header and partNumber query parameter").With("Range", r.HTTP.Header.Get("Range")).With("PartNumber", v[0])
+		}
+		part = n
 	}
 	var o *object
 	var body io.ReadSeekCloser
@@ -473,7 +493,7 @@ func (s *Service) getObject(ctx context.Context, r *protocol.Request) (any, erro
 			return nil, err
 		}
 	}
-	res := &getResult{o: o, body: body, head: r.HTTP.Method == http.MethodHead, query: c.query}
+	res := &getResult{o: o, body: body, head: r.HTTP.Method == http.MethodHead, query: c.query, part: part}
 	if err := res.prepare(r.HTTP.Header); err != nil {
 		res.close()
 		return nil, err
@@ -486,6 +506,7 @@ type getResult struct {
 	body  io.ReadSeekCloser
 	head  bool
 	query map[string][]string
+	part  int // partNumber, 0 for none
 
 	status      int
 	start, n    int64
@@ -510,7 +531,22 @@ func (g *getResult) prepare(h http.Header) error {
 		return nil
 	}
 	g.status, g.start, g.n = http.StatusOK, 0, o.size
-	if rh := h.Get("Range"); rh != "" {
+	if g.part > 0 {
+		// A part of a multipart object, or part 1 of any other: 206 with
+		// the part's range.
+		sizes := o.partSizes
+		if len(sizes) == 0 {
+			sizes = []int64{o.size}
+		}
+		if g.part > len(sizes) {
+			return errInvalidPartNumber.New("The requested partnumber is not satisfiable").
+				With("PartNumberRequested", strconv.Itoa(g.part)).With("ActualPartCount", strconv.Itoa(len(sizes)))
+		}
+		for _, sz := range sizes[:g.part-1] {
+			g.start += sz
+		}
+		g.status, g.n = http.StatusPartialContent, sizes[g.part-1]
+	} else if rh := h.Get("Range"); rh != "" {
 		start, n, ok, err := parseRange(rh, o.size)
 		if err != nil {
 			return err
@@ -542,7 +578,7 @@ func (g *getResult) Respond(w http.ResponseWriter, r *protocol.Request) {
 		h["x-amz-meta-"+kv[0]] = []string{kv[1]}
 	}
 	h.Set("x-amz-server-side-encryption", "AES256")
-	if o.parts > 0 && g.query["partNumber"] != nil {
+	if o.parts > 0 && g.part > 0 {
 		h.Set("x-amz-mp-parts-count", strconv.Itoa(o.parts))
 	}
 	if g.checksum {

@@ -232,5 +232,11 @@ CREATE TABLE s3_events (
 		// four settings on), "none" a deleted configuration, else four 0/1
 		// flags.
 		SQL: `ALTER TABLE s3_buckets ADD COLUMN public_access_block TEXT;`,
+	}, {
+		Component: "s3",
+		Version:   3,
+		// The sizes of a multipart object's parts (JSON array), for
+		// GetObject and HeadObject with partNumber.
+		SQL: `ALTER TABLE s3_objects ADD COLUMN part_sizes TEXT;`,
 	}}
 }
