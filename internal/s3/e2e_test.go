@@ -115,12 +115,22 @@ func TestE2ENotificationValidationWithLambda(t *testing.T) {
 	mustCreateBucket(t, a, "source-s3-bucket-name")
 	mustCreateBucket(t, a, "another-bucket")
 
+	// A function that does not exist.
+	missing := lambdaConfig("jpg", "arn:aws:lambda:us-east-1:111111111111:function:image-processor", []types.Event{"s3:ObjectCreated:*"}, "", ".jpg")
+	rec := &bodyRecorder{c: &http.Client{}}
+	withRec := awss3.NewFromConfig(env.Root(servertest.AccountA), func(o *awss3.Options) { o.UsePathStyle = true; o.HTTPClient = rec })
+	wantCode(t, putNotif(withRec, "uploads", missing), "InvalidArgument")
+	if f := errorXMLFields(t, rec.last); f["ArgumentValue1"] != "The destination Lambda does not exist" {
+		t.Fatalf("missing function: %v", f)
+	}
+
 	// Same account: the function exists but S3 may not invoke it yet.
 	fn := createFunction(t, env, A, "image-processor", &lambdatypes.FunctionCode{ZipFile: functionZip(t)})
 	cfg := lambdaConfig("jpg", fn, []types.Event{"s3:ObjectCreated:*"}, "", ".jpg")
-	err := putNotif(a, "uploads", cfg)
-	if msg := wantCode(t, err, "InvalidArgument"); msg != "Unable to validate the following destination configurations" {
-		t.Fatalf("message %q", msg)
+	wantCode(t, putNotif(withRec, "uploads", cfg), "InvalidArgument")
+	if f := errorXMLFields(t, rec.last); f["ArgumentName1"] != fn+", null" || f["ArgumentValue1"] != "Not authorized to invoke function ["+fn+"]" ||
+		f["Message"] != "Unable to validate the following destination configurations" {
+		t.Fatalf("unauthorized: %v", f)
 	}
 	lc := lambda.NewFromConfig(env.Root(servertest.AccountA))
 	if _, err := lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("image-processor"), StatementId: aws.String("s3"),

@@ -16,30 +16,23 @@ type s3Functions struct{ l *lambda.Service }
 
 var s3Principal = &authz.Caller{Principal: policy.Principal{Type: policy.Service, ARN: "s3.amazonaws.com"}}
 
-func s3SourceKeys(sourceARN, sourceAccount string) *policy.Context {
-	c := policy.NewContext(2)
-	c.Set("aws:SourceArn", sourceARN)
-	c.Set("aws:SourceAccount", sourceAccount)
-	return c
-}
-
-// CheckInvoke is a DryRun invocation, recorded in the decision log under
+// CheckInvoke is Lambda's own check: a missing function is
+// ResourceNotFoundException, a refusal AccessDeniedException, logged under
 // the S3 request id.
 func (f s3Functions) CheckInvoke(ctx context.Context, requestID, fn, sourceARN, sourceAccount string) error {
-	_, err := f.l.InvokeAs(ctx, &lambda.InvokeAsInput{RequestID: requestID, Caller: s3Principal, FunctionARN: fn,
-		Context: s3SourceKeys(sourceARN, sourceAccount), InvocationType: "DryRun"})
-	return err
+	return f.l.CheckInvoke(ctx, requestID, fn, sourceARN, sourceAccount)
 }
 
-// InvokeAsync re-checks under the S3 request id (so a refused event is
+// InvokeAsync re-checks under the S3 request id (so that a refused event is
 // explained by the request that caused it), then queues the Event
 // invocation under an invocation id of its own: one DeleteObjects request
 // can trigger several invocations.
 func (f s3Functions) InvokeAsync(ctx context.Context, requestID, fn, sourceARN, sourceAccount string, payload []byte) error {
-	if err := f.CheckInvoke(ctx, requestID, fn, sourceARN, sourceAccount); err != nil {
+	keys := policy.NewContext(2)
+	keys.Set("aws:SourceArn", sourceARN)
+	keys.Set("aws:SourceAccount", sourceAccount)
+	if err := f.l.AuthorizeAs(ctx, requestID, s3Principal, "lambda:InvokeFunction", fn, keys); err != nil {
 		return err
 	}
-	_, err := f.l.InvokeAs(ctx, &lambda.InvokeAsInput{RequestID: newRequestID(), Caller: s3Principal, FunctionARN: fn,
-		Context: s3SourceKeys(sourceARN, sourceAccount), Payload: payload, InvocationType: "Event"})
-	return err
+	return f.l.InvokeAsync(ctx, newRequestID(), fn, sourceARN, sourceAccount, payload)
 }
