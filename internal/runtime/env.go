@@ -167,6 +167,9 @@ func specTimeout(spec *lambda.FunctionSpec) time.Duration {
 // is unreadable); a runtime that cannot be executed is not an error but an
 // environment whose startErr the invocation reports, as AWS does.
 func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, requestID string) (*env, error) {
+	if r.endpointURL() == "" {
+		return nil, errService.New(msgNoEndpoint)
+	}
 	l, err := r.interp.resolve(ctx, spec.Runtime)
 	if err != nil {
 		return nil, err
@@ -316,10 +319,7 @@ func (e *env) command(l *launcher, optDir string) ([]string, error) {
 func (e *env) environ(l *launcher, optDir string) []string {
 	spec := e.spec
 	rtDir := e.rt.runtimeDir
-	endpoint := ""
-	if e.rt.opts.Endpoint != nil {
-		endpoint = e.rt.opts.Endpoint()
-	}
+	endpoint := e.rt.endpointURL()
 	vars := []string{
 		"AWS_LAMBDA_FUNCTION_NAME=" + spec.Name,
 		"AWS_LAMBDA_FUNCTION_VERSION=" + spec.Version,
@@ -339,9 +339,7 @@ func (e *env) environ(l *launcher, optDir string) []string {
 		"AWS_SESSION_TOKEN=" + e.creds.SessionToken,
 		"LANG=en_US.UTF-8",
 	}
-	if endpoint != "" {
-		vars = append(vars, "AWS_ENDPOINT_URL="+endpoint)
-	}
+	vars = append(vars, "AWS_ENDPOINT_URL="+endpoint)
 	// AWS_EXECUTION_ENV is not defined for the OS-only (provided) runtimes.
 	if l.kind != kindProvided {
 		vars = append(vars, "AWS_EXECUTION_ENV=AWS_Lambda_"+spec.Runtime)

@@ -29,6 +29,7 @@ const (
 	reasonFieldName      = "Reason"
 	msgRoleCannotAssume  = "The role defined for the function cannot be assumed by Lambda." // text confirmed (CreateFunction); code and status at invoke time unconfirmed
 	msgShuttingDown      = "seki: the function runtime is shutting down"                    // seki's own
+	msgNoEndpoint        = "seki: functions cannot run before seki listens"                 // seki's own
 	msgBadZip            = "Lambda was unable to unzip the deployment package."             // unconfirmed
 	msgAsyncPayloadLimit = "Request must be smaller than %d bytes for the InvokeFunction operation"
 

@@ -139,7 +139,7 @@ func newTestRT(t testing.TB, mod func(*Options)) *testRT {
 		t.Fatal(err)
 	}
 	a := &staticAssumer{}
-	o := Options{Dir: filepath.Join(dir, "rt"), DB: db, Assumer: a, Endpoint: func() string { return "http://127.0.0.1:1" }}
+	o := Options{Dir: filepath.Join(dir, "rt"), DB: db, Assumer: a, Endpoint: "http://127.0.0.1:1"}
 	if mod != nil {
 		mod(&o)
 	}

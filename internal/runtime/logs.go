@@ -307,18 +307,16 @@ func (s *shipper) loop() {
 	}
 }
 
-// merge joins consecutive deliveries for the same stream and session.
+// merge joins consecutive deliveries for the same stream, session and
+// invocation (the request id keys the sink's authorization decisions).
 func merge(in []Delivery) []Delivery {
 	out := in[:0:0]
 	for _, d := range in {
 		if n := len(out); n > 0 {
 			last := &out[n-1]
 			if last.Stream == d.Stream && last.Group == d.Group && last.AccessKeyID == d.AccessKeyID &&
-				len(last.Events)+len(d.Events) <= maxDeliveryEvents {
+				last.RequestID == d.RequestID && len(last.Events)+len(d.Events) <= maxDeliveryEvents {
 				last.Events = append(last.Events[:len(last.Events):len(last.Events)], d.Events...)
-				if last.RequestID != d.RequestID {
-					last.RequestID = ""
-				}
 				continue
 			}
 		}

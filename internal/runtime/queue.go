@@ -185,6 +185,9 @@ type event struct {
 // how long until the next event is due (0 when there is none or the store
 // failed; a new event or a finished worker wakes the loop anyway).
 func (q *queue) dispatch() time.Duration {
+	if q.rt.endpointURL() == "" {
+		return 0 // SetEndpoint wakes the loop
+	}
 	now := q.rt.now().UnixMilli()
 	q.mu.Lock()
 	nrunning := len(q.running)

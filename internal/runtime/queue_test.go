@@ -113,7 +113,7 @@ func TestEventSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := New(Options{Dir: filepath.Join(dir, "rt"), DB: db, Assumer: &staticAssumer{}})
+	rt, err := New(Options{Dir: filepath.Join(dir, "rt"), DB: db, Assumer: &staticAssumer{}, Endpoint: "http://127.0.0.1:1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestEventSurvivesRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := &doneLog{}
-	rt, err = New(Options{Dir: filepath.Join(dir, "rt"), DB: db, Assumer: &staticAssumer{}, Queue: QueueOptions{Done: done.record}})
+	rt, err = New(Options{Dir: filepath.Join(dir, "rt"), DB: db, Assumer: &staticAssumer{}, Endpoint: "http://127.0.0.1:1", Queue: QueueOptions{Done: done.record}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/seki-dev/seki/internal/lambda"
@@ -39,10 +40,11 @@ type Options struct {
 	// DB keeps the Event queue (opened with Migrations). Nil refuses Event
 	// invocations.
 	DB *store.DB
-	// Endpoint returns seki's URL, which functions get as
-	// AWS_ENDPOINT_URL. It is called when an environment starts, so the
-	// server may answer it only once it listens.
-	Endpoint func() string
+	// Endpoint is seki's URL, which functions get as AWS_ENDPOINT_URL. A
+	// server that learns its address only when it listens leaves it empty
+	// and calls SetEndpoint then: until it does, no environment starts
+	// (queued events wait), so a function never talks to real AWS.
+	Endpoint string
 	// Assumer assumes execution roles (STS).
 	Assumer Assumer
 	// Logs receives function logs; nil drops them (LogType=Tail still works).
@@ -76,6 +78,8 @@ type Runtime struct {
 	interp     *interpreters
 	cgroups    *cgroups
 	queue      *queue
+
+	endpoint atomic.Pointer[string]
 
 	logMu sync.Mutex
 	logs  *shipper
@@ -136,6 +140,9 @@ func New(opts Options) (*Runtime, error) {
 	if err := writeBootstraps(r.runtimeDir); err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
+	if opts.Endpoint != "" {
+		r.endpoint.Store(&opts.Endpoint)
+	}
 	r.cgroups = newCgroups(opts.MemoryLimits)
 	if opts.Logs != nil {
 		r.logs = newShipper(opts.Logs)
@@ -145,6 +152,23 @@ func New(opts Options) (*Runtime, error) {
 		r.queue = newQueue(r, opts.DB, opts.Queue)
 	}
 	return r, nil
+}
+
+// SetEndpoint sets seki's URL for the functions (AWS_ENDPOINT_URL) and
+// lets queued events run.
+func (r *Runtime) SetEndpoint(url string) {
+	r.endpoint.Store(&url)
+	if r.queue != nil {
+		r.queue.kick()
+	}
+}
+
+// endpointURL is seki's URL, "" until it is known.
+func (r *Runtime) endpointURL() string {
+	if p := r.endpoint.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
 // SetLogSink wires CloudWatch Logs in after construction; nil drops logs.

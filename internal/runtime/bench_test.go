@@ -1,0 +1,152 @@
+package runtime
+
+import (
+	"context"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/seki-dev/seki/internal/lambda"
+)
+
+// Benchmarks of the runtime alone (Run called directly, STS replaced by
+// staticAssumer); the end-to-end numbers through the server and the Go SDK
+// are in e2e_bench_test.go.
+
+// reportLatency adds p50/p99 metrics from per-iteration durations.
+func reportLatency(b *testing.B, d []time.Duration) {
+	if len(d) == 0 {
+		return
+	}
+	slices.Sort(d)
+	b.ReportMetric(float64(d[len(d)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(d[len(d)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+func BenchmarkRunWarm(b *testing.B) {
+	rt := newTestRT(b, nil)
+	spec := newSpec("bench", "provided.al2023", "bootstrap", goZip(b, rt.dir))
+	req := func() *lambda.InvokeRequest {
+		return &lambda.InvokeRequest{RequestID: "00000000-0000-0000-0000-000000000000", Payload: []byte(`{"k":"v"}`)}
+	}
+	if _, err := rt.Run(context.Background(), spec, req()); err != nil {
+		b.Fatal(err)
+	}
+	d := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s := time.Now()
+		res, err := rt.Run(context.Background(), spec, req())
+		d = append(d, time.Since(s))
+		if err != nil || res.FunctionError != "" {
+			b.Fatal(err, res)
+		}
+	}
+	b.StopTimer()
+	reportLatency(b, d)
+}
+
+// BenchmarkRunCold starts a new environment for every invocation (each
+// iteration is a new revision of the function; the package is unpacked
+// once, as it is for any function after its first start).
+func BenchmarkRunCold(b *testing.B) {
+	for _, c := range []struct{ name, runtime, handler string }{
+		{"provided", "provided.al2023", "bootstrap"},
+		{"python", "python3.12", "app.handler"},
+		{"nodejs", "nodejs20.x", "index.handler"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			rt := newTestRT(b, nil)
+			var code string
+			switch c.name {
+			case "provided":
+				code = goZip(b, rt.dir)
+			case "python":
+				code = writeZip(b, rt.dir, zipEntry{Name: "app.py", Body: []byte("def handler(event, context):\n    return event\n")})
+			case "nodejs":
+				code = writeZip(b, rt.dir, zipEntry{Name: "index.js", Body: []byte("exports.handler = async (e) => e;\n")})
+			}
+			spec := newSpec("cold-"+c.name, c.runtime, c.handler, code)
+			if _, err := rt.Run(context.Background(), spec, &lambda.InvokeRequest{RequestID: newRequestID(), Payload: []byte(`{}`)}); err != nil {
+				b.Fatal(err)
+			}
+			d := make([]time.Duration, 0, b.N)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				s := *spec
+				s.RevisionId = "rev-" + strconv.Itoa(i)
+				start := time.Now()
+				res, err := rt.Run(context.Background(), &s, &lambda.InvokeRequest{RequestID: newRequestID(), Payload: []byte(`{"a":1}`)})
+				d = append(d, time.Since(start))
+				if err != nil || res.FunctionError != "" {
+					b.Fatal(err, string(res.Payload))
+				}
+				b.StopTimer()
+				// Let the previous environment's stop finish outside the
+				// measurement.
+				rt.stopWG.Wait()
+				b.StartTimer()
+			}
+			b.StopTimer()
+			reportLatency(b, d)
+		})
+	}
+}
+
+// TestEnvironmentOverhead measures what a live (idle) environment costs
+// seki's own memory, excluding the child process: N environments of one
+// function are started first (warming every pool and cache), then N of a
+// second function, and the heap and stacks in use before and after the
+// second batch are compared, with a full GC each side.
+func TestEnvironmentOverhead(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts many processes")
+	}
+	const n = 40
+	rt := newTestRT(t, func(o *Options) { o.MaxEnvironments = 2*n + 2 })
+	code := goZip(t, rt.dir)
+	start := func(spec *lambda.FunctionSpec) {
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := rt.Run(context.Background(), spec, &lambda.InvokeRequest{RequestID: newRequestID(), Payload: []byte(`{"sleep":1500}`)}); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	start(newSpec("overhead-a", "provided.al2023", "bootstrap", code))
+	heap := func() (int64, int64) {
+		var m runtime.MemStats
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		return int64(m.HeapAlloc), int64(m.StackInuse)
+	}
+	time.Sleep(100 * time.Millisecond)
+	h0, s0 := heap()
+	g0 := runtime.NumGoroutine()
+	e0 := rt.Stats().Environments
+	start(newSpec("overhead-b", "provided.al2023", "bootstrap", code))
+	time.Sleep(100 * time.Millisecond)
+	h1, s1 := heap()
+	envs := rt.Stats().Environments - e0
+	if envs < n {
+		t.Fatalf("%d new environments", envs)
+	}
+	per := float64(h1-h0) / float64(envs)
+	stack := float64(s1-s0) / float64(envs)
+	goroutines := float64(runtime.NumGoroutine()-g0) / float64(envs)
+	t.Logf("per environment: heap %.0f bytes, stacks %.0f bytes, %.1f goroutines (%d environments)", per, stack, goroutines, envs)
+	if per+stack > 1<<20 {
+		t.Errorf("an environment costs %.0f bytes of seki's memory, over 1 MB", per+stack)
+	}
+}
