@@ -149,7 +149,7 @@ const timeLayout = "02/Jan/2006:15:04:05 -0700"
 // sent, and the x-forwarded-* and x-amzn-trace-id headers are added as
 // Lambda's front end adds them.
 func eventHeaders(r *request) ([]kv, []string) {
-	out := make([]kv, 0, len(r.header)+5)
+	out := kvs{names: make([]string, 0, len(r.header)), vals: make([][]string, 0, len(r.header))}
 	var cookies []string
 	for name, vals := range r.header {
 		ln := strings.ToLower(name)
@@ -163,7 +163,9 @@ func eventHeaders(r *request) ([]kv, []string) {
 			ln == "x-forwarded-port", ln == "x-amzn-trace-id":
 			continue
 		}
-		out = appendHeader(out, ln, strings.Join(vals, ","))
+		// Go keeps names it cannot canonicalize ("A b", "a b") apart; HTTP
+		// does not, so they merge here.
+		out.add(ln, strings.Join(vals, ","))
 	}
 	ip := sourceIP(r.remote)
 	if prior := r.header.Values("X-Forwarded-For"); len(prior) > 0 {
@@ -176,26 +178,71 @@ func eventHeaders(r *request) ([]kv, []string) {
 	if _, p, err := net.SplitHostPort(r.host); err == nil && p != "" {
 		port = p
 	}
-	out = append(out,
+	list := append(out.list(5),
 		kv{"host", r.host},
 		kv{"x-amzn-trace-id", r.traceID},
 		kv{"x-forwarded-for", ip},
 		kv{"x-forwarded-port", port},
 		kv{"x-forwarded-proto", proto})
-	sort.Slice(out, func(i, j int) bool { return out[i].k < out[j].k })
-	return out, cookies
+	sort.Slice(list, func(i, j int) bool { return list[i].k < list[j].k })
+	return list, cookies
 }
 
-// appendHeader adds name: value, merging with an earlier header of the same
-// lower-cased name (Go keeps "X_Y" and "x_y" apart; HTTP does not).
-func appendHeader(out []kv, name, value string) []kv {
-	for i := range out {
-		if out[i].k == name {
-			out[i].v += "," + value
-			return out
+// kvs collects string members, joining the values of a repeated name with
+// commas. It indexes names once there are many and joins values once at
+// the end, so hostile input with thousands of names or values costs linear
+// time.
+type kvs struct {
+	names []string
+	vals  [][]string
+	index map[string]int
+}
+
+func (m *kvs) add(k, v string) {
+	i := -1
+	if m.index != nil {
+		if j, ok := m.index[k]; ok {
+			i = j
+		}
+	} else {
+		for j, n := range m.names {
+			if n == k {
+				i = j
+				break
+			}
 		}
 	}
-	return append(out, kv{name, value})
+	if i >= 0 {
+		m.vals[i] = append(m.vals[i], v)
+		return
+	}
+	m.names = append(m.names, k)
+	m.vals = append(m.vals, []string{v})
+	switch {
+	case m.index != nil:
+		m.index[k] = len(m.names) - 1
+	case len(m.names) > 16:
+		m.index = make(map[string]int, 2*len(m.names))
+		for j, n := range m.names {
+			m.index[n] = j
+		}
+	}
+}
+
+// list returns the members, with room for extra more.
+func (m *kvs) list(extra int) []kv {
+	if len(m.names) == 0 && extra == 0 {
+		return nil
+	}
+	out := make([]kv, len(m.names), len(m.names)+extra)
+	for i, n := range m.names {
+		v := m.vals[i][0]
+		if len(m.vals[i]) > 1 {
+			v = strings.Join(m.vals[i], ",")
+		}
+		out[i] = kv{n, v}
+	}
+	return out
 }
 
 // splitCookies appends the cookies of one Cookie header ("a=1; b=2").
@@ -218,7 +265,7 @@ func parseQuery(raw string) []kv {
 	if raw == "" {
 		return nil
 	}
-	var out []kv
+	var out kvs
 	for raw != "" {
 		var seg string
 		seg, raw, _ = strings.Cut(raw, "&")
@@ -226,20 +273,9 @@ func parseQuery(raw string) []kv {
 			continue
 		}
 		k, v, _ := strings.Cut(seg, "=")
-		k, v = unescape(k), unescape(v)
-		found := false
-		for i := range out {
-			if out[i].k == k {
-				out[i].v += "," + v
-				found = true
-				break
-			}
-		}
-		if !found {
-			out = append(out, kv{k, v})
-		}
+		out.add(unescape(k), unescape(v))
 	}
-	return out
+	return out.list(0)
 }
 
 func unescape(s string) string {

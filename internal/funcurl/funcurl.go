@@ -157,10 +157,12 @@ func rawPath(r *http.Request) string {
 		p, _, _ := strings.Cut(u, "?")
 		return p
 	}
-	if p := r.URL.EscapedPath(); p != "" {
-		return p
+	p := r.URL.EscapedPath()
+	if !strings.HasPrefix(p, "/") {
+		// "OPTIONS *", or an absolute-form target without a path.
+		p = "/" + p
 	}
-	return "/"
+	return p
 }
 
 // maxBody bounds the request body read; Lambda's synchronous payload limit,
