@@ -25,7 +25,7 @@ Usage:
   seki serve [--listen ADDR] [--data-dir DIR] [--region REGION] [--root-key ACCOUNT:KEY:SECRET]...
   seki policy validate [--type identity|resource|trust|boundary|session|scp|rcp] FILE...
   seki policy simulate --input FILE|-
-  seki explain [--data-dir DIR] REQUEST_ID
+  seki explain [--data-dir DIR] (REQUEST_ID | --last)
 `
 
 func main() {
@@ -104,12 +104,34 @@ func explainCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("data-dir", server.DefaultDataDir(), "seki's data directory")
-	if err := fs.Parse(args); err != nil {
+	last := fs.Bool("last", false, "explain the most recent denied request")
+	ids, err := parseInterspersed(fs, args)
+	if err != nil {
 		return 2
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: seki explain [--data-dir DIR] REQUEST_ID")
+	switch {
+	case *last && len(ids) == 0:
+		ids = []string{explain.Last}
+	case len(ids) != 1 || *last:
+		fmt.Fprintln(stderr, "usage: seki explain [--data-dir DIR] (REQUEST_ID | --last)")
 		return 2
 	}
-	return explain.Run(*dir, fs.Arg(0), stdout, stderr)
+	return explain.Run(*dir, ids[0], stdout, stderr)
+}
+
+// parseInterspersed parses flags that may come before or after the
+// positional arguments (`seki explain ID --data-dir D` reads naturally too),
+// and returns the positional ones.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }

@@ -156,6 +156,30 @@ func (l *Log) run(f *os.File, size int64) {
 // the previous and the current log file of dir.
 func Find(dir, id string) ([]Entry, error) {
 	var out []Entry
+	needle := []byte(`"requestId":"` + id + `"`)
+	err := scanLogs(dir, needle, func(e *Entry) {
+		if e.RequestID == id {
+			out = append(out, *e)
+		}
+	})
+	return out, err
+}
+
+// LastDenied returns the id of the most recent request with a denied
+// decision in dir, or "" when there is none.
+func LastDenied(dir string) (string, error) {
+	id := ""
+	err := scanLogs(dir, []byte(`Denied"`), func(e *Entry) {
+		if e.Decision != policy.Allowed.String() {
+			id = e.RequestID
+		}
+	})
+	return id, err
+}
+
+// scanLogs calls fn, oldest first, for every entry of dir's log files whose
+// line contains needle; the cheap byte test spares decoding the rest.
+func scanLogs(dir string, needle []byte, fn func(*Entry)) error {
 	found := false
 	for _, name := range []string{LogFile + ".1", LogFile} {
 		f, err := os.Open(filepath.Join(dir, name))
@@ -163,33 +187,32 @@ func Find(dir, id string) ([]Entry, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		found = true
-		err = scan(f, id, &out)
+		err = scan(f, needle, fn)
 		f.Close()
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if !found {
-		return nil, os.ErrNotExist
+		return os.ErrNotExist
 	}
-	return out, nil
+	return nil
 }
 
-func scan(r io.Reader, id string, out *[]Entry) error {
+func scan(r io.Reader, needle []byte, fn func(*Entry)) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	needle := []byte(`"requestId":"` + id + `"`)
 	for sc.Scan() {
 		line := sc.Bytes()
 		if !bytes.Contains(line, needle) {
 			continue
 		}
 		var e Entry
-		if err := json.Unmarshal(line, &e); err == nil && e.RequestID == id {
-			*out = append(*out, e)
+		if err := json.Unmarshal(line, &e); err == nil {
+			fn(&e)
 		}
 	}
 	return sc.Err()

@@ -14,9 +14,20 @@ import (
 	"github.com/seki-dev/seki/internal/policy"
 )
 
-// Run prints every decision recorded for request id in the data directory
-// dir and returns the exit status: 0 when found, 1 when not.
+// Last, given as the request id to Run, means the most recent denied request.
+const Last = "--last"
+
+// Run prints every decision recorded for request id (or Last) in the data
+// directory dir and returns the exit status: 0 when found, 1 when not.
 func Run(dir, id string, stdout, stderr io.Writer) int {
+	if id == Last {
+		last, err := authz.LastDenied(dir)
+		if err == nil && last == "" {
+			fmt.Fprintf(stderr, "seki explain: no denied request recorded in %s\n", dir)
+			return 1
+		}
+		id = last
+	}
 	entries, err := authz.Find(dir, id)
 	if errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintf(stderr, "seki explain: no decision log in %s (is that seki's --data-dir?)\n", dir)

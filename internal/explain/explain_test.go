@@ -61,6 +61,10 @@ func TestRunExplainsARecordedDenial(t *testing.T) {
 		}
 	}
 
+	out.Reset()
+	if code := Run(dir, Last, &out, &errOut); code != 0 || !strings.Contains(out.String(), "Request req-42") {
+		t.Fatalf("--last: exit %d, %s", code, out.String())
+	}
 	if code := Run(dir, "no-such-request", &out, &errOut); code != 1 {
 		t.Fatalf("unknown request: exit %d", code)
 	}
