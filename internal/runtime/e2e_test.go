@@ -364,7 +364,7 @@ func TestE2ENodeAndLayer(t *testing.T) {
 exports.handler = (event, context, callback) => callback(null, { said: shout(event.say), fn: context.functionName });`})}})
 	w.function(t, &sdk.CreateFunctionInput{FunctionName: aws.String("esm"), Runtime: types.RuntimeNodejs22x, Role: aws.String(roleARN),
 		Handler: aws.String("index.handler"),
-		Code: &types.FunctionCode{ZipFile: zipOf(t, file{name: "index.mjs", body: `export const handler = async (event) => ({ said: event.say + "?" });`})}})
+		Code:    &types.FunctionCode{ZipFile: zipOf(t, file{name: "index.mjs", body: `export const handler = async (event) => ({ said: event.say + "?" });`})}})
 	if m := payloadMap(t, w.invoke(t, &sdk.InvokeInput{FunctionName: aws.String("cjs"), Payload: []byte(`{"say":"hi"}`)})); m["said"] != "HI!" || m["fn"] != "cjs" {
 		t.Fatalf("cjs: %v", m)
 	}

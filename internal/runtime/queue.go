@@ -105,7 +105,8 @@ func newQueue(rt *Runtime, db *store.DB, o QueueOptions) *queue {
 	return q
 }
 
-// enqueue stores an event durably.
+// enqueue stores an event durably. Its ClientContext is dropped: Lambda
+// passes it to synchronous invocations only.
 func (q *queue) enqueue(ctx context.Context, spec *lambda.FunctionSpec, req *lambda.InvokeRequest) error {
 	js, err := json.Marshal(spec)
 	if err != nil {
@@ -114,7 +115,7 @@ func (q *queue) enqueue(ctx context.Context, spec *lambda.FunctionSpec, req *lam
 	now := q.rt.now().UnixMilli()
 	err = q.db.Write(ctx, func(tx *store.Tx) error {
 		_, err := tx.Exec(`INSERT INTO runtime_events (request_id, function_arn, spec, payload, client_context, not_before, created)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, req.RequestID, spec.FunctionARN, string(js), req.Payload, req.ClientContext, now, now)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, req.RequestID, spec.FunctionARN, string(js), req.Payload, "", now, now)
 		return err
 	})
 	if err != nil {
