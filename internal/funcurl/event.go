@@ -5,7 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -117,7 +117,9 @@ func appendEvent(dst []byte, r *request) []byte {
 	dst = append(dst, `},"requestId":`...)
 	dst = appendString(dst, r.requestID)
 	dst = append(dst, `,"routeKey":"$default","stage":"$default","time":`...)
-	dst = appendString(dst, r.now.UTC().Format(timeLayout))
+	dst = append(dst, '"')
+	dst = r.now.UTC().AppendFormat(dst, timeLayout)
+	dst = append(dst, '"')
 	dst = append(dst, `,"timeEpoch":`...)
 	dst = strconv.AppendInt(dst, r.now.UnixMilli(), 10)
 	dst = append(dst, '}')
@@ -130,7 +132,7 @@ func appendEvent(dst []byte, r *request) []byte {
 		} else {
 			dst = append(dst, '"')
 			n := len(dst)
-			dst = append(dst, make([]byte, base64.StdEncoding.EncodedLen(len(r.body)))...)
+			dst = slices.Grow(dst, base64.StdEncoding.EncodedLen(len(r.body)))[:n+base64.StdEncoding.EncodedLen(len(r.body))]
 			base64.StdEncoding.Encode(dst[n:], r.body)
 			dst = append(dst, `","isBase64Encoded":true}`...)
 		}
@@ -149,10 +151,34 @@ const timeLayout = "02/Jan/2006:15:04:05 -0700"
 // sent, and the x-forwarded-* and x-amzn-trace-id headers are added as
 // Lambda's front end adds them.
 func eventHeaders(r *request) ([]kv, []string) {
-	out := kvs{names: make([]string, 0, len(r.header)), vals: make([][]string, 0, len(r.header))}
+	// The lower-cased names share one allocation.
+	size := 0
+	for name := range r.header {
+		size += len(name)
+	}
+	type span struct {
+		name   string
+		lo, hi int
+	}
+	arena := make([]byte, 0, size)
+	spans := make([]span, 0, len(r.header))
+	for name := range r.header {
+		lo := len(arena)
+		for i := 0; i < len(name); i++ {
+			c := name[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			arena = append(arena, c)
+		}
+		spans = append(spans, span{name, lo, len(arena)})
+	}
+	lower := string(arena)
+
+	out := kvs{list: make([]kv, 0, len(r.header)+5)}
 	var cookies []string
-	for name, vals := range r.header {
-		ln := strings.ToLower(name)
+	for _, sp := range spans {
+		ln, vals := lower[sp.lo:sp.hi], r.header[sp.name]
 		switch {
 		case ln == "cookie":
 			for _, v := range vals {
@@ -165,7 +191,9 @@ func eventHeaders(r *request) ([]kv, []string) {
 		}
 		// Go keeps names it cannot canonicalize ("A b", "a b") apart; HTTP
 		// does not, so they merge here.
-		out.add(ln, strings.Join(vals, ","))
+		for _, v := range vals {
+			out.add(ln, v)
+		}
 	}
 	ip := sourceIP(r.remote)
 	if prior := r.header.Values("X-Forwarded-For"); len(prior) > 0 {
@@ -178,23 +206,23 @@ func eventHeaders(r *request) ([]kv, []string) {
 	if _, p, err := net.SplitHostPort(r.host); err == nil && p != "" {
 		port = p
 	}
-	list := append(out.list(5),
+	list := append(out.joined(),
 		kv{"host", r.host},
 		kv{"x-amzn-trace-id", r.traceID},
 		kv{"x-forwarded-for", ip},
 		kv{"x-forwarded-port", port},
 		kv{"x-forwarded-proto", proto})
-	sort.Slice(list, func(i, j int) bool { return list[i].k < list[j].k })
+	slices.SortFunc(list, func(a, b kv) int { return strings.Compare(a.k, b.k) })
 	return list, cookies
 }
 
 // kvs collects string members, joining the values of a repeated name with
 // commas. It indexes names once there are many and joins values once at
 // the end, so hostile input with thousands of names or values costs linear
-// time.
+// time; a name seen once costs nothing beyond its place in the list.
 type kvs struct {
-	names []string
-	vals  [][]string
+	list  []kv
+	more  map[int][]string // further values of list[i]
 	index map[string]int
 }
 
@@ -205,44 +233,50 @@ func (m *kvs) add(k, v string) {
 			i = j
 		}
 	} else {
-		for j, n := range m.names {
-			if n == k {
+		for j := range m.list {
+			if m.list[j].k == k {
 				i = j
 				break
 			}
 		}
 	}
 	if i >= 0 {
-		m.vals[i] = append(m.vals[i], v)
+		if m.more == nil {
+			m.more = map[int][]string{}
+		}
+		m.more[i] = append(m.more[i], v)
 		return
 	}
-	m.names = append(m.names, k)
-	m.vals = append(m.vals, []string{v})
+	m.list = append(m.list, kv{k, v})
 	switch {
 	case m.index != nil:
-		m.index[k] = len(m.names) - 1
-	case len(m.names) > 16:
-		m.index = make(map[string]int, 2*len(m.names))
-		for j, n := range m.names {
-			m.index[n] = j
+		m.index[k] = len(m.list) - 1
+	case len(m.list) > 16:
+		m.index = make(map[string]int, 2*len(m.list))
+		for j, p := range m.list {
+			m.index[p.k] = j
 		}
 	}
 }
 
-// list returns the members, with room for extra more.
-func (m *kvs) list(extra int) []kv {
-	if len(m.names) == 0 && extra == 0 {
-		return nil
-	}
-	out := make([]kv, len(m.names), len(m.names)+extra)
-	for i, n := range m.names {
-		v := m.vals[i][0]
-		if len(m.vals[i]) > 1 {
-			v = strings.Join(m.vals[i], ",")
+// joined returns the members with their values joined.
+func (m *kvs) joined() []kv {
+	for i, more := range m.more {
+		n := len(m.list[i].v) + len(more)
+		for _, v := range more {
+			n += len(v)
 		}
-		out[i] = kv{n, v}
+		var b strings.Builder
+		b.Grow(n)
+		b.WriteString(m.list[i].v)
+		for _, v := range more {
+			b.WriteByte(',')
+			b.WriteString(v)
+		}
+		m.list[i].v = b.String()
 	}
-	return out
+	m.more = nil
+	return m.list
 }
 
 // splitCookies appends the cookies of one Cookie header ("a=1; b=2").
@@ -275,7 +309,7 @@ func parseQuery(raw string) []kv {
 		k, v, _ := strings.Cut(seg, "=")
 		out.add(unescape(k), unescape(v))
 	}
-	return out.list(0)
+	return out.joined()
 }
 
 func unescape(s string) string {

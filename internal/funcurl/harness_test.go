@@ -104,7 +104,7 @@ func (s *standIn) count() int {
 
 // urlEnv is a server with a function in account A.
 type urlEnv struct {
-	t      *testing.T
+	t      testing.TB
 	env    *servertest.Env
 	runner *standIn
 	lamA   *sdk.Client
@@ -114,7 +114,7 @@ type urlEnv struct {
 	fnARN  string
 }
 
-func newURLEnv(t *testing.T) *urlEnv {
+func newURLEnv(t testing.TB) *urlEnv {
 	t.Helper()
 	env := servertest.Start(t)
 	e := &urlEnv{t: t, env: env, runner: &standIn{}}
@@ -242,7 +242,7 @@ func (e *urlEnv) do(method, url string, body []byte, header map[string]string, s
 }
 
 // signer signs like aws-sdk-go-v2 does, for service lambda.
-func signer(t *testing.T, key, secret, token, service, signRegion string) func(*http.Request, []byte) {
+func signer(t testing.TB, key, secret, token, service, signRegion string) func(*http.Request, []byte) {
 	return func(req *http.Request, body []byte) {
 		sum := sha256.Sum256(body)
 		hash := hex.EncodeToString(sum[:])
