@@ -267,7 +267,7 @@ func (q *queue) process(ev event) {
 		RequestID: ev.requestID, Payload: ev.payload, InvocationType: "RequestResponse",
 		LogType: "None", ClientContext: ev.clientContext,
 	}
-	res, err := q.rt.invoke(q.ctx, &spec, req)
+	res, err := q.rt.invoke(q.ctx, &spec, req, true)
 	if q.ctx.Err() != nil {
 		// seki is stopping: the event stays queued for the next start.
 		return

@@ -104,6 +104,16 @@ func TestEventThrottled(t *testing.T) {
 	if throttles < 3 {
 		t.Fatalf("throttled %d times in 300 ms", throttles)
 	}
+	// The limit is lifted (PutFunctionConcurrency/DeleteFunctionConcurrency):
+	// the next invocation carries the new value, and the queued event,
+	// whose stored spec is older, runs.
+	free := *spec
+	free.ReservedConcurrency = nil
+	invokeJSON(t, rt.Runtime, &free, map[string]any{})
+	waitFor(t, func() bool { return len(done.list()) == 1 })
+	if done.list()[0] != "ev-t success 1" {
+		t.Fatalf("%v", done.list())
+	}
 }
 
 // An accepted event survives a restart.

@@ -91,6 +91,11 @@ type Runtime struct {
 	all    map[*env]struct{}
 	live   int            // environments started or starting
 	busy   map[string]int // invocations in flight per function ARN
+	// reserved is the latest reserved concurrency seen per function ARN,
+	// so that queued events (whose stored spec may be older) honour a
+	// PutFunctionConcurrency made since they were accepted; nil values are
+	// "none".
+	reserved map[string]*int64
 	stopWG sync.WaitGroup // environments being stopped, detached waits
 
 	reapStop chan struct{}
@@ -127,6 +132,7 @@ func New(opts Options) (*Runtime, error) {
 		idle:       map[poolKey][]*env{},
 		all:        map[*env]struct{}{},
 		busy:       map[string]int{},
+		reserved:   map[string]*int64{},
 		reapStop:   make(chan struct{}),
 		reapDone:   make(chan struct{}),
 	}
@@ -196,19 +202,22 @@ func (r *Runtime) Run(ctx context.Context, spec *lambda.FunctionSpec, req *lambd
 		if len(req.Payload) > maxAsyncPayload {
 			return nil, errRequestTooBig.Errorf(msgAsyncPayloadLimit, maxAsyncPayload)
 		}
+		r.mu.Lock()
+		r.reserved[spec.FunctionARN] = spec.ReservedConcurrency
+		r.mu.Unlock()
 		if err := r.queue.enqueue(ctx, spec, req); err != nil {
 			return nil, err
 		}
 		return &lambda.InvokeResult{StatusCode: 202}, nil
 	}
-	return r.invoke(ctx, spec, req)
+	return r.invoke(ctx, spec, req, false)
 }
 
 // invoke runs one synchronous invocation.
-func (r *Runtime) invoke(ctx context.Context, spec *lambda.FunctionSpec, req *lambda.InvokeRequest) (*lambda.InvokeResult, error) {
+func (r *Runtime) invoke(ctx context.Context, spec *lambda.FunctionSpec, req *lambda.InvokeRequest, fromQueue bool) (*lambda.InvokeResult, error) {
 	tail := req.LogType == "Tail"
 	for attempt := 0; ; attempt++ {
-		e, err := r.acquire(ctx, spec, req.RequestID)
+		e, err := r.acquire(ctx, spec, req.RequestID, fromQueue)
 		if err != nil {
 			return nil, err
 		}
@@ -422,7 +431,7 @@ func (r *Runtime) ship(e *env, requestID string, events []LogEvent) {
 
 // acquire takes a warm environment for spec or starts one, enforcing the
 // function's reserved concurrency and the environment limit.
-func (r *Runtime) acquire(ctx context.Context, spec *lambda.FunctionSpec, requestID string) (*env, error) {
+func (r *Runtime) acquire(ctx context.Context, spec *lambda.FunctionSpec, requestID string, fromQueue bool) (*env, error) {
 	key := poolKey{spec.FunctionARN, spec.Version, spec.RevisionId}
 	timeout := specTimeout(spec)
 	now := r.now()
@@ -432,7 +441,12 @@ func (r *Runtime) acquire(ctx context.Context, spec *lambda.FunctionSpec, reques
 		r.mu.Unlock()
 		return nil, errService.New(msgShuttingDown)
 	}
-	if rc := spec.ReservedConcurrency; rc != nil && int64(r.busy[spec.FunctionARN]) >= *rc {
+	rc, seen := r.reserved[spec.FunctionARN]
+	if !seen || !fromQueue {
+		rc = spec.ReservedConcurrency
+		r.reserved[spec.FunctionARN] = rc
+	}
+	if rc != nil && int64(r.busy[spec.FunctionARN]) >= *rc {
 		r.mu.Unlock()
 		return nil, throttled(reasonReserved)
 	}
