@@ -58,8 +58,11 @@ var ErrDeliveryDisabled = errors.New("logs: delivery needs Options.Authz and Opt
 // under d.RequestID. Events outside PutLogEvents' window (14 days back, 2
 // hours ahead) are dropped as PutLogEvents would reject them.
 //
-// Deliver writes the batch in one store transaction however large it is,
-// as one PutLogEvents call per 10,000 events would.
+// The events are written behind: Deliver returns once the batch is
+// authorized and queued, and a background writer stores it together with
+// every other batch of the same flush interval in one transaction (Flush
+// waits for that), however large it is, as PutLogEvents calls of 10,000
+// events each would.
 func (s *Service) Deliver(ctx context.Context, d Delivery) error {
 	if s.authz == nil || s.callers == nil {
 		return ErrDeliveryDisabled
@@ -141,14 +144,7 @@ func (s *Service) Deliver(ctx context.Context, d Delivery) error {
 		}
 		return 0
 	})
-	return s.db.Write(ctx, func(tx *store.Tx) error {
-		gid, sid, _, err := lookupPair(tx, g, d.Stream)
-		if err != nil {
-			return err
-		}
-		_, err = s.appendEvents(tx, gid, sid, events, ms)
-		return err
-	})
+	return s.w.enqueue(pendingBatch{group: g, stream: d.Stream, events: events, now: ms})
 }
 
 // IsDenied reports whether err (from Deliver) is an authorization denial,

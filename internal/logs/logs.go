@@ -69,6 +69,9 @@ type Options struct {
 	// Callers resolves a delivery's role-session credentials to the
 	// principal they act as. Nil disables Deliver.
 	Callers Callers
+	// FlushInterval is how long delivered function logs are gathered
+	// before one store write commits them all; 0 means 25 ms.
+	FlushInterval time.Duration
 }
 
 // Service is the CloudWatch Logs service. It is safe for concurrent use.
@@ -79,15 +82,20 @@ type Service struct {
 	callers Callers
 	// inserts are the multi-row INSERTs of 1, 2, 4, … 128 events.
 	inserts [8]string
+	// w writes delivered function logs behind.
+	w *writer
 }
 
 // New returns the service over db, which must have been opened with
-// Migrations.
+// Migrations. A Service that has delivered function logs must be closed
+// (Close) before db is.
 func New(db *store.DB, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Service{db: db, now: opts.Now, authz: opts.Authz, callers: opts.Callers, inserts: insertStatements()}
+	s := &Service{db: db, now: opts.Now, authz: opts.Authz, callers: opts.Callers, inserts: insertStatements()}
+	s.w = newWriter(s, opts.FlushInterval)
+	return s
 }
 
 // Migrations returns the schema of log groups, streams and events.

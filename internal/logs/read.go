@@ -2,6 +2,7 @@ package logs
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"strconv"
@@ -25,6 +26,22 @@ const (
 
 // pos is an event's place in time order: its timestamp, then its id.
 type pos struct{ ts, id int64 }
+
+func (p pos) less(q pos) bool { return p.ts < q.ts || p.ts == q.ts && p.id < q.id }
+
+func maxPos(a, b pos) pos {
+	if a.less(b) {
+		return b
+	}
+	return a
+}
+
+func minPos(a, b pos) pos {
+	if a.less(b) {
+		return a
+	}
+	return b
+}
 
 // digits renders a position as 56 decimal digits, the length of AWS's
 // event ids and token bodies: 20 for the timestamp, 36 for the id.
@@ -158,11 +175,20 @@ func (s *Service) readStream(ctx context.Context, in *getLogEventsInput) (*getLo
 		if st == nil {
 			return errNotFound.New(msgStreamNotFound)
 		}
-		q := `SELECT id, ts, ingest, message FROM logs_events WHERE sid = ? AND ts >= ? AND ts < ? AND (ts, id) > (?, ?) ORDER BY ts, id LIMIT ?`
-		if !forward {
-			q = `SELECT id, ts, ingest, message FROM logs_events WHERE sid = ? AND ts >= ? AND ts < ? AND (ts, id) < (?, ?) ORDER BY ts DESC, id DESC LIMIT ?`
+		// One bound of the index range is the position, the other the
+		// time limit, so that SQLite seeks straight to the page: ids are
+		// positive, so (ts, id) > (lo, 0) means ts >= lo and
+		// (ts, id) < (hi, 0) means ts < hi.
+		var rows *sql.Rows
+		if forward {
+			start := maxPos(from, pos{ts: lo})
+			rows, err = tx.Query(`SELECT id, ts, ingest, message FROM logs_events
+				WHERE sid = ? AND (ts, id) > (?, ?) AND ts < ? ORDER BY ts, id LIMIT ?`, st.id, start.ts, start.id, hi, limit)
+		} else {
+			end := minPos(from, pos{ts: hi})
+			rows, err = tx.Query(`SELECT id, ts, ingest, message FROM logs_events
+				WHERE sid = ? AND (ts, id) < (?, ?) AND ts >= ? ORDER BY ts DESC, id DESC LIMIT ?`, st.id, end.ts, end.id, lo, limit)
 		}
-		rows, err := tx.QueryContext(ctx, q, st.id, lo, hi, from.ts, from.id, limit)
 		if err != nil {
 			return err
 		}
@@ -340,8 +366,9 @@ func (s *Service) filterGroup(ctx context.Context, in *filterLogEventsInput) (*f
 		if len(names) == 0 {
 			return nil
 		}
+		start := maxPos(from, pos{ts: lo})
 		rows, err := tx.QueryContext(ctx, `SELECT id, sid, ts, ingest, message FROM logs_events
-			WHERE gid = ? AND ts >= ? AND ts <= ? AND (ts, id) > (?, ?) ORDER BY ts, id`, g.id, lo, hi, from.ts, from.id)
+			WHERE gid = ? AND (ts, id) > (?, ?) AND ts <= ? ORDER BY ts, id`, g.id, start.ts, start.id, hi)
 		if err != nil {
 			return err
 		}

@@ -107,6 +107,11 @@ func (sv *services) close() {
 	if sv.s3 != nil {
 		sv.s3.Close()
 	}
+	if sv.logs != nil {
+		// After the runtime: its last deliveries are stored before the
+		// store closes.
+		sv.logs.Close()
+	}
 }
 
 // keys resolves access keys for SigV4: temporary (ASIA) keys from STS,

@@ -1,0 +1,122 @@
+package logs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func (e *benchEnv) messages(t *testing.T, group, stream string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"logGroupName": group, "logStreamName": stream, "startFromHead": true})
+	code, out := e.call(t, "GetLogEvents", body)
+	if code != 200 {
+		t.Fatalf("GetLogEvents %s/%s: %d %s", group, stream, code, out)
+	}
+	var page struct {
+		Events []struct{ Message string } `json:"events"`
+	}
+	json.Unmarshal(out, &page)
+	var m []string
+	for _, ev := range page.Events {
+		m = append(m, ev.Message)
+	}
+	return strings.Join(m, ",")
+}
+
+func delivery(group, stream string, now int64, msgs ...string) Delivery {
+	d := Delivery{RequestID: "r", AccessKeyID: "ASIABENCH", Account: benchAccount, Region: "us-east-1", Group: group, Stream: stream}
+	for i, m := range msgs {
+		d.Events = append(d.Events, Event{Timestamp: now + int64(i), Message: m})
+	}
+	return d
+}
+
+func TestDeliverWritesBehind(t *testing.T) {
+	e := newBenchEnv(t)
+	defer e.svc.Close()
+	ctx := context.Background()
+	now := time.Now().UnixMilli()
+	for _, d := range []Delivery{
+		delivery("/aws/lambda/a", "s1", now, "a1", "a2"),
+		delivery("/aws/lambda/a", "s2", now, "b1"),
+		delivery("/aws/lambda/b", "s1", now, "c1"),
+		delivery("/aws/lambda/a", "s1", now+10, "a3"),
+	} {
+		if err := e.svc.Deliver(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.svc.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ g, s, want string }{
+		{"/aws/lambda/a", "s1", "a1,a2,a3"}, {"/aws/lambda/a", "s2", "b1"}, {"/aws/lambda/b", "s1", "c1"},
+	} {
+		if got := e.messages(t, tc.g, tc.s); got != tc.want {
+			t.Errorf("%s/%s: %s, want %s", tc.g, tc.s, got, tc.want)
+		}
+	}
+
+	// Out-of-order lines are stored in time order; lines outside
+	// PutLogEvents' window and empty ones are dropped.
+	d := delivery("/aws/lambda/a", "s3", now)
+	d.Events = []Event{{now + 5, "late"}, {now, "early"}, {now - 15*24*3600*1000, "ancient"}, {now + 3*3600*1000, "future"}, {now, ""}}
+	if err := e.svc.Deliver(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	e.svc.Flush(ctx)
+	if got := e.messages(t, "/aws/lambda/a", "s3"); got != "early,late" {
+		t.Errorf("s3: %s", got)
+	}
+}
+
+// A batch whose group was deleted after it was queued is dropped; the
+// others of the same flush are stored.
+func TestDeliverGroupDeletedBeforeFlush(t *testing.T) {
+	e := newBenchEnv(t)
+	e.svc.w.interval = time.Hour // flush only when asked
+	defer e.svc.Close()
+	ctx := context.Background()
+	now := time.Now().UnixMilli()
+	if err := e.svc.Deliver(ctx, delivery("gone", "s", now, "x")); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Deliver(ctx, delivery("kept", "s", now, "y")); err != nil {
+		t.Fatal(err)
+	}
+	e.must(t, "DeleteLogGroup", map[string]string{"logGroupName": "gone"})
+	// Flush cannot finish within a cancelled wait while the interval runs.
+	cctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	if err := e.svc.Flush(cctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Flush with a short deadline: %v", err)
+	}
+	cancel()
+	// Close stores what is queued.
+	e.svc.Close()
+	if got := e.messages(t, "kept", "s"); got != "y" {
+		t.Fatalf("kept: %q", got)
+	}
+	if n := e.svc.w.dropped.Load(); n != 1 {
+		t.Fatalf("dropped %d events", n)
+	}
+	if err := e.svc.Deliver(ctx, delivery("kept", "s", now, "z")); !errors.Is(err, errClosed) {
+		t.Fatalf("Deliver after Close: %v", err)
+	}
+	e.svc.Close() // twice is fine
+	if err := e.svc.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDeliverDisabled(t *testing.T) {
+	e := newBenchEnv(t)
+	s := New(e.svc.db, Options{})
+	if err := s.Deliver(context.Background(), delivery("g", "s", 1, "x")); !errors.Is(err, ErrDeliveryDisabled) {
+		t.Fatalf("%v", err)
+	}
+	s.Close() // never started
+}
