@@ -97,6 +97,9 @@ func (s *standIn) Run(ctx context.Context, spec *lambda.FunctionSpec, req *lambd
 }
 
 func (s *standIn) count() int {
+	if s == nil {
+		return 0
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.runs
@@ -111,39 +114,59 @@ type urlEnv struct {
 	iamA   *iam.Client
 	iamB   *iam.Client
 	client *http.Client
+	role   string
+	fn     string
 	fnARN  string
 }
 
+// newURLEnv starts a server whose functions run on the stand-in runner,
+// with the Python echo function "echo" in account A.
 func newURLEnv(t testing.TB) *urlEnv {
 	t.Helper()
+	e := newServer(t, &standIn{})
+	e.createFunction("echo", "python3.12", "index.handler", zipBytes(t, map[string]string{"index.py": echoCode}))
+	return e
+}
+
+// newServer starts a server; runner nil leaves the real runtime in place.
+func newServer(t testing.TB, runner *standIn) *urlEnv {
+	t.Helper()
 	env := servertest.Start(t)
-	e := &urlEnv{t: t, env: env, runner: &standIn{}}
-	env.Server.SetLambdaRunner(e.runner)
+	e := &urlEnv{t: t, env: env, runner: runner, fn: "echo"}
+	if runner != nil {
+		env.Server.SetLambdaRunner(runner)
+	}
 	e.lamA = sdk.NewFromConfig(env.Root(servertest.AccountA))
 	e.iamA = iam.NewFromConfig(env.Root(servertest.AccountA))
 	e.iamB = iam.NewFromConfig(env.Root(servertest.AccountB))
 	addr := env.Server.Addr()
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
 	e.client = &http.Client{
-		Timeout: 30 * time.Second,
+		Timeout: 60 * time.Second,
 		Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			return dialer.DialContext(ctx, network, addr)
 		}},
 	}
-	ctx := context.Background()
-	role, err := e.iamA.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("exec"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
+	role, err := e.iamA.CreateRole(context.Background(), &iam.CreateRoleInput{RoleName: aws.String("exec"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fn, err := e.lamA.CreateFunction(ctx, &sdk.CreateFunctionInput{
-		FunctionName: aws.String("echo"), Runtime: "python3.12", Role: role.Role.Arn, Handler: aws.String("index.handler"),
-		Code: &types.FunctionCode{ZipFile: zipBytes(t, map[string]string{"index.py": echoCode})},
+	e.role = *role.Role.Arn
+	return e
+}
+
+// createFunction creates a function in account A and makes it the one the
+// helpers below work on.
+func (e *urlEnv) createFunction(name string, rt types.Runtime, handler string, code []byte) {
+	e.t.Helper()
+	fn, err := e.lamA.CreateFunction(context.Background(), &sdk.CreateFunctionInput{
+		FunctionName: aws.String(name), Runtime: rt, Role: aws.String(e.role), Handler: aws.String(handler),
+		Code: &types.FunctionCode{ZipFile: code}, Timeout: aws.Int32(30),
 	})
 	if err != nil {
-		t.Fatal(err)
+		e.t.Fatal(err)
 	}
-	e.fnARN = *fn.FunctionArn
-	return e
+	e.fn, e.fnARN = name, *fn.FunctionArn
 }
 
 func zipBytes(t testing.TB, files map[string]string) []byte {
@@ -166,7 +189,7 @@ func zipBytes(t testing.TB, files map[string]string) []byte {
 // createURL makes a URL for the function (or qualifier) and returns it.
 func (e *urlEnv) createURL(authType types.FunctionUrlAuthType, qualifier string, cors *types.Cors) string {
 	e.t.Helper()
-	in := &sdk.CreateFunctionUrlConfigInput{FunctionName: aws.String("echo"), AuthType: authType, Cors: cors}
+	in := &sdk.CreateFunctionUrlConfigInput{FunctionName: aws.String(e.fn), AuthType: authType, Cors: cors}
 	if qualifier != "" {
 		in.Qualifier = aws.String(qualifier)
 	}
@@ -186,7 +209,7 @@ func (e *urlEnv) allowPublic(qualifier string) {
 
 func (e *urlEnv) addPermission(sid, action, principal, qualifier string, authType types.FunctionUrlAuthType, viaURL *bool) {
 	e.t.Helper()
-	in := &sdk.AddPermissionInput{FunctionName: aws.String("echo"), StatementId: aws.String(sid), Action: aws.String(action),
+	in := &sdk.AddPermissionInput{FunctionName: aws.String(e.fn), StatementId: aws.String(sid), Action: aws.String(action),
 		Principal: aws.String(principal), FunctionUrlAuthType: authType, InvokedViaFunctionUrl: viaURL}
 	if qualifier != "" {
 		in.Qualifier = aws.String(qualifier)
@@ -287,4 +310,22 @@ func isForbidden(t *testing.T, r *reply) {
 		r.header.Get("x-amzn-RequestId") == "" {
 		t.Fatalf("want AWS's Forbidden, got %d %v %s", r.status, r.header, r.body)
 	}
+}
+
+// zipExec zips one executable file.
+func zipExec(t testing.TB, name string, body []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	h := &zip.FileHeader{Name: name, Method: zip.Deflate}
+	h.SetMode(0o755)
+	w, err := zw.CreateHeader(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(body)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
