@@ -163,6 +163,13 @@ func TestProvidedFailures(t *testing.T) {
 		t.Fatalf("panic: %s", res.Payload)
 	}
 
+	// A streamed response that fails midway: the error arrives in the
+	// trailers (chunked encoding), as aws-lambda-go sends it.
+	res = invokeJSON(t, rt.Runtime, spec, map[string]any{"stream": "read failed"})
+	if res.FunctionError != "Unhandled" || string(res.Payload) != `{"errorMessage":"read failed","errorType":"errorString"}` {
+		t.Fatalf("trailer error: %q %s", res.FunctionError, res.Payload)
+	}
+
 	// Still serving after all that.
 	if res := invokeJSON(t, rt.Runtime, spec, map[string]any{"a": 1}); string(res.Payload) != `{"a":1}` {
 		t.Fatalf("after failures: %s", res.Payload)

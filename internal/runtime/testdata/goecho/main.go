@@ -28,6 +28,22 @@ type event struct {
 	Big     int    `json:"big"`     // return a string of this many bytes
 	Alloc   int    `json:"alloc"`   // allocate and touch this many MB
 	Append  string `json:"append"`  // append a line to this file first
+	Stream  string `json:"stream"`  // stream a response that fails with this error midway
+}
+
+// failingReader yields some bytes, then fails: aws-lambda-go then sends
+// the error in the response's trailers.
+type failingReader struct {
+	sent bool
+	err  error
+}
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if !r.sent {
+		r.sent = true
+		return copy(p, "partial output"), nil
+	}
+	return 0, r.err
 }
 
 var started = time.Now()
@@ -50,6 +66,9 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 	}
 	if ev.Crash > 0 {
 		os.Exit(ev.Crash)
+	}
+	if ev.Stream != "" {
+		return &failingReader{err: errors.New(ev.Stream)}, nil
 	}
 	if ev.Panic != "" {
 		panic(ev.Panic)
