@@ -96,7 +96,7 @@ type Runtime struct {
 	// PutFunctionConcurrency made since they were accepted; nil values are
 	// "none".
 	reserved map[string]*int64
-	stopWG sync.WaitGroup // environments being stopped, detached waits
+	stopWG   sync.WaitGroup // environments being stopped, detached waits
 
 	reapStop chan struct{}
 	reapDone chan struct{}
