@@ -421,6 +421,14 @@ class GetSessionToken(Case):
         out = client("sts", key).get_session_token(DurationSeconds=129600)
         self.assertLifetime(out["Credentials"]["Expiration"], 129600)
 
+    def test_needs_no_permission(self):
+        # "No permissions are required for users to perform this operation
+        # ... You cannot use policies to control authentication operations."
+        # (GetSessionToken, STS API reference)
+        _, arn, key = make_user([{"Effect": "Deny", "Action": "*", "Resource": "*"}])
+        creds = client("sts", key).get_session_token(DurationSeconds=900)["Credentials"]
+        self.assertEqual(client("sts", creds).get_caller_identity()["Arn"], arn)
+
     def test_root_sessions_last_at_most_an_hour(self):
         out = client("sts").get_session_token()
         self.assertLifetime(out["Credentials"]["Expiration"], 3600)
