@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	sdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
 	"github.com/seki-dev/seki/internal/explain"
@@ -472,5 +474,57 @@ func TestLargeBody(t *testing.T) {
 	r := e.do("POST", u+"echo", bytes.Repeat([]byte("x"), 6*1024*1024+1), map[string]string{"Content-Type": "text/plain"}, nil)
 	if r.status != 413 || r.header.Get("x-amzn-ErrorType") != "RequestTooLargeException" {
 		t.Fatalf("7 MB: %d %v %.200s", r.status, r.header, r.body)
+	}
+}
+
+// TestIAMAuthRoleSession: a role session signs with its session token; the
+// keys its credentials carry (aws:TokenIssueTime) reach both decisions,
+// and the event names the session.
+func TestIAMAuthRoleSession(t *testing.T) {
+	e := newURLEnv(t)
+	u := e.createURL(types.FunctionUrlAuthTypeAwsIam, "", nil)
+	ctx := context.Background()
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}`
+	role, err := e.iamA.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("caller"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:InvokeFunctionUrl","lambda:InvokeFunction"],"Resource":"` +
+		e.fnARN + `","Condition":{"Null":{"aws:TokenIssueTime":"false"}}}]}`
+	if _, err := e.iamA.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("caller"), PolicyName: aws.String("url"), PolicyDocument: aws.String(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	// Roles may not be assumed by root: a user assumes it.
+	if _, err := e.iamA.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("assumer")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.iamA.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("assumer"), PolicyName: aws.String("sts"),
+		PolicyDocument: aws.String(allow("sts:AssumeRole", *role.Role.Arn))}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := e.iamA.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("assumer")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stsc := sts.NewFromConfig(e.env.Config(*key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey, ""))
+	out, err := stsc.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: role.Role.Arn, RoleSessionName: aws.String("sess")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := out.Credentials
+	session := signer(t, *c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken, "lambda", region)
+	r := e.do("GET", u+"echo", nil, nil, session)
+	if r.status != 200 {
+		t.Fatalf("role session: %d %s", r.status, r.body)
+	}
+	iamCtx := r.json(t)["requestContext"].(map[string]any)["authorizer"].(map[string]any)["iam"].(map[string]any)
+	if iamCtx["userArn"] != "arn:aws:sts::111111111111:assumed-role/caller/sess" || !strings.HasPrefix(iamCtx["callerId"].(string), "AROA") ||
+		!strings.HasSuffix(iamCtx["callerId"].(string), ":sess") || iamCtx["accessKey"] != *c.AccessKeyId {
+		t.Fatalf("session in the event: %v", iamCtx)
+	}
+	// Without its session token the key is refused.
+	r = e.do("GET", u+"echo", nil, nil, signer(t, *c.AccessKeyId, *c.SecretAccessKey, "", "lambda", region))
+	if r.status != 403 || r.header.Get("x-amzn-ErrorType") == "" || r.header.Get("x-amzn-ErrorType") == "AccessDeniedException" {
+		t.Fatalf("session key without token: %d %v %s", r.status, r.header, r.body)
 	}
 }

@@ -149,6 +149,7 @@ func TestConvert(t *testing.T) {
 		{`{"statusCode":200.0,"body":"x"}`, true, 200, `x`, nil, nil},
 		{`{"statusCode":200,"cookies":["a=1","b=2; Path=/"]}`, true, 200, ``, nil, []string{"a=1", "b=2; Path=/"}},
 		{`{"statusCode":99}`, false, 0, ``, nil, nil},
+		{`{"statusCode":101}`, false, 0, ``, nil, nil},
 		{`{"statusCode":600}`, false, 0, ``, nil, nil},
 		{`{"statusCode":200.5}`, false, 0, ``, nil, nil},
 		{`{"statusCode":true}`, false, 0, ``, nil, nil},

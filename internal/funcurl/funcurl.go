@@ -17,6 +17,37 @@
 // under the request id the response carries in x-amzn-RequestId, so `seki
 // explain` works for function URL requests too.
 //
+// # Reaching a URL
+//
+// CreateFunctionUrlConfig returns http://<url-id>.lambda-url.<region>.localhost:<port>/.
+// Names under .localhost resolve to loopback for browsers and many
+// resolvers; any client can also connect to 127.0.0.1 and send that Host
+// header:
+//
+//	curl --resolve <url-id>.lambda-url.us-east-1.localhost:4566:127.0.0.1 \
+//	    http://<url-id>.lambda-url.us-east-1.localhost:4566/path
+//
+// Clients that can set neither use the path form,
+// http://127.0.0.1:<port>/_seki/lambda-url/<url-id>/path, which reaches the
+// same URL with the path /path (the event's rawPath). AWS_IAM requests are
+// signed as they are sent (service lambda, the URL's region), whichever
+// form they use.
+//
+// # Where AWS's behaviour is not documented
+//
+// Observed in recorded AWS responses: an unknown URL id is 403
+// {"Message":null}; a function error is 502 "Internal Server Error"; a
+// JSON string result is sent as its text; NONE events have accountId
+// "anonymous" and no authorizer. Chosen without confirmation: which
+// Content-Types count as text (text/*, JSON, XML, JavaScript; everything
+// else, forms included, is base64), the headers Lambda adds for the
+// function (x-forwarded-for/-port/-proto, x-amzn-trace-id) and the
+// hop-by-hop headers it drops, requestContext.accountId for AWS_IAM (the
+// caller's account), CORS details beyond the Developer Guide (exact origin
+// matching, "*" answered as "*" unless credentials are allowed), and the
+// bodies of errors other than denials ({"Message": ...} with the code in
+// x-amzn-ErrorType).
+//
 // InvokeMode RESPONSE_STREAM is served buffered: the client receives the
 // whole response at once.
 package funcurl
@@ -210,16 +241,18 @@ func (h *Handler) ServeURL(w http.ResponseWriter, r *http.Request, id, path stri
 		return
 	}
 
+	// The request's condition keys, and those the caller's credentials
+	// carry (aws:TokenIssueTime, ...), for both decisions.
+	keys := h.conditions(r, now, t.Region)
 	caller := anonymous
 	if t.AuthType == "AWS_IAM" {
-		if caller, err = h.authenticate(ctx, r, body, t, now); err != nil {
+		if caller, err = h.authenticate(ctx, r, body, t, keys); err != nil {
 			writeError(w, err)
 			return
 		}
 	}
 
-	urlKeys := h.conditions(r, now, t.Region)
-	urlKeys.Set("lambda:FunctionUrlAuthType", t.AuthType)
+	urlKeys := with(keys, "lambda:FunctionUrlAuthType", t.AuthType)
 	if err := h.o.Functions.AuthorizeAs(ctx, reqID, caller, "lambda:InvokeFunctionUrl", t.FunctionARN, urlKeys); err != nil {
 		writeError(w, err)
 		return
@@ -239,8 +272,7 @@ func (h *Handler) ServeURL(w http.ResponseWriter, r *http.Request, id, path stri
 	}
 	event := appendEvent(make([]byte, 0, 1024+len(body)*4/3), in)
 
-	invokeKeys := h.conditions(r, now, t.Region)
-	invokeKeys.Set("lambda:InvokedViaFunctionUrl", "true")
+	invokeKeys := with(keys, "lambda:InvokedViaFunctionUrl", "true")
 	out, err := h.o.Functions.InvokeAs(ctx, &lambda.InvokeAsInput{
 		RequestID: reqID, Caller: caller, FunctionARN: t.FunctionARN, Context: invokeKeys,
 		Payload: event, InvocationType: "RequestResponse",
@@ -272,9 +304,21 @@ func (h *Handler) conditions(r *http.Request, now time.Time, region string) *pol
 	return policy.NewContext(2)
 }
 
+// with returns a copy of c with key set to value.
+func with(c *policy.Context, key, value string) *policy.Context {
+	out := policy.NewContext(c.Len() + 1)
+	c.Range(func(k string, v []string) bool {
+		out.Set(k, v...)
+		return true
+	})
+	out.Set(key, value)
+	return out
+}
+
 // authenticate verifies an AWS_IAM request's SigV4 signature (service
-// lambda, the URL's region) and resolves its caller.
-func (h *Handler) authenticate(ctx context.Context, r *http.Request, body []byte, t *lambda.URLTarget, now time.Time) (*authz.Caller, error) {
+// lambda, the URL's region) and resolves its caller, adding the condition
+// keys its credentials carry to keys.
+func (h *Handler) authenticate(ctx context.Context, r *http.Request, body []byte, t *lambda.URLTarget, keys *policy.Context) (*authz.Caller, error) {
 	if _, _, signed := sigv4.Scope(r); !signed || h.o.Verifier == nil || h.o.Keys == nil || h.o.Identify == nil {
 		// Nothing to verify: the request is simply not allowed.
 		return nil, errForbidden
@@ -293,7 +337,6 @@ func (h *Handler) authenticate(ctx context.Context, r *http.Request, body []byte
 	if res.Region != t.Region {
 		return nil, errSignature.New("Credential should be scoped to a valid region. ")
 	}
-	keys := h.conditions(r, now, t.Region)
 	return h.o.Identify(ctx, res.AccessKeyID, keys)
 }
 
@@ -316,6 +359,12 @@ func writeResponse(w http.ResponseWriter, r *http.Request, res *response, cors *
 	}
 	if cors != nil {
 		applyCORS(h, cors, r)
+	}
+	if res.status == http.StatusNoContent || res.status == http.StatusNotModified {
+		// These carry no body, whatever the function said.
+		h.Del("Content-Length")
+		w.WriteHeader(res.status)
+		return
 	}
 	h.Set("Content-Length", strconv.Itoa(len(res.body)))
 	w.WriteHeader(res.status)

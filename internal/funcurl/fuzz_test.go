@@ -115,7 +115,7 @@ func FuzzConvert(f *testing.F) {
 		if !ok {
 			return
 		}
-		if res.status < 100 || res.status > 599 {
+		if res.status < 200 || res.status > 599 {
 			t.Fatalf("status %d", res.status)
 		}
 		for name, vals := range res.header {

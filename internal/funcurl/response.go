@@ -122,8 +122,8 @@ func describe(m map[string]json.RawMessage, sc json.RawMessage) (*response, bool
 	return res, true
 }
 
-// statusCode reads statusCode: a number or a string holding one, an HTTP
-// status from 100 to 599.
+// statusCode reads statusCode: a number or a string holding one, a final
+// HTTP status from 200 to 599 (an informational 1xx cannot end a response).
 func statusCode(raw json.RawMessage) (int, bool) {
 	s := string(raw)
 	if len(s) > 0 && s[0] == '"' {
@@ -139,7 +139,7 @@ func statusCode(raw json.RawMessage) (int, bool) {
 		}
 		n = int(f)
 	}
-	return n, n >= 100 && n <= 599
+	return n, n >= 200 && n <= 599
 }
 
 // scalarText is a JSON value as header or body text: a string's contents,
