@@ -1,0 +1,147 @@
+package runtime
+
+// How functions run, in detail: what is AWS's, what is seki's stand-in.
+//
+// # Execution environments
+//
+// One environment = one runtime process (and whatever it starts) serving
+// one invocation at a time. Warm environments are reused for the same
+// (function ARN, version, RevisionId); a new revision retires the idle
+// environments of the old one. Idle environments are stopped after
+// Options.IdleTimeout (10 minutes by default). Concurrency scales out with
+// more environments, up to Options.MaxEnvironments across seki (idle ones
+// of other functions are stopped first; beyond that, TooManyRequestsException
+// with Reason ConcurrentInvocationLimitExceeded). A function's reserved
+// concurrency counts its invocations in flight across all its versions:
+// beyond it, TooManyRequestsException, message "Rate Exceeded.", Reason
+// ReservedFunctionConcurrentInvocationLimitExceeded (0 throttles all).
+//
+// Each environment has:
+//   - its own directory DATA_DIR/runtime/envs/ID, whose task/ subdirectory
+//     is LAMBDA_TASK_ROOT and the working directory (hard links to the
+//     package, which is unpacked once per content under unpacked/);
+//   - its own process group (Setpgid; a timeout or a stop kills the group,
+//     and the runtime gets SIGKILL if seki dies, via the parent-death
+//     signal);
+//   - its own Runtime API listener on 127.0.0.1 with a random port
+//     (AWS_LAMBDA_RUNTIME_API), serving only that environment's invocations;
+//   - its own role session (see Credentials);
+//   - its own memory cgroup where the host allows (see Memory).
+//
+// Isolation is at the level of processes of one user: every function runs
+// as seki's own user, so a function that wants to can read other
+// processes' /proc entries (and their environment variables) or reach
+// other listeners on loopback. The per-environment listener keeps honest
+// runtimes apart; it is not a security boundary against hostile code, and
+// nothing short of running each environment as its own user would be.
+//
+// # Environment variables
+//
+// Built from nothing (seki's own environment is never passed on):
+// AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_VERSION,
+// AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_LAMBDA_LOG_GROUP_NAME,
+// AWS_LAMBDA_LOG_STREAM_NAME (YYYY/MM/DD/[VERSION] and 32 hex digits),
+// AWS_REGION, AWS_DEFAULT_REGION, AWS_EXECUTION_ENV (AWS_Lambda_RUNTIME;
+// not set for the provided runtimes, as in AWS), _HANDLER,
+// LAMBDA_TASK_ROOT, LAMBDA_RUNTIME_DIR, AWS_LAMBDA_RUNTIME_API, TZ=:UTC,
+// AWS_LAMBDA_INITIALIZATION_TYPE=on-demand, AWS_ACCESS_KEY_ID,
+// AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_ENDPOINT_URL (seki), LANG,
+// PATH, LD_LIBRARY_PATH, and PYTHONPATH or NODE_PATH; then the function's
+// own variables, which may override the unreserved ones (LANG, PATH, ...).
+// The runtimes set _X_AMZN_TRACE_ID per invocation from
+// Lambda-Runtime-Trace-Id, as AWS's do.
+//
+// # Layers and /opt
+//
+// seki cannot write /opt, so a function's layers are extracted, in order
+// (later layers over earlier ones), into one directory per ordered set of
+// layers, DATA_DIR/runtime/unpacked/opt-HASH, which stands in for /opt;
+// functions without layers get an empty one. The path variables point
+// into it exactly where AWS's point into /opt:
+//
+//	PATH             /usr/local/bin:/usr/bin/:/bin:OPT/bin (the interpreter's
+//	                 directory first, standing in for /var/lang/bin)
+//	LD_LIBRARY_PATH  /lib64:/usr/lib64:RUNTIME_DIR:RUNTIME_DIR/lib:TASK:TASK/lib:OPT/lib
+//	PYTHONPATH       RUNTIME_DIR; the bootstrap puts TASK, OPT/python/lib/pythonX.Y/site-packages
+//	                 and OPT/python at the front of sys.path
+//	NODE_PATH        OPT/nodejs/nodeNN/node_modules:OPT/nodejs/node_modules:RUNTIME_DIR/node_modules:RUNTIME_DIR:TASK
+//
+// A provided runtime's bootstrap is looked for in the package, then in
+// OPT/bootstrap (AWS's /var/task/bootstrap, then /opt/bootstrap).
+//
+// # Runtimes
+//
+// provided.al2023, provided.al2 (and provided): the package's executable
+// bootstrap, run as it is (a real aws-lambda-go binary works unchanged).
+// python3.x: seki's bootstrap.py, run with the host's python3.x if
+// installed, else python3 (its real executable, so version managers' shims
+// need nothing of seki's environment). nodejs18.x/20.x/22.x: seki's
+// bootstrap.mjs, run with the host's node; CommonJS and ES modules (.mjs,
+// .cjs, .js with "type":"module"), async and callback handlers. Callback
+// handlers answer as soon as the callback is called: seki does not wait
+// for the event loop to drain (callbackWaitsForEmptyEventLoop is
+// ignored). A runtime whose interpreter is missing fails the invoke with
+// InvalidRuntimeException naming what to install.
+//
+// # Credentials
+//
+// Each environment assumes the execution role when it starts, as
+// lambda.amazonaws.com through the one door, so the role's trust policy is
+// evaluated again (a revoked trust fails the invoke with
+// AccessDeniedException "The role defined for the function cannot be
+// assumed by Lambda."). The session is named after the function, lasts one
+// hour, and is refreshed by replacing the environment: an environment
+// whose session has less than the function's timeout plus five minutes
+// left takes no more invocations (a process's environment variables
+// cannot be changed from outside), and the reaper stops it.
+//
+// # Timeouts and failures
+//
+// The function's timeout runs from the moment the runtime takes the
+// invocation (Lambda-Runtime-Deadline-Ms says when). A cold environment's
+// init phase gets AWS's 10 seconds plus, as AWS's retried init does, the
+// function's timeout. A timeout kills the process group:
+// {"errorType":"Sandbox.Timedout","errorMessage":"RequestId: ID Error:
+// Task timed out after N.NN seconds"}. A runtime that exits:
+// Runtime.ExitError ("Runtime exited with error: exit status N", or
+// "Runtime exited without providing a reason" for status 0); killed for
+// its memory: Runtime.OutOfMemory. A missing or unexecutable bootstrap:
+// Runtime.InvalidEntrypoint. An init error posted to /runtime/init/error
+// is the invocation's result. Function errors keep the environment warm;
+// timeouts, crashes and init errors end it, and a warm environment found
+// dead is replaced transparently before the invocation reaches it.
+//
+// # Memory
+//
+// With Options.MemoryLimits, each environment gets a memory cgroup limited
+// to the function's MemorySize: cgroup v2 where seki's cgroup can delegate
+// the memory controller (seki moves itself into a leaf of its own to do
+// so), else cgroup v1's memory controller where it is writable. Max Memory
+// Used is the cgroup's peak. Where neither exists, a watchdog samples the
+// runtime process's resident set every 50 ms during an invocation and
+// kills the group over the limit: it bounds the main process only (not its
+// children) and can miss spikes shorter than 50 ms; Max Memory Used is
+// then the process's VmHWM. Runtime.cgroups' Mode reports which is in use.
+//
+// # Logs
+//
+// The runtime's stdout and stderr are one pipe; each line is a log event
+// (longer lines are split at CloudWatch Logs' event size). START, END and
+// REPORT (and INIT_REPORT for a failed init) are added in AWS's text
+// format; output the runtime wrote before taking an invocation precedes
+// its START, output written before it answered precedes its END. Each
+// invocation's events go to the LogSink as one Delivery, asynchronously
+// and off the invoke path (a bounded queue; dropped when full);
+// LogType=Tail is the last 4 KB of the invocation's log, computed here,
+// never depending on the sink or its permissions.
+//
+// # The Event queue
+//
+// An Event invocation is written to the store (and synced) before Invoke
+// answers 202, and leaves it only when it succeeded, failed three times
+// (the first attempt and two retries, one and two minutes apart, as AWS),
+// expired (six hours of throttling or system errors, retried with
+// exponential back-off from one second to five minutes), or its code is
+// gone. Delivery is at least once: an event running when seki stops runs
+// again after the restart. ClientContext is not passed to Event
+// invocations (AWS passes it to synchronous invocations only).
