@@ -121,7 +121,7 @@ package runtime
 // runtime process's resident set every 50 ms during an invocation and
 // kills the group over the limit: it bounds the main process only (not its
 // children) and can miss spikes shorter than 50 ms; Max Memory Used is
-// then the process's VmHWM. Runtime.cgroups' Mode reports which is in use.
+// then the process's VmHWM. Stats().Memory reports which is in use.
 //
 // # Logs
 //

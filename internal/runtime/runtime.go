@@ -640,12 +640,15 @@ type Stats struct {
 	Environments, Idle int
 	// LogsDropped counts log deliveries dropped (queue full or sink error).
 	LogsDropped int64
+	// Memory is how memory limits are enforced: "cgroup2", "cgroup1",
+	// "watchdog" or "none".
+	Memory string
 }
 
 // Stats reports the pool's state.
 func (r *Runtime) Stats() Stats {
 	r.mu.Lock()
-	s := Stats{Environments: r.live}
+	s := Stats{Environments: r.live, Memory: r.cgroups.Mode()}
 	for _, st := range r.idle {
 		s.Idle += len(st)
 	}
