@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/awserr"
@@ -81,11 +82,26 @@ func (s *Service) Deliver(ctx context.Context, d Delivery) error {
 	keys.Set("aws:RequestedRegion", d.Region)
 	keys.Set("aws:SecureTransport", "true")
 	keys.Set("aws:ViaAWSService", "false")
+	// Each decision is recorded under the invocation the lines belong to.
+	// A batch the runtime merged from several invocations carries no one
+	// request id; their START/END/REPORT lines name them, and the decision
+	// is recorded under each, so `seki explain` finds it from any of them.
+	ids := []string{d.RequestID}
+	if d.RequestID == "" {
+		ids = requestIDs(d.Events)
+	}
 	check := func(action, resource string) error {
-		return s.authz.Authorize(ctx, &authz.Check{
-			RequestID: d.RequestID, Caller: caller, Action: action, Resource: resource,
-			ResourceAccount: d.Account, Context: keys, Deny: AccessDenied,
-		})
+		var first error
+		for _, id := range ids {
+			err := s.authz.Authorize(ctx, &authz.Check{
+				RequestID: id, Caller: caller, Action: action, Resource: resource,
+				ResourceAccount: d.Account, Context: keys, Deny: AccessDenied,
+			})
+			if first == nil {
+				first = err
+			}
+		}
+		return first
 	}
 
 	g := groupRef{account: d.Account, region: d.Region, name: d.Group}
@@ -145,6 +161,34 @@ func (s *Service) Deliver(ctx context.Context, d Delivery) error {
 		return 0
 	})
 	return s.w.enqueue(pendingBatch{group: g, stream: d.Stream, events: events, now: ms})
+}
+
+// requestIDs returns the invocations named by a batch's platform lines
+// (START RequestId: ID …, END RequestId: ID, REPORT RequestId: ID …), each
+// once, in order; [""] when there are none.
+func requestIDs(events []Event) []string {
+	var ids []string
+	for _, e := range events {
+		rest, ok := "", false
+		for _, p := range [...]string{"START RequestId: ", "END RequestId: ", "REPORT RequestId: "} {
+			if rest, ok = strings.CutPrefix(e.Message, p); ok {
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		if i := strings.IndexAny(rest, " \t"); i >= 0 {
+			rest = rest[:i]
+		}
+		if rest != "" && !slices.Contains(ids, rest) {
+			ids = append(ids, rest)
+		}
+	}
+	if len(ids) == 0 {
+		return []string{""}
+	}
+	return ids
 }
 
 // IsDenied reports whether err (from Deliver) is an authorization denial,

@@ -5,8 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/policy"
 )
 
 func (e *benchEnv) messages(t *testing.T, group, stream string) string {
@@ -119,4 +123,43 @@ func TestDeliverDisabled(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 	s.Close() // never started
+}
+
+type entries struct {
+	mu sync.Mutex
+	es []*authz.Entry
+}
+
+func (r *entries) Record(e *authz.Entry) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.es = append(r.es, e)
+}
+
+// A batch merged from several invocations has its decisions recorded
+// under each invocation's request id, found in its platform lines.
+func TestDeliverMergedRequestIDs(t *testing.T) {
+	e := newBenchEnv(t)
+	rec := &entries{}
+	p, _ := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:*","Resource":"*"}]}`), policy.Identity)
+	svc := New(e.svc.db, Options{Authz: authz.New(allowLogs{p}, rec), Callers: fixedCaller{e.caller}})
+	defer svc.Close()
+	now := time.Now().UnixMilli()
+	d := delivery("/aws/lambda/m", "s", now, "START RequestId: r1 Version: $LATEST", "out 1", "END RequestId: r1",
+		"REPORT RequestId: r1\tDuration: 1.00 ms", "START RequestId: r2 Version: $LATEST", "END RequestId: r2")
+	d.RequestID = ""
+	if err := svc.Deliver(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, en := range rec.es {
+		got = append(got, en.RequestID+" "+en.Action)
+	}
+	want := "r1 logs:CreateLogGroup,r2 logs:CreateLogGroup,r1 logs:CreateLogStream,r2 logs:CreateLogStream,r1 logs:PutLogEvents,r2 logs:PutLogEvents"
+	if strings.Join(got, ",") != want {
+		t.Fatalf("recorded %v", got)
+	}
+	if ids := requestIDs([]Event{{Message: "no platform line"}}); len(ids) != 1 || ids[0] != "" {
+		t.Fatalf("ids %q", ids)
+	}
 }
