@@ -38,6 +38,9 @@ type Options struct {
 	DataDir string
 	// Now is the server's clock; nil means time.Now.
 	Now func() time.Time
+	// RootKeys adds accounts beside AccountA and AccountB (scenarios with
+	// the account ids of AWS's documentation need their own).
+	RootKeys []server.RootKey
 }
 
 // Start runs a server until the test ends.
@@ -54,7 +57,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 		Listen:   "127.0.0.1:0",
 		DataDir:  o.DataDir,
 		Region:   "us-east-1",
-		RootKeys: []server.RootKey{AccountA, AccountB},
+		RootKeys: append([]server.RootKey{AccountA, AccountB}, o.RootKeys...),
 		Now:      o.Now,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
