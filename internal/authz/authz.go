@@ -33,6 +33,10 @@ type Check struct {
 	// ResourceAccount owns the resource; empty means the account in the ARN,
 	// or the caller's own when the ARN carries none ("*", S3 buckets).
 	ResourceAccount string
+	// ResourceName is how AWS names the resource in this action's
+	// AccessDenied message when that is not its ARN (IAM says "user bob" for
+	// iam:GetUser); empty means the ARN.
+	ResourceName string
 	// ResourcePolicy is the resource-based policy, nil when there is none.
 	ResourcePolicy *policy.Policy
 	// Context carries the request's condition keys.
@@ -114,9 +118,20 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Check) error {
 	if code.Name == "" {
 		code = AccessDenied
 	}
-	e := code.New(d.Message(&req))
+	e := code.New(message(&req, c.ResourceName, d))
 	e.Cause = &Denied{Request: req, Decision: d}
 	return e
+}
+
+// message is AWS's AccessDenied text, naming the resource as the service
+// does.
+func message(req *policy.Request, name string, d policy.Decision) string {
+	if name == "" {
+		return d.Message(req)
+	}
+	shown := *req
+	shown.Resource = name
+	return d.Message(&shown)
 }
 
 // needsIdentity reports whether a principal type has identity policies.

@@ -141,3 +141,24 @@ func TestHasAccount(t *testing.T) {
 		}
 	}
 }
+
+// A denial is on disk when Authorize returns, named as the service names it.
+func TestDenialIsWrittenBeforeTheAnswer(t *testing.T) {
+	dir := t.TempDir()
+	l, err := OpenLog(dir, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	a := New(identities{}, l)
+	err = a.Authorize(context.Background(), &Check{RequestID: "now", Caller: alice, Action: "iam:GetUser",
+		Resource: "arn:aws:iam::111111111111:user/bob", ResourceName: "user bob"})
+	want := "User: arn:aws:iam::111111111111:user/alice is not authorized to perform: iam:GetUser on resource: user bob because no identity-based policy allows the iam:GetUser action"
+	if err == nil || err.(*awserr.Error).Message != want {
+		t.Fatalf("err = %v\nwant %s", err, want)
+	}
+	got, err := Find(dir, "now")
+	if err != nil || len(got) != 1 || got[0].Message != want || got[0].Resource != "arn:aws:iam::111111111111:user/bob" {
+		t.Fatalf("Find right after the denial = %+v, %v", got, err)
+	}
+}

@@ -26,6 +26,9 @@ type Entry struct {
 	// Reasons explain the decision: for denials the engine's full
 	// explanation, for allows the statements that granted.
 	Reasons []policy.Reason `json:"reasons,omitempty"`
+
+	// written, when set, is closed once the entry is on disk.
+	written chan struct{}
 }
 
 func (a *Authorizer) record(c *Check, req *policy.Request, set *policy.Set, d policy.Decision) {
@@ -36,7 +39,7 @@ func (a *Authorizer) record(c *Check, req *policy.Request, set *policy.Set, d po
 		Action:    c.Action,
 		Resource:  c.Resource,
 		Decision:  d.Result.String(),
-		Message:   d.Message(req),
+		Message:   message(req, c.ResourceName, d),
 	}
 	// Explaining re-evaluates with full reasons; it costs allocations, but
 	// only the log pays for it and the hot decision above stays lean.
@@ -77,14 +80,23 @@ func OpenLog(dir string, limit int64) (*Log, error) {
 }
 
 // Record queues e for writing. It blocks only when the writer is far behind,
-// so that no decision is silently dropped.
+// so that no decision is silently dropped. A denial is waited for until it
+// is on disk: a client that has its AccessDenied can run `seki explain`
+// at once and find it.
 func (l *Log) Record(e *Entry) {
+	if e.Decision != policy.Allowed.String() {
+		e.written = make(chan struct{})
+	}
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	if l.closed {
+		l.mu.Unlock()
 		return
 	}
 	l.ch <- e
+	l.mu.Unlock()
+	if e.written != nil {
+		<-e.written
+	}
 }
 
 // Close writes every queued entry and closes the file.
@@ -124,6 +136,7 @@ func (l *Log) run(f *os.File, size int64) {
 		}
 		line, err := json.Marshal(e)
 		if err != nil {
+			release(e)
 			continue
 		}
 		line = append(line, '\n')
@@ -135,7 +148,9 @@ func (l *Log) run(f *os.File, size int64) {
 			if f, size, err = l.open(); err != nil {
 				// Without a file there is nowhere to write; keep draining
 				// so requests never block on a broken log.
-				for range l.ch {
+				release(e)
+				for e := range l.ch {
+					release(e)
 				}
 				return
 			}
@@ -143,12 +158,22 @@ func (l *Log) run(f *os.File, size int64) {
 		}
 		w.Write(line)
 		size += int64(len(line))
-		// Flush when the queue is empty so `seki explain` sees a decision
-		// as soon as the client has its answer, without a write per entry
-		// under load.
-		if len(l.ch) == 0 {
+		// Flush when the queue is empty, or a denial is waiting for it, so
+		// `seki explain` sees a decision as soon as the client has its
+		// answer, without a write per entry under load.
+		if len(l.ch) == 0 || e.written != nil {
 			w.Flush()
 		}
+		if e.written != nil {
+			close(e.written)
+		}
+	}
+}
+
+// release frees a Record waiting for an entry that will not be written.
+func release(e *Entry) {
+	if e.written != nil {
+		close(e.written)
 	}
 }
 

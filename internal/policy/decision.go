@@ -134,6 +134,10 @@ func (d Decision) Message(req *Request) string {
 }
 
 func article(s string) string {
+	if s == "role trust policy" {
+		// A role has exactly one trust policy: "in the role trust policy".
+		return "the " + s
+	}
 	switch s[0] {
 	case 'a', 'e', 'i', 'o', 'u':
 		return "an " + s

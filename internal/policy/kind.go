@@ -60,8 +60,12 @@ func (k Kind) describe() string {
 	switch k {
 	case Identity:
 		return "identity-based policy"
-	case Resource, Trust:
+	case Resource:
 		return "resource-based policy"
+	case Trust:
+		// IAM's troubleshooting guide names trust policies on their own in
+		// AccessDenied messages: "because no role trust policy allows ...".
+		return "role trust policy"
 	case Boundary:
 		return "permissions boundary"
 	case Session:

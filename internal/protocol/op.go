@@ -36,6 +36,10 @@ type Target struct {
 	Account string
 	// Policy is the resource's resource-based policy, nil when it has none.
 	Policy *policy.Policy
+	// Name is how AWS names the resource in this operation's AccessDenied
+	// message when not by its ARN (IAM: "user bob", "role r"); empty means
+	// the ARN.
+	Name string
 }
 
 // Authorizer is the one door; *authz.Authorizer implements it.

@@ -90,7 +90,7 @@ func TestE2EAssumeRoleRefusedByTrustPolicy(t *testing.T) {
 	w := newWorld(t)
 	arn, _ := w.role(w.rootA, "OnlyCarol", `{"AWS":"arn:aws:iam::111111111111:user/carol"}`, "")
 	_, err := sts.NewFromConfig(w.alice).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(arn), RoleSessionName: aws.String("try")})
-	wantError(t, err, "AccessDenied", "User: arn:aws:iam::111111111111:user/alice is not authorized to perform: sts:AssumeRole on resource: "+arn+" because no resource-based policy allows the sts:AssumeRole action")
+	wantError(t, err, "AccessDenied", "User: arn:aws:iam::111111111111:user/alice is not authorized to perform: sts:AssumeRole on resource: "+arn+" because no role trust policy allows the sts:AssumeRole action")
 }
 
 func TestE2EAssumeRoleAcrossAccounts(t *testing.T) {
@@ -122,7 +122,7 @@ func TestE2EAssumeRoleAcrossAccounts(t *testing.T) {
 	// Bob's side now allows any role, but this role's trust policy does not
 	// name account B.
 	_, err = bob.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(trustsA), RoleSessionName: aws.String("bob")})
-	wantError(t, err, "AccessDenied", "User: arn:aws:iam::222222222222:user/bob is not authorized to perform: sts:AssumeRole on resource: "+trustsA+" because no resource-based policy allows the sts:AssumeRole action")
+	wantError(t, err, "AccessDenied", "User: arn:aws:iam::222222222222:user/bob is not authorized to perform: sts:AssumeRole on resource: "+trustsA+" because no role trust policy allows the sts:AssumeRole action")
 }
 
 func TestE2ESessionPolicyAndCallerIdentity(t *testing.T) {
