@@ -217,6 +217,8 @@ func lookupPair(tx *store.Tx, g groupRef, streamName string) (gid, sid, seq int6
 func (s *Service) appendEvents(tx *store.Tx, gid, sid int64, events []event, now int64) (int64, error) {
 	first, last := events[0].ts, events[len(events)-1].ts
 	args := make([]any, 0, 5*min(len(events), insertChunk))
+	// The batch's constant columns are boxed once, not once per event.
+	sidV, gidV, nowV := any(sid), any(gid), any(now)
 	bytes := 0
 	for len(events) > 0 {
 		n := insertChunk
@@ -225,7 +227,7 @@ func (s *Service) appendEvents(tx *store.Tx, gid, sid int64, events []event, now
 		}
 		args = args[:0]
 		for _, e := range events[:n] {
-			args = append(args, sid, gid, e.ts, now, e.msg)
+			args = append(args, sidV, gidV, e.ts, nowV, e.msg)
 			bytes += len(e.msg)
 		}
 		if _, err := tx.Exec(s.inserts[bits.Len(uint(n))-1], args...); err != nil {
