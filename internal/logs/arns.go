@@ -34,6 +34,10 @@ func (g groupRef) describedARN() string { return g.arn() + ":*" }
 // AccessDenied messages for CreateLogGroup, DescribeLogStreams and
 // FilterLogEvents name ...:log-group:NAME:log-stream:, which is why the
 // documented policy form log-group:NAME:* grants them.
+// unconfirmed: DeleteLogGroup uses the same form (some reported messages
+// name the bare group ARN); it follows the documented advice that
+// log-group:NAME:* is what policies name for every action but the
+// ARN-taking APIs.
 func (g groupRef) authARN() string { return g.arn() + ":log-stream:" }
 
 // streamARN is a stream's ARN, which stream-level actions (CreateLogStream,

@@ -6,7 +6,11 @@
 //   - terms (anything else): words and "quoted phrases" that must all
 //     appear in the message, ?optional terms of which at least one must
 //     appear, and -excluded terms that must not appear. Matching is
-//     case-sensitive. An empty pattern matches every event.
+//     case-sensitive. An empty pattern matches every event. Unquoted terms
+//     may hold only letters, digits and underscores, as AWS requires.
+//     unconfirmed: a term matches as a substring of the message (AWS's
+//     documentation shows whole words; whether "rror" finds "ERROR" there
+//     is not documented).
 //   - JSON ({...}): comparisons on selectors such as $.a.b[0] of messages
 //     that are JSON objects, joined by && and || with parentheses.
 //   - space-delimited ([...]): conditions on the message's fields, split on
