@@ -307,17 +307,28 @@ func (g *cgroup) fd() int {
 	return g.dirFD
 }
 
-// adopt moves the started process into a v1 cgroup and remembers it.
+// startedOutside records that the process could not be started inside
+// its v2 cgroup, so adopt must move it.
+func (g *cgroup) startedOutside() {
+	if g != nil && g.dirFD >= 0 {
+		syscall.Close(g.dirFD)
+		g.dirFD = -1
+	}
+}
+
+// adopt moves the started process into its cgroup (unless it started
+// there) and remembers it.
 func (g *cgroup) adopt(pid int) {
 	if g == nil {
 		return
 	}
 	g.pid = pid
 	if g.mode == cgV2 && g.dirFD >= 0 {
-		syscall.Close(g.dirFD)
+		syscall.Close(g.dirFD) // started inside; the fd is no longer needed
 		g.dirFD = -1
+		return
 	}
-	if g.mode == cgV1 {
+	if g.mode == cgV1 || g.mode == cgV2 {
 		writeFile(filepath.Join(g.dir, "cgroup.procs"), strconv.Itoa(pid))
 	}
 }

@@ -18,6 +18,7 @@ func (c *cgroups) create(id string, memMB int) *cgroup { return nil }
 func (c *cgroups) close()                              {}
 func (g *cgroup) fd() int                              { return -1 }
 func (g *cgroup) adopt(pid int)                        {}
+func (g *cgroup) startedOutside()                      {}
 func (g *cgroup) watchdog() bool                       { return false }
 func (g *cgroup) peak() int64                          { return 0 }
 func (g *cgroup) oomKilled() bool                      { return false }

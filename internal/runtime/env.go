@@ -265,6 +265,14 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 	e.cmd.SysProcAttr = sysProcAttr(e.cg)
 	e.started = time.Now()
 	err = e.cmd.Start()
+	if err != nil && e.cg.fd() >= 0 {
+		// Starting inside a cgroup needs clone3 (Linux 5.7); without it,
+		// start normally and move the process in.
+		e.cmd = &exec.Cmd{Path: e.cmd.Path, Args: e.cmd.Args, Env: e.cmd.Env, Dir: e.cmd.Dir, Stdout: pw, Stderr: pw,
+			SysProcAttr: sysProcAttr(nil)}
+		e.cg.startedOutside()
+		err = e.cmd.Start()
+	}
 	pw.Close()
 	if err != nil {
 		pr.Close()
