@@ -135,7 +135,7 @@ func advice(e *authz.Entry) string {
 		}
 		switch r.Kind {
 		case policy.Identity:
-			return fmt.Sprintf("attach an identity-based policy to %s that allows %s on %s.", e.Principal, e.Action, e.Resource)
+			return fmt.Sprintf("attach an identity-based policy to %s that allows %s on %s.", policyHolder(e.Principal), e.Action, e.Resource)
 		case policy.Resource:
 			return fmt.Sprintf("add a statement to the resource-based policy of %s that allows %s for %s (for a Lambda function: aws lambda add-permission).", e.Resource, e.Action, e.Principal)
 		case policy.Trust:
@@ -149,4 +149,22 @@ func advice(e *authz.Entry) string {
 		}
 	}
 	return ""
+}
+
+// policyHolder names what identity policies attach to: a role session's
+// policies are its role's, so the advice names the role.
+func policyHolder(principal string) string {
+	rest, ok := strings.CutPrefix(principal, "arn:aws:sts::")
+	if !ok {
+		return principal
+	}
+	account, path, ok := strings.Cut(rest, ":assumed-role/")
+	if !ok {
+		return principal
+	}
+	role, _, ok := strings.Cut(path, "/")
+	if !ok {
+		return principal
+	}
+	return fmt.Sprintf("role %s of account %s (its sessions have the role's policies)", role, account)
 }

@@ -69,3 +69,19 @@ func TestRunExplainsARecordedDenial(t *testing.T) {
 		t.Fatalf("unknown request: exit %d", code)
 	}
 }
+
+// TestAdviceNamesTheRoleOfASession: identity policies attach to the role,
+// not to its sessions.
+func TestAdviceNamesTheRoleOfASession(t *testing.T) {
+	e := &authz.Entry{Principal: "arn:aws:sts::111111111111:assumed-role/image-processor-role/image-processor",
+		Action: "dynamodb:PutItem", Resource: "arn:aws:dynamodb:us-east-1:111111111111:table/t", Decision: policy.ImplicitlyDenied.String(),
+		Reasons: []policy.Reason{{Kind: policy.Identity, Index: -1, Outcome: policy.OutcomeMissing, Detail: "no identity-based policy allows the dynamodb:PutItem action"}}}
+	want := "attach an identity-based policy to role image-processor-role of account 111111111111"
+	if got := advice(e); !strings.HasPrefix(got, want) {
+		t.Fatalf("advice %q, want prefix %q", got, want)
+	}
+	e.Principal = "arn:aws:iam::111111111111:user/dev"
+	if got := advice(e); !strings.HasPrefix(got, "attach an identity-based policy to arn:aws:iam::111111111111:user/dev that") {
+		t.Fatalf("advice %q", got)
+	}
+}
