@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/seki-dev/seki/internal/cli/policycmd"
+	"github.com/seki-dev/seki/internal/demo"
 	"github.com/seki-dev/seki/internal/explain"
 	"github.com/seki-dev/seki/internal/server"
 )
@@ -26,6 +27,7 @@ Usage:
   seki policy validate [--type identity|resource|trust|boundary|session|scp|rcp] FILE...
   seki policy simulate --input FILE|-
   seki explain [--data-dir DIR] (REQUEST_ID | --last)
+  seki demo [--endpoint URL] [--access-key ID] [--secret-key KEY] [--region REGION] [--data-dir DIR]
 `
 
 func main() {
@@ -53,6 +55,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	case "explain":
 		return explainCmd(args[1:], stdout, stderr)
+	case "demo": // a later --data-dir overrides this default
+		return demo.Run(append([]string{"--data-dir", server.DefaultDataDir()}, args[1:]...), stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

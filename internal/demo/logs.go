@@ -1,0 +1,134 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+)
+
+// invocation is one run of the function as its CloudWatch Logs show it.
+type invocation struct {
+	requestID string
+	lines     []string // from START to REPORT
+}
+
+// invocationLogs waits for the function's log group to hold the whole
+// invocation that handled the upload with request id upload: the function
+// logs that id, so a filter finds the stream and the event; the invocation is
+// the START ... REPORT span around it in that stream (an environment runs one
+// invocation at a time).
+func (d *demo) invocationLogs(ctx context.Context, group, upload string, since time.Time) (*invocation, error) {
+	deadline := time.Now().Add(d.o.timeout)
+	start := aws.Int64(since.Add(-time.Second).UnixMilli())
+	for {
+		inv, err := d.findInvocation(ctx, group, upload, start)
+		if inv != nil || err != nil {
+			return inv, err
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("no complete invocation for upload %s in %s after %s", upload, group, d.o.timeout)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func (d *demo) findInvocation(ctx context.Context, group, upload string, start *int64) (*invocation, error) {
+	out, err := d.cwl.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{
+		LogGroupName: aws.String(group), StartTime: start, FilterPattern: aws.String(`"` + upload + `"`),
+	})
+	if err != nil {
+		if code, _, _ := apiError(err); code == "ResourceNotFoundException" {
+			return nil, nil // the group appears with the first delivery
+		}
+		return nil, err
+	}
+	if len(out.Events) == 0 {
+		return nil, nil
+	}
+	marker := out.Events[0]
+	var events []string
+	var token *string
+	for {
+		page, err := d.cwl.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{
+			LogGroupName: aws.String(group), LogStreamName: marker.LogStreamName,
+			StartTime: start, StartFromHead: aws.Bool(true), NextToken: token,
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range page.Events {
+			events = append(events, aws.ToString(e.Message))
+		}
+		if len(page.Events) == 0 || aws.ToString(page.NextForwardToken) == aws.ToString(token) {
+			break
+		}
+		token = page.NextForwardToken
+	}
+	// The START before the marker opens the invocation.
+	first := -1
+	for i, m := range events {
+		if strings.HasPrefix(m, "START RequestId: ") {
+			first = i
+		}
+		if m == aws.ToString(marker.Message) {
+			break
+		}
+	}
+	if first < 0 {
+		return nil, nil
+	}
+	id := strings.Fields(strings.TrimPrefix(events[first], "START RequestId: "))[0]
+	for i := first; i < len(events); i++ {
+		if strings.HasPrefix(events[i], "REPORT RequestId: "+id) {
+			return &invocation{requestID: id, lines: events[first : i+1]}, nil
+		}
+	}
+	return nil, nil
+}
+
+// show prints an invocation's log lines: tabs as spaces, and a multi-line
+// event (a traceback) as its first line and a count.
+func (d *demo) showLogs(group string, inv *invocation) {
+	d.p.line("  the function's log (%s):", group)
+	for _, m := range inv.lines {
+		m = strings.TrimRight(m, "\n")
+		more := ""
+		if parts := strings.Split(m, "\r"); len(parts) > 1 {
+			m, more = parts[0], fmt.Sprintf("  [+%d traceback lines]", len(parts)-1)
+		}
+		d.p.line("    | %s%s", strings.ReplaceAll(m, "\t", " "), more)
+	}
+}
+
+// findID returns the request id the function logged after marker, as in
+// "... (request id ID)" or "... (PutItem request id ID)".
+func (inv *invocation) findID(marker string) string {
+	for _, m := range inv.lines {
+		_, rest, ok := strings.Cut(m, marker)
+		if !ok {
+			continue
+		}
+		if id, _, ok := strings.Cut(rest, ")"); ok {
+			return strings.TrimSpace(id)
+		}
+	}
+	return ""
+}
+
+// contains reports whether any line contains s.
+func (inv *invocation) contains(s string) bool {
+	for _, m := range inv.lines {
+		if strings.Contains(m, s) {
+			return true
+		}
+	}
+	return false
+}
