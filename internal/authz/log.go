@@ -32,10 +32,15 @@ type Entry struct {
 }
 
 func (a *Authorizer) record(c *Check, req *policy.Request, set *policy.Set, d policy.Decision) {
+	who := c.Caller.Principal.ARN
+	if who == "" {
+		// Anonymous callers (function URLs with AuthType NONE) have no ARN.
+		who = "anonymous"
+	}
 	e := &Entry{
 		Time:      time.Now().UTC(),
 		RequestID: c.RequestID,
-		Principal: c.Caller.Principal.ARN,
+		Principal: who,
 		Action:    c.Action,
 		Resource:  c.Resource,
 		Decision:  d.Result.String(),
