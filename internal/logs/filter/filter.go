@@ -7,10 +7,11 @@
 //     appear in the message, ?optional terms of which at least one must
 //     appear, and -excluded terms that must not appear. Matching is
 //     case-sensitive. An empty pattern matches every event. Unquoted terms
-//     may hold only letters, digits and underscores, as AWS requires.
-//     unconfirmed: a term matches as a substring of the message (AWS's
-//     documentation shows whole words; whether "rror" finds "ERROR" there
-//     is not documented).
+//     may hold only letters, digits and underscores, as AWS requires, and
+//     match whole words: ERROR finds "[ERROR]" but not "ERRORS" (AWS's
+//     guide shows a %regex% pattern to find AUTHORIZED inside
+//     UNAUTHORIZED). A quoted phrase matches anywhere.
+//     unconfirmed: the word rule is inferred from the documentation.
 //   - JSON ({...}): comparisons on selectors such as $.a.b[0] of messages
 //     that are JSON objects, joined by && and || with parentheses.
 //   - space-delimited ([...]): conditions on the message's fields, split on
@@ -68,7 +69,34 @@ const (
 type term struct {
 	kind termKind
 	text string
+	// word is set for unquoted terms, which match whole words only.
+	word bool
 }
+
+// contains reports whether the term occurs in message.
+func (t *term) contains(message string) bool {
+	if !t.word {
+		return strings.Contains(message, t.text)
+	}
+	for off := 0; off <= len(message)-len(t.text); {
+		i := strings.Index(message[off:], t.text)
+		if i < 0 {
+			return false
+		}
+		i += off
+		j := i + len(t.text)
+		before, _ := utf8.DecodeLastRuneInString(message[:i])
+		after, _ := utf8.DecodeRuneInString(message[j:])
+		if (i == 0 || !isWordRune(before)) && (j == len(message) || !isWordRune(after)) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(message[i:])
+		off = i + size
+	}
+	return false
+}
+
+func isWordRune(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // String returns the pattern as given.
 func (p *Pattern) String() string { return p.src }
@@ -126,8 +154,9 @@ func (p *Pattern) Match(message string) bool {
 		return p.delim.match(message)
 	}
 	found := false
-	for _, t := range p.terms {
-		in := strings.Contains(message, t.text)
+	for i := range p.terms {
+		t := &p.terms[i]
+		in := t.contains(message)
 		switch t.kind {
 		case termMust:
 			if !in {
@@ -168,6 +197,7 @@ func (p *Pattern) parseTerms(s string) error {
 			i++
 		}
 		var text string
+		word := false
 		if i < len(s) && s[i] == '"' {
 			t, n, ok := quoted(s[i:])
 			if !ok {
@@ -195,12 +225,13 @@ func (p *Pattern) parseTerms(s string) error {
 			if bad := invalidChars(text); bad != "" {
 				return badChars(bad)
 			}
+			word = true
 			i = j
 		}
 		if kind == termAny {
 			p.anyOf = true
 		}
-		p.terms = append(p.terms, term{kind: kind, text: text})
+		p.terms = append(p.terms, term{kind: kind, text: text, word: word})
 	}
 	return nil
 }

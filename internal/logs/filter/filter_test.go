@@ -60,6 +60,37 @@ func TestMatch(t *testing.T) {
 	}
 }
 
+// Unquoted terms match whole words; quoted phrases match anywhere.
+func TestTermWords(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, msg string
+		want         bool
+	}{
+		{"ERROR", "[ERROR] boom", true},
+		{"ERROR", "ERROR", true},
+		{"ERROR", "ERRORS happened", false},
+		{"ERROR", "AN_ERROR here", false},
+		{"ERROR", "ERRORS and then ERROR", true},
+		{"Exception", "java.lang.NullPointerException: x", false},
+		{`"Exception"`, "java.lang.NullPointerException: x", true},
+		{"404", "GET /x 404", true},
+		{"40", "GET /x 404", false},
+		{"café", "un café.", true},
+		{"café", "cafés", false},
+		{"-ERROR", "ERRORS only", true},
+		{"?ERROR ?WARN", "WARNING", false},
+		{"aa", "aaa aa", true},
+	} {
+		p, err := Parse(tc.pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Match(tc.msg); got != tc.want {
+			t.Errorf("%q on %q: %v", tc.pattern, tc.msg, got)
+		}
+	}
+}
+
 func TestJSON(t *testing.T) {
 	const (
 		trail = `{"eventType":"UpdateTrail","sourceIPAddress":"123.123.123.123","arrayKey":["value","another value"],"objectList":[{"name":"a","id":1},{"name":"b","id":2}],"SomeObject":null,"cluster.name":"c","ThisFlag":true,"latency":250,"code":"200"}`
