@@ -252,3 +252,28 @@ func TestFunctionLogsDenied(t *testing.T) {
 	id, _ = e.invoke("scoped")
 	e.messages("/aws/lambda/scoped", id)
 }
+
+// Logs survive a restart, and a function's last lines are stored even when
+// the server stops right after the invocation: the runtime hands over its
+// queued batches and the writer commits them before the store closes.
+func TestFunctionLogsSurviveShutdown(t *testing.T) {
+	e := newFnEnv(t)
+	e.function("brief", []string{"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}, "")
+	id, _ := e.invoke("brief")
+	e.env.Stop()
+
+	env := servertest.Start(t, servertest.Options{DataDir: e.env.DataDir})
+	c := cloudwatchlogs.NewFromConfig(env.Root(servertest.AccountA))
+	out, err := c.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("/aws/lambda/brief")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, ev := range out.Events {
+		msgs = append(msgs, *ev.Message)
+	}
+	joined := strings.Join(msgs, "\n")
+	if !strings.Contains(joined, "START RequestId: "+id) || !strings.Contains(joined, "REPORT RequestId: "+id) {
+		t.Fatalf("after restart: %q", msgs)
+	}
+}
