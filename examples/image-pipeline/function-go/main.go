@@ -52,6 +52,8 @@ func (p *processor) handle(ctx context.Context, ev events.S3Event) (map[string][
 			return nil, err
 		}
 		contentType := aws.ToString(obj.ContentType)
+		getID, _ := awsmiddleware.GetRequestIDMetadata(obj.ResultMetadata)
+		log.Printf("read %d bytes, %s (GetObject request id %s)", n, contentType, getID)
 		out, err := p.ddb.PutItem(ctx, &dynamodb.PutItemInput{
 			TableName: aws.String(p.table),
 			Item: map[string]types.AttributeValue{
@@ -72,7 +74,7 @@ func (p *processor) handle(ctx context.Context, ev events.S3Event) (map[string][
 			return nil, fmt.Errorf("PutItem %s: %w", key, err)
 		}
 		id, _ := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
-		log.Printf("stored metadata for %s: %d bytes, %s (PutItem request id %s)", key, n, contentType, id)
+		log.Printf("stored metadata for %s (PutItem request id %s)", key, id)
 		stored = append(stored, key)
 	}
 	return map[string][]string{"stored": stored}, nil

@@ -34,6 +34,8 @@ def handler(event, context):
         obj = s3.get_object(Bucket=bucket, Key=key)
         size = len(obj["Body"].read())
         content_type = obj.get("ContentType", "binary/octet-stream")
+        logger.info("read %d bytes, %s (GetObject request id %s)", size, content_type,
+                    obj["ResponseMetadata"].get("RequestId", ""))
 
         try:
             out = dynamodb.put_item(
@@ -50,7 +52,7 @@ def handler(event, context):
             logger.error("PutItem %s failed (request id %s): %s", key,
                          e.response["ResponseMetadata"].get("RequestId", ""), e)
             raise
-        logger.info("stored metadata for %s: %d bytes, %s (PutItem request id %s)",
-                    key, size, content_type, out["ResponseMetadata"].get("RequestId", ""))
+        logger.info("stored metadata for %s (PutItem request id %s)", key,
+                    out["ResponseMetadata"].get("RequestId", ""))
         stored.append(key)
     return {"stored": stored}
