@@ -19,8 +19,14 @@ func (a logSink) Deliver(ctx context.Context, d fnruntime.Delivery) error {
 	for i, e := range d.Events {
 		events[i] = logs.Event{Timestamp: e.Timestamp, Message: e.Message}
 	}
-	return a.logs.Deliver(ctx, logs.Delivery{
+	err := a.logs.Deliver(ctx, logs.Delivery{
 		RequestID: d.RequestID, AccessKeyID: d.AccessKeyID, Account: d.Account, Region: d.Region,
 		Group: d.Group, Stream: d.Stream, Events: events,
 	})
+	if logs.IsDenied(err) {
+		// Dropping logs the role may not write is the expected outcome,
+		// not a failure of the sink; the decision log holds the denial.
+		return nil
+	}
+	return err
 }
