@@ -2,8 +2,6 @@ package dynamodb
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"strconv"
 
@@ -300,7 +298,7 @@ func (s *Service) newTable(ref tableRef, in *createTableInput, r *protocol.Reque
 	now := float64(s.now().UnixMilli()) / 1000
 	t := &table{
 		Account: ref.account, Region: ref.region, Name: ref.name,
-		TableID:  newUUID(),
+		TableID:  protocol.NewUUID(),
 		Created:  now,
 		HashKey:  in.KeySchema[0].AttributeName,
 		HashType: mustKind(defs[in.KeySchema[0].AttributeName]),
@@ -371,16 +369,6 @@ func list(names []string) string {
 		out += n
 	}
 	return out + "]"
-}
-
-// newUUID returns a random version-4 UUID, the form of TableId.
-func newUUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
 // notFoundTable is the message table operations use for a missing table.

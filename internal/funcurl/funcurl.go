@@ -68,6 +68,7 @@ import (
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/lambda"
 	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/sigv4"
 )
 
@@ -113,7 +114,7 @@ func New(o Options) *Handler {
 		o.Now = time.Now
 	}
 	if o.NewID == nil {
-		o.NewID = newUUID
+		o.NewID = protocol.NewUUID
 	}
 	return &Handler{o: o}
 }
@@ -369,25 +370,6 @@ func writeResponse(w http.ResponseWriter, r *http.Request, res *response, cors *
 	h.Set("Content-Length", strconv.Itoa(len(res.body)))
 	w.WriteHeader(res.status)
 	w.Write(res.body)
-}
-
-// newUUID makes a request id in the UUID form Lambda uses.
-func newUUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
-	return string(out[:])
 }
 
 // newTraceID makes an X-Ray trace header: Root=1-<epoch hex>-<96 random bits>.

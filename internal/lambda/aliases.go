@@ -95,7 +95,7 @@ func (s *Service) createAlias(ctx context.Context, r *protocol.Request) (any, er
 		Name:            in.Name,
 		FunctionVersion: *in.FunctionVersion,
 		Description:     deref(in.Description),
-		RevisionId:      newRevision(),
+		RevisionId:      protocol.NewUUID(),
 	}
 	if in.RoutingConfig != nil && len(in.RoutingConfig.AdditionalVersionWeights) > 0 {
 		a.RoutingConfig = in.RoutingConfig
@@ -191,7 +191,7 @@ func (s *Service) updateAlias(ctx context.Context, r *protocol.Request) (any, er
 		if err := checkRouting(tx, ref, a.FunctionVersion, a.RoutingConfig); err != nil {
 			return err
 		}
-		a.RevisionId = newRevision()
+		a.RevisionId = protocol.NewUUID()
 		return putAlias(tx, ref, a)
 	})
 	if err != nil {

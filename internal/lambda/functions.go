@@ -131,7 +131,7 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request) (any,
 		CodeSha256:       pkg.sha,
 		Version:          latest,
 		TracingConfig:    &TracingConfig{Mode: "PassThrough"},
-		RevisionId:       newRevision(),
+		RevisionId:       protocol.NewUUID(),
 		Layers:           layerRefs,
 		State:            "Active",
 		LastUpdateStatus: "Successful",
@@ -580,7 +580,7 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, r *protocol.R
 		if in.Layers != nil {
 			rec.Config.Layers, rec.LayerBlobs = layerRefs, layerBlobs
 		}
-		rec.Config.RevisionId = newRevision()
+		rec.Config.RevisionId = protocol.NewUUID()
 		rec.Config.LastModified = timestamp(r.Now)
 		rec.Config.LastUpdateStatus = "Successful"
 		out = rec
@@ -657,7 +657,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request) (
 		if archs != nil {
 			rec.Config.Architectures = archs
 		}
-		rec.Config.RevisionId = newRevision()
+		rec.Config.RevisionId = protocol.NewUUID()
 		rec.Config.LastModified = timestamp(r.Now)
 		rec.Config.LastUpdateStatus = "Successful"
 		if err := putVersion(tx, ref, rec); err != nil {

@@ -19,7 +19,6 @@ package lambda
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"net/http"
 	"strings"
@@ -262,25 +261,6 @@ func setKey(r *protocol.Request, key string, values ...string) {
 		r.Context = policy.NewContext(4)
 	}
 	r.Context.Set(key, values...)
-}
-
-// newRevision returns a random UUID, the form of Lambda's RevisionId.
-func newRevision() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
-	return string(out[:])
 }
 
 // randomID returns n random lower-case letters and digits.

@@ -439,7 +439,7 @@ func (s *Service) addLayerVersionPermission(ctx context.Context, r *protocol.Req
 		if err != nil {
 			return err
 		}
-		rev = newRevision()
+		rev = protocol.NewUUID()
 		_, err = tx.Exec(`UPDATE lambda_layer_versions SET policy=?, policy_rev=? WHERE account=? AND region=? AND layer=? AND version=?`,
 			doc, rev, st.ref.Account, st.ref.Region, st.ref.Name, st.version)
 		return err
@@ -512,7 +512,7 @@ func (s *Service) removeLayerVersionPermission(ctx context.Context, r *protocol.
 		}
 		d.Statement = append(d.Statement[:i], d.Statement[i+1:]...)
 		_, err = tx.Exec(`UPDATE lambda_layer_versions SET policy=?, policy_rev=? WHERE account=? AND region=? AND layer=? AND version=?`,
-			d.text(), newRevision(), st.ref.Account, st.ref.Region, st.ref.Name, st.version)
+			d.text(), protocol.NewUUID(), st.ref.Account, st.ref.Region, st.ref.Name, st.version)
 		return err
 	})
 	return nil, err

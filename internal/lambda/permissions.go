@@ -385,13 +385,13 @@ func policyRevision(tx *store.Tx, ref FunctionRef, q string) (rev string, bump f
 	if t.alias != nil {
 		a := t.alias
 		return a.RevisionId, func() (string, error) {
-			a.RevisionId = newRevision()
+			a.RevisionId = protocol.NewUUID()
 			return a.RevisionId, putAlias(tx, ref, a)
 		}, nil
 	}
 	v := t.version
 	return v.Config.RevisionId, func() (string, error) {
-		v.Config.RevisionId = newRevision()
+		v.Config.RevisionId = protocol.NewUUID()
 		return v.Config.RevisionId, putVersion(tx, ref, v)
 	}, nil
 }

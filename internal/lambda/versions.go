@@ -28,7 +28,7 @@ func publish(tx *store.Tx, ref FunctionRef, fn *functionRow, rec *versionRecord,
 	v := *rec
 	v.Config.Version = itoa(n)
 	v.Config.FunctionArn = ref.QualifiedARN(v.Config.Version)
-	v.Config.RevisionId = newRevision()
+	v.Config.RevisionId = protocol.NewUUID()
 	if in != nil && in.Description != nil {
 		v.Config.Description = *in.Description
 	}

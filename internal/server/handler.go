@@ -1,8 +1,6 @@
 package server
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"net"
 	"net/http"
@@ -53,7 +51,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 		s.svc.urls.ServeURL(w, hr, id, path)
 		return
 	}
-	r := &protocol.Request{HTTP: hr, ID: newRequestID(), Now: s.cfg.Now()}
+	r := &protocol.Request{HTTP: hr, ID: protocol.NewUUID(), Now: s.cfg.Now()}
 	name, region, signed := sigv4.Scope(hr)
 	svc := s.svc.byName[name]
 	if !signed || svc == nil {
@@ -112,25 +110,6 @@ func requestContext(r *protocol.Request) *policy.Context {
 	}
 	c.Set("aws:ViaAWSService", "false")
 	return c
-}
-
-// newRequestID makes an id in the UUID form IAM, STS and Lambda use.
-func newRequestID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
-	return string(out[:])
 }
 
 // guess picks the service whose error shape fits an unsigned request, so

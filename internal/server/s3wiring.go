@@ -6,6 +6,7 @@ import (
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/lambda"
 	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/protocol"
 )
 
 // s3Functions is Lambda as S3's event notifications see it: invocations as
@@ -34,5 +35,5 @@ func (f s3Functions) InvokeAsync(ctx context.Context, requestID, fn, sourceARN, 
 	if err := f.l.AuthorizeAs(ctx, requestID, s3Principal, "lambda:InvokeFunction", fn, keys); err != nil {
 		return err
 	}
-	return f.l.InvokeAsync(ctx, newRequestID(), fn, sourceARN, sourceAccount, payload)
+	return f.l.InvokeAsync(ctx, protocol.NewUUID(), fn, sourceARN, sourceAccount, payload)
 }

@@ -85,7 +85,7 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	}
 	sv.runtime.SetLogSink(logSink{sv.logs})
 	sv.urls = funcurl.New(funcurl.Options{
-		Functions: sv.lambda, Verifier: s.verifier, Keys: sv.keys, Now: s.cfg.Now, NewID: newRequestID,
+		Functions: sv.lambda, Verifier: s.verifier, Keys: sv.keys, Now: s.cfg.Now, NewID: protocol.NewUUID,
 		Identify: func(ctx context.Context, id string, c *policy.Context) (*authz.Caller, error) {
 			return sv.identify(ctx, "lambda", id, c)
 		},
