@@ -55,7 +55,7 @@ func (d *demo) run(ctx context.Context) error {
 	d.summary()
 	fmt.Fprintf(d.p.w, `
 Look further:
-  seki explain REQUEST_ID                              any request id above
+  seki explain REQUEST_ID          (any request id above)
   aws logs filter-log-events --log-group-name /aws/lambda/%s
   aws dynamodb scan --table-name %s
 (with AWS_ENDPOINT_URL=%s and the demo's keys). Run the demo again any time.
