@@ -138,6 +138,7 @@ type demo struct {
 	cwl *cloudwatchlogs.Client
 
 	account string
+	caller  string
 	bucket  string
 	fnARN   string
 }

@@ -69,7 +69,7 @@ func (d *demo) who(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("GetCallerIdentity: %w", err)
 	}
-	d.account = aws.ToString(out.Account)
+	d.account, d.caller = aws.ToString(out.Account), aws.ToString(out.Arn)
 	d.p.line("%s (account %s). It sets everything up; the function will act as its own role.", aws.ToString(out.Arn), d.account)
 	return nil
 }
@@ -247,7 +247,11 @@ func (d *demo) function(ctx context.Context) error {
 		return fmt.Errorf("function %s did not become active: %w", functionName, err)
 	}
 	d.p.line("%s (handler image_processor.handler, examples/%s/function/)", d.fnARN, exampleDir)
-	d.p.line("creating it needed iam:PassRole on the role; the caller is the account's root user, so that was allowed")
+	if strings.HasSuffix(d.caller, ":root") {
+		d.p.line("creating it needed iam:PassRole on the role; the account's root user may do that without a policy")
+	} else {
+		d.p.line("creating it needed iam:PassRole on the role, which %s's policies allow", d.caller)
+	}
 	return nil
 }
 
@@ -404,6 +408,13 @@ func (d *demo) revoke(ctx context.Context) error {
 	}
 	d.p.line("the role's policy now allows only:")
 	d.statements(doc)
+	// A failed event of an earlier run may have been retried while the role
+	// still allowed PutItem; from now on nothing can write the item, so
+	// the check after the next upload is about that upload alone.
+	if _, err := d.ddb.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(tableName),
+		Key: map[string]ddbtypes.AttributeValue{"key": &ddbtypes.AttributeValueMemberS{Value: secondKey}}}); err != nil {
+		return fmt.Errorf("DeleteItem %s: %w", secondKey, err)
+	}
 	return nil
 }
 
