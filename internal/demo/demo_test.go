@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/seki-dev/seki/internal/demo"
@@ -170,4 +171,31 @@ func TestDemoOnlyTalksToSeki(t *testing.T) {
 	if out.Len() != 0 {
 		t.Fatalf("printed a story without seki: %q", out.String())
 	}
+}
+
+// TestDemoAsAdministrator: an IAM user with AdministratorAccess runs the
+// demo as well as the root user; its identity policy allows iam:PassRole.
+func TestDemoAsAdministrator(t *testing.T) {
+	needPython(t)
+	env := servertest.Start(t)
+	ic := iam.NewFromConfig(env.Root(servertest.AccountA))
+	if _, err := ic.CreateUser(context.Background(), &iam.CreateUserInput{UserName: aws.String("admin")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ic.AttachUserPolicy(context.Background(), &iam.AttachUserPolicyInput{UserName: aws.String("admin"),
+		PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := ic.CreateAccessKey(context.Background(), &iam.CreateAccessKeyInput{UserName: aws.String("admin")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := server.RootKey{Account: "111111111111", AccessKeyID: aws.ToString(key.AccessKey.AccessKeyId), Secret: aws.ToString(key.AccessKey.SecretAccessKey)}
+	code, out, errOut := run(t, env, admin, env.DataDir)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	mustContain(t, out, "arn:aws:iam::111111111111:user/admin (account 111111111111)",
+		"creating it needed iam:PassRole on the role, which arn:aws:iam::111111111111:user/admin's policies allow",
+		"key=photos/cat.jpg size=706", "Decision: ImplicitlyDenied")
 }
