@@ -108,7 +108,7 @@ func TestE2EManagedPoliciesGroupsAndBoundaries(t *testing.T) {
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:DeleteRole","Resource":"*"}]}`)})
 	must(t, err)
 	_, err = u.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String("x")})
-	denied(t, err, "User: arn:aws:iam::111111111111:user/ops is not authorized to perform: iam:DeleteRole on resource: arn:aws:iam::111111111111:role/x with an explicit deny in an identity-based policy")
+	denied(t, err, "User: arn:aws:iam::111111111111:user/ops is not authorized to perform: iam:DeleteRole on resource: role x with an explicit deny in an identity-based policy")
 
 	// A permissions boundary caps what the identity policies grant.
 	_, err = root.PutUserPermissionsBoundary(ctx, &iam.PutUserPermissionsBoundaryInput{UserName: aws.String("ops"),
@@ -155,5 +155,55 @@ func TestE2EKeysAndRestart(t *testing.T) {
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "InvalidClientTokenId" {
 		t.Fatalf("inactive key: %v", err)
+	}
+}
+
+// TestE2EResourceNamesInMessages: how IAM's AccessDenied messages name the
+// resource, through the real door (the rule is documented beside the
+// operation table).
+func TestE2EResourceNamesInMessages(t *testing.T) {
+	env := servertest.Start(t)
+	root := iam.NewFromConfig(env.Root(servertest.AccountA))
+	nobody := newUser(t, env, root, "nobody", "")
+	msg := func(action, resource string) string {
+		return "User: arn:aws:iam::111111111111:user/nobody is not authorized to perform: " + action +
+			" on resource: " + resource + " because no identity-based policy allows the " + action + " action"
+	}
+	awsPolicy := "arn:aws:iam::aws:policy/ReadOnlyAccess"
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+
+	_, err := nobody.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("someone")})
+	denied(t, err, msg("iam:GetUser", "user someone"))
+	_, err = nobody.GetUser(ctx, &iam.GetUserInput{})
+	denied(t, err, msg("iam:GetUser", "arn:aws:iam::111111111111:user/nobody"))
+	_, err = nobody.ListAccessKeys(ctx, &iam.ListAccessKeysInput{})
+	denied(t, err, msg("iam:ListAccessKeys", "user nullnobody"))
+	_, err = nobody.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("nobody")})
+	denied(t, err, msg("iam:CreateAccessKey", "user nobody"))
+	_, err = nobody.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("some-role")})
+	denied(t, err, msg("iam:GetRole", "role some-role"))
+	_, err = nobody.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String("some-role")})
+	denied(t, err, msg("iam:ListAttachedRolePolicies", "role some-role"))
+	_, err = nobody.GetGroup(ctx, &iam.GetGroupInput{GroupName: aws.String("g")})
+	denied(t, err, msg("iam:GetGroup", "group g"))
+	_, err = nobody.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(awsPolicy)})
+	denied(t, err, msg("iam:GetPolicy", "policy "+awsPolicy))
+	_, err = nobody.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("p"), PolicyDocument: aws.String(trust)})
+	denied(t, err, msg("iam:CreatePolicy", "policy p"))
+	_, err = nobody.ListPolicies(ctx, &iam.ListPoliciesInput{})
+	denied(t, err, msg("iam:ListPolicies", "policy path /"))
+	_, err = nobody.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), Path: aws.String("/service-role/"), AssumeRolePolicyDocument: aws.String(trust)})
+	denied(t, err, msg("iam:CreateRole", "arn:aws:iam::111111111111:role/service-role/r"))
+	_, err = nobody.ListRoles(ctx, &iam.ListRolesInput{})
+	denied(t, err, msg("iam:ListRoles", "arn:aws:iam::111111111111:role/"))
+
+	// The name is only how the message reads: a policy on the ARN decides.
+	_, err = root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("nobody"), PolicyName: aws.String("p"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetRole","Resource":"arn:aws:iam::111111111111:role/some-*"}]}`)})
+	must(t, err)
+	_, err = nobody.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("some-role")})
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "NoSuchEntity" {
+		t.Fatalf("GetRole allowed by ARN: %v", err)
 	}
 }

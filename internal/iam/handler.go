@@ -80,6 +80,45 @@ func op(name string, parse parser, target targeter, handle handler) *protocol.Op
 	}
 }
 
+// How IAM names the resource in its AccessDenied messages ("... is not
+// authorized to perform: iam:X on resource: R because ..."). The decision log
+// always records the ARN; only the message's R differs (protocol.Target.Name).
+// The rule, from AWS responses quoted in public reports:
+//
+//   - An existing user, group or role named by a request parameter is
+//     "user NAME", "group NAME", "role NAME", the name as the request gave it:
+//     GetUser ("user dev_user1"), GetLoginProfile ("user vault"),
+//     CreateAccessKey ("user Claude"), UpdateAccessKey, PutUserPolicy,
+//     ListAccessKeys ("user sbmtd"); GetGroup ("group deploy-group"),
+//     AddUserToGroup ("group Admin"), RemoveUserFromGroup, PutGroupPolicy,
+//     ListAttachedGroupPolicies; GetRole ("role helloworld-dev"), DeleteRole,
+//     UpdateRole, UpdateAssumeRolePolicy, PutRolePolicy, DeleteRolePolicy,
+//     ListRolePolicies, AttachRolePolicy, DetachRolePolicy,
+//     ListAttachedRolePolicies ("role ServerManager"), ListRoleTags. Every
+//     other operation on one user, group or role (inline policies,
+//     attachments, boundaries, tags, membership, Update/Delete) is of the same
+//     family and follows it.
+//   - A managed policy named by PolicyArn is "policy ARN": GetPolicy ("policy
+//     arn:aws:iam::aws:policy/GreengrassV2TokenExchangeRoleAccess"),
+//     ListPolicyVersions, DeletePolicyVersion; and so every PolicyArn
+//     operation (versions, tags, ListEntitiesForPolicy, DeletePolicy).
+//   - CreatePolicy names the new policy by name: "policy
+//     FraudFirstStepFunctionsDeploy" (and so does the iam:TagPolicy check of
+//     CreatePolicy with tags: "policy fi-read-pg-password").
+//   - CreateUser, CreateGroup and CreateRole name the new entity's ARN
+//     ("arn:aws:iam::058264546342:role/service-role/OlympicsDataExtraction-
+//     role-gxqt7ypj", "arn:aws:iam::803964124082:group/S3-Analysts"); so does
+//     the iam:TagRole check of CreateRole with tags.
+//   - ListUsers, ListGroups and ListRoles name the path prefix ARN
+//     ("arn:aws:iam::111122223333:user/", "...:group/", "...:role/"), but
+//     ListPolicies says "policy path /".
+//   - GetUser without UserName names the caller's ARN; the access-key
+//     operations without UserName say "user null" and the caller's name
+//     (targetOwnKeys).
+//   - GetAccountAuthorizationDetails names "*".
+//
+// Operations with no evidence either way keep the ARN:
+// GetAccessKeyLastUsed (named by key id) and SimulatePrincipalPolicy.
 func (s *Service) ops() map[string]*protocol.Op {
 	ops := []*protocol.Op{
 		// Users and access keys.
@@ -88,10 +127,10 @@ func (s *Service) ops() map[string]*protocol.Op {
 		op("ListUsers", parsePathList, s.targetPathList("user"), s.listUsers),
 		op("UpdateUser", parseUpdateUser, s.targetUser, s.updateUser),
 		op("DeleteUser", parseUser, s.targetUser, s.deleteUser),
-		op("CreateAccessKey", parseOptUser, s.targetSelfUser, s.createAccessKey),
-		op("ListAccessKeys", parseOptUserPage, s.targetSelfUser, s.listAccessKeys),
-		op("UpdateAccessKey", parseUpdateAccessKey, s.targetSelfUser, s.updateAccessKey),
-		op("DeleteAccessKey", parseAccessKey, s.targetSelfUser, s.deleteAccessKey),
+		op("CreateAccessKey", parseOptUser, s.targetOwnKeys, s.createAccessKey),
+		op("ListAccessKeys", parseOptUserPage, s.targetOwnKeys, s.listAccessKeys),
+		op("UpdateAccessKey", parseUpdateAccessKey, s.targetOwnKeys, s.updateAccessKey),
+		op("DeleteAccessKey", parseAccessKey, s.targetOwnKeys, s.deleteAccessKey),
 		op("GetAccessKeyLastUsed", parseAccessKeyOnly, s.targetKeyOwner, s.getAccessKeyLastUsed),
 
 		// Groups.
@@ -228,11 +267,12 @@ func (s *Service) targetUser(ctx context.Context, r *protocol.Request, in *input
 	if err != nil {
 		return protocol.Target{}, err
 	}
+	name := "user " + in.UserName
 	if u == nil {
-		return protocol.Target{Resource: entityARN(r.Account(), "user", "/", in.UserName)}, nil
+		return protocol.Target{Resource: entityARN(r.Account(), "user", "/", in.UserName), Name: name}, nil
 	}
 	resourceTags(r, u.Tags)
-	return protocol.Target{Resource: u.arn()}, nil
+	return protocol.Target{Resource: u.arn(), Name: name}, nil
 }
 
 // targetUserWithBoundary is targetUser for the operations that carry
@@ -247,8 +287,10 @@ func (s *Service) targetUserWithBoundary(ctx context.Context, r *protocol.Reques
 	return t, err
 }
 
-// targetSelfUser names the user an operation is about: UserName, or the
-// caller itself when it is omitted.
+// targetSelfUser names the user GetUser is about: UserName, or the caller
+// itself when it is omitted, which AWS names by its ARN ("iam:GetUser on
+// resource: arn:aws:iam::959094731163:user/mperry", an IAM error response
+// quoted in BD2KGenomics/cgcloud#216; also realestate-com-au/credulous#79).
 func (s *Service) targetSelfUser(ctx context.Context, r *protocol.Request, in *input) (protocol.Target, error) {
 	if in.HasUserName {
 		return s.targetUser(ctx, r, in)
@@ -263,15 +305,31 @@ func (s *Service) targetSelfUser(ctx context.Context, r *protocol.Request, in *i
 	return protocol.Target{Resource: "*"}, nil
 }
 
+// targetOwnKeys names the user an access-key operation is about. With
+// UserName it is "user NAME"; without, AWS authorizes on the calling user
+// and its message says "user null" followed by the caller's name, the
+// missing parameter printed as null ("iam:CreateAccessKey on resource: user
+// nullweb_admin", "iam:ListAccessKeys on resource: user nulltesting", the
+// same for DeleteAccessKey, in CloudTrail records and CLI output quoted in
+// public reports, 2017 to 2025).
+func (s *Service) targetOwnKeys(ctx context.Context, r *protocol.Request, in *input) (protocol.Target, error) {
+	t, err := s.targetSelfUser(ctx, r, in)
+	if err == nil && !in.HasUserName && r.Caller != nil && r.Caller.Principal.Type == policy.User {
+		t.Name = "user null" + r.Caller.Principal.Username
+	}
+	return t, err
+}
+
 func (s *Service) targetGroup(ctx context.Context, r *protocol.Request, in *input) (protocol.Target, error) {
 	g, err := s.group(ctx, r.Account(), in.GroupName)
 	if err != nil {
 		return protocol.Target{}, err
 	}
+	name := "group " + in.GroupName
 	if g == nil {
-		return protocol.Target{Resource: entityARN(r.Account(), "group", "/", in.GroupName)}, nil
+		return protocol.Target{Resource: entityARN(r.Account(), "group", "/", in.GroupName), Name: name}, nil
 	}
-	return protocol.Target{Resource: g.arn()}, nil
+	return protocol.Target{Resource: g.arn(), Name: name}, nil
 }
 
 func (s *Service) targetRole(ctx context.Context, r *protocol.Request, in *input) (protocol.Target, error) {
@@ -279,11 +337,12 @@ func (s *Service) targetRole(ctx context.Context, r *protocol.Request, in *input
 	if err != nil {
 		return protocol.Target{}, err
 	}
+	name := "role " + in.RoleName
 	if role == nil {
-		return protocol.Target{Resource: entityARN(r.Account(), "role", "/", in.RoleName)}, nil
+		return protocol.Target{Resource: entityARN(r.Account(), "role", "/", in.RoleName), Name: name}, nil
 	}
 	resourceTags(r, role.Tags)
-	return protocol.Target{Resource: role.arn()}, nil
+	return protocol.Target{Resource: role.arn(), Name: name}, nil
 }
 
 func (s *Service) targetRoleWithBoundary(ctx context.Context, r *protocol.Request, in *input) (protocol.Target, error) {

@@ -54,13 +54,16 @@ func parseListEntities(p *params, in *input) {
 
 func (s *Service) targetNewPolicy(_ context.Context, r *protocol.Request, in *input) (protocol.Target, error) {
 	requestTags(r, in.Tags)
-	return protocol.Target{Resource: "arn:aws:iam::" + r.Account() + ":policy" + orRoot(in.Path) + in.PolicyName}, nil
+	return protocol.Target{
+		Resource: "arn:aws:iam::" + r.Account() + ":policy" + orRoot(in.Path) + in.PolicyName,
+		Name:     "policy " + in.PolicyName,
+	}, nil
 }
 
 // targetPolicy authorizes on the policy ARN. AWS managed policies belong to
 // no account; reading them is a same-account request.
 func (s *Service) targetPolicy(_ context.Context, r *protocol.Request, in *input) (protocol.Target, error) {
-	t := protocol.Target{Resource: in.PolicyArn}
+	t := protocol.Target{Resource: in.PolicyArn, Name: "policy " + in.PolicyArn}
 	if owner, _, _, ok := parsePolicyARN(in.PolicyArn); !ok || owner == "aws" {
 		t.Account = r.Account()
 	}
@@ -68,7 +71,8 @@ func (s *Service) targetPolicy(_ context.Context, r *protocol.Request, in *input
 }
 
 func (s *Service) targetPolicyList(_ context.Context, r *protocol.Request, in *input) (protocol.Target, error) {
-	return protocol.Target{Resource: "arn:aws:iam::" + r.Account() + ":policy" + orRoot(in.PathPrefix)}, nil
+	prefix := orRoot(in.PathPrefix)
+	return protocol.Target{Resource: "arn:aws:iam::" + r.Account() + ":policy" + prefix, Name: "policy path " + prefix}, nil
 }
 
 // checkDocument validates a managed policy document and its size quota.

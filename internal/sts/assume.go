@@ -28,6 +28,9 @@ const (
 	// against. AWS compresses into a binary form whose limit it does not
 	// publish; it documents 2,048 characters for the plaintext policies.
 	packedLimit = 2048
+	// maxSessionPolicy is the documented bound on an inline session policy,
+	// in characters (UTF-16 code units, as the model counts).
+	maxSessionPolicy = 2048
 )
 
 // tag is one session tag.

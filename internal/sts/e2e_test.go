@@ -88,9 +88,51 @@ func wantError(t *testing.T, err error, code, msg string) {
 
 func TestE2EAssumeRoleRefusedByTrustPolicy(t *testing.T) {
 	w := newWorld(t)
+	w.user(w.rootA, "carol")
 	arn, _ := w.role(w.rootA, "OnlyCarol", `{"AWS":"arn:aws:iam::111111111111:user/carol"}`, "")
 	_, err := sts.NewFromConfig(w.alice).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(arn), RoleSessionName: aws.String("try")})
 	wantError(t, err, "AccessDenied", "User: arn:aws:iam::111111111111:user/alice is not authorized to perform: sts:AssumeRole on resource: "+arn+" because no role trust policy allows the sts:AssumeRole action")
+}
+
+// TestE2EAssumeRoleExplicitDenyInTrustPolicy: AWS names the role trust
+// policy in an explicit denial ("... with an explicit deny in the role trust
+// policy", IAM User Guide, troubleshoot_access-denied).
+func TestE2EAssumeRoleExplicitDenyInTrustPolicy(t *testing.T) {
+	w := newWorld(t)
+	alice := `"arn:aws:iam::111111111111:user/alice"`
+	_, err := w.rootA.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("alice"), PolicyName: aws.String("assume"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":` + alice + `},"Action":"sts:AssumeRole"},` +
+		`{"Effect":"Deny","Principal":{"AWS":` + alice + `},"Action":"sts:AssumeRole"}]}`
+	out, err := w.rootA.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("Denied"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := aws.ToString(out.Role.Arn)
+	_, err = sts.NewFromConfig(w.alice).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(arn), RoleSessionName: aws.String("try")})
+	wantError(t, err, "AccessDenied", "User: arn:aws:iam::111111111111:user/alice is not authorized to perform: sts:AssumeRole on resource: "+arn+" with an explicit deny in the role trust policy")
+}
+
+// TestE2ETrustPolicyNamingAMissingPrincipal: IAM refuses a trust policy
+// naming a user that does not exist, so a role cannot be made to trust one
+// that might be created later.
+func TestE2ETrustPolicyNamingAMissingPrincipal(t *testing.T) {
+	w := newWorld(t)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:user/carol"},"Action":"sts:AssumeRole"}]}`
+	_, err := w.rootA.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("ForCarol"), AssumeRolePolicyDocument: aws.String(trust)})
+	wantError(t, err, "MalformedPolicyDocument", `Invalid principal in policy: "AWS":"arn:aws:iam::222222222222:user/carol"`)
+	// Bob exists in account B: a role in A may trust him by ARN.
+	trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:user/bob"},"Action":"sts:AssumeRole"}]}`
+	out, err := w.rootA.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("ForBob"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = sts.NewFromConfig(w.bob).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: out.Role.Arn, RoleSessionName: aws.String("bob")})
+	// Bob's own account must still allow the call.
+	wantError(t, err, "AccessDenied", "User: arn:aws:iam::222222222222:user/bob is not authorized to perform: sts:AssumeRole on resource: "+aws.ToString(out.Role.Arn)+" because no identity-based policy allows the sts:AssumeRole action")
 }
 
 func TestE2EAssumeRoleAcrossAccounts(t *testing.T) {
@@ -154,7 +196,7 @@ func TestE2ESessionPolicyAndCallerIdentity(t *testing.T) {
 	}
 	// The role allows GetUser; the session policy does not.
 	_, err = client.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("alice")})
-	wantError(t, err, "AccessDenied", "User: arn:aws:sts::111111111111:assumed-role/Admin/narrow is not authorized to perform: iam:GetUser on resource: arn:aws:iam::111111111111:user/alice because no session policy allows the iam:GetUser action")
+	wantError(t, err, "AccessDenied", "User: arn:aws:sts::111111111111:assumed-role/Admin/narrow is not authorized to perform: iam:GetUser on resource: user alice because no session policy allows the iam:GetUser action")
 
 	// Without a session policy the role's permissions apply in full.
 	full, err := sts.NewFromConfig(w.alice).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(arn), RoleSessionName: aws.String("full")})

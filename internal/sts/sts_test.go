@@ -196,8 +196,10 @@ func TestAssumeRoleValidation(t *testing.T) {
 		{"eleven policy arns", awssts.AssumeRoleInput{RoleArn: aws.String(readerARN), RoleSessionName: aws.String("s1"), PolicyArns: policyArns(11)}, "ValidationError", "1 validation error detected: Value '[…"},
 		{"unknown policy arn", awssts.AssumeRoleInput{RoleArn: aws.String(readerARN), RoleSessionName: aws.String("s1"), PolicyArns: []types.PolicyDescriptorType{{Arn: aws.String("arn:aws:iam::111111111111:policy/Nope")}}}, "ValidationError",
 			"Policy arn:aws:iam::111111111111:policy/Nope does not exist or is not attachable."},
-		{"packed policy too large", awssts.AssumeRoleInput{RoleArn: aws.String(readerARN), RoleSessionName: aws.String("s1"), Policy: aws.String(bigPolicy(2100))}, "PackedPolicyTooLarge",
-			"Packed policy consumes 103% of allotted space, please use smaller policy."},
+		{"session policy over 2048 characters", awssts.AssumeRoleInput{RoleArn: aws.String(readerARN), RoleSessionName: aws.String("s1"), Policy: aws.String(bigPolicy(2100))}, "ValidationError",
+			"1 validation error detected: Value '" + bigPolicy(2100) + "' at 'policy' failed to satisfy constraint: Member must have length less than or equal to 2048"},
+		{"packed policy too large", awssts.AssumeRoleInput{RoleArn: aws.String(readerARN), RoleSessionName: aws.String("s1"), Policy: aws.String(bigPolicy(2040)), PolicyArns: []types.PolicyDescriptorType{{Arn: aws.String(readOnlyS3)}}}, "PackedPolicyTooLarge",
+			"Packed policy consumes 102% of allotted space, please use smaller policy."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := alice.AssumeRole(ctx, &tc.in)
@@ -222,6 +224,32 @@ func bigPolicy(n int) string {
 	head := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::`
 	tail := `"}]}`
 	return head + strings.Repeat("b", n-len(head)-len(tail)) + tail
+}
+
+// TestSessionPolicyLength checks the 2,048-character bound on the inline
+// session policy: counted on the document as sent, whitespace included (the
+// model's length, unlike the packed size), reported with the other
+// validation errors in member order.
+func TestSessionPolicyLength(t *testing.T) {
+	e := newEnv(t, "", nil)
+	alice := e.as("alice")
+	// Exactly 2,048 characters is within the bound.
+	assume(t, alice, &awssts.AssumeRoleInput{RoleArn: aws.String(readerARN), RoleSessionName: aws.String("edge"), Policy: aws.String(bigPolicy(2048))})
+
+	over := bigPolicy(2049)
+	_, err := alice.AssumeRole(ctx, &awssts.AssumeRoleInput{RoleArn: aws.String(readerARN), RoleSessionName: aws.String("over"), Policy: aws.String(over)})
+	apiError(t, err, "ValidationError", "1 validation error detected: Value '"+over+"' at 'policy' failed to satisfy constraint: Member must have length less than or equal to 2048")
+
+	// Whitespace counts towards the model's length, though not towards the
+	// packed size: a small policy padded past 2,048 characters is refused.
+	padded := `{"Version":"2012-10-17",` + strings.Repeat(" ", 2000) + `"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
+	_, err = alice.AssumeRole(ctx, &awssts.AssumeRoleInput{RoleArn: aws.String(readerARN), RoleSessionName: aws.String("padded"), Policy: aws.String(padded)})
+	apiError(t, err, "ValidationError", "1 validation error detected: Value '"+padded+"' at 'policy' failed to satisfy constraint: Member must have length less than or equal to 2048")
+
+	// With another invalid member, both are reported, policy after
+	// roleSessionName as in the model.
+	_, err = alice.AssumeRole(ctx, &awssts.AssumeRoleInput{RoleArn: aws.String(readerARN), RoleSessionName: aws.String("a"), Policy: aws.String(over)})
+	apiError(t, err, "ValidationError", "2 validation errors detected: Value 'a' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2; Value '"+over+"' at 'policy' failed to satisfy constraint: Member must have length less than or equal to 2048")
 }
 
 func TestSessionPolicy(t *testing.T) {

@@ -324,13 +324,11 @@ class TrustPolicies(Case):
                             "trust policy does not name the principal",
                             "name %s in the role's trust policy" % user_arn)
 
-    @unittest.expectedFailure
     def test_trust_refusal_message_names_the_role_trust_policy(self):
         # AWS documents the reason for a trust-policy refusal as "because no
         # role trust policy allows the sts:AssumeRole action" ("Access denied
         # due to role trust policies – implicit denial", IAM User Guide,
-        # troubleshoot_access-denied); seki says "because no resource-based
-        # policy allows the sts:AssumeRole action".
+        # troubleshoot_access-denied).
         _, user_arn, key = make_user([allow("sts:AssumeRole")])
         role = make_role([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
                            "Action": "sts:AssumeRole"}])
@@ -349,11 +347,9 @@ class TrustPolicies(Case):
                              prefix="User: %s is not authorized to perform: sts:AssumeRole" % user_arn)
         self.assertExplains(why, "Decision: ExplicitlyDenied", '"NotThisSession"')
 
-    @unittest.expectedFailure
     def test_trust_explicit_deny_message_names_the_role_trust_policy(self):
         # AWS: "... sts:AssumeRole with an explicit deny in the role trust
-        # policy" (IAM User Guide, troubleshoot_access-denied); seki says
-        # "with an explicit deny in a resource-based policy".
+        # policy" (IAM User Guide, troubleshoot_access-denied).
         _, user_arn, key = make_user([allow("sts:AssumeRole")])
         role = make_role([{"Effect": "Allow", "Principal": {"AWS": user_arn}, "Action": "sts:AssumeRole"},
                           {"Effect": "Deny", "Principal": {"AWS": user_arn}, "Action": "sts:AssumeRole"}])
@@ -510,32 +506,26 @@ class ResourceNamesInMessages(Case):
         self.denied(self.iam.create_role, RoleName="fn-role", Path="/service-role/", AssumeRolePolicyDocument=trust,
                     message=implicit(self.arn, "iam:CreateRole", "arn:aws:iam::%s:role/service-role/fn-role" % A))
 
-    @unittest.expectedFailure
     def test_get_user_names_the_user(self):
         self.denied(self.iam.get_user, UserName="someone",
                     message=implicit(self.arn, "iam:GetUser", "user someone"))
 
-    @unittest.expectedFailure
     def test_create_access_key_names_the_user(self):
         self.denied(self.iam.create_access_key, UserName=self.name,
                     message=implicit(self.arn, "iam:CreateAccessKey", "user " + self.name))
 
-    @unittest.expectedFailure
     def test_get_role_names_the_role(self):
         self.denied(self.iam.get_role, RoleName="some-role",
                     message=implicit(self.arn, "iam:GetRole", "role some-role"))
 
-    @unittest.expectedFailure
     def test_list_attached_role_policies_names_the_role(self):
         self.denied(self.iam.list_attached_role_policies, RoleName="some-role",
                     message=implicit(self.arn, "iam:ListAttachedRolePolicies", "role some-role"))
 
-    @unittest.expectedFailure
     def test_get_policy_names_the_policy_by_arn(self):
         arn = "arn:aws:iam::aws:policy/IAMFullAccess"
         self.denied(self.iam.get_policy, PolicyArn=arn, message=implicit(self.arn, "iam:GetPolicy", "policy " + arn))
 
-    @unittest.expectedFailure
     def test_create_policy_names_the_policy(self):
         self.denied(self.iam.create_policy, PolicyName="some-policy", PolicyDocument=doc(allow("s3:*")),
                     message=implicit(self.arn, "iam:CreatePolicy", "policy some-policy"))

@@ -536,17 +536,15 @@ class Roles(Case):
             iam.create_role, RoleName=unique("long"), AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST),
             MaxSessionDuration=50000)
 
-    @unittest.expectedFailure
     def test_prohibited_field_message_has_no_period(self):
         # AWS's API answer is "Has prohibited field Resource", without a final
         # period (boto3 output quoted in public reports: "An error occurred
         # (MalformedPolicyDocument) when calling the CreateRole operation: Has
-        # prohibited field Resource"); seki adds a period.
+        # prohibited field Resource").
         stmt = dict(LAMBDA_TRUST["Statement"][0], Resource="*")
         self.assertError("MalformedPolicyDocument", "Has prohibited field Resource", client().create_role,
                          RoleName=unique("bad"), AssumeRolePolicyDocument=doc(stmt))
 
-    @unittest.expectedFailure
     def test_trust_policy_naming_a_missing_principal_is_refused(self):
         # AWS resolves IAM user and role ARNs in a trust policy to their unique
         # ids when it stores the policy, and refuses one that does not exist:
