@@ -38,7 +38,7 @@ func TestDeniedThenAllowed(t *testing.T) {
 	alice := iam.NewFromConfig(env.Config(*key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey, ""))
 
 	_, err = alice.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("alice")})
-	want := "User: arn:aws:iam::111111111111:user/alice is not authorized to perform: iam:GetUser on resource: arn:aws:iam::111111111111:user/alice because no identity-based policy allows the iam:GetUser action"
+	want := "User: arn:aws:iam::111111111111:user/alice is not authorized to perform: iam:GetUser on resource: user alice because no identity-based policy allows the iam:GetUser action"
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDenied" || ae.ErrorMessage() != want {
 		t.Fatalf("GetUser without policy: %v\nwant AccessDenied: %s", err, want)
