@@ -30,7 +30,7 @@ import (
 
 var ctx = context.Background()
 
-func needPython(t *testing.T) {
+func needPython(t testing.TB) {
 	t.Helper()
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 is not installed")
@@ -143,7 +143,7 @@ func requestID(err error) string {
 
 // executionRole creates a role that lambda.amazonaws.com may assume, with
 // one inline policy.
-func executionRole(t *testing.T, c *iam.Client, name, trust, policyName, policy string) string {
+func executionRole(t testing.TB, c *iam.Client, name, trust, policyName, policy string) string {
 	t.Helper()
 	out, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)})
 	if err != nil {
@@ -158,7 +158,7 @@ func executionRole(t *testing.T, c *iam.Client, name, trust, policyName, policy 
 }
 
 // createFunction creates a function and returns its ARN.
-func createFunction(t *testing.T, c *lambda.Client, in *lambda.CreateFunctionInput) string {
+func createFunction(t testing.TB, c *lambda.Client, in *lambda.CreateFunctionInput) string {
 	t.Helper()
 	if in.Timeout == nil {
 		in.Timeout = aws.Int32(30)
