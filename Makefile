@@ -1,10 +1,13 @@
 # The README's commands. `make test` is what CI runs.
 GO ?= go
 
-.PHONY: run build test test-go test-python vet bench
+.PHONY: run build demo test test-go test-python vet bench
 
 run:
 	$(GO) run ./cmd/seki serve
+
+demo:
+	$(GO) run ./cmd/seki demo
 
 build:
 	$(GO) build -o bin/seki ./cmd/seki
