@@ -235,12 +235,14 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 	if e.ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
 		return fail(err)
 	}
+	// The listener is bound now (its address goes into the environment);
+	// it is served once the process runs, so that everything the handlers
+	// read is set before they run. Connections wait in the backlog.
 	e.srv = &http.Server{
 		Handler:           &api{e: e},
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          log.New(io.Discard, "", 0),
 	}
-	go e.srv.Serve(e.ln)
 
 	argv, startErr := e.command(l, optDir)
 	if startErr != nil {
@@ -285,6 +287,7 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 	e.cg.adopt(e.pid)
 	e.out = &outPipe{f: pr, emit: e.emitLine}
 	go e.out.loop(e.outDone)
+	go e.srv.Serve(e.ln)
 	go func() {
 		err := e.cmd.Wait()
 		e.exitErr = err

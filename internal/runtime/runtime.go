@@ -240,11 +240,7 @@ func (r *Runtime) invoke(ctx context.Context, spec *lambda.FunctionSpec, req *la
 		if o == outCanceled {
 			// The caller is gone; the function runs on (as in AWS), and the
 			// environment is released when it finishes.
-			r.stopWG.Add(1)
-			go func() {
-				defer r.stopWG.Done()
-				r.complete(e, inv, e.await(context.Background(), inv), false)
-			}()
+			r.track(func() { r.complete(e, inv, e.await(context.Background(), inv), false) })
 			return nil, ctx.Err()
 		}
 		return r.complete(e, inv, o, tail), nil
@@ -581,12 +577,27 @@ func (r *Runtime) oldestIdle() *env {
 // stopAll stops environments in the background.
 func (r *Runtime) stopAll(envs []*env) {
 	for _, e := range envs {
-		r.stopWG.Add(1)
-		go func() {
-			defer r.stopWG.Done()
-			e.stop()
-		}()
+		r.track(e.stop)
 	}
+}
+
+// track runs f in a goroutine that Close waits for. Once Close has begun
+// waiting, new goroutines are not tracked (a WaitGroup must not grow from
+// zero during its Wait); they only finish stopping environments Close
+// stops anyway.
+func (r *Runtime) track(f func()) {
+	r.mu.Lock()
+	tracked := !r.closed
+	if tracked {
+		r.stopWG.Add(1)
+	}
+	r.mu.Unlock()
+	go func() {
+		if tracked {
+			defer r.stopWG.Done()
+		}
+		f()
+	}()
 }
 
 // reap stops idle environments past IdleTimeout or near their session's
@@ -682,7 +693,15 @@ func (r *Runtime) Close() error {
 	if r.queue != nil {
 		r.queue.close()
 	}
-	r.stopAll(envs)
+	var wg sync.WaitGroup
+	for _, e := range envs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e.stop()
+		}()
+	}
+	wg.Wait()
 	r.stopWG.Wait()
 	r.logMu.Lock()
 	s := r.logs
