@@ -220,3 +220,23 @@ func TestProvidedStartFailures(t *testing.T) {
 		t.Fatalf("environments left: %+v", st)
 	}
 }
+
+// A runtime whose interpreter is missing fails the invoke with an error
+// naming what to install; an unsupported runtime says which are.
+func TestMissingInterpreter(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	rt := newTestRT(t, nil)
+	code := writeZip(t, rt.dir, zipEntry{Name: "index.js", Body: []byte("exports.handler = async () => 1;")})
+	for _, c := range []struct{ runtime, want string }{
+		{"nodejs20.x", "install Node.js"},
+		{"python3.12", "install Python 3"},
+		{"java21", "not supported"},
+	} {
+		_, err := rt.Run(context.Background(), newSpec("missing", c.runtime, "index.handler", code),
+			&lambda.InvokeRequest{RequestID: newRequestID(), Payload: []byte(`{}`)})
+		var ae *awserr.Error
+		if !errors.As(err, &ae) || ae.Code != "InvalidRuntimeException" || ae.Status != 502 || !strings.Contains(ae.Message, c.want) {
+			t.Errorf("%s: %v", c.runtime, err)
+		}
+	}
+}
