@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/jsonstr"
 	"github.com/seki-dev/seki/internal/lambda"
 )
 
@@ -51,7 +52,7 @@ func writeError(w http.ResponseWriter, err error) {
 	}
 	b := make([]byte, 0, 32+len(e.Message))
 	b = append(b, `{"Message":`...)
-	b = appendString(b, e.Message)
+	b = jsonstr.Append(b, e.Message)
 	b = append(b, '}')
 	writeBody(w, e.Status, e.Code, string(b))
 }

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/jsonstr"
 )
 
 // request is what the event is built from: the HTTP request as the client
@@ -58,16 +59,16 @@ func appendEvent(dst []byte, r *request) []byte {
 	query := parseQuery(r.rawQuery)
 
 	dst = append(dst, `{"version":"2.0","routeKey":"$default","rawPath":`...)
-	dst = appendString(dst, r.rawPath)
+	dst = jsonstr.Append(dst, r.rawPath)
 	dst = append(dst, `,"rawQueryString":`...)
-	dst = appendString(dst, r.rawQuery)
+	dst = jsonstr.Append(dst, r.rawQuery)
 	if len(cookies) > 0 {
 		dst = append(dst, `,"cookies":[`...)
 		for i, c := range cookies {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendString(dst, c)
+			dst = jsonstr.Append(dst, c)
 		}
 		dst = append(dst, ']')
 	}
@@ -80,42 +81,42 @@ func appendEvent(dst []byte, r *request) []byte {
 
 	dst = append(dst, `,"requestContext":{"accountId":`...)
 	if r.caller != nil {
-		dst = appendString(dst, r.caller.Principal.Account)
+		dst = jsonstr.Append(dst, r.caller.Principal.Account)
 	} else {
 		dst = append(dst, `"anonymous"`...)
 	}
 	dst = append(dst, `,"apiId":`...)
-	dst = appendString(dst, r.urlID)
+	dst = jsonstr.Append(dst, r.urlID)
 	if r.caller != nil {
 		p := &r.caller.Principal
 		dst = append(dst, `,"authorizer":{"iam":{"accessKey":`...)
-		dst = appendString(dst, r.caller.AccessKeyID)
+		dst = jsonstr.Append(dst, r.caller.AccessKeyID)
 		dst = append(dst, `,"accountId":`...)
-		dst = appendString(dst, p.Account)
+		dst = jsonstr.Append(dst, p.Account)
 		dst = append(dst, `,"callerId":`...)
-		dst = appendString(dst, p.UserID)
+		dst = jsonstr.Append(dst, p.UserID)
 		dst = append(dst, `,"cognitoIdentity":null,"principalOrgId":null,"userArn":`...)
-		dst = appendString(dst, p.ARN)
+		dst = jsonstr.Append(dst, p.ARN)
 		dst = append(dst, `,"userId":`...)
-		dst = appendString(dst, p.UserID)
+		dst = jsonstr.Append(dst, p.UserID)
 		dst = append(dst, `}}`...)
 	}
 	dst = append(dst, `,"domainName":`...)
-	dst = appendString(dst, r.domain)
+	dst = jsonstr.Append(dst, r.domain)
 	dst = append(dst, `,"domainPrefix":`...)
-	dst = appendString(dst, r.urlID)
+	dst = jsonstr.Append(dst, r.urlID)
 	dst = append(dst, `,"http":{"method":`...)
-	dst = appendString(dst, r.method)
+	dst = jsonstr.Append(dst, r.method)
 	dst = append(dst, `,"path":`...)
-	dst = appendString(dst, r.rawPath)
+	dst = jsonstr.Append(dst, r.rawPath)
 	dst = append(dst, `,"protocol":`...)
-	dst = appendString(dst, r.proto)
+	dst = jsonstr.Append(dst, r.proto)
 	dst = append(dst, `,"sourceIp":`...)
-	dst = appendString(dst, sourceIP(r.remote))
+	dst = jsonstr.Append(dst, sourceIP(r.remote))
 	dst = append(dst, `,"userAgent":`...)
-	dst = appendString(dst, r.header.Get("User-Agent"))
+	dst = jsonstr.Append(dst, r.header.Get("User-Agent"))
 	dst = append(dst, `},"requestId":`...)
-	dst = appendString(dst, r.requestID)
+	dst = jsonstr.Append(dst, r.requestID)
 	dst = append(dst, `,"routeKey":"$default","stage":"$default","time":`...)
 	dst = append(dst, '"')
 	dst = r.now.UTC().AppendFormat(dst, timeLayout)
@@ -127,7 +128,7 @@ func appendEvent(dst []byte, r *request) []byte {
 	if len(r.body) > 0 {
 		dst = append(dst, `,"body":`...)
 		if isText(r.header.Get("Content-Type")) && utf8.Valid(r.body) {
-			dst = appendString(dst, string(r.body))
+			dst = jsonstr.Append(dst, string(r.body))
 			dst = append(dst, `,"isBase64Encoded":false}`...)
 		} else {
 			dst = append(dst, '"')
@@ -360,61 +361,9 @@ func appendObject(dst []byte, m []kv) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, p.k)
+		dst = jsonstr.Append(dst, p.k)
 		dst = append(dst, ':')
-		dst = appendString(dst, p.v)
+		dst = jsonstr.Append(dst, p.v)
 	}
 	return append(dst, '}')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD,
-// as encoding/json does, so the event is always valid JSON.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

@@ -114,22 +114,6 @@ func TestIsText(t *testing.T) {
 	}
 }
 
-func TestAppendString(t *testing.T) {
-	for _, s := range []string{"", "plain", `q"b\s`, "\x00\x01\x1f\n\r\t", "é✓😀", "bad\xffutf8\xc3", "\u2028\u2029", "<&>"} {
-		b := appendString(nil, s)
-		var back string
-		if err := json.Unmarshal(b, &back); err != nil {
-			t.Fatalf("%q -> %s: %v", s, b, err)
-		}
-		want, _ := json.Marshal(s)
-		var w string
-		json.Unmarshal(want, &w)
-		if back != w {
-			t.Errorf("%q round trip %q, encoding/json %q", s, back, w)
-		}
-	}
-}
-
 func TestConvert(t *testing.T) {
 	cases := []struct {
 		in     string

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/seki-dev/seki/internal/jsonstr"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/store"
@@ -411,14 +412,14 @@ func (s *Service) addLayerVersionPermission(ctx context.Context, r *protocol.Req
 	arn := st.ref.VersionARN(st.version)
 	b := make([]byte, 0, 256)
 	b = append(b, `{"Sid":`...)
-	b = appendString(b, in.StatementId)
+	b = jsonstr.Append(b, in.StatementId)
 	b = append(b, `,"Effect":"Allow","Principal":`...)
 	b = append(b, principal...)
 	b = append(b, `,"Action":"lambda:GetLayerVersion","Resource":`...)
-	b = appendString(b, arn)
+	b = jsonstr.Append(b, arn)
 	if in.OrganizationId != "" {
 		b = append(b, `,"Condition":{"StringEquals":{"aws:PrincipalOrgID":`...)
-		b = appendString(b, in.OrganizationId)
+		b = jsonstr.Append(b, in.OrganizationId)
 		b = append(b, "}}"...)
 	}
 	stmt := append(b, '}')

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/seki-dev/seki/internal/jsonstr"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/store"
@@ -224,13 +225,13 @@ func BuildStatement(in *PermissionInput, resource string) ([]byte, error) {
 	}
 	b := make([]byte, 0, 256)
 	b = append(b, `{"Sid":`...)
-	b = appendString(b, in.StatementId)
+	b = jsonstr.Append(b, in.StatementId)
 	b = append(b, `,"Effect":"Allow","Principal":`...)
 	b = append(b, principal...)
 	b = append(b, `,"Action":`...)
-	b = appendString(b, in.Action)
+	b = jsonstr.Append(b, in.Action)
 	b = append(b, `,"Resource":`...)
-	b = appendString(b, resource)
+	b = jsonstr.Append(b, resource)
 	var eq [][2]string
 	if in.SourceAccount != "" {
 		eq = append(eq, [2]string{"AWS:SourceAccount", in.SourceAccount})
@@ -252,15 +253,15 @@ func BuildStatement(in *PermissionInput, resource string) ([]byte, error) {
 				b = append(b, ',')
 			}
 			first = false
-			b = appendString(b, op)
+			b = jsonstr.Append(b, op)
 			b = append(b, ":{"...)
 			for i, p := range kv {
 				if i > 0 {
 					b = append(b, ',')
 				}
-				b = appendString(b, p[0])
+				b = jsonstr.Append(b, p[0])
 				b = append(b, ':')
-				b = appendString(b, p[1])
+				b = jsonstr.Append(b, p[1])
 			}
 			b = append(b, '}')
 		}
@@ -280,11 +281,6 @@ func BuildStatement(in *PermissionInput, resource string) ([]byte, error) {
 		b = append(b, '}')
 	}
 	return append(b, '}'), nil
-}
-
-func appendString(b []byte, s string) []byte {
-	out, _ := json.Marshal(s)
-	return append(b, out...)
 }
 
 // policyDoc is a stored resource policy, statements kept as written.

@@ -1,6 +1,10 @@
 package policy
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/seki-dev/seki/internal/jsonstr"
+)
 
 // Request is one authorization question: may Principal perform Action on
 // Resource, given the condition keys in Context?
@@ -97,17 +101,17 @@ type Decision struct {
 // leaving out policy, statement and sid when no statement decided.
 func (d Decision) MarshalJSON() ([]byte, error) {
 	b := []byte(`{"result":`)
-	b = appendString(b, d.Result.String())
+	b = jsonstr.Append(b, d.Result.String())
 	b = append(b, `,"by":`...)
-	b = appendString(b, d.By.String())
+	b = jsonstr.Append(b, d.By.String())
 	if d.Policy != nil && d.Statement >= 0 {
 		b = append(b, `,"policy":`...)
-		b = appendString(b, policyLabel(d.Policy, d.By))
+		b = jsonstr.Append(b, policyLabel(d.Policy, d.By))
 		b = append(b, `,"statement":`...)
 		b = strconv.AppendInt(b, int64(d.Statement), 10)
 		if sid := d.Policy.Sid(d.Statement); sid != "" {
 			b = append(b, `,"sid":`...)
-			b = appendString(b, sid)
+			b = jsonstr.Append(b, sid)
 		}
 	}
 	return append(b, '}'), nil

@@ -1,8 +1,7 @@
 package policy
 
 import (
-	"strconv"
-	"unicode/utf8"
+	"github.com/seki-dev/seki/internal/jsonstr"
 )
 
 // MarshalJSON prints the policy in a canonical form: elements in a fixed
@@ -17,7 +16,7 @@ func (p *Policy) MarshalJSON() ([]byte, error) {
 	sep := false
 	if p.version != "" {
 		b = append(b, `"Version":`...)
-		b = appendString(b, p.version)
+		b = jsonstr.Append(b, p.version)
 		sep = true
 	}
 	if p.hasID {
@@ -25,7 +24,7 @@ func (p *Policy) MarshalJSON() ([]byte, error) {
 			b = append(b, ',')
 		}
 		b = append(b, `"Id":`...)
-		b = appendString(b, p.id)
+		b = jsonstr.Append(b, p.id)
 		sep = true
 	}
 	if sep {
@@ -51,11 +50,11 @@ func (s *statement) appendJSON(b []byte) []byte {
 	b = append(b, '{')
 	if s.hasSid {
 		b = append(b, `"Sid":`...)
-		b = appendString(b, s.sid)
+		b = jsonstr.Append(b, s.sid)
 		b = append(b, ',')
 	}
 	b = append(b, `"Effect":`...)
-	b = appendString(b, s.src.effect)
+	b = jsonstr.Append(b, s.src.effect)
 	if s.principal != nil {
 		if s.notPrincipal {
 			b = append(b, `,"NotPrincipal":`...)
@@ -63,14 +62,14 @@ func (s *statement) appendJSON(b []byte) []byte {
 			b = append(b, `,"Principal":`...)
 		}
 		if s.principal.star {
-			b = appendString(b, "*")
+			b = jsonstr.Append(b, "*")
 		} else {
 			b = append(b, '{')
 			for i, e := range s.principal.src {
 				if i > 0 {
 					b = append(b, ',')
 				}
-				b = appendString(b, e.typ)
+				b = jsonstr.Append(b, e.typ)
 				b = append(b, ':')
 				b = appendList(b, e.values, e.array)
 			}
@@ -105,7 +104,7 @@ func (s *statement) appendJSON(b []byte) []byte {
 				b = append(b, ',')
 			}
 			first = false
-			b = appendString(b, s.conds[i].opName)
+			b = jsonstr.Append(b, s.conds[i].opName)
 			b = append(b, ":{"...)
 			for j := i; j < len(s.conds); j++ {
 				if done[j] || s.conds[j].opName != s.conds[i].opName || s.conds[j].group != s.conds[i].group {
@@ -115,7 +114,7 @@ func (s *statement) appendJSON(b []byte) []byte {
 				if j > i {
 					b = append(b, ',')
 				}
-				b = appendString(b, s.conds[j].keyName)
+				b = jsonstr.Append(b, s.conds[j].keyName)
 				b = append(b, ':')
 				b = appendList(b, s.conds[j].raw, s.conds[j].rawArr)
 			}
@@ -128,51 +127,14 @@ func (s *statement) appendJSON(b []byte) []byte {
 
 func appendList(b []byte, list []string, array bool) []byte {
 	if !array && len(list) == 1 {
-		return appendString(b, list[0])
+		return jsonstr.Append(b, list[0])
 	}
 	b = append(b, '[')
 	for i, v := range list {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, v)
+		b = jsonstr.Append(b, v)
 	}
 	return append(b, ']')
-}
-
-// appendString writes s as a JSON string literal.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, w := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && w == 1 {
-			b = append(b, `\ufffd`...)
-		} else if r == '\u2028' || r == '\u2029' {
-			b = append(b, `\u`+strconv.FormatInt(int64(r), 16)...)
-		} else {
-			b = append(b, s[i:i+w]...)
-		}
-		i += w
-	}
-	return append(b, '"')
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/jsonstr"
 )
 
 // JSON serves an AWS JSON 1.0/1.1 service (DynamoDB, CloudWatch Logs): the
@@ -81,16 +82,16 @@ func (j *JSON) WriteError(w http.ResponseWriter, r *Request, err error) {
 	if !ok {
 		typ = j.ErrorPrefix + e.Code
 	}
-	b = appendJSONString(b, typ)
+	b = jsonstr.Append(b, typ)
 	if e.Message != "" {
 		key, ok := j.MessageKeys[e.Code]
 		if !ok {
 			key = "message"
 		}
 		b = append(b, ',')
-		b = appendJSONString(b, key)
+		b = jsonstr.Append(b, key)
 		b = append(b, ':')
-		b = appendJSONString(b, e.Message)
+		b = jsonstr.Append(b, e.Message)
 	}
 	b = appendFields(b, e.Fields)
 	j.write(w, r, e.Status, append(b, '}'))

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/jsonstr"
 )
 
 // Route maps an HTTP method and path pattern to an operation. Patterns use
@@ -157,9 +158,9 @@ func WriteRESTJSONError(w http.ResponseWriter, r *Request, err error) {
 		kind = "Service"
 	}
 	m = append(m, `{"Type":`...)
-	m = appendJSONString(m, kind)
+	m = jsonstr.Append(m, kind)
 	m = append(m, `,"Message":`...)
-	m = appendJSONString(m, e.Message)
+	m = jsonstr.Append(m, e.Message)
 	m = append(appendFields(m, e.Fields), '}')
 	w.Header().Set("x-amzn-ErrorType", e.Code)
 	WriteJSON(w, r, e.Status, m)
@@ -169,14 +170,9 @@ func WriteRESTJSONError(w http.ResponseWriter, r *Request, err error) {
 func appendFields(b []byte, fields []awserr.Field) []byte {
 	for _, f := range fields {
 		b = append(b, ',')
-		b = appendJSONString(b, f.Name)
+		b = jsonstr.Append(b, f.Name)
 		b = append(b, ':')
-		b = appendJSONString(b, f.Value)
+		b = jsonstr.Append(b, f.Value)
 	}
 	return b
-}
-
-func appendJSONString(b []byte, s string) []byte {
-	out, _ := json.Marshal(s)
-	return append(b, out...)
 }

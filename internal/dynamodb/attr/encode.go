@@ -2,7 +2,8 @@ package attr
 
 import (
 	"encoding/base64"
-	"unicode/utf8"
+
+	"github.com/seki-dev/seki/internal/jsonstr"
 )
 
 // AppendItem appends the JSON form of an item, members in byte order of
@@ -17,7 +18,7 @@ func appendMap(b []byte, m map[string]Value) []byte {
 	case 0:
 	case 1:
 		for k, v := range m {
-			b = AppendString(b, k)
+			b = jsonstr.Append(b, k)
 			b = append(b, ':')
 			b = AppendValue(b, v)
 		}
@@ -26,7 +27,7 @@ func appendMap(b []byte, m map[string]Value) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = AppendString(b, k)
+			b = jsonstr.Append(b, k)
 			b = append(b, ':')
 			b = AppendValue(b, m[k])
 		}
@@ -39,7 +40,7 @@ func AppendValue(b []byte, v Value) []byte {
 	switch v.Kind {
 	case S:
 		b = append(b, `{"S":`...)
-		b = AppendString(b, v.Str)
+		b = jsonstr.Append(b, v.Str)
 	case N:
 		b = append(b, `{"N":"`...)
 		b = append(b, v.Str...)
@@ -64,7 +65,7 @@ func AppendValue(b []byte, v Value) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = AppendString(b, m)
+			b = jsonstr.Append(b, m)
 		}
 		b = append(b, ']')
 	case BS:
@@ -94,51 +95,6 @@ func AppendValue(b []byte, v Value) []byte {
 		return append(b, "{}"...)
 	}
 	return append(b, '}')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// AppendString appends s as a JSON string. Only what JSON requires is
-// escaped; invalid UTF-8 becomes U+FFFD.
-func AppendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // MarshalJSON encodes the item (used when an Item sits in a response struct).
