@@ -3,15 +3,11 @@ package dynamodb_test
 import (
 	"context"
 	"fmt"
-	"net"
-	"os/exec"
-	"sort"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -52,15 +48,14 @@ func targets() []target {
 			return dynamodb.NewFromConfig(env.Root(servertest.AccountA))
 		}},
 		{"moto", func(b *testing.B) *dynamodb.Client {
-			url := startMoto(b)
-			return dynamodb.NewFromConfig(aws.Config{
-				Region:       "us-east-1",
-				Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
-				BaseEndpoint: aws.String(url),
-				// moto's server now and then drops a kept-alive connection;
-				// a retry keeps the comparison running.
-				RetryMaxAttempts: 3,
-			})
+			cfg, ok := servertest.Moto(b)
+			if !ok {
+				b.Skip("moto_server not installed")
+			}
+			// moto's server now and then drops a kept-alive connection;
+			// a retry keeps the comparison running.
+			cfg.RetryMaxAttempts = 3
+			return dynamodb.NewFromConfig(cfg)
 		}},
 	}
 }
@@ -100,7 +95,7 @@ func BenchmarkPutItem(b *testing.B) {
 				lat = append(lat, time.Since(t0))
 			}
 			b.StopTimer()
-			reportLatency(b, lat)
+			servertest.ReportLatency(b, lat)
 		})
 	}
 }
@@ -141,44 +136,7 @@ func BenchmarkGetItem(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			reportLatency(b, lat)
+			servertest.ReportLatency(b, lat)
 		})
 	}
-}
-
-func reportLatency(b *testing.B, lat []time.Duration) {
-	if len(lat) == 0 {
-		return
-	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
-}
-
-// startMoto runs moto_server on a free port for the benchmark, or skips.
-func startMoto(b *testing.B) string {
-	path, err := exec.LookPath("moto_server")
-	if err != nil {
-		b.Skip("moto_server not installed")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-	l.Close()
-	cmd := exec.Command(path, "-p", port)
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for i := 0; i < 600; i++ {
-		if c, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
-			c.Close()
-			return "http://127.0.0.1:" + port
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	b.Fatal("moto_server did not start")
-	return ""
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/seki-dev/seki/internal/server/servertest"
 )
 
 // BenchmarkInvokeDryRunHandler is the same call against the Lambda handler
@@ -39,5 +41,5 @@ func BenchmarkInvokeDryRunHandler(b *testing.B) {
 		lat = append(lat, time.Since(t0))
 	}
 	b.StopTimer()
-	reportPercentiles(b, lat)
+	servertest.ReportLatency(b, lat)
 }

@@ -2,16 +2,12 @@ package lambda_test
 
 import (
 	"context"
-	"net"
 	"net/http"
-	"os/exec"
-	"sort"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	sdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
@@ -83,7 +79,7 @@ func BenchmarkInvokeDryRun(b *testing.B) {
 		lat = append(lat, time.Since(t0))
 	}
 	b.StopTimer()
-	reportPercentiles(b, lat)
+	servertest.ReportLatency(b, lat)
 }
 
 // BenchmarkInvokeDryRunParallel measures throughput with concurrent clients.
@@ -102,15 +98,6 @@ func BenchmarkInvokeDryRunParallel(b *testing.B) {
 			}
 		}
 	})
-}
-
-func reportPercentiles(b *testing.B, lat []time.Duration) {
-	if len(lat) == 0 {
-		return
-	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 }
 
 // addGet runs AddPermission + GetPolicy round trips (RemovePermission
@@ -138,7 +125,7 @@ func addGet(b *testing.B, c *sdk.Client) {
 		b.StartTimer()
 	}
 	b.StopTimer()
-	reportPercentiles(b, lat)
+	servertest.ReportLatency(b, lat)
 }
 
 // BenchmarkAddPermissionGetPolicy compares seki with moto_server in one run.
@@ -155,36 +142,10 @@ func BenchmarkAddPermissionGetPolicy(b *testing.B) {
 
 // motoClient starts moto_server on a free port with function f.
 func motoClient(b *testing.B) *sdk.Client {
-	path, err := exec.LookPath("moto_server")
-	if err != nil {
+	cfg, ok := servertest.Moto(b)
+	if !ok {
 		b.Skip("moto_server not installed")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
-	cmd := exec.Command(path, "-p", port)
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	url := "http://127.0.0.1:" + port
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(url + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			b.Fatal("moto_server did not start")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String(url), RetryMaxAttempts: 1}
 	ctx := context.Background()
 	role, err := iam.NewFromConfig(cfg).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("exec"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
 	if err != nil {

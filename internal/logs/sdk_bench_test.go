@@ -3,15 +3,10 @@ package logs_test
 import (
 	"context"
 	"fmt"
-	"net"
-	"os/exec"
-	"sort"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
@@ -38,10 +33,12 @@ func targets() []target {
 			return cloudwatchlogs.NewFromConfig(servertest.Start(b).Root(servertest.AccountA))
 		}},
 		{"moto", func(b *testing.B) *cloudwatchlogs.Client {
-			return cloudwatchlogs.NewFromConfig(aws.Config{
-				Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-				BaseEndpoint: aws.String(startMoto(b)), RetryMaxAttempts: 3,
-			})
+			cfg, ok := servertest.Moto(b)
+			if !ok {
+				b.Skip("moto_server not installed")
+			}
+			cfg.RetryMaxAttempts = 3
+			return cloudwatchlogs.NewFromConfig(cfg)
 		}},
 	}
 }
@@ -90,7 +87,7 @@ func BenchmarkSDKPutLogEvents(b *testing.B) {
 					lat = append(lat, time.Since(t0))
 				}
 				b.StopTimer()
-				reportLatency(b, lat)
+				servertest.ReportLatency(b, lat)
 			})
 		}
 	}
@@ -129,44 +126,7 @@ func BenchmarkSDKGetLogEvents(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			reportLatency(b, lat)
+			servertest.ReportLatency(b, lat)
 		})
 	}
-}
-
-func reportLatency(b *testing.B, lat []time.Duration) {
-	if len(lat) == 0 {
-		return
-	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
-}
-
-// startMoto runs moto_server on a free port for the benchmark, or skips.
-func startMoto(b *testing.B) string {
-	path, err := exec.LookPath("moto_server")
-	if err != nil {
-		b.Skip("moto_server not installed")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-	l.Close()
-	cmd := exec.Command(path, "-p", port)
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for range 600 {
-		if c, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
-			c.Close()
-			return "http://127.0.0.1:" + port
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	b.Fatal("moto_server did not start")
-	return ""
 }

@@ -5,17 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
-	"sort"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -47,61 +40,12 @@ func benchTargets(b *testing.B) []target {
 // startMoto runs moto_server on a free port for the benchmark, or returns
 // nil when it is not installed.
 func startMoto(b *testing.B) *awss3.Client {
-	path, err := exec.LookPath("moto_server")
-	if err != nil {
+	cfg, ok := servertest.Moto(b)
+	if !ok {
 		b.Log("moto_server not on PATH; benchmarking seki alone")
 		return nil
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	cmd := exec.Command(path, "-p", strconv.Itoa(port))
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	cmd.Env = append(os.Environ(), "MOTO_ALLOW_NONEXISTENT_REGION=true")
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	url := "http://127.0.0.1:" + strconv.Itoa(port)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get(url + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("moto_server did not start: %v", err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	cfg := aws.Config{
-		Region:           "us-east-1",
-		Credentials:      credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint:     aws.String(url),
-		HTTPClient:       &http.Client{Timeout: 30 * time.Second},
-		RetryMaxAttempts: 1,
-	}
 	return awss3.NewFromConfig(cfg, func(o *awss3.Options) { o.UsePathStyle = true })
-}
-
-// latencies records single-call durations and reports percentiles.
-type latencies []time.Duration
-
-func (l latencies) report(b *testing.B) {
-	if len(l) == 0 {
-		return
-	}
-	sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
-	us := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
-	b.ReportMetric(us(l[len(l)/2]), "p50-µs")
-	b.ReportMetric(us(l[len(l)*99/100]), "p99-µs")
 }
 
 func BenchmarkPutObject1KB(b *testing.B) {
@@ -112,7 +56,7 @@ func BenchmarkPutObject1KB(b *testing.B) {
 			bucket := fmt.Sprintf("bench-put-%d", time.Now().UnixNano())
 			mustCreateBucket(b, tg.client, bucket)
 			key := aws.String("object-1kb")
-			lat := make(latencies, 0, b.N)
+			lat := make([]time.Duration, 0, b.N)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -123,7 +67,7 @@ func BenchmarkPutObject1KB(b *testing.B) {
 				lat = append(lat, time.Since(t0))
 			}
 			b.StopTimer()
-			lat.report(b)
+			servertest.ReportLatency(b, lat)
 		})
 	}
 }
@@ -140,7 +84,7 @@ func BenchmarkGetObject1KB(b *testing.B) {
 				b.Fatal(err)
 			}
 			buf := make([]byte, 4096)
-			lat := make(latencies, 0, b.N)
+			lat := make([]time.Duration, 0, b.N)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -157,7 +101,7 @@ func BenchmarkGetObject1KB(b *testing.B) {
 				lat = append(lat, time.Since(t0))
 			}
 			b.StopTimer()
-			lat.report(b)
+			servertest.ReportLatency(b, lat)
 		})
 	}
 }
@@ -181,7 +125,7 @@ func BenchmarkNotificationLatency(b *testing.B) {
 		b.Fatal(err)
 	}
 	body := bytes.Repeat([]byte("x"), 1024)
-	lat := make(latencies, 0, b.N)
+	lat := make([]time.Duration, 0, b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -193,5 +137,5 @@ func BenchmarkNotificationLatency(b *testing.B) {
 		lat = append(lat, time.Since(acked))
 	}
 	b.StopTimer()
-	lat.report(b)
+	servertest.ReportLatency(b, lat)
 }

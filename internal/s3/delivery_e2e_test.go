@@ -248,11 +248,11 @@ func BenchmarkUploadToFunction(b *testing.B) {
 		return start.Sub(acked)
 	}
 	one("warm-up") // the first invocation starts the function
-	lat := make(latencies, 0, b.N)
+	lat := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		lat = append(lat, one("k"+strings.Repeat("x", i%3)+time.Now().Format("150405.000000000")))
 	}
 	b.StopTimer()
-	lat.report(b)
+	servertest.ReportLatency(b, lat)
 }

@@ -2,17 +2,13 @@ package server_test
 
 import (
 	"context"
-	"net"
 	"os"
-	"os/exec"
-	"sort"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/seki-dev/seki/internal/server/servertest"
@@ -28,13 +24,11 @@ func BenchmarkGetUser(b *testing.B) {
 		benchGetUser(b, iam.NewFromConfig(env.Root(servertest.AccountA)))
 	})
 	b.Run("moto", func(b *testing.B) {
-		url := startMoto(b)
-		benchGetUser(b, iam.NewFromConfig(aws.Config{
-			Region:           "us-east-1",
-			Credentials:      credentials.NewStaticCredentialsProvider("test", "test", ""),
-			BaseEndpoint:     aws.String(url),
-			RetryMaxAttempts: 1,
-		}))
+		cfg, ok := servertest.Moto(b)
+		if !ok {
+			b.Skip("moto_server not installed")
+		}
+		benchGetUser(b, iam.NewFromConfig(cfg))
 	})
 }
 
@@ -60,7 +54,7 @@ func benchGetUser(b *testing.B, c *iam.Client) {
 		lat = append(lat, time.Since(t0))
 	}
 	b.StopTimer()
-	reportLatency(b, lat)
+	servertest.ReportLatency(b, lat)
 
 	// Throughput with 8 concurrent callers, for a fixed wall time.
 	const callers = 8
@@ -88,45 +82,6 @@ func benchGetUser(b *testing.B, c *iam.Client) {
 	}
 	wg.Wait()
 	b.ReportMetric(float64(n)/time.Since(start).Seconds(), "req/s(8-callers)")
-}
-
-func reportLatency(b *testing.B, lat []time.Duration) {
-	if len(lat) == 0 {
-		return
-	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
-}
-
-// startMoto runs moto_server for the benchmark's peer, or skips.
-func startMoto(b *testing.B) string {
-	path, err := exec.LookPath("moto_server")
-	if err != nil {
-		b.Skip("moto_server not installed")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command(path, "-p", strconv.Itoa(port))
-	cmd.Stdout, cmd.Stderr = nil, nil
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	url := "http://127.0.0.1:" + strconv.Itoa(port)
-	for i := 0; i < 600; i++ {
-		if c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
-			c.Close()
-			return url
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	b.Fatal("moto_server did not start")
-	return ""
 }
 
 // BenchmarkStartup measures process start to a healthy /_seki/health, on an

@@ -1,0 +1,70 @@
+package servertest
+
+import (
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+)
+
+// Moto starts moto_server, the peer the benchmarks compare against, on a
+// free port for the rest of the benchmark, and returns an SDK configuration
+// for it. ok is false when moto_server is not installed.
+func Moto(tb testing.TB) (cfg aws.Config, ok bool) {
+	tb.Helper()
+	path, err := exec.LookPath("moto_server")
+	if err != nil {
+		return aws.Config{}, false
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	cmd := exec.Command(path, "-p", port)
+	cmd.Env = append(os.Environ(), "MOTO_ALLOW_NONEXISTENT_REGION=true")
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	url := "http://127.0.0.1:" + port
+	// moto takes seconds to import its backends; wait for its API, not
+	// just the port.
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		resp, err := http.Get(url + "/moto-api/")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("moto_server did not start: %v", err)
+		}
+	}
+	return aws.Config{
+		Region:           "us-east-1",
+		Credentials:      credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint:     aws.String(url),
+		HTTPClient:       &http.Client{Timeout: 30 * time.Second},
+		RetryMaxAttempts: 1,
+	}, true
+}
+
+// ReportLatency reports the p50 and p99 of single-call durations, in
+// microseconds, as the benchmark's custom metrics.
+func ReportLatency(b *testing.B, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	us := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
+	b.ReportMetric(us(lat[len(lat)/2]), "p50-µs")
+	b.ReportMetric(us(lat[len(lat)*99/100]), "p99-µs")
+}
