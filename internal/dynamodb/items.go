@@ -205,6 +205,20 @@ func condition(env bool, kind string, src *string, e *expr.Env) (*expr.Cond, err
 	return c, nil
 }
 
+// writeCondition compiles the condition of a put, update or delete: its
+// ConditionExpression, or the legacy Expected/ConditionalOperator form (which
+// expectedCondition refuses beside an expression, as DynamoDB does).
+func writeCondition(e *expr.Env, src *string, expected json.RawMessage, op string) (*expr.Cond, error) {
+	cond, err := condition(true, expr.ConditionExpression, src, e)
+	if err != nil {
+		return nil, err
+	}
+	if expected != nil || op != "" {
+		return expectedCondition(true, expected, op, src != nil)
+	}
+	return cond, nil
+}
+
 func unusedCheck(env bool, e *expr.Env) error {
 	if msg := e.Unused(); msg != "" {
 		return layered(env, msg)
@@ -283,14 +297,9 @@ func (s *Service) putItemHandler(ctx context.Context, r *protocol.Request) (any,
 	if err != nil {
 		return nil, err
 	}
-	cond, err := condition(true, expr.ConditionExpression, in.ConditionExpression, env)
+	cond, err := writeCondition(env, in.ConditionExpression, in.Expected, in.ConditionalOperator)
 	if err != nil {
 		return nil, err
-	}
-	if in.Expected != nil || in.ConditionalOperator != "" {
-		if cond, err = expectedCondition(true, in.Expected, in.ConditionalOperator, in.ConditionExpression != nil); err != nil {
-			return nil, err
-		}
 	}
 	if err := unusedCheck(true, env); err != nil {
 		return nil, err
@@ -493,14 +502,9 @@ func (s *Service) deleteItemHandler(ctx context.Context, r *protocol.Request) (a
 	if err != nil {
 		return nil, err
 	}
-	cond, err := condition(true, expr.ConditionExpression, in.ConditionExpression, env)
+	cond, err := writeCondition(env, in.ConditionExpression, in.Expected, in.ConditionalOperator)
 	if err != nil {
 		return nil, err
-	}
-	if in.Expected != nil || in.ConditionalOperator != "" {
-		if cond, err = expectedCondition(true, in.Expected, in.ConditionalOperator, in.ConditionExpression != nil); err != nil {
-			return nil, err
-		}
 	}
 	if err := unusedCheck(true, env); err != nil {
 		return nil, err
@@ -597,14 +601,9 @@ func (s *Service) updateItemHandler(ctx context.Context, r *protocol.Request) (a
 			return nil, err
 		}
 	}
-	cond, err := condition(true, expr.ConditionExpression, in.ConditionExpression, env)
+	cond, err := writeCondition(env, in.ConditionExpression, in.Expected, in.ConditionalOperator)
 	if err != nil {
 		return nil, err
-	}
-	if in.Expected != nil || in.ConditionalOperator != "" {
-		if cond, err = expectedCondition(true, in.Expected, in.ConditionalOperator, in.ConditionExpression != nil); err != nil {
-			return nil, err
-		}
 	}
 	if err := unusedCheck(true, env); err != nil {
 		return nil, err
