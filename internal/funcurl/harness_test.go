@@ -311,21 +311,3 @@ func isForbidden(t *testing.T, r *reply) {
 		t.Fatalf("want AWS's Forbidden, got %d %v %s", r.status, r.header, r.body)
 	}
 }
-
-// zipExec zips one executable file.
-func zipExec(t testing.TB, name string, body []byte) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	h := &zip.FileHeader{Name: name, Method: zip.Deflate}
-	h.SetMode(0o755)
-	w, err := zw.CreateHeader(h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Write(body)
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}

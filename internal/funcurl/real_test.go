@@ -2,15 +2,15 @@ package funcurl_test
 
 import (
 	"encoding/json"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/seki-dev/seki/internal/server/servertest"
 )
 
 // These tests run real functions on seki's runtime: the Python echo
@@ -35,35 +35,13 @@ var (
 func urlechoZip(t *testing.T) []byte {
 	t.Helper()
 	goOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "seki-urlecho-")
-		if err != nil {
-			goErr = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		bin := filepath.Join(dir, "bootstrap")
-		cmd := exec.Command("go", "build", "-o", bin, "./testdata/urlecho")
-		cmd.Env = append(os.Environ(), "GOOS=linux", "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			goErr = &buildError{string(out)}
-			return
-		}
-		b, err := os.ReadFile(bin)
-		if err != nil {
-			goErr = err
-			return
-		}
-		goZip = zipExec(t, "bootstrap", b)
+		goZip, goErr = servertest.BuildBootstrap(t, "./testdata/urlecho")
 	})
 	if goErr != nil {
 		t.Fatal(goErr)
 	}
 	return goZip
 }
-
-type buildError struct{ out string }
-
-func (e *buildError) Error() string { return "go build: " + e.out }
 
 func TestRealPythonFunction(t *testing.T) {
 	needPython(t)

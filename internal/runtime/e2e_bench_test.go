@@ -111,7 +111,7 @@ func BenchmarkE2EColdStart(b *testing.B) {
 				in.Runtime, in.Handler, in.Code = types.RuntimeProvidedal2023, aws.String("bootstrap"), &types.FunctionCode{ZipFile: goFunction(b)}
 			case "python":
 				in.Runtime, in.Handler = types.RuntimePython312, aws.String("app.handler")
-				in.Code = &types.FunctionCode{ZipFile: zipOf(b, file{name: "app.py", body: "def handler(event, context):\n    return event\n"})}
+				in.Code = &types.FunctionCode{ZipFile: servertest.Zip(b, servertest.File{Name: "app.py", Body: "def handler(event, context):\n    return event\n"})}
 			}
 			w.function(b, in)
 			ctx := context.Background()

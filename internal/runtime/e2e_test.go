@@ -1,8 +1,6 @@
 package runtime_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -40,55 +38,12 @@ var (
 func goFunction(t testing.TB) []byte {
 	t.Helper()
 	goOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "seki-e2e-go-")
-		if err != nil {
-			goErr = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		bin := filepath.Join(dir, "bootstrap")
-		cmd := exec.Command("go", "build", "-o", bin, "./testdata/goecho")
-		cmd.Env = append(os.Environ(), "GOOS=linux", "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			goErr = errors.New(string(out))
-			return
-		}
-		b, err := os.ReadFile(bin)
-		if err != nil {
-			goErr = err
-			return
-		}
-		goZip = zipOf(t, file{"bootstrap", string(b), 0o755})
+		goZip, goErr = servertest.BuildBootstrap(t, "./testdata/goecho")
 	})
 	if goErr != nil {
 		t.Fatal(goErr)
 	}
 	return goZip
-}
-
-type file struct {
-	name, body string
-	mode       os.FileMode
-}
-
-func zipOf(t testing.TB, files ...file) []byte {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range files {
-		h := &zip.FileHeader{Name: f.name, Method: zip.Deflate}
-		m := f.mode
-		if m == 0 {
-			m = 0o644
-		}
-		h.SetMode(m)
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(f.body))
-	}
-	zw.Close()
-	return buf.Bytes()
 }
 
 // world is a running seki with a Lambda client and an execution role.
@@ -180,7 +135,7 @@ def handler(event, context):
     return {"arn": ident["Arn"], "account": ident["Account"], "roles": roles, "denied": denied}
 `
 	w.function(t, &sdk.CreateFunctionInput{FunctionName: aws.String("whoami"), Runtime: types.RuntimePython312, Role: aws.String(roleARN),
-		Handler: aws.String("app.handler"), Code: &types.FunctionCode{ZipFile: zipOf(t, file{name: "app.py", body: code})}})
+		Handler: aws.String("app.handler"), Code: &types.FunctionCode{ZipFile: servertest.Zip(t, servertest.File{Name: "app.py", Body: code})}})
 	out := w.invoke(t, &sdk.InvokeInput{FunctionName: aws.String("whoami")})
 	if out.FunctionError != nil {
 		t.Fatalf("function error: %s", out.Payload)
@@ -354,17 +309,17 @@ func TestE2ENodeAndLayer(t *testing.T) {
 	roleARN := w.role(t, "node-role", "")
 	ctx := context.Background()
 	layer, err := w.lambda.PublishLayerVersion(ctx, &sdk.PublishLayerVersionInput{LayerName: aws.String("shout"),
-		Content: &types.LayerVersionContentInput{ZipFile: zipOf(t, file{name: "nodejs/node_modules/shout/index.js", body: `module.exports = (s) => s.toUpperCase() + "!";`})}})
+		Content: &types.LayerVersionContentInput{ZipFile: servertest.Zip(t, servertest.File{Name: "nodejs/node_modules/shout/index.js", Body: `module.exports = (s) => s.toUpperCase() + "!";`})}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.function(t, &sdk.CreateFunctionInput{FunctionName: aws.String("cjs"), Runtime: types.RuntimeNodejs20x, Role: aws.String(roleARN),
 		Handler: aws.String("index.handler"), Layers: []string{*layer.LayerVersionArn},
-		Code: &types.FunctionCode{ZipFile: zipOf(t, file{name: "index.js", body: `const shout = require('shout');
+		Code: &types.FunctionCode{ZipFile: servertest.Zip(t, servertest.File{Name: "index.js", Body: `const shout = require('shout');
 exports.handler = (event, context, callback) => callback(null, { said: shout(event.say), fn: context.functionName });`})}})
 	w.function(t, &sdk.CreateFunctionInput{FunctionName: aws.String("esm"), Runtime: types.RuntimeNodejs22x, Role: aws.String(roleARN),
 		Handler: aws.String("index.handler"),
-		Code:    &types.FunctionCode{ZipFile: zipOf(t, file{name: "index.mjs", body: `export const handler = async (event) => ({ said: event.say + "?" });`})}})
+		Code:    &types.FunctionCode{ZipFile: servertest.Zip(t, servertest.File{Name: "index.mjs", Body: `export const handler = async (event) => ({ said: event.say + "?" });`})}})
 	if m := payloadMap(t, w.invoke(t, &sdk.InvokeInput{FunctionName: aws.String("cjs"), Payload: []byte(`{"say":"hi"}`)})); m["said"] != "HI!" || m["fn"] != "cjs" {
 		t.Fatalf("cjs: %v", m)
 	}

@@ -46,7 +46,7 @@ func BenchmarkImagePipeline(b *testing.B) {
 	fn := createFunction(b, lc, &lambda.CreateFunctionInput{FunctionName: aws.String("image-processor"), Role: aws.String(role),
 		Runtime: lambdatypes.RuntimePython312, Handler: aws.String("image_processor.handler"),
 		Environment: &lambdatypes.Environment{Variables: map[string]string{"TABLE_NAME": "image-metadata"}},
-		Code:        &lambdatypes.FunctionCode{ZipFile: zipOf(b, zipFile{name: "image_processor.py", body: example(b, "image-pipeline/function/image_processor.py")})}})
+		Code:        &lambdatypes.FunctionCode{ZipFile: servertest.Zip(b, servertest.File{Name: "image_processor.py", Body: example(b, "image-pipeline/function/image_processor.py")})}})
 	if _, err := lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("image-processor"), StatementId: aws.String("s3-uploads"),
 		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("s3.amazonaws.com"),
 		SourceArn: aws.String("arn:aws:s3:::uploads"), SourceAccount: aws.String(pipelineAccount)}); err != nil {

@@ -31,7 +31,7 @@ func TestCrossAccountCaller(t *testing.T) {
 	roleARN := executionRole(t, iam.NewFromConfig(a), "my-function-role", example(t, "cross-account-caller/trust-policy.json"), "", "")
 	if arn := createFunction(t, alc, &lambda.CreateFunctionInput{FunctionName: aws.String("my-function"), Role: aws.String(roleARN),
 		Runtime: lambdatypes.RuntimePython312, Handler: aws.String("handler.handler"),
-		Code: &lambdatypes.FunctionCode{ZipFile: zipOf(t, zipFile{name: "handler.py", body: example(t, "cross-account-caller/function/handler.py")})}}); arn != callerFnARN {
+		Code: &lambdatypes.FunctionCode{ZipFile: servertest.Zip(t, servertest.File{Name: "handler.py", Body: example(t, "cross-account-caller/function/handler.py")})}}); arn != callerFnARN {
 		t.Fatalf("function ARN %s", arn)
 	}
 

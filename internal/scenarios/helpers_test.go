@@ -1,15 +1,12 @@
 package scenarios_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io/fs"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -50,34 +47,6 @@ func example(t testing.TB, name string) string {
 	return string(b)
 }
 
-type zipFile struct {
-	name, body string
-	mode       os.FileMode
-}
-
-func zipOf(t testing.TB, files ...zipFile) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range files {
-		h := &zip.FileHeader{Name: f.name, Method: zip.Deflate}
-		mode := f.mode
-		if mode == 0 {
-			mode = 0o644
-		}
-		h.SetMode(mode)
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(f.body))
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 var (
 	goOnce sync.Once
 	goZip  []byte
@@ -89,25 +58,7 @@ var (
 func goFunction(t *testing.T) []byte {
 	t.Helper()
 	goOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "seki-scenario-go-")
-		if err != nil {
-			goErr = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		bin := filepath.Join(dir, "bootstrap")
-		cmd := exec.Command("go", "build", "-o", bin, "../../examples/image-pipeline/function-go")
-		cmd.Env = append(os.Environ(), "GOOS=linux", "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			goErr = errors.New(string(out))
-			return
-		}
-		b, err := os.ReadFile(bin)
-		if err != nil {
-			goErr = err
-			return
-		}
-		goZip = zipOf(t, zipFile{"bootstrap", string(b), 0o755})
+		goZip, goErr = servertest.BuildBootstrap(t, "../../examples/image-pipeline/function-go")
 	})
 	if goErr != nil {
 		t.Fatal(goErr)

@@ -28,7 +28,7 @@ const pipelineAccount = "111111111111"
 
 func TestImagePipelinePython(t *testing.T) {
 	needPython(t)
-	code := zipOf(t, zipFile{name: "image_processor.py", body: example(t, "image-pipeline/function/image_processor.py")})
+	code := servertest.Zip(t, servertest.File{Name: "image_processor.py", Body: example(t, "image-pipeline/function/image_processor.py")})
 	imagePipeline(t, &lambda.CreateFunctionInput{Runtime: lambdatypes.RuntimePython312, Handler: aws.String("image_processor.handler"),
 		Code: &lambdatypes.FunctionCode{ZipFile: code}}, true)
 }

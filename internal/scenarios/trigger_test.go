@@ -69,7 +69,7 @@ func TestCrossAccountTrigger(t *testing.T) {
 		"read-source", example(t, "cross-account-trigger/role-policy.json"))
 	fnARN := createFunction(t, lc, &lambda.CreateFunctionInput{FunctionName: aws.String("my-lambda-function"), Role: aws.String(roleARN),
 		Runtime: lambdatypes.RuntimePython312, Handler: aws.String("handler.handler"),
-		Code: &lambdatypes.FunctionCode{ZipFile: zipOf(t, zipFile{name: "handler.py", body: example(t, "cross-account-trigger/function/handler.py")})}})
+		Code: &lambdatypes.FunctionCode{ZipFile: servertest.Zip(t, servertest.File{Name: "handler.py", Body: example(t, "cross-account-trigger/function/handler.py")})}})
 	if fnARN != triggerFnARN {
 		t.Fatalf("function ARN %s", fnARN)
 	}
