@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/seki-dev/seki/internal/authz"
@@ -9,22 +10,167 @@ import (
 	"github.com/seki-dev/seki/internal/policy"
 )
 
-// Op is one row of a service's operation table: the IAM action it needs, how
-// to name the resource it touches, and the handler.
+// Op is one row of a service's operation table. Build it with Define, which
+// refuses an operation that does not declare how it is authorized; the
+// dispatcher runs only operations built that way.
+//
+// The exported Action/Target/Handle fields are the older, untyped form, kept
+// while services move to Define. Dispatch still runs them.
 type Op struct {
 	Name string
-	// Action is the IAM action authorized before Handle runs. Empty means the
-	// operation needs no permission (sts:GetCallerIdentity).
+	// Deprecated: use Define. Action is the IAM action authorized before
+	// Handle runs; empty means no permission is needed.
 	Action string
-	// Target names the resource and its resource-based policy, and may add
-	// service condition keys to r.Context. Nil means the resource is "*"
-	// with no resource policy. Target must not fail because the resource is
-	// missing: AWS authorizes first, so a caller without permission learns
-	// nothing about existence; Handle reports the missing resource.
+	// Deprecated: use Define.
 	Target func(ctx context.Context, r *Request) (Target, error)
+	// Deprecated: use Define.
+	Handle func(ctx context.Context, r *Request) (any, error)
+
+	auth authDecl
+	run  func(ctx context.Context, r *Request) (any, error)
+}
+
+// AuthKind is how an operation is authorized.
+type AuthKind int
+
+const (
+	authUnset AuthKind = iota
+	// AuthCheck: one check through the door before the handler runs.
+	AuthCheck
+	// AuthPerItem: the handler checks each item through Request.Authorize
+	// (BatchGetItem, DeleteObjects). An operation of this kind that
+	// succeeds without a single check is refused as an internal error.
+	AuthPerItem
+	// AuthNone: the operation needs no permission (sts:GetCallerIdentity);
+	// the declaration carries the reason.
+	AuthNone
+)
+
+func (k AuthKind) String() string {
+	switch k {
+	case AuthCheck:
+		return "check"
+	case AuthPerItem:
+		return "per-item"
+	case AuthNone:
+		return "none"
+	}
+	return "unset"
+}
+
+type authDecl struct {
+	kind   AuthKind
+	action string
+	reason string
+}
+
+// Auth declares how an operation with input In is authorized: exactly one
+// of Check, PerItem or None.
+type Auth[In any] struct {
+	authDecl
+	target func(ctx context.Context, r *Request, in In) (Target, error)
+}
+
+// Check authorizes action on the resource target names before the handler
+// runs. A nil target means the resource "*" with no resource policy. target
+// must not fail because the resource is missing: AWS authorizes first, so a
+// caller without permission learns nothing about existence; the handler
+// reports the missing resource.
+func Check[In any](action string, target func(ctx context.Context, r *Request, in In) (Target, error)) Auth[In] {
+	return Auth[In]{authDecl: authDecl{kind: AuthCheck, action: action}, target: target}
+}
+
+// PerItem declares that the handler authorizes each item itself; reason says
+// why one check up front does not fit.
+func PerItem[In any](reason string) Auth[In] {
+	return Auth[In]{authDecl: authDecl{kind: AuthPerItem, reason: reason}}
+}
+
+// None declares that the operation needs no permission; reason says why.
+func None[In any](reason string) Auth[In] {
+	return Auth[In]{authDecl: authDecl{kind: AuthNone, reason: reason}}
+}
+
+// Spec is an operation before Define checks it: its input is decoded once,
+// and the compiler carries it from Decode to the target and the handler.
+type Spec[In any] struct {
+	Name string
+	// Decode reads and validates the input. Nil means In's zero value.
+	// Validation errors come back before authorization, as AWS validates
+	// requests before it authorizes them.
+	Decode func(ctx context.Context, r *Request) (In, error)
+	// Auth is required.
+	Auth Auth[In]
 	// Handle performs the operation. Its result is encoded by the protocol;
 	// a Responder writes itself.
-	Handle func(ctx context.Context, r *Request) (any, error)
+	Handle func(ctx context.Context, r *Request, in In) (any, error)
+}
+
+// Define builds an operation. It panics when the operation has no name, no
+// handler, or no declared authorization, so that a table that forgets one
+// fails when the service is built, not when a request slips through.
+func Define[In any](s Spec[In]) *Op {
+	if s.Name == "" {
+		panic("protocol: an operation without a name")
+	}
+	if s.Handle == nil {
+		panic("protocol: operation " + s.Name + " has no handler")
+	}
+	switch s.Auth.kind {
+	case AuthCheck:
+		if s.Auth.action == "" {
+			panic("protocol: operation " + s.Name + " checks no action")
+		}
+	case AuthPerItem, AuthNone:
+		if s.Auth.reason == "" {
+			panic(fmt.Sprintf("protocol: operation %s is authorized %s without a stated reason", s.Name, s.Auth.kind))
+		}
+	default:
+		panic("protocol: operation " + s.Name + " declares no authorization")
+	}
+	auth := s.Auth
+	return &Op{Name: s.Name, auth: auth.authDecl, run: func(ctx context.Context, r *Request) (any, error) {
+		var in In
+		if s.Decode != nil {
+			var err error
+			if in, err = s.Decode(ctx, r); err != nil {
+				return nil, err
+			}
+		}
+		switch auth.kind {
+		case AuthCheck:
+			t := Target{Resource: "*"}
+			if auth.target != nil {
+				var err error
+				if t, err = auth.target(ctx, r, in); err != nil {
+					return nil, err
+				}
+			}
+			if err := r.Authorize(ctx, auth.action, t, nil); err != nil {
+				return nil, err
+			}
+		case AuthPerItem:
+			before := r.checks
+			res, err := s.Handle(ctx, r, in)
+			if err == nil && r.checks == before {
+				return nil, awserr.Internal.New("seki: operation " + s.Name + " answered without authorizing any item")
+			}
+			return res, err
+		}
+		return s.Handle(ctx, r, in)
+	}}
+}
+
+// Authorization reports how op is authorized: its kind, the action of a
+// single check, and the stated reason of the other kinds.
+func (op *Op) Authorization() (kind AuthKind, action, reason string) {
+	if op.run == nil {
+		if op.Action == "" {
+			return AuthNone, "", "untyped operation without an action"
+		}
+		return AuthCheck, op.Action, ""
+	}
+	return op.auth.kind, op.auth.action, op.auth.reason
 }
 
 // Target is what an operation acts on.
@@ -65,6 +211,10 @@ type Dispatcher struct {
 // Dispatch authorizes op for r and runs its handler.
 func (d *Dispatcher) Dispatch(ctx context.Context, r *Request, op *Op) (any, error) {
 	r.Bind(d.Authz, d.Deny)
+	if op.run != nil {
+		return op.run(ctx, r)
+	}
+	// The untyped form, until every service has moved to Define.
 	if op.Action != "" {
 		t := Target{Resource: "*"}
 		if op.Target != nil {
@@ -76,6 +226,9 @@ func (d *Dispatcher) Dispatch(ctx context.Context, r *Request, op *Op) (any, err
 		if err := r.Authorize(ctx, op.Action, t, nil); err != nil {
 			return nil, err
 		}
+	}
+	if op.Handle == nil {
+		return nil, awserr.Internal.New("seki: operation " + op.Name + " has no handler")
 	}
 	return op.Handle(ctx, r)
 }

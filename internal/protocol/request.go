@@ -58,6 +58,9 @@ type Request struct {
 
 	authz Authorizer
 	deny  awserr.Code
+	// checks counts the authorizations made for this request, so that a
+	// per-item operation that authorized nothing is caught.
+	checks int
 }
 
 // Account is the caller's account: where the caller's own regional
@@ -77,6 +80,7 @@ func (r *Request) Authorize(ctx context.Context, action string, t Target, keys *
 	if keys == nil {
 		keys = r.Context
 	}
+	r.checks++
 	return r.authz.Authorize(ctx, &authz.Check{
 		RequestID:       r.ID,
 		Caller:          r.Caller,
@@ -95,6 +99,7 @@ func (r *Request) Authorize(ctx context.Context, action string, t Target, keys *
 // execution role, s3.amazonaws.com invoking a function). It goes through the
 // same door and the same decision log.
 func (r *Request) AuthorizeAs(ctx context.Context, caller *authz.Caller, action string, t Target, keys *policy.Context) error {
+	r.checks++
 	return r.authz.Authorize(ctx, &authz.Check{
 		RequestID:       r.ID,
 		Caller:          caller,
