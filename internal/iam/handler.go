@@ -54,30 +54,21 @@ type targeter func(ctx context.Context, r *protocol.Request, in *input) (protoco
 // handler performs an operation.
 type handler func(ctx context.Context, r *protocol.Request, in *input) (any, error)
 
-// op assembles a table row: validation happens in Target, before
-// authorization, as AWS validates requests before it authorizes them.
+// op assembles a table row: the parameters are validated before
+// authorization, as AWS validates requests before it authorizes them, and
+// every IAM operation is one check of iam:NAME on the resource target names.
 func op(name string, parse parser, target targeter, handle handler) *protocol.Op {
-	return &protocol.Op{
-		Name:   name,
-		Action: "iam:" + name,
-		Target: func(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+	return protocol.Define(protocol.Spec[*input]{
+		Name: name,
+		Decode: func(_ context.Context, r *protocol.Request) (*input, error) {
 			p := newParams(r)
 			in := &input{}
 			parse(p, in)
-			if err := p.err(); err != nil {
-				return protocol.Target{}, err
-			}
-			r.State = in
-			return target(ctx, r, in)
+			return in, p.err()
 		},
-		Handle: func(ctx context.Context, r *protocol.Request) (any, error) {
-			in, _ := r.State.(*input)
-			if in == nil {
-				in = &input{}
-			}
-			return handle(ctx, r, in)
-		},
-	}
+		Auth:   protocol.Check("iam:"+name, target),
+		Handle: handle,
+	})
 }
 
 // How IAM names the resource in its AccessDenied messages ("... is not
@@ -120,7 +111,7 @@ func op(name string, parse parser, target targeter, handle handler) *protocol.Op
 // Operations with no evidence either way keep the ARN:
 // GetAccessKeyLastUsed (named by key id) and SimulatePrincipalPolicy.
 func (s *Service) ops() map[string]*protocol.Op {
-	ops := []*protocol.Op{
+	return protocol.Table(
 		// Users and access keys.
 		op("CreateUser", parseCreateUser, s.targetNewUser, s.createUser),
 		op("GetUser", parseOptUser, s.targetSelfUser, s.getUser),
@@ -210,12 +201,7 @@ func (s *Service) ops() map[string]*protocol.Op {
 		op("GetAccountAuthorizationDetails", parseAuthDetails, targetAny, s.getAccountAuthorizationDetails),
 		op("SimulatePrincipalPolicy", parseSimulatePrincipal, s.targetSimulatePrincipal, s.simulatePrincipalPolicy),
 		op("SimulateCustomPolicy", parseSimulateCustom, targetAny, s.simulateCustomPolicy),
-	}
-	m := make(map[string]*protocol.Op, len(ops))
-	for _, o := range ops {
-		m[o.Name] = o
-	}
-	return m
+	)
 }
 
 // Parsers shared by several operations.

@@ -232,3 +232,16 @@ func (d *Dispatcher) Dispatch(ctx context.Context, r *Request, op *Op) (any, err
 	}
 	return op.Handle(ctx, r)
 }
+
+// Table indexes ops by name. It panics on a duplicate name, so that two rows
+// for one operation fail when the service is built.
+func Table(ops ...*Op) map[string]*Op {
+	m := make(map[string]*Op, len(ops))
+	for _, o := range ops {
+		if _, dup := m[o.Name]; dup {
+			panic("protocol: operation " + o.Name + " is defined twice")
+		}
+		m[o.Name] = o
+	}
+	return m
+}

@@ -115,7 +115,8 @@ func parseAssumeRole(p url.Values) (*assumeInput, error) {
 	return in, nil
 }
 
-// assumeState carries what AssumeRole's Target found to its Handle.
+// assumeState is a validated AssumeRole request with the role it names, as
+// prepareAssumeRole hands it to the door and to assumeRole.
 type assumeState struct {
 	in       *assumeInput
 	role     RoleInfo
@@ -130,22 +131,22 @@ type assumeState struct {
 	sourceIdentity string
 }
 
-// assumeRoleTarget validates the request, loads the role and names it with
+// prepareAssumeRole validates the request, loads the role and names it with
 // its trust policy for the door. It also sets AssumeRole's condition keys.
-func (s *Service) assumeRoleTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) prepareAssumeRole(ctx context.Context, r *protocol.Request) (*assumeState, error) {
 	in, err := parseAssumeRole(r.Params)
 	if err != nil {
-		return protocol.Target{}, err
+		return nil, err
 	}
 	if r.Caller == nil {
-		return protocol.Target{}, errMissingCredential.New("Missing Authentication Token")
+		return nil, errMissingCredential.New("Missing Authentication Token")
 	}
 	if r.Caller.Principal.Type == policy.Root {
-		return protocol.Target{}, errAccessDenied.New("Roles may not be assumed by root accounts.")
+		return nil, errAccessDenied.New("Roles may not be assumed by root accounts.")
 	}
 	a, err := arn.Parse(in.roleArn)
 	if err != nil || a.Resource == "" {
-		return protocol.Target{}, errValidation.New(in.roleArn + " is invalid")
+		return nil, errValidation.New(in.roleArn + " is invalid")
 	}
 	st := &assumeState{in: in, chaining: r.Caller.Principal.Type == policy.AssumedRole}
 
@@ -156,14 +157,14 @@ func (s *Service) assumeRoleTarget(ctx context.Context, r *protocol.Request) (pr
 		parent, _ = s.Session(ctx, r.Caller.AccessKeyID)
 	}
 	if err := st.sessionTags(in, &parent); err != nil {
-		return protocol.Target{}, err
+		return nil, err
 	}
 	st.sourceIdentity = in.sourceIdentity
 	if parent.SourceIdentity != "" {
 		if in.sourceIdentity != "" && in.sourceIdentity != parent.SourceIdentity {
 			// The source identity "cannot be changed" once set (IAM User
 			// Guide); unconfirmed: the text AWS answers with.
-			return protocol.Target{}, errAccessDenied.Errorf("User: %s is not authorized to perform: sts:SetSourceIdentity on resource: %s", r.Caller.Principal.ARN, in.roleArn)
+			return nil, errAccessDenied.Errorf("User: %s is not authorized to perform: sts:SetSourceIdentity on resource: %s", r.Caller.Principal.ARN, in.roleArn)
 		}
 		st.sourceIdentity = parent.SourceIdentity
 	}
@@ -171,7 +172,7 @@ func (s *Service) assumeRoleTarget(ctx context.Context, r *protocol.Request) (pr
 	if in.hasPolicy {
 		p, err := policy.Parse([]byte(in.policy), policy.Session)
 		if err != nil {
-			return protocol.Target{}, malformed(err)
+			return nil, malformed(err)
 		}
 		p.Name = "inline session policy"
 		st.inline = p
@@ -179,7 +180,7 @@ func (s *Service) assumeRoleTarget(ctx context.Context, r *protocol.Request) (pr
 
 	st.role, st.found, err = s.roles.RoleByARN(ctx, in.roleArn)
 	if err != nil {
-		return protocol.Target{}, err
+		return nil, err
 	}
 	st.target = protocol.Target{Resource: in.roleArn, Account: a.AccountID}
 	if st.found {
@@ -208,8 +209,7 @@ func (s *Service) assumeRoleTarget(ctx context.Context, r *protocol.Request) (pr
 	if len(in.transitive) > 0 {
 		c.Set("sts:TransitiveTagKeys", in.transitive...)
 	}
-	r.State = st
-	return st.target, nil
+	return st, nil
 }
 
 // sessionTags merges the request's tags with those the calling session
@@ -275,8 +275,7 @@ type assumeRoleResult struct {
 }
 
 // assumeRole runs after the door allowed sts:AssumeRole on the role.
-func (s *Service) assumeRole(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*assumeState)
+func (s *Service) assumeRole(ctx context.Context, r *protocol.Request, st *assumeState) (any, error) {
 	in := st.in
 	if !st.found {
 		// No role, so no trust policy that could have allowed the caller;

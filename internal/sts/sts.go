@@ -105,14 +105,29 @@ func (s *Service) Handler(d protocol.Dispatcher) *protocol.Query {
 		Dispatcher: d,
 		Version:    Version,
 		XMLNS:      XMLNS,
-		Ops: map[string]*protocol.Op{
-			"GetCallerIdentity": {Name: "GetCallerIdentity", Handle: s.getCallerIdentity},
-			"AssumeRole":        {Name: "AssumeRole", Action: "sts:AssumeRole", Target: s.assumeRoleTarget, Handle: s.assumeRole},
-			// No permission is needed to get a session token: "You cannot use
-			// policies to control authentication operations" (IAM User Guide,
-			// Permissions for GetSessionToken).
-			"GetSessionToken": {Name: "GetSessionToken", Handle: s.getSessionToken},
-		},
+		Ops: protocol.Table(
+			protocol.Define(protocol.Spec[struct{}]{
+				Name:   "GetCallerIdentity",
+				Auth:   protocol.None[struct{}]("any caller may ask who it is; no policy can deny it"),
+				Handle: s.getCallerIdentity,
+			}),
+			protocol.Define(protocol.Spec[*assumeState]{
+				Name:   "AssumeRole",
+				Decode: s.prepareAssumeRole,
+				Auth: protocol.Check("sts:AssumeRole", func(_ context.Context, _ *protocol.Request, st *assumeState) (protocol.Target, error) {
+					return st.target, nil
+				}),
+				Handle: s.assumeRole,
+			}),
+			protocol.Define(protocol.Spec[struct{}]{
+				Name: "GetSessionToken",
+				// "You cannot use policies to control authentication
+				// operations" (IAM User Guide, Permissions for
+				// GetSessionToken).
+				Auth:   protocol.None[struct{}]("an authentication operation; policies cannot control it"),
+				Handle: s.getSessionToken,
+			}),
+		),
 	}
 }
 

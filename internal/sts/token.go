@@ -24,7 +24,7 @@ type getSessionTokenResult struct {
 
 // getSessionToken issues credentials with the caller's own permissions.
 // It needs no permission, and session credentials may not call it.
-func (s *Service) getSessionToken(ctx context.Context, r *protocol.Request) (any, error) {
+func (s *Service) getSessionToken(ctx context.Context, r *protocol.Request, _ struct{}) (any, error) {
 	var v violations
 	d, has := v.integer(r.Params, "DurationSeconds", "durationSeconds", minDuration, maxSessionDuration)
 	v.optional(r.Params, "SerialNumber", "serialNumber", serialNumberShape)
@@ -79,7 +79,7 @@ type getCallerIdentityResult struct {
 }
 
 // getCallerIdentity answers who signed the request; it needs no permission.
-func (s *Service) getCallerIdentity(ctx context.Context, r *protocol.Request) (any, error) {
+func (s *Service) getCallerIdentity(ctx context.Context, r *protocol.Request, _ struct{}) (any, error) {
 	if r.Caller == nil {
 		return nil, errMissingCredential.New("Missing Authentication Token")
 	}
