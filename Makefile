@@ -3,8 +3,10 @@ GO ?= go
 
 .PHONY: run build demo test test-go test-python vet bench
 
-run:
-	$(GO) run ./cmd/seki serve
+# run builds the binary and execs it, so that SIGTERM or Ctrl-C reaches
+# seki itself (go run would leave it serving). ARGS are passed to serve.
+run: build
+	exec ./bin/seki serve $(ARGS)
 
 demo:
 	$(GO) run ./cmd/seki demo

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/seki-dev/seki/internal/authz"
@@ -168,15 +169,23 @@ func (s *Server) banner() {
 		return
 	}
 	k := s.cfg.RootKeys[0]
-	fmt.Fprintf(s.cfg.Out, `seki is serving on %s
-  data directory: %s
-  region:         %s
-  account:        %s
-
-Point the AWS CLI, boto3 or aws-sdk-go-v2 at it:
+	var b strings.Builder
+	fmt.Fprintf(&b, "seki is serving on %s\n  data directory: %s\n  region:         %s\n", s.URL(), s.cfg.DataDir, s.cfg.Region)
+	// Every account with its root key id; secrets are never printed but
+	// for the first account's, which the export lines below need.
+	for i, rk := range s.cfg.RootKeys {
+		label := "accounts:"
+		if i > 0 {
+			label = ""
+		}
+		fmt.Fprintf(&b, "  %-15s %s (root key %s)\n", label, rk.Account, rk.AccessKeyID)
+	}
+	fmt.Fprintf(&b, `
+Point the AWS CLI, boto3 or aws-sdk-go-v2 at it (first account):
   export AWS_ENDPOINT_URL=%s
   export AWS_ACCESS_KEY_ID=%s
   export AWS_SECRET_ACCESS_KEY=%s
   export AWS_DEFAULT_REGION=%s
-`, s.URL(), s.cfg.DataDir, s.cfg.Region, k.Account, s.URL(), k.AccessKeyID, k.Secret, s.cfg.Region)
+`, s.URL(), k.AccessKeyID, k.Secret, s.cfg.Region)
+	io.WriteString(s.cfg.Out, b.String())
 }

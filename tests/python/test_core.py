@@ -1,11 +1,17 @@
 """The newcomer's path through IAM and STS (issue 3), through boto3 and the AWS CLI."""
 import json
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
 import unittest
 import urllib.request
 
 import botocore.exceptions
 
-from seki_harness import ACCOUNT_A, ACCOUNT_B, Seki, error_code, request_id
+from seki_harness import ACCOUNT_A, ACCOUNT_B, ROOT, Seki, clean_env, error_code, free_port, request_id
 
 TRUST_ACCOUNT_A = {
     "Version": "2012-10-17",
@@ -134,6 +140,40 @@ class Shutdown(unittest.TestCase):
             self.assertEqual(s.stop(), 0)
         finally:
             s.close()
+
+    def test_make_run_stops_on_sigterm(self):
+        """The README's run command: SIGTERM to `make run` stops seki itself,
+        freeing the port (go run would leave seki serving)."""
+        port = free_port()
+        data = tempfile.mkdtemp(prefix="seki-make-run-")
+        try:
+            p = subprocess.Popen(["make", "--no-print-directory", "run",
+                                  "ARGS=--listen 127.0.0.1:%d --data-dir %s" % (port, data)],
+                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 env=clean_env())
+            url = "http://127.0.0.1:%d/_seki/health" % port
+            deadline = time.time() + 120
+            while time.time() < deadline:
+                try:
+                    with urllib.request.urlopen(url, timeout=1) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    time.sleep(0.05)
+            else:
+                p.kill()
+                self.fail("make run never became healthy")
+            p.send_signal(signal.SIGTERM)
+            p.wait(timeout=30)
+            deadline = time.time() + 10
+            while time.time() < deadline:
+                with socket.socket() as c:
+                    if c.connect_ex(("127.0.0.1", port)) != 0:
+                        return
+                time.sleep(0.05)
+            self.fail("seki still serves on port %d after SIGTERM to make run" % port)
+        finally:
+            shutil.rmtree(data, ignore_errors=True)
 
 
 if __name__ == "__main__":
