@@ -81,8 +81,7 @@ func checkRouting(tx *store.Tx, ref FunctionRef, primary string, rc *AliasRoutin
 	return nil
 }
 
-func (s *Service) createAlias(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) createAlias(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	var in aliasInput
 	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
 		return nil, err
@@ -129,8 +128,7 @@ func aliasName(r *protocol.Request) (string, error) {
 	return name, nil
 }
 
-func (s *Service) getAlias(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) getAlias(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	name, err := aliasName(r)
 	if err != nil {
 		return nil, err
@@ -149,8 +147,7 @@ func (s *Service) getAlias(ctx context.Context, r *protocol.Request) (any, error
 	return a, err
 }
 
-func (s *Service) updateAlias(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) updateAlias(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	var in aliasInput
 	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
 		return nil, err
@@ -200,8 +197,7 @@ func (s *Service) updateAlias(ctx context.Context, r *protocol.Request) (any, er
 	return a, nil
 }
 
-func (s *Service) deleteAlias(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) deleteAlias(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	name, err := aliasName(r)
 	if err != nil {
 		return nil, err
@@ -228,8 +224,7 @@ type listAliasesOutput struct {
 	NextMarker string                `json:"NextMarker,omitempty"`
 }
 
-func (s *Service) listAliases(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) listAliases(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	n, err := maxItems(r.Params.Get("MaxItems"), 50, 10000)
 	if err != nil {
 		return nil, err

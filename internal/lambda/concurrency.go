@@ -19,8 +19,7 @@ type concurrency struct {
 	ReservedConcurrentExecutions *int64 `json:"ReservedConcurrentExecutions,omitempty"`
 }
 
-func (s *Service) putConcurrency(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) putConcurrency(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	var in concurrency
 	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
 		return nil, err
@@ -56,8 +55,7 @@ func (s *Service) putConcurrency(ctx context.Context, r *protocol.Request) (any,
 	return &concurrency{ReservedConcurrentExecutions: &n}, nil
 }
 
-func (s *Service) getConcurrency(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) getConcurrency(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	var out concurrency
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		t, err := resolve(tx, ref, "")
@@ -73,8 +71,7 @@ func (s *Service) getConcurrency(ctx context.Context, r *protocol.Request) (any,
 	return &out, nil
 }
 
-func (s *Service) deleteConcurrency(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) deleteConcurrency(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	err := s.write(ctx, func(tx *store.Tx) error {
 		if _, err := resolve(tx, ref, ""); err != nil {
 			return err
@@ -103,7 +100,7 @@ type accountSettings struct {
 	AccountUsage accountUsage `json:"AccountUsage"`
 }
 
-func (s *Service) getAccountSettings(ctx context.Context, r *protocol.Request) (any, error) {
+func (s *Service) getAccountSettings(ctx context.Context, r *protocol.Request, _ struct{}) (any, error) {
 	out := accountSettings{AccountLimit: accountLimit{
 		TotalCodeSize: totalCodeSizeLimit, CodeSizeUnzipped: maxUnzippedBytes, CodeSizeZipped: codeSizeZippedLimit,
 		ConcurrentExecutions: accountConcurrency,

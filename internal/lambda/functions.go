@@ -36,39 +36,43 @@ type createFunctionInput struct {
 	Architectures []string          `json:"Architectures"`
 }
 
-// createFunctionTarget names the function to be created and adds
-// lambda:Layer for the layers it will use.
-func (s *Service) createFunctionTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+// decodeCreateFunction reads CreateFunction's body and the function it
+// names.
+func decodeCreateFunction(_ context.Context, r *protocol.Request) (withBody[createFunctionInput], error) {
 	var in createFunctionInput
+	var none withBody[createFunctionInput]
 	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
-		return protocol.Target{}, err
+		return none, err
 	}
 	if in.FunctionName == "" {
 		var v validation
 		v.null("functionName")
-		return protocol.Target{}, v.err()
+		return none, v.err()
 	}
 	ref, err := ParseFunctionName(in.FunctionName, r.Account(), r.Region, "functionName", false)
 	if err != nil {
-		return protocol.Target{}, err
+		return none, err
 	}
 	if ref.Qualifier != "" || len(ref.Name) > 64 {
 		// unconfirmed: AWS's name limit is 64; a qualifier cannot be created.
 		var v validation
 		v.pattern("functionName", in.FunctionName, patFunctionName)
-		return protocol.Target{}, v.err()
+		return none, v.err()
 	}
-	if in.Layers != nil && len(*in.Layers) > 0 {
-		setKey(r, "lambda:Layer", (*in.Layers)...)
-	}
-	r.State = &reqState{ref: ref, input: &in}
-	return protocol.Target{Resource: ref.ARN(), Account: ref.Account}, nil
+	return withBody[createFunctionInput]{ref: ref, in: &in}, nil
 }
 
-func (s *Service) createFunction(ctx context.Context, r *protocol.Request) (any, error) {
-	st := state(r)
-	in := st.input.(*createFunctionInput)
-	ref := st.ref
+// createFunctionTarget names the function to be created and adds
+// lambda:Layer for the layers it will use.
+func (s *Service) createFunctionTarget(_ context.Context, r *protocol.Request, b withBody[createFunctionInput]) (protocol.Target, error) {
+	if in := b.in; in.Layers != nil && len(*in.Layers) > 0 {
+		setKey(r, "lambda:Layer", (*in.Layers)...)
+	}
+	return protocol.Target{Resource: b.ref.ARN(), Account: b.ref.Account}, nil
+}
+
+func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b withBody[createFunctionInput]) (any, error) {
+	in, ref := b.in, b.ref
 	var v validation
 	if in.Role == nil || *in.Role == "" {
 		v.null("role")
@@ -374,8 +378,7 @@ func (s *Service) gcBlobs(ctx context.Context, blobs []string) {
 	}
 }
 
-func (s *Service) getFunctionConfiguration(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) getFunctionConfiguration(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	var out *FunctionConfiguration
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		t, err := resolve(tx, ref, ref.Qualifier)
@@ -396,8 +399,7 @@ type getFunctionOutput struct {
 	Concurrency   *concurrency           `json:"Concurrency,omitempty"`
 }
 
-func (s *Service) getFunction(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) getFunction(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	var out getFunctionOutput
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		t, err := resolve(tx, ref, ref.Qualifier)
@@ -427,7 +429,7 @@ type listFunctionsOutput struct {
 	NextMarker string                   `json:"NextMarker,omitempty"`
 }
 
-func (s *Service) listFunctions(ctx context.Context, r *protocol.Request) (any, error) {
+func (s *Service) listFunctions(ctx context.Context, r *protocol.Request, _ struct{}) (any, error) {
 	n, err := maxItems(r.Params.Get("MaxItems"), 50, 10000)
 	if err != nil {
 		return nil, err
@@ -503,20 +505,20 @@ type updateConfigurationInput struct {
 	configInput
 }
 
-func (s *Service) updateConfigurationTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+func decodeUpdateConfiguration(ctx context.Context, r *protocol.Request) (withBody[updateConfigurationInput], error) {
 	var in updateConfigurationInput
 	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
-		return protocol.Target{}, err
+		return withBody[updateConfigurationInput]{}, err
 	}
-	if in.Layers != nil && len(*in.Layers) > 0 {
+	ref, err := plainFunction(ctx, r)
+	return withBody[updateConfigurationInput]{ref: ref, in: &in}, err
+}
+
+func (s *Service) updateConfigurationTarget(ctx context.Context, r *protocol.Request, b withBody[updateConfigurationInput]) (protocol.Target, error) {
+	if in := b.in; in.Layers != nil && len(*in.Layers) > 0 {
 		setKey(r, "lambda:Layer", (*in.Layers)...)
 	}
-	t, err := s.functionTarget(false, "")(ctx, r)
-	if err != nil {
-		return t, err
-	}
-	state(r).input = &in
-	return t, nil
+	return s.functionTarget(ctx, r, b.ref)
 }
 
 // onlyLatest rejects a qualifier other than $LATEST for operations that
@@ -528,10 +530,8 @@ func onlyLatest(ref FunctionRef) error {
 	return nil
 }
 
-func (s *Service) updateFunctionConfiguration(ctx context.Context, r *protocol.Request) (any, error) {
-	st := state(r)
-	in := st.input.(*updateConfigurationInput)
-	ref := st.ref
+func (s *Service) updateFunctionConfiguration(ctx context.Context, r *protocol.Request, b withBody[updateConfigurationInput]) (any, error) {
+	in, ref := b.in, b.ref
 	var v validation
 	in.validate(&v)
 	if err := v.err(); err != nil {
@@ -600,8 +600,7 @@ type updateCodeInput struct {
 	Architectures []string `json:"Architectures"`
 }
 
-func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	var in updateCodeInput
 	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
 		return nil, err
@@ -677,8 +676,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request) (
 	return present(out, ref, qualifierOf(out)), nil
 }
 
-func (s *Service) deleteFunction(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) deleteFunction(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	q := ref.Qualifier
 	if q == latest {
 		return nil, errInvalidParameter.New(msgDeleteLatest)

@@ -132,7 +132,7 @@ const (
 // maxPayload is the synchronous invocation payload limit.
 const maxPayload = 6 * 1024 * 1024
 
-// invokeState is what invokeTarget loads for the handler: the resolved
+// invokeState is what decodeInvoke loads for the handler: the resolved
 // function, or the 404 that the handler reports after authorization.
 type invokeState struct {
 	ref    FunctionRef
@@ -187,23 +187,22 @@ func (s *Service) loadInvoke(ctx context.Context, ref FunctionRef) (*invokeState
 	return st, nil
 }
 
-// invokeTarget authorizes lambda:InvokeFunction on the exact ARN invoked
-// (unqualified, version or alias) with the policy kept for that qualifier.
-func (s *Service) invokeTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+// decodeInvoke reads the function invoked and loads it.
+func (s *Service) decodeInvoke(ctx context.Context, r *protocol.Request) (*invokeState, error) {
 	ref, err := functionRef(r, true, false)
 	if err != nil {
-		return protocol.Target{}, err
+		return nil, err
 	}
-	st, err := s.resolveInvoke(ctx, ref)
-	if err != nil {
-		return protocol.Target{}, err
-	}
-	r.State = st
-	return protocol.Target{Resource: ref.QualifiedARN(ref.Qualifier), Account: ref.Account, Policy: st.policy}, nil
+	return s.resolveInvoke(ctx, ref)
 }
 
-func (s *Service) invoke(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*invokeState)
+// invokeTarget authorizes lambda:InvokeFunction on the exact ARN invoked
+// (unqualified, version or alias) with the policy kept for that qualifier.
+func invokeTarget(_ context.Context, _ *protocol.Request, st *invokeState) (protocol.Target, error) {
+	return protocol.Target{Resource: st.ref.QualifiedARN(st.ref.Qualifier), Account: st.ref.Account, Policy: st.policy}, nil
+}
+
+func (s *Service) invoke(ctx context.Context, r *protocol.Request, st *invokeState) (any, error) {
 	typ := r.HTTP.Header.Get("X-Amz-Invocation-Type")
 	if typ == "" {
 		typ = invokeSync

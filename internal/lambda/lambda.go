@@ -189,10 +189,6 @@ func (s *Service) Handler(d protocol.Dispatcher) *Handler {
 		s.authz = d.Authz
 	}
 	s.mu.Unlock()
-	op := func(name, action string, target func(context.Context, *protocol.Request) (protocol.Target, error),
-		handle func(context.Context, *protocol.Request) (any, error)) *protocol.Op {
-		return &protocol.Op{Name: name, Action: action, Target: target, Handle: handle}
-	}
 	const (
 		fn   = "/2015-03-31/functions/{FunctionName}"
 		lyr  = "/2018-10-31/layers/{LayerName}/versions"
@@ -200,57 +196,57 @@ func (s *Service) Handler(d protocol.Dispatcher) *Handler {
 	)
 	routes := []protocol.Route{
 		// Functions
-		{Method: "POST", Path: "/2015-03-31/functions", Status: 201, Op: op("CreateFunction", "lambda:CreateFunction", s.createFunctionTarget, s.createFunction)},
-		{Method: "GET", Path: "/2015-03-31/functions", Op: op("ListFunctions", "lambda:ListFunctions", nil, s.listFunctions)},
-		{Method: "GET", Path: fn, Op: op("GetFunction", "lambda:GetFunction", s.functionTarget(true, ""), s.getFunction)},
-		{Method: "GET", Path: fn + "/configuration", Op: op("GetFunctionConfiguration", "lambda:GetFunctionConfiguration", s.functionTarget(true, ""), s.getFunctionConfiguration)},
-		{Method: "PUT", Path: fn + "/configuration", Op: op("UpdateFunctionConfiguration", "lambda:UpdateFunctionConfiguration", s.updateConfigurationTarget, s.updateFunctionConfiguration)},
-		{Method: "PUT", Path: fn + "/code", Op: op("UpdateFunctionCode", "lambda:UpdateFunctionCode", s.functionTarget(false, ""), s.updateFunctionCode)},
-		{Method: "DELETE", Path: fn, Status: 204, Op: op("DeleteFunction", "lambda:DeleteFunction", s.functionTarget(true, ""), s.deleteFunction)},
+		{Method: "POST", Path: "/2015-03-31/functions", Status: 201, Op: op("CreateFunction", "lambda:CreateFunction", decodeCreateFunction, s.createFunctionTarget, s.createFunction)},
+		{Method: "GET", Path: "/2015-03-31/functions", Op: op("ListFunctions", "lambda:ListFunctions", noInput, nil, s.listFunctions)},
+		{Method: "GET", Path: fn, Op: op("GetFunction", "lambda:GetFunction", namespacedFunction, s.functionTarget, s.getFunction)},
+		{Method: "GET", Path: fn + "/configuration", Op: op("GetFunctionConfiguration", "lambda:GetFunctionConfiguration", namespacedFunction, s.functionTarget, s.getFunctionConfiguration)},
+		{Method: "PUT", Path: fn + "/configuration", Op: op("UpdateFunctionConfiguration", "lambda:UpdateFunctionConfiguration", decodeUpdateConfiguration, s.updateConfigurationTarget, s.updateFunctionConfiguration)},
+		{Method: "PUT", Path: fn + "/code", Op: op("UpdateFunctionCode", "lambda:UpdateFunctionCode", plainFunction, s.functionTarget, s.updateFunctionCode)},
+		{Method: "DELETE", Path: fn, Status: 204, Op: op("DeleteFunction", "lambda:DeleteFunction", namespacedFunction, s.functionTarget, s.deleteFunction)},
 		// Versions
-		{Method: "POST", Path: fn + "/versions", Status: 201, Op: op("PublishVersion", "lambda:PublishVersion", s.functionTarget(false, ""), s.publishVersion)},
-		{Method: "GET", Path: fn + "/versions", Op: op("ListVersionsByFunction", "lambda:ListVersionsByFunction", s.functionTarget(true, ""), s.listVersions)},
+		{Method: "POST", Path: fn + "/versions", Status: 201, Op: op("PublishVersion", "lambda:PublishVersion", plainFunction, s.functionTarget, s.publishVersion)},
+		{Method: "GET", Path: fn + "/versions", Op: op("ListVersionsByFunction", "lambda:ListVersionsByFunction", namespacedFunction, s.functionTarget, s.listVersions)},
 		// Aliases
-		{Method: "POST", Path: fn + "/aliases", Status: 201, Op: op("CreateAlias", "lambda:CreateAlias", s.functionTarget(false, ""), s.createAlias)},
-		{Method: "GET", Path: fn + "/aliases", Op: op("ListAliases", "lambda:ListAliases", s.functionTarget(false, ""), s.listAliases)},
-		{Method: "GET", Path: fn + "/aliases/{Name}", Op: op("GetAlias", "lambda:GetAlias", s.functionTarget(false, ""), s.getAlias)},
-		{Method: "PUT", Path: fn + "/aliases/{Name}", Op: op("UpdateAlias", "lambda:UpdateAlias", s.functionTarget(false, ""), s.updateAlias)},
-		{Method: "DELETE", Path: fn + "/aliases/{Name}", Status: 204, Op: op("DeleteAlias", "lambda:DeleteAlias", s.functionTarget(false, ""), s.deleteAlias)},
+		{Method: "POST", Path: fn + "/aliases", Status: 201, Op: op("CreateAlias", "lambda:CreateAlias", plainFunction, s.functionTarget, s.createAlias)},
+		{Method: "GET", Path: fn + "/aliases", Op: op("ListAliases", "lambda:ListAliases", plainFunction, s.functionTarget, s.listAliases)},
+		{Method: "GET", Path: fn + "/aliases/{Name}", Op: op("GetAlias", "lambda:GetAlias", plainFunction, s.functionTarget, s.getAlias)},
+		{Method: "PUT", Path: fn + "/aliases/{Name}", Op: op("UpdateAlias", "lambda:UpdateAlias", plainFunction, s.functionTarget, s.updateAlias)},
+		{Method: "DELETE", Path: fn + "/aliases/{Name}", Status: 204, Op: op("DeleteAlias", "lambda:DeleteAlias", plainFunction, s.functionTarget, s.deleteAlias)},
 		// Permissions
-		{Method: "POST", Path: fn + "/policy", Status: 201, Op: op("AddPermission", "lambda:AddPermission", s.addPermissionTarget, s.addPermission)},
-		{Method: "GET", Path: fn + "/policy", Op: op("GetPolicy", "lambda:GetPolicy", s.functionTarget(true, ""), s.getPolicy)},
-		{Method: "DELETE", Path: fn + "/policy/{StatementId}", Status: 204, Op: op("RemovePermission", "lambda:RemovePermission", s.removePermissionTarget, s.removePermission)},
+		{Method: "POST", Path: fn + "/policy", Status: 201, Op: op("AddPermission", "lambda:AddPermission", decodeAddPermission, s.addPermissionTarget, s.addPermission)},
+		{Method: "GET", Path: fn + "/policy", Op: op("GetPolicy", "lambda:GetPolicy", namespacedFunction, s.functionTarget, s.getPolicy)},
+		{Method: "DELETE", Path: fn + "/policy/{StatementId}", Status: 204, Op: op("RemovePermission", "lambda:RemovePermission", namespacedFunction, s.removePermissionTarget, s.removePermission)},
 		// Invoke
-		{Method: "POST", Path: fn + "/invocations", Op: op("Invoke", "lambda:InvokeFunction", s.invokeTarget, s.invoke)},
+		{Method: "POST", Path: fn + "/invocations", Op: op("Invoke", "lambda:InvokeFunction", s.decodeInvoke, invokeTarget, s.invoke)},
 		// Function URLs
-		{Method: "POST", Path: "/2021-10-31/functions/{FunctionName}/url", Status: 201, Op: op("CreateFunctionUrlConfig", "lambda:CreateFunctionUrlConfig", s.urlTarget(true), s.createURL)},
-		{Method: "GET", Path: "/2021-10-31/functions/{FunctionName}/url", Op: op("GetFunctionUrlConfig", "lambda:GetFunctionUrlConfig", s.urlTarget(false), s.getURL)},
-		{Method: "PUT", Path: "/2021-10-31/functions/{FunctionName}/url", Op: op("UpdateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig", s.urlTarget(true), s.updateURL)},
-		{Method: "DELETE", Path: "/2021-10-31/functions/{FunctionName}/url", Status: 204, Op: op("DeleteFunctionUrlConfig", "lambda:DeleteFunctionUrlConfig", s.urlTarget(false), s.deleteURL)},
-		{Method: "GET", Path: "/2021-10-31/functions/{FunctionName}/urls", Op: op("ListFunctionUrlConfigs", "lambda:ListFunctionUrlConfigs", s.functionTarget(false, ""), s.listURLs)},
+		{Method: "POST", Path: "/2021-10-31/functions/{FunctionName}/url", Status: 201, Op: op("CreateFunctionUrlConfig", "lambda:CreateFunctionUrlConfig", decodeURLBody, s.urlBodyTarget, s.createURL)},
+		{Method: "GET", Path: "/2021-10-31/functions/{FunctionName}/url", Op: op("GetFunctionUrlConfig", "lambda:GetFunctionUrlConfig", decodeURLFunction, s.urlTarget, s.getURL)},
+		{Method: "PUT", Path: "/2021-10-31/functions/{FunctionName}/url", Op: op("UpdateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig", decodeURLBody, s.urlBodyTarget, s.updateURL)},
+		{Method: "DELETE", Path: "/2021-10-31/functions/{FunctionName}/url", Status: 204, Op: op("DeleteFunctionUrlConfig", "lambda:DeleteFunctionUrlConfig", decodeURLFunction, s.urlTarget, s.deleteURL)},
+		{Method: "GET", Path: "/2021-10-31/functions/{FunctionName}/urls", Op: op("ListFunctionUrlConfigs", "lambda:ListFunctionUrlConfigs", plainFunction, s.functionTarget, s.listURLs)},
 		// Tags
-		{Method: "POST", Path: "/2017-03-31/tags/{Resource}", Status: 204, Op: op("TagResource", "lambda:TagResource", s.tagsTarget, s.tagResource)},
-		{Method: "DELETE", Path: "/2017-03-31/tags/{Resource}", Status: 204, Op: op("UntagResource", "lambda:UntagResource", s.tagsTarget, s.untagResource)},
-		{Method: "GET", Path: "/2017-03-31/tags/{Resource}", Op: op("ListTags", "lambda:ListTags", s.tagsTarget, s.listTags)},
+		{Method: "POST", Path: "/2017-03-31/tags/{Resource}", Status: 204, Op: op("TagResource", "lambda:TagResource", decodeTagged, s.tagsTarget, s.tagResource)},
+		{Method: "DELETE", Path: "/2017-03-31/tags/{Resource}", Status: 204, Op: op("UntagResource", "lambda:UntagResource", decodeTagged, s.tagsTarget, s.untagResource)},
+		{Method: "GET", Path: "/2017-03-31/tags/{Resource}", Op: op("ListTags", "lambda:ListTags", decodeTagged, s.tagsTarget, s.listTags)},
 		// Concurrency
-		{Method: "PUT", Path: "/2017-10-31/functions/{FunctionName}/concurrency", Op: op("PutFunctionConcurrency", "lambda:PutFunctionConcurrency", s.functionTarget(false, "unqualified"), s.putConcurrency)},
-		{Method: "GET", Path: "/2019-09-30/functions/{FunctionName}/concurrency", Op: op("GetFunctionConcurrency", "lambda:GetFunctionConcurrency", s.functionTarget(false, "unqualified"), s.getConcurrency)},
-		{Method: "DELETE", Path: "/2017-10-31/functions/{FunctionName}/concurrency", Status: 204, Op: op("DeleteFunctionConcurrency", "lambda:DeleteFunctionConcurrency", s.functionTarget(false, "unqualified"), s.deleteConcurrency)},
-		{Method: "GET", Path: "/2016-08-19/account-settings", Op: op("GetAccountSettings", "lambda:GetAccountSettings", nil, s.getAccountSettings)},
+		{Method: "PUT", Path: "/2017-10-31/functions/{FunctionName}/concurrency", Op: op("PutFunctionConcurrency", "lambda:PutFunctionConcurrency", unqualifiedFunction, s.functionTarget, s.putConcurrency)},
+		{Method: "GET", Path: "/2019-09-30/functions/{FunctionName}/concurrency", Op: op("GetFunctionConcurrency", "lambda:GetFunctionConcurrency", unqualifiedFunction, s.functionTarget, s.getConcurrency)},
+		{Method: "DELETE", Path: "/2017-10-31/functions/{FunctionName}/concurrency", Status: 204, Op: op("DeleteFunctionConcurrency", "lambda:DeleteFunctionConcurrency", unqualifiedFunction, s.functionTarget, s.deleteConcurrency)},
+		{Method: "GET", Path: "/2016-08-19/account-settings", Op: op("GetAccountSettings", "lambda:GetAccountSettings", noInput, nil, s.getAccountSettings)},
 		// Layers
-		{Method: "GET", Path: "/2018-10-31/layers", Op: op("ListLayers", "lambda:ListLayers", nil, s.listLayers)},
-		{Method: "POST", Path: lyr, Status: 201, Op: op("PublishLayerVersion", "lambda:PublishLayerVersion", s.layerTarget, s.publishLayerVersion)},
-		{Method: "GET", Path: lyr, Op: op("ListLayerVersions", "lambda:ListLayerVersions", nil, s.listLayerVersions)},
-		{Method: "GET", Path: lyrV, Op: op("GetLayerVersion", "lambda:GetLayerVersion", s.layerVersionTarget, s.getLayerVersion)},
-		{Method: "DELETE", Path: lyrV, Status: 204, Op: op("DeleteLayerVersion", "lambda:DeleteLayerVersion", s.layerVersionTarget, s.deleteLayerVersion)},
-		{Method: "POST", Path: lyrV + "/policy", Status: 201, Op: op("AddLayerVersionPermission", "lambda:AddLayerVersionPermission", s.layerVersionTarget, s.addLayerVersionPermission)},
-		{Method: "GET", Path: lyrV + "/policy", Op: op("GetLayerVersionPolicy", "lambda:GetLayerVersionPolicy", s.layerVersionTarget, s.getLayerVersionPolicy)},
-		{Method: "DELETE", Path: lyrV + "/policy/{StatementId}", Status: 204, Op: op("RemoveLayerVersionPermission", "lambda:RemoveLayerVersionPermission", s.layerVersionTarget, s.removeLayerVersionPermission)},
+		{Method: "GET", Path: "/2018-10-31/layers", Op: op("ListLayers", "lambda:ListLayers", noInput, nil, s.listLayers)},
+		{Method: "POST", Path: lyr, Status: 201, Op: op("PublishLayerVersion", "lambda:PublishLayerVersion", decodeLayer, layerTarget, s.publishLayerVersion)},
+		{Method: "GET", Path: lyr, Op: op("ListLayerVersions", "lambda:ListLayerVersions", decodeLayer, nil, s.listLayerVersions)},
+		{Method: "GET", Path: lyrV, Op: op("GetLayerVersion", "lambda:GetLayerVersion", decodeLayerVersion, s.layerVersionTarget, s.getLayerVersion)},
+		{Method: "DELETE", Path: lyrV, Status: 204, Op: op("DeleteLayerVersion", "lambda:DeleteLayerVersion", decodeLayerVersion, s.layerVersionTarget, s.deleteLayerVersion)},
+		{Method: "POST", Path: lyrV + "/policy", Status: 201, Op: op("AddLayerVersionPermission", "lambda:AddLayerVersionPermission", decodeLayerVersion, s.layerVersionTarget, s.addLayerVersionPermission)},
+		{Method: "GET", Path: lyrV + "/policy", Op: op("GetLayerVersionPolicy", "lambda:GetLayerVersionPolicy", decodeLayerVersion, s.layerVersionTarget, s.getLayerVersionPolicy)},
+		{Method: "DELETE", Path: lyrV + "/policy/{StatementId}", Status: 204, Op: op("RemoveLayerVersionPermission", "lambda:RemoveLayerVersionPermission", decodeLayerVersion, s.layerVersionTarget, s.removeLayerVersionPermission)},
 	}
 	return &Handler{
 		main: protocol.RESTJSON{Dispatcher: d, Routes: routes, NotFound: errUnknownOperation},
 		byARN: protocol.RESTJSON{Dispatcher: d, NotFound: errUnknownOperation, Routes: []protocol.Route{
-			{Method: "GET", Path: "/2018-10-31/layers", Op: op("GetLayerVersionByArn", "lambda:GetLayerVersion", s.layerByARNTarget, s.getLayerVersion)},
+			{Method: "GET", Path: "/2018-10-31/layers", Op: op("GetLayerVersionByArn", "lambda:GetLayerVersion", decodeLayerByARN, s.layerVersionTarget, s.getLayerVersion)},
 		}},
 	}
 }

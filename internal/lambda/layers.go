@@ -15,55 +15,54 @@ import (
 	"github.com/seki-dev/seki/internal/store"
 )
 
-// layerState is what a layer Target hands to the handler.
-type layerState struct {
+// layerInput names the layer (and version) an operation is about.
+type layerInput struct {
 	ref     LayerRef
 	version int64
 }
 
-func (s *Service) layerTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+func decodeLayer(_ context.Context, r *protocol.Request) (layerInput, error) {
 	ref, err := parseLayerName(r.Path["LayerName"], r.Account(), r.Region)
-	if err != nil {
-		return protocol.Target{}, err
-	}
-	r.State = &layerState{ref: ref}
-	return protocol.Target{Resource: ref.ARN(), Account: ref.Account}, nil
+	return layerInput{ref: ref}, err
 }
 
-// layerVersionTarget names a layer version and passes its policy.
-func (s *Service) layerVersionTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+func decodeLayerVersion(_ context.Context, r *protocol.Request) (layerInput, error) {
 	ref, err := parseLayerName(r.Path["LayerName"], r.Account(), r.Region)
 	if err != nil {
-		return protocol.Target{}, err
+		return layerInput{}, err
 	}
 	raw := r.Path["VersionNumber"]
 	if !isDigits(raw) || len(raw) > 18 {
-		return protocol.Target{}, errInvalidParameter.Errorf("Invalid version number: %s", raw) // unconfirmed
+		return layerInput{}, errInvalidParameter.Errorf("Invalid version number: %s", raw) // unconfirmed
 	}
-	return s.layerVersionTargetFor(ctx, r, ref, atoi(raw))
+	return layerInput{ref: ref, version: atoi(raw)}, nil
 }
 
-func (s *Service) layerByARNTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+func decodeLayerByARN(_ context.Context, r *protocol.Request) (layerInput, error) {
 	arn := r.Params.Get("Arn")
 	ref, n, ok := parseLayerVersionARN(arn)
 	if !ok {
 		if arn == "" {
 			var v validation
 			v.null("arn")
-			return protocol.Target{}, v.err()
+			return layerInput{}, v.err()
 		}
-		return protocol.Target{}, validationError("arn", arn, patLayerVersionArn)
+		return layerInput{}, validationError("arn", arn, patLayerVersionArn)
 	}
-	return s.layerVersionTargetFor(ctx, r, ref, n)
+	return layerInput{ref: ref, version: n}, nil
 }
 
-func (s *Service) layerVersionTargetFor(ctx context.Context, r *protocol.Request, ref LayerRef, n int64) (protocol.Target, error) {
-	r.State = &layerState{ref: ref, version: n}
-	p, err := s.layerPolicy(ctx, ref, n)
+func layerTarget(_ context.Context, _ *protocol.Request, l layerInput) (protocol.Target, error) {
+	return protocol.Target{Resource: l.ref.ARN(), Account: l.ref.Account}, nil
+}
+
+// layerVersionTarget names a layer version and passes its policy.
+func (s *Service) layerVersionTarget(ctx context.Context, _ *protocol.Request, l layerInput) (protocol.Target, error) {
+	p, err := s.layerPolicy(ctx, l.ref, l.version)
 	if err != nil {
 		return protocol.Target{}, err
 	}
-	return protocol.Target{Resource: ref.VersionARN(n), Account: ref.Account, Policy: p}, nil
+	return protocol.Target{Resource: l.ref.VersionARN(l.version), Account: l.ref.Account, Policy: p}, nil
 }
 
 // layerRow is a stored layer version.
@@ -122,8 +121,8 @@ type publishLayerInput struct {
 	CompatibleArchitectures []string      `json:"CompatibleArchitectures"`
 }
 
-func (s *Service) publishLayerVersion(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := r.State.(*layerState).ref
+func (s *Service) publishLayerVersion(ctx context.Context, r *protocol.Request, l layerInput) (any, error) {
+	ref := l.ref
 	var in publishLayerInput
 	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
 		return nil, err
@@ -198,8 +197,7 @@ func (s *Service) publishLayerVersion(ctx context.Context, r *protocol.Request) 
 	return out, nil
 }
 
-func (s *Service) getLayerVersion(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*layerState)
+func (s *Service) getLayerVersion(ctx context.Context, r *protocol.Request, st layerInput) (any, error) {
 	var out *LayerVersion
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		row, err := getLayerVersionRow(tx, st.ref, st.version)
@@ -215,8 +213,7 @@ func (s *Service) getLayerVersion(ctx context.Context, r *protocol.Request) (any
 	return out, err
 }
 
-func (s *Service) deleteLayerVersion(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*layerState)
+func (s *Service) deleteLayerVersion(ctx context.Context, r *protocol.Request, st layerInput) (any, error) {
 	var blob string
 	err := s.write(ctx, func(tx *store.Tx) error {
 		row, err := getLayerVersionRow(tx, st.ref, st.version)
@@ -269,11 +266,8 @@ type listLayerVersionsOutput struct {
 	NextMarker    string                   `json:"NextMarker,omitempty"`
 }
 
-func (s *Service) listLayerVersions(ctx context.Context, r *protocol.Request) (any, error) {
-	ref, err := parseLayerName(r.Path["LayerName"], r.Account(), r.Region)
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) listLayerVersions(ctx context.Context, r *protocol.Request, l layerInput) (any, error) {
+	ref := l.ref
 	n, err := maxItems(r.Params.Get("MaxItems"), 50, 50)
 	if err != nil {
 		return nil, err
@@ -326,7 +320,7 @@ type listLayersOutput struct {
 	NextMarker string            `json:"NextMarker,omitempty"`
 }
 
-func (s *Service) listLayers(ctx context.Context, r *protocol.Request) (any, error) {
+func (s *Service) listLayers(ctx context.Context, r *protocol.Request, _ struct{}) (any, error) {
 	n, err := maxItems(r.Params.Get("MaxItems"), 50, 50)
 	if err != nil {
 		return nil, err
@@ -379,8 +373,7 @@ type layerPermissionInput struct {
 	OrganizationId string `json:"OrganizationId"`
 }
 
-func (s *Service) addLayerVersionPermission(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*layerState)
+func (s *Service) addLayerVersionPermission(ctx context.Context, r *protocol.Request, st layerInput) (any, error) {
 	var in layerPermissionInput
 	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
 		return nil, err
@@ -465,8 +458,7 @@ func layerPrincipalJSON(p string) (json.RawMessage, bool) {
 	return nil, false
 }
 
-func (s *Service) getLayerVersionPolicy(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*layerState)
+func (s *Service) getLayerVersionPolicy(ctx context.Context, r *protocol.Request, st layerInput) (any, error) {
 	var out map[string]string
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		row, err := getLayerVersionRow(tx, st.ref, st.version)
@@ -485,8 +477,7 @@ func (s *Service) getLayerVersionPolicy(ctx context.Context, r *protocol.Request
 	return out, err
 }
 
-func (s *Service) removeLayerVersionPermission(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*layerState)
+func (s *Service) removeLayerVersionPermission(ctx context.Context, r *protocol.Request, st layerInput) (any, error) {
 	sid := r.Path["StatementId"]
 	if len(sid) > 100 || !wordChars(sid, "") {
 		return nil, validationError("statementId", sid, patStatementID)

@@ -349,21 +349,21 @@ func addStatement(doc string, sid string, stmt []byte) (string, error) {
 	return out, nil
 }
 
-func (s *Service) addPermissionTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+func decodeAddPermission(ctx context.Context, r *protocol.Request) (withBody[PermissionInput], error) {
 	var in PermissionInput
 	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
-		return protocol.Target{}, err
+		return withBody[PermissionInput]{}, err
 	}
 	if err := in.validate(); err != nil {
-		return protocol.Target{}, err
+		return withBody[PermissionInput]{}, err
 	}
-	setKey(r, "lambda:Principal", in.Principal)
-	t, err := s.functionTarget(true, "")(ctx, r)
-	if err != nil {
-		return t, err
-	}
-	state(r).input = &in
-	return t, nil
+	ref, err := namespacedFunction(ctx, r)
+	return withBody[PermissionInput]{ref: ref, in: &in}, err
+}
+
+func (s *Service) addPermissionTarget(ctx context.Context, r *protocol.Request, b withBody[PermissionInput]) (protocol.Target, error) {
+	setKey(r, "lambda:Principal", b.in.Principal)
+	return s.functionTarget(ctx, r, b.ref)
 }
 
 type addPermissionOutput struct {
@@ -392,10 +392,8 @@ func policyRevision(tx *store.Tx, ref FunctionRef, q string) (rev string, bump f
 	}, nil
 }
 
-func (s *Service) addPermission(ctx context.Context, r *protocol.Request) (any, error) {
-	st := state(r)
-	in := st.input.(*PermissionInput)
-	ref := st.ref
+func (s *Service) addPermission(ctx context.Context, r *protocol.Request, b withBody[PermissionInput]) (any, error) {
+	in, ref := b.in, b.ref
 	if ref.Qualifier == latest {
 		return nil, errInvalidParameter.New(msgLatestPolicy)
 	}
@@ -435,12 +433,11 @@ func (s *Service) addPermission(ctx context.Context, r *protocol.Request) (any, 
 
 // removePermissionTarget adds lambda:Principal from the statement about to
 // be removed, so policies can limit who removes which grants.
-func (s *Service) removePermissionTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
-	t, err := s.functionTarget(true, "")(ctx, r)
+func (s *Service) removePermissionTarget(ctx context.Context, r *protocol.Request, ref FunctionRef) (protocol.Target, error) {
+	t, err := s.functionTarget(ctx, r, ref)
 	if err != nil {
 		return t, err
 	}
-	ref := state(r).ref
 	sid := r.Path["StatementId"]
 	var doc string
 	if err := s.db.Read(ctx, func(tx *store.Tx) error {
@@ -477,8 +474,7 @@ func principalValue(raw json.RawMessage) string {
 	return ""
 }
 
-func (s *Service) removePermission(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) removePermission(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	sid := r.Path["StatementId"]
 	if len(sid) > 100 || !wordChars(sid, ".") {
 		return nil, validationError("statementId", sid, patNamespacedStmtID)
@@ -522,8 +518,7 @@ type getPolicyOutput struct {
 	RevisionId string `json:"RevisionId"`
 }
 
-func (s *Service) getPolicy(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) getPolicy(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	var out getPolicyOutput
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		rev, _, err := policyRevision(tx, ref, ref.Qualifier)

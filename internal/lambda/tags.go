@@ -9,23 +9,32 @@ import (
 	"github.com/seki-dev/seki/internal/store"
 )
 
-// tagsTarget reads the {Resource} ARN of the tagging operations; functions
-// are the taggable resources seki has.
-func (s *Service) tagsTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+// tagged is the input of the tagging operations: the {Resource} ARN as
+// given, and the function it names (functions are the taggable resources
+// seki has).
+type tagged struct {
+	arn string
+	ref FunctionRef
+}
+
+func decodeTagged(_ context.Context, r *protocol.Request) (tagged, error) {
 	arn := r.Path["Resource"]
 	ref, ok := splitFunctionName(arn, false)
 	if !ok || !strings.HasPrefix(arn, "arn:") || len(arn) > 256 {
-		return protocol.Target{}, validationError("resource", arn, patTaggable)
+		return tagged{}, validationError("resource", arn, patTaggable)
 	}
 	if ref.Region != r.Region {
-		return protocol.Target{}, errInvalidParameter.Errorf(msgOtherRegion, ref.Region, r.Region)
+		return tagged{}, errInvalidParameter.Errorf(msgOtherRegion, ref.Region, r.Region)
 	}
-	r.State = &reqState{ref: ref}
-	p, err := s.loadPolicy(ctx, ref, "")
+	return tagged{arn: arn, ref: ref}, nil
+}
+
+func (s *Service) tagsTarget(ctx context.Context, _ *protocol.Request, t tagged) (protocol.Target, error) {
+	p, err := s.loadPolicy(ctx, t.ref, "")
 	if err != nil {
 		return protocol.Target{}, err
 	}
-	return protocol.Target{Resource: arn, Account: ref.Account, Policy: p}, nil
+	return protocol.Target{Resource: t.arn, Account: t.ref.Account, Policy: p}, nil
 }
 
 func (s *Service) updateTags(ctx context.Context, ref FunctionRef, fn func(map[string]string)) error {
@@ -45,7 +54,7 @@ func (s *Service) updateTags(ctx context.Context, ref FunctionRef, fn func(map[s
 	})
 }
 
-func (s *Service) tagResource(ctx context.Context, r *protocol.Request) (any, error) {
+func (s *Service) tagResource(ctx context.Context, r *protocol.Request, t tagged) (any, error) {
 	var in struct {
 		Tags map[string]string `json:"Tags"`
 	}
@@ -57,29 +66,29 @@ func (s *Service) tagResource(ctx context.Context, r *protocol.Request) (any, er
 		v.null("tags")
 		return nil, v.err()
 	}
-	return nil, s.updateTags(ctx, state(r).ref, func(m map[string]string) {
+	return nil, s.updateTags(ctx, t.ref, func(m map[string]string) {
 		for k, v := range in.Tags {
 			m[k] = v
 		}
 	})
 }
 
-func (s *Service) untagResource(ctx context.Context, r *protocol.Request) (any, error) {
+func (s *Service) untagResource(ctx context.Context, r *protocol.Request, t tagged) (any, error) {
 	keys := r.Params["tagKeys"]
 	if len(keys) == 0 {
 		var v validation
 		v.null("tagKeys")
 		return nil, v.err()
 	}
-	return nil, s.updateTags(ctx, state(r).ref, func(m map[string]string) {
+	return nil, s.updateTags(ctx, t.ref, func(m map[string]string) {
 		for _, k := range keys {
 			delete(m, k)
 		}
 	})
 }
 
-func (s *Service) listTags(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) listTags(ctx context.Context, r *protocol.Request, t tagged) (any, error) {
+	ref := t.ref
 	out := map[string]map[string]string{"Tags": {}}
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		t, err := resolve(tx, ref, "")

@@ -9,19 +9,41 @@ import (
 	"github.com/seki-dev/seki/internal/store"
 )
 
-// reqState carries what a Target parsed and loaded to the handler.
-type reqState struct {
+// withBody is the input of a function operation that has a request body:
+// the function the path names and the decoded body.
+type withBody[T any] struct {
 	ref FunctionRef
-	// input is the decoded request body, when the Target needed it.
-	input any
+	in  *T
 }
 
-func state(r *protocol.Request) *reqState {
-	if st, ok := r.State.(*reqState); ok {
-		return st
-	}
-	return &reqState{}
+// op builds one Lambda operation: decode reads and validates the input,
+// then the door checks action on the resource target names (nil: "*" in the
+// caller's account), then handle runs.
+func op[In any](name, action string,
+	decode func(context.Context, *protocol.Request) (In, error),
+	target func(context.Context, *protocol.Request, In) (protocol.Target, error),
+	handle func(context.Context, *protocol.Request, In) (any, error)) *protocol.Op {
+	return protocol.Define(protocol.Spec[In]{Name: name, Decode: decode, Auth: protocol.Check(action, target), Handle: handle})
 }
+
+// Decoders of the FunctionName path parameter (and the Qualifier query
+// parameter), as the operations' models shape it.
+var (
+	// namespacedFunction allows the wider NamespacedFunctionName shape.
+	namespacedFunction = decodeFunction(true, false)
+	plainFunction      = decodeFunction(false, false)
+	// unqualifiedFunction ignores the Qualifier query parameter.
+	unqualifiedFunction = decodeFunction(false, true)
+)
+
+func decodeFunction(namespaced, unqualified bool) func(context.Context, *protocol.Request) (FunctionRef, error) {
+	return func(_ context.Context, r *protocol.Request) (FunctionRef, error) {
+		return functionRef(r, namespaced, unqualified)
+	}
+}
+
+// noInput is the decoder of operations whose parameters the handler reads.
+func noInput(context.Context, *protocol.Request) (struct{}, error) { return struct{}{}, nil }
 
 // policyKeyQualifier maps a request qualifier to the policy it is governed
 // by: $LATEST has no policy of its own (AWS refuses to add one), so it is
@@ -50,20 +72,12 @@ func functionRef(r *protocol.Request, namespaced, unqualified bool) (FunctionRef
 
 // functionTarget names the function (qualified when the request names a
 // version or alias) and passes the resource policy kept for that qualifier.
-// mode "unqualified" ignores the Qualifier query parameter.
-func (s *Service) functionTarget(namespaced bool, mode string) func(context.Context, *protocol.Request) (protocol.Target, error) {
-	return func(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
-		ref, err := functionRef(r, namespaced, mode == "unqualified")
-		if err != nil {
-			return protocol.Target{}, err
-		}
-		r.State = &reqState{ref: ref}
-		p, err := s.loadPolicy(ctx, ref, ref.Qualifier)
-		if err != nil {
-			return protocol.Target{}, err
-		}
-		return protocol.Target{Resource: ref.QualifiedARN(ref.Qualifier), Account: ref.Account, Policy: p}, nil
+func (s *Service) functionTarget(ctx context.Context, _ *protocol.Request, ref FunctionRef) (protocol.Target, error) {
+	p, err := s.loadPolicy(ctx, ref, ref.Qualifier)
+	if err != nil {
+		return protocol.Target{}, err
 	}
+	return protocol.Target{Resource: ref.QualifiedARN(ref.Qualifier), Account: ref.Account, Policy: p}, nil
 }
 
 // loadPolicy returns the compiled resource policy of a function qualifier,

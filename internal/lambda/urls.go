@@ -51,53 +51,62 @@ func putURLRecord(tx *store.Tx, ref FunctionRef, q string, u *urlRecord) error {
 	return err
 }
 
-// urlTarget names the function (or alias) whose URL is managed and adds
-// lambda:FunctionUrlAuthType: the requested AuthType for Create/Update, the
-// stored one for Get/Delete.
-func (s *Service) urlTarget(withBody bool) func(context.Context, *protocol.Request) (protocol.Target, error) {
-	return func(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
-		ref, err := ParseFunctionName(r.Path["FunctionName"], r.Account(), r.Region, "functionName", false)
-		if err != nil {
-			return protocol.Target{}, err
-		}
-		if q := r.Params.Get("Qualifier"); q != "" {
-			if len(q) > 128 || !wordChars(q, "") || isDigits(q) {
-				return protocol.Target{}, validationError("qualifier", q, patURLQualifier)
-			}
-			if ref.Qualifier != "" && ref.Qualifier != q {
-				return protocol.Target{}, errInvalidParameter.New(msgQualifierClash)
-			}
-			ref.Qualifier = q
-		}
-		st := &reqState{ref: ref}
-		r.State = st
-		if withBody {
-			var in urlInput
-			if err := protocol.DecodeJSON(r.Body, &in); err != nil {
-				return protocol.Target{}, err
-			}
-			st.input = &in
-			if in.AuthType != nil {
-				setKey(r, "lambda:FunctionUrlAuthType", *in.AuthType)
-			}
-		} else {
-			var u *urlRecord
-			if err := s.db.Read(ctx, func(tx *store.Tx) error {
-				u, err = getURLRecord(tx, ref, ref.Qualifier)
-				return err
-			}); err != nil {
-				return protocol.Target{}, err
-			}
-			if u != nil {
-				setKey(r, "lambda:FunctionUrlAuthType", u.AuthType)
-			}
-		}
-		p, err := s.loadPolicy(ctx, ref, ref.Qualifier)
-		if err != nil {
-			return protocol.Target{}, err
-		}
-		return protocol.Target{Resource: ref.QualifiedARN(ref.Qualifier), Account: ref.Account, Policy: p}, nil
+// decodeURLFunction reads the function (or alias) whose URL is managed:
+// the FunctionName path parameter and the alias in Qualifier.
+func decodeURLFunction(_ context.Context, r *protocol.Request) (FunctionRef, error) {
+	ref, err := ParseFunctionName(r.Path["FunctionName"], r.Account(), r.Region, "functionName", false)
+	if err != nil {
+		return ref, err
 	}
+	if q := r.Params.Get("Qualifier"); q != "" {
+		if len(q) > 128 || !wordChars(q, "") || isDigits(q) {
+			return ref, validationError("qualifier", q, patURLQualifier)
+		}
+		if ref.Qualifier != "" && ref.Qualifier != q {
+			return ref, errInvalidParameter.New(msgQualifierClash)
+		}
+		ref.Qualifier = q
+	}
+	return ref, nil
+}
+
+// decodeURLBody is decodeURLFunction with the body of Create/Update.
+func decodeURLBody(ctx context.Context, r *protocol.Request) (withBody[urlInput], error) {
+	ref, err := decodeURLFunction(ctx, r)
+	if err != nil {
+		return withBody[urlInput]{}, err
+	}
+	var in urlInput
+	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
+		return withBody[urlInput]{}, err
+	}
+	return withBody[urlInput]{ref: ref, in: &in}, nil
+}
+
+// urlBodyTarget names the function whose URL Create/Update manages and adds
+// lambda:FunctionUrlAuthType, the requested AuthType.
+func (s *Service) urlBodyTarget(ctx context.Context, r *protocol.Request, b withBody[urlInput]) (protocol.Target, error) {
+	if b.in.AuthType != nil {
+		setKey(r, "lambda:FunctionUrlAuthType", *b.in.AuthType)
+	}
+	return s.functionTarget(ctx, r, b.ref)
+}
+
+// urlTarget names the function whose URL Get/Delete manages and adds
+// lambda:FunctionUrlAuthType, the stored AuthType.
+func (s *Service) urlTarget(ctx context.Context, r *protocol.Request, ref FunctionRef) (protocol.Target, error) {
+	var u *urlRecord
+	if err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		u, err = getURLRecord(tx, ref, ref.Qualifier)
+		return err
+	}); err != nil {
+		return protocol.Target{}, err
+	}
+	if u != nil {
+		setKey(r, "lambda:FunctionUrlAuthType", u.AuthType)
+	}
+	return s.functionTarget(ctx, r, ref)
 }
 
 func (in *urlInput) validate(create bool) error {
@@ -147,9 +156,8 @@ func (s *Service) urlOutput(r *protocol.Request, ref FunctionRef, u *urlRecord, 
 	return out
 }
 
-func (s *Service) createURL(ctx context.Context, r *protocol.Request) (any, error) {
-	st := state(r)
-	ref, in := st.ref, st.input.(*urlInput)
+func (s *Service) createURL(ctx context.Context, r *protocol.Request, b withBody[urlInput]) (any, error) {
+	ref, in := b.ref, b.in
 	if err := in.validate(true); err != nil {
 		return nil, err
 	}
@@ -191,8 +199,7 @@ func (s *Service) loadURL(ctx context.Context, ref FunctionRef) (*urlRecord, err
 	return u, err
 }
 
-func (s *Service) getURL(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) getURL(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	u, err := s.loadURL(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -200,9 +207,8 @@ func (s *Service) getURL(ctx context.Context, r *protocol.Request) (any, error) 
 	return s.urlOutput(r, ref, u, true), nil
 }
 
-func (s *Service) updateURL(ctx context.Context, r *protocol.Request) (any, error) {
-	st := state(r)
-	ref, in := st.ref, st.input.(*urlInput)
+func (s *Service) updateURL(ctx context.Context, r *protocol.Request, b withBody[urlInput]) (any, error) {
+	ref, in := b.ref, b.in
 	if err := in.validate(false); err != nil {
 		return nil, err
 	}
@@ -236,8 +242,7 @@ func (s *Service) updateURL(ctx context.Context, r *protocol.Request) (any, erro
 	return s.urlOutput(r, ref, u, true), nil
 }
 
-func (s *Service) deleteURL(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) deleteURL(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	err := s.write(ctx, func(tx *store.Tx) error {
 		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
 			return err
@@ -259,8 +264,7 @@ type listURLsOutput struct {
 	NextMarker         string               `json:"NextMarker,omitempty"`
 }
 
-func (s *Service) listURLs(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) listURLs(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	n, err := maxItems(r.Params.Get("MaxItems"), 50, 50)
 	if err != nil {
 		return nil, err

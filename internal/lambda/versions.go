@@ -40,8 +40,7 @@ func publish(tx *store.Tx, ref FunctionRef, fn *functionRow, rec *versionRecord,
 	return &v, err
 }
 
-func (s *Service) publishVersion(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) publishVersion(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	var in publishInput
 	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
 		return nil, err
@@ -80,8 +79,7 @@ type listVersionsOutput struct {
 	NextMarker string                   `json:"NextMarker,omitempty"`
 }
 
-func (s *Service) listVersions(ctx context.Context, r *protocol.Request) (any, error) {
-	ref := state(r).ref
+func (s *Service) listVersions(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	n, err := maxItems(r.Params.Get("MaxItems"), 50, 10000)
 	if err != nil {
 		return nil, err
