@@ -21,6 +21,7 @@ vet:
 
 test-go:
 	$(GO) test -count=1 ./...
+	cd bench && $(GO) test -count=1 ./...
 
 test-python: build
 	SEKI_BIN=$(CURDIR)/bin/seki python3 -m unittest discover -s tests/python -t tests/python -v

@@ -108,8 +108,12 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Check) error {
 		}
 	}
 	d := policy.Evaluate(&req, &set)
+	msg := ""
+	if !d.Allowed() {
+		msg = message(&req, c.ResourceName, d)
+	}
 	if a.rec != nil {
-		a.record(c, &req, &set, d)
+		a.record(c, &req, &set, d, msg)
 	}
 	if d.Allowed() {
 		return nil
@@ -118,7 +122,7 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Check) error {
 	if code.Name == "" {
 		code = AccessDenied
 	}
-	e := code.New(message(&req, c.ResourceName, d))
+	e := code.New(msg)
 	e.Cause = &Denied{Request: req, Decision: d}
 	return e
 }

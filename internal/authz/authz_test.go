@@ -54,6 +54,9 @@ func TestAuthorizeDeniesWithServiceCodeAndRecords(t *testing.T) {
 	if !errors.As(err, &d) || d.Decision.Result != policy.ImplicitlyDenied {
 		t.Fatalf("cause = %v", e.Cause)
 	}
+	if len(rec.entries) == 1 {
+		rec.entries[0].Explain()
+	}
 	if len(rec.entries) != 1 || rec.entries[0].RequestID != "r1" || rec.entries[0].Decision != "ImplicitlyDenied" || len(rec.entries[0].Reasons) == 0 {
 		t.Fatalf("recorded %+v", rec.entries)
 	}
@@ -160,5 +163,73 @@ func TestDenialIsWrittenBeforeTheAnswer(t *testing.T) {
 	got, err := Find(dir, "now")
 	if err != nil || len(got) != 1 || got[0].Message != want || got[0].Resource != "arn:aws:iam::111111111111:user/bob" {
 		t.Fatalf("Find right after the denial = %+v, %v", got, err)
+	}
+}
+
+// A decision is explained later, from what it saw: changing the request's
+// context after the decision (as handlers do between two checks) changes
+// neither the recorded explanation nor the next decision's.
+func TestExplainedLaterFromTheDecisionsSnapshot(t *testing.T) {
+	rec := &memRecorder{}
+	a := New(nil, rec)
+	s3 := &Caller{Principal: policy.Principal{Type: policy.Service, ARN: "s3.amazonaws.com"}}
+	rp := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::uploads"}}}]}`, policy.Resource)
+	ctx := policy.NewContext(1)
+	ctx.Set("aws:SourceArn", "arn:aws:s3:::uploads")
+	check := &Check{Caller: s3, Action: "lambda:InvokeFunction", Resource: "arn:aws:lambda:us-east-1:111111111111:function:f", ResourcePolicy: rp, Context: ctx}
+	if err := a.Authorize(context.Background(), check); err != nil {
+		t.Fatal(err)
+	}
+	// Replace the value in place, delete it, add others: each must leave
+	// the first decision's snapshot alone.
+	ctx.Set("aws:SourceArn", "arn:aws:s3:::elsewhere")
+	if err := a.Authorize(context.Background(), check); !AccessDenied.Is(err) {
+		t.Fatalf("second decision: %v, want AccessDenied", err)
+	}
+	ctx.Delete("aws:SourceArn")
+	ctx.Set("aws:SourceAccount", "111111111111")
+	ctx.Set("aws:SourceArn", "arn:aws:s3:::third")
+	for _, e := range rec.entries {
+		e.Explain()
+	}
+	first, second := rec.entries[0], rec.entries[1]
+	if first.Decision != "Allowed" || len(first.Reasons) == 0 || first.Reasons[len(first.Reasons)-1].Outcome != policy.OutcomeAllow {
+		t.Fatalf("first decision explained as %+v", first.Reasons)
+	}
+	var cond *policy.ConditionCheck
+	for _, r := range second.Reasons {
+		if r.Condition != nil {
+			cond = r.Condition
+		}
+	}
+	if second.Decision != "ImplicitlyDenied" || cond == nil || len(cond.RequestValues) != 1 || cond.RequestValues[0] != "arn:aws:s3:::elsewhere" {
+		t.Fatalf("second decision explained as %+v", second.Reasons)
+	}
+	// Explaining twice changes nothing; the snapshot is released.
+	n := len(first.Reasons)
+	first.Explain()
+	if len(first.Reasons) != n {
+		t.Fatal("a second Explain changed the reasons")
+	}
+}
+
+// The door allocates at most once per allowed decision: the recorded
+// entry, which holds its snapshot by value.
+func TestDoorAllocatesOnce(t *testing.T) {
+	rec := &memRecorder{}
+	ids := identities{alice.Principal.ARN: {mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}`, policy.Identity)}}
+	a := New(ids, rec)
+	ctx := policy.NewContext(1)
+	ctx.Set("aws:SecureTransport", "false")
+	check := &Check{RequestID: "r", Caller: alice, Action: "iam:GetUser", Resource: "arn:aws:iam::111111111111:user/alice", Context: ctx}
+	bg := context.Background()
+	rec.entries = make([]*Entry, 0, 1000)
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := a.Authorize(bg, check); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 1 {
+		t.Fatalf("door allocates %.1f times per decision, want at most 1", allocs)
 	}
 }

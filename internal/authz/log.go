@@ -24,19 +24,37 @@ type Entry struct {
 	Decision  string    `json:"decision"`
 	Message   string    `json:"message,omitempty"`
 	// Reasons explain the decision: for denials the engine's full
-	// explanation, for allows the statements that granted.
+	// explanation, for allows the statements that granted. A recorded
+	// entry gets them from Explain.
 	Reasons []policy.Reason `json:"reasons,omitempty"`
 
 	// written, when set, is closed once the entry is on disk.
 	written chan struct{}
+
+	snap snapshot
 }
 
-func (a *Authorizer) record(c *Check, req *policy.Request, set *policy.Set, d policy.Decision) {
+// snapshot is what explaining a decision needs, frozen when the decision
+// was made: the request with its own copy of the principal and a snapshot
+// of the context, and the policy set (compiled policies are immutable, and
+// the slices holding them are never changed in place).
+type snapshot struct {
+	ok  bool
+	req policy.Request
+	who policy.Principal
+	ctx policy.Context
+	set policy.Set
+}
+
+func (a *Authorizer) record(c *Check, req *policy.Request, set *policy.Set, d policy.Decision, msg string) {
 	who := c.Caller.Principal.ARN
 	if who == "" {
 		// Anonymous callers (function URLs with AuthType NONE) have no ARN.
 		who = "anonymous"
 	}
+	// One allocation: the entry holds the snapshot by value. Explaining
+	// (about ten allocations and several times the decision's cost) waits
+	// for the log's writer or whoever reads the entry.
 	e := &Entry{
 		Time:      time.Now().UTC(),
 		RequestID: c.RequestID,
@@ -44,12 +62,32 @@ func (a *Authorizer) record(c *Check, req *policy.Request, set *policy.Set, d po
 		Action:    c.Action,
 		Resource:  c.Resource,
 		Decision:  d.Result.String(),
-		Message:   message(req, c.ResourceName, d),
+		Message:   msg,
 	}
-	// Explaining re-evaluates with full reasons; it costs allocations, but
-	// only the log pays for it and the hot decision above stays lean.
-	e.Reasons = policy.Explain(req, set).Reasons
+	s := &e.snap
+	s.ok = true
+	s.who = *req.Principal
+	s.req = *req
+	s.req.Principal = &s.who
+	if req.Context != nil {
+		s.ctx = req.Context.Snapshot()
+		s.req.Context = &s.ctx
+	}
+	s.set = *set
 	a.rec.Record(e)
+}
+
+// Explain fills in the entry's Reasons from the decision's snapshot; it
+// does nothing for entries read back from a log, which already have them.
+// It must not run concurrently with itself on one entry.
+func (e *Entry) Explain() {
+	s := &e.snap
+	if !s.ok {
+		return
+	}
+	s.ok = false
+	e.Reasons = policy.Explain(&s.req, &s.set).Reasons
+	*s = snapshot{} // let the policies and the context go
 }
 
 // Log writes decisions as JSON lines to a file in the data directory,
@@ -139,6 +177,7 @@ func (l *Log) run(f *os.File, size int64) {
 			f.Close()
 			return
 		}
+		e.Explain()
 		line, err := json.Marshal(e)
 		if err != nil {
 			release(e)

@@ -9,10 +9,41 @@ import "strings"
 // Build one Context per request and do not change it while Evaluate or
 // Explain runs. The zero value is an empty context; a nil *Context is
 // treated as empty by the engine.
+//
+// Snapshot freezes what the context holds now for a later explanation
+// without copying it: the context is copied only if it is changed again
+// (copy on write), which most requests never do.
 type Context struct {
 	keys  []string   // lower-cased names
 	names []string   // names as first given, for explanations
 	vals  [][]string // values, parallel to keys
+	// shared is set while a snapshot may still read the backing arrays; the
+	// next change copies them first.
+	shared bool
+}
+
+// Snapshot returns the context as it is now. The snapshot stays unchanged
+// when c changes later: c then copies its keys before the change. Values
+// are shared, as Set's contract already forbids changing them.
+func (c *Context) Snapshot() Context {
+	if c == nil {
+		return Context{}
+	}
+	if !c.shared {
+		c.shared = true
+	}
+	return Context{keys: c.keys[:len(c.keys):len(c.keys)], names: c.names[:len(c.names):len(c.names)], vals: c.vals[:len(c.vals):len(c.vals)]}
+}
+
+// own gives c backing arrays no snapshot reads.
+func (c *Context) own() {
+	if !c.shared {
+		return
+	}
+	c.shared = false
+	c.keys = append(make([]string, 0, len(c.keys)+1), c.keys...)
+	c.names = append(make([]string, 0, len(c.names)+1), c.names...)
+	c.vals = append(make([][]string, 0, len(c.vals)+1), c.vals...)
 }
 
 // NewContext returns an empty context with room for n keys.
@@ -26,6 +57,9 @@ func (c *Context) Set(key string, values ...string) {
 	lk := strings.ToLower(key)
 	for i, k := range c.keys {
 		if k == lk {
+			// Appending below is safe under a snapshot (its capacity ends
+			// at its length); replacing in place is not.
+			c.own()
 			c.vals[i] = values
 			return
 		}
@@ -52,6 +86,7 @@ func (c *Context) Get(key string) ([]string, bool) {
 func (c *Context) Delete(key string) {
 	for i, k := range c.keys {
 		if strings.EqualFold(k, key) {
+			c.own()
 			c.keys = append(c.keys[:i], c.keys[i+1:]...)
 			c.names = append(c.names[:i], c.names[i+1:]...)
 			c.vals = append(c.vals[:i], c.vals[i+1:]...)

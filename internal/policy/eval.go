@@ -6,8 +6,7 @@ import "strings"
 // is the hot path: it does not allocate, and returns a compact Decision;
 // Explain gives the same decision with its reasons.
 func Evaluate(req *Request, set *Set) Decision {
-	var e evaluator
-	e.init(req, set)
+	e := newEvaluator(req, set)
 	return e.decide()
 }
 
@@ -16,8 +15,7 @@ func Evaluate(req *Request, set *Set) Decision {
 // missing piece when the request is denied. Its Decision always equals
 // Evaluate's.
 func Explain(req *Request, set *Set) Explanation {
-	var e evaluator
-	e.init(req, set)
+	e := newEvaluator(req, set)
 	d := e.decide()
 	return Explanation{Decision: d, Reasons: e.explain(d)}
 }
@@ -44,7 +42,10 @@ type evaluator struct {
 	actOK  bool
 }
 
-func (e *evaluator) init(req *Request, set *Set) {
+// newEvaluator returns the evaluator by value: filling it through a
+// pointer would make the compiler move every caller's Request and Set to
+// the heap.
+func newEvaluator(req *Request, set *Set) (e evaluator) {
 	e.req = req
 	e.set = set
 	if set == nil {
@@ -76,6 +77,7 @@ func (e *evaluator) init(req *Request, set *Set) {
 			e.act[i] = c
 		}
 	}
+	return e
 }
 
 // principalSide reports whether the caller's own policies (identity,
