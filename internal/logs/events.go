@@ -66,10 +66,10 @@ type putLogEventsOutput struct {
 	RejectedLogEventsInfo *rejectedInfo `json:"rejectedLogEventsInfo,omitempty"`
 }
 
-func (s *Service) putLogEventsTarget(_ context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) putLogEventsTarget(_ context.Context, r *protocol.Request) (*putLogEventsInput, protocol.Target, error) {
 	var in putLogEventsInput
 	if err := decode(r, &in); err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
 	var v violations
 	v.required(in.LogGroupName, "logGroupName", groupNameShape)
@@ -102,15 +102,13 @@ func (s *Service) putLogEventsTarget(_ context.Context, r *protocol.Request) (pr
 	}
 	v.str(in.SequenceToken, "sequenceToken", tokenShape)
 	if err := v.err(); err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
-	r.State = &in
 	g := ref(r, *in.LogGroupName)
-	return protocol.Target{Resource: g.streamARN(*in.LogStreamName), Account: g.account}, nil
+	return &in, protocol.Target{Resource: g.streamARN(*in.LogStreamName), Account: g.account}, nil
 }
 
-func (s *Service) putLogEvents(ctx context.Context, r *protocol.Request) (any, error) {
-	in := r.State.(*putLogEventsInput)
+func (s *Service) putLogEvents(ctx context.Context, r *protocol.Request, in *putLogEventsInput) (any, error) {
 	events := make([]event, len(*in.LogEvents))
 	for i, e := range *in.LogEvents {
 		events[i] = event{ts: *e.Timestamp, msg: *e.Message}

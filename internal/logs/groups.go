@@ -63,10 +63,10 @@ type createLogGroupInput struct {
 	DeletionProtectionEnabled bool              `json:"deletionProtectionEnabled"`
 }
 
-func (s *Service) createLogGroupTarget(_ context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) createLogGroupTarget(_ context.Context, r *protocol.Request) (*createLogGroupInput, protocol.Target, error) {
 	var in createLogGroupInput
 	if err := decode(r, &in); err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
 	var v violations
 	v.required(in.LogGroupName, "logGroupName", groupNameShape)
@@ -74,7 +74,7 @@ func (s *Service) createLogGroupTarget(_ context.Context, r *protocol.Request) (
 	v.enum(in.LogGroupClass, "logGroupClass", classStandard, classIA, classDelivery)
 	v.tags(in.Tags)
 	if err := v.err(); err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
 	if len(in.Tags) > 0 {
 		keys := make([]string, 0, len(in.Tags))
@@ -85,8 +85,7 @@ func (s *Service) createLogGroupTarget(_ context.Context, r *protocol.Request) (
 		sort.Strings(keys)
 		r.Context.Set("aws:TagKeys", keys...)
 	}
-	r.State = &in
-	return groupTarget(ref(r, *in.LogGroupName)), nil
+	return &in, groupTarget(ref(r, *in.LogGroupName)), nil
 }
 
 // errTagsDenied is AWS's answer when CreateLogGroup carries tags that the
@@ -95,8 +94,7 @@ func errTagsDenied(account string) string {
 	return "User with accountId: " + account + " is not authorized to perform CreateLogGroup with Tags. An additional permission \"logs:TagResource\" is required."
 }
 
-func (s *Service) createLogGroup(ctx context.Context, r *protocol.Request) (any, error) {
-	in := r.State.(*createLogGroupInput)
+func (s *Service) createLogGroup(ctx context.Context, r *protocol.Request, in *createLogGroupInput) (any, error) {
 	g := &group{ref: ref(r, *in.LogGroupName), created: millis(r.Now), class: classStandard, kms: deref(in.KmsKeyID), protect: in.DeletionProtectionEnabled}
 	if in.LogGroupClass != nil {
 		g.class = *in.LogGroupClass
@@ -134,22 +132,20 @@ type groupNameInput struct {
 	LogGroupName *string `json:"logGroupName"`
 }
 
-func (s *Service) deleteLogGroupTarget(_ context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) deleteLogGroupTarget(_ context.Context, r *protocol.Request) (*groupNameInput, protocol.Target, error) {
 	var in groupNameInput
 	if err := decode(r, &in); err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
 	var v violations
 	v.required(in.LogGroupName, "logGroupName", groupNameShape)
 	if err := v.err(); err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
-	r.State = &in
-	return groupTarget(ref(r, *in.LogGroupName)), nil
+	return &in, groupTarget(ref(r, *in.LogGroupName)), nil
 }
 
-func (s *Service) deleteLogGroup(ctx context.Context, r *protocol.Request) (any, error) {
-	in := r.State.(*groupNameInput)
+func (s *Service) deleteLogGroup(ctx context.Context, r *protocol.Request, in *groupNameInput) (any, error) {
 	g := ref(r, *in.LogGroupName)
 	return nil, s.db.Write(ctx, func(tx *store.Tx) error {
 		rec, err := lookupGroup(tx, g)
@@ -212,10 +208,10 @@ type describeLogGroupsOutput struct {
 	NextToken *string `json:"nextToken,omitempty"`
 }
 
-func (s *Service) describeLogGroupsTarget(_ context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) describeLogGroupsTarget(_ context.Context, r *protocol.Request) (*describeLogGroupsInput, protocol.Target, error) {
 	var in describeLogGroupsInput
 	if err := decode(r, &in); err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
 	var v violations
 	v.str(in.LogGroupNamePrefix, "logGroupNamePrefix", groupNameShape)
@@ -224,18 +220,16 @@ func (s *Service) describeLogGroupsTarget(_ context.Context, r *protocol.Request
 	v.intRange(in.Limit, "limit", 1, 50)
 	v.enum(in.LogGroupClass, "logGroupClass", classStandard, classIA, classDelivery)
 	if err := v.err(); err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
 	if in.LogGroupNamePrefix != nil && in.LogGroupNamePattern != nil {
 		// unconfirmed: AWS's text when both filters are given.
-		return protocol.Target{}, errInvalidParameter.New("LogGroupNamePrefix and LogGroupNamePattern are mutually exclusive parameters.")
+		return nil, protocol.Target{}, errInvalidParameter.New("LogGroupNamePrefix and LogGroupNamePattern are mutually exclusive parameters.")
 	}
-	r.State = &in
-	return protocol.Target{Resource: accountAuthARN(r.Region, r.Account()), Account: r.Account()}, nil
+	return &in, protocol.Target{Resource: accountAuthARN(r.Region, r.Account()), Account: r.Account()}, nil
 }
 
-func (s *Service) describeLogGroups(ctx context.Context, r *protocol.Request) (any, error) {
-	in := r.State.(*describeLogGroupsInput)
+func (s *Service) describeLogGroups(ctx context.Context, r *protocol.Request, in *describeLogGroupsInput) (any, error) {
 	limit := 50
 	if in.Limit != nil {
 		limit = int(*in.Limit)

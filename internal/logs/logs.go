@@ -143,19 +143,10 @@ CREATE INDEX logs_events_group ON logs_events (gid, ts);
 `}}
 }
 
-type (
-	targetFunc = func(ctx context.Context, r *protocol.Request) (protocol.Target, error)
-	handleFunc = func(ctx context.Context, r *protocol.Request) (any, error)
-)
-
 // Handler returns CloudWatch Logs' JSON 1.1 endpoint, dispatching through d
 // (whose Deny should be AccessDenied).
 func (s *Service) Handler(d protocol.Dispatcher) *protocol.JSON {
-	op := func(name string, target targetFunc, handle handleFunc) *protocol.Op {
-		return &protocol.Op{Name: name, Action: "logs:" + name, Target: target, Handle: handle}
-	}
-	ops := map[string]*protocol.Op{}
-	for _, o := range []*protocol.Op{
+	ops := protocol.Table(
 		op("CreateLogGroup", s.createLogGroupTarget, s.createLogGroup),
 		op("DeleteLogGroup", s.deleteLogGroupTarget, s.deleteLogGroup),
 		op("DescribeLogGroups", s.describeLogGroupsTarget, s.describeLogGroups),
@@ -164,15 +155,20 @@ func (s *Service) Handler(d protocol.Dispatcher) *protocol.JSON {
 		op("PutLogEvents", s.putLogEventsTarget, s.putLogEvents),
 		op("GetLogEvents", s.getLogEventsTarget, s.getLogEvents),
 		op("FilterLogEvents", s.filterLogEventsTarget, s.filterLogEvents),
-	} {
-		ops[o.Name] = o
-	}
+	)
 	return &protocol.JSON{
 		Dispatcher:   d,
 		TargetPrefix: TargetPrefix,
 		ContentType:  ContentType,
 		Ops:          ops,
 	}
+}
+
+// op builds one operation authorized by logs:NAME on the resource prepare
+// names as it validates the request.
+func op[In any](name string, prepare func(context.Context, *protocol.Request) (In, protocol.Target, error),
+	handle func(context.Context, *protocol.Request, In) (any, error)) *protocol.Op {
+	return protocol.DefineChecked(name, "logs:"+name, prepare, handle)
 }
 
 // decode reads a request body into v; malformed JSON and members of the

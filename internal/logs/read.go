@@ -102,10 +102,10 @@ type getLogEventsOutput struct {
 	NextBackwardToken string        `json:"nextBackwardToken"`
 }
 
-func (s *Service) getLogEventsTarget(_ context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) getLogEventsTarget(_ context.Context, r *protocol.Request) (*getLogEventsInput, protocol.Target, error) {
 	var in getLogEventsInput
 	if err := decode(r, &in); err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
 	var v violations
 	v.str(in.LogGroupName, "logGroupName", groupNameShape)
@@ -116,19 +116,17 @@ func (s *Service) getLogEventsTarget(_ context.Context, r *protocol.Request) (pr
 	v.str(in.NextToken, "nextToken", tokenShape)
 	v.intRange(in.Limit, "limit", 1, maxPageEvents)
 	if err := v.err(); err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
 	g, err := resolveIdentifier(r, in.LogGroupName, in.LogGroupIdentifier)
 	if err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
 	in.group = g
-	r.State = &in
-	return protocol.Target{Resource: g.streamARN(*in.LogStreamName), Account: g.account}, nil
+	return &in, protocol.Target{Resource: g.streamARN(*in.LogStreamName), Account: g.account}, nil
 }
 
-func (s *Service) getLogEvents(ctx context.Context, r *protocol.Request) (any, error) {
-	in := r.State.(*getLogEventsInput)
+func (s *Service) getLogEvents(ctx context.Context, r *protocol.Request, in *getLogEventsInput) (any, error) {
 	return s.readStream(ctx, in)
 }
 
@@ -275,10 +273,10 @@ type filterLogEventsOutput struct {
 	NextToken          *string    `json:"nextToken,omitempty"`
 }
 
-func (s *Service) filterLogEventsTarget(_ context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) filterLogEventsTarget(_ context.Context, r *protocol.Request) (*filterLogEventsInput, protocol.Target, error) {
 	var in filterLogEventsInput
 	if err := decode(r, &in); err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
 	var v violations
 	v.str(in.LogGroupName, "logGroupName", groupNameShape)
@@ -304,26 +302,25 @@ func (s *Service) filterLogEventsTarget(_ context.Context, r *protocol.Request) 
 	v.str(in.NextToken, "nextToken", tokenShape)
 	v.intRange(in.Limit, "limit", 1, maxPageEvents)
 	if err := v.err(); err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
 	g, err := resolveIdentifier(r, in.LogGroupName, in.LogGroupIdentifier)
 	if err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
 	if in.LogStreamNames != nil && in.LogStreamNamePrefix != nil {
 		// The rule is documented; unconfirmed: AWS's text.
-		return protocol.Target{}, errInvalidParameter.New("logStreamNames and logStreamNamePrefix are mutually exclusive parameters.")
+		return nil, protocol.Target{}, errInvalidParameter.New("logStreamNames and logStreamNamePrefix are mutually exclusive parameters.")
 	}
 	if in.pattern, err = filter.Parse(deref(in.FilterPattern)); err != nil {
-		return protocol.Target{}, errInvalidParameter.New(err.Error())
+		return nil, protocol.Target{}, errInvalidParameter.New(err.Error())
 	}
 	in.group = g
-	r.State = &in
-	return groupTarget(g), nil
+	return &in, groupTarget(g), nil
 }
 
-func (s *Service) filterLogEvents(ctx context.Context, r *protocol.Request) (any, error) {
-	return s.filterGroup(ctx, r.State.(*filterLogEventsInput))
+func (s *Service) filterLogEvents(ctx context.Context, r *protocol.Request, in *filterLogEventsInput) (any, error) {
+	return s.filterGroup(ctx, in)
 }
 
 // filterGroup answers FilterLogEvents: a group's events in [startTime,

@@ -61,24 +61,22 @@ type streamInput struct {
 	LogStreamName *string `json:"logStreamName"`
 }
 
-func (s *Service) createLogStreamTarget(_ context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) createLogStreamTarget(_ context.Context, r *protocol.Request) (*streamInput, protocol.Target, error) {
 	var in streamInput
 	if err := decode(r, &in); err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
 	var v violations
 	v.required(in.LogGroupName, "logGroupName", groupNameShape)
 	v.required(in.LogStreamName, "logStreamName", streamNameShape)
 	if err := v.err(); err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
-	r.State = &in
 	g := ref(r, *in.LogGroupName)
-	return protocol.Target{Resource: g.streamARN(*in.LogStreamName), Account: g.account}, nil
+	return &in, protocol.Target{Resource: g.streamARN(*in.LogStreamName), Account: g.account}, nil
 }
 
-func (s *Service) createLogStream(ctx context.Context, r *protocol.Request) (any, error) {
-	in := r.State.(*streamInput)
+func (s *Service) createLogStream(ctx context.Context, r *protocol.Request, in *streamInput) (any, error) {
 	return nil, s.createStream(ctx, ref(r, *in.LogGroupName), *in.LogStreamName, millis(r.Now))
 }
 
@@ -134,10 +132,10 @@ const (
 	orderTime = "LastEventTime"
 )
 
-func (s *Service) describeLogStreamsTarget(_ context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) describeLogStreamsTarget(_ context.Context, r *protocol.Request) (*describeLogStreamsInput, protocol.Target, error) {
 	var in describeLogStreamsInput
 	if err := decode(r, &in); err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
 	var v violations
 	v.str(in.LogGroupName, "logGroupName", groupNameShape)
@@ -147,23 +145,21 @@ func (s *Service) describeLogStreamsTarget(_ context.Context, r *protocol.Reques
 	v.str(in.NextToken, "nextToken", tokenShape)
 	v.intRange(in.Limit, "limit", 1, 50)
 	if err := v.err(); err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
 	g, err := resolveIdentifier(r, in.LogGroupName, in.LogGroupIdentifier)
 	if err != nil {
-		return protocol.Target{}, err
+		return nil, protocol.Target{}, err
 	}
 	if in.LogStreamNamePrefix != nil && deref(in.OrderBy) == orderTime {
 		// unconfirmed: AWS's exact text (the rule is documented).
-		return protocol.Target{}, errInvalidParameter.New("Cannot order by LastEventTime with a logStreamNamePrefix.")
+		return nil, protocol.Target{}, errInvalidParameter.New("Cannot order by LastEventTime with a logStreamNamePrefix.")
 	}
 	in.group = g
-	r.State = &in
-	return groupTarget(g), nil
+	return &in, groupTarget(g), nil
 }
 
-func (s *Service) describeLogStreams(ctx context.Context, r *protocol.Request) (any, error) {
-	in := r.State.(*describeLogStreamsInput)
+func (s *Service) describeLogStreams(ctx context.Context, r *protocol.Request, in *describeLogStreamsInput) (any, error) {
 	limit := 50
 	if in.Limit != nil {
 		limit = int(*in.Limit)

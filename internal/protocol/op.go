@@ -245,3 +245,31 @@ func Table(ops ...*Op) map[string]*Op {
 	}
 	return m
 }
+
+// prepared is an input with the resource it is authorized on.
+type prepared[In any] struct {
+	in     In
+	target Target
+}
+
+// DefineChecked builds an operation authorized by one check of action, for
+// services whose validation names the resource as it goes (CloudWatch Logs,
+// DynamoDB): prepare decodes and validates the input and returns the target
+// with it. It is Define with Check, the two steps joined.
+func DefineChecked[In any](name, action string,
+	prepare func(ctx context.Context, r *Request) (In, Target, error),
+	handle func(ctx context.Context, r *Request, in In) (any, error)) *Op {
+	return Define(Spec[prepared[In]]{
+		Name: name,
+		Decode: func(ctx context.Context, r *Request) (prepared[In], error) {
+			in, t, err := prepare(ctx, r)
+			return prepared[In]{in, t}, err
+		},
+		Auth: Check(action, func(_ context.Context, _ *Request, p prepared[In]) (Target, error) {
+			return p.target, nil
+		}),
+		Handle: func(ctx context.Context, r *Request, p prepared[In]) (any, error) {
+			return handle(ctx, r, p.in)
+		},
+	})
+}
