@@ -86,7 +86,7 @@ type batchWrite struct {
 	bytes []byte
 }
 
-func (s *Service) batchWriteHandler(ctx context.Context, r *protocol.Request) (any, error) {
+func (s *Service) batchWriteHandler(ctx context.Context, r *protocol.Request, _ struct{}) (any, error) {
 	in := &batchWriteInput{}
 	if err := decode(r.Body, in); err != nil {
 		return nil, err
@@ -255,7 +255,7 @@ func capacities(mode string, names []string, tables []*table, units map[string]f
 	return out
 }
 
-func (s *Service) batchGetHandler(ctx context.Context, r *protocol.Request) (any, error) {
+func (s *Service) batchGetHandler(ctx context.Context, r *protocol.Request, _ struct{}) (any, error) {
 	in := &batchGetInput{}
 	if err := decode(r.Body, in); err != nil {
 		return nil, err

@@ -14,7 +14,6 @@ package dynamodb
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -124,30 +123,21 @@ CREATE TABLE dynamodb_items (
 // Handler returns DynamoDB's JSON 1.0 endpoint, dispatching through d
 // (whose Deny should be AccessDenied).
 func (s *Service) Handler(d protocol.Dispatcher) *protocol.JSON {
-	op := func(name, action string, target targetFunc, handle handleFunc) *protocol.Op {
-		return &protocol.Op{Name: name, Action: action, Target: target, Handle: handle}
-	}
-	ops := map[string]*protocol.Op{}
-	for _, o := range []*protocol.Op{
-		op("CreateTable", "dynamodb:CreateTable", s.createTableTarget, s.createTableHandler),
-		op("DescribeTable", "dynamodb:DescribeTable", s.tableTarget, s.describeTableHandler),
-		op("ListTables", "dynamodb:ListTables", nil, s.listTablesHandler),
-		op("DeleteTable", "dynamodb:DeleteTable", s.tableTarget, s.deleteTableHandler),
-		op("UpdateTable", "dynamodb:UpdateTable", s.tableTarget, s.updateTableHandler),
-		op("PutItem", "dynamodb:PutItem", s.putItemTarget, s.putItemHandler),
-		op("GetItem", "dynamodb:GetItem", s.getItemTarget, s.getItemHandler),
-		op("DeleteItem", "dynamodb:DeleteItem", s.deleteItemTarget, s.deleteItemHandler),
-		op("UpdateItem", "dynamodb:UpdateItem", s.updateItemTarget, s.updateItemHandler),
-		op("Query", "dynamodb:Query", s.queryTarget, s.queryHandler),
-		op("Scan", "dynamodb:Scan", s.scanTarget, s.scanHandler),
-		// Batches touch several tables: their handlers authorize each
-		// table with the batch's action through the same door before
-		// doing anything.
-		op("BatchWriteItem", "", nil, s.batchWriteHandler),
-		op("BatchGetItem", "", nil, s.batchGetHandler),
-	} {
-		ops[o.Name] = o
-	}
+	ops := protocol.Table(
+		protocol.DefineChecked("CreateTable", "dynamodb:CreateTable", s.createTableTarget, s.createTableHandler),
+		protocol.DefineChecked("DescribeTable", "dynamodb:DescribeTable", s.tableTarget, s.describeTableHandler),
+		protocol.Define(protocol.Spec[struct{}]{Name: "ListTables", Auth: protocol.Check[struct{}]("dynamodb:ListTables", nil), Handle: s.listTablesHandler}),
+		protocol.DefineChecked("DeleteTable", "dynamodb:DeleteTable", s.tableTarget, s.deleteTableHandler),
+		protocol.DefineChecked("UpdateTable", "dynamodb:UpdateTable", s.tableTarget, s.updateTableHandler),
+		protocol.DefineChecked("PutItem", "dynamodb:PutItem", s.putItemTarget, s.putItemHandler),
+		protocol.DefineChecked("GetItem", "dynamodb:GetItem", s.getItemTarget, s.getItemHandler),
+		protocol.DefineChecked("DeleteItem", "dynamodb:DeleteItem", s.deleteItemTarget, s.deleteItemHandler),
+		protocol.DefineChecked("UpdateItem", "dynamodb:UpdateItem", s.updateItemTarget, s.updateItemHandler),
+		protocol.DefineChecked("Query", "dynamodb:Query", s.queryTarget, s.queryHandler),
+		protocol.DefineChecked("Scan", "dynamodb:Scan", s.scanTarget, s.scanHandler),
+		protocol.Define(protocol.Spec[struct{}]{Name: "BatchWriteItem", Auth: perTable, Handle: s.batchWriteHandler}),
+		protocol.Define(protocol.Spec[struct{}]{Name: "BatchGetItem", Auth: perTable, Handle: s.batchGetHandler}),
+	)
 	return &protocol.JSON{
 		Dispatcher:   d,
 		TargetPrefix: TargetPrefix,
@@ -284,5 +274,7 @@ func checkReturnConsumed(v string) error {
 	return vs.err()
 }
 
-type targetFunc = func(ctx context.Context, r *protocol.Request) (protocol.Target, error)
-type handleFunc = func(ctx context.Context, r *protocol.Request) (any, error)
+// perTable is how the batches are authorized: they touch several tables, so
+// their handlers authorize each table with the batch's action through the
+// same door before doing anything.
+var perTable = protocol.PerItem[struct{}]("a batch touches several tables; each is authorized with the batch's action before anything is done")

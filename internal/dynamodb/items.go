@@ -14,10 +14,11 @@ import (
 	"github.com/seki-dev/seki/internal/store"
 )
 
-// itemState carries a decoded item request from Target to Handle.
-type itemState struct {
+// request is a decoded request with the table it names, as an operation's
+// target step hands it to its handler.
+type request[In any] struct {
 	ref tableRef
-	in  any
+	in  *In
 }
 
 type putItemInput struct {
@@ -258,14 +259,14 @@ func deleteRow(tx *store.Tx, tid int64, k storedKey) error {
 
 // --- PutItem ---
 
-func (s *Service) putItemTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) putItemTarget(ctx context.Context, r *protocol.Request) (request[putItemInput], protocol.Target, error) {
 	in := &putItemInput{}
 	if err := decode(r.Body, in); err != nil {
-		return protocol.Target{}, err
+		return request[putItemInput]{}, protocol.Target{}, err
 	}
 	ref, t, target, err := s.itemTarget(ctx, r, in.TableName)
 	if err != nil {
-		return target, err
+		return request[putItemInput]{}, target, err
 	}
 	var a access
 	if in.Item != nil {
@@ -274,13 +275,11 @@ func (s *Service) putItemTarget(ctx context.Context, r *protocol.Request) (proto
 	a.leadFrom(t, in.Item)
 	a.retValues, a.retCap = in.ReturnValues, in.ReturnConsumedCapacity
 	a.apply(requestContext(r))
-	r.State = &itemState{ref: ref, in: in}
-	return target, nil
+	return request[putItemInput]{ref: ref, in: in}, target, nil
 }
 
-func (s *Service) putItemHandler(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*itemState)
-	in := st.in.(*putItemInput)
+func (s *Service) putItemHandler(ctx context.Context, r *protocol.Request, st request[putItemInput]) (any, error) {
+	in := st.in
 	if in.Item == nil {
 		var vs violations
 		vs.add(nil, "item", "Member must not be null")
@@ -357,14 +356,14 @@ func firstOf(errs ...error) error {
 
 // --- GetItem ---
 
-func (s *Service) getItemTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) getItemTarget(ctx context.Context, r *protocol.Request) (request[getItemInput], protocol.Target, error) {
 	in := &getItemInput{}
 	if err := decode(r.Body, in); err != nil {
-		return protocol.Target{}, err
+		return request[getItemInput]{}, protocol.Target{}, err
 	}
 	ref, t, target, err := s.itemTarget(ctx, r, in.TableName)
 	if err != nil {
-		return target, err
+		return request[getItemInput]{}, target, err
 	}
 	var a access
 	a.leadFrom(t, in.Key)
@@ -377,8 +376,7 @@ func (s *Service) getItemTarget(ctx context.Context, r *protocol.Request) (proto
 	}
 	a.retCap = in.ReturnConsumedCapacity
 	a.apply(requestContext(r))
-	r.State = &itemState{ref: ref, in: in}
-	return target, nil
+	return request[getItemInput]{ref: ref, in: in}, target, nil
 }
 
 // projection prepares ProjectionExpression or AttributesToGet.
@@ -403,9 +401,8 @@ func projection(env bool, src *string, toGet []string, e *expr.Env) ([]expr.Path
 	return nil, nil
 }
 
-func (s *Service) getItemHandler(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*itemState)
-	in := st.in.(*getItemInput)
+func (s *Service) getItemHandler(ctx context.Context, r *protocol.Request, st request[getItemInput]) (any, error) {
+	in := st.in
 	if in.Key == nil {
 		var vs violations
 		vs.add(nil, "key", "Member must not be null")
@@ -466,26 +463,24 @@ func (s *Service) getItemHandler(ctx context.Context, r *protocol.Request) (any,
 
 // --- DeleteItem ---
 
-func (s *Service) deleteItemTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) deleteItemTarget(ctx context.Context, r *protocol.Request) (request[deleteItemInput], protocol.Target, error) {
 	in := &deleteItemInput{}
 	if err := decode(r.Body, in); err != nil {
-		return protocol.Target{}, err
+		return request[deleteItemInput]{}, protocol.Target{}, err
 	}
 	ref, t, target, err := s.itemTarget(ctx, r, in.TableName)
 	if err != nil {
-		return target, err
+		return request[deleteItemInput]{}, target, err
 	}
 	var a access
 	a.leadFrom(t, in.Key)
 	a.retValues, a.retCap = in.ReturnValues, in.ReturnConsumedCapacity
 	a.apply(requestContext(r))
-	r.State = &itemState{ref: ref, in: in}
-	return target, nil
+	return request[deleteItemInput]{ref: ref, in: in}, target, nil
 }
 
-func (s *Service) deleteItemHandler(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*itemState)
-	in := st.in.(*deleteItemInput)
+func (s *Service) deleteItemHandler(ctx context.Context, r *protocol.Request, st request[deleteItemInput]) (any, error) {
+	in := st.in
 	if in.Key == nil {
 		var vs violations
 		vs.add(nil, "key", "Member must not be null")
@@ -547,14 +542,14 @@ func (s *Service) deleteItemHandler(ctx context.Context, r *protocol.Request) (a
 
 // --- UpdateItem ---
 
-func (s *Service) updateItemTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) updateItemTarget(ctx context.Context, r *protocol.Request) (request[updateItemInput], protocol.Target, error) {
 	in := &updateItemInput{}
 	if err := decode(r.Body, in); err != nil {
-		return protocol.Target{}, err
+		return request[updateItemInput]{}, protocol.Target{}, err
 	}
 	ref, t, target, err := s.itemTarget(ctx, r, in.TableName)
 	if err != nil {
-		return target, err
+		return request[updateItemInput]{}, target, err
 	}
 	var a access
 	a.leadFrom(t, in.Key)
@@ -565,13 +560,11 @@ func (s *Service) updateItemTarget(ctx context.Context, r *protocol.Request) (pr
 	a.attr(sortedNames(in.AttributeUpdates)...)
 	a.retValues, a.retCap = in.ReturnValues, in.ReturnConsumedCapacity
 	a.apply(requestContext(r))
-	r.State = &itemState{ref: ref, in: in}
-	return target, nil
+	return request[updateItemInput]{ref: ref, in: in}, target, nil
 }
 
-func (s *Service) updateItemHandler(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*itemState)
-	in := st.in.(*updateItemInput)
+func (s *Service) updateItemHandler(ctx context.Context, r *protocol.Request, st request[updateItemInput]) (any, error) {
+	in := st.in
 	if in.Key == nil {
 		var vs violations
 		vs.add(nil, "key", "Member must not be null")

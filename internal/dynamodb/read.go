@@ -66,14 +66,14 @@ func (o *readOutput) MarshalJSON() ([]byte, error) {
 	return json.Marshal(withItems{Items: o.Items, plain: (*plain)(o)})
 }
 
-func (s *Service) readTarget(ctx context.Context, r *protocol.Request, query bool) (protocol.Target, error) {
+func (s *Service) readTarget(ctx context.Context, r *protocol.Request, query bool) (request[readInput], protocol.Target, error) {
 	in := &readInput{}
 	if err := decode(r.Body, in); err != nil {
-		return protocol.Target{}, err
+		return request[readInput]{}, protocol.Target{}, err
 	}
 	ref, t, target, err := s.itemTarget(ctx, r, in.TableName)
 	if err != nil {
-		return target, err
+		return request[readInput]{}, target, err
 	}
 	var a access
 	projected := in.ProjectionExpression != nil || in.AttributesToGet != nil
@@ -109,15 +109,14 @@ func (s *Service) readTarget(ctx context.Context, r *protocol.Request, query boo
 	}
 	a.retCap = in.ReturnConsumedCapacity
 	a.apply(requestContext(r))
-	r.State = &itemState{ref: ref, in: in}
-	return target, nil
+	return request[readInput]{ref: ref, in: in}, target, nil
 }
 
-func (s *Service) queryTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) queryTarget(ctx context.Context, r *protocol.Request) (request[readInput], protocol.Target, error) {
 	return s.readTarget(ctx, r, true)
 }
 
-func (s *Service) scanTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) scanTarget(ctx context.Context, r *protocol.Request) (request[readInput], protocol.Target, error) {
 	return s.readTarget(ctx, r, false)
 }
 
@@ -145,8 +144,8 @@ type readPlan struct {
 
 // prepare runs the checks Query and Scan share and parses their
 // expressions. kce is parsed first, as DynamoDB does.
-func (s *Service) prepare(ctx context.Context, st *itemState, query bool) (*readPlan, []expr.KeyCond, error) {
-	in := st.in.(*readInput)
+func (s *Service) prepare(ctx context.Context, st request[readInput], query bool) (*readPlan, []expr.KeyCond, error) {
+	in := st.in
 	if err := checkReturnConsumed(in.ReturnConsumedCapacity); err != nil {
 		return nil, nil, err
 	}
@@ -287,9 +286,8 @@ func (t *table) startKey(esk attr.Item) (storedKey, error) {
 	return k, nil
 }
 
-func (s *Service) queryHandler(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*itemState)
-	in := st.in.(*readInput)
+func (s *Service) queryHandler(ctx context.Context, r *protocol.Request, st request[readInput]) (any, error) {
+	in := st.in
 	plan, keys, err := s.prepare(ctx, st, true)
 	if err != nil {
 		return nil, err
@@ -433,9 +431,8 @@ func (p *readPlan) after(rk []byte) {
 	}
 }
 
-func (s *Service) scanHandler(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*itemState)
-	in := st.in.(*readInput)
+func (s *Service) scanHandler(ctx context.Context, r *protocol.Request, st request[readInput]) (any, error) {
+	in := st.in
 	plan, _, err := s.prepare(ctx, st, false)
 	if err != nil {
 		return nil, err

@@ -153,46 +153,37 @@ func checkTableName(vs *violations, name *string, minLen int) {
 	}
 }
 
-// tableState carries a decoded table request from Target to Handle.
-type tableState struct {
-	ref tableRef
-	in  any
-}
-
-func (s *Service) createTableTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) createTableTarget(ctx context.Context, r *protocol.Request) (request[createTableInput], protocol.Target, error) {
 	in := &createTableInput{}
 	if err := decode(r.Body, in); err != nil {
-		return protocol.Target{}, err
+		return request[createTableInput]{}, protocol.Target{}, err
 	}
 	var vs violations
 	checkTableName(&vs, in.TableName, 3)
 	if err := vs.err(); err != nil {
-		return protocol.Target{}, err
+		return request[createTableInput]{}, protocol.Target{}, err
 	}
 	ref := tableRef{account: r.Account(), region: r.Region, name: *in.TableName}
-	r.State = &tableState{ref: ref, in: in}
-	return protocol.Target{Resource: ref.arn()}, nil
+	return request[createTableInput]{ref: ref, in: in}, protocol.Target{Resource: ref.arn()}, nil
 }
 
 // tableTarget serves DescribeTable, DeleteTable and UpdateTable.
-func (s *Service) tableTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) tableTarget(ctx context.Context, r *protocol.Request) (request[updateTableInput], protocol.Target, error) {
 	in := &updateTableInput{}
 	if err := decode(r.Body, in); err != nil {
-		return protocol.Target{}, err
+		return request[updateTableInput]{}, protocol.Target{}, err
 	}
 	var vs violations
 	checkTableName(&vs, in.TableName, 1)
 	if err := vs.err(); err != nil {
-		return protocol.Target{}, err
+		return request[updateTableInput]{}, protocol.Target{}, err
 	}
 	ref := parseTableName(*in.TableName, r.Account(), r.Region)
-	r.State = &tableState{ref: ref, in: in}
-	return protocol.Target{Resource: ref.arn()}, nil
+	return request[updateTableInput]{ref: ref, in: in}, protocol.Target{Resource: ref.arn()}, nil
 }
 
-func (s *Service) createTableHandler(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*tableState)
-	in := st.in.(*createTableInput)
+func (s *Service) createTableHandler(ctx context.Context, r *protocol.Request, st request[createTableInput]) (any, error) {
+	in := st.in
 	t, err := s.newTable(st.ref, in, r)
 	if err != nil {
 		return nil, err
@@ -376,8 +367,7 @@ func notFoundTable(name string) string {
 	return msgNotFound + ": Table: " + name + " not found"
 }
 
-func (s *Service) describeTableHandler(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*tableState)
+func (s *Service) describeTableHandler(ctx context.Context, r *protocol.Request, st request[updateTableInput]) (any, error) {
 	var d *tableDescription
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		t, err := loadTable(tx, st.ref)
@@ -400,8 +390,7 @@ func (s *Service) describeTableHandler(ctx context.Context, r *protocol.Request)
 	return map[string]any{"Table": d}, nil
 }
 
-func (s *Service) deleteTableHandler(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*tableState)
+func (s *Service) deleteTableHandler(ctx context.Context, r *protocol.Request, st request[updateTableInput]) (any, error) {
 	var d *tableDescription
 	err := s.writeTables(ctx, func(tx *store.Tx) error {
 		t, err := loadTable(tx, st.ref)
@@ -432,9 +421,8 @@ func (s *Service) deleteTableHandler(ctx context.Context, r *protocol.Request) (
 	return map[string]any{"TableDescription": d}, nil
 }
 
-func (s *Service) updateTableHandler(ctx context.Context, r *protocol.Request) (any, error) {
-	st := r.State.(*tableState)
-	in := st.in.(*updateTableInput)
+func (s *Service) updateTableHandler(ctx context.Context, r *protocol.Request, st request[updateTableInput]) (any, error) {
+	in := st.in
 	if in.BillingMode != "" && in.BillingMode != billingProvisioned && in.BillingMode != billingOnDemand {
 		var vs violations
 		vs.add(&in.BillingMode, "billingMode", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
@@ -527,7 +515,7 @@ func (s *Service) updateTableHandler(ctx context.Context, r *protocol.Request) (
 	return map[string]any{"TableDescription": d}, nil
 }
 
-func (s *Service) listTablesHandler(ctx context.Context, r *protocol.Request) (any, error) {
+func (s *Service) listTablesHandler(ctx context.Context, r *protocol.Request, _ struct{}) (any, error) {
 	in := &listTablesInput{}
 	if err := decode(r.Body, in); err != nil {
 		return nil, err
