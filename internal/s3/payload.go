@@ -94,8 +94,9 @@ func openPayload(r *protocol.Request, algo checksumAlgo) (*payload, error) {
 	}
 	declared := h.Get("x-amz-content-sha256")
 	chunked := strings.HasPrefix(declared, "STREAMING-")
-	if !chunked && hasToken(h.Get("Content-Encoding"), "aws-chunked") {
-		// aws-chunked without a streaming hash: treat as unsigned chunks.
+	if !chunked && hasToken(h.Get("Content-Encoding"), "aws-chunked") && framingSigned(r, declared) {
+		// aws-chunked announced by a signed Content-Encoding over a body
+		// the signer left unsigned: read it as unsigned chunks.
 		chunked = true
 		declared = streamingUnsigned
 	}
@@ -148,6 +149,29 @@ func openPayload(r *protocol.Request, algo checksumAlgo) (*payload, error) {
 		return nil, errInvalidRequest.New("The x-amz-trailer header is only allowed for aws-chunked uploads.")
 	}
 	return p, nil
+}
+
+// framingSigned reports whether an aws-chunked Content-Encoding may change
+// how the body is decoded: only when the signature covers that header and
+// the signed payload hash promises nothing about the bytes. Otherwise the
+// framing is ignored, so a captured request replayed with an added
+// Content-Encoding cannot swap its body: the body is read as sent and must
+// still hash to the signed x-amz-content-sha256 (XAmzContentSHA256Mismatch
+// when it does not, and nothing is stored).
+func framingSigned(r *protocol.Request, declared string) bool {
+	if declared != "" && declared != unsignedPayload {
+		return false
+	}
+	res := r.Signature
+	if res == nil {
+		return false
+	}
+	for _, name := range res.SignedHeaders {
+		if strings.EqualFold(name, "content-encoding") {
+			return true
+		}
+	}
+	return false
 }
 
 func invalidSHA256(v string) error {
