@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -61,23 +62,42 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 		return
 	}
 	r.Service, r.Region = name, region
-	if name != "s3" {
-		body, err := io.ReadAll(io.LimitReader(hr.Body, bodyLimit(name)+1))
-		if err != nil {
-			svc.WriteError(w, r, awserr.As(err))
+	var res *sigv4.Result
+	var err error
+	if name == "s3" {
+		// S3 streams its bodies and checks them as it stores them.
+		res, err = s.verifier.VerifyStream(hr, s.svc.keys, nil)
+	} else {
+		// The body is read only once the access key is known, hashed as
+		// it streams, and spilled to disk when large; see body.go.
+		var bd *body
+		defer func() {
+			if bd != nil {
+				bd.close()
+			}
+		}()
+		res, err = s.verifier.VerifyStream(hr, s.svc.keys, func() string {
+			bd = s.bodies.read(hr.Body, hr.ContentLength, bodyLimit(name))
+			return bd.hash()
+		})
+		if bd != nil && bd.err != nil {
+			if bd.err == errBodyTooLarge {
+				svc.WriteError(w, r, errTooLarge.New("Request must be smaller than "+strconv.FormatInt(bodyLimit(name), 10)+" bytes."))
+				return
+			}
+			svc.WriteError(w, r, awserr.As(bd.err))
 			return
 		}
-		if int64(len(body)) > bodyLimit(name) {
-			svc.WriteError(w, r, errTooLarge.New("Request must be smaller than "+strconv.FormatInt(bodyLimit(name), 10)+" bytes."))
-			return
+		if err == nil && bd != nil {
+			if r.Body, err = bd.bytes(hr.Context()); err != nil {
+				svc.WriteError(w, r, awserr.As(err))
+				return
+			}
 		}
-		r.Body = body
 	}
-	res, err := s.verifier.Verify(hr, r.Body, s.svc.keys)
 	if err != nil {
 		var se *sigv4.Error
-		if e, ok := err.(*sigv4.Error); ok {
-			se = e
+		if errors.As(err, &se) {
 			svc.WriteError(w, r, se.AWS(name))
 			return
 		}

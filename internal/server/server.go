@@ -69,6 +69,7 @@ type Server struct {
 	db        *store.DB
 	decisions *authz.Log
 	verifier  *sigv4.Verifier
+	bodies    *bodies
 	svc       *services
 	http      *http.Server
 	ln        net.Listener
@@ -93,6 +94,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, db: db, verifier: &sigv4.Verifier{Now: cfg.Now}}
+	if s.bodies, err = newBodies(cfg.DataDir); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if s.decisions, err = authz.OpenLog(cfg.DataDir, decisionLogLimit); err != nil {
 		db.Close()
 		return nil, err

@@ -73,6 +73,9 @@ const (
 	ReasonChunkSize
 	// ReasonBadDigest: a trailing x-amz-checksum-* does not match the body.
 	ReasonBadDigest
+	// ReasonDuplicateAuth: more than one Authorization header. Which one a
+	// proxy or a service would honour is unclear, so none is.
+	ReasonDuplicateAuth
 
 	numReasons
 )
@@ -107,6 +110,7 @@ var reasonNames = [numReasons]string{
 	ReasonChunkMalformed:        "ChunkMalformed",
 	ReasonChunkSize:             "ChunkSize",
 	ReasonBadDigest:             "BadDigest",
+	ReasonDuplicateAuth:         "DuplicateAuth",
 }
 
 func (r Reason) String() string {
@@ -255,6 +259,9 @@ const (
 	msgBothAuthS3        = "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"                        // [guess]
 )
 
+// source: unconfirmed AWS's front end is not documented to refuse a second Authorization header; this says what seki refuses and why
+const msgDuplicateAuth = "Only one 'Authorization' header is allowed; the request carries more than one."
+
 // sig returns the three non-S3 codes of the "invalid signature" kind.
 func sigRow(s3, s3q awserr.Code) [numFamilies]awserr.Code {
 	return [numFamilies]awserr.Code{codeSigQuery, codeSigLambda, codeSigJSON, s3, s3q}
@@ -356,6 +363,12 @@ var rules = [numReasons]rule{
 	},
 	ReasonBadDigest: {
 		code: incompleteRow(codeDigestS3, codeDigestS3),
+	},
+	// S3 answers a request carrying two ways to authenticate with
+	// InvalidArgument (ReasonBothAuth); two headers are two ways.
+	ReasonDuplicateAuth: {
+		code: incompleteRow(codeInvArgS3, codeInvArgS3),
+		msg:  [numFamilies]string{msgDuplicateAuth, msgDuplicateAuth, msgDuplicateAuth, msgBothAuthS3, msgBothAuthS3},
 	},
 }
 

@@ -196,6 +196,17 @@ var errCases = []errCase{
 		msg:    "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.",
 	},
 	{
+		name: "two authorization headers",
+		build: func(t testing.TB, s string) *http.Request {
+			r := signed(t, s, permCreds, nil)
+			r.Header.Add("Authorization", "AWS4-HMAC-SHA256 Credential="+testAKID+"/20240517/us-east-1/"+s+"/aws4_request, SignedHeaders=host, Signature=abc")
+			return r
+		},
+		reason: ReasonDuplicateAuth,
+		want:   [4]string{"IncompleteSignature 400", "IncompleteSignatureException 403", "IncompleteSignatureException 400", "InvalidArgument 400"},
+		msg:    "Only one 'Authorization' header is allowed; the request carries more than one.",
+	},
+	{
 		name: "component without equals",
 		build: func(t testing.TB, s string) *http.Request {
 			r := signed(t, s, permCreds, nil)

@@ -250,15 +250,37 @@ func parseAuthorization(h string) (authParts, *Error) {
 // For the other services a nil body means an empty one. A body given for
 // S3 is checked against a hex x-amz-content-sha256 here.
 func (v *Verifier) Verify(r *http.Request, body []byte, keys Keys) (*Result, error) {
-	res, err := v.verify(r, body, keys)
+	res, err := v.verify(r, body, nil, keys)
 	if err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
-func (v *Verifier) verify(r *http.Request, body []byte, keys Keys) (*Result, *Error) {
+// VerifyStream is Verify for a body that has not been read yet. For S3 it
+// never reads the body (S3 checks its payload while storing it). For the
+// other services it calls hashBody, which must read the body and return its
+// hex SHA-256, only once everything that can be checked without the body
+// has passed, the access key among it: a request with an unknown key, a
+// bad date or a malformed signature is refused before a byte of its body is
+// read.
+func (v *Verifier) VerifyStream(r *http.Request, keys Keys, hashBody func() string) (*Result, error) {
+	res, err := v.verify(r, nil, hashBody, keys)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (v *Verifier) verify(r *http.Request, body []byte, hashBody func() string, keys Keys) (*Result, *Error) {
 	authz := r.Header["Authorization"]
+	if len(authz) > 1 {
+		// net/http keeps every Authorization line; honouring the first
+		// would let a second one ride along unseen by whatever checked
+		// the other.
+		return nil, newError(ReasonDuplicateAuth, msgDuplicateAuth).
+			withS3(msgBothAuthS3, awserr.Field{Name: "ArgumentName", Value: "Authorization"})
+	}
 	raw := rawQuery(r)
 	queryAuth := hasQueryAuth(raw)
 	if len(authz) > 0 && queryAuth {
@@ -388,6 +410,9 @@ func (v *Verifier) verify(r *http.Request, body []byte, keys Keys) (*Result, *Er
 		if err := checkHeadersSigned(r, signed); err != nil {
 			return fail(err)
 		}
+	}
+	if hashBody != nil && !s3 {
+		payload = hashBody()
 	}
 
 	res := &Result{
