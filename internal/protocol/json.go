@@ -35,7 +35,13 @@ type JSON struct {
 	MessageKeys map[string]string
 	// CRC32 adds the X-Amz-Crc32 header that DynamoDB clients verify.
 	CRC32 bool
-	Ops   map[string]*Op
+	// QueryCompatible marks a service that moved from the query protocol
+	// (SQS): every error also carries x-amzn-query-error "CODE;Sender" (or
+	// ";Receiver") with its query code, which SDKs report as the error's
+	// code. QueryCodes gives that code where it differs from the JSON one.
+	QueryCompatible bool
+	QueryCodes      map[string]string
+	Ops             map[string]*Op
 }
 
 var (
@@ -94,6 +100,17 @@ func (j *JSON) WriteError(w http.ResponseWriter, r *Request, err error) {
 		b = jsonstr.Append(b, e.Message)
 	}
 	b = appendFields(b, e.Fields)
+	if j.QueryCompatible {
+		code, ok := j.QueryCodes[e.Code]
+		if !ok {
+			code = e.Code
+		}
+		fault := ";Sender"
+		if e.Receiver {
+			fault = ";Receiver"
+		}
+		w.Header().Set("x-amzn-query-error", code+fault)
+	}
 	j.write(w, r, e.Status, append(b, '}'))
 }
 

@@ -19,6 +19,7 @@ import (
 	fnruntime "github.com/seki-dev/seki/internal/runtime"
 	"github.com/seki-dev/seki/internal/s3"
 	"github.com/seki-dev/seki/internal/sigv4"
+	"github.com/seki-dev/seki/internal/sqs"
 	"github.com/seki-dev/seki/internal/store"
 	"github.com/seki-dev/seki/internal/sts"
 )
@@ -30,6 +31,7 @@ type services struct {
 	lambda *lambda.Service
 	s3     *s3.Service
 	logs   *logs.Service
+	sqs    *sqs.Service
 	urls   *funcurl.Handler
 	authz  *authz.Authorizer
 	keys   keys
@@ -48,6 +50,7 @@ func migrations() []store.Migration {
 	m = append(m, s3.Migrations()...)
 	m = append(m, logs.Migrations()...)
 	m = append(m, fnruntime.Migrations()...)
+	m = append(m, sqs.Migrations()...)
 	return m
 }
 
@@ -78,6 +81,10 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	sv.byName["s3"] = sv.s3.Handler(denied)
 	sv.logs = logs.New(s.db, logs.Options{Now: s.cfg.Now, Authz: sv.authz, Callers: sv.sts})
 	sv.byName["logs"] = sv.logs.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: logs.AccessDenied})
+	if sv.sqs, err = sqs.New(ctx, s.db, sqs.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz}); err != nil {
+		return nil, err
+	}
+	sv.byName["sqs"] = sv.sqs.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: sqs.AccessDenied})
 	sv.s3.SetFunctions(s3Functions{sv.lambda})
 	sv.lambda.SetCode(sv.s3)
 	if sv.runtime, err = newRuntime(s, sv); err != nil {
