@@ -161,10 +161,6 @@ CREATE TABLE sqs_dedup (
 // Handler returns SQS's JSON 1.0 endpoint, dispatching through d (whose
 // Deny should be AccessDenied).
 func (s *Service) Handler(d protocol.Dispatcher) *protocol.JSON {
-	ops := map[string]*protocol.Op{}
-	for _, o := range s.ops() {
-		ops[o.Name] = o
-	}
 	return &protocol.JSON{
 		Dispatcher:      d,
 		TargetPrefix:    TargetPrefix,
@@ -173,7 +169,7 @@ func (s *Service) Handler(d protocol.Dispatcher) *protocol.JSON {
 		ErrorTypes:      errorTypes,
 		QueryCompatible: true,
 		QueryCodes:      queryCodes,
-		Ops:             ops,
+		Ops:             protocol.Table(s.ops()...),
 	}
 }
 
