@@ -24,7 +24,7 @@ test-go:
 	cd bench && $(GO) test -count=1 ./...
 
 test-python: build
-	SEKI_BIN=$(CURDIR)/bin/seki python3 -m unittest discover -s tests/python -t tests/python -v
+	SEKI_BIN=$(CURDIR)/bin/seki python3 tests/python/run.py
 
 test: vet test-go test-python
 
