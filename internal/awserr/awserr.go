@@ -19,6 +19,10 @@ type Code struct {
 	// Receiver marks server-side faults; the query protocol reports them as
 	// <Type>Receiver</Type> instead of Sender.
 	Receiver bool
+	// LowerMessage marks codes whose JSON body names the message "message"
+	// rather than "Message" (Lambda's service model declares each error's
+	// member, and AWS writes it so).
+	LowerMessage bool
 }
 
 // Error is an AWS-shaped error: what the client sees, plus the cause that
@@ -29,6 +33,8 @@ type Error struct {
 	Status  int
 	// Receiver is true for server faults (query protocol <Type>).
 	Receiver bool
+	// LowerMessage: the JSON body's member is "message", not "Message".
+	LowerMessage bool
 	// Fields are extra members some services put beside Code and Message,
 	// in order (S3's ArgumentName1/ArgumentValue1, BucketName, Key;
 	// Lambda's "Type"). Encoders write them as given.
@@ -44,7 +50,7 @@ type Field struct {
 
 // New builds an error with the given message.
 func (c Code) New(msg string) *Error {
-	return &Error{Code: c.Name, Message: msg, Status: c.Status, Receiver: c.Receiver}
+	return &Error{Code: c.Name, Message: msg, Status: c.Status, Receiver: c.Receiver, LowerMessage: c.LowerMessage}
 }
 
 // Errorf builds an error with a formatted message.

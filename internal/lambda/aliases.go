@@ -100,8 +100,13 @@ func (s *Service) createAlias(ctx context.Context, r *protocol.Request, ref Func
 		a.RoutingConfig = in.RoutingConfig
 	}
 	err := s.write(ctx, func(tx *store.Tx) error {
-		if _, err := resolve(tx, ref, ""); err != nil {
+		// A missing function is named with the version the alias would
+		// point to.
+		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_notfound_and_invalid_routingconfigs (routing_config_exc_fn_doesnotexist)
+		if fn, err := getFunctionRow(tx, ref); err != nil {
 			return err
+		} else if fn == nil {
+			return errNotFound.Errorf(msgFunctionMissing, ref.QualifiedARN(a.FunctionVersion))
 		}
 		if prev, err := getAliasRecord(tx, ref, in.Name); err != nil {
 			return err
@@ -140,7 +145,7 @@ func (s *Service) getAlias(ctx context.Context, r *protocol.Request, ref Functio
 		}
 		a, err = getAliasRecord(tx, ref, name)
 		if err == nil && a == nil {
-			return errNotFound.Errorf(msgAliasNotFound, ref.QualifiedARN(name))
+			return errNotFound.Errorf(msgNoAliasArn, ref.QualifiedARN(name))
 		}
 		return err
 	})

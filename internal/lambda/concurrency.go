@@ -35,7 +35,8 @@ func (s *Service) putConcurrency(ctx context.Context, r *protocol.Request, ref F
 	}
 	n := *in.ReservedConcurrentExecutions
 	err := s.write(ctx, func(tx *store.Tx) error {
-		if _, err := resolve(tx, ref, ""); err != nil {
+		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_concurrency_exceptions (put_function_concurrency_with_function_name_doesnotexist: "...:$LATEST")
+		if _, err := resolve(tx, ref, latest); err != nil {
 			return err
 		}
 		var others int64

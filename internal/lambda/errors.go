@@ -9,22 +9,26 @@ import (
 )
 
 // The error codes Lambda answers with, each declared once with its status.
+// LowerMessage follows the member name of each error shape in Lambda's
+// service model, which AWS's bodies follow: InvalidParameterValue,
+// ResourceConflict and PreconditionFailed write "message".
+// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_permission_exceptions (add_permission_conflicting_statement_id: Type, message)
 var (
 	// AccessDenied is Lambda's denial code; the server passes it as the
 	// Dispatcher's Deny.
 	AccessDenied = awserr.Code{Name: "AccessDeniedException", Status: http.StatusForbidden}
 
 	errNotFound           = awserr.Code{Name: "ResourceNotFoundException", Status: http.StatusNotFound}
-	errConflict           = awserr.Code{Name: "ResourceConflictException", Status: http.StatusConflict}
-	errInvalidParameter   = awserr.Code{Name: "InvalidParameterValueException", Status: http.StatusBadRequest}
+	errConflict           = awserr.Code{Name: "ResourceConflictException", Status: http.StatusConflict, LowerMessage: true}
+	errInvalidParameter   = awserr.Code{Name: "InvalidParameterValueException", Status: http.StatusBadRequest, LowerMessage: true}
 	errValidation         = awserr.Code{Name: "ValidationException", Status: http.StatusBadRequest}
-	errPrecondition       = awserr.Code{Name: "PreconditionFailedException", Status: http.StatusPreconditionFailed}
-	errPolicyLength       = awserr.Code{Name: "PolicyLengthExceededException", Status: http.StatusBadRequest}
+	errPrecondition       = awserr.Code{Name: "PreconditionFailedException", Status: http.StatusPreconditionFailed, LowerMessage: true}
+	errPolicyLength       = awserr.Code{Name: "PolicyLengthExceededException", Status: http.StatusBadRequest, LowerMessage: true}
 	errService            = awserr.Code{Name: "ServiceException", Status: http.StatusInternalServerError, Receiver: true}
-	errRequestTooLarge    = awserr.Code{Name: "RequestTooLargeException", Status: http.StatusRequestEntityTooLarge}
-	errInvalidContent     = awserr.Code{Name: "InvalidRequestContentException", Status: http.StatusBadRequest}
+	errRequestTooLarge    = awserr.Code{Name: "RequestTooLargeException", Status: http.StatusRequestEntityTooLarge, LowerMessage: true}
+	errInvalidContent     = awserr.Code{Name: "InvalidRequestContentException", Status: http.StatusBadRequest, LowerMessage: true}
 	errUnknownOperation   = awserr.Code{Name: "UnknownOperationException", Status: http.StatusNotFound}
-	errCodeStorageExceeds = awserr.Code{Name: "CodeStorageExceededException", Status: http.StatusBadRequest}
+	errCodeStorageExceeds = awserr.Code{Name: "CodeStorageExceededException", Status: http.StatusBadRequest, LowerMessage: true}
 )
 
 // Messages recorded from AWS (see issue 4's table, AWS documentation and
@@ -33,7 +37,8 @@ var (
 const (
 	msgNoResource      = "The resource you requested does not exist."
 	msgStatementExists = "The statement id (%s) provided already exists. Please provide a new statement id, or remove the existing statement."
-	msgNoStatement     = "Statement ID is not found in resource policy."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_remove_multi_permissions (remove_permission_exception_nonexisting_sid)
+	msgNoStatement     = "Statement %s is not found in resource policy."
 	msgPolicyRevision  = "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id"
 	msgBadPrincipal    = "The provided principal was invalid. Please check the principal and try again."
 	msgLatestPolicy    = "We currently do not support adding policies for $LATEST."
@@ -44,12 +49,21 @@ const (
 	msgAliasExists     = "Alias already exists: %s"
 	msgAliasNotFound   = "Alias not found: %s"
 	msgFunctionMissing = "Function not found: %s"
-	msgAliasesRefer    = "Unable to delete version because the following aliases reference it: [%s]"
-	msgReservedEnv     = "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: %s"
-	msgCodeSha         = "CodeSHA256 (%s) is different from current CodeSHA256 in $LATEST (%s). Please try again with the CodeSHA256 in $LATEST."
-	msgLayerMissing    = "Layer version %s does not exist."
-	msgNoLayerPolicy   = "No policy is associated with the given resource."
-	msgUnreservedMin   = "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d]."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_url_config_exceptions (create/update on a missing function or alias)
+	msgFunctionNotExist = "Function does not exist"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_notfound_and_invalid_routingconfigs (alias_does_not_exist_esc), test_permission_exceptions (add_permission_fn_alias_doesnotexist)
+	msgNoAliasArn = "Cannot find alias arn: %s"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_permission_exceptions (remove_permission_fn_doesnotexist)
+	msgNoPolicyFor  = "No policy found for: %s"
+	msgAliasesRefer = "Unable to delete version because the following aliases reference it: [%s]"
+	msgReservedEnv  = "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: %s"
+	msgCodeSha      = "CodeSHA256 (%s) is different from current CodeSHA256 in $LATEST (%s). Please try again with the CodeSHA256 in $LATEST."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_policy_exceptions (layer_permission_layername_doesnotexist_add/get/remove)
+	msgLayerMissing = "Layer version %s does not exist."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_policy_exceptions (layer_permission_wrong_revision)
+	msgLayerPolicyRevision = "The Revision Id provided does not match the latest Revision Id. Call the GetLayerPolicy API to retrieve the latest Revision Id"
+	msgNoLayerPolicy       = "No policy is associated with the given resource."
+	msgUnreservedMin       = "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d]."
 
 	// unconfirmed: RevisionId mismatch on function and alias updates; AWS's
 	// policy message names GetPolicy, this one is assumed to name the
@@ -67,7 +81,8 @@ const (
 	msgURLExists = "Failed to create function url config for [functionArn = %s]. Error message:  FunctionUrlConfig exists for this Lambda function"
 	// unconfirmed: Runtime/Handler missing for a zip function.
 	msgRuntimeHandler = "Runtime and Handler are mandatory parameters for functions created with deployment packages."
-	// unconfirmed: a function ARN in another region.
+	// A function ARN of another region is a ResourceNotFoundException (404).
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_get_function_wrong_region
 	msgOtherRegion = "Functions from '%s' are not reachable in this region ('%s')"
 	// unconfirmed: alias routing to the alias's own primary version.
 	msgRoutingSame = "Invalid function version %s. Function version %s is already included in routing configuration."

@@ -265,7 +265,7 @@ func architectures(in []string, v *validation) ([]string, error) {
 	}
 	for _, a := range in {
 		if a != "x86_64" && a != "arm64" {
-			v.errs = append(v.errs, "Value '["+strings.Join(in, ", ")+"]' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64]]") // unconfirmed wording
+			v.errs = append(v.errs, "Value '["+strings.Join(in, ", ")+"]' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]") // source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_create_lambda_exceptions (uppercase_architecture)
 			return nil, nil
 		}
 	}
@@ -715,7 +715,9 @@ func (s *Service) deleteFunction(ctx context.Context, r *protocol.Request, ref F
 			return err
 		}
 		if rec == nil {
-			return errNotFound.Errorf(msgFunctionMissing, ref.QualifiedARN(q))
+			// AWS accepts deleting a version that does not exist.
+			// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_delete_on_nonexisting_version
+			return nil
 		}
 		var refs []string
 		rows, err := tx.Query(`SELECT alias, config FROM lambda_aliases WHERE account=? AND region=? AND name=? ORDER BY alias`, ref.Account, ref.Region, ref.Name)

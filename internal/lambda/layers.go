@@ -47,7 +47,7 @@ func decodeLayerByARN(_ context.Context, r *protocol.Request) (layerInput, error
 			v.null("arn")
 			return layerInput{}, v.err()
 		}
-		return layerInput{}, validationError("arn", arn, patLayerVersionArn)
+		return layerInput{}, validationError("arn", arn, patLayerList)
 	}
 	return layerInput{ref: ref, version: n}, nil
 }
@@ -424,10 +424,10 @@ func (s *Service) addLayerVersionPermission(ctx context.Context, r *protocol.Req
 			return err
 		}
 		if row == nil {
-			return errNotFound.New(msgNoResource) // unconfirmed for layers
+			return errNotFound.Errorf(msgLayerMissing, st.ref.VersionARN(st.version))
 		}
 		if revID != "" && revID != row.policyRev {
-			return errPrecondition.New(msgPolicyRevision)
+			return errPrecondition.New(msgLayerPolicyRevision)
 		}
 		doc, err := addStatement(row.policy, in.StatementId, stmt)
 		if err != nil {
@@ -466,7 +466,7 @@ func (s *Service) getLayerVersionPolicy(ctx context.Context, r *protocol.Request
 			return err
 		}
 		if row == nil {
-			return errNotFound.New(msgNoResource)
+			return errNotFound.Errorf(msgLayerMissing, st.ref.VersionARN(st.version))
 		}
 		if row.policy == "" {
 			return errNotFound.New(msgNoLayerPolicy)
@@ -489,10 +489,10 @@ func (s *Service) removeLayerVersionPermission(ctx context.Context, r *protocol.
 			return err
 		}
 		if row == nil {
-			return errNotFound.New(msgNoResource)
+			return errNotFound.Errorf(msgLayerMissing, st.ref.VersionARN(st.version))
 		}
 		if revID != "" && revID != row.policyRev {
-			return errPrecondition.New(msgPolicyRevision)
+			return errPrecondition.New(msgLayerPolicyRevision)
 		}
 		d, err := parseDoc(row.policy)
 		if err != nil {
@@ -500,7 +500,7 @@ func (s *Service) removeLayerVersionPermission(ctx context.Context, r *protocol.
 		}
 		i := d.index(sid)
 		if i < 0 {
-			return errNotFound.New(msgNoStatement) // unconfirmed for layers
+			return errNotFound.Errorf(msgNoStatement, sid)
 		}
 		d.Statement = append(d.Statement[:i], d.Statement[i+1:]...)
 		_, err = tx.Exec(`UPDATE lambda_layer_versions SET policy=?, policy_rev=? WHERE account=? AND region=? AND layer=? AND version=?`,

@@ -4,10 +4,14 @@ import (
 	"strings"
 )
 
-// Patterns from botocore's lambda model, quoted in validation messages.
+// Patterns quoted in validation messages. AWS's own messages are newer than
+// botocore's model: the function-name, taggable-resource and layer-ARN
+// patterns below are the ones recorded from AWS, which accept the EU
+// sovereign cloud's "eusc-" region prefix.
+// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_arns, test_tag_exceptions, test_layer_exceptions (functionName, resource, arn)
 const (
-	patFunctionName     = `(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`
-	patNamespacedName   = `(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?`
+	patFunctionName     = `(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`
+	patNamespacedName   = `(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?`
 	patQualifier        = `\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+`
 	patStatementID      = `([a-zA-Z0-9-_]+)`
 	patNamespacedStmtID = `([a-zA-Z0-9-_.]+)`
@@ -15,8 +19,7 @@ const (
 	patAlias            = `(?!^[0-9]+$)([a-zA-Z0-9-_]+)`
 	patVersion          = `(\$LATEST|[0-9]+)`
 	patLayerName        = `(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+`
-	patLayerVersionArn  = `arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+`
-	patLayerList        = `(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)`
+	patLayerList        = `(arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)`
 	patAction           = `(lambda:[*]|lambda:[a-zA-Z]+|[*])`
 	patSourceOwner      = `\d{12}`
 	patArn              = `arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)`
@@ -24,7 +27,7 @@ const (
 	patPrincipalOrgID   = `o-[a-z0-9]{10,32}`
 	patURLQualifier     = `((?!^\d+$)^[0-9a-zA-Z-_]+$)`
 	patEnvName          = `[a-zA-Z]([a-zA-Z0-9_])+`
-	patTaggable         = `arn:(aws[a-zA-Z-]*):lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:(function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?|code-signing-config:csc-[a-z0-9]{17}|event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|capacity-provider:[a-zA-Z0-9-_]+)`
+	patTaggable         = `arn:(aws[a-zA-Z-]*):lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:(function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?|layer:([a-zA-Z0-9-_]+)|code-signing-config:csc-[a-z0-9]{17}|event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|capacity-provider:[a-zA-Z0-9-_]+)`
 	patLayerPrincipal   = `\d{12}|\*|arn:(aws[a-zA-Z-]*):iam::\d{12}:root`
 	patOrganizationID   = `o-[a-z0-9]{10,32}`
 )
@@ -90,7 +93,7 @@ func ParseFunctionName(s, account, region, field string, namespaced bool) (Funct
 	if ref.Region == "" {
 		ref.Region = region
 	} else if ref.Region != region {
-		return FunctionRef{}, errInvalidParameter.Errorf(msgOtherRegion, ref.Region, region)
+		return FunctionRef{}, errNotFound.Errorf(msgOtherRegion, ref.Region, region)
 	}
 	return ref, nil
 }

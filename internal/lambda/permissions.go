@@ -374,7 +374,7 @@ type addPermissionOutput struct {
 // versioned by: the version's or the alias's (the unqualified function's is
 // $LATEST's), as AWS reports one RevisionId for both.
 func policyRevision(tx *store.Tx, ref FunctionRef, q string) (rev string, bump func() (string, error), err error) {
-	t, err := resolve(tx, ref, q)
+	t, err := resolveAlias(tx, ref, q, msgNoAliasArn)
 	if err != nil {
 		return "", nil, err
 	}
@@ -484,6 +484,13 @@ func (s *Service) removePermission(ctx context.Context, r *protocol.Request, ref
 	}
 	revID := r.Params.Get("RevisionId")
 	err := s.write(ctx, func(tx *store.Tx) error {
+		fn, err := getFunctionRow(tx, ref)
+		if err != nil {
+			return err
+		}
+		if fn == nil {
+			return errNotFound.Errorf(msgNoPolicyFor, ref.QualifiedARN(ref.Qualifier))
+		}
 		rev, bump, err := policyRevision(tx, ref, ref.Qualifier)
 		if err != nil {
 			return err
@@ -495,13 +502,17 @@ func (s *Service) removePermission(ctx context.Context, r *protocol.Request, ref
 		if err != nil {
 			return err
 		}
+		if doc == "" {
+			// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_permission_exceptions (remove_permission_policy_doesnotexist)
+			return errNotFound.New(msgNoLayerPolicy)
+		}
 		d, err := parseDoc(doc)
 		if err != nil {
 			return err
 		}
 		i := d.index(sid)
 		if i < 0 {
-			return errNotFound.New(msgNoStatement)
+			return errNotFound.Errorf(msgNoStatement, sid)
 		}
 		d.Statement = append(d.Statement[:i], d.Statement[i+1:]...)
 		if err := putPolicyDoc(tx, ref, ref.Qualifier, d.text()); err != nil {
@@ -523,7 +534,8 @@ func (s *Service) getPolicy(ctx context.Context, r *protocol.Request, ref Functi
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		rev, _, err := policyRevision(tx, ref, ref.Qualifier)
 		if err != nil {
-			return err
+			// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_permission_exceptions (get_policy_fn_doesnotexist, get_policy_fn_version_doesnotexist)
+			return notFoundAs(err, msgNoResource)
 		}
 		doc, err := getPolicyDoc(tx, ref, policyKeyQualifier(ref.Qualifier))
 		if err != nil {

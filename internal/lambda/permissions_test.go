@@ -97,7 +97,7 @@ func TestPermissionErrors(t *testing.T) {
 	apiErr(t, add("one", acctB, nil), "ResourceConflictException",
 		"The statement id (one) provided already exists. Please provide a new statement id, or remove the existing statement.")
 	_, err = c.RemovePermission(ctx, &sdk.RemovePermissionInput{FunctionName: aws.String("f"), StatementId: aws.String("nope")})
-	apiErr(t, err, "ResourceNotFoundException", "Statement ID is not found in resource policy.")
+	apiErr(t, err, "ResourceNotFoundException", "Statement nope is not found in resource policy.")
 	apiErr(t, add("two", acctB, func(in *sdk.AddPermissionInput) { in.RevisionId = aws.String("stale") }), "PreconditionFailedException",
 		"The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id")
 	_, err = c.RemovePermission(ctx, &sdk.RemovePermissionInput{FunctionName: aws.String("f"), StatementId: aws.String("one"), RevisionId: aws.String("stale")})

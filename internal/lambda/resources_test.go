@@ -33,7 +33,7 @@ func TestAliases(t *testing.T) {
 	_, err = c.CreateAlias(ctx, &sdk.CreateAliasInput{FunctionName: aws.String("f"), Name: aws.String("123"), FunctionVersion: aws.String("1")})
 	apiErr(t, err, "ValidationException", "")
 	_, err = c.GetAlias(ctx, &sdk.GetAliasInput{FunctionName: aws.String("f"), Name: aws.String("nope")})
-	apiErr(t, err, "ResourceNotFoundException", "Alias not found: "+fnARN+":nope")
+	apiErr(t, err, "ResourceNotFoundException", "Cannot find alias arn: "+fnARN+":nope")
 
 	u, err := c.UpdateAlias(ctx, &sdk.UpdateAliasInput{FunctionName: aws.String("f"), Name: aws.String("prod"), FunctionVersion: aws.String("2"),
 		RoutingConfig: &types.AliasRoutingConfiguration{AdditionalVersionWeights: map[string]float64{"1": 0.25}}, RevisionId: a.RevisionId})

@@ -222,14 +222,22 @@ type target struct {
 }
 
 // resolve loads the function and what qualifier q names. Missing pieces
-// are AWS's 404s: "Function not found: ARN[:q]".
+// are AWS's 404s: "Function not found: ARN[:q]", the qualifier kept as given
+// even when the function itself is missing.
+// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_ops_with_arn_qualifier_mismatch[get_function] (match_exception)
 func resolve(tx *store.Tx, ref FunctionRef, q string) (*target, error) {
+	return resolveAlias(tx, ref, q, msgFunctionMissing)
+}
+
+// resolveAlias is resolve for the operations that name a missing alias in
+// their own words (noAlias, formatted with the qualified ARN).
+func resolveAlias(tx *store.Tx, ref FunctionRef, q, noAlias string) (*target, error) {
 	fn, err := getFunctionRow(tx, ref)
 	if err != nil {
 		return nil, err
 	}
 	if fn == nil {
-		return nil, errNotFound.Errorf(msgFunctionMissing, ref.ARN())
+		return nil, errNotFound.Errorf(msgFunctionMissing, ref.QualifiedARN(q))
 	}
 	t := &target{fn: fn}
 	switch {
@@ -247,9 +255,24 @@ func resolve(tx *store.Tx, ref FunctionRef, q string) (*target, error) {
 		return nil, err
 	}
 	if t.version == nil {
+		// A qualifier that cannot be an alias name ("$" in it) is reported
+		// as a missing function version.
+		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_permission_exceptions (add_permission_fn_qualifier_valid_doesnotexist)
+		if q != "" && q != latest && !isDigits(q) && wordChars(q, "") {
+			return nil, errNotFound.Errorf(noAlias, ref.QualifiedARN(q))
+		}
 		return nil, errNotFound.Errorf(msgFunctionMissing, ref.QualifiedARN(q))
 	}
 	return t, nil
+}
+
+// notFoundAs rewords a ResourceNotFoundException for the operations whose
+// AWS text does not name the resource.
+func notFoundAs(err error, msg string) error {
+	if errNotFound.Is(err) {
+		return errNotFound.New(msg)
+	}
+	return err
 }
 
 var errNoRows = sql.ErrNoRows

@@ -24,7 +24,7 @@ func decodeTagged(_ context.Context, r *protocol.Request) (tagged, error) {
 		return tagged{}, validationError("resource", arn, patTaggable)
 	}
 	if ref.Region != r.Region {
-		return tagged{}, errInvalidParameter.Errorf(msgOtherRegion, ref.Region, r.Region)
+		return tagged{}, errNotFound.Errorf(msgOtherRegion, ref.Region, r.Region)
 	}
 	return tagged{arn: arn, ref: ref}, nil
 }

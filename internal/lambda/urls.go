@@ -168,7 +168,7 @@ func (s *Service) createURL(ctx context.Context, r *protocol.Request, b withBody
 	}
 	err := s.write(ctx, func(tx *store.Tx) error {
 		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
-			return err
+			return notFoundAs(err, msgFunctionNotExist)
 		}
 		if prev, err := getURLRecord(tx, ref, ref.Qualifier); err != nil {
 			return err
@@ -187,12 +187,13 @@ func (s *Service) loadURL(ctx context.Context, ref FunctionRef) (*urlRecord, err
 	var u *urlRecord
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
-			return err
+			return notFoundAs(err, msgNoResource)
 		}
 		var err error
 		u, err = getURLRecord(tx, ref, ref.Qualifier)
 		if err == nil && u == nil {
-			return errNotFound.New(msgNoResource) // unconfirmed for URL configs
+			// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_url_config_exceptions (get_function_url_config_config_doesnotexist)
+			return errNotFound.New(msgNoResource)
 		}
 		return err
 	})
@@ -215,7 +216,7 @@ func (s *Service) updateURL(ctx context.Context, r *protocol.Request, b withBody
 	var u *urlRecord
 	err := s.write(ctx, func(tx *store.Tx) error {
 		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
-			return err
+			return notFoundAs(err, msgFunctionNotExist)
 		}
 		var err error
 		if u, err = getURLRecord(tx, ref, ref.Qualifier); err != nil {
@@ -245,7 +246,7 @@ func (s *Service) updateURL(ctx context.Context, r *protocol.Request, b withBody
 func (s *Service) deleteURL(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	err := s.write(ctx, func(tx *store.Tx) error {
 		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
-			return err
+			return notFoundAs(err, msgNoResource)
 		}
 		res, err := tx.Exec(`DELETE FROM lambda_urls WHERE account=? AND region=? AND name=? AND qualifier=?`, ref.Account, ref.Region, ref.Name, ref.Qualifier)
 		if err != nil {
@@ -273,7 +274,7 @@ func (s *Service) listURLs(ctx context.Context, r *protocol.Request, ref Functio
 	out := listURLsOutput{FunctionUrlConfigs: []*FunctionURLConfig{}}
 	err = s.db.Read(ctx, func(tx *store.Tx) error {
 		if _, err := resolve(tx, ref, ""); err != nil {
-			return err
+			return notFoundAs(err, msgFunctionNotExist)
 		}
 		rows, err := tx.Query(`SELECT qualifier, config FROM lambda_urls WHERE account=? AND region=? AND name=? AND qualifier >= ? ORDER BY qualifier`,
 			ref.Account, ref.Region, ref.Name, start)

@@ -115,7 +115,7 @@ func (c *configInput) validate(v *validation) {
 	if c.Layers != nil {
 		for _, l := range *c.Layers {
 			if !validLayerListItem(l) {
-				v.errs = append(v.errs, "Value '["+strings.Join(*c.Layers, ", ")+"]' at 'layers' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 140, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: "+patLayerList+"]")
+				v.errs = append(v.errs, "Value '["+strings.Join(*c.Layers, ", ")+"]' at 'layers' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 2048, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: "+patLayerList+", Member must not be null]") // source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_function_exceptions (add_layer_arn_without_version_exc)
 				break
 			}
 		}

@@ -149,7 +149,8 @@ func WriteJSON(w http.ResponseWriter, r *Request, status int, body []byte) {
 
 // WriteRESTJSONError answers err in Lambda's REST-JSON error shape: the code
 // in x-amzn-ErrorType and a body {"Type":"User"|"Service","Message":...}
-// followed by the error's extra fields.
+// ("message" for the codes that AWS writes so) followed by the error's extra
+// fields.
 func WriteRESTJSONError(w http.ResponseWriter, r *Request, err error) {
 	e := awserr.As(err)
 	m := make([]byte, 0, 128)
@@ -159,7 +160,11 @@ func WriteRESTJSONError(w http.ResponseWriter, r *Request, err error) {
 	}
 	m = append(m, `{"Type":`...)
 	m = jsonstr.Append(m, kind)
-	m = append(m, `,"Message":`...)
+	if e.LowerMessage {
+		m = append(m, `,"message":`...)
+	} else {
+		m = append(m, `,"Message":`...)
+	}
 	m = jsonstr.Append(m, e.Message)
 	m = append(appendFields(m, e.Fields), '}')
 	w.Header().Set("x-amzn-ErrorType", e.Code)

@@ -10,7 +10,7 @@ import (
 // Errors Run returns to Lambda (which passes *awserr.Error values to the
 // caller as they are). Function failures are not errors: they are results.
 var (
-	errThrottled     = awserr.Code{Name: "TooManyRequestsException", Status: http.StatusTooManyRequests}
+	errThrottled     = awserr.Code{Name: "TooManyRequestsException", Status: http.StatusTooManyRequests, LowerMessage: true}
 	errRoleAssume    = awserr.Code{Name: "AccessDeniedException", Status: http.StatusForbidden}
 	errRuntime       = awserr.Code{Name: "InvalidRuntimeException", Status: http.StatusBadGateway, Receiver: true}
 	errService       = awserr.Code{Name: "ServiceException", Status: http.StatusInternalServerError, Receiver: true}

@@ -135,7 +135,8 @@ class Permissions(unittest.TestCase):
         lam.remove_permission(FunctionName="perm", StatementId="s3", RevisionId=pol["RevisionId"])
         with self.assertRaises(lam.exceptions.ResourceNotFoundException) as cm:
             lam.remove_permission(FunctionName="perm", StatementId="s3")
-        self.assertEqual(cm.exception.response["Error"]["Message"], "Statement ID is not found in resource policy.")
+        # The last statement removed, the function has no policy left.
+        self.assertEqual(cm.exception.response["Error"]["Message"], "No policy is associated with the given resource.")
 
     def test_errors(self):
         lam = seki.client("lambda")
