@@ -1,0 +1,560 @@
+package fidelity_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/seki-dev/seki/internal/server"
+	"github.com/seki-dev/seki/internal/server/servertest"
+)
+
+var writeReport = flag.Bool("fidelity.write", false, "rewrite the score table of FIDELITY.md from this run")
+
+// A recording is one testdata file: the facts taken from one LocalStack
+// snapshot file, and the requests seki is asked to answer.
+type recording struct {
+	Snapshot string `json:"snapshot"` // path in the localstack repository
+	Commit   string `json:"commit"`   // the localstack commit the facts were read at
+	Setup    []step `json:"setup"`    // requests run once before the cases
+	Cases    []kase `json:"cases"`
+}
+
+// A kase is one recorded AWS answer.
+type kase struct {
+	Test   string `json:"test"`   // the test id, the key of the snapshot file
+	Record string `json:"record"` // the key inside the test's recorded-content
+	Setup  []step `json:"setup"`
+	Call   step   `json:"call"`
+	Expect expect `json:"expect"`
+	// Known is the reason seki still answers differently. A known case
+	// that starts to match fails the test, so the list only shrinks.
+	Known string `json:"known,omitempty"`
+}
+
+// A step is one signed HTTP request.
+type step struct {
+	Service string            `json:"service"` // signing name: lambda, iam, sts, s3, dynamodb
+	Method  string            `json:"method"`
+	Path    string            `json:"path"`
+	Query   string            `json:"query"`   // raw query string
+	Form    map[string]string `json:"form"`    // query protocol parameters (POST form)
+	Body    json.RawMessage   `json:"body"`    // a JSON body
+	Raw     string            `json:"raw"`     // a raw body
+	Target  string            `json:"target"`  // X-Amz-Target for the JSON protocols
+	Headers map[string]string `json:"headers"` // extra headers
+	Region  string            `json:"region"`  // signing region; default us-east-1
+	As      string            `json:"as"`      // "B" signs as account B's root
+	// Save stores response values (by path) as ${name} for later steps.
+	Save map[string]string `json:"save"`
+	// Status a setup step must answer with (default any 2xx).
+	Status int `json:"status"`
+}
+
+// expect holds the recorded facts a case checks.
+type expect struct {
+	Status  int               `json:"status"`
+	Code    string            `json:"code"`
+	Message *string           `json:"message"`
+	Members map[string]string `json:"members"` // error body members, exact name; "*" is any value
+	Keys    []string          `json:"keys"`    // the exact set of keys at At (JSON top level or XML element)
+	At      string            `json:"at"`
+	Has     []string          `json:"has"`    // paths that must be present
+	Absent  []string          `json:"absent"` // paths that must not be present
+	Values  map[string]string `json:"values"` // path → value
+	// Order is path → the keys of a JSON document (a string member such as
+	// a resource policy) in the order AWS wrote them.
+	Order map[string][]string `json:"order"`
+}
+
+func TestReplay(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no recordings: %v", err)
+	}
+	var rows []scoreRow
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec recording
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&rec); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if rec.Snapshot == "" || len(rec.Commit) != 40 {
+			t.Fatalf("%s: every recording names its snapshot file and source commit", f)
+		}
+		row := scoreRow{snapshot: rec.Snapshot}
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
+			row = replay(t, rec)
+		})
+		rows = append(rows, row)
+	}
+	var total, matched int
+	for _, r := range rows {
+		t.Logf("%-60s %3d/%3d", r.snapshot, r.matched, r.total)
+		total += r.total
+		matched += r.matched
+	}
+	t.Logf("%-60s %3d/%3d", "all", matched, total)
+	if *writeReport {
+		if err := writeScores(rows); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+type scoreRow struct {
+	snapshot       string
+	matched, total int
+	known          []kase
+}
+
+func replay(t *testing.T, rec recording) scoreRow {
+	env := servertest.Start(t)
+	r := &runner{t: t, env: env, vars: map[string]string{
+		"account":  servertest.AccountA.Account,
+		"accountB": servertest.AccountB.Account,
+		"region":   env.Region,
+		"zip":      base64.StdEncoding.EncodeToString(servertest.Zip(t, servertest.File{Name: "index.py", Body: "def handler(event, context):\n    return event\n"})),
+	}}
+	for _, s := range rec.Setup {
+		r.setup(t, s)
+	}
+	row := scoreRow{snapshot: rec.Snapshot}
+	seen := map[string]bool{}
+	for _, c := range rec.Cases {
+		id := c.Test + "#" + c.Record
+		if c.Test == "" || c.Record == "" {
+			t.Fatalf("case without test or record: %+v", c.Call)
+		}
+		if seen[id] {
+			t.Fatalf("%s twice", id)
+		}
+		seen[id] = true
+		row.total++
+		var diffs []string
+		t.Run(c.Record, func(t *testing.T) {
+			for _, s := range c.Setup {
+				r.setup(t, s)
+			}
+			resp := r.do(t, c.Call)
+			diffs = compare(c.Expect, r, resp)
+			switch {
+			case len(diffs) == 0 && c.Known != "":
+				t.Errorf("%s now matches AWS: remove its known difference (%s)", id, c.Known)
+			case len(diffs) > 0 && c.Known == "":
+				t.Errorf("%s differs from AWS:\n  %s\n  body: %s", id, strings.Join(diffs, "\n  "), resp.body)
+			}
+		})
+		if len(diffs) == 0 {
+			row.matched++
+		} else {
+			row.known = append(row.known, c)
+		}
+	}
+	return row
+}
+
+type runner struct {
+	t    *testing.T
+	env  *servertest.Env
+	vars map[string]string
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+	tree   map[string]any // JSON object or XML element tree
+}
+
+func (r *runner) expand(s string) string {
+	if !strings.Contains(s, "${") {
+		return s
+	}
+	for k, v := range r.vars {
+		s = strings.ReplaceAll(s, "${"+k+"}", v)
+	}
+	return s
+}
+
+func (r *runner) setup(t *testing.T, s step) {
+	t.Helper()
+	resp := r.do(t, s)
+	if (s.Status != 0 && resp.status != s.Status) || (s.Status == 0 && resp.status/100 != 2) {
+		t.Fatalf("setup %s %s %s: %d %s", s.Service, s.Method, s.Path, resp.status, resp.body)
+	}
+}
+
+func (r *runner) do(t *testing.T, s step) response {
+	t.Helper()
+	method := s.Method
+	if method == "" {
+		method = http.MethodPost
+	}
+	var body []byte
+	ctype := ""
+	switch {
+	case s.Form != nil:
+		v := url.Values{}
+		for k, x := range s.Form {
+			v.Set(k, r.expand(x))
+		}
+		body = []byte(v.Encode())
+		ctype = "application/x-www-form-urlencoded; charset=utf-8"
+	case s.Body != nil:
+		body = []byte(r.expand(string(s.Body)))
+		ctype = "application/json"
+		if s.Target != "" {
+			ctype = "application/x-amz-json-1.0"
+			if s.Service == "logs" {
+				ctype = "application/x-amz-json-1.1"
+			}
+		}
+	case s.Raw != "":
+		body = []byte(r.expand(s.Raw))
+	}
+	u := r.env.URL + r.expand(s.Path)
+	if s.Query != "" {
+		u += "?" + r.expand(s.Query)
+	}
+	req, err := http.NewRequest(method, u, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	if s.Target != "" {
+		req.Header.Set("X-Amz-Target", s.Target)
+	}
+	for k, v := range s.Headers {
+		req.Header.Set(k, r.expand(v))
+	}
+	sum := sha256.Sum256(body)
+	hash := hex.EncodeToString(sum[:])
+	if s.Service == "s3" {
+		req.Header.Set("X-Amz-Content-Sha256", hash)
+	}
+	key := servertest.AccountA
+	if s.As == "B" {
+		key = servertest.AccountB
+	}
+	region := s.Region
+	if region == "" {
+		region = r.env.Region
+	}
+	signKey(t, req, key, s.Service, region, hash)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	resp := response{status: res.StatusCode, header: res.Header, body: b, tree: parseTree(b)}
+	for name, path := range s.Save {
+		v, ok := lookup(resp.tree, path)
+		if !ok {
+			t.Fatalf("save %s: no %s in %s", name, path, b)
+		}
+		r.vars[name] = fmt.Sprint(v)
+	}
+	return resp
+}
+
+func signKey(t *testing.T, req *http.Request, k server.RootKey, service, region, hash string) {
+	t.Helper()
+	creds := aws.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.Secret}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hash, service, region, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// parseTree reads a JSON object or an XML document into nested maps; an XML
+// element that repeats keeps its first occurrence.
+func parseTree(b []byte) map[string]any {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return nil
+	}
+	if b[0] == '{' {
+		var m map[string]any
+		if json.Unmarshal(b, &m) == nil {
+			return m
+		}
+		return nil
+	}
+	if b[0] != '<' {
+		return nil
+	}
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	root := map[string]any{}
+	stack := []map[string]any{root}
+	var names []string
+	var text strings.Builder
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			m := map[string]any{}
+			parent := stack[len(stack)-1]
+			if _, dup := parent[tok.Name.Local]; !dup {
+				parent[tok.Name.Local] = m
+			}
+			stack = append(stack, m)
+			names = append(names, tok.Name.Local)
+			text.Reset()
+		case xml.CharData:
+			text.Write(tok)
+		case xml.EndElement:
+			m := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			name := names[len(names)-1]
+			names = names[:len(names)-1]
+			if len(m) == 0 {
+				parent := stack[len(stack)-1]
+				if cur, ok := parent[name].(map[string]any); ok && len(cur) == 0 {
+					parent[name] = text.String()
+				}
+			}
+			text.Reset()
+		}
+	}
+	return root
+}
+
+// lookup follows a dotted path through the tree.
+func lookup(tree map[string]any, path string) (any, bool) {
+	var cur any = tree
+	if path == "" {
+		return cur, tree != nil
+	}
+	for _, p := range strings.Split(path, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		cur, ok = m[p]
+		if !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+func scalar(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case nil:
+		return "null"
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// errorFacts reads the code and message of an error answer in any of
+// seki's protocols.
+func errorFacts(resp response) (code, msg string) {
+	if c := resp.header.Get("x-amzn-ErrorType"); c != "" {
+		code = c
+	}
+	if e, ok := lookup(resp.tree, "ErrorResponse.Error"); ok { // query protocol
+		m, _ := e.(map[string]any)
+		return scalar(m["Code"]), scalar(m["Message"])
+	}
+	if e, ok := lookup(resp.tree, "Error"); ok { // REST-XML (S3)
+		if m, ok := e.(map[string]any); ok {
+			return scalar(m["Code"]), scalar(m["Message"])
+		}
+	}
+	if code == "" {
+		if c, ok := resp.tree["__type"].(string); ok {
+			code = c
+		}
+	}
+	if i := strings.LastIndexByte(code, '#'); i >= 0 {
+		code = code[i+1:]
+	}
+	if i := strings.IndexByte(code, ':'); i >= 0 {
+		code = code[:i]
+	}
+	for _, k := range []string{"message", "Message"} {
+		if m, ok := resp.tree[k].(string); ok {
+			return code, m
+		}
+	}
+	return code, ""
+}
+
+func compare(e expect, r *runner, resp response) []string {
+	var d []string
+	if resp.status != e.Status {
+		d = append(d, fmt.Sprintf("status %d, AWS %d", resp.status, e.Status))
+	}
+	code, msg := errorFacts(resp)
+	if resp.status < 300 {
+		code, msg = "", ""
+	}
+	if code != e.Code {
+		d = append(d, fmt.Sprintf("code %q, AWS %q", code, e.Code))
+	}
+	if e.Message != nil && msg != r.expand(*e.Message) {
+		d = append(d, fmt.Sprintf("message %q,\n      AWS %q", msg, r.expand(*e.Message)))
+	}
+	for k, want := range e.Members {
+		got, ok := resp.tree[k]
+		switch {
+		case !ok:
+			d = append(d, fmt.Sprintf("error body has no member %q", k))
+		case want != "*" && scalar(got) != r.expand(want):
+			d = append(d, fmt.Sprintf("member %s %q, AWS %q", k, scalar(got), r.expand(want)))
+		}
+	}
+	if e.Keys != nil {
+		v, _ := lookup(resp.tree, e.At)
+		m, _ := v.(map[string]any)
+		var got []string
+		for k := range m {
+			got = append(got, k)
+		}
+		want := append([]string(nil), e.Keys...)
+		sort.Strings(got)
+		sort.Strings(want)
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			d = append(d, fmt.Sprintf("keys at %q: %v, AWS %v", e.At, got, want))
+		}
+	}
+	for _, p := range e.Has {
+		if _, ok := lookup(resp.tree, p); !ok {
+			d = append(d, "missing "+p)
+		}
+	}
+	for _, p := range e.Absent {
+		if _, ok := lookup(resp.tree, p); ok {
+			d = append(d, "AWS has no "+p)
+		}
+	}
+	for p, want := range e.Values {
+		v, ok := lookup(resp.tree, p)
+		if got := scalar(v); !ok || got != r.expand(want) {
+			d = append(d, fmt.Sprintf("%s = %q, AWS %q", p, got, r.expand(want)))
+		}
+	}
+	for p, want := range e.Order {
+		v, _ := lookup(resp.tree, p)
+		s, _ := v.(string)
+		got, err := keyOrder(s, len(want) > 0 && strings.Contains(want[0], "."))
+		if err != nil || strings.Join(got, ",") != strings.Join(want, ",") {
+			d = append(d, fmt.Sprintf("key order of %s: %v, AWS %v", p, got, want))
+		}
+	}
+	return d
+}
+
+// keyOrder lists the keys of a JSON document in document order; nested
+// lists the keys of inner objects too, as dotted paths (an array's first
+// element stands for the array).
+func keyOrder(doc string, nested bool) ([]string, error) {
+	var v any
+	dec := json.NewDecoder(strings.NewReader(doc))
+	var out []string
+	var walk func(prefix string, depth int) error
+	walk = func(prefix string, depth int) error {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'):
+			for dec.More() {
+				k, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				name := prefix + k.(string)
+				if depth == 0 || nested {
+					out = append(out, name)
+				}
+				if err := walk(name+".", depth+1); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token()
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				if i == 0 {
+					err = walk(prefix, depth)
+				} else {
+					err = dec.Decode(&v)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token()
+		}
+		return err
+	}
+	err := walk("", 0)
+	return out, err
+}
+
+// writeScores rewrites the generated part of FIDELITY.md.
+func writeScores(rows []scoreRow) error {
+	const begin, end = "<!-- scores: generated by go test ./internal/fidelity -fidelity.write -->", "<!-- end of scores -->"
+	path := filepath.Join("..", "..", "FIDELITY.md")
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(begin + "\n\n| snapshot file (validated tests only) | matched |\n|---|---|\n")
+	var total, matched int
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| `%s` | %d/%d |\n", r.snapshot, r.matched, r.total)
+		total += r.total
+		matched += r.matched
+	}
+	fmt.Fprintf(&b, "| **all** | **%d/%d (%.0f%%)** |\n\n### Known differences\n\n", matched, total, 100*float64(matched)/float64(max(total, 1)))
+	for _, r := range rows {
+		for _, c := range r.known {
+			fmt.Fprintf(&b, "- `%s` `%s`: %s\n", c.Test, c.Record, c.Known)
+		}
+	}
+	b.WriteString("\n" + end)
+	s := string(old)
+	i, j := strings.Index(s, begin), strings.Index(s, end)
+	if i < 0 || j < i {
+		return fmt.Errorf("FIDELITY.md has no %q … %q section", begin, end)
+	}
+	return os.WriteFile(path, []byte(s[:i]+b.String()+s[j+len(end):]), 0o644)
+}
