@@ -31,7 +31,7 @@ import (
 const usage = `Usage: seki demo [--endpoint URL] [--access-key ID] [--secret-key KEY] [--region R] [--data-dir DIR]
 
 Runs the image pipeline against a running seki (start one first:
-go run ./cmd/seki serve) and prints every step: what was allowed, what was
+make run) and prints every step: what was allowed, what was
 denied, and why. Safe to run again and again.
 
 `
@@ -115,7 +115,7 @@ func checkSeki(ctx context.Context, endpoint string) error {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("cannot reach seki at %s (%v)\n\nStart it first, in another terminal:\n  go run ./cmd/seki serve", endpoint, err)
+		return fmt.Errorf("cannot reach seki at %s (%v)\n\nStart it first, in another terminal:\n  make run        (in a seki checkout; or: seki serve)", endpoint, err)
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
 	resp.Body.Close()

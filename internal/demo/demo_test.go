@@ -65,21 +65,21 @@ func TestDemo(t *testing.T) {
 		}
 		mustContain(t, out,
 			"arn:aws:iam::111111111111:root (account 111111111111)",
-			"ReadUploads    Allow s3:GetObject on arn:aws:s3:::uploads/*",
+			"ReadUploads    Allow s3:GetObject on arn:aws:s3:::seki-demo-uploads/*",
 			"DENIED: S3 answered 400 InvalidArgument: Unable to validate the following destination configurations",
-			"s3.amazonaws.com asked to lambda:InvokeFunction on arn:aws:lambda:us-east-1:111111111111:function:image-processor",
+			"s3.amazonaws.com asked to lambda:InvokeFunction on arn:aws:lambda:us-east-1:111111111111:function:seki-demo-image-processor",
 			"because no resource-based policy allows the lambda:InvokeFunction action",
 			`"Principal":{"Service":"s3.amazonaws.com"}`,
 			`statement "s3-uploads" (Allow)`,
 			"key=photos/cat.jpg size=706 contentType=image/jpeg",
 			"START RequestId: ", "REPORT RequestId: ",
-			"processing s3://uploads/photos/cat.jpg",
+			"processing s3://seki-demo-uploads/photos/cat.jpg",
 			`statement "ReadUploads" (Allow)`,
 			`statement "WriteMetadata" (Allow)`,
-			"An error occurred (AccessDeniedException) when calling the PutItem operation: User: arn:aws:sts::111111111111:assumed-role/image-processor-role/image-processor is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:111111111111:table/image-metadata because no identity-based policy allows the dynamodb:PutItem action",
-			"no item for photos/dog.jpg in image-metadata",
+			"An error occurred (AccessDeniedException) when calling the PutItem operation: User: arn:aws:sts::111111111111:assumed-role/seki-demo-image-processor-role/seki-demo-image-processor is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:111111111111:table/seki-demo-image-metadata because no identity-based policy allows the dynamodb:PutItem action",
+			"no item for photos/dog.jpg in seki-demo-image-metadata",
 			"Decision: ImplicitlyDenied",
-			"To allow it: attach an identity-based policy to role image-processor-role",
+			"To allow it: attach an identity-based policy to role seki-demo-image-processor-role",
 			"What seki decided, and why:",
 		)
 		if n := strings.Count(out, "\n  DENIED "); n != 2 {
@@ -89,12 +89,12 @@ func TestDemo(t *testing.T) {
 			t.Errorf("summary has %d allows, want 4 (notification, invocation, GetObject, PutItem)", n)
 		}
 		if run1 == 1 {
-			mustContain(t, out, "deleted the function of an earlier run", "table image-metadata already exists")
+			mustContain(t, out, "deleted the function of an earlier run", "table seki-demo-image-metadata already exists")
 		}
 	}
 	// What the demo printed is what the table holds.
 	ddb := dynamodb.NewFromConfig(env.Root(servertest.AccountA))
-	scan, err := ddb.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String("image-metadata")})
+	scan, err := ddb.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String("seki-demo-image-metadata")})
 	if err != nil || len(scan.Items) != 1 {
 		t.Fatalf("scan: %v %+v", err, scan)
 	}
@@ -104,21 +104,57 @@ func TestDemo(t *testing.T) {
 }
 
 // TestDemoBucketTaken: bucket names are global; when another account owns
-// "uploads", the demo uses a name of its own and still works.
+// "seki-demo-uploads", the demo uses a name of its own and still works.
 func TestDemoBucketTaken(t *testing.T) {
 	needPython(t)
 	env := servertest.Start(t)
 	b := s3.NewFromConfig(env.Root(servertest.AccountB), func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := b.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("uploads")}); err != nil {
+	if _, err := b.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("seki-demo-uploads")}); err != nil {
 		t.Fatal(err)
 	}
 	code, out, errOut := run(t, env, servertest.AccountA, env.DataDir)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
-	mustContain(t, out, "bucket uploads belongs to another account (names are global); using uploads-111111111111",
-		"Allow s3:GetObject on arn:aws:s3:::uploads-111111111111/*", "processing s3://uploads-111111111111/photos/cat.jpg",
+	mustContain(t, out, "bucket seki-demo-uploads belongs to another account (names are global); using seki-demo-uploads-111111111111",
+		"Allow s3:GetObject on arn:aws:s3:::seki-demo-uploads-111111111111/*", "processing s3://seki-demo-uploads-111111111111/photos/cat.jpg",
 		"key=photos/cat.jpg size=706")
+}
+
+// TestDemoBesideUserResources: a user who followed the example by hand has
+// its table (with another key), role and bucket under the example's names;
+// the demo uses names of its own and leaves the user's resources as they
+// were.
+func TestDemoBesideUserResources(t *testing.T) {
+	needPython(t)
+	env := servertest.Start(t)
+	ctx := context.Background()
+	cfg := env.Root(servertest.AccountA)
+	ddb := dynamodb.NewFromConfig(cfg)
+	if _, err := ddb.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName: aws.String("image-metadata"), BillingMode: ddbtypes.BillingModePayPerRequest,
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: ddbtypes.ScalarAttributeTypeN}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: ddbtypes.KeyTypeHash}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	if _, err := iam.NewFromConfig(cfg).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("image-processor-role"), AssumeRolePolicyDocument: aws.String(trust)}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, env, servertest.AccountA, env.DataDir)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	mustContain(t, out, "table seki-demo-image-metadata created", "processing s3://seki-demo-uploads/photos/cat.jpg")
+	desc, err := ddb.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("image-metadata")})
+	if err != nil || aws.ToString(desc.Table.KeySchema[0].AttributeName) != "id" {
+		t.Fatalf("the user's table changed: %v %+v", err, desc)
+	}
+	role, err := iam.NewFromConfig(cfg).GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("image-processor-role")})
+	if err != nil || !strings.Contains(aws.ToString(role.Role.AssumeRolePolicyDocument), "ec2.amazonaws.com") {
+		t.Fatalf("the user's role changed: %v %+v", err, role)
+	}
 }
 
 // TestDemoWithoutDecisionLog: when the demo cannot see the server's data
@@ -162,7 +198,7 @@ func TestDemoOnlyTalksToSeki(t *testing.T) {
 	ln.Close()
 	errOut.Reset()
 	if code := demo.Run([]string{"--endpoint", "http://" + addr}, &out, &errOut); code != 1 ||
-		!strings.Contains(errOut.String(), "cannot reach seki at http://"+addr) || !strings.Contains(errOut.String(), "go run ./cmd/seki serve") {
+		!strings.Contains(errOut.String(), "cannot reach seki at http://"+addr) || !strings.Contains(errOut.String(), "make run") {
 		t.Fatalf("exit %d, %q", code, errOut.String())
 	}
 	if code := demo.Run([]string{"extra"}, &out, &errOut); code != 2 {

@@ -25,17 +25,23 @@ import (
 	"github.com/seki-dev/seki/examples"
 )
 
-// The scenario's names, as examples/image-pipeline has them.
+// The scenario's names: examples/image-pipeline's, prefixed with
+// "seki-demo-" so that the demo never reuses (or breaks) resources of the
+// same names that a user made by following the example by hand.
 const (
-	roleName     = "image-processor-role"
-	policyName   = "image-processor-permissions"
-	functionName = "image-processor"
-	tableName    = "image-metadata"
-	bucketName   = "uploads"
-	statementID  = "s3-uploads"
-	exampleDir   = "image-pipeline"
-	firstKey     = "photos/cat.jpg"
-	secondKey    = "photos/dog.jpg"
+	roleName     = "seki-demo-image-processor-role"
+	policyName   = "seki-demo-image-processor-permissions"
+	functionName = "seki-demo-image-processor"
+	tableName    = "seki-demo-image-metadata"
+	bucketName   = "seki-demo-uploads"
+	// exampleTable and exampleBucket are the names the example's policy
+	// files use; rolePolicy rewrites them to the demo's.
+	exampleTable  = "image-metadata"
+	exampleBucket = "uploads"
+	statementID   = "s3-uploads"
+	exampleDir    = "image-pipeline"
+	firstKey      = "photos/cat.jpg"
+	secondKey     = "photos/dog.jpg"
 )
 
 // run tells the story. Each step checks that seki decided as the scenario
@@ -136,7 +142,8 @@ func (d *demo) rolePolicy(file string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return strings.ReplaceAll(string(b), "arn:aws:s3:::"+bucketName+"/", "arn:aws:s3:::"+d.bucket+"/"), nil
+	doc := strings.ReplaceAll(string(b), "arn:aws:s3:::"+exampleBucket+"/", "arn:aws:s3:::"+d.bucket+"/")
+	return strings.ReplaceAll(doc, ":table/"+exampleTable+`"`, ":table/"+tableName+`"`), nil
 }
 
 func (d *demo) role(ctx context.Context) error {

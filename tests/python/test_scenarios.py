@@ -393,7 +393,7 @@ class DemoCommand(unittest.TestCase):
         p = self.demo("--endpoint", "http://127.0.0.1:1")
         self.assertEqual(p.returncode, 1)
         self.assertIn("cannot reach seki at http://127.0.0.1:1", p.stderr)
-        self.assertIn("go run ./cmd/seki serve", p.stderr)
+        self.assertIn("make run", p.stderr)
 
 
 if __name__ == "__main__":
