@@ -158,6 +158,9 @@ func (bd *body) bytes(ctx context.Context) ([]byte, error) {
 
 // close releases the body's memory budget and removes its spill file.
 func (bd *body) close() {
+	if bd == nil {
+		return
+	}
 	bd.release()
 	if bd.f != nil {
 		bd.f.Close()

@@ -54,56 +54,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	}
 	r := &protocol.Request{HTTP: hr, ID: protocol.NewUUID(), Now: s.cfg.Now()}
 	name, region, signed := sigv4.Scope(hr)
-	svc := s.svc.byName[name]
-	if !signed || svc == nil {
-		name, svc = s.svc.guess(hr)
+	if !signed {
+		name, svc := s.svc.guess(hr)
 		r.Service, r.Region = name, s.cfg.Region
 		svc.WriteError(w, r, (&sigv4.Error{Reason: sigv4.ReasonMissingAuth}).AWS(name))
 		return
 	}
-	r.Service, r.Region = name, region
-	var res *sigv4.Result
-	var err error
-	if name == "s3" {
-		// S3 streams its bodies and checks them as it stores them.
-		res, err = s.verifier.VerifyStream(hr, s.svc.keys, nil)
-	} else {
-		// The body is read only once the access key is known, hashed as
-		// it streams, and spilled to disk when large; see body.go.
-		var bd *body
-		defer func() {
-			if bd != nil {
-				bd.close()
-			}
-		}()
-		res, err = s.verifier.VerifyStream(hr, s.svc.keys, func() string {
-			bd = s.bodies.read(hr.Body, hr.ContentLength, bodyLimit(name))
-			return bd.hash()
-		})
-		if bd != nil && bd.err != nil {
-			if bd.err == errBodyTooLarge {
-				svc.WriteError(w, r, errTooLarge.New("Request must be smaller than "+strconv.FormatInt(bodyLimit(name), 10)+" bytes."))
-				return
-			}
-			svc.WriteError(w, r, awserr.As(bd.err))
-			return
+	svc, served := s.svc.byName[name]
+	if !served {
+		// A service seki does not serve still has its signature checked,
+		// so that a correctly signed request learns the service is the
+		// problem and a badly signed one learns its signature is.
+		f := foreignService(hr, name)
+		r.Service, r.Region = name, region
+		if region == "" {
+			r.Region = s.cfg.Region
 		}
-		if err == nil && bd != nil {
-			if r.Body, err = bd.bytes(hr.Context()); err != nil {
-				svc.WriteError(w, r, awserr.As(err))
-				return
-			}
+		if _, body, ok := s.authenticate(w, r, f, f.family); ok {
+			defer body.close()
+			f.WriteError(w, r, s.svc.notServed(name))
 		}
-	}
-	if err != nil {
-		var se *sigv4.Error
-		if errors.As(err, &se) {
-			svc.WriteError(w, r, se.AWS(name))
-			return
-		}
-		svc.WriteError(w, r, awserr.As(err))
 		return
 	}
+	r.Service, r.Region = name, region
+	res, body, ok := s.authenticate(w, r, svc, name)
+	if !ok {
+		return
+	}
+	defer body.close()
 	r.Signature = res
 	r.Context = requestContext(r)
 	caller, err := s.svc.identify(hr.Context(), name, res.AccessKeyID, r.Context)
@@ -113,6 +91,44 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	}
 	r.Caller = caller
 	svc.ServeAWS(w, r)
+}
+
+// authenticate verifies r's signature, reading its body (into r.Body) for
+// every service but S3, which streams its bodies and checks them as it
+// stores them. The body is read only once the access key is known, hashed
+// as it streams, and spilled to disk when large; see body.go. When ok is
+// false the error has been written, in family's words. The caller closes
+// the body (nil is fine) once the request is done.
+func (s *Server) authenticate(w http.ResponseWriter, r *protocol.Request, svc service, family string) (*sigv4.Result, *body, bool) {
+	hr := r.HTTP
+	var bd *body
+	var hashBody func() string
+	if r.Service != "s3" {
+		hashBody = func() string {
+			bd = s.bodies.read(hr.Body, hr.ContentLength, bodyLimit(r.Service))
+			return bd.hash()
+		}
+	}
+	res, err := s.verifier.VerifyStream(hr, s.svc.keys, hashBody)
+	if bd != nil && bd.err != nil {
+		if bd.err == errBodyTooLarge {
+			err = errTooLarge.New("Request must be smaller than " + strconv.FormatInt(bodyLimit(r.Service), 10) + " bytes.")
+		} else {
+			err = bd.err
+		}
+	} else if err == nil && bd != nil {
+		r.Body, err = bd.bytes(hr.Context())
+	}
+	if err != nil {
+		bd.close()
+		if se, ok := errors.AsType[*sigv4.Error](err); ok {
+			svc.WriteError(w, r, se.AWS(family))
+		} else {
+			svc.WriteError(w, r, awserr.As(err))
+		}
+		return nil, nil, false
+	}
+	return res, bd, true
 }
 
 // requestContext fills the global condition keys AWS sets on every request.

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/awsregion"
 	"github.com/seki-dev/seki/internal/sigv4"
 	"github.com/seki-dev/seki/internal/store"
 )
@@ -86,14 +87,21 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if len(cfg.RootKeys) == 0 {
 		cfg.RootKeys = []RootKey{DefaultRootKey}
 	}
+	privateUmask()
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
+	if err := tightenRoot(cfg.DataDir); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	// SQLite gives its WAL and shared-memory files the database's mode, so
+	// the database must be private before the store opens it.
+	tightenTree(cfg.DataDir)
 	db, err := store.Open(ctx, cfg.DataDir, migrations())
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: db, verifier: &sigv4.Verifier{Now: cfg.Now}}
+	s := &Server{cfg: cfg, db: db, verifier: &sigv4.Verifier{Now: cfg.Now, Region: awsregion.Valid, HomeRegion: cfg.Region}}
 	if s.bodies, err = newBodies(cfg.DataDir); err != nil {
 		db.Close()
 		return nil, err

@@ -259,6 +259,22 @@ const (
 	msgBothAuthS3        = "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"                        // [guess]
 )
 
+// A credential scope's region that is not an AWS region. The texts are
+// built around the region: "<msgInvalidRegion>mars-1'. " and, for S3,
+// "<header or query prefix><msgWrongRegionS3>mars-1<...Expecting>us-east-1'".
+const (
+	// source: unconfirmed quoted from IAM and other services' answers in aws/aws-sdk-go#156, aws/aws-sdk-php#493 and aws/aws-sdk-ruby#508 ("Credential should be scoped to a valid region, not 'us-west-2'. ")
+	msgInvalidRegion = "Credential should be scoped to a valid region, not '"
+	// source: doc https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-400-bad-request.html
+	msgWrongRegionHeaderS3 = "The authorization header is malformed; "
+	// source: unconfirmed S3's presigned-URL wording of the same check, as commonly reported for a URL signed for the wrong region
+	msgWrongRegionQueryS3 = "Error parsing the X-Amz-Credential parameter; "
+	// source: doc https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-400-bad-request.html
+	msgWrongRegionS3 = "the region '"
+	// source: doc https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-400-bad-request.html
+	msgWrongRegionS3Expecting = "' is wrong; expecting '"
+)
+
 // source: unconfirmed AWS's front end is not documented to refuse a second Authorization header; this says what seki refuses and why
 const msgDuplicateAuth = "Only one 'Authorization' header is allowed; the request carries more than one."
 

@@ -64,6 +64,13 @@ type Verifier struct {
 	Now func() time.Time
 	// Skew is the allowed clock difference; zero means DefaultSkew.
 	Skew time.Duration
+	// Region, when set, says which credential-scope regions exist; a
+	// request signed for any other is refused as AWS refuses it. Nil
+	// accepts every region.
+	Region func(name string) bool
+	// HomeRegion is the region S3 names as the expected one when it
+	// refuses a scope's region.
+	HomeRegion string
 
 	cache keyCache
 }
@@ -375,6 +382,9 @@ func (v *Verifier) verify(r *http.Request, body []byte, hashBody func() string, 
 	}
 	if err := checkScope(cred, ts, presigned); err != nil {
 		return fail(err)
+	}
+	if v.Region != nil && !v.Region(cred.region) {
+		return fail(invalidRegion(cred.region, v.HomeRegion, presigned))
 	}
 	s3 := cred.service == "s3"
 
@@ -746,6 +756,18 @@ func checkScope(c credential, ts string, presigned bool) *Error {
 		}
 	}
 	return newError(ReasonScope, msg).withS3(s3msg)
+}
+
+// invalidRegion is the answer to a credential scoped to a region that does
+// not exist. S3 words it as a wrong region and names the one it expected.
+func invalidRegion(region, home string, presigned bool) *Error {
+	e := newError(ReasonScope, msgInvalidRegion+region+"'. ")
+	field := awserr.Field{Name: "Region", Value: home}
+	wrong := msgWrongRegionS3 + region + msgWrongRegionS3Expecting + home + "'"
+	if presigned {
+		return e.withS3(msgWrongRegionQueryS3+wrong, field)
+	}
+	return e.withS3(msgWrongRegionHeaderS3+wrong, field)
 }
 
 // validContentSHA256 reports whether S3 accepts v as x-amz-content-sha256.
