@@ -63,12 +63,15 @@ type Recorder interface {
 type Authorizer struct {
 	ids Identities
 	rec Recorder
+	log *Log // rec, when it is the decision log
 }
 
 // New returns an Authorizer resolving identities through ids and recording
 // every decision in rec (which may be nil).
 func New(ids Identities, rec Recorder) *Authorizer {
-	return &Authorizer{ids: ids, rec: rec}
+	a := &Authorizer{ids: ids, rec: rec}
+	a.log, _ = rec.(*Log)
+	return a
 }
 
 // AccessDenied is the default denial code (IAM, STS, S3).

@@ -3,7 +3,6 @@ package authz
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -35,45 +34,61 @@ type Entry struct {
 }
 
 // snapshot is what explaining a decision needs, frozen when the decision
-// was made: the request with its own copy of the principal and a snapshot
-// of the context, and the policy set (compiled policies are immutable, and
-// the slices holding them are never changed in place).
+// was made: the principal, the resource's account, a snapshot of the
+// context, and the policy set (compiled policies are immutable, and the
+// slices holding them are never changed in place). It holds no pointer into
+// its entry, so entries can be copied.
 type snapshot struct {
-	ok  bool
-	req policy.Request
-	who policy.Principal
-	ctx policy.Context
-	set policy.Set
+	ok              bool
+	who             policy.Principal
+	resourceAccount string
+	ctx             policy.Context
+	set             policy.Set
 }
 
-func (a *Authorizer) record(c *Check, req *policy.Request, set *policy.Set, d policy.Decision, msg string) {
+// request is the request the engine decided.
+func (e *Entry) request() policy.Request {
+	s := &e.snap
+	return policy.Request{Principal: &s.who, Action: e.Action, Resource: e.Resource,
+		ResourceAccount: s.resourceAccount, Context: &s.ctx}
+}
+
+// entry fills e with the decision and its snapshot. Explaining (about ten
+// allocations and several times the decision's cost) waits for whoever
+// reads the entry: `seki explain`, or a Recorder that asks.
+func entry(e *Entry, c *Check, req *policy.Request, set *policy.Set, d policy.Decision, msg string) {
 	who := c.Caller.Principal.ARN
 	if who == "" {
 		// Anonymous callers (function URLs with AuthType NONE) have no ARN.
 		who = "anonymous"
 	}
-	// One allocation: the entry holds the snapshot by value. Explaining
-	// (about ten allocations and several times the decision's cost) waits
-	// for the log's writer or whoever reads the entry.
-	e := &Entry{
-		Time:      time.Now().UTC(),
-		RequestID: c.RequestID,
-		Principal: who,
-		Action:    c.Action,
-		Resource:  c.Resource,
-		Decision:  d.Result.String(),
-		Message:   msg,
-	}
+	e.RequestID = c.RequestID
+	e.Principal = who
+	e.Action = c.Action
+	e.Resource = c.Resource
+	e.Decision = d.Result.String()
+	e.Message = msg
 	s := &e.snap
 	s.ok = true
 	s.who = *req.Principal
-	s.req = *req
-	s.req.Principal = &s.who
+	s.resourceAccount = req.ResourceAccount
 	if req.Context != nil {
 		s.ctx = req.Context.Snapshot()
-		s.req.Context = &s.ctx
 	}
 	s.set = *set
+}
+
+func (a *Authorizer) record(c *Check, req *policy.Request, set *policy.Set, d policy.Decision, msg string) {
+	if a.log != nil {
+		// The entry is built on the stack and copied into the log's queue:
+		// recording allocates nothing.
+		var e Entry
+		entry(&e, c, req, set, d, msg)
+		a.log.Record(&e)
+		return
+	}
+	e := &Entry{Time: time.Now().UTC()}
+	entry(e, c, req, set, d, msg)
 	a.rec.Record(e)
 }
 
@@ -86,7 +101,8 @@ func (e *Entry) Explain() {
 		return
 	}
 	s.ok = false
-	e.Reasons = policy.Explain(&s.req, &s.set).Reasons
+	req := e.request()
+	e.Reasons = policy.Explain(&req, &s.set).Reasons
 	*s = snapshot{} // let the policies and the context go
 }
 
@@ -96,12 +112,21 @@ func (e *Entry) Explain() {
 type Log struct {
 	dir   string
 	limit int64
-	ch    chan *Entry
 	done  chan struct{}
+	// wake tells an idle writer that the queue has entries.
+	wake chan struct{}
 
-	mu     sync.Mutex
+	mu sync.Mutex
+	// queue holds entries not yet taken by the writer; the writer swaps it
+	// for an empty one, so queuing costs an append, not a channel hand-off
+	// per decision.
+	queue  []Entry
+	space  sync.Cond // signalled when a full queue was taken
 	closed bool
 }
+
+// maxQueued is how far the writer may fall behind before Record waits.
+const maxQueued = 4096
 
 // LogFile is the current decision log's file name; LogFile+".1" is the
 // previous one.
@@ -113,7 +138,9 @@ func OpenLog(dir string, limit int64) (*Log, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	l := &Log{dir: dir, limit: limit, ch: make(chan *Entry, 4096), done: make(chan struct{})}
+	l := &Log{dir: dir, limit: limit, done: make(chan struct{}), wake: make(chan struct{}, 1),
+		queue: make([]Entry, 0, 64)}
+	l.space.L = &l.mu
 	f, size, err := l.open()
 	if err != nil {
 		return nil, err
@@ -122,23 +149,37 @@ func OpenLog(dir string, limit int64) (*Log, error) {
 	return l, nil
 }
 
-// Record queues e for writing. It blocks only when the writer is far behind,
-// so that no decision is silently dropped. A denial is waited for until it
-// is on disk: a client that has its AccessDenied can run `seki explain`
-// at once and find it.
+// Record queues a copy of e for writing. It blocks only when the writer is
+// far behind, so that no decision is silently dropped. A denial is waited
+// for until it is on disk: a client that has its AccessDenied can run `seki
+// explain` at once and find it. The log stamps entries without a time when
+// it takes them, microseconds after the decision.
 func (l *Log) Record(e *Entry) {
+	var written chan struct{}
 	if e.Decision != policy.Allowed.String() {
-		e.written = make(chan struct{})
+		written = make(chan struct{})
 	}
 	l.mu.Lock()
+	for len(l.queue) >= maxQueued && !l.closed {
+		l.space.Wait()
+	}
 	if l.closed {
 		l.mu.Unlock()
 		return
 	}
-	l.ch <- e
+	l.queue = append(l.queue, *e)
+	l.queue[len(l.queue)-1].written = written
+	first := len(l.queue) == 1
 	l.mu.Unlock()
-	if e.written != nil {
-		<-e.written
+	if first {
+		// Only the entry that makes the queue non-empty wakes the writer.
+		select {
+		case l.wake <- struct{}{}:
+		default:
+		}
+	}
+	if written != nil {
+		<-written
 	}
 }
 
@@ -147,11 +188,38 @@ func (l *Log) Close() error {
 	l.mu.Lock()
 	if !l.closed {
 		l.closed = true
-		close(l.ch)
+		l.space.Broadcast()
+		select {
+		case l.wake <- struct{}{}:
+		default:
+		}
 	}
 	l.mu.Unlock()
 	<-l.done
 	return nil
+}
+
+// take waits for queued entries and returns them, swapping in spare as the
+// new queue; done is true once the log is closed and drained.
+func (l *Log) take(spare []Entry) (batch []Entry, done bool) {
+	for {
+		l.mu.Lock()
+		if len(l.queue) > 0 {
+			batch = l.queue
+			if len(batch) >= maxQueued {
+				l.space.Broadcast()
+			}
+			l.queue = spare[:0]
+			l.mu.Unlock()
+			return batch, false
+		}
+		closed := l.closed
+		l.mu.Unlock()
+		if closed {
+			return nil, true
+		}
+		<-l.wake
+	}
 }
 
 func (l *Log) open() (*os.File, int64, error) {
@@ -170,63 +238,75 @@ func (l *Log) open() (*os.File, int64, error) {
 func (l *Log) run(f *os.File, size int64) {
 	defer close(l.done)
 	w := bufio.NewWriterSize(f, 64<<10)
+	enc := newEncoder()
+	var spare []Entry
 	for {
-		e, ok := <-l.ch
-		if !ok {
+		batch, done := l.take(spare)
+		if done {
 			w.Flush()
 			f.Close()
 			return
 		}
-		e.Explain()
-		line, err := json.Marshal(e)
-		if err != nil {
-			release(e)
-			continue
-		}
-		line = append(line, '\n')
-		if size+int64(len(line)) > l.limit && size > 0 {
-			w.Flush()
-			f.Close()
-			cur := filepath.Join(l.dir, LogFile)
-			os.Rename(cur, cur+".1")
-			if f, size, err = l.open(); err != nil {
-				// Without a file there is nowhere to write; keep draining
-				// so requests never block on a broken log.
-				release(e)
-				for e := range l.ch {
-					release(e)
-				}
-				return
+		now := time.Now().UTC()
+		for i := range batch {
+			e := &batch[i]
+			if e.Time.IsZero() {
+				e.Time = now
 			}
-			w.Reset(f)
+			if f != nil {
+				// Without a file there is nowhere to write; the entries
+				// are dropped so requests never block on a broken log.
+				f, size = l.write(w, f, size, enc, e)
+			}
 		}
-		w.Write(line)
-		size += int64(len(line))
-		// Flush when the queue is empty, or a denial is waiting for it, so
-		// `seki explain` sees a decision as soon as the client has its
-		// answer, without a write per entry under load.
-		if len(l.ch) == 0 || e.written != nil {
+		if f != nil {
+			// Flush once per batch, so `seki explain` sees a decision as
+			// soon as the client has its answer, without a write per entry
+			// under load.
 			w.Flush()
 		}
-		if e.written != nil {
-			close(e.written)
+		for i := range batch {
+			if batch[i].written != nil {
+				close(batch[i].written)
+			}
 		}
+		clear(batch) // let the policies and contexts go
+		spare = batch
 	}
 }
 
-// release frees a Record waiting for an entry that will not be written.
-func release(e *Entry) {
-	if e.written != nil {
-		close(e.written)
+// write encodes e into w, rotating the file first when e would take it past
+// the limit. It returns the file in use (nil when none could be opened).
+func (l *Log) write(w *bufio.Writer, f *os.File, size int64, enc *encoder, e *Entry) (*os.File, int64) {
+	lines, err := enc.encode(e)
+	if err != nil {
+		return f, size
 	}
+	if size+int64(len(lines)) > l.limit && size > 0 {
+		w.Flush()
+		f.Close()
+		cur := filepath.Join(l.dir, LogFile)
+		os.Rename(cur, cur+".1")
+		if f, size, err = l.open(); err != nil {
+			return nil, 0
+		}
+		w.Reset(f)
+		// The new file defines its policies again.
+		enc.reset()
+		if lines, err = enc.encode(e); err != nil {
+			return f, size
+		}
+	}
+	w.Write(lines)
+	return f, size + int64(len(lines))
 }
 
 // Find returns every recorded decision of request id, oldest first, reading
-// the previous and the current log file of dir.
+// the previous and the current log file of dir, each explained.
 func Find(dir, id string) ([]Entry, error) {
 	var out []Entry
 	needle := []byte(`"requestId":"` + id + `"`)
-	err := scanLogs(dir, needle, func(e *Entry) {
+	err := scanLogs(dir, needle, true, func(e *Entry) {
 		if e.RequestID == id {
 			out = append(out, *e)
 		}
@@ -238,7 +318,7 @@ func Find(dir, id string) ([]Entry, error) {
 // decision in dir, or "" when there is none.
 func LastDenied(dir string) (string, error) {
 	id := ""
-	err := scanLogs(dir, []byte(`Denied"`), func(e *Entry) {
+	err := scanLogs(dir, []byte(`Denied"`), false, func(e *Entry) {
 		if e.Decision != policy.Allowed.String() {
 			id = e.RequestID
 		}
@@ -247,8 +327,9 @@ func LastDenied(dir string) (string, error) {
 }
 
 // scanLogs calls fn, oldest first, for every entry of dir's log files whose
-// line contains needle; the cheap byte test spares decoding the rest.
-func scanLogs(dir string, needle []byte, fn func(*Entry)) error {
+// line contains needle; the cheap byte test spares decoding the rest. With
+// explain, entries come with their reasons.
+func scanLogs(dir string, needle []byte, explain bool, fn func(*Entry)) error {
 	found := false
 	for _, name := range []string{LogFile + ".1", LogFile} {
 		f, err := os.Open(filepath.Join(dir, name))
@@ -259,7 +340,7 @@ func scanLogs(dir string, needle []byte, fn func(*Entry)) error {
 			return err
 		}
 		found = true
-		err = scan(f, needle, fn)
+		err = scan(f, needle, explain, fn)
 		f.Close()
 		if err != nil {
 			return err
@@ -271,16 +352,16 @@ func scanLogs(dir string, needle []byte, fn func(*Entry)) error {
 	return nil
 }
 
-func scan(r io.Reader, needle []byte, fn func(*Entry)) error {
+func scan(r io.Reader, needle []byte, explain bool, fn func(*Entry)) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	d := newDecoder()
 	for sc.Scan() {
 		line := sc.Bytes()
-		if !bytes.Contains(line, needle) {
+		if d.definition(line) || !bytes.Contains(line, needle) {
 			continue
 		}
-		var e Entry
-		if err := json.Unmarshal(line, &e); err == nil {
+		if e, ok := d.entry(line, explain); ok {
 			fn(&e)
 		}
 	}

@@ -585,3 +585,11 @@ func (c *compiler) condValues(n *node, path string) ([]string, bool, bool) {
 	}
 	return []string{v}, false, true
 }
+
+// Reparse compiles a document that was accepted before, such as one read
+// back from a decision log, without the checks that only guard what callers
+// may store now (Version and Sid spelling), so that an explanation can be
+// rebuilt exactly as the engine saw the policy.
+func Reparse(doc []byte, kind Kind) (*Policy, error) {
+	return parse(doc, kind, parseOptions{anyVersion: true, anySid: true})
+}
