@@ -80,11 +80,9 @@ func entry(e *Entry, c *Check, req *policy.Request, set *policy.Set, d policy.De
 
 func (a *Authorizer) record(c *Check, req *policy.Request, set *policy.Set, d policy.Decision, msg string) {
 	if a.log != nil {
-		// The entry is built on the stack and copied into the log's queue:
-		// recording allocates nothing.
-		var e Entry
-		entry(&e, c, req, set, d, msg)
-		a.log.Record(&e)
+		// The entry is written in place in the log's queue: recording
+		// allocates nothing.
+		a.log.enqueue(!d.Allowed(), func(e *Entry) { entry(e, c, req, set, d, msg) })
 		return
 	}
 	e := &Entry{Time: time.Now().UTC()}
@@ -155,8 +153,14 @@ func OpenLog(dir string, limit int64) (*Log, error) {
 // explain` at once and find it. The log stamps entries without a time when
 // it takes them, microseconds after the decision.
 func (l *Log) Record(e *Entry) {
+	l.enqueue(e.Decision != policy.Allowed.String(), func(q *Entry) { *q = *e })
+}
+
+// enqueue adds an entry that fill writes in place, and waits for it to be on
+// disk when wait is set.
+func (l *Log) enqueue(wait bool, fill func(*Entry)) {
 	var written chan struct{}
-	if e.Decision != policy.Allowed.String() {
+	if wait {
 		written = make(chan struct{})
 	}
 	l.mu.Lock()
@@ -167,8 +171,10 @@ func (l *Log) Record(e *Entry) {
 		l.mu.Unlock()
 		return
 	}
-	l.queue = append(l.queue, *e)
-	l.queue[len(l.queue)-1].written = written
+	l.queue = append(l.queue, Entry{})
+	q := &l.queue[len(l.queue)-1]
+	fill(q)
+	q.written = written
 	first := len(l.queue) == 1
 	l.mu.Unlock()
 	if first {

@@ -52,3 +52,13 @@ func FuzzAppend(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkAppendARN is a decision log's typical string: long, plain.
+func BenchmarkAppendARN(b *testing.B) {
+	s := "arn:aws:lambda:us-east-1:222222222222:function:orders-processor"
+	buf := make([]byte, 0, 128)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = Append(buf[:0], s)
+	}
+}
