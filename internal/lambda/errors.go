@@ -150,3 +150,21 @@ func validationError(field, value, pattern string) error {
 	v.pattern(field, value, pattern)
 	return v.err()
 }
+
+// Event source mappings.
+const (
+	// source: snapshot tests/aws/services/lambda_/event_source_mapping/test_lambda_integration_sqs.snapshot.json#test_event_source_mapping_default_batch_size
+	msgBatchWindow = "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"
+	// source: snapshot tests/aws/services/lambda_/event_source_mapping/test_lambda_integration_sqs.snapshot.json#test_duplicate_event_source_mappings
+	msgESMExists = "An event source mapping with SQS arn (\" %s \") and function (\" %s \") already exists. Please update or delete the existing mapping with UUID %s"
+	// source: snapshot tests/aws/services/lambda_/event_source_mapping/test_lambda_integration_sqs.snapshot.json#test_esm_with_not_existing_sqs_queue
+	msgSQSError = "Error occurred while %s. SQS Error Code: %s. SQS Error Message: %s"
+	// source: doc https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+	msgRoleCannotCall = "The function execution role does not have permissions to call %s on SQS"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaTag::test_tag_exceptions[event_source_mapping]
+	msgESMNotFound = "Event source mapping not found: %s"
+	// source: unconfirmed seki supports SQS sources only; the text is seki's.
+	msgUnsupportedSource = "seki: event source mappings support SQS queues (arn:aws:sqs:...) only"
+	// source: unconfirmed seki's own: mappings before SQS is wired in.
+	msgNoQueues = "seki: event source mappings are not available because no SQS service is wired into Lambda"
+)

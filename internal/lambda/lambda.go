@@ -96,6 +96,9 @@ type Service struct {
 	// any write (all of Lambda's go through write) invalidates them.
 	gen     atomic.Uint64
 	targets sync.Map // string key → *cachedTarget
+
+	// esm runs the event source mappings' pollers (esm.go).
+	esm esms
 }
 
 type cachedTarget struct {
@@ -242,6 +245,12 @@ func (s *Service) Handler(d protocol.Dispatcher) *Handler {
 		{Method: "POST", Path: lyrV + "/policy", Status: 201, Op: op("AddLayerVersionPermission", "lambda:AddLayerVersionPermission", decodeLayerVersion, s.layerVersionTarget, s.addLayerVersionPermission)},
 		{Method: "GET", Path: lyrV + "/policy", Op: op("GetLayerVersionPolicy", "lambda:GetLayerVersionPolicy", decodeLayerVersion, s.layerVersionTarget, s.getLayerVersionPolicy)},
 		{Method: "DELETE", Path: lyrV + "/policy/{StatementId}", Status: 204, Op: op("RemoveLayerVersionPermission", "lambda:RemoveLayerVersionPermission", decodeLayerVersion, s.layerVersionTarget, s.removeLayerVersionPermission)},
+		// Event source mappings (esm.go)
+		{Method: "POST", Path: "/2015-03-31/event-source-mappings", Status: 202, Op: op("CreateEventSourceMapping", "lambda:CreateEventSourceMapping", decodeESM(false), createESMTarget, s.createESM)},
+		{Method: "GET", Path: "/2015-03-31/event-source-mappings", Op: op("ListEventSourceMappings", "lambda:ListEventSourceMappings", noInput, nil, s.listESMs)},
+		{Method: "GET", Path: "/2015-03-31/event-source-mappings/{UUID}", Op: op("GetEventSourceMapping", "lambda:GetEventSourceMapping", decodeESMID, s.esmTarget, s.getESM)},
+		{Method: "PUT", Path: "/2015-03-31/event-source-mappings/{UUID}", Status: 202, Op: op("UpdateEventSourceMapping", "lambda:UpdateEventSourceMapping", decodeESM(true), s.esmTarget, s.updateESM)},
+		{Method: "DELETE", Path: "/2015-03-31/event-source-mappings/{UUID}", Status: 202, Op: op("DeleteEventSourceMapping", "lambda:DeleteEventSourceMapping", decodeESMID, s.esmTarget, s.deleteESM)},
 	}
 	return &Handler{
 		main: protocol.RESTJSON{Dispatcher: d, Routes: routes, NotFound: errUnknownOperation},

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/awserr"
-	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/store"
 )
 
@@ -76,12 +74,7 @@ func (s *Service) Deliver(ctx context.Context, d Delivery) error {
 		return err
 	}
 	now := s.now()
-	keys := policy.NewContext(5)
-	keys.Set("aws:CurrentTime", now.UTC().Format("2006-01-02T15:04:05Z"))
-	keys.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
-	keys.Set("aws:RequestedRegion", d.Region)
-	keys.Set("aws:SecureTransport", "true")
-	keys.Set("aws:ViaAWSService", "false")
+	keys := authz.BackgroundContext(now, d.Region)
 	// Each decision is recorded under the invocation the lines belong to.
 	// A batch the runtime merged from several invocations carries no one
 	// request id; their START/END/REPORT lines name them, and the decision

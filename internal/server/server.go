@@ -127,7 +127,8 @@ func (s *Server) Listen() error {
 	}
 	s.ln = ln
 	s.svc.listening(ln.Addr())
-	return nil
+	// Event source mappings poll once functions can reach seki.
+	return s.svc.lambda.StartMappings(context.Background())
 }
 
 // Addr is the bound address, after Listen.

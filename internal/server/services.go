@@ -51,6 +51,7 @@ func migrations() []store.Migration {
 	m = append(m, logs.Migrations()...)
 	m = append(m, fnruntime.Migrations()...)
 	m = append(m, sqs.Migrations()...)
+	m = append(m, lambda.ESMMigrations()...)
 	return m
 }
 
@@ -85,6 +86,7 @@ func build(ctx context.Context, s *Server) (*services, error) {
 		return nil, err
 	}
 	sv.byName["sqs"] = sv.sqs.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: sqs.AccessDenied})
+	sv.lambda.SetQueues(newESMQueues(sv.sqs, sv.sts))
 	sv.s3.SetFunctions(s3Functions{sv.lambda})
 	sv.lambda.SetCode(sv.s3)
 	if sv.runtime, err = newRuntime(s, sv); err != nil {
@@ -108,6 +110,10 @@ func build(ctx context.Context, s *Server) (*services, error) {
 func (s *Server) SetLambdaRunner(r lambda.Runner) { s.svc.lambda.SetRunner(r) }
 
 func (sv *services) close() {
+	if sv.lambda != nil {
+		// Pollers first: their last batches still invoke the runtime.
+		sv.lambda.StopMappings()
+	}
 	if sv.runtime != nil {
 		sv.runtime.Close()
 	}

@@ -494,7 +494,7 @@ func (s *Service) receiveMessage(ctx context.Context, r *protocol.Request, in re
 	if in.VisibilityTimeout != nil {
 		vt = *in.VisibilityTimeout
 	}
-	got, err := s.poll(ctx, q, max, vt, wait)
+	got, err := s.poll(ctx, q, max, vt, wait, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -507,9 +507,15 @@ func (s *Service) receiveMessage(ctx context.Context, r *protocol.Request, in re
 }
 
 // poll receives up to max messages, waiting up to wait for the first.
-func (s *Service) poll(ctx context.Context, q *queue, max, vt int, wait time.Duration) ([]*stored, error) {
+// recheck, when set, runs before every attempt after the first.
+func (s *Service) poll(ctx context.Context, q *queue, max, vt int, wait time.Duration, recheck func() error) ([]*stored, error) {
 	deadline := s.now().Add(wait)
-	for {
+	for first := true; ; first = false {
+		if !first && recheck != nil {
+			if err := recheck(); err != nil {
+				return nil, err
+			}
+		}
 		ch := s.waiter(q.id)
 		now := s.now()
 		got, next, err := s.receive(ctx, q, max, vt, now)
