@@ -1,7 +1,7 @@
 # The README's commands. `make test` is what CI runs.
 GO ?= go
 
-.PHONY: run build demo test test-go test-python vet bench
+.PHONY: run build demo test test-go test-python test-node vet bench
 
 # run builds the binary and execs it, so that SIGTERM or Ctrl-C reaches
 # seki itself (go run would leave it serving). ARGS are passed to serve.
@@ -26,7 +26,12 @@ test-go:
 test-python: build
 	SEKI_BIN=$(CURDIR)/bin/seki python3 tests/python/run.py
 
-test: vet test-go test-python
+# The AWS SDK for JavaScript v3 walkthrough; `npm ci` in tests/node first
+# (.ci/run does it).
+test-node: build
+	cd tests/node && SEKI_BIN=$(CURDIR)/bin/seki npm test
+
+test: vet test-go test-python test-node
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
