@@ -111,12 +111,18 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Check) error {
 		}
 	}
 	d := policy.Evaluate(&req, &set)
+	rule := ""
+	if !d.Allowed() && d.By == policy.Resource {
+		if rule = ownerRule(&req); rule != "" {
+			d = policy.Decision{Result: policy.Allowed, By: policy.Resource, Statement: -1}
+		}
+	}
 	msg := ""
 	if !d.Allowed() {
 		msg = message(&req, c.ResourceName, d)
 	}
 	if a.rec != nil {
-		a.record(c, &req, &set, d, msg)
+		a.record(c, &req, &set, d, msg, rule)
 	}
 	if d.Allowed() {
 		return nil
@@ -128,6 +134,29 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Check) error {
 	e := code.New(msg)
 	e.Cause = &Denied{Request: req, Decision: d}
 	return e
+}
+
+// ownerRootActions are the actions the root user of the resource's account
+// may perform even when the resource's policy denies them. S3 documents it
+// for the bucket policy operations, so that owners cannot lock themselves
+// out of their buckets; only VPC endpoint policies and Organizations
+// policies can still block them (DeleteBucketPolicy in the S3 API
+// Reference, https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketPolicy.html).
+// So the rule overrides a denial by the resource policy only.
+var ownerRootActions = map[string]bool{
+	"s3:GetBucketPolicy":    true,
+	"s3:PutBucketPolicy":    true,
+	"s3:DeleteBucketPolicy": true,
+}
+
+// ownerRule returns the rule that allows req although the resource policy
+// denies it, or "" when none does.
+func ownerRule(req *policy.Request) string {
+	p := req.Principal
+	if !ownerRootActions[req.Action] || p.Type != policy.Root || p.Account != req.ResourceAccount {
+		return ""
+	}
+	return "the rule that the root user of the bucket owner's account may always use " + req.Action + ", whatever the bucket policy says"
 }
 
 // message is AWS's AccessDenied text, naming the resource as the service

@@ -26,6 +26,10 @@ type Entry struct {
 	// explanation, for allows the statements that granted. A recorded
 	// entry gets them from Explain.
 	Reasons []policy.Reason `json:"reasons,omitempty"`
+	// Rule is set when an AWS rule, not the policies, decided: the owner's
+	// root user managing a bucket policy. Reasons then say what the
+	// policies alone would have decided.
+	Rule string `json:"rule,omitempty"`
 
 	// written, when set, is closed once the entry is on disk.
 	written chan struct{}
@@ -56,7 +60,7 @@ func (e *Entry) request() policy.Request {
 // entry fills e with the decision and its snapshot. Explaining (about ten
 // allocations and several times the decision's cost) waits for whoever
 // reads the entry: `seki explain`, or a Recorder that asks.
-func entry(e *Entry, c *Check, req *policy.Request, set *policy.Set, d policy.Decision, msg string) {
+func entry(e *Entry, c *Check, req *policy.Request, set *policy.Set, d policy.Decision, msg, rule string) {
 	who := c.Caller.Principal.ARN
 	if who == "" {
 		// Anonymous callers (function URLs with AuthType NONE) have no ARN.
@@ -68,6 +72,7 @@ func entry(e *Entry, c *Check, req *policy.Request, set *policy.Set, d policy.De
 	e.Resource = c.Resource
 	e.Decision = d.Result.String()
 	e.Message = msg
+	e.Rule = rule
 	s := &e.snap
 	s.ok = true
 	s.who = *req.Principal
@@ -78,15 +83,15 @@ func entry(e *Entry, c *Check, req *policy.Request, set *policy.Set, d policy.De
 	s.set = *set
 }
 
-func (a *Authorizer) record(c *Check, req *policy.Request, set *policy.Set, d policy.Decision, msg string) {
+func (a *Authorizer) record(c *Check, req *policy.Request, set *policy.Set, d policy.Decision, msg, rule string) {
 	if a.log != nil {
 		// The entry is written in place in the log's queue: recording
 		// allocates nothing.
-		a.log.enqueue(!d.Allowed(), func(e *Entry) { entry(e, c, req, set, d, msg) })
+		a.log.enqueue(!d.Allowed(), func(e *Entry) { entry(e, c, req, set, d, msg, rule) })
 		return
 	}
 	e := &Entry{Time: time.Now().UTC()}
-	entry(e, c, req, set, d, msg)
+	entry(e, c, req, set, d, msg, rule)
 	a.rec.Record(e)
 }
 

@@ -139,6 +139,7 @@ func (w *encoder) encode(e *Entry) ([]byte, error) {
 		b = append(b, `,"message":`...)
 		b = jsonstr.Append(b, e.Message)
 	}
+	b = field(b, "rule", e.Rule)
 
 	p := &s.who
 	b = append(b, `,"request":{"principal":{"type":`...)

@@ -58,8 +58,15 @@ func Write(w io.Writer, e *authz.Entry) {
 	if e.Message != "" {
 		fmt.Fprintf(w, "  AWS says: %s\n", e.Message)
 	}
+	if e.Rule != "" {
+		fmt.Fprintf(w, "  Decided by %s.\n", e.Rule)
+	}
 	if len(e.Reasons) > 0 {
-		fmt.Fprintln(w, "  Why:")
+		if e.Rule != "" {
+			fmt.Fprintln(w, "  The policies alone:")
+		} else {
+			fmt.Fprintln(w, "  Why:")
+		}
 		for _, r := range e.Reasons {
 			fmt.Fprintf(w, "    - %s\n", reason(&r))
 		}

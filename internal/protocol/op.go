@@ -110,6 +110,54 @@ type Spec[In any] struct {
 // handler, or no declared authorization, so that a table that forgets one
 // fails when the service is built, not when a request slips through.
 func Define[In any](s Spec[In]) *Op {
+	run := check(s)
+	decode := s.Decode
+	return &Op{Name: s.Name, auth: s.Auth.authDecl, run: func(ctx context.Context, r *Request) (any, error) {
+		var in In
+		if decode != nil {
+			var err error
+			if in, err = decode(ctx, r); err != nil {
+				return nil, err
+			}
+		}
+		return run(ctx, r, in)
+	}}
+}
+
+// Routed is an operation whose input its service's router decodes: S3 must
+// read the bucket and key from the path or the Host to choose the operation
+// at all, so it hands them to the operation rather than decoding twice.
+type Routed[In any] struct {
+	op  Op
+	run func(ctx context.Context, r *Request, in In) (any, error)
+}
+
+// DefineRouted builds a routed operation, checked as Define checks one; its
+// Spec has no Decode.
+func DefineRouted[In any](s Spec[In]) *Routed[In] {
+	if s.Decode != nil {
+		panic("protocol: routed operation " + s.Name + " has a decoder")
+	}
+	run := check(s)
+	o := &Routed[In]{run: run}
+	o.op = Op{Name: s.Name, auth: s.Auth.authDecl, run: func(context.Context, *Request) (any, error) {
+		return nil, awserr.Internal.New("seki: routed operation " + s.Name + " dispatched without its input")
+	}}
+	return o
+}
+
+// Op is the operation as a table row: its name and authorization.
+func (o *Routed[In]) Op() *Op { return &o.op }
+
+// DispatchRouted authorizes op for r and runs its handler on in.
+func DispatchRouted[In any](ctx context.Context, d *Dispatcher, r *Request, op *Routed[In], in In) (any, error) {
+	r.Bind(d.Authz, d.Deny)
+	return op.run(ctx, r, in)
+}
+
+// check validates s and returns what runs once the input is decoded: the
+// declared authorization, then the handler.
+func check[In any](s Spec[In]) func(ctx context.Context, r *Request, in In) (any, error) {
 	if s.Name == "" {
 		panic("protocol: an operation without a name")
 	}
@@ -128,15 +176,8 @@ func Define[In any](s Spec[In]) *Op {
 	default:
 		panic("protocol: operation " + s.Name + " declares no authorization")
 	}
-	auth := s.Auth
-	return &Op{Name: s.Name, auth: auth.authDecl, run: func(ctx context.Context, r *Request) (any, error) {
-		var in In
-		if s.Decode != nil {
-			var err error
-			if in, err = s.Decode(ctx, r); err != nil {
-				return nil, err
-			}
-		}
+	auth, handle, name := s.Auth, s.Handle, s.Name
+	return func(ctx context.Context, r *Request, in In) (any, error) {
 		switch auth.kind {
 		case AuthCheck:
 			t := Target{Resource: "*"}
@@ -151,14 +192,14 @@ func Define[In any](s Spec[In]) *Op {
 			}
 		case AuthPerItem:
 			before := r.checks
-			res, err := s.Handle(ctx, r, in)
+			res, err := handle(ctx, r, in)
 			if err == nil && r.checks == before {
-				return nil, awserr.Internal.New("seki: operation " + s.Name + " answered without authorizing any item")
+				return nil, awserr.Internal.New("seki: operation " + name + " answered without authorizing any item")
 			}
 			return res, err
 		}
-		return s.Handle(ctx, r, in)
-	}}
+		return handle(ctx, r, in)
+	}
 }
 
 // Authorization reports how op is authorized: its kind, the action of a

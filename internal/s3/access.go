@@ -34,17 +34,17 @@ func (s *Service) Object(ctx context.Context, caller *authz.Caller, bucket, key,
 		Caller:  caller,
 		Context: policy.NewContext(2),
 		Now:     s.now(),
-		State:   &call{bucket: bucket, key: key},
 	}
+	c := &call{bucket: bucket, key: key}
 	r.Bind(a.a, errAccessDenied)
-	t, err := s.target(r, objectARN(bucket, key))
+	t, err := s.target(r, c, objectARN(bucket, key))
 	if err != nil {
 		return nil, err
 	}
 	if err := r.Authorize(ctx, "s3:GetObject", t, nil); err != nil {
 		return nil, s3AccessDenied(awserr.As(err))
 	}
-	b := r.State.(*call).b
+	b := c.b
 	for attempt := 0; ; attempt++ {
 		o, err := s.readObject(ctx, r, b, key)
 		if err != nil {

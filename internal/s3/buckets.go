@@ -100,8 +100,7 @@ func (s *Service) loadBuckets(ctx context.Context) error {
 }
 
 // needBucket returns the request's bucket, or NoSuchBucket.
-func (s *Service) needBucket(r *protocol.Request) (*bucket, error) {
-	c := r.State.(*call)
+func (s *Service) needBucket(r *protocol.Request, c *call) (*bucket, error) {
 	if c.b == nil {
 		c.b = s.lookup(c.bucket)
 	}
@@ -148,8 +147,7 @@ type createBucketConfiguration struct {
 }
 
 // createBucket creates a bucket. Names are global across accounts.
-func (s *Service) createBucket(ctx context.Context, r *protocol.Request) (any, error) {
-	c := r.State.(*call)
+func (s *Service) createBucket(ctx context.Context, r *protocol.Request, c *call) (any, error) {
 	name := c.bucket
 	if !validBucketName(name) {
 		return nil, errInvalidBucketName.New("The specified bucket is not valid.").With("BucketName", name)
@@ -239,8 +237,8 @@ func (l locationResponse) Respond(w http.ResponseWriter, r *protocol.Request) {
 
 // deleteBucket removes an empty bucket together with any multipart uploads
 // still in progress in it.
-func (s *Service) deleteBucket(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) deleteBucket(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -299,8 +297,8 @@ func (noContent) Respond(w http.ResponseWriter, r *protocol.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Service) headBucket(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) headBucket(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -318,8 +316,8 @@ func (h headerOnly) Respond(w http.ResponseWriter, r *protocol.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-func (s *Service) getBucketLocation(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) getBucketLocation(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -340,9 +338,9 @@ type xmlDoc struct{ b *xmlBuilder }
 func (d xmlDoc) Respond(w http.ResponseWriter, r *protocol.Request) { writeXML(w, d.b) }
 
 // listBuckets lists the caller's own buckets, by name.
-func (s *Service) listBuckets(ctx context.Context, r *protocol.Request) (any, error) {
+func (s *Service) listBuckets(ctx context.Context, r *protocol.Request, c *call) (any, error) {
 	account := r.Account()
-	q := r.State.(*call).query
+	q := c.query
 	prefix := q.Get("prefix")
 	region := q.Get("bucket-region")
 	s.mu.RLock()
@@ -378,8 +376,8 @@ func (s *Service) listBuckets(ctx context.Context, r *protocol.Request) (any, er
 
 // getBucketACL reports the only ACL a bucket-owner-enforced bucket has: the
 // owner with FULL_CONTROL.
-func (s *Service) getBucketACL(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) getBucketACL(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -405,12 +403,11 @@ func ownerACL(account string) *xmlBuilder {
 
 // putACL answers PutBucketAcl and PutObjectAcl: with ACLs disabled only
 // the owner's own full-control ACL may be "set".
-func (s *Service) putACL(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) putACL(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
-	c := r.State.(*call)
 	if c.key != "" {
 		if _, err := s.headRow(ctx, b.name, c.key); err != nil {
 			return nil, err
@@ -423,8 +420,8 @@ func (s *Service) putACL(ctx context.Context, r *protocol.Request) (any, error) 
 	return nil, errACLNotSupported.New("The bucket does not allow ACLs")
 }
 
-func (s *Service) getVersioning(ctx context.Context, r *protocol.Request) (any, error) {
-	if _, err := s.needBucket(r); err != nil {
+func (s *Service) getVersioning(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	if _, err := s.needBucket(r, c); err != nil {
 		return nil, err
 	}
 	var x xmlBuilder
@@ -434,8 +431,8 @@ func (s *Service) getVersioning(ctx context.Context, r *protocol.Request) (any, 
 	return xmlDoc{&x}, nil
 }
 
-func (s *Service) getOwnership(ctx context.Context, r *protocol.Request) (any, error) {
-	if _, err := s.needBucket(r); err != nil {
+func (s *Service) getOwnership(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	if _, err := s.needBucket(r, c); err != nil {
 		return nil, err
 	}
 	var x xmlBuilder
@@ -447,8 +444,8 @@ func (s *Service) getOwnership(ctx context.Context, r *protocol.Request) (any, e
 }
 
 // getEncryption reports S3's default: every bucket encrypts with SSE-S3.
-func (s *Service) getEncryption(ctx context.Context, r *protocol.Request) (any, error) {
-	if _, err := s.needBucket(r); err != nil {
+func (s *Service) getEncryption(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	if _, err := s.needBucket(r, c); err != nil {
 		return nil, err
 	}
 	var x xmlBuilder
@@ -481,12 +478,11 @@ func (s *Service) removeBlobs(names []string) {
 
 // getObjectACL reports an object's ACL: with ACLs disabled, the bucket
 // owner with FULL_CONTROL.
-func (s *Service) getObjectACL(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) getObjectACL(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
-	c := r.State.(*call)
 	if _, err := s.readObject(ctx, r, b, c.key); err != nil {
 		return nil, err
 	}

@@ -124,8 +124,8 @@ func (h *hashingReader) Read(b []byte) (int, error) {
 }
 
 // copyObject copies an object, server side.
-func (s *Service) copyObject(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,6 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request) (any, err
 	if src.size > maxObjectSize {
 		return nil, errInvalidRequest.New("The specified copy source is larger than the maximum allowable size for a copy source: " + strconv.Itoa(maxObjectSize))
 	}
-	c := r.State.(*call)
 	algo := algoNone
 	if v := hdr.Get("x-amz-checksum-algorithm"); v != "" {
 		a, ok := parseAlgo(v)

@@ -140,15 +140,13 @@ func writeError(w http.ResponseWriter, r *protocol.Request, err error) {
 // when the request never reached ServeAWS (signature errors).
 func requestIDs(r *protocol.Request) (string, string) {
 	if r == nil {
-		return newRequestID(), newHostID()
-	}
-	if c, ok := r.State.(*call); ok && c.hostID != "" {
-		return r.ID, c.hostID
+		id := newRequestID()
+		return id, hostID(id)
 	}
 	if len(r.ID) != 16 {
 		r.ID = newRequestID()
 	}
-	return r.ID, newHostID()
+	return r.ID, hostID(r.ID)
 }
 
 // s3AccessDenied rewrites a denial the way S3 reports it. Since 2024 S3

@@ -78,7 +78,7 @@ func FuzzPick(f *testing.F) {
 	f.Add("POST", "b", "", "delete")
 	f.Add("DELETE", "b", "k", "uploadId=")
 	f.Add("PATCH", "", "", "")
-	var o ops
+	o := (&Handler{s: &Service{}}).table()
 	f.Fuzz(func(t *testing.T, method, bucket, key, query string) {
 		q, err := url.ParseQuery(query)
 		if err != nil {

@@ -23,12 +23,17 @@ func newRequestID() string {
 	return string(out[:])
 }
 
-// newHostID makes an x-amz-id-2 value: S3 sends 56 random-looking bytes in
-// base64.
-func newHostID() string {
-	var b [56]byte
-	rand.Read(b[:])
-	return base64.StdEncoding.EncodeToString(b[:])
+// hostID is the x-amz-id-2 value of request id: S3 sends 56 random-looking
+// bytes in base64. seki derives them from the (random) request id, so that
+// a request's two ids agree wherever they are reported (responses, errors,
+// event records) without being carried along.
+func hostID(id string) string {
+	a := sha256.Sum256([]byte("seki-s3-host-id:1:" + id))
+	b := sha256.Sum256([]byte("seki-s3-host-id:2:" + id))
+	var out [56]byte
+	copy(out[:], a[:])
+	copy(out[32:], b[:24])
+	return base64.StdEncoding.EncodeToString(out[:])
 }
 
 // randomHex returns n random bytes as lowercase hex.

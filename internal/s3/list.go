@@ -191,12 +191,11 @@ func decodeToken(t string) (string, bool) {
 }
 
 // listObjectsV2 answers GET ?list-type=2.
-func (s *Service) listObjectsV2(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) listObjectsV2(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
-	c := r.State.(*call)
 	l, enc, err := listParams(c)
 	if err != nil {
 		return nil, err
@@ -252,12 +251,11 @@ func (s *Service) listObjectsV2(ctx context.Context, r *protocol.Request) (any, 
 }
 
 // listObjectsV1 answers the original GET Bucket listing.
-func (s *Service) listObjectsV1(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) listObjectsV1(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
-	c := r.State.(*call)
 	l, enc, err := listParams(c)
 	if err != nil {
 		return nil, err

@@ -48,8 +48,8 @@ type part struct {
 	blob     string
 }
 
-func (s *Service) createUpload(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) createUpload(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,6 @@ func (s *Service) createUpload(ctx context.Context, r *protocol.Request) (any, e
 	if err := checkPutACL(hdr); err != nil {
 		return nil, err
 	}
-	c := r.State.(*call)
 	u := &upload{id: newUploadID(), bucket: b.name, key: c.key, initiated: r.Now.UTC().Truncate(time.Millisecond),
 		initiator: r.Caller.Principal.ARN, owner: r.Account()}
 	if u.contentType, u.headers, u.meta, err = objectHeaders(hdr); err != nil {
@@ -123,8 +122,7 @@ func (d *docWithHeaders) Respond(w http.ResponseWriter, r *protocol.Request) {
 }
 
 // loadUpload reads an upload of the request's bucket and key.
-func (s *Service) loadUpload(ctx context.Context, r *protocol.Request) (*upload, error) {
-	c := r.State.(*call)
+func (s *Service) loadUpload(ctx context.Context, r *protocol.Request, c *call) (*upload, error) {
 	id := c.query.Get("uploadId")
 	var u *upload
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
@@ -165,16 +163,15 @@ func partNumber(q url.Values) (int, error) {
 	return n, nil
 }
 
-func (s *Service) uploadPart(ctx context.Context, r *protocol.Request) (any, error) {
-	if _, err := s.needBucket(r); err != nil {
+func (s *Service) uploadPart(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	if _, err := s.needBucket(r, c); err != nil {
 		return nil, err
 	}
-	c := r.State.(*call)
 	n, err := partNumber(c.query)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.loadUpload(ctx, r)
+	u, err := s.loadUpload(ctx, r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -251,16 +248,15 @@ ON CONFLICT(upload, number) DO UPDATE SET size = excluded.size, etag = excluded.
 }
 
 // uploadPartCopy copies (a range of) an existing object into a part.
-func (s *Service) uploadPartCopy(ctx context.Context, r *protocol.Request) (any, error) {
-	if _, err := s.needBucket(r); err != nil {
+func (s *Service) uploadPartCopy(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	if _, err := s.needBucket(r, c); err != nil {
 		return nil, err
 	}
-	c := r.State.(*call)
 	n, err := partNumber(c.query)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.loadUpload(ctx, r)
+	u, err := s.loadUpload(ctx, r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -356,8 +352,8 @@ func parseComplete(body []byte, uploadID string) (*completeRequest, error) {
 	return &req, nil
 }
 
-func (s *Service) completeUpload(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -365,7 +361,7 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request) (any,
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.loadUpload(ctx, r)
+	u, err := s.loadUpload(ctx, r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -537,11 +533,11 @@ func location(r *protocol.Request, bucket, key string) string {
 	return scheme + "://" + r.HTTP.Host + "/" + bucket + "/" + strings.ReplaceAll(url.PathEscape(key), "%2F", "/")
 }
 
-func (s *Service) abortUpload(ctx context.Context, r *protocol.Request) (any, error) {
-	if _, err := s.needBucket(r); err != nil {
+func (s *Service) abortUpload(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	if _, err := s.needBucket(r, c); err != nil {
 		return nil, err
 	}
-	u, err := s.loadUpload(ctx, r)
+	u, err := s.loadUpload(ctx, r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -583,15 +579,15 @@ func (s *Service) abortUpload(ctx context.Context, r *protocol.Request) (any, er
 	return noContent{}, nil
 }
 
-func (s *Service) listParts(ctx context.Context, r *protocol.Request) (any, error) {
-	if _, err := s.needBucket(r); err != nil {
+func (s *Service) listParts(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	if _, err := s.needBucket(r, c); err != nil {
 		return nil, err
 	}
-	u, err := s.loadUpload(ctx, r)
+	u, err := s.loadUpload(ctx, r, c)
 	if err != nil {
 		return nil, err
 	}
-	q := r.State.(*call).query
+	q := c.query
 	max := 1000
 	if v := q.Get("max-parts"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -678,12 +674,12 @@ func writeInitiatorOwner(x *xmlBuilder, u *upload) {
 }
 
 // listUploads answers ListMultipartUploads.
-func (s *Service) listUploads(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) listUploads(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
-	q := r.State.(*call).query
+	q := c.query
 	prefix, delimiter := q.Get("prefix"), q.Get("delimiter")
 	keyMarker, idMarker := q.Get("key-marker"), q.Get("upload-id-marker")
 	max := 1000

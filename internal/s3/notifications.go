@@ -329,8 +329,8 @@ func isNoSuchFunction(err error) bool {
 	return errors.As(err, &ae) && ae.Code == "ResourceNotFoundException"
 }
 
-func (s *Service) getNotification(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) getNotification(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -345,8 +345,8 @@ func (s *Service) getNotification(ctx context.Context, r *protocol.Request) (any
 	return xmlDoc{&x}, nil
 }
 
-func (s *Service) putNotification(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) putNotification(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -511,9 +511,7 @@ func buildEvent(r *protocol.Request, b *bucket, configID, event, key string, siz
 		}
 	}
 	rec.ResponseElements.RequestID = r.ID
-	if c, ok := r.State.(*call); ok {
-		rec.ResponseElements.HostID = c.hostID
-	}
+	rec.ResponseElements.HostID = hostID(r.ID)
 	rec.S3 = eventS3{
 		SchemaVersion:   "1.0",
 		ConfigurationID: configID,

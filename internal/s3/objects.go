@@ -149,8 +149,8 @@ func decodePairs(s sql.NullString) [][2]string {
 }
 
 // putObject stores an object from the request body.
-func (s *Service) putObject(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) putObject(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +174,6 @@ func (s *Service) putObject(ctx context.Context, r *protocol.Request) (any, erro
 		return nil, errEntityTooLarge.New("Your proposed upload exceeds the maximum allowed size").
 			With("ProposedSize", strconv.FormatInt(p.length, 10)).With("MaxSizeAllowed", strconv.FormatInt(maxObjectSize, 10))
 	}
-	c := r.State.(*call)
 	o := &object{
 		bucket: b.name, key: c.key, owner: r.Account(), contentType: contentType,
 		headers: headers, meta: meta, checksumType: "FULL_OBJECT",
@@ -454,12 +453,11 @@ type nopCloser struct{ *bytes.Reader }
 func (nopCloser) Close() error { return nil }
 
 // getObject answers GetObject and HeadObject.
-func (s *Service) getObject(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) getObject(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
-	c := r.State.(*call)
 	if v, ok := c.query["versionId"]; ok && (len(v) == 0 || v[0] != "null") {
 		return nil, invalidArgument("Invalid version id specified", "versionId", c.query.Get("versionId"))
 	}
@@ -727,12 +725,11 @@ func parseRange(h string, size int64) (start, n int64, ok bool, err error) {
 
 // deleteObject removes an object. Deleting a key that does not exist
 // succeeds, as in S3.
-func (s *Service) deleteObject(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) deleteObject(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
-	c := r.State.(*call)
 	if v, ok := c.query["versionId"]; ok && (len(v) == 0 || v[0] != "null") {
 		return nil, invalidArgument("Invalid version id specified", "versionId", c.query.Get("versionId"))
 	}
@@ -788,9 +785,9 @@ const maxDeleteKeys = 1000
 
 // deleteObjects removes up to 1000 keys, authorizing s3:DeleteObject for
 // each and reporting per-key errors.
-func (s *Service) deleteObjects(ctx context.Context, r *protocol.Request) (any, error) {
+func (s *Service) deleteObjects(ctx context.Context, r *protocol.Request, c *call) (any, error) {
 	hdr := r.HTTP.Header
-	if _, err := s.needBucket(r); err != nil {
+	if _, err := s.needBucket(r, c); err != nil {
 		return nil, err
 	}
 	if hdr.Get("Content-MD5") == "" && !hasChecksumHeader(hdr) {
@@ -807,7 +804,6 @@ func (s *Service) deleteObjects(ctx context.Context, r *protocol.Request) (any, 
 	if len(req.Objects) == 0 || len(req.Objects) > maxDeleteKeys {
 		return nil, malformedXML()
 	}
-	c := r.State.(*call)
 	type outcome struct {
 		key, version  string
 		code, message string
@@ -820,7 +816,7 @@ func (s *Service) deleteObjects(ctx context.Context, r *protocol.Request) (any, 
 		}
 		key := *obj.Key
 		results[i] = outcome{key: key, version: obj.VersionID}
-		t, err := s.target(r, objectARN(c.bucket, key))
+		t, err := s.target(r, c, objectARN(c.bucket, key))
 		if err != nil {
 			return nil, err
 		}

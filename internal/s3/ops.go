@@ -13,18 +13,30 @@ import (
 // ops is S3's operation table: each operation's IAM action (per the Service
 // Authorization Reference), how it names its resource, and its handler.
 type ops struct {
-	listBuckets, createBucket, deleteBucket, headBucket, getBucketLocation   protocol.Op
-	listObjectsV2, listObjects, listUploads                                  protocol.Op
-	getBucketPolicy, putBucketPolicy, deleteBucketPolicy                     protocol.Op
-	getNotification, putNotification                                         protocol.Op
-	getBucketACL, putBucketACL, getVersioning, getOwnership, getEncryption   protocol.Op
-	getPublicAccessBlock, putPublicAccessBlock, deletePublicAccessBlock      protocol.Op
-	getPolicyStatus                                                          protocol.Op
-	deleteObjects                                                            protocol.Op
-	putObject, copyObject, getObject, headObject, deleteObject, getObjectACL protocol.Op
-	putObjectACL                                                             protocol.Op
-	createUpload, uploadPart, uploadPartCopy, completeUpload, abortUpload    protocol.Op
-	listParts                                                                protocol.Op
+	listBuckets, createBucket, deleteBucket, headBucket, getBucketLocation   *op
+	listObjectsV2, listObjects, listUploads                                  *op
+	getBucketPolicy, putBucketPolicy, deleteBucketPolicy                     *op
+	getNotification, putNotification                                         *op
+	getBucketACL, putBucketACL, getVersioning, getOwnership, getEncryption   *op
+	getPublicAccessBlock, putPublicAccessBlock, deletePublicAccessBlock      *op
+	getPolicyStatus                                                          *op
+	deleteObjects                                                            *op
+	putObject, copyObject, getObject, headObject, deleteObject, getObjectACL *op
+	putObjectACL                                                             *op
+	createUpload, uploadPart, uploadPartCopy, completeUpload, abortUpload    *op
+	listParts                                                                *op
+}
+
+// op is one S3 operation: the router decodes the bucket and key (it needs
+// them to choose the operation) and hands them to it as a *call.
+type op = protocol.Routed[*call]
+
+// check builds an operation authorized by one check of action on the
+// resource target names.
+func check(name, action string,
+	target func(context.Context, *protocol.Request, *call) (protocol.Target, error),
+	handle func(context.Context, *protocol.Request, *call) (any, error)) *op {
+	return protocol.DefineRouted(protocol.Spec[*call]{Name: name, Auth: protocol.Check(action, target), Handle: handle})
 }
 
 func (h *Handler) table() ops {
@@ -32,46 +44,48 @@ func (h *Handler) table() ops {
 	bt := s.bucketTarget
 	ot := s.objectTarget
 	return ops{
-		listBuckets:       protocol.Op{Name: "ListBuckets", Action: "s3:ListAllMyBuckets", Handle: s.listBuckets},
-		createBucket:      protocol.Op{Name: "CreateBucket", Action: "s3:CreateBucket", Target: s.createBucketTarget, Handle: s.createBucket},
-		deleteBucket:      protocol.Op{Name: "DeleteBucket", Action: "s3:DeleteBucket", Target: bt, Handle: s.deleteBucket},
-		headBucket:        protocol.Op{Name: "HeadBucket", Action: "s3:ListBucket", Target: bt, Handle: s.headBucket},
-		getBucketLocation: protocol.Op{Name: "GetBucketLocation", Action: "s3:GetBucketLocation", Target: bt, Handle: s.getBucketLocation},
-		listObjectsV2:     protocol.Op{Name: "ListObjectsV2", Action: "s3:ListBucket", Target: s.listTarget, Handle: s.listObjectsV2},
-		listObjects:       protocol.Op{Name: "ListObjects", Action: "s3:ListBucket", Target: s.listTarget, Handle: s.listObjectsV1},
-		listUploads:       protocol.Op{Name: "ListMultipartUploads", Action: "s3:ListBucketMultipartUploads", Target: bt, Handle: s.listUploads},
-		// The bucket policy operations authorize in their handlers: the
-		// bucket owner's root user may always use them, whatever the policy.
-		getBucketPolicy:         protocol.Op{Name: "GetBucketPolicy", Handle: s.getBucketPolicy},
-		putBucketPolicy:         protocol.Op{Name: "PutBucketPolicy", Handle: s.putBucketPolicy},
-		deleteBucketPolicy:      protocol.Op{Name: "DeleteBucketPolicy", Handle: s.deleteBucketPolicy},
-		getNotification:         protocol.Op{Name: "GetBucketNotificationConfiguration", Action: "s3:GetBucketNotification", Target: bt, Handle: s.getNotification},
-		putNotification:         protocol.Op{Name: "PutBucketNotificationConfiguration", Action: "s3:PutBucketNotification", Target: bt, Handle: s.putNotification},
-		getBucketACL:            protocol.Op{Name: "GetBucketAcl", Action: "s3:GetBucketAcl", Target: bt, Handle: s.getBucketACL},
-		putBucketACL:            protocol.Op{Name: "PutBucketAcl", Action: "s3:PutBucketAcl", Target: bt, Handle: s.putACL},
-		getVersioning:           protocol.Op{Name: "GetBucketVersioning", Action: "s3:GetBucketVersioning", Target: bt, Handle: s.getVersioning},
-		getOwnership:            protocol.Op{Name: "GetBucketOwnershipControls", Action: "s3:GetBucketOwnershipControls", Target: bt, Handle: s.getOwnership},
-		getEncryption:           protocol.Op{Name: "GetBucketEncryption", Action: "s3:GetEncryptionConfiguration", Target: bt, Handle: s.getEncryption},
-		getPublicAccessBlock:    protocol.Op{Name: "GetPublicAccessBlock", Action: "s3:GetBucketPublicAccessBlock", Target: bt, Handle: s.getPublicAccessBlock},
-		putPublicAccessBlock:    protocol.Op{Name: "PutPublicAccessBlock", Action: "s3:PutBucketPublicAccessBlock", Target: bt, Handle: s.putPublicAccessBlock},
-		deletePublicAccessBlock: protocol.Op{Name: "DeletePublicAccessBlock", Action: "s3:PutBucketPublicAccessBlock", Target: bt, Handle: s.deletePublicAccessBlock},
-		getPolicyStatus:         protocol.Op{Name: "GetBucketPolicyStatus", Action: "s3:GetBucketPolicyStatus", Target: bt, Handle: s.getPolicyStatus},
-		// DeleteObjects authorizes s3:DeleteObject for each key and reports
-		// denials per key, as AWS does.
-		deleteObjects:  protocol.Op{Name: "DeleteObjects", Handle: s.deleteObjects},
-		putObject:      protocol.Op{Name: "PutObject", Action: "s3:PutObject", Target: s.putTarget, Handle: s.putObject},
-		copyObject:     protocol.Op{Name: "CopyObject", Action: "s3:PutObject", Target: s.putTarget, Handle: s.copyObject},
-		getObject:      protocol.Op{Name: "GetObject", Action: "s3:GetObject", Target: ot, Handle: s.getObject},
-		headObject:     protocol.Op{Name: "HeadObject", Action: "s3:GetObject", Target: ot, Handle: s.getObject},
-		deleteObject:   protocol.Op{Name: "DeleteObject", Action: "s3:DeleteObject", Target: ot, Handle: s.deleteObject},
-		getObjectACL:   protocol.Op{Name: "GetObjectAcl", Action: "s3:GetObjectAcl", Target: ot, Handle: s.getObjectACL},
-		putObjectACL:   protocol.Op{Name: "PutObjectAcl", Action: "s3:PutObjectAcl", Target: ot, Handle: s.putACL},
-		createUpload:   protocol.Op{Name: "CreateMultipartUpload", Action: "s3:PutObject", Target: s.putTarget, Handle: s.createUpload},
-		uploadPart:     protocol.Op{Name: "UploadPart", Action: "s3:PutObject", Target: ot, Handle: s.uploadPart},
-		uploadPartCopy: protocol.Op{Name: "UploadPartCopy", Action: "s3:PutObject", Target: ot, Handle: s.uploadPartCopy},
-		completeUpload: protocol.Op{Name: "CompleteMultipartUpload", Action: "s3:PutObject", Target: ot, Handle: s.completeUpload},
-		abortUpload:    protocol.Op{Name: "AbortMultipartUpload", Action: "s3:AbortMultipartUpload", Target: ot, Handle: s.abortUpload},
-		listParts:      protocol.Op{Name: "ListParts", Action: "s3:ListMultipartUploadParts", Target: ot, Handle: s.listParts},
+		listBuckets:       check("ListBuckets", "s3:ListAllMyBuckets", nil, s.listBuckets),
+		createBucket:      check("CreateBucket", "s3:CreateBucket", s.createBucketTarget, s.createBucket),
+		deleteBucket:      check("DeleteBucket", "s3:DeleteBucket", bt, s.deleteBucket),
+		headBucket:        check("HeadBucket", "s3:ListBucket", bt, s.headBucket),
+		getBucketLocation: check("GetBucketLocation", "s3:GetBucketLocation", bt, s.getBucketLocation),
+		listObjectsV2:     check("ListObjectsV2", "s3:ListBucket", s.listTarget, s.listObjectsV2),
+		listObjects:       check("ListObjects", "s3:ListBucket", s.listTarget, s.listObjectsV1),
+		listUploads:       check("ListMultipartUploads", "s3:ListBucketMultipartUploads", bt, s.listUploads),
+		// The bucket owner's root user may always use the bucket policy
+		// operations, whatever the policy says: the door knows that rule.
+		getBucketPolicy:         check("GetBucketPolicy", "s3:GetBucketPolicy", bt, s.getBucketPolicy),
+		putBucketPolicy:         check("PutBucketPolicy", "s3:PutBucketPolicy", bt, s.putBucketPolicy),
+		deleteBucketPolicy:      check("DeleteBucketPolicy", "s3:DeleteBucketPolicy", bt, s.deleteBucketPolicy),
+		getNotification:         check("GetBucketNotificationConfiguration", "s3:GetBucketNotification", bt, s.getNotification),
+		putNotification:         check("PutBucketNotificationConfiguration", "s3:PutBucketNotification", bt, s.putNotification),
+		getBucketACL:            check("GetBucketAcl", "s3:GetBucketAcl", bt, s.getBucketACL),
+		putBucketACL:            check("PutBucketAcl", "s3:PutBucketAcl", bt, s.putACL),
+		getVersioning:           check("GetBucketVersioning", "s3:GetBucketVersioning", bt, s.getVersioning),
+		getOwnership:            check("GetBucketOwnershipControls", "s3:GetBucketOwnershipControls", bt, s.getOwnership),
+		getEncryption:           check("GetBucketEncryption", "s3:GetEncryptionConfiguration", bt, s.getEncryption),
+		getPublicAccessBlock:    check("GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock", bt, s.getPublicAccessBlock),
+		putPublicAccessBlock:    check("PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock", bt, s.putPublicAccessBlock),
+		deletePublicAccessBlock: check("DeletePublicAccessBlock", "s3:PutBucketPublicAccessBlock", bt, s.deletePublicAccessBlock),
+		getPolicyStatus:         check("GetBucketPolicyStatus", "s3:GetBucketPolicyStatus", bt, s.getPolicyStatus),
+		deleteObjects: protocol.DefineRouted(protocol.Spec[*call]{
+			Name:   "DeleteObjects",
+			Auth:   protocol.PerItem[*call]("DeleteObjects authorizes s3:DeleteObject for each key and reports denials per key, as AWS does"),
+			Handle: s.deleteObjects,
+		}),
+		putObject:      check("PutObject", "s3:PutObject", s.putTarget, s.putObject),
+		copyObject:     check("CopyObject", "s3:PutObject", s.putTarget, s.copyObject),
+		getObject:      check("GetObject", "s3:GetObject", ot, s.getObject),
+		headObject:     check("HeadObject", "s3:GetObject", ot, s.getObject),
+		deleteObject:   check("DeleteObject", "s3:DeleteObject", ot, s.deleteObject),
+		getObjectACL:   check("GetObjectAcl", "s3:GetObjectAcl", ot, s.getObjectACL),
+		putObjectACL:   check("PutObjectAcl", "s3:PutObjectAcl", ot, s.putACL),
+		createUpload:   check("CreateMultipartUpload", "s3:PutObject", s.putTarget, s.createUpload),
+		uploadPart:     check("UploadPart", "s3:PutObject", ot, s.uploadPart),
+		uploadPartCopy: check("UploadPartCopy", "s3:PutObject", ot, s.uploadPartCopy),
+		completeUpload: check("CompleteMultipartUpload", "s3:PutObject", ot, s.completeUpload),
+		abortUpload:    check("AbortMultipartUpload", "s3:AbortMultipartUpload", ot, s.abortUpload),
+		listParts:      check("ListParts", "s3:ListMultipartUploadParts", ot, s.listParts),
 	}
 }
 
@@ -90,12 +104,12 @@ var unsupportedObject = []string{
 }
 
 // pick chooses the operation for a request.
-func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*protocol.Op, error) {
+func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, error) {
 	m := hr.Method
 	has := func(k string) bool { _, ok := q[k]; return ok }
 	if bucket == "" {
 		if m == http.MethodGet {
-			return &o.listBuckets, nil
+			return o.listBuckets, nil
 		}
 		return nil, methodNotAllowed(m, "SERVICE")
 	}
@@ -104,64 +118,64 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*protoco
 		case http.MethodGet:
 			switch {
 			case has("policy"):
-				return &o.getBucketPolicy, nil
+				return o.getBucketPolicy, nil
 			case has("notification"):
-				return &o.getNotification, nil
+				return o.getNotification, nil
 			case has("location"):
-				return &o.getBucketLocation, nil
+				return o.getBucketLocation, nil
 			case has("uploads"):
-				return &o.listUploads, nil
+				return o.listUploads, nil
 			case has("acl"):
-				return &o.getBucketACL, nil
+				return o.getBucketACL, nil
 			case has("versioning"):
-				return &o.getVersioning, nil
+				return o.getVersioning, nil
 			case has("ownershipControls"):
-				return &o.getOwnership, nil
+				return o.getOwnership, nil
 			case has("encryption"):
-				return &o.getEncryption, nil
+				return o.getEncryption, nil
 			case has("publicAccessBlock"):
-				return &o.getPublicAccessBlock, nil
+				return o.getPublicAccessBlock, nil
 			case has("policyStatus"):
-				return &o.getPolicyStatus, nil
+				return o.getPolicyStatus, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
 			}
 			if q.Get("list-type") == "2" {
-				return &o.listObjectsV2, nil
+				return o.listObjectsV2, nil
 			}
-			return &o.listObjects, nil
+			return o.listObjects, nil
 		case http.MethodPut:
 			switch {
 			case has("policy"):
-				return &o.putBucketPolicy, nil
+				return o.putBucketPolicy, nil
 			case has("notification"):
-				return &o.putNotification, nil
+				return o.putNotification, nil
 			case has("acl"):
-				return &o.putBucketACL, nil
+				return o.putBucketACL, nil
 			case has("publicAccessBlock"):
-				return &o.putPublicAccessBlock, nil
+				return o.putPublicAccessBlock, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
 			}
-			return &o.createBucket, nil
+			return o.createBucket, nil
 		case http.MethodDelete:
 			if has("policy") {
-				return &o.deleteBucketPolicy, nil
+				return o.deleteBucketPolicy, nil
 			}
 			if has("publicAccessBlock") {
-				return &o.deletePublicAccessBlock, nil
+				return o.deletePublicAccessBlock, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
 			}
-			return &o.deleteBucket, nil
+			return o.deleteBucket, nil
 		case http.MethodHead:
-			return &o.headBucket, nil
+			return o.headBucket, nil
 		case http.MethodPost:
 			if has("delete") {
-				return &o.deleteObjects, nil
+				return o.deleteObjects, nil
 			}
 			// Browser-form POST uploads are not supported.
 			return nil, notImplemented("POST")
@@ -172,48 +186,48 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*protoco
 	case http.MethodGet:
 		switch {
 		case has("uploadId"):
-			return &o.listParts, nil
+			return o.listParts, nil
 		case has("acl"):
-			return &o.getObjectACL, nil
+			return o.getObjectACL, nil
 		}
 		if sub := firstOf(q, unsupportedObject); sub != "" {
 			return nil, notImplemented("?" + sub)
 		}
-		return &o.getObject, nil
+		return o.getObject, nil
 	case http.MethodHead:
-		return &o.headObject, nil
+		return o.headObject, nil
 	case http.MethodPut:
 		copySrc := hr.Header.Get("x-amz-copy-source") != ""
 		switch {
 		case has("uploadId") || has("partNumber"):
 			if copySrc {
-				return &o.uploadPartCopy, nil
+				return o.uploadPartCopy, nil
 			}
-			return &o.uploadPart, nil
+			return o.uploadPart, nil
 		case has("acl"):
-			return &o.putObjectACL, nil
+			return o.putObjectACL, nil
 		}
 		if sub := firstOf(q, unsupportedObject); sub != "" {
 			return nil, notImplemented("?" + sub)
 		}
 		if copySrc {
-			return &o.copyObject, nil
+			return o.copyObject, nil
 		}
-		return &o.putObject, nil
+		return o.putObject, nil
 	case http.MethodDelete:
 		if has("uploadId") {
-			return &o.abortUpload, nil
+			return o.abortUpload, nil
 		}
 		if sub := firstOf(q, unsupportedObject); sub != "" {
 			return nil, notImplemented("?" + sub)
 		}
-		return &o.deleteObject, nil
+		return o.deleteObject, nil
 	case http.MethodPost:
 		switch {
 		case has("uploads"):
-			return &o.createUpload, nil
+			return o.createUpload, nil
 		case has("uploadId"):
-			return &o.completeUpload, nil
+			return o.completeUpload, nil
 		}
 		if sub := firstOf(q, unsupportedObject); sub != "" {
 			return nil, notImplemented("?" + sub)
@@ -245,8 +259,7 @@ func objectARN(bucket, key string) string { return "arn:aws:s3:::" + bucket + "/
 // answers 404 for a missing bucket to anyone (which is why bucket names can
 // be probed). Keys are different: a missing key is only disclosed to
 // callers allowed s3:ListBucket, after authorization.
-func (s *Service) target(r *protocol.Request, resource string) (protocol.Target, error) {
-	c := r.State.(*call)
+func (s *Service) target(r *protocol.Request, c *call, resource string) (protocol.Target, error) {
 	c.b = s.lookup(c.bucket)
 	if c.b == nil {
 		return protocol.Target{}, noSuchBucket(c.bucket)
@@ -262,22 +275,20 @@ func callerPrincipal(r *protocol.Request) *policy.Principal {
 	return &r.Caller.Principal
 }
 
-func (s *Service) bucketTarget(_ context.Context, r *protocol.Request) (protocol.Target, error) {
-	c := r.State.(*call)
-	return s.target(r, bucketARN(c.bucket))
+func (s *Service) bucketTarget(_ context.Context, r *protocol.Request, c *call) (protocol.Target, error) {
+	return s.target(r, c, bucketARN(c.bucket))
 }
 
-func (s *Service) objectTarget(_ context.Context, r *protocol.Request) (protocol.Target, error) {
-	c := r.State.(*call)
+func (s *Service) objectTarget(_ context.Context, r *protocol.Request, c *call) (protocol.Target, error) {
 	if err := checkKey(c.key); err != nil {
 		return protocol.Target{}, err
 	}
-	return s.target(r, objectARN(c.bucket, c.key))
+	return s.target(r, c, objectARN(c.bucket, c.key))
 }
 
 // putTarget is objectTarget plus the keys writes carry: s3:x-amz-acl and,
 // for copies, the source and metadata directive.
-func (s *Service) putTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) putTarget(ctx context.Context, r *protocol.Request, c *call) (protocol.Target, error) {
 	hdr := r.HTTP.Header
 	if v := hdr.Get("x-amz-acl"); v != "" {
 		r.Context.Set("s3:x-amz-acl", v)
@@ -294,33 +305,31 @@ func (s *Service) putTarget(ctx context.Context, r *protocol.Request) (protocol.
 	if v := hdr.Get("x-amz-server-side-encryption"); v != "" {
 		r.Context.Set("s3:x-amz-server-side-encryption", v)
 	}
-	return s.objectTarget(ctx, r)
+	return s.objectTarget(ctx, r, c)
 }
 
 // listTarget adds the listing condition keys: s3:prefix, s3:delimiter and
 // s3:max-keys are present when the request carries them.
-func (s *Service) listTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
-	c := r.State.(*call)
+func (s *Service) listTarget(ctx context.Context, r *protocol.Request, c *call) (protocol.Target, error) {
 	for _, k := range [...]string{"prefix", "delimiter", "max-keys"} {
 		if vs, ok := c.query[k]; ok && len(vs) > 0 {
 			r.Context.Set("s3:"+k, vs[0])
 		}
 	}
-	return s.bucketTarget(ctx, r)
+	return s.bucketTarget(ctx, r, c)
 }
 
 // createBucketTarget names the bucket to be created. It is authorized in
 // the caller's own account whether or not the name is taken (someone
 // else's bucket of that name is BucketAlreadyExists, not a cross-account
 // denial), with s3:x-amz-acl and s3:x-amz-object-ownership when sent.
-func (s *Service) createBucketTarget(ctx context.Context, r *protocol.Request) (protocol.Target, error) {
+func (s *Service) createBucketTarget(ctx context.Context, r *protocol.Request, c *call) (protocol.Target, error) {
 	if v := r.HTTP.Header.Get("x-amz-acl"); v != "" {
 		r.Context.Set("s3:x-amz-acl", v)
 	}
 	if v := r.HTTP.Header.Get("x-amz-object-ownership"); v != "" {
 		r.Context.Set("s3:x-amz-object-ownership", v)
 	}
-	c := r.State.(*call)
 	return protocol.Target{Resource: bucketARN(c.bucket), Account: r.Account()}, nil
 }
 

@@ -19,33 +19,20 @@ import (
 // maxPolicySize is S3's bucket policy limit: 20 KB.
 const maxPolicySize = 20 << 10
 
-// authorizeOwnerOp authorizes a bucket policy operation. As AWS documents,
-// the root user of the bucket owner's account may always get, put and
-// delete the bucket policy, even when the policy denies it; everyone else
-// needs the permission, and callers from other accounts who have it still
-// get 405 MethodNotAllowed, because only the owner's account may manage the
-// policy.
-func (s *Service) authorizeOwnerOp(ctx context.Context, r *protocol.Request, action string) (*bucket, error) {
-	c := r.State.(*call)
-	t, err := s.target(r, bucketARN(c.bucket))
-	if err != nil {
-		return nil, err
-	}
-	b := c.b
-	p := r.Caller.Principal
-	if p.Type != policy.Root || p.Account != b.account {
-		if err := r.Authorize(ctx, action, t, nil); err != nil {
-			return nil, err
-		}
-	}
-	if p.Account != b.account {
+// ownerBucket is the bucket of a bucket policy operation, which the door
+// has allowed. Only the owner's account may manage the policy: a caller
+// from another account that is allowed still gets 405 MethodNotAllowed,
+// as AWS documents. (The owner's root user is always allowed these
+// operations, whatever the policy says; that rule is the door's.)
+func ownerBucket(r *protocol.Request, c *call) (*bucket, error) {
+	if r.Caller.Principal.Account != c.b.account {
 		return nil, methodNotAllowed(r.HTTP.Method, "BUCKET")
 	}
-	return b, nil
+	return c.b, nil
 }
 
-func (s *Service) getBucketPolicy(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.authorizeOwnerOp(ctx, r, "s3:GetBucketPolicy")
+func (s *Service) getBucketPolicy(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := ownerBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -65,8 +52,8 @@ func (j rawJSON) Respond(w http.ResponseWriter, r *protocol.Request) {
 	w.Write(j)
 }
 
-func (s *Service) putBucketPolicy(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.authorizeOwnerOp(ctx, r, "s3:PutBucketPolicy")
+func (s *Service) putBucketPolicy(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := ownerBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +61,6 @@ func (s *Service) putBucketPolicy(ctx context.Context, r *protocol.Request) (any
 	if err != nil {
 		return nil, err
 	}
-	c := r.State.(*call)
 	p, err := parseBucketPolicy(doc, c.bucket)
 	if err != nil {
 		return nil, err
@@ -93,11 +79,10 @@ func (s *Service) putBucketPolicy(ctx context.Context, r *protocol.Request) (any
 	return noContent{}, nil
 }
 
-func (s *Service) deleteBucketPolicy(ctx context.Context, r *protocol.Request) (any, error) {
-	if _, err := s.authorizeOwnerOp(ctx, r, "s3:DeleteBucketPolicy"); err != nil {
+func (s *Service) deleteBucketPolicy(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	if _, err := ownerBucket(r, c); err != nil {
 		return nil, err
 	}
-	c := r.State.(*call)
 	if err := s.updateBucket(ctx, c.bucket, func(tx *store.Tx, b *bucket) error {
 		b.policyDoc, b.policy, b.policyPublic = nil, nil, false
 		_, err := tx.Exec(`UPDATE s3_buckets SET policy = NULL WHERE name = ?`, b.name)

@@ -8,6 +8,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/explain"
 )
 
 func allow(actions, resources string) string {
@@ -153,12 +156,33 @@ func TestBucketPolicyDenyAndRootEscape(t *testing.T) {
 	if !strings.Contains(msg, "with an explicit deny in a resource-based policy") {
 		t.Fatalf("message %s", msg)
 	}
-	// The owner's root user can always get and remove the policy.
+	// The owner's root user can always get and remove the policy. The door
+	// decides so by AWS's rule, and records and explains it like any
+	// other decision.
 	if _, err := a.GetBucketPolicy(ctx, &awss3.GetBucketPolicyInput{Bucket: aws.String("locked")}); err != nil {
 		t.Fatalf("root GetBucketPolicy: %v", err)
 	}
 	if _, err := a.DeleteBucketPolicy(ctx, &awss3.DeleteBucketPolicyInput{Bucket: aws.String("locked")}); err != nil {
 		t.Fatalf("root DeleteBucketPolicy: %v", err)
+	}
+	for _, action := range []string{"s3:GetBucketPolicy", "s3:DeleteBucketPolicy"} {
+		var got *authz.Entry
+		for _, d := range e.decisions() {
+			if d.Action == action {
+				got = d
+			}
+		}
+		if got == nil {
+			t.Fatalf("no decision recorded for %s", action)
+		}
+		got.Explain()
+		var out strings.Builder
+		explain.Write(&out, got)
+		if got.Decision != "Allowed" || !strings.Contains(got.Rule, "root user of the bucket owner's account") ||
+			!strings.Contains(out.String(), "Decided by the rule that the root user of the bucket owner's account may always use "+action) ||
+			!strings.Contains(out.String(), "denied by resource policy") {
+			t.Fatalf("%s: decision %s, rule %q, explained:\n%s", action, got.Decision, got.Rule, out.String())
+		}
 	}
 	if got, _ := get(t, a, "locked", "k"); got != "v" {
 		t.Fatal("after removing the policy")

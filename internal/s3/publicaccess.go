@@ -52,8 +52,8 @@ func decodePAB(s *string) *publicAccessBlock {
 	return &publicAccessBlock{v[0] == '1', v[1] == '1', v[2] == '1', v[3] == '1'}
 }
 
-func (s *Service) getPublicAccessBlock(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) getPublicAccessBlock(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -71,8 +71,8 @@ func (s *Service) getPublicAccessBlock(ctx context.Context, r *protocol.Request)
 	return xmlDoc{&x}, nil
 }
 
-func (s *Service) putPublicAccessBlock(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) putPublicAccessBlock(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -94,8 +94,8 @@ func (s *Service) putPublicAccessBlock(ctx context.Context, r *protocol.Request)
 	return nil, nil
 }
 
-func (s *Service) deletePublicAccessBlock(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) deletePublicAccessBlock(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -110,8 +110,8 @@ func (s *Service) deletePublicAccessBlock(ctx context.Context, r *protocol.Reque
 }
 
 // getPolicyStatus reports whether the bucket policy is public.
-func (s *Service) getPolicyStatus(ctx context.Context, r *protocol.Request) (any, error) {
-	b, err := s.needBucket(r)
+func (s *Service) getPolicyStatus(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+	b, err := s.needBucket(r, c)
 	if err != nil {
 		return nil, err
 	}

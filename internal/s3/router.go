@@ -19,10 +19,9 @@ type Handler struct {
 	ops ops
 }
 
-// call is what one request carries from routing through Target to Handle
-// (protocol.Request.State).
+// call is what the router hands an operation: the bucket and key it found,
+// the query, and the bucket as the target step loaded it.
 type call struct {
-	hostID string
 	bucket string
 	key    string
 	query  url.Values
@@ -35,8 +34,6 @@ func (h *Handler) ServeAWS(w http.ResponseWriter, r *protocol.Request) {
 	// S3 request ids are 16 hex digits, not UUIDs; the decision log and
 	// every later message use this one.
 	r.ID = newRequestID()
-	c := &call{hostID: newHostID()}
-	r.State = c
 	if r.Context == nil {
 		r.Context = policy.NewContext(8)
 	}
@@ -45,13 +42,12 @@ func (h *Handler) ServeAWS(w http.ResponseWriter, r *protocol.Request) {
 		writeError(w, r, err)
 		return
 	}
-	c.bucket, c.key = bucket, key
 	q, err := url.ParseQuery(r.HTTP.URL.RawQuery)
 	if err != nil {
 		writeError(w, r, invalidArgument("Invalid query string", "query", r.HTTP.URL.RawQuery))
 		return
 	}
-	c.query = q
+	c := &call{bucket: bucket, key: key, query: q}
 	op, err := h.ops.pick(r.HTTP, bucket, key, q)
 	if err != nil {
 		writeError(w, r, err)
@@ -62,14 +58,14 @@ func (h *Handler) ServeAWS(w http.ResponseWriter, r *protocol.Request) {
 		writeError(w, r, err)
 		return
 	}
-	res, err := h.d.Dispatch(r.HTTP.Context(), r, op)
+	res, err := protocol.DispatchRouted(r.HTTP.Context(), &h.d, r, op, c)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
 	hdr := w.Header()
 	hdr.Set("x-amz-request-id", r.ID)
-	hdr.Set("x-amz-id-2", c.hostID)
+	hdr.Set("x-amz-id-2", hostID(r.ID))
 	hdr.Set("Server", "AmazonS3")
 	if rs, ok := res.(protocol.Responder); ok {
 		rs.Respond(w, r)
