@@ -233,3 +233,46 @@ func TestDoorAllocatesOnce(t *testing.T) {
 		t.Fatalf("door allocates %.1f times per decision, want at most 1", allocs)
 	}
 }
+
+// The owner's root user may always manage its bucket's policy, even when
+// the bucket policy denies it; the door decides that, and the decision log
+// keeps the rule and what the policies alone said.
+func TestOwnerRootRuleIsDecidedAndLogged(t *testing.T) {
+	dir := t.TempDir()
+	l, err := OpenLog(dir, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(identities{}, l)
+	deny := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::locked"}]}`, policy.Resource)
+	root := &Caller{Principal: policy.Principal{Type: policy.Root, ARN: "arn:aws:iam::111111111111:root", Account: "111111111111"}}
+	other := &Caller{Principal: policy.Principal{Type: policy.Root, ARN: "arn:aws:iam::222222222222:root", Account: "222222222222"}}
+	check := func(id string, c *Caller, action string) error {
+		return a.Authorize(context.Background(), &Check{RequestID: id, Caller: c, Action: action,
+			Resource: "arn:aws:s3:::locked", ResourceAccount: "111111111111", ResourcePolicy: deny})
+	}
+	if err := check("owner", root, "s3:PutBucketPolicy"); err != nil {
+		t.Fatalf("owner's root PutBucketPolicy: %v", err)
+	}
+	// Only the bucket policy operations, and only for the owner's root.
+	if err := check("object", root, "s3:GetObject"); err == nil {
+		t.Fatal("owner's root GetObject allowed despite the deny")
+	}
+	if err := check("other", other, "s3:PutBucketPolicy"); err == nil {
+		t.Fatal("another account's root allowed")
+	}
+	l.Close()
+	got, err := Find(dir, "owner")
+	if err != nil || len(got) != 1 {
+		t.Fatalf("Find = %v, %v", got, err)
+	}
+	e := got[0]
+	if e.Decision != "Allowed" || !strings.Contains(e.Rule, "root user of the bucket owner's account") || len(e.Reasons) == 0 || e.Reasons[0].Outcome != policy.OutcomeDeny {
+		t.Fatalf("logged %+v", e)
+	}
+	for _, id := range []string{"object", "other"} {
+		if got, _ := Find(dir, id); len(got) != 1 || got[0].Rule != "" || got[0].Decision != "ExplicitlyDenied" {
+			t.Fatalf("%s logged %+v", id, got)
+		}
+	}
+}
