@@ -24,7 +24,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
-	"github.com/seki-dev/seki/internal/server"
 	"github.com/seki-dev/seki/internal/server/servertest"
 )
 
@@ -64,6 +63,8 @@ type step struct {
 	Headers map[string]string `json:"headers"` // extra headers
 	Region  string            `json:"region"`  // signing region; default us-east-1
 	As      string            `json:"as"`      // "B" signs as account B's root
+	// Creds signs with other credentials (id, secret, token; ${vars} expand).
+	Creds map[string]string `json:"creds"`
 	// Save stores response values (by path) as ${name} for later steps.
 	Save map[string]string `json:"save"`
 	// Status a setup step must answer with (default any 2xx).
@@ -84,6 +85,9 @@ type expect struct {
 	// Order is path → the keys of a JSON document (a string member such as
 	// a resource policy) in the order AWS wrote them.
 	Order map[string][]string `json:"order"`
+	// Decoded is path → value after one URL-decoding (IAM returns policy
+	// documents URL-encoded).
+	Decoded map[string]string `json:"decoded"`
 }
 
 func TestReplay(t *testing.T) {
@@ -267,7 +271,14 @@ func (r *runner) do(t *testing.T, s step) response {
 	if region == "" {
 		region = r.env.Region
 	}
-	signKey(t, req, key, s.Service, region, hash)
+	creds := aws.Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.Secret}
+	if s.Creds != nil {
+		creds = aws.Credentials{AccessKeyID: r.expand(s.Creds["id"]), SecretAccessKey: r.expand(s.Creds["secret"]), SessionToken: r.expand(s.Creds["token"])}
+		if creds.SessionToken != "" {
+			req.Header.Set("X-Amz-Security-Token", creds.SessionToken)
+		}
+	}
+	sign(t, req, creds, s.Service, region, hash)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -285,9 +296,8 @@ func (r *runner) do(t *testing.T, s step) response {
 	return resp
 }
 
-func signKey(t *testing.T, req *http.Request, k server.RootKey, service, region, hash string) {
+func sign(t *testing.T, req *http.Request, creds aws.Credentials, service, region, hash string) {
 	t.Helper()
-	creds := aws.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.Secret}
 	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hash, service, region, time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -467,6 +477,14 @@ func compare(e expect, r *runner, resp response) []string {
 		v, ok := lookup(resp.tree, p)
 		if got := scalar(v); !ok || got != r.expand(want) {
 			d = append(d, fmt.Sprintf("%s = %q, AWS %q", p, got, r.expand(want)))
+		}
+	}
+	for p, want := range e.Decoded {
+		v, _ := lookup(resp.tree, p)
+		s, _ := v.(string)
+		got, err := url.QueryUnescape(s)
+		if err != nil || got != r.expand(want) {
+			d = append(d, fmt.Sprintf("%s decodes to %q, AWS %q", p, got, r.expand(want)))
 		}
 	}
 	for p, want := range e.Order {

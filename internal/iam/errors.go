@@ -73,6 +73,13 @@ func noSuchBoundary(arn string) error {
 	return errNoSuchEntity.Errorf("Scope ARN: %s does not exist or is not attachable.", arn)
 }
 
+// unparsableARN answers Attach*Policy with a PolicyArn that is not an ARN
+// (a policy name, a word), whatever its length.
+// source: snapshot tests/aws/services/iam/test_iam.snapshot.json#test_role_attach_policy (non_existent_malformed_policy_arn, existing_policy_name_provided)
+func unparsableARN() error {
+	return errValidation.New("Invalid ARN:  Could not be parsed!")
+}
+
 func invalidARN(arn string) error {
 	return errInvalidInput.Errorf("ARN %s is not valid.", arn)
 }

@@ -188,8 +188,14 @@ func (s *Service) createRole(ctx context.Context, r *protocol.Request, in *input
 	if err != nil {
 		return nil, err
 	}
+	// CreateRole's answer has no RoleLastUsed, and no MaxSessionDuration
+	// when the request did not set one.
+	// source: snapshot tests/aws/services/iam/test_iam.snapshot.json#test_create_describe_role (create_role_result)
 	x := roleXML(role, true)
 	x.RoleLastUsed = nil
+	if !in.HasMaxSession {
+		x.MaxSessionDuration = 0
+	}
 	return &roleResult{Role: x}, nil
 }
 

@@ -92,7 +92,10 @@ func describePolicy(p *policy.Policy) simPolicy {
 		return simPolicy{p, name[strings.LastIndexByte(name, '/')+1:], "aws-managed"}
 	}
 	if strings.HasPrefix(name, "arn:") {
-		return simPolicy{p, name[strings.LastIndexByte(name, '/')+1:], "user-managed"}
+		// AWS names a customer managed policy's type "IAM Policy" (the
+		// API reference lists "user-managed").
+		// source: snapshot tests/aws/services/iam/test_iam.snapshot.json#test_simulate_principle_policy[role]
+		return simPolicy{p, name[strings.LastIndexByte(name, '/')+1:], "IAM Policy"}
 	}
 	return simPolicy{p, name, "none"}
 }
@@ -113,13 +116,32 @@ type xBoundaryDetail struct {
 	AllowedByPermissionsBoundary bool
 }
 
+type xOrganizationsDetail struct {
+	AllowedByOrganizations bool
+}
+
+// xResourceResult is one entry of ResourceSpecificResults.
+type xResourceResult struct {
+	EvalResourceName     string
+	EvalResourceDecision string
+	MatchedStatements    list[xStatement]
+	MissingContextValues list[string]
+}
+
+// xEvalResult is one EvaluationResults entry. AWS also answers an empty
+// EvalDecisionDetails, OrganizationsDecisionDetail (seki evaluates no SCPs
+// in simulations, so organizations allow) and ResourceSpecificResults.
+// source: snapshot tests/aws/services/iam/test_iam.snapshot.json#test_simulate_principle_policy[role]
 type xEvalResult struct {
 	EvalActionName                    string
 	EvalResourceName                  string
 	EvalDecision                      string
 	MatchedStatements                 list[xStatement]
 	MissingContextValues              list[string]
+	OrganizationsDecisionDetail       xOrganizationsDetail
 	PermissionsBoundaryDecisionDetail *xBoundaryDetail `xml:",omitempty"`
+	EvalDecisionDetails               struct{}
+	ResourceSpecificResults           list[xResourceResult]
 }
 
 type simulateResult struct {
@@ -339,6 +361,9 @@ func (s *Service) simulate(r *protocol.Request, in *input, principal policy.Prin
 			if set.Boundary != nil {
 				x.PermissionsBoundaryDecisionDetail = &xBoundaryDetail{boundaryAllows}
 			}
+			x.OrganizationsDecisionDetail.AllowedByOrganizations = true
+			x.ResourceSpecificResults = list[xResourceResult]{{EvalResourceName: x.EvalResourceName, EvalResourceDecision: x.EvalDecision,
+				MatchedStatements: x.MatchedStatements, MissingContextValues: x.MissingContextValues}}
 			results = append(results, x)
 		}
 	}
@@ -381,7 +406,7 @@ func statementSpans(doc []byte) []span {
 			if dec.Decode(&one) != nil {
 				return nil
 			}
-			return []span{{position(doc, start), position(doc, int(dec.InputOffset()))}}
+			return []span{{startPosition(doc, start), position(doc, int(dec.InputOffset()))}}
 		}
 		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
 			return nil
@@ -393,7 +418,7 @@ func statementSpans(doc []byte) []span {
 			if dec.Decode(&one) != nil {
 				return out
 			}
-			out = append(out, span{position(doc, at), position(doc, int(dec.InputOffset()))})
+			out = append(out, span{startPosition(doc, at), position(doc, int(dec.InputOffset()))})
 		}
 		return out
 	}
@@ -418,4 +443,13 @@ func position(doc []byte, off int) xPosition {
 		}
 	}
 	return xPosition{line, col}
+}
+
+// startPosition is where AWS says a statement starts: one column past its
+// opening brace (the end is the column just past the closing brace).
+// source: snapshot tests/aws/services/iam/test_iam.snapshot.json#test_simulate_principle_policy[role] (StartPosition.Column 41 for a brace at column 40)
+func startPosition(doc []byte, off int) xPosition {
+	p := position(doc, off)
+	p.Column++
+	return p
 }

@@ -33,6 +33,7 @@ var (
 	rulePathPrefix       = rule{1, 512, `\u002F[\u0021-\u007F]*`, pattern(`^/[\x21-\x7F]*$`)}
 	rulePolicyPath       = rule{1, 512, `((/[A-Za-z0-9\.,\+@=_-]+)*)/`, pattern(`^((/[A-Za-z0-9\.,\+@=_-]+)*)/$`)}
 	ruleARN              = rule{20, 2048, "", nil}
+	ruleAttachARN        = rule{1, 2048, "", nil}
 	ruleDocument         = rule{1, 131072, `[\u0009\u000A\u000D\u0020-\u00FF]+`, latin1Text}
 	ruleRoleDescription  = rule{0, 1000, `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`, pattern(`^[\t\n\r\x{20}-\x{7E}\x{A1}-\x{FF}]*$`)}
 	rulePolicyDesc       = rule{0, 1000, "", nil}

@@ -139,7 +139,7 @@ type xRole struct {
 	CreateDate               isoTime
 	AssumeRolePolicyDocument urlDocument
 	Description              string `xml:",omitempty"`
-	MaxSessionDuration       int
+	MaxSessionDuration       int            `xml:",omitempty"`
 	PermissionsBoundary      *xBoundary     `xml:",omitempty"`
 	Tags                     list[xTag]     `xml:",omitempty"`
 	RoleLastUsed             *xRoleLastUsed `xml:",omitempty"`

@@ -21,6 +21,9 @@ const (
 	msgRCPAllow          = "The effect Allow is only supported for the RCPFullAWSAccess policy."
 	msgNotPrincipalAllow = "NotPrincipal must be used with \"Effect\":\"Deny\"."
 	msgRCPPrincipal      = "Resource control policies must specify Principal \"*\"."
+	// A trust policy that is not JSON at all.
+	// source: snapshot tests/aws/services/iam/test_iam.snapshot.json#test_create_role_with_malformed_assume_role_policy_document
+	msgTrustJSON = "This policy contains invalid Json"
 )
 
 func msgResourceFormat(r string) string {

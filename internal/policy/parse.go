@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 )
@@ -23,7 +24,14 @@ func parse(doc []byte, kind Kind, opt parseOptions) (*Policy, error) {
 	root, jerr := parseJSON(doc)
 	if jerr != nil {
 		line, col := lineCol(doc, jerr.off)
-		return nil, &SyntaxError{Message: msgSyntax, Line: line, Column: col}
+		msg := msgSyntax
+		if kind == Trust && !bytes.HasPrefix(bytes.TrimLeft(doc, " \t\r\n"), []byte("{")) {
+			// Recorded for a trust document that is no JSON object at
+			// all; a broken object keeps "Syntax errors in policy."
+			// (unconfirmed where AWS draws the line).
+			msg = msgTrustJSON
+		}
+		return nil, &SyntaxError{Message: msg, Line: line, Column: col}
 	}
 	c := &compiler{doc: doc, kind: kind, opt: opt}
 	p := c.compile(root)
