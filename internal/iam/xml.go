@@ -138,7 +138,7 @@ type xRole struct {
 	Arn                      string
 	CreateDate               isoTime
 	AssumeRolePolicyDocument urlDocument
-	Description              string `xml:",omitempty"`
+	Description              string         `xml:",omitempty"`
 	MaxSessionDuration       int            `xml:",omitempty"`
 	PermissionsBoundary      *xBoundary     `xml:",omitempty"`
 	Tags                     list[xTag]     `xml:",omitempty"`
