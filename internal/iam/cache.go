@@ -20,10 +20,12 @@ type keyEntry struct {
 }
 
 // principalKey identifies whose policies a policySet holds: a user by
-// account and name, a role session by role ARN.
+// account and unique id, a role session by role ARN and the role's unique
+// id, so that credentials of a deleted entity never pick up the policies
+// of a successor of the same name.
 type principalKey struct {
-	typ           policy.PrincipalType
-	account, name string
+	typ               policy.PrincipalType
+	account, name, id string
 }
 
 // policySet is a principal's compiled identity policies and boundary,

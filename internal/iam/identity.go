@@ -161,21 +161,23 @@ func (s *Service) Policies(ctx context.Context, p *policy.Principal) ([]*policy.
 	var key principalKey
 	switch p.Type {
 	case policy.User:
-		key = principalKey{policy.User, p.Account, p.Username}
+		key = principalKey{policy.User, p.Account, "", p.UserID}
 	case policy.AssumedRole:
-		key = principalKey{policy.AssumedRole, "", p.RoleARN}
+		// aws:userid of a role session is "AROA…:session".
+		roleID, _, _ := strings.Cut(p.UserID, ":")
+		key = principalKey{policy.AssumedRole, "", p.RoleARN, roleID}
 	default:
 		return nil, nil, nil
 	}
 	set, err := cached(&s.cache, pickPrincipals, key, func() (*policySet, error) {
 		if key.typ == policy.User {
-			return s.loadUserPolicies(ctx, key.account, key.name)
+			return s.loadUserPolicies(ctx, key.account, key.id)
 		}
 		account, kind, name, _, ok := splitEntityARN(key.name)
 		if !ok || kind != kindRole {
 			return &policySet{}, nil
 		}
-		return s.loadRolePolicies(ctx, account, name)
+		return s.loadRolePolicies(ctx, account, name, key.id)
 	})
 	if err != nil {
 		return nil, nil, err
@@ -183,11 +185,14 @@ func (s *Service) Policies(ctx context.Context, p *policy.Principal) ([]*policy.
 	return set.identity, set.boundary, nil
 }
 
-func (s *Service) loadUserPolicies(ctx context.Context, account, name string) (*policySet, error) {
+// loadUserPolicies loads the policies of the user whose unique id is id,
+// whatever its name is now: none when it was deleted, even if another user
+// of the same name exists.
+func (s *Service) loadUserPolicies(ctx context.Context, account, id string) (*policySet, error) {
 	set := &policySet{}
 	err := s.read(ctx, func(tx *store.Tx) error {
-		u, err := loadUser(tx, account, name)
-		if err != nil || u == nil {
+		u, err := loadUserByID(tx, id)
+		if err != nil || u == nil || u.Account != account {
 			return err
 		}
 		b := policyBuilder{s: s, tx: tx}
@@ -225,11 +230,14 @@ func (s *Service) loadUserPolicies(ctx context.Context, account, name string) (*
 	return set, err
 }
 
-func (s *Service) loadRolePolicies(ctx context.Context, account, name string) (*policySet, error) {
+// loadRolePolicies loads the policies of the role account/name whose
+// unique id is id: none when the role of that name is another (a successor
+// of a deleted one). Roles cannot be renamed.
+func (s *Service) loadRolePolicies(ctx context.Context, account, name, id string) (*policySet, error) {
 	set := &policySet{}
 	err := s.read(ctx, func(tx *store.Tx) error {
 		r, err := loadRole(tx, account, name)
-		if err != nil || r == nil {
+		if err != nil || r == nil || r.ID != id {
 			return err
 		}
 		b := policyBuilder{s: s, tx: tx}

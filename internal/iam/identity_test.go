@@ -130,7 +130,7 @@ func TestPoliciesForUserAndGroups(t *testing.T) {
 func TestPoliciesForRoleSessions(t *testing.T) {
 	e := newEnv(t)
 	c := e.root()
-	_, err := c.CreateRole(bg, &awsiam.CreateRoleInput{RoleName: aws.String("Fn"), Path: aws.String("/lambda/"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
+	fn, err := c.CreateRole(bg, &awsiam.CreateRoleInput{RoleName: aws.String("Fn"), Path: aws.String("/lambda/"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
 	ok(t, err)
 	_, err = c.AttachRolePolicy(bg, &awsiam.AttachRolePolicyInput{RoleName: aws.String("Fn"), PolicyArn: aws.String(basicExecARN)})
 	ok(t, err)
@@ -138,7 +138,8 @@ func TestPoliciesForRoleSessions(t *testing.T) {
 		PolicyDocument: aws.String(doc(allow("dynamodb:GetItem", "*")))})
 	ok(t, err)
 	session := &policy.Principal{Type: policy.AssumedRole, Account: testAccount,
-		ARN: "arn:aws:sts::123456789012:assumed-role/Fn/f", RoleARN: "arn:aws:iam::123456789012:role/lambda/Fn"}
+		ARN: "arn:aws:sts::123456789012:assumed-role/Fn/f", RoleARN: "arn:aws:iam::123456789012:role/lambda/Fn",
+		UserID: aws.ToString(fn.Role.RoleId) + ":f"}
 	ids, b, err := e.svc.Policies(bg, session)
 	ok(t, err)
 	if fmt.Sprint(policyNames(ids)) != fmt.Sprint([]string{basicExecARN, "inline policy ddb on role Fn"}) || b != nil {
@@ -170,9 +171,9 @@ func TestPoliciesForRoleSessions(t *testing.T) {
 func TestConcurrentWrites(t *testing.T) {
 	e := newEnv(t)
 	c := e.root()
-	_, err := c.CreateRole(bg, &awsiam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
+	r, err := c.CreateRole(bg, &awsiam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
 	ok(t, err)
-	p := &policy.Principal{Type: policy.AssumedRole, Account: testAccount, RoleARN: "arn:aws:iam::123456789012:role/r"}
+	p := &policy.Principal{Type: policy.AssumedRole, Account: testAccount, RoleARN: "arn:aws:iam::123456789012:role/r", UserID: aws.ToString(r.Role.RoleId) + ":s"}
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	go func() { // a reader hammering the cache

@@ -426,7 +426,10 @@ func TestBoundaries(t *testing.T) {
 	// The boundary takes part in the principal's policies.
 	_, err = c.PutUserPolicy(bg, &awsiam.PutUserPolicyInput{UserName: aws.String("u"), PolicyName: aws.String("all"), PolicyDocument: aws.String(allowAll)})
 	ok(t, err)
-	ids, b, err := e.svc.Policies(bg, &policy.Principal{Type: policy.User, Account: testAccount, Username: "u"})
+	u, err := c.GetUser(bg, &awsiam.GetUserInput{UserName: aws.String("u")})
+	ok(t, err)
+	uid := aws.ToString(u.User.UserId)
+	ids, b, err := e.svc.Policies(bg, &policy.Principal{Type: policy.User, Account: testAccount, Username: "u", UserID: uid})
 	ok(t, err)
 	if len(ids) != 1 || b == nil || b.Name != basicExecARN || b.Kind != policy.Boundary {
 		t.Fatalf("Policies with boundary: %d identity, boundary %+v", len(ids), b)
@@ -434,7 +437,7 @@ func TestBoundaries(t *testing.T) {
 
 	_, err = c.DeleteUserPermissionsBoundary(bg, &awsiam.DeleteUserPermissionsBoundaryInput{UserName: aws.String("u")})
 	ok(t, err)
-	if _, b, _ := e.svc.Policies(bg, &policy.Principal{Type: policy.User, Account: testAccount, Username: "u"}); b != nil {
+	if _, b, _ := e.svc.Policies(bg, &policy.Principal{Type: policy.User, Account: testAccount, Username: "u", UserID: uid}); b != nil {
 		t.Fatal("boundary still applies after DeleteUserPermissionsBoundary")
 	}
 	_, err = c.PutUserPermissionsBoundary(bg, &awsiam.PutUserPermissionsBoundaryInput{UserName: aws.String("u"), PermissionsBoundary: aws.String(adminARN)})

@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"encoding/json"
+	"strings"
 
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
@@ -101,6 +102,40 @@ func trustPrincipals(doc string) []string {
 	return out
 }
 
+// forgetPrincipal rewrites every trust policy that names the deleted user
+// or role arn to name its unique id instead, as AWS does: GetRole then
+// shows the id, and a successor of the same name (a new id) is not
+// trusted. The quoted ARN is replaced wherever it stands in the document,
+// so a condition value naming it stops matching the successor too.
+func forgetPrincipal(tx *store.Tx, arn, id string) error {
+	rows, err := tx.Query(`SELECT id, trust FROM iam_roles WHERE instr(trust, ?) > 0`, arn)
+	if err != nil {
+		return err
+	}
+	type change struct{ id, doc string }
+	var changes []change
+	for rows.Next() {
+		var c change
+		if err := rows.Scan(&c.id, &c.doc); err != nil {
+			rows.Close()
+			return err
+		}
+		if doc := strings.ReplaceAll(c.doc, `"`+arn+`"`, `"`+id+`"`); doc != c.doc {
+			changes = append(changes, change{c.id, doc})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range changes {
+		if _, err := tx.Exec(`UPDATE iam_roles SET trust = ? WHERE id = ?`, c.doc, c.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // checkTrustPrincipals refuses a trust policy that names an IAM user or role
 // (by ARN, path included) that does not exist in any account seki holds.
 // AWS resolves such principals to their unique ids when it stores the policy
@@ -116,7 +151,7 @@ func trustPrincipals(doc string) []string {
 //
 // AWS also rewrites a stored principal to the entity's unique id (AROA…,
 // AIDA…) when that entity is deleted, so a role recreated under the same
-// name is not trusted again; seki keeps the ARN as written.
+// name is not trusted again; seki does the same (forgetPrincipal).
 func checkTrustPrincipals(tx *store.Tx, doc string) error {
 	for _, p := range trustPrincipals(doc) {
 		account, kind, name, path, _ := splitEntityARN(p)
@@ -334,7 +369,9 @@ func (s *Service) deleteRole(ctx context.Context, r *protocol.Request, in *input
 		if err := deleteOwned(tx, role.ID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(`DELETE FROM iam_roles WHERE id = ?`, role.ID)
-		return err
+		if _, err := tx.Exec(`DELETE FROM iam_roles WHERE id = ?`, role.ID); err != nil {
+			return err
+		}
+		return forgetPrincipal(tx, role.arn(), role.ID)
 	})
 }

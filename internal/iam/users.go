@@ -288,8 +288,10 @@ func (s *Service) deleteUser(ctx context.Context, r *protocol.Request, in *input
 		if err := deleteOwned(tx, u.ID); err != nil {
 			return err
 		}
-		_, err = tx.Exec(`DELETE FROM iam_users WHERE id = ?`, u.ID)
-		return err
+		if _, err = tx.Exec(`DELETE FROM iam_users WHERE id = ?`, u.ID); err != nil {
+			return err
+		}
+		return forgetPrincipal(tx, u.arn(), u.ID)
 	})
 }
 

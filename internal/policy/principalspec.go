@@ -16,7 +16,10 @@ type principalSpec struct {
 	services  []string // lower-cased service principal names
 	federated []string
 	canonical []string
-	src       []principalEntry // as written, in order, for printing
+	// ids are unique ids (AIDA…, AROA…) that IAM writes in place of a
+	// user or role ARN when that entity is deleted.
+	ids []string
+	src []principalEntry // as written, in order, for printing
 }
 
 type principalEntry struct {
@@ -55,6 +58,9 @@ func (ps *principalSpec) addAWS(v string) bool {
 		return true
 	case strings.ContainsAny(v, "*?"):
 		return false // no partial wildcards in principals
+	case isUniqueID(v):
+		ps.ids = append(ps.ids, v)
+		return true
 	}
 	a, err := arn.Parse(v)
 	if err != nil || !isAccountID(a.AccountID) {
@@ -75,6 +81,28 @@ func (ps *principalSpec) addAWS(v string) bool {
 		return false
 	}
 	return true
+}
+
+// isUniqueID reports whether v is an IAM user's or role's unique id, as IAM
+// stores a principal whose entity was deleted: so that a successor of the
+// same name is not trusted.
+func isUniqueID(v string) bool {
+	if len(v) < 16 || (!strings.HasPrefix(v, "AIDA") && !strings.HasPrefix(v, "AROA")) {
+		return false
+	}
+	for i := 4; i < len(v); i++ {
+		if c := v[i]; (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// idOf is the unique id of p's user or role: aws:userid up to the session
+// name.
+func idOf(p *Principal) string {
+	id, _, _ := strings.Cut(p.UserID, ":")
+	return id
 }
 
 func containsFold(list []string, s string) bool {
@@ -127,6 +155,12 @@ func (ps *principalSpec) match(p *Principal) grant {
 		return grantFull
 	}
 	if p.Type == AssumedRole && ps.hasRole(p.RoleARN) {
+		return grantRole
+	}
+	if len(ps.ids) > 0 && (p.Type == User || p.Type == AssumedRole) && contains(ps.ids, idOf(p)) {
+		if p.Type == User {
+			return grantFull
+		}
 		return grantRole
 	}
 	if p.Account != "" && contains(ps.accounts, p.Account) {
