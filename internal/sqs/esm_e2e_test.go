@@ -76,7 +76,9 @@ func (e *esmEnv) setup() {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	e.url = mustCreate(e.t, e.sqs, "jobs", map[string]string{"VisibilityTimeout": "3"})
+	// AWS advises a visibility timeout of six times the function's
+	// timeout; tests that want a message back sooner change its visibility.
+	e.url = mustCreate(e.t, e.sqs, "jobs", map[string]string{"VisibilityTimeout": "30"})
 }
 
 func (e *esmEnv) allowQueue(allow bool) {
@@ -147,6 +149,14 @@ func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
 	}
 }
 
+// returnNow ends an in-flight message's visibility timeout.
+func (e *esmEnv) returnNow(r record) {
+	e.t.Helper()
+	if _, err := e.sqs.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: &e.url, ReceiptHandle: &r.ReceiptHandle}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 func (e *esmEnv) queued() (visible, inflight string) {
 	a, err := e.sqs.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: &e.url,
 		AttributeNames: []types.QueueAttributeName{"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"}})
@@ -210,8 +220,12 @@ func TestMappingNeedsTheRolesQueueAccess(t *testing.T) {
 	}
 	waitFor(t, 5*time.Second, "the deletion", func() bool { v, f := e.queued(); return v == "0" && f == "0" })
 
-	// A failing batch returns after the visibility timeout.
+	// A failing batch is not deleted: it stays in flight and returns when
+	// its visibility timeout ends (here ended at once with the receipt
+	// handle the function was given).
 	e.send("fail")
+	waitFor(t, 10*time.Second, "the failed invocation", func() bool { return len(e.records()) == 2 })
+	e.returnNow(e.records()[1])
 	waitFor(t, 10*time.Second, "the retry", func() bool { return len(e.records()) >= 3 })
 	if got := e.records()[2]; got.Body != "fail" || got.Attributes["ApproximateReceiveCount"] != "2" {
 		t.Fatalf("retry %+v", got)
@@ -266,7 +280,14 @@ func TestReportBatchItemFailures(t *testing.T) {
 		FunctionResponseTypes: []ltypes.FunctionResponseType{"ReportBatchItemFailures"}}); err != nil {
 		t.Fatal(err)
 	}
-	// "good" is deleted; "bad one" comes back after the visibility timeout, alone.
+	// "good" is deleted; "bad one" stays in flight and comes back alone.
+	waitFor(t, 15*time.Second, "the batch", func() bool { return len(e.records()) == 2 })
+	waitFor(t, 5*time.Second, "the deletion of the handled message", func() bool { v, f := e.queued(); return v == "0" && f == "1" })
+	for _, r := range e.records() {
+		if r.Body == "bad one" {
+			e.returnNow(r)
+		}
+	}
 	waitFor(t, 15*time.Second, "the failed item's retry", func() bool {
 		rs := e.records()
 		return len(rs) >= 3 && rs[len(rs)-1].Body == "bad one"
