@@ -98,6 +98,14 @@ const (
 	msgPayloadTooBig = "Request must be smaller than 6291456 bytes for the InvokeFunction operation"
 	// unconfirmed: S3 code without an S3 integration.
 	msgNoS3 = "seki: S3Bucket/S3Key code is not available because no S3 service is wired into Lambda; upload the zip with ZipFile"
+	// A runtime Lambda no longer lets functions be created or updated
+	// with (InvalidParameterValueException, 400).
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestRuntimeValidation::test_create_deprecated_function_runtime_with_validation_enabled[python3.7]
+	msgRuntimeDeprecated = "The runtime parameter of %s is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions."
+	// A runtime that is not one of Lambda's (InvalidParameterValueException,
+	// 400); the list is AWS's, in AWS's order, as recorded in January 2026.
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaFunction::test_create_lambda_exceptions
+	msgRuntimeEnum = "Value %s at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [nodejs20.x, python3.14, provided.al2023, python3.12, python3.13, nodejs24.x, nodejs22.x, java25, python3.10, python3.11, java21, ruby3.3, ruby3.4, ruby3.2, python3.8, python3.9, java17, nodejs16.x, dotnet10, dotnet8, java11, dotnet6, nodejs18.x, provided.al2, java8.al2] or be a valid ARN"
 	// seki's own: invoking code before the runtime exists.
 	msgNoRunner = "seki: function execution is not available because no runtime is wired into Lambda; only InvocationType=DryRun is supported"
 )

@@ -8,8 +8,33 @@ import (
 	"strings"
 )
 
-// runtimes is the model's Runtime enum.
+// runtimes is the model's Runtime enum (what a layer may declare
+// compatible; functions are held to creatableRuntimes).
 var runtimes = []string{"nodejs", "nodejs4.3", "nodejs6.10", "nodejs8.10", "nodejs10.x", "nodejs12.x", "nodejs14.x", "nodejs16.x", "java8", "java8.al2", "java11", "python2.7", "python3.6", "python3.7", "python3.8", "python3.9", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "dotnet6", "dotnet8", "nodejs4.3-edge", "go1.x", "ruby2.5", "ruby2.7", "provided", "provided.al2", "nodejs18.x", "python3.10", "java17", "ruby3.2", "ruby3.3", "ruby3.4", "python3.11", "nodejs20.x", "provided.al2023", "python3.12", "java21", "python3.13", "nodejs22.x", "nodejs24.x", "python3.14", "java25", "dotnet10", "ruby4.0"}
+
+// creatableRuntimes are the runtimes Lambda lets a function be created or
+// updated with: the set AWS's enum message lists (msgRuntimeEnum) less
+// python3.8 and nodejs16.x, whose "block function create" dates (February
+// 2026) have passed since that message was recorded
+// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html,
+// "Deprecated runtimes").
+var creatableRuntimes = []string{"nodejs20.x", "python3.14", "provided.al2023", "python3.12", "python3.13", "nodejs24.x",
+	"nodejs22.x", "java25", "python3.10", "python3.11", "java21", "ruby3.3", "ruby3.4", "ruby3.2", "python3.9", "java17",
+	"dotnet10", "dotnet8", "java11", "dotnet6", "nodejs18.x", "provided.al2", "java8.al2"}
+
+// checkRuntime refuses a runtime functions cannot be created or updated
+// with: a deprecated one (every other name of the model's enum: python2.7,
+// python3.6-3.8, nodejs12.x-16.x, go1.x, provided, java8, ...) with AWS's
+// deprecation message, anything else with AWS's enum message.
+func checkRuntime(rt string) error {
+	switch {
+	case slices.Contains(creatableRuntimes, rt):
+		return nil
+	case slices.Contains(runtimes, rt):
+		return errInvalidParameter.Errorf(msgRuntimeDeprecated, rt)
+	}
+	return errInvalidParameter.Errorf(msgRuntimeEnum, rt)
+}
 
 // reservedEnv are the variables Lambda sets itself and refuses to let a
 // function configure (Lambda Developer Guide, "Defined runtime environment
@@ -65,9 +90,6 @@ type environmentInput struct {
 // rules, in the order AWS reports them: shape validation first (one
 // ValidationException listing every failure), then semantic checks.
 func (c *configInput) validate(v *validation) {
-	if c.Runtime != nil && !slices.Contains(runtimes, *c.Runtime) {
-		v.enum("runtime", *c.Runtime, runtimes)
-	}
 	if c.Handler != nil {
 		if len(*c.Handler) > 128 {
 			v.maxLen("handler", *c.Handler, 128)
@@ -124,6 +146,11 @@ func (c *configInput) validate(v *validation) {
 
 // semantic checks the rules that come after shape validation.
 func (c *configInput) semantic() error {
+	if c.Runtime != nil {
+		if err := checkRuntime(*c.Runtime); err != nil {
+			return err
+		}
+	}
 	if c.Environment != nil {
 		var bad []string
 		for k := range c.Environment.Variables {
