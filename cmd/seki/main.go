@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/seki-dev/seki/internal/cli/policycmd"
+	"github.com/seki-dev/seki/internal/cli/runtimescmd"
 	"github.com/seki-dev/seki/internal/demo"
 	"github.com/seki-dev/seki/internal/explain"
 	"github.com/seki-dev/seki/internal/server"
@@ -24,6 +25,9 @@ const usage = `seki: AWS Lambda's permission model, locally.
 
 Usage:
   seki serve [--listen ADDR] [--data-dir DIR] [--region REGION] [--root-key ACCOUNT:KEY:SECRET]...
+             [--runtime NAME=PATH]... [--cache-dir DIR]
+  seki runtimes list [--runtime NAME=PATH]... [--cache-dir DIR]
+  seki runtimes install [--node MAJOR]... [--cache-dir DIR] [--force] [--no-pip]
   seki policy validate [--type identity|resource|trust|boundary|session|scp|rcp] FILE...
   seki policy simulate --input FILE|-
   seki explain [--data-dir DIR] (REQUEST_ID | --last)
@@ -55,6 +59,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	case "explain":
 		return explainCmd(args[1:], stdout, stderr)
+	case "runtimes":
+		return runtimescmd.Run(context.Background(), args[1:], server.DefaultCacheDir(), stdout, stderr)
 	case "demo": // a later --data-dir overrides this default
 		return demo.Run(append([]string{"--data-dir", server.DefaultDataDir()}, args[1:]...), stdout, stderr)
 	case "help", "-h", "--help":
@@ -79,6 +85,9 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		}
 		return err
 	})
+	cfg.Runtimes = map[string]string{}
+	runtimescmd.RuntimeFlag(fs, cfg.Runtimes)
+	fs.StringVar(&cfg.CacheDir, "cache-dir", server.DefaultCacheDir(), "what `seki runtimes install` fetched (the AWS SDKs)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -73,15 +73,21 @@ package runtime
 //
 // provided.al2023, provided.al2 (and provided): the package's executable
 // bootstrap, run as it is (a real aws-lambda-go binary works unchanged).
-// python3.x: seki's bootstrap.py, run with the host's python3.x if
-// installed, else python3 (its real executable, so version managers' shims
-// need nothing of seki's environment). nodejs18.x/20.x/22.x: seki's
-// bootstrap.mjs, run with the host's node; CommonJS and ES modules (.mjs,
-// .cjs, .js with "type":"module"), async and callback handlers. Callback
+// pythonX.Y: seki's bootstrap.py, run with Python X.Y. nodejsN.x: seki's
+// bootstrap.mjs, run with Node.js N; CommonJS and ES modules (.mjs, .cjs,
+// .js with "type":"module"), async and callback handlers. Callback
 // handlers answer as soon as the callback is called: seki does not wait
 // for the event loop to drain (callbackWaitsForEmptyEventLoop is
-// ignored). A runtime whose interpreter is missing fails the invoke with
-// InvalidRuntimeException naming what to install.
+// ignored).
+//
+// Interpreters are found in this order (interp.go): `seki serve --runtime
+// NAME=PATH`; pythonX.Y then python3, nodeN then node, on PATH; pyenv, uv
+// and asdf Pythons, nvm, fnm and asdf Nodes; seki's cache (`seki runtimes
+// install`). Every candidate is asked for its version and only the exact
+// one (X.Y, or major N) is used: a runtime without one fails the invoke
+// with InvalidRuntimeException naming the runtime and --runtime, and never
+// runs on another version. The real executable is used, so version
+// managers' shims need nothing of seki's environment.
 //
 // # Credentials
 //

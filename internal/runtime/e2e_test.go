@@ -114,9 +114,7 @@ func TestE2EFunctionCallsAWSAsItsRole(t *testing.T) {
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 is not installed")
 	}
-	if exec.Command("python3", "-c", "import boto3").Run() != nil {
-		t.Skip("boto3 is not installed")
-	}
+	servertest.NeedSDK(t, "python")
 	w := newWorld(t)
 	roleARN := w.role(t, "exec-role", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}`)
 	code := `

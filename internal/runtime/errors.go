@@ -33,6 +33,13 @@ const (
 	msgBadZip            = "Lambda was unable to unzip the deployment package."             // unconfirmed
 	msgAsyncPayloadLimit = "Request must be smaller than %d bytes for the InvokeFunction operation"
 
+	// seki's own: a runtime whose interpreter is missing. They name the
+	// runtime and the --runtime flag, and say that no other version is
+	// used in its place.
+	msgUnsupportedRuntime = "seki: runtime %s is not supported; seki runs provided.al2023, provided.al2, python3.x and nodejsN.x functions"
+	msgNoInterpreter      = "seki: the %s runtime needs %s, which was not found (seki looked at --runtime, %s, and seki's cache); seki never runs a function on another version. Install it, or start seki with --runtime %s=/path/to/%s"
+	msgExplicitWrong      = "seki: --runtime %s=%s is %s, not %s; seki never runs a function on another version"
+
 	// maxResponse is the largest synchronous response: AWS reports the
 	// limit as 6291556 bytes in Function.ResponseSizeTooLarge (confirmed).
 	maxResponse = 6291556

@@ -95,7 +95,7 @@ func TestNodeErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			spec := newSpec("nodeerr-"+c.name, "nodejs22.x", c.handler, writeZip(t, rt.dir, c.files...))
+			spec := newSpec("nodeerr-"+c.name, "nodejs20.x", c.handler, writeZip(t, rt.dir, c.files...))
 			res := invokeJSON(t, rt.Runtime, spec, map[string]any{})
 			m := decode(t, res)
 			if res.FunctionError != "Unhandled" || m["errorType"] != c.typ || !strings.HasPrefix(m["errorMessage"].(string), c.msg) {

@@ -65,6 +65,9 @@ type Options struct {
 	MemoryLimits bool
 	// Queue tunes the Event queue; zero values are AWS's.
 	Queue QueueOptions
+	// Discovery says where the interpreters (and the SDKs) are found; the
+	// zero value searches the host's PATH and version managers.
+	Discovery Discovery
 }
 
 // Runtime runs functions. It is safe for concurrent use.
@@ -128,7 +131,7 @@ func New(opts Options) (*Runtime, error) {
 		envRoot:    filepath.Join(dir, "envs"),
 		emptyOpt:   filepath.Join(dir, "opt-empty"),
 		unpacked:   &unpacked{dir: filepath.Join(dir, "unpacked"), m: map[string]*unpackEntry{}},
-		interp:     &interpreters{found: map[string]*launcher{}},
+		interp:     newInterpreters(opts.Discovery),
 		idle:       map[poolKey][]*env{},
 		all:        map[*env]struct{}{},
 		busy:       map[string]int{},
@@ -143,7 +146,7 @@ func New(opts Options) (*Runtime, error) {
 			return nil, fmt.Errorf("runtime: %w", err)
 		}
 	}
-	if err := writeBootstraps(r.runtimeDir); err != nil {
+	if err := writeBootstraps(r.runtimeDir, opts.Discovery.Cache); err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
 	if opts.Endpoint != "" {
@@ -158,6 +161,13 @@ func New(opts Options) (*Runtime, error) {
 		r.queue = newQueue(r, opts.DB, opts.Queue)
 	}
 	return r, nil
+}
+
+// Interpreters reports, for every runtime seki knows (and every one named
+// with --runtime), the interpreter that runs it and where it was found; a
+// runtime without one has an empty Path. It looks them up in parallel.
+func (r *Runtime) Interpreters(ctx context.Context) []Interpreter {
+	return r.interp.list(ctx)
 }
 
 // SetEndpoint sets seki's URL for the functions (AWS_ENDPOINT_URL) and

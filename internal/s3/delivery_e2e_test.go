@@ -45,9 +45,7 @@ func TestE2ENotificationDelivery(t *testing.T) {
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 is not installed")
 	}
-	if exec.Command("python3", "-c", "import boto3").Run() != nil {
-		t.Skip("boto3 is not installed for python3")
-	}
+	servertest.NeedSDK(t, "python")
 	env := servertest.Start(t)
 	ctx := context.Background()
 	a := e2eS3(env, env.Root(servertest.AccountA))
@@ -185,9 +183,7 @@ func BenchmarkUploadToFunction(b *testing.B) {
 	if _, err := exec.LookPath("python3"); err != nil {
 		b.Skip("python3 is not installed")
 	}
-	if exec.Command("python3", "-c", "import boto3").Run() != nil {
-		b.Skip("boto3 is not installed for python3")
-	}
+	servertest.NeedSDK(b, "python")
 	env := servertest.Start(b)
 	ctx := context.Background()
 	a := e2eS3(env, env.Root(servertest.AccountA))

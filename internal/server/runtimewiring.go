@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"path/filepath"
 
+	"github.com/seki-dev/seki/internal/cli/runtimescmd"
 	fnruntime "github.com/seki-dev/seki/internal/runtime"
 	"github.com/seki-dev/seki/internal/sts"
 )
@@ -20,6 +22,7 @@ func newRuntime(s *Server, sv *services) (*fnruntime.Runtime, error) {
 		Assumer:      runtimeRoles{sv.sts},
 		Now:          s.cfg.Now,
 		MemoryLimits: true,
+		Discovery:    fnruntime.Discovery{Explicit: s.cfg.Runtimes, Cache: s.cfg.CacheDir},
 	})
 	if err != nil {
 		return nil, err
@@ -58,4 +61,16 @@ func (a runtimeRoles) AssumeRole(ctx context.Context, in fnruntime.AssumeInput) 
 	}
 	return fnruntime.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey,
 		SessionToken: c.SessionToken, Expiration: c.Expiration}, nil
+}
+
+// runtimesBanner lists, at start, which runtime each function will run on
+// and where its interpreter was found, which runtimes have none (their
+// invokes fail, naming the runtime and --runtime), and whether the SDKs
+// are installed.
+func (s *Server) runtimesBanner() {
+	if s.svc.runtime == nil {
+		return
+	}
+	fmt.Fprintln(s.cfg.Out, "\nRuntimes:")
+	runtimescmd.Print(s.cfg.Out, s.svc.runtime.Interpreters(context.Background()), s.cfg.CacheDir)
 }

@@ -37,6 +37,14 @@ type Config struct {
 	Now func() time.Time
 	// Out receives the startup banner; nil means no banner.
 	Out io.Writer
+	// Runtimes names interpreters for Lambda runtimes (--runtime
+	// NAME=PATH); they are preferred to any found on PATH or in version
+	// managers.
+	Runtimes map[string]string
+	// CacheDir holds what `seki runtimes install` fetched (the AWS SDKs,
+	// interpreters). It is shared by every data directory; empty means
+	// none (functions run without the SDKs).
+	CacheDir string
 }
 
 // RootKey is one --root-key ACCOUNT_ID:ACCESS_KEY_ID:SECRET_ACCESS_KEY.
@@ -59,6 +67,11 @@ func DefaultDataDir() string {
 	}
 	return filepath.Join(os.TempDir(), "seki")
 }
+
+// DefaultCacheDir is where `seki runtimes install` puts what it fetches:
+// the cache directory of the default state directory, used whatever
+// --data-dir says, so that it is fetched once per user.
+func DefaultCacheDir() string { return filepath.Join(DefaultDataDir(), "cache") }
 
 // decisionLogLimit bounds each decision log file; with one rotated file the
 // log keeps at most twice this.
@@ -145,12 +158,14 @@ func (s *Server) Serve(ctx context.Context, grace time.Duration) error {
 			return err
 		}
 	}
-	s.banner()
 	// A crash can leave half-written blob temp files behind; sweeping them
 	// walks the whole blob tree, so it runs beside serving, not before it.
 	go s.db.Blobs().RemoveStaleTemp()
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.ln) }()
+	// The banner asks every interpreter for its version; requests are
+	// served meanwhile.
+	s.banner()
 	select {
 	case err := <-errc:
 		s.close()
@@ -202,4 +217,5 @@ Point the AWS CLI, boto3 or aws-sdk-go-v2 at it (first account):
   export AWS_DEFAULT_REGION=%s
 `, s.URL(), k.AccessKeyID, k.Secret, s.cfg.Region)
 	io.WriteString(s.cfg.Out, b.String())
+	s.runtimesBanner()
 }

@@ -10,7 +10,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
-import { createRequire } from 'node:module';
+import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 const API = process.env.AWS_LAMBDA_RUNTIME_API;
@@ -99,10 +99,53 @@ function isModuleTypeJS(file) {
   }
 }
 
+// ES modules do not read NODE_PATH: an `import ... from '@aws-sdk/client-s3'`
+// only looks in node_modules directories above the importing file. Lambda
+// resolves such imports from its NODE_PATH too (the layers' nodejs/
+// node_modules, then the runtime's SDK); a resolve hook does the same here,
+// after Node's own resolution fails, so that the function's own node_modules
+// still win. It is registered only for ES module handlers (it costs a cold
+// start a loader thread where module.registerHooks is missing).
+const esmFallback = `
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+let dirs = [];
+export function initialize(data) { dirs = data.dirs; }
+export function parents(list) {
+  return list.map((d) => pathToFileURL(path.basename(d) === 'node_modules' ? path.join(path.dirname(d), 'x.mjs') : path.join(d, 'x.mjs')).href);
+}
+function bare(s) { return !(s.startsWith('.') || s.startsWith('/') || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s)); }
+export async function resolve(specifier, context, next) {
+  try {
+    return await next(specifier, context);
+  } catch (e) {
+    if (!e || e.code !== 'ERR_MODULE_NOT_FOUND' || !bare(specifier)) throw e;
+    for (const parentURL of parents(dirs)) {
+      try { return await next(specifier, { ...context, parentURL }); } catch {}
+    }
+    throw e;
+  }
+}
+`;
+let esmRegistered = false;
+function esmNodePath() {
+  if (esmRegistered) return;
+  esmRegistered = true;
+  const dirs = (process.env.NODE_PATH || '').split(path.delimiter).filter(Boolean);
+  if (!dirs.length) return;
+  const url = 'data:text/javascript,' + encodeURIComponent(esmFallback);
+  if (typeof nodeModule.register === 'function') {
+    nodeModule.register(url, import.meta.url, { data: { dirs } });
+  }
+}
+
 async function loadModule(root, moduleRoot, module) {
   const base = path.resolve(root, moduleRoot, module);
-  const require = createRequire(path.join(root, 'index.js'));
-  const esm = (f) => import(pathToFileURL(f).href);
+  const require = nodeModule.createRequire(path.join(root, 'index.js'));
+  const esm = (f) => {
+    esmNodePath();
+    return import(pathToFileURL(f).href);
+  };
   const cjs = (f) => {
     try {
       return require(f);

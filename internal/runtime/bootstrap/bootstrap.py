@@ -322,6 +322,11 @@ def setup_path():
             if name.startswith("python3"):
                 front.append(os.path.join(opt, "python", "lib", name, "site-packages"))
         front.append(os.path.join(opt, "python"))
+    # The AWS SDK (boto3) seki provides comes after the function's code and
+    # layers, as /var/runtime does in Lambda, so a bundled copy wins.
+    sdk = os.path.join(os.path.dirname(THIS_FILE), "python-sdk")
+    if os.path.isdir(sdk):
+        front.append(sdk)
     sys.path[:0] = [p for p in front if p not in sys.path]
 
 

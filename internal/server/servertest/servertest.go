@@ -6,12 +6,14 @@ package servertest
 import (
 	"context"
 	"net/http"
+	"os"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/seki-dev/seki/internal/provision"
 	"github.com/seki-dev/seki/internal/server"
 )
 
@@ -41,6 +43,28 @@ type Options struct {
 	// RootKeys adds accounts beside AccountA and AccountB (scenarios with
 	// the account ids of AWS's documentation need their own).
 	RootKeys []server.RootKey
+	// Runtimes names interpreters, as --runtime does.
+	Runtimes map[string]string
+	// CacheDir is the cache of `seki runtimes install`; empty means the
+	// user's (server.DefaultCacheDir), which CI fills before the tests.
+	CacheDir string
+}
+
+// NeedSDK is for tests whose functions import the AWS SDK of lang
+// ("python" or "nodejs"), which `seki runtimes install` puts into the
+// user's cache: without it they skip, saying so, except where
+// SEKI_REQUIRE_SDK is set (.ci/run sets it), where they fail.
+func NeedSDK(tb testing.TB, lang string) {
+	tb.Helper()
+	rel := map[string]string{"python": provision.PythonSDK, "nodejs": provision.NodeSDK}[lang]
+	if _, ok := provision.Installed(server.DefaultCacheDir(), rel); ok {
+		return
+	}
+	msg := "the AWS SDK for " + lang + " is not installed in " + server.DefaultCacheDir() + "; run `go run ./cmd/seki runtimes install`"
+	if os.Getenv("SEKI_REQUIRE_SDK") != "" {
+		tb.Fatal(msg)
+	}
+	tb.Skip(msg)
 }
 
 // Start runs a server until the test ends.
@@ -53,12 +77,17 @@ func Start(t testing.TB, opts ...Options) *Env {
 	if o.DataDir == "" {
 		o.DataDir = t.TempDir()
 	}
+	if o.CacheDir == "" {
+		o.CacheDir = server.DefaultCacheDir()
+	}
 	cfg := server.Config{
 		Listen:   "127.0.0.1:0",
 		DataDir:  o.DataDir,
 		Region:   "us-east-1",
 		RootKeys: append([]server.RootKey{AccountA, AccountB}, o.RootKeys...),
 		Now:      o.Now,
+		Runtimes: o.Runtimes,
+		CacheDir: o.CacheDir,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := server.New(ctx, cfg)
