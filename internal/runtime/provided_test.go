@@ -222,14 +222,19 @@ func TestProvidedStartFailures(t *testing.T) {
 }
 
 // A runtime whose interpreter is missing fails the invoke with an error
-// naming what to install; an unsupported runtime says which are.
+// naming it and --runtime; an unsupported runtime says which are.
 func TestMissingInterpreter(t *testing.T) {
+	// Nothing on PATH, no version managers under HOME.
 	t.Setenv("PATH", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	for _, v := range []string{"PYENV_ROOT", "NVM_DIR", "FNM_DIR", "ASDF_DATA_DIR", "UV_PYTHON_INSTALL_DIR", "XDG_DATA_HOME"} {
+		t.Setenv(v, "")
+	}
 	rt := newTestRT(t, nil)
 	code := writeZip(t, rt.dir, zipEntry{Name: "index.js", Body: []byte("exports.handler = async () => 1;")})
 	for _, c := range []struct{ runtime, want string }{
-		{"nodejs20.x", "install Node.js"},
-		{"python3.12", "install Python 3"},
+		{"nodejs20.x", "the nodejs20.x runtime needs Node.js 20, which was not found"},
+		{"python3.12", "start seki with --runtime python3.12=/path/to/python3.12"},
 		{"java21", "not supported"},
 	} {
 		_, err := rt.Run(context.Background(), newSpec("missing", c.runtime, "index.handler", code),
