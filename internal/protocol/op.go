@@ -10,21 +10,11 @@ import (
 	"github.com/seki-dev/seki/internal/policy"
 )
 
-// Op is one row of a service's operation table. Build it with Define, which
-// refuses an operation that does not declare how it is authorized; the
-// dispatcher runs only operations built that way.
-//
-// The exported Action/Target/Handle fields are the older, untyped form, kept
-// while services move to Define. Dispatch still runs them.
+// Op is one row of a service's operation table. It can only be built with
+// Define (or DefineRouted), which refuses an operation that does not
+// declare how it is authorized.
 type Op struct {
 	Name string
-	// Deprecated: use Define. Action is the IAM action authorized before
-	// Handle runs; empty means no permission is needed.
-	Action string
-	// Deprecated: use Define.
-	Target func(ctx context.Context, r *Request) (Target, error)
-	// Deprecated: use Define.
-	Handle func(ctx context.Context, r *Request) (any, error)
 
 	auth authDecl
 	run  func(ctx context.Context, r *Request) (any, error)
@@ -205,12 +195,6 @@ func check[In any](s Spec[In]) func(ctx context.Context, r *Request, in In) (any
 // Authorization reports how op is authorized: its kind, the action of a
 // single check, and the stated reason of the other kinds.
 func (op *Op) Authorization() (kind AuthKind, action, reason string) {
-	if op.run == nil {
-		if op.Action == "" {
-			return AuthNone, "", "untyped operation without an action"
-		}
-		return AuthCheck, op.Action, ""
-	}
 	return op.auth.kind, op.auth.action, op.auth.reason
 }
 
@@ -252,26 +236,11 @@ type Dispatcher struct {
 // Dispatch authorizes op for r and runs its handler.
 func (d *Dispatcher) Dispatch(ctx context.Context, r *Request, op *Op) (any, error) {
 	r.Bind(d.Authz, d.Deny)
-	if op.run != nil {
-		return op.run(ctx, r)
+	if op.run == nil {
+		// The zero Op: not built with Define.
+		return nil, awserr.Internal.New("seki: operation " + op.Name + " was not built with protocol.Define")
 	}
-	// The untyped form, until every service has moved to Define.
-	if op.Action != "" {
-		t := Target{Resource: "*"}
-		if op.Target != nil {
-			var err error
-			if t, err = op.Target(ctx, r); err != nil {
-				return nil, err
-			}
-		}
-		if err := r.Authorize(ctx, op.Action, t, nil); err != nil {
-			return nil, err
-		}
-	}
-	if op.Handle == nil {
-		return nil, awserr.Internal.New("seki: operation " + op.Name + " has no handler")
-	}
-	return op.Handle(ctx, r)
+	return op.run(ctx, r)
 }
 
 // Table indexes ops by name. It panics on a duplicate name, so that two rows

@@ -102,3 +102,34 @@ func TestPerItemMustAuthorize(t *testing.T) {
 		t.Fatalf("careful per-item op: %v %v", res, err)
 	}
 }
+
+func TestRoutedTakesItsInputFromTheRouter(t *testing.T) {
+	door := &countingDoor{}
+	op := DefineRouted(Spec[string]{
+		Name: "GetObject",
+		Auth: Check("s3:GetObject", func(_ context.Context, _ *Request, key string) (Target, error) {
+			return Target{Resource: "arn:aws:s3:::b/" + key}, nil
+		}),
+		Handle: func(_ context.Context, _ *Request, key string) (any, error) { return key, nil },
+	})
+	d := &Dispatcher{Authz: door}
+	res, err := DispatchRouted(context.Background(), d, newReq(), op, "k")
+	if err != nil || res != "k" || len(door.checks) != 1 || door.checks[0].Resource != "arn:aws:s3:::b/k" {
+		t.Fatalf("DispatchRouted = %v, %v; checks %+v", res, err, door.checks)
+	}
+	if k, a, _ := op.Op().Authorization(); k != AuthCheck || a != "s3:GetObject" {
+		t.Fatalf("Authorization = %v %q", k, a)
+	}
+	// The table row alone has no input: dispatching it is an error, not a
+	// handler run on a zero input.
+	if _, err := d.Dispatch(context.Background(), newReq(), op.Op()); err == nil {
+		t.Fatal("a routed operation ran without its input")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("DefineRouted accepted a decoder")
+		}
+	}()
+	DefineRouted(Spec[string]{Name: "X", Decode: func(context.Context, *Request) (string, error) { return "", nil },
+		Auth: None[string]("test"), Handle: func(context.Context, *Request, string) (any, error) { return nil, nil }})
+}

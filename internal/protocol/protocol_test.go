@@ -78,17 +78,18 @@ func TestQueryDispatchAuthorizesThenHandles(t *testing.T) {
 		User struct{ UserName string }
 	}
 	q := &Query{Dispatcher: Dispatcher{Authz: az}, Version: "2010-05-08", XMLNS: "https://iam.amazonaws.com/doc/2010-05-08/", Ops: map[string]*Op{
-		"GetUser": {
-			Name: "GetUser", Action: "iam:GetUser",
-			Target: func(_ context.Context, r *Request) (Target, error) {
-				return Target{Resource: "arn:aws:iam::111111111111:user/" + r.Params.Get("UserName")}, nil
-			},
-			Handle: func(_ context.Context, r *Request) (any, error) {
+		"GetUser": Define(Spec[string]{
+			Name:   "GetUser",
+			Decode: func(_ context.Context, r *Request) (string, error) { return r.Params.Get("UserName"), nil },
+			Auth: Check("iam:GetUser", func(_ context.Context, _ *Request, user string) (Target, error) {
+				return Target{Resource: "arn:aws:iam::111111111111:user/" + user}, nil
+			}),
+			Handle: func(_ context.Context, _ *Request, user string) (any, error) {
 				var res result
-				res.User.UserName = r.Params.Get("UserName")
+				res.User.UserName = user
 				return &res, nil
 			},
-		},
+		}),
 	}}
 	r, w := newRequest("POST", "/", url.Values{"Action": {"GetUser"}, "UserName": {"alice"}}.Encode())
 	q.ServeAWS(w, r)
@@ -116,7 +117,8 @@ func TestQueryDispatchAuthorizesThenHandles(t *testing.T) {
 func TestQueryDeniedNeverReachesHandler(t *testing.T) {
 	ran := false
 	q := &Query{Dispatcher: Dispatcher{Authz: denyAll{}, Deny: awserr.Code{Name: "AccessDenied", Status: 403}}, XMLNS: "ns", Ops: map[string]*Op{
-		"ListUsers": {Name: "ListUsers", Action: "iam:ListUsers", Handle: func(context.Context, *Request) (any, error) { ran = true; return nil, nil }},
+		"ListUsers": Define(Spec[struct{}]{Name: "ListUsers", Auth: Check[struct{}]("iam:ListUsers", nil),
+			Handle: func(context.Context, *Request, struct{}) (any, error) { ran = true; return nil, nil }}),
 	}}
 	r, w := newRequest("POST", "/", "Action=ListUsers")
 	q.ServeAWS(w, r)
@@ -139,9 +141,10 @@ func TestQueryUnknownAction(t *testing.T) {
 
 func TestJSONErrorShape(t *testing.T) {
 	j := &JSON{TargetPrefix: "DynamoDB_20120810", ContentType: "application/x-amz-json-1.0", ErrorPrefix: "com.amazonaws.dynamodb.v20120810#", CRC32: true,
-		Ops: map[string]*Op{"GetItem": {Name: "GetItem", Handle: func(context.Context, *Request) (any, error) {
-			return nil, awserr.Code{Name: "ResourceNotFoundException", Status: 400}.New("Requested resource not found")
-		}}}}
+		Ops: map[string]*Op{"GetItem": Define(Spec[struct{}]{Name: "GetItem", Auth: None[struct{}]("a test of the error shape"),
+			Handle: func(context.Context, *Request, struct{}) (any, error) {
+				return nil, awserr.Code{Name: "ResourceNotFoundException", Status: 400}.New("Requested resource not found")
+			}})}}
 	r, w := newRequest("POST", "/", "{}")
 	r.HTTP.Header.Set("X-Amz-Target", "DynamoDB_20120810.GetItem")
 	j.ServeAWS(w, r)
@@ -158,9 +161,10 @@ func TestJSONErrorShape(t *testing.T) {
 }
 
 func TestRESTJSONErrorShape(t *testing.T) {
-	s := &RESTJSON{Routes: []Route{{Method: "GET", Path: "/x", Op: &Op{Handle: func(context.Context, *Request) (any, error) {
-		return nil, awserr.Code{Name: "ResourceNotFoundException", Status: http.StatusNotFound}.New("Function not found: f")
-	}}}}}
+	s := &RESTJSON{Routes: []Route{{Method: "GET", Path: "/x", Op: Define(Spec[struct{}]{Name: "GetFunction", Auth: None[struct{}]("a test of the error shape"),
+		Handle: func(context.Context, *Request, struct{}) (any, error) {
+			return nil, awserr.Code{Name: "ResourceNotFoundException", Status: http.StatusNotFound}.New("Function not found: f")
+		}})}}}
 	r, w := newRequest("GET", "/x", "")
 	s.ServeAWS(w, r)
 	if w.Code != 404 || w.Header().Get("x-amzn-ErrorType") != "ResourceNotFoundException" || w.Body.String() != `{"Type":"User","Message":"Function not found: f"}` {

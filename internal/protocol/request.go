@@ -3,8 +3,11 @@
 // REST-JSON (Lambda), JSON 1.0/1.1 (DynamoDB, CloudWatch Logs). S3's REST-XML
 // routing is S3's own, but it dispatches through the same Dispatcher.
 //
-// Every operation goes the same way: decode → Op.Target names the resource →
-// Authorizer.Authorize (the one door) → Op.Handle → encode. A handler never
+// Every operation goes the same way: decode → the declared authorization
+// (one check on the resource the operation names, a check per item, or none
+// with a stated reason) through Authorizer.Authorize, the one door → handle
+// → encode. Operations are built only with Define (or DefineRouted), which
+// refuses one that does not declare its authorization. A handler never
 // evaluates policies itself; secondary checks (iam:PassRole, s3:ListBucket for
 // NoSuchKey) call the same Authorizer through Request.Authorize.
 package protocol
@@ -48,13 +51,10 @@ type Request struct {
 	Path map[string]string
 	// Context carries the request's condition keys. The server fills the
 	// global ones (aws:SourceIp, aws:CurrentTime, aws:SecureTransport, ...);
-	// an Op's Target adds service keys before authorization.
+	// an operation's target step adds service keys before authorization.
 	Context *policy.Context
 	// Now is the request's time, from the server's injectable clock.
 	Now time.Time
-	// State lets an Op's Target hand what it loaded (a function record, a
-	// bucket) to Handle, so the store is read once per request.
-	State any
 
 	authz Authorizer
 	deny  awserr.Code
