@@ -73,9 +73,12 @@ type step struct {
 
 // expect holds the recorded facts a case checks.
 type expect struct {
-	Status  int               `json:"status"`
-	Code    string            `json:"code"`
-	Message *string           `json:"message"`
+	Status  int     `json:"status"`
+	Code    string  `json:"code"`
+	Message *string `json:"message"`
+	// Errors are the violations of a validation message, in any order
+	// (some recordings keep them sorted rather than the message).
+	Errors  []string          `json:"errors"`
 	Members map[string]string `json:"members"` // error body members, exact name; "*" is any value
 	Keys    []string          `json:"keys"`    // the exact set of keys at At (JSON top level or XML element)
 	At      string            `json:"at"`
@@ -437,6 +440,15 @@ func compare(e expect, r *runner, resp response) []string {
 	if code != e.Code {
 		d = append(d, fmt.Sprintf("code %q, AWS %q", code, e.Code))
 	}
+	if e.Errors != nil {
+		want := make([]string, len(e.Errors))
+		for i, x := range e.Errors {
+			want[i] = r.expand(x)
+		}
+		if got := violations(msg); strings.Join(got, "\n") != strings.Join(sorted(want), "\n") {
+			d = append(d, fmt.Sprintf("violations %q,\n      AWS %q", got, sorted(want)))
+		}
+	}
 	if e.Message != nil && msg != r.expand(*e.Message) {
 		d = append(d, fmt.Sprintf("message %q,\n      AWS %q", msg, r.expand(*e.Message)))
 	}
@@ -496,6 +508,22 @@ func compare(e expect, r *runner, resp response) []string {
 		}
 	}
 	return d
+}
+
+// violations splits "N validation error(s) detected: A; B" into its sorted
+// violations.
+func violations(msg string) []string {
+	_, rest, ok := strings.Cut(msg, " detected: ")
+	if !ok {
+		return []string{msg}
+	}
+	return sorted(strings.Split(rest, "; "))
+}
+
+func sorted(s []string) []string {
+	s = append([]string(nil), s...)
+	sort.Strings(s)
+	return s
 }
 
 // keyOrder lists the keys of a JSON document in document order; nested

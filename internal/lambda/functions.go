@@ -53,11 +53,17 @@ func decodeCreateFunction(_ context.Context, r *protocol.Request) (withBody[crea
 	if err != nil {
 		return none, err
 	}
-	if ref.Qualifier != "" || len(ref.Name) > 64 {
-		// unconfirmed: AWS's name limit is 64; a qualifier cannot be created.
+	if ref.Qualifier != "" {
+		// unconfirmed: a qualifier cannot be created.
 		var v validation
 		v.pattern("functionName", in.FunctionName, patFunctionName)
 		return none, v.err()
+	}
+	if len(ref.Name) > 64 {
+		// AWS checks the 64-character name limit after the pattern and
+		// answers it as an InvalidParameterValueException.
+		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_arns (long_function_name_exc)
+		return none, errInvalidParameter.New("1 validation error detected: Value '" + in.FunctionName + "' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64")
 	}
 	return withBody[createFunctionInput]{ref: ref, in: &in}, nil
 }

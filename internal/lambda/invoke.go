@@ -164,7 +164,13 @@ func (s *Service) loadInvoke(ctx context.Context, ref FunctionRef) (*invokeState
 	st := &invokeState{ref: ref}
 	var doc string
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		t, err := resolve(tx, ref, ref.Qualifier)
+		// Invoke names a missing function with the $LATEST it would run.
+		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_name_and_qualifier_validation[function_name_too_long-invoke]
+		q := ref.Qualifier
+		if q == "" {
+			q = latest
+		}
+		t, err := resolve(tx, ref, q)
 		if err != nil {
 			if awsErr(err) {
 				st.err = err

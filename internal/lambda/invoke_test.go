@@ -181,7 +181,7 @@ func TestInvokeDryRunWhoMayInvoke(t *testing.T) {
 	})
 	t.Run("missing function after authorization", func(t *testing.T) {
 		err := e.dryRun("ROOTA", "nope", "")
-		apiErr(t, err, "ResourceNotFoundException", "Function not found: arn:aws:lambda:us-east-1:111111111111:function:nope")
+		apiErr(t, err, "ResourceNotFoundException", "Function not found: arn:aws:lambda:us-east-1:111111111111:function:nope:$LATEST") // test_lambda_api.snapshot.json#test_function_name_and_qualifier_validation[function_name_too_long-invoke]
 		err = e.dryRun("ROOTA", "f", "9")
 		apiErr(t, err, "ResourceNotFoundException", "Function not found: "+fnARN+":9")
 		// A caller without permission learns nothing about existence.
@@ -253,7 +253,7 @@ func TestS3Functions(t *testing.T) {
 	root := e.client("ROOTA")
 	e.createFn(root, "f", roleA)
 	err := e.svc.CheckInvoke(ctx, "chk-1", fnARN+"x", "arn:aws:s3:::b", acctA)
-	apiErr(t, err, "ResourceNotFoundException", "Function not found: "+fnARN+"x")
+	apiErr(t, err, "ResourceNotFoundException", "Function not found: "+fnARN+"x:$LATEST")
 	err = e.svc.CheckInvoke(ctx, "chk-2", fnARN, "arn:aws:s3:::b", acctA)
 	apiErr(t, err, "AccessDeniedException", "")
 	root.AddPermission(ctx, &sdk.AddPermissionInput{FunctionName: aws.String("f"), StatementId: aws.String("s3"),

@@ -66,23 +66,37 @@ func (f FunctionRef) QualifiedARN(q string) string {
 // NamespacedFunctionName shape (dots in the name, $LATEST.PUBLISHED). The
 // error is AWS's ValidationException for field.
 func ParseFunctionName(s, account, region, field string, namespaced bool) (FunctionRef, error) {
+	var v validation
+	ref, err := parseFunctionName(s, account, region, field, namespaced, &v)
+	if err == nil {
+		err = v.err()
+	}
+	return ref, err
+}
+
+// parseFunctionName is ParseFunctionName adding its violations to v, so
+// that a request's other violations are listed beside them: AWS lists a
+// too-long name and a pattern mismatch together, and the qualifier's too.
+// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_name_and_qualifier_validation (function_name_too_long_and_invalid_region-create_function, full_arn_and_qualifier_too_long_and_invalid_region)
+func parseFunctionName(s, account, region, field string, namespaced bool, v *validation) (FunctionRef, error) {
 	pat, max := patFunctionName, 140
 	if namespaced {
 		pat, max = patNamespacedName, 256
 	}
 	if s == "" {
-		var v validation
 		v.minLen(field, s, 1)
-		return FunctionRef{}, v.err()
+		return FunctionRef{}, nil
 	}
 	if len(s) > max {
-		var v validation
 		v.maxLen(field, s, max)
-		return FunctionRef{}, v.err()
 	}
 	ref, ok := splitFunctionName(s, namespaced)
 	if !ok {
-		return FunctionRef{}, validationError(field, s, pat)
+		v.pattern(field, s, pat)
+		return FunctionRef{}, nil
+	}
+	if len(v.errs) > 0 {
+		return FunctionRef{}, nil
 	}
 	if ref.Partition == "" {
 		ref.Partition = "aws"
@@ -105,6 +119,14 @@ func splitFunctionName(s string, namespaced bool) (FunctionRef, bool) {
 	parts := strings.Split(s, ":")
 	i := 0
 	if parts[0] == "arn" {
+		// "arn:P:lambda:REGION:ACCOUNT:NAME": "function:" is optional in
+		// the pattern, so the last part is the name.
+		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_name_and_qualifier_validation[incomplete_arn-get_function] ("...:function:function")
+		if len(parts) == 6 && validPartition(parts[1]) && parts[2] == "lambda" && validRegion(parts[3]) &&
+			isAccountID(parts[4]) && validFunctionName(parts[5], namespaced) {
+			ref.Partition, ref.Region, ref.Account, ref.Name = parts[1], parts[3], parts[4], parts[5]
+			return ref, true
+		}
 		// A full ARN: every part is required.
 		if len(parts) < 7 || len(parts) > 8 || !validPartition(parts[1]) || parts[2] != "lambda" ||
 			!validRegion(parts[3]) || !isAccountID(parts[4]) || parts[5] != "function" {
@@ -152,8 +174,9 @@ func validPartition(s string) bool {
 	return true
 }
 
-// validRegion matches [a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}.
+// validRegion matches (eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}.
 func validRegion(s string) bool {
+	s = strings.TrimPrefix(s, "eusc-")
 	if len(s) < 6 || !lower(s[0]) || !lower(s[1]) || s[2] != '-' {
 		return false
 	}
@@ -248,7 +271,19 @@ func validQualifier(s string) bool {
 	if s == latest || s == "$LATEST.PUBLISHED" {
 		return true
 	}
-	return len(s) <= 128 && wordChars(s, "$")
+	return wordChars(s, "$")
+}
+
+// checkQualifier adds the Qualifier parameter's violations to v: its
+// length (at most 128) and its pattern are separate constraints.
+// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_name_and_qualifier_validation[qualifier_too_long-get_function]
+func checkQualifier(param string, v *validation) {
+	if len(param) > 128 {
+		v.maxLen("qualifier", param, 128)
+	}
+	if !validQualifier(param) {
+		v.pattern("qualifier", param, patQualifier)
+	}
 }
 
 // validAliasName matches (?!^[0-9]+$)([a-zA-Z0-9-_]+), at most 128 long.
@@ -262,8 +297,9 @@ func resolveQualifier(ref *FunctionRef, param string) error {
 	if param == "" {
 		return nil
 	}
-	if !validQualifier(param) {
-		return validationError("qualifier", param, patQualifier)
+	var v validation
+	if checkQualifier(param, &v); len(v.errs) > 0 {
+		return v.err()
 	}
 	if ref.Qualifier != "" && ref.Qualifier != param {
 		return errInvalidParameter.New(msgQualifierClash)

@@ -58,7 +58,14 @@ func policyKeyQualifier(q string) string {
 // functionRef parses the FunctionName path parameter and the Qualifier
 // query parameter (unless unqualified).
 func functionRef(r *protocol.Request, namespaced, unqualified bool) (FunctionRef, error) {
-	ref, err := ParseFunctionName(r.Path["FunctionName"], r.Account(), r.Region, "functionName", namespaced)
+	var v validation
+	if q := r.Params.Get("Qualifier"); q != "" && !unqualified {
+		checkQualifier(q, &v)
+	}
+	ref, err := parseFunctionName(r.Path["FunctionName"], r.Account(), r.Region, "functionName", namespaced, &v)
+	if err == nil {
+		err = v.err()
+	}
 	if err != nil {
 		return ref, err
 	}
