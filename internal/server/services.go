@@ -19,6 +19,7 @@ import (
 	fnruntime "github.com/seki-dev/seki/internal/runtime"
 	"github.com/seki-dev/seki/internal/s3"
 	"github.com/seki-dev/seki/internal/sigv4"
+	"github.com/seki-dev/seki/internal/sns"
 	"github.com/seki-dev/seki/internal/sqs"
 	"github.com/seki-dev/seki/internal/store"
 	"github.com/seki-dev/seki/internal/sts"
@@ -32,6 +33,7 @@ type services struct {
 	s3     *s3.Service
 	logs   *logs.Service
 	sqs    *sqs.Service
+	sns    *sns.Service
 	urls   *funcurl.Handler
 	authz  *authz.Authorizer
 	keys   keys
@@ -52,6 +54,7 @@ func migrations() []store.Migration {
 	m = append(m, fnruntime.Migrations()...)
 	m = append(m, sqs.Migrations()...)
 	m = append(m, lambda.ESMMigrations()...)
+	m = append(m, sns.Migrations()...)
 	return m
 }
 
@@ -88,6 +91,11 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	sv.byName["sqs"] = sv.sqs.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: sqs.AccessDenied})
 	sv.lambda.SetQueues(newESMQueues(sv.sqs, sv.sts))
 	sv.s3.SetFunctions(s3Functions{sv.lambda})
+	if sv.sns, err = sns.New(ctx, s.db, sns.Options{Now: s.cfg.Now}); err != nil {
+		return nil, err
+	}
+	sv.byName["sns"] = sv.sns.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: sns.AuthorizationError})
+	sv.sns.SetFunctions(pushFunctions{sv.lambda, servicePrincipal("sns.amazonaws.com")})
 	sv.lambda.SetCode(sv.s3)
 	if sv.runtime, err = newRuntime(s, sv); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ The suite drives seki exactly as a user would: boto3 clients and the AWS CLI
 pointed at the endpoint with AWS_ENDPOINT_URL / endpoint_url, signing with
 real credentials. Nothing is mocked.
 """
+import io
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+import zipfile
 
 import boto3
 from botocore.config import Config
@@ -146,6 +148,15 @@ def _creds(creds):
 def clean_env():
     """The environment without any AWS settings of the machine running the tests."""
     return {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+
+
+def zip_of(files):
+    """A deployment package (.zip) holding files: {name: body}."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, body in files.items():
+            z.writestr(name, body)
+    return buf.getvalue()
 
 
 def error_code(exc):

@@ -5,18 +5,16 @@ runs in its own execution environment and calls seki back as its execution
 role's session.
 """
 import base64
-import io
 import json
 import os
 import re
 import tempfile
 import time
 import unittest
-import zipfile
 
 import botocore.exceptions
 
-from seki_harness import ACCOUNT_A, Seki, error_code
+from seki_harness import ACCOUNT_A, Seki, error_code, zip_of
 
 LAMBDA_TRUST = {
     "Version": "2012-10-17",
@@ -50,14 +48,6 @@ def handler(event, context):
 '''
 
 CANARY = "SEKI_PY_RUNTIME_CANARY"
-
-
-def zip_of(files):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, body in files.items():
-            z.writestr(name, body)
-    return buf.getvalue()
 
 
 def setUpModule():

@@ -1,0 +1,191 @@
+"""SNS topics invoke functions under the function's resource policy (issue 12),
+driven through boto3 and the AWS CLI.
+
+Publish hands each message to Lambda as an asynchronous invocation by
+sns.amazonaws.com with aws:SourceArn = the topic; without a permission that
+matches, nothing is delivered and `seki explain PUBLISH_REQUEST_ID` shows the
+refusal. A topic in another account needs its topic policy, and the caller
+its identity policy, with AWS's AuthorizationError otherwise.
+"""
+import json
+import os
+import signal
+import tempfile
+import time
+import unittest
+
+import botocore.exceptions
+
+from seki_harness import ACCOUNT_A, ACCOUNT_B, Seki, error_code, zip_of
+
+A = ACCOUNT_A[0]
+B = ACCOUNT_B[0]
+
+LAMBDA_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+}
+
+# Appends every event it receives to the file named by OUT, one JSON line
+# each; SLEEP makes it slow, so that deliveries are still queued when seki
+# is killed.
+RECORDER = '''
+import json, os, time
+def handler(event, context):
+    time.sleep(float(os.environ.get("SLEEP", "0")))
+    with open(os.environ["OUT"], "a") as f:
+        f.write(json.dumps(event) + "\\n")
+'''
+
+
+def setUpModule():
+    global seki, tmp, role_arn
+    seki = Seki()
+    tmp = tempfile.mkdtemp(prefix="seki-sns-")
+    iam = seki.client("iam")
+    role_arn = iam.create_role(RoleName="sns-recorder", AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+
+
+def tearDownModule():
+    seki.close()
+
+
+def recorder(name, sleep=0):
+    """A function that records its events in a file; returns (arn, path)."""
+    out = os.path.join(tmp, name + ".jsonl")
+    fn = seki.client("lambda").create_function(
+        FunctionName=name, Runtime="python3.12", Role=role_arn, Handler="app.handler", Timeout=30,
+        Code={"ZipFile": zip_of({"app.py": RECORDER})},
+        Environment={"Variables": {"OUT": out, "SLEEP": str(sleep)}})
+    return fn["FunctionArn"], out
+
+
+def read_events(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def wait_events(path, n, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        got = read_events(path)
+        if len(got) >= n:
+            return got
+        time.sleep(0.05)
+    raise AssertionError("%s: %d events, want %d" % (path, len(read_events(path)), n))
+
+
+def wait_explained(request_id, needle, timeout=10):
+    deadline = time.time() + timeout
+    while True:
+        p = seki.explain(request_id)
+        if needle in p.stdout:
+            return p.stdout
+        if time.time() > deadline:
+            raise AssertionError("explain %s lacks %r:\n%s%s" % (request_id, needle, p.stdout, p.stderr))
+        time.sleep(0.05)
+
+
+class Delivery(unittest.TestCase):
+    def test_denied_then_allowed_then_explained(self):
+        sns = seki.client("sns")
+        fn, path = recorder("sns-fn")
+        topic = sns.create_topic(Name="orders")["TopicArn"]
+        sub = sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=fn)["SubscriptionArn"]
+
+        out = sns.publish(TopicArn=topic, Message="refused")
+        text = wait_explained(out["ResponseMetadata"]["RequestId"], "sns.amazonaws.com")
+        self.assertIn("lambda:InvokeFunction", text)
+        self.assertIn("no resource-based policy allows", text)
+
+        seki.client("lambda").add_permission(FunctionName="sns-fn", StatementId="orders", Action="lambda:InvokeFunction",
+                                             Principal="sns.amazonaws.com", SourceArn=topic, SourceAccount=A)
+        out = sns.publish(TopicArn=topic, Message="hello", Subject="greeting",
+                          MessageAttributes={"lang": {"DataType": "String", "StringValue": "en"}})
+        events = wait_events(path, 1)
+        time.sleep(0.3)
+        events = read_events(path)
+        self.assertEqual(len(events), 1, "the refused message must not arrive")
+        rec = events[0]["Records"][0]
+        self.assertEqual(rec["EventSource"], "aws:sns")
+        self.assertEqual(rec["EventVersion"], "1.0")
+        self.assertEqual(rec["EventSubscriptionArn"], sub)
+        s = rec["Sns"]
+        self.assertEqual((s["Type"], s["MessageId"], s["TopicArn"], s["Subject"], s["Message"]),
+                         ("Notification", out["MessageId"], topic, "greeting", "hello"))
+        self.assertEqual(s["MessageAttributes"], {"lang": {"Type": "String", "Value": "en"}})
+        for k in ("Timestamp", "SignatureVersion", "Signature", "SigningCertUrl", "UnsubscribeUrl"):
+            self.assertTrue(s[k], k)
+        wait_explained(out["ResponseMetadata"]["RequestId"], "Allowed")
+
+    def test_aws_cli_cross_account_publish(self):
+        topic = seki.aws_json("sns", "create-topic", "--name", "b-topic", creds=ACCOUNT_B)["TopicArn"]
+        rc, _, err = seki.aws("sns", "publish", "--topic-arn", topic, "--message", "hi", check=False)
+        self.assertNotEqual(rc, 0)
+        self.assertIn("AuthorizationError", err)
+        self.assertIn("User: arn:aws:iam::%s:root is not authorized to perform: SNS:Publish on resource: %s "
+                      "because no resource-based policy allows the SNS:Publish action" % (A, topic), err)
+        seki.aws("sns", "add-permission", "--topic-arn", topic, "--label", "a-may-publish",
+                 "--aws-account-id", A, "--action-name", "Publish", creds=ACCOUNT_B)
+        out = seki.aws_json("sns", "publish", "--topic-arn", topic, "--message", "hi")
+        self.assertTrue(out["MessageId"])
+
+    def test_aws_cli_cross_account_subscription(self):
+        # AWS's tutorial: topic in B, function in A.
+        fn, path = recorder("cross-fn")
+        topic = seki.aws_json("sns", "create-topic", "--name", "b-events", creds=ACCOUNT_B)["TopicArn"]
+        rc, _, err = seki.aws("sns", "subscribe", "--topic-arn", topic, "--protocol", "lambda",
+                              "--notification-endpoint", fn, check=False)
+        self.assertNotEqual(rc, 0)
+        self.assertIn("AuthorizationError", err)
+        seki.aws("sns", "add-permission", "--topic-arn", topic, "--label", "lambda-access", "--aws-account-id", A,
+                 "--action-name", "Subscribe", "ListSubscriptionsByTopic", creds=ACCOUNT_B)
+        seki.aws("lambda", "add-permission", "--function-name", "cross-fn", "--statement-id", "sns-b",
+                 "--action", "lambda:InvokeFunction", "--principal", "sns.amazonaws.com", "--source-arn", topic)
+        seki.aws("sns", "subscribe", "--topic-arn", topic, "--protocol", "lambda", "--notification-endpoint", fn)
+        seki.aws("sns", "publish", "--topic-arn", topic, "--message", "from b", creds=ACCOUNT_B)
+        self.assertEqual(wait_events(path, 1)[0]["Records"][0]["Sns"]["Message"], "from b")
+
+    def test_boto3_errors(self):
+        sns = seki.client("sns")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            sns.get_topic_attributes(TopicArn="arn:aws:sns:us-east-1:%s:nope" % A)
+        self.assertEqual(error_code(cm.exception), "NotFound")
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 404)
+        with self.assertRaises(sns.exceptions.InvalidParameterException):
+            sns.create_topic(Name="bad name")
+        topic = sns.create_topic(Name="private")["TopicArn"]
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            seki.client("sns", creds=ACCOUNT_B).list_subscriptions_by_topic(TopicArn=topic)
+        self.assertEqual(error_code(cm.exception), "AuthorizationError")
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+
+
+class Durability(unittest.TestCase):
+    def test_kill_9_keeps_acknowledged_deliveries(self):
+        global seki
+        sns = seki.client("sns")
+        fn, path = recorder("slow-fn", sleep=0.5)
+        topic = sns.create_topic(Name="durable")["TopicArn"]
+        seki.client("lambda").add_permission(FunctionName="slow-fn", StatementId="sns", Action="lambda:InvokeFunction",
+                                             Principal="sns.amazonaws.com", SourceArn=topic)
+        sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=fn)
+        ids = {sns.publish(TopicArn=topic, Message="m%d" % i)["MessageId"] for i in range(5)}
+        # Every Publish above was acknowledged; none can have run to the end
+        # yet (each takes half a second). Kill seki without warning.
+        seki.stop(signal.SIGKILL)
+        self.assertLess(len(read_events(path)), len(ids), "every delivery ran before the kill: the test proves nothing")
+        seki.start()
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            got = {e["Records"][0]["Sns"]["MessageId"] for e in read_events(path)}
+            if ids <= got:
+                break
+            time.sleep(0.1)
+        self.assertLessEqual(ids, got, "acknowledged messages lost")
+
+
+if __name__ == "__main__":
+    unittest.main()
