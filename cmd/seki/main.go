@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/seki-dev/seki/internal/analyze"
 	"github.com/seki-dev/seki/internal/cli/policycmd"
 	"github.com/seki-dev/seki/internal/cli/runtimescmd"
 	"github.com/seki-dev/seki/internal/demo"
@@ -30,6 +31,8 @@ Usage:
   seki runtimes install [--node MAJOR]... [--cache-dir DIR] [--force] [--no-pip]
   seki policy validate [--type identity|resource|trust|boundary|session|scp|rcp] FILE...
   seki policy simulate --input FILE|-
+  seki policy generate --principal ARN [--since DURATION] [--data-dir DIR]
+  seki analyze [--endpoint URL | --from FILE...] [--format text|json|dot|html] [--output FILE] [--data-dir DIR]
   seki explain [--data-dir DIR] (REQUEST_ID | --last)
   seki demo [--endpoint URL] [--access-key ID] [--secret-key KEY] [--region REGION] [--data-dir DIR]
 `
@@ -56,11 +59,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return policycmd.Validate(args[2:], stdout, stderr)
 		case "simulate":
 			return policycmd.Simulate(args[2:], stdin, stdout, stderr)
+		case "generate":
+			return analyze.RunGenerate(args[2:], server.DefaultDataDir(), stdout, stderr)
 		}
 	case "explain":
 		return explainCmd(args[1:], stdout, stderr)
 	case "runtimes":
 		return runtimescmd.Run(context.Background(), args[1:], server.DefaultCacheDir(), stdout, stderr)
+	case "analyze":
+		return analyze.Run(args[1:], server.DefaultDataDir(), stdout, stderr)
 	case "demo": // a later --data-dir overrides this default
 		return demo.Run(append([]string{"--data-dir", server.DefaultDataDir()}, args[1:]...), stdout, stderr)
 	case "help", "-h", "--help":

@@ -325,6 +325,13 @@ func Find(dir, id string) ([]Entry, error) {
 	return out, err
 }
 
+// Each calls fn, oldest first, for every decision recorded in dir, without
+// explanations (seki analyze and seki policy generate read what was asked
+// and decided, not why).
+func Each(dir string, fn func(*Entry)) error {
+	return scanLogs(dir, nil, false, fn)
+}
+
 // LastDenied returns the id of the most recent request with a denied
 // decision in dir, or "" when there is none.
 func LastDenied(dir string) (string, error) {
