@@ -20,6 +20,9 @@ type concurrency struct {
 }
 
 func (s *Service) putConcurrency(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
+	if ref.Qualifier != "" {
+		return nil, errInvalidParameter.New(msgFunctionsOnly)
+	}
 	var in concurrency
 	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
 		return nil, err

@@ -63,7 +63,17 @@ const (
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_policy_exceptions (layer_permission_wrong_revision)
 	msgLayerPolicyRevision = "The Revision Id provided does not match the latest Revision Id. Call the GetLayerPolicy API to retrieve the latest Revision Id"
 	msgNoLayerPolicy       = "No policy is associated with the given resource."
-	msgUnreservedMin       = "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d]."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_tag_versions (tag_resource_exception)
+	msgTagQualified = "Tags on function aliases and versions are not supported. Please specify a function ARN."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_tag_exceptions (tag_empty_tags)
+	msgTagEmpty = "An error occurred and the request cannot be processed."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_tag_limits
+	msgTagLimit = "Number of tags exceeds resource tag limit."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_concurrency_exceptions (put_function_concurrency_with_qualified_arn)
+	msgFunctionsOnly = "This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_exceptions (get_layer_version_exc_layer_version_doesnotexist_negative, _zero)
+	msgLayerVersionMin = "Layer Version Cannot be less than 1"
+	msgUnreservedMin   = "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d]."
 
 	// unconfirmed: RevisionId mismatch on function and alias updates; AWS's
 	// policy message names GetPolicy, this one is assumed to name the

@@ -59,6 +59,9 @@ func decodeCreateFunction(_ context.Context, r *protocol.Request) (withBody[crea
 		v.pattern("functionName", in.FunctionName, patFunctionName)
 		return none, v.err()
 	}
+	if len(in.Tags) > maxTags {
+		return none, errInvalidParameter.New(msgTagLimit)
+	}
 	if len(ref.Name) > 64 {
 		// AWS checks the 64-character name limit after the pattern and
 		// answers it as an InvalidParameterValueException.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/seki-dev/seki/internal/jsonstr"
 	"github.com/seki-dev/seki/internal/policy"
@@ -32,6 +33,9 @@ func decodeLayerVersion(_ context.Context, r *protocol.Request) (layerInput, err
 		return layerInput{}, err
 	}
 	raw := r.Path["VersionNumber"]
+	if strings.HasPrefix(raw, "-") && isDigits(raw[1:]) || strings.Trim(raw, "0") == "" && raw != "" {
+		return layerInput{}, errInvalidParameter.New(msgLayerVersionMin)
+	}
 	if !isDigits(raw) || len(raw) > 18 {
 		return layerInput{}, errInvalidParameter.Errorf("Invalid version number: %s", raw) // unconfirmed
 	}

@@ -26,6 +26,9 @@ func decodeTagged(_ context.Context, r *protocol.Request) (tagged, error) {
 	if ref.Region != r.Region {
 		return tagged{}, errNotFound.Errorf(msgOtherRegion, ref.Region, r.Region)
 	}
+	if ref.Qualifier != "" {
+		return tagged{}, errInvalidParameter.New(msgTagQualified)
+	}
 	return tagged{arn: arn, ref: ref}, nil
 }
 
@@ -37,7 +40,10 @@ func (s *Service) tagsTarget(ctx context.Context, _ *protocol.Request, t tagged)
 	return protocol.Target{Resource: t.arn, Account: t.ref.Account, Policy: p}, nil
 }
 
-func (s *Service) updateTags(ctx context.Context, ref FunctionRef, fn func(map[string]string)) error {
+// maxTags is Lambda's tags-per-resource quota.
+const maxTags = 50
+
+func (s *Service) updateTags(ctx context.Context, ref FunctionRef, fn func(map[string]string) error) error {
 	return s.write(ctx, func(tx *store.Tx) error {
 		t, err := resolve(tx, ref, "")
 		if err != nil {
@@ -47,7 +53,9 @@ func (s *Service) updateTags(ctx context.Context, ref FunctionRef, fn func(map[s
 		if tags == nil {
 			tags = map[string]string{}
 		}
-		fn(tags)
+		if err := fn(tags); err != nil {
+			return err
+		}
 		b, _ := json.Marshal(tags)
 		_, err = tx.Exec(`UPDATE lambda_functions SET tags=? WHERE account=? AND region=? AND name=?`, string(b), ref.Account, ref.Region, ref.Name)
 		return err
@@ -66,10 +74,17 @@ func (s *Service) tagResource(ctx context.Context, r *protocol.Request, t tagged
 		v.null("tags")
 		return nil, v.err()
 	}
-	return nil, s.updateTags(ctx, t.ref, func(m map[string]string) {
+	if len(in.Tags) == 0 {
+		return nil, errInvalidParameter.New(msgTagEmpty)
+	}
+	return nil, s.updateTags(ctx, t.ref, func(m map[string]string) error {
 		for k, v := range in.Tags {
 			m[k] = v
 		}
+		if len(m) > maxTags {
+			return errInvalidParameter.New(msgTagLimit)
+		}
+		return nil
 	})
 }
 
@@ -80,10 +95,11 @@ func (s *Service) untagResource(ctx context.Context, r *protocol.Request, t tagg
 		v.null("tagKeys")
 		return nil, v.err()
 	}
-	return nil, s.updateTags(ctx, t.ref, func(m map[string]string) {
+	return nil, s.updateTags(ctx, t.ref, func(m map[string]string) error {
 		for _, k := range keys {
 			delete(m, k)
 		}
+		return nil
 	})
 }
 
