@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -96,6 +97,19 @@ func BenchmarkPutItem(b *testing.B) {
 			}
 			b.StopTimer()
 			servertest.ReportLatency(b, lat)
+
+			// Acknowledged writes per second from 1 and from 16 callers:
+			// concurrent writes share commits (group commit).
+			var next atomic.Int64
+			next.Store(1_000_000)
+			put := func() error {
+				in := &dynamodb.PutItemInput{TableName: aws.String("metadata"), Item: benchItem(int(next.Add(1)))}
+				_, err := c.PutItem(ctx, in)
+				return err
+			}
+			one := servertest.ReportThroughput(b, 1, 2*time.Second, put)
+			many := servertest.ReportThroughput(b, 16, 2*time.Second, put)
+			b.ReportMetric(many/one, "x(16-vs-1)")
 		})
 	}
 }

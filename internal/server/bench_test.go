@@ -57,31 +57,10 @@ func benchGetUser(b *testing.B, c *iam.Client) {
 	servertest.ReportLatency(b, lat)
 
 	// Throughput with 8 concurrent callers, for a fixed wall time.
-	const callers = 8
-	var n int64
-	var mu sync.Mutex
-	deadline := time.Now().Add(2 * time.Second)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := 0; w < callers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var k int64
-			for time.Now().Before(deadline) {
-				if _, err := c.GetUser(ctx, in); err != nil {
-					b.Error(err)
-					return
-				}
-				k++
-			}
-			mu.Lock()
-			n += k
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	b.ReportMetric(float64(n)/time.Since(start).Seconds(), "req/s(8-callers)")
+	servertest.ReportThroughput(b, 8, 2*time.Second, func() error {
+		_, err := c.GetUser(ctx, in)
+		return err
+	})
 }
 
 // BenchmarkStartup measures process start to a healthy /_seki/health, on an

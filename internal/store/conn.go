@@ -25,6 +25,9 @@ type conn struct {
 	// begin is BEGIN IMMEDIATE on the writer (take the write lock up front,
 	// so no statement can fail later on lock upgrade) and BEGIN on readers.
 	begin, commit, rollback *sql.Stmt
+	// savepoint, release and rollbackTo (the writer's only) fence each fn
+	// of a group commit.
+	savepoint, release, rollbackTo *sql.Stmt
 	// rows is the reused backing array for the open *sql.Rows of the
 	// current transaction, which are closed before it ends.
 	rows []*sql.Rows
@@ -43,10 +46,17 @@ func newConn(ctx context.Context, sdb *sql.DB, write bool) (*conn, error) {
 	if write {
 		begin = "BEGIN IMMEDIATE"
 	}
-	for _, p := range []struct {
+	stmts := []struct {
 		s **sql.Stmt
 		q string
-	}{{&c.begin, begin}, {&c.commit, "COMMIT"}, {&c.rollback, "ROLLBACK"}} {
+	}{{&c.begin, begin}, {&c.commit, "COMMIT"}, {&c.rollback, "ROLLBACK"}}
+	if write {
+		stmts = append(stmts, []struct {
+			s **sql.Stmt
+			q string
+		}{{&c.savepoint, "SAVEPOINT w"}, {&c.release, "RELEASE w"}, {&c.rollbackTo, "ROLLBACK TO w"}}...)
+	}
+	for _, p := range stmts {
 		if *p.s, err = sc.PrepareContext(ctx, p.q); err != nil {
 			c.close()
 			return nil, err
@@ -78,7 +88,7 @@ func (c *conn) close() {
 		s.Close()
 	}
 	clear(c.stmts)
-	for _, s := range []*sql.Stmt{c.begin, c.commit, c.rollback} {
+	for _, s := range []*sql.Stmt{c.begin, c.commit, c.rollback, c.savepoint, c.release, c.rollbackTo} {
 		if s != nil {
 			s.Close()
 		}
@@ -126,6 +136,93 @@ func (c *conn) run(ctx context.Context, write bool, fn func(*Tx) error) (err err
 	}
 	committed = true
 	return nil
+}
+
+// runGroup runs the fns of group in one write transaction on c and commits
+// it: one sync of the WAL for all of them. With more than one fn, each runs
+// inside a savepoint, so that a fn that fails (or panics) is undone alone.
+// Each write's err (or panicked) is set; a write whose fn succeeded gets
+// the commit's error, or the error that undid the whole transaction.
+func (c *conn) runGroup(group []*write) {
+	bg := context.Background() // control statements are not cancelled
+	fail := func(err error) {
+		for _, w := range group {
+			if w.err == nil && w.panicked == nil {
+				w.err = err
+			}
+		}
+	}
+	if _, err := c.begin.ExecContext(bg); err != nil {
+		// Nothing in this process can hold the lock BEGIN wants, so the
+		// connection itself is suspect: replace it rather than retry it.
+		c.broken = true
+		fail(fmt.Errorf("store: begin: %w", err))
+		return
+	}
+	multi := len(group) > 1
+	for _, w := range group {
+		if err := w.ctx.Err(); err != nil {
+			w.err = err
+			continue
+		}
+		if multi {
+			if _, err := c.savepoint.ExecContext(bg); err != nil {
+				c.abort(bg)
+				fail(fmt.Errorf("store: savepoint: %w", err))
+				return
+			}
+		}
+		c.call(w)
+		if w.err == nil && w.panicked == nil {
+			if multi {
+				if _, err := c.release.ExecContext(bg); err != nil {
+					c.abort(bg)
+					fail(fmt.Errorf("store: release savepoint: %w", err))
+					return
+				}
+			}
+			continue
+		}
+		if !multi {
+			c.abort(bg)
+			return
+		}
+		// Undo this fn alone. If SQLite already rolled the whole
+		// transaction back (an interrupted statement, a full disk, an I/O
+		// error), the savepoint is gone and so is every fn before this
+		// one: they fail too.
+		if _, err := c.rollbackTo.ExecContext(bg); err != nil {
+			c.abort(bg)
+			fail(fmt.Errorf("store: transaction rolled back with a failed write: %w", err))
+			return
+		}
+		if _, err := c.release.ExecContext(bg); err != nil {
+			c.abort(bg)
+			fail(fmt.Errorf("store: release savepoint: %w", err))
+			return
+		}
+	}
+	if _, err := c.commit.ExecContext(bg); err != nil {
+		c.abort(bg)
+		fail(fmt.Errorf("store: commit: %w", err))
+	}
+}
+
+// call runs w's fn in a Tx of the open transaction, recording its error or
+// panic.
+func (c *conn) call(w *write) {
+	tx := &Tx{c: c, ctx: w.ctx, bg: context.WithoutCancel(w.ctx), write: true, rows: c.rows[:0]}
+	defer func() {
+		tx.finish()
+		if v := recover(); v != nil {
+			w.panicked = &panicValue{v}
+		}
+	}()
+	if w.err = w.fn(tx); w.err == nil {
+		// Statements still stepping would make RELEASE or COMMIT fail;
+		// close what fn left open, as database/sql's Tx does.
+		tx.closeRows()
+	}
 }
 
 // abort rolls back the open transaction. SQLite may already have rolled

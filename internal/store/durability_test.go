@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,6 +43,8 @@ func TestMain(m *testing.M) {
 		childBlobs()
 	case "open":
 		childOpen()
+	case "synced":
+		childSynced()
 	default:
 		fmt.Fprintln(os.Stderr, "unknown child mode")
 		os.Exit(2)
@@ -332,4 +335,139 @@ func TestDurabilityKill9Blobs(t *testing.T) {
 		t.Logf("round %d: killed after %d acks; %d acknowledged, %d rows, %d stale temp files removed",
 			round, killAfter, len(acked), len(rowsSHA), n)
 	}
+}
+
+// childSynced writes syncedWrites rows from 8 goroutines, printing "b ID"
+// before each Write and "a ID" once it returned nil, each line with one
+// write(2) to stdout, then exits.
+func childSynced() {
+	db, err := Open(context.Background(), os.Getenv(envDir), testMigrations)
+	if err != nil {
+		childFail(err)
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for {
+				id := next.Add(1)
+				if id > syncedWrites {
+					return
+				}
+				n := strconv.FormatInt(id, 10)
+				os.Stdout.WriteString("b " + n + "\n")
+				if err := db.Write(context.Background(), func(tx *Tx) error {
+					_, err := tx.Exec("INSERT INTO acks (id, note) VALUES (?, ?)", id, "synced")
+					return err
+				}); err != nil {
+					childFail(err)
+				}
+				os.Stdout.WriteString("a " + n + "\n")
+			}
+		})
+	}
+	wg.Wait()
+	db.Close()
+	os.Exit(0)
+}
+
+const syncedWrites = 300
+
+var (
+	traceLine   = regexp.MustCompile(`^(\d+) +(.*)$`)
+	traceStdout = regexp.MustCompile(`^write\(1<[^>]*>, "([ab]) (\d+)\\n"`)
+	traceSync   = regexp.MustCompile(`^f(?:data)?sync\(\d+<[^>]*-wal>`)
+	traceResume = regexp.MustCompile(`^<\.\.\. f(?:data)?sync resumed>`)
+)
+
+// TestEveryAcknowledgedWriteIsSynced watches the system calls of a child
+// that writes from 8 goroutines (strace -f) and requires, for every Write
+// that returned nil, a sync of the WAL file that started after the Write
+// was called and finished before it returned: the durable commit that
+// covers it. A store that acknowledged before its commit's sync, or a
+// commit that does not sync (synchronous=NORMAL or OFF), fails, which a
+// kill -9 test cannot tell because the page cache survives the kill. It
+// also shows group commit at work: fewer syncs than writes.
+func TestEveryAcknowledgedWriteIsSynced(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Skip("strace is not installed (.ci/run installs it)")
+	}
+	dir := t.TempDir()
+	trace := filepath.Join(t.TempDir(), "trace")
+	cmd := exec.Command(strace, "-f", "-qq", "-y", "-e", "trace=write,fsync,fdatasync", "-e", "signal=none",
+		"-o", trace, os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), envChild+"=synced", envDir+"="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("child under strace: %v\n%s", err, out)
+	}
+	f, err := os.Open(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	type span struct{ start, end int }
+	var syncs []span
+	open := map[string]int{} // thread -> line where its sync started
+	begin, ack := map[string]int{}, map[string]int{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for i := 0; sc.Scan(); i++ {
+		m := traceLine.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue
+		}
+		tid, call := m[1], m[2]
+		switch {
+		case traceSync.MatchString(call):
+			if strings.HasSuffix(call, "<unfinished ...>") {
+				open[tid] = i
+			} else {
+				syncs = append(syncs, span{i, i})
+			}
+		case traceResume.MatchString(call):
+			if start, ok := open[tid]; ok {
+				syncs = append(syncs, span{start, i})
+				delete(open, tid)
+			}
+		default:
+			if w := traceStdout.FindStringSubmatch(call); w != nil {
+				if w[1] == "b" {
+					begin[w[2]] = i
+				} else {
+					ack[w[2]] = i
+				}
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(ack) != syncedWrites {
+		t.Fatalf("saw %d acknowledgements in the trace, want %d", len(ack), syncedWrites)
+	}
+	unsynced := 0
+	for id, a := range ack {
+		b, ok := begin[id]
+		covered := false
+		for _, s := range syncs {
+			if ok && s.start > b && s.end < a {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			unsynced++
+			if unsynced <= 5 {
+				t.Errorf("write %s was acknowledged (trace line %d) without a sync of the WAL since it began (line %d)", id, a, b)
+			}
+		}
+	}
+	if unsynced > 0 {
+		t.Fatalf("%d of %d acknowledged writes had no WAL sync covering them (%d WAL syncs in all)", unsynced, len(ack), len(syncs))
+	}
+	t.Logf("%d acknowledged writes, %d WAL syncs", len(ack), len(syncs))
 }

@@ -1,12 +1,15 @@
 package servertest
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"sort"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -67,4 +70,31 @@ func ReportLatency(b *testing.B, lat []time.Duration) {
 	us := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
 	b.ReportMetric(us(lat[len(lat)/2]), "p50-µs")
 	b.ReportMetric(us(lat[len(lat)*99/100]), "p99-µs")
+}
+
+// ReportThroughput runs call from the given number of concurrent callers
+// for d and reports the completed calls per second as the metric
+// "req/s(N-callers)"; it returns the rate. A failed call ends the run.
+func ReportThroughput(b *testing.B, callers int, d time.Duration, call func() error) float64 {
+	var n atomic.Int64
+	var failed atomic.Bool
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range callers {
+		wg.Go(func() {
+			for time.Now().Before(deadline) && !failed.Load() {
+				if err := call(); err != nil {
+					failed.Store(true)
+					b.Error(err)
+					return
+				}
+				n.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	rate := float64(n.Load()) / time.Since(start).Seconds()
+	b.ReportMetric(rate, fmt.Sprintf("req/s(%d-callers)", callers))
+	return rate
 }
