@@ -79,7 +79,7 @@ type Usage map[string]map[string]bool
 
 // Analyze computes the report.
 func Analyze(s *Snapshot, used Usage) *Report {
-	a := &analyzer{s: s, reach: map[string][]Reach{}, used: used}
+	a := &analyzer{s: s, reach: map[string][]Reach{}, used: used, invokeStmts: map[*Identity][]policy.StatementView{}}
 	a.index()
 	rep := &Report{Account: s.Account, Notes: s.Notes, Functions: []FunctionReport{}}
 	for _, fn := range s.Functions {
@@ -109,6 +109,8 @@ type analyzer struct {
 	s     *Snapshot
 	reach map[string][]Reach // by role ARN
 	used  Usage
+	// invokeStmts caches each identity's Allow statements for invoke.
+	invokeStmts map[*Identity][]policy.StatementView
 	// byType indexes resources by type; account is the account resource.
 	byType  map[string][]Resource
 	byARN   map[string]Resource
@@ -243,17 +245,21 @@ func (a *analyzer) invokers(fn *Function, e Entry) ([]Invoker, []Finding) {
 			}
 		}
 	}
-	// Identities of this account whose own policies allow the call.
+	// Identities of this account whose own policies allow the call; only
+	// those with an Allow that could match are asked.
 	for _, group := range [][]*Identity{a.s.Users, a.s.Roles} {
 		for _, id := range group {
+			could := false
+			for _, st := range a.invokeStatements(id) {
+				could = could || matchesResource(st, e.ARN)
+			}
+			if !could {
+				continue
+			}
 			req := policy.Request{Principal: &id.principal, Action: invoke, Resource: e.ARN, Context: &policy.Context{}}
 			set := policy.Set{Identity: id.Policies, Boundary: id.Boundary}
-			d := policy.Evaluate(&req, &set)
-			switch {
-			case d.Allowed():
-				invs = append(invs, Invoker{Principal: id.ARN, Via: "identity-policy"})
-			case conditionalAllow(&req, &set):
-				invs = append(invs, Invoker{Principal: id.ARN, Via: "identity-policy", Conditional: true})
+			if allowed, cond := decide(&req, &set); allowed || cond {
+				invs = append(invs, Invoker{Principal: id.ARN, Via: "identity-policy", Conditional: cond})
 			}
 		}
 	}
@@ -298,15 +304,39 @@ func serviceNoun(svc string) string {
 	return "resources"
 }
 
-// conditionalAllow reports whether an Allow matched all but a condition:
-// the decision depends on the request.
-func conditionalAllow(req *policy.Request, set *policy.Set) bool {
+// decide evaluates req with the engine. conditional is true when the
+// answer depends on the request's condition keys: the allowing statement
+// has a Condition, or, denied with no keys, an Allow failed only on a
+// condition.
+func decide(req *policy.Request, set *policy.Set) (allowed, conditional bool) {
+	d := policy.Evaluate(req, set)
+	if d.Allowed() {
+		return true, d.Policy != nil && d.Policy.HasCondition(d.Statement)
+	}
 	for _, r := range policy.Explain(req, set).Reasons {
 		if r.Outcome == policy.OutcomeConditionFailed && r.Effect == "Allow" {
-			return true
+			return false, true
 		}
 	}
-	return false
+	return false, false
+}
+
+// invokeStatements are id's Allow statements that could grant
+// lambda:InvokeFunction, computed once per identity.
+func (a *analyzer) invokeStatements(id *Identity) []policy.StatementView {
+	if sts, ok := a.invokeStmts[id]; ok {
+		return sts
+	}
+	var out []policy.StatementView
+	for _, p := range id.Policies {
+		for _, st := range p.Statements() {
+			if st.Effect == "Allow" && matchesAction(st, invoke) {
+				out = append(out, st)
+			}
+		}
+	}
+	a.invokeStmts[id] = out
+	return out
 }
 
 // reachOf computes (once per role) every (action, resource) the role may
@@ -381,10 +411,8 @@ func (a *analyzer) reachOf(id *Identity) []Reach {
 	for _, c := range cands {
 		req := policy.Request{Principal: &id.principal, Action: c.action, Resource: c.on, Context: &policy.Context{}}
 		set := policy.Set{Identity: id.Policies, Boundary: id.Boundary, Resource: a.resourcePolicy(c.action, c.display)}
-		if policy.Evaluate(&req, &set).Allowed() {
-			out = append(out, Reach{Action: c.action, Resource: c.display})
-		} else if conditionalAllow(&req, &set) {
-			out = append(out, Reach{Action: c.action, Resource: c.display, Conditional: true})
+		if allowed, cond := decide(&req, &set); allowed || cond {
+			out = append(out, Reach{Action: c.action, Resource: c.display, Conditional: cond})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -532,25 +560,42 @@ func wider(other, mine []Reach) bool {
 func (a *analyzer) escalations(role *Identity, reach []Reach) []Finding {
 	var out []Finding
 	createFn := allows(reach, "lambda:CreateFunction", a.account.ARN)
-	for _, other := range a.s.Roles {
-		if other == role {
+	// The roles this one may pass or assume, and the functions whose code
+	// it may replace, straight from its reach.
+	passes, assumes, updates := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	var targets []string
+	for _, r := range reach {
+		if r.Conditional {
 			continue
 		}
-		passes := allows(reach, "iam:PassRole", other.ARN)
-		assumes := allows(reach, "sts:AssumeRole", other.ARN)
-		if !passes && !assumes {
+		switch {
+		case strings.EqualFold(r.Action, "iam:PassRole"):
+			passes[r.Resource] = true
+			targets = append(targets, r.Resource)
+		case strings.EqualFold(r.Action, "sts:AssumeRole"):
+			assumes[r.Resource] = true
+			targets = append(targets, r.Resource)
+		case strings.EqualFold(r.Action, "lambda:UpdateFunctionCode"):
+			updates[r.Resource] = true
+		}
+	}
+	done := map[string]bool{}
+	for _, t := range targets {
+		other := a.s.roleByARN[t]
+		if done[t] || other == nil || other == role {
 			continue
 		}
+		done[t] = true
 		if !wider(a.reachOf(other), reach) {
 			continue
 		}
-		if passes && createFn {
+		if passes[t] && createFn {
 			out = append(out, Finding{Kind: PrivilegeEscalation,
 				Detail: fmt.Sprintf("role %s may pass role %s, which may do more, to a new function it creates, and so act as %s.", role.Name, other.Name, other.Name),
 				Fix:    fmt.Sprintf("Scope iam:PassRole in %s's policies to the roles it must pass (with an iam:PassedToService condition), or remove lambda:CreateFunction.", role.Name),
 				Path:   []string{"iam:PassRole " + other.ARN, "lambda:CreateFunction", "run code as " + other.ARN}})
 		}
-		if assumes {
+		if assumes[t] {
 			out = append(out, Finding{Kind: PrivilegeEscalation,
 				Detail: fmt.Sprintf("role %s may assume role %s, which may do more.", role.Name, other.Name),
 				Fix:    fmt.Sprintf("Remove sts:AssumeRole on %s from %s's policies, or narrow %s's trust policy.", other.ARN, role.Name, other.Name),
@@ -558,8 +603,11 @@ func (a *analyzer) escalations(role *Identity, reach []Reach) []Finding {
 		}
 	}
 	for _, fn := range a.s.Functions {
+		if !updates[fn.ARN] {
+			continue
+		}
 		other := a.s.roleByARN[fn.Role]
-		if other == nil || other == role || !allows(reach, "lambda:UpdateFunctionCode", fn.ARN) || !wider(a.reachOf(other), reach) {
+		if other == nil || other == role || !wider(a.reachOf(other), reach) {
 			continue
 		}
 		out = append(out, Finding{Kind: PrivilegeEscalation,

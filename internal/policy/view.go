@@ -64,3 +64,9 @@ func (p *Policy) Statements() []StatementView {
 	}
 	return out
 }
+
+// HasCondition reports whether statement i has a Condition element: a
+// decision it allowed depends on the request's condition keys.
+func (p *Policy) HasCondition(i int) bool {
+	return i >= 0 && i < len(p.stmts) && p.stmts[i].hasCond
+}
