@@ -8,6 +8,7 @@ import (
 
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/sigv4"
 )
 
 // Handler is S3's REST-XML endpoint: it finds the bucket and key (from the
@@ -102,6 +103,10 @@ func (s *Service) address(hr *http.Request) (bucket, key string, err error) {
 	}
 	return bucket, key, nil
 }
+
+// HostBucket returns the bucket a virtual-hosted-style Host names; SigV2
+// verification needs it, as SigV2 signs the bucket as part of the path.
+func (s *Service) HostBucket(host string) (string, bool) { return s.hostBucket(host) }
 
 // hostBucket returns the bucket a virtual-hosted-style Host names.
 func (s *Service) hostBucket(host string) (string, bool) {
@@ -201,12 +206,17 @@ func looksLikeRegion(s string) bool {
 // addAuthKeys sets the S3 condition keys every request carries.
 func addAuthKeys(r *protocol.Request, q url.Values) {
 	hr := r.HTTP
-	authType := "REST-HEADER"
-	if q.Get("X-Amz-Signature") != "" {
-		authType = "REST-QUERY-STRING"
+	authType, version := "REST-HEADER", sigv4.Algorithm
+	if sig := r.Signature; sig != nil {
+		if sig.Presigned {
+			authType = "REST-QUERY-STRING"
+		}
+		if sig.Algorithm != "" {
+			version = sig.Algorithm
+		}
 	}
 	r.Context.Set("s3:authType", authType)
-	r.Context.Set("s3:signatureversion", "AWS4-HMAC-SHA256")
+	r.Context.Set("s3:signatureversion", version)
 	if v := hr.Header.Get("x-amz-content-sha256"); v != "" {
 		r.Context.Set("s3:x-amz-content-sha256", v)
 	}

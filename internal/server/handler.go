@@ -77,6 +77,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 		return
 	}
 	r.Service, r.Region = name, region
+	if region == "" {
+		// SigV2 (S3) names no region: the request is for the default one.
+		r.Region = s.cfg.Region
+	}
 	res, body, ok := s.authenticate(w, r, svc, name)
 	if !ok {
 		return

@@ -83,6 +83,7 @@ func build(ctx context.Context, s *Server) (*services, error) {
 		return nil, err
 	}
 	sv.byName["s3"] = sv.s3.Handler(denied)
+	s.verifier.HostBucket = sv.s3.HostBucket
 	sv.logs = logs.New(s.db, logs.Options{Now: s.cfg.Now, Authz: sv.authz, Callers: sv.sts})
 	sv.byName["logs"] = sv.logs.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: logs.AccessDenied})
 	if sv.sqs, err = sqs.New(ctx, s.db, sqs.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz}); err != nil {

@@ -254,7 +254,6 @@ const (
 	msgThreeComponentsS3 = "The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature."                                               // [obs]
 	msgPresignParamsS3   = "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."              // [obs]
 	msgUnsupportedTypeS3 = "Unsupported Authorization Type"                                                                                                                                                     // [guess]
-	msgSigV2S3           = "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."                                                                                       // [obs]
 	msgBothAuth          = "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header."                                                                                           // [dyn]
 	msgBothAuthS3        = "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"                        // [guess]
 )
@@ -273,6 +272,16 @@ const (
 	msgWrongRegionS3 = "the region '"
 	// source: doc https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-400-bad-request.html
 	msgWrongRegionS3Expecting = "' is wrong; expecting '"
+)
+
+// Signature Version 2 (S3).
+const (
+	// source: unconfirmed S3's answer to "Authorization: AWS" without AKID:signature, as quoted in S3-compatible servers' issue reports
+	msgV2MalformedHeader = "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature"
+	// source: unconfirmed S3's answer to a query-string-authenticated URL missing a parameter, as quoted in public issue reports
+	msgV2QueryParams = "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters"
+	// source: unconfirmed S3's answer to a non-numeric Expires, as quoted in public issue reports ("Invalid date (should be seconds since epoch): X")
+	msgV2InvalidExpires = "Invalid date (should be seconds since epoch): "
 )
 
 // source: unconfirmed AWS's front end is not documented to refuse a second Authorization header; this says what seki refuses and why

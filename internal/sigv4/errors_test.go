@@ -174,15 +174,15 @@ var errCases = []errCase{
 		s3msg:  "Unsupported Authorization Type",
 	},
 	{
-		name: "signature version 2",
+		name: "signature version 2 without a date",
 		build: func(t testing.TB, s string) *http.Request {
 			r := serverSide(t, baseRequest(t, s))
 			r.Header.Set("Authorization", "AWS "+testAKID+":frJIUN8DYpKDtOLCwo//yllqDzg=")
 			return r
 		},
-		reason: ReasonUnsupportedAuthType,
-		want:   [4]string{"", "", "", "InvalidRequest 400"},
-		s3msg:  "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.",
+		reason: ReasonMissingDate,
+		want:   [4]string{"", "", "", "AccessDenied 403"},
+		s3msg:  "AWS authentication requires a valid Date or x-amz-date header",
 	},
 	{
 		name: "header and query",

@@ -71,6 +71,9 @@ type Verifier struct {
 	// HomeRegion is the region S3 names as the expected one when it
 	// refuses a scope's region.
 	HomeRegion string
+	// HostBucket, when set, names the bucket of a virtual-hosted-style S3
+	// request from its Host: SigV2 signs the bucket as part of the path.
+	HostBucket func(host string) (string, bool)
 
 	cache keyCache
 }
@@ -80,6 +83,9 @@ type Result struct {
 	// AccessKeyID, Region, Service and Date (YYYYMMDD) come from the
 	// credential scope.
 	AccessKeyID, Region, Service, Date string
+	// Algorithm is AWS4-HMAC-SHA256, or AWS for S3's Signature Version 2
+	// (the values of s3:signatureversion).
+	Algorithm string
 	// Timestamp is the request's ISO 8601 basic time (X-Amz-Date).
 	Timestamp     string
 	SignedHeaders []string
@@ -141,12 +147,19 @@ func (v *Verifier) skew() time.Duration {
 func Scope(r *http.Request) (service, region string, ok bool) {
 	var cred string
 	if h := r.Header.Get("Authorization"); h != "" {
+		if isV2Header(h) {
+			// SigV2 is S3's alone and names no region.
+			return "s3", "", true
+		}
 		ok = true
 		a, _ := parseAuthorization(h)
 		cred = a.credential
 	} else {
 		raw := rawQuery(r)
 		if !hasQueryAuth(raw) {
+			if hasV2Query(raw) {
+				return "s3", "", true
+			}
 			return "", "", false
 		}
 		ok = true
@@ -290,6 +303,19 @@ func (v *Verifier) verify(r *http.Request, body []byte, hashBody func() string, 
 	}
 	raw := rawQuery(r)
 	queryAuth := hasQueryAuth(raw)
+	if v2q := hasV2Query(raw); v2q || (len(authz) == 1 && isV2Header(authz[0])) {
+		if len(authz) > 0 && (queryAuth || v2q) {
+			return nil, newError(ReasonBothAuth, msgBothAuth).
+				withS3(msgBothAuthS3, awserr.Field{Name: "ArgumentName", Value: "Authorization"}, awserr.Field{Name: "ArgumentValue", Value: authz[0]})
+		}
+		if !queryAuth {
+			h := ""
+			if len(authz) == 1 {
+				h = authz[0]
+			}
+			return v.verifyV2(r, raw, h, keys)
+		}
+	}
 	if len(authz) > 0 && queryAuth {
 		return nil, newError(ReasonBothAuth, msgBothAuth).
 			withS3(msgBothAuthS3, awserr.Field{Name: "ArgumentName", Value: "Authorization"}, awserr.Field{Name: "ArgumentValue", Value: authz[0]})
@@ -430,6 +456,7 @@ func (v *Verifier) verify(r *http.Request, body []byte, hashBody func() string, 
 		Region:               cred.region,
 		Service:              cred.service,
 		Date:                 cred.date,
+		Algorithm:            Algorithm,
 		Timestamp:            ts,
 		Presigned:            presigned,
 		PayloadHash:          payload,
@@ -500,13 +527,7 @@ func (v *Verifier) verify(r *http.Request, body []byte, hashBody func() string, 
 }
 
 func unsupportedAuthType(h string) *Error {
-	e := newError(ReasonUnsupportedAuthType, msgMissingAuth)
-	if strings.HasPrefix(h, "AWS ") {
-		// Signature Version 2, which S3 refuses in every newer region.
-		e.s3Code = &codeInvReqS3
-		return e.withS3(msgSigV2S3)
-	}
-	return e.withS3(msgUnsupportedTypeS3,
+	return newError(ReasonUnsupportedAuthType, msgMissingAuth).withS3(msgUnsupportedTypeS3,
 		awserr.Field{Name: "ArgumentName", Value: "Authorization"},
 		awserr.Field{Name: "ArgumentValue", Value: h})
 }
