@@ -20,7 +20,7 @@ class UnservedServices(unittest.TestCase):
     NotImplemented, in a shape the service's own boto3 client reads."""
 
     CALLS = [
-        ("sns", lambda c: c.list_topics()),                      # query
+        ("cloudformation", lambda c: c.list_stacks()),         # query
         ("kinesis", lambda c: c.list_streams()),                 # JSON 1.1
         ("apigateway", lambda c: c.get_rest_apis()),             # REST-JSON
         ("route53", lambda c: c.list_hosted_zones()),            # REST-XML
@@ -40,7 +40,7 @@ class UnservedServices(unittest.TestCase):
     def test_bad_signature_for_unserved_service_is_an_auth_error(self):
         bad = (ACCOUNT_A[0], ACCOUNT_A[1], "wrong-secret")
         with self.assertRaises(botocore.exceptions.ClientError) as cm:
-            seki.client("sns", creds=bad).list_topics()
+            seki.client("cloudformation", creds=bad).list_stacks()
         self.assertEqual(error_code(cm.exception), "SignatureDoesNotMatch")
         self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
 
