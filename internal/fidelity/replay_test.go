@@ -365,13 +365,21 @@ func parseTree(b []byte) map[string]any {
 	return root
 }
 
-// lookup follows a dotted path through the tree.
+// lookup follows a dotted path through the tree (numbers index arrays).
 func lookup(tree map[string]any, path string) (any, bool) {
 	var cur any = tree
 	if path == "" {
 		return cur, tree != nil
 	}
 	for _, p := range strings.Split(path, ".") {
+		if l, ok := cur.([]any); ok { // a JSON array: the segment is an index
+			i, err := strconv.Atoi(p)
+			if err != nil || i < 0 || i >= len(l) {
+				return nil, false
+			}
+			cur = l[i]
+			continue
+		}
 		m, ok := cur.(map[string]any)
 		if !ok {
 			return nil, false
@@ -505,7 +513,7 @@ func compare(e expect, r *runner, resp response) []string {
 	for p, want := range e.Order {
 		v, _ := lookup(resp.tree, p)
 		s, _ := v.(string)
-		got, err := keyOrder(s, len(want) > 0 && strings.Contains(want[0], "."))
+		got, err := keyOrder(s, strings.Contains(strings.Join(want, ","), "."))
 		if err != nil || strings.Join(got, ",") != strings.Join(want, ",") {
 			d = append(d, fmt.Sprintf("key order of %s: %v, AWS %v", p, got, want))
 		}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -189,7 +190,10 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 		s.db.Blobs().Remove(blob)
 		return nil, err
 	}
-	return present(out, ref, qualifierOf(out)), nil
+	// With Publish, AWS answers version 1's configuration under the
+	// unqualified FunctionArn.
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_publish_version_on_create (create_response)
+	return present(out, ref, ""), nil
 }
 
 // qualifierOf is "" for $LATEST and the version number otherwise.
@@ -205,7 +209,18 @@ func qualifierOf(rec *versionRecord) string {
 func present(rec *versionRecord, ref FunctionRef, q string) *FunctionConfiguration {
 	c := rec.Config
 	c.FunctionArn = ref.QualifiedARN(q)
+	if c.Runtime != "" {
+		c.RuntimeVersionConfig = &RuntimeVersionConfig{RuntimeVersionArn: runtimeVersionARN(ref, c.Runtime)}
+	}
 	return &c
+}
+
+// runtimeVersionARN is seki's one version of a runtime, named in AWS's
+// shape (arn:aws:lambda:REGION::runtime:HEX); the hex is derived from the
+// runtime's name, so it stays the same while seki's runtime does.
+func runtimeVersionARN(ref FunctionRef, runtime string) string {
+	sum := sha256.Sum256([]byte("seki runtime " + runtime))
+	return "arn:" + ref.Partition + ":lambda:" + ref.Region + "::runtime:" + hex.EncodeToString(sum[:])
 }
 
 // applyConfig copies the given members of in onto cfg.

@@ -10,36 +10,37 @@ import (
 
 // FunctionConfiguration is a function version's settings.
 type FunctionConfiguration struct {
-	FunctionName               string               `json:"FunctionName"`
-	FunctionArn                string               `json:"FunctionArn"`
-	Runtime                    string               `json:"Runtime,omitempty"`
-	Role                       string               `json:"Role"`
-	Handler                    string               `json:"Handler,omitempty"`
-	CodeSize                   int64                `json:"CodeSize"`
-	Description                string               `json:"Description"`
-	Timeout                    int                  `json:"Timeout"`
-	MemorySize                 int                  `json:"MemorySize"`
-	LastModified               string               `json:"LastModified"`
-	CodeSha256                 string               `json:"CodeSha256"`
-	Version                    string               `json:"Version"`
-	Environment                *EnvironmentResponse `json:"Environment,omitempty"`
-	DeadLetterConfig           json.RawMessage      `json:"DeadLetterConfig,omitempty"`
-	KMSKeyArn                  string               `json:"KMSKeyArn,omitempty"`
-	TracingConfig              *TracingConfig       `json:"TracingConfig,omitempty"`
-	MasterArn                  string               `json:"MasterArn,omitempty"`
-	RevisionId                 string               `json:"RevisionId"`
-	Layers                     []LayerReference     `json:"Layers,omitempty"`
-	State                      string               `json:"State,omitempty"`
-	StateReason                string               `json:"StateReason,omitempty"`
-	StateReasonCode            string               `json:"StateReasonCode,omitempty"`
-	LastUpdateStatus           string               `json:"LastUpdateStatus,omitempty"`
-	LastUpdateStatusReason     string               `json:"LastUpdateStatusReason,omitempty"`
-	LastUpdateStatusReasonCode string               `json:"LastUpdateStatusReasonCode,omitempty"`
-	PackageType                string               `json:"PackageType"`
-	Architectures              []string             `json:"Architectures"`
-	EphemeralStorage           *EphemeralStorage    `json:"EphemeralStorage,omitempty"`
-	SnapStart                  *SnapStartResponse   `json:"SnapStart,omitempty"`
-	LoggingConfig              *LoggingConfig       `json:"LoggingConfig,omitempty"`
+	FunctionName               string                `json:"FunctionName"`
+	FunctionArn                string                `json:"FunctionArn"`
+	Runtime                    string                `json:"Runtime,omitempty"`
+	Role                       string                `json:"Role"`
+	Handler                    string                `json:"Handler,omitempty"`
+	CodeSize                   int64                 `json:"CodeSize"`
+	Description                string                `json:"Description"`
+	Timeout                    int                   `json:"Timeout"`
+	MemorySize                 int                   `json:"MemorySize"`
+	LastModified               string                `json:"LastModified"`
+	CodeSha256                 string                `json:"CodeSha256"`
+	Version                    string                `json:"Version"`
+	Environment                *EnvironmentResponse  `json:"Environment,omitempty"`
+	DeadLetterConfig           json.RawMessage       `json:"DeadLetterConfig,omitempty"`
+	KMSKeyArn                  string                `json:"KMSKeyArn,omitempty"`
+	TracingConfig              *TracingConfig        `json:"TracingConfig,omitempty"`
+	MasterArn                  string                `json:"MasterArn,omitempty"`
+	RevisionId                 string                `json:"RevisionId"`
+	Layers                     []LayerReference      `json:"Layers,omitempty"`
+	State                      string                `json:"State,omitempty"`
+	StateReason                string                `json:"StateReason,omitempty"`
+	StateReasonCode            string                `json:"StateReasonCode,omitempty"`
+	LastUpdateStatus           string                `json:"LastUpdateStatus,omitempty"`
+	LastUpdateStatusReason     string                `json:"LastUpdateStatusReason,omitempty"`
+	LastUpdateStatusReasonCode string                `json:"LastUpdateStatusReasonCode,omitempty"`
+	PackageType                string                `json:"PackageType"`
+	Architectures              []string              `json:"Architectures"`
+	EphemeralStorage           *EphemeralStorage     `json:"EphemeralStorage,omitempty"`
+	SnapStart                  *SnapStartResponse    `json:"SnapStart,omitempty"`
+	RuntimeVersionConfig       *RuntimeVersionConfig `json:"RuntimeVersionConfig,omitempty"`
+	LoggingConfig              *LoggingConfig        `json:"LoggingConfig,omitempty"`
 }
 
 // EnvironmentResponse is a function's environment variables.
@@ -148,4 +149,11 @@ type FunctionURLConfig struct {
 // timestamp formats t the way Lambda does: 2024-01-01T00:00:00.000+0000.
 func timestamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000-0700")
+}
+
+// RuntimeVersionConfig names the runtime version a function runs on. AWS
+// answers it for every zip function.
+// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_lifecycle (create_response, get_function_response)
+type RuntimeVersionConfig struct {
+	RuntimeVersionArn string `json:"RuntimeVersionArn"`
 }

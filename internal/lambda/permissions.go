@@ -236,11 +236,13 @@ func BuildStatement(in *PermissionInput, resource string) ([]byte, error) {
 	if in.SourceAccount != "" {
 		eq = append(eq, [2]string{"AWS:SourceAccount", in.SourceAccount})
 	}
-	if in.PrincipalOrgID != "" {
-		eq = append(eq, [2]string{"aws:PrincipalOrgID", in.PrincipalOrgID})
-	}
+	// AWS writes FunctionUrlAuthType before PrincipalOrgID.
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_add_lambda_permission_fields (add_permission_optional_fields)
 	if in.FunctionUrlAuthType != "" {
 		eq = append(eq, [2]string{"lambda:FunctionUrlAuthType", in.FunctionUrlAuthType})
+	}
+	if in.PrincipalOrgID != "" {
+		eq = append(eq, [2]string{"aws:PrincipalOrgID", in.PrincipalOrgID})
 	}
 	if in.EventSourceToken != "" {
 		eq = append(eq, [2]string{"lambda:EventSourceToken", in.EventSourceToken})

@@ -141,14 +141,19 @@ func urlFor(r *protocol.Request, id, region string) string {
 	return "http://" + id + ".lambda-url." + region + "." + host + "/"
 }
 
-func (s *Service) urlOutput(r *protocol.Request, ref FunctionRef, u *urlRecord, withModified bool) *FunctionURLConfig {
+// urlOutput renders a URL config; withMode adds InvokeMode, which Create and
+// Update answer only when the request set it (Get and List always do).
+// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_url_config_lifecycle (url_creation, updated_url_config, get_url_config)
+func (s *Service) urlOutput(r *protocol.Request, ref FunctionRef, u *urlRecord, withModified, withMode bool) *FunctionURLConfig {
 	out := &FunctionURLConfig{
 		FunctionUrl:  urlFor(r, u.ID, ref.Region),
 		FunctionArn:  ref.QualifiedARN(ref.Qualifier),
 		AuthType:     u.AuthType,
 		Cors:         u.Cors,
 		CreationTime: u.CreationTime,
-		InvokeMode:   u.InvokeMode,
+	}
+	if withMode {
+		out.InvokeMode = u.InvokeMode
 	}
 	if withModified {
 		out.LastModifiedTime = u.LastModifiedTime
@@ -180,7 +185,7 @@ func (s *Service) createURL(ctx context.Context, r *protocol.Request, b withBody
 	if err != nil {
 		return nil, err
 	}
-	return s.urlOutput(r, ref, u, false), nil
+	return s.urlOutput(r, ref, u, false, in.InvokeMode != nil), nil
 }
 
 func (s *Service) loadURL(ctx context.Context, ref FunctionRef) (*urlRecord, error) {
@@ -205,7 +210,7 @@ func (s *Service) getURL(ctx context.Context, r *protocol.Request, ref FunctionR
 	if err != nil {
 		return nil, err
 	}
-	return s.urlOutput(r, ref, u, true), nil
+	return s.urlOutput(r, ref, u, true, true), nil
 }
 
 func (s *Service) updateURL(ctx context.Context, r *protocol.Request, b withBody[urlInput]) (any, error) {
@@ -240,7 +245,7 @@ func (s *Service) updateURL(ctx context.Context, r *protocol.Request, b withBody
 	if err != nil {
 		return nil, err
 	}
-	return s.urlOutput(r, ref, u, true), nil
+	return s.urlOutput(r, ref, u, true, in.InvokeMode != nil), nil
 }
 
 func (s *Service) deleteURL(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
@@ -297,7 +302,7 @@ func (s *Service) listURLs(ctx context.Context, r *protocol.Request, ref Functio
 			}
 			qref := ref
 			qref.Qualifier = q
-			out.FunctionUrlConfigs = append(out.FunctionUrlConfigs, s.urlOutput(r, qref, &u, true))
+			out.FunctionUrlConfigs = append(out.FunctionUrlConfigs, s.urlOutput(r, qref, &u, true, true))
 		}
 		return rows.Err()
 	})
