@@ -1,11 +1,13 @@
 package protocol
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 
 	"github.com/seki-dev/seki/internal/awserr"
 )
@@ -68,11 +70,37 @@ func queryParams(r *Request) (url.Values, error) {
 	return v, nil
 }
 
+// xmlBuffer is a response body and the buffered writer xml.NewEncoder
+// writes through: given a *bufio.Writer of at least its default size,
+// NewEncoder uses it instead of allocating 4 KiB for every response.
+type xmlBuffer struct {
+	b  bytes.Buffer
+	bw *bufio.Writer
+}
+
+var xmlBuffers = sync.Pool{New: func() any {
+	x := &xmlBuffer{}
+	x.bw = bufio.NewWriterSize(&x.b, 4096)
+	return x
+}}
+
+// maxPooledXML keeps unusually large bodies (a long ListUsers page) from
+// staying in the pool.
+const maxPooledXML = 64 << 10
+
 func (q *Query) writeResult(w http.ResponseWriter, r *Request, action string, res any) {
-	var b bytes.Buffer
+	x := xmlBuffers.Get().(*xmlBuffer)
+	defer func() {
+		if x.b.Cap() <= maxPooledXML {
+			x.b.Reset()
+			x.bw.Reset(&x.b)
+			xmlBuffers.Put(x)
+		}
+	}()
+	b := &x.b
 	b.WriteString(`<` + action + `Response xmlns="` + q.XMLNS + `">` + "\n")
 	if res != nil {
-		enc := xml.NewEncoder(&b)
+		enc := xml.NewEncoder(x.bw)
 		enc.Indent("  ", "  ")
 		if err := enc.EncodeElement(res, xml.StartElement{Name: xml.Name{Local: action + "Result"}}); err != nil {
 			q.WriteError(w, r, awserr.As(err))
