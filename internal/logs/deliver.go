@@ -98,19 +98,26 @@ func (s *Service) Deliver(ctx context.Context, d Delivery) error {
 	}
 
 	g := groupRef{account: d.Account, region: d.Region, name: d.Group}
-	var haveGroup, haveStream bool
-	err = s.db.Read(ctx, func(tx *store.Tx) error {
-		rec, err := lookupGroup(tx, g)
-		if err != nil || rec == nil {
+	k := knownStream{g, d.Stream}
+	s.knownMu.Lock()
+	_, known := s.known[k]
+	gen := s.knownGn
+	s.knownMu.Unlock()
+	haveGroup, haveStream := known, known
+	if !known {
+		err = s.db.Read(ctx, func(tx *store.Tx) error {
+			rec, err := lookupGroup(tx, g)
+			if err != nil || rec == nil {
+				return err
+			}
+			haveGroup = true
+			st, err := lookupStream(tx, rec.id, d.Stream)
+			haveStream = st != nil
+			return err
+		})
+		if err != nil {
 			return err
 		}
-		haveGroup = true
-		st, err := lookupStream(tx, rec.id, d.Stream)
-		haveStream = st != nil
-		return err
-	})
-	if err != nil {
-		return err
 	}
 	ms := millis(now)
 	if !haveGroup {
@@ -129,6 +136,9 @@ func (s *Service) Deliver(ctx context.Context, d Delivery) error {
 		if err := s.createStream(ctx, g, d.Stream, ms); err != nil && !errAlreadyExists.Is(err) {
 			return err
 		}
+	}
+	if !known {
+		s.remember(k, gen)
 	}
 	if err := check("logs:PutLogEvents", g.streamARN(d.Stream)); err != nil {
 		return err
@@ -189,4 +199,22 @@ func requestIDs(events []Event) []string {
 func IsDenied(err error) bool {
 	var e *awserr.Error
 	return errors.As(err, &e) && e.Code == AccessDenied.Name
+}
+
+// remember notes that k exists, unless a group was deleted since gen was
+// read (k might be gone).
+func (s *Service) remember(k knownStream, gen uint64) {
+	s.knownMu.Lock()
+	if s.knownGn == gen {
+		s.known[k] = struct{}{}
+	}
+	s.knownMu.Unlock()
+}
+
+// forgetKnown drops every remembered stream, after a group was deleted.
+func (s *Service) forgetKnown() {
+	s.knownMu.Lock()
+	s.knownGn++
+	clear(s.known)
+	s.knownMu.Unlock()
 }

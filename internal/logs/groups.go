@@ -147,6 +147,8 @@ func (s *Service) deleteLogGroupTarget(_ context.Context, r *protocol.Request) (
 
 func (s *Service) deleteLogGroup(ctx context.Context, r *protocol.Request, in *groupNameInput) (any, error) {
 	g := ref(r, *in.LogGroupName)
+	// Deliver must look the group's streams up again from now on.
+	defer s.forgetKnown()
 	return nil, s.db.Write(ctx, func(tx *store.Tx) error {
 		rec, err := lookupGroup(tx, g)
 		if err != nil {

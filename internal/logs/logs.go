@@ -20,6 +20,7 @@ package logs
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/seki-dev/seki/internal/awserr"
@@ -84,6 +85,18 @@ type Service struct {
 	inserts [8]string
 	// w writes delivered function logs behind.
 	w *writer
+	// known holds the (group, stream) pairs Deliver has seen exist, so that
+	// a warm function's every batch does not read them again. Deleting a
+	// group forgets them all (knownMu makes that and the additions atomic
+	// with respect to each other).
+	knownMu sync.Mutex
+	known   map[knownStream]struct{}
+	knownGn uint64 // incremented by every deletion
+}
+
+type knownStream struct {
+	group  groupRef
+	stream string
 }
 
 // New returns the service over db, which must have been opened with
@@ -93,7 +106,8 @@ func New(db *store.DB, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Service{db: db, now: opts.Now, authz: opts.Authz, callers: opts.Callers, inserts: insertStatements()}
+	s := &Service{db: db, now: opts.Now, authz: opts.Authz, callers: opts.Callers, inserts: insertStatements(),
+		known: make(map[knownStream]struct{})}
 	s.w = newWriter(s, opts.FlushInterval)
 	return s
 }

@@ -163,3 +163,30 @@ func TestDeliverMergedRequestIDs(t *testing.T) {
 		t.Fatalf("ids %q", ids)
 	}
 }
+
+// Deliver remembers the streams it has seen exist, but a deleted group is
+// looked up again: the next batch recreates it and its stream.
+func TestDeliverRecreatesDeletedGroup(t *testing.T) {
+	e := newBenchEnv(t)
+	defer e.svc.Close()
+	ctx := context.Background()
+	now := time.Now().UnixMilli()
+	for _, m := range []string{"one", "two"} {
+		if err := e.svc.Deliver(ctx, delivery("g", "s", now, m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.svc.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.must(t, "DeleteLogGroup", map[string]string{"logGroupName": "g"})
+	if err := e.svc.Deliver(ctx, delivery("g", "s", now+5, "three")); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.messages(t, "g", "s"); got != "three" {
+		t.Fatalf("after the group was deleted and delivered to again: %q", got)
+	}
+}
