@@ -463,8 +463,16 @@ func compare(e expect, r *runner, resp response) []string {
 	if e.Message != nil && msg != r.expand(*e.Message) {
 		d = append(d, fmt.Sprintf("message %q,\n      AWS %q", msg, r.expand(*e.Message)))
 	}
+	members := resp.tree
+	for _, at := range []string{"Error", "ErrorResponse.Error"} { // the XML protocols nest them
+		if v, ok := lookup(resp.tree, at); ok {
+			if m, ok := v.(map[string]any); ok {
+				members = m
+			}
+		}
+	}
 	for k, want := range e.Members {
-		got, ok := resp.tree[k]
+		got, ok := members[k]
 		switch {
 		case !ok:
 			d = append(d, fmt.Sprintf("error body has no member %q", k))

@@ -186,7 +186,13 @@ func (n *notificationConfig) validate() error {
 			}
 		}
 		a, err := arn.Parse(d.destination())
+		if (err != nil || a.Service == "") && d.Function != "" {
+			// source: snapshot tests/aws/services/s3/test_s3_notifications_lambda.snapshot.json#test_invalid_lambda_arn (invalid_not_skip)
+			return errInvalidArgument.New("The ARN could not be parsed").
+				With("ArgumentName", "CloudFunction").With("ArgumentValue", d.Function)
+		}
 		if err != nil || a.Service == "" {
+			// unconfirmed for queues and topics.
 			return errInvalidArgument.New("The ARN is not well formed").
 				With("ArgumentName1", d.destination()).With("ArgumentValue1", "The ARN is not well formed")
 		}
@@ -305,11 +311,12 @@ func (s *Service) checkDestinations(ctx context.Context, requestID string, n *no
 		err := f.CheckInvoke(ctx, requestID, l.Function, bucketARN(b.name), b.account)
 		switch {
 		case err == nil:
-		case isNoSuchFunction(err):
-			add(l.Function, "The destination Lambda does not exist")
 		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 			return err
 		default:
+			// A function that does not exist reads as one S3 may not
+			// invoke: S3 cannot tell them apart.
+			// source: snapshot tests/aws/services/s3/test_s3_notifications_lambda.snapshot.json#test_invalid_lambda_arn (lambda-does-not-exist)
 			add(l.Function+", null", "Not authorized to invoke function ["+l.Function+"]")
 		}
 	}
@@ -319,14 +326,6 @@ func (s *Service) checkDestinations(ctx context.Context, requestID string, n *no
 	e := errInvalidArgument.New(errDestinationValidation)
 	e.Fields = fields
 	return e
-}
-
-func isNoSuchFunction(err error) bool {
-	if errors.Is(err, ErrNoSuchFunction) {
-		return true
-	}
-	var ae *awserr.Error
-	return errors.As(err, &ae) && ae.Code == "ResourceNotFoundException"
 }
 
 func (s *Service) getNotification(ctx context.Context, r *protocol.Request, c *call) (any, error) {
