@@ -161,11 +161,14 @@ func (s *Service) prepare(r *protocol.Request, q *queue, e *sendEntry, now time.
 
 // validChars reports whether s holds only the characters SQS accepts.
 func validChars(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
 	for _, c := range s {
 		switch {
 		case c == 0x9 || c == 0xA || c == 0xD:
 		case c >= 0x20 && c <= 0xD7FF:
-		case c >= 0xE000 && c <= 0xFFFD && c != utf8.RuneError:
+		case c >= 0xE000 && c <= 0xFFFD:
 		case c >= 0x10000 && c <= 0x10FFFF:
 		default:
 			return false

@@ -158,10 +158,11 @@ CREATE TABLE sqs_dedup (
 `}}
 }
 
-// Handler returns SQS's JSON 1.0 endpoint, dispatching through d (whose
-// Deny should be AccessDenied).
-func (s *Service) Handler(d protocol.Dispatcher) *protocol.JSON {
-	return &protocol.JSON{
+// Handler returns SQS's endpoint (the JSON 1.0 protocol, and the query
+// protocol of older SDKs), dispatching through d (whose Deny should be
+// AccessDenied).
+func (s *Service) Handler(d protocol.Dispatcher) *Handler {
+	return &Handler{json: &protocol.JSON{
 		Dispatcher:      d,
 		TargetPrefix:    TargetPrefix,
 		ContentType:     ContentType,
@@ -170,7 +171,7 @@ func (s *Service) Handler(d protocol.Dispatcher) *protocol.JSON {
 		QueryCompatible: true,
 		QueryCodes:      queryCodes,
 		Ops:             protocol.Table(s.ops()...),
-	}
+	}}
 }
 
 // add registers q in memory (the caller holds mu or is New).

@@ -1,7 +1,9 @@
 """Amazon SQS through boto3 and the AWS CLI (issue 12): queues, messages,
 long polling, visibility, FIFO, redrive, queue policies across accounts with
-AWS's AccessDenied, and messages that survive kill -9."""
+AWS's AccessDenied, messages that survive kill -9, and event source mappings
+that read queues as the function's execution role."""
 import json
+import os
 import signal
 import threading
 import time
@@ -214,6 +216,45 @@ class CLI(unittest.TestCase):
         self.assertIn("AccessDenied", err)
 
 
+class QueryProtocol(unittest.TestCase):
+    """Older SDKs speak SQS's query protocol: Debian's AWS CLI v2.9 does."""
+
+    def test_cli_v2_query_protocol(self):
+        import shutil
+        import subprocess
+        from seki_harness import clean_env
+        exe = "/usr/bin/aws"
+        if not os.path.exists(exe) or "aws-cli/2." not in subprocess.run([exe, "--version"], capture_output=True, text=True).stdout:
+            self.skipTest("Debian's AWS CLI v2 is not installed")
+
+        def v2(*args, creds=ACCOUNT_A, check=True):
+            env = clean_env()
+            env.update(AWS_ACCESS_KEY_ID=creds[1], AWS_SECRET_ACCESS_KEY=creds[2], AWS_DEFAULT_REGION="us-east-1",
+                       AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null", AWS_PAGER="")
+            p = subprocess.run([exe, "--endpoint-url", seki.endpoint, "--output", "json"] + list(args), env=env,
+                               capture_output=True, text=True, timeout=120)
+            if check and p.returncode != 0:
+                raise AssertionError(p.stderr)
+            return json.loads(p.stdout) if p.stdout.strip() else p
+
+        url = v2("sqs", "create-queue", "--queue-name", "query", "--attributes", "VisibilityTimeout=40", "--tags", "a=b")["QueueUrl"]
+        sent = v2("sqs", "send-message", "--queue-url", url, "--message-body", "hi",
+                  "--message-attributes", '{"k":{"DataType":"String","StringValue":"v"}}')
+        got = v2("sqs", "receive-message", "--queue-url", url, "--attribute-names", "All", "--message-attribute-names", "All")["Messages"][0]
+        self.assertEqual(got["MessageId"], sent["MessageId"])
+        self.assertEqual(got["MessageAttributes"]["k"]["StringValue"], "v")
+        self.assertEqual(got["Attributes"]["ApproximateReceiveCount"], "1")
+        attrs = v2("sqs", "get-queue-attributes", "--queue-url", url, "--attribute-names", "All")["Attributes"]
+        self.assertEqual(attrs["VisibilityTimeout"], "40")
+        self.assertEqual(v2("sqs", "list-queue-tags", "--queue-url", url)["Tags"], {"a": "b"})
+        out = v2("sqs", "send-message-batch", "--queue-url", url, "--entries", "Id=a,MessageBody=x", "Id=b,MessageBody=y")
+        self.assertEqual(sorted(e["Id"] for e in out["Successful"]), ["a", "b"])
+        p = v2("sqs", "get-queue-url", "--queue-name", "query-missing", check=False)
+        self.assertIn("(AWS.SimpleQueueService.NonExistentQueue)", p.stderr)
+        p = v2("sqs", "receive-message", "--queue-url", url, creds=ACCOUNT_B, check=False)
+        self.assertIn("(AccessDenied)", p.stderr)
+
+
 class Durability(unittest.TestCase):
     def test_kill_9_keeps_acknowledged_messages(self):
         own = Seki()
@@ -255,6 +296,133 @@ class Durability(unittest.TestCase):
             self.assertFalse(missing, "%d acknowledged messages lost after kill -9" % len(missing))
         finally:
             own.close()
+
+
+CONSUMER = '''
+import json, os
+
+def handler(event, context):
+    with open(os.environ["OUT"], "a") as f:
+        f.write(json.dumps(event) + "\\n")
+    return {}
+'''
+
+LAMBDA_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+
+
+def zipped(body):
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("app.py", body)
+    return buf.getvalue()
+
+
+def wait_for(cond, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+class EventSourceMappings(unittest.TestCase):
+    """SQS queue -> mapping -> function, with the role's queue access
+    checked at creation and used by the poller, across accounts too."""
+
+    def function(self, name):
+        import tempfile
+        iam, lam = seki.client("iam"), seki.client("lambda")
+        role = iam.create_role(RoleName=name + "-role", AssumeRolePolicyDocument=LAMBDA_TRUST)["Role"]
+        out = os.path.join(tempfile.mkdtemp(prefix="seki-esm-"), "events.jsonl")
+        lam.create_function(FunctionName=name, Runtime="python3.12", Role=role["Arn"], Handler="app.handler",
+                            Code={"ZipFile": zipped(CONSUMER)}, Environment={"Variables": {"OUT": out}})
+        return role, out
+
+    @staticmethod
+    def records(out):
+        if not os.path.exists(out):
+            return []
+        with open(out) as f:
+            return [r for line in f if line.strip() for r in json.loads(line)["Records"]]
+
+    def test_same_account(self):
+        role, out = self.function("esm-same")
+        url = sqs().create_queue(QueueName="esm-same")["QueueUrl"]
+        arn = "arn:aws:sqs:us-east-1:111111111111:esm-same"
+        lam = seki.client("lambda")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            lam.create_event_source_mapping(FunctionName="esm-same", EventSourceArn=arn)
+        self.assertEqual(error_code(e.exception), "InvalidParameterValueException")
+        self.assertEqual(message(e.exception), "The function execution role does not have permissions to call ReceiveMessage on SQS")
+        explained = seki.explain(request_id(e.exception))
+        self.assertEqual(explained.returncode, 0, explained.stderr)
+        self.assertIn("sqs:ReceiveMessage", explained.stdout)
+        seki.client("iam").put_role_policy(RoleName=role["RoleName"], PolicyName="queue", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": arn,
+                                                    "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]}]}))
+        m = lam.create_event_source_mapping(FunctionName="esm-same", EventSourceArn=arn, BatchSize=5)
+        self.assertEqual(m["ResponseMetadata"]["HTTPStatusCode"], 202)
+        self.assertEqual(m["State"], "Creating")
+        self.assertEqual(m["FunctionResponseTypes"], [])
+        self.assertEqual(m["EventSourceMappingArn"], "arn:aws:lambda:us-east-1:111111111111:event-source-mapping:" + m["UUID"])
+        wait_for(lambda: lam.get_event_source_mapping(UUID=m["UUID"])["State"] == "Enabled")
+        sqs().send_message(QueueUrl=url, MessageBody="hello", MessageAttributes={"k": {"DataType": "String", "StringValue": "v"}})
+        r = wait_for(lambda: self.records(out))[0]
+        self.assertEqual(r["body"], "hello")
+        self.assertEqual(r["eventSource"], "aws:sqs")
+        self.assertEqual(r["eventSourceARN"], arn)
+        self.assertEqual(r["awsRegion"], "us-east-1")
+        self.assertEqual(r["messageAttributes"]["k"]["stringValue"], "v")
+        self.assertEqual(r["messageAttributes"]["k"]["dataType"], "String")
+        self.assertEqual(r["attributes"]["ApproximateReceiveCount"], "1")
+        wait_for(lambda: sqs().get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]["ApproximateNumberOfMessagesNotVisible"] == "0")
+        listed = lam.list_event_source_mappings(FunctionName="esm-same")["EventSourceMappings"]
+        self.assertEqual([x["UUID"] for x in listed], [m["UUID"]])
+        u = lam.update_event_source_mapping(UUID=m["UUID"], Enabled=False)
+        self.assertEqual(u["State"], "Disabling")
+        wait_for(lambda: lam.get_event_source_mapping(UUID=m["UUID"])["State"] == "Disabled")
+        d = lam.delete_event_source_mapping(UUID=m["UUID"])
+        self.assertEqual(d["State"], "Deleting")
+
+    def test_cross_account_queue_needs_queue_policy(self):
+        # The function and its role are in A, the queue in B.
+        role, out = self.function("esm-cross")
+        b = sqs(ACCOUNT_B)
+        url = b.create_queue(QueueName="esm-cross")["QueueUrl"]
+        arn = "arn:aws:sqs:us-east-1:222222222222:esm-cross"
+        actions = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+        seki.client("iam").put_role_policy(RoleName=role["RoleName"], PolicyName="queue", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": arn, "Action": actions}]}))
+        lam = seki.client("lambda")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            lam.create_event_source_mapping(FunctionName="esm-cross", EventSourceArn=arn)
+        self.assertEqual(message(e.exception), "The function execution role does not have permissions to call ReceiveMessage on SQS")
+        b.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": role["Arn"]}, "Action": actions, "Resource": arn}]})})
+        m = lam.create_event_source_mapping(FunctionName="esm-cross", EventSourceArn=arn)
+        b.send_message(QueueUrl=url, MessageBody="from B")
+        r = wait_for(lambda: self.records(out))[0]
+        self.assertEqual(r["body"], "from B")
+        lam.delete_event_source_mapping(UUID=m["UUID"])
+
+    def test_cli(self):
+        role, out = self.function("esm-cli")
+        cli("sqs", "create-queue", "--queue-name", "esm-cli")
+        arn = "arn:aws:sqs:us-east-1:111111111111:esm-cli"
+        seki.client("iam").put_role_policy(RoleName=role["RoleName"], PolicyName="queue", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": arn,
+                                                    "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]}]}))
+        m = seki.aws_json("lambda", "create-event-source-mapping", "--function-name", "esm-cli", "--event-source-arn", arn,
+                          "--batch-size", "10", "--maximum-batching-window-in-seconds", "1")
+        self.assertEqual(m["MaximumBatchingWindowInSeconds"], 1)
+        got = seki.aws_json("lambda", "get-event-source-mapping", "--uuid", m["UUID"])
+        self.assertEqual(got["EventSourceArn"], arn)
+        seki.aws("lambda", "delete-event-source-mapping", "--uuid", m["UUID"])
 
 
 if __name__ == "__main__":
