@@ -205,10 +205,14 @@ func (x *Export) add(name string, b []byte) error {
 		if err := json.Unmarshal(b, &d); err != nil {
 			return err
 		}
-		if strings.Contains(d.Policy, "arn:aws:s3:::") {
+		// Which resource the policy belongs to is in its statements.
+		switch r := policyResource(d.Policy); {
+		case strings.HasPrefix(r, "arn:aws:s3:::"):
 			x.BucketPolicies = append(x.BucketPolicies, d)
-		} else {
+		case strings.Contains(r, ":lambda:"):
 			x.Policies = append(x.Policies, d)
+		default:
+			return fmt.Errorf("a policy of neither a function nor a bucket (its first statement names %q)", r)
 		}
 	case has("LambdaFunctionConfigurations") || has("QueueConfigurations") || has("TopicConfigurations"):
 		bucket, ok := strings.CutSuffix(name, ".notification.json")

@@ -29,8 +29,14 @@ from seki_harness import ROOT, clean_env, free_port, seki_binary
 
 README = os.path.join(ROOT, "README.md")
 README_PORT = "4566"
-# Files the walkthroughs create in the working directory.
-CREATED = ("app.py", "fn.zip", "out.json", "event.json")
+
+
+def untracked():
+    """Files in the repository's root that git does not track: what the
+    walkthroughs leave there is removed afterwards."""
+    p = subprocess.run(["git", "ls-files", "--others", "--exclude-standard", "--directory"], cwd=ROOT,
+                       capture_output=True, text=True)
+    return {l for l in p.stdout.splitlines() if "/" not in l.rstrip("/")}
 
 
 def blocks(text):
@@ -159,6 +165,13 @@ class Walkthroughs(unittest.TestCase):
                 seki[0].send_signal(signal.SIGTERM)
                 seki[0].wait(timeout=30)
 
+        # What `seki runtimes install` fetched (.ci/run runs it) is shared,
+        # not fetched again into the walkthrough's own state directory.
+        real = os.path.join(os.environ.get("XDG_STATE_HOME") or os.path.expanduser("~/.local/state"), "seki", "cache")
+        os.makedirs(os.path.join(state, "seki"), exist_ok=True)
+        if os.path.isdir(real):
+            os.symlink(real, os.path.join(state, "seki", "cache"))
+        before = untracked()
         # One bash for the whole README, so that variables and functions
         # that a block sets reach the next, as in a newcomer's terminal.
         sh = subprocess.Popen(["bash", "--norc", "--noprofile"], cwd=ROOT, env=env, stdin=subprocess.PIPE, text=True)
@@ -182,11 +195,12 @@ class Walkthroughs(unittest.TestCase):
             sh.stdin.close()
             sh.wait(timeout=30)
             stop()
-            for f in CREATED:
-                try:
-                    os.remove(os.path.join(ROOT, f))
-                except FileNotFoundError:
-                    pass
+            for f in untracked() - before:
+                path = os.path.join(ROOT, f)
+                if os.path.isdir(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.remove(path)
             shutil.rmtree(state, ignore_errors=True)
 
     def run_command(self, sh, c, state, port):
