@@ -157,7 +157,7 @@ func requestContext(r *protocol.Request) *policy.Context {
 // can read.
 func (sv *services) guess(hr *http.Request) (string, service) {
 	if t := hr.Header.Get("X-Amz-Target"); t != "" {
-		for prefix, name := range map[string]string{"DynamoDB_": "dynamodb", "Logs_": "logs", "AmazonSQS.": "sqs"} {
+		for prefix, name := range map[string]string{"DynamoDB_": "dynamodb", "Logs_": "logs", "AmazonSQS.": "sqs", "AWSEvents.": "events"} {
 			if strings.HasPrefix(t, prefix) && sv.byName[name] != nil {
 				return name, sv.byName[name]
 			}

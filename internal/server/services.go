@@ -10,6 +10,7 @@ import (
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/dynamodb"
+	"github.com/seki-dev/seki/internal/events"
 	"github.com/seki-dev/seki/internal/funcurl"
 	"github.com/seki-dev/seki/internal/iam"
 	"github.com/seki-dev/seki/internal/lambda"
@@ -34,6 +35,7 @@ type services struct {
 	logs   *logs.Service
 	sqs    *sqs.Service
 	sns    *sns.Service
+	events *events.Service
 	urls   *funcurl.Handler
 	authz  *authz.Authorizer
 	keys   keys
@@ -55,6 +57,7 @@ func migrations() []store.Migration {
 	m = append(m, sqs.Migrations()...)
 	m = append(m, lambda.ESMMigrations()...)
 	m = append(m, sns.Migrations()...)
+	m = append(m, events.Migrations()...)
 	return m
 }
 
@@ -97,6 +100,11 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	}
 	sv.byName["sns"] = sv.sns.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: sns.AuthorizationError})
 	sv.sns.SetFunctions(pushFunctions{sv.lambda, servicePrincipal("sns.amazonaws.com")})
+	if sv.events, err = events.New(ctx, s.db, events.Options{Now: s.cfg.Now}); err != nil {
+		return nil, err
+	}
+	sv.byName["events"] = sv.events.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: events.AccessDenied})
+	sv.events.SetFunctions(pushFunctions{sv.lambda, servicePrincipal("events.amazonaws.com")})
 	sv.lambda.SetCode(sv.s3)
 	if sv.runtime, err = newRuntime(s, sv); err != nil {
 		return nil, err

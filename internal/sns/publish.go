@@ -17,6 +17,7 @@ import (
 
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/pushsrc"
 )
 
 // maxMessage is SNS's limit on a message with its attributes: 256 KiB.
@@ -346,23 +347,15 @@ func (s *Service) deliver(ctx context.Context, requestID string, t *topic, id st
 	if len(targets) == 0 {
 		return nil
 	}
-	f := s.functions()
+	f := s.fn.Get()
 	if f == nil {
 		s.logf("sns: message %s on %s not delivered: no Lambda service is wired", id, t.arn)
 		return nil
 	}
 	for _, sub := range targets {
-		payload := lambdaEvent(t, sub, id, now, m)
-		err := f.InvokeAsync(ctx, requestID, sub.endpoint, t.arn, t.account, payload)
-		if err == nil {
-			continue
+		if err := pushsrc.Deliver(ctx, f, s.logf, requestID, sub.endpoint, t.arn, t.account, lambdaEvent(t, sub, id, now, m)); err != nil {
+			return err
 		}
-		var ae *awserr.Error
-		if errors.As(err, &ae) && ae.Status < 500 {
-			s.logf("sns: message %s on %s not delivered to %s: %v", id, t.arn, sub.endpoint, err)
-			continue
-		}
-		return err
 	}
 	return nil
 }

@@ -27,6 +27,7 @@ import (
 
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/pushsrc"
 	"github.com/seki-dev/seki/internal/store"
 )
 
@@ -37,18 +38,8 @@ const (
 )
 
 // Functions is what SNS needs from Lambda to deliver to `lambda`
-// subscriptions. The server wires Lambda's implementation in; SNS never
-// imports Lambda.
-type Functions interface {
-	// InvokeAsync queues an Event invocation of functionARN as
-	// sns.amazonaws.com with aws:SourceArn = sourceARN and
-	// aws:SourceAccount = sourceAccount, authorized by the function's
-	// resource policy and logged under requestID (the Publish request). It
-	// returns once the invocation is durably queued. A refusal or a missing
-	// function is an *awserr.Error with a 4xx status; anything else is a
-	// failure to queue.
-	InvokeAsync(ctx context.Context, requestID, functionARN, sourceARN, sourceAccount string, payload []byte) error
-}
+// subscriptions.
+type Functions = pushsrc.Functions
 
 // Options configure a Service.
 type Options struct {
@@ -67,7 +58,7 @@ type Service struct {
 	mu     sync.RWMutex
 	topics map[string]*topic        // by ARN
 	subs   map[string]*subscription // by ARN
-	fn     Functions
+	fn     pushsrc.Wire
 	// writeMu serializes read-modify-write of the snapshots, so that two
 	// writers never both replace a topic from the same original.
 	writeMu sync.Mutex
@@ -136,17 +127,7 @@ func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
 }
 
 // SetFunctions wires Lambda in for `lambda` subscriptions.
-func (s *Service) SetFunctions(f Functions) {
-	s.mu.Lock()
-	s.fn = f
-	s.mu.Unlock()
-}
-
-func (s *Service) functions() Functions {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.fn
-}
+func (s *Service) SetFunctions(f Functions) { s.fn.Set(f) }
 
 func (s *Service) load(ctx context.Context) error {
 	return s.db.Read(ctx, func(tx *store.Tx) error {

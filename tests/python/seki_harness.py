@@ -138,6 +138,18 @@ class Seki:
     def explain(self, request_id):
         return self.seki("explain", "--data-dir", self.data_dir, request_id)
 
+    def wait_explained(self, request_id, needle, timeout=10):
+        """`seki explain REQUEST_ID` once its output contains needle (decisions
+        of asynchronous deliveries are logged moments after the answer)."""
+        deadline = time.time() + timeout
+        while True:
+            p = self.explain(request_id)
+            if needle in p.stdout:
+                return p.stdout
+            if time.time() > deadline:
+                raise AssertionError("explain %s lacks %r:\n%s%s" % (request_id, needle, p.stdout, p.stderr))
+            time.sleep(0.05)
+
 
 def _creds(creds):
     if isinstance(creds, dict):
@@ -157,6 +169,64 @@ def zip_of(files):
         for name, body in files.items():
             z.writestr(name, body)
     return buf.getvalue()
+
+
+# Appends every event it receives to the file named by OUT, one JSON line
+# each; SLEEP makes it slow, so that deliveries are still queued when seki
+# is killed.
+RECORDER_CODE = '''
+import json, os, time
+def handler(event, context):
+    time.sleep(float(os.environ.get("SLEEP", "0")))
+    with open(os.environ["OUT"], "a") as f:
+        f.write(json.dumps(event) + "\\n")
+'''
+
+LAMBDA_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+}
+
+
+class Recorders:
+    """Real Python functions that record the events they are invoked with in
+    files, for tests of event sources (SNS, EventBridge)."""
+
+    def __init__(self, server, creds=ACCOUNT_A):
+        self.server, self.creds = server, creds
+        self.dir = tempfile.mkdtemp(prefix="seki-recorders-")
+        self.role_arn = server.client("iam", creds=creds).create_role(
+            RoleName="recorder-role", AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+
+    def create(self, name, sleep=0):
+        """A recording function; returns (function ARN, path of its events)."""
+        out = os.path.join(self.dir, name + ".jsonl")
+        fn = self.server.client("lambda", creds=self.creds).create_function(
+            FunctionName=name, Runtime="python3.12", Role=self.role_arn, Handler="app.handler", Timeout=30,
+            Code={"ZipFile": zip_of({"app.py": RECORDER_CODE})},
+            Environment={"Variables": {"OUT": out, "SLEEP": str(sleep)}})
+        return fn["FunctionArn"], out
+
+    def close(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def read_events(path):
+    """The events a recorder has written so far."""
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def wait_events(path, n, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        got = read_events(path)
+        if len(got) >= n:
+            return got
+        time.sleep(0.05)
+    raise AssertionError("%s: %d events, want %d" % (path, len(read_events(path)), n))
 
 
 def error_code(exc):

@@ -7,85 +7,34 @@ matches, nothing is delivered and `seki explain PUBLISH_REQUEST_ID` shows the
 refusal. A topic in another account needs its topic policy, and the caller
 its identity policy, with AWS's AuthorizationError otherwise.
 """
-import json
-import os
 import signal
-import tempfile
 import time
 import unittest
 
 import botocore.exceptions
 
-from seki_harness import ACCOUNT_A, ACCOUNT_B, Seki, error_code, zip_of
+from seki_harness import ACCOUNT_A, ACCOUNT_B, Recorders, Seki, error_code, read_events, wait_events
 
 A = ACCOUNT_A[0]
 B = ACCOUNT_B[0]
 
-LAMBDA_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-}
-
-# Appends every event it receives to the file named by OUT, one JSON line
-# each; SLEEP makes it slow, so that deliveries are still queued when seki
-# is killed.
-RECORDER = '''
-import json, os, time
-def handler(event, context):
-    time.sleep(float(os.environ.get("SLEEP", "0")))
-    with open(os.environ["OUT"], "a") as f:
-        f.write(json.dumps(event) + "\\n")
-'''
-
-
 def setUpModule():
-    global seki, tmp, role_arn
+    global seki, recorders
     seki = Seki()
-    tmp = tempfile.mkdtemp(prefix="seki-sns-")
-    iam = seki.client("iam")
-    role_arn = iam.create_role(RoleName="sns-recorder", AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+    recorders = Recorders(seki)
 
 
 def tearDownModule():
+    recorders.close()
     seki.close()
 
 
 def recorder(name, sleep=0):
-    """A function that records its events in a file; returns (arn, path)."""
-    out = os.path.join(tmp, name + ".jsonl")
-    fn = seki.client("lambda").create_function(
-        FunctionName=name, Runtime="python3.12", Role=role_arn, Handler="app.handler", Timeout=30,
-        Code={"ZipFile": zip_of({"app.py": RECORDER})},
-        Environment={"Variables": {"OUT": out, "SLEEP": str(sleep)}})
-    return fn["FunctionArn"], out
+    return recorders.create(name, sleep)
 
 
-def read_events(path):
-    if not os.path.exists(path):
-        return []
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def wait_events(path, n, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        got = read_events(path)
-        if len(got) >= n:
-            return got
-        time.sleep(0.05)
-    raise AssertionError("%s: %d events, want %d" % (path, len(read_events(path)), n))
-
-
-def wait_explained(request_id, needle, timeout=10):
-    deadline = time.time() + timeout
-    while True:
-        p = seki.explain(request_id)
-        if needle in p.stdout:
-            return p.stdout
-        if time.time() > deadline:
-            raise AssertionError("explain %s lacks %r:\n%s%s" % (request_id, needle, p.stdout, p.stderr))
-        time.sleep(0.05)
+def wait_explained(request_id, needle):
+    return seki.wait_explained(request_id, needle)
 
 
 class Delivery(unittest.TestCase):

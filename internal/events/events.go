@@ -1,0 +1,606 @@
+// Package events is seki's EventBridge: rules on the default event bus
+// with AWS's event pattern language, their targets, and PutEvents, over
+// the JSON 1.1 protocol (target prefix AWSEvents).
+//
+// An event that matches an enabled rule is delivered to each of the rule's
+// Lambda targets as an asynchronous invocation by events.amazonaws.com with
+// aws:SourceArn = the rule ARN, handed to Lambda's durable Event queue
+// before PutEvents answers. A function policy that does not allow the rule
+// means no delivery, and the refusal is in the decision log under the
+// PutEvents request id.
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/pushsrc"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// Functions is what EventBridge needs from Lambda to deliver to function
+// targets.
+type Functions = pushsrc.Functions
+
+// Options configure a Service.
+type Options struct {
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives delivery failures; nil discards them.
+	Logger *slog.Logger
+}
+
+// Service is EventBridge. It is safe for concurrent use.
+type Service struct {
+	db   *store.DB
+	now  func() time.Time
+	opts Options
+
+	mu    sync.RWMutex
+	rules map[string]*rule // by ARN
+	fn    pushsrc.Wire
+	// writeMu serializes read-modify-write of rule snapshots.
+	writeMu sync.Mutex
+}
+
+// rule is an immutable snapshot; writers replace it.
+type rule struct {
+	arn, account, region, name string
+	pattern                    string // as given
+	compiled                   *Pattern
+	schedule                   string
+	state                      string // ENABLED or DISABLED
+	description, roleARN       string
+	createdBy                  string
+	targets                    []target // by Id
+	created                    int64
+}
+
+type target struct {
+	ID        string `json:"Id"`
+	Arn       string `json:"Arn"`
+	RoleArn   string `json:"RoleArn,omitempty"`
+	Input     string `json:"Input,omitempty"`
+	InputPath string `json:"InputPath,omitempty"`
+}
+
+// Migrations are EventBridge's tables.
+func Migrations() []store.Migration {
+	return []store.Migration{{Component: "events", Version: 1, SQL: `
+CREATE TABLE events_rules (
+	arn         TEXT PRIMARY KEY,
+	account     TEXT NOT NULL,
+	region      TEXT NOT NULL,
+	name        TEXT NOT NULL,
+	pattern     TEXT NOT NULL,
+	schedule    TEXT NOT NULL,
+	state       TEXT NOT NULL,
+	description TEXT NOT NULL,
+	role_arn    TEXT NOT NULL,
+	created_by  TEXT NOT NULL,
+	targets     TEXT NOT NULL,
+	created     INTEGER NOT NULL
+);
+`}}
+}
+
+// New loads the rules kept in db (opened with Migrations).
+func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &Service{db: db, now: now, opts: opts, rules: map[string]*rule{}}
+	err := db.Read(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Query(`SELECT arn, account, region, name, pattern, schedule, state, description, role_arn, created_by, targets, created FROM events_rules`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r := &rule{}
+			var targets string
+			if err := rows.Scan(&r.arn, &r.account, &r.region, &r.name, &r.pattern, &r.schedule, &r.state, &r.description, &r.roleARN, &r.createdBy, &targets, &r.created); err != nil {
+				return err
+			}
+			if err := json.Unmarshal([]byte(targets), &r.targets); err != nil {
+				return err
+			}
+			if r.pattern != "" {
+				if r.compiled, err = CompilePattern(r.pattern); err != nil {
+					return fmt.Errorf("rule %s: %w", r.arn, err)
+				}
+			}
+			s.rules[r.arn] = r
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("events: loading rules: %w", err)
+	}
+	return s, nil
+}
+
+// SetFunctions wires Lambda in for function targets.
+func (s *Service) SetFunctions(f Functions) { s.fn.Set(f) }
+
+// Handler returns the EventBridge JSON 1.1 endpoint, dispatching through d.
+func (s *Service) Handler(d protocol.Dispatcher) *protocol.JSON {
+	ops := map[string]*protocol.Op{}
+	for _, op := range []*protocol.Op{
+		s.putRuleOp(), s.describeRuleOp(), s.listRulesOp(), s.enableRuleOp(), s.disableRuleOp(), s.deleteRuleOp(),
+		s.putTargetsOp(), s.removeTargetsOp(), s.listTargetsOp(), s.putEventsOp(), s.testEventPatternOp(),
+	} {
+		ops[op.Name] = op
+	}
+	return &protocol.JSON{Dispatcher: d, TargetPrefix: "AWSEvents", ContentType: "application/x-amz-json-1.1", Ops: ops}
+}
+
+func ruleARN(region, account, name string) string {
+	return "arn:aws:events:" + region + ":" + account + ":rule/" + name
+}
+
+func busARN(region, account string) string {
+	return "arn:aws:events:" + region + ":" + account + ":event-bus/default"
+}
+
+func (s *Service) rule(arn string) *rule {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.rules[arn]
+}
+
+// save writes r (a new snapshot) and installs it.
+func (s *Service) save(ctx context.Context, r *rule) error {
+	targets, _ := json.Marshal(r.targets)
+	if r.targets == nil {
+		targets = []byte("[]")
+	}
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`INSERT INTO events_rules (arn, account, region, name, pattern, schedule, state, description, role_arn, created_by, targets, created)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT(arn) DO UPDATE SET pattern = excluded.pattern, schedule = excluded.schedule, state = excluded.state,
+				description = excluded.description, role_arn = excluded.role_arn, targets = excluded.targets`,
+			r.arn, r.account, r.region, r.name, r.pattern, r.schedule, r.state, r.description, r.roleARN, r.createdBy, string(targets), r.created)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.rules[r.arn] = r
+	s.mu.Unlock()
+	return nil
+}
+
+// update replaces a rule by a changed copy, stored first.
+func (s *Service) update(ctx context.Context, arn, name string, change func(r *rule) error) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old := s.rule(arn)
+	if old == nil {
+		return ruleNotFound(name)
+	}
+	r := *old
+	r.targets = append([]target(nil), old.targets...)
+	if err := change(&r); err != nil {
+		return err
+	}
+	return s.save(ctx, &r)
+}
+
+// Inputs shared by the rule operations.
+
+var namePattern = regexp.MustCompile(`^[\.\-_A-Za-z0-9]+$`)
+
+// ruleRef is a rule named by an operation, on the default bus.
+type ruleRef struct {
+	name, arn, account string
+}
+
+// checkBus accepts the default bus, by name or ARN, as the only bus.
+func checkBus(r *protocol.Request, bus string) error {
+	if bus == "" || bus == "default" || bus == busARN(r.Region, r.Account()) {
+		return nil
+	}
+	return busNotFound(bus)
+}
+
+func decodeRuleName(r *protocol.Request, name, bus, at string) (ruleRef, error) {
+	if err := checkBus(r, bus); err != nil {
+		return ruleRef{}, err
+	}
+	if len(name) > 64 {
+		return ruleRef{}, memberLength(name, at, 64)
+	}
+	if !namePattern.MatchString(name) {
+		return ruleRef{}, memberPattern(name, at, `[\.\-_A-Za-z0-9]+`)
+	}
+	return ruleRef{name: name, arn: ruleARN(r.Region, r.Account(), name), account: r.Account()}, nil
+}
+
+func ruleTarget(ref ruleRef) protocol.Target {
+	return protocol.Target{Resource: ref.arn, Account: ref.account}
+}
+
+type putRuleInput struct {
+	Name               string
+	EventPattern       string
+	ScheduleExpression string
+	State              string
+	Description        string
+	RoleArn            string
+	EventBusName       string
+	ref                ruleRef
+	compiled           *Pattern
+}
+
+func (s *Service) putRuleOp() *protocol.Op {
+	return protocol.Define(protocol.Spec[*putRuleInput]{
+		Name: "PutRule",
+		Decode: func(ctx context.Context, r *protocol.Request) (*putRuleInput, error) {
+			in := &putRuleInput{}
+			if err := protocol.DecodeJSON(r.Body, in); err != nil {
+				return nil, err
+			}
+			var err error
+			if in.ref, err = decodeRuleName(r, in.Name, in.EventBusName, "name"); err != nil {
+				return nil, err
+			}
+			if in.EventPattern == "" && in.ScheduleExpression == "" {
+				return nil, errValidation.New(msgPatternOrSchedule)
+			}
+			if in.EventPattern != "" {
+				if in.compiled, err = CompilePattern(in.EventPattern); err != nil {
+					return nil, errInvalidPattern.New(err.Error())
+				}
+			}
+			if in.ScheduleExpression != "" {
+				if _, err := parseSchedule(in.ScheduleExpression); err != nil {
+					return nil, errValidation.New(msgScheduleInvalid)
+				}
+			}
+			switch in.State {
+			case "":
+				in.State = "ENABLED"
+			case "ENABLED", "DISABLED":
+			default:
+				return nil, memberPattern(in.State, "state", "Member must satisfy enum value set: [ENABLED, DISABLED]")
+			}
+			return in, nil
+		},
+		Auth: protocol.Check("events:PutRule", func(ctx context.Context, r *protocol.Request, in *putRuleInput) (protocol.Target, error) {
+			return ruleTarget(in.ref), nil
+		}),
+		Handle: func(ctx context.Context, r *protocol.Request, in *putRuleInput) (any, error) {
+			s.writeMu.Lock()
+			defer s.writeMu.Unlock()
+			nr := &rule{arn: in.ref.arn, account: in.ref.account, region: r.Region, name: in.Name, pattern: in.EventPattern,
+				compiled: in.compiled, schedule: in.ScheduleExpression, state: in.State, description: in.Description,
+				roleARN: in.RoleArn, createdBy: r.Account(), created: r.Now.UnixNano()}
+			if old := s.rule(in.ref.arn); old != nil {
+				// PutRule on an existing rule updates it and keeps its
+				// targets.
+				nr.targets, nr.createdBy, nr.created = old.targets, old.createdBy, old.created
+			}
+			if err := s.save(ctx, nr); err != nil {
+				return nil, err
+			}
+			return map[string]string{"RuleArn": nr.arn}, nil
+		},
+	})
+}
+
+type nameInput struct {
+	Name         string
+	EventBusName string
+	Rule         string // ListTargetsByRule, RemoveTargets
+	ref          ruleRef
+}
+
+func decodeName(field string) func(ctx context.Context, r *protocol.Request) (*nameInput, error) {
+	return func(ctx context.Context, r *protocol.Request) (*nameInput, error) {
+		in := &nameInput{}
+		if err := protocol.DecodeJSON(r.Body, in); err != nil {
+			return nil, err
+		}
+		name, at := in.Name, "name"
+		if field == "Rule" {
+			name, at = in.Rule, "rule"
+		}
+		var err error
+		in.ref, err = decodeRuleName(r, name, in.EventBusName, at)
+		return in, err
+	}
+}
+
+func checkRule(action string) protocol.Auth[*nameInput] {
+	return protocol.Check(action, func(ctx context.Context, r *protocol.Request, in *nameInput) (protocol.Target, error) {
+		return ruleTarget(in.ref), nil
+	})
+}
+
+// ruleOut is a rule as DescribeRule and ListRules show it.
+type ruleOut struct {
+	Name               string
+	Arn                string
+	EventPattern       string `json:",omitempty"`
+	ScheduleExpression string `json:",omitempty"`
+	State              string
+	Description        string `json:",omitempty"`
+	RoleArn            string `json:",omitempty"`
+	EventBusName       string
+	CreatedBy          string `json:",omitempty"`
+}
+
+func (r *rule) out() ruleOut {
+	return ruleOut{Name: r.name, Arn: r.arn, EventPattern: r.pattern, ScheduleExpression: r.schedule, State: r.state,
+		Description: r.description, RoleArn: r.roleARN, EventBusName: "default"}
+}
+
+func (s *Service) describeRuleOp() *protocol.Op {
+	return protocol.Define(protocol.Spec[*nameInput]{
+		Name:   "DescribeRule",
+		Decode: decodeName("Name"),
+		Auth:   checkRule("events:DescribeRule"),
+		Handle: func(ctx context.Context, r *protocol.Request, in *nameInput) (any, error) {
+			ru := s.rule(in.ref.arn)
+			if ru == nil {
+				return nil, ruleNotFound(in.Name)
+			}
+			out := ru.out()
+			out.CreatedBy = ru.createdBy
+			return out, nil
+		},
+	})
+}
+
+func (s *Service) setState(name, action, state string) *protocol.Op {
+	return protocol.Define(protocol.Spec[*nameInput]{
+		Name:   name,
+		Decode: decodeName("Name"),
+		Auth:   checkRule(action),
+		Handle: func(ctx context.Context, r *protocol.Request, in *nameInput) (any, error) {
+			return nil, s.update(ctx, in.ref.arn, in.Name, func(ru *rule) error {
+				ru.state = state
+				return nil
+			})
+		},
+	})
+}
+
+func (s *Service) enableRuleOp() *protocol.Op {
+	return s.setState("EnableRule", "events:EnableRule", "ENABLED")
+}
+
+func (s *Service) disableRuleOp() *protocol.Op {
+	return s.setState("DisableRule", "events:DisableRule", "DISABLED")
+}
+
+func (s *Service) deleteRuleOp() *protocol.Op {
+	return protocol.Define(protocol.Spec[*nameInput]{
+		Name:   "DeleteRule",
+		Decode: decodeName("Name"),
+		Auth:   checkRule("events:DeleteRule"),
+		Handle: func(ctx context.Context, r *protocol.Request, in *nameInput) (any, error) {
+			s.writeMu.Lock()
+			defer s.writeMu.Unlock()
+			ru := s.rule(in.ref.arn)
+			if ru == nil {
+				// Deleting a rule that is not there succeeds, as in AWS.
+				return nil, nil
+			}
+			if len(ru.targets) > 0 {
+				return nil, errValidation.New(msgRuleHasTargets)
+			}
+			if err := s.db.Write(ctx, func(tx *store.Tx) error {
+				_, err := tx.Exec(`DELETE FROM events_rules WHERE arn = ?`, ru.arn)
+				return err
+			}); err != nil {
+				return nil, err
+			}
+			s.mu.Lock()
+			delete(s.rules, ru.arn)
+			s.mu.Unlock()
+			return nil, nil
+		},
+	})
+}
+
+type listRulesInput struct {
+	NamePrefix   string
+	EventBusName string
+	NextToken    string
+	Limit        int
+}
+
+func (s *Service) listRulesOp() *protocol.Op {
+	return protocol.Define(protocol.Spec[*listRulesInput]{
+		Name: "ListRules",
+		Decode: func(ctx context.Context, r *protocol.Request) (*listRulesInput, error) {
+			in := &listRulesInput{}
+			if err := protocol.DecodeJSON(r.Body, in); err != nil {
+				return nil, err
+			}
+			return in, checkBus(r, in.EventBusName)
+		},
+		Auth: protocol.Check[*listRulesInput]("events:ListRules", nil),
+		Handle: func(ctx context.Context, r *protocol.Request, in *listRulesInput) (any, error) {
+			var mine []*rule
+			s.mu.RLock()
+			for _, ru := range s.rules {
+				if ru.account == r.Account() && ru.region == r.Region && strings.HasPrefix(ru.name, in.NamePrefix) {
+					mine = append(mine, ru)
+				}
+			}
+			s.mu.RUnlock()
+			sort.Slice(mine, func(i, j int) bool { return mine[i].name < mine[j].name })
+			start := 0
+			for start < len(mine) && in.NextToken != "" && mine[start].name <= in.NextToken {
+				start++
+			}
+			mine = mine[start:]
+			limit := in.Limit
+			if limit <= 0 || limit > 100 {
+				limit = 100
+			}
+			out := struct {
+				Rules     []ruleOut
+				NextToken string `json:",omitempty"`
+			}{Rules: []ruleOut{}}
+			if len(mine) > limit {
+				mine = mine[:limit]
+				out.NextToken = mine[limit-1].name
+			}
+			for _, ru := range mine {
+				out.Rules = append(out.Rules, ru.out())
+			}
+			return out, nil
+		},
+	})
+}
+
+// Targets.
+
+// maxTargets is EventBridge's quota of targets per rule.
+const maxTargets = 5
+
+type putTargetsInput struct {
+	Rule         string
+	EventBusName string
+	Targets      []target
+	ref          ruleRef
+}
+
+func (s *Service) putTargetsOp() *protocol.Op {
+	return protocol.Define(protocol.Spec[*putTargetsInput]{
+		Name: "PutTargets",
+		Decode: func(ctx context.Context, r *protocol.Request) (*putTargetsInput, error) {
+			in := &putTargetsInput{}
+			if err := protocol.DecodeJSON(r.Body, in); err != nil {
+				return nil, err
+			}
+			var err error
+			if in.ref, err = decodeRuleName(r, in.Rule, in.EventBusName, "rule"); err != nil {
+				return nil, err
+			}
+			for i, t := range in.Targets {
+				at := fmt.Sprintf("targets.%d.member.id", i+1)
+				if len(t.ID) > 64 {
+					return nil, memberLength(t.ID, at, 64)
+				}
+				if !namePattern.MatchString(t.ID) {
+					return nil, memberPattern(t.ID, at, `[\.\-_A-Za-z0-9]+`)
+				}
+				if t.Input != "" && !json.Valid([]byte(t.Input)) {
+					return nil, errValidation.New("Target " + t.ID + " has an invalid Input: it must be valid JSON.")
+				}
+			}
+			return in, nil
+		},
+		Auth: protocol.Check("events:PutTargets", func(ctx context.Context, r *protocol.Request, in *putTargetsInput) (protocol.Target, error) {
+			return ruleTarget(in.ref), nil
+		}),
+		Handle: func(ctx context.Context, r *protocol.Request, in *putTargetsInput) (any, error) {
+			err := s.update(ctx, in.ref.arn, in.Rule, func(ru *rule) error {
+				for _, t := range in.Targets {
+					replaced := false
+					for i := range ru.targets {
+						if ru.targets[i].ID == t.ID {
+							ru.targets[i], replaced = t, true
+						}
+					}
+					if !replaced {
+						ru.targets = append(ru.targets, t)
+					}
+				}
+				if len(ru.targets) > maxTargets {
+					return errLimitExceeded.New(msgTooManyTargets)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			return map[string]any{"FailedEntryCount": 0, "FailedEntries": []any{}}, nil
+		},
+	})
+}
+
+type removeTargetsInput struct {
+	Rule         string
+	EventBusName string
+	Ids          []string
+	ref          ruleRef
+}
+
+func (s *Service) removeTargetsOp() *protocol.Op {
+	return protocol.Define(protocol.Spec[*removeTargetsInput]{
+		Name: "RemoveTargets",
+		Decode: func(ctx context.Context, r *protocol.Request) (*removeTargetsInput, error) {
+			in := &removeTargetsInput{}
+			if err := protocol.DecodeJSON(r.Body, in); err != nil {
+				return nil, err
+			}
+			var err error
+			in.ref, err = decodeRuleName(r, in.Rule, in.EventBusName, "rule")
+			return in, err
+		},
+		Auth: protocol.Check("events:RemoveTargets", func(ctx context.Context, r *protocol.Request, in *removeTargetsInput) (protocol.Target, error) {
+			return ruleTarget(in.ref), nil
+		}),
+		Handle: func(ctx context.Context, r *protocol.Request, in *removeTargetsInput) (any, error) {
+			err := s.update(ctx, in.ref.arn, in.Rule, func(ru *rule) error {
+				kept := ru.targets[:0]
+				for _, t := range ru.targets {
+					drop := false
+					for _, id := range in.Ids {
+						drop = drop || t.ID == id
+					}
+					if !drop {
+						kept = append(kept, t)
+					}
+				}
+				ru.targets = kept
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			return map[string]any{"FailedEntryCount": 0, "FailedEntries": []any{}}, nil
+		},
+	})
+}
+
+func (s *Service) listTargetsOp() *protocol.Op {
+	return protocol.Define(protocol.Spec[*nameInput]{
+		Name:   "ListTargetsByRule",
+		Decode: decodeName("Rule"),
+		Auth:   checkRule("events:ListTargetsByRule"),
+		Handle: func(ctx context.Context, r *protocol.Request, in *nameInput) (any, error) {
+			ru := s.rule(in.ref.arn)
+			if ru == nil {
+				return nil, ruleNotFound(in.Rule)
+			}
+			targets := ru.targets
+			if targets == nil {
+				targets = []target{}
+			}
+			return map[string]any{"Targets": targets}, nil
+		},
+	})
+}
+
+func (s *Service) logf(format string, args ...any) {
+	if s.opts.Logger != nil {
+		s.opts.Logger.Warn(fmt.Sprintf(format, args...))
+	}
+}
