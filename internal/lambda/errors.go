@@ -116,6 +116,10 @@ const (
 	// 400); the list is AWS's, in AWS's order, as recorded in January 2026.
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaFunction::test_create_lambda_exceptions
 	msgRuntimeEnum = "Value %s at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [nodejs20.x, python3.14, provided.al2023, python3.12, python3.13, nodejs24.x, nodejs22.x, java25, python3.10, python3.11, java21, ruby3.3, ruby3.4, ruby3.2, python3.8, python3.9, java17, nodejs16.x, dotnet10, dotnet8, java11, dotnet6, nodejs18.x, provided.al2, java8.al2] or be a valid ARN"
+	// StateReason of a created function, and LastUpdateStatusReason of an
+	// updated one, while its code is prepared.
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaFunction::test_function_lifecycle
+	msgStateCreating = "The function is being created."
 	// seki's own: invoking code before the runtime exists.
 	msgNoRunner = "seki: function execution is not available because no runtime is wired into Lambda; only InvocationType=DryRun is supported"
 )

@@ -126,6 +126,9 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 	if err != nil {
 		return nil, err
 	}
+	// Unpacking runs beside storing the package and committing the
+	// function (both wait on fsync), so the first invoke finds it done.
+	s.prepareCode(pkg.sha, pkg.data)
 	blob, err := s.putCode(ref.Account, pkg.data)
 	if err != nil {
 		return nil, err
@@ -193,7 +196,27 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 	// With Publish, AWS answers version 1's configuration under the
 	// unqualified FunctionArn.
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_publish_version_on_create (create_response)
-	return present(out, ref, ""), nil
+	return creating(present(out, ref, "")), nil
+}
+
+// creating is a new function's configuration as CreateFunction answers
+// it: Pending while its code is prepared, without LastUpdateStatus
+// (test_function_lifecycle's create_response). What is stored, and what
+// GetFunction answers, is Active: the preparation takes milliseconds, and
+// an invoke waits for it (see CodePreparer).
+func creating(c *FunctionConfiguration) *FunctionConfiguration {
+	c.State, c.StateReason, c.StateReasonCode = "Pending", msgStateCreating, "Creating"
+	c.LastUpdateStatus = ""
+	return c
+}
+
+// updating is a configuration as UpdateFunctionCode and
+// UpdateFunctionConfiguration answer it: the update InProgress
+// (test_function_lifecycle's update_code_response and
+// update_func_conf_response); it is stored Successful, as creating says.
+func updating(c *FunctionConfiguration) *FunctionConfiguration {
+	c.LastUpdateStatus, c.LastUpdateStatusReason, c.LastUpdateStatusReasonCode = "InProgress", msgStateCreating, "Creating"
+	return c
 }
 
 // qualifierOf is "" for $LATEST and the version number otherwise.
@@ -613,7 +636,7 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, r *protocol.R
 	if err != nil {
 		return nil, err
 	}
-	return present(out, ref, ""), nil
+	return updating(present(out, ref, "")), nil
 }
 
 type updateCodeInput struct {
@@ -659,6 +682,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, r
 		c.CodeSha256, c.CodeSize = pkg.sha, int64(len(pkg.data))
 		return c, nil
 	}
+	s.prepareCode(pkg.sha, pkg.data)
 	blob, err := s.putCode(ref.Account, pkg.data)
 	if err != nil {
 		return nil, err
@@ -697,7 +721,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, r
 		return nil, err
 	}
 	s.gcBlobs(ctx, []string{old})
-	return present(out, ref, qualifierOf(out)), nil
+	return updating(present(out, ref, qualifierOf(out))), nil
 }
 
 func (s *Service) deleteFunction(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {

@@ -34,7 +34,7 @@ func TestFunctionLifecycle(t *testing.T) {
 	if *out.CodeSha256 != base64.StdEncoding.EncodeToString(sum[:]) || out.CodeSize != int64(len(zipA)) {
 		t.Fatalf("code sha/size: %s %d", *out.CodeSha256, out.CodeSize)
 	}
-	if *out.Timeout != 3 || *out.MemorySize != 128 || out.State != types.StateActive || out.LastUpdateStatus != types.LastUpdateStatusSuccessful ||
+	if *out.Timeout != 3 || *out.MemorySize != 128 || out.State != types.StatePending || *out.StateReason != "The function is being created." || out.StateReasonCode != types.StateReasonCodeCreating || out.LastUpdateStatus != "" ||
 		out.PackageType != types.PackageTypeZip || len(out.Architectures) != 1 || out.Architectures[0] != types.ArchitectureX8664 ||
 		*out.EphemeralStorage.Size != 512 || out.TracingConfig.Mode != types.TracingModePassThrough || *out.LoggingConfig.LogGroup != "/aws/lambda/f" {
 		t.Fatalf("defaults: %+v", out)

@@ -33,6 +33,26 @@ type Runner interface {
 	Run(ctx context.Context, spec *FunctionSpec, req *InvokeRequest) (*InvokeResult, error)
 }
 
+// CodePreparer is a Runner that prepares a deployment package (unpacks it)
+// as soon as Lambda has it, between the Pending state the create or update
+// answers with and the first invoke, as AWS does. PrepareCode must not
+// block: it starts the work and returns; an invoke of that code waits for
+// the work to end (AWS refuses invokes of a Pending function with
+// ResourceConflictException; seki waits instead, a few milliseconds, so
+// that a client invoking right after CreateFunction never fails
+// spuriously). sha256 is the package's CodeSha256 (base64), which seki
+// computed from zip, so it names the content.
+type CodePreparer interface {
+	PrepareCode(sha256 string, zip []byte)
+}
+
+// prepareCode hands a new package to the runner, if it prepares code.
+func (s *Service) prepareCode(sha string, zip []byte) {
+	if p, ok := s.getRunner().(CodePreparer); ok {
+		p.PrepareCode(sha, zip)
+	}
+}
+
 // FunctionSpec is everything needed to run one version of a function,
 // self-contained so the runtime need not import or call back into lambda.
 // A spec with the same FunctionARN, Version and RevisionId describes the

@@ -3,6 +3,7 @@ package lambda_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -48,4 +49,55 @@ func TestDeprecatedRuntimesRefused(t *testing.T) {
 			t.Fatalf("%s: %v", rt, err)
 		}
 	}
+}
+
+// CreateFunction answers Pending and the updates InProgress, as AWS does
+// (test_lambda_api.snapshot.json, TestLambdaFunction::test_function_lifecycle:
+// create_response, update_func_conf_response, update_code_response);
+// GetFunction then reports Active and Successful, so the SDK's waiters
+// return at once.
+func TestFunctionStates(t *testing.T) {
+	e := newEnv(t)
+	c := e.client("ROOTA")
+	ctx := context.Background()
+	out := e.createFn(c, "states", roleA)
+	if out.State != types.StatePending || aws.ToString(out.StateReason) != "The function is being created." ||
+		out.StateReasonCode != types.StateReasonCodeCreating || out.LastUpdateStatus != "" {
+		t.Fatalf("create: %s %v %s %s", out.State, aws.ToString(out.StateReason), out.StateReasonCode, out.LastUpdateStatus)
+	}
+	active := func() {
+		t.Helper()
+		g, err := c.GetFunctionConfiguration(ctx, &sdk.GetFunctionConfigurationInput{FunctionName: aws.String("states")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.State != types.StateActive || g.LastUpdateStatus != types.LastUpdateStatusSuccessful || g.StateReason != nil || g.LastUpdateStatusReason != nil {
+			t.Fatalf("get: %s %s %v %v", g.State, g.LastUpdateStatus, g.StateReason, g.LastUpdateStatusReason)
+		}
+	}
+	active()
+	if err := sdk.NewFunctionActiveV2Waiter(c).Wait(ctx, &sdk.GetFunctionInput{FunctionName: aws.String("states")}, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	inProgress := func(st types.State, lus types.LastUpdateStatus, reason *string, code types.LastUpdateStatusReasonCode) {
+		t.Helper()
+		if st != types.StateActive || lus != types.LastUpdateStatusInProgress || aws.ToString(reason) != "The function is being created." || code != "Creating" {
+			t.Fatalf("update: %s %s %v %s", st, lus, aws.ToString(reason), code)
+		}
+	}
+	u, err := c.UpdateFunctionConfiguration(ctx, &sdk.UpdateFunctionConfigurationInput{FunctionName: aws.String("states"), Timeout: aws.Int32(9)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inProgress(u.State, u.LastUpdateStatus, u.LastUpdateStatusReason, u.LastUpdateStatusReasonCode)
+	active()
+	uc, err := c.UpdateFunctionCode(ctx, &sdk.UpdateFunctionCodeInput{FunctionName: aws.String("states"), ZipFile: zipBytes(t, map[string]string{"index.py": "def handler(e, c):\n    return 2\n"})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inProgress(uc.State, uc.LastUpdateStatus, uc.LastUpdateStatusReason, uc.LastUpdateStatusReasonCode)
+	if err := sdk.NewFunctionUpdatedV2Waiter(c).Wait(ctx, &sdk.GetFunctionInput{FunctionName: aws.String("states")}, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	active()
 }

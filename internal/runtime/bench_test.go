@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -148,5 +150,24 @@ func TestEnvironmentOverhead(t *testing.T) {
 	t.Logf("per environment: heap %.0f bytes, stacks %.0f bytes, %.1f goroutines (%d environments)", per, stack, goroutines, envs)
 	if per+stack > 1<<20 {
 		t.Errorf("an environment costs %.0f bytes of seki's memory, over 1 MB", per+stack)
+	}
+}
+
+// BenchmarkUnpackGoBootstrap is the preparation of a new Go function's
+// package: unzipping its 9 MB aws-lambda-go bootstrap.
+func BenchmarkUnpackGoBootstrap(b *testing.B) {
+	data, err := os.ReadFile(goZip(b, b.TempDir()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for i := 0; b.Loop(); i++ {
+		dir := filepath.Join(b.TempDir(), strconv.Itoa(i))
+		os.Mkdir(dir, 0o755)
+		budget := int64(maxUnzipped)
+		if err := extractZipBytes(data, dir, &budget); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"archive/zip"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -36,6 +37,15 @@ func extractZip(src, dir string, budget *int64) error {
 		return fmt.Errorf("%w: %v", errZip, err)
 	}
 	defer zr.Close()
+	return extractFiles(zr.File, dir, budget)
+}
+
+// extractZipBytes is extractZip of a package in memory.
+func extractZipBytes(data []byte, dir string, budget *int64) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return fmt.Errorf("%w: %v", errZip, err)
+	}
 	return extractFiles(zr.File, dir, budget)
 }
 
@@ -149,6 +159,27 @@ func readSmall(f *zip.File, limit int64) (string, error) {
 	return string(b), nil
 }
 
+// PrepareCode unpacks a deployment package Lambda has just received
+// (lambda.CodePreparer), in the background: an invoke of it finds it
+// unpacked, or waits for the unpacking under way. A failure is forgotten;
+// the invoke unpacks again from the stored package and reports it.
+func (r *Runtime) PrepareCode(sha string, data []byte) {
+	// Claimed now, built in the background: an invoke that comes before
+	// the goroutine runs still waits for this build rather than starting
+	// its own.
+	key := codeKey(sha)
+	e, owner := r.unpacked.claim(key)
+	if !owner {
+		return
+	}
+	r.track(func() {
+		r.unpacked.build(key, e, func(dir string) error {
+			budget := int64(maxUnzipped)
+			return extractZipBytes(data, dir, &budget)
+		})
+	})
+}
+
 // unpacked caches extracted packages by content: each deployment package
 // and each ordered set of layers is extracted once into dir and shared by
 // every environment that runs it (they are never written afterwards).
@@ -168,16 +199,27 @@ type unpackEntry struct {
 // on first use. Concurrent callers for one key wait for one build; a
 // failed build is forgotten so that a later call tries again.
 func (u *unpacked) get(key string, build func(dir string) error) (string, error) {
+	e, owner := u.claim(key)
+	if owner {
+		u.build(key, e, build)
+	}
+	<-e.done
+	return e.path, e.err
+}
+
+// claim returns key's entry, and whether the caller is to build it.
+func (u *unpacked) claim(key string) (*unpackEntry, bool) {
 	u.mu.Lock()
+	defer u.mu.Unlock()
 	if e, ok := u.m[key]; ok {
-		u.mu.Unlock()
-		<-e.done
-		return e.path, e.err
+		return e, false
 	}
 	e := &unpackEntry{done: make(chan struct{})}
 	u.m[key] = e
-	u.mu.Unlock()
+	return e, true
+}
 
+func (u *unpacked) build(key string, e *unpackEntry, build func(dir string) error) {
 	final := filepath.Join(u.dir, key)
 	if _, err := os.Stat(final); err == nil {
 		e.path = final
@@ -190,7 +232,6 @@ func (u *unpacked) get(key string, build func(dir string) error) (string, error)
 		delete(u.m, key)
 		u.mu.Unlock()
 	}
-	return e.path, e.err
 }
 
 // buildDir builds into a temporary directory and renames it into place, so
@@ -218,13 +259,21 @@ func buildDir(parent, final string, build func(string) error) (string, error) {
 	return final, nil
 }
 
-// codeKey names a deployment package's directory by its SHA-256.
-func codeKey(spec *lambda.FunctionSpec) string {
-	h := sha256.New()
-	io.WriteString(h, spec.CodeSHA256)
-	io.WriteString(h, "\x00")
-	io.WriteString(h, spec.CodePath)
-	return "code-" + hex.EncodeToString(h.Sum(nil)[:16])
+// codeKey names a deployment package's directory by its content: its
+// CodeSha256, which Lambda computed from the package's bytes, so two
+// functions (or two versions) with the same package share one directory.
+func codeKey(sha string) string {
+	h := sha256.Sum256([]byte(sha))
+	return "code-" + hex.EncodeToString(h[:16])
+}
+
+// specCodeKey is a spec's codeKey; a spec without a CodeSha256 (none that
+// Lambda builds) is named by its package's path instead.
+func specCodeKey(spec *lambda.FunctionSpec) string {
+	if spec.CodeSHA256 == "" {
+		return codeKey("path:" + spec.CodePath)
+	}
+	return codeKey(spec.CodeSHA256)
 }
 
 // layersKey names the merged /opt directory of an ordered list of layers.

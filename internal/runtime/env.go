@@ -174,7 +174,7 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 	if err != nil {
 		return nil, err
 	}
-	codeDir, err := r.unpacked.get(codeKey(spec), func(dir string) error {
+	codeDir, err := r.unpacked.get(specCodeKey(spec), func(dir string) error {
 		budget := int64(maxUnzipped)
 		return extractZip(spec.CodePath, dir, &budget)
 	})

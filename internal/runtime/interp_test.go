@@ -148,3 +148,27 @@ func TestGlobVersions(t *testing.T) {
 func newInvokeRequest() *lambda.InvokeRequest {
 	return &lambda.InvokeRequest{RequestID: newRequestID(), Payload: []byte("{}"), InvocationType: "RequestResponse"}
 }
+
+// Code Lambda hands over at create time is unpacked then: the first invoke
+// uses it (here the stored package does not even exist), and another
+// function with the same content shares it.
+func TestPrepareCode(t *testing.T) {
+	rt := newTestRT(t, nil)
+	pkg := writeZip(t, rt.dir, zipEntry{Name: "app.py", Body: []byte(pyVersionHandler)})
+	data, err := os.ReadFile(pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt.PrepareCode("c2hhLW9mLXRoZS1wYWNrYWdl", data)
+	for _, name := range []string{"prepared", "same-content"} {
+		spec := newSpec(name, "python3.12", "app.handler", filepath.Join(rt.dir, "no-such-blob.zip"))
+		spec.CodeSHA256 = "c2hhLW9mLXRoZS1wYWNrYWdl"
+		res := invokeJSON(t, rt.Runtime, spec, map[string]any{})
+		if res.FunctionError != "" {
+			t.Fatalf("%s: %s", name, res.Payload)
+		}
+	}
+	if m, _ := filepath.Glob(filepath.Join(rt.dir, "rt", "unpacked", "code-*")); len(m) != 1 {
+		t.Fatalf("unpacked: %v", m)
+	}
+}

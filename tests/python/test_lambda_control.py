@@ -57,10 +57,13 @@ class Functions(unittest.TestCase):
         out = create("life", Environment={"Variables": {"STAGE": "dev"}})
         arn = "arn:aws:lambda:us-east-1:%s:function:life" % A
         self.assertEqual(out["FunctionArn"], arn)
-        self.assertEqual(out["State"], "Active")
+        # Pending while the code is prepared, as AWS answers; Active after.
+        self.assertEqual((out["State"], out["StateReasonCode"]), ("Pending", "Creating"))
         self.assertEqual(len(out["RevisionId"]), 36)
         self.assertRegex(out["LastModified"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$")
+        lam.get_waiter("function_active_v2").wait(FunctionName=arn)
         got = lam.get_function(FunctionName=arn)
+        self.assertEqual(got["Configuration"]["State"], "Active")
         self.assertEqual(got["Configuration"]["CodeSha256"], out["CodeSha256"])
         up = lam.update_function_configuration(FunctionName="life", Timeout=20)
         self.assertNotEqual(up["RevisionId"], out["RevisionId"])

@@ -1,0 +1,94 @@
+package runtime_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+)
+
+// withExtraFile returns pkg with one more small entry, so that its content
+// (and CodeSha256) is new; the existing entries are copied still
+// compressed.
+func withExtraFile(b *testing.B, pkg []byte, name, body string) []byte {
+	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		if err := zw.Copy(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	w, _ := zw.Create(name)
+	w.Write([]byte(body))
+	if err := zw.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkE2ECreateToFirstResponse measures what a developer waits for
+// after deploying: CreateFunction of a provided.al2023 Go function (a 9 MB
+// aws-lambda-go bootstrap) and its first Invoke, back to back from
+// aws-sdk-go-v2: p50-ms is create sent → first response received,
+// invoke-p50-ms the first invoke alone (sent when CreateFunction answered,
+// which is where a client sees the function's code unpacked or not). "fresh" deploys
+// new content every time (its package is unpacked for the first time);
+// "same" deploys the same content under a new name (already unpacked).
+func BenchmarkE2ECreateToFirstResponse(b *testing.B) {
+	for _, c := range []string{"fresh", "same"} {
+		b.Run(c, func(b *testing.B) {
+			w := newWorld(b)
+			roleARN := w.role(b, "create-role", "")
+			base := goFunction(b)
+			ctx := context.Background()
+			d := make([]time.Duration, 0, b.N)
+			var first []time.Duration
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				name := "fn-" + strconv.Itoa(i)
+				pkg := base
+				if c == "fresh" {
+					pkg = withExtraFile(b, base, "build-id", strconv.Itoa(i)+"-"+strconv.FormatInt(time.Now().UnixNano(), 10))
+				}
+				in := &sdk.CreateFunctionInput{FunctionName: aws.String(name), Runtime: types.RuntimeProvidedal2023, Role: aws.String(roleARN),
+					Handler: aws.String("bootstrap"), Code: &types.FunctionCode{ZipFile: pkg}}
+				b.StartTimer()
+				s := time.Now()
+				if _, err := w.lambda.CreateFunction(ctx, in); err != nil {
+					b.Fatal(err)
+				}
+				s2 := time.Now()
+				out, err := w.lambda.Invoke(ctx, &sdk.InvokeInput{FunctionName: aws.String(name), Payload: []byte(`{}`)})
+				d = append(d, time.Since(s))
+				first = append(first, time.Since(s2))
+				if err != nil || out.FunctionError != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				if _, err := w.lambda.DeleteFunction(ctx, &sdk.DeleteFunctionInput{FunctionName: aws.String(name)}); err != nil {
+					b.Fatal(err)
+				}
+				time.Sleep(5 * time.Millisecond)
+				b.StartTimer()
+			}
+			b.StopTimer()
+			reportLatency(b, d)
+			// The first invoke alone, sent once CreateFunction answered.
+			slices.Sort(first)
+			b.ReportMetric(float64(first[len(first)/2].Microseconds())/1000, "invoke-p50-ms")
+		})
+	}
+}
