@@ -88,6 +88,8 @@ type expect struct {
 	// Order is path → the keys of a JSON document (a string member such as
 	// a resource policy) in the order AWS wrote them.
 	Order map[string][]string `json:"order"`
+	// Headers is header → value ("*" any, "-" absent).
+	Headers map[string]string `json:"headers"`
 	// Decoded is path → value after one URL-decoding (IAM returns policy
 	// documents URL-encoded).
 	Decoded map[string]string `json:"decoded"`
@@ -508,6 +510,17 @@ func compare(e expect, r *runner, resp response) []string {
 		v, ok := lookup(resp.tree, p)
 		if got := scalar(v); !ok || got != r.expand(want) {
 			d = append(d, fmt.Sprintf("%s = %q, AWS %q", p, got, r.expand(want)))
+		}
+	}
+	for h, want := range e.Headers {
+		got, ok := resp.header[http.CanonicalHeaderKey(h)]
+		switch {
+		case want == "-" && ok:
+			d = append(d, "AWS sends no header "+h)
+		case want != "-" && !ok:
+			d = append(d, "missing header "+h)
+		case want != "-" && want != "*" && got[0] != r.expand(want):
+			d = append(d, fmt.Sprintf("header %s %q, AWS %q", h, got[0], r.expand(want)))
 		}
 	}
 	for p, want := range e.Decoded {

@@ -361,7 +361,11 @@ type invokeResponse struct {
 func (ir *invokeResponse) Respond(w http.ResponseWriter, r *protocol.Request) {
 	h := w.Header()
 	h.Set("x-amzn-RequestId", r.ID)
-	h.Set("X-Amz-Executed-Version", ir.version)
+	// An Event invocation is only queued: AWS names no executed version.
+	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#test_invocation_type_event[python3.10]
+	if ir.res.StatusCode != http.StatusAccepted {
+		h.Set("X-Amz-Executed-Version", ir.version)
+	}
 	if ir.res.FunctionError != "" {
 		h.Set("X-Amz-Function-Error", ir.res.FunctionError)
 	}

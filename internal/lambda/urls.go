@@ -21,10 +21,14 @@ type urlInput struct {
 // built per request from the id, since the endpoint's host and port are
 // whatever the client reached seki on.
 type urlRecord struct {
-	ID               string
-	AuthType         string
-	Cors             *Cors `json:",omitempty"`
-	InvokeMode       string
+	ID         string
+	AuthType   string
+	Cors       *Cors `json:",omitempty"`
+	InvokeMode string
+	// ModeSet records that a request set InvokeMode: from then on Create
+	// and Update answer it, as AWS does (Get always does).
+	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#test_lambda_update_function_url_config (modify_lambda_url_config_none)
+	ModeSet          bool `json:",omitempty"`
 	CreationTime     string
 	LastModifiedTime string
 }
@@ -119,7 +123,8 @@ func (in *urlInput) validate(create bool) error {
 		v.enum("authType", *in.AuthType, []string{"NONE", "AWS_IAM"})
 	}
 	if in.InvokeMode != nil && *in.InvokeMode != "BUFFERED" && *in.InvokeMode != "RESPONSE_STREAM" {
-		v.enum("invokeMode", *in.InvokeMode, []string{"BUFFERED", "RESPONSE_STREAM"})
+		// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#test_lambda_url_invalid_invoke_mode (AWS's order)
+		v.enum("invokeMode", *in.InvokeMode, []string{"RESPONSE_STREAM", "BUFFERED"})
 	}
 	if in.Cors != nil && in.Cors.MaxAge != nil && (*in.Cors.MaxAge < 0 || *in.Cors.MaxAge > 86400) {
 		if *in.Cors.MaxAge < 0 {
@@ -142,7 +147,7 @@ func urlFor(r *protocol.Request, id, region string) string {
 }
 
 // urlOutput renders a URL config; withMode adds InvokeMode, which Create and
-// Update answer only when the request set it (Get and List always do).
+// Update answer only once a request has set it (Get and List always do).
 // source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_url_config_lifecycle (url_creation, updated_url_config, get_url_config)
 func (s *Service) urlOutput(r *protocol.Request, ref FunctionRef, u *urlRecord, withModified, withMode bool) *FunctionURLConfig {
 	out := &FunctionURLConfig{
@@ -169,7 +174,7 @@ func (s *Service) createURL(ctx context.Context, r *protocol.Request, b withBody
 	now := timestamp(r.Now)
 	u := &urlRecord{ID: randomID(32), AuthType: *in.AuthType, Cors: in.Cors, InvokeMode: "BUFFERED", CreationTime: now, LastModifiedTime: now}
 	if in.InvokeMode != nil {
-		u.InvokeMode = *in.InvokeMode
+		u.InvokeMode, u.ModeSet = *in.InvokeMode, true
 	}
 	err := s.write(ctx, func(tx *store.Tx) error {
 		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
@@ -185,7 +190,7 @@ func (s *Service) createURL(ctx context.Context, r *protocol.Request, b withBody
 	if err != nil {
 		return nil, err
 	}
-	return s.urlOutput(r, ref, u, false, in.InvokeMode != nil), nil
+	return s.urlOutput(r, ref, u, false, u.ModeSet), nil
 }
 
 func (s *Service) loadURL(ctx context.Context, ref FunctionRef) (*urlRecord, error) {
@@ -237,7 +242,7 @@ func (s *Service) updateURL(ctx context.Context, r *protocol.Request, b withBody
 			u.Cors = in.Cors
 		}
 		if in.InvokeMode != nil {
-			u.InvokeMode = *in.InvokeMode
+			u.InvokeMode, u.ModeSet = *in.InvokeMode, true
 		}
 		u.LastModifiedTime = timestamp(r.Now)
 		return putURLRecord(tx, ref, ref.Qualifier, u)
@@ -245,7 +250,7 @@ func (s *Service) updateURL(ctx context.Context, r *protocol.Request, b withBody
 	if err != nil {
 		return nil, err
 	}
-	return s.urlOutput(r, ref, u, true, in.InvokeMode != nil), nil
+	return s.urlOutput(r, ref, u, true, u.ModeSet), nil
 }
 
 func (s *Service) deleteURL(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
