@@ -8,6 +8,7 @@ package authz
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/policy"
@@ -162,11 +163,21 @@ func ownerRule(req *policy.Request) string {
 // message is AWS's AccessDenied text, naming the resource as the service
 // does.
 func message(req *policy.Request, name string, d policy.Decision) string {
-	if name == "" {
+	lower := strings.HasPrefix(req.Action, "sqs:")
+	if name == "" && !lower {
 		return d.Message(req)
 	}
 	shown := *req
-	shown.Resource = name
+	if name != "" {
+		shown.Resource = name
+	}
+	if lower {
+		// SQS names the action in lower case ("sqs:sendmessage", also
+		// for SendMessageBatch), as real AccessDenied answers quoted in
+		// aws/serverless-application-model#3633 and microsoft/aspire#3333
+		// show.
+		shown.Action = strings.ToLower(req.Action)
+	}
 	return d.Message(&shown)
 }
 

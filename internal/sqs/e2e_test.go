@@ -219,12 +219,18 @@ func TestCrossAccountNeedsQueuePolicy(t *testing.T) {
 	b := sqs.NewFromConfig(env.Root(servertest.AccountB))
 	url := mustCreate(t, a, "shared", nil)
 	_, err := b.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String("x")})
-	wantErr(t, err, "AccessDenied", "User: arn:aws:iam::222222222222:root is not authorized to perform: sqs:SendMessage on resource: arn:aws:sqs:us-east-1:111111111111:shared because no resource-based policy allows the sqs:SendMessage action")
+	wantErr(t, err, "AccessDenied", "User: arn:aws:iam::222222222222:root is not authorized to perform: sqs:sendmessage on resource: arn:aws:sqs:us-east-1:111111111111:shared because no resource-based policy allows the sqs:sendmessage action")
 	pol := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"sqs:SendMessage","Resource":"arn:aws:sqs:us-east-1:111111111111:shared"}]}`
 	if _, err := a.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: &url, Attributes: map[string]string{"Policy": pol}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := b.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String("x")}); err != nil {
+		t.Fatal(err)
+	}
+	// SendMessageBatch is authorized as sqs:SendMessage, and SQS names
+	// actions in lower case.
+	_, err = b.SendMessageBatch(ctx, &sqs.SendMessageBatchInput{QueueUrl: &url, Entries: []types.SendMessageBatchRequestEntry{{Id: aws.String("a"), MessageBody: aws.String("x")}}})
+	if err != nil {
 		t.Fatal(err)
 	}
 	// The policy grants only SendMessage.
@@ -245,7 +251,7 @@ func TestCrossAccountNeedsQueuePolicy(t *testing.T) {
 	}
 	u := sqs.NewFromConfig(env.Config(*k.AccessKey.AccessKeyId, *k.AccessKey.SecretAccessKey, ""))
 	_, err = u.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String("x")})
-	wantErr(t, err, "AccessDenied", "User: arn:aws:iam::111111111111:user/u is not authorized to perform: sqs:SendMessage on resource: arn:aws:sqs:us-east-1:111111111111:shared because no identity-based policy allows the sqs:SendMessage action")
+	wantErr(t, err, "AccessDenied", "User: arn:aws:iam::111111111111:user/u is not authorized to perform: sqs:sendmessage on resource: arn:aws:sqs:us-east-1:111111111111:shared because no identity-based policy allows the sqs:sendmessage action")
 }
 
 func TestListAndTags(t *testing.T) {

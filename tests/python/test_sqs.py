@@ -172,8 +172,8 @@ class CrossAccount(unittest.TestCase):
         self.assertEqual(error_code(e.exception), "AccessDenied")
         self.assertEqual(e.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
         self.assertEqual(message(e.exception), "User: arn:aws:iam::222222222222:root is not authorized to perform: "
-                         "sqs:SendMessage on resource: arn:aws:sqs:us-east-1:111111111111:shared because no "
-                         "resource-based policy allows the sqs:SendMessage action")
+                         "sqs:sendmessage on resource: arn:aws:sqs:us-east-1:111111111111:shared because no "
+                         "resource-based policy allows the sqs:sendmessage action")
         out = seki.explain(request_id(e.exception))
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn("sqs:SendMessage", out.stdout)
