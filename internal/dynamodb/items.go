@@ -124,7 +124,9 @@ func checkReturnValues(v string, all bool) error {
 		if all {
 			return nil
 		}
-		return validation("ReturnValues can only be ALL_OLD or NONE")
+		// PutItem and DeleteItem recognize only NONE and ALL_OLD.
+		// source: unconfirmed AWS's text as quoted from real responses in github.com/taoensso/faraday/issues/64 (AmazonServiceException) and github.com/boto/boto3/issues/4499 (dynamodb-local); no AWS-validated recording has it
+		return validation("Return values set to invalid value")
 	}
 	var vs violations
 	vs.add(&v, "returnValues", "Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]")

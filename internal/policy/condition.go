@@ -376,8 +376,11 @@ func (c *condition) eval(v vals, present bool, r *evaluator) bool {
 	missing := !present || v.n == 0
 	switch c.set {
 	case setForAny:
+		// ForAnyValue on a missing key is false, IfExists or not: the
+		// set operator decides before IfExists would (issue 11).
+		// source: doc https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html (and AWS denying ForAnyValue:StringEqualsIfExists in https://repost.aws/questions/QU9HFmDzP0QGuU-fd7rS6B7w)
 		if missing {
-			return c.ifExists
+			return false
 		}
 		for i := 0; i < v.n; i++ {
 			if c.neg != c.matchOne(v.at(i), r) {
