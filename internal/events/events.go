@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seki-dev/seki/internal/pattern"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/pushsrc"
 	"github.com/seki-dev/seki/internal/store"
@@ -55,7 +56,7 @@ type Service struct {
 type rule struct {
 	arn, account, region, name string
 	pattern                    string // as given
-	compiled                   *Pattern
+	compiled                   *pattern.Pattern
 	schedule                   string
 	state                      string // ENABLED or DISABLED
 	description, roleARN       string
@@ -115,7 +116,7 @@ func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
 				return err
 			}
 			if r.pattern != "" {
-				if r.compiled, err = CompilePattern(r.pattern); err != nil {
+				if r.compiled, err = pattern.Compile(r.pattern); err != nil {
 					return fmt.Errorf("rule %s: %w", r.arn, err)
 				}
 			}
@@ -240,7 +241,7 @@ type putRuleInput struct {
 	RoleArn            string
 	EventBusName       string
 	ref                ruleRef
-	compiled           *Pattern
+	compiled           *pattern.Pattern
 }
 
 func (s *Service) putRuleOp() *protocol.Op {
@@ -259,7 +260,7 @@ func (s *Service) putRuleOp() *protocol.Op {
 				return nil, errValidation.New(msgPatternOrSchedule)
 			}
 			if in.EventPattern != "" {
-				if in.compiled, err = CompilePattern(in.EventPattern); err != nil {
+				if in.compiled, err = pattern.Compile(in.EventPattern); err != nil {
 					return nil, errInvalidPattern.New(err.Error())
 				}
 			}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seki-dev/seki/internal/pattern"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/pushsrc"
 )
@@ -157,7 +158,7 @@ func (s *Service) route(ctx context.Context, requestID, account, region string, 
 	if err != nil {
 		return err
 	}
-	var flat Event
+	var flat pattern.Event
 	var matched []*rule
 	s.mu.RLock()
 	for _, ru := range s.rules {
@@ -165,7 +166,7 @@ func (s *Service) route(ctx context.Context, requestID, account, region string, 
 			continue
 		}
 		if flat == nil {
-			if flat, err = FlattenEvent(body); err != nil {
+			if flat, err = pattern.Flatten(body); err != nil {
 				s.mu.RUnlock()
 				return err
 			}
@@ -264,11 +265,11 @@ func (s *Service) testEventPatternOp() *protocol.Op {
 		},
 		Auth: protocol.Check[*testPatternInput]("events:TestEventPattern", nil),
 		Handle: func(ctx context.Context, r *protocol.Request, in *testPatternInput) (any, error) {
-			p, err := CompilePattern(in.EventPattern)
+			p, err := pattern.Compile(in.EventPattern)
 			if err != nil {
 				return nil, errInvalidPattern.New(err.Error())
 			}
-			ev, err := FlattenEvent([]byte(in.Event))
+			ev, err := pattern.Flatten([]byte(in.Event))
 			if err != nil {
 				return nil, errValidation.New(msgEventInvalid)
 			}

@@ -26,12 +26,13 @@ func TestDependencyDirection(t *testing.T) {
 	// to Lambda's invoke path.
 	allowed := map[string]bool{"runtime→lambda": true, "funcurl→lambda": true}
 	leaves := map[string][]string{
-		"policy": {"net/http", "os", "context", mod + "store", mod + "authz", mod + "protocol"},
-		"arn":    {mod},
-		"awserr": {mod},
-		"sigv4":  {mod + "policy", mod + "store", mod + "authz"},
-		"store":  {mod},
-		"authz":  {mod + "protocol", mod + "store"},
+		"policy":  {"net/http", "os", "context", mod + "store", mod + "authz", mod + "protocol"},
+		"arn":     {mod},
+		"pattern": {mod},
+		"awserr":  {mod},
+		"sigv4":   {mod + "policy", mod + "store", mod + "authz"},
+		"store":   {mod},
+		"authz":   {mod + "protocol", mod + "store"},
 	}
 	dec := json.NewDecoder(strings.NewReader(string(out)))
 	for dec.More() {

@@ -147,3 +147,22 @@ func attrNameChar(r rune) error {
 func attrDataTypeNull(path string) error {
 	return awserr.Code{Name: "ValidationError", Status: http.StatusBadRequest}.New("1 validation error detected: Value null at '" + path + "' failed to satisfy constraint: Member must not be null")
 }
+
+// filterPolicyError is an invalid FilterPolicy given to Subscribe; the
+// reason is the pattern engine's, which AWS shares with EventBridge.
+// source: snapshot tests/aws/services/sns/test_sns_filter_policy.snapshot.json#TestSNSFilterPolicyConditions::test_validate_policy
+func filterPolicyError(reason string) error {
+	return errInvalidParameter.New("Invalid parameter: Attributes Reason: FilterPolicy: " + reason)
+}
+
+// source: snapshot tests/aws/services/sns/test_sns_filter_policy.snapshot.json#TestSNSFilterPolicyCrud::test_set_subscription_filter_policy_scope
+func filterScopeValue(v string) error {
+	return errInvalidParameter.New("Invalid parameter: FilterPolicyScope: Invalid value [" + v + "]. Please use either MessageBody or MessageAttributes")
+}
+
+const (
+	// source: snapshot tests/aws/services/sns/test_sns_filter_policy.snapshot.json#TestSNSFilterPolicyCrud::test_sub_filter_policy_nested_property
+	msgFilterNested = "Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy"
+	// source: snapshot tests/aws/services/sns/test_sns_filter_policy.snapshot.json#TestSNSFilterPolicyConditions::test_policy_complexity
+	reasonFilterKeys = "Filter policy can not have more than 5 keys"
+)

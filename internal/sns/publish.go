@@ -340,7 +340,7 @@ type batchFailure struct {
 func (s *Service) deliver(ctx context.Context, requestID string, t *topic, id string, now time.Time, m *message) error {
 	var targets []*subscription
 	for _, sub := range t.subs {
-		if sub.protocol == "lambda" && !sub.pending {
+		if sub.protocol == "lambda" && !sub.pending && sub.passes(m) {
 			targets = append(targets, sub)
 		}
 	}

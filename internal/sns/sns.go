@@ -25,6 +25,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seki-dev/seki/internal/pattern"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/pushsrc"
@@ -84,6 +85,8 @@ type subscription struct {
 	pending   bool
 	attrs     map[string]string
 	created   int64
+	// filter is the compiled FilterPolicy, nil when there is none.
+	filter *pattern.Pattern
 }
 
 // Migrations are SNS's tables.
@@ -176,6 +179,11 @@ func (s *Service) load(ctx context.Context) error {
 			}
 			if err := json.Unmarshal([]byte(attrs), &sub.attrs); err != nil {
 				return err
+			}
+			if fp := sub.attrs["FilterPolicy"]; fp != "" {
+				if sub.filter, err = compileFilter(fp, sub.attrs["FilterPolicyScope"]); err != nil {
+					return fmt.Errorf("subscription %s: %w", sub.arn, err)
+				}
 			}
 			t := s.topics[sub.topicARN]
 			if t == nil {

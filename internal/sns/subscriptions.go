@@ -83,7 +83,15 @@ func validateSubscriptionAttributes(attrs map[string]string) error {
 			if !strings.EqualFold(v, "true") && !strings.EqualFold(v, "false") {
 				return rawDeliveryValue(v)
 			}
-		case "FilterPolicy", "DeliveryPolicy", "RedrivePolicy":
+		case "FilterPolicyScope":
+			if v != "MessageAttributes" && v != "MessageBody" {
+				return filterScopeValue(v)
+			}
+		case "FilterPolicy":
+			if _, err := compileFilter(v, attrs["FilterPolicyScope"]); err != nil {
+				return err
+			}
+		case "DeliveryPolicy", "RedrivePolicy":
 			var x map[string]any
 			if err := json.Unmarshal([]byte(v), &x); err != nil {
 				return errInvalidParameter.New("Invalid parameter: Attributes Reason: " + k + ": failed to parse JSON. " + err.Error())
@@ -121,6 +129,11 @@ func (s *Service) subscribe(ctx context.Context, r *protocol.Request, in subscri
 		arn: t.arn + ":" + protocol.NewUUID(), topicARN: t.arn, owner: r.Account(), principal: r.Caller.Principal.ARN,
 		protocol: in.protocol, endpoint: in.endpoint, pending: !confirmedOnSubscribe[in.protocol],
 		attrs: copyMap(in.attrs), created: r.Now.UnixNano(),
+	}
+	if fp := in.attrs["FilterPolicy"]; fp != "" {
+		if sub.filter, err = compileFilter(fp, in.attrs["FilterPolicyScope"]); err != nil {
+			return nil, err
+		}
 	}
 	attrs, _ := json.Marshal(sub.attrs)
 	err = s.db.Write(ctx, func(tx *store.Tx) error {

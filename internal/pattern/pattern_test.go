@@ -1,4 +1,4 @@
-package events
+package pattern
 
 import (
 	"errors"
@@ -14,7 +14,7 @@ func TestPatternMatch(t *testing.T) {
 		"detail":{"state":"pending","count":5,"price":10.5,"zero":0,"flag":true,"none":null,"empty":"",
 		"ip":"10.0.0.7","path":"/users/x/doc.txt","items":[{"sku":"a1","qty":1},{"sku":"b2","qty":3}],
 		"nested":{"deep":{"leaf":"v"}},"dotted.key":"d","tags":["red","green"]}}`
-	ev, err := FlattenEvent([]byte(event))
+	ev, err := Flatten([]byte(event))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestPatternMatch(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := CompilePattern(tc.pattern)
+			p, err := Compile(tc.pattern)
 			if err != nil {
 				t.Fatalf("compile %s: %v", tc.pattern, err)
 			}
@@ -123,7 +123,7 @@ func TestPatternInvalid(t *testing.T) {
 		{`{"ip":[{"cidr":"10.x.0.0/8"}]}`, "Nonstandard IP address: 10.x.0.0"},
 	}
 	for _, tc := range cases {
-		_, err := CompilePattern(tc.pattern)
+		_, err := Compile(tc.pattern)
 		var pe *PatternError
 		if !errors.As(err, &pe) || pe.Reason != tc.reason {
 			t.Errorf("%s: got %v, want reason %q", tc.pattern, err, tc.reason)
@@ -156,7 +156,7 @@ func FuzzPattern(f *testing.F) {
 	f.Add(`{"ip":[{"cidr":"::1/128"}],"e":[{"exists":false}]}`, `{"ip":"::1"}`)
 	f.Add(`{"w":[{"wildcard":"a*b\\*c"}]}`, `{"w":"aXXb*c"}`)
 	f.Fuzz(func(t *testing.T, pattern, event string) {
-		p, err := CompilePattern(pattern)
+		p, err := Compile(pattern)
 		if err != nil {
 			var pe *PatternError
 			if !errors.As(err, &pe) {
@@ -164,7 +164,7 @@ func FuzzPattern(f *testing.F) {
 			}
 			return
 		}
-		ev, err := FlattenEvent([]byte(event))
+		ev, err := Flatten([]byte(event))
 		if err != nil {
 			return
 		}

@@ -1,4 +1,4 @@
-package events
+package pattern
 
 import (
 	"bytes"
@@ -54,7 +54,7 @@ func TestPatternAWSTemplates(t *testing.T) {
 			}
 			tpl := v.(map[string]any)
 			event, pattern := []byte(jsonText(tpl["Event"])), jsonText(tpl["EventPattern"])
-			p, err := CompilePattern(pattern)
+			p, err := Compile(pattern)
 			if strings.HasSuffix(name, "_EXC") {
 				var pe *PatternError
 				if !errors.As(err, &pe) {
@@ -69,7 +69,7 @@ func TestPatternAWSTemplates(t *testing.T) {
 			if err != nil {
 				t.Fatalf("pattern %s: %v", pattern, err)
 			}
-			ev, err := FlattenEvent(event)
+			ev, err := Flatten(event)
 			if err != nil {
 				t.Fatal(err)
 			}

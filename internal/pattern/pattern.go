@@ -1,4 +1,8 @@
-package events
+// Package pattern is AWS's event pattern language, shared by EventBridge
+// rules and SNS filter policies (both are evaluated by the same engine in
+// AWS, and answer invalid patterns with the same texts): compile a
+// pattern once, flatten a document, match. Pure: no I/O.
+package pattern
 
 import (
 	"bytes"
@@ -78,8 +82,8 @@ func (e *PatternError) Error() string { return "Event pattern is not valid. Reas
 
 func bad(reason string) error { return &PatternError{Reason: reason} }
 
-// CompilePattern parses and validates an event pattern.
-func CompilePattern(doc string) (*Pattern, error) {
+// Compile parses and validates an event pattern.
+func Compile(doc string) (*Pattern, error) {
 	v, err := decodeJSON([]byte(doc))
 	if err != nil {
 		return nil, bad(err.Error())
@@ -216,12 +220,12 @@ func compileValue(x any) (matcher, error) {
 	case bool:
 		return matcher{kind: mBool, b: v}, nil
 	case []any:
-		// source: unconfirmed nested arrays are not values a pattern can name
+		// source: snapshot tests/aws/services/sns/test_sns_filter_policy.snapshot.json#TestSNSFilterPolicyConditions::test_validate_policy
 		return matcher{}, bad("Match value must be String, number, true, false, or null")
 	}
 	obj := x.(map[string]any)
 	if len(obj) != 1 {
-		// source: unconfirmed event-ruler's wording for an operator object with several keys
+		// source: snapshot tests/aws/services/sns/test_sns_filter_policy.snapshot.json#TestSNSFilterPolicyConditions::test_validate_policy
 		return matcher{}, bad("Only one key allowed in match expression")
 	}
 	for op, arg := range obj {
@@ -240,7 +244,7 @@ func compileValue(x any) (matcher, error) {
 		case "exists":
 			b, ok := arg.(bool)
 			if !ok {
-				// source: unconfirmed event-ruler's wording for a non-boolean exists
+				// source: snapshot tests/aws/services/sns/test_sns_filter_policy.snapshot.json#TestSNSFilterPolicyConditions::test_validate_policy_exists_operator
 				return matcher{}, bad("exists match pattern must be either true or false.")
 			}
 			return matcher{kind: mExists, exists: b}, nil
@@ -322,7 +326,7 @@ func compileNumeric(arg any) (matcher, error) {
 	for i := 0; i < len(arr); i += 2 {
 		op, ok := arr[i].(string)
 		if !ok || !numericOps[op] {
-			// source: unconfirmed event-ruler's wording for an unknown operator
+			// source: snapshot tests/aws/services/sns/test_sns_filter_policy.snapshot.json#TestSNSFilterPolicyConditions::test_validate_policy_numeric_operator
 			return matcher{}, bad("Unrecognized numeric range operator: " + strings.Trim(jsonText(arr[i]), `"`))
 		}
 		if i+1 >= len(arr) {
@@ -490,8 +494,8 @@ func compileCIDR(arg any) (matcher, error) {
 // Event is a flattened event: the leaf values at each dotted path.
 type Event map[string][]any
 
-// FlattenEvent reads an event document for matching.
-func FlattenEvent(doc []byte) (Event, error) {
+// Flatten reads a JSON document (an event, a message body) for matching.
+func Flatten(doc []byte) (Event, error) {
 	v, err := decodeJSON(doc)
 	if err != nil {
 		return nil, err
