@@ -44,10 +44,10 @@ func TestFilterPolicy(t *testing.T) {
 		}
 	}
 	for policy, want := range map[string]string{
-		`{"a":{"b":["c"]}}`: msgFilterNested,
+		`{"a":{"b":["c"]}}`:  msgFilterNested,
 		`{"a":[],"b":["x"]}`: "Invalid parameter: Attributes Reason: FilterPolicy: Empty arrays are not allowed",
 		`{"a":["1"],"b":["1"],"c":["1"],"d":["1"],"e":["1"],"f":["1"]}`: "Invalid parameter: Attributes Reason: FilterPolicy: Filter policy can not have more than 5 keys",
-		`{"key":[{"suffix":100}]}`: "Invalid parameter: Attributes Reason: FilterPolicy: suffix match pattern must be a string",
+		`{"key":[{"suffix":100}]}`:                                      "Invalid parameter: Attributes Reason: FilterPolicy: suffix match pattern must be a string",
 	} {
 		_, err := compileFilter(policy, "")
 		if err == nil || err.Error() != "InvalidParameter: "+want {
