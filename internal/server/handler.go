@@ -13,6 +13,7 @@ import (
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/sigv4"
+	"github.com/seki-dev/seki/internal/ui"
 )
 
 // service is what the endpoint needs from each AWS service.
@@ -38,6 +39,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	if hr.URL.Path == "/_seki/health" {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"status":"ok"}`)
+		return
+	}
+	if strings.HasPrefix(hr.URL.Path, ui.Prefix) {
+		s.ui.ServeHTTP(w, hr)
+		return
+	}
+	if hr.URL.Path == strings.TrimSuffix(ui.Prefix, "/") {
+		http.Redirect(w, hr, ui.Prefix, http.StatusFound)
 		return
 	}
 	// net/http sends "100 Continue" only when a handler reads the body; a

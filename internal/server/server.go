@@ -20,6 +20,7 @@ import (
 	"github.com/seki-dev/seki/internal/awsregion"
 	"github.com/seki-dev/seki/internal/sigv4"
 	"github.com/seki-dev/seki/internal/store"
+	"github.com/seki-dev/seki/internal/ui"
 )
 
 // Config is everything `seki serve` can set.
@@ -87,6 +88,9 @@ type Server struct {
 	svc       *services
 	http      *http.Server
 	ln        net.Listener
+	// ui is the web view at /_seki/ui/, uiToken its token.
+	ui      *ui.Handler
+	uiToken string
 }
 
 // New opens the data directory and builds every service. It does not listen.
@@ -124,6 +128,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if s.svc, err = build(ctx, s); err != nil {
+		s.decisions.Close()
+		db.Close()
+		return nil, err
+	}
+	if s.ui, err = newUI(s); err != nil {
+		s.svc.close()
 		s.decisions.Close()
 		db.Close()
 		return nil, err
@@ -215,7 +225,9 @@ Point the AWS CLI, boto3 or aws-sdk-go-v2 at it (first account):
   export AWS_ACCESS_KEY_ID=%s
   export AWS_SECRET_ACCESS_KEY=%s
   export AWS_DEFAULT_REGION=%s
-`, s.URL(), k.AccessKeyID, k.Secret, s.cfg.Region)
+
+Web view (access map and decisions): %s%s#%s
+`, s.URL(), k.AccessKeyID, k.Secret, s.cfg.Region, s.URL(), ui.Prefix, s.uiToken)
 	io.WriteString(s.cfg.Out, b.String())
 	s.runtimesBanner()
 }

@@ -1,0 +1,103 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/seki-dev/seki/internal/analyze"
+	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/explain"
+	"github.com/seki-dev/seki/internal/ui"
+)
+
+// uiTokenFile keeps the web view's token in the (private) data directory,
+// so that its URL survives restarts and only seki's user can read it.
+const uiTokenFile = "ui-token"
+
+func uiToken(dir string) (string, error) {
+	path := filepath.Join(dir, uiTokenFile)
+	if b, err := os.ReadFile(path); err == nil && len(bytes.TrimSpace(b)) >= 32 {
+		return string(bytes.TrimSpace(b)), nil
+	}
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	t := hex.EncodeToString(b)
+	return t, os.WriteFile(path, []byte(t+"\n"), 0o600)
+}
+
+// newUI builds the web view. The access map is seki analyze of each root
+// key's account, fetched through the endpoint like any client; the feed
+// reads the decision log.
+func newUI(s *Server) (*ui.Handler, error) {
+	token, err := uiToken(s.cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("web view token: %w", err)
+	}
+	s.uiToken = token
+	dir := s.cfg.DataDir
+	return ui.New(ui.Options{
+		Token: token,
+		Accounts: func() []string {
+			var out []string
+			for _, k := range s.cfg.RootKeys {
+				out = append(out, k.Account)
+			}
+			return out
+		},
+		Report: func(ctx context.Context, account string) (*analyze.Report, error) {
+			for _, k := range s.cfg.RootKeys {
+				if k.Account != account {
+					continue
+				}
+				x, notes, err := analyze.Fetch(ctx, analyze.Endpoint{URL: s.URL(), Region: s.cfg.Region, AccessKey: k.AccessKeyID, Secret: k.Secret})
+				if err != nil {
+					return nil, err
+				}
+				used, _ := analyze.ReadUsage(dir)
+				snap := analyze.Build(x)
+				snap.Notes = append(snap.Notes, notes...)
+				return analyze.Analyze(snap, used), nil
+			}
+			return nil, fmt.Errorf("no root key of account %q", account)
+		},
+		Recent: func(n int) ([]authz.Entry, error) {
+			ring := make([]authz.Entry, 0, n)
+			start := 0
+			err := authz.Each(dir, func(e *authz.Entry) {
+				if len(ring) < n {
+					ring = append(ring, *e)
+					return
+				}
+				ring[start] = *e
+				start = (start + 1) % n
+			})
+			if errors.Is(err, os.ErrNotExist) {
+				return nil, nil
+			}
+			return append(ring[start:], ring[:start]...), err
+		},
+		Explain: func(id string) (string, error) {
+			es, err := authz.Find(dir, id)
+			if err != nil {
+				return "", err
+			}
+			var b strings.Builder
+			for i := range es {
+				if i > 0 {
+					b.WriteString("\n")
+				}
+				explain.Write(&b, &es[i])
+			}
+			return b.String(), nil
+		},
+	}), nil
+}
