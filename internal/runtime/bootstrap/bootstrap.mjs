@@ -103,48 +103,77 @@ function isModuleTypeJS(file) {
 // only looks in node_modules directories above the importing file. Lambda
 // resolves such imports from its NODE_PATH too (the layers' nodejs/
 // node_modules, then the runtime's SDK); a resolve hook does the same here,
-// after Node's own resolution fails, so that the function's own node_modules
-// still win. It is registered only for ES module handlers (it costs a cold
-// start a loader thread where module.registerHooks is missing).
-const esmFallback = `
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-let dirs = [];
-export function initialize(data) { dirs = data.dirs; }
-export function parents(list) {
-  return list.map((d) => pathToFileURL(path.basename(d) === 'node_modules' ? path.join(path.dirname(d), 'x.mjs') : path.join(d, 'x.mjs')).href);
+// after Node's own resolution fails, so that the function's own
+// node_modules still win. It is installed only when an ES module handler
+// fails to load for a module not found (the handler is then loaded again),
+// so handlers that need none pay nothing: module.registerHooks runs in the
+// thread where Node has it (22.15+); module.register starts a loader thread
+// (some 40 ms of CPU) elsewhere.
+function bare(s) {
+  return !(s.startsWith('.') || s.startsWith('/') || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s));
 }
-function bare(s) { return !(s.startsWith('.') || s.startsWith('/') || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s)); }
+function nodePathParents(dirs) {
+  return dirs.map((d) => pathToFileURL(path.basename(d) === 'node_modules' ? path.join(path.dirname(d), 'x.mjs') : path.join(d, 'x.mjs')).href);
+}
+const asyncFallback = `
+let parents = [];
+export function initialize(data) { parents = data.parents; }
+${bare.toString()}
 export async function resolve(specifier, context, next) {
   try {
     return await next(specifier, context);
   } catch (e) {
     if (!e || e.code !== 'ERR_MODULE_NOT_FOUND' || !bare(specifier)) throw e;
-    for (const parentURL of parents(dirs)) {
+    for (const parentURL of parents) {
       try { return await next(specifier, { ...context, parentURL }); } catch {}
     }
     throw e;
   }
 }
 `;
-let esmRegistered = false;
-function esmNodePath() {
-  if (esmRegistered) return;
-  esmRegistered = true;
+let nodePathHooked = false;
+function hookNodePath() {
+  if (nodePathHooked) return false;
+  nodePathHooked = true;
   const dirs = (process.env.NODE_PATH || '').split(path.delimiter).filter(Boolean);
-  if (!dirs.length) return;
-  const url = 'data:text/javascript,' + encodeURIComponent(esmFallback);
-  if (typeof nodeModule.register === 'function') {
-    nodeModule.register(url, import.meta.url, { data: { dirs } });
+  if (!dirs.length) return false;
+  const parents = nodePathParents(dirs);
+  if (typeof nodeModule.registerHooks === 'function') {
+    nodeModule.registerHooks({
+      resolve(specifier, context, next) {
+        try {
+          return next(specifier, context);
+        } catch (e) {
+          if (!e || e.code !== 'ERR_MODULE_NOT_FOUND' || !bare(specifier)) throw e;
+          for (const parentURL of parents) {
+            try { return next(specifier, { ...context, parentURL }); } catch {}
+          }
+          throw e;
+        }
+      },
+    });
+    return true;
   }
+  if (typeof nodeModule.register === 'function') {
+    nodeModule.register('data:text/javascript,' + encodeURIComponent(asyncFallback), import.meta.url, { data: { parents } });
+    return true;
+  }
+  return false;
 }
 
 async function loadModule(root, moduleRoot, module) {
   const base = path.resolve(root, moduleRoot, module);
   const require = nodeModule.createRequire(path.join(root, 'index.js'));
-  const esm = (f) => {
-    esmNodePath();
-    return import(pathToFileURL(f).href);
+  const esm = async (f) => {
+    const url = pathToFileURL(f).href;
+    try {
+      return await import(url);
+    } catch (e) {
+      if (!e || e.code !== 'ERR_MODULE_NOT_FOUND' || !hookNodePath()) throw e;
+      // The first attempt failed to link, before running anything; a new
+      // URL is a new module record, resolved through the hook.
+      return import(url + '?nodepath');
+    }
   };
   const cjs = (f) => {
     try {
