@@ -55,9 +55,14 @@ func (s *Service) startPoller(base context.Context, m *esmRecord) *poller {
 	return p
 }
 
-// pollers is how many of a mapping's pollers may run now: reserved
-// concurrency and MaximumConcurrency bound it; 0 pauses the mapping.
+// pollers is how many of a mapping's pollers may run now: the function's
+// state, reserved concurrency and MaximumConcurrency bound it; 0 pauses
+// the mapping.
 func pollers(m *esmRecord, st *invokeState) int {
+	if state := st.t.version.Config.State; state != "" && state != "Active" {
+		// A function that is not Active cannot be invoked; wait for it.
+		return 0
+	}
 	n := maxPollers
 	if m.MaxConcurrency != nil {
 		n = min(n, *m.MaxConcurrency)

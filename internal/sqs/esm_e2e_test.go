@@ -330,3 +330,40 @@ func TestMappingSurvivesRestart(t *testing.T) {
 		t.Fatalf("%v %+v", err, l)
 	}
 }
+
+// Reserved concurrency bounds the mapping: at 0 nothing is consumed; at 1
+// one poller gathers messages for the batching window into one batch.
+func TestMappingConcurrencyAndBatchingWindow(t *testing.T) {
+	e := newESMEnv(t, "")
+	e.setup()
+	e.allowQueue(true)
+	zero := int32(0)
+	if _, err := e.lam.PutFunctionConcurrency(ctx, &lambda.PutFunctionConcurrencyInput{FunctionName: aws.String("consumer"), ReservedConcurrentExecutions: &zero}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.createMapping(&lambda.CreateEventSourceMappingInput{BatchSize: aws.Int32(5), MaximumBatchingWindowInSeconds: aws.Int32(2)}); err != nil {
+		t.Fatal(err)
+	}
+	e.send("throttled")
+	time.Sleep(2 * time.Second)
+	if n := len(e.records()); n != 0 {
+		t.Fatalf("a function with reserved concurrency 0 got %d records", n)
+	}
+	one := int32(1)
+	if _, err := e.lam.PutFunctionConcurrency(ctx, &lambda.PutFunctionConcurrencyInput{FunctionName: aws.String("consumer"), ReservedConcurrentExecutions: &one}); err != nil {
+		t.Fatal(err)
+	}
+	// The one poller takes "throttled" and waits up to the window for
+	// four more, sent in two steps.
+	time.Sleep(300 * time.Millisecond)
+	e.send("second")
+	e.send("third")
+	time.Sleep(300 * time.Millisecond)
+	e.send("fourth")
+	e.send("fifth")
+	waitFor(t, 15*time.Second, "the batch", func() bool { return len(e.records()) == 5 })
+	b, _ := os.ReadFile(e.out)
+	if lines := strings.Count(strings.TrimSpace(string(b)), "\n") + 1; lines != 1 {
+		t.Fatalf("the five messages came in %d invocations, want one batch: %v", lines, bodies(e.records()))
+	}
+}
