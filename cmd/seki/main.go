@@ -95,6 +95,18 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	cfg.Runtimes = map[string]string{}
 	runtimescmd.RuntimeFlag(fs, cfg.Runtimes)
 	fs.StringVar(&cfg.CacheDir, "cache-dir", server.DefaultCacheDir(), "what `seki runtimes install` fetched (the AWS SDKs)")
+	cfg.OIDCKeys = map[string][]byte{}
+	fs.Func("oidc-jwks", "ISSUER=FILE: the signing keys (JWKS) of an OpenID Connect provider, for AssumeRoleWithWebIdentity (repeatable)", func(v string) error {
+		issuer, file, ok := strings.Cut(v, "=")
+		if !ok || issuer == "" || file == "" {
+			return errors.New("want ISSUER=FILE, e.g. token.actions.githubusercontent.com=jwks.json")
+		}
+		b, err := os.ReadFile(file)
+		if err == nil {
+			cfg.OIDCKeys[issuer] = b
+		}
+		return err
+	})
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

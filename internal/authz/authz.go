@@ -160,9 +160,16 @@ func ownerRule(req *policy.Request) string {
 	return "the rule that the root user of the bucket owner's account may always use " + req.Action + ", whatever the bucket policy says"
 }
 
+// source: unconfirmed the text AssumeRoleWithWebIdentity callers (GitHub Actions among them) commonly report: "Not authorized to perform sts:AssumeRoleWithWebIdentity"
+const msgWebIdentityDenied = "Not authorized to perform "
+
 // message is AWS's AccessDenied text, naming the resource as the service
 // does.
 func message(req *policy.Request, name string, d policy.Decision) string {
+	if req.Principal != nil && req.Principal.Type == policy.WebIdentity {
+		// STS names neither the caller nor the role to a web identity.
+		return msgWebIdentityDenied + req.Action
+	}
 	lower := strings.HasPrefix(req.Action, "sqs:")
 	if name == "" && !lower {
 		return d.Message(req)

@@ -111,7 +111,7 @@ func op(name string, parse parser, target targeter, handle handler) *protocol.Op
 // Operations with no evidence either way keep the ARN:
 // GetAccessKeyLastUsed (named by key id) and SimulatePrincipalPolicy.
 func (s *Service) ops() map[string]*protocol.Op {
-	return protocol.Table(
+	return protocol.Table(append([]*protocol.Op{
 		// Users and access keys.
 		op("CreateUser", parseCreateUser, s.targetNewUser, s.createUser),
 		op("GetUser", parseOptUser, s.targetSelfUser, s.getUser),
@@ -201,7 +201,9 @@ func (s *Service) ops() map[string]*protocol.Op {
 		op("GetAccountAuthorizationDetails", parseAuthDetails, targetAny, s.getAccountAuthorizationDetails),
 		op("SimulatePrincipalPolicy", parseSimulatePrincipal, s.targetSimulatePrincipal, s.simulatePrincipalPolicy),
 		op("SimulateCustomPolicy", parseSimulateCustom, targetAny, s.simulateCustomPolicy),
-	)
+
+		// OpenID Connect identity providers: oidc.go.
+	}, s.oidcOps()...)...)
 }
 
 // Parsers shared by several operations.

@@ -157,6 +157,12 @@ func TestResourceNames(t *testing.T) {
 		{"UntagPolicy", "", policyArn("TagKeys.member.1", "k"), pol, "policy " + pol},
 		{"ListPolicyTags", "", policyArn(), pol, "policy " + pol},
 
+		{"CreateOpenIDConnectProvider", "", form("Url", "https://token.actions.githubusercontent.com", "ClientIDList.member.1", "sts.amazonaws.com"),
+			acct + "oidc-provider/token.actions.githubusercontent.com", ""},
+		{"GetOpenIDConnectProvider", "", form("OpenIDConnectProviderArn", acct+"oidc-provider/example.com"), acct + "oidc-provider/example.com", ""},
+		{"DeleteOpenIDConnectProvider", "", form("OpenIDConnectProviderArn", acct+"oidc-provider/example.com"), acct + "oidc-provider/example.com", ""},
+		{"ListOpenIDConnectProviders", "", form(), "*", ""},
+
 		{"GetAccountAuthorizationDetails", "", form(), "*", ""},
 		{"SimulatePrincipalPolicy", "", form("PolicySourceArn", kim, "ActionNames.member.1", "s3:GetObject"), kim, ""},
 		{"SimulateCustomPolicy", "", form("PolicyInputList.member.1", allowAll, "ActionNames.member.1", "s3:GetObject"), "*", ""},

@@ -12,8 +12,26 @@ const component = "iam"
 // Names are unique per account case-insensitively (name_lc) and kept as given
 // (name). Times are RFC 3339 strings in UTC.
 func Migrations() []store.Migration {
-	return []store.Migration{{Component: component, Version: 1, SQL: schemaV1}}
+	return []store.Migration{
+		{Component: component, Version: 1, SQL: schemaV1},
+		{Component: component, Version: 2, SQL: schemaV2},
+	}
 }
+
+// schemaV2 adds OpenID Connect identity providers. url is the issuer
+// without "https://", as IAM shows it and as the ARN ends; client_ids,
+// thumbprints and tags are JSON arrays.
+const schemaV2 = `
+CREATE TABLE iam_oidc_providers (
+	arn         TEXT PRIMARY KEY,
+	account     TEXT NOT NULL,
+	url         TEXT NOT NULL,
+	client_ids  TEXT NOT NULL,
+	thumbprints TEXT NOT NULL,
+	tags        TEXT NOT NULL,
+	created     TEXT NOT NULL
+) WITHOUT ROWID;
+`
 
 const schemaV1 = `
 CREATE TABLE iam_accounts (

@@ -82,9 +82,10 @@ func newEvaluator(req *Request, set *Set) (e evaluator) {
 
 // principalSide reports whether the caller's own policies (identity,
 // boundary, session, SCPs) take part: not for AWS services, where "Lambda
-// considers only the resource-based policy", nor for anonymous callers.
+// considers only the resource-based policy", nor for anonymous callers, nor
+// for a web identity, which only a role's trust policy admits.
 func (e *evaluator) principalSide() bool {
-	return e.p.Type != Service && e.p.Type != Anonymous
+	return e.p.Type != Service && e.p.Type != Anonymous && e.p.Type != WebIdentity
 }
 
 // hit locates a statement.
@@ -302,6 +303,8 @@ func (e *evaluator) resourceGrant(p *Policy) (grant, hit) {
 		idx = p.allowService
 	case Anonymous:
 		idx = p.allowAnon
+	case WebIdentity:
+		idx = p.allowFederated
 	}
 	best, bh := grantNone, hit{nil, -1}
 	for _, i := range idx {

@@ -160,13 +160,17 @@ func (c *compiler) compile(root *node) *Policy {
 			p.allowAWS = append(p.allowAWS, int32(i))
 			p.allowService = append(p.allowService, int32(i))
 			p.allowAnon = append(p.allowAnon, int32(i))
+			p.allowFederated = append(p.allowFederated, int32(i))
 		default:
 			ps := st.principal
-			if len(ps.accounts)+len(ps.arns)+len(ps.roles) > 0 {
+			if len(ps.accounts)+len(ps.arns)+len(ps.roles)+len(ps.ids) > 0 {
 				p.allowAWS = append(p.allowAWS, int32(i))
 			}
 			if len(ps.services) > 0 {
 				p.allowService = append(p.allowService, int32(i))
+			}
+			if len(ps.federated) > 0 {
+				p.allowFederated = append(p.allowFederated, int32(i))
 			}
 		}
 	}

@@ -29,8 +29,9 @@ type Policy struct {
 	stmtArray bool
 	denies    []int32 // indexes of Deny statements
 	// Allow statements of resource and trust policies by the callers their
-	// Principal can name: IAM principals, AWS services, anonymous callers.
-	allowAWS, allowService, allowAnon []int32
+	// Principal can name: IAM principals, AWS services, anonymous callers,
+	// web identities (Federated).
+	allowAWS, allowService, allowAnon, allowFederated []int32
 }
 
 // Source returns the document exactly as given to Parse.

@@ -19,6 +19,11 @@ const (
 	AssumedRole                        // a role session
 	FederatedUser                      // a GetFederationToken session
 	Service                            // an AWS service principal such as s3.amazonaws.com
+	// WebIdentity is a caller proven by an identity provider's token
+	// (AssumeRoleWithWebIdentity): its ARN is the IAM provider's
+	// (arn:aws:iam::A:oidc-provider/HOST), which a trust policy names as
+	// a "Federated" principal.
+	WebIdentity
 )
 
 // String returns the aws:PrincipalType value: "Anonymous", "Account",
@@ -37,6 +42,8 @@ func (t PrincipalType) String() string {
 		return "FederatedUser"
 	case Service:
 		return "Service"
+	case WebIdentity:
+		return "WebIdentityUser"
 	}
 	return fmt.Sprintf("PrincipalType(%d)", uint8(t))
 }

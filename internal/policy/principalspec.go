@@ -150,6 +150,13 @@ func (ps *principalSpec) match(p *Principal) grant {
 			return grantFull
 		}
 		return grantNone
+	case WebIdentity:
+		// Only a "Federated" principal naming the provider admits a web
+		// identity; its account's root does not.
+		if contains(ps.federated, p.ARN) {
+			return grantFull
+		}
+		return grantNone
 	}
 	if p.ARN != "" && contains(ps.arns, p.ARN) {
 		return grantFull
@@ -184,6 +191,8 @@ func (ps *principalSpec) excludes(p *Principal) bool {
 		return false
 	case Service:
 		return containsFold(ps.services, p.ARN)
+	case WebIdentity:
+		return contains(ps.federated, p.ARN)
 	case Root:
 		return contains(ps.accounts, p.Account)
 	case AssumedRole:

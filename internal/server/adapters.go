@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"github.com/seki-dev/seki/internal/jwt"
 
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/iam"
@@ -43,3 +44,21 @@ func (a stsRoles) ManagedPolicy(ctx context.Context, arn string) (*policy.Policy
 	}
 	return p, err == nil, err
 }
+
+// oidcProviders is IAM's OpenID Connect providers with the signing keys
+// seki was given for them (Config.OIDCKeys), as STS's web identity needs
+// them.
+type oidcProviders struct {
+	iam  *iam.Service
+	keys map[string]*jwt.KeySet
+}
+
+func (o oidcProviders) OIDCProvider(ctx context.Context, account, issuer string) (sts.OIDCProvider, bool, error) {
+	p, ok, err := o.iam.OIDCProviderFor(ctx, account, issuer)
+	if err != nil || !ok {
+		return sts.OIDCProvider{}, false, err
+	}
+	return sts.OIDCProvider{ARN: p.ARN, Account: p.Account, URL: p.URL, ClientIDs: p.ClientIDs}, true, nil
+}
+
+func (o oidcProviders) KeySet(url string) *jwt.KeySet { return o.keys[url] }

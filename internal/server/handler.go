@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -64,6 +65,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	r := &protocol.Request{HTTP: hr, ID: protocol.NewUUID(), Now: s.cfg.Now()}
 	name, region, signed := sigv4.Scope(hr)
 	if !signed {
+		if s.serveUnsigned(w, r) {
+			return
+		}
 		name, svc := s.svc.guess(hr)
 		r.Service, r.Region = name, s.cfg.Region
 		svc.WriteError(w, r, (&sigv4.Error{Reason: sigv4.ReasonMissingAuth}).AWS(name))
@@ -181,4 +185,40 @@ func (sv *services) guess(hr *http.Request) (string, service) {
 		return "s3", sv.byName["s3"]
 	}
 	return "iam", sv.byName["iam"]
+}
+
+// unsignedBodyLimit bounds the body of an unsigned request: a web identity
+// token is at most 20,000 characters.
+const unsignedBodyLimit = 64 << 10
+
+// serveUnsigned serves the calls AWS accepts without a signature, whose
+// credential is in the request itself: STS's AssumeRoleWithWebIdentity. It
+// reports false, having answered nothing, for every other request.
+func (s *Server) serveUnsigned(w http.ResponseWriter, r *protocol.Request) bool {
+	hr := r.HTTP
+	form := hr.URL.Query()
+	if hr.Method == http.MethodPost && strings.HasPrefix(hr.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		bd := s.bodies.read(hr.Body, hr.ContentLength, unsignedBodyLimit)
+		defer bd.close()
+		b, err := bd.bytes(hr.Context())
+		if bd.err != nil || err != nil {
+			return false
+		}
+		body, err := url.ParseQuery(string(b))
+		if err != nil {
+			return false
+		}
+		for k, v := range body {
+			form[k] = append(form[k], v...)
+		}
+		r.Body = b
+	}
+	if form.Get("Action") != "AssumeRoleWithWebIdentity" {
+		return false
+	}
+	svc := s.svc.byName["sts"]
+	r.Service, r.Region = "sts", s.cfg.Region
+	r.Context = requestContext(r)
+	svc.ServeAWS(w, r)
+	return true
 }

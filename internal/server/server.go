@@ -18,6 +18,7 @@ import (
 
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/awsregion"
+	"github.com/seki-dev/seki/internal/jwt"
 	"github.com/seki-dev/seki/internal/sigv4"
 	"github.com/seki-dev/seki/internal/store"
 	"github.com/seki-dev/seki/internal/ui"
@@ -46,6 +47,11 @@ type Config struct {
 	// interpreters). It is shared by every data directory; empty means
 	// none (functions run without the SDKs).
 	CacheDir string
+	// OIDCKeys registers the signing keys (a JWKS document) of OpenID
+	// Connect identity providers, by issuer URL with or without
+	// "https://": AssumeRoleWithWebIdentity verifies tokens against them
+	// (seki serve --oidc-jwks ISSUER=FILE).
+	OIDCKeys map[string][]byte
 }
 
 // RootKey is one --root-key ACCOUNT_ID:ACCESS_KEY_ID:SECRET_ACCESS_KEY.
@@ -85,6 +91,7 @@ type Server struct {
 	decisions *authz.Log
 	verifier  *sigv4.Verifier
 	bodies    *bodies
+	oidcKeys  map[string]*jwt.KeySet
 	svc       *services
 	http      *http.Server
 	ln        net.Listener
@@ -122,6 +129,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.bodies, err = newBodies(cfg.DataDir); err != nil {
 		db.Close()
 		return nil, err
+	}
+	s.oidcKeys = map[string]*jwt.KeySet{}
+	for issuer, doc := range cfg.OIDCKeys {
+		ks, err := jwt.ParseKeySet(doc)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("signing keys of %s: %w", issuer, err)
+		}
+		s.oidcKeys[strings.TrimSuffix(strings.TrimPrefix(issuer, "https://"), "/")] = ks
 	}
 	if s.decisions, err = authz.OpenLog(cfg.DataDir, decisionLogLimit); err != nil {
 		db.Close()

@@ -305,7 +305,13 @@ func (s *Service) assumeRole(ctx context.Context, r *protocol.Request, st *assum
 			return nil, err
 		}
 	}
+	return s.startRoleSession(ctx, st, duration, KindAssumeRole)
+}
 
+// startRoleSession issues the credentials of a session of st's role, with
+// its session policies, once the door has allowed it.
+func (s *Service) startRoleSession(ctx context.Context, st *assumeState, duration int, kind Kind) (*assumeRoleResult, error) {
+	in := st.in
 	var policies []*policy.Policy
 	var records []policyRecord
 	if st.inline != nil {
@@ -338,7 +344,7 @@ func (s *Service) assumeRole(ctx context.Context, r *protocol.Request, st *assum
 	rec := &record{
 		Session: Session{
 			AccessKeyID:       newKeyID(),
-			Kind:              KindAssumeRole,
+			Kind:              kind,
 			Issued:            now,
 			Expires:           now.Add(time.Duration(duration) * time.Second),
 			SourceIdentity:    st.sourceIdentity,

@@ -40,6 +40,7 @@ const (
 	KindAssumeRole   Kind = "AssumeRole"      // AssumeRole by a user or role session
 	KindSessionToken Kind = "GetSessionToken" // GetSessionToken by a user or root
 	KindService      Kind = "Service"         // AssumeRoleForService (a Lambda execution role)
+	KindWebIdentity  Kind = "AssumeRoleWithWebIdentity"
 )
 
 // Session describes a temporary credential beyond what SigV4 and the door

@@ -69,13 +69,17 @@ type Options struct {
 	// Authz is the door AssumeRoleForService goes through. When nil, the
 	// Dispatcher's authorizer passed to Handler is used.
 	Authz Authorizer
+	// Providers resolves OpenID Connect providers and their signing keys
+	// for AssumeRoleWithWebIdentity; nil refuses every token.
+	Providers Providers
 }
 
 // Service is the STS service. It is safe for concurrent use.
 type Service struct {
-	db    *store.DB
-	roles Roles
-	now   func() time.Time
+	db        *store.DB
+	roles     Roles
+	providers Providers
+	now       func() time.Time
 
 	mu    sync.RWMutex
 	authz Authorizer
@@ -91,7 +95,7 @@ func New(db *store.DB, roles Roles, opts Options) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, roles: roles, now: now, authz: opts.Authz, cache: map[string]*session{}}
+	return &Service{db: db, roles: roles, providers: opts.Providers, now: now, authz: opts.Authz, cache: map[string]*session{}}
 }
 
 // Handler returns the STS query-protocol endpoint, dispatching through d.
@@ -127,6 +131,7 @@ func (s *Service) Handler(d protocol.Dispatcher) *protocol.Query {
 				Auth:   protocol.None[struct{}]("an authentication operation; policies cannot control it"),
 				Handle: s.getSessionToken,
 			}),
+			s.webIdentityOp(),
 		),
 	}
 }

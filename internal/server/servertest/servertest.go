@@ -48,6 +48,8 @@ type Options struct {
 	// CacheDir is the cache of `seki runtimes install`; empty means the
 	// user's (server.DefaultCacheDir), which CI fills before the tests.
 	CacheDir string
+	// OIDCKeys registers identity providers' signing keys (server.Config).
+	OIDCKeys map[string][]byte
 }
 
 // NeedSDK is for tests whose functions import the AWS SDK of lang
@@ -88,6 +90,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 		Now:      o.Now,
 		Runtimes: o.Runtimes,
 		CacheDir: o.CacheDir,
+		OIDCKeys: o.OIDCKeys,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := server.New(ctx, cfg)
