@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -316,4 +317,56 @@ func TestRulesSurviveRestart(t *testing.T) {
 	if err != nil || len(out.Targets) != 1 {
 		t.Fatalf("after restart: %+v %v", out, err)
 	}
+}
+
+// TestE2EScheduledRule: a rate(1 minute) rule sends AWS's Scheduled Event
+// to its function once a minute of the server's clock has passed, through
+// the same permission check as any other event.
+func TestE2EScheduledRule(t *testing.T) {
+	servertest.NeedPython(t)
+	clock := &testClock{t: time.Now()}
+	env := servertest.Start(t, servertest.Options{Now: clock.now})
+	ctx := context.Background()
+	c := ebClient(env, servertest.AccountA)
+	rec := servertest.NewRecorder(t, env, servertest.AccountA, "eb-sched")
+	out, err := c.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("every-minute"), ScheduleExpression: aws.String("rate(1 minute)")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	putTarget(t, c, "every-minute", "fn", rec.FunctionARN)
+	if _, err := lambda.NewFromConfig(env.Root(servertest.AccountA)).AddPermission(ctx, &lambda.AddPermissionInput{
+		FunctionName: aws.String(rec.FunctionARN), StatementId: aws.String("sched"), Action: aws.String("lambda:InvokeFunction"),
+		Principal: aws.String("events.amazonaws.com"), SourceArn: out.RuleArn}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(600 * time.Millisecond) // the scheduler sees the rule
+	if n := len(rec.Events(t)); n != 0 {
+		t.Fatalf("%d events before the first minute", n)
+	}
+	clock.advance(61 * time.Second)
+	got := rec.Wait(t, 1, 60*time.Second)
+	var ev deliveredEvent
+	if err := json.Unmarshal(got[0].Event, &ev); err != nil {
+		t.Fatal(err)
+	}
+	if ev.Source != "aws.events" || ev.DetailType != "Scheduled Event" || len(ev.Resources) != 1 || ev.Resources[0] != aws.ToString(out.RuleArn) || len(ev.Detail) != 0 {
+		t.Fatalf("scheduled event %s", got[0].Event)
+	}
+}
+
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
 }

@@ -7,7 +7,8 @@
 // aws:SourceArn = the rule ARN, handed to Lambda's durable Event queue
 // before PutEvents answers. A function policy that does not allow the rule
 // means no delivery, and the refusal is in the decision log under the
-// PutEvents request id.
+// PutEvents request id. Rules with a rate(…) schedule send AWS's Scheduled
+// Event to their targets the same way (schedule.go).
 package events
 
 import (
@@ -50,6 +51,7 @@ type Service struct {
 	fn    pushsrc.Wire
 	// writeMu serializes read-modify-write of rule snapshots.
 	writeMu sync.Mutex
+	sched   *scheduler
 }
 
 // rule is an immutable snapshot; writers replace it.
@@ -58,7 +60,8 @@ type rule struct {
 	pattern                    string // as given
 	compiled                   *pattern.Pattern
 	schedule                   string
-	state                      string // ENABLED or DISABLED
+	period                     time.Duration // of a rate(…) schedule; 0 otherwise
+	state                      string        // ENABLED or DISABLED
 	description, roleARN       string
 	createdBy                  string
 	targets                    []target // by Id
@@ -93,7 +96,8 @@ CREATE TABLE events_rules (
 `}}
 }
 
-// New loads the rules kept in db (opened with Migrations).
+// New loads the rules kept in db (opened with Migrations) and starts
+// running scheduled rules; Close stops them.
 func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
 	now := opts.Now
 	if now == nil {
@@ -115,6 +119,7 @@ func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
 			if err := json.Unmarshal([]byte(targets), &r.targets); err != nil {
 				return err
 			}
+			r.period, _ = parseSchedule(r.schedule)
 			if r.pattern != "" {
 				if r.compiled, err = pattern.Compile(r.pattern); err != nil {
 					return fmt.Errorf("rule %s: %w", r.arn, err)
@@ -127,6 +132,7 @@ func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("events: loading rules: %w", err)
 	}
+	s.startScheduler()
 	return s, nil
 }
 
@@ -287,6 +293,7 @@ func (s *Service) putRuleOp() *protocol.Op {
 			nr := &rule{arn: in.ref.arn, account: in.ref.account, region: r.Region, name: in.Name, pattern: in.EventPattern,
 				compiled: in.compiled, schedule: in.ScheduleExpression, state: in.State, description: in.Description,
 				roleARN: in.RoleArn, createdBy: r.Account(), created: r.Now.UnixNano()}
+			nr.period, _ = parseSchedule(in.ScheduleExpression)
 			if old := s.rule(in.ref.arn); old != nil {
 				// PutRule on an existing rule updates it and keeps its
 				// targets.

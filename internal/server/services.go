@@ -128,6 +128,10 @@ func build(ctx context.Context, s *Server) (*services, error) {
 func (s *Server) SetLambdaRunner(r lambda.Runner) { s.svc.lambda.SetRunner(r) }
 
 func (sv *services) close() {
+	if sv.events != nil {
+		// First: its scheduled deliveries go to the runtime's queue.
+		sv.events.Close()
+	}
 	if sv.lambda != nil {
 		// Pollers first: their last batches still invoke the runtime.
 		sv.lambda.StopMappings()
