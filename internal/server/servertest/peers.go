@@ -75,7 +75,14 @@ func ReportLatency(b *testing.B, lat []time.Duration) {
 // ReportThroughput runs call from the given number of concurrent callers
 // for d and reports the completed calls per second as the metric
 // "req/s(N-callers)"; it returns the rate. A failed call ends the run.
+//
+// It also reports the process's CPU time per call ("cpu-µs/req(N-callers)"):
+// client and server together when the server runs in the test process.
+// On a shared machine the rate depends on what else runs; the CPU cost
+// does much less, and 2 cores / CPU per call bounds the rate a quiet
+// 2-core machine can reach.
 func ReportThroughput(b *testing.B, callers int, d time.Duration, call func() error) float64 {
+	cpu0, cpuOK := processCPU()
 	var n atomic.Int64
 	var failed atomic.Bool
 	deadline := time.Now().Add(d)
@@ -96,5 +103,8 @@ func ReportThroughput(b *testing.B, callers int, d time.Duration, call func() er
 	wg.Wait()
 	rate := float64(n.Load()) / time.Since(start).Seconds()
 	b.ReportMetric(rate, fmt.Sprintf("req/s(%d-callers)", callers))
+	if cpu1, ok := processCPU(); ok && cpuOK && n.Load() > 0 {
+		b.ReportMetric(float64(cpu1-cpu0)/1e3/float64(n.Load()), fmt.Sprintf("cpu-µs/req(%d-callers)", callers))
+	}
 	return rate
 }
