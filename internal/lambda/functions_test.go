@@ -208,6 +208,8 @@ func TestCreateFunctionErrors(t *testing.T) {
 		`1 validation error detected: Value 'r1' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`)
 	apiErr(t, create(root, &sdk.CreateFunctionInput{Role: aws.String(missRole)}), "InvalidParameterValueException", "The role defined for the function cannot be assumed by Lambda.")
 	apiErr(t, create(root, &sdk.CreateFunctionInput{Role: aws.String(roleEC2)}), "InvalidParameterValueException", "The role defined for the function cannot be assumed by Lambda.")
+	// Another account's role, even one that trusts Lambda, as AWS answers it (issue 11).
+	apiErr(t, create(root, &sdk.CreateFunctionInput{Role: aws.String(roleB)}), "AccessDeniedException", "Cross-account pass role is not allowed.")
 	apiErr(t, create(root, &sdk.CreateFunctionInput{Environment: &types.Environment{Variables: map[string]string{"AWS_REGION": "x", "AWS_ACCESS_KEY_ID": "y", "OK": "z"}}}),
 		"InvalidParameterValueException", "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: AWS_ACCESS_KEY_ID, AWS_REGION")
 	apiErr(t, create(root, &sdk.CreateFunctionInput{Code: &types.FunctionCode{ZipFile: []byte("not a zip")}}), "InvalidParameterValueException", "Could not unzip uploaded file. Please check your file, then try to upload again.")

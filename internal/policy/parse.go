@@ -2,6 +2,7 @@ package policy
 
 import (
 	"bytes"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -14,10 +15,41 @@ func Parse(doc []byte, kind Kind) (*Policy, error) {
 	return parse(doc, kind, parseOptions{})
 }
 
+// Validate checks doc as Parse does but returns every problem found, in
+// document order, rather than the one IAM answers: policy validation
+// (IAM Access Analyzer) lists all findings, and a person fixing a file
+// wants them all at once. nil means the policy is valid.
+func Validate(doc []byte, kind Kind) []*SyntaxError {
+	var all []*SyntaxError
+	_, err := parse(doc, kind, parseOptions{all: &all})
+	if err == nil {
+		return nil
+	}
+	if len(all) == 0 { // a JSON error stops before any check
+		return []*SyntaxError{err.(*SyntaxError)}
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].Line != all[j].Line {
+			return all[i].Line < all[j].Line
+		}
+		return all[i].Column < all[j].Column
+	})
+	out := all[:0]
+	for i, e := range all {
+		if i > 0 && *e == *all[i-1] {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
 // parseOptions relaxes validation for simulate inputs.
 type parseOptions struct {
 	anyVersion bool // accept a missing or 2008-10-17 Version for every kind
 	anySid     bool // do not check the characters of Sids
+	// all, when set, collects every failure, not only the one reported.
+	all *[]*SyntaxError
 }
 
 func parse(doc []byte, kind Kind, opt parseOptions) (*Policy, error) {
@@ -67,7 +99,7 @@ const (
 )
 
 func (c *compiler) fail(phase int, n *node, path, msg string) {
-	if c.err != nil && c.rank <= phase {
+	if c.err != nil && c.rank <= phase && c.opt.all == nil {
 		return
 	}
 	off := 0
@@ -75,7 +107,14 @@ func (c *compiler) fail(phase int, n *node, path, msg string) {
 		off = n.off
 	}
 	line, col := lineCol(c.doc, off)
-	c.err = &SyntaxError{Message: msg, Line: line, Column: col, Path: path}
+	e := &SyntaxError{Message: msg, Line: line, Column: col, Path: path}
+	if c.opt.all != nil {
+		*c.opt.all = append(*c.opt.all, e)
+	}
+	if c.err != nil && c.rank <= phase {
+		return
+	}
+	c.err = e
 	c.rank = phase
 }
 

@@ -95,15 +95,15 @@ func Validate(args []string, stdout, stderr io.Writer) int {
 			code = 1
 			continue
 		}
-		if _, err := policy.Parse(doc, kind); err != nil {
-			if se, ok := err.(*policy.SyntaxError); ok {
+		// Every problem of the file, as policy validation lists them
+		// (issue 11), not only the first.
+		if errs := policy.Validate(doc, kind); len(errs) > 0 {
+			for _, se := range errs {
 				loc := "at " + strconv.Itoa(se.Line) + ":" + strconv.Itoa(se.Column)
 				if se.Path != "" {
 					loc += ", " + se.Path
 				}
 				fmt.Fprintf(stdout, "%s: %s (%s)\n", f, se.Message, loc)
-			} else {
-				fmt.Fprintf(stdout, "%s: %v\n", f, err)
 			}
 			code = 1
 			continue

@@ -68,6 +68,22 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// A file with several problems gets every one, in document order, as
+// policy validation lists them (issue 11), not only the one IAM answers.
+func TestValidateListsEveryError(t *testing.T) {
+	dir := t.TempDir()
+	two := write(t, dir, "two.json", "{\n \"Version\": \"2012-10-17\",\n \"Statement\": [\n  {\"Effect\": \"Allow\", \"Resource\": \"*\"},\n  {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\"}\n ]\n}")
+	var out, errb bytes.Buffer
+	if code := Validate([]string{two}, &out, &errb); code != 1 {
+		t.Fatalf("code %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "Policy statement must contain actions.") ||
+		!strings.Contains(lines[1], "Policy statement must contain resources.") {
+		t.Fatalf("want both errors, got %q", out.String())
+	}
+}
+
 func TestValidateQuota(t *testing.T) {
 	dir := t.TempDir()
 	// A trust policy over 2048 characters (whitespace outside strings
