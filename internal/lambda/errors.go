@@ -183,8 +183,10 @@ const (
 	msgSQSError = "Error occurred while %s. SQS Error Code: %s. SQS Error Message: %s"
 	// source: doc https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
 	msgRoleCannotCall = "The function execution role does not have permissions to call %s on SQS"
-	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaTag::test_tag_exceptions[event_source_mapping]
-	msgESMNotFound = "Event source mapping not found: %s"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaEventSourceMappings::test_event_source_mapping_exceptions
+	msgUnrecognizedSource = "Unrecognized event source."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaEventSourceMappings::test_event_source_mapping_exceptions
+	msgESMFunctionMissing = "Function does not exist"
 	// source: unconfirmed seki supports SQS sources only; the text is seki's.
 	msgUnsupportedSource = "seki: event source mappings support SQS queues (arn:aws:sqs:...) only"
 	// source: unconfirmed seki's own: mappings before SQS is wired in.

@@ -258,7 +258,8 @@ func (s *Service) mine(ctx context.Context, r *protocol.Request, uuid string) (*
 		return nil, err
 	}
 	if m == nil || m.Account != r.Account() || m.Region != r.Region || m.State == esmDeleting {
-		return nil, errNotFound.Errorf(msgESMNotFound, "arn:aws:lambda:"+r.Region+":"+r.Account()+":event-source-mapping:"+uuid)
+		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaEventSourceMappings::test_event_source_mapping_exceptions
+		return nil, errNotFound.New(msgNoResource)
 	}
 	return m, nil
 }
@@ -303,7 +304,10 @@ func checkBatching(m *esmRecord) error {
 }
 
 func (s *Service) createESM(ctx context.Context, r *protocol.Request, in *esmIn) (any, error) {
-	if in.EventSourceArn == nil || !strings.HasPrefix(*in.EventSourceArn, "arn:aws:sqs:") {
+	if in.EventSourceArn == nil {
+		return nil, errInvalidParameter.New(msgUnrecognizedSource)
+	}
+	if !strings.HasPrefix(*in.EventSourceArn, "arn:aws:sqs:") {
 		return nil, errInvalidParameter.New(msgUnsupportedSource)
 	}
 	st, err := s.resolveInvoke(ctx, in.ref)
@@ -311,7 +315,7 @@ func (s *Service) createESM(ctx context.Context, r *protocol.Request, in *esmIn)
 		return nil, err
 	}
 	if st.err != nil {
-		return nil, errNotFound.Errorf(msgFunctionMissing, in.ref.QualifiedARN(in.ref.Qualifier))
+		return nil, errInvalidParameter.New(msgESMFunctionMissing)
 	}
 	m := &esmRecord{UUID: protocol.NewUUID(), Account: in.ref.Account, Region: in.ref.Region,
 		FunctionARN: in.ref.QualifiedARN(in.ref.Qualifier), SourceARN: *in.EventSourceArn,
@@ -387,7 +391,7 @@ func (s *Service) updateESM(ctx context.Context, r *protocol.Request, in *esmIn)
 			return nil, err
 		}
 		if st.err != nil {
-			return nil, errNotFound.Errorf(msgFunctionMissing, in.ref.QualifiedARN(in.ref.Qualifier))
+			return nil, errInvalidParameter.New(msgESMFunctionMissing)
 		}
 		if arn := in.ref.QualifiedARN(in.ref.Qualifier); arn != m.FunctionARN {
 			if err := s.checkQueueAccess(ctx, r.ID, st, m.SourceARN); err != nil {

@@ -203,7 +203,11 @@ func TestMappingNeedsTheRolesQueueAccess(t *testing.T) {
 		t.Fatalf("created %+v", m)
 	}
 	_, err = e.createMapping(&lambda.CreateEventSourceMappingInput{})
-	wantErr(t, err, "ResourceConflictException", "")
+	wantErr(t, err, "ResourceConflictException", "An event source mapping with SQS arn (\" arn:aws:sqs:us-east-1:111111111111:jobs \") and function (\" consumer \") already exists. Please update or delete the existing mapping with UUID "+*m.UUID)
+	_, err = e.createMapping(&lambda.CreateEventSourceMappingInput{FunctionName: aws.String("nobody")})
+	wantErr(t, err, "InvalidParameterValueException", "Function does not exist")
+	_, err = e.lam.GetEventSourceMapping(ctx, &lambda.GetEventSourceMappingInput{UUID: aws.String("00000000-0000-0000-0000-000000000000")})
+	wantErr(t, err, "ResourceNotFoundException", "The resource you requested does not exist.")
 	waitFor(t, 5*time.Second, "Enabled", func() bool {
 		g, err := e.lam.GetEventSourceMapping(ctx, &lambda.GetEventSourceMappingInput{UUID: m.UUID})
 		return err == nil && *g.State == "Enabled"
