@@ -129,7 +129,25 @@ func (in *interpreters) resolve(ctx context.Context, runtime string) (*launcher,
 	if err != nil {
 		return nil, err
 	}
-	return f.l, nil
+	// The SDK is looked for at every start, not remembered with the
+	// interpreter: `seki runtimes install` may run while seki serves.
+	rel := provision.PythonSDK
+	if f.l.kind == kindNode {
+		// Lambda's Node.js 18 and later runtimes ship the SDK for
+		// JavaScript v3 (earlier ones shipped v2).
+		if n, _ := strconv.Atoi(f.l.major); n < 18 {
+			return f.l, nil
+		}
+		rel = provision.NodeSDK
+	}
+	sdk := in.sdkDir(rel)
+	if sdk == "" {
+		return f.l, nil
+	}
+	l := *f.l
+	l.sdk = sdk
+	l.roots = append(slices.Clip(l.roots), sdk)
+	return &l, nil
 }
 
 func (in *interpreters) lookup(ctx context.Context, runtime string) (*found, error) {
@@ -225,10 +243,6 @@ func (in *interpreters) findPython(ctx context.Context, runtime string) (*found,
 			continue
 		}
 		l := &launcher{kind: kindPython, exe: info.exe, binDir: filepath.Dir(info.exe), roots: dedupe(info.roots)}
-		if sdk := in.sdkDir(provision.PythonSDK); sdk != "" {
-			l.sdk = sdk
-			l.roots = append(l.roots, sdk)
-		}
 		return &found{l: l, in: Interpreter{Runtime: runtime, Path: info.exe, Version: info.version, Source: c.source}}, nil
 	}
 	return nil, errRuntime.Errorf(msgNoInterpreter, runtime, "Python "+want, exeName+" and python3 on PATH, pyenv, uv, asdf", runtime, exeName)
@@ -268,14 +282,6 @@ func (in *interpreters) findNode(ctx context.Context, runtime string) (*found, e
 			continue
 		}
 		l := &launcher{kind: kindNode, exe: info.exe, binDir: filepath.Dir(info.exe), major: major, roots: info.roots}
-		if n, _ := strconv.Atoi(major); n >= 18 {
-			// Lambda's Node.js 18 and later runtimes ship the SDK for
-			// JavaScript v3 (earlier ones shipped v2).
-			if sdk := in.sdkDir(provision.NodeSDK); sdk != "" {
-				l.sdk = sdk
-				l.roots = append(l.roots, sdk)
-			}
-		}
 		return &found{l: l, in: Interpreter{Runtime: runtime, Path: info.exe, Version: info.version, Source: c.source}}, nil
 	}
 	return nil, errRuntime.Errorf(msgNoInterpreter, runtime, "Node.js "+major, "node"+major+" and node on PATH, nvm, fnm, asdf", runtime, "node")

@@ -172,3 +172,29 @@ func TestPrepareCode(t *testing.T) {
 		t.Fatalf("unpacked: %v", m)
 	}
 }
+
+// The launcher names the interpreter's installation and, once installed,
+// the SDK's directory, for a sandbox to make visible.
+func TestLauncherRoots(t *testing.T) {
+	py := hostPython(t, "3.12")
+	cache := t.TempDir()
+	in := newInterpreters(Discovery{Explicit: map[string]string{"python3.12": py}, Cache: cache, Getenv: func(string) string { return "" }})
+	l, err := in.resolve(t.Context(), "python3.12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := filepath.Dir(filepath.Dir(py))
+	if l.sdk != "" || len(l.roots) == 0 || l.roots[0] != prefix {
+		t.Fatalf("before install: sdk %q roots %v, want %s", l.sdk, l.roots, prefix)
+	}
+	sdk := filepath.Join(cache, "sdk", "python")
+	os.MkdirAll(sdk, 0o755)
+	os.WriteFile(filepath.Join(sdk, "SOURCE"), []byte("test\n"), 0o644)
+	l, err = in.resolve(t.Context(), "python3.12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.sdk != sdk || l.roots[len(l.roots)-1] != sdk {
+		t.Fatalf("after install: sdk %q roots %v", l.sdk, l.roots)
+	}
+}

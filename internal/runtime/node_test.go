@@ -89,6 +89,8 @@ func TestNodeErrors(t *testing.T) {
 		{"callback-error", "index.handler", []zipEntry{{Name: "index.js", Body: []byte(`exports.handler = (e, c, cb) => cb(new Error('cb failed'));`)}}, "Error", "cb failed"},
 		{"string", "index.handler", []zipEntry{{Name: "index.mjs", Body: []byte(`export const handler = async () => { throw 'plain'; };`)}}, "string", "plain"},
 		{"not-found", "index.nothere", []zipEntry{{Name: "index.js", Body: []byte(`exports.handler = async () => 1;`)}}, "Runtime.HandlerNotFound", "index.nothere is undefined or not exported"},
+		{"esm-no-package", "index.handler", []zipEntry{{Name: "index.mjs", Body: []byte(`import x from 'no-such-package';
+export const handler = async () => x;`)}}, "Runtime.ImportModuleError", "Error: Cannot find package 'no-such-package'"},
 		{"no-module", "missing.handler", []zipEntry{{Name: "index.js", Body: []byte(`exports.handler = async () => 1;`)}}, "Runtime.ImportModuleError", "Error: Cannot find module 'missing'"},
 		{"syntax", "index.handler", []zipEntry{{Name: "index.js", Body: []byte(`exports.handler = async () => {`)}}, "Runtime.UserCodeSyntaxError", "SyntaxError: "},
 		{"malformed", "index", []zipEntry{{Name: "index.js", Body: []byte(`exports.handler = async () => 1;`)}}, "Runtime.MalformedHandlerName", "Bad handler"},

@@ -215,7 +215,7 @@ async function loadHandler(root, spec) {
   } catch (e) {
     if (e instanceof RuntimeError) throw e;
     if (e instanceof SyntaxError) throw new RuntimeError('Runtime.UserCodeSyntaxError', `${e.name}: ${e.message}`);
-    if (e && e.code === 'MODULE_NOT_FOUND') throw new RuntimeError('Runtime.ImportModuleError', `Error: ${e.message}`);
+    if (e && (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND')) throw new RuntimeError('Runtime.ImportModuleError', `Error: ${e.message}`);
     throw e;
   }
   let fn = mod;
