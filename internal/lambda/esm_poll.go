@@ -29,6 +29,8 @@ const (
 	// idle is how long a poller waits before trying again after a denial,
 	// a missing function or queue, or a throttle.
 	idle = time.Second
+	// maxBackoff bounds the wait between failed polls.
+	maxBackoff = 5 * time.Second
 )
 
 type poller struct {
@@ -87,6 +89,7 @@ func (s *Service) pollLoop(ctx context.Context, m *esmRecord, i int) {
 	if !ok {
 		return
 	}
+	failures := 0
 	for ctx.Err() == nil {
 		st, err := s.resolveInvoke(ctx, ref)
 		q := s.getQueues()
@@ -96,9 +99,15 @@ func (s *Service) pollLoop(ctx context.Context, m *esmRecord, i int) {
 			sleep(ctx, idle)
 			continue
 		}
-		if !s.pollOnce(ctx, q, m, st) {
-			sleep(ctx, idle)
+		if s.pollOnce(ctx, q, m, st) {
+			failures = 0
+			continue
 		}
+		// Denied or missing: back off (1, 2, 4, then 5 s), so that a role
+		// without the permission leaves a few denials in the decision
+		// log, not a flood, and resumes soon after it is given back.
+		sleep(ctx, min(idle<<min(failures, 3), maxBackoff))
+		failures++
 	}
 }
 

@@ -24,7 +24,7 @@ def modules():
 
 # Modules slow enough to split into one process per test class. Splitting
 # every module would pay a Python start and a seki start per class.
-SPLIT = ("test_scenarios",)
+SPLIT = ("test_scenarios", "test_sqs")
 
 
 def units(mods):
