@@ -215,6 +215,11 @@ func bucketRegion(constraint, signed string) (string, error) {
 		}
 		return "us-east-1", nil
 	}
+	if constraint == "us-east-1" && signed != "" && signed != "us-east-1" {
+		// unconfirmed: issue 11 reports AWS's IllegalLocationConstraintException for
+		// us-east-1 named from another region's endpoint; the text follows the other regions'.
+		return "", errIllegalLocation.New("The us-east-1 location constraint is incompatible for the region specific endpoint this request was sent to.")
+	}
 	if constraint == "us-east-1" || !(constraint == "EU" || looksLikeRegion(constraint)) {
 		return "", errInvalidLocation.New("The specified location-constraint is not valid").With("LocationConstraint", constraint)
 	}

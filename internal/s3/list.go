@@ -46,9 +46,9 @@ func (s *Service) list(ctx context.Context, bucket string, l listing) ([]listEnt
 			if batch < 16 {
 				batch = 16
 			}
-			q := `SELECT key, size, etag, modified, owner, checksum_algo, checksum_type FROM s3_objects WHERE bucket = ? AND key > ? ORDER BY key LIMIT ?`
+			q := `SELECT key, size, etag, modified, owner, checksum_algo, checksum_type, headers FROM s3_objects WHERE bucket = ? AND key > ? ORDER BY key LIMIT ?`
 			if inclusive {
-				q = `SELECT key, size, etag, modified, owner, checksum_algo, checksum_type FROM s3_objects WHERE bucket = ? AND key >= ? ORDER BY key LIMIT ?`
+				q = `SELECT key, size, etag, modified, owner, checksum_algo, checksum_type, headers FROM s3_objects WHERE bucket = ? AND key >= ? ORDER BY key LIMIT ?`
 			}
 			rows, err := tx.Query(q, bucket, cursor, batch)
 			if err != nil {
@@ -59,8 +59,8 @@ func (s *Service) list(ctx context.Context, bucket string, l listing) ([]listEnt
 				n++
 				o := &object{}
 				var modified int64
-				var algo, ctyp sql.NullString
-				if err := rows.Scan(&o.key, &o.size, &o.etag, &modified, &o.owner, &algo, &ctyp); err != nil {
+				var algo, ctyp, headers sql.NullString
+				if err := rows.Scan(&o.key, &o.size, &o.etag, &modified, &o.owner, &algo, &ctyp, &headers); err != nil {
 					rows.Close()
 					return err
 				}
@@ -69,6 +69,7 @@ func (s *Service) list(ctx context.Context, bucket string, l listing) ([]listEnt
 					o.checksumAlgo, _ = parseAlgo(algo.String)
 				}
 				o.checksumType = ctyp.String
+				o.headers = decodePairs(headers)
 				if !strings.HasPrefix(o.key, l.prefix) {
 					rows.Close()
 					return rows.Err()
@@ -313,7 +314,7 @@ func writeEntries(x *xmlBuilder, entries []listEntry, enc, owner bool) {
 			x.elem("ID", canonicalID(o.owner))
 			x.close("Owner")
 		}
-		x.elem("StorageClass", "STANDARD")
+		x.elem("StorageClass", o.storageClass())
 		x.close("Contents")
 	}
 	for _, e := range entries {

@@ -53,6 +53,19 @@ func TestListObjectsV2(t *testing.T) {
 		t.Fatalf("object entry %+v", o)
 	}
 
+	// Listings report the class an object was stored with (issue 11).
+	if _, err := a.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("list"), Key: aws.String("zz-ia"),
+		Body: strings.NewReader("x"), StorageClass: types.StorageClassStandardIa}); err != nil {
+		t.Fatal(err)
+	}
+	ia, err := a.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: aws.String("list"), Prefix: aws.String("zz-ia")})
+	if err != nil || len(ia.Contents) != 1 || ia.Contents[0].StorageClass != types.ObjectStorageClassStandardIa {
+		t.Fatalf("StorageClass in listing: %+v %v", ia, err)
+	}
+	if _, err := a.DeleteObject(ctx, &awss3.DeleteObjectInput{Bucket: aws.String("list"), Key: aws.String("zz-ia")}); err != nil {
+		t.Fatal(err)
+	}
+
 	// Delimiter and prefix.
 	l, err = a.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: aws.String("list"), Delimiter: aws.String("/")})
 	if err != nil {

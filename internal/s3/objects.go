@@ -38,6 +38,17 @@ type object struct {
 	data         []byte
 }
 
+// storageClass is the class the object was stored with: listings report
+// it (issue 11), and STANDARD is what S3 answers when none was given.
+func (o *object) storageClass() string {
+	for _, h := range o.headers {
+		if h[0] == "X-Amz-Storage-Class" {
+			return h[1]
+		}
+	}
+	return "STANDARD"
+}
+
 // quotedETag is the ETag as headers and XML carry it.
 func (o *object) quotedETag() string { return `"` + o.etag + `"` }
 

@@ -31,6 +31,11 @@ func TestBucketLifecycle(t *testing.T) {
 	}
 	_, err = a.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("Bad_Name")})
 	wantCode(t, err, "InvalidBucketName")
+	// us-east-1 named from another region's endpoint (issue 11).
+	_, err = a.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("east-from-west"),
+		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: "us-east-1"}},
+		func(o *awss3.Options) { o.Region = "us-west-2" })
+	wantCode(t, err, "IllegalLocationConstraintException")
 	_, err = a.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("beta"),
 		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: "eu-west-1"}})
 	if err != nil {
