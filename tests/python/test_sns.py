@@ -7,6 +7,7 @@ matches, nothing is delivered and `seki explain PUBLISH_REQUEST_ID` shows the
 refusal. A topic in another account needs its topic policy, and the caller
 its identity policy, with AWS's AuthorizationError otherwise.
 """
+import json
 import signal
 import time
 import unittest
@@ -68,6 +69,28 @@ class Delivery(unittest.TestCase):
         for k in ("Timestamp", "SignatureVersion", "Signature", "SigningCertUrl", "UnsubscribeUrl"):
             self.assertTrue(s[k], k)
         wait_explained(out["ResponseMetadata"]["RequestId"], "Allowed")
+
+    def test_filter_policy(self):
+        sns = seki.client("sns")
+        fn, path = recorder("filtered-fn")
+        topic = sns.create_topic(Name="filtered")["TopicArn"]
+        seki.client("lambda").add_permission(FunctionName="filtered-fn", StatementId="sns", Action="lambda:InvokeFunction",
+                                             Principal="sns.amazonaws.com", SourceArn=topic)
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=fn,
+                          Attributes={"FilterPolicy": json.dumps({"price": [{"numeric": [">", "cheap"]}]})})
+        self.assertEqual(cm.exception.response["Error"]["Message"],
+                         "Invalid parameter: Attributes Reason: FilterPolicy: Value of > must be numeric")
+        sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=fn, Attributes={"FilterPolicy": json.dumps(
+            {"store": ["example_corp"], "price": [{"numeric": [">=", 100]}]})})
+        attrs = lambda store, price: {"store": {"DataType": "String", "StringValue": store},
+                                      "price": {"DataType": "Number", "StringValue": str(price)}}
+        sns.publish(TopicArn=topic, Message="cheap", MessageAttributes=attrs("example_corp", 5))
+        sns.publish(TopicArn=topic, Message="elsewhere", MessageAttributes=attrs("other", 500))
+        sns.publish(TopicArn=topic, Message="expensive", MessageAttributes=attrs("example_corp", 500))
+        wait_events(path, 1)
+        time.sleep(0.5)
+        self.assertEqual([e["Records"][0]["Sns"]["Message"] for e in read_events(path)], ["expensive"])
 
     def test_aws_cli_cross_account_publish(self):
         topic = seki.aws_json("sns", "create-topic", "--name", "b-topic", creds=ACCOUNT_B)["TopicArn"]
