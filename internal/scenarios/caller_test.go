@@ -134,4 +134,6 @@ func TestCrossAccountCaller(t *testing.T) {
 	_, err = caller.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("my-function")})
 	wantAPIError(t, err, "AccessDeniedException", "User: "+callerUser+" is not authorized to perform: lambda:InvokeFunction on resource: "+
 		"arn:aws:lambda:us-east-1:222222222222:function:my-function because no identity-based policy allows the lambda:InvokeFunction action")
+	// Account A's view: account B may invoke my-function.
+	analyzed(t, env, servertest.AccountA, "cross-account-caller")
 }

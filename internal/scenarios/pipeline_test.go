@@ -221,6 +221,12 @@ func imagePipeline(t *testing.T, fn *lambda.CreateFunctionInput, python bool) {
 	if getItem("photos/dog.jpg") != nil {
 		t.Fatal("an item was written without dynamodb:PutItem")
 	}
+	if python {
+		// S3 may invoke it (with SourceArn and SourceAccount: no finding),
+		// its role reaches the uploads, the table (PutItem no more) and
+		// its logs.
+		analyzed(t, env, servertest.AccountA, "image-pipeline")
+	}
 }
 
 func str(v ddbtypes.AttributeValue) string {

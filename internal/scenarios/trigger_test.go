@@ -180,4 +180,7 @@ func TestCrossAccountTrigger(t *testing.T) {
 	if err := notify(squatter, sourceBucket); err != nil {
 		t.Fatalf("with SourceArn alone: %v", err)
 	}
+	// The function owner's view: S3 invokes under SourceArn alone, which
+	// names a bucket of no particular account.
+	analyzed(t, env, functionOwner, "cross-account-trigger")
 }
