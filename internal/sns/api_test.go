@@ -127,6 +127,21 @@ func TestTopicLifecycle(t *testing.T) {
 	if err != nil || sa.Attributes["Endpoint"] != fn || sa.Attributes["Protocol"] != "lambda" || sa.Attributes["PendingConfirmation"] != "false" {
 		t.Fatalf("subscription attributes %+v %v", sa, err)
 	}
+	setSub := func(name, value string) error {
+		_, err := c.SetSubscriptionAttributes(ctx, &awssns.SetSubscriptionAttributesInput{SubscriptionArn: sub.SubscriptionArn,
+			AttributeName: aws.String(name), AttributeValue: aws.String(value)})
+		return err
+	}
+	wantAPIError(t, setSub("Nope", "x"), "InvalidParameter", "Invalid parameter: AttributeName")
+	wantAPIError(t, setSub("RawMessageDelivery", "test-ValUe"), "InvalidParameter", "Invalid parameter: RawMessageDelivery: Invalid value [test-ValUe]. Must be true or false.")
+	wantAPIError(t, setSub("FilterPolicy", `{"a":[]}`), "InvalidParameter", "Invalid parameter: FilterPolicy: Empty arrays are not allowed")
+	if err := setSub("FilterPolicy", `{"store":["example_corp"]}`); err != nil {
+		t.Fatal(err)
+	}
+	sa, err = c.GetSubscriptionAttributes(ctx, &awssns.GetSubscriptionAttributesInput{SubscriptionArn: sub.SubscriptionArn})
+	if err != nil || sa.Attributes["FilterPolicy"] != `{"store":["example_corp"]}` {
+		t.Fatalf("after SetSubscriptionAttributes: %+v %v", sa, err)
+	}
 	attrs, _ = c.GetTopicAttributes(ctx, &awssns.GetTopicAttributesInput{TopicArn: aws.String(topic)})
 	if attrs.Attributes["SubscriptionsConfirmed"] != "1" || attrs.Attributes["SubscriptionsPending"] != "1" {
 		t.Fatalf("counts %v", attrs.Attributes)

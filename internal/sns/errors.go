@@ -110,9 +110,18 @@ func arnElements(param string, n int) error {
 
 // rawDeliveryValue is the RawMessageDelivery complaint.
 // source: snapshot tests/aws/services/sns/test_sns.snapshot.json#TestSNSSubscriptionCrud::test_create_subscriptions_with_attributes
-func rawDeliveryValue(v string) error {
-	return errInvalidParameter.New("Invalid parameter: Attributes Reason: RawMessageDelivery: Invalid value [" + v + "]. Must be true or false.")
+// where is whereSubscribe or whereSet: SNS words the same reason
+// differently for Subscribe's Attributes and for SetSubscriptionAttributes.
+func rawDeliveryValue(where, v string) error {
+	return errInvalidParameter.New(where + "RawMessageDelivery: Invalid value [" + v + "]. Must be true or false.")
 }
+
+// The prefixes of attribute complaints, by operation.
+// source: snapshot tests/aws/services/sns/test_sns.snapshot.json#TestSNSSubscriptionCrud::test_validate_set_sub_attributes
+const (
+	whereSubscribe = "Invalid parameter: Attributes Reason: "
+	whereSet       = "Invalid parameter: "
+)
 
 // attributeMessages are the message-attribute complaints, by kind.
 // source: snapshot tests/aws/services/sns/test_sns.snapshot.json#TestSNSSubscriptionSQS::test_empty_or_wrong_message_attributes
@@ -151,8 +160,8 @@ func attrDataTypeNull(path string) error {
 // filterPolicyError is an invalid FilterPolicy given to Subscribe; the
 // reason is the pattern engine's, which AWS shares with EventBridge.
 // source: snapshot tests/aws/services/sns/test_sns_filter_policy.snapshot.json#TestSNSFilterPolicyConditions::test_validate_policy
-func filterPolicyError(reason string) error {
-	return errInvalidParameter.New("Invalid parameter: Attributes Reason: FilterPolicy: " + reason)
+func filterPolicyError(where, reason string) error {
+	return errInvalidParameter.New(where + "FilterPolicy: " + reason)
 }
 
 // source: snapshot tests/aws/services/sns/test_sns_filter_policy.snapshot.json#TestSNSFilterPolicyCrud::test_set_subscription_filter_policy_scope

@@ -15,11 +15,11 @@ const maxFilterKeys = 5
 // compileFilter validates and compiles a subscription's FilterPolicy. With
 // the default scope (MessageAttributes) the policy names attributes, so it
 // cannot nest; with MessageBody it applies to the message as JSON.
-func compileFilter(doc, scope string) (*pattern.Pattern, error) {
+func compileFilter(doc, scope, where string) (*pattern.Pattern, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(doc), &top); err == nil {
 		if len(top) > maxFilterKeys {
-			return nil, filterPolicyError(reasonFilterKeys)
+			return nil, filterPolicyError(where, reasonFilterKeys)
 		}
 		if scope != "MessageBody" {
 			for k, v := range top {
@@ -33,9 +33,9 @@ func compileFilter(doc, scope string) (*pattern.Pattern, error) {
 	if err != nil {
 		var pe *pattern.PatternError
 		if errors.As(err, &pe) {
-			return nil, filterPolicyError(pe.Reason)
+			return nil, filterPolicyError(where, pe.Reason)
 		}
-		return nil, filterPolicyError(err.Error())
+		return nil, filterPolicyError(where, err.Error())
 	}
 	return p, nil
 }

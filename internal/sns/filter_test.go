@@ -34,7 +34,7 @@ func TestFilterPolicy(t *testing.T) {
 		{`{"price":[{"numeric":["<",10]}]}`, "MessageBody", false},
 	}
 	for _, tc := range cases {
-		f, err := compileFilter(tc.policy, tc.scope)
+		f, err := compileFilter(tc.policy, tc.scope, whereSubscribe)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.policy, err)
 		}
@@ -49,7 +49,7 @@ func TestFilterPolicy(t *testing.T) {
 		`{"a":["1"],"b":["1"],"c":["1"],"d":["1"],"e":["1"],"f":["1"]}`: "Invalid parameter: Attributes Reason: FilterPolicy: Filter policy can not have more than 5 keys",
 		`{"key":[{"suffix":100}]}`:                                      "Invalid parameter: Attributes Reason: FilterPolicy: suffix match pattern must be a string",
 	} {
-		_, err := compileFilter(policy, "")
+		_, err := compileFilter(policy, "", whereSubscribe)
 		if err == nil || err.Error() != "InvalidParameter: "+want {
 			t.Errorf("%s: got %v, want %s", policy, err, want)
 		}

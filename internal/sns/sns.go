@@ -181,7 +181,7 @@ func (s *Service) load(ctx context.Context) error {
 				return err
 			}
 			if fp := sub.attrs["FilterPolicy"]; fp != "" {
-				if sub.filter, err = compileFilter(fp, sub.attrs["FilterPolicyScope"]); err != nil {
+				if sub.filter, err = compileFilter(fp, sub.attrs["FilterPolicyScope"], whereSubscribe); err != nil {
 					return fmt.Errorf("subscription %s: %w", sub.arn, err)
 				}
 			}
@@ -210,7 +210,7 @@ func (s *Service) ops() []*protocol.Op {
 		s.createTopicOp(), s.deleteTopicOp(), s.listTopicsOp(), s.getTopicAttributesOp(), s.setTopicAttributesOp(),
 		s.addPermissionOp(), s.removePermissionOp(),
 		s.subscribeOp(), s.unsubscribeOp(), s.listSubscriptionsOp(), s.listSubscriptionsByTopicOp(),
-		s.getSubscriptionAttributesOp(),
+		s.getSubscriptionAttributesOp(), s.setSubscriptionAttributesOp(),
 		s.publishOp(), s.publishBatchOp(),
 		s.tagResourceOp(), s.untagResourceOp(), s.listTagsOp(),
 	}

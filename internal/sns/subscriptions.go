@@ -76,26 +76,38 @@ func isARN(v, service string) bool {
 func validateSubscriptionAttributes(attrs map[string]string) error {
 	for k, v := range attrs {
 		if !subscriptionAttributes[k] {
-			return errInvalidParameter.New("Invalid parameter: Attributes Reason: Unknown attribute " + k)
+			return errInvalidParameter.New(whereSubscribe + "Unknown attribute " + k)
 		}
-		switch k {
-		case "RawMessageDelivery":
-			if !strings.EqualFold(v, "true") && !strings.EqualFold(v, "false") {
-				return rawDeliveryValue(v)
-			}
-		case "FilterPolicyScope":
-			if v != "MessageAttributes" && v != "MessageBody" {
-				return filterScopeValue(v)
-			}
-		case "FilterPolicy":
-			if _, err := compileFilter(v, attrs["FilterPolicyScope"]); err != nil {
-				return err
-			}
-		case "DeliveryPolicy", "RedrivePolicy":
-			var x map[string]any
-			if err := json.Unmarshal([]byte(v), &x); err != nil {
-				return errInvalidParameter.New("Invalid parameter: Attributes Reason: " + k + ": failed to parse JSON. " + err.Error())
-			}
+		if err := validateSubscriptionAttribute(k, v, attrs["FilterPolicyScope"], whereSubscribe); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateSubscriptionAttribute checks one attribute's value; scope is
+// the FilterPolicyScope the subscription will have.
+func validateSubscriptionAttribute(k, v, scope, where string) error {
+	switch k {
+	case "RawMessageDelivery":
+		if !strings.EqualFold(v, "true") && !strings.EqualFold(v, "false") {
+			return rawDeliveryValue(where, v)
+		}
+	case "FilterPolicyScope":
+		if v != "MessageAttributes" && v != "MessageBody" {
+			return filterScopeValue(v)
+		}
+	case "FilterPolicy":
+		if v == "" && where == whereSet {
+			return nil // removes the policy
+		}
+		if _, err := compileFilter(v, scope, where); err != nil {
+			return err
+		}
+	case "DeliveryPolicy", "RedrivePolicy":
+		var x map[string]any
+		if err := json.Unmarshal([]byte(v), &x); err != nil {
+			return errInvalidParameter.New(where + k + ": failed to parse JSON. " + err.Error())
 		}
 	}
 	return nil
@@ -131,7 +143,7 @@ func (s *Service) subscribe(ctx context.Context, r *protocol.Request, in subscri
 		attrs: copyMap(in.attrs), created: r.Now.UnixNano(),
 	}
 	if fp := in.attrs["FilterPolicy"]; fp != "" {
-		if sub.filter, err = compileFilter(fp, in.attrs["FilterPolicyScope"]); err != nil {
+		if sub.filter, err = compileFilter(fp, in.attrs["FilterPolicyScope"], whereSubscribe); err != nil {
 			return nil, err
 		}
 	}
@@ -339,6 +351,77 @@ func (s *Service) getSubscriptionAttributesOp() *protocol.Op {
 				attrs["RawMessageDelivery"] = "false"
 			}
 			return struct{ Attributes attrMap }{newAttrMap(attrs)}, nil
+		},
+	})
+}
+
+type setSubscriptionInput struct {
+	subscriptionInput
+	name, value string
+}
+
+func (s *Service) setSubscriptionAttributesOp() *protocol.Op {
+	return protocol.Define(protocol.Spec[setSubscriptionInput]{
+		Name: "SetSubscriptionAttributes",
+		Decode: func(ctx context.Context, r *protocol.Request) (setSubscriptionInput, error) {
+			sub, err := decodeSubscriptionARN(ctx, r)
+			if err != nil {
+				return setSubscriptionInput{}, err
+			}
+			in := setSubscriptionInput{subscriptionInput: sub, name: r.Params.Get("AttributeName"), value: r.Params.Get("AttributeValue")}
+			if !subscriptionAttributes[in.name] {
+				return in, errInvalidParameter.New(msgAttributeName)
+			}
+			return in, nil
+		},
+		Auth: protocol.Check("SNS:SetSubscriptionAttributes", func(ctx context.Context, r *protocol.Request, in setSubscriptionInput) (protocol.Target, error) {
+			return s.subscriptionTarget(ctx, r, in.subscriptionInput)
+		}),
+		Handle: func(ctx context.Context, r *protocol.Request, in setSubscriptionInput) (any, error) {
+			s.writeMu.Lock()
+			defer s.writeMu.Unlock()
+			s.mu.RLock()
+			old := s.subs[in.arn]
+			s.mu.RUnlock()
+			if old == nil {
+				return nil, errNotFound.New(msgSubscriptionNotFound)
+			}
+			sub := *old
+			sub.attrs = copyMap(old.attrs)
+			sub.attrs[in.name] = in.value
+			if in.value == "" {
+				delete(sub.attrs, in.name)
+			}
+			if err := validateSubscriptionAttribute(in.name, in.value, sub.attrs["FilterPolicyScope"], whereSet); err != nil {
+				return nil, err
+			}
+			sub.filter = nil
+			if fp := sub.attrs["FilterPolicy"]; fp != "" {
+				var err error
+				if sub.filter, err = compileFilter(fp, sub.attrs["FilterPolicyScope"], whereSet); err != nil {
+					return nil, err
+				}
+			}
+			attrs, _ := json.Marshal(sub.attrs)
+			if err := s.db.Write(ctx, func(tx *store.Tx) error {
+				_, err := tx.Exec(`UPDATE sns_subscriptions SET attributes = ? WHERE arn = ?`, string(attrs), sub.arn)
+				return err
+			}); err != nil {
+				return nil, err
+			}
+			s.mu.Lock()
+			s.subs[sub.arn] = &sub
+			if t := s.topics[sub.topicARN]; t != nil {
+				nt := t.clone()
+				for i, x := range nt.subs {
+					if x.arn == sub.arn {
+						nt.subs[i] = &sub
+					}
+				}
+				s.topics[nt.arn] = nt
+			}
+			s.mu.Unlock()
+			return nil, nil
 		},
 	})
 }
