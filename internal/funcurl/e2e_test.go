@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -526,5 +528,54 @@ func TestIAMAuthRoleSession(t *testing.T) {
 	r = e.do("GET", u+"echo", nil, nil, signer(t, *c.AccessKeyId, *c.SecretAccessKey, "", "lambda", region))
 	if r.status != 403 || r.header.Get("x-amzn-ErrorType") == "" || r.header.Get("x-amzn-ErrorType") == "AccessDeniedException" {
 		t.Fatalf("session key without token: %d %v %s", r.status, r.header, r.body)
+	}
+}
+
+// sentCounter counts the body bytes a client's transport sends.
+type sentCounter struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *sentCounter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// TestIAMAuthUnknownKeyBeforeBody: an AWS_IAM URL refuses an unknown access
+// key without reading the body (issue #10, memory before authentication):
+// a client waiting for "100 Continue" never sends it. A known signer's
+// oversized body is still refused as too large.
+func TestIAMAuthUnknownKeyBeforeBody(t *testing.T) {
+	e := newURLEnv(t)
+	u := e.createURL(types.FunctionUrlAuthTypeAwsIam, "", nil)
+	body := &sentCounter{r: bytes.NewReader(bytes.Repeat([]byte("x"), 4<<20))}
+	req, err := http.NewRequest("POST", u+"echo", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = 4 << 20
+	req.Header.Set("Expect", "100-continue")
+	signer(t, "AKIANOSUCHKEYAAAAAAA", "x", "", "lambda", region)(req, nil)
+	tr := e.client.Transport.(*http.Transport).Clone()
+	tr.ExpectContinueTimeout = 10 * time.Second
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 403 || resp.Header.Get("x-amzn-ErrorType") != "UnrecognizedClientException" {
+		t.Fatalf("unknown key: %d %v", resp.StatusCode, resp.Header)
+	}
+	if n := body.n.Load(); n != 0 {
+		t.Fatalf("the client sent %d body bytes for an unknown key", n)
+	}
+
+	root := signer(t, servertest.AccountA.AccessKeyID, servertest.AccountA.Secret, "", "lambda", region)
+	r := e.do("POST", u+"echo", bytes.Repeat([]byte("x"), 6*1024*1024+1), map[string]string{"Content-Type": "text/plain"}, root)
+	if r.status != 413 || r.header.Get("x-amzn-ErrorType") != "RequestTooLargeException" {
+		t.Fatalf("signed 7 MB: %d %v %.200s", r.status, r.header, r.body)
 	}
 }

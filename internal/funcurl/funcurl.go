@@ -55,6 +55,7 @@ package funcurl
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -232,25 +233,20 @@ func (h *Handler) ServeURL(w http.ResponseWriter, r *http.Request, id, path stri
 		applyCORS(w.Header(), t.Cors, r)
 	}
 
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
-		writeError(w, errBadRequest.New("Could not read the request body."))
-		return
-	}
-	if len(body) > maxBody {
-		writeError(w, errTooLarge.New(msgTooLarge))
-		return
-	}
-
 	// The request's condition keys, and those the caller's credentials
 	// carry (aws:TokenIssueTime, ...), for both decisions.
 	keys := h.conditions(r, now, t.Region)
 	caller := anonymous
+	var body []byte
 	if t.AuthType == "AWS_IAM" {
-		if caller, err = h.authenticate(ctx, r, body, t, keys); err != nil {
+		// The body is read only once the access key is known.
+		if caller, body, err = h.authenticate(ctx, r, t, keys); err != nil {
 			writeError(w, err)
 			return
 		}
+	} else if body, err = readBody(r); err != nil {
+		writeError(w, err)
+		return
 	}
 
 	urlKeys := with(keys, "lambda:FunctionUrlAuthType", t.AuthType)
@@ -319,26 +315,48 @@ func with(c *policy.Context, key, value string) *policy.Context {
 // authenticate verifies an AWS_IAM request's SigV4 signature (service
 // lambda, the URL's region) and resolves its caller, adding the condition
 // keys its credentials carry to keys.
-func (h *Handler) authenticate(ctx context.Context, r *http.Request, body []byte, t *lambda.URLTarget, keys *policy.Context) (*authz.Caller, error) {
+func (h *Handler) authenticate(ctx context.Context, r *http.Request, t *lambda.URLTarget, keys *policy.Context) (*authz.Caller, []byte, error) {
 	if _, _, signed := sigv4.Scope(r); !signed || h.o.Verifier == nil || h.o.Keys == nil || h.o.Identify == nil {
 		// Nothing to verify: the request is simply not allowed.
-		return nil, errForbidden
+		return nil, nil, errForbidden
 	}
-	res, err := h.o.Verifier.Verify(r, body, h.o.Keys)
+	var body []byte
+	var readErr error
+	res, err := h.o.Verifier.VerifyStream(r, h.o.Keys, func() string {
+		body, readErr = readBody(r)
+		sum := sha256.Sum256(body)
+		return hex.EncodeToString(sum[:])
+	})
+	if readErr != nil {
+		return nil, nil, readErr
+	}
 	if err != nil {
 		var se *sigv4.Error
 		if errors.As(err, &se) {
-			return nil, se.AWS("lambda")
+			return nil, nil, se.AWS("lambda")
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	if res.Service != "lambda" {
-		return nil, errSignature.New("Credential should be scoped to correct service: 'lambda'. ")
+		return nil, nil, errSignature.New("Credential should be scoped to correct service: 'lambda'. ")
 	}
 	if res.Region != t.Region {
-		return nil, errSignature.New("Credential should be scoped to a valid region. ")
+		return nil, nil, errSignature.New("Credential should be scoped to a valid region. ")
 	}
-	return h.o.Identify(ctx, res.AccessKeyID, keys)
+	caller, err := h.o.Identify(ctx, res.AccessKeyID, keys)
+	return caller, body, err
+}
+
+// readBody reads a request body of at most maxBody bytes.
+func readBody(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return nil, errBadRequest.New("Could not read the request body.")
+	}
+	if len(body) > maxBody {
+		return nil, errTooLarge.New(msgTooLarge)
+	}
+	return body, nil
 }
 
 // writeResponse writes a function's response, the URL's CORS headers
