@@ -74,6 +74,14 @@ type target struct {
 	RoleArn   string `json:"RoleArn,omitempty"`
 	Input     string `json:"Input,omitempty"`
 	InputPath string `json:"InputPath,omitempty"`
+	// InputTransformer builds the payload from the event: values picked by
+	// InputPathsMap replace their <name> placeholders in InputTemplate.
+	InputTransformer *inputTransformer `json:"InputTransformer,omitempty"`
+}
+
+type inputTransformer struct {
+	InputPathsMap map[string]string `json:"InputPathsMap,omitempty"`
+	InputTemplate string            `json:"InputTemplate"`
 }
 
 // Migrations are EventBridge's tables.

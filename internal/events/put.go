@@ -219,25 +219,91 @@ func (t *target) payload(event []byte) ([]byte, error) {
 	if t.Input != "" {
 		return []byte(t.Input), nil
 	}
+	if t.InputTransformer != nil {
+		return t.InputTransformer.apply(event)
+	}
 	if t.InputPath == "" || t.InputPath == "$" {
 		return event, nil
 	}
-	path, ok := strings.CutPrefix(t.InputPath, "$.")
-	if !ok {
-		return nil, errors.New("InputPath " + t.InputPath + " is not a JSONPath of the form $.a.b")
+	v, err := selectPath(event, t.InputPath)
+	if err != nil {
+		return nil, err
 	}
+	return marshal(v)
+}
+
+// selectPath picks the value at a JSONPath of the form $ or $.a.b (nil
+// when the event has nothing there).
+func selectPath(event []byte, path string) (any, error) {
 	var v any
 	if err := json.Unmarshal(event, &v); err != nil {
 		return nil, err
 	}
-	for _, k := range strings.Split(path, ".") {
+	if path == "$" {
+		return v, nil
+	}
+	rest, ok := strings.CutPrefix(path, "$.")
+	if !ok {
+		return nil, errors.New("path " + path + " is not a JSONPath of the form $.a.b")
+	}
+	for _, k := range strings.Split(rest, ".") {
 		m, ok := v.(map[string]any)
 		if !ok {
-			return []byte("null"), nil
+			return nil, nil
 		}
 		v = m[k]
 	}
-	return marshal(v)
+	return v, nil
+}
+
+// apply renders the template (EventBridge User Guide, "Transforming
+// target input"): inside a JSON string a placeholder takes a string value
+// as its text; elsewhere it takes the value as JSON. <aws.events.event>
+// and <aws.events.event.json> are the whole event.
+func (x *inputTransformer) apply(event []byte) ([]byte, error) {
+	vals := map[string]any{}
+	for name, path := range x.InputPathsMap {
+		v, err := selectPath(event, path)
+		if err != nil {
+			return nil, err
+		}
+		vals[name] = v
+	}
+	var whole any
+	json.Unmarshal(event, &whole)
+	vals["aws.events.event"], vals["aws.events.event.json"] = whole, whole
+	tpl := x.InputTemplate
+	var out strings.Builder
+	inString := false
+	for i := 0; i < len(tpl); i++ {
+		c := tpl[i]
+		switch {
+		case c == '\\' && inString && i+1 < len(tpl):
+			out.WriteByte(c)
+			i++
+			out.WriteByte(tpl[i])
+			continue
+		case c == '"':
+			inString = !inString
+		case c == '<':
+			if end := strings.IndexByte(tpl[i:], '>'); end > 0 {
+				if v, ok := vals[tpl[i+1:i+end]]; ok {
+					s, isString := v.(string)
+					if inString && isString {
+						b, _ := marshal(s)
+						out.WriteString(string(b[1 : len(b)-1]))
+					} else {
+						b, _ := marshal(v)
+						out.Write(b)
+					}
+					i += end
+					continue
+				}
+			}
+		}
+		out.WriteByte(c)
+	}
+	return []byte(out.String()), nil
 }
 
 // marshal is json.Marshal without HTML escaping, as AWS writes events.
