@@ -19,6 +19,10 @@ import (
 	"github.com/seki-dev/seki/internal/cli/runtimescmd"
 	"github.com/seki-dev/seki/internal/demo"
 	"github.com/seki-dev/seki/internal/explain"
+	// The sandbox's hook: when seki re-executes itself to start a
+	// function's sandbox, this package's init becomes the sandbox's init
+	// (PID 1) before anything else of seki runs, and never returns.
+	_ "github.com/seki-dev/seki/internal/sandbox"
 	"github.com/seki-dev/seki/internal/server"
 )
 

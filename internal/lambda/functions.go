@@ -808,6 +808,9 @@ func (s *Service) deleteFunction(ctx context.Context, r *protocol.Request, ref F
 	if err != nil {
 		return nil, err
 	}
+	if rr, ok := s.getRunner().(Retirer); ok && q == "" {
+		rr.Retire(ref.ARN())
+	}
 	s.gcBlobs(ctx, blobs)
 	return nil, nil
 }

@@ -53,6 +53,13 @@ func (s *Service) prepareCode(sha string, zip []byte) {
 	}
 }
 
+// Retirer is a Runner that keeps environments warm: when a function is
+// deleted, Lambda calls Retire so that its environments, and every process
+// in them, end at once rather than when they are next reaped.
+type Retirer interface {
+	Retire(functionARN string) int
+}
+
 // FunctionSpec is everything needed to run one version of a function,
 // self-contained so the runtime need not import or call back into lambda.
 // A spec with the same FunctionARN, Version and RevisionId describes the

@@ -346,10 +346,11 @@ func (g *cgroup) watchdog() bool { return g != nil && g.mode == cgWatchdog }
 // overMemory is the watchdog's check of the runtime process.
 func (e *env) overMemory() bool {
 	g := e.cg
-	if g == nil || e.pid <= 0 {
+	pid := e.runtimePid()
+	if g == nil || pid <= 0 {
 		return false
 	}
-	return procStatusKB(e.pid, "VmRSS:")*1024 > g.limit
+	return procStatusKB(pid, "VmRSS:")*1024 > g.limit
 }
 
 // peak is the highest memory use seen, in bytes (0 if unknown).

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/seki-dev/seki/internal/runtime"
 	"github.com/seki-dev/seki/internal/server/servertest"
 )
 
@@ -252,7 +253,8 @@ func TestE2EThrottleAndEvent(t *testing.T) {
 	ctx := context.Background()
 	w.function(t, &sdk.CreateFunctionInput{FunctionName: aws.String("ev"), Runtime: types.RuntimeProvidedal2, Role: aws.String(roleARN),
 		Handler: aws.String("bootstrap"), Code: &types.FunctionCode{ZipFile: goFunction(t)}})
-	marks := filepath.Join(t.TempDir(), "marks")
+	marks := filepath.Join(runtime.SharedDir(), "e2e-event-marks")
+	os.Remove(marks)
 	out, err := w.lambda.Invoke(ctx, &sdk.InvokeInput{FunctionName: aws.String("ev"), InvocationType: types.InvocationTypeEvent,
 		Payload: []byte(`{"append":"` + marks + `"}`)})
 	if err != nil || out.StatusCode != 202 {

@@ -11,15 +11,18 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/seki-dev/seki/internal/lambda"
+	"github.com/seki-dev/seki/internal/sandbox"
 )
 
 // poolKey identifies interchangeable environments: the same version of
@@ -39,19 +42,24 @@ type env struct {
 	id     string // 32 hex digits; the log stream's suffix
 	stream string
 	group  string
-	dir    string // the environment's own directory
-	task   string // LAMBDA_TASK_ROOT, inside dir
+	dir    string // the environment's own directory (unsandboxed only)
 	creds  Credentials
+	// view is where the function sees its code, layers and seki's
+	// bootstraps: AWS's paths in a sandbox, host paths without one.
+	view paths
 
 	ln  net.Listener
 	srv *http.Server
 
-	cmd      *exec.Cmd
-	pid      int
+	cmd      *exec.Cmd        // unsandboxed
+	box      *sandbox.Process // sandboxed
+	pid      int              // the runtime's process, or the sandbox's init
+	fnPid    atomic.Int32     // the runtime's host pid inside a sandbox, once found
 	cg       *cgroup
 	out      *outPipe
 	outDone  chan struct{}
 	startErr error // the runtime process could not be started
+	execErr  error // the sandbox could not start the runtime (set before exited closes)
 
 	started    time.Time // process start (monotonic)
 	initOnce   sync.Once
@@ -64,7 +72,8 @@ type env struct {
 	exitErr    error
 	stopping   chan struct{}
 	stopOnce   sync.Once
-	oom        bool // killed by the memory watchdog (no cgroup)
+	retired    atomic.Bool // its function was deleted: stop after the invocation
+	oom        bool        // killed by the memory watchdog (no cgroup)
 
 	invq chan *invocation
 
@@ -76,10 +85,28 @@ type env struct {
 
 	// logMu guards log and loose: output goes to the invocation attached
 	// now, or is kept loose until the next delivery.
-	logMu sync.Mutex
-	log   *invLog
-	loose []LogEvent
+	logMu     sync.Mutex
+	log       *invLog
+	loose     []LogEvent
+	looseSize int // bytes in loose; beyond maxLoose, output is dropped
 }
+
+// paths are where a function finds its files.
+type paths struct {
+	task, opt, runtime string
+}
+
+// testShared is a host directory that tests (only) share with sandboxed
+// functions, writable at the same path, to observe what a function did.
+var testShared string
+
+// awsPaths are Lambda's: LAMBDA_TASK_ROOT, /opt, LAMBDA_RUNTIME_DIR.
+var awsPaths = paths{task: "/var/task", opt: "/opt", runtime: "/var/runtime"}
+
+// maxLoose bounds the output an environment writes between invocations
+// that seki keeps (for the next invocation's log); beyond it lines are
+// dropped, so a function printing without end costs seki nothing.
+const maxLoose = 4 << 20
 
 // invocation is one request handed to an environment.
 type invocation struct {
@@ -221,16 +248,23 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 		outDone:    make(chan struct{}),
 		invq:       make(chan *invocation, 1),
 	}
-	e.task = filepath.Join(e.dir, "task")
 	fail := func(err error) (*env, error) {
 		e.cleanup()
 		return nil, errService.New("seki: could not start an execution environment").Wrap(err)
 	}
-	if err := os.MkdirAll(e.dir, 0o700); err != nil {
-		return fail(err)
-	}
-	if err := linkTree(codeDir, e.task); err != nil {
-		return fail(err)
+	sandboxed := r.sandbox.Isolated()
+	if sandboxed {
+		// The sandbox binds the unpacked code itself, read-only: nothing
+		// to copy or link.
+		e.view = awsPaths
+	} else {
+		e.view = paths{task: filepath.Join(e.dir, "task"), opt: optDir, runtime: r.runtimeDir}
+		if err := os.MkdirAll(e.dir, 0o700); err != nil {
+			return fail(err)
+		}
+		if err := linkTree(codeDir, e.view.task); err != nil {
+			return fail(err)
+		}
 	}
 	if e.ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
 		return fail(err)
@@ -243,8 +277,11 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          log.New(io.Discard, "", 0),
 	}
+	if w := r.sandbox.Warning(); w != "" {
+		e.logLine(w)
+	}
 
-	argv, startErr := e.command(l, optDir)
+	argv, startErr := e.command(l, codeDir, optDir)
 	if startErr != nil {
 		e.startErr = startErr
 		close(e.exited)
@@ -255,25 +292,13 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 	if err != nil {
 		return fail(err)
 	}
-	e.cmd = &exec.Cmd{
-		Path:   argv[0],
-		Args:   argv,
-		Env:    e.environ(l, optDir),
-		Dir:    e.task,
-		Stdout: pw,
-		Stderr: pw,
-	}
+	env := e.environ(l)
 	e.cg = r.cgroups.create(id, spec.MemoryMB)
-	e.cmd.SysProcAttr = sysProcAttr(e.cg)
 	e.started = time.Now()
-	err = e.cmd.Start()
-	if err != nil && e.cg.fd() >= 0 {
-		// Starting inside a cgroup needs clone3 (Linux 5.7); without it,
-		// start normally and move the process in.
-		e.cmd = &exec.Cmd{Path: e.cmd.Path, Args: e.cmd.Args, Env: e.cmd.Env, Dir: e.cmd.Dir, Stdout: pw, Stderr: pw,
-			SysProcAttr: sysProcAttr(nil)}
-		e.cg.startedOutside()
-		err = e.cmd.Start()
+	if sandboxed {
+		err = e.startSandbox(l, argv, env, codeDir, optDir, pw)
+	} else {
+		err = e.startPlain(argv, env, pw)
 	}
 	pw.Close()
 	if err != nil {
@@ -283,17 +308,135 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 		close(e.outDone)
 		return e, nil
 	}
-	e.pid = e.cmd.Process.Pid
-	e.cg.adopt(e.pid)
 	e.out = &outPipe{f: pr, emit: e.emitLine}
 	go e.out.loop(e.outDone)
 	go e.srv.Serve(e.ln)
+	return e, nil
+}
+
+// startSandbox starts the runtime in a sandbox (see package sandbox): its
+// init is started, moved into the environment's cgroup, and then builds
+// the sandbox and starts the runtime.
+func (e *env) startSandbox(l *launcher, argv, env []string, codeDir, optDir string, out *os.File) error {
+	binds := []sandbox.Bind{
+		{Src: codeDir, Dst: awsPaths.task},
+		{Src: optDir, Dst: awsPaths.opt},
+		{Src: e.rt.runtimeDir, Dst: awsPaths.runtime},
+	}
+	for _, root := range interpreterRoots(l) {
+		binds = append(binds, sandbox.Bind{Src: root, Dst: root})
+	}
+	if testShared != "" {
+		binds = append(binds, sandbox.Bind{Src: testShared, Dst: testShared, Writable: true})
+	}
+	tmp := int64(e.spec.EphemeralStorageMB) << 20
+	spec := &sandbox.Spec{
+		Binds:        binds,
+		TmpBytes:     tmp,
+		Argv:         argv,
+		Env:          env,
+		Dir:          awsPaths.task,
+		ConnectPorts: e.connectPorts(),
+	}
+	p, err := sandbox.Start(spec, out, e.cg.fd())
+	if err != nil && e.cg.fd() >= 0 {
+		// Starting inside a cgroup needs clone3 (Linux 5.7); without it,
+		// start normally and move the process in.
+		e.cg.startedOutside()
+		p, err = sandbox.Start(spec, out, -1)
+	}
+	if err != nil {
+		return err
+	}
+	e.box, e.pid = p, p.Pid()
+	e.cg.adopt(e.pid)
+	if err := p.Release(); err != nil {
+		p.Kill()
+		p.Wait()
+		return err
+	}
+	go func() {
+		err := p.Wait()
+		var se *sandbox.StartError
+		if errors.As(err, &se) {
+			e.execErr = se
+		}
+		e.exitErr = err
+		close(e.exited)
+	}()
+	return nil
+}
+
+// startPlain starts the runtime as a plain process of seki's user, where
+// the host offers no sandbox.
+func (e *env) startPlain(argv, env []string, out *os.File) error {
+	e.cmd = &exec.Cmd{Path: argv[0], Args: argv, Env: env, Dir: e.view.task, Stdout: out, Stderr: out}
+	e.cmd.SysProcAttr = sysProcAttr(e.cg)
+	err := e.cmd.Start()
+	if err != nil && e.cg.fd() >= 0 {
+		e.cmd = &exec.Cmd{Path: argv[0], Args: argv, Env: env, Dir: e.view.task, Stdout: out, Stderr: out,
+			SysProcAttr: sysProcAttr(nil)}
+		e.cg.startedOutside()
+		err = e.cmd.Start()
+	}
+	if err != nil {
+		return err
+	}
+	e.pid = e.cmd.Process.Pid
+	e.cg.adopt(e.pid)
 	go func() {
 		err := e.cmd.Wait()
 		e.exitErr = err
 		close(e.exited)
 	}()
-	return e, nil
+	return nil
+}
+
+// connectPorts are the TCP ports a sandboxed function may connect to: its
+// own Runtime API, seki's endpoint, and the Internet's HTTP, HTTPS and
+// DNS. Every Runtime API listens on an ephemeral port, never one of the
+// latter, so no other environment's is among them.
+func (e *env) connectPorts() []uint16 {
+	ports := []uint16{53, 80, 443}
+	if _, p, err := net.SplitHostPort(e.ln.Addr().String()); err == nil {
+		if n, err := strconv.ParseUint(p, 10, 16); err == nil {
+			ports = append(ports, uint16(n))
+		}
+	}
+	if u, err := url.Parse(e.rt.endpointURL()); err == nil {
+		port := u.Port()
+		if port == "" && u.Scheme == "https" {
+			port = "443"
+		} else if port == "" {
+			port = "80"
+		}
+		if n, err := strconv.ParseUint(port, 10, 16); err == nil {
+			ports = append(ports, uint16(n))
+		}
+	}
+	return ports
+}
+
+// interpreterRoots are the host directories an interpreter needs inside a
+// sandbox: the launcher's, else the install prefix above exe's bin/
+// directory. Directories every sandbox has (/usr, ...) are left out.
+func interpreterRoots(l *launcher) []string {
+	roots := l.roots
+	if len(roots) == 0 && l.exe != "" {
+		dir := filepath.Dir(l.exe)
+		if filepath.Base(dir) == "bin" {
+			dir = filepath.Dir(dir)
+		}
+		roots = []string{dir}
+	}
+	var out []string
+	for _, r := range roots {
+		if r == "/" || r == "/usr" || strings.HasPrefix(r, "/usr/") {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // packageError turns a failure to unpack code into Lambda's error.
@@ -309,17 +452,19 @@ func packageError(err error) error {
 
 // command is the runtime process's argv, or the error AWS reports when the
 // runtime cannot be found.
-func (e *env) command(l *launcher, optDir string) ([]string, error) {
+// codeDir and optDir are the host's directories, which the function sees
+// at e.view's paths.
+func (e *env) command(l *launcher, codeDir, optDir string) ([]string, error) {
 	switch l.kind {
 	case kindPython:
-		return []string{l.exe, "-u", filepath.Join(e.rt.runtimeDir, "bootstrap.py"), optDir}, nil
+		return []string{l.exe, "-u", filepath.Join(e.view.runtime, "bootstrap.py"), e.view.opt}, nil
 	case kindNode:
-		return []string{l.exe, filepath.Join(e.rt.runtimeDir, "bootstrap.mjs")}, nil
+		return []string{l.exe, filepath.Join(e.view.runtime, "bootstrap.mjs")}, nil
 	}
 	// OS-only runtimes: bootstrap in the package, else in a layer (/opt).
-	for _, p := range []string{filepath.Join(e.task, "bootstrap"), filepath.Join(optDir, "bootstrap")} {
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-			return []string{p}, nil
+	for _, p := range [][2]string{{codeDir, e.view.task}, {optDir, e.view.opt}} {
+		if st, err := os.Stat(filepath.Join(p[0], "bootstrap")); err == nil && st.Mode().IsRegular() {
+			return []string{filepath.Join(p[1], "bootstrap")}, nil
 		}
 	}
 	return nil, errors.New("Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]")
@@ -327,9 +472,9 @@ func (e *env) command(l *launcher, optDir string) ([]string, error) {
 
 // environ builds the process environment from nothing: AWS's variables,
 // then the function's own. Nothing of seki's environment is passed on.
-func (e *env) environ(l *launcher, optDir string) []string {
+func (e *env) environ(l *launcher) []string {
 	spec := e.spec
-	rtDir := e.rt.runtimeDir
+	rtDir, optDir, task := e.view.runtime, e.view.opt, e.view.task
 	endpoint := e.rt.endpointURL()
 	vars := []string{
 		"AWS_LAMBDA_FUNCTION_NAME=" + spec.Name,
@@ -340,7 +485,7 @@ func (e *env) environ(l *launcher, optDir string) []string {
 		"AWS_REGION=" + spec.Region,
 		"AWS_DEFAULT_REGION=" + spec.Region,
 		"_HANDLER=" + spec.Handler,
-		"LAMBDA_TASK_ROOT=" + e.task,
+		"LAMBDA_TASK_ROOT=" + task,
 		"LAMBDA_RUNTIME_DIR=" + rtDir,
 		"AWS_LAMBDA_RUNTIME_API=" + e.ln.Addr().String(),
 		"TZ=:UTC",
@@ -365,7 +510,7 @@ func (e *env) environ(l *launcher, optDir string) []string {
 	vars = append(vars,
 		"PATH="+path,
 		"LD_LIBRARY_PATH="+strings.Join([]string{"/lib64", "/usr/lib64", rtDir, filepath.Join(rtDir, "lib"),
-			e.task, filepath.Join(e.task, "lib"), filepath.Join(optDir, "lib")}, ":"),
+			task, filepath.Join(task, "lib"), filepath.Join(optDir, "lib")}, ":"),
 	)
 	switch l.kind {
 	case kindPython:
@@ -374,7 +519,7 @@ func (e *env) environ(l *launcher, optDir string) []string {
 		vars = append(vars, "NODE_PATH="+strings.Join([]string{
 			filepath.Join(optDir, "nodejs", "node"+l.major, "node_modules"),
 			filepath.Join(optDir, "nodejs", "node_modules"),
-			filepath.Join(rtDir, "node_modules"), rtDir, e.task}, ":"))
+			filepath.Join(rtDir, "node_modules"), rtDir, task}, ":"))
 	}
 	// The function's variables come last: Lambda has already refused the
 	// reserved names, and the unreserved ones (PATH, LANG, ...) may be
@@ -456,6 +601,7 @@ func (e *env) attach(inv *invocation) {
 		inv.log.add(ev.Timestamp, ev.Message)
 	}
 	e.loose = e.loose[:0]
+	e.looseSize = 0
 	e.log = &inv.log
 	e.logMu.Unlock()
 }
@@ -478,15 +624,18 @@ func (e *env) logLine(msg string) {
 	e.logMu.Lock()
 	if e.log != nil {
 		e.log.add(ts, msg)
-	} else if len(e.loose) < 10000 {
+	} else if e.looseSize+len(msg) <= maxLoose {
 		e.loose = append(e.loose, LogEvent{Timestamp: ts, Message: msg})
+		e.looseSize += len(msg)
 	}
 	e.logMu.Unlock()
 }
 
 // kill ends the process group at once (and the cgroup's stragglers).
 func (e *env) kill() {
-	if e.pid > 0 {
+	if e.box != nil {
+		e.box.Kill()
+	} else if e.pid > 0 {
 		killGroup(e.pid)
 	}
 	e.cg.killAll()
@@ -511,7 +660,7 @@ func (e *env) stop() {
 		}
 		e.logMu.Lock()
 		loose := e.loose
-		e.loose = nil
+		e.loose, e.looseSize = nil, 0
 		e.logMu.Unlock()
 		e.rt.ship(e, "", loose)
 		e.cleanup()
@@ -529,13 +678,29 @@ func (e *env) cleanup() {
 	}
 }
 
+// runtimePid is the runtime's host pid: the process itself, or in a
+// sandbox init's child (found once, through /proc's children list).
+func (e *env) runtimePid() int {
+	if e.box == nil {
+		return e.pid
+	}
+	if p := e.fnPid.Load(); p > 0 {
+		return int(p)
+	}
+	p := firstChild(e.pid)
+	if p > 0 {
+		e.fnPid.Store(int32(p))
+	}
+	return p
+}
+
 // maxMemoryMB is the environment's peak memory use, for REPORT.
 func (e *env) maxMemoryMB() int {
 	if b := e.cg.peak(); b > 0 {
 		return int((b + (1<<20 - 1)) >> 20)
 	}
-	if e.pid > 0 {
-		if kb := procStatusKB(e.pid, "VmHWM:"); kb > 0 {
+	if pid := e.runtimePid(); pid > 0 {
+		if kb := procStatusKB(pid, "VmHWM:"); kb > 0 {
 			return int((kb + 1023) / 1024)
 		}
 	}
@@ -548,12 +713,11 @@ func (e *env) exitOutcome() (typ, msg string) {
 	if e.startErr != nil {
 		return typeEntrypoint, e.startErr.Error()
 	}
+	if e.execErr != nil {
+		return typeEntrypoint, e.execErr.Error()
+	}
 	if e.oom || e.cg.oomKilled() {
 		return typeOOM, "Runtime exited with error: signal: killed"
-	}
-	var ee *exec.ExitError
-	if errors.As(e.exitErr, &ee) {
-		return typeExit, "Runtime exited with error: " + ee.Error()
 	}
 	if e.exitErr != nil {
 		return typeExit, "Runtime exited with error: " + e.exitErr.Error()

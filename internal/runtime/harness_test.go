@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -33,6 +35,10 @@ var (
 func goEcho(t testing.TB) string {
 	t.Helper()
 	goOnce.Do(func() {
+		if p := os.Getenv("SEKI_TEST_GOECHO"); p != "" { // built by a parent test (TestEscapesUnprivileged)
+			goBin = p
+			return
+		}
 		dir, err := os.MkdirTemp("", "seki-goecho-")
 		if err != nil {
 			goErr = err
@@ -62,6 +68,15 @@ type zipEntry struct {
 // writeZip writes a zip of entries into dir and returns its path.
 func writeZip(t testing.TB, dir string, entries ...zipEntry) string {
 	t.Helper()
+	p := filepath.Join(dir, "pkg-"+randomHex(6)+".zip")
+	if err := writeZipFile(p, entries...); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// writeZipFile writes a zip of entries at p.
+func writeZipFile(p string, entries ...zipEntry) error {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, e := range entries {
@@ -73,18 +88,14 @@ func writeZip(t testing.TB, dir string, entries ...zipEntry) string {
 		h.SetMode(mode)
 		w, err := zw.CreateHeader(h)
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
 		w.Write(e.Body)
 	}
 	if err := zw.Close(); err != nil {
-		t.Fatal(err)
+		return err
 	}
-	p := filepath.Join(dir, "pkg-"+randomHex(6)+".zip")
-	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return os.WriteFile(p, buf.Bytes(), 0o644)
 }
 
 func goZip(t testing.TB, dir string) string {
@@ -212,4 +223,66 @@ func (c *collectSink) events() []LogEvent {
 		out = append(out, d.Events...)
 	}
 	return out
+}
+
+// TestMain makes the directory tests share with sandboxed functions
+// (testShared): writable by any uid, since a sandboxed function runs as
+// nobody when the tests run as root.
+func TestMain(m *testing.M) {
+	if os.Getenv("SEKI_TEST_HELPER") == "daemon" {
+		daemonHelper()
+	}
+	dir, err := os.MkdirTemp("", "seki-shared-")
+	if err == nil {
+		os.Chmod(dir, 0o777)
+		testShared = dir
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// shared is a path in the directory tests share with functions.
+func shared(t testing.TB, name string) string {
+	t.Helper()
+	if testShared == "" {
+		t.Fatal("no shared directory")
+	}
+	return filepath.Join(testShared, randomHex(4)+"-"+name)
+}
+
+// runtimePids are the host pids of the live environments' runtimes.
+func runtimePids(r *Runtime) []int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var pids []int
+	for e := range r.all {
+		if p := e.runtimePid(); p > 0 {
+			pids = append(pids, p)
+		}
+	}
+	return pids
+}
+
+// processRuns reports whether pid is a live (not zombie) process.
+func processRuns(pid int) bool {
+	st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	return err == nil && !strings.Contains(string(st), ") Z ")
+}
+
+// hostProcs are the host pids whose command line contains token.
+func hostProcs(token string) []int {
+	ents, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if strings.Contains(string(b), token) && processRuns(pid) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }

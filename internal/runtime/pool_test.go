@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,7 +19,7 @@ func TestScaleOutOneInvocationPerEnvironment(t *testing.T) {
 	rt := newTestRT(t, nil)
 	spec := newSpec("scale", "provided.al2023", "bootstrap", goZip(t, rt.dir))
 	var wg sync.WaitGroup
-	pids := make(chan float64, 4)
+	pids := make(chan string, 4)
 	for i := 0; i < 4; i++ {
 		wg.Add(1)
 		go func() {
@@ -33,12 +32,12 @@ func TestScaleOutOneInvocationPerEnvironment(t *testing.T) {
 			}
 			var m map[string]any
 			json.Unmarshal(res.Payload, &m)
-			pids <- m["pid"].(float64)
+			pids <- m["instance"].(string)
 		}()
 	}
 	wg.Wait()
 	close(pids)
-	seen := map[float64]bool{}
+	seen := map[string]bool{}
 	for p := range pids {
 		seen[p] = true
 	}
@@ -123,10 +122,10 @@ func TestReapingAndRevisions(t *testing.T) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	rt := newTestRT(t, func(o *Options) { o.Now = clock; o.IdleTimeout = time.Hour })
 	spec := newSpec("reap", "provided.al2023", "bootstrap", goZip(t, rt.dir))
-	p1 := decode(t, invokeJSON(t, rt.Runtime, spec, map[string]any{"context": true}))["pid"]
+	p1 := decode(t, invokeJSON(t, rt.Runtime, spec, map[string]any{"context": true}))["instance"]
 	spec2 := *spec
 	spec2.RevisionId = "rev-2"
-	p2 := decode(t, invokeJSON(t, rt.Runtime, &spec2, map[string]any{"context": true}))["pid"]
+	p2 := decode(t, invokeJSON(t, rt.Runtime, &spec2, map[string]any{"context": true}))["instance"]
 	if p1 == p2 {
 		t.Fatal("a new revision reused the old environment")
 	}
@@ -150,13 +149,13 @@ func TestCredentialRefresh(t *testing.T) {
 	rt := newTestRT(t, nil)
 	rt.assumer.expiry = credentialMargin + 5*time.Second // 3 s timeout: usable for ~2 s
 	spec := newSpec("refresh", "provided.al2023", "bootstrap", goZip(t, rt.dir))
-	p1 := decode(t, invokeJSON(t, rt.Runtime, spec, map[string]any{"context": true}))["pid"]
-	p2 := decode(t, invokeJSON(t, rt.Runtime, spec, map[string]any{"context": true}))["pid"]
+	p1 := decode(t, invokeJSON(t, rt.Runtime, spec, map[string]any{"context": true}))["instance"]
+	p2 := decode(t, invokeJSON(t, rt.Runtime, spec, map[string]any{"context": true}))["instance"]
 	if p1 != p2 {
 		t.Fatal("fresh session not reused")
 	}
 	time.Sleep(2100 * time.Millisecond)
-	p3 := decode(t, invokeJSON(t, rt.Runtime, spec, map[string]any{"context": true}))["pid"]
+	p3 := decode(t, invokeJSON(t, rt.Runtime, spec, map[string]any{"context": true}))["instance"]
 	if p3 == p1 || rt.assumer.count() != 2 {
 		t.Fatalf("not refreshed: pid %v→%v, %d assumptions", p1, p3, rt.assumer.count())
 	}
@@ -209,7 +208,7 @@ func TestCloseStopsEverything(t *testing.T) {
 	rt := newTestRT(t, nil)
 	spec := newSpec("close", "provided.al2023", "bootstrap", goZip(t, rt.dir))
 	spec.Timeout = 30
-	pid := decode(t, invokeJSON(t, rt.Runtime, spec, map[string]any{"context": true}))["pid"].(float64)
+	invokeJSON(t, rt.Runtime, spec, map[string]any{"context": true})
 	errc := make(chan error, 1)
 	go func() {
 		res, err := rt.Run(context.Background(), spec, &lambda.InvokeRequest{RequestID: newRequestID(), Payload: []byte(`{"sleep":20000}`)})
@@ -219,6 +218,10 @@ func TestCloseStopsEverything(t *testing.T) {
 		errc <- err
 	}()
 	time.Sleep(200 * time.Millisecond)
+	pids := runtimePids(rt.Runtime)
+	if len(pids) == 0 {
+		t.Fatal("no runtime process found")
+	}
 	start := time.Now()
 	rt.Close()
 	if d := time.Since(start); d > 5*time.Second {
@@ -227,8 +230,10 @@ func TestCloseStopsEverything(t *testing.T) {
 	if err := <-errc; err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join("/proc", formatFloat(pid))); err == nil {
-		t.Fatalf("process %v survived Close", pid)
+	for _, pid := range pids {
+		if processRuns(pid) {
+			t.Fatalf("process %v survived Close", pid)
+		}
 	}
 	if ents, _ := os.ReadDir(rt.envRoot); len(ents) != 0 {
 		t.Fatalf("environment directories left: %v", ents)

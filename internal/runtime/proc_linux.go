@@ -27,6 +27,19 @@ func killGroup(pid int) {
 	syscall.Kill(pid, syscall.SIGKILL)
 }
 
+// firstChild is the first child of process pid (0 if none): a sandbox's
+// init has one, the runtime.
+func firstChild(pid int) int {
+	p := strconv.Itoa(pid)
+	b, _ := os.ReadFile("/proc/" + p + "/task/" + p + "/children")
+	f := bytes.Fields(b)
+	if len(f) == 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(string(f[0]))
+	return n
+}
+
 // procStatusKB reads a "kB" field (VmRSS:, VmHWM:) of /proc/PID/status.
 func procStatusKB(pid int, field string) int64 {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")

@@ -21,3 +21,5 @@ func killGroup(pid int) {
 func procStatusKB(pid int, field string) int64 { return 0 }
 
 func pipePending(fd uintptr) int { return 0 }
+
+func firstChild(pid int) int { return 0 }

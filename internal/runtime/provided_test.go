@@ -27,8 +27,8 @@ func TestProvidedEchoAndWarmReuse(t *testing.T) {
 	}
 	c1 := decode(t, invokeJSON(t, rt.Runtime, spec, map[string]any{"context": true}))
 	c2 := decode(t, invokeJSON(t, rt.Runtime, spec, map[string]any{"context": true}))
-	if c1["pid"] != c2["pid"] {
-		t.Fatalf("not reused: %v vs %v", c1["pid"], c2["pid"])
+	if c1["instance"] != c2["instance"] {
+		t.Fatalf("not reused: %v vs %v", c1["instance"], c2["instance"])
 	}
 	if rt.assumer.count() != 1 {
 		t.Fatalf("role assumed %d times for one environment", rt.assumer.count())
@@ -104,11 +104,8 @@ func TestProvidedEnvironment(t *testing.T) {
 		}
 	}
 	// Its own process group: the runtime leads it.
-	if st, err := os.ReadFile("/proc/" + formatFloat(out["pid"]) + "/stat"); err == nil {
-		f := strings.Fields(string(st[strings.LastIndexByte(string(st), ')')+2:]))
-		if f[2] != formatFloat(out["pid"]) {
-			t.Errorf("process group %s, pid %v", f[2], out["pid"])
-		}
+	if out["pgid"] != out["pid"] {
+		t.Errorf("process group %v, pid %v", out["pgid"], out["pid"])
 	}
 }
 
@@ -123,12 +120,12 @@ func TestProvidedFailures(t *testing.T) {
 	spec.Timeout = 1
 
 	// A returned error: AWS's shape from aws-lambda-go, env kept warm.
-	pid := decode(t, invokeJSON(t, rt.Runtime, spec, map[string]any{"context": true}))["pid"]
+	pid := decode(t, invokeJSON(t, rt.Runtime, spec, map[string]any{"context": true}))["instance"]
 	res := invokeJSON(t, rt.Runtime, spec, map[string]any{"error": "boom"})
 	if res.FunctionError != "Unhandled" || string(res.Payload) != `{"errorMessage":"boom","errorType":"errorString"}` {
 		t.Fatalf("error: %+v %s", res, res.Payload)
 	}
-	if p := decode(t, invokeJSON(t, rt.Runtime, spec, map[string]any{"context": true}))["pid"]; p != pid {
+	if p := decode(t, invokeJSON(t, rt.Runtime, spec, map[string]any{"context": true}))["instance"]; p != pid {
 		t.Fatalf("a function error ended the environment")
 	}
 

@@ -48,9 +48,9 @@ func TestEventRetries(t *testing.T) {
 		o.Queue = QueueOptions{RetryDelays: []time.Duration{100 * time.Millisecond, 200 * time.Millisecond}, Done: done.record}
 	})
 	spec := newSpec("async", "provided.al2023", "bootstrap", goZip(t, rt.dir))
-	marks := filepath.Join(rt.dir, "marks")
+	marks := shared(t, "marks")
 
-	ok := filepath.Join(rt.dir, "ok")
+	ok := shared(t, "ok")
 	res, err := rt.Run(context.Background(), spec, &lambda.InvokeRequest{RequestID: "ev-ok", InvocationType: "Event",
 		Payload: []byte(`{"append":"` + ok + `"}`)})
 	if err != nil || res.StatusCode != 202 || len(res.Payload) != 0 {
@@ -143,7 +143,7 @@ func TestEventSurvivesRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	marks := filepath.Join(dir, "marks")
+	marks := shared(t, "marks")
 	err = db.Write(context.Background(), func(tx *store.Tx) error {
 		_, err := tx.Exec(`UPDATE runtime_events SET spec = json_remove(spec, '$.ReservedConcurrency'),
 			payload = ?, not_before = 0`, []byte(`{"append":"`+marks+`"}`))

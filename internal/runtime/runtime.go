@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/seki-dev/seki/internal/lambda"
+	"github.com/seki-dev/seki/internal/sandbox"
 	"github.com/seki-dev/seki/internal/store"
 )
 
@@ -80,6 +81,7 @@ type Runtime struct {
 	unpacked   *unpacked
 	interp     *interpreters
 	cgroups    *cgroups
+	sandbox    sandbox.Support
 	queue      *queue
 
 	endpoint atomic.Pointer[string]
@@ -149,6 +151,11 @@ func New(opts Options) (*Runtime, error) {
 	if err := writeBootstraps(r.runtimeDir, opts.Discovery.Cache); err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
+	// A sandboxed function (another uid when seki is root) reads these
+	// through its binds; their own modes must let it, as AWS's do.
+	os.Chmod(r.runtimeDir, 0o755)
+	os.Chmod(r.emptyOpt, 0o755)
+	r.sandbox = sandbox.Probe()
 	if opts.Endpoint != "" {
 		r.endpoint.Store(&opts.Endpoint)
 	}
@@ -529,7 +536,7 @@ func (r *Runtime) acquire(ctx context.Context, spec *lambda.FunctionSpec, reques
 func (r *Runtime) release(e *env, healthy bool) {
 	r.mu.Lock()
 	r.unbusy(e.spec.FunctionARN)
-	if healthy && !r.closed && e.alive() {
+	if healthy && !r.closed && e.alive() && !e.retired.Load() {
 		e.mu.Lock()
 		e.lastUsed = r.now()
 		e.mu.Unlock()
@@ -540,6 +547,32 @@ func (r *Runtime) release(e *env, healthy bool) {
 	r.forget(e)
 	r.mu.Unlock()
 	r.stopAll([]*env{e})
+}
+
+// Retire ends the environments of a deleted function (lambda.Retirer):
+// idle ones now, busy ones when their invocation ends. It reports how
+// many it stopped now.
+func (r *Runtime) Retire(functionARN string) int {
+	var stop []*env
+	r.mu.Lock()
+	for e := range r.all {
+		if e.key.arn == functionARN {
+			e.retired.Store(true)
+		}
+	}
+	for k, st := range r.idle {
+		if k.arn != functionARN {
+			continue
+		}
+		for _, e := range st {
+			r.forget(e)
+			stop = append(stop, e)
+		}
+		delete(r.idle, k)
+	}
+	r.mu.Unlock()
+	r.stopAll(stop)
+	return len(stop)
 }
 
 // forget drops e from the pool's accounting; call with mu held.
@@ -664,12 +697,16 @@ type Stats struct {
 	// Memory is how memory limits are enforced: "cgroup2", "cgroup1",
 	// "watchdog" or "none".
 	Memory string
+	// Isolated is true when environments run in sandboxes; Isolation
+	// describes them, or says what is not isolated.
+	Isolated  bool
+	Isolation string
 }
 
 // Stats reports the pool's state.
 func (r *Runtime) Stats() Stats {
 	r.mu.Lock()
-	s := Stats{Environments: r.live, Memory: r.cgroups.Mode()}
+	s := Stats{Environments: r.live, Memory: r.cgroups.Mode(), Isolated: r.sandbox.Isolated(), Isolation: r.sandbox.Summary()}
 	for _, st := range r.idle {
 		s.Idle += len(st)
 	}

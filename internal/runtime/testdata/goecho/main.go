@@ -8,9 +8,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
+	"os/exec"
 	"sort"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -29,6 +35,10 @@ type event struct {
 	Alloc   int    `json:"alloc"`   // allocate and touch this many MB
 	Append  string `json:"append"`  // append a line to this file first
 	Stream  string `json:"stream"`  // stream a response that fails with this error midway
+	// The escape attempts of the sandbox tests:
+	Sh         string `json:"sh"`         // run this with /bin/sh -c; return its output and status
+	Scan       bool   `json:"scan"`       // connect to every listening TCP port and ask it for an invocation
+	PrintAfter int    `json:"printAfter"` // after returning, write this many bytes to stdout
 }
 
 // failingReader yields some bytes, then fails: aws-lambda-go then sends
@@ -47,6 +57,10 @@ func (r *failingReader) Read(p []byte) (int, error) {
 }
 
 var started = time.Now()
+
+// instance names this process: pids repeat across sandboxes (each has its
+// own PID namespace), so tests tell environments apart by it.
+var instance = fmt.Sprintf("%d-%d", os.Getpid(), started.UnixNano())
 
 func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 	var ev event
@@ -76,6 +90,29 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 	if ev.Error != "" {
 		return nil, errors.New(ev.Error)
 	}
+	if ev.Sh != "" {
+		out, err := exec.CommandContext(ctx, "/bin/sh", "-c", ev.Sh).CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			code = -1
+		}
+		return map[string]any{"out": string(out), "code": code}, nil
+	}
+	if ev.Scan {
+		return scan(), nil
+	}
+	if ev.PrintAfter > 0 {
+		go func() {
+			time.Sleep(100 * time.Millisecond)
+			line := strings.Repeat("z", 64<<10) + "\n"
+			for n := 0; n < ev.PrintAfter; n += len(line) {
+				os.Stdout.WriteString(line)
+			}
+		}()
+		return "returned", nil
+	}
 	if ev.Alloc > 0 {
 		b := make([]byte, ev.Alloc<<20)
 		for i := range b {
@@ -98,7 +135,7 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 		}
 		sort.Strings(keys)
 		cwd, _ := os.Getwd()
-		return map[string]any{"env": env, "keys": keys, "cwd": cwd, "pid": os.Getpid(), "ppid": os.Getppid()}, nil
+		return map[string]any{"env": env, "keys": keys, "cwd": cwd, "pid": os.Getpid(), "ppid": os.Getppid(), "pgid": syscall.Getpgrp(), "instance": instance}, nil
 	}
 	if ev.Context {
 		lc, _ := lambdacontext.FromContext(ctx)
@@ -115,10 +152,57 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 			"logStream":     lambdacontext.LogStreamName,
 			"trace":         os.Getenv("_X_AMZN_TRACE_ID"),
 			"pid":           os.Getpid(),
+			"instance":      instance,
 			"uptimeMs":      time.Since(started).Milliseconds(),
 		}, nil
 	}
 	return raw, nil
+}
+
+// scan connects to every TCP port listening on the host (as /proc/net
+// shows them) and, except on its own Runtime API, asks for the next
+// invocation. It returns what each port did.
+func scan() map[string]string {
+	own := os.Getenv("AWS_LAMBDA_RUNTIME_API")
+	res := map[string]string{}
+	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		b, _ := os.ReadFile(f)
+		for _, line := range strings.Split(string(b), "\n")[1:] {
+			fields := strings.Fields(line)
+			if len(fields) < 4 || fields[3] != "0A" { // LISTEN
+				continue
+			}
+			_, hexPort, _ := strings.Cut(fields[1], ":")
+			port, err := strconv.ParseUint(hexPort, 16, 16)
+			if err != nil {
+				continue
+			}
+			addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(int(port)))
+			if _, seen := res[addr]; seen {
+				continue
+			}
+			c, err := net.DialTimeout("tcp", addr, 300*time.Millisecond)
+			if err != nil {
+				res[addr] = "refused: " + err.Error()
+				continue
+			}
+			c.Close()
+			if addr == own {
+				res[addr] = "own"
+				continue
+			}
+			cl := http.Client{Timeout: time.Second}
+			resp, err := cl.Get("http://" + addr + "/2018-06-01/runtime/invocation/next")
+			if err != nil {
+				res[addr] = "connected: " + err.Error()
+				continue
+			}
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+			resp.Body.Close()
+			res[addr] = "connected: " + resp.Status + " " + string(body)
+		}
+	}
+	return res
 }
 
 func main() {

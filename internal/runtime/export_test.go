@@ -1,0 +1,5 @@
+package runtime
+
+// SharedDir is the directory the tests share with sandboxed functions
+// (for the external test package).
+func SharedDir() string { return testShared }
