@@ -17,23 +17,56 @@ package runtime
 // ReservedFunctionConcurrentInvocationLimitExceeded (0 throttles all).
 //
 // Each environment has:
-//   - its own directory DATA_DIR/runtime/envs/ID, whose task/ subdirectory
-//     is LAMBDA_TASK_ROOT and the working directory (hard links to the
-//     package, which is unpacked once per content under unpacked/);
-//   - its own process group (Setpgid; a timeout or a stop kills the group,
-//     and the runtime gets SIGKILL if seki dies, via the parent-death
-//     signal);
+//   - its own sandbox (see Isolation): its own view of the file system,
+//     its own processes, at most 1024 of them, nothing left when it ends;
 //   - its own Runtime API listener on 127.0.0.1 with a random port
-//     (AWS_LAMBDA_RUNTIME_API), serving only that environment's invocations;
+//     (AWS_LAMBDA_RUNTIME_API), serving only that environment's
+//     invocations, and reachable from no other environment;
 //   - its own role session (see Credentials);
 //   - its own memory cgroup where the host allows (see Memory).
 //
-// Isolation is at the level of processes of one user: every function runs
-// as seki's own user, so a function that wants to can read other
-// processes' /proc entries (and their environment variables) or reach
-// other listeners on loopback. The per-environment listener keeps honest
-// runtimes apart; it is not a security boundary against hostile code, and
-// nothing short of running each environment as its own user would be.
+// # Isolation
+//
+// On Linux every environment runs in a sandbox built by package sandbox
+// from primitives that need no privileges (seki runs the same way as root
+// and as a normal user):
+//
+//   - a user namespace per environment: the function runs as uid 993, gid
+//     990 (AWS's sbx_user1051) without capabilities, mapped to the host's
+//     nobody when seki is root (never to root) and to seki's own uid
+//     otherwise;
+//   - mount namespace: a tmpfs root, read-only, holding /var/task (the
+//     unpacked code, read-only, the working directory and
+//     LAMBDA_TASK_ROOT), /opt (the merged layers, read-only),
+//     /var/runtime (seki's bootstraps, LAMBDA_RUNTIME_DIR), /usr, /lib*,
+//     /bin, /sbin, the /etc files a runtime needs and the interpreter's
+//     install directory, all read-only; /tmp, a tmpfs of EphemeralStorage
+//     (512 MB by default; ENOSPC beyond; its pages count against the
+//     memory cgroup, as a tmpfs's do); a fresh /proc; a minimal /dev.
+//     seki's data directory, home directories and other environments'
+//     files are not there at all;
+//   - PID namespace: the function sees its own processes only. Its init
+//     (a re-executed seki, PID 1) reaps orphans and ends when the runtime
+//     exits, when the environment is stopped, or when seki dies, even by
+//     kill -9 (it holds a pipe from seki and has the parent-death signal);
+//     the kernel then kills every process left in the namespace;
+//   - IPC and UTS namespaces;
+//   - Landlock (ABI 4): TCP connections only to the environment's own
+//     Runtime API port, seki's endpoint port and ports 53, 80 and 443 (DNS,
+//     HTTP and HTTPS on the Internet). Runtime APIs listen on ephemeral
+//     ports, so no other environment's is reachable. (ABI 6): no abstract
+//     unix sockets or signals outside the sandbox;
+//   - rlimits: RLIMIT_NPROC 1024, which counts per user namespace and so
+//     bounds this environment's processes and threads alone, even when
+//     seki is root; RLIMIT_NOFILE 1024 (AWS's limits); no_new_privs.
+//
+// The network namespace is the host's: a fresh one would cut functions off
+// the Internet, which Lambda functions outside a VPC reach. Output
+// written between invocations is kept up to 4 MB per environment, then
+// dropped. Where the kernel offers no user namespaces (or on other
+// systems), functions run as plain processes of seki's user in their own
+// process group; seki's banner and every environment's first log line say
+// exactly what is then not isolated (Stats().Isolation).
 //
 // # Environment variables
 //
@@ -53,21 +86,24 @@ package runtime
 //
 // # Layers and /opt
 //
-// seki cannot write /opt, so a function's layers are extracted, in order
-// (later layers over earlier ones), into one directory per ordered set of
-// layers, DATA_DIR/runtime/unpacked/opt-HASH, which stands in for /opt;
-// functions without layers get an empty one. The path variables point
-// into it exactly where AWS's point into /opt:
+// A function's layers are extracted, in order (later layers over earlier
+// ones), into one directory per ordered set of layers,
+// DATA_DIR/runtime/unpacked/opt-HASH, which the sandbox binds at /opt;
+// functions without layers get an empty one. The path variables are
+// AWS's:
 //
-//	PATH             /usr/local/bin:/usr/bin/:/bin:OPT/bin (the interpreter's
+//	PATH             /usr/local/bin:/usr/bin/:/bin:/opt/bin (the interpreter's
 //	                 directory first, standing in for /var/lang/bin)
-//	LD_LIBRARY_PATH  /lib64:/usr/lib64:RUNTIME_DIR:RUNTIME_DIR/lib:TASK:TASK/lib:OPT/lib
-//	PYTHONPATH       RUNTIME_DIR; the bootstrap puts TASK, OPT/python/lib/pythonX.Y/site-packages
-//	                 and OPT/python at the front of sys.path
-//	NODE_PATH        OPT/nodejs/nodeNN/node_modules:OPT/nodejs/node_modules:RUNTIME_DIR/node_modules:RUNTIME_DIR:TASK
+//	LD_LIBRARY_PATH  /lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib
+//	PYTHONPATH       /var/runtime; the bootstrap puts /var/task,
+//	                 /opt/python/lib/pythonX.Y/site-packages and /opt/python
+//	                 at the front of sys.path
+//	NODE_PATH        /opt/nodejs/nodeNN/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task
 //
-// A provided runtime's bootstrap is looked for in the package, then in
-// OPT/bootstrap (AWS's /var/task/bootstrap, then /opt/bootstrap).
+// A provided runtime's bootstrap is /var/task/bootstrap, else
+// /opt/bootstrap. Without a sandbox the same variables name the host's
+// directories instead (the environment's hard-linked copy of the code,
+// the merged layers' directory, the bootstraps' directory).
 //
 // # Runtimes
 //
@@ -123,9 +159,10 @@ package runtime
 // to the function's MemorySize: cgroup v2 where seki's cgroup can delegate
 // the memory controller (seki moves itself into a leaf of its own to do
 // so), else cgroup v1's memory controller where it is writable. Max Memory
-// Used is the cgroup's peak. Where neither exists, a watchdog samples the
-// runtime process's resident set every 50 ms during an invocation and
-// kills the group over the limit: it bounds the main process only (not its
+// Used is the cgroup's peak. Where neither exists (seki is not root and
+// has no delegated cgroup v2), a watchdog samples the runtime process's
+// resident set every 50 ms during an invocation and kills the
+// environment over the limit: it bounds the main process only (not its
 // children) and can miss spikes shorter than 50 ms; Max Memory Used is
 // then the process's VmHWM. Stats().Memory reports which is in use.
 //

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"net"
 	"net/http"
@@ -203,7 +204,11 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 	}
 	codeDir, err := r.unpacked.get(specCodeKey(spec), func(dir string) error {
 		budget := int64(maxUnzipped)
-		return extractZip(spec.CodePath, dir, &budget)
+		if err := extractZip(spec.CodePath, dir, &budget); err != nil {
+			return err
+		}
+		r.own(dir)
+		return nil
 	})
 	if err != nil {
 		return nil, packageError(err)
@@ -217,6 +222,7 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 					return err
 				}
 			}
+			r.own(dir)
 			return nil
 		})
 		if err != nil {
@@ -437,6 +443,23 @@ func interpreterRoots(l *launcher) []string {
 		out = append(out, r)
 	}
 	return out
+}
+
+// own gives the tree at dir to the uid sandboxed functions run as, when
+// that is not seki's own (seki is root): the data dir's modes are private
+// to the owner, and a function must read its code. The binds are
+// read-only, so owning the files lets it read them and nothing more.
+func (r *Runtime) own(dir string) {
+	uid, gid := sandbox.HostIDs()
+	if !r.sandbox.Isolated() || uid == os.Geteuid() {
+		return
+	}
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil {
+			os.Lchown(p, uid, gid)
+		}
+		return nil
+	})
 }
 
 // packageError turns a failure to unpack code into Lambda's error.

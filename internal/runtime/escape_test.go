@@ -375,6 +375,8 @@ func TestEscapesUnprivileged(t *testing.T) {
 		if err := os.WriteFile(dst, b, 0o755); err != nil {
 			t.Fatal(err)
 		}
+		os.Chmod(dst, 0o755) // whatever the umask
+
 	}
 	tmp := filepath.Join(dir, "tmp")
 	os.Mkdir(tmp, 0o777)

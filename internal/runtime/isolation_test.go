@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"os/exec"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/seki-dev/seki/internal/lambda"
+	"github.com/seki-dev/seki/internal/sandbox"
 )
 
 // shellRuntime is the classic custom runtime from AWS's tutorial: a shell
@@ -108,5 +110,30 @@ func TestOutputFlood(t *testing.T) {
 	tail, _ := base64.StdEncoding.DecodeString(res.LogResult)
 	if len(tail) != tailBytes || !strings.Contains(string(tail), "REPORT RequestId: ") {
 		t.Fatalf("tail of %d bytes: %.200q", len(tail), tail)
+	}
+}
+
+// Without a sandbox, functions still run, and every environment's first
+// log line says what is not isolated.
+func TestUnisolatedSaysSo(t *testing.T) {
+	rt := newTestRT(t, nil)
+	rt.sandbox = sandbox.Support{Err: errors.New("no user namespaces (test)")}
+	spec := newSpec("plain", "provided.al2023", "bootstrap", goZip(t, rt.dir))
+	res := invokeJSON(t, rt.Runtime, spec, map[string]any{"env": true})
+	if res.FunctionError != "" {
+		t.Fatalf("%s", res.Payload)
+	}
+	env := decode(t, res)["env"].(map[string]any)
+	if env["LAMBDA_TASK_ROOT"] == "/var/task" {
+		t.Fatalf("unsandboxed, yet LAMBDA_TASK_ROOT is /var/task")
+	}
+	tail, _ := base64.StdEncoding.DecodeString(res.LogResult)
+	first, _, _ := strings.Cut(string(tail), "\n")
+	if !strings.HasPrefix(first, "WARNING: functions are NOT isolated (no user namespaces (test))") ||
+		!strings.Contains(first, "seki.db") {
+		t.Fatalf("first log line %q", first)
+	}
+	if !strings.HasPrefix(rt.Stats().Isolation, "WARNING") {
+		t.Fatalf("stats: %q", rt.Stats().Isolation)
 	}
 }

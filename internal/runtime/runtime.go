@@ -6,15 +6,16 @@
 // of Event invocations.
 //
 // An environment is started for a (function, version, revision) when no
-// idle one exists: the deployment package is unpacked once per content and
-// hard-linked into the environment's own directory, the layers are merged
-// once into a directory that stands in for /opt, the execution role is
-// assumed as lambda.amazonaws.com (its trust policy evaluated again), and
-// the runtime process is started in its own process group with an
-// environment built from scratch (AWS's variables and the function's; none
-// of seki's). It serves one invocation at a time and is kept warm for the
-// next, until it is idle for too long, its session is about to expire, or
-// it fails (a timeout or a crash ends it; a function error does not).
+// idle one exists: the deployment package is unpacked once per content,
+// the layers are merged once into the directory that becomes /opt, the
+// execution role is assumed as lambda.amazonaws.com (its trust policy
+// evaluated again), and the runtime process is started in a sandbox of its
+// own (package sandbox: its own namespaces, read-only code, private /tmp,
+// bounded processes) with an environment built from scratch (AWS's
+// variables and the function's; none of seki's). It serves one invocation
+// at a time and is kept warm for the next, until it is idle for too long,
+// its session is about to expire, its function is deleted, or it fails (a
+// timeout or a crash ends it; a function error does not).
 package runtime
 
 import (
@@ -151,11 +152,13 @@ func New(opts Options) (*Runtime, error) {
 	if err := writeBootstraps(r.runtimeDir, opts.Discovery.Cache); err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
-	// A sandboxed function (another uid when seki is root) reads these
-	// through its binds; their own modes must let it, as AWS's do.
-	os.Chmod(r.runtimeDir, 0o755)
-	os.Chmod(r.emptyOpt, 0o755)
 	r.sandbox = sandbox.Probe()
+	// The data dir is private (0700/0600), so a sandboxed function that
+	// runs as another uid (nobody, when seki is root) owns what it must
+	// read: the bootstraps, /opt and the unpacked code (see own).
+	for _, d := range []string{r.runtimeDir, r.emptyOpt, r.unpacked.dir} {
+		r.own(d)
+	}
 	if opts.Endpoint != "" {
 		r.endpoint.Store(&opts.Endpoint)
 	}

@@ -37,6 +37,10 @@ func initMain() int {
 	// Landlock and no_new_privs apply to the calling thread and what it
 	// starts: everything below runs on this one thread.
 	runtime.LockOSThread()
+	// seki's umask (077: its data dir is private) would make the
+	// sandbox's own directories (/var, /etc) unsearchable by the command;
+	// the command gets umask 022 back when it starts.
+	syscall.Umask(0)
 	syscall.CloseOnExec(3)
 	syscall.CloseOnExec(4)
 	ctl := os.NewFile(3, "control")
@@ -95,6 +99,7 @@ func initMain() int {
 			Pdeathsig:   syscall.SIGKILL,
 		},
 	}
+	syscall.Umask(0o022) // the command's, as in Lambda
 	if err := cmd.Start(); err != nil {
 		return fail("exec", err)
 	}

@@ -100,7 +100,7 @@ func (s Support) Summary() string {
 	if w := s.Warning(); w != "" {
 		return w
 	}
-	return fmt.Sprintf("namespaces (user, mount, PID, IPC, UTS), Landlock ABI %d, rlimits", s.Landlock)
+	return fmt.Sprintf("isolated (user, mount, PID, IPC and UTS namespaces; Landlock ABI %d; rlimits)", s.Landlock)
 }
 
 // Warning says exactly what is not isolated, or "" when everything is.

@@ -29,3 +29,5 @@ type StartError struct{ Stage, Msg string }
 func (e *StartError) Error() string { return e.Msg }
 
 func Probe() Support { return Support{Err: errUnsupported} }
+
+func HostIDs() (uid, gid int) { return os.Geteuid(), os.Getegid() }

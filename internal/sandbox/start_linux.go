@@ -118,6 +118,17 @@ func start(m *message, out *os.File, cgroupFD int) (*Process, error) {
 	return &Process{cmd: cmd, ctl: ctlW, status: stR, msg: msg}, nil
 }
 
+// HostIDs are the host uid and gid a sandboxed command runs as: nobody's
+// when seki is root (never root's), else seki's own. Files a function
+// must read (its code, layers, seki's bootstraps) must be readable by
+// them.
+func HostIDs() (uid, gid int) {
+	if os.Geteuid() == 0 {
+		return nobody, nobody
+	}
+	return os.Geteuid(), os.Getegid()
+}
+
 // Pid is init's host pid.
 func (p *Process) Pid() int { return p.cmd.Process.Pid }
 

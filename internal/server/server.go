@@ -235,6 +235,11 @@ func (s *Server) banner() {
 		}
 		fmt.Fprintf(&b, "  %-15s %s (root key %s)\n", label, rk.Account, rk.AccessKeyID)
 	}
+	// How functions are isolated, or, loudly, what is not.
+	if rt := s.svc.runtime; rt != nil {
+		st := rt.Stats()
+		fmt.Fprintf(&b, "  functions:      %s\n", st.Isolation)
+	}
 	fmt.Fprintf(&b, `
 Point the AWS CLI, boto3 or aws-sdk-go-v2 at it (first account):
   export AWS_ENDPOINT_URL=%s
