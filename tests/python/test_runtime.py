@@ -22,14 +22,16 @@ LAMBDA_TRUST = {
 }
 
 WHOAMI = '''
-import json, os
+import json, os, uuid
 import boto3
 from botocore.exceptions import ClientError
 
 def handler(event, context):
-    if event.get("append"):
-        with open(event["append"], "a") as f:
-            f.write(context.aws_request_id + "\\n")
+    if event.get("mark"):
+        # The function sees nothing of the host's files (its sandbox), so
+        # it leaves its mark where its role may write: an S3 object.
+        boto3.client("s3").put_object(Bucket=event["bucket"], Body=b"",
+                                      Key="%s/%s/%s" % (event["mark"], context.aws_request_id, uuid.uuid4()))
     if event.get("sleep"):
         import time
         time.sleep(event["sleep"])
@@ -48,6 +50,7 @@ def handler(event, context):
 '''
 
 CANARY = "SEKI_PY_RUNTIME_CANARY"
+MARKS = "py-runtime-marks"
 
 
 def setUpModule():
@@ -59,6 +62,11 @@ def setUpModule():
         del os.environ[CANARY]
     iam = seki.client("iam")
     role_arn = iam.create_role(RoleName="py-exec", AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+    # Events leave their marks in this bucket (the role may write nothing else).
+    seki.client("s3").create_bucket(Bucket=MARKS)
+    iam.put_role_policy(RoleName="py-exec", PolicyName="marks", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::%s/*" % MARKS}]}))
     lam = seki.client("lambda")
     lam.create_function(FunctionName="whoami", Runtime="python3.12", Role=role_arn, Handler="app.handler",
                         Code={"ZipFile": zip_of({"app.py": WHOAMI})}, Timeout=30)
@@ -154,24 +162,26 @@ class Invoke(unittest.TestCase):
 
 
 class AsyncEvents(unittest.TestCase):
-    def wait_lines(self, path, n, timeout=30):
+    def wait_lines(self, mark, n, timeout=30):
+        """The request ids of the runs that left mark, oldest first, once
+        there are n."""
+        s3 = seki.client("s3")
         deadline = time.time() + timeout
         while time.time() < deadline:
-            if os.path.exists(path):
-                with open(path) as f:
-                    lines = f.read().splitlines()
-                if len(lines) >= n:
-                    return lines
+            objs = s3.list_objects_v2(Bucket=MARKS, Prefix=mark + "/").get("Contents", [])
+            if len(objs) >= n:
+                objs.sort(key=lambda o: o["LastModified"])
+                return [o["Key"].split("/")[1] for o in objs]
             time.sleep(0.05)
-        self.fail("%s did not reach %d lines" % (path, n))
+        self.fail("%s did not reach %d runs" % (mark, n))
 
     def test_event_runs_in_the_background(self):
-        with tempfile.TemporaryDirectory() as d:
-            marks = os.path.join(d, "marks")
-            out = lam.invoke(FunctionName="whoami", InvocationType="Event", Payload=json.dumps({"append": marks}))
-            self.assertEqual(out["StatusCode"], 202)
-            lines = self.wait_lines(marks, 1)
-            self.assertEqual(lines[0], out["ResponseMetadata"]["RequestId"])
+        marks = "background"
+        out = lam.invoke(FunctionName="whoami", InvocationType="Event",
+                         Payload=json.dumps({"mark": marks, "bucket": MARKS}))
+        self.assertEqual(out["StatusCode"], 202)
+        lines = self.wait_lines(marks, 1)
+        self.assertEqual(lines[0], out["ResponseMetadata"]["RequestId"])
 
     def test_accepted_event_survives_a_restart(self):
         global lam
@@ -179,15 +189,14 @@ class AsyncEvents(unittest.TestCase):
         # again after the restart (at least once, as AWS delivers).
         lam.create_function(FunctionName="durable", Runtime="python3.12", Role=role_arn, Handler="app.handler",
                             Code={"ZipFile": zip_of({"app.py": WHOAMI})}, Timeout=60)
-        with tempfile.TemporaryDirectory() as d:
-            marks = os.path.join(d, "marks")
-            lam.invoke(FunctionName="durable", InvocationType="Event",
-                       Payload=json.dumps({"append": marks, "sleep": 3}))
-            self.wait_lines(marks, 1)
-            seki.restart()
-            lam = seki.client("lambda")
-            lines = self.wait_lines(marks, 2)
-            self.assertEqual(lines[0], lines[1])
+        marks = "durable"
+        lam.invoke(FunctionName="durable", InvocationType="Event",
+                   Payload=json.dumps({"mark": marks, "bucket": MARKS, "sleep": 3}))
+        self.wait_lines(marks, 1)
+        seki.restart()
+        lam = seki.client("lambda")
+        lines = self.wait_lines(marks, 2)
+        self.assertEqual(lines[0], lines[1])
 
 
 if __name__ == "__main__":
