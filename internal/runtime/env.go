@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/seki-dev/seki/internal/lambda"
@@ -460,6 +461,24 @@ func (r *Runtime) own(dir string) {
 		}
 		return nil
 	})
+}
+
+// ownChildren owns each tree under dir not owned yet (an install since the
+// last start adds new ones); a walk of every file would cost each start.
+func (r *Runtime) ownChildren(dir string) {
+	uid, gid := sandbox.HostIDs()
+	if !r.sandbox.Isolated() || uid == os.Geteuid() {
+		return
+	}
+	os.Lchown(dir, uid, gid)
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if info, err := e.Info(); err == nil {
+			if st, ok := info.Sys().(*syscall.Stat_t); ok && int(st.Uid) != uid {
+				r.own(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
 }
 
 // packageError turns a failure to unpack code into Lambda's error.

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -158,6 +159,12 @@ func New(opts Options) (*Runtime, error) {
 	// read: the bootstraps, /opt and the unpacked code (see own).
 	for _, d := range []string{r.runtimeDir, r.emptyOpt, r.unpacked.dir} {
 		r.own(d)
+	}
+	// So does the SDK cache when it lives in seki's private data dir (its
+	// default), whose modes are private too. A cache elsewhere keeps its
+	// owner: its own modes decide.
+	if c := opts.Discovery.Cache; c != "" && strings.HasPrefix(filepath.Clean(c), filepath.Dir(dir)+string(filepath.Separator)) {
+		r.ownChildren(c)
 	}
 	if opts.Endpoint != "" {
 		r.endpoint.Store(&opts.Endpoint)
