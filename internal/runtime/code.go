@@ -175,7 +175,11 @@ func (r *Runtime) PrepareCode(sha string, data []byte) {
 	r.track(func() {
 		r.unpacked.build(key, e, func(dir string) error {
 			budget := int64(maxUnzipped)
-			return extractZipBytes(data, dir, &budget)
+			if err := extractZipBytes(data, dir, &budget); err != nil {
+				return err
+			}
+			r.own(dir) // readable by the sandbox's uid (see own)
+			return nil
 		})
 	})
 }

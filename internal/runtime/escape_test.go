@@ -90,7 +90,7 @@ func TestEscapeReadFiles(t *testing.T) {
 		zipEntry{Name: "canary-" + rt.secret + ".txt", Body: []byte(rt.secret)}))
 	other.Environment = map[string]string{"OTHER_SECRET": rt.secret}
 	invokeJSON(t, rt.Runtime, other, map[string]any{})
-	otherCode, err := rt.unpacked.get(codeKey(other), nil)
+	otherCode, err := rt.unpacked.get(specCodeKey(other), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestEscapeWriteCode(t *testing.T) {
 	if strings.Count(out, "Read-only file system")+strings.Count(out, "Permission denied") < 5 {
 		t.Fatalf("a write succeeded: %s", out)
 	}
-	code, _ := rt.unpacked.get(codeKey(spec), nil)
+	code, _ := rt.unpacked.get(specCodeKey(spec), nil)
 	if b, _ := os.ReadFile(filepath.Join(code, "bootstrap")); strings.HasPrefix(string(b), "injected") {
 		t.Fatal("the function rewrote its code")
 	}
