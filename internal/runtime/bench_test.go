@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/seki-dev/seki/internal/lambda"
+	"github.com/seki-dev/seki/internal/sandbox"
 )
 
 // Benchmarks of the runtime alone (Run called directly, STS replaced by
@@ -28,8 +30,25 @@ func reportLatency(b *testing.B, d []time.Duration) {
 	b.ReportMetric(float64(d[len(d)*99/100].Microseconds())/1000, "p99-ms")
 }
 
-func BenchmarkRunWarm(b *testing.B) {
-	rt := newTestRT(b, nil)
+// isolations run a benchmark with the sandbox (where the host has one) and
+// without it, to show the sandbox's share.
+func isolations(b *testing.B, f func(b *testing.B, rt *testRT)) {
+	for _, mode := range []string{"sandbox", "plain"} {
+		b.Run(mode, func(b *testing.B) {
+			rt := newTestRT(b, nil)
+			if mode == "plain" {
+				rt.sandbox = sandbox.Support{Err: errors.New("benchmark without a sandbox")}
+			} else if !rt.sandbox.Isolated() {
+				b.Skip("no sandbox on this host")
+			}
+			f(b, rt)
+		})
+	}
+}
+
+func BenchmarkRunWarm(b *testing.B) { isolations(b, benchRunWarm) }
+
+func benchRunWarm(b *testing.B, rt *testRT) {
 	spec := newSpec("bench", "provided.al2023", "bootstrap", goZip(b, rt.dir))
 	req := func() *lambda.InvokeRequest {
 		return &lambda.InvokeRequest{RequestID: "00000000-0000-0000-0000-000000000000", Payload: []byte(`{"k":"v"}`)}
@@ -55,14 +74,15 @@ func BenchmarkRunWarm(b *testing.B) {
 // BenchmarkRunCold starts a new environment for every invocation (each
 // iteration is a new revision of the function; the package is unpacked
 // once, as it is for any function after its first start).
-func BenchmarkRunCold(b *testing.B) {
+func BenchmarkRunCold(b *testing.B) { isolations(b, benchRunCold) }
+
+func benchRunCold(b *testing.B, rt *testRT) {
 	for _, c := range []struct{ name, runtime, handler string }{
 		{"provided", "provided.al2023", "bootstrap"},
 		{"python", "python3.12", "app.handler"},
 		{"nodejs", "nodejs20.x", "index.handler"},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			rt := newTestRT(b, nil)
 			var code string
 			switch c.name {
 			case "provided":
