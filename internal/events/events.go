@@ -61,6 +61,7 @@ type rule struct {
 	compiled                   *pattern.Pattern
 	schedule                   string
 	period                     time.Duration // of a rate(…) schedule; 0 otherwise
+	cron                       *cronSpec     // of a cron(…) schedule; nil otherwise
 	state                      string        // ENABLED or DISABLED
 	description, roleARN       string
 	createdBy                  string
@@ -128,6 +129,7 @@ func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
 				return err
 			}
 			r.period, _ = parseSchedule(r.schedule)
+			r.cron, _ = parseCron(r.schedule)
 			if r.pattern != "" {
 				if r.compiled, err = pattern.Compile(r.pattern); err != nil {
 					return fmt.Errorf("rule %s: %w", r.arn, err)
@@ -302,6 +304,7 @@ func (s *Service) putRuleOp() *protocol.Op {
 				compiled: in.compiled, schedule: in.ScheduleExpression, state: in.State, description: in.Description,
 				roleARN: in.RoleArn, createdBy: r.Account(), created: r.Now.UnixNano()}
 			nr.period, _ = parseSchedule(in.ScheduleExpression)
+			nr.cron, _ = parseCron(in.ScheduleExpression)
 			if old := s.rule(in.ref.arn); old != nil {
 				// PutRule on an existing rule updates it and keeps its
 				// targets.

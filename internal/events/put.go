@@ -344,13 +344,10 @@ func (s *Service) testEventPatternOp() *protocol.Op {
 	})
 }
 
-var (
-	rateExpr = regexp.MustCompile(`^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$`)
-	cronExpr = regexp.MustCompile(`^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$`)
-)
+var rateExpr = regexp.MustCompile(`^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$`)
 
 // parseSchedule accepts AWS's rate(…) and cron(…) expressions and returns
-// a rate's period (0 for cron, which seki stores but does not run).
+// a rate's period (0 for cron; parseCron reads those).
 func parseSchedule(expr string) (time.Duration, error) {
 	if m := rateExpr.FindStringSubmatch(expr); m != nil {
 		n, err := strconv.Atoi(m[1])
@@ -360,7 +357,7 @@ func parseSchedule(expr string) (time.Duration, error) {
 		unit := map[string]time.Duration{"minute": time.Minute, "hour": time.Hour, "day": 24 * time.Hour}[strings.TrimSuffix(m[2], "s")]
 		return time.Duration(n) * unit, nil
 	}
-	if cronExpr.MatchString(expr) {
+	if _, err := parseCron(expr); err == nil {
 		return 0, nil
 	}
 	return 0, errors.New("invalid schedule expression")

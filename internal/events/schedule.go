@@ -10,11 +10,12 @@ import (
 // scheduleTick is how often the scheduler looks for due rules.
 const scheduleTick = 250 * time.Millisecond
 
-// scheduler fires rules with a rate(…) schedule: each enabled one sends
-// AWS's "Scheduled Event" to its targets once per period, the first one a
-// period after the scheduler first sees the rule. Firing times are kept in
-// memory: after a restart the next one is a period away. cron(…)
-// expressions are stored but not run.
+// scheduler fires scheduled rules: each enabled one sends AWS's
+// "Scheduled Event" to its targets. A rate(…) rule fires once per period,
+// the first time a period after the scheduler first sees it; a cron(…)
+// rule fires in each minute its expression names (UTC), once. Firing
+// times are kept in memory: after a restart a rate's next firing is a
+// period away. cron expressions with L, W or # are stored but not run.
 type scheduler struct {
 	s    *Service
 	last map[string]time.Time // by rule ARN
@@ -59,6 +60,14 @@ func (sc *scheduler) tick() {
 	var due []*rule
 	sc.s.mu.RLock()
 	for arn, r := range sc.s.rules {
+		if r.cron != nil && r.cron.runnable && r.state == "ENABLED" {
+			minute := now.UTC().Truncate(time.Minute)
+			if r.cron.matches(now) && !sc.last[arn].Equal(minute) {
+				sc.last[arn] = minute
+				due = append(due, r)
+			}
+			continue
+		}
 		if r.period <= 0 || r.state != "ENABLED" {
 			delete(sc.last, arn)
 			continue
