@@ -26,6 +26,18 @@ const (
 	msgTrustJSON = "This policy contains invalid Json"
 )
 
+// msgIAMRegion refuses a region in an IAM resource ARN.
+// source: unconfirmed AWS's text as quoted from an IAM 400 MalformedPolicyDocument in github.com/aws/aws-cdk/issues/13104
+func msgIAMRegion(r string) string {
+	return "IAM resource " + r + " cannot contain region information."
+}
+
+// msgS3Region refuses a region in an S3 resource ARN.
+// source: unconfirmed AWS's text as quoted from an IAM 400 MalformedPolicyDocument in github.com/aws/aws-cdk/issues/22445
+func msgS3Region(r string) string {
+	return "Resource " + r + " can not contain region information."
+}
+
 func msgResourceFormat(r string) string {
 	return "Resource " + r + " must be in ARN format or \"*\"."
 }

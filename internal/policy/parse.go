@@ -479,6 +479,17 @@ func (c *compiler) checkResource(r string, n *node, path string) {
 	}
 	if len(parts) < 3 || strings.ContainsAny(parts[2], "*?") {
 		c.fail(phaseResourceFormat, n, path, msgResourceVendor)
+		return
+	}
+	// IAM and S3 resources are global: a region in their ARN is refused
+	// (identity-side documents; S3 validates bucket policies itself).
+	if c.kind != Resource && len(parts) >= 4 && parts[3] != "" {
+		switch parts[2] {
+		case "iam":
+			c.fail(phaseResourceFormat, n, path, msgIAMRegion(r))
+		case "s3":
+			c.fail(phaseResourceFormat, n, path, msgS3Region(r))
+		}
 	}
 }
 
