@@ -35,34 +35,50 @@ var (
 // public reports of real responses). Those marked "unconfirmed" below were
 // not found verbatim in any AWS response and follow AWS's usual wording.
 const (
-	msgNoResource      = "The resource you requested does not exist."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_permission_exceptions (get_policy_fn_doesnotexist)
+	msgNoResource = "The resource you requested does not exist."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_permission_exceptions (add_permission_conflicting_statement_id)
 	msgStatementExists = "The statement id (%s) provided already exists. Please provide a new statement id, or remove the existing statement."
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_remove_multi_permissions (remove_permission_exception_nonexisting_sid)
-	msgNoStatement     = "Statement %s is not found in resource policy."
-	msgPolicyRevision  = "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id"
-	msgBadPrincipal    = "The provided principal was invalid. Please check the principal and try again."
-	msgLatestPolicy    = "We currently do not support adding policies for $LATEST."
-	msgQualifierClash  = "The derived qualifier from the function name does not match the specified qualifier."
-	msgPolicyTooBig    = "The final policy size is bigger than the limit."
-	msgRoleNotAssumed  = "The role defined for the function cannot be assumed by Lambda."
-	msgFunctionExists  = "Function already exist: %s"
-	msgAliasExists     = "Alias already exists: %s"
-	msgAliasNotFound   = "Alias not found: %s"
+	msgNoStatement = "Statement %s is not found in resource policy."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_revisions_permissions (add_permission_revision_exception)
+	msgPolicyRevision = "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_permission_exceptions (add_permission_principal_invalid)
+	msgBadPrincipal = "The provided principal was invalid. Please check the principal and try again."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_permission_exceptions (add_permission_fn_qualifier_latest)
+	msgLatestPolicy = "We currently do not support adding policies for $LATEST."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_ops_with_arn_qualifier_mismatch (not_match_exception)
+	msgQualifierClash = "The derived qualifier from the function name does not match the specified qualifier."
+	// source: unconfirmed issue 4's table of Lambda texts; no AWS-validated recording has it
+	msgPolicyTooBig = "The final policy size is bigger than the limit."
+	// source: unconfirmed issue 4's table of Lambda texts; no AWS-validated recording has it
+	msgRoleNotAssumed = "The role defined for the function cannot be assumed by Lambda."
+	// source: unconfirmed issue 4's table of Lambda texts ("exist", sic); no AWS-validated recording has it
+	msgFunctionExists = "Function already exist: %s"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_notfound_and_invalid_routingconfigs (routing_config_exc_already_exist)
+	msgAliasExists = "Alias already exists: %s"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_non_existent_alias_update (update_alias_response)
+	msgAliasNotFound = "Alias not found: %s"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_ops_on_nonexisting_fn (not_found_exception)
 	msgFunctionMissing = "Function not found: %s"
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_url_config_exceptions (create/update on a missing function or alias)
 	msgFunctionNotExist = "Function does not exist"
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_notfound_and_invalid_routingconfigs (alias_does_not_exist_esc), test_permission_exceptions (add_permission_fn_alias_doesnotexist)
 	msgNoAliasArn = "Cannot find alias arn: %s"
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_permission_exceptions (remove_permission_fn_doesnotexist)
-	msgNoPolicyFor  = "No policy found for: %s"
+	msgNoPolicyFor = "No policy found for: %s"
+	// source: unconfirmed issue 4's table of Lambda texts; no AWS-validated recording has it
 	msgAliasesRefer = "Unable to delete version because the following aliases reference it: [%s]"
-	msgReservedEnv  = "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: %s"
-	msgCodeSha      = "CodeSHA256 (%s) is different from current CodeSHA256 in $LATEST (%s). Please try again with the CodeSHA256 in $LATEST."
+	// source: unconfirmed issue 4's table of Lambda texts; no AWS-validated recording has it
+	msgReservedEnv = "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: %s"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_publish_with_wrong_sha256 (publish_wrong_sha256_exc)
+	msgCodeSha = "CodeSHA256 (%s) is different from current CodeSHA256 in $LATEST (%s). Please try again with the CodeSHA256 in $LATEST."
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_policy_exceptions (layer_permission_layername_doesnotexist_add/get/remove)
 	msgLayerMissing = "Layer version %s does not exist."
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_policy_exceptions (layer_permission_wrong_revision)
 	msgLayerPolicyRevision = "The Revision Id provided does not match the latest Revision Id. Call the GetLayerPolicy API to retrieve the latest Revision Id"
-	msgNoLayerPolicy       = "No policy is associated with the given resource."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_policy_exceptions (layer_permission_nopolicy_get)
+	msgNoLayerPolicy = "No policy is associated with the given resource."
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_tag_versions (tag_resource_exception)
 	msgTagQualified = "Tags on function aliases and versions are not supported. Please specify a function ARN."
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_tag_exceptions (tag_empty_tags)
@@ -73,32 +89,33 @@ const (
 	msgFunctionsOnly = "This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN."
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_exceptions (get_layer_version_exc_layer_version_doesnotexist_negative, _zero)
 	msgLayerVersionMin = "Layer Version Cannot be less than 1"
-	msgUnreservedMin   = "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d]."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_concurrency_limits (put_function_concurrency_below_unreserved_min_value)
+	msgUnreservedMin = "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d]."
 
-	// unconfirmed: RevisionId mismatch on function and alias updates; AWS's
 	// policy message names GetPolicy, this one is assumed to name the
 	// function/alias getters.
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_revisions_basic (update_function_revision_exception)
 	msgFunctionRevision = "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id"
-	// unconfirmed: deleting $LATEST by qualifier.
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_ops_with_arn_qualifier_mismatch[delete_function] (match_exception)
 	msgDeleteLatest = "$LATEST version cannot be deleted without deleting the function."
-	// unconfirmed: more than five layers.
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_function_quota_exception (create_function_with_six_layers)
 	msgTooManyLayers = "Cannot reference more than 5 layers."
-	// unconfirmed: a zip that does not open.
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_create_lambda_exceptions (invalid_zip_exc)
 	msgBadZip = "Could not unzip uploaded file. Please check your file, then try to upload again."
-	// unconfirmed: environment over 4 KB.
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_large_environment_variables_fails (failed_create_fn_result)
 	msgEnvTooBig = "Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: %s"
-	// unconfirmed: a function URL config that already exists.
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_url_config_lifecycle (failed_duplication)
 	msgURLExists = "Failed to create function url config for [functionArn = %s]. Error message:  FunctionUrlConfig exists for this Lambda function"
 	// unconfirmed: Runtime/Handler missing for a zip function.
 	msgRuntimeHandler = "Runtime and Handler are mandatory parameters for functions created with deployment packages."
 	// A function ARN of another region is a ResourceNotFoundException (404).
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_get_function_wrong_region
 	msgOtherRegion = "Functions from '%s' are not reachable in this region ('%s')"
-	// unconfirmed: alias routing to the alias's own primary version.
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_notfound_and_invalid_routingconfigs (routing_config_exc_sameversion)
 	msgRoutingSame = "Invalid function version %s. Function version %s is already included in routing configuration."
-	// unconfirmed: more than one additional routing version.
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_notfound_and_invalid_routingconfigs (routing_config_exc_toomany)
 	msgRoutingMany = "Number of items in AdditionalVersionWeights cannot be greater than 1"
-	// unconfirmed: routing with $LATEST as the primary version.
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_notfound_and_invalid_routingconfigs (target_version_exc_version_latest)
 	msgRoutingLatest = "$LATEST is not supported for an alias pointing to more than 1 version"
 	// unconfirmed: qualifier not allowed for an operation.
 	msgVersionOp = "Current operation does not support versions other than $LATEST. Please set the qualifier to $LATEST or remove it."
