@@ -201,6 +201,8 @@ func (s *Service) ops() map[string]*protocol.Op {
 		op("GetAccountAuthorizationDetails", parseAuthDetails, targetAny, s.getAccountAuthorizationDetails),
 		op("SimulatePrincipalPolicy", parseSimulatePrincipal, s.targetSimulatePrincipal, s.simulatePrincipalPolicy),
 		op("SimulateCustomPolicy", parseSimulateCustom, targetAny, s.simulateCustomPolicy),
+		op("GetContextKeysForPrincipalPolicy", parseContextKeysPrincipal, s.targetSimulatePrincipal, s.getContextKeysForPrincipalPolicy),
+		op("GetContextKeysForCustomPolicy", parseContextKeysCustom, targetAny, s.getContextKeysForCustomPolicy),
 
 		// OpenID Connect identity providers: oidc.go.
 	}, s.oidcOps()...)...)

@@ -166,6 +166,10 @@ func TestResourceNames(t *testing.T) {
 		{"GetAccountAuthorizationDetails", "", form(), "*", ""},
 		{"SimulatePrincipalPolicy", "", form("PolicySourceArn", kim, "ActionNames.member.1", "s3:GetObject"), kim, ""},
 		{"SimulateCustomPolicy", "", form("PolicyInputList.member.1", allowAll, "ActionNames.member.1", "s3:GetObject"), "*", ""},
+		// No AWS message names these either way; like the simulator, the
+		// principal's ARN and "*".
+		{"GetContextKeysForPrincipalPolicy", "", form("PolicySourceArn", kim), kim, ""},
+		{"GetContextKeysForCustomPolicy", "", form("PolicyInputList.member.1", allowAll), "*", ""},
 	}
 
 	covered := map[string]bool{}

@@ -172,59 +172,9 @@ func parseInputs(docs []string, kind policy.Kind, label string) ([]simPolicy, er
 }
 
 func (s *Service) simulatePrincipalPolicy(ctx context.Context, r *protocol.Request, in *input) (any, error) {
-	sim := in.sim
-	account, kind, name, _, ok := splitEntityARN(sim.source)
-	if !ok || account != r.Account() {
-		return nil, invalidARN(sim.source)
-	}
-	var principal policy.Principal
-	var identity []*policy.Policy
-	var boundary *policy.Policy
-	switch kind {
-	case kindUser:
-		u, err := s.user(ctx, account, name)
-		if err != nil {
-			return nil, err
-		}
-		if u == nil {
-			return nil, noSuchUser(name)
-		}
-		principal = userPrincipal(u)
-		if identity, boundary, err = s.Policies(ctx, &principal); err != nil {
-			return nil, err
-		}
-	case kindRole:
-		role, err := s.role(ctx, account, name)
-		if err != nil {
-			return nil, err
-		}
-		if role == nil {
-			return nil, noSuchRole(name)
-		}
-		principal = policy.Principal{Type: policy.AssumedRole, ARN: role.arn(), RoleARN: role.arn(), Account: account,
-			UserID: role.ID, Tags: tagMap(role.Tags)}
-		if identity, boundary, err = s.Policies(ctx, &principal); err != nil {
-			return nil, err
-		}
-	default:
-		g, err := s.group(ctx, account, name)
-		if err != nil {
-			return nil, err
-		}
-		if g == nil {
-			return nil, noSuchGroup(name)
-		}
-		principal = policy.Principal{Type: policy.User, ARN: g.arn(), Account: account}
-		err = s.read(ctx, func(tx *store.Tx) error {
-			b := policyBuilder{s: s, tx: tx}
-			b.inline(g.ID, kindGroup, g.Name)
-			b.attached(g.ID)
-			identity = b.out
-			return b.err
-		})
-		if err != nil {
-			return nil, err
-		}
+	principal, identity, boundary, err := s.principalPolicies(ctx, r, in.sim.source)
+	if err != nil {
+		return nil, err
 	}
 	var pols []simPolicy
 	for _, p := range identity {
@@ -235,6 +185,109 @@ func (s *Service) simulatePrincipalPolicy(ctx context.Context, r *protocol.Reque
 		bound = append(bound, describePolicy(boundary))
 	}
 	return s.simulate(r, in, principal, pols, bound)
+}
+
+// principalPolicies are the identity policies (and boundary) of the user,
+// group or role source names, in the caller's account, as the policy
+// simulator and GetContextKeysForPrincipalPolicy see them.
+func (s *Service) principalPolicies(ctx context.Context, r *protocol.Request, source string) (principal policy.Principal, identity []*policy.Policy, boundary *policy.Policy, err error) {
+	account, kind, name, _, ok := splitEntityARN(source)
+	if !ok || account != r.Account() {
+		return principal, nil, nil, invalidARN(source)
+	}
+	switch kind {
+	case kindUser:
+		u, err := s.user(ctx, account, name)
+		if err != nil {
+			return principal, nil, nil, err
+		}
+		if u == nil {
+			return principal, nil, nil, noSuchUser(name)
+		}
+		principal = userPrincipal(u)
+		identity, boundary, err = s.Policies(ctx, &principal)
+		return principal, identity, boundary, err
+	case kindRole:
+		role, err := s.role(ctx, account, name)
+		if err != nil {
+			return principal, nil, nil, err
+		}
+		if role == nil {
+			return principal, nil, nil, noSuchRole(name)
+		}
+		principal = policy.Principal{Type: policy.AssumedRole, ARN: role.arn(), RoleARN: role.arn(), Account: account,
+			UserID: role.ID, Tags: tagMap(role.Tags)}
+		identity, boundary, err = s.Policies(ctx, &principal)
+		return principal, identity, boundary, err
+	}
+	g, err := s.group(ctx, account, name)
+	if err != nil {
+		return principal, nil, nil, err
+	}
+	if g == nil {
+		return principal, nil, nil, noSuchGroup(name)
+	}
+	principal = policy.Principal{Type: policy.User, ARN: g.arn(), Account: account}
+	err = s.read(ctx, func(tx *store.Tx) error {
+		b := policyBuilder{s: s, tx: tx}
+		b.inline(g.ID, kindGroup, g.Name)
+		b.attached(g.ID)
+		identity = b.out
+		return b.err
+	})
+	return principal, identity, nil, err
+}
+
+// contextKeysResult is GetContextKeysForPolicyResponse.
+type contextKeysResult struct {
+	ContextKeyNames list[string]
+}
+
+func parseContextKeysPrincipal(p *params, in *input) {
+	in.sim = &simInput{source: p.required("PolicySourceArn", ruleARN), policies: p.list("PolicyInputList", ruleDocument, 0)}
+}
+
+func parseContextKeysCustom(p *params, in *input) {
+	in.sim = &simInput{policies: p.list("PolicyInputList", ruleDocument, 0)}
+	if len(in.sim.policies) == 0 {
+		p.fail(nil, "policyInputList", "Member must not be null")
+	}
+}
+
+// getContextKeysForPrincipalPolicy lists the condition keys of the
+// principal's policies (a user's include its groups') and of the input
+// policies.
+func (s *Service) getContextKeysForPrincipalPolicy(ctx context.Context, r *protocol.Request, in *input) (any, error) {
+	_, identity, _, err := s.principalPolicies(ctx, r, in.sim.source)
+	if err != nil {
+		return nil, err
+	}
+	return contextKeys(identity, in.sim.policies)
+}
+
+func (s *Service) getContextKeysForCustomPolicy(_ context.Context, _ *protocol.Request, in *input) (any, error) {
+	return contextKeys(nil, in.sim.policies)
+}
+
+func contextKeys(ps []*policy.Policy, docs []string) (any, error) {
+	inputs, err := parseInputs(docs, policy.Identity, "PolicyInputList")
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range inputs {
+		ps = append(ps, in.p)
+	}
+	var res contextKeysResult
+	seen := map[string]bool{}
+	for _, p := range ps {
+		for _, k := range p.ContextKeys() {
+			if l := strings.ToLower(k); !seen[l] {
+				seen[l] = true
+				res.ContextKeyNames = append(res.ContextKeyNames, k)
+			}
+		}
+	}
+	return res, nil
 }
 
 func (s *Service) simulateCustomPolicy(ctx context.Context, r *protocol.Request, in *input) (any, error) {

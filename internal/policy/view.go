@@ -1,5 +1,7 @@
 package policy
 
+import "strings"
+
 // StatementView is a read-only view of one statement as written, for tools
 // that reason about a policy's structure (who a resource policy names, what
 // an identity policy could reach) rather than evaluate one request.
@@ -69,4 +71,52 @@ func (p *Policy) Statements() []StatementView {
 // decision it allowed depends on the request's condition keys.
 func (p *Policy) HasCondition(i int) bool {
 	return i >= 0 && i < len(p.stmts) && p.stmts[i].hasCond
+}
+
+// ContextKeys lists the condition keys a policy refers to, as IAM's
+// GetContextKeysFor*Policy do: per statement the policy variables of its
+// Resource (and NotResource) element, then its condition keys and the
+// variables in their values, in order, each once (keys are
+// case-insensitive; the first spelling is kept).
+func (p *Policy) ContextKeys() []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(k string) {
+		l := strings.ToLower(k)
+		if k == "" || seen[l] {
+			return
+		}
+		seen[l] = true
+		out = append(out, k)
+	}
+	vars := func(s string) {
+		for {
+			i := strings.Index(s, "${")
+			if i < 0 {
+				return
+			}
+			j := strings.IndexByte(s[i:], '}')
+			if j < 0 {
+				return
+			}
+			// ${*}, ${?} and ${$} are escapes, not keys.
+			if k := s[i+2 : i+j]; strings.Contains(k, ":") {
+				add(k)
+			}
+			s = s[i+j+1:]
+		}
+	}
+	for i := range p.stmts {
+		s := &p.stmts[i]
+		for _, r := range s.src.resources {
+			vars(r)
+		}
+		for _, c := range s.conds {
+			add(c.keyName)
+			for _, v := range c.raw {
+				vars(v)
+			}
+		}
+	}
+	return out
 }

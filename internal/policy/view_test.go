@@ -28,3 +28,24 @@ func TestStatementsView(t *testing.T) {
 		t.Fatalf("Statements() =\n%+v\nwant\n%+v", got, want)
 	}
 }
+
+// TestContextKeys follows the example of AWS's CLI reference for
+// get-context-keys-for-custom-policy: the Resource's variable, then the
+// condition key.
+// source: doc https://docs.aws.amazon.com/cli/latest/reference/iam/get-context-keys-for-custom-policy.html
+func TestContextKeys(t *testing.T) {
+	p, err := Parse([]byte(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:us-west-2:123456789012:table/${aws:username}","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2015-08-16T12:00:00Z"}}}}`), Identity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.ContextKeys(); !reflect.DeepEqual(got, []string{"aws:username", "aws:CurrentTime"}) {
+		t.Fatalf("ContextKeys() = %q", got)
+	}
+	p, err = Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:userid}/${*}","Condition":{"StringEquals":{"s3:prefix":"${aws:username}/","AWS:UserName":"x"}}}]}`), Identity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.ContextKeys(); !reflect.DeepEqual(got, []string{"aws:userid", "s3:prefix", "aws:username"}) {
+		t.Fatalf("ContextKeys() = %q", got)
+	}
+}

@@ -1165,6 +1165,48 @@ class Simulation(Case):
                          ActionNames=["s3:GetObject"], status=400)
 
 
+class ContextKeys(Case):
+    """get-context-keys-for-custom-policy and -principal-policy, beside the
+    simulator (issue 14); the expected keys follow the AWS CLI reference's
+    example: the Resource's variable, then the condition key."""
+
+    EXAMPLE = doc({"Effect": "Allow", "Action": "dynamodb:*",
+                   "Resource": "arn:aws:dynamodb:us-west-2:123456789012:table/${aws:username}",
+                   "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2015-08-16T12:00:00Z"}}})
+
+    def test_custom(self):
+        out = client().get_context_keys_for_custom_policy(PolicyInputList=[self.EXAMPLE])
+        self.assertEqual(out["ContextKeyNames"], ["aws:username", "aws:CurrentTime"])
+        self.assertError("ValidationError", None, client().get_context_keys_for_custom_policy, PolicyInputList=[])
+
+    def test_principal(self):
+        iam = client()
+        u, g = unique("ckuser"), unique("ckgroup")
+        iam.create_user(UserName=u)
+        iam.create_group(GroupName=g)
+        iam.add_user_to_group(GroupName=g, UserName=u)
+        iam.put_user_policy(UserName=u, PolicyName="own", PolicyDocument=self.EXAMPLE)
+        iam.put_group_policy(GroupName=g, PolicyName="grp", PolicyDocument=doc(allow(
+            "s3:ListBucket", "arn:aws:s3:::b", Condition={"StringLike": {"s3:prefix": "home/"}})))
+        arn = "arn:aws:iam::%s:user/%s" % (A, u)
+        out = iam.get_context_keys_for_principal_policy(PolicySourceArn=arn)
+        self.assertEqual(sorted(out["ContextKeyNames"]), ["aws:CurrentTime", "aws:username", "s3:prefix"])
+        more = iam.get_context_keys_for_principal_policy(PolicySourceArn=arn, PolicyInputList=[doc(allow(
+            "ec2:RunInstances", Condition={"StringEquals": {"ec2:InstanceType": "t3.micro"}}))])
+        self.assertIn("ec2:InstanceType", more["ContextKeyNames"])
+        self.assertError("NoSuchEntity", None, iam.get_context_keys_for_principal_policy,
+                         PolicySourceArn="arn:aws:iam::%s:user/nobody-here" % A)
+
+    def test_authorized_through_the_door(self):
+        iam = client()
+        u = unique("cknoperm")
+        iam.create_user(UserName=u)
+        key = iam.create_access_key(UserName=u)["AccessKey"]
+        other = client(creds=key)
+        err = self.assertError("AccessDenied", None, other.get_context_keys_for_custom_policy, PolicyInputList=[self.EXAMPLE])
+        self.assertIn("iam:GetContextKeysForCustomPolicy", err.response["Error"]["Message"])
+
+
 class CLI(Case):
     """The same operations through the AWS CLI, as a newcomer types them."""
 
