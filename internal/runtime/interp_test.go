@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -196,5 +197,30 @@ func TestLauncherRoots(t *testing.T) {
 	}
 	if l.sdk != sdk || l.roots[len(l.roots)-1] != sdk {
 		t.Fatalf("after install: sdk %q roots %v", l.sdk, l.roots)
+	}
+}
+
+// Without `seki runtimes install`, importing the SDK fails as a missing
+// module does, and the message says how to install it.
+func TestSDKMissingSaysSo(t *testing.T) {
+	py := hostPython(t, "3.12")
+	if exec.Command(py, "-c", "import boto3").Run() == nil {
+		t.Skip("this host's Python 3.12 has boto3 of its own")
+	}
+	rt := newTestRT(t, nil) // no cache
+	for _, c := range []struct{ runtime, handler string }{{"python3.12", "app.handler"}, {"nodejs20.x", "index.handler"}} {
+		if c.runtime == "nodejs20.x" {
+			if _, err := exec.LookPath("node"); err != nil {
+				continue
+			}
+		}
+		spec := newSpec("nosdk-"+strings.Split(c.runtime, ".")[0], c.runtime, c.handler, writeZip(t, rt.dir,
+			zipEntry{Name: "app.py", Body: []byte("import boto3\ndef handler(e, c):\n    return 1\n")},
+			zipEntry{Name: "index.js", Body: []byte("const { STSClient } = require('@aws-sdk/client-sts');\nexports.handler = async () => 1;")}))
+		res := invokeJSON(t, rt.Runtime, spec, map[string]any{})
+		m := decode(t, res)
+		if m["errorType"] != "Runtime.ImportModuleError" || !strings.Contains(m["errorMessage"].(string), "is not installed; run `seki runtimes install`") {
+			t.Fatalf("%s: %s", c.runtime, res.Payload)
+		}
 	}
 }

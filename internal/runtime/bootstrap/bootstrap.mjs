@@ -215,7 +215,14 @@ async function loadHandler(root, spec) {
   } catch (e) {
     if (e instanceof RuntimeError) throw e;
     if (e instanceof SyntaxError) throw new RuntimeError('Runtime.UserCodeSyntaxError', `${e.name}: ${e.message}`);
-    if (e && (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND')) throw new RuntimeError('Runtime.ImportModuleError', `Error: ${e.message}`);
+    if (e && (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND')) {
+      let msg = `Error: ${e.message}`;
+      // Lambda always has the SDK; here it comes from seki's cache.
+      if (/'@aws-sdk\//.test(e.message) && !fs.existsSync(path.join(path.dirname(new URL(import.meta.url).pathname), 'node_modules', '@aws-sdk'))) {
+        msg += ' (seki: the AWS SDK for JavaScript v3 is not installed; run `seki runtimes install`)';
+      }
+      throw new RuntimeError('Runtime.ImportModuleError', msg);
+    }
     throw e;
   }
   let fn = mod;

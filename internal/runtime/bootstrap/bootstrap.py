@@ -17,6 +17,8 @@ import time
 
 API_PREFIX = "/2018-06-01/runtime"
 THIS_FILE = os.path.abspath(__file__)
+# The AWS SDK seki provides (a link into `seki runtimes install`'s cache).
+SDK_DIR = os.path.join(os.path.dirname(THIS_FILE), "python-sdk")
 
 
 class Fault(Exception):
@@ -301,7 +303,11 @@ def load_handler(spec):
     try:
         module = importlib.import_module(modname.replace("/", "."))
     except ImportError as e:
-        return fault_handler(Fault("Runtime.ImportModuleError", "Unable to import module '%s': %s" % (modname, e)))
+        msg = "Unable to import module '%s': %s" % (modname, e)
+        if (getattr(e, "name", None) or "").split(".")[0] in ("boto3", "botocore") and not os.path.isdir(SDK_DIR):
+            # Lambda always has boto3; here it comes from seki's cache.
+            msg += " (seki: the AWS SDK for Python is not installed; run `seki runtimes install`)"
+        return fault_handler(Fault("Runtime.ImportModuleError", msg))
     except SyntaxError as e:
         trace = ['  File "%s" Line %s\n    %s' % (e.filename, e.lineno, e.text)]
         return fault_handler(Fault("Runtime.UserCodeSyntaxError", "Syntax error in module '%s': %s" % (modname, e), trace))
@@ -324,9 +330,8 @@ def setup_path():
         front.append(os.path.join(opt, "python"))
     # The AWS SDK (boto3) seki provides comes after the function's code and
     # layers, as /var/runtime does in Lambda, so a bundled copy wins.
-    sdk = os.path.join(os.path.dirname(THIS_FILE), "python-sdk")
-    if os.path.isdir(sdk):
-        front.append(sdk)
+    if os.path.isdir(SDK_DIR):
+        front.append(SDK_DIR)
     sys.path[:0] = [p for p in front if p not in sys.path]
 
 
