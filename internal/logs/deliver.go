@@ -124,7 +124,7 @@ func (s *Service) Deliver(ctx context.Context, d Delivery) error {
 		if err := check("logs:CreateLogGroup", g.authARN()); err != nil {
 			return err
 		}
-		err := s.createGroup(ctx, &group{ref: g, created: ms, class: classStandard})
+		err := s.createGroup(ctx, &group{ref: g, created: ms, class: classStandard}, nil)
 		if err != nil && !errAlreadyExists.Is(err) {
 			return err
 		}

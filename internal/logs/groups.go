@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"errors"
-	"sort"
 	"strings"
 
 	"github.com/seki-dev/seki/internal/protocol"
@@ -28,13 +27,15 @@ type group struct {
 	kms     string
 	protect bool
 	bytes   int64
+	// retention is retentionInDays; 0 means events never expire.
+	retention int64
 }
 
 // lookupGroup reads a group, or returns nil when there is none.
 func lookupGroup(tx *store.Tx, g groupRef) (*group, error) {
 	out := &group{ref: g}
-	err := tx.QueryRow(`SELECT id, created, class, kms, protect, bytes FROM logs_groups WHERE account = ? AND region = ? AND name = ?`,
-		g.account, g.region, g.name).Scan(&out.id, &out.created, &out.class, &out.kms, &out.protect, &out.bytes)
+	err := tx.QueryRow(`SELECT id, created, class, kms, protect, bytes, retention FROM logs_groups WHERE account = ? AND region = ? AND name = ?`,
+		g.account, g.region, g.name).Scan(&out.id, &out.created, &out.class, &out.kms, &out.protect, &out.bytes, &out.retention)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -76,15 +77,7 @@ func (s *Service) createLogGroupTarget(_ context.Context, r *protocol.Request) (
 	if err := v.err(); err != nil {
 		return nil, protocol.Target{}, err
 	}
-	if len(in.Tags) > 0 {
-		keys := make([]string, 0, len(in.Tags))
-		for k, val := range in.Tags {
-			keys = append(keys, k)
-			r.Context.Set("aws:RequestTag/"+k, val)
-		}
-		sort.Strings(keys)
-		r.Context.Set("aws:TagKeys", keys...)
-	}
+	requestTags(r, in.Tags)
 	return &in, groupTarget(ref(r, *in.LogGroupName)), nil
 }
 
@@ -110,12 +103,12 @@ func (s *Service) createLogGroup(ctx context.Context, r *protocol.Request, in *c
 			return nil, err
 		}
 	}
-	return nil, s.createGroup(ctx, g)
+	return nil, s.createGroup(ctx, g, in.Tags)
 }
 
 // createGroup stores a new group, answering AWS's errors for a reserved or
 // taken name.
-func (s *Service) createGroup(ctx context.Context, g *group) error {
+func (s *Service) createGroup(ctx context.Context, g *group, tags map[string]string) error {
 	if len(g.ref.name) >= 4 && strings.EqualFold(g.ref.name[:4], "aws/") {
 		return errInvalidParameter.New("Log groups starting with AWS/ are reserved for AWS.")
 	}
@@ -124,7 +117,10 @@ func (s *Service) createGroup(ctx context.Context, g *group) error {
 		if exists {
 			return errAlreadyExists.New(msgGroupExists)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return putTags(tx, g.id, tags)
 	})
 }
 
@@ -132,7 +128,7 @@ type groupNameInput struct {
 	LogGroupName *string `json:"logGroupName"`
 }
 
-func (s *Service) deleteLogGroupTarget(_ context.Context, r *protocol.Request) (*groupNameInput, protocol.Target, error) {
+func (s *Service) groupNameTarget(_ context.Context, r *protocol.Request) (*groupNameInput, protocol.Target, error) {
 	var in groupNameInput
 	if err := decode(r, &in); err != nil {
 		return nil, protocol.Target{}, err
@@ -168,6 +164,9 @@ func (s *Service) deleteLogGroup(ctx context.Context, r *protocol.Request, in *g
 		if _, err := tx.Exec(`DELETE FROM logs_streams WHERE gid = ?`, rec.id); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(`DELETE FROM logs_group_tags WHERE gid = ?`, rec.id); err != nil {
+			return err
+		}
 		_, err = tx.Exec(`DELETE FROM logs_groups WHERE id = ?`, rec.id)
 		return err
 	})
@@ -195,6 +194,7 @@ type logGroupOut struct {
 	LogGroupClass             string  `json:"logGroupClass"`
 	LogGroupArn               string  `json:"logGroupArn"`
 	DeletionProtectionEnabled *bool   `json:"deletionProtectionEnabled,omitempty"`
+	RetentionInDays           *int64  `json:"retentionInDays,omitempty"`
 }
 
 // logGroupBrief is the LogGroup DescribeLogGroups returns when asked with
@@ -262,7 +262,7 @@ func (s *Service) describeLogGroups(ctx context.Context, r *protocol.Request, in
 	out := &describeLogGroupsOutput{LogGroups: []any{}}
 	last := ""
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT name, created, class, kms, protect, bytes FROM logs_groups
+		rows, err := tx.QueryContext(ctx, `SELECT name, created, class, kms, protect, bytes, retention FROM logs_groups
 			WHERE account = ? AND region = ? AND name > ? AND name >= ? ORDER BY name`, r.Account(), r.Region, after, prefix)
 		if err != nil {
 			return err
@@ -270,7 +270,7 @@ func (s *Service) describeLogGroups(ctx context.Context, r *protocol.Request, in
 		defer rows.Close()
 		for rows.Next() {
 			g := group{ref: ref(r, "")}
-			if err := rows.Scan(&g.ref.name, &g.created, &g.class, &g.kms, &g.protect, &g.bytes); err != nil {
+			if err := rows.Scan(&g.ref.name, &g.created, &g.class, &g.kms, &g.protect, &g.bytes, &g.retention); err != nil {
 				return err
 			}
 			if !strings.HasPrefix(g.ref.name, prefix) {
@@ -314,6 +314,10 @@ func (g *group) describe() logGroupOut {
 	if g.protect {
 		t := true
 		o.DeletionProtectionEnabled = &t
+	}
+	if g.retention > 0 {
+		days := g.retention
+		o.RetentionInDays = &days
 	}
 	return o
 }

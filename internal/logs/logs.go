@@ -154,6 +154,14 @@ CREATE TABLE logs_events (
 );
 CREATE INDEX logs_events_stream ON logs_events (sid, ts);
 CREATE INDEX logs_events_group ON logs_events (gid, ts);
+`}, {Component: "logs", Version: 2, SQL: `
+ALTER TABLE logs_groups ADD COLUMN retention INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE logs_group_tags (
+	gid   INTEGER NOT NULL,
+	key   TEXT    NOT NULL,
+	value TEXT    NOT NULL,
+	PRIMARY KEY (gid, key)
+) WITHOUT ROWID;
 `}}
 }
 
@@ -162,13 +170,22 @@ CREATE INDEX logs_events_group ON logs_events (gid, ts);
 func (s *Service) Handler(d protocol.Dispatcher) *protocol.JSON {
 	ops := protocol.Table(
 		op("CreateLogGroup", s.createLogGroupTarget, s.createLogGroup),
-		op("DeleteLogGroup", s.deleteLogGroupTarget, s.deleteLogGroup),
+		op("DeleteLogGroup", s.groupNameTarget, s.deleteLogGroup),
 		op("DescribeLogGroups", s.describeLogGroupsTarget, s.describeLogGroups),
 		op("CreateLogStream", s.createLogStreamTarget, s.createLogStream),
 		op("DescribeLogStreams", s.describeLogStreamsTarget, s.describeLogStreams),
 		op("PutLogEvents", s.putLogEventsTarget, s.putLogEvents),
 		op("GetLogEvents", s.getLogEventsTarget, s.getLogEvents),
 		op("FilterLogEvents", s.filterLogEventsTarget, s.filterLogEvents),
+		op("DeleteLogStream", s.deleteLogStreamTarget, s.deleteLogStream),
+		op("PutRetentionPolicy", s.putRetentionPolicyTarget, s.putRetentionPolicy),
+		op("DeleteRetentionPolicy", s.groupNameTarget, s.deleteRetentionPolicy),
+		op("TagLogGroup", s.tagLogGroupTarget, s.tagLogGroup),
+		op("UntagLogGroup", s.untagLogGroupTarget, s.untagLogGroup),
+		op("ListTagsLogGroup", s.groupNameTarget, s.listTagsLogGroup),
+		op("TagResource", s.tagResourceTarget, s.tagResource),
+		op("UntagResource", s.untagResourceTarget, s.untagResource),
+		op("ListTagsForResource", s.listTagsForResourceTarget, s.listTagsForResource),
 	)
 	return &protocol.JSON{
 		Dispatcher:   d,

@@ -176,6 +176,114 @@ class Events(unittest.TestCase):
             self.assertRegex(i, r"^\d{56}$")
 
 
+class Manage(unittest.TestCase):
+    """Retention, stream deletion and tags (issue 14). Tag shapes follow
+    LocalStack's AWS-validated snapshots: test_logs_groups.py
+    TestLogsGroupsTags::test_tag_resource_api and
+    TestLogsGroupsRetention::test_put_retention_policy."""
+
+    def test_retention(self):
+        c = logs()
+        c.create_log_group(logGroupName="ret")
+        c.put_retention_policy(logGroupName="ret", retentionInDays=7)
+        g = c.describe_log_groups(logGroupNamePrefix="ret")["logGroups"][0]
+        self.assertEqual(g["retentionInDays"], 7)
+        c.delete_retention_policy(logGroupName="ret")
+        g = c.describe_log_groups(logGroupNamePrefix="ret")["logGroups"][0]
+        self.assertNotIn("retentionInDays", g)
+        with self.assertRaises(c.exceptions.InvalidParameterException) as cm:
+            c.put_retention_policy(logGroupName="ret", retentionInDays=2)
+        self.assertIn("Value '2' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: "
+                      "[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, "
+                      "3288, 3653]", message(cm.exception))
+        with self.assertRaises(c.exceptions.ResourceNotFoundException) as cm:
+            c.put_retention_policy(logGroupName="nope", retentionInDays=1)
+        self.assertEqual(message(cm.exception), "The specified log group does not exist.")
+        seki.aws("logs", "put-retention-policy", "--log-group-name", "ret", "--retention-in-days", "3653")
+        g = seki.aws_json("logs", "describe-log-groups", "--log-group-name-prefix", "ret")["logGroups"][0]
+        self.assertEqual(g["retentionInDays"], 3653)
+
+    def test_delete_log_stream(self):
+        c = logs()
+        c.create_log_group(logGroupName="del-stream")
+        c.create_log_stream(logGroupName="del-stream", logStreamName="a")
+        c.create_log_stream(logGroupName="del-stream", logStreamName="b")
+        c.put_log_events(logGroupName="del-stream", logStreamName="a",
+                         logEvents=[{"timestamp": now_ms(), "message": "gone"}])
+        c.put_log_events(logGroupName="del-stream", logStreamName="b",
+                         logEvents=[{"timestamp": now_ms(), "message": "kept"}])
+        c.delete_log_stream(logGroupName="del-stream", logStreamName="a")
+        names = [s["logStreamName"] for s in c.describe_log_streams(logGroupName="del-stream")["logStreams"]]
+        self.assertEqual(names, ["b"])
+        self.assertEqual([e["message"] for e in c.filter_log_events(logGroupName="del-stream")["events"]], ["kept"])
+        g = c.describe_log_groups(logGroupNamePrefix="del-stream")["logGroups"][0]
+        self.assertEqual(g["storedBytes"], len("kept"))
+        with self.assertRaises(c.exceptions.ResourceNotFoundException) as cm:
+            c.delete_log_stream(logGroupName="del-stream", logStreamName="a")
+        self.assertEqual(message(cm.exception), "The specified log stream does not exist.")
+        with self.assertRaises(c.exceptions.ResourceNotFoundException) as cm:
+            c.delete_log_stream(logGroupName="nope", logStreamName="a")
+        self.assertEqual(message(cm.exception), "The specified log group does not exist.")
+        # The stream's name is free again.
+        c.create_log_stream(logGroupName="del-stream", logStreamName="a")
+
+    def test_tags(self):
+        c = logs()
+        c.create_log_group(logGroupName="tagged", tags={"env": "testing1"})
+        arn = "arn:aws:logs:us-east-1:111111111111:log-group:tagged"
+        self.assertEqual(c.list_tags_for_resource(resourceArn=arn)["tags"], {"env": "testing1"})
+        c.tag_resource(resourceArn=arn, tags={"test1": "val1", "test2": "val2"})
+        want = {"env": "testing1", "test1": "val1", "test2": "val2"}
+        self.assertEqual(c.list_tags_log_group(logGroupName="tagged")["tags"], want)
+        self.assertEqual(c.list_tags_for_resource(resourceArn=arn)["tags"], want)
+        c.tag_log_group(logGroupName="tagged", tags={"test3": "val3"})
+        want["test3"] = "val3"
+        self.assertEqual(c.list_tags_for_resource(resourceArn=arn + ":*")["tags"], want)
+        c.untag_log_group(logGroupName="tagged", tags=["test3"])
+        c.untag_resource(resourceArn=arn, tagKeys=["env", "test1"])
+        self.assertEqual(c.list_tags_log_group(logGroupName="tagged")["tags"], {"test2": "val2"})
+        with self.assertRaises(c.exceptions.TooManyTagsException):
+            c.tag_resource(resourceArn=arn, tags={"k%d" % i: "v" for i in range(50)})
+        self.assertEqual(c.list_tags_log_group(logGroupName="tagged")["tags"], {"test2": "val2"})
+        with self.assertRaises(c.exceptions.ResourceNotFoundException):
+            c.list_tags_for_resource(resourceArn=arn + "-missing")
+        # Deleting and recreating the group starts without tags.
+        c.delete_log_group(logGroupName="tagged")
+        c.create_log_group(logGroupName="tagged")
+        self.assertEqual(c.list_tags_log_group(logGroupName="tagged")["tags"], {})
+
+    def test_authorization(self):
+        iam = seki.client("iam")
+        iam.create_user(UserName="tagger")
+        iam.put_user_policy(UserName="tagger", PolicyName="p", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["logs:TagResource", "logs:ListTagsForResource"],
+                 "Resource": "arn:aws:logs:us-east-1:111111111111:log-group:mine-tags",
+                 "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}},
+                {"Effect": "Allow", "Action": ["logs:PutRetentionPolicy", "logs:DeleteLogStream"],
+                 "Resource": "arn:aws:logs:us-east-1:111111111111:log-group:mine-tags:*"}]}))
+        key = iam.create_access_key(UserName="tagger")["AccessKey"]
+        logs().create_log_group(logGroupName="mine-tags")
+        logs().create_log_group(logGroupName="other-tags")
+        logs().create_log_stream(logGroupName="mine-tags", logStreamName="s")
+        c = logs(key)
+        arn = "arn:aws:logs:us-east-1:111111111111:log-group:"
+        c.tag_resource(resourceArn=arn + "mine-tags", tags={"team": "a"})
+        self.assertEqual(c.list_tags_for_resource(resourceArn=arn + "mine-tags")["tags"], {"team": "a"})
+        c.put_retention_policy(logGroupName="mine-tags", retentionInDays=1)
+        c.delete_log_stream(logGroupName="mine-tags", logStreamName="s")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.tag_resource(resourceArn=arn + "mine-tags", tags={"owner": "x"})
+        self.assertEqual(error_code(cm.exception), "AccessDeniedException")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.tag_resource(resourceArn=arn + "other-tags", tags={"team": "a"})
+        self.assertIn("logs:TagResource on resource: " + arn + "other-tags ", message(cm.exception))
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.put_retention_policy(logGroupName="other-tags", retentionInDays=1)
+        self.assertIn("logs:PutRetentionPolicy on resource: " + arn + "other-tags:log-stream: ", message(cm.exception))
+        self.assertEqual(logs().list_tags_log_group(logGroupName="other-tags")["tags"], {})
+
+
 class Access(unittest.TestCase):
     def test_access_denied(self):
         iam = seki.client("iam")
