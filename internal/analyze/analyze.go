@@ -8,6 +8,7 @@
 package analyze
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -30,6 +31,17 @@ type FunctionReport struct {
 	Invokers []Invoker `json:"invokers"`
 	Reach    []Reach   `json:"reach"`
 	Findings []Finding `json:"findings"`
+	// ResourcePolicy and RolePolicies are the documents behind the answers,
+	// for a reviewer to read (the web view shows them on a click).
+	ResourcePolicy json.RawMessage `json:"resourcePolicy,omitempty"`
+	RolePolicies   []NamedPolicy   `json:"rolePolicies,omitempty"`
+}
+
+// NamedPolicy is a policy document with its name (an inline policy's
+// name, a managed policy's ARN).
+type NamedPolicy struct {
+	Name     string          `json:"name"`
+	Document json.RawMessage `json:"document"`
 }
 
 // Invoker is a principal that may invoke the function.
@@ -94,6 +106,14 @@ func Analyze(s *Snapshot, used Usage) *Report {
 		}
 		for _, e := range fn.Entries {
 			fr := FunctionReport{ARN: e.ARN, Role: fn.Role, Invokers: []Invoker{}, Reach: reach, Findings: []Finding{}}
+			if e.Policy != nil {
+				fr.ResourcePolicy = e.Policy.Source()
+			}
+			if role != nil {
+				for i, p := range role.Policies {
+					fr.RolePolicies = append(fr.RolePolicies, NamedPolicy{Name: role.PolicyNames[i], Document: p.Source()})
+				}
+			}
 			if fr.Reach == nil {
 				fr.Reach = []Reach{}
 			}

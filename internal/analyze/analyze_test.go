@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/seki-dev/seki/internal/analyze"
@@ -101,6 +102,27 @@ func setup(t *testing.T) *world {
 	 {"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"arn:aws:logs:*:*:log-group:/aws/lambda/f:*"}]}`})
 	w.function("f", processor)
 	w.permission("f", "s3-uploads", "s3.amazonaws.com", "arn:aws:s3:::uploads", acct)
+	// An alias with a policy of its own is an entry of its own.
+	v, err := w.lam.PublishVersion(w.ctx, &lambda.PublishVersionInput{FunctionName: aws.String("f")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.lam.CreateAlias(w.ctx, &lambda.CreateAliasInput{FunctionName: aws.String("f"), Name: aws.String("live"), FunctionVersion: v.Version}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.lam.AddPermission(w.ctx, &lambda.AddPermissionInput{FunctionName: aws.String("f"), Qualifier: aws.String("live"),
+		StatementId: aws.String("partner"), Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("222222222222")}); err != nil {
+		t.Fatal(err)
+	}
+	// Topics exist once SNS has them; the role may publish to one.
+	topic, err := sns.NewFromConfig(cfg).CreateTopic(w.ctx, &sns.CreateTopicInput{Name: aws.String("done")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.iam.PutRolePolicy(w.ctx, &iam.PutRolePolicyInput{RoleName: aws.String("processor"), PolicyName: aws.String("notify"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sns:Publish","Resource":"` + *topic.TopicArn + `"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
 
 	// A careless function: public, another account, a service without source.
 	wild := w.role("wild", lambdaTrust, map[string]string{"all-s3": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`})
@@ -183,6 +205,7 @@ func TestAnalyzeFindings(t *testing.T) {
 		{Action: "logs:CreateLogGroup", Resource: "arn:aws:logs:us-east-1:111111111111:log-group:/aws/lambda/f"},
 		{Action: "logs:CreateLogStream", Resource: "arn:aws:logs:us-east-1:111111111111:log-group:/aws/lambda/f"},
 		{Action: "logs:PutLogEvents", Resource: "arn:aws:logs:us-east-1:111111111111:log-group:/aws/lambda/f"},
+		{Action: "sns:Publish", Resource: "arn:aws:sns:us-east-1:111111111111:done"},
 	}
 	for _, r := range wantReach {
 		found := false
@@ -247,7 +270,12 @@ func TestAnalyzeFindings(t *testing.T) {
 			Findings []json.RawMessage `json:"findings"`
 		} `json:"functions"`
 	}
-	if err := json.Unmarshal(buf.Bytes(), &generic); err != nil || generic.Account != acct || len(generic.Functions) != 3 {
+	// The alias with its own policy: its own entry, its own invokers.
+	live := entry(t, rep, "f:live")
+	if len(live.Invokers) == 0 || live.Invokers[0].Principal != "arn:aws:iam::222222222222:root" || kinds(live)[analyze.CrossAccountInvoke] != 1 {
+		t.Errorf("f:live: %+v", live)
+	}
+	if err := json.Unmarshal(buf.Bytes(), &generic); err != nil || generic.Account != acct || len(generic.Functions) != 4 {
 		t.Fatalf("JSON: %v\n%s", err, buf.String())
 	}
 	for _, format := range []func(*analyze.Report, *bytes.Buffer) error{

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -184,6 +185,15 @@ func Fetch(ctx context.Context, ep Endpoint) (*Export, []string, error) {
 	}
 	if out, err := sqs.NewFromConfig(cfg).ListQueues(ctx, &sqs.ListQueuesInput{}); err == nil {
 		x.Queues = out.QueueUrls
+	}
+	for p := sns.NewListTopicsPaginator(sns.NewFromConfig(cfg), &sns.ListTopicsInput{}); p.HasMorePages(); {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			break
+		}
+		for _, t := range out.Topics {
+			x.Topics = append(x.Topics, aws.ToString(t.TopicArn))
+		}
 	}
 	return x, notes, nil
 }

@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 import unittest
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 
@@ -87,6 +88,17 @@ class WebView(unittest.TestCase):
             self.seki.client("iam", creds=key).list_users()
         rid = request_id(denied.exception)
         self.assertIn('data-request="%s"' % rid, self.dom())
+
+    def test_click_shows_policies_and_findings(self):
+        role = "r:arn:aws:iam::%s:role/image-processor-role" % ACCT
+        page = self.run_browser("--dump-dom", "%s/_seki/ui/?select=%s#%s" % (self.seki.endpoint, urllib.parse.quote(role), self.token))
+        self.assertIn("Policy p", page)
+        self.assertIn("arn:aws:s3:::uploads/*", page)
+        fn = "arn:aws:lambda:us-east-1:%s:function:image-processor" % ACCT
+        page = self.run_browser("--dump-dom", "%s/_seki/ui/?select=%s#%s" % (self.seki.endpoint, urllib.parse.quote(fn), self.token))
+        self.assertIn("Resource-based policy", page)
+        self.assertIn("confused-deputy", page)
+        self.assertIn("Fix: ", page)
 
     def test_data_needs_the_token(self):
         for token in ("", "wrong"):
