@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"math/rand/v2"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/store"
@@ -36,14 +38,22 @@ func (in *aliasInput) validate(create bool) error {
 		v.maxLen("description", *in.Description, 256)
 	}
 	if in.RoutingConfig != nil {
+		// AWS reports the whole map (as Java prints it), once for its keys
+		// and once for its values, each with all the member's constraints.
+		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_notfound_and_invalid_routingconfigs (routing_config_exc_toohigh, routing_config_exc_version_latest)
+		badKey, badValue := false, false
 		for k, w := range in.RoutingConfig.AdditionalVersionWeights {
-			if !isDigits(k) || len(k) > 18 {
-				v.pattern("routingConfig.additionalVersionWeights", k, `[0-9]+`)
-			}
-			if w < 0 || w > 1 {
-				// unconfirmed wording for the double bounds
-				v.errs = append(v.errs, "Value '"+strconv.FormatFloat(w, 'f', -1, 64)+"' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Member must have value between 0.0 and 1.0")
-			}
+			badKey = badKey || !isDigits(k) || len(k) > 1024
+			badValue = badValue || w < 0 || w > 1
+		}
+		const at = "' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: "
+		if badKey {
+			v.errs = append(v.errs, "Value '"+javaMap(in.RoutingConfig.AdditionalVersionWeights)+at+
+				"Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]")
+		}
+		if badValue {
+			v.errs = append(v.errs, "Value '"+javaMap(in.RoutingConfig.AdditionalVersionWeights)+at+
+				"Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]")
 		}
 	}
 	return v.err()
@@ -286,4 +296,28 @@ func route(a *AliasConfiguration) string {
 		}
 	}
 	return a.FunctionVersion
+}
+
+// javaMap prints a weights map as AWS's validation messages do ("{2=2.0}"):
+// Java's Map and Double formatting, keys in order.
+func javaMap(m map[string]float64) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		f := strconv.FormatFloat(m[k], 'f', -1, 64)
+		if !strings.ContainsAny(f, ".") {
+			f += ".0"
+		}
+		b.WriteString(k + "=" + f)
+	}
+	b.WriteByte('}')
+	return b.String()
 }

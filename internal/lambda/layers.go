@@ -522,6 +522,10 @@ func (s *Service) resolveLayers(ctx context.Context, r *protocol.Request, arns [
 	var blobs []string
 	for _, arn := range arns {
 		ref, n, _ := parseLayerVersionARN(arn)
+		if ref.Region != r.Region {
+			// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_function_exceptions (create_function_with_layer_in_different_region)
+			return nil, nil, errInvalidParameter.Errorf("Layers are not in the same region as the function. Layers are expected to be in region %s.", r.Region)
+		}
 		var row *layerRow
 		if err := s.db.Read(ctx, func(tx *store.Tx) error {
 			var err error
