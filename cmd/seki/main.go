@@ -35,7 +35,7 @@ Usage:
   seki runtimes install [--node MAJOR]... [--cache-dir DIR] [--force] [--no-pip]
   seki policy validate [--type identity|resource|trust|boundary|session|scp|rcp] FILE...
   seki policy simulate --input FILE|-
-  seki policy generate --principal ARN [--since DURATION] [--data-dir DIR]
+  seki policy generate [--endpoint URL | --data-dir DIR] --principal ARN [--since DURATION]
   seki analyze [--endpoint URL | --from FILE...] [--format text|json|dot|html] [--output FILE] [--data-dir DIR]
   seki explain [--data-dir DIR] (REQUEST_ID | --last)
   seki demo [--endpoint URL] [--access-key ID] [--secret-key KEY] [--region REGION] [--data-dir DIR]

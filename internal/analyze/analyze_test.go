@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -344,9 +345,25 @@ func TestUnusedAndGenerate(t *testing.T) {
 		t.Fatalf("unused-permission: %q (findings %+v)", unused, f.Findings)
 	}
 
-	doc, n, err := analyze.Generate(w.env.DataDir, "arn:aws:iam::111111111111:role/processor", time.Time{})
-	if err != nil || n != 2 {
-		t.Fatalf("Generate: %d observed, %v\n%s", n, err, doc)
+	const processor = "arn:aws:iam::111111111111:role/processor"
+	calls, err := analyze.Observed(w.env.DataDir, processor, time.Time{})
+	if err != nil || len(calls) != 2 {
+		t.Fatalf("Observed: %+v, %v", calls, err)
+	}
+	// Through the endpoint (seki policy generate --endpoint), as the root
+	// user: the same calls; as a user without permission: AccessDenied.
+	ep := analyze.Endpoint{URL: w.env.URL, Region: "us-east-1", AccessKey: servertest.AccountA.AccessKeyID, Secret: servertest.AccountA.Secret}
+	remote, err := analyze.FetchObserved(w.ctx, ep, processor, time.Time{})
+	if err != nil || !reflect.DeepEqual(remote, calls) {
+		t.Fatalf("FetchObserved: %+v, %v; want %+v", remote, err, calls)
+	}
+	ep.AccessKey, ep.Secret = *key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey
+	if _, err := analyze.FetchObserved(w.ctx, ep, processor, time.Time{}); err == nil || !strings.Contains(err.Error(), "access-analyzer:StartPolicyGeneration") {
+		t.Fatalf("FetchObserved without permission: %v", err)
+	}
+	doc, err := analyze.Generate(calls)
+	if err != nil {
+		t.Fatalf("Generate: %v\n%s", err, doc)
 	}
 	p, err := policy.Parse(doc, policy.Identity)
 	if err != nil {

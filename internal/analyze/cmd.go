@@ -106,10 +106,11 @@ func RunGenerate(args []string, defaultDataDir string, stdout, stderr io.Writer)
 	fs := flag.NewFlagSet("seki policy generate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	principal := fs.String("principal", "", "role or user ARN")
+	endpoint := fs.String("endpoint", "", "read the decisions from a running seki (signing with the usual AWS variables) instead of --data-dir")
 	since := fs.Duration("since", 0, "only requests of the last DURATION (e.g. 24h)")
 	dataDir := fs.String("data-dir", defaultDataDir, "seki's data directory (its decision log)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: seki policy generate --principal ARN [--since DURATION] [--data-dir DIR]\n\nPrints the least-privilege identity policy for a role or user from what its\nrequests asked for in seki's decision log, allowed or denied.\n")
+		fmt.Fprint(stderr, "Usage: seki policy generate [--endpoint URL | --data-dir DIR] --principal ARN [--since DURATION]\n\nPrints the least-privilege identity policy for a role or user from what its\nrequests asked for in seki's decision log, allowed or denied. With --endpoint\nthe running seki reads its log for you (the caller needs\naccess-analyzer:StartPolicyGeneration on the principal, as root has).\n")
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -125,7 +126,18 @@ func RunGenerate(args []string, defaultDataDir string, stdout, stderr io.Writer)
 	if *since > 0 {
 		from = time.Now().Add(-*since)
 	}
-	doc, n, err := Generate(*dataDir, *principal, from)
+	var calls []Call
+	var err error
+	where := *dataDir
+	if *endpoint != "" {
+		where = *endpoint
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		calls, err = FetchObserved(ctx, Endpoint{URL: strings.TrimRight(*endpoint, "/"), Region: envOr("us-east-1", "AWS_REGION", "AWS_DEFAULT_REGION"),
+			AccessKey: os.Getenv("AWS_ACCESS_KEY_ID"), Secret: os.Getenv("AWS_SECRET_ACCESS_KEY"), Token: os.Getenv("AWS_SESSION_TOKEN")}, *principal, from)
+	} else {
+		calls, err = Observed(*dataDir, *principal, from)
+	}
 	if errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintf(stderr, "seki policy generate: no decision log in %s (is that seki's --data-dir?)\n", *dataDir)
 		return 1
@@ -134,8 +146,13 @@ func RunGenerate(args []string, defaultDataDir string, stdout, stderr io.Writer)
 		fmt.Fprintln(stderr, "seki policy generate:", err)
 		return 1
 	}
-	if n == 0 {
-		fmt.Fprintf(stderr, "seki policy generate: the decision log in %s has no request of %s\n", *dataDir, *principal)
+	if len(calls) == 0 {
+		fmt.Fprintf(stderr, "seki policy generate: the decision log of %s has no request of %s\n", where, *principal)
+		return 1
+	}
+	doc, err := Generate(calls)
+	if err != nil {
+		fmt.Fprintln(stderr, "seki policy generate:", err)
 		return 1
 	}
 	stdout.Write(doc)

@@ -2,12 +2,17 @@ package analyze
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -247,4 +252,41 @@ func addAuth(x *Export, out *iam.GetAccountAuthorizationDetailsOutput) {
 		}
 		x.Auth.Policies = append(x.Auth.Policies, d)
 	}
+}
+
+// DecisionsPath is where a running seki answers which calls a principal
+// made, for `seki policy generate --endpoint`: a SigV4-signed GET (signed
+// for IAM) with principal= and since= (RFC 3339), authorized through the
+// door as access-analyzer:StartPolicyGeneration on the principal.
+const DecisionsPath = "/_seki/decisions"
+
+// FetchObserved asks a running seki for the calls principal made.
+func FetchObserved(ctx context.Context, ep Endpoint, principal string, since time.Time) ([]Call, error) {
+	q := url.Values{"principal": {principal}}
+	if !since.IsZero() {
+		q.Set("since", since.UTC().Format(time.RFC3339))
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ep.URL+DecisionsPath+"?"+q.Encode(), nil)
+	if err != nil {
+		return nil, err
+	}
+	creds := aws.Credentials{AccessKeyID: ep.AccessKey, SecretAccessKey: ep.Secret, SessionToken: ep.Token}
+	const emptyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	if err := v4.NewSigner().SignHTTP(ctx, creds, req, emptyHash, "iam", ep.Region, time.Now()); err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(body)))
+	}
+	var calls []Call
+	return calls, json.Unmarshal(body, &calls)
 }

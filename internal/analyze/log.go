@@ -48,20 +48,21 @@ func sessionRole(p string) (account, role string, ok bool) {
 	return account, role, ok
 }
 
-// observed is one (action, resource) a principal asked for.
-type observed struct{ action, resource string }
+// Call is one (action, resource) a principal asked for.
+type Call struct {
+	Action   string `json:"action"`
+	Resource string `json:"resource"`
+}
 
-// Generate builds the least-privilege identity policy for principal (a
-// role or user ARN) from every request its sessions made since since (zero:
-// all), allowed or denied: the observed actions on the observed resources,
-// grouped so that actions sharing the same resources share a statement, and
-// no wildcard wider than what was observed.
-func Generate(dir, principal string, since time.Time) ([]byte, int, error) {
+// Observed lists, once each and oldest first, the calls that principal (a
+// role ARN: any of its sessions; or a user ARN) made since since (zero:
+// all), allowed or denied, from the decision log in dir.
+func Observed(dir, principal string, since time.Time) ([]Call, error) {
 	acct := accountOf(principal)
 	name := principal[strings.LastIndexByte(principal, '/')+1:]
 	isRole := strings.Contains(principal, ":role/")
-	var seen []observed
-	have := map[observed]bool{}
+	var seen []Call
+	have := map[Call]bool{}
 	err := authz.Each(dir, func(e *authz.Entry) {
 		if !since.IsZero() && e.Time.Before(since) {
 			return
@@ -73,21 +74,26 @@ func Generate(dir, principal string, since time.Time) ([]byte, int, error) {
 		} else if e.Principal != principal {
 			return
 		}
-		o := observed{e.Action, e.Resource}
-		if !have[o] {
-			have[o] = true
-			seen = append(seen, o)
+		c := Call{e.Action, e.Resource}
+		if !have[c] {
+			have[c] = true
+			seen = append(seen, c)
 		}
 	})
-	if err != nil {
-		return nil, 0, err
-	}
+	return seen, err
+}
+
+// Generate builds the least-privilege identity policy that allows exactly
+// the observed calls: the observed actions on the observed resources,
+// grouped so that actions sharing the same resources share a statement,
+// and no wildcard wider than what was observed. It returns nil for no calls.
+func Generate(seen []Call) ([]byte, error) {
 	if len(seen) == 0 {
-		return nil, 0, nil
+		return nil, nil
 	}
 	byAction := map[string][]string{}
 	for _, o := range seen {
-		byAction[o.action] = append(byAction[o.action], o.resource)
+		byAction[o.Action] = append(byAction[o.Action], o.Resource)
 	}
 	type stmt struct {
 		actions   []string
@@ -129,7 +135,7 @@ func Generate(dir, principal string, since time.Time) ([]byte, int, error) {
 		doc.Statement = append(doc.Statement, jsonStmt{Sid: sid(g.actions[0], i), Effect: "Allow", Action: one(g.actions), Resource: one(g.resources)})
 	}
 	b, err := json.MarshalIndent(doc, "", "  ")
-	return append(b, '\n'), len(seen), err
+	return append(b, '\n'), err
 }
 
 // sid names a statement after its service ("ObservedS3", "ObservedDynamodb2"):

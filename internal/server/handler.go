@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/seki-dev/seki/internal/analyze"
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/funcurl"
 	"github.com/seki-dev/seki/internal/policy"
@@ -40,6 +41,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	if hr.URL.Path == "/_seki/health" {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"status":"ok"}`)
+		return
+	}
+	if hr.URL.Path == analyze.DecisionsPath {
+		s.serveDecisions(w, hr)
 		return
 	}
 	if strings.HasPrefix(hr.URL.Path, ui.Prefix) {

@@ -5,15 +5,20 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/seki-dev/seki/internal/analyze"
 	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/explain"
+	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/ui"
 )
 
@@ -101,3 +106,58 @@ func newUI(s *Server) (*ui.Handler, error) {
 		},
 	}), nil
 }
+
+// serveDecisions answers `seki policy generate --endpoint`: the calls a
+// principal made, read from the decision log. The request is signed like an
+// IAM call and authorized through the door as
+// access-analyzer:StartPolicyGeneration on the principal (what AWS's own
+// policy generation asks for), so only who may see the principal's
+// activity reads it.
+func (s *Server) serveDecisions(w http.ResponseWriter, hr *http.Request) {
+	r := &protocol.Request{HTTP: hr, ID: protocol.NewUUID(), Now: s.cfg.Now(), Service: "iam", Region: s.cfg.Region}
+	svc := s.svc.byName["iam"]
+	res, body, ok := s.authenticate(w, r, svc, "iam")
+	if !ok {
+		return
+	}
+	defer body.close()
+	r.Signature = res
+	r.Context = requestContext(r)
+	caller, err := s.svc.identify(hr.Context(), "iam", res.AccessKeyID, r.Context)
+	if err != nil {
+		svc.WriteError(w, r, err)
+		return
+	}
+	q := hr.URL.Query()
+	principal := q.Get("principal")
+	var since time.Time
+	if v := q.Get("since"); v != "" {
+		if since, err = time.Parse(time.RFC3339, v); err != nil {
+			svc.WriteError(w, r, errBadDecisionsQuery.New("since must be an RFC 3339 time"))
+			return
+		}
+	}
+	if !strings.HasPrefix(principal, "arn:aws:iam::") || !(strings.Contains(principal, ":role/") || strings.Contains(principal, ":user/")) {
+		svc.WriteError(w, r, errBadDecisionsQuery.New("principal must be a role or user ARN"))
+		return
+	}
+	if err := s.svc.authz.Authorize(hr.Context(), &authz.Check{RequestID: r.ID, Caller: caller,
+		Action: "access-analyzer:StartPolicyGeneration", Resource: principal, Context: r.Context}); err != nil {
+		svc.WriteError(w, r, err)
+		return
+	}
+	calls, err := analyze.Observed(s.cfg.DataDir, principal, since)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		svc.WriteError(w, r, awserr.As(err))
+		return
+	}
+	if calls == nil {
+		calls = []analyze.Call{}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("x-amzn-RequestId", r.ID)
+	json.NewEncoder(w).Encode(calls)
+}
+
+// errBadDecisionsQuery answers a malformed /_seki/decisions query.
+var errBadDecisionsQuery = awserr.Code{Name: "ValidationError", Status: http.StatusBadRequest}
