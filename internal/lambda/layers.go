@@ -144,15 +144,18 @@ func (s *Service) publishLayerVersion(ctx context.Context, r *protocol.Request, 
 	if len(in.CompatibleRuntimes) > 15 {
 		v.errs = append(v.errs, "Value '"+strconv.Itoa(len(in.CompatibleRuntimes))+"' at 'compatibleRuntimes' failed to satisfy constraint: Member must have length less than or equal to 15")
 	}
+	// AWS reports the whole list, against the runtimes functions can be
+	// created with, and the architectures with all their constraints.
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_exceptions (publish_layer_version_exc_invalid_runtime_arch, publish_layer_version_exc_partially_invalid_values)
 	for _, rt := range in.CompatibleRuntimes {
 		if !slices.Contains(runtimes, rt) {
-			v.enum("compatibleRuntimes", rt, runtimes)
+			v.errs = append(v.errs, "Value '["+strings.Join(in.CompatibleRuntimes, ", ")+"]' at 'compatibleRuntimes' failed to satisfy constraint: Member must satisfy enum value set: ["+layerRuntimes+"]")
 			break
 		}
 	}
 	for _, a := range in.CompatibleArchitectures {
 		if a != "x86_64" && a != "arm64" {
-			v.enum("compatibleArchitectures", a, []string{"x86_64", "arm64"})
+			v.errs = append(v.errs, "Value '["+strings.Join(in.CompatibleArchitectures, ", ")+"]' at 'compatibleArchitectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]")
 			break
 		}
 	}
@@ -277,6 +280,9 @@ func (s *Service) listLayerVersions(ctx context.Context, r *protocol.Request, l 
 		return nil, err
 	}
 	rt, arch := r.Params.Get("CompatibleRuntime"), r.Params.Get("CompatibleArchitecture")
+	if err := checkLayerFilters(rt, arch); err != nil {
+		return nil, err
+	}
 	_, start := decodeMarker(r.Params.Get("Marker"))
 	out := listLayerVersionsOutput{LayerVersions: []*LayerVersionsListItem{}}
 	err = s.db.Read(ctx, func(tx *store.Tx) error {
@@ -330,6 +336,9 @@ func (s *Service) listLayers(ctx context.Context, r *protocol.Request, _ struct{
 		return nil, err
 	}
 	rt, arch := r.Params.Get("CompatibleRuntime"), r.Params.Get("CompatibleArchitecture")
+	if err := checkLayerFilters(rt, arch); err != nil {
+		return nil, err
+	}
 	start, _ := decodeMarker(r.Params.Get("Marker"))
 	out := listLayersOutput{Layers: []*layersListItem{}}
 	err = s.db.Read(ctx, func(tx *store.Tx) error {
@@ -551,4 +560,27 @@ func (s *Service) resolveLayers(ctx context.Context, r *protocol.Request, arns [
 		blobs = append(blobs, row.blob)
 	}
 	return refs, blobs, nil
+}
+
+// layerRuntimes is the set PublishLayerVersion quotes, as recorded (it
+// still names python3.8 and nodejs16.x, which functions can no longer use).
+// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_exceptions (publish_layer_version_exc_invalid_runtime_arch)
+const layerRuntimes = "nodejs20.x, python3.14, provided.al2023, python3.12, python3.13, nodejs24.x, nodejs22.x, java25, python3.10, python3.11, java21, ruby3.3, ruby3.4, ruby3.2, python3.8, python3.9, java17, nodejs16.x, dotnet10, dotnet8, java11, dotnet6, nodejs18.x, provided.al2, java8.al2"
+
+// layerFilterRuntimes is the runtime set ListLayers quotes for a
+// CompatibleRuntime it does not know, in AWS's order (a hash set's).
+// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_exceptions (list_layers_exc_compatibleruntime_invalid)
+const layerFilterRuntimes = "ruby3.5, ruby2.6, dotnetcore1.0, python3.7, nodejs8.10, nasa, ruby2.7, python2.7-greengrass, dotnetcore2.0, python3.8, java21, dotnet6, dotnetcore2.1, python3.9, java11, nodejs6.10, provided, dotnetcore3.1, dotnet8, java25, java17, nodejs, nodejs4.3, java8.al2, go1.x, dotnet10, nodejs20.x, go1.9, byol, nodejs10.x, provided.al2023, nodejs22.x, python3.10, java8, nodejs12.x, python3.11, nodejs24.x, nodejs8.x, python3.12, nodejs14.x, nodejs8.9, nodejs26.x, python3.13, python3.14, nodejs16.x, python3.15, provided.al2, nodejs4.3-edge, nodejs18.x, ruby3.2, python3.4, ruby3.3, ruby3.4, ruby2.5, python3.6, python2.7"
+
+// checkLayerFilters validates ListLayers' and ListLayerVersions' filters.
+// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_exceptions (list_layers_exc_compatibleruntime_invalid, list_layers_exc_compatiblearchitecture_invalid)
+func checkLayerFilters(rt, arch string) error {
+	var v validation
+	if rt != "" && !slices.Contains(strings.Split(layerFilterRuntimes, ", "), rt) {
+		v.errs = append(v.errs, "Value '"+rt+"' at 'compatibleRuntime' failed to satisfy constraint: Member must satisfy enum value set: ["+layerFilterRuntimes+"]")
+	}
+	if arch != "" && arch != "x86_64" && arch != "arm64" {
+		v.enum("compatibleArchitecture", arch, []string{"x86_64", "arm64"})
+	}
+	return v.err()
 }
