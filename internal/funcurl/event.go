@@ -28,11 +28,20 @@ type request struct {
 	tls      bool
 	body     []byte
 
-	urlID     string
-	domain    string // <id>.lambda-url.<region>.localhost, the URL's host without port
-	requestID string
-	traceID   string
-	now       time.Time
+	urlID  string
+	domain string // <id>.lambda-url.<region>.localhost, the URL's host without port
+	// domainPrefix is the first label of domain; empty means urlID.
+	domainPrefix string
+	// account is requestContext.accountId when there is no caller; empty
+	// means "anonymous" (function URLs).
+	account string
+	// routeKey and stage are "$default" when empty (function URLs);
+	// pathParams are the route's path variables, sorted by name.
+	routeKey, stage string
+	pathParams      []kv
+	requestID       string
+	traceID         string
+	now             time.Time
 	// caller is nil for AuthType NONE.
 	caller *authz.Caller
 }
@@ -58,7 +67,10 @@ func appendEvent(dst []byte, r *request) []byte {
 	headers, cookies := eventHeaders(r)
 	query := parseQuery(r.rawQuery)
 
-	dst = append(dst, `{"version":"2.0","routeKey":"$default","rawPath":`...)
+	routeKey, stage := orDefault(r.routeKey), orDefault(r.stage)
+	dst = append(dst, `{"version":"2.0","routeKey":`...)
+	dst = jsonstr.Append(dst, routeKey)
+	dst = append(dst, `,"rawPath":`...)
 	dst = jsonstr.Append(dst, r.rawPath)
 	dst = append(dst, `,"rawQueryString":`...)
 	dst = jsonstr.Append(dst, r.rawQuery)
@@ -78,11 +90,18 @@ func appendEvent(dst []byte, r *request) []byte {
 		dst = append(dst, `,"queryStringParameters":`...)
 		dst = appendObject(dst, query)
 	}
+	if len(r.pathParams) > 0 {
+		dst = append(dst, `,"pathParameters":`...)
+		dst = appendObject(dst, r.pathParams)
+	}
 
 	dst = append(dst, `,"requestContext":{"accountId":`...)
-	if r.caller != nil {
+	switch {
+	case r.caller != nil:
 		dst = jsonstr.Append(dst, r.caller.Principal.Account)
-	} else {
+	case r.account != "":
+		dst = jsonstr.Append(dst, r.account)
+	default:
 		dst = append(dst, `"anonymous"`...)
 	}
 	dst = append(dst, `,"apiId":`...)
@@ -104,7 +123,11 @@ func appendEvent(dst []byte, r *request) []byte {
 	dst = append(dst, `,"domainName":`...)
 	dst = jsonstr.Append(dst, r.domain)
 	dst = append(dst, `,"domainPrefix":`...)
-	dst = jsonstr.Append(dst, r.urlID)
+	if r.domainPrefix != "" {
+		dst = jsonstr.Append(dst, r.domainPrefix)
+	} else {
+		dst = jsonstr.Append(dst, r.urlID)
+	}
 	dst = append(dst, `,"http":{"method":`...)
 	dst = jsonstr.Append(dst, r.method)
 	dst = append(dst, `,"path":`...)
@@ -117,7 +140,11 @@ func appendEvent(dst []byte, r *request) []byte {
 	dst = jsonstr.Append(dst, r.header.Get("User-Agent"))
 	dst = append(dst, `},"requestId":`...)
 	dst = jsonstr.Append(dst, r.requestID)
-	dst = append(dst, `,"routeKey":"$default","stage":"$default","time":`...)
+	dst = append(dst, `,"routeKey":`...)
+	dst = jsonstr.Append(dst, routeKey)
+	dst = append(dst, `,"stage":`...)
+	dst = jsonstr.Append(dst, stage)
+	dst = append(dst, `,"time":`...)
 	dst = append(dst, '"')
 	dst = r.now.UTC().AppendFormat(dst, timeLayout)
 	dst = append(dst, '"')
@@ -140,6 +167,14 @@ func appendEvent(dst []byte, r *request) []byte {
 		return dst
 	}
 	return append(dst, `,"isBase64Encoded":false}`...)
+}
+
+// orDefault is s, or "$default" when s is empty.
+func orDefault(s string) string {
+	if s == "" {
+		return "$default"
+	}
+	return s
 }
 
 // timeLayout is requestContext.time: "12/Mar/2020:19:03:58 +0000".

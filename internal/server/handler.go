@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/seki-dev/seki/internal/analyze"
+	"github.com/seki-dev/seki/internal/apigateway"
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/funcurl"
 	"github.com/seki-dev/seki/internal/policy"
@@ -35,8 +36,8 @@ func bodyLimit(service string) int64 {
 
 var errTooLarge = awserr.Code{Name: "RequestEntityTooLarge", Status: http.StatusRequestEntityTooLarge}
 
-// ServeHTTP is the endpoint: health, function URLs, then SigV4, then the
-// service.
+// ServeHTTP is the endpoint: health, function URLs and API Gateway APIs,
+// then SigV4, then the service.
 func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	if hr.URL.Path == "/_seki/health" {
 		w.Header().Set("Content-Type", "application/json")
@@ -65,6 +66,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	// Function URLs come before SigV4: AuthType NONE requests are unsigned.
 	if id, path, ok := funcurl.Match(hr); ok {
 		s.svc.urls.ServeURL(w, hr, id, path)
+		return
+	}
+	// So do calls of API Gateway APIs: their routes are authorization NONE.
+	if id, rest, ok := apigateway.Match(hr); ok {
+		s.svc.apigw.ServeExecute(w, hr, id, rest)
 		return
 	}
 	r := &protocol.Request{HTTP: hr, ID: protocol.NewUUID(), Now: s.cfg.Now()}

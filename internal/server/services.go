@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seki-dev/seki/internal/apigateway"
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/dynamodb"
@@ -37,6 +38,7 @@ type services struct {
 	sns    *sns.Service
 	events *events.Service
 	urls   *funcurl.Handler
+	apigw  *apigateway.Service
 	authz  *authz.Authorizer
 	keys   keys
 	byName map[string]service
@@ -58,6 +60,7 @@ func migrations() []store.Migration {
 	m = append(m, lambda.ESMMigrations()...)
 	m = append(m, sns.Migrations()...)
 	m = append(m, events.Migrations()...)
+	m = append(m, apigateway.Migrations()...)
 	return m
 }
 
@@ -106,6 +109,11 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	}
 	sv.byName["events"] = sv.events.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: events.AccessDenied})
 	sv.events.SetFunctions(pushFunctions{sv.lambda, servicePrincipal("events.amazonaws.com")})
+	if sv.apigw, err = apigateway.New(ctx, s.db, apigateway.Options{Now: s.cfg.Now}); err != nil {
+		return nil, err
+	}
+	sv.byName["apigateway"] = sv.apigw.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: apigateway.AccessDenied})
+	sv.apigw.SetFunctions(sv.lambda)
 	sv.lambda.SetCode(sv.s3)
 	if sv.runtime, err = newRuntime(s, sv); err != nil {
 		return nil, err

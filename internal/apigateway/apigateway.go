@@ -1,0 +1,239 @@
+// Package apigateway is seki's Amazon API Gateway for HTTP APIs (API
+// Gateway v2, REST-JSON as botocore's apigatewayv2 model describes, signed
+// as service apigateway): APIs, routes, AWS_PROXY integrations to Lambda
+// functions and stages, and the entry point that calls an API.
+//
+// Management calls pass the one door as AWS's IAM reference describes them:
+// the HTTP verb as the action (apigateway:POST, apigateway:GET,
+// apigateway:DELETE) on the resource path's ARN,
+// arn:aws:apigateway:REGION::/apis/ID/routes.
+//
+// Calling an API (http://HOST:PORT/_seki/execute-api/API_ID/STAGE/PATH, the
+// stage part omitted for $default) needs no signature: routes are
+// authorization NONE. Every invocation of the integration's function is
+// made by apigateway.amazonaws.com with aws:SourceArn
+// arn:aws:execute-api:REGION:ACCOUNT:API_ID/STAGE/METHOD/ROUTE_PATH and
+// aws:SourceAccount, and Lambda judges it by the function's resource policy
+// through the door; the decision is logged under the request id the caller
+// receives in apigw-requestid, so `seki explain` shows a refused call.
+//
+// APIs are kept in the store, one JSON document each, and in memory as
+// immutable snapshots replaced on every write.
+package apigateway
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/seki-dev/seki/internal/lambda"
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// Functions is Lambda as an API's integrations need it. *lambda.Service
+// implements it.
+type Functions interface {
+	// InvokeAs authorizes lambda:InvokeFunction for the caller and runs
+	// the function.
+	InvokeAs(ctx context.Context, in *lambda.InvokeAsInput) (*lambda.InvokeAsOutput, error)
+}
+
+// Options configure a Service.
+type Options struct {
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// NewID makes request ids; nil means random UUIDs.
+	NewID func() string
+}
+
+// Service is API Gateway. It is safe for concurrent use.
+type Service struct {
+	db    *store.DB
+	now   func() time.Time
+	newID func() string
+
+	mu   sync.RWMutex
+	apis map[string]*api // by id
+	fn   Functions
+	// writeMu serializes read-modify-write of the snapshots.
+	writeMu sync.Mutex
+}
+
+// api is an immutable snapshot of one HTTP API; writers replace it.
+type api struct {
+	ID                       string         `json:"id"`
+	Account                  string         `json:"account"`
+	Region                   string         `json:"region"`
+	Name                     string         `json:"name"`
+	Description              string         `json:"description,omitempty"`
+	ProtocolType             string         `json:"protocolType"`
+	RouteSelectionExpression string         `json:"routeSelectionExpression"`
+	Created                  time.Time      `json:"created"`
+	Routes                   []*route       `json:"routes"`
+	Integrations             []*integration `json:"integrations"`
+	Stages                   []*stage       `json:"stages"`
+}
+
+type route struct {
+	ID                string `json:"id"`
+	Key               string `json:"key"`
+	Target            string `json:"target,omitempty"`
+	AuthorizationType string `json:"authorizationType"`
+	Managed           bool   `json:"managed,omitempty"`
+
+	pattern *routePattern
+}
+
+type integration struct {
+	ID                   string `json:"id"`
+	Type                 string `json:"type"`
+	URI                  string `json:"uri"`
+	Method               string `json:"method,omitempty"`
+	PayloadFormatVersion string `json:"payloadFormatVersion"`
+	TimeoutInMillis      int    `json:"timeoutInMillis"`
+	Managed              bool   `json:"managed,omitempty"`
+}
+
+type stage struct {
+	Name       string    `json:"name"`
+	AutoDeploy bool      `json:"autoDeploy"`
+	Created    time.Time `json:"created"`
+	Updated    time.Time `json:"updated"`
+	Managed    bool      `json:"managed,omitempty"`
+}
+
+// Migrations are API Gateway's tables.
+func Migrations() []store.Migration {
+	return []store.Migration{{Component: "apigateway", Version: 1, SQL: `
+CREATE TABLE apigw_apis (
+	id      TEXT PRIMARY KEY,
+	account TEXT NOT NULL,
+	region  TEXT NOT NULL,
+	doc     TEXT NOT NULL
+);
+`}}
+}
+
+// New loads the APIs kept in db (opened with Migrations).
+func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
+	s := &Service{db: db, now: opts.Now, newID: opts.NewID, apis: map[string]*api{}}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.newID == nil {
+		s.newID = protocol.NewUUID
+	}
+	err := db.Read(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Query(`SELECT doc FROM apigw_apis`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var doc string
+			if err := rows.Scan(&doc); err != nil {
+				return err
+			}
+			a := &api{}
+			if err := json.Unmarshal([]byte(doc), a); err != nil {
+				return err
+			}
+			if err := a.compile(); err != nil {
+				return err
+			}
+			s.apis[a.ID] = a
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("apigateway: loading APIs: %w", err)
+	}
+	return s, nil
+}
+
+// SetFunctions wires Lambda in for AWS_PROXY integrations.
+func (s *Service) SetFunctions(f Functions) {
+	s.mu.Lock()
+	s.fn = f
+	s.mu.Unlock()
+}
+
+// compile parses the route keys of a loaded API.
+func (a *api) compile() error {
+	for _, r := range a.Routes {
+		p, err := parseRouteKey(r.Key)
+		if err != nil {
+			return err
+		}
+		r.pattern = p
+	}
+	return nil
+}
+
+// get returns the snapshot of API id.
+func (s *Service) get(id string) *api {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.apis[id]
+}
+
+// update replaces API id by what change makes of a copy of it, in the store
+// and then in memory. change may return an error to abandon the update.
+func (s *Service) update(ctx context.Context, id, account string, change func(a *api) error) (*api, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old := s.get(id)
+	if old == nil || old.Account != account {
+		return nil, errNotFound.Errorf(msgInvalidAPI, account, id)
+	}
+	a := *old
+	a.Routes = append([]*route(nil), old.Routes...)
+	a.Integrations = append([]*integration(nil), old.Integrations...)
+	a.Stages = append([]*stage(nil), old.Stages...)
+	if err := change(&a); err != nil {
+		return nil, err
+	}
+	if err := s.put(ctx, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// put stores a and makes it the snapshot; the caller holds writeMu.
+func (s *Service) put(ctx context.Context, a *api) error {
+	doc, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`INSERT INTO apigw_apis (id, account, region, doc) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`, a.ID, a.Account, a.Region, string(doc))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.apis[a.ID] = a
+	s.mu.Unlock()
+	return nil
+}
+
+// idChars are the characters of API Gateway's ids: lower-case letters and
+// digits.
+const idChars = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+// newID makes an id of n characters (10 for APIs, 7 for routes and
+// integrations, as AWS's are).
+func newID(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	for i := range b {
+		b[i] = idChars[int(b[i])%len(idChars)]
+	}
+	return string(b)
+}

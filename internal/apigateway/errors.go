@@ -1,0 +1,64 @@
+package apigateway
+
+import (
+	"net/http"
+
+	"github.com/seki-dev/seki/internal/awserr"
+)
+
+// API Gateway's management API speaks REST-JSON: the code in
+// x-amzn-ErrorType and the message in a lower-case "message" member.
+
+// AccessDenied is API Gateway's denial. The server passes it as the
+// Dispatcher's Deny code.
+var AccessDenied = awserr.Code{Name: "AccessDeniedException", Status: http.StatusForbidden, LowerMessage: true}
+
+var (
+	errNotFound   = awserr.Code{Name: "NotFoundException", Status: http.StatusNotFound, LowerMessage: true}
+	errBadRequest = awserr.Code{Name: "BadRequestException", Status: http.StatusBadRequest, LowerMessage: true}
+	errConflict   = awserr.Code{Name: "ConflictException", Status: http.StatusConflict, LowerMessage: true}
+	errUnknownOp  = awserr.Code{Name: "UnknownOperationException", Status: http.StatusNotFound, LowerMessage: true}
+)
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_api.snapshot.json#TestApiGatewayGatewayResponse::test_gateway_response_validation
+const msgInvalidAPI = "Invalid API identifier specified %s:%s"
+
+// source: unconfirmed API Gateway's wording for its other identifiers follows msgInvalidAPI's
+const msgInvalidIntegration = "Invalid Integration identifier specified"
+
+// source: unconfirmed the required-member message of API Gateway's validation
+const msgRequired = "%s is required."
+
+// source: unconfirmed API Gateway rejects a stage that exists by name
+const msgStageExists = "Stage already exists"
+
+// source: unconfirmed API Gateway rejects a second route with one key
+const msgRouteExists = "Route with key %s already exists for this API"
+
+// source: unconfirmed what HTTP API validation says of an unusable route key
+const msgBadRouteKey = "Invalid route key %s"
+
+// source: unconfirmed what HTTP API validation says of an integration seki cannot run
+const msgIntegration = "Only AWS_PROXY integrations with a Lambda function ARN are supported"
+
+// source: unconfirmed HTTP APIs accept payload format versions 1.0 and 2.0
+const msgPayloadVersion = "PayloadFormatVersion must be 1.0 or 2.0"
+
+// source: unconfirmed seki serves HTTP APIs only
+const msgProtocol = "Only ProtocolType HTTP is supported"
+
+// Bodies of an API's own answers to callers (not the management API).
+const (
+	// source: doc https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html
+	bodyInternal = `{"message":"Internal Server Error"}`
+	// source: unconfirmed HTTP APIs answer a request no route matches so
+	bodyNotFound = `{"message":"Not Found"}`
+	// source: unconfirmed the payload limit answer of HTTP APIs
+	bodyTooLarge = `{"message":"Request Entity Too Large"}`
+)
+
+// source: unconfirmed seki's HTTP API routes are authorization NONE only, for now
+const msgAuthorizationType = "Only AuthorizationType NONE is supported"
+
+// source: unconfirmed what API Gateway says of a stage name with a slash or space
+const msgBadStage = "Invalid stage name %s"

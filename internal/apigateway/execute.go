@@ -1,0 +1,148 @@
+package apigateway
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/funcurl"
+	"github.com/seki-dev/seki/internal/lambda"
+	"github.com/seki-dev/seki/internal/policy"
+)
+
+// Match reports whether r calls an API by the path form, and returns the
+// API id and the rest of the path ("/STAGE/PATH" or "/PATH", still
+// percent-encoded).
+func Match(r *http.Request) (apiID, rest string, ok bool) {
+	if !strings.HasPrefix(r.URL.Path, PathPrefix) {
+		return "", "", false
+	}
+	raw := r.URL.EscapedPath()
+	if u := r.RequestURI; strings.HasPrefix(u, "/") {
+		raw, _, _ = strings.Cut(u, "?")
+	}
+	after, found := strings.CutPrefix(raw, PathPrefix)
+	if !found {
+		return "", "", false
+	}
+	apiID, rest, _ = strings.Cut(after, "/")
+	if apiID == "" {
+		return "", "", false
+	}
+	return apiID, "/" + rest, true
+}
+
+// maxBody is the largest request body passed on: Lambda's synchronous
+// payload limit bounds the event.
+const maxBody = 6 * 1024 * 1024
+
+var apigatewayCaller = &authz.Caller{Principal: policy.Principal{Type: policy.Service, ARN: "apigateway.amazonaws.com"}}
+
+// ServeExecute answers a call of API apiID; rest is what Match returned.
+func (s *Service) ServeExecute(w http.ResponseWriter, r *http.Request, apiID, rest string) {
+	now := s.now()
+	reqID := s.newID()
+	w.Header().Set("apigw-requestid", reqID)
+	a := s.get(apiID)
+	if a == nil {
+		answer(w, http.StatusNotFound, bodyNotFound)
+		return
+	}
+	// A named stage is the path's first segment; $default may be named or
+	// omitted, as in AWS's own URL.
+	stageName, path := "$default", rest
+	first, after, _ := strings.Cut(rest[1:], "/")
+	if first != "" && a.stage(first) != nil {
+		stageName, path = first, "/"+after
+	}
+	if a.stage(stageName) == nil {
+		answer(w, http.StatusNotFound, bodyNotFound)
+		return
+	}
+	rt, params := a.findRoute(r.Method, path)
+	if rt == nil {
+		answer(w, http.StatusNotFound, bodyNotFound)
+		return
+	}
+	ig := a.integration(rt.Target)
+	if ig == nil {
+		answer(w, http.StatusInternalServerError, bodyInternal)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		answer(w, http.StatusBadRequest, bodyInternal)
+		return
+	}
+	if len(body) > maxBody {
+		answer(w, http.StatusRequestEntityTooLarge, bodyTooLarge)
+		return
+	}
+
+	rawPath := path
+	if stageName != "$default" {
+		// A named stage's events see the path with the stage in front.
+		rawPath = "/" + stageName + path
+	}
+	trace := r.Header.Get("X-Amzn-Trace-Id")
+	if trace == "" {
+		trace = funcurl.NewTraceID(now)
+	}
+	event := funcurl.AppendEvent(make([]byte, 0, 1024+len(body)*4/3), &funcurl.Event{
+		Request: r, Body: body, RawPath: rawPath, AccountID: a.Account, APIID: a.ID,
+		DomainName: a.ID + ".execute-api." + a.Region + ".localhost", DomainPrefix: a.ID,
+		RouteKey: rt.Key, Stage: stageName, PathParameters: params, RequestID: reqID, TraceID: trace, Now: now,
+	})
+
+	keys := policy.NewContext(2)
+	keys.Set("aws:SourceArn", sourceARN(a, stageName, r.Method, rt))
+	keys.Set("aws:SourceAccount", a.Account)
+	s.mu.RLock()
+	fn := s.fn
+	s.mu.RUnlock()
+	if fn == nil {
+		answer(w, http.StatusInternalServerError, bodyInternal)
+		return
+	}
+	out, err := fn.InvokeAs(r.Context(), &lambda.InvokeAsInput{
+		RequestID: reqID, Caller: apigatewayCaller, FunctionARN: ig.URI, Context: keys,
+		Payload: event, InvocationType: "RequestResponse",
+	})
+	if err != nil {
+		// A refused permission, a missing function: the caller learns
+		// only that the integration failed; the decision log knows why.
+		answer(w, http.StatusInternalServerError, bodyInternal)
+		return
+	}
+	if out.Result == nil || out.Result.FunctionError != "" {
+		answer(w, http.StatusInternalServerError, bodyInternal)
+		return
+	}
+	if !funcurl.WriteResult(w, r, out.Result.Payload) {
+		answer(w, http.StatusBadGateway, bodyInternal)
+	}
+}
+
+// sourceARN is the execute-api ARN API Gateway invokes a function under:
+// API_ID/STAGE/METHOD/ROUTE_PATH, the route's path as written in its key
+// ({id} and {proxy+} kept), and API_ID/STAGE/$default for the $default
+// route. An ANY route names the request's method (unconfirmed; a
+// permission written with * for the method matches either way).
+func sourceARN(a *api, stage, method string, rt *route) string {
+	base := "arn:aws:execute-api:" + a.Region + ":" + a.Account + ":" + a.ID + "/" + stage + "/"
+	if rt.pattern.isDefault {
+		return base + "$default"
+	}
+	return base + method + rt.pattern.path
+}
+
+// answer writes one of API Gateway's own JSON answers.
+func answer(w http.ResponseWriter, status int, body string) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	io.WriteString(w, body)
+}
