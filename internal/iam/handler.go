@@ -39,6 +39,8 @@ type input struct {
 	Tags                                                 []tag
 	TagKeys                                              []string
 	Filters                                              []string
+	Service, Suffix                                      string
+	ProfileName                                          string
 	Page                                                 page
 	sim                                                  *simInput
 }
@@ -142,6 +144,16 @@ func (s *Service) ops() map[string]*protocol.Op {
 		op("UpdateRoleDescription", parseUpdateRoleDescription, s.targetRole, s.updateRoleDescription),
 		op("UpdateAssumeRolePolicy", parseRoleDocument, s.targetRole, s.updateAssumeRolePolicy),
 		op("DeleteRole", parseRole, s.targetRole, s.deleteRole),
+		op("CreateServiceLinkedRole", parseCreateServiceLinkedRole, s.targetServiceLinkedRole, s.createServiceLinkedRole),
+
+		// Instance profiles: profiles.go.
+		op("CreateInstanceProfile", parseCreateInstanceProfile, s.targetNewProfile, s.createInstanceProfile),
+		op("GetInstanceProfile", parseProfile, s.targetProfile, s.getInstanceProfile),
+		op("ListInstanceProfiles", parsePathList, s.targetPathList("instance-profile"), s.listInstanceProfiles),
+		op("DeleteInstanceProfile", parseProfile, s.targetProfile, s.deleteInstanceProfile),
+		op("AddRoleToInstanceProfile", parseProfileRole, s.targetProfile, s.addRoleToInstanceProfile),
+		op("RemoveRoleFromInstanceProfile", parseProfileRole, s.targetProfile, s.removeRoleFromInstanceProfile),
+		op("ListInstanceProfilesForRole", parseRolePage, s.targetRole, s.listInstanceProfilesForRole),
 
 		// Inline policies.
 		op("PutUserPolicy", parseUserPolicyDoc, s.targetUserWithBoundary, s.putInline(kindUser)),

@@ -48,6 +48,8 @@ func TestResourceNames(t *testing.T) {
 	ok(t, err)
 	_, err = c.CreatePolicy(bg, &awsiam.CreatePolicyInput{PolicyName: aws.String("Pol"), Path: aws.String("/p/"), PolicyDocument: aws.String(allowAll)})
 	ok(t, err)
+	_, err = c.CreateInstanceProfile(bg, &awsiam.CreateInstanceProfileInput{InstanceProfileName: aws.String("Prof"), Path: aws.String("/ip/")})
+	ok(t, err)
 	key, err := c.CreateAccessKey(bg, &awsiam.CreateAccessKeyInput{UserName: aws.String("Kim")})
 	ok(t, err)
 	kimKey := aws.ToString(key.AccessKey.AccessKeyId)
@@ -106,6 +108,18 @@ func TestResourceNames(t *testing.T) {
 		{"UpdateRoleDescription", "", role("Description", "d"), runner, "role runner"},
 		{"UpdateAssumeRolePolicy", "", role("PolicyDocument", lambdaTrust), runner, "role runner"},
 		{"DeleteRole", "", form("RoleName", "ghost"), acct + "role/ghost", "role ghost"},
+		{"CreateServiceLinkedRole", "", form("AWSServiceName", "ecs.amazonaws.com"), acct + "role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS", ""},
+
+		// No AWS message names instance profiles either way; they keep
+		// the ARN, path included.
+		{"CreateInstanceProfile", "", form("InstanceProfileName", "New", "Path", "/ip/"), acct + "instance-profile/ip/New", ""},
+		{"GetInstanceProfile", "", form("InstanceProfileName", "prof"), acct + "instance-profile/ip/Prof", ""},
+		{"GetInstanceProfile", "", form("InstanceProfileName", "ghost"), acct + "instance-profile/ghost", ""},
+		{"ListInstanceProfiles", "", form("PathPrefix", "/ip/"), acct + "instance-profile/ip/", ""},
+		{"DeleteInstanceProfile", "", form("InstanceProfileName", "ghost"), acct + "instance-profile/ghost", ""},
+		{"AddRoleToInstanceProfile", "", form("InstanceProfileName", "prof", "RoleName", "runner"), acct + "instance-profile/ip/Prof", ""},
+		{"RemoveRoleFromInstanceProfile", "", form("InstanceProfileName", "prof", "RoleName", "runner"), acct + "instance-profile/ip/Prof", ""},
+		{"ListInstanceProfilesForRole", "", role(), runner, "role runner"},
 
 		{"PutUserPolicy", "", user(doc...), kim, "user kim"},
 		{"GetUserPolicy", "", user("PolicyName", "inline"), kim, "user kim"},

@@ -357,6 +357,7 @@ func (s *Service) deleteRole(ctx context.Context, r *protocol.Request, in *input
 		for _, c := range []struct{ query, msg string }{
 			{`SELECT COUNT(*) FROM iam_inline WHERE owner = ?`, msgMustDeletePolicies},
 			{`SELECT COUNT(*) FROM iam_attachments WHERE owner = ?`, msgMustDetach},
+			{`SELECT COUNT(*) FROM iam_profile_roles WHERE role_id = ?`, msgMustRemoveRoles},
 		} {
 			n, err := count(tx, c.query, role.ID)
 			if err != nil {

@@ -15,8 +15,29 @@ func Migrations() []store.Migration {
 	return []store.Migration{
 		{Component: component, Version: 1, SQL: schemaV1},
 		{Component: component, Version: 2, SQL: schemaV2},
+		{Component: component, Version: 3, SQL: schemaV3},
 	}
 }
+
+// schemaV3 adds instance profiles (ids AIPA…) and the roles they hold;
+// tags live in iam_tags under the profile's id.
+const schemaV3 = `
+CREATE TABLE iam_instance_profiles (
+	id      TEXT PRIMARY KEY,
+	account TEXT NOT NULL,
+	name    TEXT NOT NULL,
+	name_lc TEXT NOT NULL,
+	path    TEXT NOT NULL,
+	created TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX iam_instance_profiles_name ON iam_instance_profiles(account, name_lc);
+CREATE TABLE iam_profile_roles (
+	profile_id TEXT NOT NULL,
+	role_id    TEXT NOT NULL,
+	PRIMARY KEY (profile_id, role_id)
+) WITHOUT ROWID;
+CREATE INDEX iam_profile_roles_role ON iam_profile_roles(role_id);
+`
 
 // schemaV2 adds OpenID Connect identity providers. url is the issuer
 // without "https://", as IAM shows it and as the ARN ends; client_ids,

@@ -35,6 +35,11 @@ LAMBDA_TRUST = {
     "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
 }
 
+EC2_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+}
+
 AWS_MANAGED = {
     # name: path, as AWS publishes them.
     "AWSLambdaBasicExecutionRole": "/service-role/",
@@ -585,6 +590,135 @@ class Roles(Case):
                          iam.get_role, RoleName=name, status=404)
         self.assertError("NoSuchEntity", "The role with name %s cannot be found." % name,
                          iam.delete_role, RoleName=name)
+
+
+class ServiceLinkedRoles(Case):
+    """CreateServiceLinkedRole (issue 14): names, paths, trust and errors as
+    LocalStack's AWS-validated snapshots record them (test_iam.snapshot.json,
+    TestIAMServiceRoles)."""
+
+    def test_create(self):
+        iam = client()
+        r = iam.create_service_linked_role(AWSServiceName="ecs.amazonaws.com")["Role"]
+        self.assertEqual(r["RoleName"], "AWSServiceRoleForECS")
+        self.assertEqual(r["Path"], "/aws-service-role/ecs.amazonaws.com/")
+        self.assertEqual(r["Arn"], "arn:aws:iam::%s:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS" % A)
+        self.assertEqual(r["AssumeRolePolicyDocument"], {
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs.amazonaws.com"},
+                                                   "Action": "sts:AssumeRole"}]})
+        got = iam.get_role(RoleName="AWSServiceRoleForECS")["Role"]
+        self.assertEqual(got["MaxSessionDuration"], 3600)
+        self.assertEqual(got["Arn"], r["Arn"])
+        self.assertEqual(iam.create_service_linked_role(AWSServiceName="eks.amazonaws.com")["Role"]["RoleName"],
+                         "AWSServiceRoleForAmazonEKS")
+        self.assertError("InvalidInput",
+                         "Service role name AWSServiceRoleForECS has been taken in this account, please try a different suffix.",
+                         iam.create_service_linked_role, AWSServiceName="ecs.amazonaws.com", status=400)
+        self.assertError("InvalidInput", "Custom suffix is not allowed for ecs.amazonaws.com",
+                         iam.create_service_linked_role, AWSServiceName="ecs.amazonaws.com", CustomSuffix="x")
+        r = iam.create_service_linked_role(AWSServiceName="autoscaling.amazonaws.com", CustomSuffix="blue",
+                                           Description="asg")["Role"]
+        self.assertEqual(r["RoleName"], "AWSServiceRoleForAutoScaling_blue")
+        self.assertEqual(r["Description"], "asg")
+
+    def test_authorization(self):
+        iam = client()
+        user = unique("slr")
+        iam.create_user(UserName=user)
+        iam.put_user_policy(UserName=user, PolicyName="p", PolicyDocument=doc(
+            allow("iam:CreateServiceLinkedRole", "arn:aws:iam::%s:role/aws-service-role/*" % A,
+                  Condition={"StringEquals": {"iam:AWSServiceName": "batch.amazonaws.com"}})))
+        key = iam.create_access_key(UserName=user)["AccessKey"]
+        c = client(creds=key)
+        self.assertEqual(c.create_service_linked_role(AWSServiceName="batch.amazonaws.com")["Role"]["RoleName"],
+                         "AWSServiceRoleForBatch")
+        err = self.assertError("AccessDenied", None, c.create_service_linked_role, AWSServiceName="rds.amazonaws.com")
+        self.assertIn("iam:CreateServiceLinkedRole on resource: arn:aws:iam::%s:role/aws-service-role/rds.amazonaws.com/"
+                      "AWSServiceRoleForRDS" % A, err.response["Error"]["Message"])
+
+
+class InstanceProfiles(Case):
+    """Instance profiles (issue 14): one role per profile (LimitExceeded),
+    DeleteConflict while a role is in one, iam:PassRole to add a role."""
+
+    def test_lifecycle(self):
+        iam = client()
+        name, role = unique("web"), unique("webrole")
+        iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(EC2_TRUST))
+        p = iam.create_instance_profile(InstanceProfileName=name, Path="/app/",
+                                        Tags=[{"Key": "team", "Value": "a"}])["InstanceProfile"]
+        self.assertEqual(p["InstanceProfileName"], name)
+        self.assertEqual(p["Path"], "/app/")
+        self.assertEqual(p["Arn"], "arn:aws:iam::%s:instance-profile/app/%s" % (A, name))
+        self.assertRegex(p["InstanceProfileId"], r"^AIPA[A-Z0-9]{17}$")
+        self.assertEqual(p["Roles"], [])
+        self.assertRecent(p["CreateDate"])
+        self.assertError("EntityAlreadyExists", "Instance Profile %s already exists." % name,
+                         iam.create_instance_profile, InstanceProfileName=name, status=409)
+
+        iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=role)
+        got = iam.get_instance_profile(InstanceProfileName=name)["InstanceProfile"]
+        self.assertEqual([r["RoleName"] for r in got["Roles"]], [role])
+        self.assertEqual(got["Roles"][0]["AssumeRolePolicyDocument"], EC2_TRUST)
+        self.assertEqual(got["Tags"], [{"Key": "team", "Value": "a"}])
+        other = unique("otherrole")
+        iam.create_role(RoleName=other, AssumeRolePolicyDocument=json.dumps(EC2_TRUST))
+        self.assertError("LimitExceeded", "Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1",
+                         iam.add_role_to_instance_profile, InstanceProfileName=name, RoleName=other, status=409)
+        self.assertError("NoSuchEntity", "The role with name nosuchrole cannot be found.",
+                         iam.add_role_to_instance_profile, InstanceProfileName=name, RoleName="nosuchrole")
+
+        listed = iam.list_instance_profiles(PathPrefix="/app/")["InstanceProfiles"]
+        self.assertEqual([x["InstanceProfileName"] for x in listed], [name])
+        self.assertEqual([x["InstanceProfileName"] for x in
+                          iam.list_instance_profiles_for_role(RoleName=role)["InstanceProfiles"]], [name])
+        self.assertEqual(iam.list_instance_profiles_for_role(RoleName=other)["InstanceProfiles"], [])
+
+        msg = "Cannot delete entity, must remove roles from instance profile first."
+        self.assertError("DeleteConflict", msg, iam.delete_instance_profile, InstanceProfileName=name, status=409)
+        self.assertError("DeleteConflict", msg, iam.delete_role, RoleName=role)
+        iam.remove_role_from_instance_profile(InstanceProfileName=name, RoleName=role)
+        self.assertError("NoSuchEntity", None, iam.remove_role_from_instance_profile,
+                         InstanceProfileName=name, RoleName=role)
+        iam.delete_role(RoleName=role)
+        iam.delete_instance_profile(InstanceProfileName=name)
+        self.assertError("NoSuchEntity", "Instance Profile %s cannot be found." % name,
+                         iam.get_instance_profile, InstanceProfileName=name, status=404)
+
+    def test_paginator(self):
+        iam = client()
+        names = sorted(unique("pg") for _ in range(5))
+        for n in names:
+            iam.create_instance_profile(InstanceProfileName=n, Path="/pages/")
+        pages = list(iam.get_paginator("list_instance_profiles").paginate(
+            PathPrefix="/pages/", PaginationConfig={"PageSize": 2}))
+        self.assertEqual([len(p["InstanceProfiles"]) for p in pages], [2, 2, 1])
+        self.assertEqual([x["InstanceProfileName"] for p in pages for x in p["InstanceProfiles"]], names)
+
+    def test_authorization(self):
+        iam = client()
+        user, name, role = unique("ipuser"), unique("ip"), unique("iprole")
+        iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(EC2_TRUST))
+        iam.create_user(UserName=user)
+        iam.put_user_policy(UserName=user, PolicyName="p", PolicyDocument=doc(
+            allow(["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:GetInstanceProfile"],
+                  "arn:aws:iam::%s:instance-profile/%s" % (A, name))))
+        key = iam.create_access_key(UserName=user)["AccessKey"]
+        c = client(creds=key)
+        c.create_instance_profile(InstanceProfileName=name)
+        err = self.assertError("AccessDenied", None, c.create_instance_profile, InstanceProfileName=name + "x")
+        self.assertIn("iam:CreateInstanceProfile on resource: arn:aws:iam::%s:instance-profile/%sx" % (A, name),
+                      err.response["Error"]["Message"])
+        # Adding a role also passes it.
+        err = self.assertError("AccessDenied", None, c.add_role_to_instance_profile,
+                               InstanceProfileName=name, RoleName=role)
+        self.assertIn("iam:PassRole", err.response["Error"]["Message"])
+        self.assertEqual(c.get_instance_profile(InstanceProfileName=name)["InstanceProfile"]["Roles"], [])
+        iam.put_user_policy(UserName=user, PolicyName="pass", PolicyDocument=doc(
+            allow("iam:PassRole", "arn:aws:iam::%s:role/%s" % (A, role))))
+        c.add_role_to_instance_profile(InstanceProfileName=name, RoleName=role)
+        self.assertEqual([r["RoleName"] for r in c.get_instance_profile(InstanceProfileName=name)["InstanceProfile"]["Roles"]],
+                         [role])
 
 
 class InlinePolicies(Case):
