@@ -171,15 +171,17 @@ def zip_of(files):
     return buf.getvalue()
 
 
-# Appends every event it receives to the file named by OUT, one JSON line
-# each; SLEEP makes it slow, so that deliveries are still queued when seki
-# is killed.
+# Stores every event it receives in the bucket named by BUCKET, under
+# PREFIX/REQUEST_ID, with its execution role's credentials (function code
+# runs isolated and cannot write to the test's files); SLEEP makes it slow,
+# so that deliveries are still queued when seki is killed.
 RECORDER_CODE = '''
-import json, os, time
+import json, os, time, boto3
+s3 = boto3.client("s3")
 def handler(event, context):
     time.sleep(float(os.environ.get("SLEEP", "0")))
-    with open(os.environ["OUT"], "a") as f:
-        f.write(json.dumps(event) + "\\n")
+    s3.put_object(Bucket=os.environ["BUCKET"], Key=os.environ["PREFIX"] + "/" + context.aws_request_id,
+                  Body=json.dumps(event))
 '''
 
 LAMBDA_TRUST = {
@@ -190,43 +192,44 @@ LAMBDA_TRUST = {
 
 class Recorders:
     """Real Python functions that record the events they are invoked with in
-    files, for tests of event sources (SNS, EventBridge)."""
+    an S3 bucket, for tests of event sources (SNS, EventBridge)."""
 
     def __init__(self, server, creds=ACCOUNT_A):
         self.server, self.creds = server, creds
-        self.dir = tempfile.mkdtemp(prefix="seki-recorders-")
-        self.role_arn = server.client("iam", creds=creds).create_role(
-            RoleName="recorder-role", AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+        self.bucket = "recorders-" + creds[0]
+        server.client("s3", creds=creds).create_bucket(Bucket=self.bucket)
+        iam = server.client("iam", creds=creds)
+        self.role_arn = iam.create_role(RoleName="recorder-role",
+                                        AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+        iam.put_role_policy(RoleName="recorder-role", PolicyName="results", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::%s/*" % self.bucket}]}))
 
     def create(self, name, sleep=0):
-        """A recording function; returns (function ARN, path of its events)."""
-        out = os.path.join(self.dir, name + ".jsonl")
+        """A recording function; returns (function ARN, its name for read/wait)."""
         fn = self.server.client("lambda", creds=self.creds).create_function(
             FunctionName=name, Runtime="python3.12", Role=self.role_arn, Handler="app.handler", Timeout=30,
             Code={"ZipFile": zip_of({"app.py": RECORDER_CODE})},
-            Environment={"Variables": {"OUT": out, "SLEEP": str(sleep)}})
-        return fn["FunctionArn"], out
+            Environment={"Variables": {"BUCKET": self.bucket, "PREFIX": name, "SLEEP": str(sleep)}})
+        return fn["FunctionArn"], name
+
+    def read(self, name):
+        """The events the function has recorded so far."""
+        s3 = self.server.client("s3", creds=self.creds)
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=self.bucket, Prefix=name + "/").get("Contents", [])]
+        return [json.loads(s3.get_object(Bucket=self.bucket, Key=k)["Body"].read()) for k in keys]
+
+    def wait(self, name, n, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            got = self.read(name)
+            if len(got) >= n:
+                return got
+            time.sleep(0.1)
+        raise AssertionError("%s: %d events, want %d" % (name, len(self.read(name)), n))
 
     def close(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def read_events(path):
-    """The events a recorder has written so far."""
-    if not os.path.exists(path):
-        return []
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def wait_events(path, n, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        got = read_events(path)
-        if len(got) >= n:
-            return got
-        time.sleep(0.05)
-    raise AssertionError("%s: %d events, want %d" % (path, len(read_events(path)), n))
+        pass
 
 
 def error_code(exc):

@@ -14,7 +14,7 @@ import unittest
 
 import botocore.exceptions
 
-from seki_harness import ACCOUNT_A, ACCOUNT_B, Recorders, Seki, error_code, read_events, wait_events
+from seki_harness import ACCOUNT_A, ACCOUNT_B, Recorders, Seki, error_code
 
 A = ACCOUNT_A[0]
 B = ACCOUNT_B[0]
@@ -54,9 +54,9 @@ class Delivery(unittest.TestCase):
                                              Principal="sns.amazonaws.com", SourceArn=topic, SourceAccount=A)
         out = sns.publish(TopicArn=topic, Message="hello", Subject="greeting",
                           MessageAttributes={"lang": {"DataType": "String", "StringValue": "en"}})
-        events = wait_events(path, 1)
+        events = recorders.wait(path, 1)
         time.sleep(0.3)
-        events = read_events(path)
+        events = recorders.read(path)
         self.assertEqual(len(events), 1, "the refused message must not arrive")
         rec = events[0]["Records"][0]
         self.assertEqual(rec["EventSource"], "aws:sns")
@@ -88,9 +88,9 @@ class Delivery(unittest.TestCase):
         sns.publish(TopicArn=topic, Message="cheap", MessageAttributes=attrs("example_corp", 5))
         sns.publish(TopicArn=topic, Message="elsewhere", MessageAttributes=attrs("other", 500))
         sns.publish(TopicArn=topic, Message="expensive", MessageAttributes=attrs("example_corp", 500))
-        wait_events(path, 1)
+        recorders.wait(path, 1)
         time.sleep(0.5)
-        self.assertEqual([e["Records"][0]["Sns"]["Message"] for e in read_events(path)], ["expensive"])
+        self.assertEqual([e["Records"][0]["Sns"]["Message"] for e in recorders.read(path)], ["expensive"])
 
     def test_aws_cli_cross_account_publish(self):
         topic = seki.aws_json("sns", "create-topic", "--name", "b-topic", creds=ACCOUNT_B)["TopicArn"]
@@ -118,7 +118,7 @@ class Delivery(unittest.TestCase):
                  "--action", "lambda:InvokeFunction", "--principal", "sns.amazonaws.com", "--source-arn", topic)
         seki.aws("sns", "subscribe", "--topic-arn", topic, "--protocol", "lambda", "--notification-endpoint", fn)
         seki.aws("sns", "publish", "--topic-arn", topic, "--message", "from b", creds=ACCOUNT_B)
-        self.assertEqual(wait_events(path, 1)[0]["Records"][0]["Sns"]["Message"], "from b")
+        self.assertEqual(recorders.wait(path, 1)[0]["Records"][0]["Sns"]["Message"], "from b")
 
     def test_boto3_errors(self):
         sns = seki.client("sns")
@@ -147,12 +147,13 @@ class Durability(unittest.TestCase):
         ids = {sns.publish(TopicArn=topic, Message="m%d" % i)["MessageId"] for i in range(5)}
         # Every Publish above was acknowledged; none can have run to the end
         # yet (each takes half a second). Kill seki without warning.
+        ran = len(recorders.read(path))
         seki.stop(signal.SIGKILL)
-        self.assertLess(len(read_events(path)), len(ids), "every delivery ran before the kill: the test proves nothing")
+        self.assertLess(ran, len(ids), "every delivery ran before the kill: the test proves nothing")
         seki.start()
         deadline = time.time() + 90
         while time.time() < deadline:
-            got = {e["Records"][0]["Sns"]["MessageId"] for e in read_events(path)}
+            got = {e["Records"][0]["Sns"]["MessageId"] for e in recorders.read(path)}
             if ids <= got:
                 break
             time.sleep(0.1)
