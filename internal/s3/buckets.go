@@ -33,6 +33,11 @@ type bucket struct {
 	// policyPublic says whether the bucket policy is public.
 	pab          *publicAccessBlock
 	policyPublic bool
+
+	// tags are the bucket's tags, nil when it has none; versioning is ""
+	// (never configured) or "Suspended".
+	tags       []bucketTag
+	versioning string
 }
 
 func (b *bucket) clone() *bucket {
@@ -65,7 +70,7 @@ func (s *Service) setBucket(name string, b *bucket) {
 // needed on every request, so it lives in memory.
 func (s *Service) loadBuckets(ctx context.Context) error {
 	return s.db.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(`SELECT name, account, region, created, policy, notification, public_access_block FROM s3_buckets`)
+		rows, err := tx.Query(`SELECT name, account, region, created, policy, notification, public_access_block, tags, versioning FROM s3_buckets`)
 		if err != nil {
 			return err
 		}
@@ -73,10 +78,11 @@ func (s *Service) loadBuckets(ctx context.Context) error {
 		for rows.Next() {
 			b := &bucket{}
 			var created int64
-			var pab *string
-			if err := rows.Scan(&b.name, &b.account, &b.region, &created, &b.policyDoc, &b.notifDoc, &pab); err != nil {
+			var pab, tags *string
+			if err := rows.Scan(&b.name, &b.account, &b.region, &created, &b.policyDoc, &b.notifDoc, &pab, &tags, &b.versioning); err != nil {
 				return err
 			}
+			b.tags = decodeTags(tags)
 			b.pab = decodePAB(pab)
 			b.created = time.UnixMilli(created).UTC()
 			if b.policyDoc != nil {
@@ -426,12 +432,16 @@ func (s *Service) putACL(ctx context.Context, r *protocol.Request, c *call) (any
 }
 
 func (s *Service) getVersioning(ctx context.Context, r *protocol.Request, c *call) (any, error) {
-	if _, err := s.needBucket(r, c); err != nil {
+	b, err := s.needBucket(r, c)
+	if err != nil {
 		return nil, err
 	}
 	var x xmlBuilder
 	x.header()
 	x.root("VersioningConfiguration")
+	if b.versioning != "" {
+		x.elem("Status", b.versioning)
+	}
 	x.close("VersioningConfiguration")
 	return xmlDoc{&x}, nil
 }

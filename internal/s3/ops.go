@@ -20,6 +20,8 @@ type ops struct {
 	getBucketACL, putBucketACL, getVersioning, getOwnership, getEncryption   *op
 	getPublicAccessBlock, putPublicAccessBlock, deletePublicAccessBlock      *op
 	getPolicyStatus                                                          *op
+	putBucketTagging, getBucketTagging, deleteBucketTagging                  *op
+	putVersioning, listObjectVersions                                        *op
 	deleteObjects                                                            *op
 	putObject, copyObject, getObject, headObject, deleteObject, getObjectACL *op
 	putObjectACL                                                             *op
@@ -68,6 +70,13 @@ func (h *Handler) table() ops {
 		putPublicAccessBlock:    check("PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock", bt, s.putPublicAccessBlock),
 		deletePublicAccessBlock: check("DeletePublicAccessBlock", "s3:PutBucketPublicAccessBlock", bt, s.deletePublicAccessBlock),
 		getPolicyStatus:         check("GetBucketPolicyStatus", "s3:GetBucketPolicyStatus", bt, s.getPolicyStatus),
+		// DeleteBucketTagging is authorized as s3:PutBucketTagging, as the
+		// Service Authorization Reference lists it.
+		putBucketTagging:    check("PutBucketTagging", "s3:PutBucketTagging", bt, s.putBucketTagging),
+		getBucketTagging:    check("GetBucketTagging", "s3:GetBucketTagging", bt, s.getBucketTagging),
+		deleteBucketTagging: check("DeleteBucketTagging", "s3:PutBucketTagging", bt, s.deleteBucketTagging),
+		putVersioning:       check("PutBucketVersioning", "s3:PutBucketVersioning", bt, s.putBucketVersioning),
+		listObjectVersions:  check("ListObjectVersions", "s3:ListBucketVersions", s.listTarget, s.listObjectVersions),
 		deleteObjects: protocol.DefineRouted(protocol.Spec[*call]{
 			Name:   "DeleteObjects",
 			Auth:   protocol.PerItem[*call]("DeleteObjects authorizes s3:DeleteObject for each key and reports denials per key, as AWS does"),
@@ -129,6 +138,10 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 				return o.getBucketACL, nil
 			case has("versioning"):
 				return o.getVersioning, nil
+			case has("versions"):
+				return o.listObjectVersions, nil
+			case has("tagging"):
+				return o.getBucketTagging, nil
 			case has("ownershipControls"):
 				return o.getOwnership, nil
 			case has("encryption"):
@@ -155,6 +168,10 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 				return o.putBucketACL, nil
 			case has("publicAccessBlock"):
 				return o.putPublicAccessBlock, nil
+			case has("tagging"):
+				return o.putBucketTagging, nil
+			case has("versioning"):
+				return o.putVersioning, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
@@ -166,6 +183,9 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 			}
 			if has("publicAccessBlock") {
 				return o.deletePublicAccessBlock, nil
+			}
+			if has("tagging") {
+				return o.deleteBucketTagging, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)

@@ -238,5 +238,12 @@ CREATE TABLE s3_events (
 		// The sizes of a multipart object's parts (JSON array), for
 		// GetObject and HeadObject with partNumber.
 		SQL: `ALTER TABLE s3_objects ADD COLUMN part_sizes TEXT;`,
+	}, {
+		Component: "s3",
+		Version:   4,
+		// Bucket tags (a JSON array of {Key, Value}, NULL for none) and
+		// the versioning state ('' never configured, or 'Suspended').
+		SQL: `ALTER TABLE s3_buckets ADD COLUMN tags TEXT;
+ALTER TABLE s3_buckets ADD COLUMN versioning TEXT NOT NULL DEFAULT '';`,
 	}}
 }

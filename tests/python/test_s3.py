@@ -162,6 +162,113 @@ class Objects(unittest.TestCase):
             self.assertEqual(r.read(), b"presigned")
 
 
+class BucketConfig(unittest.TestCase):
+    """Bucket tagging, versioning and ListObjectVersions (issue 14). Shapes and
+    errors follow LocalStack's AWS-validated snapshots
+    (tests/aws/services/s3/test_s3_api.snapshot.json: test_bucket_tagging_crud,
+    test_tagging_validation, test_bucket_versioning_crud)."""
+
+    def test_tagging(self):
+        c = s3()
+        c.create_bucket(Bucket="py-tags")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.get_bucket_tagging(Bucket="py-tags")
+        self.assertEqual(error_code(cm.exception), "NoSuchTagSet")
+        self.assertEqual(cm.exception.response["Error"]["Message"], "The TagSet does not exist")
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 404)
+        out = c.put_bucket_tagging(Bucket="py-tags", Tagging={"TagSet": [{"Key": "tag1", "Value": "tag1"},
+                                                                          {"Key": "tag2", "Value": ""}]})
+        self.assertEqual(out["ResponseMetadata"]["HTTPStatusCode"], 204)
+        self.assertEqual(c.get_bucket_tagging(Bucket="py-tags")["TagSet"],
+                         [{"Key": "tag1", "Value": "tag1"}, {"Key": "tag2", "Value": ""}])
+        c.put_bucket_tagging(Bucket="py-tags", Tagging={"TagSet": [{"Key": "tag3", "Value": "tag3"}]})
+        self.assertEqual(c.get_bucket_tagging(Bucket="py-tags")["TagSet"], [{"Key": "tag3", "Value": "tag3"}])
+        for tags, code, msg in [
+            ([{"Key": "Key1", "Value": "a"}, {"Key": "Key1", "Value": "b"}], "InvalidTag",
+             "Cannot provide multiple Tags with the same key"),
+            ([{"Key": "Key1,Key2", "Value": "a"}], "InvalidTag", "The TagKey you have provided is invalid"),
+            ([{"Key": "Key1", "Value": "Val1,Val2"}], "InvalidTag", "The TagValue you have provided is invalid"),
+            ([{"Key": "aws:prefixed", "Value": "a"}], "InvalidTag", "System tags cannot be added/updated by requester"),
+        ]:
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                c.put_bucket_tagging(Bucket="py-tags", Tagging={"TagSet": tags})
+            self.assertEqual(error_code(cm.exception), code)
+            self.assertEqual(cm.exception.response["Error"]["Message"], msg)
+        # A refused request loses nothing.
+        self.assertEqual(c.get_bucket_tagging(Bucket="py-tags")["TagSet"], [{"Key": "tag3", "Value": "tag3"}])
+        self.assertEqual(c.delete_bucket_tagging(Bucket="py-tags")["ResponseMetadata"]["HTTPStatusCode"], 204)
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.get_bucket_tagging(Bucket="py-tags")
+        self.assertEqual(error_code(cm.exception), "NoSuchTagSet")
+        # The bucket is still there: DELETE ?tagging is not DeleteBucket.
+        c.head_bucket(Bucket="py-tags")
+
+    def test_tagging_authorization(self):
+        s3().create_bucket(Bucket="py-tags-authz")
+        creds = user("py-tagger", allow(["s3:GetBucketTagging"], "arn:aws:s3:::py-tags-authz"))
+        r = seki.client("s3", creds=creds)
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            r.put_bucket_tagging(Bucket="py-tags-authz", Tagging={"TagSet": [{"Key": "k", "Value": "v"}]})
+        self.assertIn("s3:PutBucketTagging", cm.exception.response["Error"]["Message"])
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            r.delete_bucket_tagging(Bucket="py-tags-authz")
+        self.assertIn("s3:PutBucketTagging", cm.exception.response["Error"]["Message"])
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            r.get_bucket_tagging(Bucket="py-tags-authz")
+        self.assertEqual(error_code(cm.exception), "NoSuchTagSet")
+
+    def test_versioning(self):
+        c = s3()
+        c.create_bucket(Bucket="py-vers")
+        out = c.get_bucket_versioning(Bucket="py-vers")
+        self.assertNotIn("Status", out)
+        c.put_bucket_versioning(Bucket="py-vers", VersioningConfiguration={"Status": "Suspended"})
+        self.assertEqual(c.get_bucket_versioning(Bucket="py-vers")["Status"], "Suspended")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.put_bucket_versioning(Bucket="py-vers", VersioningConfiguration={"Status": "Disabled"})
+        self.assertEqual(error_code(cm.exception), "MalformedXML")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.put_bucket_versioning(Bucket="py-vers", VersioningConfiguration={})
+        self.assertEqual(error_code(cm.exception), "IllegalVersioningConfigurationException")
+        self.assertEqual(cm.exception.response["Error"]["Message"], "The Versioning element must be specified")
+        # seki keeps one version per key, so it will not pretend to keep more.
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.put_bucket_versioning(Bucket="py-vers", VersioningConfiguration={"Status": "Enabled"})
+        self.assertEqual(error_code(cm.exception), "NotImplemented")
+        self.assertEqual(c.get_bucket_versioning(Bucket="py-vers")["Status"], "Suspended")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.get_bucket_versioning(Bucket="py-no-such-bucket")
+        self.assertEqual(error_code(cm.exception), "NoSuchBucket")
+
+    def test_list_object_versions(self):
+        c = s3()
+        c.create_bucket(Bucket="py-versions")
+        for k in ("a", "b", "dir/c", "dir/d"):
+            c.put_object(Bucket="py-versions", Key=k, Body=k.encode())
+        c.put_object(Bucket="py-versions", Key="a", Body=b"again")
+        out = c.list_object_versions(Bucket="py-versions")
+        self.assertEqual([(v["Key"], v["VersionId"], v["IsLatest"]) for v in out["Versions"]],
+                         [("a", "null", True), ("b", "null", True), ("dir/c", "null", True), ("dir/d", "null", True)])
+        self.assertEqual(out["Versions"][0]["Size"], len(b"again"))
+        self.assertEqual(out["Versions"][0]["ETag"], '"%s"' % hashlib.md5(b"again").hexdigest())
+        self.assertFalse(out["IsTruncated"])
+        out = c.list_object_versions(Bucket="py-versions", Delimiter="/")
+        self.assertEqual([v["Key"] for v in out["Versions"]], ["a", "b"])
+        self.assertEqual(out["CommonPrefixes"], [{"Prefix": "dir/"}])
+        pages = list(c.get_paginator("list_object_versions").paginate(
+            Bucket="py-versions", PaginationConfig={"PageSize": 3}))
+        self.assertEqual([[v["Key"] for v in p.get("Versions", [])] for p in pages], [["a", "b", "dir/c"], ["dir/d"]])
+        self.assertEqual(pages[0]["NextVersionIdMarker"], "null")
+        self.assertEqual(c.get_object(Bucket="py-versions", Key="a", VersionId="null")["Body"].read(), b"again")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.list_object_versions(Bucket="py-versions", KeyMarker="a", VersionIdMarker="3sL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY")
+        self.assertEqual(error_code(cm.exception), "InvalidArgument")
+        creds = user("py-versions-reader", allow(["s3:ListBucket"], "arn:aws:s3:::py-versions"))
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            seki.client("s3", creds=creds).list_object_versions(Bucket="py-versions")
+        self.assertIn("s3:ListBucketVersions", cm.exception.response["Error"]["Message"])
+
+
 class Authorization(unittest.TestCase):
     def test_cross_account_bucket_policy(self):
         a, b = s3(), s3(ACCOUNT_B)
