@@ -167,6 +167,11 @@ type Handler struct {
 	byARN protocol.RESTJSON
 }
 
+// Operations lists every Lambda operation.
+func (h *Handler) Operations() []*protocol.Op {
+	return append(h.main.Operations(), h.byARN.Operations()...)
+}
+
 // ServeAWS answers one Lambda call. GetLayerVersionByArn shares ListLayers'
 // path and is told apart by its find=LayerVersion query, so it has its own
 // route table.

@@ -283,3 +283,37 @@ func DefineChecked[In any](name, action string,
 		},
 	})
 }
+
+// Lister is a service endpoint that lists its operations, so that the
+// server (and the test that walks every operation through the door) can
+// enumerate them.
+type Lister interface {
+	Operations() []*Op
+}
+
+// Operations lists the query service's operations.
+func (q *Query) Operations() []*Op { return values(q.Ops) }
+
+// Operations lists the JSON service's operations.
+func (j *JSON) Operations() []*Op { return values(j.Ops) }
+
+// Operations lists the REST-JSON service's operations, each once.
+func (s *RESTJSON) Operations() []*Op {
+	var out []*Op
+	seen := map[*Op]bool{}
+	for _, rt := range s.Routes {
+		if !seen[rt.Op] {
+			seen[rt.Op] = true
+			out = append(out, rt.Op)
+		}
+	}
+	return out
+}
+
+func values(m map[string]*Op) []*Op {
+	out := make([]*Op, 0, len(m))
+	for _, o := range m {
+		out = append(out, o)
+	}
+	return out
+}

@@ -284,3 +284,17 @@ func validMethod(m string) bool {
 	}
 	return false
 }
+
+func TestOpsAllListsEveryField(t *testing.T) {
+	o := (&Handler{s: &Service{}}).table()
+	listed := map[uintptr]bool{}
+	for _, op := range o.all() {
+		listed[reflect.ValueOf(op).Pointer()] = true
+	}
+	v := reflect.ValueOf(o)
+	for i := range v.NumField() {
+		if !listed[v.Field(i).Pointer()] {
+			t.Errorf("ops.all does not list %s", v.Type().Field(i).Name)
+		}
+	}
+}

@@ -30,6 +30,16 @@ type call struct {
 	b *bucket
 }
 
+// Operations lists every S3 operation.
+func (h *Handler) Operations() []*protocol.Op {
+	all := h.ops.all()
+	out := make([]*protocol.Op, len(all))
+	for i, o := range all {
+		out[i] = o.Op()
+	}
+	return out
+}
+
 // ServeAWS routes and runs one S3 request.
 func (h *Handler) ServeAWS(w http.ResponseWriter, r *protocol.Request) {
 	// S3 request ids are 16 hex digits, not UUIDs; the decision log and

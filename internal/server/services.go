@@ -212,3 +212,18 @@ func (a lambdaRoles) RoleByARN(ctx context.Context, arn string) (lambda.Role, bo
 	}
 	return lambda.Role{ARN: r.ARN, Account: r.Account, Trust: r.Trust}, true, nil
 }
+
+// Operations lists every operation of every service, by the service's
+// signing name. A service whose endpoint cannot list its operations is
+// listed with none, so that a test walking them notices.
+func (s *Server) Operations() map[string][]*protocol.Op {
+	out := make(map[string][]*protocol.Op, len(s.svc.byName))
+	for name, svc := range s.svc.byName {
+		if l, ok := svc.(protocol.Lister); ok {
+			out[name] = l.Operations()
+		} else {
+			out[name] = nil
+		}
+	}
+	return out
+}

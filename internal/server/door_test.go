@@ -1,0 +1,361 @@
+package server_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/server/servertest"
+)
+
+// TestEveryOperationPassesTheDoor walks every operation of every service,
+// as the services list them, and sends each a minimal valid request through
+// the real server (real HTTP, SigV4) as a user without any permission. Each
+// must answer only after the door recorded a decision for the request,
+// except the operations declared authorization-free (protocol.None). An
+// operation whose handler answers before authorizing (or a service that
+// cannot list its operations) fails it.
+func TestEveryOperationPassesTheDoor(t *testing.T) {
+	env := servertest.Start(t)
+	ctx := context.Background()
+	w := newWalker(t, env)
+	ops := env.Server.Operations()
+	if len(ops) == 0 {
+		t.Fatal("the server lists no services")
+	}
+	walked := 0
+	for _, service := range slices.Sorted(maps.Keys(ops)) {
+		t.Run(service, func(t *testing.T) {
+			list := ops[service]
+			if len(list) == 0 {
+				t.Fatalf("service %s lists no operations (its endpoint must implement protocol.Lister)", service)
+			}
+			for _, op := range list {
+				t.Run(op.Name, func(t *testing.T) {
+					if err := w.check(ctx, service, op); err != nil {
+						t.Fatal(err)
+					}
+					walked++
+				})
+			}
+		})
+	}
+	t.Logf("walked %d operations", walked)
+}
+
+// TestWalkerCatchesAnOperationThatForgetsTheDoor proves the walk can fail:
+// an operation that answers without authorizing is reported. The broken
+// operation claims to be checked per item but authorizes nothing; the
+// request the walker sends it is answered (GetCallerIdentity needs no
+// decision) without one.
+func TestWalkerCatchesAnOperationThatForgetsTheDoor(t *testing.T) {
+	env := servertest.Start(t)
+	w := newWalker(t, env)
+	forgetful := protocol.Define(protocol.Spec[struct{}]{
+		Name:   "GetCallerIdentity",
+		Auth:   protocol.PerItem[struct{}]("a deliberately broken operation"),
+		Handle: func(context.Context, *protocol.Request, struct{}) (any, error) { return nil, nil },
+	})
+	err := w.check(context.Background(), "sts", forgetful)
+	if err == nil || !strings.Contains(err.Error(), "without a recorded decision") {
+		t.Fatalf("the walker accepted an operation that answered without authorizing: %v", err)
+	}
+}
+
+type walker struct {
+	env     *servertest.Env
+	clients map[string]any
+}
+
+// walkBucket is the bucket the S3 operations name: S3 answers NoSuchBucket
+// before authorizing, as AWS does, so it must exist.
+const walkBucket = "door-walk"
+
+func newWalker(t *testing.T, env *servertest.Env) *walker {
+	ctx := context.Background()
+	root := iam.NewFromConfig(env.Root(servertest.AccountA))
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("nobody")}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("nobody")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rootS3 := s3.NewFromConfig(env.Root(servertest.AccountA), func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := rootS3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(walkBucket)}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := env.Config(*key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey, "")
+	return &walker{env: env, clients: map[string]any{
+		"iam":      iam.NewFromConfig(cfg),
+		"sts":      sts.NewFromConfig(cfg),
+		"lambda":   lambda.NewFromConfig(cfg),
+		"s3":       s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }),
+		"dynamodb": dynamodb.NewFromConfig(cfg),
+		"logs":     cloudwatchlogs.NewFromConfig(cfg),
+		"sqs":      sqs.NewFromConfig(cfg),
+	}}
+}
+
+// check sends op a minimal valid request and reports an error unless the
+// answer came after a recorded decision (or op is declared None).
+func (w *walker) check(ctx context.Context, service string, op *protocol.Op) error {
+	client, ok := w.clients[service]
+	if !ok {
+		return fmt.Errorf("no SDK client for service %s: add one to newWalker", service)
+	}
+	kind, _, reason := op.Authorization()
+	method := reflect.ValueOf(client).MethodByName(op.Name)
+	if !method.IsValid() {
+		return fmt.Errorf("the %s SDK client has no method for operation %s", service, op.Name)
+	}
+	in := reflect.New(method.Type().In(1).Elem())
+	fillExtras(service, op.Name, in.Elem())
+	var err error
+	var out reflect.Value
+	for attempt := 0; ; attempt++ {
+		res := method.Call([]reflect.Value{reflect.ValueOf(ctx), in})
+		out = res[0]
+		err, _ = res[1].Interface().(error)
+		var invalid smithy.InvalidParamsError
+		if !errors.As(err, &invalid) {
+			break
+		}
+		if attempt == 3 {
+			return fmt.Errorf("%s: cannot build a valid input: %v", op.Name, err)
+		}
+		for _, e := range invalid.Errs() {
+			var ipe smithy.InvalidParamError
+			if !errors.As(e, &ipe) {
+				return fmt.Errorf("%s: %v", op.Name, e)
+			}
+			field := strings.Split(ipe.Field(), ".")[1]
+			if !fill(service, op.Name, field, in.Elem()) {
+				return fmt.Errorf("%s: no minimal value for required member %s: add one to walkValues", op.Name, field)
+			}
+		}
+	}
+	id := requestID(out, err)
+	if id == "" {
+		return fmt.Errorf("%s answered without a request id: %v", op.Name, err)
+	}
+	decisions, _ := authz.Find(w.env.DataDir, id)
+	if len(decisions) == 0 && kind != protocol.AuthNone {
+		// Denials are on disk before the answer, allowed decisions shortly
+		// after it.
+		time.Sleep(50 * time.Millisecond)
+		decisions, _ = authz.Find(w.env.DataDir, id)
+	}
+	if kind == protocol.AuthNone {
+		if reason == "" {
+			return fmt.Errorf("%s is declared authorization-free without a reason", op.Name)
+		}
+		return nil
+	}
+	if len(decisions) == 0 {
+		return fmt.Errorf("%s (authorized %s) answered without a recorded decision: %v", op.Name, kind, err)
+	}
+	return nil
+}
+
+// requestID is the request id of an SDK call's answer.
+func requestID(out reflect.Value, err error) string {
+	var withID interface{ ServiceRequestID() string }
+	if errors.As(err, &withID) {
+		return withID.ServiceRequestID()
+	}
+	if err != nil || out.IsNil() {
+		return ""
+	}
+	md, ok := out.Elem().FieldByName("ResultMetadata").Interface().(middleware.Metadata)
+	if !ok {
+		return ""
+	}
+	id, _ := awsmiddleware.GetRequestIDMetadata(md)
+	return id
+}
+
+const (
+	walkDoc   = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
+	walkTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	walkRole  = "arn:aws:iam::111111111111:role/walk"
+	walkFn    = "walk"
+)
+
+// walkValues are minimal valid values of required members, looked up as
+// "service.Operation.Member", then "service.Member", then "Member". A
+// string stands for a string member of any string type.
+var walkValues = map[string]any{
+	// IAM.
+	"iam.UserName":                 "walk",
+	"iam.GroupName":                "walk",
+	"iam.RoleName":                 "walk",
+	"iam.PolicyName":               "walk",
+	"iam.PolicyArn":                "arn:aws:iam::111111111111:policy/walk",
+	"iam.PolicyDocument":           walkDoc,
+	"iam.AssumeRolePolicyDocument": walkTrust,
+	"iam.PermissionsBoundary":      "arn:aws:iam::111111111111:policy/walk",
+	"iam.AccessKeyId":              "AKIAWALKWALKWALKWALK",
+	"iam.Status":                   "Inactive",
+	"iam.VersionId":                "v1",
+	"iam.Description":              "walk",
+	"iam.TagKeys":                  []string{"k"},
+	"iam.Tags":                     []iamtypes.Tag{{Key: aws.String("k"), Value: aws.String("v")}},
+	"iam.ActionNames":              []string{"s3:GetObject"},
+	"iam.PolicySourceArn":          "arn:aws:iam::111111111111:user/walk",
+	"iam.PolicyInputList":          []string{walkDoc},
+
+	// STS.
+	"sts.RoleArn":         walkRole,
+	"sts.RoleSessionName": "walk",
+
+	// Lambda.
+	"lambda.FunctionName":                        walkFn,
+	"lambda.Role":                                walkRole,
+	"lambda.Code":                                &lambdatypes.FunctionCode{ZipFile: []byte("PK\x05\x06" + strings.Repeat("\x00", 18))},
+	"lambda.Name":                                "walk",
+	"lambda.FunctionVersion":                     "$LATEST",
+	"lambda.StatementId":                         "walk",
+	"lambda.Action":                              "lambda:InvokeFunction",
+	"lambda.Principal":                           "s3.amazonaws.com",
+	"lambda.AddLayerVersionPermission.Action":    "lambda:GetLayerVersion",
+	"lambda.AddLayerVersionPermission.Principal": "*",
+	"lambda.AuthType":                            lambdatypes.FunctionUrlAuthTypeAwsIam,
+	"lambda.Resource":                            "arn:aws:lambda:us-east-1:111111111111:function:walk",
+	"lambda.Tags":                                map[string]string{"k": "v"},
+	"lambda.TagKeys":                             []string{"k"},
+	"lambda.ReservedConcurrentExecutions":        aws.Int32(1),
+	"lambda.LayerName":                           "walk",
+	"lambda.VersionNumber":                       aws.Int64(1),
+	"lambda.Content":                             &lambdatypes.LayerVersionContentInput{ZipFile: []byte("PK\x05\x06" + strings.Repeat("\x00", 18))},
+	"lambda.Arn":                                 "arn:aws:lambda:us-east-1:111111111111:layer:walk:1",
+	"lambda.UUID":                                "00000000-0000-4000-8000-000000000000",
+	"lambda.EventSourceArn":                      "arn:aws:sqs:us-east-1:111111111111:walk",
+
+	// S3.
+	"s3.Bucket":                         walkBucket,
+	"s3.Key":                            "walk",
+	"s3.UploadId":                       "walk",
+	"s3.PartNumber":                     aws.Int32(1),
+	"s3.CopySource":                     walkBucket + "/walk",
+	"s3.Policy":                         `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::` + walkBucket + `/*"}]}`,
+	"s3.Delete":                         &s3types.Delete{Objects: []s3types.ObjectIdentifier{{Key: aws.String("walk")}}},
+	"s3.NotificationConfiguration":      &s3types.NotificationConfiguration{},
+	"s3.PublicAccessBlockConfiguration": &s3types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true)},
+
+	// DynamoDB.
+	"dynamodb.TableName":            "walk",
+	"dynamodb.KeySchema":            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}},
+	"dynamodb.AttributeDefinitions": []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+	"dynamodb.Item":                 map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: "a"}},
+	"dynamodb.Key":                  map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: "a"}},
+	"dynamodb.BatchGetItem.RequestItems": map[string]ddbtypes.KeysAndAttributes{"walk": {Keys: []map[string]ddbtypes.AttributeValue{
+		{"pk": &ddbtypes.AttributeValueMemberS{Value: "a"}}}}},
+	"dynamodb.BatchWriteItem.RequestItems": map[string][]ddbtypes.WriteRequest{"walk": {{PutRequest: &ddbtypes.PutRequest{
+		Item: map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: "a"}}}}}},
+
+	// CloudWatch Logs.
+	"logs.LogGroupName":  "walk",
+	"logs.LogStreamName": "walk",
+	"logs.LogEvents":     []logtypes.InputLogEvent{{Message: aws.String("walk"), Timestamp: aws.Int64(1)}},
+
+	// SQS.
+	"sqs.QueueName":                            "walk",
+	"sqs.QueueUrl":                             "http://sqs.us-east-1.localhost/111111111111/walk",
+	"sqs.MessageBody":                          "walk",
+	"sqs.ReceiptHandle":                        "walk",
+	"sqs.Label":                                "walk",
+	"sqs.AWSAccountIds":                        []string{"222222222222"},
+	"sqs.Actions":                              []string{"SendMessage"},
+	"sqs.Attributes":                           map[string]string{"DelaySeconds": "0"},
+	"sqs.AttributeNames":                       []string{"DelaySeconds"},
+	"sqs.Tags":                                 map[string]string{"k": "v"},
+	"sqs.TagKeys":                              []string{"k"},
+	"sqs.VisibilityTimeout":                    int32(0),
+	"sqs.SendMessageBatch.Entries":             []sqstypes.SendMessageBatchRequestEntry{{Id: aws.String("a"), MessageBody: aws.String("walk")}},
+	"sqs.DeleteMessageBatch.Entries":           []sqstypes.DeleteMessageBatchRequestEntry{{Id: aws.String("a"), ReceiptHandle: aws.String("walk")}},
+	"sqs.ChangeMessageVisibilityBatch.Entries": []sqstypes.ChangeMessageVisibilityBatchRequestEntry{{Id: aws.String("a"), ReceiptHandle: aws.String("walk")}},
+}
+
+// walkExtras are optional members some operations need to be valid.
+var walkExtras = map[string]map[string]any{
+	"dynamodb.CreateTable": {"BillingMode": ddbtypes.BillingModePayPerRequest},
+	// Either the group's name or its ARN (logGroupIdentifier) is needed.
+	"logs.DescribeLogStreams": {"LogGroupName": "walk"},
+	"logs.GetLogEvents":       {"LogGroupName": "walk"},
+	"logs.FilterLogEvents":    {"LogGroupName": "walk"},
+}
+
+func fillExtras(service, op string, v reflect.Value) {
+	for field, val := range walkExtras[service+"."+op] {
+		set(v.FieldByName(field), val)
+	}
+}
+
+// fill sets member field of the input v to its minimal value.
+func fill(service, op, field string, v reflect.Value) bool {
+	val, ok := walkValues[service+"."+op+"."+field]
+	if !ok {
+		val, ok = walkValues[service+"."+field]
+	}
+	if !ok {
+		val, ok = walkValues[field]
+	}
+	f := v.FieldByName(field)
+	if !ok || !f.IsValid() {
+		return false
+	}
+	return set(f, val)
+}
+
+// set stores val in f, converting a string to f's string type.
+func set(f reflect.Value, val any) bool {
+	if s, ok := val.(string); ok {
+		switch {
+		case f.Kind() == reflect.Pointer && f.Type().Elem().Kind() == reflect.String:
+			p := reflect.New(f.Type().Elem())
+			p.Elem().SetString(s)
+			f.Set(p)
+			return true
+		case f.Kind() == reflect.String:
+			f.SetString(s)
+			return true
+		}
+	}
+	v := reflect.ValueOf(val)
+	if !v.Type().AssignableTo(f.Type()) {
+		if v.Type().ConvertibleTo(f.Type()) {
+			f.Set(v.Convert(f.Type()))
+			return true
+		}
+		return false
+	}
+	f.Set(v)
+	return true
+}
