@@ -23,6 +23,8 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -120,6 +122,7 @@ func newWalker(t *testing.T, env *servertest.Env) *walker {
 		"dynamodb": dynamodb.NewFromConfig(cfg),
 		"logs":     cloudwatchlogs.NewFromConfig(cfg),
 		"sqs":      sqs.NewFromConfig(cfg),
+		"sns":      sns.NewFromConfig(cfg),
 	}}
 }
 
@@ -303,6 +306,29 @@ var walkValues = map[string]any{
 	"sqs.ChangeMessageVisibilityBatch.Entries": []sqstypes.ChangeMessageVisibilityBatchRequestEntry{{Id: aws.String("a"), ReceiptHandle: aws.String("walk")}},
 }
 
+// SNS.
+func init() {
+	for k, v := range map[string]any{
+		"sns.Name":                       "walk",
+		"sns.TopicArn":                   "arn:aws:sns:us-east-1:111111111111:walk",
+		"sns.SubscriptionArn":            "arn:aws:sns:us-east-1:111111111111:walk:00000000-0000-4000-8000-000000000000",
+		"sns.ResourceArn":                "arn:aws:sns:us-east-1:111111111111:walk",
+		"sns.Protocol":                   "sqs",
+		"sns.Endpoint":                   "arn:aws:sqs:us-east-1:111111111111:walk",
+		"sns.Message":                    "walk",
+		"sns.Label":                      "walk",
+		"sns.AWSAccountId":               []string{"222222222222"},
+		"sns.ActionName":                 []string{"Publish"},
+		"sns.AttributeName":              "DisplayName",
+		"sns.AttributeValue":             "walk",
+		"sns.Tags":                       []snstypes.Tag{{Key: aws.String("k"), Value: aws.String("v")}},
+		"sns.TagKeys":                    []string{"k"},
+		"sns.PublishBatchRequestEntries": []snstypes.PublishBatchRequestEntry{{Id: aws.String("a"), Message: aws.String("walk")}},
+	} {
+		walkValues[k] = v
+	}
+}
+
 // walkExtras are optional members some operations need to be valid.
 var walkExtras = map[string]map[string]any{
 	"dynamodb.CreateTable": {"BillingMode": ddbtypes.BillingModePayPerRequest},
@@ -310,6 +336,8 @@ var walkExtras = map[string]map[string]any{
 	"logs.DescribeLogStreams": {"LogGroupName": "walk"},
 	"logs.GetLogEvents":       {"LogGroupName": "walk"},
 	"logs.FilterLogEvents":    {"LogGroupName": "walk"},
+	"sns.Subscribe":           {"Endpoint": "arn:aws:sqs:us-east-1:111111111111:walk"},
+	"sns.Publish":             {"TopicArn": "arn:aws:sns:us-east-1:111111111111:walk"},
 }
 
 func fillExtras(service, op string, v reflect.Value) {
