@@ -29,6 +29,10 @@ type Handler struct {
 	json *protocol.JSON
 }
 
+// Operations lists SQS's operations (protocol.Lister), whichever protocol
+// carries them.
+func (h *Handler) Operations() []*protocol.Op { return h.json.Operations() }
+
 // ServeAWS answers one SQS call in the protocol it came in.
 func (h *Handler) ServeAWS(w http.ResponseWriter, r *protocol.Request) {
 	if r.HTTP.Header.Get("X-Amz-Target") != "" {
