@@ -17,6 +17,8 @@ import (
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -123,6 +125,7 @@ func newWalker(t *testing.T, env *servertest.Env) *walker {
 		"logs":     cloudwatchlogs.NewFromConfig(cfg),
 		"sqs":      sqs.NewFromConfig(cfg),
 		"sns":      sns.NewFromConfig(cfg),
+		"events":   eventbridge.NewFromConfig(cfg),
 	}}
 }
 
@@ -329,6 +332,21 @@ func init() {
 	}
 }
 
+// EventBridge.
+func init() {
+	for k, v := range map[string]any{
+		"events.Name":         "walk",
+		"events.Rule":         "walk",
+		"events.Ids":          []string{"t"},
+		"events.Targets":      []ebtypes.Target{{Id: aws.String("t"), Arn: aws.String("arn:aws:sqs:us-east-1:111111111111:walk")}},
+		"events.Entries":      []ebtypes.PutEventsRequestEntry{{Source: aws.String("walk"), DetailType: aws.String("walk"), Detail: aws.String("{}")}},
+		"events.Event":        `{"source":"walk","detail-type":"walk","detail":{},"id":"1","account":"111111111111","time":"2024-01-01T00:00:00Z","region":"us-east-1","resources":[],"version":"0"}`,
+		"events.EventPattern": `{"source":["walk"]}`,
+	} {
+		walkValues[k] = v
+	}
+}
+
 // walkExtras are optional members some operations need to be valid.
 var walkExtras = map[string]map[string]any{
 	"dynamodb.CreateTable": {"BillingMode": ddbtypes.BillingModePayPerRequest},
@@ -338,6 +356,7 @@ var walkExtras = map[string]map[string]any{
 	"logs.FilterLogEvents":    {"LogGroupName": "walk"},
 	"sns.Subscribe":           {"Endpoint": "arn:aws:sqs:us-east-1:111111111111:walk"},
 	"sns.Publish":             {"TopicArn": "arn:aws:sns:us-east-1:111111111111:walk"},
+	"events.PutRule":          {"EventPattern": `{"source":["walk"]}`},
 }
 
 func fillExtras(service, op string, v reflect.Value) {
