@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"maps"
@@ -34,6 +36,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/jwt"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/server/servertest"
 )
@@ -46,9 +49,8 @@ import (
 // operation whose handler answers before authorizing (or a service that
 // cannot list its operations) fails it.
 func TestEveryOperationPassesTheDoor(t *testing.T) {
-	env := servertest.Start(t)
+	w, env := startWalker(t)
 	ctx := context.Background()
-	w := newWalker(t, env)
 	ops := env.Server.Operations()
 	if len(ops) == 0 {
 		t.Fatal("the server lists no services")
@@ -79,8 +81,7 @@ func TestEveryOperationPassesTheDoor(t *testing.T) {
 // request the walker sends it is answered (GetCallerIdentity needs no
 // decision) without one.
 func TestWalkerCatchesAnOperationThatForgetsTheDoor(t *testing.T) {
-	env := servertest.Start(t)
-	w := newWalker(t, env)
+	w, _ := startWalker(t)
 	forgetful := protocol.Define(protocol.Spec[struct{}]{
 		Name:   "GetCallerIdentity",
 		Auth:   protocol.PerItem[struct{}]("a deliberately broken operation"),
@@ -95,6 +96,34 @@ func TestWalkerCatchesAnOperationThatForgetsTheDoor(t *testing.T) {
 type walker struct {
 	env     *servertest.Env
 	clients map[string]any
+	// token is a valid web identity token (AssumeRoleWithWebIdentity
+	// authenticates it before anything is authorized).
+	token string
+}
+
+// walkIssuer is the OpenID Connect provider of the web identity token.
+const walkIssuer = "https://token.actions.githubusercontent.com"
+
+// startWalker starts a server that trusts a key for walkIssuer, and a
+// walker for it.
+func startWalker(t *testing.T) (*walker, *servertest.Env) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := servertest.Start(t, servertest.Options{OIDCKeys: map[string][]byte{walkIssuer: jwt.PublicKeySet(&key.PublicKey, "walk")}})
+	w := newWalker(t, env)
+	root := iam.NewFromConfig(env.Root(servertest.AccountA))
+	if _, err := root.CreateOpenIDConnectProvider(context.Background(), &iam.CreateOpenIDConnectProviderInput{
+		Url: aws.String(walkIssuer), ClientIDList: []string{"sts.amazonaws.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	w.token, err = jwt.Mint(key, "walk", map[string]any{"iss": walkIssuer, "aud": "sts.amazonaws.com", "sub": "walk",
+		"iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, env
 }
 
 // walkBucket is the bucket the S3 operations name: S3 answers NoSuchBucket
@@ -137,12 +166,22 @@ func (w *walker) check(ctx context.Context, service string, op *protocol.Op) err
 		return fmt.Errorf("no SDK client for service %s: add one to newWalker", service)
 	}
 	kind, _, reason := op.Authorization()
+	if kind == protocol.AuthNone {
+		// Nothing to check but the stated reason.
+		if reason == "" {
+			return fmt.Errorf("%s is declared authorization-free without a reason", op.Name)
+		}
+		return nil
+	}
 	method := reflect.ValueOf(client).MethodByName(op.Name)
 	if !method.IsValid() {
 		return fmt.Errorf("the %s SDK client has no method for operation %s", service, op.Name)
 	}
 	in := reflect.New(method.Type().In(1).Elem())
 	fillExtras(service, op.Name, in.Elem())
+	if op.Name == "AssumeRoleWithWebIdentity" {
+		set(in.Elem().FieldByName("WebIdentityToken"), w.token)
+	}
 	var err error
 	var out reflect.Value
 	for attempt := 0; ; attempt++ {
@@ -172,17 +211,11 @@ func (w *walker) check(ctx context.Context, service string, op *protocol.Op) err
 		return fmt.Errorf("%s answered without a request id: %v", op.Name, err)
 	}
 	decisions, _ := authz.Find(w.env.DataDir, id)
-	if len(decisions) == 0 && kind != protocol.AuthNone {
+	if len(decisions) == 0 {
 		// Denials are on disk before the answer, allowed decisions shortly
 		// after it.
 		time.Sleep(50 * time.Millisecond)
 		decisions, _ = authz.Find(w.env.DataDir, id)
-	}
-	if kind == protocol.AuthNone {
-		if reason == "" {
-			return fmt.Errorf("%s is declared authorization-free without a reason", op.Name)
-		}
-		return nil
 	}
 	if len(decisions) == 0 {
 		return fmt.Errorf("%s (authorized %s) answered without a recorded decision: %v", op.Name, kind, err)
@@ -236,6 +269,14 @@ var walkValues = map[string]any{
 	"iam.ActionNames":              []string{"s3:GetObject"},
 	"iam.PolicySourceArn":          "arn:aws:iam::111111111111:user/walk",
 	"iam.PolicyInputList":          []string{walkDoc},
+	"iam.Url":                      "https://token.actions.githubusercontent.com",
+	"iam.OpenIDConnectProviderArn": "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com",
+	"iam.ThumbprintList":           []string{strings.Repeat("a", 40)},
+	"iam.ClientIDList":             []string{"sts.amazonaws.com"},
+	"iam.ClientID":                 "sts.amazonaws.com",
+	"iam.SAMLMetadataDocument":     strings.Repeat("x", 1000),
+	"iam.SAMLProviderArn":          "arn:aws:iam::111111111111:saml-provider/walk",
+	"iam.Name":                     "walk",
 
 	// STS.
 	"sts.RoleArn":         walkRole,
