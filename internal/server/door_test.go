@@ -392,12 +392,13 @@ func init() {
 var walkExtras = map[string]map[string]any{
 	"dynamodb.CreateTable": {"BillingMode": ddbtypes.BillingModePayPerRequest},
 	// Either the group's name or its ARN (logGroupIdentifier) is needed.
-	"logs.DescribeLogStreams": {"LogGroupName": "walk"},
-	"logs.GetLogEvents":       {"LogGroupName": "walk"},
-	"logs.FilterLogEvents":    {"LogGroupName": "walk"},
-	"sns.Subscribe":           {"Endpoint": "arn:aws:sqs:us-east-1:111111111111:walk"},
-	"sns.Publish":             {"TopicArn": "arn:aws:sns:us-east-1:111111111111:walk"},
-	"events.PutRule":          {"EventPattern": `{"source":["walk"]}`},
+	"logs.DescribeLogStreams":       {"LogGroupName": "walk"},
+	"logs.GetLogEvents":             {"LogGroupName": "walk"},
+	"logs.FilterLogEvents":          {"LogGroupName": "walk"},
+	"sns.Subscribe":                 {"Endpoint": "arn:aws:sqs:us-east-1:111111111111:walk"},
+	"sns.Publish":                   {"TopicArn": "arn:aws:sns:us-east-1:111111111111:walk"},
+	"events.PutRule":                {"EventPattern": `{"source":["walk"]}`},
+	"sns.SetSubscriptionAttributes": {"AttributeName": "RawMessageDelivery", "AttributeValue": "true"},
 }
 
 func fillExtras(service, op string, v reflect.Value) {
