@@ -328,9 +328,15 @@ var walkValues = map[string]any{
 		Item: map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: "a"}}}}}},
 
 	// CloudWatch Logs.
-	"logs.LogGroupName":  "walk",
-	"logs.LogStreamName": "walk",
-	"logs.LogEvents":     []logtypes.InputLogEvent{{Message: aws.String("walk"), Timestamp: aws.Int64(1)}},
+	"logs.LogGroupName":       "walk",
+	"logs.LogStreamName":      "walk",
+	"logs.LogEvents":          []logtypes.InputLogEvent{{Message: aws.String("walk"), Timestamp: aws.Int64(1)}},
+	"logs.ResourceArn":        "arn:aws:logs:us-east-1:111111111111:log-group:walk",
+	"logs.TagLogGroup.Tags":   map[string]string{"k": "v"},
+	"logs.UntagLogGroup.Tags": []string{"k"},
+	"logs.Tags":               map[string]string{"k": "v"},
+	"logs.TagKeys":            []string{"k"},
+	"logs.RetentionInDays":    aws.Int32(1),
 
 	// SQS.
 	"sqs.QueueName":                            "walk",
