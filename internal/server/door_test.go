@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -155,6 +156,8 @@ func newWalker(t *testing.T, env *servertest.Env) *walker {
 		"sqs":      sqs.NewFromConfig(cfg),
 		"sns":      sns.NewFromConfig(cfg),
 		"events":   eventbridge.NewFromConfig(cfg),
+		// API Gateway v2 signs as "apigateway".
+		"apigateway": apigatewayv2.NewFromConfig(cfg),
 	}}
 }
 
@@ -394,6 +397,17 @@ func init() {
 	}
 }
 
+// API Gateway (HTTP APIs).
+func init() {
+	for k, v := range map[string]any{
+		"apigateway.ProtocolType":    "HTTP",
+		"apigateway.RouteKey":        "GET /walk",
+		"apigateway.IntegrationType": "AWS_PROXY",
+	} {
+		walkValues[k] = v
+	}
+}
+
 // walkExtras are optional members some operations need to be valid.
 var walkExtras = map[string]map[string]any{
 	"dynamodb.CreateTable": {"BillingMode": ddbtypes.BillingModePayPerRequest},
@@ -404,6 +418,7 @@ var walkExtras = map[string]map[string]any{
 	"sns.Subscribe":                 {"Endpoint": "arn:aws:sqs:us-east-1:111111111111:walk"},
 	"sns.Publish":                   {"TopicArn": "arn:aws:sns:us-east-1:111111111111:walk"},
 	"events.PutRule":                {"EventPattern": `{"source":["walk"]}`},
+	"apigateway.CreateIntegration":  {"IntegrationUri": "arn:aws:lambda:us-east-1:111111111111:function:walk", "PayloadFormatVersion": "2.0"},
 	"sns.SetSubscriptionAttributes": {"AttributeName": "RawMessageDelivery", "AttributeValue": "true"},
 }
 
@@ -423,10 +438,35 @@ func fill(service, op, field string, v reflect.Value) bool {
 		val, ok = walkValues[field]
 	}
 	f := v.FieldByName(field)
-	if !ok || !f.IsValid() {
+	if !f.IsValid() {
 		return false
 	}
-	return set(f, val)
+	if !ok {
+		val, ok = fallback(service, field, f.Type())
+	}
+	return ok && set(f, val)
+}
+
+// fallback guesses a minimal value for a member walkValues does not name:
+// an ARN for *Arn members, a name for other strings, one element for lists
+// of strings, 1 for numbers.
+func fallback(service, field string, t reflect.Type) (any, bool) {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t.Kind() == reflect.String && strings.HasSuffix(field, "Arn"):
+		return "arn:aws:" + service + ":us-east-1:111111111111:walk", true
+	case t.Kind() == reflect.String:
+		return "walk", true
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String:
+		return []string{"walk"}, true
+	case t.Kind() == reflect.Int32:
+		return aws.Int32(1), true
+	case t.Kind() == reflect.Int64:
+		return aws.Int64(1), true
+	}
+	return nil, false
 }
 
 // set stores val in f, converting a string to f's string type.
