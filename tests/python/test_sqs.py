@@ -305,12 +305,15 @@ class Durability(unittest.TestCase):
             own.close()
 
 
+# Function code runs isolated and cannot write the test's files: the
+# consumer stores each event in the bucket BUCKET under its request id,
+# with its role's credentials.
 CONSUMER = '''
-import json, os
+import json, os, boto3
+s3 = boto3.client("s3")
 
 def handler(event, context):
-    with open(os.environ["OUT"], "a") as f:
-        f.write(json.dumps(event) + "\\n")
+    s3.put_object(Bucket=os.environ["BUCKET"], Key=context.aws_request_id, Body=json.dumps(event))
     return {}
 '''
 
@@ -327,7 +330,7 @@ def zipped(body):
     return buf.getvalue()
 
 
-def wait_for(cond, timeout=15):
+def wait_for(cond, timeout=60):
     deadline = time.time() + timeout
     while time.time() < deadline:
         v = cond()
@@ -342,20 +345,22 @@ class EventSourceMappings(unittest.TestCase):
     checked at creation and used by the poller, across accounts too."""
 
     def function(self, name):
-        import tempfile
         iam, lam = seki.client("iam"), seki.client("lambda")
         role = iam.create_role(RoleName=name + "-role", AssumeRolePolicyDocument=LAMBDA_TRUST)["Role"]
-        out = os.path.join(tempfile.mkdtemp(prefix="seki-esm-"), "events.jsonl")
+        out = name + "-events"
+        seki.client("s3").create_bucket(Bucket=out)
+        iam.put_role_policy(RoleName=role["RoleName"], PolicyName="events", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::%s/*" % out}]}))
         lam.create_function(FunctionName=name, Runtime="python3.12", Role=role["Arn"], Handler="app.handler",
-                            Code={"ZipFile": zipped(CONSUMER)}, Environment={"Variables": {"OUT": out}})
+                            Code={"ZipFile": zipped(CONSUMER)}, Environment={"Variables": {"BUCKET": out}})
         return role, out
 
     @staticmethod
     def records(out):
-        if not os.path.exists(out):
-            return []
-        with open(out) as f:
-            return [r for line in f if line.strip() for r in json.loads(line)["Records"]]
+        s3 = seki.client("s3")
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=out).get("Contents", [])]
+        return [r for k in keys for r in json.loads(s3.get_object(Bucket=out, Key=k)["Body"].read())["Records"]]
 
     def test_same_account(self):
         role, out = self.function("esm-same")

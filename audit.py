@@ -1,0 +1,2 @@
+def handler(event, context):
+    print(event["detail-type"], event["detail"])

@@ -1,0 +1,2 @@
+def handler(event, context):
+    print(event["Records"][0]["Sns"]["Message"])
