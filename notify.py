@@ -1,2 +1,0 @@
-def handler(event, context):
-    print(event["Records"][0]["Sns"]["Message"])
