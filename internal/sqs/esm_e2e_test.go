@@ -3,9 +3,7 @@ package sqs_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
@@ -23,16 +22,19 @@ import (
 
 // These tests run a real Python function fed by an event source mapping:
 // the mapping reads the queue as the function's execution role, through
-// the door, and the function appends each event it gets to a file.
+// the door, and the function stores each event it gets in an S3 bucket,
+// with that role (a sandboxed function cannot write the host's files).
 
 const lambdaTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 
 const consumer = `
-import json, os
+import json, os, time, boto3
+
+s3 = boto3.client("s3")
 
 def handler(event, context):
-    with open(os.environ["OUT"], "a") as f:
-        f.write(json.dumps(event) + "\n")
+    s3.put_object(Bucket=os.environ["RESULTS_BUCKET"], Key="%020d-%s" % (time.time_ns(), context.aws_request_id),
+                  Body=json.dumps(event))
     bodies = [r["body"] for r in event["Records"]]
     if "fail" in bodies:
         raise Exception("boom")
@@ -47,17 +49,22 @@ type esmEnv struct {
 	iam *iam.Client
 	lam *lambda.Client
 	sqs *sqs.Client
-	out string
+	s3  *s3.Client
 	url string
 }
+
+// resultsBucket holds what the function saw, one object per invocation.
+const resultsBucket = "esm-results"
 
 func newESMEnv(t *testing.T, dir string) *esmEnv {
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 is not installed")
 	}
+	// The function stores its events with boto3, which seki provides.
+	servertest.NeedSDK(t, "python")
 	env := servertest.Start(t, servertest.Options{DataDir: dir})
 	cfg := env.Root(servertest.AccountA)
-	return &esmEnv{t: t, env: env, iam: iam.NewFromConfig(cfg), lam: lambda.NewFromConfig(cfg), sqs: sqs.NewFromConfig(cfg)}
+	return &esmEnv{t: t, env: env, iam: iam.NewFromConfig(cfg), lam: lambda.NewFromConfig(cfg), sqs: sqs.NewFromConfig(cfg), s3: servertest.S3(cfg)}
 }
 
 // setup creates the role (without queue access), the function and the queue.
@@ -67,11 +74,17 @@ func (e *esmEnv) setup() {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	e.out = filepath.Join(e.t.TempDir(), "events.jsonl")
+	if _, err := e.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(resultsBucket)}); err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.iam.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("consumer-role"), PolicyName: aws.String("results"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::` + resultsBucket + `/*"}]}`)}); err != nil {
+		e.t.Fatal(err)
+	}
 	_, err = e.lam.CreateFunction(ctx, &lambda.CreateFunctionInput{
 		FunctionName: aws.String("consumer"), Runtime: ltypes.RuntimePython312, Role: role.Role.Arn, Handler: aws.String("app.handler"),
 		Code:        &ltypes.FunctionCode{ZipFile: servertest.Zip(e.t, servertest.File{Name: "app.py", Body: consumer})},
-		Environment: &ltypes.Environment{Variables: map[string]string{"OUT": e.out}},
+		Environment: &ltypes.Environment{Variables: map[string]string{"RESULTS_BUCKET": resultsBucket}},
 	})
 	if err != nil {
 		e.t.Fatal(err)
@@ -122,19 +135,35 @@ type record struct {
 	AWSRegion      string            `json:"awsRegion"`
 }
 
-// records returns every record the function has seen.
-func (e *esmEnv) records() []record {
-	b, _ := os.ReadFile(e.out)
-	var out []record
-	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		if line == "" {
-			continue
+// invocations returns the events the function was invoked with, oldest
+// first.
+func (e *esmEnv) invocations() [][]record {
+	list, err := e.s3.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(resultsBucket)})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var out [][]record
+	for _, o := range list.Contents {
+		got, err := e.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(resultsBucket), Key: o.Key})
+		if err != nil {
+			e.t.Fatal(err)
 		}
 		var ev struct{ Records []record }
-		if err := json.Unmarshal([]byte(line), &ev); err != nil {
-			e.t.Fatalf("event %q: %v", line, err)
+		err = json.NewDecoder(got.Body).Decode(&ev)
+		got.Body.Close()
+		if err != nil {
+			e.t.Fatalf("event %s: %v", aws.ToString(o.Key), err)
 		}
-		out = append(out, ev.Records...)
+		out = append(out, ev.Records)
+	}
+	return out
+}
+
+// records returns every record the function has seen.
+func (e *esmEnv) records() []record {
+	var out []record
+	for _, inv := range e.invocations() {
+		out = append(out, inv...)
 	}
 	return out
 }
@@ -317,7 +346,7 @@ func TestMappingSurvivesRestart(t *testing.T) {
 	e.env.Stop()
 	e.env = servertest.Start(t, servertest.Options{DataDir: dir})
 	cfg := e.env.Root(servertest.AccountA)
-	e.lam, e.sqs = lambda.NewFromConfig(cfg), sqs.NewFromConfig(cfg)
+	e.lam, e.sqs, e.s3 = lambda.NewFromConfig(cfg), sqs.NewFromConfig(cfg), servertest.S3(cfg)
 	u, err := e.sqs.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("jobs")})
 	if err != nil {
 		t.Fatal(err)
@@ -366,8 +395,7 @@ func TestMappingConcurrencyAndBatchingWindow(t *testing.T) {
 	e.send("fourth")
 	e.send("fifth")
 	waitFor(t, 15*time.Second, "the batch", func() bool { return len(e.records()) == 5 })
-	b, _ := os.ReadFile(e.out)
-	if lines := strings.Count(strings.TrimSpace(string(b)), "\n") + 1; lines != 1 {
-		t.Fatalf("the five messages came in %d invocations, want one batch: %v", lines, bodies(e.records()))
+	if n := len(e.invocations()); n != 1 {
+		t.Fatalf("the five messages came in %d invocations, want one batch: %v", n, bodies(e.records()))
 	}
 }
