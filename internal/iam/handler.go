@@ -145,6 +145,8 @@ func (s *Service) ops() map[string]*protocol.Op {
 		op("UpdateAssumeRolePolicy", parseRoleDocument, s.targetRole, s.updateAssumeRolePolicy),
 		op("DeleteRole", parseRole, s.targetRole, s.deleteRole),
 		op("CreateServiceLinkedRole", parseCreateServiceLinkedRole, s.targetServiceLinkedRole, s.createServiceLinkedRole),
+		op("DeleteServiceLinkedRole", parseRole, s.targetRole, s.deleteServiceLinkedRole),
+		op("GetServiceLinkedRoleDeletionStatus", parseDeletionTask, s.targetDeletionTask, s.getServiceLinkedRoleDeletionStatus),
 
 		// Instance profiles: profiles.go.
 		op("CreateInstanceProfile", parseCreateInstanceProfile, s.targetNewProfile, s.createInstanceProfile),

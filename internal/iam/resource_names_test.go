@@ -109,6 +109,10 @@ func TestResourceNames(t *testing.T) {
 		{"UpdateAssumeRolePolicy", "", role("PolicyDocument", lambdaTrust), runner, "role runner"},
 		{"DeleteRole", "", form("RoleName", "ghost"), acct + "role/ghost", "role ghost"},
 		{"CreateServiceLinkedRole", "", form("AWSServiceName", "ecs.amazonaws.com"), acct + "role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS", ""},
+		{"DeleteServiceLinkedRole", "", role(), runner, "role runner"},
+		{"GetServiceLinkedRoleDeletionStatus", "", form("DeletionTaskId", "task/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS/00000000-0000-0000-0000-000000000000"),
+			acct + "role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS", ""},
+		{"GetServiceLinkedRoleDeletionStatus", "", form("DeletionTaskId", "bogus"), "*", ""},
 
 		// No AWS message names instance profiles either way; they keep
 		// the ARN, path included.

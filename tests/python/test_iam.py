@@ -621,6 +621,22 @@ class ServiceLinkedRoles(Case):
         self.assertEqual(r["RoleName"], "AWSServiceRoleForAutoScaling_blue")
         self.assertEqual(r["Description"], "asg")
 
+    def test_delete(self):
+        iam = client()
+        iam.create_service_linked_role(AWSServiceName="backup.amazonaws.com")
+        task = iam.delete_service_linked_role(RoleName="AWSServiceRoleForBackup")["DeletionTaskId"]
+        self.assertRegex(task, r"^task/aws-service-role/backup\.amazonaws\.com/AWSServiceRoleForBackup/"
+                               r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+        self.assertEqual(iam.get_service_linked_role_deletion_status(DeletionTaskId=task)["Status"], "SUCCEEDED")
+        self.assertError("NoSuchEntity", "The role with name AWSServiceRoleForBackup cannot be found.",
+                         iam.get_role, RoleName="AWSServiceRoleForBackup")
+        # The name is free again.
+        iam.create_service_linked_role(AWSServiceName="backup.amazonaws.com")
+        plain = unique("plain")
+        iam.create_role(RoleName=plain, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))
+        self.assertError("InvalidInput", None, iam.delete_service_linked_role, RoleName=plain)
+        self.assertError("InvalidInput", None, iam.get_service_linked_role_deletion_status, DeletionTaskId="nope")
+
     def test_authorization(self):
         iam = client()
         user = unique("slr")
