@@ -193,6 +193,10 @@ func TestRoutesStagesAndSourceARN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := e.gw.CreateIntegration(ctx, &gw.CreateIntegrationInput{ApiId: a.ApiId, IntegrationType: "AWS_PROXY",
+		IntegrationUri: aws.String(e.fnARN), PayloadFormatVersion: aws.String("1.0")}); err == nil {
+		t.Fatal("payload format 1.0, which seki does not send, was accepted")
+	}
 	target := aws.String("integrations/" + *ig.IntegrationId)
 	for _, k := range []string{"GET /items/{id}", "GET /items/special", "ANY /{proxy+}"} {
 		if _, err := e.gw.CreateRoute(ctx, &gw.CreateRouteInput{ApiId: a.ApiId, RouteKey: aws.String(k), Target: target}); err != nil {

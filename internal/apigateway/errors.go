@@ -44,6 +44,9 @@ const msgIntegration = "Only AWS_PROXY integrations with a Lambda function ARN a
 // source: unconfirmed HTTP APIs accept payload format versions 1.0 and 2.0
 const msgPayloadVersion = "PayloadFormatVersion must be 1.0 or 2.0"
 
+// source: unconfirmed seki does not build payload format 1.0 events yet
+const msgPayloadV1 = "PayloadFormatVersion 1.0 is not supported by seki yet; use 2.0"
+
 // source: unconfirmed seki serves HTTP APIs only
 const msgProtocol = "Only ProtocolType HTTP is supported"
 

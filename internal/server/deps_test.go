@@ -20,11 +20,13 @@ func TestDependencyDirection(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
-	services := map[string]bool{"iam": true, "sts": true, "lambda": true, "s3": true, "dynamodb": true, "logs": true, "runtime": true, "funcurl": true, "sqs": true, "sns": true, "events": true}
+	services := map[string]bool{"iam": true, "sts": true, "lambda": true, "s3": true, "dynamodb": true, "logs": true, "runtime": true, "funcurl": true, "sqs": true, "sns": true, "events": true, "apigateway": true}
 	// Exceptions, each for a reason: the runtime executes Lambda's
 	// FunctionSpec and InvokeRequest types, and function URLs are a way in
-	// to Lambda's invoke path.
-	allowed := map[string]bool{"runtime→lambda": true, "funcurl→lambda": true}
+	// to Lambda's invoke path; so are API Gateway's APIs, which build the
+	// same payload format 2.0 event as function URLs and map the response
+	// the same way.
+	allowed := map[string]bool{"runtime→lambda": true, "funcurl→lambda": true, "apigateway→lambda": true, "apigateway→funcurl": true}
 	leaves := map[string][]string{
 		"policy":  {"net/http", "os", "context", mod + "store", mod + "authz", mod + "protocol"},
 		"arn":     {mod},
