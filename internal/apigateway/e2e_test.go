@@ -253,6 +253,47 @@ func TestRoutesStagesAndSourceARN(t *testing.T) {
 			t.Errorf("%s matched %q, want %q", path, ev.RouteKey, key)
 		}
 	}
+	// Reading and deleting routes, integrations and stages.
+	igs, err := e.gw.GetIntegrations(ctx, &gw.GetIntegrationsInput{ApiId: a.ApiId})
+	if err != nil || len(igs.Items) != 1 || *igs.Items[0].IntegrationUri != e.fnARN || *igs.Items[0].PayloadFormatVersion != "2.0" {
+		t.Fatalf("GetIntegrations: %+v %v", igs, err)
+	}
+	if st, err := e.gw.GetStage(ctx, &gw.GetStageInput{ApiId: a.ApiId, StageName: aws.String("dev")}); err != nil || !*st.AutoDeploy {
+		t.Fatalf("GetStage: %+v %v", st, err)
+	}
+	routes, err := e.gw.GetRoutes(ctx, &gw.GetRoutesInput{ApiId: a.ApiId})
+	if err != nil || len(routes.Items) != 3 {
+		t.Fatalf("GetRoutes: %+v %v", routes, err)
+	}
+	for _, rt := range routes.Items {
+		if *rt.RouteKey != "GET /items/special" {
+			continue
+		}
+		if got, err := e.gw.GetRoute(ctx, &gw.GetRouteInput{ApiId: a.ApiId, RouteId: rt.RouteId}); err != nil || *got.RouteKey != *rt.RouteKey {
+			t.Fatalf("GetRoute: %+v %v", got, err)
+		}
+		if _, err := e.gw.DeleteRoute(ctx, &gw.DeleteRouteInput{ApiId: a.ApiId, RouteId: rt.RouteId}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = e.gw.GetRoute(ctx, &gw.GetRouteInput{ApiId: a.ApiId, RouteId: aws.String("nope123")})
+	var nf smithy.APIError
+	if !errors.As(err, &nf) || nf.ErrorCode() != "NotFoundException" {
+		t.Fatalf("GetRoute of an unknown route: %v", err)
+	}
+	// Without its exact route, /items/special is GET /items/{id}'s.
+	r = call(t, "GET", *a.ApiEndpoint+"/dev/items/special")
+	json.Unmarshal([]byte(r.body), &ev)
+	if r.status != 200 || ev.RouteKey != "GET /items/{id}" {
+		t.Fatalf("after DeleteRoute: %d %s", r.status, r.body)
+	}
+	if _, err := e.gw.DeleteStage(ctx, &gw.DeleteStageInput{ApiId: a.ApiId, StageName: aws.String("dev")}); err != nil {
+		t.Fatal(err)
+	}
+	if r := call(t, "GET", *a.ApiEndpoint+"/dev/items/7"); r.status != 404 {
+		t.Fatalf("deleted stage: %d %s", r.status, r.body)
+	}
+
 	// No route matches a POST to /items/7? The greedy ANY route does; a
 	// path with no route at all needs an API without one.
 	b, err := e.gw.CreateApi(ctx, &gw.CreateApiInput{Name: aws.String("narrow"), ProtocolType: "HTTP", Target: aws.String(e.fnARN), RouteKey: aws.String("GET /only")})

@@ -65,3 +65,6 @@ const msgAuthorizationType = "Only AuthorizationType NONE is supported"
 
 // source: unconfirmed what API Gateway says of a stage name with a slash or space
 const msgBadStage = "Invalid stage name %s"
+
+// source: unconfirmed API Gateway's not-found wording for an API's routes, integrations and stages
+const msgInvalidChild = "Invalid %s identifier specified %s"

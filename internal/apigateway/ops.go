@@ -23,6 +23,14 @@ func (s *Service) Handler(d protocol.Dispatcher) *protocol.RESTJSON {
 		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/routes", Op: s.getRoutesOp()},
 		{Method: http.MethodPost, Path: "/v2/apis/{apiId}/integrations", Op: s.createIntegrationOp(), Status: http.StatusCreated},
 		{Method: http.MethodPost, Path: "/v2/apis/{apiId}/stages", Op: s.createStageOp(), Status: http.StatusCreated},
+		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/routes/{routeId}", Op: s.getChildOp("GetRoute", "routes", "routeId")},
+		{Method: http.MethodDelete, Path: "/v2/apis/{apiId}/routes/{routeId}", Op: s.deleteChildOp("DeleteRoute", "routes", "routeId"), Status: http.StatusNoContent},
+		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/integrations", Op: s.listChildrenOp("GetIntegrations", "integrations")},
+		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/integrations/{integrationId}", Op: s.getChildOp("GetIntegration", "integrations", "integrationId")},
+		{Method: http.MethodDelete, Path: "/v2/apis/{apiId}/integrations/{integrationId}", Op: s.deleteChildOp("DeleteIntegration", "integrations", "integrationId"), Status: http.StatusNoContent},
+		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/stages", Op: s.listChildrenOp("GetStages", "stages")},
+		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/stages/{stageName}", Op: s.getChildOp("GetStage", "stages", "stageName")},
+		{Method: http.MethodDelete, Path: "/v2/apis/{apiId}/stages/{stageName}", Op: s.deleteChildOp("DeleteStage", "stages", "stageName"), Status: http.StatusNoContent},
 	}}
 }
 
@@ -383,9 +391,7 @@ func (s *Service) createIntegrationOp() *protocol.Op {
 			if err != nil {
 				return nil, err
 			}
-			return &integrationOut{ConnectionType: "INTERNET", IntegrationID: ig.ID, IntegrationMethod: ig.Method,
-				IntegrationType: ig.Type, IntegrationURI: ig.URI, PayloadFormatVersion: ig.PayloadFormatVersion,
-				TimeoutInMillis: ig.TimeoutInMillis}, nil
+			return ig.out(), nil
 		},
 	})
 }
@@ -437,8 +443,7 @@ func (s *Service) createStageOp() *protocol.Op {
 			if err != nil {
 				return nil, err
 			}
-			return &stageOut{AutoDeploy: st.AutoDeploy, CreatedDate: now.Format(timeFormat), LastUpdatedDate: now.Format(timeFormat),
-				StageName: st.Name, Tags: map[string]string{}}, nil
+			return st.out(), nil
 		},
 	})
 }
