@@ -244,7 +244,7 @@ func (s *Service) Handler(d protocol.Dispatcher) *Handler {
 		// Layers
 		{Method: "GET", Path: "/2018-10-31/layers", Op: op("ListLayers", "lambda:ListLayers", noInput, nil, s.listLayers)},
 		{Method: "POST", Path: lyr, Status: 201, Op: op("PublishLayerVersion", "lambda:PublishLayerVersion", decodeLayer, layerTarget, s.publishLayerVersion)},
-		{Method: "GET", Path: lyr, Op: op("ListLayerVersions", "lambda:ListLayerVersions", decodeLayer, nil, s.listLayerVersions)},
+		{Method: "GET", Path: lyr, Op: op("ListLayerVersions", "lambda:ListLayerVersions", decodeLayer, layerTarget, s.listLayerVersions)},
 		{Method: "GET", Path: lyrV, Op: op("GetLayerVersion", "lambda:GetLayerVersion", decodeLayerVersion, s.layerVersionTarget, s.getLayerVersion)},
 		{Method: "DELETE", Path: lyrV, Status: 204, Op: op("DeleteLayerVersion", "lambda:DeleteLayerVersion", decodeLayerVersion, s.layerVersionTarget, s.deleteLayerVersion)},
 		{Method: "POST", Path: lyrV + "/policy", Status: 201, Op: op("AddLayerVersionPermission", "lambda:AddLayerVersionPermission", decodeLayerVersion, s.layerVersionTarget, s.addLayerVersionPermission)},

@@ -56,6 +56,13 @@ func decodeLayerByARN(_ context.Context, r *protocol.Request) (layerInput, error
 	return layerInput{ref: ref, version: n}, nil
 }
 
+// layerTarget names a layer in its owner's account. It carries no resource
+// policy: layer-version permissions can only grant lambda:GetLayerVersion
+// (AddLayerVersionPermission's Action is exactly that in the service
+// model), so another account can never list a layer's versions — AWS
+// refuses cross-account ListLayerVersions (LocalStack's AWS-validated
+// tests/aws/services/lambda_/test_lambda.py, TestLambdaPermissions
+// cross-account fixture created_layer_arn).
 func layerTarget(_ context.Context, _ *protocol.Request, l layerInput) (protocol.Target, error) {
 	return protocol.Target{Resource: l.ref.ARN(), Account: l.ref.Account}, nil
 }

@@ -123,6 +123,16 @@ func TestLayers(t *testing.T) {
 	// Account A may not read or use B's layer until B's layer policy says so.
 	_, err = a.GetLayerVersionByArn(ctx, &sdk.GetLayerVersionByArnInput{Arn: aws.String(layerARN + ":1")})
 	apiErr(t, err, "AccessDeniedException", "")
+	// Issue #10, hole 5: listing B's layer versions is authorized in B's
+	// account, on the layer, so A (root, allowed everything in its own
+	// account) is denied; a layer-version permission can only grant
+	// lambda:GetLayerVersion, so it is denied after the grant below too.
+	listB := func() error {
+		_, err := a.ListLayerVersions(ctx, &sdk.ListLayerVersionsInput{LayerName: aws.String(layerARN)})
+		return err
+	}
+	apiErr(t, listB(), "AccessDeniedException",
+		"User: arn:aws:iam::111111111111:root is not authorized to perform: lambda:ListLayerVersions on resource: "+layerARN+" because no resource-based policy allows the lambda:ListLayerVersions action")
 	create := func(name string) error {
 		_, err := a.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String(name), Runtime: "python3.12", Role: aws.String(roleA),
 			Handler: aws.String("index.handler"), Code: &types.FunctionCode{ZipFile: zipBytes(t, handlerZip)}, Layers: []string{layerARN + ":1"}})
@@ -154,6 +164,7 @@ func TestLayers(t *testing.T) {
 	if _, err := a.GetLayerVersionByArn(ctx, &sdk.GetLayerVersionByArnInput{Arn: aws.String(layerARN + ":1")}); err != nil {
 		t.Fatal(err)
 	}
+	apiErr(t, listB(), "AccessDeniedException", "")
 	if err := create("withlayer"); err != nil {
 		t.Fatal(err)
 	}

@@ -846,6 +846,13 @@ func (s *Service) deleteObjects(ctx context.Context, r *protocol.Request, c *cal
 		}
 		allowed = append(allowed, i)
 	}
+	// The expected owner is checked once a key was allowed: a caller
+	// allowed nothing gets its per-key denials whoever owns the bucket.
+	if len(allowed) > 0 {
+		if err := expectedOwner(c.b, hdr.Get("x-amz-expected-bucket-owner")); err != nil {
+			return nil, err
+		}
+	}
 	b := c.b
 	var blobs []string
 	var evs []pendingEvent

@@ -44,7 +44,18 @@ type op = protocol.Routed[*call]
 func check(name, action string,
 	target func(context.Context, *protocol.Request, *call) (protocol.Target, error),
 	handle func(context.Context, *protocol.Request, *call) (any, error)) *op {
-	return protocol.DefineRouted(protocol.Spec[*call]{Name: name, Auth: protocol.Check(action, target), Handle: handle})
+	return protocol.DefineRouted(protocol.Spec[*call]{Name: name, Auth: protocol.Check(action, target), Handle: ownerChecked(handle)})
+}
+
+// ownerChecked applies x-amz-expected-bucket-owner once the door has
+// allowed the request (the target step loaded the bucket).
+func ownerChecked(handle func(context.Context, *protocol.Request, *call) (any, error)) func(context.Context, *protocol.Request, *call) (any, error) {
+	return func(ctx context.Context, r *protocol.Request, c *call) (any, error) {
+		if err := expectedOwner(c.b, r.HTTP.Header.Get("x-amz-expected-bucket-owner")); err != nil {
+			return nil, err
+		}
+		return handle(ctx, r, c)
+	}
 }
 
 func (h *Handler) table() ops {

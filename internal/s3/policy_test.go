@@ -391,3 +391,39 @@ func TestCopyNeedsSourceRead(t *testing.T) {
 		t.Fatalf("message %s", msg)
 	}
 }
+
+// Issue #10, hole 6: x-amz-expected-bucket-owner is checked after
+// authorization. A caller who may not read the bucket, guessing at its
+// owner with the header, gets the door's denial whether or not the guess is
+// right; only an allowed caller learns of a mismatch.
+func TestExpectedOwnerIsCheckedAfterAuthorization(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := e.rootA()
+	mustCreateBucket(t, a, "owned")
+	put(t, a, "owned", "k", "v")
+	nobody := e.client(e.user(accountA, "nobody"))
+	for _, guess := range []string{accountA, "222222222222"} {
+		_, err := nobody.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("owned"), Key: aws.String("k"), ExpectedBucketOwner: aws.String(guess)})
+		msg := wantCode(t, err, "AccessDenied")
+		if !strings.Contains(msg, "is not authorized to perform: s3:GetObject") {
+			t.Fatalf("guess %s: %q, want the door's denial", guess, msg)
+		}
+		_, err = nobody.DeleteObjects(ctx, &awss3.DeleteObjectsInput{Bucket: aws.String("owned"), ExpectedBucketOwner: aws.String(guess),
+			Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: aws.String("k")}}}})
+		if err != nil {
+			t.Fatalf("guess %s: DeleteObjects answered %v, want per-key denials", guess, err)
+		}
+	}
+	// The owner itself is told of a wrong guess.
+	_, err := a.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("owned"), Key: aws.String("k"), ExpectedBucketOwner: aws.String("222222222222")})
+	if msg := wantCode(t, err, "AccessDenied"); msg != "Access Denied" {
+		t.Fatalf("owner with a wrong guess: %q", msg)
+	}
+	_, err = a.DeleteObjects(ctx, &awss3.DeleteObjectsInput{Bucket: aws.String("owned"), ExpectedBucketOwner: aws.String("222222222222"),
+		Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: aws.String("k")}}}})
+	wantCode(t, err, "AccessDenied")
+	if got, _ := get(t, a, "owned", "k"); got != "v" {
+		t.Fatal("the object was deleted despite the wrong owner")
+	}
+}

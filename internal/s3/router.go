@@ -65,10 +65,6 @@ func (h *Handler) ServeAWS(w http.ResponseWriter, r *protocol.Request) {
 		return
 	}
 	addAuthKeys(r, q)
-	if err := expectedOwner(h.s.lookup(bucket), r.HTTP.Header.Get("x-amz-expected-bucket-owner")); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	res, err := protocol.DispatchRouted(r.HTTP.Context(), &h.d, r, op, c)
 	if err != nil {
 		writeError(w, r, err)
@@ -234,7 +230,8 @@ func addAuthKeys(r *protocol.Request, q url.Values) {
 
 // expectedOwner applies x-amz-expected-bucket-owner (and, for copies,
 // x-amz-source-expected-bucket-owner): a bucket owned by another account
-// is refused with 403.
+// is refused with 403. It runs after authorization, so that a caller who
+// may not use the bucket cannot learn its owner by guessing.
 func expectedOwner(b *bucket, want string) error {
 	if want == "" || b == nil || b.account == want {
 		return nil
