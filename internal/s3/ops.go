@@ -32,7 +32,7 @@ type ops struct {
 // all lists every operation of the table (TestOpsAllListsEveryField keeps
 // it complete).
 func (o *ops) all() []*op {
-	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts}
+	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts}
 }
 
 // op is one S3 operation: the router decodes the bucket and key (it needs

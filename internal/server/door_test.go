@@ -317,6 +317,8 @@ var walkValues = map[string]any{
 	"s3.Policy":                         `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::` + walkBucket + `/*"}]}`,
 	"s3.Delete":                         &s3types.Delete{Objects: []s3types.ObjectIdentifier{{Key: aws.String("walk")}}},
 	"s3.NotificationConfiguration":      &s3types.NotificationConfiguration{},
+	"s3.Tagging":                        &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}},
+	"s3.VersioningConfiguration":        &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled},
 	"s3.PublicAccessBlockConfiguration": &s3types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true)},
 
 	// DynamoDB.
