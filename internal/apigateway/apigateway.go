@@ -181,14 +181,14 @@ func (s *Service) get(id string) *api {
 	return s.apis[id]
 }
 
-// update replaces API id by what change makes of a copy of it, in the store
+// update replaces the caller's API named in r's path by what change makes of a copy of it, in the store
 // and then in memory. change may return an error to abandon the update.
-func (s *Service) update(ctx context.Context, id, account string, change func(a *api) error) (*api, error) {
+func (s *Service) update(ctx context.Context, r *protocol.Request, change func(a *api) error) (*api, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	old := s.get(id)
-	if old == nil || old.Account != account {
-		return nil, errNotFound.Errorf(msgInvalidAPI, account, id)
+	old, err := s.lookup(r)
+	if err != nil {
+		return nil, err
 	}
 	a := *old
 	a.Routes = append([]*route(nil), old.Routes...)

@@ -108,7 +108,7 @@ func (s *Service) deleteChildOp(name, kind, param string) *protocol.Op {
 		Auth: protocol.Check("apigateway:DELETE", childTarget(kind, param)),
 		Handle: func(ctx context.Context, r *protocol.Request, _ struct{}) (any, error) {
 			id := r.Path[param]
-			_, err := s.update(ctx, r.Path["apiId"], r.Account(), func(a *api) error {
+			_, err := s.update(ctx, r, func(a *api) error {
 				if !a.without(kind, id) {
 					return errNotFound.Errorf(msgInvalidChild, kindNames[kind], id)
 				}
@@ -121,3 +121,39 @@ func (s *Service) deleteChildOp(name, kind, param string) *protocol.Op {
 
 // kindNames are the resource names of the not-found messages.
 var kindNames = map[string]string{"routes": "Route", "integrations": "Integration", "stages": "Stage"}
+
+type createDeploymentIn struct {
+	StageName   string `json:"stageName"`
+	Description string `json:"description"`
+}
+
+// createDeploymentOp accepts a deployment and reports it DEPLOYED. seki
+// serves an API's routes and integrations as they are at each call, so
+// every stage behaves as if auto-deployed and a deployment changes
+// nothing; it is accepted so that scripts written for AWS run unchanged.
+func (s *Service) createDeploymentOp() *protocol.Op {
+	return protocol.Define(protocol.Spec[createDeploymentIn]{
+		Name: "CreateDeployment",
+		Decode: func(_ context.Context, r *protocol.Request) (createDeploymentIn, error) {
+			var in createDeploymentIn
+			err := protocol.DecodeJSON(r.Body, &in)
+			return in, err
+		},
+		Auth: protocol.Check("apigateway:POST", func(_ context.Context, r *protocol.Request, _ createDeploymentIn) (protocol.Target, error) {
+			return resource(r, "/apis/"+r.Path["apiId"]+"/deployments"), nil
+		}),
+		Handle: func(_ context.Context, r *protocol.Request, in createDeploymentIn) (any, error) {
+			a, err := s.lookup(r)
+			if err != nil {
+				return nil, err
+			}
+			if in.StageName != "" && a.stage(in.StageName) == nil {
+				return nil, errNotFound.Errorf(msgInvalidChild, "Stage", in.StageName)
+			}
+			return map[string]any{
+				"autoDeployed": false, "createdDate": r.Now.UTC().Format(timeFormat), "deploymentId": newID(6),
+				"deploymentStatus": "DEPLOYED", "description": in.Description,
+			}, nil
+		},
+	})
+}

@@ -155,6 +155,14 @@ func TestQuickCreateAndLambdaPermission(t *testing.T) {
 		ev.RequestContext.RequestID != r.header.Get("apigw-requestid") {
 		t.Fatalf("event as aws-lambda-go read it: %+v", ev)
 	}
+	// AWS's host form reaches the same API.
+	req, _ := http.NewRequest("GET", e.srv.URL+"/hello", nil)
+	req.Host = id + ".execute-api.us-east-1.localhost:4566"
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("host form: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 	// The stage may be named in the path.
 	if r := call(t, "GET", *a.ApiEndpoint+"/$default/hello"); r.status != 200 {
 		t.Fatalf("named $default stage: %d %s", r.status, r.body)
@@ -208,6 +216,9 @@ func TestRoutesStagesAndSourceARN(t *testing.T) {
 	}
 	if _, err := e.gw.CreateStage(ctx, &gw.CreateStageInput{ApiId: a.ApiId, StageName: aws.String("dev"), AutoDeploy: aws.Bool(true)}); err != nil {
 		t.Fatal(err)
+	}
+	if d, err := e.gw.CreateDeployment(ctx, &gw.CreateDeploymentInput{ApiId: a.ApiId, StageName: aws.String("dev")}); err != nil || d.DeploymentStatus != "DEPLOYED" {
+		t.Fatalf("CreateDeployment: %+v %v", d, err)
 	}
 	id, acct := *a.ApiId, strings.Split(e.fnARN, ":")[4]
 	base := "arn:aws:execute-api:us-east-1:" + acct + ":" + id

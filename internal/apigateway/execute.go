@@ -2,6 +2,7 @@ package apigateway
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,16 +13,23 @@ import (
 	"github.com/seki-dev/seki/internal/policy"
 )
 
-// Match reports whether r calls an API by the path form, and returns the
-// API id and the rest of the path ("/STAGE/PATH" or "/PATH", still
-// percent-encoded).
+// Match reports whether r calls an API, by the path form
+// (/_seki/execute-api/API_ID/...) or by AWS's host form
+// (API_ID.execute-api.REGION.localhost:PORT), and returns the API id and
+// the rest of the path ("/STAGE/PATH" or "/PATH", still percent-encoded).
 func Match(r *http.Request) (apiID, rest string, ok bool) {
-	if !strings.HasPrefix(r.URL.Path, PathPrefix) {
-		return "", "", false
-	}
 	raw := r.URL.EscapedPath()
 	if u := r.RequestURI; strings.HasPrefix(u, "/") {
 		raw, _, _ = strings.Cut(u, "?")
+	}
+	if !strings.HasPrefix(r.URL.Path, PathPrefix) {
+		if id, ok := hostID(r.Host); ok {
+			if !strings.HasPrefix(raw, "/") {
+				raw = "/" + raw
+			}
+			return id, raw, true
+		}
+		return "", "", false
 	}
 	after, found := strings.CutPrefix(raw, PathPrefix)
 	if !found {
@@ -32,6 +40,24 @@ func Match(r *http.Request) (apiID, rest string, ok bool) {
 		return "", "", false
 	}
 	return apiID, "/" + rest, true
+}
+
+// hostID returns the API id of a host API_ID.execute-api.REGION.ANYTHING
+// (any case, with or without a port).
+func hostID(host string) (string, bool) {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	labels := strings.SplitN(strings.ToLower(host), ".", 4)
+	if len(labels) < 4 || labels[1] != "execute-api" || labels[2] == "" || labels[0] == "" {
+		return "", false
+	}
+	for _, c := range labels[0] {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return "", false
+		}
+	}
+	return labels[0], true
 }
 
 // maxBody is the largest request body passed on: Lambda's synchronous

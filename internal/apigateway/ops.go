@@ -23,6 +23,7 @@ func (s *Service) Handler(d protocol.Dispatcher) *protocol.RESTJSON {
 		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/routes", Op: s.getRoutesOp()},
 		{Method: http.MethodPost, Path: "/v2/apis/{apiId}/integrations", Op: s.createIntegrationOp(), Status: http.StatusCreated},
 		{Method: http.MethodPost, Path: "/v2/apis/{apiId}/stages", Op: s.createStageOp(), Status: http.StatusCreated},
+		{Method: http.MethodPost, Path: "/v2/apis/{apiId}/deployments", Op: s.createDeploymentOp(), Status: http.StatusCreated},
 		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/routes/{routeId}", Op: s.getChildOp("GetRoute", "routes", "routeId")},
 		{Method: http.MethodDelete, Path: "/v2/apis/{apiId}/routes/{routeId}", Op: s.deleteChildOp("DeleteRoute", "routes", "routeId"), Status: http.StatusNoContent},
 		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/integrations", Op: s.listChildrenOp("GetIntegrations", "integrations")},
@@ -272,7 +273,7 @@ func (s *Service) createRouteOp() *protocol.Op {
 			}
 			p, _ := parseRouteKey(in.RouteKey)
 			rt := &route{ID: newID(7), Key: in.RouteKey, Target: in.Target, AuthorizationType: in.AuthorizationType, pattern: p}
-			_, err := s.update(ctx, r.Path["apiId"], r.Account(), func(a *api) error {
+			_, err := s.update(ctx, r, func(a *api) error {
 				for _, o := range a.Routes {
 					if o.Key == in.RouteKey {
 						return errConflict.Errorf(msgRouteExists, in.RouteKey)
@@ -384,7 +385,7 @@ func (s *Service) createIntegrationOp() *protocol.Op {
 		Handle: func(ctx context.Context, r *protocol.Request, in createIntegrationIn) (any, error) {
 			ig := &integration{ID: newID(7), Type: in.IntegrationType, URI: in.IntegrationURI, Method: in.IntegrationMethod,
 				PayloadFormatVersion: in.PayloadFormatVersion, TimeoutInMillis: in.TimeoutInMillis}
-			_, err := s.update(ctx, r.Path["apiId"], r.Account(), func(a *api) error {
+			_, err := s.update(ctx, r, func(a *api) error {
 				a.Integrations = append(a.Integrations, ig)
 				return nil
 			})
@@ -433,7 +434,7 @@ func (s *Service) createStageOp() *protocol.Op {
 		Handle: func(ctx context.Context, r *protocol.Request, in createStageIn) (any, error) {
 			now := r.Now.UTC().Truncate(time.Second)
 			st := &stage{Name: in.StageName, AutoDeploy: in.AutoDeploy, Created: now, Updated: now}
-			_, err := s.update(ctx, r.Path["apiId"], r.Account(), func(a *api) error {
+			_, err := s.update(ctx, r, func(a *api) error {
 				if a.stage(in.StageName) != nil {
 					return errConflict.New(msgStageExists)
 				}
