@@ -292,6 +292,22 @@ func TestRoutesStagesAndSourceARN(t *testing.T) {
 	if !errors.As(err, &nf) || nf.ErrorCode() != "NotFoundException" {
 		t.Fatalf("GetRoute of an unknown route: %v", err)
 	}
+	// UpdateRoute renames a route; the permission follows the route's path.
+	for _, rt := range routes.Items {
+		if *rt.RouteKey != "GET /items/{id}" {
+			continue
+		}
+		up, err := e.gw.UpdateRoute(ctx, &gw.UpdateRouteInput{ApiId: a.ApiId, RouteId: rt.RouteId, RouteKey: aws.String("GET /things/{id}")})
+		if err != nil || *up.RouteKey != "GET /things/{id}" || *up.Target != *target {
+			t.Fatalf("UpdateRoute: %+v %v", up, err)
+		}
+		if r := call(t, "GET", *a.ApiEndpoint+"/dev/things/7"); r.status != 500 {
+			t.Fatalf("renamed route without its permission: %d %s", r.status, r.body)
+		}
+		if _, err := e.gw.UpdateRoute(ctx, &gw.UpdateRouteInput{ApiId: a.ApiId, RouteId: rt.RouteId, RouteKey: aws.String("GET /items/{id}")}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// Without its exact route, /items/special is GET /items/{id}'s.
 	r = call(t, "GET", *a.ApiEndpoint+"/dev/items/special")
 	json.Unmarshal([]byte(r.body), &ev)

@@ -25,6 +25,7 @@ func (s *Service) Handler(d protocol.Dispatcher) *protocol.RESTJSON {
 		{Method: http.MethodPost, Path: "/v2/apis/{apiId}/stages", Op: s.createStageOp(), Status: http.StatusCreated},
 		{Method: http.MethodPost, Path: "/v2/apis/{apiId}/deployments", Op: s.createDeploymentOp(), Status: http.StatusCreated},
 		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/routes/{routeId}", Op: s.getChildOp("GetRoute", "routes", "routeId")},
+		{Method: http.MethodPatch, Path: "/v2/apis/{apiId}/routes/{routeId}", Op: s.updateRouteOp()},
 		{Method: http.MethodDelete, Path: "/v2/apis/{apiId}/routes/{routeId}", Op: s.deleteChildOp("DeleteRoute", "routes", "routeId"), Status: http.StatusNoContent},
 		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/integrations", Op: s.listChildrenOp("GetIntegrations", "integrations")},
 		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/integrations/{integrationId}", Op: s.getChildOp("GetIntegration", "integrations", "integrationId")},
@@ -456,4 +457,66 @@ func (a *api) stage(name string) *stage {
 		}
 	}
 	return nil
+}
+
+type updateRouteIn struct {
+	RouteKey          *string `json:"routeKey"`
+	Target            *string `json:"target"`
+	AuthorizationType *string `json:"authorizationType"`
+}
+
+func (s *Service) updateRouteOp() *protocol.Op {
+	return protocol.Define(protocol.Spec[updateRouteIn]{
+		Name: "UpdateRoute",
+		Decode: func(_ context.Context, r *protocol.Request) (updateRouteIn, error) {
+			var in updateRouteIn
+			if err := protocol.DecodeJSON(r.Body, &in); err != nil {
+				return in, err
+			}
+			if in.RouteKey != nil {
+				if _, err := parseRouteKey(*in.RouteKey); err != nil {
+					return in, err
+				}
+			}
+			if in.AuthorizationType != nil && *in.AuthorizationType != "NONE" {
+				return in, errBadRequest.New(msgAuthorizationType)
+			}
+			return in, nil
+		},
+		Auth: protocol.Check("apigateway:PATCH", func(_ context.Context, r *protocol.Request, _ updateRouteIn) (protocol.Target, error) {
+			return resource(r, "/apis/"+r.Path["apiId"]+"/routes/"+r.Path["routeId"]), nil
+		}),
+		Handle: func(ctx context.Context, r *protocol.Request, in updateRouteIn) (any, error) {
+			var updated *route
+			_, err := s.update(ctx, r, func(a *api) error {
+				i := slices.IndexFunc(a.Routes, func(rt *route) bool { return rt.ID == r.Path["routeId"] })
+				if i < 0 {
+					return errNotFound.Errorf(msgInvalidChild, "Route", r.Path["routeId"])
+				}
+				rt := *a.Routes[i]
+				if in.RouteKey != nil && *in.RouteKey != rt.Key {
+					for _, o := range a.Routes {
+						if o.Key == *in.RouteKey {
+							return errConflict.Errorf(msgRouteExists, *in.RouteKey)
+						}
+					}
+					rt.Key = *in.RouteKey
+					rt.pattern, _ = parseRouteKey(rt.Key)
+				}
+				if in.Target != nil {
+					if *in.Target != "" && a.integration(*in.Target) == nil {
+						return errNotFound.New(msgInvalidIntegration)
+					}
+					rt.Target = *in.Target
+				}
+				a.Routes[i] = &rt
+				updated = &rt
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			return updated.out(), nil
+		},
+	})
 }
