@@ -397,6 +397,10 @@ func (ir *invokeResponse) Respond(w http.ResponseWriter, r *protocol.Request) {
 type InvokeAsInput struct {
 	// RequestID keys the decision log and becomes the invocation's id.
 	RequestID string
+	// DecisionID, when set, keys the decision log instead: an S3 event is
+	// judged under the S3 request that caused it, while each invocation
+	// it causes has an id of its own.
+	DecisionID string
 	// Caller is the principal invoking: for a service,
 	// {Type: policy.Service, ARN: "s3.amazonaws.com"}.
 	Caller *authz.Caller
@@ -438,7 +442,11 @@ func (s *Service) InvokeAs(ctx context.Context, in *InvokeAsInput) (*InvokeAsOut
 	if err != nil {
 		return nil, err
 	}
-	if err := s.authorizeAs(ctx, ref, st, in.RequestID, in.Caller, "lambda:InvokeFunction", in.Context); err != nil {
+	decisionID := in.DecisionID
+	if decisionID == "" {
+		decisionID = in.RequestID
+	}
+	if err := s.authorizeAs(ctx, ref, st, decisionID, in.Caller, "lambda:InvokeFunction", in.Context); err != nil {
 		return nil, err
 	}
 	if st.err != nil {

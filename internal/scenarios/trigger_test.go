@@ -2,11 +2,14 @@ package scenarios_test
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -14,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/explain"
 	"github.com/seki-dev/seki/internal/server"
 	"github.com/seki-dev/seki/internal/server/servertest"
@@ -135,15 +139,24 @@ func TestCrossAccountTrigger(t *testing.T) {
 	if _, err := bs3.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(sourceBucket)}); err != nil {
 		t.Fatal(err)
 	}
+	before := s3Invokes(t, env)
 	start = time.Now()
-	if _, err := bs3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(sourceBucket), Key: aws.String("second.txt"),
-		Body: strings.NewReader("x")}); err != nil {
+	put, err := bs3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(sourceBucket), Key: aws.String("second.txt"),
+		Body: strings.NewReader("x")})
+	if err != nil {
 		t.Fatal(err)
 	}
 	// S3 says no more than "Access Denied" to a caller from another
 	// account; seki explain says why.
 	logsMatching(t, cwl, "/aws/lambda/my-lambda-function", start,
 		"An error occurred (AccessDenied) when calling the GetObject operation: Access Denied")
+	// The event was authorized once (issue #10), under the PutObject's
+	// request id.
+	putID, _ := awsmiddleware.GetRequestIDMetadata(put.ResultMetadata)
+	decisions, _ := authz.Find(env.DataDir, putID)
+	if n := s3Invokes(t, env) - before; n != 1 || len(decisions) == 0 || decisions[len(decisions)-1].Action != "lambda:InvokeFunction" {
+		t.Fatalf("the event's invocation was authorized %d times, want once under request %s: %+v", n, putID, decisions)
+	}
 	explained(t, env, explain.Last,
 		"arn:aws:sts::987654321098:assumed-role/my-lambda-function-role/my-lambda-function asked to s3:GetObject on arn:aws:s3:::source-s3-bucket-name/second.txt",
 		"because no resource-based policy allows the s3:GetObject action")
@@ -183,4 +196,15 @@ func TestCrossAccountTrigger(t *testing.T) {
 	// The function owner's view: S3 invokes under SourceArn alone, which
 	// names a bucket of no particular account.
 	analyzed(t, env, functionOwner, "cross-account-trigger")
+}
+
+// s3Invokes counts the decisions on s3.amazonaws.com invoking a function
+// recorded so far.
+func s3Invokes(t *testing.T, env *servertest.Env) int {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(env.DataDir, authz.LogFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Count(string(b), `"principal":"s3.amazonaws.com","action":"lambda:InvokeFunction"`)
 }

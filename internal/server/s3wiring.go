@@ -24,16 +24,15 @@ func (f s3Functions) CheckInvoke(ctx context.Context, requestID, fn, sourceARN, 
 	return f.l.CheckInvoke(ctx, requestID, fn, sourceARN, sourceAccount)
 }
 
-// InvokeAsync re-checks under the S3 request id (so that a refused event is
-// explained by the request that caused it), then queues the Event
-// invocation under an invocation id of its own: one DeleteObjects request
-// can trigger several invocations.
+// InvokeAsync queues the Event invocation under an invocation id of its
+// own (one DeleteObjects request can trigger several invocations), authorized
+// once by Lambda's door, with the decision logged under the S3 request id so
+// that a refused event is explained by the request that caused it.
 func (f s3Functions) InvokeAsync(ctx context.Context, requestID, fn, sourceARN, sourceAccount string, payload []byte) error {
 	keys := policy.NewContext(2)
 	keys.Set("aws:SourceArn", sourceARN)
 	keys.Set("aws:SourceAccount", sourceAccount)
-	if err := f.l.AuthorizeAs(ctx, requestID, s3Principal, "lambda:InvokeFunction", fn, keys); err != nil {
-		return err
-	}
-	return f.l.InvokeAsync(ctx, protocol.NewUUID(), fn, sourceARN, sourceAccount, payload)
+	_, err := f.l.InvokeAs(ctx, &lambda.InvokeAsInput{RequestID: protocol.NewUUID(), DecisionID: requestID, Caller: s3Principal,
+		FunctionARN: fn, Context: keys, Payload: payload, InvocationType: "Event"})
+	return err
 }
