@@ -37,7 +37,7 @@ Usage:
   seki policy simulate --input FILE|-
   seki policy generate [--endpoint URL | --data-dir DIR] --principal ARN [--since DURATION]
   seki analyze [--endpoint URL | --from FILE...] [--format text|json|dot|html] [--output FILE] [--data-dir DIR]
-  seki explain [--data-dir DIR] (REQUEST_ID | --last)
+  seki explain [--data-dir DIR] (REQUEST_ID | --last [--principal ARN-PART] [--action ACTION-PART])
   seki demo [--endpoint URL] [--access-key ID] [--secret-key KEY] [--region REGION] [--data-dir DIR]
 `
 
@@ -141,6 +141,9 @@ func explainCmd(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	dir := fs.String("data-dir", server.DefaultDataDir(), "seki's data directory")
 	last := fs.Bool("last", false, "explain the most recent denied request")
+	var f explain.Filter
+	fs.StringVar(&f.Principal, "principal", "", "with --last: the last denial of a principal whose ARN contains this")
+	fs.StringVar(&f.Action, "action", "", "with --last: the last denial of an action containing this (sqs:ReceiveMessage, lambda:)")
 	ids, err := parseInterspersed(fs, args)
 	if err != nil {
 		return 2
@@ -149,10 +152,10 @@ func explainCmd(args []string, stdout, stderr io.Writer) int {
 	case *last && len(ids) == 0:
 		ids = []string{explain.Last}
 	case len(ids) != 1 || *last:
-		fmt.Fprintln(stderr, "usage: seki explain [--data-dir DIR] (REQUEST_ID | --last)")
+		fmt.Fprintln(stderr, "usage: seki explain [--data-dir DIR] (REQUEST_ID | --last [--principal ARN-PART] [--action ACTION-PART])")
 		return 2
 	}
-	return explain.Run(*dir, ids[0], stdout, stderr)
+	return explain.RunFiltered(*dir, ids[0], f, stdout, stderr)
 }
 
 // parseInterspersed parses flags that may come before or after the

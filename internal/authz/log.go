@@ -335,9 +335,15 @@ func Each(dir string, fn func(*Entry)) error {
 // LastDenied returns the id of the most recent request with a denied
 // decision in dir, or "" when there is none.
 func LastDenied(dir string) (string, error) {
+	return LastDeniedMatching(dir, nil)
+}
+
+// LastDeniedMatching is LastDenied among the entries match accepts (all,
+// when match is nil).
+func LastDeniedMatching(dir string, match func(*Entry) bool) (string, error) {
 	id := ""
 	err := scanLogs(dir, []byte(`Denied"`), false, func(e *Entry) {
-		if e.Decision != policy.Allowed.String() {
+		if e.Decision != policy.Allowed.String() && (match == nil || match(e)) {
 			id = e.RequestID
 		}
 	})

@@ -17,11 +17,29 @@ import (
 // Last, given as the request id to Run, means the most recent denied request.
 const Last = "--last"
 
+// Filter narrows Last to the denials of one principal or action: a
+// background denial (a poller, an event retried) must not hide the one
+// being looked for.
+type Filter struct {
+	// Principal and Action are substrings the entry's principal and action
+	// must contain (the action case-insensitively); empty matches all.
+	Principal, Action string
+}
+
+func (f Filter) match(e *authz.Entry) bool {
+	return strings.Contains(e.Principal, f.Principal) && strings.Contains(strings.ToLower(e.Action), strings.ToLower(f.Action))
+}
+
 // Run prints every decision recorded for request id (or Last) in the data
 // directory dir and returns the exit status: 0 when found, 1 when not.
 func Run(dir, id string, stdout, stderr io.Writer) int {
+	return RunFiltered(dir, id, Filter{}, stdout, stderr)
+}
+
+// RunFiltered is Run where Last means the last denial f matches.
+func RunFiltered(dir, id string, f Filter, stdout, stderr io.Writer) int {
 	if id == Last {
-		last, err := authz.LastDenied(dir)
+		last, err := authz.LastDeniedMatching(dir, f.match)
 		if err == nil && last == "" {
 			fmt.Fprintf(stderr, "seki explain: no denied request recorded in %s\n", dir)
 			return 1

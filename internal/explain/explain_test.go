@@ -85,3 +85,42 @@ func TestAdviceNamesTheRoleOfASession(t *testing.T) {
 		t.Fatalf("advice %q", got)
 	}
 }
+
+// TestLastFiltered: --last with --action/--principal finds the last denial
+// of that action or principal even when other denials came after it (a
+// poller's retries, an event's retried invocation).
+func TestLastFiltered(t *testing.T) {
+	dir := t.TempDir()
+	log, err := authz.OpenLog(dir, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := authz.New(none{}, log)
+	deny := func(id, who, action string) {
+		a.Authorize(context.Background(), &authz.Check{RequestID: id,
+			Caller: &authz.Caller{Principal: policy.Principal{Type: policy.Service, ARN: who}},
+			Action: action, Resource: "arn:aws:lambda:us-east-1:111111111111:function:f"})
+	}
+	deny("sns-1", "sns.amazonaws.com", "lambda:InvokeFunction")
+	deny("poll-1", "lambda.amazonaws.com", "sqs:ReceiveMessage")
+	deny("poll-2", "lambda.amazonaws.com", "sqs:ReceiveMessage")
+	log.Close()
+	for _, c := range []struct {
+		f    Filter
+		want string
+	}{
+		{Filter{}, "Request poll-2"},
+		{Filter{Action: "lambda:invokefunction"}, "Request sns-1"},
+		{Filter{Principal: "sns.amazonaws.com"}, "Request sns-1"},
+		{Filter{Principal: "lambda.amazonaws.com", Action: "sqs:"}, "Request poll-2"},
+	} {
+		var out, errOut bytes.Buffer
+		if code := RunFiltered(dir, Last, c.f, &out, &errOut); code != 0 || !strings.Contains(out.String(), c.want) {
+			t.Errorf("%+v: exit %d, want %q in %s%s", c.f, code, c.want, out.String(), errOut.String())
+		}
+	}
+	var out, errOut bytes.Buffer
+	if code := RunFiltered(dir, Last, Filter{Action: "s3:"}, &out, &errOut); code != 1 {
+		t.Errorf("no matching denial: exit %d", code)
+	}
+}
