@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,11 +49,20 @@ func sessionRole(p string) (account, role string, ok bool) {
 	return account, role, ok
 }
 
-// Call is one (action, resource) a principal asked for.
+// Call is one (action, resource) a principal asked for, with the values
+// of the condition keys worth a condition that its requests carried.
 type Call struct {
 	Action   string `json:"action"`
 	Resource string `json:"resource"`
+	// Conditions maps such a key to every value seen (iam:PassedToService:
+	// which service the role was passed to).
+	Conditions map[string][]string `json:"conditions,omitempty"`
 }
+
+// conditionKeys are the request keys that make a generated statement
+// narrower without breaking the observed calls: AWS advises scoping
+// iam:PassRole to the service the role is passed to.
+var conditionKeys = map[string]string{"iam:passrole": "iam:PassedToService"}
 
 // Observed lists, once each and oldest first, the calls that principal (a
 // role ARN: any of its sessions; or a user ARN) made since since (zero:
@@ -62,7 +72,7 @@ func Observed(dir, principal string, since time.Time) ([]Call, error) {
 	name := principal[strings.LastIndexByte(principal, '/')+1:]
 	isRole := strings.Contains(principal, ":role/")
 	var seen []Call
-	have := map[Call]bool{}
+	index := map[[2]string]int{}
 	err := authz.Each(dir, func(e *authz.Entry) {
 		if !since.IsZero() && e.Time.Before(since) {
 			return
@@ -74,10 +84,34 @@ func Observed(dir, principal string, since time.Time) ([]Call, error) {
 		} else if e.Principal != principal {
 			return
 		}
-		c := Call{e.Action, e.Resource}
-		if !have[c] {
-			have[c] = true
-			seen = append(seen, c)
+		k := [2]string{e.Action, e.Resource}
+		i, ok := index[k]
+		if !ok {
+			i = len(seen)
+			index[k] = i
+			seen = append(seen, Call{Action: e.Action, Resource: e.Resource})
+		}
+		key := conditionKeys[strings.ToLower(e.Action)]
+		if key == "" {
+			return
+		}
+		c := &seen[i]
+		vals, ok := e.Keys[key]
+		if !ok {
+			// A request without the key: no condition can be kept.
+			c.Conditions = map[string][]string{key: nil}
+			return
+		}
+		if c.Conditions == nil {
+			c.Conditions = map[string][]string{}
+		}
+		if old, had := c.Conditions[key]; had && old == nil {
+			return
+		}
+		for _, v := range vals {
+			if !slices.Contains(c.Conditions[key], v) {
+				c.Conditions[key] = append(c.Conditions[key], v)
+			}
 		}
 	})
 	return seen, err
@@ -85,39 +119,55 @@ func Observed(dir, principal string, since time.Time) ([]Call, error) {
 
 // Generate builds the least-privilege identity policy that allows exactly
 // the observed calls: the observed actions on the observed resources,
-// grouped so that actions sharing the same resources share a statement,
-// and no wildcard wider than what was observed. It returns nil for no calls.
+// grouped so that actions sharing the same resources (and conditions)
+// share a statement, no wildcard wider than what was observed, and the
+// conditions the requests carried where they narrow it (iam:PassRole to
+// the services it was passed to). It returns nil for no calls.
 func Generate(seen []Call) ([]byte, error) {
 	if len(seen) == 0 {
 		return nil, nil
 	}
-	byAction := map[string][]string{}
-	for _, o := range seen {
-		byAction[o.Action] = append(byAction[o.Action], o.Resource)
+	// Per action, its resources by the condition its calls carried.
+	type unit struct{ action, cond string }
+	conds := map[string]map[string][]string{}
+	byUnit := map[unit][]string{}
+	for _, c := range seen {
+		cond := ""
+		for k, vs := range c.Conditions {
+			if vs != nil {
+				vs = slices.Sorted(slices.Values(vs))
+				cond = k + "=" + strings.Join(vs, ",")
+				conds[cond] = map[string][]string{k: vs}
+			}
+		}
+		u := unit{c.Action, cond}
+		byUnit[u] = append(byUnit[u], c.Resource)
 	}
 	type stmt struct {
 		actions   []string
 		resources []string
+		cond      string
 	}
 	groups := map[string]*stmt{}
 	var order []string
-	for act, rs := range byAction {
+	for u, rs := range byUnit {
 		sort.Strings(rs)
-		key := service(act) + "\x00" + strings.Join(rs, "\x00")
+		key := service(u.action) + "\x00" + u.cond + "\x00" + strings.Join(rs, "\x00")
 		g := groups[key]
 		if g == nil {
-			g = &stmt{resources: rs}
+			g = &stmt{resources: rs, cond: u.cond}
 			groups[key] = g
 			order = append(order, key)
 		}
-		g.actions = append(g.actions, act)
+		g.actions = append(g.actions, u.action)
 	}
 	sort.Strings(order)
 	type jsonStmt struct {
-		Sid      string `json:"Sid"`
-		Effect   string `json:"Effect"`
-		Action   any    `json:"Action"`
-		Resource any    `json:"Resource"`
+		Sid       string                         `json:"Sid"`
+		Effect    string                         `json:"Effect"`
+		Action    any                            `json:"Action"`
+		Resource  any                            `json:"Resource"`
+		Condition map[string]map[string][]string `json:"Condition,omitempty"`
 	}
 	doc := struct {
 		Version   string     `json:"Version"`
@@ -132,7 +182,11 @@ func Generate(seen []Call) ([]byte, error) {
 	for i, k := range order {
 		g := groups[k]
 		sort.Strings(g.actions)
-		doc.Statement = append(doc.Statement, jsonStmt{Sid: sid(g.actions[0], i), Effect: "Allow", Action: one(g.actions), Resource: one(g.resources)})
+		st := jsonStmt{Sid: sid(g.actions[0], i), Effect: "Allow", Action: one(g.actions), Resource: one(g.resources)}
+		if g.cond != "" {
+			st.Condition = map[string]map[string][]string{"StringEquals": conds[g.cond]}
+		}
+		doc.Statement = append(doc.Statement, st)
 	}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	return append(b, '\n'), err

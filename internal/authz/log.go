@@ -31,6 +31,10 @@ type Entry struct {
 	// policies alone would have decided.
 	Rule string `json:"rule,omitempty"`
 
+	// Keys are the request's condition keys as recorded, when read back
+	// from the log (seki policy generate turns some into conditions).
+	Keys map[string][]string `json:"-"`
+
 	// written, when set, is closed once the entry is on disk.
 	written chan struct{}
 

@@ -322,6 +322,12 @@ func (d *decoder) entry(line []byte, explain bool) (Entry, bool) {
 		return Entry{}, false
 	}
 	e := r.Entry
+	if r.Request != nil && len(r.Request.Context) > 0 {
+		e.Keys = make(map[string][]string, len(r.Request.Context))
+		for _, k := range r.Request.Context {
+			e.Keys[k.Key] = k.Values
+		}
+	}
 	if !explain || len(e.Reasons) > 0 || r.Request == nil || r.Policies == nil {
 		return e, true // written explained, by an earlier version
 	}
