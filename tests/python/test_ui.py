@@ -100,6 +100,27 @@ class WebView(unittest.TestCase):
         self.assertIn("confused-deputy", page)
         self.assertIn("Fix: ", page)
 
+    def test_a_thousand_functions(self):
+        """The map stays usable at scale: a thousand functions render, each
+        a node (edges are drawn for the selected node only)."""
+        own = Seki()
+        try:
+            own.client("iam").create_role(RoleName="r", AssumeRolePolicyDocument=TRUST)
+            lam = own.client("lambda")
+            with open(os.path.join(self.work, "fn.zip"), "rb") as f:
+                code = f.read()
+            for i in range(1000):
+                lam.create_function(FunctionName="fn-%04d" % i, Runtime="python3.12", Handler="app.handler",
+                                    Role="arn:aws:iam::%s:role/r" % ACCT, Code={"ZipFile": code})
+            with open(os.path.join(own.data_dir, "ui-token")) as f:
+                token = f.read().strip()
+            page = self.run_browser("--dump-dom", "%s/_seki/ui/#%s" % (own.endpoint, token))
+            self.assertIn("1000 function entries", page)
+            self.assertIn("fn-0000", page)
+            self.assertIn("fn-0999", page)
+        finally:
+            own.close()
+
     def test_data_needs_the_token(self):
         for token in ("", "wrong"):
             req = urllib.request.Request(self.seki.endpoint + "/_seki/ui/api/decisions", headers={"X-Seki-Token": token})
