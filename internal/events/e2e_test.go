@@ -125,6 +125,7 @@ func TestE2ERuleToFunction(t *testing.T) {
 			t.Fatalf("unmatched event delivered: %+v", d)
 		}
 	}
+	asked := env.CountDecisions(t, "lambda:InvokeFunction", "events.amazonaws.com")
 	id, _ := putEvent(t, c, "shop.orders", "Order Placed", `{"total":150,"items":["book"]}`)
 	got := rec.WaitFor(t, id, 60*time.Second)
 	var ev deliveredEvent
@@ -146,6 +147,10 @@ func TestE2ERuleToFunction(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	if n := len(rec.Events(t)); n != 1 {
 		t.Fatalf("%d events delivered, want 1", n)
+	}
+	// Authorized once (issue #10), under the PutEvents request id.
+	if n := env.CountDecisions(t, "lambda:InvokeFunction", "events.amazonaws.com") - asked; n != 1 {
+		t.Fatalf("the delivery was authorized %d times, want once", n)
 	}
 
 	// Disabled: nothing.

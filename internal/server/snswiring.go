@@ -22,20 +22,18 @@ func servicePrincipal(name string) *authz.Caller {
 	return &authz.Caller{Principal: policy.Principal{Type: policy.Service, ARN: name}}
 }
 
-// InvokeAsync checks under the source's request id (so that `seki explain`
-// on the Publish or PutEvents request shows a refused delivery), then
-// queues the Event invocation durably under an invocation id of its own:
-// one request can fan out to several functions.
+// InvokeAsync queues the Event invocation durably under an invocation id
+// of its own (one request can fan out to several functions), authorized
+// once by Lambda's door with the decision logged under the source's request
+// id, so that `seki explain` on the Publish or PutEvents request shows a
+// refused delivery.
 func (f pushFunctions) InvokeAsync(ctx context.Context, requestID, fn, sourceARN, sourceAccount string, payload []byte) error {
 	keys := policy.NewContext(2)
 	keys.Set("aws:SourceArn", sourceARN)
 	if sourceAccount != "" {
 		keys.Set("aws:SourceAccount", sourceAccount)
 	}
-	if err := f.l.AuthorizeAs(ctx, requestID, f.caller, "lambda:InvokeFunction", fn, keys); err != nil {
-		return err
-	}
-	_, err := f.l.InvokeAs(ctx, &lambda.InvokeAsInput{RequestID: protocol.NewUUID(), Caller: f.caller, FunctionARN: fn,
-		Context: keys, Payload: payload, InvocationType: "Event"})
+	_, err := f.l.InvokeAs(ctx, &lambda.InvokeAsInput{RequestID: protocol.NewUUID(), DecisionID: requestID, Caller: f.caller,
+		FunctionARN: fn, Context: keys, Payload: payload, InvocationType: "Event"})
 	return err
 }

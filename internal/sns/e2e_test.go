@@ -137,6 +137,7 @@ func TestE2EPublishToFunction(t *testing.T) {
 		SourceArn: aws.String(topic), SourceAccount: aws.String(a)}); err != nil {
 		t.Fatal(err)
 	}
+	asked := env.CountDecisions(t, "lambda:InvokeFunction", "sns.amazonaws.com")
 	out, err = c.Publish(ctx, &awssns.PublishInput{TopicArn: aws.String(topic), Message: aws.String(`{"order":1}`), Subject: aws.String("new order"),
 		MessageAttributes: map[string]types.MessageAttributeValue{
 			"kind":  {DataType: aws.String("String"), StringValue: aws.String("book")},
@@ -153,6 +154,11 @@ func TestE2EPublishToFunction(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	if got = rec.Events(t); len(got) != 1 {
 		t.Fatalf("%d events delivered, want 1 (the refused ones must not arrive)", len(got))
+	}
+	// The delivery was authorized once (issue #10), under the Publish's
+	// request id, not again under the invocation's.
+	if n := env.CountDecisions(t, "lambda:InvokeFunction", "sns.amazonaws.com") - asked; n != 1 {
+		t.Fatalf("the delivery was authorized %d times, want once", n)
 	}
 	rs := records(t, got[0].Event)
 	if len(rs) != 1 {

@@ -202,6 +202,18 @@ type Decision struct {
 // Decisions returns the decisions the server logged under requestID.
 func (e *Env) Decisions(tb testing.TB, requestID string) []Decision {
 	tb.Helper()
+	return e.decisions(func(d *Decision) bool { return d.RequestID == requestID })
+}
+
+// CountDecisions counts the decisions for action by principal in the whole
+// log, under any request id: an event authorized twice (once under the
+// source's request, once under the invocation's) shows here.
+func (e *Env) CountDecisions(tb testing.TB, action, principal string) int {
+	tb.Helper()
+	return len(e.decisions(func(d *Decision) bool { return d.Action == action && d.Principal == principal }))
+}
+
+func (e *Env) decisions(keep func(*Decision) bool) []Decision {
 	f, err := os.Open(filepath.Join(e.DataDir, "decisions.jsonl"))
 	if err != nil {
 		return nil
@@ -212,7 +224,7 @@ func (e *Env) Decisions(tb testing.TB, requestID string) []Decision {
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	for sc.Scan() {
 		var d Decision
-		if json.Unmarshal(sc.Bytes(), &d) == nil && d.RequestID == requestID {
+		if json.Unmarshal(sc.Bytes(), &d) == nil && keep(&d) {
 			out = append(out, d)
 		}
 	}
