@@ -111,6 +111,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		}
 		return err
 	})
+	fs.StringVar(&cfg.URLHost, "url-host", "localhost", "domain of the function URLs the Lambda API returns (ID.lambda-url.REGION.DOMAIN:PORT), or \"path\" for http://HOST:PORT/_seki/lambda-url/ID/, which every resolver reaches")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

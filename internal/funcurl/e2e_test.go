@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -227,6 +228,28 @@ func TestPathForm(t *testing.T) {
 	r = e.do("GET", e.env.URL+"/_seki/lambda-url/"+id, nil, nil, nil)
 	if r.status != 200 || r.json(t)["rawPath"] != "/" {
 		t.Fatalf("path form root: %d %s", r.status, r.body)
+	}
+}
+
+// TestURLHostPath: with seki serve --url-host path, the FunctionUrl the API
+// returns is the path form, and a plain HTTP client that resolves only
+// 127.0.0.1 reaches the function through it as returned.
+func TestURLHostPath(t *testing.T) {
+	e := newServer(t, &standIn{}, servertest.Options{URLHost: "path"})
+	e.createFunction("echo", "python3.12", "index.handler", zipBytes(t, map[string]string{"index.py": echoCode}))
+	u := e.createURL(types.FunctionUrlAuthTypeNone, "", nil)
+	e.allowPublic("")
+	if want := e.env.URL + "/_seki/lambda-url/"; !strings.HasPrefix(u, want) || len(u) != len(want)+32+1 || !strings.HasSuffix(u, "/") {
+		t.Fatalf("FunctionUrl %q, want %s<id>/", u, want)
+	}
+	resp, err := http.Get(u + "echo/x?q=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var ev map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&ev); err != nil || resp.StatusCode != 200 || ev["rawPath"] != "/echo/x" {
+		t.Fatalf("GET %s: %d %v %v", u, resp.StatusCode, ev, err)
 	}
 }
 

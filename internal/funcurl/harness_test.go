@@ -129,9 +129,9 @@ func newURLEnv(t testing.TB) *urlEnv {
 }
 
 // newServer starts a server; runner nil leaves the real runtime in place.
-func newServer(t testing.TB, runner *standIn) *urlEnv {
+func newServer(t testing.TB, runner *standIn, opts ...servertest.Options) *urlEnv {
 	t.Helper()
-	env := servertest.Start(t)
+	env := servertest.Start(t, opts...)
 	e := &urlEnv{t: t, env: env, runner: runner, fn: "echo"}
 	if runner != nil {
 		env.Server.SetLambdaRunner(runner)

@@ -73,7 +73,13 @@ type Options struct {
 	// (InvokeAs). When nil, the Dispatcher's authorizer passed to Handler is
 	// used.
 	Authz protocol.Authorizer
+	// URLHost is the domain of the function URLs the API returns; "" means
+	// localhost, URLPathForm the path form (see urlFor).
+	URLHost string
 }
+
+// URLPathForm as Options.URLHost returns function URLs in the path form.
+const URLPathForm = "path"
 
 // Service is the Lambda service. It is safe for concurrent use.
 type Service struct {

@@ -136,10 +136,19 @@ func (in *urlInput) validate(create bool) error {
 	return v.err()
 }
 
-// urlFor builds the URL clients use: http://ID.lambda-url.REGION.localhost:PORT/
-// with the port the request reached seki on.
-func urlFor(r *protocol.Request, id, region string) string {
-	host := "localhost"
+// urlFor builds the URL clients use, with the port the request reached seki
+// on: AWS's host form http://ID.lambda-url.REGION.localhost:PORT/ (or under
+// Options.URLHost), or with URLHost "path" the path form, which resolvers
+// that do not map *.localhost to loopback (Python's and Node's on Debian)
+// reach too.
+func (s *Service) urlFor(r *protocol.Request, id, region string) string {
+	if s.opts.URLHost == URLPathForm {
+		return "http://" + r.HTTP.Host + "/_seki/lambda-url/" + id + "/"
+	}
+	host := s.opts.URLHost
+	if host == "" {
+		host = "localhost"
+	}
 	if _, port, err := net.SplitHostPort(r.HTTP.Host); err == nil && port != "" {
 		host += ":" + port
 	}
@@ -151,7 +160,7 @@ func urlFor(r *protocol.Request, id, region string) string {
 // source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_url_config_lifecycle (url_creation, updated_url_config, get_url_config)
 func (s *Service) urlOutput(r *protocol.Request, ref FunctionRef, u *urlRecord, withModified, withMode bool) *FunctionURLConfig {
 	out := &FunctionURLConfig{
-		FunctionUrl:  urlFor(r, u.ID, ref.Region),
+		FunctionUrl:  s.urlFor(r, u.ID, ref.Region),
 		FunctionArn:  ref.QualifiedARN(ref.Qualifier),
 		AuthType:     u.AuthType,
 		Cors:         u.Cors,

@@ -52,6 +52,12 @@ type Config struct {
 	// "https://": AssumeRoleWithWebIdentity verifies tokens against them
 	// (seki serve --oidc-jwks ISSUER=FILE).
 	OIDCKeys map[string][]byte
+	// URLHost is the domain under which the Lambda API returns function
+	// URLs (seki serve --url-host): "" means AWS's host form under
+	// localhost, http://ID.lambda-url.REGION.localhost:PORT/; "path" the
+	// path form http://HOST:PORT/_seki/lambda-url/ID/, which every
+	// resolver reaches; any other name, ID.lambda-url.REGION.NAME:PORT.
+	URLHost string
 }
 
 // RootKey is one --root-key ACCOUNT_ID:ACCESS_KEY_ID:SECRET_ACCESS_KEY.

@@ -83,7 +83,7 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	denied := protocol.Dispatcher{Authz: sv.authz, Deny: authz.AccessDenied}
 	sv.byName["iam"] = sv.iam.Handler(denied)
 	sv.byName["sts"] = sv.sts.Handler(denied)
-	sv.lambda = lambda.New(s.db, lambda.Options{Now: s.cfg.Now, Roles: lambdaRoles{sv.iam}, Authz: sv.authz})
+	sv.lambda = lambda.New(s.db, lambda.Options{Now: s.cfg.Now, URLHost: s.cfg.URLHost, Roles: lambdaRoles{sv.iam}, Authz: sv.authz})
 	sv.byName["lambda"] = sv.lambda.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: lambda.AccessDenied})
 	sv.byName["dynamodb"] = dynamodb.New(s.db, dynamodb.Options{Now: s.cfg.Now}).Handler(protocol.Dispatcher{Authz: sv.authz, Deny: dynamodb.AccessDenied})
 	if sv.s3, err = s3.New(ctx, s.db, s3.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz}); err != nil {

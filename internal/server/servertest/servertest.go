@@ -50,6 +50,8 @@ type Options struct {
 	CacheDir string
 	// OIDCKeys registers identity providers' signing keys (server.Config).
 	OIDCKeys map[string][]byte
+	// URLHost is seki serve --url-host (server.Config).
+	URLHost string
 }
 
 // NeedSDK is for tests whose functions import the AWS SDK of lang
@@ -91,6 +93,7 @@ func Start(t testing.TB, opts ...Options) *Env {
 		Runtimes: o.Runtimes,
 		CacheDir: o.CacheDir,
 		OIDCKeys: o.OIDCKeys,
+		URLHost:  o.URLHost,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := server.New(ctx, cfg)
