@@ -454,9 +454,12 @@ func (s *Service) getFunction(ctx context.Context, r *protocol.Request, ref Func
 			return err
 		}
 		out.Configuration = present(t.version, ref, ref.Qualifier)
-		// The package is kept in seki's blob store; no download URL is
-		// served, so Location is left out.
+		// AWS answers a presigned URL of the package, valid for ten
+		// minutes; seki's serves the blob (Links).
 		out.Code = map[string]string{"RepositoryType": "S3"}
+		if loc := s.link(r, ref.Region, t.version.CodeBlob); loc != "" {
+			out.Code["Location"] = loc
+		}
 		if len(t.fn.Tags) > 0 {
 			out.Tags = t.fn.Tags
 		}

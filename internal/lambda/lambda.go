@@ -76,6 +76,20 @@ type Options struct {
 	// URLHost is the domain of the function URLs the API returns; "" means
 	// localhost, URLPathForm the path form (see urlFor).
 	URLHost string
+	// Links makes the download URLs of stored packages (GetFunction's
+	// Code.Location, a layer version's Content.Location). Nil leaves
+	// Location out.
+	Links Links
+}
+
+// Links makes download URLs for packages kept in the blob store. AWS
+// answers a presigned S3 URL valid for ten minutes; the server implements
+// it with a URL of its own endpoint, presigned with a secret of its own
+// (server/codewiring.go), so that the URL works without credentials until
+// it expires and names nothing but that one package.
+type Links interface {
+	// Link returns the URL of blob for a client that called r, in region.
+	Link(r *http.Request, region, blob string) string
 }
 
 // URLPathForm as Options.URLHost returns function URLs in the path form.
@@ -147,6 +161,14 @@ func (s *Service) SetCode(c Code) {
 	s.mu.Lock()
 	s.code = c
 	s.mu.Unlock()
+}
+
+// link returns blob's download URL, or "" without Links.
+func (s *Service) link(r *protocol.Request, region, blob string) string {
+	if s.opts.Links == nil || blob == "" {
+		return ""
+	}
+	return s.opts.Links.Link(r.HTTP, region, blob)
 }
 
 func (s *Service) getRunner() Runner {

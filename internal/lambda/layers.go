@@ -208,6 +208,7 @@ func (s *Service) publishLayerVersion(ctx context.Context, r *protocol.Request, 
 		s.db.Blobs().Remove(blob)
 		return nil, err
 	}
+	out.Content.Location = s.link(r, ref.Region, blob)
 	return out, nil
 }
 
@@ -222,6 +223,11 @@ func (s *Service) getLayerVersion(ctx context.Context, r *protocol.Request, st l
 			return errNotFound.New(msgNoResource)
 		}
 		out = &row.v
+		if out.Content != nil {
+			c := *out.Content
+			c.Location = s.link(r, st.ref.Region, row.blob)
+			out.Content = &c
+		}
 		return nil
 	})
 	return out, err

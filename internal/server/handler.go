@@ -48,6 +48,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 		s.serveDecisions(w, hr)
 		return
 	}
+	if strings.HasPrefix(hr.URL.Path, CodePrefix) {
+		s.serveCode(w, hr)
+		return
+	}
 	if strings.HasPrefix(hr.URL.Path, ui.Prefix) {
 		s.ui.ServeHTTP(w, hr)
 		return

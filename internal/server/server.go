@@ -104,6 +104,8 @@ type Server struct {
 	// ui is the web view at /_seki/ui/, uiToken its token.
 	ui      *ui.Handler
 	uiToken string
+	// code signs and serves Lambda's code download URLs (codewiring.go).
+	code *codeLinks
 }
 
 // New opens the data directory and builds every service. It does not listen.

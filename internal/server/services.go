@@ -83,7 +83,10 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	denied := protocol.Dispatcher{Authz: sv.authz, Deny: authz.AccessDenied}
 	sv.byName["iam"] = sv.iam.Handler(denied)
 	sv.byName["sts"] = sv.sts.Handler(denied)
-	sv.lambda = lambda.New(s.db, lambda.Options{Now: s.cfg.Now, URLHost: s.cfg.URLHost, Roles: lambdaRoles{sv.iam}, Authz: sv.authz})
+	if s.code, err = newCodeLinks(s.cfg.DataDir, s.cfg.Now); err != nil {
+		return nil, err
+	}
+	sv.lambda = lambda.New(s.db, lambda.Options{Now: s.cfg.Now, URLHost: s.cfg.URLHost, Roles: lambdaRoles{sv.iam}, Authz: sv.authz, Links: s.code})
 	sv.byName["lambda"] = sv.lambda.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: lambda.AccessDenied})
 	sv.byName["dynamodb"] = dynamodb.New(s.db, dynamodb.Options{Now: s.cfg.Now}).Handler(protocol.Dispatcher{Authz: sv.authz, Deny: dynamodb.AccessDenied})
 	if sv.s3, err = s3.New(ctx, s.db, s3.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz}); err != nil {

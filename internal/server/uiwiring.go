@@ -1,16 +1,12 @@
 package server
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -26,18 +22,7 @@ import (
 // so that its URL survives restarts and only seki's user can read it.
 const uiTokenFile = "ui-token"
 
-func uiToken(dir string) (string, error) {
-	path := filepath.Join(dir, uiTokenFile)
-	if b, err := os.ReadFile(path); err == nil && len(bytes.TrimSpace(b)) >= 32 {
-		return string(bytes.TrimSpace(b)), nil
-	}
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	t := hex.EncodeToString(b)
-	return t, os.WriteFile(path, []byte(t+"\n"), 0o600)
-}
+func uiToken(dir string) (string, error) { return secretFile(dir, uiTokenFile) }
 
 // newUI builds the web view. The access map is seki analyze of each root
 // key's account, fetched through the endpoint like any client; the feed
