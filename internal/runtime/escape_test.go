@@ -196,6 +196,33 @@ func TestEscapeWriteCode(t *testing.T) {
 }
 
 // A fork bomb stops at 1024 processes and threads, inside the function.
+// Nested user namespaces: inside one the function would hold every
+// capability over its own namespaces (mount, network, ...), a kernel
+// surface Lambda does not offer. Creating one must fail, for unshare(2)
+// and clone(2) alike, while the environment keeps working.
+func TestEscapeNestedUserNamespace(t *testing.T) {
+	rt := newEscapeRT(t)
+	spec := rt.goSpec(t, "nester")
+	script := strings.Join([]string{
+		"unshare -U -r id -u; echo unshare=$?",
+		"unshare -U -r -m sh -c 'mount -t tmpfs none /tmp && echo mounted'; echo mount=$?",
+		"cat /proc/sys/user/max_user_namespaces",
+		"echo 100 > /proc/sys/user/max_user_namespaces; echo raise=$?",
+		"unshare -U true; echo again=$?",
+	}, "; ")
+	out, _ := rt.sh(t, spec, script)
+	t.Logf("%s", out)
+	for _, want := range []string{"unshare=1", "mount=1", "again=1"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("a nested user namespace was created (want %q): %s", want, out)
+		}
+	}
+	if strings.Contains(out, "mounted") || strings.Contains(out, "raise=0") {
+		t.Fatalf("the function escaped the limit: %s", out)
+	}
+	rt.healthy(t)
+}
+
 func TestEscapeForkBomb(t *testing.T) {
 	rt := newEscapeRT(t)
 	token := "600." + randomHex(3)
@@ -390,7 +417,7 @@ func TestEscapesUnprivileged(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the escape tests failed as an unprivileged user: %v", err)
 	}
-	if n := strings.Count(string(out), "--- PASS: TestEscape"); n < 7 || strings.Contains(string(out), "--- SKIP") {
+	if n := strings.Count(string(out), "--- PASS: TestEscape"); n < 8 || strings.Contains(string(out), "--- SKIP") {
 		t.Fatalf("%d escape tests passed unprivileged", n)
 	}
 }

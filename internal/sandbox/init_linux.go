@@ -74,6 +74,10 @@ func initMain() int {
 		status.Write(b)
 		return 0
 	}
+	// Before Landlock, which forbids the write.
+	if err := limitUserNamespaces(); err != nil {
+		return fail("limits", fmt.Errorf("sandbox: %v", err))
+	}
 	if err := limit(m.Spec); err != nil {
 		return fail("limits", fmt.Errorf("sandbox: %v", err))
 	}
@@ -391,4 +395,24 @@ func limit(spec *Spec) error {
 		return fmt.Errorf("no_new_privs: %w", err)
 	}
 	return restrict(spec.ConnectPorts)
+}
+
+// limitUserNamespaces allows exactly one user namespace below init's: the
+// command's own. The kernel counts a new user namespace against the limit
+// of every namespace above it, and only init (capable in its namespace)
+// may change its namespace's limit, so a nested namespace the command
+// tries to create (unshare -U, clone) fails with ENOSPC, and no process
+// of the command can raise the limit again. Lambda offers no user
+// namespaces; inside one a function would hold every capability over the
+// namespaces it creates there (mounts, networks), kernel surface that
+// nothing in a function needs.
+func limitUserNamespaces() error {
+	err := os.WriteFile("/proc/sys/user/max_user_namespaces", []byte("1"), 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // Linux before 4.9: no per-namespace limits
+	}
+	if err != nil {
+		return fmt.Errorf("limiting user namespaces: %w", err)
+	}
+	return nil
 }

@@ -77,14 +77,20 @@ func start(m *message, out *os.File, cgroupFD int) (*Process, error) {
 		Setpgid:    true,
 		Pdeathsig:  syscall.SIGKILL,
 	}
+	// init gets a user namespace of its own, where it is 0 and holds every
+	// capability, so that it can cap the user namespaces below it (see
+	// limitUserNamespaces) without touching the host's limit.
+	attr.Cloneflags |= syscall.CLONE_NEWUSER
 	if os.Geteuid() == 0 {
-		// init stays host root (it needs nothing of a user namespace to
-		// mount); the command is mapped to nobody.
+		// init stays root (0 is host root's 0, so it reads what seki
+		// reads); the command is mapped to nobody, which init's
+		// namespace maps too.
+		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 1}, {ContainerID: nobody, HostID: nobody, Size: 1}}
+		attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 1}, {ContainerID: nobody, HostID: nobody, Size: 1}}
 		m.HostUID, m.HostGID = nobody, nobody
 	} else {
-		// init gets a user namespace where seki's uid is 0; the command's
-		// user namespace maps its uid to that 0, that is, to seki's uid.
-		attr.Cloneflags |= syscall.CLONE_NEWUSER
+		// seki's uid is 0 there; the command's user namespace maps its
+		// uid to that 0, that is, to seki's uid.
 		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}
 		attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
 		m.HostUID, m.HostGID = 0, 0
