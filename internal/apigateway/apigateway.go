@@ -9,8 +9,10 @@
 // arn:aws:apigateway:REGION::/apis/ID/routes.
 //
 // Calling an API (http://HOST:PORT/_seki/execute-api/API_ID/STAGE/PATH, the
-// stage part omitted for $default) needs no signature: routes are
-// authorization NONE. Every invocation of the integration's function is
+// stage part omitted for $default) passes the route's authorization first
+// (authorizer.go): NONE; AWS_IAM, a call SigV4-signed for execute-api whose
+// caller the door allows execute-api:Invoke on the route's execute-api ARN;
+// or CUSTOM, a Lambda authorizer. Every invocation of the integration's function is
 // made by apigateway.amazonaws.com with aws:SourceArn
 // arn:aws:execute-api:REGION:ACCOUNT:API_ID/STAGE/METHOD/ROUTE_PATH and
 // aws:SourceAccount, and Lambda judges it by the function's resource policy
@@ -26,10 +28,13 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
+	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/lambda"
+	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/store"
 )
@@ -42,8 +47,21 @@ type Functions interface {
 	InvokeAs(ctx context.Context, in *lambda.InvokeAsInput) (*lambda.InvokeAsOutput, error)
 }
 
+// Callers authenticates the signed calls of AWS_IAM routes with the
+// server's SigV4 verification. *funcurl.Handler implements it.
+type Callers interface {
+	// Conditions returns the request's global condition keys.
+	Conditions(r *http.Request, now time.Time, region string) *policy.Context
+	// Authenticate verifies r's signature for service in region, returns
+	// its caller and body, and adds the caller's condition keys to keys.
+	Authenticate(ctx context.Context, r *http.Request, service, region string, keys *policy.Context) (*authz.Caller, []byte, error)
+}
+
 // Options configure a Service.
 type Options struct {
+	// Authz is the door AWS_IAM routes and Lambda authorizers' answers
+	// are judged by; required to serve them.
+	Authz *authz.Authorizer
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// NewID makes request ids; nil means random UUIDs.
@@ -56,26 +74,32 @@ type Service struct {
 	now   func() time.Time
 	newID func() string
 
-	mu   sync.RWMutex
-	apis map[string]*api // by id
-	fn   Functions
+	door  *authz.Authorizer
+	cache authCache
+
+	mu      sync.RWMutex
+	apis    map[string]*api // by id
+	fn      Functions
+	callers Callers
 	// writeMu serializes read-modify-write of the snapshots.
 	writeMu sync.Mutex
 }
 
 // api is an immutable snapshot of one HTTP API; writers replace it.
 type api struct {
-	ID                       string         `json:"id"`
-	Account                  string         `json:"account"`
-	Region                   string         `json:"region"`
-	Name                     string         `json:"name"`
-	Description              string         `json:"description,omitempty"`
-	ProtocolType             string         `json:"protocolType"`
-	RouteSelectionExpression string         `json:"routeSelectionExpression"`
-	Created                  time.Time      `json:"created"`
-	Routes                   []*route       `json:"routes"`
-	Integrations             []*integration `json:"integrations"`
-	Stages                   []*stage       `json:"stages"`
+	ID                       string            `json:"id"`
+	Account                  string            `json:"account"`
+	Region                   string            `json:"region"`
+	Name                     string            `json:"name"`
+	Description              string            `json:"description,omitempty"`
+	ProtocolType             string            `json:"protocolType"`
+	RouteSelectionExpression string            `json:"routeSelectionExpression"`
+	Created                  time.Time         `json:"created"`
+	Routes                   []*route          `json:"routes"`
+	Integrations             []*integration    `json:"integrations"`
+	Stages                   []*stage          `json:"stages"`
+	Authorizers              []*authorizer     `json:"authorizers,omitempty"`
+	Tags                     map[string]string `json:"tags,omitempty"`
 }
 
 type route struct {
@@ -83,6 +107,7 @@ type route struct {
 	Key               string `json:"key"`
 	Target            string `json:"target,omitempty"`
 	AuthorizationType string `json:"authorizationType"`
+	AuthorizerID      string `json:"authorizerId,omitempty"`
 	Managed           bool   `json:"managed,omitempty"`
 
 	pattern *routePattern
@@ -120,7 +145,7 @@ CREATE TABLE apigw_apis (
 
 // New loads the APIs kept in db (opened with Migrations).
 func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
-	s := &Service{db: db, now: opts.Now, newID: opts.NewID, apis: map[string]*api{}}
+	s := &Service{db: db, now: opts.Now, newID: opts.NewID, door: opts.Authz, apis: map[string]*api{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -162,6 +187,13 @@ func (s *Service) SetFunctions(f Functions) {
 	s.mu.Unlock()
 }
 
+// SetCallers wires in the SigV4 verification of AWS_IAM routes.
+func (s *Service) SetCallers(c Callers) {
+	s.mu.Lock()
+	s.callers = c
+	s.mu.Unlock()
+}
+
 // compile parses the route keys of a loaded API.
 func (a *api) compile() error {
 	for _, r := range a.Routes {
@@ -170,6 +202,9 @@ func (a *api) compile() error {
 			return err
 		}
 		r.pattern = p
+	}
+	for _, au := range a.Authorizers {
+		au.functionARN, _ = invokeURIFunction(au.URI)
 	}
 	return nil
 }
@@ -194,6 +229,7 @@ func (s *Service) update(ctx context.Context, r *protocol.Request, change func(a
 	a.Routes = append([]*route(nil), old.Routes...)
 	a.Integrations = append([]*integration(nil), old.Integrations...)
 	a.Stages = append([]*stage(nil), old.Stages...)
+	a.Authorizers = append([]*authorizer(nil), old.Authorizers...)
 	if err := change(&a); err != nil {
 		return nil, err
 	}

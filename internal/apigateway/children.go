@@ -37,6 +37,10 @@ func (a *api) children(kind string) (ids []string, outs []any) {
 		for _, st := range a.Stages {
 			ids, outs = append(ids, st.Name), append(outs, st.out())
 		}
+	case "authorizers":
+		for _, au := range a.Authorizers {
+			ids, outs = append(ids, au.ID), append(outs, au.out())
+		}
 	}
 	return ids, outs
 }
@@ -44,7 +48,7 @@ func (a *api) children(kind string) (ids []string, outs []any) {
 // without removes the child id of kind from a; it reports whether there
 // was one.
 func (a *api) without(kind, id string) bool {
-	n := len(a.Routes) + len(a.Integrations) + len(a.Stages)
+	n := len(a.Routes) + len(a.Integrations) + len(a.Stages) + len(a.Authorizers)
 	switch kind {
 	case "routes":
 		a.Routes = slices.DeleteFunc(a.Routes, func(r *route) bool { return r.ID == id })
@@ -52,8 +56,10 @@ func (a *api) without(kind, id string) bool {
 		a.Integrations = slices.DeleteFunc(a.Integrations, func(ig *integration) bool { return ig.ID == id })
 	case "stages":
 		a.Stages = slices.DeleteFunc(a.Stages, func(st *stage) bool { return st.Name == id })
+	case "authorizers":
+		a.Authorizers = slices.DeleteFunc(a.Authorizers, func(au *authorizer) bool { return au.ID == id })
 	}
-	return len(a.Routes)+len(a.Integrations)+len(a.Stages) < n
+	return len(a.Routes)+len(a.Integrations)+len(a.Stages)+len(a.Authorizers) < n
 }
 
 func childTarget(kind, param string) func(context.Context, *protocol.Request, struct{}) (protocol.Target, error) {
@@ -109,6 +115,13 @@ func (s *Service) deleteChildOp(name, kind, param string) *protocol.Op {
 		Handle: func(ctx context.Context, r *protocol.Request, _ struct{}) (any, error) {
 			id := r.Path[param]
 			_, err := s.update(ctx, r, func(a *api) error {
+				if kind == "authorizers" {
+					for _, rt := range a.Routes {
+						if rt.AuthorizerID == id {
+							return errConflict.Errorf(msgAuthorizerInUse, id, rt.Key)
+						}
+					}
+				}
 				if !a.without(kind, id) {
 					return errNotFound.Errorf(msgInvalidChild, kindNames[kind], id)
 				}
@@ -120,7 +133,7 @@ func (s *Service) deleteChildOp(name, kind, param string) *protocol.Op {
 }
 
 // kindNames are the resource names of the not-found messages.
-var kindNames = map[string]string{"routes": "Route", "integrations": "Integration", "stages": "Stage"}
+var kindNames = map[string]string{"routes": "Route", "integrations": "Integration", "stages": "Stage", "authorizers": "Authorizer"}
 
 type createDeploymentIn struct {
 	StageName   string `json:"stageName"`

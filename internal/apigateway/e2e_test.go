@@ -98,6 +98,12 @@ type reply struct {
 func call(t testing.TB, method, url string) reply {
 	t.Helper()
 	req, _ := http.NewRequest(method, url, nil)
+	return send(t, req)
+}
+
+// send sends req and reads the reply.
+func send(t testing.TB, req *http.Request) reply {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -58,13 +58,59 @@ const (
 	bodyNotFound = `{"message":"Not Found"}`
 	// source: unconfirmed the payload limit answer of HTTP APIs
 	bodyTooLarge = `{"message":"Request Entity Too Large"}`
+	// source: doc https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
+	bodyForbidden = `{"message":"Forbidden"}`
+	// source: doc https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
+	bodyUnauthorized = `{"message":"Unauthorized"}`
 )
 
-// source: unconfirmed seki's HTTP API routes are authorization NONE only, for now
-const msgAuthorizationType = "Only AuthorizationType NONE is supported"
+// source: unconfirmed seki serves NONE, AWS_IAM and CUSTOM (Lambda authorizer) routes, not JWT
+const msgAuthorizationType = "AuthorizationType %s is not supported; use NONE, AWS_IAM or CUSTOM"
+
+// source: unconfirmed what API Gateway says of a CUSTOM route without an authorizer
+const msgAuthorizerIDRequired = "AuthorizerId is required for a CUSTOM route"
+
+// source: unconfirmed what API Gateway says of an authorizer on a route that is not CUSTOM
+const msgAuthorizerNotCustom = "AuthorizerId can only be set when AuthorizationType is CUSTOM"
+
+// source: unconfirmed seki serves Lambda (REQUEST) authorizers, not JWT ones
+const msgJWT = "JWT authorizers are not supported by seki; use a REQUEST (Lambda) authorizer"
+
+// source: unconfirmed HTTP APIs' authorizer types are REQUEST and JWT
+const msgAuthorizerType = "Invalid authorizer type %s"
+
+// source: unconfirmed a REQUEST authorizer needs its Lambda invoke URI
+const msgAuthorizerURI = "AuthorizerUri is required for a REQUEST authorizer"
+
+// source: unconfirmed the invoke URI form of the Developer Guide (arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations)
+const msgBadAuthorizerURI = "Invalid AuthorizerUri %s: want arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations"
+
+// source: unconfirmed a REQUEST authorizer of an HTTP API must say its payload format version
+const msgAuthorizerVersion = "AuthorizerPayloadFormatVersion is required for a REQUEST authorizer"
+
+// source: unconfirmed HTTP API authorizers take payload format versions 1.0 and 2.0
+const msgBadAuthorizerVersion = "Invalid AuthorizerPayloadFormatVersion %s: want 1.0 or 2.0"
+
+// source: unconfirmed seki does not build payload format 1.0 authorizer events yet
+const msgAuthorizerV1 = "AuthorizerPayloadFormatVersion 1.0 is not supported by seki yet; use 2.0"
+
+// source: doc https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
+const msgSimpleV2 = "EnableSimpleResponses is only supported for AuthorizerPayloadFormatVersion 2.0"
+
+// source: doc https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-authorizers.html
+const msgTTL = "AuthorizerResultTtlInSeconds must be between 0 and 3600"
+
+// source: doc https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-authorizers.html
+const msgIdentityForCache = "IdentitySource is required when authorization caching is enabled"
+
+// source: unconfirmed the identity source expressions of HTTP API authorizers ($request.header.NAME, $request.querystring.NAME, $context.NAME, $stageVariables.NAME)
+const msgIdentitySource = "Invalid identity source %s"
 
 // source: unconfirmed what API Gateway says of a stage name with a slash or space
 const msgBadStage = "Invalid stage name %s"
 
 // source: unconfirmed API Gateway's not-found wording for an API's routes, integrations and stages
 const msgInvalidChild = "Invalid %s identifier specified %s"
+
+// source: unconfirmed API Gateway refuses to delete an authorizer a route still names
+const msgAuthorizerInUse = "Cannot delete authorizer %s: it is used by route %s"

@@ -97,41 +97,44 @@ func (s *Service) ServeExecute(w http.ResponseWriter, r *http.Request, apiID, re
 		answer(w, http.StatusInternalServerError, bodyInternal)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
-		answer(w, http.StatusBadRequest, bodyInternal)
+	fn, callers := s.parts()
+	if fn == nil {
+		answer(w, http.StatusInternalServerError, bodyInternal)
 		return
+	}
+	c := &call{r: r, reqID: reqID, now: now, a: a, rt: rt, stage: stageName, path: path, params: params,
+		routeARN: routeARN(a, stageName, r.Method, path)}
+	if rt.AuthorizationType != "NONE" {
+		// The request's global condition keys, for the door's decisions
+		// on the caller or the authorizer's answer.
+		if callers != nil {
+			c.conditions = callers.Conditions(r, now, a.Region)
+		} else {
+			c.conditions = policy.NewContext(0)
+		}
+	}
+	auth, ok := s.authorize(w, c)
+	if !ok {
+		return
+	}
+	body := auth.body
+	if !auth.read {
+		var err error
+		body, err = io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		if err != nil {
+			answer(w, http.StatusBadRequest, bodyInternal)
+			return
+		}
 	}
 	if len(body) > maxBody {
 		answer(w, http.StatusRequestEntityTooLarge, bodyTooLarge)
 		return
 	}
-
-	rawPath := path
-	if stageName != "$default" {
-		// A named stage's events see the path with the stage in front.
-		rawPath = "/" + stageName + path
-	}
-	trace := r.Header.Get("X-Amzn-Trace-Id")
-	if trace == "" {
-		trace = funcurl.NewTraceID(now)
-	}
-	event := funcurl.AppendEvent(make([]byte, 0, 1024+len(body)*4/3), &funcurl.Event{
-		Request: r, Body: body, RawPath: rawPath, AccountID: a.Account, APIID: a.ID,
-		DomainName: a.ID + ".execute-api." + a.Region + ".localhost", DomainPrefix: a.ID,
-		RouteKey: rt.Key, Stage: stageName, PathParameters: params, RequestID: reqID, TraceID: trace, Now: now,
-	})
+	event := c.event(body, auth)
 
 	keys := policy.NewContext(2)
 	keys.Set("aws:SourceArn", sourceARN(a, stageName, r.Method, rt))
 	keys.Set("aws:SourceAccount", a.Account)
-	s.mu.RLock()
-	fn := s.fn
-	s.mu.RUnlock()
-	if fn == nil {
-		answer(w, http.StatusInternalServerError, bodyInternal)
-		return
-	}
 	out, err := fn.InvokeAs(r.Context(), &lambda.InvokeAsInput{
 		RequestID: reqID, Caller: apigatewayCaller, FunctionARN: ig.URI, Context: keys,
 		Payload: event, InvocationType: "RequestResponse",
@@ -149,6 +152,38 @@ func (s *Service) ServeExecute(w http.ResponseWriter, r *http.Request, apiID, re
 	if !funcurl.WriteResult(w, r, out.Result.Payload) {
 		answer(w, http.StatusBadGateway, bodyInternal)
 	}
+}
+
+// event is the integration's payload format 2.0 event for c, with what
+// its authorization yielded (nil: none).
+func (c *call) event(body []byte, auth *authorization) []byte {
+	rawPath := c.path
+	if c.stage != "$default" {
+		// A named stage's events see the path with the stage in front.
+		rawPath = "/" + c.stage + c.path
+	}
+	trace := c.r.Header.Get("X-Amzn-Trace-Id")
+	if trace == "" {
+		trace = funcurl.NewTraceID(c.now)
+	}
+	a := c.a
+	e := &funcurl.Event{
+		Request: c.r, Body: body, RawPath: rawPath, AccountID: a.Account, APIID: a.ID,
+		DomainName: a.ID + ".execute-api." + a.Region + ".localhost", DomainPrefix: a.ID,
+		RouteKey: c.rt.Key, Stage: c.stage, PathParameters: c.params, RequestID: c.reqID, TraceID: trace, Now: c.now,
+	}
+	if auth != nil {
+		e.Caller, e.Authorizer = auth.caller, auth.lambda
+	}
+	return funcurl.AppendEvent(make([]byte, 0, 1024+len(body)*4/3), e)
+}
+
+// sourceIP is the address of the TCP peer.
+func sourceIP(r *http.Request) string {
+	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return h
+	}
+	return r.RemoteAddr
 }
 
 // sourceARN is the execute-api ARN API Gateway invokes a function under:

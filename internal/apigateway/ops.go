@@ -33,6 +33,11 @@ func (s *Service) Handler(d protocol.Dispatcher) *protocol.RESTJSON {
 		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/stages", Op: s.listChildrenOp("GetStages", "stages")},
 		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/stages/{stageName}", Op: s.getChildOp("GetStage", "stages", "stageName")},
 		{Method: http.MethodDelete, Path: "/v2/apis/{apiId}/stages/{stageName}", Op: s.deleteChildOp("DeleteStage", "stages", "stageName"), Status: http.StatusNoContent},
+		{Method: http.MethodPost, Path: "/v2/apis/{apiId}/authorizers", Op: s.createAuthorizerOp(), Status: http.StatusCreated},
+		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/authorizers", Op: s.listChildrenOp("GetAuthorizers", "authorizers")},
+		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/authorizers/{authorizerId}", Op: s.getChildOp("GetAuthorizer", "authorizers", "authorizerId")},
+		{Method: http.MethodPatch, Path: "/v2/apis/{apiId}/authorizers/{authorizerId}", Op: s.updateAuthorizerOp()},
+		{Method: http.MethodDelete, Path: "/v2/apis/{apiId}/authorizers/{authorizerId}", Op: s.deleteChildOp("DeleteAuthorizer", "authorizers", "authorizerId"), Status: http.StatusNoContent},
 	}}
 }
 
@@ -226,13 +231,14 @@ type routeOut struct {
 	APIGatewayManaged bool   `json:"apiGatewayManaged"`
 	APIKeyRequired    bool   `json:"apiKeyRequired"`
 	AuthorizationType string `json:"authorizationType"`
+	AuthorizerID      string `json:"authorizerId,omitempty"`
 	RouteID           string `json:"routeId"`
 	RouteKey          string `json:"routeKey"`
 	Target            string `json:"target,omitempty"`
 }
 
 func (rt *route) out() *routeOut {
-	return &routeOut{APIGatewayManaged: rt.Managed, AuthorizationType: rt.AuthorizationType,
+	return &routeOut{APIGatewayManaged: rt.Managed, AuthorizationType: rt.AuthorizationType, AuthorizerID: rt.AuthorizerID,
 		RouteID: rt.ID, RouteKey: rt.Key, Target: rt.Target}
 }
 
@@ -240,6 +246,7 @@ type createRouteIn struct {
 	RouteKey          string `json:"routeKey"`
 	Target            string `json:"target"`
 	AuthorizationType string `json:"authorizationType"`
+	AuthorizerID      string `json:"authorizerId"`
 }
 
 func (s *Service) createRouteOp() *protocol.Op {
@@ -259,11 +266,7 @@ func (s *Service) createRouteOp() *protocol.Op {
 			if in.AuthorizationType == "" {
 				in.AuthorizationType = "NONE"
 			}
-			if in.AuthorizationType != "NONE" {
-				// AWS_IAM, JWT and CUSTOM routes are not served yet.
-				return in, errBadRequest.New(msgAuthorizationType)
-			}
-			return in, nil
+			return in, checkAuthorizationType(in.AuthorizationType)
 		},
 		Auth: protocol.Check("apigateway:POST", func(_ context.Context, r *protocol.Request, _ createRouteIn) (protocol.Target, error) {
 			return resource(r, "/apis/"+r.Path["apiId"]+"/routes"), nil
@@ -273,8 +276,12 @@ func (s *Service) createRouteOp() *protocol.Op {
 				return nil, err
 			}
 			p, _ := parseRouteKey(in.RouteKey)
-			rt := &route{ID: newID(7), Key: in.RouteKey, Target: in.Target, AuthorizationType: in.AuthorizationType, pattern: p}
+			rt := &route{ID: newID(7), Key: in.RouteKey, Target: in.Target, AuthorizationType: in.AuthorizationType,
+				AuthorizerID: in.AuthorizerID, pattern: p}
 			_, err := s.update(ctx, r, func(a *api) error {
+				if err := a.checkRouteAuth(rt); err != nil {
+					return err
+				}
 				for _, o := range a.Routes {
 					if o.Key == in.RouteKey {
 						return errConflict.Errorf(msgRouteExists, in.RouteKey)
@@ -463,6 +470,7 @@ type updateRouteIn struct {
 	RouteKey          *string `json:"routeKey"`
 	Target            *string `json:"target"`
 	AuthorizationType *string `json:"authorizationType"`
+	AuthorizerID      *string `json:"authorizerId"`
 }
 
 func (s *Service) updateRouteOp() *protocol.Op {
@@ -478,8 +486,8 @@ func (s *Service) updateRouteOp() *protocol.Op {
 					return in, err
 				}
 			}
-			if in.AuthorizationType != nil && *in.AuthorizationType != "NONE" {
-				return in, errBadRequest.New(msgAuthorizationType)
+			if in.AuthorizationType != nil {
+				return in, checkAuthorizationType(*in.AuthorizationType)
 			}
 			return in, nil
 		},
@@ -509,6 +517,18 @@ func (s *Service) updateRouteOp() *protocol.Op {
 					}
 					rt.Target = *in.Target
 				}
+				if in.AuthorizationType != nil {
+					rt.AuthorizationType = *in.AuthorizationType
+					if rt.AuthorizationType != "CUSTOM" {
+						rt.AuthorizerID = ""
+					}
+				}
+				if in.AuthorizerID != nil {
+					rt.AuthorizerID = *in.AuthorizerID
+				}
+				if err := a.checkRouteAuth(&rt); err != nil {
+					return err
+				}
 				a.Routes[i] = &rt
 				updated = &rt
 				return nil
@@ -519,4 +539,32 @@ func (s *Service) updateRouteOp() *protocol.Op {
 			return updated.out(), nil
 		},
 	})
+}
+
+// checkAuthorizationType accepts the route authorizations seki serves:
+// NONE, AWS_IAM and CUSTOM (a Lambda authorizer); JWT is refused.
+func checkAuthorizationType(t string) error {
+	switch t {
+	case "NONE", "AWS_IAM", "CUSTOM":
+		return nil
+	}
+	return errBadRequest.Errorf(msgAuthorizationType, t)
+}
+
+// checkRouteAuth checks that a CUSTOM route names one of a's authorizers,
+// and that no other route names one.
+func (a *api) checkRouteAuth(rt *route) error {
+	if rt.AuthorizationType != "CUSTOM" {
+		if rt.AuthorizerID != "" {
+			return errBadRequest.New(msgAuthorizerNotCustom)
+		}
+		return nil
+	}
+	if rt.AuthorizerID == "" {
+		return errBadRequest.New(msgAuthorizerIDRequired)
+	}
+	if a.authorizer(rt.AuthorizerID) == nil {
+		return errNotFound.Errorf(msgInvalidChild, "Authorizer", rt.AuthorizerID)
+	}
+	return nil
 }

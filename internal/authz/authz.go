@@ -40,6 +40,10 @@ type Check struct {
 	ResourceName string
 	// ResourcePolicy is the resource-based policy, nil when there is none.
 	ResourcePolicy *policy.Policy
+	// Identity, when not nil, are the caller's identity policies as the
+	// request brings them, in place of IAM's: the policy a Lambda
+	// authorizer returns for the caller it named to API Gateway.
+	Identity []*policy.Policy
 	// Context carries the request's condition keys.
 	Context *policy.Context
 	// Deny is the code a denial is reported with; the zero value means
@@ -104,7 +108,9 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Check) error {
 		req.ResourceAccount = c.Caller.Principal.Account
 	}
 	set := policy.Set{Resource: c.ResourcePolicy, Session: c.Caller.SessionPolicies}
-	if needsIdentity(c.Caller.Principal.Type) && a.ids != nil {
+	if c.Identity != nil {
+		set.Identity = c.Identity
+	} else if needsIdentity(c.Caller.Principal.Type) && a.ids != nil {
 		var err error
 		set.Identity, set.Boundary, err = a.ids.Policies(ctx, &c.Caller.Principal)
 		if err != nil {

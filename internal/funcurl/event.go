@@ -44,6 +44,9 @@ type request struct {
 	now             time.Time
 	// caller is nil for AuthType NONE.
 	caller *authz.Caller
+	// lambdaAuth is a Lambda authorizer's context (API Gateway), a JSON
+	// object.
+	lambdaAuth []byte
 }
 
 // hopByHop are the connection-level headers a proxy does not forward; the
@@ -97,10 +100,11 @@ func appendEvent(dst []byte, r *request) []byte {
 
 	dst = append(dst, `,"requestContext":{"accountId":`...)
 	switch {
+	case r.account != "":
+		// API Gateway: the API owner's account, whoever calls.
+		dst = jsonstr.Append(dst, r.account)
 	case r.caller != nil:
 		dst = jsonstr.Append(dst, r.caller.Principal.Account)
-	case r.account != "":
-		dst = jsonstr.Append(dst, r.account)
 	default:
 		dst = append(dst, `"anonymous"`...)
 	}
@@ -119,6 +123,10 @@ func appendEvent(dst []byte, r *request) []byte {
 		dst = append(dst, `,"userId":`...)
 		dst = jsonstr.Append(dst, p.UserID)
 		dst = append(dst, `}}`...)
+	} else if len(r.lambdaAuth) > 0 {
+		dst = append(dst, `,"authorizer":{"lambda":`...)
+		dst = append(dst, r.lambdaAuth...)
+		dst = append(dst, '}')
 	}
 	dst = append(dst, `,"domainName":`...)
 	dst = jsonstr.Append(dst, r.domain)

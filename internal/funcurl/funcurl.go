@@ -235,12 +235,12 @@ func (h *Handler) ServeURL(w http.ResponseWriter, r *http.Request, id, path stri
 
 	// The request's condition keys, and those the caller's credentials
 	// carry (aws:TokenIssueTime, ...), for both decisions.
-	keys := h.conditions(r, now, t.Region)
+	keys := h.Conditions(r, now, t.Region)
 	caller := anonymous
 	var body []byte
 	if t.AuthType == "AWS_IAM" {
 		// The body is read only once the access key is known.
-		if caller, body, err = h.authenticate(ctx, r, t, keys); err != nil {
+		if caller, body, err = h.Authenticate(ctx, r, "lambda", t.Region, keys); err != nil {
 			writeError(w, err)
 			return
 		}
@@ -291,8 +291,8 @@ func (h *Handler) ServeURL(w http.ResponseWriter, r *http.Request, id, path stri
 	writeResponse(w, r, res, t.Cors)
 }
 
-// conditions returns a fresh set of the request's global condition keys.
-func (h *Handler) conditions(r *http.Request, now time.Time, region string) *policy.Context {
+// Conditions returns a fresh set of the request's global condition keys.
+func (h *Handler) Conditions(r *http.Request, now time.Time, region string) *policy.Context {
 	if h.o.Context != nil {
 		if c := h.o.Context(r, now, region); c != nil {
 			return c
@@ -312,10 +312,12 @@ func with(c *policy.Context, key, value string) *policy.Context {
 	return out
 }
 
-// authenticate verifies an AWS_IAM request's SigV4 signature (service
-// lambda, the URL's region) and resolves its caller, adding the condition
-// keys its credentials carry to keys.
-func (h *Handler) authenticate(ctx context.Context, r *http.Request, t *lambda.URLTarget, keys *policy.Context) (*authz.Caller, []byte, error) {
+// Authenticate verifies a signed request's SigV4 signature (scoped to
+// service and region: lambda for AWS_IAM function URLs, execute-api for
+// API Gateway's AWS_IAM routes) and resolves its caller, adding the
+// condition keys its credentials carry to keys. It returns the body, read
+// only once the access key is known. An unsigned request is errForbidden.
+func (h *Handler) Authenticate(ctx context.Context, r *http.Request, service, region string, keys *policy.Context) (*authz.Caller, []byte, error) {
 	if _, _, signed := sigv4.Scope(r); !signed || h.o.Verifier == nil || h.o.Keys == nil || h.o.Identify == nil {
 		// Nothing to verify: the request is simply not allowed.
 		return nil, nil, errForbidden
@@ -333,14 +335,14 @@ func (h *Handler) authenticate(ctx context.Context, r *http.Request, t *lambda.U
 	if err != nil {
 		var se *sigv4.Error
 		if errors.As(err, &se) {
-			return nil, nil, se.AWS("lambda")
+			return nil, nil, se.AWS(service)
 		}
 		return nil, nil, err
 	}
-	if res.Service != "lambda" {
-		return nil, nil, errSignature.New("Credential should be scoped to correct service: 'lambda'. ")
+	if res.Service != service {
+		return nil, nil, errSignature.New("Credential should be scoped to correct service: '" + service + "'. ")
 	}
-	if res.Region != t.Region {
+	if res.Region != region {
 		return nil, nil, errSignature.New("Credential should be scoped to a valid region. ")
 	}
 	caller, err := h.o.Identify(ctx, res.AccessKeyID, keys)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/seki-dev/seki/internal/authz"
 )
 
 // Event describes a request that another front end (an API Gateway HTTP
@@ -28,6 +30,12 @@ type Event struct {
 	RequestID      string
 	TraceID        string
 	Now            time.Time
+	// Caller, when set, is the signed caller of an AWS_IAM route:
+	// requestContext.authorizer.iam describes it.
+	Caller *authz.Caller
+	// Authorizer, when set, is a Lambda authorizer's context, a JSON
+	// object already encoded: requestContext.authorizer.lambda.
+	Authorizer []byte
 }
 
 // AppendEvent appends e's payload format 2.0 event to dst.
@@ -38,6 +46,7 @@ func AppendEvent(dst []byte, e *Event) []byte {
 		header: r.Header, host: r.Host, remote: r.RemoteAddr, tls: r.TLS != nil, body: e.Body,
 		urlID: e.APIID, domain: e.DomainName, domainPrefix: e.DomainPrefix, requestID: e.RequestID,
 		traceID: e.TraceID, now: e.Now, account: e.AccountID, routeKey: e.RouteKey, stage: e.Stage,
+		caller: e.Caller, lambdaAuth: e.Authorizer,
 	}
 	if len(e.PathParameters) > 0 {
 		in.pathParams = make([]kv, 0, len(e.PathParameters))

@@ -72,7 +72,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 		s.svc.urls.ServeURL(w, hr, id, path)
 		return
 	}
-	// So do calls of API Gateway APIs: their routes are authorization NONE.
+	// So do calls of API Gateway APIs: a route checks its own
+	// authorization (NONE, AWS_IAM, a Lambda authorizer).
 	if id, rest, ok := apigateway.Match(hr); ok {
 		s.svc.apigw.ServeExecute(w, hr, id, rest)
 		return

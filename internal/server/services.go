@@ -112,7 +112,7 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	}
 	sv.byName["events"] = sv.events.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: events.AccessDenied})
 	sv.events.SetFunctions(pushFunctions{sv.lambda, servicePrincipal("events.amazonaws.com")})
-	if sv.apigw, err = apigateway.New(ctx, s.db, apigateway.Options{Now: s.cfg.Now}); err != nil {
+	if sv.apigw, err = apigateway.New(ctx, s.db, apigateway.Options{Now: s.cfg.Now, Authz: sv.authz}); err != nil {
 		return nil, err
 	}
 	sv.byName["apigateway"] = sv.apigw.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: apigateway.AccessDenied})
@@ -131,6 +131,8 @@ func build(ctx context.Context, s *Server) (*services, error) {
 			return requestContext(&protocol.Request{HTTP: hr, Now: now, Region: region})
 		},
 	})
+	// AWS_IAM routes of HTTP APIs are verified as AWS_IAM function URLs are.
+	sv.apigw.SetCallers(sv.urls)
 	return sv, nil
 }
 
