@@ -405,6 +405,7 @@ func init() {
 		"apigateway.ProtocolType":    "HTTP",
 		"apigateway.RouteKey":        "GET /walk",
 		"apigateway.IntegrationType": "AWS_PROXY",
+		"apigateway.AuthorizerType":  "REQUEST",
 	} {
 		walkValues[k] = v
 	}
@@ -422,6 +423,8 @@ var walkExtras = map[string]map[string]any{
 	"events.PutRule":                {"EventPattern": `{"source":["walk"]}`},
 	"apigateway.CreateIntegration":  {"IntegrationUri": "arn:aws:lambda:us-east-1:111111111111:function:walk", "PayloadFormatVersion": "2.0"},
 	"sns.SetSubscriptionAttributes": {"AttributeName": "RawMessageDelivery", "AttributeValue": "true"},
+	"apigateway.CreateAuthorizer": {"AuthorizerUri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:111111111111:function:walk/invocations",
+		"AuthorizerPayloadFormatVersion": "2.0", "IdentitySource": []string{"$request.header.Authorization"}},
 }
 
 func fillExtras(service, op string, v reflect.Value) {
