@@ -82,6 +82,7 @@ type batchWrite struct {
 	t     *table
 	key   storedKey
 	put   bool
+	item  attr.Item
 	size  int
 	bytes []byte
 }
@@ -193,6 +194,7 @@ func (s *Service) batchWriteHandler(ctx context.Context, r *protocol.Request, _ 
 					return nil, validation("Item size has exceeded the maximum allowed size")
 				}
 				op.bytes = attr.AppendItem(nil, w.PutRequest.Item)
+				op.item = w.PutRequest.Item
 			} else if op.key, err = t.keyOf(w.DeleteRequest.Key); err != nil {
 				return nil, err
 			}
@@ -212,9 +214,9 @@ func (s *Service) batchWriteHandler(ctx context.Context, r *protocol.Request, _ 
 				return err
 			}
 			if w.put {
-				err = putRow(tx, cur.id, w.key, w.size, w.bytes)
+				err = storeItem(tx, cur, w.key, w.size, w.bytes, w.item, nil, false)
 			} else {
-				err = deleteRow(tx, cur.id, w.key)
+				err = removeItem(tx, cur, w.key, nil, false)
 			}
 			if err != nil {
 				return err

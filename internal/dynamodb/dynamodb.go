@@ -98,7 +98,8 @@ func New(db *store.DB, opts Options) *Service {
 	return &Service{db: db, now: opts.Now, tables: newTableCache()}
 }
 
-// Migrations returns the schema of DynamoDB's tables and items.
+// Migrations returns the schema of DynamoDB's tables and items; version 2
+// adds the secondary indexes' entries (see index.go).
 func Migrations() []store.Migration {
 	return []store.Migration{{Component: "dynamodb", Version: 1, SQL: `
 CREATE TABLE dynamodb_tables (
@@ -116,6 +117,21 @@ CREATE TABLE dynamodb_items (
 	size INTEGER NOT NULL,
 	item BLOB NOT NULL,
 	PRIMARY KEY (tid, hk, rk)
+) WITHOUT ROWID;
+`}, {Component: "dynamodb", Version: 2, SQL: `
+CREATE TABLE dynamodb_indexes (
+	id   INTEGER PRIMARY KEY AUTOINCREMENT,
+	tid  INTEGER NOT NULL,
+	name TEXT NOT NULL
+);
+CREATE TABLE dynamodb_index_items (
+	xid  INTEGER NOT NULL,
+	hk   BLOB NOT NULL,
+	rk   BLOB NOT NULL,
+	thk  BLOB NOT NULL,
+	trk  BLOB NOT NULL,
+	size INTEGER NOT NULL,
+	PRIMARY KEY (xid, hk, rk, thk, trk)
 ) WITHOUT ROWID;
 `}}
 }

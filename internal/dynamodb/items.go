@@ -334,7 +334,7 @@ func (s *Service) putItemHandler(ctx context.Context, r *protocol.Request, st re
 		if cond != nil && !cond.Eval(old) {
 			return conditionFailed()
 		}
-		return putRow(tx, cur.id, key, size, encoded)
+		return storeItem(tx, cur, key, size, encoded, in.Item, old, needOld)
 	})
 	if err != nil {
 		return nil, err
@@ -530,7 +530,7 @@ func (s *Service) deleteItemHandler(ctx context.Context, r *protocol.Request, st
 		if old == nil {
 			return nil
 		}
-		return deleteRow(tx, cur.id, key)
+		return removeItem(tx, cur, key, old, true)
 	})
 	if err != nil {
 		return nil, err
@@ -651,7 +651,7 @@ func (s *Service) updateItemHandler(ctx context.Context, r *protocol.Request, st
 		if size > attr.MaxItemSize {
 			return validation("Item size to update has exceeded the maximum allowed size")
 		}
-		return putRow(tx, cur.id, key, size, attr.AppendItem(make([]byte, 0, 256), next))
+		return storeItem(tx, cur, key, size, attr.AppendItem(make([]byte, 0, 256), next), next, old, true)
 	})
 	if err != nil {
 		return nil, err

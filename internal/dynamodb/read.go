@@ -75,20 +75,45 @@ func (s *Service) readTarget(ctx context.Context, r *protocol.Request, query boo
 	if err != nil {
 		return request[readInput]{}, target, err
 	}
+	// A read of an index is authorized on the index's ARN: a policy on
+	// the table alone does not grant it. The partition key whose values
+	// dynamodb:LeadingKeys carries is the one the request reads by: the
+	// index's for an index Query.
+	keys := (*keySchema)(nil)
+	if t != nil {
+		keys = &t.keySchema
+	}
+	if in.IndexName != nil {
+		var vs violations
+		checkName(&vs, in.IndexName, "indexName")
+		if err := vs.err(); err != nil {
+			return request[readInput]{}, protocol.Target{}, err
+		}
+		target.Resource += "/index/" + *in.IndexName
+		keys = nil
+		if t != nil {
+			if ix := t.findIndex(*in.IndexName); ix != nil {
+				keys = &ix.keySchema
+			}
+		}
+	}
 	var a access
 	projected := in.ProjectionExpression != nil || in.AttributesToGet != nil
 	a.selected = selectKey(in.Select, projected)
+	if in.Select == "" && !projected && in.IndexName != nil {
+		a.selected = "ALL_PROJECTED_ATTRIBUTES"
+	}
 	if in.ProjectionExpression != nil {
 		a.attr(projectionNames(*in.ProjectionExpression, in.ExpressionAttributeNames)...)
 	} else if in.AttributesToGet != nil {
 		a.attr(in.AttributesToGet...)
 	}
-	if query && t != nil && in.KeyConditionExpression != nil {
+	if query && keys != nil && in.KeyConditionExpression != nil {
 		if c, err := expr.ParseCondition(expr.KeyConditionExpression, *in.KeyConditionExpression,
 			expr.NewEnv(in.ExpressionAttributeNames, in.ExpressionAttributeValues)); err == nil {
 			if ks, err := expr.KeyConditions(c); err == nil {
 				for _, k := range ks {
-					if k.Name == t.HashKey && k.Op == "=" {
+					if k.Name == keys.HashKey && k.Op == "=" {
 						if v, ok := validatedKey(k.Values[0]); ok {
 							a.lead(v)
 						}
@@ -97,10 +122,10 @@ func (s *Service) readTarget(ctx context.Context, r *protocol.Request, query boo
 			}
 		}
 	}
-	if query && t != nil && in.KeyConditionExpression == nil && in.KeyConditions != nil {
+	if query && keys != nil && in.KeyConditionExpression == nil && in.KeyConditions != nil {
 		var kc map[string]legacyCondition
 		if json.Unmarshal(in.KeyConditions, &kc) == nil {
-			if c, ok := kc[t.HashKey]; ok && c.ComparisonOperator == "EQ" && len(c.AttributeValueList) == 1 {
+			if c, ok := kc[keys.HashKey]; ok && c.ComparisonOperator == "EQ" && len(c.AttributeValueList) == 1 {
 				if v, ok := validatedKey(c.AttributeValueList[0]); ok {
 					a.lead(v)
 				}
@@ -123,6 +148,10 @@ func (s *Service) scanTarget(ctx context.Context, r *protocol.Request) (request[
 // readPlan is a validated Query or Scan.
 type readPlan struct {
 	t       *table
+	ks      *keySchema // the schema read: the table's or the index's
+	ix      *index     // nil for the table
+	whole   bool       // an index read returns whole items (ALL_ATTRIBUTES on a local index, or projection ALL)
+	ixStart [][]byte   // an index read's exclusive start: index keys, then table keys
 	filter  *expr.Cond
 	paths   []expr.Path
 	count   bool // Select COUNT
@@ -261,10 +290,12 @@ func (s *Service) prepare(ctx context.Context, st request[readInput], query bool
 	if err != nil {
 		return nil, nil, err
 	}
+	plan := &readPlan{t: t, ks: &t.keySchema, filter: filter, paths: paths, count: in.Select == "COUNT", forward: true}
 	if in.IndexName != nil {
-		return nil, nil, validation("The table does not have the specified index: " + *in.IndexName)
+		if err := plan.useIndex(*in.IndexName, in); err != nil {
+			return nil, nil, err
+		}
 	}
-	plan := &readPlan{t: t, filter: filter, paths: paths, count: in.Select == "COUNT", forward: true}
 	if in.Limit != nil {
 		plan.limit = int(min(*in.Limit, 1<<30))
 	}
@@ -296,7 +327,11 @@ func (s *Service) queryHandler(ctx context.Context, r *protocol.Request, st requ
 	if err := plan.keyConditions(keys); err != nil {
 		return nil, err
 	}
-	if in.ExclusiveStartKey != nil {
+	if in.ExclusiveStartKey != nil && plan.ix != nil {
+		if err := plan.indexStart(in.ExclusiveStartKey); err != nil {
+			return nil, err
+		}
+	} else if in.ExclusiveStartKey != nil {
 		k, err := t.startKey(in.ExclusiveStartKey)
 		if err != nil {
 			return nil, err
@@ -313,7 +348,7 @@ func (s *Service) queryHandler(ctx context.Context, r *protocol.Request, st requ
 // keyConditions checks the key condition against the schema and turns it
 // into the partition and sort key bounds.
 func (p *readPlan) keyConditions(ks []expr.KeyCond) error {
-	t := p.t
+	t := p.ks
 	var hash, rng *expr.KeyCond
 	for i := range ks {
 		k := &ks[i]
@@ -437,7 +472,11 @@ func (s *Service) scanHandler(ctx context.Context, r *protocol.Request, st reque
 	if err != nil {
 		return nil, err
 	}
-	if in.ExclusiveStartKey != nil {
+	if in.ExclusiveStartKey != nil && plan.ix != nil {
+		if err := plan.indexStart(in.ExclusiveStartKey); err != nil {
+			return nil, err
+		}
+	} else if in.ExclusiveStartKey != nil {
 		k, err := plan.t.startKey(in.ExclusiveStartKey)
 		if err != nil {
 			return nil, err
@@ -499,9 +538,14 @@ func (p *readPlan) sqlLimit() int {
 func (s *Service) run(ctx context.Context, p *readPlan, in *readInput) (any, error) {
 	var q string
 	var args []any
-	if p.hk != nil {
+	switch {
+	case p.ix != nil && p.hk != nil:
+		q, args = p.indexQuerySQL()
+	case p.ix != nil:
+		q, args = p.indexScanSQL()
+	case p.hk != nil:
 		q, args = p.querySQL()
-	} else {
+	default:
 		q, args = p.scanSQL()
 	}
 	out := &readOutput{}
@@ -515,10 +559,14 @@ func (s *Service) run(ctx context.Context, p *readPlan, in *readInput) (any, err
 			return err
 		}
 		defer rows.Close()
+		var hk, rk, thk, trk, raw []byte
+		var size int
+		dest := []any{&hk, &rk, &size, &raw}
+		if p.ix != nil {
+			dest = []any{&hk, &rk, &thk, &trk, &size, &raw}
+		}
 		for rows.Next() {
-			var hk, rk, raw []byte
-			var size int
-			if err := rows.Scan(&hk, &rk, &size, &raw); err != nil {
+			if err := rows.Scan(dest...); err != nil {
 				return err
 			}
 			if p.segments > 0 && segmentOf(hk, p.segments) != p.segment {
@@ -529,23 +577,40 @@ func (s *Service) run(ctx context.Context, p *readPlan, in *readInput) (any, err
 			var it attr.Item
 			// The SQL bounds are exact, so items are parsed only to filter,
 			// project, or name the last evaluated key.
-			if p.filter != nil || p.paths != nil || p.needKey(out, read) {
+			if p.filter != nil || p.paths != nil || p.needKey(out, read) || (p.ix != nil && !p.whole) {
 				if it, err = attr.ParseItem(raw); err != nil {
 					return err
 				}
 			}
-			if p.filter == nil || p.filter.Eval(it) {
+			// view is what the read sees: a global index's projection, or
+			// for a local index what it projects unless DynamoDB fetches
+			// the rest from the table (ALL_ATTRIBUTES, or a projection
+			// naming attributes it does not hold).
+			view := it
+			if p.ix != nil && !p.whole && (p.ix.Global || p.paths == nil) {
+				view = p.ix.project(p.t, it)
+			}
+			// A local index's filter sees the whole item, which DynamoDB
+			// fetches from the table; a global index's only its projection.
+			seen := view
+			if p.ix != nil && !p.ix.Global {
+				seen = it
+			}
+			if p.filter == nil || p.filter.Eval(seen) {
 				out.Count++
 				if !p.count {
-					if p.paths != nil {
-						out.Items = append(out.Items, attr.AppendItem(nil, expr.Project(it, p.paths)))
-					} else {
+					switch {
+					case p.paths != nil:
+						out.Items = append(out.Items, attr.AppendItem(nil, expr.Project(view, p.paths)))
+					case p.ix != nil && !p.whole:
+						out.Items = append(out.Items, attr.AppendItem(nil, view))
+					default:
 						out.Items = append(out.Items, bytes.Clone(raw))
 					}
 				}
 			}
 			if p.needKey(out, read) {
-				out.LastEvaluatedKey = p.t.keyItem(it)
+				out.LastEvaluatedKey = p.lastKey(it)
 				break
 			}
 		}

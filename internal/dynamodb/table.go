@@ -21,11 +21,12 @@ type table struct {
 	TableID string  // the UUID DescribeTable reports
 	Created float64 // epoch seconds
 
-	HashKey   string
-	HashType  attr.Kind
-	RangeKey  string // "" for a table without a sort key
-	RangeType attr.Kind
-	AttrDefs  []attrDef // as given at creation
+	keySchema
+	AttrDefs []attrDef // the attributes the key schemas use
+
+	// Indexes are the secondary indexes, local ones first, each in the
+	// order it was created.
+	Indexes []*index `json:",omitempty"`
 
 	Billing          string // "PROVISIONED" or "PAY_PER_REQUEST"
 	BillingGiven     bool   // BillingMode was in the CreateTable request
@@ -34,6 +35,15 @@ type table struct {
 	LastIncrease     float64
 	LastDecrease     float64
 	Decreases        int64
+}
+
+// keySchema is a primary key: a table's or an index's. It is embedded in
+// both, so that its fields stay top-level members of the stored JSON.
+type keySchema struct {
+	HashKey   string
+	HashType  attr.Kind
+	RangeKey  string // "" without a sort key
+	RangeType attr.Kind
 }
 
 type attrDef struct {
@@ -51,15 +61,32 @@ func tableARN(region, account, name string) string {
 }
 
 // keyNames returns the key attribute names, partition key first.
-func (t *table) keyNames() []string {
-	if t.RangeKey == "" {
-		return []string{t.HashKey}
+func (k *keySchema) keyNames() []string {
+	if k.RangeKey == "" {
+		return []string{k.HashKey}
 	}
-	return []string{t.HashKey, t.RangeKey}
+	return []string{k.HashKey, k.RangeKey}
 }
 
-func (t *table) isKey(name string) bool {
-	return name == t.HashKey || (t.RangeKey != "" && name == t.RangeKey)
+func (k *keySchema) isKey(name string) bool {
+	return name == k.HashKey || (k.RangeKey != "" && name == k.RangeKey)
+}
+
+// kindOf returns the type of a key attribute of the schema.
+func (k *keySchema) kindOf(name string) attr.Kind {
+	if name == k.HashKey {
+		return k.HashType
+	}
+	return k.RangeType
+}
+
+// elements is the schema as DescribeTable shows it.
+func (k *keySchema) elements() []keySchemaElement {
+	out := []keySchemaElement{{k.HashKey, "HASH"}}
+	if k.RangeKey != "" {
+		out = append(out, keySchemaElement{k.RangeKey, "RANGE"})
+	}
+	return out
 }
 
 // tableRef names a table: the caller's, or one given by ARN.

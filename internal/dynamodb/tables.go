@@ -3,6 +3,7 @@ package dynamodb
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 
 	"github.com/seki-dev/seki/internal/dynamodb/attr"
@@ -42,8 +43,8 @@ type createTableInput struct {
 	KeySchema              []keySchemaElement    `json:"KeySchema"`
 	BillingMode            string                `json:"BillingMode"`
 	ProvisionedThroughput  *throughputIn         `json:"ProvisionedThroughput"`
-	GlobalSecondaryIndexes []json.RawMessage     `json:"GlobalSecondaryIndexes"`
-	LocalSecondaryIndexes  []json.RawMessage     `json:"LocalSecondaryIndexes"`
+	GlobalSecondaryIndexes []indexInput          `json:"GlobalSecondaryIndexes"`
+	LocalSecondaryIndexes  []indexInput          `json:"LocalSecondaryIndexes"`
 }
 
 type tableNameInput struct {
@@ -51,9 +52,11 @@ type tableNameInput struct {
 }
 
 type updateTableInput struct {
-	TableName             *string       `json:"TableName"`
-	BillingMode           string        `json:"BillingMode"`
-	ProvisionedThroughput *throughputIn `json:"ProvisionedThroughput"`
+	TableName                   *string               `json:"TableName"`
+	BillingMode                 string                `json:"BillingMode"`
+	ProvisionedThroughput       *throughputIn         `json:"ProvisionedThroughput"`
+	AttributeDefinitions        []attributeDefinition `json:"AttributeDefinitions"`
+	GlobalSecondaryIndexUpdates []gsiUpdate           `json:"GlobalSecondaryIndexUpdates"`
 }
 
 type listTablesInput struct {
@@ -75,6 +78,8 @@ type tableDescription struct {
 	TableId                   string                `json:"TableId"`
 	BillingModeSummary        *billingModeSummary   `json:"BillingModeSummary,omitempty"`
 	DeletionProtectionEnabled bool                  `json:"DeletionProtectionEnabled"`
+	GlobalSecondaryIndexes    []indexDescription    `json:"GlobalSecondaryIndexes,omitempty"`
+	LocalSecondaryIndexes     []indexDescription    `json:"LocalSecondaryIndexes,omitempty"`
 }
 
 type throughputOut struct {
@@ -110,10 +115,7 @@ func (t *table) describe(status string, count, size int64) *tableDescription {
 	for _, a := range t.AttrDefs {
 		d.AttributeDefinitions = append(d.AttributeDefinitions, attributeDefinition{a.Name, a.Type})
 	}
-	d.KeySchema = append(d.KeySchema, keySchemaElement{t.HashKey, "HASH"})
-	if t.RangeKey != "" {
-		d.KeySchema = append(d.KeySchema, keySchemaElement{t.RangeKey, "RANGE"})
-	}
+	d.KeySchema = t.elements()
 	switch {
 	case t.Billing == billingOnDemand:
 		d.BillingModeSummary = &billingModeSummary{BillingMode: billingOnDemand, LastUpdateToPayPerRequestDateTime: t.BillingUpdatedAt}
@@ -208,13 +210,27 @@ func (s *Service) createTableHandler(ctx context.Context, r *protocol.Request, s
 		if t.id, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		if len(t.Indexes) > 0 {
+			for _, ix := range t.Indexes {
+				if ix.ID, err = newIndexID(tx, t.id, ix.Name); err != nil {
+					return err
+				}
+			}
+			if err := saveMeta(tx, t); err != nil {
+				return err
+			}
+		}
 		s.tables.set(st.ref.key(), t)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"TableDescription": t.describe(statusCreating, 0, 0)}, nil
+	d := t.describe(statusCreating, 0, 0)
+	if err := describeIndexes(nil, t, d, allStatus(statusCreating)); err != nil {
+		return nil, err
+	}
+	return map[string]any{"TableDescription": d}, nil
 }
 
 // newTable validates a CreateTable request and builds the definition.
@@ -245,6 +261,12 @@ func (s *Service) newTable(ref tableRef, in *createTableInput, r *protocol.Reque
 		bm := in.BillingMode
 		vs.add(&bm, "billingMode", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
 	}
+	for i := range in.LocalSecondaryIndexes {
+		checkIndexModel(&vs, &in.LocalSecondaryIndexes[i], "localSecondaryIndexes."+strconv.Itoa(i+1)+".member", false)
+	}
+	for i := range in.GlobalSecondaryIndexes {
+		checkIndexModel(&vs, &in.GlobalSecondaryIndexes[i], "globalSecondaryIndexes."+strconv.Itoa(i+1)+".member", true)
+	}
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
@@ -260,13 +282,17 @@ func (s *Service) newTable(ref tableRef, in *createTableInput, r *protocol.Reque
 			return nil, validation("Invalid KeySchema: Both the Hash Key and the Range Key element in the KeySchema have the same name")
 		}
 	}
-	if len(in.GlobalSecondaryIndexes) > 0 || len(in.LocalSecondaryIndexes) > 0 {
-		// unconfirmed: seki's own refusal; AWS supports secondary indexes.
-		return nil, validation("One or more parameter values were invalid: secondary indexes are not supported by seki")
+	if in.GlobalSecondaryIndexes != nil && len(in.GlobalSecondaryIndexes) == 0 {
+		return nil, validation(msgGSIListEmpty)
+	}
+	if in.LocalSecondaryIndexes != nil && len(in.LocalSecondaryIndexes) == 0 {
+		return nil, validation(msgLSIListEmpty)
 	}
 	defs := map[string]string{}
+	names := make([]string, 0, len(in.AttributeDefinitions))
 	for _, a := range in.AttributeDefinitions {
 		defs[a.AttributeName] = a.AttributeType
+		names = append(names, a.AttributeName)
 	}
 	var missing []string
 	for _, k := range in.KeySchema {
@@ -275,28 +301,37 @@ func (s *Service) newTable(ref tableRef, in *createTableInput, r *protocol.Reque
 		}
 	}
 	if len(missing) > 0 {
-		// unconfirmed: the exact list formatting.
-		names := make([]string, 0, len(in.AttributeDefinitions))
-		for _, a := range in.AttributeDefinitions {
-			names = append(names, a.AttributeName)
-		}
-		return nil, validation("One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: " +
-			list(missing) + ", AttributeDefinitions: " + list(names))
+		return nil, validation(fmt.Sprintf(msgUndefinedKeys, list(missing), list(names)))
 	}
-	if len(in.AttributeDefinitions) != len(in.KeySchema) {
+	if len(in.LocalSecondaryIndexes) > 0 && len(in.KeySchema) < 2 {
+		return nil, validation(msgLSINeedsTableRange)
+	}
+	billing := in.BillingMode
+	if billing == "" {
+		billing = billingProvisioned
+	}
+	var ks keySchema
+	ks.HashKey, ks.HashType = in.KeySchema[0].AttributeName, mustKind(defs[in.KeySchema[0].AttributeName])
+	if len(in.KeySchema) == 2 {
+		ks.RangeKey, ks.RangeType = in.KeySchema[1].AttributeName, mustKind(defs[in.KeySchema[1].AttributeName])
+	}
+	ixs, err := buildIndexes(&indexSpec{table: &ks, defs: defs, defNames: names, billing: billing}, in.LocalSecondaryIndexes, in.GlobalSecondaryIndexes, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(ixs) == 0 && len(in.AttributeDefinitions) != len(in.KeySchema) {
 		return nil, validation("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
+	}
+	if used := usedAttributes(&ks, ixs); len(ixs) > 0 && len(defs) > len(used) {
+		return nil, validation(fmt.Sprintf(msgUnusedDefs, list(sortedNames(defs)), list(used)))
 	}
 	now := float64(s.now().UnixMilli()) / 1000
 	t := &table{
 		Account: ref.account, Region: ref.region, Name: ref.name,
-		TableID:  protocol.NewUUID(),
-		Created:  now,
-		HashKey:  in.KeySchema[0].AttributeName,
-		HashType: mustKind(defs[in.KeySchema[0].AttributeName]),
-	}
-	if len(in.KeySchema) == 2 {
-		t.RangeKey = in.KeySchema[1].AttributeName
-		t.RangeType = mustKind(defs[t.RangeKey])
+		TableID:   protocol.NewUUID(),
+		Created:   now,
+		keySchema: ks,
+		Indexes:   ixs,
 	}
 	for _, a := range in.AttributeDefinitions {
 		t.AttrDefs = append(t.AttrDefs, attrDef{a.AttributeName, a.AttributeType})
@@ -330,19 +365,25 @@ func (s *Service) newTable(ref tableRef, in *createTableInput, r *protocol.Reque
 
 func checkThroughput(pt *throughputIn) error {
 	var vs violations
+	checkThroughputAt(&vs, pt, "provisionedThroughput")
+	return vs.err()
+}
+
+// checkThroughputAt applies ProvisionedThroughput's model constraints to
+// the member at path.
+func checkThroughputAt(vs *violations, pt *throughputIn, path string) {
 	if pt.ReadCapacityUnits == nil {
-		vs.add(nil, "provisionedThroughput.readCapacityUnits", "Member must not be null")
+		vs.add(nil, path+".readCapacityUnits", "Member must not be null")
 	} else if *pt.ReadCapacityUnits < 1 {
 		v := strconv.FormatInt(*pt.ReadCapacityUnits, 10)
-		vs.add(&v, "provisionedThroughput.readCapacityUnits", "Member must have value greater than or equal to 1")
+		vs.add(&v, path+".readCapacityUnits", "Member must have value greater than or equal to 1")
 	}
 	if pt.WriteCapacityUnits == nil {
-		vs.add(nil, "provisionedThroughput.writeCapacityUnits", "Member must not be null")
+		vs.add(nil, path+".writeCapacityUnits", "Member must not be null")
 	} else if *pt.WriteCapacityUnits < 1 {
 		v := strconv.FormatInt(*pt.WriteCapacityUnits, 10)
-		vs.add(&v, "provisionedThroughput.writeCapacityUnits", "Member must have value greater than or equal to 1")
+		vs.add(&v, path+".writeCapacityUnits", "Member must have value greater than or equal to 1")
 	}
-	return vs.err()
 }
 
 func mustKind(s string) attr.Kind {
@@ -382,7 +423,7 @@ func (s *Service) describeTableHandler(ctx context.Context, r *protocol.Request,
 			return err
 		}
 		d = t.describe(statusActive, count, size)
-		return nil
+		return describeIndexes(tx, t, d, allStatus(statusActive))
 	})
 	if err != nil {
 		return nil, err
@@ -408,12 +449,20 @@ func (s *Service) deleteTableHandler(ctx context.Context, r *protocol.Request, s
 		if _, err := tx.Exec(`DELETE FROM dynamodb_items WHERE tid = ?`, t.id); err != nil {
 			return err
 		}
+		for _, ix := range t.Indexes {
+			if err := dropIndex(tx, ix); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(`DELETE FROM dynamodb_indexes WHERE tid = ?`, t.id); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(`DELETE FROM dynamodb_tables WHERE id = ?`, t.id); err != nil {
 			return err
 		}
 		s.tables.set(st.ref.key(), nil)
 		d = t.describe(statusDeleting, count, size)
-		return nil
+		return describeIndexes(nil, t, d, allStatus(statusDeleting))
 	})
 	if err != nil {
 		return nil, err
@@ -428,9 +477,11 @@ func (s *Service) updateTableHandler(ctx context.Context, r *protocol.Request, s
 		vs.add(&in.BillingMode, "billingMode", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
 		return nil, vs.err()
 	}
-	if in.ProvisionedThroughput == nil && in.BillingMode == "" {
-		// unconfirmed: AWS's list of what UpdateTable needs.
-		return nil, validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
+	if in.ProvisionedThroughput == nil && in.BillingMode == "" && in.GlobalSecondaryIndexUpdates == nil {
+		return nil, validation(msgUpdateTableNothing)
+	}
+	if err := checkGSIUpdates(in.GlobalSecondaryIndexUpdates); err != nil {
+		return nil, err
 	}
 	if pt := in.ProvisionedThroughput; pt != nil {
 		if err := checkThroughput(pt); err != nil {
@@ -494,11 +545,14 @@ func (s *Service) updateTableHandler(ctx context.Context, r *protocol.Request, s
 			t.Billing = billingProvisioned
 			t.RCU, t.WCU = *pt.ReadCapacityUnits, *pt.WriteCapacityUnits
 		}
-		meta, err := json.Marshal(&t)
-		if err != nil {
-			return err
+		var deleted []*index
+		created := map[string]bool{}
+		if in.GlobalSecondaryIndexUpdates != nil {
+			if deleted, created, err = applyGSIUpdates(tx, &t, in); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.Exec(`UPDATE dynamodb_tables SET meta = ? WHERE id = ?`, string(meta), t.id); err != nil {
+		if err := saveMeta(tx, &t); err != nil {
 			return err
 		}
 		s.tables.set(st.ref.key(), &t)
@@ -507,7 +561,17 @@ func (s *Service) updateTableHandler(ctx context.Context, r *protocol.Request, s
 			return err
 		}
 		d = t.describe(statusUpdating, count, size)
-		return nil
+		status := func(ix *index) string {
+			if created[ix.Name] {
+				return statusCreating
+			}
+			return statusActive
+		}
+		if err := describeIndexes(tx, &t, d, status); err != nil {
+			return err
+		}
+		gone := table{keySchema: t.keySchema, Account: t.Account, Region: t.Region, Name: t.Name, Indexes: deleted}
+		return describeIndexes(nil, &gone, d, allStatus(statusDeleting))
 	})
 	if err != nil {
 		return nil, err

@@ -1,0 +1,65 @@
+package dynamodb
+
+// The texts of DynamoDB's secondary-index errors, each declared once. Most
+// have no AWS-validated recording in LocalStack's snapshots; those quoted by
+// dynalite's test suite (written against DynamoDB, github.com/mhart/dynalite
+// test/createTable.js) or by real AWS responses reported in issues say so.
+const (
+	invalidParams = "One or more parameter values were invalid: "
+
+	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for empty GlobalSecondaryIndexes list"
+	msgGSIListEmpty = invalidParams + "List of GlobalSecondaryIndexes is empty"
+	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for empty LocalSecondaryIndexes list"
+	msgLSIListEmpty = invalidParams + "List of LocalSecondaryIndexes is empty"
+	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for no range key with LocalSecondaryIndex"
+	msgLSINeedsTableRange = invalidParams + "Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex"
+	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for no range key in LocalSecondaryIndex"
+	msgLSINoRange = invalidParams + "Index KeySchema does not have a range key for index: %s"
+	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for different hash key between LocalSecondaryIndex and table"
+	msgLSIHash = invalidParams + "Index KeySchema does not have the same leading hash key as table KeySchema for index: %s. index hash key: %s, table hash key: %s"
+	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for empty Projection in LocalSecondaryIndex"
+	msgUnknownProjection = invalidParams + "Unknown ProjectionType: %s"
+	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for NonKeyAttributes with ProjectionType ALL in LocalSecondaryIndex" (and KEYS_ONLY)
+	msgNonKeyNotAllowed = invalidParams + "ProjectionType is %s, but NonKeyAttributes is specified"
+	// source: unconfirmed by analogy with "ProjectionType is ALL, but NonKeyAttributes is specified"
+	msgNonKeyMissing = invalidParams + "ProjectionType is INCLUDE, but NonKeyAttributes is not specified"
+	// source: unconfirmed seki's wording for a key attribute listed in NonKeyAttributes; key attributes are always projected
+	msgNonKeyIsKey = invalidParams + "NonKeyAttributes cannot contain key attributes of the table or index: %s"
+	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for duplicate index names in LocalSecondaryIndexes"
+	msgDuplicateIndex = invalidParams + "Duplicate index name: %s"
+	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for more than five valid LocalSecondaryIndexes"
+	msgTooManyLSI = invalidParams + "Number of LocalSecondaryIndexes exceeds per-table limit of 5"
+	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for more than twenty valid GlobalSecondaryIndexes"
+	msgTooManyGSI = invalidParams + "GlobalSecondaryIndex count exceeds the per-table limit of 20"
+	// source: unconfirmed moto's text (moto/dynamodb/responses.py) for definitions no key schema uses when indexes are given
+	msgUnusedDefs = invalidParams + "Some AttributeDefinitions are not used. AttributeDefinitions: %s, keys used: %s"
+	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for missing key attr definition"
+	msgUndefinedKeys = invalidParams + "Some index key attributes are not defined in AttributeDefinitions. Keys: %s, AttributeDefinitions: %s"
+	// source: unconfirmed seki's wording by analogy with the table's "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"
+	msgGSINeedsThroughput = invalidParams + "ProvisionedThroughput must be specified for index: %s"
+	// source: unconfirmed as reported from DynamoDB responses for a GSI with throughput on an on-demand table
+	msgGSINoThroughput = invalidParams + "ProvisionedThroughput should not be specified for index: %s when BillingMode is PAY_PER_REQUEST"
+
+	// source: unconfirmed quoted by dynalite's query tests and the API reference's ConsistentRead text ("you will receive a ValidationException")
+	msgConsistentGSI = "Consistent reads are not supported on global secondary indexes"
+	// source: unconfirmed real AWS response quoted in github.com/mapbox/dyno/issues/23 and github.com/localstack/localstack/issues/805
+	msgSelectAllGSI = invalidParams + "Select type ALL_ATTRIBUTES is not supported for global secondary index %s because its projection type is not ALL"
+	// source: unconfirmed real AWS response quoted in github.com/localstack/localstack/issues/478
+	msgNotProjected = invalidParams + "Global secondary index %s does not project %s"
+	// source: unconfirmed the message seki already gave for any IndexName; as quoted in github.com/OceanDev/ocean-dynamo/issues/41 (Aws::DynamoDB::Errors::ValidationException)
+	msgNoSuchIndex = "The table does not have the specified index: %s"
+
+	// source: unconfirmed moto's text (moto/dynamodb/responses.py validate_put_has_gsi_keys_set_to_none)
+	msgIndexKeyType = invalidParams + "Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s"
+	// source: unconfirmed moto's text (moto/dynamodb/responses.py) for an empty string in a secondary index key
+	msgIndexKeyEmpty = "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty %s value. IndexName: %s, IndexKey: %s"
+
+	// source: unconfirmed as CloudFormation reports DynamoDB's ValidationException for re-creating an index
+	msgIndexExists = "Attempting to create an index which already exists"
+	// source: unconfirmed seki's wording for deleting or updating an index the table does not have
+	msgIndexNotFound = "Requested resource not found: Index: %s not found"
+	// source: unconfirmed AWS's list of what UpdateTable needs
+	msgUpdateTableNothing = "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required"
+	// source: unconfirmed seki's wording for a GlobalSecondaryIndexUpdate with no action or several
+	msgGSIUpdateOne = invalidParams + "One of Create, Update or Delete must be specified in a GlobalSecondaryIndexUpdate"
+)
