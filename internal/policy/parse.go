@@ -462,6 +462,16 @@ func (c *compiler) checkResource(r string, n *node, path string) {
 		c.fail(phaseResourceFormat, n, path, msgResourceFormat(r))
 		return
 	}
+	// IAM reads the second component as the partition, whatever the
+	// first, and refuses one that is not the account's, naming the
+	// resource as it read it ("a:b" as "arn:b:*:*:*:*"). It ranks with the
+	// legacy parser's refusal: the first resource of either kind is named.
+	if c.kind != Resource {
+		if part, as, bad := foreignPartition(r); bad {
+			c.fail(phaseLegacy, n, path, msgPartition(part, as))
+			return
+		}
+	}
 	// IAM's legacy parser rejects ARN-like strings with an empty service
 	// ("arn:aws::...") and short strings that contain "::".
 	if strings.Count(r, ":") < 5 && strings.Contains(r, "::") {
@@ -487,10 +497,53 @@ func (c *compiler) checkResource(r string, n *node, path string) {
 		switch parts[2] {
 		case "iam":
 			c.fail(phaseResourceFormat, n, path, msgIAMRegion(r))
+			return
 		case "s3":
 			c.fail(phaseResourceFormat, n, path, msgS3Region(r))
+			return
 		}
 	}
+	// An IAM resource names a kind of IAM entity.
+	if c.kind != Resource && parts[2] == "iam" && len(parts) == 6 && !iamResourcePath(parts[5]) {
+		c.fail(phaseResourceFormat, n, path, msgIAMResourcePath)
+	}
+}
+
+// partition is the one partition seki serves: an account's resources are
+// in it, and IAM refuses any other in its policies.
+const partition = "aws"
+
+// foreignPartition reports a resource whose partition (its second
+// component) is not seki's, and the resource as IAM names it then: "arn"
+// in place of the first component, padded to six components with "*".
+// Empty, wildcard and variable partitions are left to the other checks.
+func foreignPartition(r string) (part, as string, bad bool) {
+	parts := strings.Split(r, ":")
+	part = parts[1]
+	if part == partition || part == "" || strings.ContainsAny(part, "*?$") {
+		return "", "", false
+	}
+	parts[0] = "arn"
+	for len(parts) < 6 {
+		parts = append(parts, "*")
+	}
+	return part, strings.Join(parts, ":"), true
+}
+
+// iamResourcePaths are the kinds of entity an IAM resource ARN may name.
+var iamResourcePaths = []string{"user/", "federated-user/", "role/", "group/", "instance-profile/", "mfa/",
+	"server-certificate/", "policy/", "sms-mfa/", "saml-provider/", "oidc-provider/", "report/", "access-report/"}
+
+func iamResourcePath(p string) bool {
+	if p == "*" || p == "root" {
+		return true
+	}
+	for _, k := range iamResourcePaths {
+		if strings.HasPrefix(p, k) {
+			return true
+		}
+	}
+	return false
 }
 
 func trustAction(a string) bool {

@@ -812,6 +812,23 @@ class InlinePolicies(Case):
                                  UserName=user, PolicyName="p", PolicyDocument=document, status=400)
         self.assertEqual(iam.list_user_policies(UserName=user)["PolicyNames"], [])
 
+    def test_create_policy_resource_partition_and_iam_path(self):
+        # Issue 11: IAM's answers (quoted from real errors, e.g. eksctl-io/eksctl#4329).
+        iam = client()
+        path = ('IAM resource path must either be "*", root, or start with user/, federated-user/, role/, '
+                'group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, '
+                'oidc-provider/, report/, access-report/.')
+        for resource, message in [
+            ("a:bsdf", 'Partition "bsdf" is not valid for resource "arn:bsdf:*:*:*:*".'),
+            ("arn:aws-cn:s3:::b", 'Partition "aws-cn" is not valid for resource "arn:aws-cn:s3:::b".'),
+            ("arn:aws:iam:::x", path),
+            ("arn:aws:iam:us-east-1::x", "IAM resource arn:aws:iam:us-east-1::x cannot contain region information."),
+            ("arn:aws:s3:us-east-1::x", "Resource arn:aws:s3:us-east-1::x can not contain region information."),
+        ]:
+            with self.subTest(resource=resource):
+                self.assertError("MalformedPolicyDocument", message, iam.create_policy,
+                                 PolicyName=unique("p"), PolicyDocument=doc(allow("s3:*", resource)), status=400)
+
     def test_inline_size_quota(self):
         iam = client()
         user = unique("sizeq")
