@@ -23,22 +23,31 @@ var (
 // as could be found.
 const (
 	// Confirmed (real 429 bodies): message "Rate Exceeded." with Reason.
-	msgRateExceeded      = "Rate Exceeded."
-	reasonReserved       = "ReservedFunctionConcurrentInvocationLimitExceeded"
-	reasonAccountLimit   = "ConcurrentInvocationLimitExceeded"
-	reasonFieldName      = "Reason"
-	msgRoleCannotAssume  = "The role defined for the function cannot be assumed by Lambda." // text confirmed (CreateFunction); code and status at invoke time unconfirmed
-	msgShuttingDown      = "seki: the function runtime is shutting down"                    // seki's own
-	msgNoEndpoint        = "seki: functions cannot run before seki listens"                 // seki's own
-	msgBadZip            = "Lambda was unable to unzip the deployment package."             // unconfirmed
+	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaConcurrency::test_lambda_concurrency_block
+	msgRateExceeded    = "Rate Exceeded."
+	reasonReserved     = "ReservedFunctionConcurrentInvocationLimitExceeded"
+	reasonAccountLimit = "ConcurrentInvocationLimitExceeded"
+	reasonFieldName    = "Reason"
+	// source: unconfirmed the text CreateFunction answers (internal/lambda); the code and status at invoke time are not recorded
+	msgRoleCannotAssume = "The role defined for the function cannot be assumed by Lambda."
+	// source: unconfirmed seki's own words: AWS has no such case
+	msgShuttingDown = "seki: the function runtime is shutting down"
+	// source: unconfirmed seki's own words: AWS has no such case
+	msgNoEndpoint = "seki: functions cannot run before seki listens"
+	// source: unconfirmed Lambda's answer to a package it cannot unzip, as quoted in public reports
+	msgBadZip = "Lambda was unable to unzip the deployment package."
+	// source: unconfirmed observed in Invoke answers quoted in public reports (256 KiB for Event invocations)
 	msgAsyncPayloadLimit = "Request must be smaller than %d bytes for the InvokeFunction operation"
 
 	// seki's own: a runtime whose interpreter is missing. They name the
 	// runtime and the --runtime flag, and say that no other version is
 	// used in its place.
+	// source: unconfirmed seki's own words: AWS has no such case
 	msgUnsupportedRuntime = "seki: runtime %s is not supported; seki runs provided.al2023, provided.al2, python3.x and nodejsN.x functions"
-	msgNoInterpreter      = "seki: the %s runtime needs %s, which was not found (seki looked at --runtime, %s, and seki's cache); seki never runs a function on another version. Install it, or start seki with --runtime %s=/path/to/%s"
-	msgExplicitWrong      = "seki: --runtime %s=%s is %s, not %s; seki never runs a function on another version"
+	// source: unconfirmed seki's own words: AWS has no such case
+	msgNoInterpreter = "seki: the %s runtime needs %s, which was not found (seki looked at --runtime, %s, and seki's cache); seki never runs a function on another version. Install it, or start seki with --runtime %s=/path/to/%s"
+	// source: unconfirmed seki's own words: AWS has no such case
+	msgExplicitWrong = "seki: --runtime %s=%s is %s, not %s; seki never runs a function on another version"
 
 	// maxResponse is the largest synchronous response: AWS reports the
 	// limit as 6291556 bytes in Function.ResponseSizeTooLarge (confirmed).
@@ -68,6 +77,7 @@ const (
 )
 
 // platformError builds {"errorType":T,"errorMessage":"RequestId: ID Error: MSG"}.
+// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaErrors::test_lambda_runtime_exit
 func platformError(typ, requestID, msg string) []byte {
 	b := make([]byte, 0, 96+len(requestID)+len(msg))
 	b = append(b, `{"errorType":`...)
@@ -78,12 +88,14 @@ func platformError(typ, requestID, msg string) []byte {
 }
 
 // responseTooLarge is the payload of a response over maxResponse.
+// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaBaseFeatures::test_lambda_too_large_response
 func responseTooLarge() []byte {
 	return []byte(`{"errorMessage":"Response payload size exceeded maximum allowed payload size (` +
 		strconv.Itoa(maxResponse) + ` bytes).","errorType":"` + typeResponseSize + `"}`)
 }
 
 // timeoutMessage is "Task timed out after 3.00 seconds".
+// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaBehavior::test_lambda_invoke_with_timeout
 func timeoutMessage(seconds int) string {
 	return "Task timed out after " + strconv.FormatFloat(float64(seconds), 'f', 2, 64) + " seconds"
 }

@@ -228,34 +228,62 @@ var (
 
 // Fixed messages.
 const (
-	msgMissingAuth       = "Request is missing Authentication Token"                                                                                                                                            // [obs] STS, [dyn]
-	msgMissingAuthLambda = "Missing Authentication Token"                                                                                                                                                       // [obs] Lambda invoke
-	msgSigMismatch       = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details." // [obs]
-	msgSigMismatchS3     = "The request signature we calculated does not match the signature you provided. Check your key and signing method."                                                                  // [obs]
-	msgTokenInvalid      = "The security token included in the request is invalid."                                                                                                                             // [obs]
-	msgTokenInvalidJSON  = "The security token included in the request is invalid"                                                                                                                              // [dyn] no period when the token itself is wrong
-	msgTokenExpired      = "The security token included in the request is expired"                                                                                                                              // [obs]
-	msgTokenExpiredS3    = "The provided token has expired."                                                                                                                                                    // [obs]
-	msgTokenInvalidS3    = "The provided token is malformed or otherwise invalid."                                                                                                                              // [guess]
-	msgUnknownKeyS3      = "The AWS Access Key Id you provided does not exist in our records."                                                                                                                  // [obs]
-	msgAccessDeniedS3    = "Access Denied"                                                                                                                                                                      // [obs]
-	msgSkewS3            = "The difference between the request time and the current time is too large."                                                                                                         // [obs]
-	msgBadDateS3         = "AWS authentication requires a valid Date or x-amz-date header"                                                                                                                      // [obs]
-	msgPresignExpiredS3  = "Request has expired"                                                                                                                                                                // [obs]
-	msgPresignFutureS3   = "Request is not yet valid"                                                                                                                                                           // [obs] (seen on S3; exact V4 fields [guess])
-	msgRequestExpired    = "Request has expired."                                                                                                                                                               // [guess]
-	msgMissingSHA256S3   = "Missing required header for this request: x-amz-content-sha256"                                                                                                                     // [obs]
-	msgInvalidSHA256S3   = "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, or a valid sha256 value."                                                                        // [obs] (2016 wording; S3 may now list the newer STREAMING-* values too)
-	msgSHA256MismatchS3  = "The provided 'x-amz-content-sha256' header does not match what was computed."                                                                                                       // [obs]
-	msgHeadersNotSigned  = "There were headers present in the request which were not signed"                                                                                                                    // [guess] (S3 wording for presigned URLs)
-	msgChunkSizeS3       = "Only the last chunk is allowed to have a size less than 8192 bytes"                                                                                                                 // [obs]
-	msgIncompleteBodyS3  = "You did not provide the number of bytes specified by the Content-Length HTTP header"                                                                                                // [doc] wording of IncompleteBody
-	msgInvalidURIS3      = "Couldn't parse the specified URI."                                                                                                                                                  // [guess]
-	msgThreeComponentsS3 = "The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature."                                               // [obs]
-	msgPresignParamsS3   = "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."              // [obs]
-	msgUnsupportedTypeS3 = "Unsupported Authorization Type"                                                                                                                                                     // [guess]
-	msgBothAuth          = "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header."                                                                                           // [dyn]
-	msgBothAuthS3        = "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"                        // [guess]
+	// source: unconfirmed observed in STS answers quoted in public issue reports; dynalite records DynamoDB answering the same
+	msgMissingAuth = "Request is missing Authentication Token"
+	// source: snapshot tests/aws/services/apigateway/test_apigateway_common.snapshot.json#tests/aws/services/apigateway/test_apigateway_common.py::TestApigatewayRouting::test_routing_not_found
+	msgMissingAuthLambda = "Missing Authentication Token"
+	// source: unconfirmed observed in real AWS answers quoted in public issue reports
+	msgSigMismatch = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedPost::test_post_request_malformed_policy[s3]
+	msgSigMismatchS3 = "The request signature we calculated does not match the signature you provided. Check your key and signing method."
+	// source: unconfirmed observed in real AWS answers quoted in public issue reports
+	msgTokenInvalid = "The security token included in the request is invalid."
+	// source: unconfirmed dynalite's record of DynamoDB's real answers: no period when the token itself is wrong
+	msgTokenInvalidJSON = "The security token included in the request is invalid"
+	// source: unconfirmed observed in real AWS answers quoted in public issue reports
+	msgTokenExpired = "The security token included in the request is expired"
+	// source: unconfirmed observed in real AWS answers quoted in public issue reports
+	msgTokenExpiredS3 = "The provided token has expired."
+	// source: unconfirmed the most plausible answer; not confirmed by a recording
+	msgTokenInvalidS3 = "The provided token is malformed or otherwise invalid."
+	// source: unconfirmed observed in real AWS answers quoted in public issue reports
+	msgUnknownKeyS3 = "The AWS Access Key Id you provided does not exist in our records."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_delete_bucket_policy_expected_bucket_owner
+	msgAccessDeniedS3 = "Access Denied"
+	// source: unconfirmed observed in real AWS answers quoted in public issue reports
+	msgSkewS3 = "The difference between the request time and the current time is too large."
+	// source: unconfirmed observed in real AWS answers quoted in public issue reports
+	msgBadDateS3 = "AWS authentication requires a valid Date or x-amz-date header"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedUrl::test_presigned_url_signature_authentication_expired[s3-False]
+	msgPresignExpiredS3 = "Request has expired"
+	// source: unconfirmed observed in real AWS answers quoted in public issue reports (seen on S3; exact V4 fields [guess])
+	msgPresignFutureS3 = "Request is not yet valid"
+	// source: unconfirmed the most plausible answer; not confirmed by a recording
+	msgRequestExpired = "Request has expired."
+	// source: unconfirmed observed in real AWS answers quoted in public issue reports
+	msgMissingSHA256S3 = "Missing required header for this request: x-amz-content-sha256"
+	// source: unconfirmed observed in real AWS answers quoted in public issue reports (2016 wording; S3 may now list the newer STREAMING-* values too)
+	msgInvalidSHA256S3 = "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, or a valid sha256 value."
+	// source: unconfirmed observed in real AWS answers quoted in public issue reports
+	msgSHA256MismatchS3 = "The provided 'x-amz-content-sha256' header does not match what was computed."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedUrl::test_put_object_with_md5_and_chunk_signature_bad_headers[s3v4-True]
+	msgHeadersNotSigned = "There were headers present in the request which were not signed"
+	// source: unconfirmed observed in real AWS answers quoted in public issue reports
+	msgChunkSizeS3 = "Only the last chunk is allowed to have a size less than 8192 bytes"
+	// source: unconfirmed the AWS documentation gives the code and status; the wording is the one AWS is reported to use (IncompleteBody)
+	msgIncompleteBodyS3 = "You did not provide the number of bytes specified by the Content-Length HTTP header"
+	// source: snapshot tests/aws/services/s3control/test_s3control.snapshot.json#tests/aws/services/s3control/test_s3control.py::TestS3ControlAccessPoint::test_access_point_name_validation
+	msgInvalidURIS3 = "Couldn't parse the specified URI."
+	// source: unconfirmed observed in real AWS answers quoted in public issue reports
+	msgThreeComponentsS3 = "The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedUrl::test_s3_put_presigned_url_missing_sig_param[s3v4]
+	msgPresignParamsS3 = "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."
+	// source: unconfirmed the most plausible answer; not confirmed by a recording
+	msgUnsupportedTypeS3 = "Unsupported Authorization Type"
+	// source: unconfirmed dynalite's record of DynamoDB's real answers
+	msgBothAuth = "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header."
+	// source: unconfirmed the most plausible answer; not confirmed by a recording
+	msgBothAuthS3 = "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"
 )
 
 // A credential scope's region that is not an AWS region. The texts are

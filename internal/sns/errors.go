@@ -119,8 +119,10 @@ func rawDeliveryValue(where, v string) error {
 // The prefixes of attribute complaints, by operation.
 // source: snapshot tests/aws/services/sns/test_sns.snapshot.json#TestSNSSubscriptionCrud::test_validate_set_sub_attributes
 const (
+	// source: snapshot tests/aws/services/sns/test_sns.snapshot.json#tests/aws/services/sns/test_sns.py::TestSNSPlatformApplicationCrud::test_create_platform_application_invalid_attributes[missing-credential]
 	whereSubscribe = "Invalid parameter: Attributes Reason: "
-	whereSet       = "Invalid parameter: "
+	// source: snapshot tests/aws/services/sns/test_sns.snapshot.json#tests/aws/services/sns/test_sns.py::TestSNSMultiRegions::test_cross_region_access
+	whereSet = "Invalid parameter: "
 )
 
 // attributeMessages are the message-attribute complaints, by kind.
@@ -141,10 +143,14 @@ func attrBadType(name string) error {
 
 // source: snapshot tests/aws/services/sns/test_sns.snapshot.json#TestSNSSubscriptionSQS::test_empty_or_wrong_message_attributes
 const (
-	msgAttrNameLong     = "Length of message attribute name must be less than 256 bytes."
+	// source: snapshot tests/aws/services/sns/test_sns.snapshot.json#tests/aws/services/sns/test_sns.py::TestSNSSubscriptionSQS::test_empty_or_wrong_message_attributes
+	msgAttrNameLong = "Length of message attribute name must be less than 256 bytes."
+	// source: snapshot tests/aws/services/sns/test_sns.snapshot.json#tests/aws/services/sns/test_sns.py::TestSNSSubscriptionSQS::test_empty_or_wrong_message_attributes
 	msgAttrNameStartDot = "Invalid message attribute name starting with character '.' was found."
-	msgAttrNameEndDot   = "Invalid message attribute name ending with character '.' was found."
-	msgAttrNameDots     = "Message attribute name can not have successive '.' character."
+	// source: snapshot tests/aws/services/sns/test_sns.snapshot.json#tests/aws/services/sns/test_sns.py::TestSNSSubscriptionSQS::test_empty_or_wrong_message_attributes
+	msgAttrNameEndDot = "Invalid message attribute name ending with character '.' was found."
+	// source: snapshot tests/aws/services/sns/test_sns.snapshot.json#tests/aws/services/sns/test_sns.py::TestSNSSubscriptionSQS::test_empty_or_wrong_message_attributes
+	msgAttrNameDots = "Message attribute name can not have successive '.' character."
 )
 
 // source: snapshot tests/aws/services/sns/test_sns.snapshot.json#TestSNSSubscriptionSQS::test_empty_or_wrong_message_attributes
