@@ -108,9 +108,7 @@ func (au *authorizer) check() error {
 	switch au.PayloadVersion {
 	case "":
 		return errBadRequest.New(msgAuthorizerVersion)
-	case "2.0":
-	case "1.0":
-		return errBadRequest.New(msgAuthorizerV1)
+	case "1.0", "2.0":
 	default:
 		return errBadRequest.Errorf(msgBadAuthorizerVersion, au.PayloadVersion)
 	}

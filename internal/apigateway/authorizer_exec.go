@@ -226,7 +226,7 @@ func contextVariable(name string, c *call) string {
 	case "path":
 		return c.path
 	case "identity.sourceIp":
-		return sourceIP(c.r)
+		return peerIP(c.r.RemoteAddr)
 	}
 	return ""
 }
@@ -286,7 +286,12 @@ func (s *Service) invokeAuthorizer(c *call, au *authorizer, vals []string) (*aut
 	if fn == nil {
 		return nil, http.StatusInternalServerError, bodyInternal
 	}
-	event := authorizerEventV2(c, vals)
+	var event []byte
+	if au.PayloadVersion == "1.0" {
+		event = authorizerEventV1(c, vals)
+	} else {
+		event = authorizerEventV2(c, vals)
+	}
 	keys := policy.NewContext(2)
 	keys.Set("aws:SourceArn", authorizerARN(c.a, au))
 	keys.Set("aws:SourceAccount", c.a.Account)
@@ -401,4 +406,42 @@ func authorizerEventV2(c *call, vals []string) []byte {
 	}
 	head = append(head, "],"...)
 	return append(head, bytes.TrimPrefix(ev, []byte(`{"version":"2.0",`))...)
+}
+
+// authorizerEventV1 is the authorizer's event in payload format 1.0: the
+// request's 1.0 event (without its body) with type, methodArn,
+// identitySource and authorizationToken (the identity source values
+// joined with commas) in front, as the Developer Guide shows it.
+func authorizerEventV1(c *call, vals []string) []byte {
+	ev := c.eventV1(nil, nil)
+	joined := strings.Join(vals, ",")
+	head := []byte(`{"version":"1.0","type":"REQUEST","methodArn":`)
+	head = jsonstr.Append(head, c.routeARN)
+	head = append(head, `,"identitySource":`...)
+	head = jsonstr.Append(head, joined)
+	head = append(head, `,"authorizationToken":`...)
+	head = jsonstr.Append(head, joined)
+	head = append(head, ',')
+	return append(head, bytes.TrimPrefix(ev, []byte(`{"version":"1.0",`))...)
+}
+
+// v1Authorizer is requestContext.authorizer of a payload format 1.0
+// event: a Lambda authorizer's context members with its principalId; nil
+// when no Lambda authorizer ran.
+func (au *authorization) v1Authorizer() []byte {
+	if au.lambda == nil && au.principalID == "" {
+		return nil
+	}
+	out := []byte{'{'}
+	if au.principalID != "" {
+		out = append(out, `"principalId":`...)
+		out = jsonstr.Append(out, au.principalID)
+	}
+	if inner := bytes.TrimSpace(au.lambda); len(inner) > 2 {
+		if au.principalID != "" {
+			out = append(out, ',')
+		}
+		out = append(out, inner[1:len(inner)-1]...)
+	}
+	return append(out, '}')
 }

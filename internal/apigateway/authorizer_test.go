@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	gw "github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	gwtypes "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	sdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
@@ -376,5 +377,77 @@ func TestLambdaAuthorizer(t *testing.T) {
 	// Deleting the authorizer a route names.
 	if _, err := e.gw.DeleteAuthorizer(ctx, &gw.DeleteAuthorizerInput{ApiId: aws.String(id), AuthorizerId: simple.AuthorizerId}); err == nil {
 		t.Fatal("an authorizer a route uses was deleted")
+	}
+}
+
+func TestPayloadFormatV1(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	echo := e.authfn("echo")
+	authARN := e.authfn("authorizer")
+	id, endpoint, target := e.api(echo, "1.0")
+	acct := servertest.AccountA.Account
+	base := "arn:aws:execute-api:us-east-1:" + acct + ":" + id
+	e.permitFn("echo", "api", base+"/*/*")
+	e.permitFn("authorizer", "authorizers", base+"/authorizers/*")
+	au, err := e.gw.CreateAuthorizer(ctx, &gw.CreateAuthorizerInput{ApiId: aws.String(id), Name: aws.String("v1"),
+		AuthorizerType: "REQUEST", AuthorizerPayloadFormatVersion: aws.String("1.0"), IdentitySource: []string{"$request.header.Authorization"},
+		AuthorizerUri: aws.String("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" + authARN + "/invocations")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.gw.CreateAuthorizer(ctx, &gw.CreateAuthorizerInput{ApiId: aws.String(id), Name: aws.String("v1simple"),
+		AuthorizerType: "REQUEST", AuthorizerPayloadFormatVersion: aws.String("1.0"), EnableSimpleResponses: aws.Bool(true),
+		IdentitySource: []string{"$request.header.Authorization"},
+		AuthorizerUri: aws.String("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" + authARN + "/invocations")}); err == nil {
+		t.Fatal("simple responses were accepted for payload format 1.0")
+	}
+	for key, auth := range map[string]gwtypes.AuthorizationType{"GET /v1/{id}": "CUSTOM", "POST /iam": "AWS_IAM"} {
+		in := &gw.CreateRouteInput{ApiId: aws.String(id), RouteKey: aws.String(key), Target: aws.String(target), AuthorizationType: auth}
+		if auth == "CUSTOM" {
+			in.AuthorizerId = au.AuthorizerId
+		}
+		if _, err := e.gw.CreateRoute(ctx, in); err != nil {
+			t.Fatal(key, err)
+		}
+	}
+	// The 1.0 authorizer gets methodArn and identitySource as a string
+	// (authfn reads its token from there and allows methodArn).
+	r := authorized(t, endpoint+"/v1/42?a=1&a=2", "policy-allow")
+	if r.status != 200 {
+		t.Fatalf("1.0 route behind a 1.0 authorizer: %d %s", r.status, r.body)
+	}
+	var ev struct {
+		Version, Resource, Path, HTTPMethod, RouteKey string
+		PathParameters                                map[string]string
+		MultiValueQueryStringParameters               map[string][]string
+		RequestContext                                struct {
+			AccountID, Stage string
+			Authorizer       map[string]any
+			Identity         struct{ UserArn, AccessKey *string }
+		}
+	}
+	if err := json.Unmarshal([]byte(r.body), &ev); err != nil {
+		t.Fatal(err)
+	}
+	if ev.Version != "1.0" || ev.Resource != "/v1/{id}" || ev.Path != "/v1/42" || ev.HTTPMethod != "GET" || ev.RouteKey != "GET /v1/{id}" ||
+		ev.PathParameters["id"] != "42" || len(ev.MultiValueQueryStringParameters["a"]) != 2 || ev.RequestContext.AccountID != acct ||
+		ev.RequestContext.Authorizer["principalId"] != "alice" || ev.RequestContext.Authorizer["user"] != "alice" || ev.RequestContext.Identity.UserArn != nil {
+		t.Fatalf("1.0 event: %s", r.body)
+	}
+	if r := authorized(t, endpoint+"/v1/42", "policy-deny"); r.status != 403 || r.body != `{"message":"Forbidden"}` {
+		t.Fatalf("1.0 authorizer denying: %d %s", r.status, r.body)
+	}
+	// AWS_IAM with format 1.0: requestContext.identity is the caller.
+	r = signed(t, "POST", endpoint+"/iam", servertest.AccountA.AccessKeyID, servertest.AccountA.Secret, "")
+	if r.status != 200 {
+		t.Fatalf("AWS_IAM 1.0: %d %s", r.status, r.body)
+	}
+	if err := json.Unmarshal([]byte(r.body), &ev); err != nil {
+		t.Fatal(err)
+	}
+	if ev.RequestContext.Identity.UserArn == nil || *ev.RequestContext.Identity.UserArn != "arn:aws:iam::"+acct+":root" ||
+		*ev.RequestContext.Identity.AccessKey != servertest.AccountA.AccessKeyID {
+		t.Fatalf("AWS_IAM 1.0 identity: %s", r.body)
 	}
 }

@@ -208,8 +208,8 @@ func TestRoutesStagesAndSourceARN(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := e.gw.CreateIntegration(ctx, &gw.CreateIntegrationInput{ApiId: a.ApiId, IntegrationType: "AWS_PROXY",
-		IntegrationUri: aws.String(e.fnARN), PayloadFormatVersion: aws.String("1.0")}); err == nil {
-		t.Fatal("payload format 1.0, which seki does not send, was accepted")
+		IntegrationUri: aws.String(e.fnARN), PayloadFormatVersion: aws.String("3.0")}); err == nil {
+		t.Fatal("payload format 3.0 was accepted")
 	}
 	target := aws.String("integrations/" + *ig.IntegrationId)
 	for _, k := range []string{"GET /items/{id}", "GET /items/special", "ANY /{proxy+}"} {

@@ -44,9 +44,6 @@ const msgIntegration = "Only AWS_PROXY integrations with a Lambda function ARN a
 // source: unconfirmed HTTP APIs accept payload format versions 1.0 and 2.0
 const msgPayloadVersion = "PayloadFormatVersion must be 1.0 or 2.0"
 
-// source: unconfirmed seki does not build payload format 1.0 events yet
-const msgPayloadV1 = "PayloadFormatVersion 1.0 is not supported by seki yet; use 2.0"
-
 // source: unconfirmed seki serves HTTP APIs only
 const msgProtocol = "Only ProtocolType HTTP is supported"
 
@@ -90,9 +87,6 @@ const msgAuthorizerVersion = "AuthorizerPayloadFormatVersion is required for a R
 
 // source: unconfirmed HTTP API authorizers take payload format versions 1.0 and 2.0
 const msgBadAuthorizerVersion = "Invalid AuthorizerPayloadFormatVersion %s: want 1.0 or 2.0"
-
-// source: unconfirmed seki does not build payload format 1.0 authorizer events yet
-const msgAuthorizerV1 = "AuthorizerPayloadFormatVersion 1.0 is not supported by seki yet; use 2.0"
 
 // source: doc https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
 const msgSimpleV2 = "EnableSimpleResponses is only supported for AuthorizerPayloadFormatVersion 2.0"

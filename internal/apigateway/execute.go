@@ -130,7 +130,12 @@ func (s *Service) ServeExecute(w http.ResponseWriter, r *http.Request, apiID, re
 		answer(w, http.StatusRequestEntityTooLarge, bodyTooLarge)
 		return
 	}
-	event := c.event(body, auth)
+	var event []byte
+	if ig.PayloadFormatVersion == "1.0" {
+		event = c.eventV1(body, auth)
+	} else {
+		event = c.event(body, auth)
+	}
 
 	keys := policy.NewContext(2)
 	keys.Set("aws:SourceArn", sourceARN(a, stageName, r.Method, rt))
@@ -149,23 +154,35 @@ func (s *Service) ServeExecute(w http.ResponseWriter, r *http.Request, apiID, re
 		answer(w, http.StatusInternalServerError, bodyInternal)
 		return
 	}
-	if !funcurl.WriteResult(w, r, out.Result.Payload) {
+	written := false
+	if ig.PayloadFormatVersion == "1.0" {
+		written = WriteResult1(w, out.Result.Payload, true)
+	} else {
+		written = funcurl.WriteResult(w, r, out.Result.Payload)
+	}
+	if !written {
 		answer(w, http.StatusBadGateway, bodyInternal)
 	}
+}
+
+// seen returns the path the function sees (a named stage's events have
+// the stage in front) and the trace header.
+func (c *call) seen() (rawPath, trace string) {
+	rawPath = c.path
+	if c.stage != "$default" {
+		rawPath = "/" + c.stage + c.path
+	}
+	trace = c.r.Header.Get("X-Amzn-Trace-Id")
+	if trace == "" {
+		trace = funcurl.NewTraceID(c.now)
+	}
+	return rawPath, trace
 }
 
 // event is the integration's payload format 2.0 event for c, with what
 // its authorization yielded (nil: none).
 func (c *call) event(body []byte, auth *authorization) []byte {
-	rawPath := c.path
-	if c.stage != "$default" {
-		// A named stage's events see the path with the stage in front.
-		rawPath = "/" + c.stage + c.path
-	}
-	trace := c.r.Header.Get("X-Amzn-Trace-Id")
-	if trace == "" {
-		trace = funcurl.NewTraceID(c.now)
-	}
+	rawPath, trace := c.seen()
 	a := c.a
 	e := &funcurl.Event{
 		Request: c.r, Body: body, RawPath: rawPath, AccountID: a.Account, APIID: a.ID,
@@ -178,12 +195,29 @@ func (c *call) event(body []byte, auth *authorization) []byte {
 	return funcurl.AppendEvent(make([]byte, 0, 1024+len(body)*4/3), e)
 }
 
-// sourceIP is the address of the TCP peer.
-func sourceIP(r *http.Request) string {
-	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return h
+// eventV1 is the integration's payload format 1.0 event for c: the proxy
+// event of REST APIs with "version":"1.0" and the route key (Developer
+// Guide, "Create AWS Lambda proxy integrations for HTTP APIs"). resource
+// is the route's path ("/items/{id}"), or the request's path for the
+// $default route; path has the stage in front for a named stage, as 2.0's
+// rawPath does.
+func (c *call) eventV1(body []byte, auth *authorization) []byte {
+	rawPath, trace := c.seen()
+	resource := c.path
+	if !c.rt.pattern.isDefault {
+		resource = c.rt.pattern.path
 	}
-	return r.RemoteAddr
+	a := c.a
+	e := &Event1{
+		Request: c.r, Body: body, Version: "1.0", RouteKey: c.rt.Key, Resource: resource, Path: rawPath, StagePath: rawPath,
+		AccountID: a.Account, APIID: a.ID, Stage: c.stage, DomainName: a.ID + ".execute-api." + a.Region + ".localhost",
+		DomainPrefix: a.ID, PathParameters: c.params, RequestID: c.reqID, TraceID: trace, Now: c.now,
+	}
+	if auth != nil {
+		e.Caller = auth.caller
+		e.Authorizer = auth.v1Authorizer()
+	}
+	return AppendEvent1(make([]byte, 0, 1536+len(body)*4/3), e)
 }
 
 // sourceARN is the execute-api ARN API Gateway invokes a function under:

@@ -374,11 +374,7 @@ func (s *Service) createIntegrationOp() *protocol.Op {
 				return in, errBadRequest.Errorf(msgRequired, "PayloadFormatVersion")
 			}
 			switch in.PayloadFormatVersion {
-			case "2.0":
-			case "1.0":
-				// A valid version whose event seki does not build yet:
-				// refused here rather than sent as a 2.0 event.
-				return in, errBadRequest.New(msgPayloadV1)
+			case "1.0", "2.0":
 			default:
 				return in, errBadRequest.New(msgPayloadVersion)
 			}
