@@ -3,7 +3,6 @@ package s3
 import (
 	"context"
 	"encoding/json"
-	"encoding/xml"
 	"net/http"
 	"regexp"
 	"strings"
@@ -14,13 +13,7 @@ import (
 	"github.com/seki-dev/seki/internal/store"
 )
 
-// Bucket tags, the versioning state, and ListObjectVersions.
-//
-// seki keeps one version of each object. A bucket may be unversioned or
-// have versioning Suspended, where S3 too keeps one version per key, whose
-// VersionId is "null"; ListObjectVersions reports exactly those. Enabling
-// versioning is refused (NotImplemented) rather than accepted and then not
-// kept: a client that enables it relies on old versions surviving.
+// Bucket tags.
 
 var (
 	errNoSuchTagSet  = awserr.Code{Name: "NoSuchTagSet", Status: http.StatusNotFound}
@@ -42,10 +35,6 @@ const (
 	msgSystemTag = "System tags cannot be added/updated by requester"
 	// source: unconfirmed S3's documented limit of 50 tags per bucket; the wording is not in a snapshot
 	msgTooManyTags = "Object tags cannot be greater than 50"
-	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#test_bucket_versioning_crud
-	msgVersioningElement = "The Versioning element must be specified"
-	// source: unconfirmed seki's own text: it keeps one version per key, so it refuses to enable versioning
-	msgVersioningEnabled = "seki keeps one version of each object: versioning Status Enabled is not implemented; Suspended is"
 )
 
 const maxBucketTags = 50
@@ -176,119 +165,4 @@ func (s *Service) deleteBucketTagging(ctx context.Context, r *protocol.Request, 
 		return nil, err
 	}
 	return noContent{}, s.setBucketTags(ctx, b.name, nil)
-}
-
-// Versioning states as stored and reported; "" is a bucket that never had
-// versioning configured.
-const versioningSuspended = "Suspended"
-
-func (s *Service) putBucketVersioning(ctx context.Context, r *protocol.Request, c *call) (any, error) {
-	b, err := s.needBucket(r, c)
-	if err != nil {
-		return nil, err
-	}
-	body, err := s.readBody(r)
-	if err != nil {
-		return nil, err
-	}
-	var v struct {
-		XMLName   xml.Name
-		Status    *string `xml:"Status"`
-		MfaDelete *string `xml:"MfaDelete"`
-	}
-	if err := decodeXML(body, "VersioningConfiguration", &v); err != nil {
-		return nil, err
-	}
-	if v.Status == nil {
-		return nil, errIllegalVersns.New(msgVersioningElement)
-	}
-	switch *v.Status {
-	case versioningSuspended:
-	case "Enabled":
-		return nil, errNotImplemented.New(msgVersioningEnabled)
-	default:
-		return nil, malformedXML()
-	}
-	if err := s.updateBucket(ctx, b.name, func(tx *store.Tx, nb *bucket) error {
-		nb.versioning = *v.Status
-		_, err := tx.Exec(`UPDATE s3_buckets SET versioning = ? WHERE name = ?`, nb.versioning, nb.name)
-		return err
-	}); err != nil {
-		return nil, err
-	}
-	return nil, nil
-}
-
-// listObjectVersions lists each object as its one version, VersionId
-// "null" and IsLatest. key-marker continues after a key; a
-// version-id-marker can only be "null", which the key marker already
-// passed.
-func (s *Service) listObjectVersions(ctx context.Context, r *protocol.Request, c *call) (any, error) {
-	b, err := s.needBucket(r, c)
-	if err != nil {
-		return nil, err
-	}
-	l, enc, err := listParams(c)
-	if err != nil {
-		return nil, err
-	}
-	keyMarker, vidMarker := c.query.Get("key-marker"), c.query.Get("version-id-marker")
-	if vidMarker != "" && vidMarker != "null" {
-		// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#test_delete_object_versioned
-		return nil, invalidArgument("Invalid version id specified", "version-id-marker", vidMarker)
-	}
-	l.after = keyMarker
-	var entries []listEntry
-	truncated := false
-	if l.max > 0 {
-		if entries, truncated, err = s.list(ctx, b.name, l); err != nil {
-			return nil, err
-		}
-	}
-	var x xmlBuilder
-	x.header()
-	x.root("ListVersionsResult")
-	x.elem("Name", b.name)
-	x.elem("Prefix", maybeEncode(l.prefix, enc))
-	x.elem("KeyMarker", maybeEncode(keyMarker, enc))
-	x.elem("VersionIdMarker", vidMarker)
-	if truncated && len(entries) > 0 {
-		x.elem("NextKeyMarker", maybeEncode(entries[len(entries)-1].name, enc))
-		x.elem("NextVersionIdMarker", "null")
-	}
-	x.elemInt("MaxKeys", int64(l.max))
-	if l.delimiter != "" {
-		x.elem("Delimiter", maybeEncode(l.delimiter, enc))
-	}
-	if enc {
-		x.elem("EncodingType", "url")
-	}
-	x.elemBool("IsTruncated", truncated)
-	for _, e := range entries {
-		o := e.o
-		if o == nil {
-			continue
-		}
-		x.open("Version")
-		x.elem("Key", maybeEncode(o.key, enc))
-		x.elem("VersionId", "null")
-		x.elemBool("IsLatest", true)
-		x.elemTime("LastModified", o.modified)
-		x.elem("ETag", o.quotedETag())
-		x.elemInt("Size", o.size)
-		x.open("Owner")
-		x.elem("ID", canonicalID(o.owner))
-		x.close("Owner")
-		x.elem("StorageClass", o.storageClass())
-		x.close("Version")
-	}
-	for _, e := range entries {
-		if e.o == nil {
-			x.open("CommonPrefixes")
-			x.elem("Prefix", maybeEncode(e.name, enc))
-			x.close("CommonPrefixes")
-		}
-	}
-	x.close("ListVersionsResult")
-	return xmlDoc{&x}, nil
 }

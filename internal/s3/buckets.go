@@ -420,7 +420,16 @@ func (s *Service) putACL(ctx context.Context, r *protocol.Request, c *call) (any
 		return nil, err
 	}
 	if c.key != "" {
-		if _, err := s.headRow(ctx, b.name, c.key); err != nil {
+		version, byID, err := requestedVersion(c)
+		if err != nil {
+			return nil, err
+		}
+		if byID {
+			_, err = s.readVersion(ctx, r, b, c.key, version, true)
+		} else {
+			_, err = s.headRow(ctx, r, b.name, c.key)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -498,7 +507,11 @@ func (s *Service) getObjectACL(ctx context.Context, r *protocol.Request, c *call
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.readObject(ctx, r, b, c.key); err != nil {
+	version, byID, err := requestedVersion(c)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.readVersion(ctx, r, b, c.key, version, byID); err != nil {
 		return nil, err
 	}
 	return xmlDoc{ownerACL(b.account)}, nil

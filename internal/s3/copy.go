@@ -66,13 +66,18 @@ func (s *Service) readSource(ctx context.Context, r *protocol.Request) (*object,
 		return nil, cs, noSuchBucket(cs.bucket)
 	}
 	t := protocol.Target{Resource: objectARN(cs.bucket, cs.key), Account: sb.account, Policy: restrictedPolicy(sb, callerPrincipal(r))}
-	if err := r.Authorize(ctx, "s3:GetObject", t, nil); err != nil {
+	// Copying a named version reads it with s3:GetObjectVersion.
+	action := "s3:GetObject"
+	if cs.version != "" {
+		action = "s3:GetObjectVersion"
+	}
+	if err := r.Authorize(ctx, action, t, nil); err != nil {
 		return nil, cs, err
 	}
-	if cs.version != "" && cs.version != "null" {
-		return nil, cs, invalidArgument("Invalid version id specified", "x-amz-copy-source", r.HTTP.Header.Get("x-amz-copy-source"))
+	if cs.version != "" && !validVersionID(cs.version) {
+		return nil, cs, invalidVersionID("x-amz-copy-source", r.HTTP.Header.Get("x-amz-copy-source"))
 	}
-	o, err := s.readObject(ctx, r, sb, cs.key)
+	o, err := s.readVersion(ctx, r, sb, cs.key, cs.version, cs.version != "")
 	if err != nil {
 		return nil, cs, err
 	}
@@ -159,7 +164,9 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 		}
 		algo = a
 	}
-	if cs.bucket == b.name && cs.key == c.key && directive == "COPY" && algo == algoNone &&
+	// Copying an earlier version onto its key is how a version is restored;
+	// only a copy of the current version onto itself must change something.
+	if cs.bucket == b.name && cs.key == c.key && src.latest && directive == "COPY" && algo == algoNone &&
 		hdr.Get("x-amz-storage-class") == "" && hdr.Get("x-amz-website-redirect-location") == "" &&
 		hdr.Get("x-amz-server-side-encryption") == "" {
 		return nil, errInvalidRequest.New("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
@@ -200,14 +207,32 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 	x.elem("ChecksumType", o.checksumType)
 	x.elem("Checksum"+o.checksumAlgo.String(), o.checksum)
 	x.close("CopyObjectResult")
-	return &copyResult{x: &x}, nil
+	res := &copyResult{x: &x}
+	// A copy names the version it made wherever versioning is configured,
+	// "null" included, and the source version unless it is the null one
+	// (test_s3_copy_object_in_place_versioned).
+	if s.versioning(b.name) != "" {
+		res.version = o.version
+	}
+	if src.version != nullVersion {
+		res.sourceVersion = src.version
+	}
+	return res, nil
 }
 
 type copyResult struct {
-	x *xmlBuilder
+	x                      *xmlBuilder
+	version, sourceVersion string
 }
 
 func (c *copyResult) Respond(w http.ResponseWriter, r *protocol.Request) {
-	w.Header().Set("x-amz-server-side-encryption", "AES256")
+	h := w.Header()
+	h.Set("x-amz-server-side-encryption", "AES256")
+	if c.version != "" {
+		h.Set("x-amz-version-id", c.version)
+	}
+	if c.sourceVersion != "" {
+		h.Set("x-amz-copy-source-version-id", c.sourceVersion)
+	}
 	writeXML(w, c.x)
 }

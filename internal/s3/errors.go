@@ -108,6 +108,12 @@ func writeError(w http.ResponseWriter, r *protocol.Request, err error) {
 	}
 	id, hostID := requestIDs(r)
 	hdr := w.Header()
+	var wh *withHeaders
+	if errors.As(err, &wh) {
+		for _, kv := range wh.headers {
+			hdr.Set(kv[0], kv[1])
+		}
+	}
 	hdr.Set("x-amz-request-id", id)
 	hdr.Set("x-amz-id-2", hostID)
 	hdr.Set("Server", "AmazonS3")

@@ -46,9 +46,10 @@ func (s *Service) list(ctx context.Context, bucket string, l listing) ([]listEnt
 			if batch < 16 {
 				batch = 16
 			}
-			q := `SELECT key, size, etag, modified, owner, checksum_algo, checksum_type, headers FROM s3_objects WHERE bucket = ? AND key > ? ORDER BY key LIMIT ?`
+			// Only current versions that are not delete markers are listed.
+			q := `SELECT ` + listColumns + ` FROM s3_objects WHERE bucket = ? AND key > ? AND latest = 1 AND marker = 0 ORDER BY key LIMIT ?`
 			if inclusive {
-				q = `SELECT key, size, etag, modified, owner, checksum_algo, checksum_type, headers FROM s3_objects WHERE bucket = ? AND key >= ? ORDER BY key LIMIT ?`
+				q = `SELECT ` + listColumns + ` FROM s3_objects WHERE bucket = ? AND key >= ? AND latest = 1 AND marker = 0 ORDER BY key LIMIT ?`
 			}
 			rows, err := tx.Query(q, bucket, cursor, batch)
 			if err != nil {
@@ -57,19 +58,11 @@ func (s *Service) list(ctx context.Context, bucket string, l listing) ([]listEnt
 			n, restart := 0, false
 			for rows.Next() {
 				n++
-				o := &object{}
-				var modified int64
-				var algo, ctyp, headers sql.NullString
-				if err := rows.Scan(&o.key, &o.size, &o.etag, &modified, &o.owner, &algo, &ctyp, &headers); err != nil {
+				o, err := scanListed(rows)
+				if err != nil {
 					rows.Close()
 					return err
 				}
-				o.modified = time.UnixMilli(modified).UTC()
-				if algo.Valid {
-					o.checksumAlgo, _ = parseAlgo(algo.String)
-				}
-				o.checksumType = ctyp.String
-				o.headers = decodePairs(headers)
 				if !strings.HasPrefix(o.key, l.prefix) {
 					rows.Close()
 					return rows.Err()
@@ -114,6 +107,25 @@ func (s *Service) list(ctx context.Context, bucket string, l listing) ([]listEnt
 		}
 	})
 	return out, truncated, err
+}
+
+// listColumns are what a listing reports of an object (never its content).
+const listColumns = `key, size, etag, modified, owner, checksum_algo, checksum_type, headers, version, latest, marker, id`
+
+func scanListed(rows *sql.Rows) (*object, error) {
+	o := &object{}
+	var modified int64
+	var algo, ctyp, headers sql.NullString
+	if err := rows.Scan(&o.key, &o.size, &o.etag, &modified, &o.owner, &algo, &ctyp, &headers, &o.version, &o.latest, &o.marker, &o.id); err != nil {
+		return nil, err
+	}
+	o.modified = time.UnixMilli(modified).UTC()
+	if algo.Valid {
+		o.checksumAlgo, _ = parseAlgo(algo.String)
+	}
+	o.checksumType = ctyp.String
+	o.headers = decodePairs(headers)
+	return o, nil
 }
 
 // successor returns the smallest string greater than every string that

@@ -521,7 +521,11 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 		x.elem("ChecksumType", o.checksumType)
 	}
 	x.close("CompleteMultipartUploadResult")
-	return &docWithHeaders{x: &x, h: map[string]string{"x-amz-server-side-encryption": "AES256"}}, nil
+	h := map[string]string{"x-amz-server-side-encryption": "AES256"}
+	if v := o.reportedVersion(); v != "" {
+		h["x-amz-version-id"] = v
+	}
+	return &docWithHeaders{x: &x, h: h}, nil
 }
 
 // location is the object's URL, as CompleteMultipartUpload reports it.

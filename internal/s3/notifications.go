@@ -458,8 +458,9 @@ type pendingEvent struct {
 }
 
 // queueEvents writes the notifications an object change triggers into the
-// outbox, inside the change's own transaction.
-func (s *Service) queueEvents(tx *store.Tx, r *protocol.Request, b *bucket, event, key string, size int64, etag string) ([]pendingEvent, error) {
+// outbox, inside the change's own transaction. version is the object's
+// versionId, "" for none (an unversioned bucket).
+func (s *Service) queueEvents(tx *store.Tx, r *protocol.Request, b *bucket, event, key string, size int64, etag, version string) ([]pendingEvent, error) {
 	if b.notif == nil || len(b.notif.Lambdas) == 0 {
 		return nil, nil
 	}
@@ -473,7 +474,7 @@ func (s *Service) queueEvents(tx *store.Tx, r *protocol.Request, b *bucket, even
 		if seq == "" {
 			seq = s.seq.next(r.Now)
 		}
-		payload, err := buildEvent(r, b, d.ID, event, key, size, etag, seq)
+		payload, err := buildEvent(r, b, d.ID, event, key, size, etag, version, seq)
 		if err != nil {
 			return nil, err
 		}
@@ -491,7 +492,7 @@ func (s *Service) queueEvents(tx *store.Tx, r *protocol.Request, b *bucket, even
 }
 
 // buildEvent renders one notification: {"Records":[record]}.
-func buildEvent(r *protocol.Request, b *bucket, configID, event, key string, size int64, etag, seq string) ([]byte, error) {
+func buildEvent(r *protocol.Request, b *bucket, configID, event, key string, size int64, etag, version, seq string) ([]byte, error) {
 	rec := eventRecord{
 		EventVersion: "2.1",
 		EventSource:  "aws:s3",
@@ -519,7 +520,7 @@ func buildEvent(r *protocol.Request, b *bucket, configID, event, key string, siz
 			OwnerIdentity: principalID{customerID(b.account)},
 			ARN:           bucketARN(b.name),
 		},
-		Object: eventObject{Key: urlEncodeKey(key), Sequencer: seq},
+		Object: eventObject{Key: urlEncodeKey(key), VersionID: version, Sequencer: seq},
 	}
 	if strings.HasPrefix(event, "ObjectCreated:") {
 		rec.S3.Object.Size = &size

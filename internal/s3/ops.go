@@ -25,14 +25,18 @@ type ops struct {
 	deleteObjects                                                            *op
 	putObject, copyObject, getObject, headObject, deleteObject, getObjectACL *op
 	putObjectACL                                                             *op
-	createUpload, uploadPart, uploadPartCopy, completeUpload, abortUpload    *op
-	listParts                                                                *op
+	// The same operations naming a version (?versionId=), which AWS
+	// authorizes as the *Version actions with s3:versionid.
+	getObjectVersion, headObjectVersion, deleteObjectVersion              *op
+	getObjectVersionACL, putObjectVersionACL                              *op
+	createUpload, uploadPart, uploadPartCopy, completeUpload, abortUpload *op
+	listParts                                                             *op
 }
 
 // all lists every operation of the table (TestOpsAllListsEveryField keeps
 // it complete).
 func (o *ops) all() []*op {
-	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts}
+	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts}
 }
 
 // op is one S3 operation: the router decodes the bucket and key (it needs
@@ -62,6 +66,7 @@ func (h *Handler) table() ops {
 	s := h.s
 	bt := s.bucketTarget
 	ot := s.objectTarget
+	vt := s.versionTarget
 	return ops{
 		listBuckets:       check("ListBuckets", "s3:ListAllMyBuckets", nil, s.listBuckets),
 		createBucket:      check("CreateBucket", "s3:CreateBucket", s.createBucketTarget, s.createBucket),
@@ -99,19 +104,26 @@ func (h *Handler) table() ops {
 			Auth:   protocol.PerItem[*call]("DeleteObjects authorizes s3:DeleteObject for each key and reports denials per key, as AWS does"),
 			Handle: s.deleteObjects,
 		}),
-		putObject:      check("PutObject", "s3:PutObject", s.putTarget, s.putObject),
-		copyObject:     check("CopyObject", "s3:PutObject", s.putTarget, s.copyObject),
-		getObject:      check("GetObject", "s3:GetObject", ot, s.getObject),
-		headObject:     check("HeadObject", "s3:GetObject", ot, s.getObject),
-		deleteObject:   check("DeleteObject", "s3:DeleteObject", ot, s.deleteObject),
-		getObjectACL:   check("GetObjectAcl", "s3:GetObjectAcl", ot, s.getObjectACL),
-		putObjectACL:   check("PutObjectAcl", "s3:PutObjectAcl", ot, s.putACL),
-		createUpload:   check("CreateMultipartUpload", "s3:PutObject", s.putTarget, s.createUpload),
-		uploadPart:     check("UploadPart", "s3:PutObject", ot, s.uploadPart),
-		uploadPartCopy: check("UploadPartCopy", "s3:PutObject", ot, s.uploadPartCopy),
-		completeUpload: check("CompleteMultipartUpload", "s3:PutObject", ot, s.completeUpload),
-		abortUpload:    check("AbortMultipartUpload", "s3:AbortMultipartUpload", ot, s.abortUpload),
-		listParts:      check("ListParts", "s3:ListMultipartUploadParts", ot, s.listParts),
+		putObject:    check("PutObject", "s3:PutObject", s.putTarget, s.putObject),
+		copyObject:   check("CopyObject", "s3:PutObject", s.putTarget, s.copyObject),
+		getObject:    check("GetObject", "s3:GetObject", ot, s.getObject),
+		headObject:   check("HeadObject", "s3:GetObject", ot, s.getObject),
+		deleteObject: check("DeleteObject", "s3:DeleteObject", ot, s.deleteObject),
+		getObjectACL: check("GetObjectAcl", "s3:GetObjectAcl", ot, s.getObjectACL),
+		putObjectACL: check("PutObjectAcl", "s3:PutObjectAcl", ot, s.putACL),
+		// With a versionId, AWS authorizes the version actions (Service
+		// Authorization Reference), with the id as s3:versionid.
+		getObjectVersion:    check("GetObject", "s3:GetObjectVersion", vt, s.getObject),
+		headObjectVersion:   check("HeadObject", "s3:GetObjectVersion", vt, s.getObject),
+		deleteObjectVersion: check("DeleteObject", "s3:DeleteObjectVersion", vt, s.deleteObject),
+		getObjectVersionACL: check("GetObjectAcl", "s3:GetObjectVersionAcl", vt, s.getObjectACL),
+		putObjectVersionACL: check("PutObjectAcl", "s3:PutObjectVersionAcl", vt, s.putACL),
+		createUpload:        check("CreateMultipartUpload", "s3:PutObject", s.putTarget, s.createUpload),
+		uploadPart:          check("UploadPart", "s3:PutObject", ot, s.uploadPart),
+		uploadPartCopy:      check("UploadPartCopy", "s3:PutObject", ot, s.uploadPartCopy),
+		completeUpload:      check("CompleteMultipartUpload", "s3:PutObject", ot, s.completeUpload),
+		abortUpload:         check("AbortMultipartUpload", "s3:AbortMultipartUpload", ot, s.abortUpload),
+		listParts:           check("ListParts", "s3:ListMultipartUploadParts", ot, s.listParts),
 	}
 }
 
@@ -225,13 +237,22 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 		case has("uploadId"):
 			return o.listParts, nil
 		case has("acl"):
+			if has("versionId") {
+				return o.getObjectVersionACL, nil
+			}
 			return o.getObjectACL, nil
 		}
 		if sub := firstOf(q, unsupportedObject); sub != "" {
 			return nil, notImplemented("?" + sub)
 		}
+		if has("versionId") {
+			return o.getObjectVersion, nil
+		}
 		return o.getObject, nil
 	case http.MethodHead:
+		if has("versionId") {
+			return o.headObjectVersion, nil
+		}
 		return o.headObject, nil
 	case http.MethodPut:
 		copySrc := hr.Header.Get("x-amz-copy-source") != ""
@@ -242,6 +263,9 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 			}
 			return o.uploadPart, nil
 		case has("acl"):
+			if has("versionId") {
+				return o.putObjectVersionACL, nil
+			}
 			return o.putObjectACL, nil
 		}
 		if sub := firstOf(q, unsupportedObject); sub != "" {
@@ -257,6 +281,9 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 		}
 		if sub := firstOf(q, unsupportedObject); sub != "" {
 			return nil, notImplemented("?" + sub)
+		}
+		if has("versionId") {
+			return o.deleteObjectVersion, nil
 		}
 		return o.deleteObject, nil
 	case http.MethodPost:

@@ -245,5 +245,17 @@ CREATE TABLE s3_events (
 		// the versioning state ('' never configured, or 'Suspended').
 		SQL: `ALTER TABLE s3_buckets ADD COLUMN tags TEXT;
 ALTER TABLE s3_buckets ADD COLUMN versioning TEXT NOT NULL DEFAULT '';`,
+	}, {
+		Component: "s3",
+		Version:   5,
+		// Versions: each version of an object is a row (see versioning.go).
+		// The one index serves lookups by key (with latest = 1), by version,
+		// and key-ordered listings, as the (bucket, key) index did; ids
+		// order a key's versions.
+		SQL: `ALTER TABLE s3_objects ADD COLUMN version TEXT NOT NULL DEFAULT 'null';
+ALTER TABLE s3_objects ADD COLUMN latest INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE s3_objects ADD COLUMN marker INTEGER NOT NULL DEFAULT 0;
+DROP INDEX s3_objects_key;
+CREATE UNIQUE INDEX s3_objects_version ON s3_objects(bucket, key, version);`,
 	}}
 }
