@@ -114,11 +114,12 @@ const listColumns = `key, size, etag, modified, owner, checksum_algo, checksum_t
 
 func scanListed(rows *sql.Rows) (*object, error) {
 	o := &object{}
-	var modified int64
+	var modified, latest, marker int64
 	var algo, ctyp, headers sql.NullString
-	if err := rows.Scan(&o.key, &o.size, &o.etag, &modified, &o.owner, &algo, &ctyp, &headers, &o.version, &o.latest, &o.marker, &o.id); err != nil {
+	if err := rows.Scan(&o.key, &o.size, &o.etag, &modified, &o.owner, &algo, &ctyp, &headers, &o.version, &latest, &marker, &o.id); err != nil {
 		return nil, err
 	}
+	o.latest, o.marker = latest != 0, marker != 0
 	o.modified = time.UnixMilli(modified).UTC()
 	if algo.Valid {
 		o.checksumAlgo, _ = parseAlgo(algo.String)

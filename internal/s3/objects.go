@@ -350,7 +350,7 @@ func (s *Service) commitObjectWith(ctx context.Context, r *protocol.Request, b *
 		if state == versioningEnabled {
 			o.version = newVersionID()
 		}
-		if o.version == nullVersion && (!cur.found || cur.version == nullVersion) {
+		if o.version == nullVersion && (!cur.found || cur.null) {
 			// The null version is the current one (always so in an
 			// unversioned bucket): replace it in place.
 			if _, err := tx.Exec(`INSERT INTO s3_objects(bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, part_sizes, blob, data)
@@ -450,12 +450,13 @@ const objectColumns = `id, bucket, key, size, etag, modified, owner, content_typ
 
 func scanObject(row *store.Row) (*object, error) {
 	o := &object{}
-	var modified int64
+	var modified, marker, latest int64
 	var headers, meta, algo, checksum, ctyp, sizes, blob sql.NullString
 	if err := row.Scan(&o.id, &o.bucket, &o.key, &o.size, &o.etag, &modified, &o.owner, &o.contentType,
-		&headers, &meta, &algo, &checksum, &ctyp, &o.parts, &sizes, &blob, &o.version, &o.marker, &o.latest, &o.data); err != nil {
+		&headers, &meta, &algo, &checksum, &ctyp, &o.parts, &sizes, &blob, &o.version, &marker, &latest, &o.data); err != nil {
 		return nil, err
 	}
+	o.marker, o.latest = marker != 0, latest != 0
 	if sizes.Valid {
 		json.Unmarshal([]byte(sizes.String), &o.partSizes)
 	}

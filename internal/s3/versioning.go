@@ -147,12 +147,12 @@ func (s *Service) versionTarget(ctx context.Context, r *protocol.Request, c *cal
 
 // current is a key's latest row as a write sees it.
 type current struct {
-	found   bool
-	id      int64
-	blob    sql.NullString
-	etag    string
-	version string
-	marker  bool
+	found  bool
+	id     int64
+	blob   sql.NullString
+	etag   string
+	null   bool // it is the null version
+	marker bool
 }
 
 // exists reports whether the key has an object (its latest version is not
@@ -161,12 +161,13 @@ func (c *current) exists() bool { return c.found && !c.marker }
 
 func latestRow(tx *store.Tx, bucket, key string) (current, error) {
 	var c current
-	err := tx.QueryRow(`SELECT id, blob, etag, version, marker FROM s3_objects WHERE bucket = ? AND key = ? AND latest = 1`, bucket, key).
-		Scan(&c.id, &c.blob, &c.etag, &c.version, &c.marker)
+	var null, marker int64
+	err := tx.QueryRow(`SELECT id, blob, etag, version = 'null', marker FROM s3_objects WHERE bucket = ? AND key = ? AND latest = 1`, bucket, key).
+		Scan(&c.id, &c.blob, &c.etag, &null, &marker)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, nil
 	}
-	c.found = err == nil
+	c.found, c.null, c.marker = err == nil, null != 0, marker != 0
 	return c, err
 }
 
@@ -217,9 +218,8 @@ type removal struct {
 func (s *Service) removeKey(tx *store.Tx, r *protocol.Request, b *bucket, key, version string, hasVersion, strict bool, ifMatch string) (removal, error) {
 	var res removal
 	if hasVersion {
-		var id int64
+		var id, latest, marker int64
 		var blob sql.NullString
-		var latest, marker bool
 		err := tx.QueryRow(`DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version = ? RETURNING id, blob, latest, marker`, b.name, key, version).
 			Scan(&id, &blob, &latest, &marker)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -231,14 +231,14 @@ func (s *Service) removeKey(tx *store.Tx, r *protocol.Request, b *bucket, key, v
 		if err != nil {
 			return res, err
 		}
-		if latest {
+		if latest != 0 {
 			// The next newest version, if any, becomes the latest: removing
 			// a delete marker brings its object back.
 			if _, err := tx.Exec(`UPDATE s3_objects SET latest = 1 WHERE id = (SELECT max(id) FROM s3_objects WHERE bucket = ? AND key = ?)`, b.name, key); err != nil {
 				return res, err
 			}
 		}
-		res = removal{version: version, marker: marker, blob: blob.String}
+		res = removal{version: version, marker: marker != 0, blob: blob.String}
 		res.events, err = s.queueEvents(tx, r, b, "ObjectRemoved:Delete", key, 0, "", version)
 		return res, err
 	}

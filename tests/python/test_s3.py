@@ -231,11 +231,9 @@ class BucketConfig(unittest.TestCase):
             c.put_bucket_versioning(Bucket="py-vers", VersioningConfiguration={})
         self.assertEqual(error_code(cm.exception), "IllegalVersioningConfigurationException")
         self.assertEqual(cm.exception.response["Error"]["Message"], "The Versioning element must be specified")
-        # seki keeps one version per key, so it will not pretend to keep more.
-        with self.assertRaises(botocore.exceptions.ClientError) as cm:
-            c.put_bucket_versioning(Bucket="py-vers", VersioningConfiguration={"Status": "Enabled"})
-        self.assertEqual(error_code(cm.exception), "NotImplemented")
-        self.assertEqual(c.get_bucket_versioning(Bucket="py-vers")["Status"], "Suspended")
+        # Enabled keeps every version (test_s3_versioning.py).
+        c.put_bucket_versioning(Bucket="py-vers", VersioningConfiguration={"Status": "Enabled"})
+        self.assertEqual(c.get_bucket_versioning(Bucket="py-vers")["Status"], "Enabled")
         with self.assertRaises(botocore.exceptions.ClientError) as cm:
             c.get_bucket_versioning(Bucket="py-no-such-bucket")
         self.assertEqual(error_code(cm.exception), "NoSuchBucket")
