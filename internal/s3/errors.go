@@ -52,7 +52,30 @@ var (
 	errNoSuchPublicAccessBlockCode = awserr.Code{Name: "NoSuchPublicAccessBlockConfiguration", Status: http.StatusNotFound}
 	errInvalidPartNumber           = awserr.Code{Name: "InvalidPartNumber", Status: http.StatusRequestedRangeNotSatisfiable}
 	errInternal                    = awserr.Code{Name: "InternalError", Status: http.StatusInternalServerError, Receiver: true}
+	errNoSuchVersion               = awserr.Code{Name: "NoSuchVersion", Status: http.StatusNotFound}
 )
+
+// Messages of versioning.
+const (
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#test_delete_object_versioned
+	msgNoSuchVersion = "The specified version does not exist."
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#test_delete_object_versioned
+	msgInvalidVersionID = "Invalid version id specified"
+	// source: snapshot tests/aws/services/s3/test_s3_list_operations.snapshot.json#test_list_objects_versions_markers
+	msgVersionMarkerWithoutKey = "A version-id marker cannot be specified without a key marker."
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#test_bucket_versioning_crud
+	msgVersioningElement = "The Versioning element must be specified"
+)
+
+// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#test_delete_object_versioned
+func noSuchVersion(key, version string) *awserr.Error {
+	return errNoSuchVersion.New(msgNoSuchVersion).With("Key", key).With("VersionId", version)
+}
+
+// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#test_delete_object_versioned
+func invalidVersionID(arg, value string) *awserr.Error {
+	return invalidArgument(msgInvalidVersionID, arg, value)
+}
 
 func noSuchBucket(name string) *awserr.Error {
 	return errNoSuchBucket.New("The specified bucket does not exist").With("BucketName", name)

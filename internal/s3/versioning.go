@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"encoding/xml"
 	"errors"
-	"net/http"
 	"strings"
 
 	"github.com/seki-dev/seki/internal/awserr"
@@ -41,28 +40,6 @@ const (
 // nullVersion is the version id of an object written while versioning was
 // not enabled.
 const nullVersion = "null"
-
-var errNoSuchVersion = awserr.Code{Name: "NoSuchVersion", Status: http.StatusNotFound}
-
-// Messages of versioning.
-const (
-	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#test_delete_object_versioned
-	msgNoSuchVersion = "The specified version does not exist."
-	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#test_delete_object_versioned
-	msgInvalidVersionID = "Invalid version id specified"
-	// source: snapshot tests/aws/services/s3/test_s3_list_operations.snapshot.json#test_list_objects_versions_markers
-	msgVersionMarkerWithoutKey = "A version-id marker cannot be specified without a key marker."
-	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#test_bucket_versioning_crud
-	msgVersioningElement = "The Versioning element must be specified"
-)
-
-func noSuchVersion(key, version string) *awserr.Error {
-	return errNoSuchVersion.New(msgNoSuchVersion).With("Key", key).With("VersionId", version)
-}
-
-func invalidVersionID(arg, value string) *awserr.Error {
-	return invalidArgument(msgInvalidVersionID, arg, value)
-}
 
 // versionAlphabet is the characters of a version id: AWS's are 32 of
 // letters, digits, '.' and '_' (test_object_version_id_format).
