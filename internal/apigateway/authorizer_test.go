@@ -399,7 +399,7 @@ func TestPayloadFormatV1(t *testing.T) {
 	if _, err := e.gw.CreateAuthorizer(ctx, &gw.CreateAuthorizerInput{ApiId: aws.String(id), Name: aws.String("v1simple"),
 		AuthorizerType: "REQUEST", AuthorizerPayloadFormatVersion: aws.String("1.0"), EnableSimpleResponses: aws.Bool(true),
 		IdentitySource: []string{"$request.header.Authorization"},
-		AuthorizerUri: aws.String("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" + authARN + "/invocations")}); err == nil {
+		AuthorizerUri:  aws.String("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" + authARN + "/invocations")}); err == nil {
 		t.Fatal("simple responses were accepted for payload format 1.0")
 	}
 	for key, auth := range map[string]gwtypes.AuthorizationType{"GET /v1/{id}": "CUSTOM", "POST /iam": "AWS_IAM"} {

@@ -372,3 +372,36 @@ func TestManagementIsAuthorized(t *testing.T) {
 		t.Fatalf("GetApi without apigateway:GET: %v", err)
 	}
 }
+
+func TestTags(t *testing.T) {
+	srv := servertest.Start(t)
+	ctx := context.Background()
+	c := gw.NewFromConfig(srv.Root(servertest.AccountA))
+	a, err := c.CreateApi(ctx, &gw.CreateApiInput{Name: aws.String("t"), ProtocolType: "HTTP", Tags: map[string]string{"team": "a"}})
+	if err != nil || a.Tags["team"] != "a" {
+		t.Fatalf("CreateApi with tags: %+v %v", a, err)
+	}
+	arn := "arn:aws:apigateway:us-east-1::/apis/" + *a.ApiId
+	if _, err := c.TagResource(ctx, &gw.TagResourceInput{ResourceArn: aws.String(arn), Tags: map[string]string{"env": "dev", "team": "b"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UntagResource(ctx, &gw.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{"env"}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.GetTags(ctx, &gw.GetTagsInput{ResourceArn: aws.String(arn)})
+	if err != nil || len(got.Tags) != 1 || got.Tags["team"] != "b" {
+		t.Fatalf("GetTags: %+v %v", got, err)
+	}
+	if api, err := c.GetApi(ctx, &gw.GetApiInput{ApiId: a.ApiId}); err != nil || api.Tags["team"] != "b" {
+		t.Fatalf("GetApi's tags: %+v %v", api, err)
+	}
+	if _, err := c.TagResource(ctx, &gw.TagResourceInput{ResourceArn: aws.String(arn), Tags: map[string]string{"aws:x": "1"}}); err == nil {
+		t.Fatal("an aws: tag key was accepted")
+	}
+	// Another account does not see the API.
+	other := gw.NewFromConfig(srv.Root(servertest.AccountB))
+	var nf smithy.APIError
+	if _, err := other.GetTags(ctx, &gw.GetTagsInput{ResourceArn: aws.String(arn)}); !errors.As(err, &nf) || nf.ErrorCode() != "NotFoundException" {
+		t.Fatalf("another account's GetTags: %v", err)
+	}
+}

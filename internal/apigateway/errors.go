@@ -108,3 +108,12 @@ const msgInvalidChild = "Invalid %s identifier specified %s"
 
 // source: unconfirmed API Gateway refuses to delete an authorizer a route still names
 const msgAuthorizerInUse = "Cannot delete authorizer %s: it is used by route %s"
+
+// source: unconfirmed API Gateway's not-found wording for a resource ARN it does not know
+const msgTagResource = "Invalid resource ARN %s"
+
+// source: doc https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+const msgTooManyTags = "A resource can have at most 50 tags"
+
+// source: unconfirmed AWS's tagging rules: keys of 1 to 128 characters not starting with aws:, values up to 256
+const msgBadTag = "Invalid tag key %s"

@@ -34,6 +34,9 @@ func (s *Service) Handler(d protocol.Dispatcher) *protocol.RESTJSON {
 		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/stages/{stageName}", Op: s.getChildOp("GetStage", "stages", "stageName")},
 		{Method: http.MethodDelete, Path: "/v2/apis/{apiId}/stages/{stageName}", Op: s.deleteChildOp("DeleteStage", "stages", "stageName"), Status: http.StatusNoContent},
 		{Method: http.MethodPost, Path: "/v2/apis/{apiId}/authorizers", Op: s.createAuthorizerOp(), Status: http.StatusCreated},
+		{Method: http.MethodPost, Path: "/v2/tags/{resource-arn}", Op: s.tagResourceOp(), Status: http.StatusCreated},
+		{Method: http.MethodGet, Path: "/v2/tags/{resource-arn}", Op: s.getTagsOp()},
+		{Method: http.MethodDelete, Path: "/v2/tags/{resource-arn}", Op: s.untagResourceOp(), Status: http.StatusNoContent},
 		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/authorizers", Op: s.listChildrenOp("GetAuthorizers", "authorizers")},
 		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/authorizers/{authorizerId}", Op: s.getChildOp("GetAuthorizer", "authorizers", "authorizerId")},
 		{Method: http.MethodPatch, Path: "/v2/apis/{apiId}/authorizers/{authorizerId}", Op: s.updateAuthorizerOp()},
@@ -73,16 +76,17 @@ func (a *api) out(r *protocol.Request) *apiOut {
 		APIEndpoint: "http://" + r.HTTP.Host + strings.TrimSuffix(PathPrefix, "/") + "/" + a.ID,
 		APIID:       a.ID, APIKeySelectionExpression: "$request.header.x-api-key",
 		CreatedDate: a.Created.UTC().Format(timeFormat), Description: a.Description, Name: a.Name,
-		ProtocolType: a.ProtocolType, RouteSelectionExpression: a.RouteSelectionExpression, Tags: map[string]string{},
+		ProtocolType: a.ProtocolType, RouteSelectionExpression: a.RouteSelectionExpression, Tags: a.tags(),
 	}
 }
 
 type createAPIIn struct {
-	Name         string `json:"name"`
-	ProtocolType string `json:"protocolType"`
-	Description  string `json:"description"`
-	Target       string `json:"target"`
-	RouteKey     string `json:"routeKey"`
+	Name         string            `json:"name"`
+	ProtocolType string            `json:"protocolType"`
+	Description  string            `json:"description"`
+	Target       string            `json:"target"`
+	RouteKey     string            `json:"routeKey"`
+	Tags         map[string]string `json:"tags"`
 }
 
 func (s *Service) createAPIOp() *protocol.Op {
@@ -109,7 +113,7 @@ func (s *Service) createAPIOp() *protocol.Op {
 			if _, err := parseRouteKey(in.RouteKey); err != nil {
 				return in, err
 			}
-			return in, nil
+			return in, checkTags(in.Tags)
 		},
 		Auth: protocol.Check("apigateway:POST", func(_ context.Context, r *protocol.Request, _ createAPIIn) (protocol.Target, error) {
 			return resource(r, "/apis"), nil
@@ -119,6 +123,7 @@ func (s *Service) createAPIOp() *protocol.Op {
 			a := &api{
 				ID: newID(10), Account: r.Account(), Region: r.Region, Name: in.Name, Description: in.Description,
 				ProtocolType: in.ProtocolType, RouteSelectionExpression: "$request.method $request.path", Created: now,
+				Tags: in.Tags,
 			}
 			if in.Target != "" {
 				// Quick create: the route, its Lambda proxy integration
