@@ -97,7 +97,9 @@ package runtime
 //	LD_LIBRARY_PATH  /lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib
 //	PYTHONPATH       /var/runtime; the bootstrap puts /var/task,
 //	                 /opt/python/lib/pythonX.Y/site-packages and /opt/python
-//	                 at the front of sys.path
+//	                 at the front of sys.path, then seki's boto3; python
+//	                 runs with -S, so no site-packages of the host's
+//	                 installation (or the user's) is on it
 //	NODE_PATH        /opt/nodejs/nodeNN/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task
 //
 // A provided runtime's bootstrap is /var/task/bootstrap, else

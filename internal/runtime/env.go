@@ -499,7 +499,12 @@ func packageError(err error) error {
 func (e *env) command(l *launcher, codeDir, optDir string) ([]string, error) {
 	switch l.kind {
 	case kindPython:
-		return []string{l.exe, "-u", filepath.Join(e.view.runtime, "bootstrap.py"), e.view.opt}, nil
+		// -S: no site module, so none of the host installation's
+		// site-packages (nor the user's) is on sys.path; Lambda's Python
+		// sees its stdlib, the code, the layers and the runtime's boto3,
+		// which the bootstrap puts on sys.path itself. It also spares
+		// the cold start site's imports.
+		return []string{l.exe, "-u", "-S", filepath.Join(e.view.runtime, "bootstrap.py"), e.view.opt}, nil
 	case kindNode:
 		return []string{l.exe, filepath.Join(e.view.runtime, "bootstrap.mjs")}, nil
 	}

@@ -425,7 +425,19 @@ func probePython(ctx context.Context, home, path string) (probed, bool) {
 	if exe == "" || !filepath.IsAbs(exe) {
 		exe = path
 	}
-	return probed{version: out[0], exe: exe, roots: []string{out[2], out[3]}}, true
+	roots := []string{out[2], out[3]}
+	// A virtual environment's prefix is set by the site module, which -S
+	// skips: its directory (pyvenv.cfg beside bin/) holds the executable
+	// the sandbox must see.
+	if venv := filepath.Dir(filepath.Dir(exe)); fileExists(filepath.Join(venv, "pyvenv.cfg")) {
+		roots = append(roots, venv)
+	}
+	return probed{version: out[0], exe: exe, roots: roots}, true
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // probeNode asks a node for its version and real executable; its

@@ -2,7 +2,10 @@ package runtime
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -160,5 +163,60 @@ func TestPythonLoadErrors(t *testing.T) {
 		// invocation, as AWS's runtime does; older revisions' environments
 		// are retired); the init error's environment is gone.
 		t.Errorf("stats %+v", st)
+	}
+}
+
+// A Python function sees its code, its layers, the standard library and the
+// SDK seki provides: nothing the host's installation has in its
+// site-packages. The interpreter here is a virtual environment of the
+// host's Python 3.12 with a module of its own in its site-packages.
+func TestPythonHostSitePackagesHidden(t *testing.T) {
+	base := hostPython(t, "3.12")
+	venv := filepath.Join(t.TempDir(), "venv")
+	if out, err := exec.Command(base, "-m", "venv", "--without-pip", venv).CombinedOutput(); err != nil {
+		t.Skipf("cannot create a virtual environment: %v %s", err, out)
+	}
+	py := filepath.Join(venv, "bin", "python3")
+	site, err := exec.Command(py, "-c", "import sysconfig;print(sysconfig.get_paths()['purelib'])").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(strings.TrimSpace(string(site)), "hostonly_seki.py"), []byte("X = 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The host's interpreter itself imports it: the test can fail.
+	if out, err := exec.Command(py, "-c", "import hostonly_seki").CombinedOutput(); err != nil {
+		t.Fatalf("the host cannot import its own module: %v %s", err, out)
+	}
+	os.Chmod(filepath.Dir(venv), 0o755) // readable by the sandbox's uid
+	rt := newTestRT(t, func(o *Options) { o.Discovery = Discovery{Explicit: map[string]string{"python3.12": py}} })
+
+	paths := newSpec("paths", "python3.12", "app.handler", writeZip(t, rt.dir, zipEntry{Name: "app.py",
+		Body: []byte("import sys\ndef handler(event, context):\n    return {'path': sys.path, 'exit': callable(exit)}\n")}))
+	res := invokeJSON(t, rt.Runtime, paths, map[string]any{})
+	if res.FunctionError != "" {
+		t.Fatalf("%s", res.Payload)
+	}
+	var got struct {
+		Path []string
+		Exit bool
+	}
+	json.Unmarshal(res.Payload, &got)
+	for _, p := range got.Path {
+		if strings.Contains(p, "site-packages") && !strings.HasPrefix(p, "/opt/") || strings.HasPrefix(p, venv) {
+			t.Errorf("the host's %s is on sys.path: %v", p, got.Path)
+		}
+	}
+	if !got.Exit {
+		t.Errorf("exit() is missing: %s", res.Payload)
+	}
+
+	spec := newSpec("hostonly", "python3.12", "app.handler", writeZip(t, rt.dir, zipEntry{Name: "app.py",
+		Body: []byte("import hostonly_seki\ndef handler(event, context):\n    return 1\n")}))
+	res = invokeJSON(t, rt.Runtime, spec, map[string]any{})
+	var e struct{ ErrorType, ErrorMessage string }
+	json.Unmarshal(res.Payload, &e)
+	if e.ErrorType != "Runtime.ImportModuleError" || !strings.Contains(e.ErrorMessage, "hostonly_seki") {
+		t.Fatalf("a module of the host's site-packages was imported: %s %s", res.FunctionError, res.Payload)
 	}
 }

@@ -333,6 +333,15 @@ def setup_path():
     if os.path.isdir(SDK_DIR):
         front.append(SDK_DIR)
     sys.path[:0] = [p for p in front if p not in sys.path]
+    # python runs with -S (no site-packages of the host); the builtins the
+    # site module adds (exit, quit, help, ...) are still a function's.
+    try:
+        import site
+        site.setquit()
+        site.setcopyright()
+        site.sethelper()
+    except Exception:
+        pass
 
 
 # Main loop ----------------------------------------------------------------
