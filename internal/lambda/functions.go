@@ -423,6 +423,8 @@ func (s *Service) gcBlobs(ctx context.Context, blobs []string) {
 			s.db.Blobs().Remove(b)
 		}
 	}
+	// The runner's unpacked copy of the code may be unreferenced now too.
+	s.collectCode()
 }
 
 func (s *Service) getFunctionConfiguration(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
@@ -638,6 +640,9 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, r *protocol.R
 	})
 	if err != nil {
 		return nil, err
+	}
+	if in.Layers != nil {
+		s.collectCode() // the merged layers of before may be unreferenced
 	}
 	return updating(present(out, ref, "")), nil
 }

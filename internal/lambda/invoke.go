@@ -53,6 +53,22 @@ func (s *Service) prepareCode(sha string, zip []byte) {
 	}
 }
 
+// CodeCollector is a Runner that keeps prepared code (unpacked packages and
+// layers) on disk. Lambda tells it, once when it is wired in and after
+// every change that can leave code unreferenced (a function, version or
+// package replaced or deleted), which code its versions run, so that the
+// rest can go.
+type CodeCollector interface {
+	CollectCode(live []CodeRef)
+}
+
+// CodeRef is the code one version runs: its package and its ordered
+// layers, as its FunctionSpec names them.
+type CodeRef struct {
+	CodeSHA256 string
+	Layers     []LayerSpec
+}
+
 // Retirer is a Runner that keeps environments warm: when a function is
 // deleted, Lambda calls Retire so that its environments, and every process
 // in them, end at once rather than when they are next reaped.
@@ -341,14 +357,22 @@ func (s *Service) spec(ref FunctionRef, rec *versionRecord, fn *functionRow) *Fu
 	if c.LoggingConfig != nil {
 		sp.LogGroup, sp.LogFormat = c.LoggingConfig.LogGroup, c.LoggingConfig.LogFormat
 	}
-	for i, l := range c.Layers {
+	sp.Layers = s.layerSpecs(rec)
+	return sp
+}
+
+// layerSpecs are the layers a version runs, as its FunctionSpec names
+// them.
+func (s *Service) layerSpecs(rec *versionRecord) []LayerSpec {
+	var out []LayerSpec
+	for i, l := range rec.Config.Layers {
 		ls := LayerSpec{ARN: l.Arn, CodeSize: l.CodeSize}
 		if i < len(rec.LayerBlobs) {
 			ls.Path = s.db.Blobs().Path(rec.LayerBlobs[i])
 		}
-		sp.Layers = append(sp.Layers, ls)
+		out = append(out, ls)
 	}
-	return sp
+	return out
 }
 
 // dryRun is DryRun's answer: 204 and no body.

@@ -119,6 +119,9 @@ type Service struct {
 
 	// esm runs the event source mappings' pollers (esm.go).
 	esm esms
+
+	// collect runs the runner's code collection (codegc.go).
+	collect collection
 }
 
 type cachedTarget struct {
@@ -154,6 +157,8 @@ func (s *Service) SetRunner(r Runner) {
 	s.mu.Lock()
 	s.runner = r
 	s.mu.Unlock()
+	// What a previous run prepared for code deleted since goes now.
+	s.collectCode()
 }
 
 // SetCode wires S3 in after construction.

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/seki-dev/seki/internal/lambda"
 )
@@ -172,6 +173,9 @@ func (r *Runtime) PrepareCode(sha string, data []byte) {
 	if !owner {
 		return
 	}
+	r.unpacked.mu.Lock()
+	e.preparedAt = time.Now()
+	r.unpacked.mu.Unlock()
 	r.track(func() {
 		r.unpacked.build(key, e, func(dir string) error {
 			budget := int64(maxUnzipped)
@@ -197,6 +201,10 @@ type unpackEntry struct {
 	done chan struct{}
 	path string
 	err  error
+	// preparedAt is when PrepareCode built it for a function that may not
+	// be committed yet, until an environment first gets it (guarded by
+	// unpacked.mu); the collector keeps it meanwhile (see codeGrace).
+	preparedAt time.Time
 }
 
 // get returns the directory holding key's content, building it with build
@@ -216,6 +224,7 @@ func (u *unpacked) claim(key string) (*unpackEntry, bool) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if e, ok := u.m[key]; ok {
+		e.preparedAt = time.Time{}
 		return e, false
 	}
 	e := &unpackEntry{done: make(chan struct{})}

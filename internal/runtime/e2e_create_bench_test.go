@@ -17,7 +17,7 @@ import (
 // withExtraFile returns pkg with one more small entry, so that its content
 // (and CodeSha256) is new; the existing entries are copied still
 // compressed.
-func withExtraFile(b *testing.B, pkg []byte, name, body string) []byte {
+func withExtraFile(b testing.TB, pkg []byte, name, body string) []byte {
 	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
 	if err != nil {
 		b.Fatal(err)

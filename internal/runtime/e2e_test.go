@@ -56,7 +56,10 @@ type world struct {
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
-	env := servertest.Start(t)
+	return worldOf(servertest.Start(t))
+}
+
+func worldOf(env *servertest.Env) *world {
 	cfg := env.Root(servertest.AccountA)
 	return &world{env: env, lambda: sdk.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg)}
 }

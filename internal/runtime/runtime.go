@@ -104,6 +104,15 @@ type Runtime struct {
 	// "none".
 	reserved map[string]*int64
 	stopWG   sync.WaitGroup // environments being stopped, detached waits
+	// starting counts the unpacked directories (code and layers keys) of
+	// environments being started, which the collector must keep.
+	starting map[string]int
+
+	// The collector of unpacked code (see CollectCode).
+	sweepMu      sync.Mutex
+	keep         map[string]bool // what Lambda's versions run; nil: never told
+	sweepPending atomic.Bool     // a directory was kept only because it was in use
+	bornAt       time.Time       // what is older in the unpacked dir is a previous run's
 
 	reapStop chan struct{}
 	reapDone chan struct{}
@@ -140,6 +149,8 @@ func New(opts Options) (*Runtime, error) {
 		all:        map[*env]struct{}{},
 		busy:       map[string]int{},
 		reserved:   map[string]*int64{},
+		starting:   map[string]int{},
+		bornAt:     time.Now(),
 		reapStop:   make(chan struct{}),
 		reapDone:   make(chan struct{}),
 	}
@@ -516,6 +527,12 @@ func (r *Runtime) acquire(ctx context.Context, spec *lambda.FunctionSpec, reques
 		r.live++
 	}
 	r.busy[spec.FunctionARN]++
+	keys := codeKeys(spec)
+	if e == nil {
+		for _, k := range keys {
+			r.starting[k]++
+		}
+	}
 	r.mu.Unlock()
 	r.stopAll(retire)
 	if e != nil {
@@ -523,6 +540,11 @@ func (r *Runtime) acquire(ctx context.Context, spec *lambda.FunctionSpec, reques
 	}
 	e, err := r.startEnv(ctx, spec, requestID)
 	r.mu.Lock()
+	for _, k := range keys {
+		if r.starting[k]--; r.starting[k] == 0 {
+			delete(r.starting, k)
+		}
+	}
 	if err != nil {
 		r.live--
 		r.unbusy(spec.FunctionARN)
@@ -666,6 +688,9 @@ func (r *Runtime) reap() {
 			return
 		case <-t.C:
 			r.Reap()
+			if r.sweepPending.Load() {
+				r.sweepCode()
+			}
 		}
 	}
 }
