@@ -24,6 +24,20 @@ import (
 // unconfirmed: that GetItem and BatchGetItem report Select, that UpdateItem
 // includes its key names in Attributes, and that DeleteItem reports no
 // Attributes; the Developer Guide's example policies hold under this reading.
+//
+// Reads of a secondary index are authorized on the index's ARN
+// (table/T/index/I), as the Developer Guide's "IAM policy to grant access
+// to a specific DynamoDB table and its indexes" shows: a statement on
+// table/T alone does not grant them
+// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html).
+// Their Select defaults to ALL_PROJECTED_ATTRIBUTES, the API's default for
+// an index (API_Query.html, Select), and their LeadingKeys is the partition
+// key value the Query names, which for an index is the index's partition
+// key: the key the request reads by
+// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html).
+// unconfirmed: that LeadingKeys on a global index Query carries the index's
+// partition key value rather than the table's (the Query names no table
+// partition key value to carry).
 const (
 	keyLeadingKeys    = "dynamodb:LeadingKeys"
 	keyAttributes     = "dynamodb:Attributes"

@@ -27,6 +27,15 @@ func FuzzRequest(f *testing.F) {
 		`{"TableName":"t1","KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"a"}]}},"QueryFilter":{"x":{"ComparisonOperator":"NULL"}}}`,
 		`{"TableName":"t1","ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1},"BillingMode":"PROVISIONED"}`,
 		`{}`, ``, `null`, `[]`, `{"TableName":5}`,
+		// Secondary indexes (t2 is created with the last seed).
+		`{"TableName":"t2","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"g":{"S":"x"},"r":{"B":"AQ=="}}}`,
+		`{"TableName":"t2","IndexName":"gi","KeyConditionExpression":"g = :g AND r > :r","ExpressionAttributeValues":{":g":{"S":"x"},":r":{"B":"AA=="}},"Select":"ALL_PROJECTED_ATTRIBUTES","ExclusiveStartKey":{"pk":{"S":"a"},"sk":{"N":"1"},"g":{"S":"x"},"r":{"B":"AQ=="}}}`,
+		`{"TableName":"t2","IndexName":"li","ExclusiveStartKey":{"pk":{"S":"a"},"sk":{"N":"1"},"v":{"N":"2"}},"ProjectionExpression":"w","ConsistentRead":true}`,
+		`{"TableName":"t2","AttributeDefinitions":[{"AttributeName":"w","AttributeType":"S"}],"GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"wi","KeySchema":[{"AttributeName":"w","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}},{"Delete":{"IndexName":"gi"}}]}`,
+		`{"TableName":"t2","BillingMode":"PAY_PER_REQUEST","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],` +
+			`"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"},{"AttributeName":"g","AttributeType":"S"},{"AttributeName":"r","AttributeType":"B"},{"AttributeName":"v","AttributeType":"N"}],` +
+			`"GlobalSecondaryIndexes":[{"IndexName":"gi","KeySchema":[{"AttributeName":"g","KeyType":"HASH"},{"AttributeName":"r","KeyType":"RANGE"}],"Projection":{"ProjectionType":"INCLUDE","NonKeyAttributes":["w"]}}],` +
+			`"LocalSecondaryIndexes":[{"IndexName":"li","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"v","KeyType":"RANGE"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}]}`,
 	}
 	for i, s := range seeds {
 		f.Add(uint8(i%len(fuzzOps)), s)
@@ -34,6 +43,7 @@ func FuzzRequest(f *testing.F) {
 	}
 	e := newHandlerEnv(f)
 	e.do("CreateTable", seeds[0])
+	e.do("CreateTable", seeds[len(seeds)-1])
 	f.Fuzz(func(t *testing.T, op uint8, body string) {
 		name := fuzzOps[int(op)%len(fuzzOps)]
 		code, out := e.do(name, body)
