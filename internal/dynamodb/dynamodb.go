@@ -246,6 +246,9 @@ type capacity struct {
 	TableName     string         `json:"TableName"`
 	CapacityUnits float64        `json:"CapacityUnits"`
 	Table         *capacityUnits `json:"Table,omitempty"`
+
+	LocalSecondaryIndexes  map[string]capacityUnits `json:"LocalSecondaryIndexes,omitempty"`
+	GlobalSecondaryIndexes map[string]capacityUnits `json:"GlobalSecondaryIndexes,omitempty"`
 }
 
 type capacityUnits struct {

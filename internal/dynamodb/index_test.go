@@ -243,6 +243,10 @@ func TestIndexQuery(t *testing.T) {
 	wantErr(t, err, "ValidationException", "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index by-status because its projection type is not ALL")
 	_, err = queryStatus(c, &dynamodb.QueryInput{ConsistentRead: aws.Bool(true)})
 	wantErr(t, err, "ValidationException", "Consistent reads are not supported on global secondary indexes")
+	out, err = queryStatus(c, &dynamodb.QueryInput{ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes})
+	if cc := out.ConsumedCapacity; err != nil || *cc.CapacityUnits != 0.5 || *cc.Table.CapacityUnits != 0 || *cc.GlobalSecondaryIndexes["by-status"].CapacityUnits != 0.5 {
+		t.Fatalf("consumed %v %+v", err, out.ConsumedCapacity)
+	}
 	out, err = queryStatus(c, &dynamodb.QueryInput{Select: types.SelectCount})
 	if err != nil || out.Count != 3 || out.Items != nil {
 		t.Fatalf("count %v %d", err, out.Count)

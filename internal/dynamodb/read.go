@@ -620,6 +620,18 @@ func (s *Service) run(ctx context.Context, p *readPlan, in *readInput) (any, err
 		return nil, err
 	}
 	out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, p.t.Name, readUnits(read, in.ConsistentRead))
+	if c := out.ConsumedCapacity; c != nil && c.Table != nil && p.ix != nil {
+		// INDEXES: a read of an index consumes the index's capacity, not the
+		// table's (API Reference, ConsumedCapacity: Table, LocalSecondaryIndexes,
+		// GlobalSecondaryIndexes).
+		per := map[string]capacityUnits{p.ix.Name: *c.Table}
+		c.Table = &capacityUnits{0}
+		if p.ix.Global {
+			c.GlobalSecondaryIndexes = per
+		} else {
+			c.LocalSecondaryIndexes = per
+		}
+	}
 	return out, nil
 }
 
