@@ -7,7 +7,6 @@ package authz
 
 import (
 	"context"
-	"net/http"
 	"strings"
 
 	"github.com/seki-dev/seki/internal/awserr"
@@ -79,9 +78,6 @@ func New(ids Identities, rec Recorder) *Authorizer {
 	return a
 }
 
-// AccessDenied is the default denial code (IAM, STS, S3).
-var AccessDenied = awserr.Code{Name: "AccessDenied", Status: http.StatusForbidden}
-
 // Denied is the cause carried by an AccessDenied error: the decision and the
 // request it answered, for tests and for the decision log.
 type Denied struct {
@@ -95,7 +91,7 @@ func (d *Denied) Error() string { return d.Decision.Message(&d.Request) }
 // with c.Deny's code, AWS's message and a *Denied cause.
 func (a *Authorizer) Authorize(ctx context.Context, c *Check) error {
 	if c.Caller == nil {
-		return awserr.Internal.New("authorization without a caller")
+		return awserr.Internal.New(msgNoCaller)
 	}
 	req := policy.Request{
 		Principal:       &c.Caller.Principal,

@@ -65,3 +65,10 @@ func memberPattern(value, at, pattern string) error {
 func memberLength(value, at string, max int) error {
 	return errValidation.Errorf("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", value, at, max)
 }
+
+const (
+	// source: unconfirmed EventBridge's answer to a target Input that is not JSON, as quoted in public issue reports
+	msgTargetInputFmt = "Target %s has an invalid Input: it must be valid JSON."
+	// source: snapshot tests/aws/services/events/test_events.snapshot.json#tests/aws/services/events/test_events.py::TestEvents::test_put_events_exceed_limit_ten_entries[default]
+	msgEntriesCount = "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1"
+)

@@ -520,7 +520,7 @@ func (s *Service) putTargetsOp() *protocol.Op {
 					return nil, memberPattern(t.ID, at, `[\.\-_A-Za-z0-9]+`)
 				}
 				if t.Input != "" && !json.Valid([]byte(t.Input)) {
-					return nil, errValidation.New("Target " + t.ID + " has an invalid Input: it must be valid JSON.")
+					return nil, errValidation.Errorf(msgTargetInputFmt, t.ID)
 				}
 			}
 			return in, nil

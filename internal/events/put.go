@@ -61,8 +61,7 @@ func (s *Service) putEventsOp() *protocol.Op {
 				return nil, err
 			}
 			if len(in.Entries) == 0 || len(in.Entries) > 10 {
-				// source: unconfirmed AWS names the entries' Java form in the message; seki names the count
-				return nil, errValidation.Errorf("1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1")
+				return nil, errValidation.New(msgEntriesCount)
 			}
 			size := 0
 			for _, e := range in.Entries {

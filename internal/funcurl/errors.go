@@ -27,6 +27,12 @@ const (
 	// msgTooLarge is Invoke's payload-limit message.
 	// source: unconfirmed observed in Invoke answers quoted in public reports; that function URLs answer the same is a guess
 	msgTooLarge = "Request must be smaller than 6291456 bytes for the InvokeFunction operation"
+	// source: unconfirmed the wording of AWS's front end for a credential scoped to another service, as recorded by dynalite for DynamoDB
+	msgWrongServiceFmt = "Credential should be scoped to correct service: '%s'. "
+	// source: unconfirmed the wording of AWS's front end for a credential scoped to another region, as recorded by dynalite for DynamoDB
+	msgWrongRegion = "Credential should be scoped to a valid region. "
+	// source: unconfirmed seki's own words for a body that could not be read (InvalidRequestContentException is Lambda's code for bad bodies)
+	msgUnreadableBody = "Could not read the request body."
 )
 
 var (

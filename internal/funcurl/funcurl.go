@@ -340,10 +340,10 @@ func (h *Handler) Authenticate(ctx context.Context, r *http.Request, service, re
 		return nil, nil, err
 	}
 	if res.Service != service {
-		return nil, nil, errSignature.New("Credential should be scoped to correct service: '" + service + "'. ")
+		return nil, nil, errSignature.Errorf(msgWrongServiceFmt, service)
 	}
 	if res.Region != region {
-		return nil, nil, errSignature.New("Credential should be scoped to a valid region. ")
+		return nil, nil, errSignature.New(msgWrongRegion)
 	}
 	caller, err := h.o.Identify(ctx, res.AccessKeyID, keys)
 	return caller, body, err
@@ -353,7 +353,7 @@ func (h *Handler) Authenticate(ctx context.Context, r *http.Request, service, re
 func readBody(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil {
-		return nil, errBadRequest.New("Could not read the request body.")
+		return nil, errBadRequest.New(msgUnreadableBody)
 	}
 	if len(body) > maxBody {
 		return nil, errTooLarge.New(msgTooLarge)

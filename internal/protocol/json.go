@@ -44,13 +44,6 @@ type JSON struct {
 	Ops             map[string]*Op
 }
 
-var (
-	errUnknownOperation = awserr.Code{Name: "UnknownOperationException", Status: http.StatusBadRequest}
-	// ErrSerialization is the JSON protocols' answer to a body that is not
-	// valid JSON for the operation.
-	ErrSerialization = awserr.Code{Name: "SerializationException", Status: http.StatusBadRequest}
-)
-
 // ServeAWS decodes, dispatches and encodes one JSON-protocol call.
 func (j *JSON) ServeAWS(w http.ResponseWriter, r *Request) {
 	target := r.HTTP.Header.Get("X-Amz-Target")
@@ -138,12 +131,12 @@ func DecodeJSON(body []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return ErrSerialization.Errorf("Unexpected value type in payload for field %s", te.Field).Wrap(err)
+			return ErrSerialization.Errorf(msgUnexpectedTypeFmt, te.Field).Wrap(err)
 		}
-		return ErrSerialization.New("Start of structure or map found where not expected.").Wrap(err)
+		return ErrSerialization.New(msgUnexpectedStructure).Wrap(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return ErrSerialization.New("Unexpected content after the end of the payload.")
+		return ErrSerialization.New(msgTrailingContent)
 	}
 	return nil
 }

@@ -131,7 +131,7 @@ func DefineRouted[In any](s Spec[In]) *Routed[In] {
 	run := check(s)
 	o := &Routed[In]{run: run}
 	o.op = Op{Name: s.Name, auth: s.Auth.authDecl, run: func(context.Context, *Request) (any, error) {
-		return nil, awserr.Internal.New("seki: routed operation " + s.Name + " dispatched without its input")
+		return nil, awserr.Internal.Errorf(msgRoutedNoInputFmt, s.Name)
 	}}
 	return o
 }
@@ -184,7 +184,7 @@ func check[In any](s Spec[In]) func(ctx context.Context, r *Request, in In) (any
 			before := r.checks
 			res, err := handle(ctx, r, in)
 			if err == nil && r.checks == before {
-				return nil, awserr.Internal.New("seki: operation " + name + " answered without authorizing any item")
+				return nil, awserr.Internal.Errorf(msgNoItemAuthorizedFmt, name)
 			}
 			return res, err
 		}
@@ -238,7 +238,7 @@ func (d *Dispatcher) Dispatch(ctx context.Context, r *Request, op *Op) (any, err
 	r.Bind(d.Authz, d.Deny)
 	if op.run == nil {
 		// The zero Op: not built with Define.
-		return nil, awserr.Internal.New("seki: operation " + op.Name + " was not built with protocol.Define")
+		return nil, awserr.Internal.Errorf(msgNotDefinedFmt, op.Name)
 	}
 	return op.run(ctx, r)
 }

@@ -23,11 +23,6 @@ type Query struct {
 	Ops   map[string]*Op
 }
 
-var (
-	errInvalidAction = awserr.Code{Name: "InvalidAction", Status: http.StatusBadRequest}
-	errMalformedForm = awserr.Code{Name: "MalformedQueryString", Status: http.StatusBadRequest}
-)
-
 // ServeAWS decodes, dispatches and encodes one query-protocol call.
 func (q *Query) ServeAWS(w http.ResponseWriter, r *Request) {
 	params, err := queryParams(r)
@@ -39,7 +34,7 @@ func (q *Query) ServeAWS(w http.ResponseWriter, r *Request) {
 	action := params.Get("Action")
 	op := q.Ops[action]
 	if op == nil {
-		q.WriteError(w, r, errInvalidAction.Errorf("Could not find operation %s for version %s", action, q.Version))
+		q.WriteError(w, r, errInvalidAction.Errorf(msgNoOperationFmt, action, q.Version))
 		return
 	}
 	res, err := q.Dispatch(r.HTTP.Context(), r, op)

@@ -38,7 +38,7 @@ func (s *RESTJSON) ServeAWS(w http.ResponseWriter, r *Request) {
 	if rt == nil {
 		code := s.NotFound
 		if code.Name == "" {
-			code = awserr.Code{Name: "UnknownOperationException", Status: http.StatusNotFound}
+			code = errUnknownOperationREST
 		}
 		WriteRESTJSONError(w, r, code.New(""))
 		return

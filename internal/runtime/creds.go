@@ -57,7 +57,7 @@ const credentialMargin = 5 * time.Minute
 // Lambda's error.
 func (r *Runtime) assumeRole(ctx context.Context, in AssumeInput) (Credentials, error) {
 	if r.opts.Assumer == nil {
-		return Credentials{}, errService.New("seki: no STS is wired into the function runtime")
+		return Credentials{}, errService.New(msgNoSTS)
 	}
 	c, err := r.opts.Assumer.AssumeRole(ctx, in)
 	if err == nil {

@@ -257,7 +257,7 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 	}
 	fail := func(err error) (*env, error) {
 		e.cleanup()
-		return nil, errService.New("seki: could not start an execution environment").Wrap(err)
+		return nil, errService.New(msgEnvStart).Wrap(err)
 	}
 	sandboxed := r.sandbox.Isolated()
 	if sandboxed {
@@ -487,9 +487,9 @@ func packageError(err error) error {
 		return errInvalidZip.New(msgBadZip).Wrap(err)
 	}
 	if errors.Is(err, os.ErrNotExist) {
-		return errService.New("seki: the function's deployment package is missing from the blob store").Wrap(err)
+		return errService.New(msgCodeMissing).Wrap(err)
 	}
-	return errService.New("seki: could not unpack the function's code").Wrap(err)
+	return errService.New(msgCodeUnpack).Wrap(err)
 }
 
 // command is the runtime process's argv, or the error AWS reports when the

@@ -49,6 +49,19 @@ const (
 	// source: unconfirmed seki's own words: AWS has no such case
 	msgExplicitWrong = "seki: --runtime %s=%s is %s, not %s; seki never runs a function on another version"
 
+	// seki's own: failures of seki itself, answered as Lambda's
+	// ServiceException.
+	// source: unconfirmed seki's own words: AWS has no such case
+	msgNoSTS = "seki: no STS is wired into the function runtime"
+	// source: unconfirmed seki's own words: AWS has no such case
+	msgEnvStart = "seki: could not start an execution environment"
+	// source: unconfirmed seki's own words: AWS has no such case
+	msgCodeMissing = "seki: the function's deployment package is missing from the blob store"
+	// source: unconfirmed seki's own words: AWS has no such case
+	msgCodeUnpack = "seki: could not unpack the function's code"
+	// source: unconfirmed seki's own words: AWS has no such case
+	msgNoQueueStore = "seki: Event invocations need the runtime's store"
+
 	// maxResponse is the largest synchronous response: AWS reports the
 	// limit as 6291556 bytes in Function.ResponseSizeTooLarge (confirmed).
 	maxResponse = 6291556

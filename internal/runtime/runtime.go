@@ -235,7 +235,7 @@ func (r *Runtime) SetLogSink(sink LogSink) {
 func (r *Runtime) Run(ctx context.Context, spec *lambda.FunctionSpec, req *lambda.InvokeRequest) (*lambda.InvokeResult, error) {
 	if req.InvocationType == "Event" {
 		if r.queue == nil {
-			return nil, errService.New("seki: Event invocations need the runtime's store")
+			return nil, errService.New(msgNoQueueStore)
 		}
 		if len(req.Payload) > maxAsyncPayload {
 			return nil, errRequestTooBig.Errorf(msgAsyncPayloadLimit, maxAsyncPayload)

@@ -223,7 +223,7 @@ func parseQuery(dst []qparam, raw string) ([]qparam, *Error) {
 }
 
 func malformedQuery(bad string) *Error {
-	return newError(ReasonMalformedQuery, "Illegal hex character in escape % pattern: "+bad)
+	return newError(ReasonMalformedQuery, msgIllegalHex+bad)
 }
 
 // appendCanonicalQuery appends the canonical query string: parameters

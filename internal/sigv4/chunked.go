@@ -116,7 +116,7 @@ func newChecksum(name string) hash.Hash {
 }
 
 func malformedChunk(detail string) *Error {
-	return newError(ReasonChunkMalformed, "Malformed aws-chunked body: "+detail)
+	return newError(ReasonChunkMalformed, msgChunkMalformed+detail)
 }
 
 func (c *ChunkedReader) fail(e *Error) error {

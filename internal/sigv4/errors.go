@@ -466,3 +466,49 @@ func (e *Error) withS3(msg string, fields ...awserr.Field) *Error {
 	e.s3Fields = fields
 	return e
 }
+
+// Messages built around a value (fmt formats, or prefixes the value
+// follows). The wording of the non-S3 family is what AWS's common front end
+// answers (dynalite recorded DynamoDB's; IAM, STS and Lambda answer alike).
+const (
+	// source: unconfirmed the front end's answer to a %-escape that is not hex, as recorded by dynalite for DynamoDB
+	msgIllegalHex = "Illegal hex character in escape % pattern: "
+	// source: unconfirmed seki's own detail of IncompleteBody for a malformed aws-chunked body
+	msgChunkMalformed = "Malformed aws-chunked body: "
+	// source: unconfirmed the front end's answer to an Authorization component without '=', as recorded by dynalite for DynamoDB
+	msgMalformedAuthFmt = "'%s' not a valid key=value pair (missing equal-sign) in Authorization header: '%s'."
+	// source: unconfirmed S3's answer to the same, as quoted in S3-compatible servers' issue reports
+	msgMalformedAuthS3Fmt = "The authorization header is malformed; the authorization component \"%s\" is malformed."
+	// source: unconfirmed the front end's answer to a presigned URL without X-Amz-Expires for S3, in the style of the missing-parameter answers below
+	msgNeedExpires = "AWS query-string parameters must include 'X-Amz-Expires'. Re-examine the query-string parameters."
+	// source: unconfirmed the front end's answer to a presigned URL missing a parameter, as recorded by dynalite for DynamoDB (one sentence per parameter, then msgReexamine)
+	msgQueryParamMissingFmt = "AWS query-string parameters must include '%s'. "
+	// source: unconfirmed as msgQueryParamMissingFmt
+	msgReexamine = "Re-examine the query-string parameters."
+	// source: unconfirmed the front end's answer when host is not signed, as recorded by dynalite for DynamoDB
+	msgHostNotSigned = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
+	// source: unconfirmed the front end's answer to another AWS4 algorithm, as recorded by dynalite for DynamoDB
+	msgUnsupportedAlgorithmFmt = "Unsupported AWS 'algorithm': '%s' (only AWS4-HMAC-SHA256 for now). "
+	// source: unconfirmed S3's answer to another presigned algorithm, as quoted in S3-compatible servers' issue reports
+	msgUnsupportedAlgorithmS3 = `X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"`
+	// source: unconfirmed the front end's answer to a malformed X-Amz-Date, as recorded by dynalite for DynamoDB
+	msgInvalidDateFmt = "Date must be in ISO-8601 'basic format'. Got '%s'. See http://en.wikipedia.org/wiki/ISO_8601"
+	// source: unconfirmed S3's answer to a malformed presigned X-Amz-Date, as quoted in S3-compatible servers' issue reports
+	msgInvalidDateQueryS3 = `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`
+	// source: unconfirmed the front end's answer to a late request, as observed in public issue reports ("Signature expired: 20190101T000000Z is now earlier than …")
+	msgSkewPastFmt = "Signature expired: %s is now earlier than %s (%s - %s)"
+	// source: unconfirmed the front end's answer to an early request, as observed in public issue reports
+	msgSkewFutureFmt = "Signature not yet current: %s is still later than %s (%s + %s)"
+	// source: unconfirmed the front end's answer to a non-numeric X-Amz-Expires, as recorded by dynalite for DynamoDB
+	msgExpiresNumber = "X-Amz-Expires should be a number"
+	// source: unconfirmed the front end's answer to a negative X-Amz-Expires, as recorded by dynalite for DynamoDB
+	msgExpiresNegative = "X-Amz-Expires must be non-negative"
+	// source: unconfirmed the front end's answer to X-Amz-Expires over a week, as recorded by dynalite for DynamoDB
+	msgExpiresWeek = "X-Amz-Expires must be less than a week (in seconds) that is 604800"
+	// source: unconfirmed the front end's answer to a credential without five parts, as recorded by dynalite for DynamoDB
+	msgCredentialPartsFmt = "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '%s'"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedUrl::test_presigned_double_encoded_credentials
+	msgCredentialQueryS3 = `Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`
+	// source: unconfirmed S3's header-auth wording of the same, as quoted in S3-compatible servers' issue reports
+	msgCredentialHeaderS3 = `The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`
+)

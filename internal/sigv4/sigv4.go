@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -242,9 +243,8 @@ func parseAuthorization(h string) (authParts, *Error) {
 		}
 		k, val, ok := strings.Cut(tok, "=")
 		if !ok {
-			return a, newError(ReasonMalformedAuth,
-				"'"+tok+"' not a valid key=value pair (missing equal-sign) in Authorization header: '"+h+"'.").
-				withS3("The authorization header is malformed; the authorization component \"" + tok + "\" is malformed.")
+			return a, newError(ReasonMalformedAuth, fmt.Sprintf(msgMalformedAuthFmt, tok, h)).
+				withS3(fmt.Sprintf(msgMalformedAuthS3Fmt, tok))
 		}
 		switch k {
 		case "Credential":
@@ -340,7 +340,7 @@ func (v *Verifier) verify(r *http.Request, body []byte, hashBody func() string, 
 		}
 		if c, ok := parseCredential(a.credential); ok && c.service == "s3" && !a.hasExpires {
 			// S3, unlike the other services, requires X-Amz-Expires.
-			e := newError(ReasonIncompleteSignature, "AWS query-string parameters must include 'X-Amz-Expires'. Re-examine the query-string parameters.").
+			e := newError(ReasonIncompleteSignature, msgNeedExpires).
 				withS3(msgPresignParamsS3)
 			e.presigned = true
 			return nil, e
@@ -390,13 +390,13 @@ func (v *Verifier) verify(r *http.Request, body []byte, hashBody func() string, 
 	var shBuf [16]string
 	signed, hostSigned := splitSignedHeaders(shBuf[:0], a.signedHeaders)
 	if !hostSigned {
-		return fail(newError(ReasonHostNotSigned, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.").
+		return fail(newError(ReasonHostNotSigned, msgHostNotSigned).
 			withS3(msgHeadersNotSigned, awserr.Field{Name: "HeadersNotSigned", Value: "host"}))
 	}
 	if a.algorithm != Algorithm {
-		e := newError(ReasonUnsupportedAlgorithm, "Unsupported AWS 'algorithm': '"+a.algorithm+"' (only AWS4-HMAC-SHA256 for now). ")
+		e := newError(ReasonUnsupportedAlgorithm, fmt.Sprintf(msgUnsupportedAlgorithmFmt, a.algorithm))
 		if presigned {
-			e.withS3(`X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"`)
+			e.withS3(msgUnsupportedAlgorithmS3)
 		} else {
 			e.withS3(msgUnsupportedTypeS3, awserr.Field{Name: "ArgumentName", Value: "Authorization"}, awserr.Field{Name: "ArgumentValue", Value: authz[0]})
 		}
@@ -591,11 +591,11 @@ func presignedParts(params []qparam) (authParts, *Error) {
 	var msg string
 	for i, n := range names {
 		if values[i] == "" {
-			msg += "AWS query-string parameters must include '" + n + "'. "
+			msg += fmt.Sprintf(msgQueryParamMissingFmt, n)
 		}
 	}
 	if msg != "" {
-		e := newError(ReasonIncompleteSignature, msg+"Re-examine the query-string parameters.").withS3(msgPresignParamsS3)
+		e := newError(ReasonIncompleteSignature, msg+msgReexamine).withS3(msgPresignParamsS3)
 		e.presigned = true
 		return a, e
 	}
@@ -653,9 +653,9 @@ func parseISOBasic(s string) (time.Time, bool) {
 }
 
 func invalidDate(date string, presigned bool) *Error {
-	e := newError(ReasonInvalidDate, "Date must be in ISO-8601 'basic format'. Got '"+date+"'. See http://en.wikipedia.org/wiki/ISO_8601")
+	e := newError(ReasonInvalidDate, fmt.Sprintf(msgInvalidDateFmt, date))
 	if presigned {
-		return e.withS3(`X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`)
+		return e.withS3(msgInvalidDateQueryS3)
 	}
 	return e.withS3(msgBadDateS3)
 }
@@ -672,11 +672,9 @@ func checkSkew(sent string, t time.Time, ts string, now time.Time, skew time.Dur
 	var e *Error
 	switch {
 	case t.Before(now.Add(-skew)):
-		e = newError(ReasonSkew, "Signature expired: "+ts+" is now earlier than "+
-			now.Add(-skew).Format(isoBasic)+" ("+now.Format(isoBasic)+" - "+skewText(skew)+")")
+		e = newError(ReasonSkew, fmt.Sprintf(msgSkewPastFmt, ts, now.Add(-skew).Format(isoBasic), now.Format(isoBasic), skewText(skew)))
 	case t.After(now.Add(skew)):
-		e = newError(ReasonSkew, "Signature not yet current: "+ts+" is still later than "+
-			now.Add(skew).Format(isoBasic)+" ("+now.Format(isoBasic)+" + "+skewText(skew)+")")
+		e = newError(ReasonSkew, fmt.Sprintf(msgSkewFutureFmt, ts, now.Add(skew).Format(isoBasic), now.Format(isoBasic), skewText(skew)))
 	default:
 		return nil
 	}
@@ -697,16 +695,15 @@ func checkPresignTime(a authParts, t time.Time, ts string, now time.Time, skew t
 	n, err := strconv.ParseInt(a.expires, 10, 64)
 	switch {
 	case err != nil:
-		return newError(ReasonInvalidExpires, "X-Amz-Expires should be a number")
+		return newError(ReasonInvalidExpires, msgExpiresNumber)
 	case n < 0:
-		return newError(ReasonInvalidExpires, "X-Amz-Expires must be non-negative")
+		return newError(ReasonInvalidExpires, msgExpiresNegative)
 	case n > maxPresignExpires:
-		return newError(ReasonInvalidExpires, "X-Amz-Expires must be less than a week (in seconds) that is 604800")
+		return newError(ReasonInvalidExpires, msgExpiresWeek)
 	}
 	expires := t.Add(time.Duration(n) * time.Second)
 	if t.After(now.Add(skew)) {
-		return newError(ReasonPresignNotYetValid, "Signature not yet current: "+ts+" is still later than "+
-			now.Add(skew).Format(isoBasic)+" ("+now.Format(isoBasic)+" + "+skewText(skew)+")").
+		return newError(ReasonPresignNotYetValid, fmt.Sprintf(msgSkewFutureFmt, ts, now.Add(skew).Format(isoBasic), now.Format(isoBasic), skewText(skew))).
 			withS3(msgPresignFutureS3,
 				awserr.Field{Name: "X-Amz-Date", Value: a.date},
 				awserr.Field{Name: "Expires", Value: expires.Format(time.RFC3339)},
@@ -738,11 +735,11 @@ func splitSignedHeaders(out []string, s string) ([]string, bool) {
 }
 
 func malformedCredential(c string, presigned bool) *Error {
-	e := newError(ReasonMalformedCredential, "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '"+c+"'")
+	e := newError(ReasonMalformedCredential, fmt.Sprintf(msgCredentialPartsFmt, c))
 	if presigned {
-		return e.withS3(`Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`)
+		return e.withS3(msgCredentialQueryS3)
 	}
-	return e.withS3(`The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`)
+	return e.withS3(msgCredentialHeaderS3)
 }
 
 // checkScope checks the credential scope against the request: seki serves

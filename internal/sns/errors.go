@@ -181,3 +181,19 @@ const (
 	// source: snapshot tests/aws/services/sns/test_sns_filter_policy.snapshot.json#TestSNSFilterPolicyConditions::test_policy_complexity
 	reasonFilterKeys = "Filter policy can not have more than 5 keys"
 )
+
+// Texts built around a parameter, attribute or value.
+const (
+	// source: snapshot tests/aws/services/sns/test_sns.snapshot.json#tests/aws/services/sns/test_sns.py::TestSNSSubscriptionCrud::test_unsubscribe_wrong_arn_format
+	msgParamMissingFmt = "Invalid parameter: %s Reason: no value for required parameter"
+	// source: snapshot tests/aws/services/sns/test_sns.snapshot.json#tests/aws/services/sns/test_sns.py::TestSNSSubscriptionCrud::test_unsubscribe_wrong_arn_format
+	msgParamFmt = "Invalid parameter: %s"
+	// source: unconfirmed SNS's answer to a Number attribute that is not one, as quoted in public issue reports
+	msgAttrNotNumberFmt = "Could not cast message attribute '%s' value to number."
+	// source: unconfirmed SNS's answer to an unknown attribute, in the form of the recorded attribute answers (whereSubscribe)
+	msgUnknownAttribute = "Unknown attribute "
+	// source: snapshot tests/aws/services/sns/test_sns.snapshot.json#tests/aws/services/sns/test_sns.py::TestSNSSubscriptionCrud::test_validate_set_sub_attributes
+	msgAttrNotJSON = ": failed to parse JSON. "
+	// source: unconfirmed SNS's answer to AddPermission without its members, as quoted in public issue reports
+	msgPermissionMembers = "Invalid parameter: Label, AWSAccountId and ActionName are required"
+)

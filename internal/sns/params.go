@@ -71,14 +71,14 @@ type topicRef struct {
 // colon-separated parts, service sns, and the request's region.
 func parseTopicARN(param, v, region string) (topicRef, error) {
 	if v == "" {
-		return topicRef{}, errInvalidParameter.New("Invalid parameter: " + param + " Reason: no value for required parameter")
+		return topicRef{}, errInvalidParameter.Errorf(msgParamMissingFmt, param)
 	}
 	parts := strings.Split(v, ":")
 	if len(parts) < 6 {
 		return topicRef{}, arnElements(param, len(parts))
 	}
 	if parts[0] != "arn" || parts[2] != "sns" || len(parts) != 6 || !validTopicName(parts[5]) {
-		return topicRef{}, errInvalidParameter.New("Invalid parameter: " + param)
+		return topicRef{}, errInvalidParameter.Errorf(msgParamFmt, param)
 	}
 	if parts[3] != region {
 		return topicRef{}, errInvalidParameter.New(msgTopicArnOtherRegion)

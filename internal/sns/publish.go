@@ -122,7 +122,7 @@ func readAttribute(e map[string]string, path string) (messageAttribute, error) {
 		}
 		if base == "Number" {
 			if _, err := strconv.ParseFloat(a.stringValue, 64); err != nil {
-				return a, errParameterValue.New("Could not cast message attribute '" + a.name + "' value to number.")
+				return a, errParameterValue.Errorf(msgAttrNotNumberFmt, a.name)
 			}
 		}
 	case "Binary":

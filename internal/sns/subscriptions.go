@@ -76,7 +76,7 @@ func isARN(v, service string) bool {
 func validateSubscriptionAttributes(attrs map[string]string) error {
 	for k, v := range attrs {
 		if !subscriptionAttributes[k] {
-			return errInvalidParameter.New(whereSubscribe + "Unknown attribute " + k)
+			return errInvalidParameter.New(whereSubscribe + msgUnknownAttribute + k)
 		}
 		if err := validateSubscriptionAttribute(k, v, attrs["FilterPolicyScope"], whereSubscribe); err != nil {
 			return err
@@ -107,7 +107,7 @@ func validateSubscriptionAttribute(k, v, scope, where string) error {
 	case "DeliveryPolicy", "RedrivePolicy":
 		var x map[string]any
 		if err := json.Unmarshal([]byte(v), &x); err != nil {
-			return errInvalidParameter.New(where + k + ": failed to parse JSON. " + err.Error())
+			return errInvalidParameter.New(where + k + msgAttrNotJSON + err.Error())
 		}
 	}
 	return nil

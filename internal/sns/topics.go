@@ -138,7 +138,7 @@ func (s *Service) createTopicOp() *protocol.Op {
 			}
 			for k, v := range attrs {
 				if !settableTopicAttributes[k] {
-					return createTopicInput{}, errInvalidParameter.New("Invalid parameter: Attributes Reason: Unknown attribute " + k)
+					return createTopicInput{}, errInvalidParameter.New(whereSubscribe + msgUnknownAttribute + k)
 				}
 				if k == "Policy" {
 					if _, err := parseTopicPolicy(v); err != nil {
@@ -417,7 +417,7 @@ func (s *Service) addPermissionOp() *protocol.Op {
 			in := permissionInput{ref: ref, label: r.Params.Get("Label"),
 				accounts: protocol.Members(r.Params, "AWSAccountId.member"), actions: protocol.Members(r.Params, "ActionName.member")}
 			if in.label == "" || len(in.accounts) == 0 || len(in.actions) == 0 {
-				return in, errInvalidParameter.New("Invalid parameter: Label, AWSAccountId and ActionName are required")
+				return in, errInvalidParameter.New(msgPermissionMembers)
 			}
 			for _, a := range in.actions {
 				if !snsActions[a] {

@@ -22,6 +22,7 @@ var (
 	errQueueNameExists       = awserr.Code{Name: "QueueNameExists", Status: http.StatusBadRequest}
 	errQueueDeletedRecently  = awserr.Code{Name: "QueueDeletedRecently", Status: http.StatusBadRequest}
 	errInvalidParameterValue = awserr.Code{Name: "InvalidParameterValueException", Status: http.StatusBadRequest}
+	errInvalidAction         = awserr.Code{Name: "InvalidAction", Status: http.StatusBadRequest}
 	errMissingParameter      = awserr.Code{Name: "MissingRequiredParameterException", Status: http.StatusBadRequest}
 	errInvalidAttributeName  = awserr.Code{Name: "InvalidAttributeName", Status: http.StatusBadRequest}
 	errInvalidAttributeValue = awserr.Code{Name: "InvalidAttributeValue", Status: http.StatusBadRequest}
@@ -145,4 +146,12 @@ const (
 	reasonNoDLQ = "Dead letter target does not exist."
 	// source: unconfirmed seki's text for a RedrivePolicy without maxReceiveCount in 1..1000.
 	reasonMaxReceive = "Value for parameter maxReceiveCount must be between 1 and 1000."
+)
+
+// The query protocol's own answers.
+const (
+	// source: unconfirmed seki's own words for a form body that does not parse (SQS answers malformed bodies with InvalidParameterValue)
+	msgBodyNotParsed = "The request body could not be parsed."
+	// source: unconfirmed the query protocol's generic answer, as IAM and STS give it
+	msgActionNotValidFmt = "The action %s is not valid for this endpoint."
 )

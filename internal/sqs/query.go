@@ -168,7 +168,7 @@ func (h *Handler) serveQuery(w http.ResponseWriter, r *protocol.Request) {
 	if len(r.Body) > 0 {
 		form, err := url.ParseQuery(string(r.Body))
 		if err != nil {
-			writeQueryError(w, r, errInvalidParameterValue.New("The request body could not be parsed."))
+			writeQueryError(w, r, errInvalidParameterValue.New(msgBodyNotParsed))
 			return
 		}
 		for k, vs := range form {
@@ -178,8 +178,7 @@ func (h *Handler) serveQuery(w http.ResponseWriter, r *protocol.Request) {
 	action := params.Get("Action")
 	op := h.json.Ops[action]
 	if op == nil {
-		// source: unconfirmed the query protocol's generic answer, as IAM and STS give it.
-		writeQueryError(w, r, errInvalidAction.Errorf("The action %s is not valid for this endpoint.", action))
+		writeQueryError(w, r, errInvalidAction.Errorf(msgActionNotValidFmt, action))
 		return
 	}
 	body, err := queryInput(action, params)
@@ -283,8 +282,6 @@ func writeValue(b *bytes.Buffer, action, name string, v any) {
 	}
 	b.WriteString("</" + name + ">")
 }
-
-var errInvalidAction = awserr.Code{Name: "InvalidAction", Status: http.StatusBadRequest}
 
 type queryErrorDoc struct {
 	XMLName   xml.Name `xml:"ErrorResponse"`
