@@ -70,6 +70,8 @@ type Options struct {
 
 // Service is API Gateway. It is safe for concurrent use.
 type Service struct {
+	// rest are the REST APIs by id (rest.go); mu guards it.
+	rest  map[string]*restAPI
 	db    *store.DB
 	now   func() time.Time
 	newID func() string
@@ -140,7 +142,7 @@ CREATE TABLE apigw_apis (
 	region  TEXT NOT NULL,
 	doc     TEXT NOT NULL
 );
-`}}
+`}, restMigrations()[0]}
 }
 
 // New loads the APIs kept in db (opened with Migrations).
@@ -174,6 +176,9 @@ func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
 		}
 		return rows.Err()
 	})
+	if err == nil {
+		err = s.loadRest(ctx)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("apigateway: loading APIs: %w", err)
 	}

@@ -27,20 +27,21 @@ import (
 
 const lambdaTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 
-var (
-	goOnce sync.Once
-	goZip  []byte
-	goErr  error
-)
+// bootstraps are the test functions built, by directory: each is built
+// once per test binary.
+var bootstraps sync.Map // dir -> func() ([]byte, error)
 
-func httpechoZip(t testing.TB) []byte {
+func bootstrapZip(t testing.TB, dir string) []byte {
 	t.Helper()
-	goOnce.Do(func() { goZip, goErr = servertest.BuildBootstrap(t, "./testdata/httpecho") })
-	if goErr != nil {
-		t.Fatal(goErr)
+	build, _ := bootstraps.LoadOrStore(dir, sync.OnceValues(func() ([]byte, error) { return servertest.BuildBootstrap(t, dir) }))
+	zip, err := build.(func() ([]byte, error))()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return goZip
+	return zip
 }
+
+func httpechoZip(t testing.TB) []byte { return bootstrapZip(t, "./testdata/httpecho") }
 
 type env struct {
 	t     testing.TB
@@ -48,33 +49,47 @@ type env struct {
 	gw    *gw.Client
 	lam   *sdk.Client
 	fnARN string
+	role  *string
 }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	e := newBareEnv(t)
+	e.fnARN = e.function("httpecho", httpechoZip(t))
+	return e
+}
+
+// newBareEnv starts seki with an execution role and no function.
+func newBareEnv(t testing.TB) *env {
+	t.Helper()
 	srv := servertest.Start(t)
 	cfg := srv.Root(servertest.AccountA)
 	e := &env{t: t, srv: srv, gw: gw.NewFromConfig(cfg), lam: sdk.NewFromConfig(cfg)}
-	ctx := context.Background()
-	role, err := iam.NewFromConfig(cfg).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("exec"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
+	role, err := iam.NewFromConfig(cfg).CreateRole(context.Background(), &iam.CreateRoleInput{RoleName: aws.String("exec"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fn, err := e.lam.CreateFunction(ctx, &sdk.CreateFunctionInput{
-		FunctionName: aws.String("httpecho"), Runtime: types.RuntimeProvidedal2023, Role: role.Role.Arn,
-		Handler: aws.String("bootstrap"), Code: &types.FunctionCode{ZipFile: httpechoZip(t)}, Timeout: aws.Int32(30),
+	e.role = role.Role.Arn
+	return e
+}
+
+// function creates a provided.al2023 function and returns its ARN.
+func (e *env) function(name string, zip []byte) string {
+	e.t.Helper()
+	fn, err := e.lam.CreateFunction(context.Background(), &sdk.CreateFunctionInput{
+		FunctionName: aws.String(name), Runtime: types.RuntimeProvidedal2023, Role: e.role,
+		Handler: aws.String("bootstrap"), Code: &types.FunctionCode{ZipFile: zip}, Timeout: aws.Int32(30),
 	})
 	if err != nil {
-		t.Fatal(err)
+		e.t.Fatal(err)
 	}
-	e.fnARN = *fn.FunctionArn
-	return e
+	return *fn.FunctionArn
 }
 
 func (e *env) permit(sid, sourceARN string) {
 	e.t.Helper()
 	_, err := e.lam.AddPermission(context.Background(), &sdk.AddPermissionInput{
-		FunctionName: aws.String("httpecho"), StatementId: aws.String(sid), Action: aws.String("lambda:InvokeFunction"),
+		FunctionName: aws.String(e.fnARN), StatementId: aws.String(sid), Action: aws.String("lambda:InvokeFunction"),
 		Principal: aws.String("apigateway.amazonaws.com"), SourceArn: aws.String(sourceARN),
 	})
 	if err != nil {
@@ -84,7 +99,7 @@ func (e *env) permit(sid, sourceARN string) {
 
 func (e *env) unpermit(sid string) {
 	e.t.Helper()
-	if _, err := e.lam.RemovePermission(context.Background(), &sdk.RemovePermissionInput{FunctionName: aws.String("httpecho"), StatementId: aws.String(sid)}); err != nil {
+	if _, err := e.lam.RemovePermission(context.Background(), &sdk.RemovePermissionInput{FunctionName: aws.String(e.fnARN), StatementId: aws.String(sid)}); err != nil {
 		e.t.Fatal(err)
 	}
 }

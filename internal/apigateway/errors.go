@@ -117,3 +117,117 @@ const msgTooManyTags = "A resource can have at most 50 tags"
 
 // source: unconfirmed AWS's tagging rules: keys of 1 to 128 characters not starting with aws:, values up to 256
 const msgBadTag = "Invalid tag key %s"
+
+// REST APIs (API Gateway v1): the management API's texts.
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_api.snapshot.json#TestApiGatewayApiResource::test_update_resource_behaviour
+const msgInvalidResource = "Invalid Resource identifier specified"
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_api.snapshot.json#TestApiGatewayApiMethod::test_method_lifecycle
+const msgInvalidMethod = "Invalid Method identifier specified"
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_api.snapshot.json#TestApiGatewayApiResource::test_update_resource_behaviour
+const msgSiblingName = "Another resource with the same parent already has this name: %s"
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_api.snapshot.json#TestApiGatewayApiResource::test_create_proxy_resource_validation
+const msgSiblingVariable = "A sibling (%s) of this resource already has a variable path part -- only one is allowed"
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_api.snapshot.json#TestApiGatewayApiResource::test_create_proxy_resource_validation
+const msgGreedyChild = "Cannot create a child of a resource with a greedy path variable: %s"
+
+// source: unconfirmed the wording CloudFormation users quote for a pathPart API Gateway refuses
+const msgPathPart = "Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace."
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_api.snapshot.json#TestApiGatewayApiMethod::test_put_method_validation
+const msgHTTPMethod = "Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY"
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_api.snapshot.json#TestApiGatewayApiMethod::test_put_method_validation
+const msgAuthorizerRequired = "Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS requires a valid authorizer."
+
+// source: unconfirmed the enum AuthorizationType values of PutMethod's documentation
+const msgRestAuthorizationType = "Invalid authorization type specified. Valid options are NONE,AWS_IAM,CUSTOM,COGNITO_USER_POOLS"
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_api.snapshot.json#TestApiGatewayApiRestApi::test_create_rest_api_with_optional_params
+const msgEmptyDescription = "Description cannot be an empty string"
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_api.snapshot.json#TestApiGatewayApiRestApi::test_update_rest_api_ip_address_type
+const msgEndpointTypes = "Invalid EndpointTypes specified. Valid options are REGIONAL,EDGE,PRIVATE"
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_api.snapshot.json#TestApiGatewayApiRestApi::test_create_rest_api_with_optional_params
+const msgMultipleEndpointTypes = "Cannot create an api with multiple Endpoint Types."
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_api.snapshot.json#TestApiGatewayApiRestApi::test_update_rest_api_compression
+const msgPatchOp = "Invalid patch operation specified. Must be one of: [replace]"
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_api.snapshot.json#TestApiGatewayApiRestApi::test_update_rest_api_behaviour
+const msgPatchPath = "Invalid patch path %s"
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_lambda.snapshot.json#test_put_integration_aws_proxy_uri
+const msgIntegrationARN = "AWS ARN for integration must contain path or action"
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_lambda.snapshot.json#test_put_integration_aws_proxy_uri
+const msgIntegrationBadARN = "Invalid ARN specified in the request"
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_lambda.snapshot.json#test_put_integration_aws_proxy_uri
+const msgIntegrationProxy = "Integrations of type 'AWS_PROXY' currently only supports Lambda function and Firehose stream invocations."
+
+// source: unconfirmed seki runs AWS_PROXY Lambda integrations (and answers MOCK ones with nothing) only
+const msgIntegrationType = "Integration type %s is not supported by seki; use AWS_PROXY with a Lambda function"
+
+// source: unconfirmed the required-member wording of API Gateway v1 validation
+const msgRestRequired = "%s is required"
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_api.snapshot.json#TestApigatewayIntegrationResponse::test_integration_response_invalid_integration
+const msgNoIntegration = "Invalid Integration identifier specified"
+
+// source: unconfirmed API Gateway's not-found wording for a stage, as for its other identifiers
+const msgInvalidStage = "Invalid Stage identifier specified"
+
+// source: unconfirmed API Gateway's not-found wording for a deployment, as for its other identifiers
+const msgInvalidDeployment = "Invalid Deployment identifier specified"
+
+// source: unconfirmed CreateDeployment of an API without methods
+const msgNoMethods = "The REST API doesn't contain any methods"
+
+// source: unconfirmed API Gateway refuses a second stage with one name
+const msgRestStageExists = "Stage already exists"
+
+// source: snapshot tests/aws/services/apigateway/test_apigateway_api.snapshot.json#TestDeployments::test_create_delete_deployments[True]
+const msgDeploymentInUse = "Active stages pointing to this deployment must be moved or deleted"
+
+// source: unconfirmed the IAM policy grammar errors of API Gateway resource policies
+const msgRestPolicy = "Invalid policy document. Please check the policy syntax and try again."
+
+// What a REST API answers its callers when it does not run the function.
+const (
+	// source: snapshot tests/aws/services/apigateway/test_apigateway_common.snapshot.json#TestApigatewayRouting::test_routing_not_found
+	bodyMissingToken = `{"message":"Missing Authentication Token"}`
+	// source: snapshot tests/aws/services/apigateway/test_apigateway_lambda.snapshot.json#test_aws_proxy_response_payload_format_validation
+	bodyRestInternal = `{"message": "Internal server error"}`
+	// source: unconfirmed REST APIs answer a stage that does not exist with a bare Forbidden
+	bodyRestForbidden = `{"message":"Forbidden"}`
+)
+
+// The x-amzn-ErrorType of a REST API's own answers.
+const (
+	// source: snapshot tests/aws/services/apigateway/test_apigateway_common.snapshot.json#TestApigatewayRouting::test_routing_not_found
+	typeMissingToken = "MissingAuthenticationTokenException"
+	// source: unconfirmed the gateway response type ACCESS_DENIED answers with AccessDeniedException
+	typeAccessDenied = "AccessDeniedException"
+	// source: unconfirmed the gateway response types of SigV4 failures (INVALID_SIGNATURE, EXPIRED_TOKEN)
+	typeInvalidSignature = "InvalidSignatureException"
+	// source: unconfirmed the gateway response type of an unknown access key
+	typeUnrecognizedClient = "UnrecognizedClientException"
+)
+
+// msgExecuteDenied is a REST API's denial of execute-api:Invoke, sent as
+// {"Message":...} with the API owner's account masked but for its last
+// four digits.
+// source: unconfirmed AWS's answers quoted in ASFHyP3/hyp3#2283 and aws-samples/nft-deployment-amazon-managed-blockchain#1 ({"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-west-2:********2543:vd2gh6uqw3/api/GET/"})
+const msgExecuteDenied = "User: %s is not authorized to perform: execute-api:Invoke on resource: %s"
+
+// source: unconfirmed AWS's answers quoted in aws-samples/nft-deployment-amazon-managed-blockchain#1
+const msgExplicitDenySuffix = " with an explicit deny"
+
+// source: unconfirmed DeleteResource of an API's root resource
+const msgRootDelete = "Cannot delete root resource"

@@ -68,6 +68,10 @@ var apigatewayCaller = &authz.Caller{Principal: policy.Principal{Type: policy.Se
 
 // ServeExecute answers a call of API apiID; rest is what Match returned.
 func (s *Service) ServeExecute(w http.ResponseWriter, r *http.Request, apiID, rest string) {
+	if ra := s.getRest(apiID); ra != nil {
+		s.serveRest(w, r, ra, rest) // a REST API (rest_execute.go)
+		return
+	}
 	now := s.now()
 	reqID := s.newID()
 	w.Header().Set("apigw-requestid", reqID)

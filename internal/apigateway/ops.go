@@ -14,7 +14,8 @@ import (
 
 // Handler returns the REST-JSON service for d.
 func (s *Service) Handler(d protocol.Dispatcher) *protocol.RESTJSON {
-	return &protocol.RESTJSON{Dispatcher: d, NotFound: errUnknownOp, Routes: []protocol.Route{
+	// REST APIs (rest_ops.go) share the signing name and the endpoint.
+	return &protocol.RESTJSON{Dispatcher: d, NotFound: errUnknownOp, Routes: append(s.restRoutes(), []protocol.Route{
 		{Method: http.MethodPost, Path: "/v2/apis", Op: s.createAPIOp(), Status: http.StatusCreated},
 		{Method: http.MethodGet, Path: "/v2/apis", Op: s.getAPIsOp()},
 		{Method: http.MethodGet, Path: "/v2/apis/{apiId}", Op: s.getAPIOp()},
@@ -41,7 +42,7 @@ func (s *Service) Handler(d protocol.Dispatcher) *protocol.RESTJSON {
 		{Method: http.MethodGet, Path: "/v2/apis/{apiId}/authorizers/{authorizerId}", Op: s.getChildOp("GetAuthorizer", "authorizers", "authorizerId")},
 		{Method: http.MethodPatch, Path: "/v2/apis/{apiId}/authorizers/{authorizerId}", Op: s.updateAuthorizerOp()},
 		{Method: http.MethodDelete, Path: "/v2/apis/{apiId}/authorizers/{authorizerId}", Op: s.deleteChildOp("DeleteAuthorizer", "authorizers", "authorizerId"), Status: http.StatusNoContent},
-	}}
+	}...)}
 }
 
 // resource is the ARN API Gateway authorizes a management call on: the

@@ -97,6 +97,13 @@ func (s *Service) getTagsOp() *protocol.Op {
 		Name: "GetTags",
 		Auth: tagsTarget("apigateway:GET"),
 		Handle: func(_ context.Context, r *protocol.Request, _ tagsIn) (any, error) {
+			if isRestARN(r) {
+				tags, err := s.restTags(r)
+				if err != nil {
+					return nil, err
+				}
+				return map[string]any{"tags": tags}, nil
+			}
 			a, err := s.tagged(r, r.Path["resource-arn"])
 			if err != nil {
 				return nil, err
@@ -108,6 +115,9 @@ func (s *Service) getTagsOp() *protocol.Op {
 
 // retag changes the tags of the API the request's ARN names.
 func (s *Service) retag(ctx context.Context, r *protocol.Request, change func(map[string]string)) error {
+	if isRestARN(r) {
+		return s.retagRest(ctx, r, change)
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	old, err := s.tagged(r, r.Path["resource-arn"])

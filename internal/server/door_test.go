@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
@@ -156,8 +157,9 @@ func newWalker(t *testing.T, env *servertest.Env) *walker {
 		"sqs":      sqs.NewFromConfig(cfg),
 		"sns":      sns.NewFromConfig(cfg),
 		"events":   eventbridge.NewFromConfig(cfg),
-		// API Gateway v2 signs as "apigateway".
-		"apigateway": apigatewayv2.NewFromConfig(cfg),
+		// API Gateway v2 signs as "apigateway", and so does v1.
+		"apigateway":    apigatewayv2.NewFromConfig(cfg),
+		"apigateway/v1": apigateway.NewFromConfig(cfg),
 	}}
 }
 
@@ -176,6 +178,20 @@ func (w *walker) check(ctx context.Context, service string, op *protocol.Op) err
 		}
 		return nil
 	}
+	// A service two SDK clients speak (API Gateway's REST and HTTP APIs)
+	// passes when either client's call of the operation was decided.
+	err := w.checkWith(ctx, client, service, op)
+	if alt, ok := w.clients[service+"/v1"]; ok && err != nil {
+		if err = w.checkWith(ctx, alt, service, op); err != nil && strings.Contains(err.Error(), "SDK client has no method") {
+			err = w.checkWith(ctx, client, service, op)
+		}
+	}
+	return err
+}
+
+// checkWith is check through one SDK client.
+func (w *walker) checkWith(ctx context.Context, client any, service string, op *protocol.Op) error {
+	kind, _, _ := op.Authorization()
 	method := reflect.ValueOf(client).MethodByName(op.Name)
 	if !method.IsValid() {
 		return fmt.Errorf("the %s SDK client has no method for operation %s", service, op.Name)
@@ -406,6 +422,11 @@ func init() {
 		"apigateway.RouteKey":        "GET /walk",
 		"apigateway.IntegrationType": "AWS_PROXY",
 		"apigateway.AuthorizerType":  "REQUEST",
+		// REST APIs: values their validation accepts.
+		"apigateway.HttpMethod":        "GET",
+		"apigateway.AuthorizationType": "NONE",
+		"apigateway.Type":              "MOCK",
+		"apigateway.Tags":              map[string]string{"k": "v"},
 	} {
 		walkValues[k] = v
 	}
