@@ -630,6 +630,9 @@ func applyGSIUpdates(tx *store.Tx, t *table, in *updateTableInput) (deleted []*i
 			if i < 0 || !ixs[i].Global {
 				return nil, nil, errNotFound.New(fmt.Sprintf(msgIndexNotFound, *u.Update.IndexName))
 			}
+			if t.Billing == billingOnDemand {
+				return nil, nil, validation(fmt.Sprintf(msgGSINoThroughput, ixs[i].Name))
+			}
 			pt := u.Update.ProvisionedThroughput
 			ixs[i].RCU, ixs[i].WCU = *pt.ReadCapacityUnits, *pt.WriteCapacityUnits
 		case u.Create != nil:
@@ -655,6 +658,18 @@ func applyGSIUpdates(tx *store.Tx, t *table, in *updateTableInput) (deleted []*i
 			}
 			ixs = append(ixs, ix)
 			created[ix.Name] = true
+		}
+	}
+	// Global indexes follow the table's billing mode: on demand they have
+	// no throughput; provisioned, each needs its own (given by an Update
+	// when the table switches).
+	for _, ix := range ixs {
+		switch {
+		case !ix.Global:
+		case t.Billing == billingOnDemand:
+			ix.RCU, ix.WCU = 0, 0
+		case ix.RCU == 0:
+			return nil, nil, validation(fmt.Sprintf(msgGSINeedsThroughput, ix.Name))
 		}
 	}
 	t.Indexes = ixs

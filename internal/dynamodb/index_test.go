@@ -264,6 +264,9 @@ func TestIndexQuery(t *testing.T) {
 	_, err = c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"), IndexName: aws.String("nope"),
 		KeyConditionExpression: aws.String("pk = :p"), ExpressionAttributeValues: map[string]types.AttributeValue{":p": s("ann")}})
 	wantErr(t, err, "ValidationException", "The table does not have the specified index: nope")
+	_, err = c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"), IndexName: aws.String("x"),
+		KeyConditionExpression: aws.String("pk = :p"), ExpressionAttributeValues: map[string]types.AttributeValue{":p": s("ann")}})
+	wantErr(t, err, "ValidationException", "1 validation error detected: Value 'x' at 'indexName' failed to satisfy constraint: Member must have length greater than or equal to 3")
 
 	// A hash-only global index (no sort key): ordered by the table keys.
 	out, err = c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"), IndexName: aws.String("by-sku"),
@@ -476,6 +479,26 @@ func TestUpdateTableIndexes(t *testing.T) {
 	wantErr(t, err, "ResourceNotFoundException", "Requested resource not found: Index: by-price not found")
 	// Writes after the delete still keep the remaining indexes.
 	putOrders(t, c)
+
+	// Global indexes follow the table's billing mode: switching to
+	// provisioned needs their throughput, on demand drops it.
+	_, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: tbl, BillingMode: types.BillingModeProvisioned,
+		ProvisionedThroughput: &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(5)}})
+	wantErr(t, err, "ValidationException", "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: by-status")
+	pt := &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(2), WriteCapacityUnits: aws.Int64(3)}
+	up, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: tbl, BillingMode: types.BillingModeProvisioned,
+		ProvisionedThroughput: &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(5)},
+		GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{
+			{Update: &types.UpdateGlobalSecondaryIndexAction{IndexName: aws.String("by-status"), ProvisionedThroughput: pt}},
+			{Update: &types.UpdateGlobalSecondaryIndexAction{IndexName: aws.String("by-sku"), ProvisionedThroughput: pt}},
+		}})
+	if err != nil || *up.TableDescription.GlobalSecondaryIndexes[0].ProvisionedThroughput.WriteCapacityUnits != 3 {
+		t.Fatalf("to provisioned: %v", err)
+	}
+	up, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: tbl, BillingMode: types.BillingModePayPerRequest})
+	if err != nil || *up.TableDescription.GlobalSecondaryIndexes[1].ProvisionedThroughput.ReadCapacityUnits != 0 {
+		t.Fatalf("to on demand: %v", err)
+	}
 }
 
 func TestCreateTableIndexErrors(t *testing.T) {

@@ -547,7 +547,7 @@ func (s *Service) updateTableHandler(ctx context.Context, r *protocol.Request, s
 		}
 		var deleted []*index
 		created := map[string]bool{}
-		if in.GlobalSecondaryIndexUpdates != nil {
+		if in.GlobalSecondaryIndexUpdates != nil || len(t.Indexes) > 0 {
 			if deleted, created, err = applyGSIUpdates(tx, &t, in); err != nil {
 				return err
 			}
