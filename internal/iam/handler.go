@@ -218,8 +218,8 @@ func (s *Service) ops() map[string]*protocol.Op {
 		op("GetContextKeysForPrincipalPolicy", parseContextKeysPrincipal, s.targetSimulatePrincipal, s.getContextKeysForPrincipalPolicy),
 		op("GetContextKeysForCustomPolicy", parseContextKeysCustom, targetAny, s.getContextKeysForCustomPolicy),
 
-		// OpenID Connect identity providers: oidc.go.
-	}, s.oidcOps()...)...)
+		// Identity providers: oidc.go and saml.go.
+	}, append(s.oidcOps(), s.samlOps()...)...)...)
 }
 
 // Parsers shared by several operations.

@@ -180,6 +180,11 @@ func TestResourceNames(t *testing.T) {
 		{"GetOpenIDConnectProvider", "", form("OpenIDConnectProviderArn", acct+"oidc-provider/example.com"), acct + "oidc-provider/example.com", ""},
 		{"DeleteOpenIDConnectProvider", "", form("OpenIDConnectProviderArn", acct+"oidc-provider/example.com"), acct + "oidc-provider/example.com", ""},
 		{"ListOpenIDConnectProviders", "", form(), "*", ""},
+		{"CreateSAMLProvider", "", form("Name", "corp", "SAMLMetadataDocument", strings.Repeat("x", 1000)), acct + "saml-provider/corp", ""},
+		{"GetSAMLProvider", "", form("SAMLProviderArn", acct+"saml-provider/corp"), acct + "saml-provider/corp", ""},
+		{"UpdateSAMLProvider", "", form("SAMLProviderArn", acct+"saml-provider/corp"), acct + "saml-provider/corp", ""},
+		{"DeleteSAMLProvider", "", form("SAMLProviderArn", acct+"saml-provider/corp"), acct + "saml-provider/corp", ""},
+		{"ListSAMLProviders", "", form(), "*", ""},
 
 		{"GetAccountAuthorizationDetails", "", form(), "*", ""},
 		{"SimulatePrincipalPolicy", "", form("PolicySourceArn", kim, "ActionNames.member.1", "s3:GetObject"), kim, ""},

@@ -16,8 +16,28 @@ func Migrations() []store.Migration {
 		{Component: component, Version: 1, SQL: schemaV1},
 		{Component: component, Version: 2, SQL: schemaV2},
 		{Component: component, Version: 3, SQL: schemaV3},
+		{Component: component, Version: 4, SQL: schemaV4},
 	}
 }
+
+// schemaV4 adds SAML identity providers: the metadata document as given
+// (verification reads its certificates from it), unique per account by
+// name case-insensitively; uuid is GetSAMLProvider's SAMLProviderUUID and
+// tags a JSON array.
+const schemaV4 = `
+CREATE TABLE iam_saml_providers (
+	arn         TEXT PRIMARY KEY,
+	account     TEXT NOT NULL,
+	name        TEXT NOT NULL,
+	name_lc     TEXT NOT NULL,
+	uuid        TEXT NOT NULL,
+	metadata    TEXT NOT NULL,
+	valid_until TEXT NOT NULL,
+	tags        TEXT NOT NULL,
+	created     TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX iam_saml_providers_name ON iam_saml_providers(account, name_lc);
+`
 
 // schemaV3 adds instance profiles (ids AIPA…) and the roles they hold;
 // tags live in iam_tags under the profile's id.

@@ -62,3 +62,14 @@ func (o oidcProviders) OIDCProvider(ctx context.Context, account, issuer string)
 }
 
 func (o oidcProviders) KeySet(url string) *jwt.KeySet { return o.keys[url] }
+
+// samlProviders is IAM's SAML providers as AssumeRoleWithSAML needs them.
+type samlProviders struct{ iam *iam.Service }
+
+func (p samlProviders) SAMLProvider(ctx context.Context, arn string) (sts.SAMLProvider, bool, error) {
+	v, ok, err := p.iam.SAMLProviderFor(ctx, arn)
+	if err != nil || !ok {
+		return sts.SAMLProvider{}, false, err
+	}
+	return sts.SAMLProvider{ARN: v.ARN, Account: v.Account, Name: v.Name, EntityID: v.EntityID, Certs: v.Certs}, true, nil
+}

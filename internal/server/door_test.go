@@ -40,6 +40,7 @@ import (
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/jwt"
 	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/saml"
 	"github.com/seki-dev/seki/internal/server/servertest"
 )
 
@@ -101,7 +102,13 @@ type walker struct {
 	// token is a valid web identity token (AssumeRoleWithWebIdentity
 	// authenticates it before anything is authorized).
 	token string
+	// assertion is a valid SAML assertion for walkRole through
+	// walkSAMLProvider (AssumeRoleWithSAML verifies it first, likewise).
+	assertion string
 }
+
+// walkSAMLProvider is the SAML provider of the walker's assertion.
+const walkSAMLProvider = "arn:aws:iam::111111111111:saml-provider/walk"
 
 // walkIssuer is the OpenID Connect provider of the web identity token.
 const walkIssuer = "https://token.actions.githubusercontent.com"
@@ -122,6 +129,19 @@ func startWalker(t *testing.T) (*walker, *servertest.Env) {
 	}
 	w.token, err = jwt.Mint(key, "walk", map[string]any{"iss": walkIssuer, "aud": "sts.amazonaws.com", "sub": "walk",
 		"iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idp, err := saml.NewIdP("https://idp.example.com/walk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.CreateSAMLProvider(context.Background(), &iam.CreateSAMLProviderInput{
+		Name: aws.String("walk"), SAMLMetadataDocument: aws.String(idp.Metadata())}); err != nil {
+		t.Fatal(err)
+	}
+	w.assertion, err = idp.Assertion(saml.Claims{NameID: "walk", Attributes: []saml.Attribute{
+		{Name: saml.AttrRole, Values: []string{walkRole + "," + walkSAMLProvider}}, {Name: saml.AttrRoleSessionName, Values: []string{"walk"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,6 +220,10 @@ func (w *walker) checkWith(ctx context.Context, client any, service string, op *
 	fillExtras(service, op.Name, in.Elem())
 	if op.Name == "AssumeRoleWithWebIdentity" {
 		set(in.Elem().FieldByName("WebIdentityToken"), w.token)
+	}
+	if op.Name == "AssumeRoleWithSAML" {
+		set(in.Elem().FieldByName("SAMLAssertion"), w.assertion)
+		set(in.Elem().FieldByName("PrincipalArn"), walkSAMLProvider)
 	}
 	var err error
 	var out reflect.Value

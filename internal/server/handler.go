@@ -204,12 +204,14 @@ func (sv *services) guess(hr *http.Request) (string, service) {
 }
 
 // unsignedBodyLimit bounds the body of an unsigned request: a web identity
-// token is at most 20,000 characters.
-const unsignedBodyLimit = 64 << 10
+// token is at most 20,000 characters, a SAML assertion 100,000 (base64,
+// which form encoding may grow to three times that).
+const unsignedBodyLimit = 320 << 10
 
 // serveUnsigned serves the calls AWS accepts without a signature, whose
-// credential is in the request itself: STS's AssumeRoleWithWebIdentity. It
-// reports false, having answered nothing, for every other request.
+// credential is in the request itself: STS's AssumeRoleWithWebIdentity and
+// AssumeRoleWithSAML. It reports false, having answered nothing, for every
+// other request.
 func (s *Server) serveUnsigned(w http.ResponseWriter, r *protocol.Request) bool {
 	hr := r.HTTP
 	form := hr.URL.Query()
@@ -229,7 +231,7 @@ func (s *Server) serveUnsigned(w http.ResponseWriter, r *protocol.Request) bool 
 		}
 		r.Body = b
 	}
-	if form.Get("Action") != "AssumeRoleWithWebIdentity" {
+	if a := form.Get("Action"); a != "AssumeRoleWithWebIdentity" && a != "AssumeRoleWithSAML" {
 		return false
 	}
 	svc := s.svc.byName["sts"]

@@ -77,7 +77,7 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	}
 	sv.authz = authz.New(sv.iam, s.decisions)
 	sv.sts = sts.New(s.db, stsRoles{sv.iam}, sts.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz,
-		Providers: oidcProviders{iam: sv.iam, keys: s.oidcKeys}})
+		Providers: oidcProviders{iam: sv.iam, keys: s.oidcKeys}, SAML: samlProviders{sv.iam}})
 	sv.keys = keys{iam: sv.iam, sts: sv.sts}
 
 	denied := protocol.Dispatcher{Authz: sv.authz, Deny: authz.AccessDenied}

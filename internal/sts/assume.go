@@ -33,6 +33,9 @@ const (
 	maxSessionPolicy = 2048
 )
 
+// source: unconfirmed STS's answer as users of AssumeRole commonly report it
+const msgDurationExceedsRoleMax = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+
 // tag is one session tag.
 type tag struct{ Key, Value string }
 
@@ -290,7 +293,7 @@ func (s *Service) assumeRole(ctx context.Context, r *protocol.Request, st *assum
 			return nil, errValidation.New("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 		}
 		if duration > roleMax(st.role) {
-			return nil, errValidation.New("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+			return nil, errValidation.New(msgDurationExceedsRoleMax)
 		}
 	}
 	// Session tags and a source identity need their own permission in the

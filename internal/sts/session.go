@@ -41,6 +41,7 @@ const (
 	KindSessionToken Kind = "GetSessionToken" // GetSessionToken by a user or root
 	KindService      Kind = "Service"         // AssumeRoleForService (a Lambda execution role)
 	KindWebIdentity  Kind = "AssumeRoleWithWebIdentity"
+	KindSAML         Kind = "AssumeRoleWithSAML"
 )
 
 // Session describes a temporary credential beyond what SigV4 and the door

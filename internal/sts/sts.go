@@ -72,6 +72,9 @@ type Options struct {
 	// Providers resolves OpenID Connect providers and their signing keys
 	// for AssumeRoleWithWebIdentity; nil refuses every token.
 	Providers Providers
+	// SAML resolves IAM SAML providers for AssumeRoleWithSAML; nil
+	// refuses every assertion.
+	SAML SAMLProviders
 }
 
 // Service is the STS service. It is safe for concurrent use.
@@ -79,6 +82,7 @@ type Service struct {
 	db        *store.DB
 	roles     Roles
 	providers Providers
+	saml      SAMLProviders
 	now       func() time.Time
 
 	mu    sync.RWMutex
@@ -95,7 +99,7 @@ func New(db *store.DB, roles Roles, opts Options) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, roles: roles, providers: opts.Providers, now: now, authz: opts.Authz, cache: map[string]*session{}}
+	return &Service{db: db, roles: roles, providers: opts.Providers, saml: opts.SAML, now: now, authz: opts.Authz, cache: map[string]*session{}}
 }
 
 // Handler returns the STS query-protocol endpoint, dispatching through d.
@@ -132,6 +136,7 @@ func (s *Service) Handler(d protocol.Dispatcher) *protocol.Query {
 				Handle: s.getSessionToken,
 			}),
 			s.webIdentityOp(),
+			s.samlOp(),
 		),
 	}
 }

@@ -102,6 +102,16 @@ func parseWebIdentity(p url.Values) (*assumeInput, string, error) {
 	in.roleArn = v.required(p, "RoleArn", "roleArn", arnShape)
 	in.sessionName = v.required(p, "RoleSessionName", "roleSessionName", roleSessionNameShape)
 	token := v.required(p, "WebIdentityToken", "webIdentityToken", webIdentityTokenShape)
+	parseFederatedSession(&v, p, in)
+	if err := v.err(); err != nil {
+		return nil, "", err
+	}
+	return in, token, nil
+}
+
+// parseFederatedSession reads the members the federated AssumeRole
+// operations share: PolicyArns, Policy and DurationSeconds.
+func parseFederatedSession(v *violations, p url.Values, in *assumeInput) {
 	for i, m := range protocol.MemberStructs(p, "PolicyArns.member", "arn") {
 		member := "policyArns." + strconv.Itoa(i+1) + ".member.arn"
 		a, ok := m["arn"]
@@ -114,10 +124,42 @@ func parseWebIdentity(p url.Values) (*assumeInput, string, error) {
 	}
 	in.policy, in.hasPolicy = v.optional(p, "Policy", "policy", sessionPolicyShape)
 	in.duration, in.hasDuration = v.integer(p, "DurationSeconds", "durationSeconds", minDuration, maxRoleDuration)
-	if err := v.err(); err != nil {
-		return nil, "", err
+}
+
+// federatedState is the part of a federated request's state that does not
+// depend on the identity provider: the session policy, the role and the
+// door's target (the role's trust policy).
+func (s *Service) federatedState(ctx context.Context, in *assumeInput, account string) (assumeState, error) {
+	st := assumeState{in: in}
+	if in.hasPolicy {
+		p, err := policy.Parse([]byte(in.policy), policy.Session)
+		if err != nil {
+			return st, malformed(err)
+		}
+		p.Name = "inline session policy"
+		st.inline = p
 	}
-	return in, token, nil
+	var err error
+	if st.role, st.found, err = s.roles.RoleByARN(ctx, in.roleArn); err != nil {
+		return st, err
+	}
+	st.target = protocol.Target{Resource: in.roleArn, Account: account}
+	if st.found {
+		st.target.Policy = st.role.Trust
+	}
+	return st, nil
+}
+
+// federatedDuration is the session's duration: DurationSeconds, within
+// the role's maximum, or an hour.
+func federatedDuration(st *assumeState) (int, error) {
+	if !st.in.hasDuration {
+		return defaultRoleDuration, nil
+	}
+	if st.in.duration > roleMax(st.role) {
+		return 0, errValidation.New(msgDurationExceedsRoleMax)
+	}
+	return st.in.duration, nil
 }
 
 // prepareWebIdentity validates the request and the token, and makes the
@@ -174,22 +216,11 @@ func (s *Service) prepareWebIdentity(ctx context.Context, r *protocol.Request) (
 		return nil, errIDPRejectedClaim.New(msgInvalidIdentityToken)
 	}
 
-	st := &webIdentityState{assumeState: assumeState{in: in}, subject: tok.Subject, audience: audience, issuer: tok.Issuer}
-	if in.hasPolicy {
-		p, err := policy.Parse([]byte(in.policy), policy.Session)
-		if err != nil {
-			return nil, malformed(err)
-		}
-		p.Name = "inline session policy"
-		st.inline = p
-	}
-	if st.role, st.found, err = s.roles.RoleByARN(ctx, in.roleArn); err != nil {
+	fst, err := s.federatedState(ctx, in, a.AccountID)
+	if err != nil {
 		return nil, err
 	}
-	st.target = protocol.Target{Resource: in.roleArn, Account: a.AccountID}
-	if st.found {
-		st.target.Policy = st.role.Trust
-	}
+	st := &webIdentityState{assumeState: fst, subject: tok.Subject, audience: audience, issuer: tok.Issuer}
 
 	// The caller is the identity the provider vouches for.
 	r.Caller = &authz.Caller{Principal: policy.Principal{
@@ -215,12 +246,9 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, r *protocol.Req
 	if !st.found {
 		return nil, errAccessDenied.New(msgWebIdentityDenied)
 	}
-	duration := defaultRoleDuration
-	if st.in.hasDuration {
-		duration = st.in.duration
-		if duration > roleMax(st.role) {
-			return nil, errValidation.New("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
-		}
+	duration, err := federatedDuration(&st.assumeState)
+	if err != nil {
+		return nil, err
 	}
 	res, err := s.startRoleSession(ctx, &st.assumeState, duration, KindWebIdentity)
 	if err != nil {

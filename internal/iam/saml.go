@@ -1,0 +1,338 @@
+package iam
+
+import (
+	"context"
+	"crypto/x509"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/saml"
+	"github.com/seki-dev/seki/internal/store"
+)
+
+// SAML 2.0 identity providers: what STS's AssumeRoleWithSAML trusts. IAM
+// keeps the provider's metadata document as given and reads from it the
+// entity id and the signing certificates that assertions are verified
+// with.
+
+// SAMLProvider is a provider as STS needs it.
+type SAMLProvider struct {
+	ARN, Account, Name string
+	// EntityID is the metadata's entityID: the Issuer of its assertions.
+	EntityID string
+	Certs    []*x509.Certificate
+}
+
+// samlInput is the input of the provider operations.
+type samlInput struct {
+	ARN, Name, Metadata string
+	hasMetadata         bool
+	Tags                []tag
+}
+
+// Validation, from botocore's IAM model.
+var (
+	ruleSAMLName     = rule{1, 128, `[\w._-]+`, pattern(`^[\w._-]+$`)}
+	ruleSAMLMetadata = rule{1000, 10000000, "", nil}
+)
+
+// Messages of the provider operations.
+const (
+	// source: unconfirmed IAM's InvalidInput for a document that is not SAML metadata, as users report it
+	msgSAMLMetadata = "Could not parse metadata"
+	// source: unconfirmed the wording of the other IAM entities' EntityAlreadyExists, applied to providers
+	msgSAMLExists = "SAML provider with name %s already exists."
+	// source: unconfirmed the text quoted by public tests that mock IAM's NoSuchEntity for GetSAMLProvider
+	msgSAMLNotFound = "Manifest not found for arn %s"
+	// source: unconfirmed the wording IAM uses for other malformed ARNs ("ARN %s is not valid.")
+	msgSAMLBadARN = "ARN %s is not valid."
+)
+
+func (s *Service) samlOps() []*protocol.Op {
+	target := func(_ context.Context, _ *protocol.Request, in *samlInput) (protocol.Target, error) {
+		return protocol.Target{Resource: in.ARN}, nil
+	}
+	byARN := func(extra func(p *params, in *samlInput)) func(context.Context, *protocol.Request) (*samlInput, error) {
+		return func(_ context.Context, r *protocol.Request) (*samlInput, error) {
+			p := newParams(r)
+			in := &samlInput{}
+			if extra != nil {
+				extra(p, in)
+			}
+			in.ARN = p.required("SAMLProviderArn", ruleARN)
+			if err := p.err(); err != nil {
+				return nil, err
+			}
+			rest, ok := strings.CutPrefix(in.ARN, "arn:aws:iam::")
+			account, name, ok2 := strings.Cut(rest, ":saml-provider/")
+			if !ok || !ok2 || name == "" {
+				return nil, errInvalidInput.Errorf(msgSAMLBadARN, in.ARN)
+			}
+			if account != r.Account() {
+				// Another account's provider is not found here; the
+				// door has refused such a caller before this runs.
+				name = ""
+			}
+			in.Name = name
+			return in, nil
+		}
+	}
+	return []*protocol.Op{
+		protocol.Define(protocol.Spec[*samlInput]{
+			Name: "CreateSAMLProvider",
+			Decode: func(_ context.Context, r *protocol.Request) (*samlInput, error) {
+				p := newParams(r)
+				in := &samlInput{}
+				in.Metadata = p.required("SAMLMetadataDocument", ruleSAMLMetadata)
+				in.Name = p.required("Name", ruleSAMLName)
+				in.Tags = p.tags()
+				if err := p.err(); err != nil {
+					return nil, err
+				}
+				in.hasMetadata = true
+				in.ARN = "arn:aws:iam::" + r.Account() + ":saml-provider/" + in.Name
+				return in, nil
+			},
+			Auth:   protocol.Check("iam:CreateSAMLProvider", target),
+			Handle: s.createSAMLProvider,
+		}),
+		protocol.Define(protocol.Spec[*samlInput]{
+			Name:   "GetSAMLProvider",
+			Decode: byARN(nil),
+			Auth:   protocol.Check("iam:GetSAMLProvider", target),
+			Handle: s.getSAMLProvider,
+		}),
+		protocol.Define(protocol.Spec[*samlInput]{
+			Name: "UpdateSAMLProvider",
+			Decode: byARN(func(p *params, in *samlInput) {
+				in.Metadata, in.hasMetadata = p.optional("SAMLMetadataDocument", ruleSAMLMetadata)
+			}),
+			Auth:   protocol.Check("iam:UpdateSAMLProvider", target),
+			Handle: s.updateSAMLProvider,
+		}),
+		protocol.Define(protocol.Spec[*samlInput]{
+			Name:   "DeleteSAMLProvider",
+			Decode: byARN(nil),
+			Auth:   protocol.Check("iam:DeleteSAMLProvider", target),
+			Handle: s.deleteSAMLProvider,
+		}),
+		protocol.Define(protocol.Spec[*samlInput]{
+			Name: "ListSAMLProviders",
+			Auth: protocol.Check("iam:ListSAMLProviders", func(_ context.Context, _ *protocol.Request, _ *samlInput) (protocol.Target, error) {
+				return protocol.Target{Resource: "*"}, nil
+			}),
+			Handle: s.listSAMLProviders,
+		}),
+	}
+}
+
+// checkMetadata parses a metadata document as AssumeRoleWithSAML will.
+func checkMetadata(doc string) (*saml.Metadata, error) {
+	md, err := saml.ParseMetadata([]byte(doc))
+	if err != nil {
+		return nil, errInvalidInput.New(msgSAMLMetadata)
+	}
+	return md, nil
+}
+
+type createSAMLResult struct {
+	SAMLProviderArn string
+	Tags            list[xTag] `xml:",omitempty"`
+}
+
+func (s *Service) createSAMLProvider(ctx context.Context, r *protocol.Request, in *samlInput) (any, error) {
+	if err := checkTagKeys(in.Tags); err != nil {
+		return nil, err
+	}
+	md, err := checkMetadata(in.Metadata)
+	if err != nil {
+		return nil, err
+	}
+	if in.Tags == nil {
+		in.Tags = []tag{}
+	}
+	tags, _ := json.Marshal(in.Tags)
+	err = s.write(ctx, func(tx *store.Tx) error {
+		n, err := count(tx, `SELECT COUNT(*) FROM iam_saml_providers WHERE account = ? AND name_lc = ?`, r.Account(), lower(in.Name))
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return errEntityExists.Errorf(msgSAMLExists, in.Name)
+		}
+		_, err = tx.Exec(`INSERT INTO iam_saml_providers (arn, account, name, name_lc, uuid, metadata, valid_until, tags, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			in.ARN, r.Account(), in.Name, lower(in.Name), newID("", 26), in.Metadata, fmtTime(md.ValidUntil), string(tags), fmtTime(s.clock()))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &createSAMLResult{SAMLProviderArn: in.ARN, Tags: xTags(in.Tags)}, nil
+}
+
+// samlRec is a stored provider.
+type samlRec struct {
+	arn, account, name, uuid, metadata string
+	validUntil, created                string
+	tags                               []tag
+}
+
+// loadSAML reads account's provider name (case-insensitively, as IAM names
+// are unique), or nil.
+func loadSAML(tx *store.Tx, account, name string) (*samlRec, error) {
+	var rec samlRec
+	var tags string
+	err := tx.QueryRow(`SELECT arn, account, name, uuid, metadata, valid_until, tags, created FROM iam_saml_providers WHERE account = ? AND name_lc = ?`, account, lower(name)).
+		Scan(&rec.arn, &rec.account, &rec.name, &rec.uuid, &rec.metadata, &rec.validUntil, &tags, &rec.created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(tags), &rec.tags); err != nil {
+		return nil, err
+	}
+	return &rec, nil
+}
+
+type getSAMLResult struct {
+	SAMLProviderUUID     string
+	SAMLMetadataDocument string
+	CreateDate           isoTime
+	ValidUntil           *isoTime   `xml:",omitempty"`
+	Tags                 list[xTag] `xml:",omitempty"`
+}
+
+func validUntil(s string) *isoTime {
+	if s == "" {
+		return nil
+	}
+	t := isoTime(parseTime(s))
+	return &t
+}
+
+func (s *Service) getSAMLProvider(ctx context.Context, r *protocol.Request, in *samlInput) (any, error) {
+	var rec *samlRec
+	err := s.read(ctx, func(tx *store.Tx) (err error) {
+		rec, err = loadSAML(tx, r.Account(), in.Name)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if rec == nil || in.Name == "" {
+		return nil, errNoSuchEntity.Errorf(msgSAMLNotFound, in.ARN)
+	}
+	return &getSAMLResult{SAMLProviderUUID: rec.uuid, SAMLMetadataDocument: rec.metadata,
+		CreateDate: isoTime(parseTime(rec.created)), ValidUntil: validUntil(rec.validUntil), Tags: xTags(rec.tags)}, nil
+}
+
+type updateSAMLResult struct{ SAMLProviderArn string }
+
+func (s *Service) updateSAMLProvider(ctx context.Context, r *protocol.Request, in *samlInput) (any, error) {
+	var md *saml.Metadata
+	if in.hasMetadata {
+		var err error
+		if md, err = checkMetadata(in.Metadata); err != nil {
+			return nil, err
+		}
+	}
+	var arn string
+	err := s.write(ctx, func(tx *store.Tx) error {
+		rec, err := loadSAML(tx, r.Account(), in.Name)
+		if err != nil {
+			return err
+		}
+		if rec == nil || in.Name == "" {
+			return errNoSuchEntity.Errorf(msgSAMLNotFound, in.ARN)
+		}
+		arn = rec.arn
+		if md == nil {
+			return nil
+		}
+		_, err = tx.Exec(`UPDATE iam_saml_providers SET metadata = ?, valid_until = ? WHERE arn = ?`, in.Metadata, fmtTime(md.ValidUntil), rec.arn)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &updateSAMLResult{SAMLProviderArn: arn}, nil
+}
+
+func (s *Service) deleteSAMLProvider(ctx context.Context, r *protocol.Request, in *samlInput) (any, error) {
+	return nil, s.write(ctx, func(tx *store.Tx) error {
+		res, err := tx.Exec(`DELETE FROM iam_saml_providers WHERE account = ? AND name_lc = ?`, r.Account(), lower(in.Name))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 || in.Name == "" {
+			return errNoSuchEntity.Errorf(msgSAMLNotFound, in.ARN)
+		}
+		return nil
+	})
+}
+
+type xSAMLEntry struct {
+	Arn        string
+	ValidUntil *isoTime `xml:",omitempty"`
+	CreateDate isoTime
+}
+
+type listSAMLResult struct {
+	SAMLProviderList list[xSAMLEntry]
+}
+
+func (s *Service) listSAMLProviders(ctx context.Context, r *protocol.Request, _ *samlInput) (any, error) {
+	out := &listSAMLResult{SAMLProviderList: list[xSAMLEntry]{}}
+	err := s.read(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Query(`SELECT arn, valid_until, created FROM iam_saml_providers WHERE account = ? ORDER BY name_lc`, r.Account())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a, vu, c string
+			if err := rows.Scan(&a, &vu, &c); err != nil {
+				return err
+			}
+			out.SAMLProviderList = append(out.SAMLProviderList, xSAMLEntry{Arn: a, ValidUntil: validUntil(vu), CreateDate: isoTime(parseTime(c))})
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// SAMLProviderFor returns the provider named by arn, for STS: ok=false
+// when there is none.
+func (s *Service) SAMLProviderFor(ctx context.Context, arn string) (SAMLProvider, bool, error) {
+	rest, ok := strings.CutPrefix(arn, "arn:aws:iam::")
+	if !ok {
+		return SAMLProvider{}, false, nil
+	}
+	account, name, ok := strings.Cut(rest, ":saml-provider/")
+	if !ok || account == "" || name == "" {
+		return SAMLProvider{}, false, nil
+	}
+	var rec *samlRec
+	err := s.read(ctx, func(tx *store.Tx) (err error) {
+		rec, err = loadSAML(tx, account, name)
+		return err
+	})
+	if err != nil || rec == nil || rec.arn != arn {
+		return SAMLProvider{}, false, err
+	}
+	md, err := saml.ParseMetadata([]byte(rec.metadata))
+	if err != nil {
+		// Stored documents were parsed when they were stored.
+		return SAMLProvider{}, false, err
+	}
+	if !md.ValidUntil.IsZero() && !md.ValidUntil.After(s.clock()) {
+		// An expired provider vouches for no one.
+		return SAMLProvider{}, false, nil
+	}
+	return SAMLProvider{ARN: rec.arn, Account: rec.account, Name: rec.name, EntityID: md.EntityID, Certs: md.Certs}, true, nil
+}
