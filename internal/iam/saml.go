@@ -39,18 +39,6 @@ var (
 	ruleSAMLMetadata = rule{1000, 10000000, "", nil}
 )
 
-// Messages of the provider operations.
-const (
-	// source: unconfirmed IAM's InvalidInput for a document that is not SAML metadata, as users report it
-	msgSAMLMetadata = "Could not parse metadata"
-	// source: unconfirmed the wording of the other IAM entities' EntityAlreadyExists, applied to providers
-	msgSAMLExists = "SAML provider with name %s already exists."
-	// source: unconfirmed the text quoted by public tests that mock IAM's NoSuchEntity for GetSAMLProvider
-	msgSAMLNotFound = "Manifest not found for arn %s"
-	// source: unconfirmed the wording IAM uses for other malformed ARNs ("ARN %s is not valid.")
-	msgSAMLBadARN = "ARN %s is not valid."
-)
-
 func (s *Service) samlOps() []*protocol.Op {
 	target := func(_ context.Context, _ *protocol.Request, in *samlInput) (protocol.Target, error) {
 		return protocol.Target{Resource: in.ARN}, nil
@@ -69,7 +57,7 @@ func (s *Service) samlOps() []*protocol.Op {
 			rest, ok := strings.CutPrefix(in.ARN, "arn:aws:iam::")
 			account, name, ok2 := strings.Cut(rest, ":saml-provider/")
 			if !ok || !ok2 || name == "" {
-				return nil, errInvalidInput.Errorf(msgSAMLBadARN, in.ARN)
+				return nil, invalidARN(in.ARN)
 			}
 			if account != r.Account() {
 				// Another account's provider is not found here; the

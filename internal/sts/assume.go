@@ -33,9 +33,6 @@ const (
 	maxSessionPolicy = 2048
 )
 
-// source: unconfirmed STS's answer as users of AssumeRole commonly report it
-const msgDurationExceedsRoleMax = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
-
 // tag is one session tag.
 type tag struct{ Key, Value string }
 

@@ -43,28 +43,6 @@ type SAMLProviders interface {
 	SAMLProvider(ctx context.Context, arn string) (p SAMLProvider, ok bool, err error)
 }
 
-// The texts of AssumeRoleWithSAML's errors.
-const (
-	// source: unconfirmed STS's answer quoted in cevoaustralia/aws-google-auth#270 ("InvalidIdentityToken ... Response signature invalid")
-	msgSAMLSignature = "Response signature invalid"
-	// source: unconfirmed STS's answer quoted in dbeaver/cloudbeaver#3112 for an Issuer the provider's metadata does not name
-	msgSAMLIssuer = "Issuer not present in specified provider"
-	// source: unconfirmed STS's answer quoted in MicrosoftDocs/azure-docs#45025
-	msgSAMLSessionName = "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}"
-	// source: unconfirmed the text users of SAML federation report for a PrincipalArn with no provider behind it
-	msgSAMLNoProvider = "Specified provider doesn't exist"
-	// source: unconfirmed seki's own: the SAMLAssertion is not base64 of a SAML 2.0 Response seki can read
-	msgSAMLMalformed = "Invalid SAML response: %s"
-	// source: unconfirmed seki's own: the assertion's AudienceRestriction does not name AWS sign-in
-	msgSAMLAudience = "SAML assertion audience is not https://signin.aws.amazon.com/saml"
-	// source: unconfirmed seki's own: SubjectConfirmationData's Recipient is not AWS sign-in
-	msgSAMLRecipient = "SAML assertion recipient is not https://signin.aws.amazon.com/saml"
-	// source: unconfirmed seki's own: the Conditions' NotBefore is still ahead
-	msgSAMLNotYetValid = "SAML assertion is not yet valid"
-	// source: unconfirmed seki's own: the Role attribute does not hold the pair RoleArn,PrincipalArn of the request
-	msgSAMLRolePair = "The SAML assertion's Role attribute does not contain the pair %s,%s"
-)
-
 var samlAssertionShape = strConstraint(4, 100000, `[\s\S]*`, `[\s\S]*`)
 
 // signInURL matches AWS sign-in's SAML endpoint, global or regional, with
@@ -158,10 +136,10 @@ func (s *Service) prepareSAML(ctx context.Context, r *protocol.Request) (*samlSt
 	}
 	role, err := arn.Parse(in.roleArn)
 	if err != nil || role.Resource == "" {
-		return nil, errValidation.New(in.roleArn + " is invalid")
+		return nil, errValidation.Errorf(msgSAMLInvalidARN, in.roleArn)
 	}
 	if pa, err := arn.Parse(in.principalArn); err != nil || pa.Resource == "" {
-		return nil, errValidation.New(in.principalArn + " is invalid")
+		return nil, errValidation.Errorf(msgSAMLInvalidARN, in.principalArn)
 	}
 	var prov SAMLProvider
 	ok := false
@@ -317,6 +295,3 @@ func (s *Service) assumeRoleWithSAML(ctx context.Context, r *protocol.Request, s
 		SourceIdentity:   res.SourceIdentity,
 	}, nil
 }
-
-// source: unconfirmed the text SAML users report for a trust policy that does not admit them (aws/aws-sdk-net#744: "Not authorized to perform sts:AssumeRoleWithSAML")
-const msgSAMLDenied = "Not authorized to perform sts:AssumeRoleWithSAML"
