@@ -13,16 +13,17 @@ import (
 // Object opens an object for a caller outside an S3 request (Lambda
 // reading function code from S3Bucket/S3Key), after authorizing
 // s3:GetObject for that caller through the same door, with the bucket
-// policy and the disclosure rule. version may be "" or "null". The caller
+// policy and the disclosure rule; a version (S3ObjectVersion) is read with
+// s3:GetObjectVersion. The caller
 // must close the reader. Errors are S3's (*awserr.Error: NoSuchBucket,
-// NoSuchKey, AccessDenied). It implements lambda.Code.
+// NoSuchKey, NoSuchVersion, AccessDenied). It implements lambda.Code.
 func (s *Service) Object(ctx context.Context, caller *authz.Caller, bucket, key, version string) (io.ReadCloser, error) {
 	a := s.authz.Load()
 	if a == nil {
 		return nil, awserr.Internal.New("s3: no authorizer")
 	}
-	if version != "" && version != "null" {
-		return nil, invalidArgument("Invalid version id specified", "versionId", version)
+	if version != "" && !validVersionID(version) {
+		return nil, invalidVersionID("versionId", version)
 	}
 	if err := checkKey(key); err != nil {
 		return nil, err
@@ -41,12 +42,17 @@ func (s *Service) Object(ctx context.Context, caller *authz.Caller, bucket, key,
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Authorize(ctx, "s3:GetObject", t, nil); err != nil {
+	action := "s3:GetObject"
+	if version != "" {
+		action = "s3:GetObjectVersion"
+		r.Context.Set("s3:versionid", version)
+	}
+	if err := r.Authorize(ctx, action, t, nil); err != nil {
 		return nil, s3AccessDenied(awserr.As(err))
 	}
 	b := c.b
 	for attempt := 0; ; attempt++ {
-		o, err := s.readObject(ctx, r, b, key)
+		o, err := s.readVersion(ctx, r, b, key, version, version != "")
 		if err != nil {
 			return nil, s3AccessDenied(awserr.As(err))
 		}

@@ -441,7 +441,7 @@ func (s *Service) headRow(ctx context.Context, r *protocol.Request, bucket, key 
 		return nil, noSuchKey(key)
 	}
 	if err == nil && o.marker {
-		return nil, deleteMarkerError(r.HTTP.Method, key, o.version, true)
+		return nil, deleteMarkerError(method(r), key, o.version, true)
 	}
 	return o, err
 }
@@ -500,14 +500,23 @@ func (s *Service) readVersion(ctx context.Context, r *protocol.Request, b *bucke
 	case err != nil:
 		return nil, err
 	case o.marker && byID:
-		return nil, deleteMarkerError(r.HTTP.Method, key, o.version, true)
+		return nil, deleteMarkerError(method(r), key, o.version, true)
 	case o.marker:
 		if err := s.missingKey(ctx, r, b, key); awserr.As(err).Code != errNoSuchKey.Name {
 			return nil, err
 		}
-		return nil, deleteMarkerError(r.HTTP.Method, key, o.version, false)
+		return nil, deleteMarkerError(method(r), key, o.version, false)
 	}
 	return o, nil
+}
+
+// method is the request's HTTP method; GET for reads from outside a
+// request (Lambda fetching code).
+func method(r *protocol.Request) string {
+	if r.HTTP == nil {
+		return http.MethodGet
+	}
+	return r.HTTP.Method
 }
 
 // missingKey decides what a caller learns about a key that does not exist.

@@ -3,6 +3,8 @@ package s3_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -14,6 +16,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -569,5 +573,38 @@ func TestVersionedNotifications(t *testing.T) {
 	}
 	if n, v := event(); n != "ObjectRemoved:Delete" || v != v1 {
 		t.Fatalf("version delete event %s %q", n, v)
+	}
+}
+
+// TestE2ELambdaCodeFromAVersion: Lambda reads S3ObjectVersion's version of
+// the code, not the latest, through the door as s3:GetObjectVersion.
+func TestE2ELambdaCodeFromAVersion(t *testing.T) {
+	env := servertest.Start(t)
+	ctx := context.Background()
+	A := servertestKey{servertest.AccountA.Account, servertest.AccountA.AccessKeyID, servertest.AccountA.Secret}
+	a := e2eS3(env, env.Root(servertest.AccountA))
+	mustCreateBucket(t, a, "code-versions")
+	enableVersioning(t, a, "code-versions", types.BucketVersioningStatusEnabled)
+	zip := functionZip(t)
+	out, err := a.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("code-versions"), Key: aws.String("code.zip"), Body: bytes.NewReader(zip)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, a, "code-versions", "code.zip", "not a zip")
+	arn := createFunction(t, env, A, "from-a-version", &lambdatypes.FunctionCode{S3Bucket: aws.String("code-versions"),
+		S3Key: aws.String("code.zip"), S3ObjectVersion: out.VersionId})
+	fn, err := lambda.NewFromConfig(env.Root(servertest.AccountA)).GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(arn)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(zip)
+	if got := aws.ToString(fn.Configuration.CodeSha256); got != base64.StdEncoding.EncodeToString(sum[:]) {
+		t.Fatalf("CodeSha256 %s: not the version asked for", got)
+	}
+	_, err = lambda.NewFromConfig(env.Root(servertest.AccountA)).CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("from-no-version"),
+		Role: fn.Configuration.Role, Runtime: lambdatypes.RuntimePython312, Handler: aws.String("index.handler"),
+		Code: &lambdatypes.FunctionCode{S3Bucket: aws.String("code-versions"), S3Key: aws.String("code.zip"), S3ObjectVersion: aws.String("HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD")}})
+	if err == nil {
+		t.Fatal("a function was built from a version that does not exist")
 	}
 }
