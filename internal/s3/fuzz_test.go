@@ -225,6 +225,15 @@ func FuzzServe(f *testing.F) {
 	f.Add("PUT", "/fuzz-bucket", "policy", "", []byte(`{"Statement":[]}`))
 	f.Add("GET", "/fuzz-bucket/k%20y", "", "Range: bytes=-1\nIf-None-Match: *", []byte(""))
 	f.Add("PUT", "/fuzz-bucket/c", "", "x-amz-copy-source: fuzz-bucket/k%20y", []byte(""))
+	f.Add("PUT", "/fuzz-bucket", "versioning", "", []byte("<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>"))
+	f.Add("PUT", "/fuzz-bucket/v", "", "", []byte("one"))
+	f.Add("DELETE", "/fuzz-bucket/v", "", "", []byte(""))
+	f.Add("GET", "/fuzz-bucket/v", "versionId=null", "", []byte(""))
+	f.Add("DELETE", "/fuzz-bucket/v", "versionId=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "", []byte(""))
+	f.Add("GET", "/fuzz-bucket", "versions&key-marker=v&version-id-marker=null&max-keys=1&delimiter=/", "", []byte(""))
+	f.Add("POST", "/fuzz-bucket", "delete", "x-amz-checksum-crc32: AAAAAA==", []byte("<Delete><Object><Key>v</Key><VersionId>null</VersionId></Object></Delete>"))
+	f.Add("PUT", "/fuzz-bucket/c2", "", "x-amz-copy-source: fuzz-bucket/v?versionId=null", []byte(""))
+	f.Add("PUT", "/fuzz-bucket", "versioning", "", []byte("<VersioningConfiguration><Status>Suspended</Status><MfaDelete>Disabled</MfaDelete></VersioningConfiguration>"))
 	f.Add("PUT", "/fuzz-bucket/chunked", "", "x-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER\nx-amz-decoded-content-length: 3\nx-amz-trailer: x-amz-checksum-crc32", []byte("3\r\nabc\r\n0\r\nx-amz-checksum-crc32:NSRBwg==\r\n\r\n"))
 	ctx := context.Background()
 	db, err := store.Open(ctx, f.TempDir(), Migrations())
@@ -273,6 +282,25 @@ func FuzzServe(f *testing.F) {
 			if err := xml.Unmarshal(b, &e); err != nil || e.Code == "" {
 				t.Fatalf("%s %s?%s: %d with a body that is not an S3 error: %q", method, path, query, res.StatusCode, b)
 			}
+		}
+	})
+}
+
+// FuzzVersionID: any string is judged without panicking; only the shape
+// of an id seki mints passes, and every minted id passes.
+func FuzzVersionID(f *testing.F) {
+	f.Add("null")
+	f.Add(newVersionID())
+	f.Add("HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, v string) {
+		if validVersionID(v) && v != nullVersion {
+			if len(v) != versionIDLen || strings.Trim(v, versionAlphabet) != "" {
+				t.Fatalf("%q passed", v)
+			}
+		}
+		if id := newVersionID(); !validVersionID(id) || len(id) != versionIDLen {
+			t.Fatalf("minted %q does not pass", id)
 		}
 	})
 }
