@@ -216,7 +216,11 @@ func (s *Service) removeKey(tx *store.Tx, r *protocol.Request, b *bucket, key, v
 			}
 		}
 		res = removal{version: version, marker: marker != 0, blob: blob.String}
-		res.events, err = s.queueEvents(tx, r, b, "ObjectRemoved:Delete", key, 0, "", version)
+		ev := version
+		if s.versioning(b.name) == "" {
+			ev = "" // as every event of an unversioned bucket
+		}
+		res.events, err = s.queueEvents(tx, r, b, "ObjectRemoved:Delete", key, 0, "", ev)
 		return res, err
 	}
 	cur, err := latestRow(tx, b.name, key)

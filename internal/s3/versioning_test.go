@@ -164,6 +164,14 @@ func TestVersioningEndToEnd(t *testing.T) {
 	if respHeader(t, err, "x-amz-delete-marker") != "true" || respHeader(t, err, "x-amz-version-id") != m1 {
 		t.Fatalf("GET after delete: marker headers %q %q", respHeader(t, err, "x-amz-delete-marker"), respHeader(t, err, "x-amz-version-id"))
 	}
+	_, err = a.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String(bkt), Key: aws.String("k")})
+	if status(t, err) != 404 || respHeader(t, err, "x-amz-delete-marker") != "true" {
+		t.Fatalf("HEAD after delete: %d %q", status(t, err), respHeader(t, err, "x-amz-delete-marker"))
+	}
+	_, err = a.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String(bkt), Key: aws.String("k"), VersionId: aws.String(m1)})
+	if status(t, err) != 405 || respHeader(t, err, "x-amz-version-id") != m1 {
+		t.Fatalf("HEAD of a delete marker: %d", status(t, err))
+	}
 	_, err = a.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String(bkt), Key: aws.String("k"), VersionId: aws.String(m1)})
 	if msg := wantCode(t, err, "MethodNotAllowed"); msg != "The specified method is not allowed against this resource." || status(t, err) != 405 ||
 		respHeader(t, err, "Allow") != "DELETE" || respHeader(t, err, "x-amz-delete-marker") != "true" {
