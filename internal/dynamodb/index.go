@@ -150,21 +150,33 @@ func (sp *indexSpec) schemaOf(ks []keySchemaElement) (keySchema, error) {
 	if missing {
 		return keySchema{}, validation(fmt.Sprintf(msgUndefinedKeys, list(names), list(sp.defNames)))
 	}
-	// unconfirmed: the Invalid KeySchema wordings, as for the table.
-	if ks[0].KeyType != "HASH" {
-		return keySchema{}, validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+	if err := keyElements(ks); err != nil {
+		return keySchema{}, err
 	}
 	k := keySchema{HashKey: ks[0].AttributeName, HashType: mustKind(sp.defs[ks[0].AttributeName])}
 	if len(ks) == 2 {
-		if ks[0].AttributeName == ks[1].AttributeName {
-			return keySchema{}, validation("Invalid KeySchema: Both the Hash Key and the Range Key element in the KeySchema have the same name")
-		}
-		if ks[1].KeyType != "RANGE" {
-			return keySchema{}, validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
-		}
 		k.RangeKey, k.RangeType = ks[1].AttributeName, mustKind(sp.defs[ks[1].AttributeName])
 	}
 	return k, nil
+}
+
+// keyElements checks the order and names of a key schema's elements (one
+// or two, of valid key types): the table's or an index's.
+func keyElements(ks []keySchemaElement) error {
+	if ks[0].KeyType != "HASH" {
+		return validation(msgFirstNotHash)
+	}
+	if len(ks) == 2 {
+		// Same names are reported first: [a HASH, a HASH] is a name
+		// clash (dynalite, "hash key and range key having same name").
+		if ks[0].AttributeName == ks[1].AttributeName {
+			return validation(msgSameKeyNames)
+		}
+		if ks[1].KeyType != "RANGE" {
+			return validation(msgSecondNotRange)
+		}
+	}
+	return nil
 }
 
 // build validates one index of a request (after checkIndexModel) and

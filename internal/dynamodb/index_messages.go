@@ -1,12 +1,19 @@
 package dynamodb
 
-// The texts of DynamoDB's secondary-index errors, each declared once. Most
+// The texts of DynamoDB's key schema and secondary-index errors, each
+// declared once. Most
 // have no AWS-validated recording in LocalStack's snapshots; those quoted by
 // dynalite's test suite (written against DynamoDB, github.com/mhart/dynalite
 // test/createTable.js) or by real AWS responses reported in issues say so.
 const (
 	invalidParams = "One or more parameter values were invalid: "
 
+	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for second key being hash"
+	msgFirstNotHash = "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"
+	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for second key not being range"
+	msgSecondNotRange = "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type"
+	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for hash key and range key having same name" (which matches the message's end; seki keeps the "Invalid KeySchema: " its sibling messages carry)
+	msgSameKeyNames = "Invalid KeySchema: Both the Hash Key and the Range Key element in the KeySchema have the same name"
 	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for empty GlobalSecondaryIndexes list"
 	msgGSIListEmpty = invalidParams + "List of GlobalSecondaryIndexes is empty"
 	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for empty LocalSecondaryIndexes list"

@@ -270,17 +270,8 @@ func (s *Service) newTable(ref tableRef, in *createTableInput, r *protocol.Reque
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
-	// unconfirmed: the Invalid KeySchema wordings.
-	if in.KeySchema[0].KeyType != "HASH" {
-		return nil, validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
-	}
-	if len(in.KeySchema) == 2 {
-		if in.KeySchema[1].KeyType != "RANGE" {
-			return nil, validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
-		}
-		if in.KeySchema[0].AttributeName == in.KeySchema[1].AttributeName {
-			return nil, validation("Invalid KeySchema: Both the Hash Key and the Range Key element in the KeySchema have the same name")
-		}
+	if err := keyElements(in.KeySchema); err != nil {
+		return nil, err
 	}
 	if in.GlobalSecondaryIndexes != nil && len(in.GlobalSecondaryIndexes) == 0 {
 		return nil, validation(msgGSIListEmpty)
