@@ -1,7 +1,8 @@
 // Package dynamodb is seki's DynamoDB: tables (create, describe, list,
-// update throughput, delete) and items (put, get, update, delete, batch
-// reads and writes, query and scan) over the JSON 1.0 protocol, with
-// DynamoDB's expression language, number semantics, errors and
+// update throughput and global indexes, delete), global and local secondary
+// indexes (index.go) and items (put, get, update, delete, batch reads and
+// writes, query and scan of tables and indexes) over the JSON 1.0 protocol,
+// with DynamoDB's expression language, number semantics, errors and
 // fine-grained access control condition keys.
 //
 // Items live in the store, keyed by table and by the binary encoding of

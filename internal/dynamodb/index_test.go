@@ -521,6 +521,12 @@ func TestCreateTableIndexErrors(t *testing.T) {
 		{"lsi range", func(in *dynamodb.CreateTableInput) {
 			in.LocalSecondaryIndexes[0].KeySchema = in.LocalSecondaryIndexes[0].KeySchema[:1]
 		}, "One or more parameter values were invalid: Index KeySchema does not have a range key for index: by-day"},
+		{"same key names", func(in *dynamodb.CreateTableInput) {
+			in.GlobalSecondaryIndexes[0].KeySchema[1] = types.KeySchemaElement{AttributeName: aws.String("status"), KeyType: types.KeyTypeHash}
+		}, "Invalid KeySchema: Both the Hash Key and the Range Key element in the KeySchema have the same name"},
+		{"second not range", func(in *dynamodb.CreateTableInput) {
+			in.GlobalSecondaryIndexes[0].KeySchema[1].KeyType = types.KeyTypeHash
+		}, "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type"},
 		{"duplicate", func(in *dynamodb.CreateTableInput) {
 			in.GlobalSecondaryIndexes[1].IndexName = aws.String("by-day")
 		}, "One or more parameter values were invalid: Duplicate index name: by-day"},
