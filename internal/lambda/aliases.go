@@ -3,6 +3,7 @@ package lambda
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"sort"
 	"strconv"
@@ -46,14 +47,11 @@ func (in *aliasInput) validate(create bool) error {
 			badKey = badKey || !isDigits(k) || len(k) > 1024
 			badValue = badValue || w < 0 || w > 1
 		}
-		const at = "' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: "
 		if badKey {
-			v.errs = append(v.errs, "Value '"+javaMap(in.RoutingConfig.AdditionalVersionWeights)+at+
-				"Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]")
+			v.errs = append(v.errs, fmt.Sprintf(msgWeightsKeysFmt, javaMap(in.RoutingConfig.AdditionalVersionWeights)))
 		}
 		if badValue {
-			v.errs = append(v.errs, "Value '"+javaMap(in.RoutingConfig.AdditionalVersionWeights)+at+
-				"Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]")
+			v.errs = append(v.errs, fmt.Sprintf(msgWeightsValuesFmt, javaMap(in.RoutingConfig.AdditionalVersionWeights)))
 		}
 	}
 	return v.err()

@@ -209,3 +209,54 @@ const (
 	// source: unconfirmed seki's own: mappings before SQS is wired in.
 	msgNoQueues = "seki: event source mappings are not available because no SQS service is wired into Lambda"
 )
+
+// Texts that were spelled out where they are used, declared here once.
+const (
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaAlias::test_notfound_and_invalid_routingconfigs
+	msgWeightsKeysFmt = "Value '%s' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaAlias::test_notfound_and_invalid_routingconfigs
+	msgWeightsValuesFmt = "Value '%s' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_arns (long_function_name_exc)
+	msgFunctionNameLongFmt = "1 validation error detected: Value '%s' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64"
+	// source: unconfirmed seki's own words: seki runs .zip packages only
+	msgNoImages = "seki: PackageType Image is not supported; use a .zip deployment package"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaFunction::test_create_lambda_exceptions (uppercase_architecture)
+	msgArchitecturesEnumFmt = "Value '[%s]' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaFunction::test_create_lambda_exceptions
+	msgArchitecturesLenFmt = "Value '[%s]' at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaFunction::test_lambda_code_location_s3_errors
+	msgGetObjectFmt = "Error occurred while GetObject. S3 Error Code: %s. S3 Error Message: %s"
+	// source: unconfirmed Lambda's answer to Code without a source, as quoted in public issue reports
+	msgNoCodeSource = "Please provide a source for function code."
+	// source: unconfirmed Lambda's answer to a package over the unzipped limit, as quoted in public issue reports
+	msgCodeTooLargeFmt = "Function code combined with layers exceeds the maximum allowed size of %d bytes. The actual size is %d bytes."
+	// source: unconfirmed seki's own words for a failure of the runtime that is not the function's
+	msgRunFailed = "An error occurred while running the function."
+	// source: unconfirmed seki's own words: a wiring bug of seki
+	msgNoAuthorizer = "seki: Lambda has no authorizer wired"
+	// source: unconfirmed Lambda's answer to a layer version that is not a number, as quoted in public issue reports
+	msgLayerVersionNumberFmt = "Invalid version number: %s"
+	// source: unconfirmed the request framework's length answer for compatibleRuntimes, as the recorded layer answers word the others
+	msgLayerRuntimesLenFmt = "Value '%d' at 'compatibleRuntimes' failed to satisfy constraint: Member must have length less than or equal to 15"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaLayer::test_layer_exceptions (publish_layer_version_exc_invalid_runtime_arch, publish_layer_version_exc_partially_invalid_values)
+	msgLayerRuntimesEnumFmt = "Value '[%s]' at 'compatibleRuntimes' failed to satisfy constraint: Member must satisfy enum value set: [%s]"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaLayer::test_layer_exceptions (publish_layer_version_exc_invalid_runtime_arch)
+	msgLayerArchitecturesFmt = "Value '[%s]' at 'compatibleArchitectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaLayer::test_layer_function_exceptions (create_function_with_layer_in_different_region)
+	msgLayerRegionFmt = "Layers are not in the same region as the function. Layers are expected to be in region %s."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaLayer::test_layer_exceptions
+	msgLayerFilterRuntimeFmt = "Value '%s' at 'compatibleRuntime' failed to satisfy constraint: Member must satisfy enum value set: [%s]"
+	// source: unconfirmed AWS's text as quoted from Lambda's 403 responses in github.com/fabric8io/kubernetes-alexa/issues/6 and github.com/aws/aws-toolkit-azure-devops/issues/546
+	msgCrossAccountPassRole = "Cross-account pass role is not allowed."
+	// source: unconfirmed seki's own words: a stored policy that no longer parses is a bug of seki
+	msgStoredPolicy = "stored resource policy does not parse"
+	// The variables are sensitive, so AWS names no value.
+	// source: unconfirmed the framework's map-key answer, without the value
+	msgEnvKeysFmt = "Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: %s]"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaLayer::test_layer_function_exceptions (add_layer_arn_without_version_exc)
+	msgLayersListFmt = "Value '[%s]' at 'layers' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 2048, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: %s, Member must not be null]"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaLayer::test_layer_function_exceptions
+	msgLayerTwoVersionsFmt = "Two different versions of the same layer are not allowed to be referenced in the same function. %s and %s are versions of the same layer."
+	// source: unconfirmed Lambda's answer to a MaxItems that is not a number, as quoted in public issue reports
+	msgMaxItemsFmt = "Invalid value for MaxItems: %s"
+)

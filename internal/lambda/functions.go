@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"sort"
 	"strings"
@@ -66,8 +67,7 @@ func decodeCreateFunction(_ context.Context, r *protocol.Request) (withBody[crea
 	if len(ref.Name) > 64 {
 		// AWS checks the 64-character name limit after the pattern and
 		// answers it as an InvalidParameterValueException.
-		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_arns (long_function_name_exc)
-		return none, errInvalidParameter.New("1 validation error detected: Value '" + in.FunctionName + "' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64")
+		return none, errInvalidParameter.Errorf(msgFunctionNameLongFmt, in.FunctionName)
 	}
 	return withBody[createFunctionInput]{ref: ref, in: &in}, nil
 }
@@ -103,7 +103,7 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 	}
 	if in.PackageType == "Image" {
 		// seki's own: container images cannot run here.
-		return nil, errInvalidParameter.New("seki: PackageType Image is not supported; use a .zip deployment package")
+		return nil, errInvalidParameter.New(msgNoImages)
 	}
 	if in.Runtime == nil || *in.Runtime == "" || in.Handler == nil || *in.Handler == "" {
 		return nil, errInvalidParameter.New(msgRuntimeHandler)
@@ -312,12 +312,12 @@ func architectures(in []string, v *validation) ([]string, error) {
 	}
 	for _, a := range in {
 		if a != "x86_64" && a != "arm64" {
-			v.errs = append(v.errs, "Value '["+strings.Join(in, ", ")+"]' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]") // source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_create_lambda_exceptions (uppercase_architecture)
+			v.errs = append(v.errs, fmt.Sprintf(msgArchitecturesEnumFmt, strings.Join(in, ", ")))
 			return nil, nil
 		}
 	}
 	if len(in) > 1 {
-		v.errs = append(v.errs, "Value '["+strings.Join(in, ", ")+"]' at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1")
+		v.errs = append(v.errs, fmt.Sprintf(msgArchitecturesLenFmt, strings.Join(in, ", ")))
 		return nil, nil
 	}
 	return in, nil
@@ -362,7 +362,7 @@ func (s *Service) readCode(ctx context.Context, r *protocol.Request, c *function
 			// Error Message: The specified key does not exist."
 			var e *awserr.Error
 			if errors.As(err, &e) && e.Status < 500 {
-				return nil, errInvalidParameter.Errorf("Error occurred while GetObject. S3 Error Code: %s. S3 Error Message: %s", e.Code, e.Message).Wrap(err)
+				return nil, errInvalidParameter.Errorf(msgGetObjectFmt, e.Code, e.Message).Wrap(err)
 			}
 			return nil, err
 		}
@@ -372,10 +372,9 @@ func (s *Service) readCode(ctx context.Context, r *protocol.Request, c *function
 			return nil, err
 		}
 	case c.ImageUri != "":
-		return nil, errInvalidParameter.New("seki: PackageType Image is not supported; use a .zip deployment package")
+		return nil, errInvalidParameter.New(msgNoImages)
 	default:
-		// unconfirmed wording
-		return nil, errInvalidParameter.New("Please provide a source for function code.")
+		return nil, errInvalidParameter.New(msgNoCodeSource)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -389,7 +388,7 @@ func (s *Service) readCode(ctx context.Context, r *protocol.Request, c *function
 		total += uint64(l.CodeSize)
 	}
 	if total > maxUnzippedBytes {
-		return nil, errInvalidParameter.Errorf("Function code combined with layers exceeds the maximum allowed size of %d bytes. The actual size is %d bytes.", maxUnzippedBytes, total)
+		return nil, errInvalidParameter.Errorf(msgCodeTooLargeFmt, maxUnzippedBytes, total)
 	}
 	sum := sha256.Sum256(data)
 	return &codePackage{data: data, sha: base64.StdEncoding.EncodeToString(sum[:])}, nil

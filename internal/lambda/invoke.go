@@ -321,7 +321,7 @@ func (s *Service) run(ctx context.Context, st *invokeState, req *InvokeRequest) 
 		if awsErr(err) {
 			return nil, err
 		}
-		return nil, errService.New("An error occurred while running the function.").Wrap(err)
+		return nil, errService.New(msgRunFailed).Wrap(err)
 	}
 	return &invokeResponse{res: res, version: rec.Config.Version}, nil
 }
@@ -498,7 +498,7 @@ func (s *Service) InvokeAs(ctx context.Context, in *InvokeAsInput) (*InvokeAsOut
 func (s *Service) authorizeAs(ctx context.Context, ref FunctionRef, st *invokeState, requestID string, caller *authz.Caller, action string, c *policy.Context) error {
 	az := s.getAuthz()
 	if az == nil {
-		return errService.New("seki: Lambda has no authorizer wired")
+		return errService.New(msgNoAuthorizer)
 	}
 	return az.Authorize(ctx, &authz.Check{
 		RequestID:       requestID,

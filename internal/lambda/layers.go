@@ -6,8 +6,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/seki-dev/seki/internal/jsonstr"
@@ -37,7 +37,7 @@ func decodeLayerVersion(_ context.Context, r *protocol.Request) (layerInput, err
 		return layerInput{}, errInvalidParameter.New(msgLayerVersionMin)
 	}
 	if !isDigits(raw) || len(raw) > 18 {
-		return layerInput{}, errInvalidParameter.Errorf("Invalid version number: %s", raw) // unconfirmed
+		return layerInput{}, errInvalidParameter.Errorf(msgLayerVersionNumberFmt, raw)
 	}
 	return layerInput{ref: ref, version: atoi(raw)}, nil
 }
@@ -149,20 +149,19 @@ func (s *Service) publishLayerVersion(ctx context.Context, r *protocol.Request, 
 		v.maxLen("licenseInfo", in.LicenseInfo, 512)
 	}
 	if len(in.CompatibleRuntimes) > 15 {
-		v.errs = append(v.errs, "Value '"+strconv.Itoa(len(in.CompatibleRuntimes))+"' at 'compatibleRuntimes' failed to satisfy constraint: Member must have length less than or equal to 15")
+		v.errs = append(v.errs, fmt.Sprintf(msgLayerRuntimesLenFmt, len(in.CompatibleRuntimes)))
 	}
 	// AWS reports the whole list, against the runtimes functions can be
 	// created with, and the architectures with all their constraints.
-	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_exceptions (publish_layer_version_exc_invalid_runtime_arch, publish_layer_version_exc_partially_invalid_values)
 	for _, rt := range in.CompatibleRuntimes {
 		if !slices.Contains(runtimes, rt) {
-			v.errs = append(v.errs, "Value '["+strings.Join(in.CompatibleRuntimes, ", ")+"]' at 'compatibleRuntimes' failed to satisfy constraint: Member must satisfy enum value set: ["+layerRuntimes+"]")
+			v.errs = append(v.errs, fmt.Sprintf(msgLayerRuntimesEnumFmt, strings.Join(in.CompatibleRuntimes, ", "), layerRuntimes))
 			break
 		}
 	}
 	for _, a := range in.CompatibleArchitectures {
 		if a != "x86_64" && a != "arm64" {
-			v.errs = append(v.errs, "Value '["+strings.Join(in.CompatibleArchitectures, ", ")+"]' at 'compatibleArchitectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]")
+			v.errs = append(v.errs, fmt.Sprintf(msgLayerArchitecturesFmt, strings.Join(in.CompatibleArchitectures, ", ")))
 			break
 		}
 	}
@@ -545,8 +544,7 @@ func (s *Service) resolveLayers(ctx context.Context, r *protocol.Request, arns [
 	for _, arn := range arns {
 		ref, n, _ := parseLayerVersionARN(arn)
 		if ref.Region != r.Region {
-			// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_function_exceptions (create_function_with_layer_in_different_region)
-			return nil, nil, errInvalidParameter.Errorf("Layers are not in the same region as the function. Layers are expected to be in region %s.", r.Region)
+			return nil, nil, errInvalidParameter.Errorf(msgLayerRegionFmt, r.Region)
 		}
 		var row *layerRow
 		if err := s.db.Read(ctx, func(tx *store.Tx) error {
@@ -590,7 +588,7 @@ const layerFilterRuntimes = "ruby3.5, ruby2.6, dotnetcore1.0, python3.7, nodejs8
 func checkLayerFilters(rt, arch string) error {
 	var v validation
 	if rt != "" && !slices.Contains(strings.Split(layerFilterRuntimes, ", "), rt) {
-		v.errs = append(v.errs, "Value '"+rt+"' at 'compatibleRuntime' failed to satisfy constraint: Member must satisfy enum value set: ["+layerFilterRuntimes+"]")
+		v.errs = append(v.errs, fmt.Sprintf(msgLayerFilterRuntimeFmt, rt, layerFilterRuntimes))
 	}
 	if arch != "" && arch != "x86_64" && arch != "arm64" {
 		v.enum("compatibleArchitecture", arch, []string{"x86_64", "arm64"})

@@ -58,9 +58,8 @@ func (s *Service) checkRole(ctx context.Context, r *protocol.Request, roleARN st
 		return validationError("role", roleARN, patRole)
 	}
 	// A function's execution role lives in the function's account.
-	// source: unconfirmed AWS's text as quoted from Lambda's 403 responses in github.com/fabric8io/kubernetes-alexa/issues/6 and github.com/aws/aws-toolkit-azure-devops/issues/546
 	if parts := strings.SplitN(roleARN, ":", 6); len(parts) == 6 && parts[4] != r.Account() {
-		return AccessDenied.New("Cross-account pass role is not allowed.")
+		return AccessDenied.New(msgCrossAccountPassRole)
 	}
 	keys := policy.NewContext(r.Context.Len() + 1)
 	r.Context.Range(func(k string, v []string) bool {

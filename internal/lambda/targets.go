@@ -112,7 +112,7 @@ func (s *Service) compile(key, doc string) (*policy.Policy, error) {
 	p, err := policy.Parse([]byte(doc), policy.Resource)
 	if err != nil {
 		// A stored policy was valid when written; failing now is seki's bug.
-		return nil, awserr.Internal.New("stored resource policy does not parse").Wrap(err)
+		return nil, awserr.Internal.New(msgStoredPolicy).Wrap(err)
 	}
 	p.Name = "function policy of " + key
 	s.policies.Store(key, &cachedPolicy{doc: doc, p: p})

@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -127,9 +128,7 @@ func (c *configInput) validate(v *validation) {
 	if c.Environment != nil {
 		for _, k := range sortedKeys(c.Environment.Variables) {
 			if !validEnvName(k) {
-				// The variables are sensitive, so AWS names no value.
-				// unconfirmed wording
-				v.errs = append(v.errs, "Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: "+patEnvName+"]")
+				v.errs = append(v.errs, fmt.Sprintf(msgEnvKeysFmt, patEnvName))
 				break
 			}
 		}
@@ -137,7 +136,7 @@ func (c *configInput) validate(v *validation) {
 	if c.Layers != nil {
 		for _, l := range *c.Layers {
 			if !validLayerListItem(l) {
-				v.errs = append(v.errs, "Value '["+strings.Join(*c.Layers, ", ")+"]' at 'layers' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 2048, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: "+patLayerList+", Member must not be null]") // source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_function_exceptions (add_layer_arn_without_version_exc)
+				v.errs = append(v.errs, fmt.Sprintf(msgLayersListFmt, strings.Join(*c.Layers, ", "), patLayerList))
 				break
 			}
 		}
@@ -174,8 +173,7 @@ func (c *configInput) semantic() error {
 		for _, l := range *c.Layers {
 			base := l[:strings.LastIndexByte(l, ':')]
 			if prev, ok := seen[base]; ok && prev != l {
-				// unconfirmed wording
-				return errInvalidParameter.Errorf("Two different versions of the same layer are not allowed to be referenced in the same function. %s and %s are versions of the same layer.", prev, l)
+				return errInvalidParameter.Errorf(msgLayerTwoVersionsFmt, prev, l)
 			}
 			seen[base] = l
 		}
@@ -224,7 +222,7 @@ func maxItems(raw string, def, max int) (int, error) {
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil {
-		return 0, errInvalidParameter.Errorf("Invalid value for MaxItems: %s", raw) // unconfirmed
+		return 0, errInvalidParameter.Errorf(msgMaxItemsFmt, raw)
 	}
 	if n < 1 {
 		var v validation

@@ -66,13 +66,11 @@ func ref(r *protocol.Request, name string) groupRef {
 func resolveIdentifier(r *protocol.Request, name, identifier *string) (groupRef, error) {
 	switch {
 	case name != nil && identifier != nil:
-		// unconfirmed: AWS's text when both are given.
-		return groupRef{}, errInvalidParameter.New("LogGroup name and LogGroup ARN are mutually exclusive parameters.")
+		return groupRef{}, errInvalidParameter.New(msgNameAndARN)
 	case name != nil:
 		return ref(r, *name), nil
 	case identifier == nil:
-		// unconfirmed: AWS's text when neither is given.
-		return groupRef{}, errInvalidParameter.New("Should provide either name or ARN of the log group.")
+		return groupRef{}, errInvalidParameter.New(msgNameOrARN)
 	}
 	id := *identifier
 	if !strings.HasPrefix(id, "arn:") {
@@ -81,8 +79,7 @@ func resolveIdentifier(r *protocol.Request, name, identifier *string) (groupRef,
 	// arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME[:*]
 	parts := strings.SplitN(id, ":", 7)
 	if len(parts) != 7 || parts[2] != "logs" || parts[5] != "log-group" || parts[6] == "" {
-		// unconfirmed: the text for an identifier that is not a log group ARN.
-		return groupRef{}, errInvalidParameter.New("Invalid log group identifier: " + id)
+		return groupRef{}, errInvalidParameter.New(msgBadIdentifier + id)
 	}
 	return groupRef{account: parts[4], region: parts[3], name: strings.TrimSuffix(parts[6], ":*")}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -76,27 +77,27 @@ func (s *Service) putLogEventsTarget(_ context.Context, r *protocol.Request) (*p
 	v.required(in.LogStreamName, "logStreamName", streamNameShape)
 	switch {
 	case in.LogEvents == nil:
-		v.add(nil, "logEvents", "Member must not be null")
+		v.add(nil, "logEvents", msgNotNull)
 	case len(*in.LogEvents) == 0:
 		empty := "[]"
-		v.add(&empty, "logEvents", "Member must have length greater than or equal to 1")
+		v.add(&empty, "logEvents", fmt.Sprintf(msgMinLenFmt, 1))
 	case len(*in.LogEvents) > maxBatchEvents:
 		// unconfirmed: how AWS renders the list in this message.
 		n := "[" + strconv.Itoa(len(*in.LogEvents)) + " log events]"
-		v.add(&n, "logEvents", "Member must have length less than or equal to 10000")
+		v.add(&n, "logEvents", fmt.Sprintf(msgMaxLenFmt, 10000))
 	default:
 		for i, e := range *in.LogEvents {
 			member := "logEvents." + strconv.Itoa(i+1) + ".member."
 			if e.Timestamp == nil {
-				v.add(nil, member+"timestamp", "Member must not be null")
+				v.add(nil, member+"timestamp", msgNotNull)
 			} else if *e.Timestamp < 0 {
 				ts := strconv.FormatInt(*e.Timestamp, 10)
-				v.add(&ts, member+"timestamp", "Member must have value greater than or equal to 0")
+				v.add(&ts, member+"timestamp", fmt.Sprintf(msgMinValueFmt, 0))
 			}
 			if e.Message == nil {
-				v.add(nil, member+"message", "Member must not be null")
+				v.add(nil, member+"message", msgNotNull)
 			} else if *e.Message == "" {
-				v.add(e.Message, member+"message", "Member must have length greater than or equal to 1")
+				v.add(e.Message, member+"message", fmt.Sprintf(msgMinLenFmt, 1))
 			}
 		}
 	}
@@ -148,16 +149,16 @@ func checkBatch(events []event, now int64) (lo, hi int, rejected *rejectedInfo, 
 	for _, e := range events {
 		n := len(e.msg) + eventOverhead
 		if n > maxEventBytes {
-			return 0, 0, nil, errInvalidParameter.New("Log event too large: " + strconv.Itoa(n) + " bytes exceeds limit of " + strconv.Itoa(maxEventBytes))
+			return 0, 0, nil, errInvalidParameter.Errorf(msgEventTooLargeFmt, n, maxEventBytes)
 		}
 		total += n
 	}
 	if total > maxBatchBytes {
-		return 0, 0, nil, errInvalidParameter.New("Upload too large: " + strconv.Itoa(total) + " bytes exceeds limit of " + strconv.Itoa(maxBatchBytes))
+		return 0, 0, nil, errInvalidParameter.Errorf(msgUploadTooLargeFmt, total, maxBatchBytes)
 	}
 	for i := 1; i < len(events); i++ {
 		if events[i].ts < events[i-1].ts {
-			return 0, 0, nil, errInvalidParameter.New("Log events in a single PutLogEvents request must be in chronological order.")
+			return 0, 0, nil, errInvalidParameter.New(msgChronological)
 		}
 	}
 	oldest := now - maxAge.Milliseconds()
@@ -184,7 +185,7 @@ func checkBatch(events []event, now int64) (lo, hi int, rejected *rejectedInfo, 
 		}
 	}
 	if hi > lo && events[hi-1].ts-events[lo].ts > maxBatchSpan.Milliseconds() {
-		return 0, 0, nil, errInvalidParameter.New("The batch of log events in a single PutLogEvents request cannot span more than 24 hours.")
+		return 0, 0, nil, errInvalidParameter.New(msgSpan24h)
 	}
 	return lo, hi, rejected, nil
 }

@@ -110,7 +110,7 @@ func (s *Service) createLogGroup(ctx context.Context, r *protocol.Request, in *c
 // taken name.
 func (s *Service) createGroup(ctx context.Context, g *group, tags map[string]string) error {
 	if len(g.ref.name) >= 4 && strings.EqualFold(g.ref.name[:4], "aws/") {
-		return errInvalidParameter.New("Log groups starting with AWS/ are reserved for AWS.")
+		return errInvalidParameter.New(msgReservedAWS)
 	}
 	return s.db.Write(ctx, func(tx *store.Tx) error {
 		exists, err := insertGroup(tx, g)
@@ -154,8 +154,7 @@ func (s *Service) deleteLogGroup(ctx context.Context, r *protocol.Request, in *g
 			return errNotFound.New(msgGroupNotFound)
 		}
 		if rec.protect {
-			// unconfirmed: AWS's text for a group with deletion protection.
-			return errValidation.New("Cannot delete log group " + g.name + " because deletion protection is enabled.")
+			return errValidation.Errorf(msgDeletionProtectedFmt, g.name)
 		}
 		// Deleting a group removes its streams and every event they hold.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM logs_events WHERE gid = ?`, rec.id); err != nil {
@@ -226,7 +225,7 @@ func (s *Service) describeLogGroupsTarget(_ context.Context, r *protocol.Request
 	}
 	if in.LogGroupNamePrefix != nil && in.LogGroupNamePattern != nil {
 		// unconfirmed: AWS's text when both filters are given.
-		return nil, protocol.Target{}, errInvalidParameter.New("LogGroupNamePrefix and LogGroupNamePattern are mutually exclusive parameters.")
+		return nil, protocol.Target{}, errInvalidParameter.New(msgPrefixAndPattern)
 	}
 	return &in, protocol.Target{Resource: accountAuthARN(r.Region, r.Account()), Account: r.Account()}, nil
 }

@@ -19,11 +19,9 @@ package logs
 
 import (
 	"context"
-	"net/http"
 	"sync"
 	"time"
 
-	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/store"
 )
@@ -33,19 +31,6 @@ import (
 const (
 	TargetPrefix = "Logs_20140328"
 	ContentType  = "application/x-amz-json-1.1"
-)
-
-// AccessDenied is CloudWatch Logs' denial: AccessDeniedException with
-// status 400. The server passes it as the Dispatcher's Deny code.
-var AccessDenied = awserr.Code{Name: "AccessDeniedException", Status: http.StatusBadRequest}
-
-// Error codes CloudWatch Logs answers with, each declared once; all of its
-// client errors are status 400.
-var (
-	errInvalidParameter = awserr.Code{Name: "InvalidParameterException", Status: http.StatusBadRequest}
-	errAlreadyExists    = awserr.Code{Name: "ResourceAlreadyExistsException", Status: http.StatusBadRequest}
-	errNotFound         = awserr.Code{Name: "ResourceNotFoundException", Status: http.StatusBadRequest}
-	errValidation       = awserr.Code{Name: "ValidationException", Status: http.StatusBadRequest}
 )
 
 // Messages used in more than one place.

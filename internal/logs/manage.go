@@ -2,12 +2,11 @@ package logs
 
 import (
 	"context"
-	"net/http"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/store"
 )
@@ -22,14 +21,6 @@ var retentionDays = []int64{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
 // maxTags is how many tags a log group may carry.
 const maxTags = 50
 
-var errTooManyTags = awserr.Code{Name: "TooManyTagsException", Status: http.StatusBadRequest}
-
-// source: unconfirmed the TooManyTagsException text is not in a snapshot; it states the documented limit of 50 tags per log group.
-const msgTooManyTags = "A resource can have no more than 50 tags."
-
-// source: unconfirmed AWS's text for a resourceArn that is not a log group ARN is not in a snapshot.
-const msgBadResourceARN = "Invalid resource arn: "
-
 type putRetentionPolicyInput struct {
 	LogGroupName    *string `json:"logGroupName"`
 	RetentionInDays *int64  `json:"retentionInDays"`
@@ -43,14 +34,14 @@ func (s *Service) putRetentionPolicyTarget(_ context.Context, r *protocol.Reques
 	var v violations
 	v.required(in.LogGroupName, "logGroupName", groupNameShape)
 	if in.RetentionInDays == nil {
-		v.add(nil, "retentionInDays", "Member must not be null")
+		v.add(nil, "retentionInDays", msgNotNull)
 	} else if !validRetention(*in.RetentionInDays) {
 		allowed := make([]string, len(retentionDays))
 		for i, d := range retentionDays {
 			allowed[i] = strconv.FormatInt(d, 10)
 		}
 		days := strconv.FormatInt(*in.RetentionInDays, 10)
-		v.add(&days, "retentionInDays", "Member must satisfy enum value set: ["+strings.Join(allowed, ", ")+"]")
+		v.add(&days, "retentionInDays", fmt.Sprintf(msgEnumFmt, strings.Join(allowed, ", ")))
 	}
 	if err := v.err(); err != nil {
 		return nil, protocol.Target{}, err
@@ -188,27 +179,27 @@ func requestTags(r *protocol.Request, tags map[string]string) {
 
 func (v *violations) tagsRequired(tags map[string]string) {
 	if tags == nil {
-		v.add(nil, "tags", "Member must not be null")
+		v.add(nil, "tags", msgNotNull)
 		return
 	}
 	if len(tags) == 0 {
 		s := "{}"
-		v.add(&s, "tags", "Member must have length greater than or equal to 1")
+		v.add(&s, "tags", fmt.Sprintf(msgMinLenFmt, 1))
 	}
 	v.tags(tags)
 }
 
 func (v *violations) tagKeys(keys []string, member string) {
 	if keys == nil {
-		v.add(nil, member, "Member must not be null")
+		v.add(nil, member, msgNotNull)
 		return
 	}
 	if len(keys) == 0 || len(keys) > 50 {
 		s := "[" + strings.Join(keys, ", ") + "]"
 		if len(keys) == 0 {
-			v.add(&s, member, "Member must have length greater than or equal to 1")
+			v.add(&s, member, fmt.Sprintf(msgMinLenFmt, 1))
 		} else {
-			v.add(&s, member, "Member must have length less than or equal to 50")
+			v.add(&s, member, fmt.Sprintf(msgMaxLenFmt, 50))
 		}
 	}
 }
@@ -216,7 +207,7 @@ func (v *violations) tagKeys(keys []string, member string) {
 // resourceGroup resolves a resourceArn naming a log group.
 func resourceGroup(member string, arn *string, v *violations) (groupRef, error) {
 	if arn == nil {
-		v.add(nil, member, "Member must not be null")
+		v.add(nil, member, msgNotNull)
 		return groupRef{}, nil
 	}
 	parts := strings.SplitN(*arn, ":", 7)

@@ -285,9 +285,9 @@ func (s *Service) filterLogEventsTarget(_ context.Context, r *protocol.Request) 
 		if n := len(in.LogStreamNames); n < 1 || n > 100 {
 			// unconfirmed: how AWS renders the list in this message.
 			list := "[" + strings.Join(in.LogStreamNames, ", ") + "]"
-			bound := "Member must have length greater than or equal to 1"
+			bound := fmt.Sprintf(msgMinLenFmt, 1)
 			if n > 100 {
-				bound = "Member must have length less than or equal to 100"
+				bound = fmt.Sprintf(msgMaxLenFmt, 100)
 			}
 			v.add(&list, "logStreamNames", bound)
 		}
@@ -310,7 +310,7 @@ func (s *Service) filterLogEventsTarget(_ context.Context, r *protocol.Request) 
 	}
 	if in.LogStreamNames != nil && in.LogStreamNamePrefix != nil {
 		// The rule is documented; unconfirmed: AWS's text.
-		return nil, protocol.Target{}, errInvalidParameter.New("logStreamNames and logStreamNamePrefix are mutually exclusive parameters.")
+		return nil, protocol.Target{}, errInvalidParameter.New(msgNamesAndPrefix)
 	}
 	if in.pattern, err = filter.Parse(deref(in.FilterPattern)); err != nil {
 		return nil, protocol.Target{}, errInvalidParameter.New(err.Error())

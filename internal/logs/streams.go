@@ -153,7 +153,7 @@ func (s *Service) describeLogStreamsTarget(_ context.Context, r *protocol.Reques
 	}
 	if in.LogStreamNamePrefix != nil && deref(in.OrderBy) == orderTime {
 		// unconfirmed: AWS's exact text (the rule is documented).
-		return nil, protocol.Target{}, errInvalidParameter.New("Cannot order by LastEventTime with a logStreamNamePrefix.")
+		return nil, protocol.Target{}, errInvalidParameter.New(msgOrderByPrefix)
 	}
 	in.group = g
 	return &in, groupTarget(g), nil
