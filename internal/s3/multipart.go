@@ -312,7 +312,11 @@ func (s *Service) uploadPartCopy(ctx context.Context, r *protocol.Request, c *ca
 		x.elem("Checksum"+u.checksumAlgo.String(), pt.checksum)
 	}
 	x.close("CopyPartResult")
-	return &copyResult{x: &x}, nil
+	res := &copyResult{x: &x}
+	if src.version != nullVersion {
+		res.sourceVersion = src.version
+	}
+	return res, nil
 }
 
 // completeRequest is CompleteMultipartUpload's document.

@@ -222,6 +222,7 @@ func TestVersioningEndToEnd(t *testing.T) {
 	if err != nil || aws.ToString(cp.CopySourceVersionId) != v1 || !validID(aws.ToString(cp.VersionId)) {
 		t.Fatalf("CopyObject of v1: %+v %v", cp, err)
 	}
+	restoredVersion := cp.VersionId
 	_, err = a.CopyObject(ctx, &awss3.CopyObjectInput{Bucket: aws.String(bkt), Key: aws.String("k"), CopySource: aws.String(bkt + "/k?versionId=" + v1)})
 	wantCode(t, err, "InvalidRequest") // v1 is the current version
 	cp, err = a.CopyObject(ctx, &awss3.CopyObjectInput{Bucket: aws.String(bkt), Key: aws.String("k"), CopySource: aws.String(bkt + "/k?versionId=null")})
@@ -263,6 +264,11 @@ func TestVersioningEndToEnd(t *testing.T) {
 	p, err := a.UploadPart(ctx, &awss3.UploadPartInput{Bucket: aws.String(bkt), Key: aws.String("mpu"), UploadId: cu.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("part")})
 	if err != nil {
 		t.Fatal(err)
+	}
+	pc, err := a.UploadPartCopy(ctx, &awss3.UploadPartCopyInput{Bucket: aws.String(bkt), Key: aws.String("mpu"), UploadId: cu.UploadId, PartNumber: aws.Int32(2),
+		CopySource: aws.String(bkt + "/restored?versionId=" + aws.ToString(restoredVersion))})
+	if err != nil || aws.ToString(pc.CopySourceVersionId) != aws.ToString(restoredVersion) {
+		t.Fatalf("UploadPartCopy from a version: %+v %v", pc, err)
 	}
 	co, err := a.CompleteMultipartUpload(ctx, &awss3.CompleteMultipartUploadInput{Bucket: aws.String(bkt), Key: aws.String("mpu"), UploadId: cu.UploadId,
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{ETag: p.ETag, PartNumber: aws.Int32(1)}}}})
