@@ -137,6 +137,9 @@ const (
 	// updated one, while its code is prepared.
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaFunction::test_function_lifecycle
 	msgStateCreating = "The function is being created."
+	// Invoke of a function still Pending (ResourceConflictException, 409).
+	// source: doc https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html
+	msgPending = "The operation cannot be performed at this time. The function is currently in the following state: Pending"
 	// seki's own: invoking code before the runtime exists.
 	msgNoRunner = "seki: function execution is not available because no runtime is wired into Lambda; only InvocationType=DryRun is supported"
 )

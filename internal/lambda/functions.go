@@ -43,8 +43,12 @@ type createFunctionInput struct {
 func decodeCreateFunction(_ context.Context, r *protocol.Request) (withBody[createFunctionInput], error) {
 	var in createFunctionInput
 	var none withBody[createFunctionInput]
-	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
+	zip, found, err := decodeWithZip(r.Body, &in, "Code", "ZipFile")
+	if err != nil {
 		return none, err
+	}
+	if found {
+		in.Code.ZipFile = zip
 	}
 	if in.FunctionName == "" {
 		var v validation
@@ -127,8 +131,8 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 		return nil, err
 	}
 	// Unpacking runs beside storing the package and committing the
-	// function (both wait on fsync), so the first invoke finds it done.
-	s.prepareCode(pkg.sha, pkg.data)
+	// function (both wait on fsync).
+	prepared := s.prepareCode(pkg.sha, pkg.data)
 	blob, err := s.putCode(ref.Account, pkg.data)
 	if err != nil {
 		return nil, err
@@ -168,6 +172,7 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 	}
 	tagJSON, _ := json.Marshal(tags)
 	var out *versionRecord
+	mark := new(struct{})
 	err = s.write(ctx, func(tx *store.Tx) error {
 		fn, err := getFunctionRow(tx, ref)
 		if err != nil {
@@ -176,6 +181,8 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 		if fn != nil {
 			return errConflict.Errorf(msgFunctionExists, ref.Name)
 		}
+		// Pending from the moment the function can be seen.
+		s.pending.Store(ref.ARN(), mark)
 		if _, err := tx.Exec(`INSERT INTO lambda_functions (account, region, name, tags, created) VALUES (?,?,?,?,?)`,
 			ref.Account, ref.Region, ref.Name, string(tagJSON), now); err != nil {
 			return err
@@ -190,9 +197,11 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 		return err
 	})
 	if err != nil {
+		s.pending.CompareAndDelete(ref.ARN(), mark)
 		s.db.Blobs().Remove(blob)
 		return nil, err
 	}
+	s.activate(ctx, ref, mark, prepared)
 	// With Publish, AWS answers version 1's configuration under the
 	// unqualified FunctionArn.
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_publish_version_on_create (create_response)
@@ -201,9 +210,8 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 
 // creating is a new function's configuration as CreateFunction answers
 // it: Pending while its code is prepared, without LastUpdateStatus
-// (test_function_lifecycle's create_response). What is stored, and what
-// GetFunction answers, is Active: the preparation takes milliseconds, and
-// an invoke waits for it (see CodePreparer).
+// (test_function_lifecycle's create_response). What is stored is Active;
+// GetFunction answers Pending while the preparation runs (see pending.go).
 func creating(c *FunctionConfiguration) *FunctionConfiguration {
 	c.State, c.StateReason, c.StateReasonCode = "Pending", msgStateCreating, "Creating"
 	c.LastUpdateStatus = ""
@@ -433,7 +441,7 @@ func (s *Service) getFunctionConfiguration(ctx context.Context, r *protocol.Requ
 		if err != nil {
 			return err
 		}
-		out = present(t.version, ref, ref.Qualifier)
+		out = s.withState(present(t.version, ref, ref.Qualifier), ref)
 		return nil
 	})
 	return out, err
@@ -454,7 +462,7 @@ func (s *Service) getFunction(ctx context.Context, r *protocol.Request, ref Func
 		if err != nil {
 			return err
 		}
-		out.Configuration = present(t.version, ref, ref.Qualifier)
+		out.Configuration = s.withState(present(t.version, ref, ref.Qualifier), ref)
 		// AWS answers a presigned URL of the package, valid for ten
 		// minutes; seki's serves the blob (Links).
 		out.Code = map[string]string{"RepositoryType": "S3"}
@@ -522,7 +530,7 @@ func (s *Service) listFunctions(ctx context.Context, r *protocol.Request, _ stru
 			if all == "ALL" {
 				q = rec.Config.Version
 			}
-			out.Functions = append(out.Functions, present(&rec, ref, q))
+			out.Functions = append(out.Functions, s.withState(present(&rec, ref, q), ref))
 		}
 		return rows.Err()
 	})
@@ -656,8 +664,12 @@ type updateCodeInput struct {
 
 func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	var in updateCodeInput
-	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
+	zip, found, err := decodeWithZip(r.Body, &in, "ZipFile")
+	if err != nil {
 		return nil, err
+	}
+	if found {
+		in.ZipFile = zip
 	}
 	var v validation
 	var archs []string
@@ -689,7 +701,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, r
 		c.CodeSha256, c.CodeSize = pkg.sha, int64(len(pkg.data))
 		return c, nil
 	}
-	s.prepareCode(pkg.sha, pkg.data)
+	prepared := s.prepareCode(pkg.sha, pkg.data)
 	blob, err := s.putCode(ref.Account, pkg.data)
 	if err != nil {
 		return nil, err
@@ -726,6 +738,11 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, r
 	if err != nil {
 		s.db.Blobs().Remove(blob)
 		return nil, err
+	}
+	// Answered once the new code is prepared, as create is (pending.go).
+	select {
+	case <-prepared:
+	case <-ctx.Done():
 	}
 	s.gcBlobs(ctx, []string{old})
 	return updating(present(out, ref, qualifierOf(out))), nil

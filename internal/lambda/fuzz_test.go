@@ -2,9 +2,11 @@ package lambda
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/protocol"
 )
 
 func FuzzParseFunctionName(f *testing.F) {
@@ -89,6 +91,53 @@ func FuzzBuildStatement(f *testing.F) {
 		}
 		if _, err := policy.Parse([]byte(doc), policy.Resource); err != nil {
 			t.Fatalf("policy %s: %v", doc, err)
+		}
+	})
+}
+
+// FuzzDecodeWithZip: the fast path for a package's base64 string answers
+// exactly what encoding/json answers, for any body.
+func FuzzDecodeWithZip(f *testing.F) {
+	defer func(n int) { zipFastMin = n }(zipFastMin)
+	zipFastMin = 0
+	for _, s := range []string{
+		`{"FunctionName":"f","Code":{"ZipFile":"UEsDBA=="},"Runtime":"python3.12"}`,
+		`{"Code":{"S3Bucket":"b","ZipFile":"UEsDBA==","x":[1,{"ZipFile":"no"}]},"Tags":{"a":"}"}}`,
+		`{"Code":{"ZipFile":"UEsDBA=="},"Code":{"ZipFile":"AAAA"}}`,
+		`{"Code":{"ZipFile":"UEsDBA=="},"code":{"ZipFile":"AAAA"}}`,
+		`{"Code":{"ZipFile":"UEsDBA==","zipfile":"AAAA"}}`,
+		`{"Code":{"ZipFile":"UEs\/BA=="}}`,
+		`{"Code":{"ZipFile":"UEsD\nBA=="}}`,
+		`{"Code":{"ZipFile":"!!!!"}}`,
+		`{"Code":{"ZipFile":""}} trailing`,
+		`{"Code":{"ZipFile":null}}`,
+		`{"Co\u0064e":{"ZipFile":"AAAA"},"Code":{"ZipFile":"UEsDBA=="}}`,
+		`[{"Code":{"ZipFile":"AAAA"}}]`,
+		`{"Timeout":3e1,"Code":{"ZipFile":"AAAA"},"Publish":true}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var fast, std createFunctionInput
+		zip, found, errFast := decodeWithZip(body, &fast, "Code", "ZipFile")
+		if found {
+			fast.Code.ZipFile = zip
+		}
+		errStd := protocol.DecodeJSON(body, &std)
+		if (errFast == nil) != (errStd == nil) || errFast != nil && errFast.Error() != errStd.Error() {
+			t.Fatalf("%q: fast %v, encoding/json %v", body, errFast, errStd)
+		}
+		if errFast == nil && !reflect.DeepEqual(fast, std) {
+			t.Fatalf("%q: fast %+v, encoding/json %+v", body, fast, std)
+		}
+		var uf, us updateCodeInput
+		zip, found, errFast = decodeWithZip(body, &uf, "ZipFile")
+		if found {
+			uf.ZipFile = zip
+		}
+		errStd = protocol.DecodeJSON(body, &us)
+		if (errFast == nil) != (errStd == nil) || errFast == nil && !reflect.DeepEqual(uf, us) {
+			t.Fatalf("%q (update): fast %+v %v, encoding/json %+v %v", body, uf, errFast, us, errStd)
 		}
 	})
 }

@@ -34,23 +34,25 @@ type Runner interface {
 }
 
 // CodePreparer is a Runner that prepares a deployment package (unpacks it)
-// as soon as Lambda has it, between the Pending state the create or update
-// answers with and the first invoke, as AWS does. PrepareCode must not
-// block: it starts the work and returns; an invoke of that code waits for
-// the work to end (AWS refuses invokes of a Pending function with
-// ResourceConflictException; seki waits instead, a few milliseconds, so
-// that a client invoking right after CreateFunction never fails
-// spuriously). sha256 is the package's CodeSha256 (base64), which seki
-// computed from zip, so it names the content.
+// as soon as Lambda has it: the work AWS does while a new function is
+// Pending. PrepareCode must not block: it starts the work, beside which
+// Lambda stores the package and commits the function, and returns a
+// channel closed when the work has ended (a failure is the runner's to
+// report at the first invoke). sha256 is the package's CodeSha256
+// (base64), which seki computed from zip, so it names the content.
 type CodePreparer interface {
-	PrepareCode(sha256 string, zip []byte)
+	PrepareCode(sha256 string, zip []byte) (done <-chan struct{})
 }
 
+// closedChan is a preparation that has nothing to do.
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
 // prepareCode hands a new package to the runner, if it prepares code.
-func (s *Service) prepareCode(sha string, zip []byte) {
+func (s *Service) prepareCode(sha string, zip []byte) <-chan struct{} {
 	if p, ok := s.getRunner().(CodePreparer); ok {
-		p.PrepareCode(sha, zip)
+		return p.PrepareCode(sha, zip)
 	}
+	return closedChan
 }
 
 // CodeCollector is a Runner that keeps prepared code (unpacked packages and
@@ -286,6 +288,9 @@ func (s *Service) invoke(ctx context.Context, r *protocol.Request, st *invokeSta
 // run checks the payload, routes an alias, builds the spec and calls the
 // Runner.
 func (s *Service) run(ctx context.Context, st *invokeState, req *InvokeRequest) (*invokeResponse, error) {
+	if s.isPending(st.ref) {
+		return nil, errConflict.New(msgPending)
+	}
 	if len(req.Payload) > maxPayload {
 		return nil, errRequestTooLarge.New(msgPayloadTooBig)
 	}

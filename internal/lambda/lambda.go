@@ -122,6 +122,10 @@ type Service struct {
 
 	// collect runs the runner's code collection (codegc.go).
 	collect collection
+
+	// pending holds the unqualified ARNs of functions created and not yet
+	// Active (their code is being prepared): see pending.go.
+	pending sync.Map // string → *struct{}
 }
 
 type cachedTarget struct {

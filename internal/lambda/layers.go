@@ -135,8 +135,12 @@ type publishLayerInput struct {
 func (s *Service) publishLayerVersion(ctx context.Context, r *protocol.Request, l layerInput) (any, error) {
 	ref := l.ref
 	var in publishLayerInput
-	if err := protocol.DecodeJSON(r.Body, &in); err != nil {
+	zip, found, err := decodeWithZip(r.Body, &in, "Content", "ZipFile")
+	if err != nil {
 		return nil, err
+	}
+	if found {
+		in.Content.ZipFile = zip
 	}
 	var v validation
 	if in.Content == nil {

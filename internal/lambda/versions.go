@@ -110,7 +110,7 @@ func (s *Service) listVersions(ctx context.Context, r *protocol.Request, ref Fun
 			if err := json.Unmarshal([]byte(cfg), &rec); err != nil {
 				return err
 			}
-			out.Versions = append(out.Versions, present(&rec, ref, rec.Config.Version))
+			out.Versions = append(out.Versions, s.withState(present(&rec, ref, rec.Config.Version), ref))
 		}
 		return rows.Err()
 	})

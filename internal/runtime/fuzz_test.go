@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -50,6 +51,12 @@ func FuzzExtractZip(f *testing.F) {
 	f.Add(zipBytes("dir/", "", "dir/file", "y", "dir/file", "z"))
 	f.Add(zipBytes("nul\x00name", "x"))
 	f.Add([]byte("PK\x03\x04 not really a zip"))
+	f.Add(manyFiles(10)) // written in parallel
+	many := []string{}
+	for i := range 9 {
+		many = append(many, fmt.Sprintf("f%d", i), "x")
+	}
+	f.Add(zipBytes(append(many, "../escape", "x")...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		root := t.TempDir()
 		src := filepath.Join(root, "pkg.zip")
