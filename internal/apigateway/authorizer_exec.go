@@ -2,6 +2,7 @@ package apigateway
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -154,7 +155,8 @@ type authCache struct {
 }
 
 type authKey struct {
-	au       *authorizer
+	au       *authorizer     // an HTTP API's
+	rest     *restAuthorizer // a REST API's
 	identity string
 }
 
@@ -247,7 +249,7 @@ func (s *Service) authorizeLambda(w http.ResponseWriter, c *call) (*authorizatio
 		answer(w, http.StatusUnauthorized, bodyUnauthorized)
 		return nil, false
 	}
-	key := authKey{au, strings.Join(vals, "\x00")}
+	key := authKey{au: au, identity: strings.Join(vals, "\x00")}
 	res := (*authResult)(nil)
 	if au.TTL > 0 {
 		res = s.cache.get(key, c.now)
@@ -264,14 +266,7 @@ func (s *Service) authorizeLambda(w http.ResponseWriter, c *call) (*authorizatio
 			s.cache.put(key, res, c.now)
 		}
 	}
-	// The answer, cached or fresh, is judged for this route by the door,
-	// and recorded there.
-	who := &authz.Caller{Principal: policy.Principal{Type: policy.User, ARN: authorizerARN(c.a, au),
-		Account: c.a.Account, UserID: res.principalID}}
-	err := s.door.Authorize(c.r.Context(), &authz.Check{
-		RequestID: c.reqID, Caller: who, Action: "execute-api:Invoke", Resource: c.routeARN,
-		Identity: []*policy.Policy{res.grant}, Context: c.conditions, Deny: AccessDenied,
-	})
+	err := s.judge(c.r.Context(), c.reqID, authorizerARN(c.a, au), c.a.Account, res, c.routeARN, c.conditions)
 	if err != nil {
 		denied(w, err)
 		return nil, false
@@ -282,39 +277,61 @@ func (s *Service) authorizeLambda(w http.ResponseWriter, c *call) (*authorizatio
 // invokeAuthorizer runs au's function for c and reads its answer. On
 // failure it returns the status and body to answer with.
 func (s *Service) invokeAuthorizer(c *call, au *authorizer, vals []string) (*authResult, int, string) {
-	fn, _ := s.parts()
-	if fn == nil {
-		return nil, http.StatusInternalServerError, bodyInternal
-	}
 	var event []byte
 	if au.PayloadVersion == "1.0" {
 		event = authorizerEventV1(c, vals)
 	} else {
 		event = authorizerEventV2(c, vals)
 	}
-	keys := policy.NewContext(2)
-	keys.Set("aws:SourceArn", authorizerARN(c.a, au))
-	keys.Set("aws:SourceAccount", c.a.Account)
-	out, err := fn.InvokeAs(c.r.Context(), &lambda.InvokeAsInput{
-		RequestID: c.reqID, Caller: apigatewayCaller, FunctionARN: au.functionARN, Context: keys,
-		Payload: event, InvocationType: "RequestResponse",
-	})
-	if err != nil || out.Result == nil {
-		// The authorizer's function policy refused API Gateway, or it
-		// does not exist: the caller sees a 500, the log knows why.
+	payload, fail := s.runAuthorizer(c.r.Context(), c.reqID, au.functionARN, authorizerARN(c.a, au), c.a.Account, event)
+	switch fail {
+	case authUnauthorized:
+		return nil, http.StatusUnauthorized, bodyUnauthorized
+	case authFailed:
 		return nil, http.StatusInternalServerError, bodyInternal
 	}
-	if out.Result.FunctionError != "" {
-		if isUnauthorized(out.Result.Payload) {
-			return nil, http.StatusUnauthorized, bodyUnauthorized
-		}
-		return nil, http.StatusInternalServerError, bodyInternal
-	}
-	res, ok := parseAuthorizerAnswer(out.Result.Payload, au, c)
+	executeARN := "arn:aws:execute-api:" + c.a.Region + ":" + c.a.Account + ":" + c.a.ID
+	res, ok := parseAuthorizerAnswer(payload, au.Simple, executeARN, au.Name+" ("+au.ID+")")
 	if !ok {
 		return nil, http.StatusInternalServerError, bodyInternal
 	}
 	return res, 0, ""
+}
+
+// authFailure says why an authorizer gave no answer.
+type authFailure int
+
+const (
+	authAnswered     authFailure = iota
+	authUnauthorized             // it raised "Unauthorized"
+	authFailed                   // it could not be invoked (its function policy refused API Gateway), or failed
+)
+
+// runAuthorizer invokes an authorizer's function through the door as
+// apigateway.amazonaws.com under sourceARN, and returns its answer.
+func (s *Service) runAuthorizer(ctx context.Context, reqID, functionARN, sourceARN, account string, event []byte) ([]byte, authFailure) {
+	fn, _ := s.parts()
+	if fn == nil {
+		return nil, authFailed
+	}
+	keys := policy.NewContext(2)
+	keys.Set("aws:SourceArn", sourceARN)
+	keys.Set("aws:SourceAccount", account)
+	out, err := fn.InvokeAs(ctx, &lambda.InvokeAsInput{
+		RequestID: reqID, Caller: apigatewayCaller, FunctionARN: functionARN, Context: keys,
+		Payload: event, InvocationType: "RequestResponse",
+	})
+	if err != nil || out.Result == nil {
+		// The caller sees a failure; the decision log knows why.
+		return nil, authFailed
+	}
+	if out.Result.FunctionError != "" {
+		if isUnauthorized(out.Result.Payload) {
+			return nil, authUnauthorized
+		}
+		return nil, authFailed
+	}
+	return out.Result.Payload, authAnswered
 }
 
 // isUnauthorized reports whether a function error is the one an authorizer
@@ -339,7 +356,9 @@ type answerDoc struct {
 // "context": {...}}) or an IAM policy response ({"principalId",
 // "policyDocument", "context"}), and writes the policy a simple response
 // amounts to.
-func parseAuthorizerAnswer(payload []byte, au *authorizer, c *call) (*authResult, bool) {
+// executeARN is the API's execute-api ARN, label names the authorizer in
+// explanations.
+func parseAuthorizerAnswer(payload []byte, simple bool, executeARN, label string) (*authResult, bool) {
 	var doc answerDoc
 	if err := json.Unmarshal(payload, &doc); err != nil {
 		return nil, false
@@ -356,15 +375,15 @@ func parseAuthorizerAnswer(payload []byte, au *authorizer, c *call) (*authResult
 		res.context = compact.Bytes()
 	}
 	var grant []byte
-	name := "the policy authorizer " + au.Name + " (" + au.ID + ") returned for principalId " + strconv.Quote(doc.PrincipalID)
+	name := "the policy authorizer " + label + " returned for principalId " + strconv.Quote(doc.PrincipalID)
 	switch {
-	case au.Simple:
+	case simple:
 		if doc.IsAuthorized == nil {
 			return nil, false
 		}
 		// The answer holds for every route of the API (and is cached so).
-		grant = simpleGrant(c.a, *doc.IsAuthorized)
-		name = "the simple response of authorizer " + au.Name + " (" + au.ID + "), isAuthorized " + strconv.FormatBool(*doc.IsAuthorized)
+		grant = simpleGrant(executeARN, *doc.IsAuthorized)
+		name = "the simple response of authorizer " + label + ", isAuthorized " + strconv.FormatBool(*doc.IsAuthorized)
 	case len(doc.PolicyDocument) > 0:
 		grant = doc.PolicyDocument
 	default:
@@ -381,13 +400,24 @@ func parseAuthorizerAnswer(payload []byte, au *authorizer, c *call) (*authResult
 
 // simpleGrant is the policy a simple response amounts to: execute-api:Invoke
 // on all of the API, allowed or denied.
-func simpleGrant(a *api, ok bool) []byte {
+func simpleGrant(executeARN string, ok bool) []byte {
 	effect, sid := "Deny", "isAuthorizedFalse"
 	if ok {
 		effect, sid = "Allow", "isAuthorizedTrue"
 	}
 	return []byte(`{"Version":"2012-10-17","Statement":[{"Sid":"` + sid + `","Effect":"` + effect +
-		`","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:` + a.Region + ":" + a.Account + ":" + a.ID + `/*"}]}`)
+		`","Action":"execute-api:Invoke","Resource":"` + executeARN + `/*"}]}`)
+}
+
+// judge has the door decide an authorizer's answer, cached or fresh, for
+// execute-api:Invoke on resource, with the authorizer (authorizerARN) as
+// the principal and its answer as the identity policy, and record it.
+func (s *Service) judge(ctx context.Context, reqID, authorizerARN, account string, res *authResult, resource string, keys *policy.Context) error {
+	who := &authz.Caller{Principal: policy.Principal{Type: policy.User, ARN: authorizerARN, Account: account, UserID: res.principalID}}
+	return s.door.Authorize(ctx, &authz.Check{
+		RequestID: reqID, Caller: who, Action: "execute-api:Invoke", Resource: resource,
+		Identity: []*policy.Policy{res.grant}, Context: keys, Deny: AccessDenied,
+	})
 }
 
 // authorizerEventV2 is the authorizer's event in payload format 2.0: the

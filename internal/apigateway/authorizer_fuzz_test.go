@@ -19,11 +19,8 @@ func FuzzAuthorizerAnswer(f *testing.F) {
 		f.Add([]byte(s), true)
 		f.Add([]byte(s), false)
 	}
-	a := &api{ID: "abc", Region: "us-east-1", Account: "111111111111"}
-	c := &call{a: a}
 	f.Fuzz(func(t *testing.T, payload []byte, simple bool) {
-		au := &authorizer{ID: "x", Name: "n", Simple: simple}
-		res, ok := parseAuthorizerAnswer(payload, au, c)
+		res, ok := parseAuthorizerAnswer(payload, simple, "arn:aws:execute-api:us-east-1:111111111111:abc", "n (x)")
 		if !ok {
 			return
 		}

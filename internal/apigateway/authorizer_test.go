@@ -8,27 +8,21 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	apigw "github.com/aws/aws-sdk-go-v2/service/apigateway"
 	gw "github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	gwtypes "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	sdk "github.com/aws/aws-sdk-go-v2/service/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/seki-dev/seki/internal/explain"
 	"github.com/seki-dev/seki/internal/server/servertest"
-)
-
-var (
-	authOnce sync.Once
-	authZip  []byte
-	authErr  error
 )
 
 // authfn creates the function of testdata/authfn (an authorizer that
@@ -36,20 +30,7 @@ var (
 // and returns its ARN.
 func (e *env) authfn(name string) string {
 	e.t.Helper()
-	authOnce.Do(func() { authZip, authErr = servertest.BuildBootstrap(e.t, "./testdata/authfn") })
-	if authErr != nil {
-		e.t.Fatal(authErr)
-	}
-	ctx := context.Background()
-	role := "arn:aws:iam::" + servertest.AccountA.Account + ":role/exec"
-	fn, err := e.lam.CreateFunction(ctx, &sdk.CreateFunctionInput{
-		FunctionName: aws.String(name), Runtime: types.RuntimeProvidedal2023, Role: aws.String(role),
-		Handler: aws.String("bootstrap"), Code: &types.FunctionCode{ZipFile: authZip}, Timeout: aws.Int32(30),
-	})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return *fn.FunctionArn
+	return e.function(name, bootstrapZip(e.t, "./testdata/authfn"))
 }
 
 // permitFn lets API Gateway invoke function name under sourceARN.
@@ -449,5 +430,105 @@ func TestPayloadFormatV1(t *testing.T) {
 	if ev.RequestContext.Identity.UserArn == nil || *ev.RequestContext.Identity.UserArn != "arn:aws:iam::"+acct+":root" ||
 		*ev.RequestContext.Identity.AccessKey != servertest.AccountA.AccessKeyID {
 		t.Fatalf("AWS_IAM 1.0 identity: %s", r.body)
+	}
+}
+
+func TestRestLambdaAuthorizer(t *testing.T) {
+	e := newRestEnv(t)
+	ctx := context.Background()
+	authARN := e.authfn("authorizer")
+	uri := "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" + authARN + "/invocations"
+	token, err := e.v1.CreateAuthorizer(ctx, &apigw.CreateAuthorizerInput{RestApiId: &e.api, Name: aws.String("token"),
+		Type: "TOKEN", AuthorizerUri: aws.String(uri), IdentitySource: aws.String("method.request.header.Authorization")})
+	if err != nil || *token.AuthorizerResultTtlInSeconds != 300 {
+		t.Fatalf("CreateAuthorizer TOKEN: %+v %v", token, err)
+	}
+	request, err := e.v1.CreateAuthorizer(ctx, &apigw.CreateAuthorizerInput{RestApiId: &e.api, Name: aws.String("request"),
+		Type: "REQUEST", AuthorizerUri: aws.String(uri), IdentitySource: aws.String("method.request.header.Authorization"),
+		AuthorizerResultTtlInSeconds: aws.Int32(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := e.v1.GetAuthorizers(ctx, &apigw.GetAuthorizersInput{RestApiId: &e.api}); err != nil || len(got.Items) != 2 {
+		t.Fatalf("GetAuthorizers: %+v %v", got, err)
+	}
+	if got, err := e.v1.GetAuthorizer(ctx, &apigw.GetAuthorizerInput{RestApiId: &e.api, AuthorizerId: request.Id}); err != nil || got.Type != "REQUEST" {
+		t.Fatalf("GetAuthorizer: %+v %v", got, err)
+	}
+	res, err := e.v1.GetResources(ctx, &apigw.GetResourcesInput{RestApiId: &e.api})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var root string
+	for _, r := range res.Items {
+		if *r.Path == "/" {
+			root = *r.Id
+		}
+	}
+	for part, au := range map[string]*string{"token": token.Id, "request": request.Id} {
+		id := e.resource(root, part)
+		if _, err := e.v1.PutMethod(ctx, &apigw.PutMethodInput{RestApiId: &e.api, ResourceId: &id, HttpMethod: aws.String("GET"),
+			AuthorizationType: aws.String("CUSTOM"), AuthorizerId: au}); err != nil {
+			t.Fatal(part, err)
+		}
+		if _, err := e.v1.PutIntegration(ctx, &apigw.PutIntegrationInput{RestApiId: &e.api, ResourceId: &id, HttpMethod: aws.String("GET"),
+			Type: "AWS_PROXY", IntegrationHttpMethod: aws.String("POST"),
+			Uri: aws.String("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" + e.fnARN + "/invocations")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.v1.CreateDeployment(ctx, &apigw.CreateDeploymentInput{RestApiId: &e.api, StageName: aws.String("prod")}); err != nil {
+		t.Fatal(err)
+	}
+	e.permit("api", e.base()+"/*/*")
+
+	// No token: 401 without calling the authorizer.
+	if r := authorized(t, e.url("/prod/token"), ""); r.status != 401 || r.body != `{"message":"Unauthorized"}` {
+		t.Fatalf("no token: %d %s", r.status, r.body)
+	}
+	// The authorizer's function policy does not allow API Gateway: 500.
+	r := authorized(t, e.url("/prod/token"), "policy-allow")
+	if r.status != 500 {
+		t.Fatalf("authorizer without permission: %d %s", r.status, r.body)
+	}
+	if out := explained(t, e.env, r.header.Get("x-amzn-RequestId")); !strings.Contains(out, "apigateway.amazonaws.com asked to lambda:InvokeFunction on "+authARN) {
+		t.Fatalf("explain of the refused authorizer:\n%s", out)
+	}
+	e.permitFn("authorizer", "authorizers", e.base()+"/authorizers/*")
+
+	for _, path := range []string{"/prod/token", "/prod/request"} {
+		r := authorized(t, e.url(path), "policy-allow")
+		if r.status != 200 {
+			t.Fatalf("%s allowed: %d %s", path, r.status, r.body)
+		}
+		var ev events.APIGatewayProxyRequest
+		if err := json.Unmarshal([]byte(r.body), &ev); err != nil {
+			t.Fatal(err)
+		}
+		if a := ev.RequestContext.Authorizer; a["principalId"] != "alice" || a["user"] != "alice" || a["level"] != float64(7) {
+			t.Fatalf("%s requestContext.authorizer: %s", path, r.body)
+		}
+		r = authorized(t, e.url(path), "policy-deny")
+		if r.status != 403 || r.body != `{"Message":"User is not authorized to access this resource with an explicit deny"}` {
+			t.Fatalf("%s denied: %d %s", path, r.status, r.body)
+		}
+		out := explained(t, e.env, r.header.Get("x-amzn-RequestId"))
+		if !strings.Contains(out, e.base()+"/authorizers/") || !strings.Contains(out, "asked to execute-api:Invoke on "+e.base()+"/prod/GET"+strings.TrimPrefix(path, "/prod")) {
+			t.Fatalf("explain of %s denied:\n%s", path, out)
+		}
+		if r := authorized(t, e.url(path), "unauthorized"); r.status != 401 || r.body != `{"message":"Unauthorized"}` {
+			t.Fatalf("%s Unauthorized: %d %s", path, r.status, r.body)
+		}
+		// A simple response is not a REST authorizer's answer.
+		if r := authorized(t, e.url(path), "allow"); r.status != 500 {
+			t.Fatalf("%s simple answer: %d %s", path, r.status, r.body)
+		}
+	}
+	if _, err := e.v1.DeleteAuthorizer(ctx, &apigw.DeleteAuthorizerInput{RestApiId: &e.api, AuthorizerId: token.Id}); err == nil {
+		t.Fatal("an authorizer a method uses was deleted")
+	}
+	if _, err := e.v1.PutMethod(ctx, &apigw.PutMethodInput{RestApiId: &e.api, ResourceId: &root, HttpMethod: aws.String("PUT"),
+		AuthorizationType: aws.String("CUSTOM"), AuthorizerId: aws.String("nope")}); err == nil {
+		t.Fatal("a CUSTOM method naming no authorizer was accepted")
 	}
 }

@@ -231,3 +231,23 @@ const msgExplicitDenySuffix = " with an explicit deny"
 
 // source: unconfirmed DeleteResource of an API's root resource
 const msgRootDelete = "Cannot delete root resource"
+
+// source: unconfirmed an identityValidationExpression that is not a regular expression
+const msgValidationExpression = "Invalid identity validation expression %s"
+
+// source: unconfirmed seki has no Cognito user pools
+const msgCognito = "COGNITO_USER_POOLS authorizers are not supported by seki; use TOKEN or REQUEST"
+
+// What a REST API answers when its Lambda authorizer refuses or fails.
+const (
+	// source: doc https://repost.aws/knowledge-center/api-gateway-401-error-lambda-authorizer
+	typeUnauthorized = "UnauthorizedException"
+	// source: unconfirmed the gateway response type AUTHORIZER_CONFIGURATION_ERROR
+	typeAuthorizerConfig = "AuthorizerConfigurationException"
+	// source: unconfirmed what REST APIs answer when the authorizer cannot be run or its answer cannot be used
+	bodyAuthorizerConfig = `{"message":null}`
+	// source: doc https://repost.aws/knowledge-center/api-gateway-403-error-lambda-authorizer (the member named Message, as REST APIs name it in their denials)
+	bodyRestAuthorizerDenied = `{"Message":"User is not authorized to access this resource"}`
+	// source: doc https://repost.aws/knowledge-center/api-gateway-403-error-lambda-authorizer (the member named Message, as REST APIs name it in their denials)
+	bodyRestAuthorizerExplicit = `{"Message":"User is not authorized to access this resource with an explicit deny"}`
+)

@@ -51,6 +51,8 @@ type restAPI struct {
 	Resources     []*restResource   `json:"resources"`
 	Deployments   []*restDeployment `json:"deployments"`
 	Stages        []*restStage      `json:"stages"`
+	// Authorizers are the API's Lambda authorizers (authorizer_rest.go).
+	Authorizers []*restAuthorizer `json:"authorizers,omitempty"`
 
 	// policy is Policy compiled; nil when there is none.
 	policy *policy.Policy
@@ -144,6 +146,9 @@ func (a *restAPI) compile() error {
 			}
 		}
 	}
+	for _, au := range a.Authorizers {
+		au.compile()
+	}
 	for _, d := range a.Deployments {
 		for _, r := range d.Resources {
 			for _, m := range r.Methods {
@@ -230,6 +235,7 @@ func (a *restAPI) clone() *restAPI {
 	}
 	c.Deployments = slices.Clone(a.Deployments)
 	c.Stages = slices.Clone(a.Stages)
+	c.Authorizers = slices.Clone(a.Authorizers)
 	c.Tags = cloneMap(a.Tags)
 	c.EndpointTypes = slices.Clone(a.EndpointTypes)
 	return &c

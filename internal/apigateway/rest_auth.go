@@ -40,6 +40,10 @@ var anonymousCaller = &authz.Caller{Principal: policy.Principal{Type: policy.Ano
 func (s *Service) authorizeRest(c *restCall) (*authorization, bool) {
 	_, callers := s.parts()
 	a := c.a
+	if c.m.AuthorizationType == "CUSTOM" {
+		// The Lambda authorizer decides (authorizer_rest.go).
+		return s.authorizeRestLambda(c)
+	}
 	if c.m.AuthorizationType != "AWS_IAM" && a.policy == nil {
 		return &authorization{}, true
 	}

@@ -152,7 +152,7 @@ func (c *restCall) event(body []byte, auth *authorization) []byte {
 		Request: r, Body: body, Resource: c.node.path, Path: path, StagePath: "/" + c.stage.Name + c.path,
 		AccountID: a.Account, APIID: a.ID, ResourceID: c.node.res.ID, Stage: c.stage.Name, DeploymentID: c.dep.ID,
 		DomainName: hostOnly(r.Host), DomainPrefix: a.ID, PathParameters: c.params, StageVariables: c.stage.Variables,
-		RequestID: c.reqID, TraceID: trace, Now: c.now, Caller: auth.caller,
+		RequestID: c.reqID, TraceID: trace, Now: c.now, Caller: auth.caller, Authorizer: auth.v1Authorizer(),
 	})
 }
 

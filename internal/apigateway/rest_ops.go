@@ -40,6 +40,10 @@ func (s *Service) restRoutes() []protocol.Route {
 		{Method: http.MethodGet, Path: meth + "/integration", Op: s.getIntegrationOp()},
 		{Method: http.MethodDelete, Path: meth + "/integration", Op: s.deleteIntegrationOp(), Status: http.StatusNoContent},
 		{Method: http.MethodPut, Path: meth + "/integration/responses/{status_code}", Op: s.putIntegrationResponseOp(), Status: http.StatusCreated},
+		{Method: http.MethodPost, Path: api + "/authorizers", Op: s.createRestAuthorizerOp(), Status: http.StatusCreated},
+		{Method: http.MethodGet, Path: api + "/authorizers", Op: s.getRestAuthorizersOp()},
+		{Method: http.MethodGet, Path: api + "/authorizers/{authorizer_id}", Op: s.getRestAuthorizerOp()},
+		{Method: http.MethodDelete, Path: api + "/authorizers/{authorizer_id}", Op: s.deleteRestAuthorizerOp(), Status: http.StatusAccepted},
 		{Method: http.MethodPost, Path: api + "/deployments", Op: s.createDeploymentRestOp(), Status: http.StatusCreated},
 		{Method: http.MethodGet, Path: api + "/deployments", Op: s.getDeploymentsOp()},
 		{Method: http.MethodGet, Path: api + "/deployments/{deployment_id}", Op: s.getDeploymentOp()},
@@ -546,8 +550,9 @@ func (s *Service) putMethodOp() *protocol.Op {
 				if res == nil {
 					return errNotFound.New(msgInvalidResource)
 				}
-				if in.AuthorizationType == "CUSTOM" || in.AuthorizationType == "COGNITO_USER_POOLS" {
-					// No REST authorizer exists yet, so no id is valid.
+				if in.AuthorizationType == "CUSTOM" && a.authorizer(in.AuthorizerID) == nil || in.AuthorizationType == "COGNITO_USER_POOLS" {
+					// A CUSTOM method names one of the API's Lambda
+					// authorizers; seki has no Cognito authorizers.
 					return errBadRequest.New(msgAuthorizerRequired)
 				}
 				if res.Methods == nil {

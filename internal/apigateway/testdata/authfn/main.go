@@ -39,7 +39,10 @@ func (e *event) token() string {
 	if json.Unmarshal(e.IdentitySource, &one) == nil && one != "" {
 		return strings.Split(one, ",")[0]
 	}
-	return e.Headers["authorization"]
+	if t := e.Headers["authorization"]; t != "" {
+		return t
+	}
+	return e.Headers["Authorization"]
 }
 
 func handle(_ context.Context, raw json.RawMessage) (any, error) {
