@@ -55,6 +55,10 @@ var (
 	errNoSuchVersion               = awserr.Code{Name: "NoSuchVersion", Status: http.StatusNotFound}
 )
 
+// Content-MD5 that is not a base64 MD5.
+// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_invalid_content_md5
+const msgInvalidContentMD5 = "The Content-MD5 you specified was invalid."
+
 // Messages of versioning.
 const (
 	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#test_delete_object_versioned

@@ -73,7 +73,7 @@ func openPayload(r *protocol.Request, algo checksumAlgo) (*payload, error) {
 	if v := h.Get("Content-MD5"); v != "" {
 		b, err := base64.StdEncoding.DecodeString(v)
 		if err != nil || len(b) != md5.Size {
-			return nil, errInvalidDigest.New("The Content-MD5 you specified is not valid.").With("Content-MD5", v)
+			return nil, errInvalidDigest.New(msgInvalidContentMD5).With("Content-MD5", v)
 		}
 		p.contentMD5 = b
 	}
