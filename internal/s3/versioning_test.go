@@ -622,3 +622,63 @@ func TestE2ELambdaCodeFromAVersion(t *testing.T) {
 		t.Fatal("a function was built from a version that does not exist")
 	}
 }
+
+// TestConcurrentVersions: writers and deleters racing on one key leave
+// every acknowledged version listed and exactly one latest.
+func TestConcurrentVersions(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := e.rootA()
+	mustCreateBucket(t, a, "racing")
+	enableVersioning(t, a, "racing", types.BucketVersioningStatusEnabled)
+	const writers, each = 8, 6
+	ids := make(chan string, writers*each)
+	errs := make(chan error, writers)
+	for w := range writers {
+		go func() {
+			for i := range each {
+				if w%2 == 1 && i%3 == 2 {
+					d, err := a.DeleteObject(ctx, &awss3.DeleteObjectInput{Bucket: aws.String("racing"), Key: aws.String("k")})
+					if err != nil {
+						errs <- err
+						return
+					}
+					ids <- aws.ToString(d.VersionId)
+					continue
+				}
+				out, err := a.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("racing"), Key: aws.String("k"), Body: strings.NewReader(fmt.Sprint(w, i))})
+				if err != nil {
+					errs <- err
+					return
+				}
+				ids <- aws.ToString(out.VersionId)
+			}
+			errs <- nil
+		}()
+	}
+	for range writers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(ids)
+	want := map[string]bool{}
+	for id := range ids {
+		want[id] = true
+	}
+	got := versionsOf(t, a, "racing")
+	latest := 0
+	for _, v := range got {
+		id := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(v, "k@"), "!"), "*")
+		if !want[id] {
+			t.Fatalf("listed %s, never acknowledged", v)
+		}
+		delete(want, id)
+		if strings.HasSuffix(v, "!") {
+			latest++
+		}
+	}
+	if len(want) != 0 || latest != 1 {
+		t.Fatalf("missing %v, %d latest, listing %v", want, latest, got)
+	}
+}
