@@ -241,6 +241,8 @@ func TestIndexQuery(t *testing.T) {
 	wantErr(t, err, "ValidationException", "One or more parameter values were invalid: Global secondary index by-status does not project [note]")
 	_, err = queryStatus(c, &dynamodb.QueryInput{Select: types.SelectAllAttributes})
 	wantErr(t, err, "ValidationException", "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index by-status because its projection type is not ALL")
+	_, err = queryStatus(c, &dynamodb.QueryInput{Select: types.SelectAllProjectedAttributes, ProjectionExpression: aws.String("pk")})
+	wantErr(t, err, "ValidationException", "Cannot specify the ProjectionExpression when choosing to get ALL_PROJECTED_ATTRIBUTES")
 	_, err = queryStatus(c, &dynamodb.QueryInput{ConsistentRead: aws.Bool(true)})
 	wantErr(t, err, "ValidationException", "Consistent reads are not supported on global secondary indexes")
 	out, err = queryStatus(c, &dynamodb.QueryInput{ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes})

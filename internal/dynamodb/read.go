@@ -277,7 +277,7 @@ func (s *Service) prepare(ctx context.Context, st request[readInput], query bool
 	case in.Select == "SPECIFIC_ATTRIBUTES" && paths == nil:
 		// Query reports this inside the validation envelope, Scan bare.
 		return nil, nil, layered(query, "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES")
-	case (in.Select == "ALL_ATTRIBUTES" || in.Select == "COUNT") && paths != nil:
+	case (in.Select == "ALL_ATTRIBUTES" || in.Select == "COUNT" || in.Select == "ALL_PROJECTED_ATTRIBUTES") && paths != nil:
 		what := "ProjectionExpression"
 		if in.AttributesToGet != nil {
 			what = "AttributesToGet"
