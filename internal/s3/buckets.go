@@ -35,7 +35,7 @@ type bucket struct {
 	policyPublic bool
 
 	// tags are the bucket's tags, nil when it has none; versioning is ""
-	// (never configured) or "Suspended".
+	// (never configured), "Enabled" or "Suspended".
 	tags       []bucketTag
 	versioning string
 }
