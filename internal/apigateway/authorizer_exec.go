@@ -102,7 +102,7 @@ func (s *Service) authorizeIAM(w http.ResponseWriter, c *call) (*authorization, 
 		e := awserr.As(err)
 		if e.Status == http.StatusForbidden && e.Message != "Forbidden" {
 			// A bad signature: AWS's front end says what is wrong with it.
-			answer(w, http.StatusForbidden, messageBody(e.Message))
+			answer(w, http.StatusForbidden, messageJSON("message", e.Message))
 		} else if e.Status >= 500 {
 			answer(w, http.StatusInternalServerError, bodyInternal)
 		} else {
@@ -129,12 +129,6 @@ func denied(w http.ResponseWriter, err error) {
 		return
 	}
 	answer(w, http.StatusInternalServerError, bodyInternal)
-}
-
-// messageBody is {"message": msg}.
-func messageBody(msg string) string {
-	b := append([]byte(`{"message":`), jsonstr.Append(nil, msg)...)
-	return string(append(b, '}'))
 }
 
 // authResult is what an authorizer answered, kept for its TTL.

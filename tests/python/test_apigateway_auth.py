@@ -4,7 +4,7 @@ An AWS_IAM route called with requests signed by botocore's SigV4Auth (service
 execute-api) by an allowed user, a denied user and another account's user;
 Lambda REQUEST authorizers that allow and deny, whose context reaches the
 integration; an authorizer whose function policy does not allow API Gateway
-(500). The functions are Python handlers run for real on seki's runtime.
+(500); a REST API's TOKEN authorizer answering with IAM policies. The functions are Python handlers run for real on seki's runtime.
 """
 import io
 import json
@@ -30,13 +30,17 @@ HANDLER = """import json
 def handler(event, context):
     if "type" not in event:
         return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": json.dumps(event)}
-    token = event["identitySource"][0] if isinstance(event["identitySource"], list) else event["identitySource"]
+    source = event.get("identitySource")
+    token = event.get("authorizationToken") or (source[0] if isinstance(source, list) else source)
+    if token == "unauthorized":
+        raise Exception("Unauthorized")
     ctx = {"user": "alice", "token": token}
     if token in ("allow", "deny"):
         return {"isAuthorized": token == "allow", "context": ctx}
     effect = "Allow" if token == "policy-allow" else "Deny"
     return {"principalId": "alice", "context": ctx, "policyDocument": {"Version": "2012-10-17",
-            "Statement": [{"Effect": effect, "Action": "execute-api:Invoke", "Resource": event["routeArn"]}]}}
+            "Statement": [{"Effect": effect, "Action": "execute-api:Invoke",
+                           "Resource": event.get("routeArn") or event["methodArn"]}]}}
 """
 
 
@@ -191,6 +195,38 @@ class HTTPAPIAuthorization(unittest.TestCase):
             r = call(url + path, headers={"Authorization": token})
             self.assertForbidden(r)
             self.explained(r, "/authorizers/")
+
+    def test_rest_api_token_authorizer(self):
+        fn = create_function("rest-echo")
+        auth_fn = create_function("rest-authorizer")
+        v1 = seki.client("apigateway")
+        api = v1.create_rest_api(name="rest-auth")["id"]
+        base = "arn:aws:execute-api:%s:%s:%s" % (REGION, A, api)
+        root = [r for r in v1.get_resources(restApiId=api)["items"] if r["path"] == "/"][0]["id"]
+        uri = "arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/%%s/invocations" % REGION
+        au = v1.create_authorizer(restApiId=api, name="token", type="TOKEN", authorizerUri=uri % auth_fn,
+                                  identitySource="method.request.header.Authorization")
+        res = v1.create_resource(restApiId=api, parentId=root, pathPart="orders")["id"]
+        v1.put_method(restApiId=api, resourceId=res, httpMethod="GET", authorizationType="CUSTOM", authorizerId=au["id"])
+        v1.put_integration(restApiId=api, resourceId=res, httpMethod="GET", type="AWS_PROXY",
+                           integrationHttpMethod="POST", uri=uri % fn)
+        v1.create_deployment(restApiId=api, stageName="prod")
+        permit("rest-echo", "api", base + "/*/*")
+        permit("rest-authorizer", "authorizers", base + "/authorizers/" + au["id"])
+        url = "%s/_seki/execute-api/%s/prod/orders" % (seki.endpoint, api)
+
+        r = call(url)
+        self.assertEqual((r.status, r.body), (401, '{"message":"Unauthorized"}'))
+        r = call(url, headers={"Authorization": "policy-allow"})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json()["requestContext"]["authorizer"],
+                         {"principalId": "alice", "user": "alice", "token": "policy-allow"})
+        r = call(url, headers={"Authorization": "policy-deny"})
+        self.assertEqual(r.status, 403, r.body)
+        self.assertEqual(r.body, '{"Message":"User is not authorized to access this resource with an explicit deny"}')
+        seki.wait_explained(r.headers["x-amzn-RequestId"], "/authorizers/%s asked to execute-api:Invoke" % au["id"])
+        r = call(url, headers={"Authorization": "unauthorized"})
+        self.assertEqual((r.status, r.body), (401, '{"message":"Unauthorized"}'))
 
 
 if __name__ == "__main__":
