@@ -106,7 +106,7 @@ const (
 	msgEnvTooBig = "Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: %s"
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_url_config_lifecycle (failed_duplication)
 	msgURLExists = "Failed to create function url config for [functionArn = %s]. Error message:  FunctionUrlConfig exists for this Lambda function"
-	// unconfirmed: Runtime/Handler missing for a zip function.
+	// source: unconfirmed Lambda's answer to a zip function without Runtime or Handler, as quoted in public issue reports
 	msgRuntimeHandler = "Runtime and Handler are mandatory parameters for functions created with deployment packages."
 	// A function ARN of another region is a ResourceNotFoundException (404).
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_get_function_wrong_region
@@ -117,13 +117,13 @@ const (
 	msgRoutingMany = "Number of items in AdditionalVersionWeights cannot be greater than 1"
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_notfound_and_invalid_routingconfigs (target_version_exc_version_latest)
 	msgRoutingLatest = "$LATEST is not supported for an alias pointing to more than 1 version"
-	// unconfirmed: qualifier not allowed for an operation.
+	// source: unconfirmed Lambda's answer to a qualifier an operation does not take, as quoted in public issue reports
 	msgVersionOp = "Current operation does not support versions other than $LATEST. Please set the qualifier to $LATEST or remove it."
-	// unconfirmed: invoke payload that is not JSON.
+	// source: unconfirmed Invoke's answer to a payload that is not JSON, as quoted in public issue reports
 	msgBadPayload = "Could not parse request body into json: Could not parse payload into json: Unexpected character: was expecting a JSON value"
-	// unconfirmed: payload above 6 MB.
+	// source: unconfirmed Invoke's answer to a payload over 6 MB, as quoted in public issue reports
 	msgPayloadTooBig = "Request must be smaller than 6291456 bytes for the InvokeFunction operation"
-	// unconfirmed: S3 code without an S3 integration.
+	// source: unconfirmed seki's own words: S3 code without an S3 service wired in
 	msgNoS3 = "seki: S3Bucket/S3Key code is not available because no S3 service is wired into Lambda; upload the zip with ZipFile"
 	// A runtime Lambda no longer lets functions be created or updated
 	// with (InvalidParameterValueException, 400).
@@ -140,7 +140,7 @@ const (
 	// Invoke of a function still Pending (ResourceConflictException, 409).
 	// source: doc https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html
 	msgPending = "The operation cannot be performed at this time. The function is currently in the following state: Pending"
-	// seki's own: invoking code before the runtime exists.
+	// source: unconfirmed seki's own words: invoking code before the runtime exists
 	msgNoRunner = "seki: function execution is not available because no runtime is wired into Lambda; only InvocationType=DryRun is supported"
 )
 

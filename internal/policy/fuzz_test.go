@@ -42,6 +42,7 @@ func FuzzParse(f *testing.F) {
 	addCorpusSeeds(f, false)
 	f.Add([]byte(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username, 'x'}/*"}}`), uint8(0))
 	f.Add([]byte(`{"Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":["1","2"]},"NotAction":"*","NotResource":"*","Condition":{"ForAnyValue:DateLessThanIfExists":{"aws:CurrentTime":"2020"}}}]}`), uint8(1))
+	f.Add([]byte(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":["a:bsdf","arn:aws:iam:::x","arn:error:s3::b"]}}`), uint8(0))
 	f.Fuzz(func(t *testing.T, doc []byte, k uint8) {
 		kind := Kind(k % 7)
 		p, err := Parse(doc, kind)
