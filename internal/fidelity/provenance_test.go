@@ -21,7 +21,6 @@ import (
 //	// source: snapshot <path in the localstack repo>#<test>
 //	// source: doc <AWS documentation URL>
 //	// source: unconfirmed <why we believe it>
-//
 var provenanceCeiling = map[string]int{
 	"internal/events/errors.go":   0,
 	"internal/funcurl/errors.go":  0,
