@@ -260,7 +260,7 @@ func (s *Service) authorizeLambda(w http.ResponseWriter, c *call) (*authorizatio
 			s.cache.put(key, res, c.now)
 		}
 	}
-	err := s.judge(c.r.Context(), c.reqID, authorizerARN(c.a, au), c.a.Account, res, c.routeARN, c.conditions)
+	err := s.judge(c.r.Context(), c.reqID, authorizerARN(c.a, au), c.a.Account, res, c.routeARN, nil, c.conditions)
 	if err != nil {
 		denied(w, err)
 		return nil, false
@@ -405,12 +405,13 @@ func simpleGrant(executeARN string, ok bool) []byte {
 
 // judge has the door decide an authorizer's answer, cached or fresh, for
 // execute-api:Invoke on resource, with the authorizer (authorizerARN) as
-// the principal and its answer as the identity policy, and record it.
-func (s *Service) judge(ctx context.Context, reqID, authorizerARN, account string, res *authResult, resource string, keys *policy.Context) error {
+// the principal, its answer as the identity policy and the API's resource
+// policy (REST APIs; nil for none), and record it.
+func (s *Service) judge(ctx context.Context, reqID, authorizerARN, account string, res *authResult, resource string, apiPolicy *policy.Policy, keys *policy.Context) error {
 	who := &authz.Caller{Principal: policy.Principal{Type: policy.User, ARN: authorizerARN, Account: account, UserID: res.principalID}}
 	return s.door.Authorize(ctx, &authz.Check{
 		RequestID: reqID, Caller: who, Action: "execute-api:Invoke", Resource: resource,
-		Identity: []*policy.Policy{res.grant}, Context: keys, Deny: AccessDenied,
+		Identity: []*policy.Policy{res.grant}, ResourcePolicy: apiPolicy, Context: keys, Deny: AccessDenied,
 	})
 }
 

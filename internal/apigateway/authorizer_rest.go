@@ -34,8 +34,15 @@ import (
 //   - Its answer ({"principalId","policyDocument","context"}) is cached by
 //     identity source for authorizerResultTtlInSeconds (300 unless set) and
 //     judged by the door for execute-api:Invoke on the method's ARN, the
-//     authorizer as the principal and its policy as the identity policy:
-//     a denial is 403 "User is not authorized to access this resource".
+//     authorizer as the principal, its policy as the identity policy and
+//     the API's resource policy as the resource policy ("evaluated in
+//     conjunction", Developer Guide, "How API Gateway resource policies
+//     affect authorization workflow"): a denial is 403 "User is not
+//     authorized to access this resource", or the resource policy's own
+//     denial when its explicit Deny decided. seki evaluates the resource
+//     policy once, after the authorizer, where AWS also looks for its
+//     explicit denials before calling the authorizer: the answer is the
+//     same, only the authorizer runs where AWS's would not.
 //   - The context and principalId reach requestContext.authorizer.
 
 type restAuthorizer struct {
@@ -305,10 +312,13 @@ func (s *Service) authorizeRestLambda(c *restCall) (*authorization, bool) {
 	if _, callers := s.parts(); callers != nil {
 		keys = callers.Conditions(c.r, c.now, c.a.Region)
 	}
-	err := s.judge(c.r.Context(), c.reqID, c.a.executeARN()+"/authorizers/"+au.ID, c.a.Account, res, c.methodARN(), keys)
+	err := s.judge(c.r.Context(), c.reqID, c.a.executeARN()+"/authorizers/"+au.ID, c.a.Account, res, c.methodARN(), c.a.policy, keys)
 	if err != nil {
 		var d *authz.Denied
-		if errors.As(err, &d) {
+		if errors.As(err, &d) && d.Decision.Result == policy.ExplicitlyDenied && d.Decision.By == policy.Resource {
+			// The API's resource policy refused: its own words.
+			restDenied(c.w, anonymousCaller, c.methodARN(), err)
+		} else if errors.As(err, &d) {
 			body := bodyRestAuthorizerDenied
 			if d.Decision.Result == policy.ExplicitlyDenied {
 				body = bodyRestAuthorizerExplicit

@@ -524,6 +524,17 @@ func TestRestLambdaAuthorizer(t *testing.T) {
 			t.Fatalf("%s simple answer: %d %s", path, r.status, r.body)
 		}
 	}
+	// The API's resource policy is evaluated with the authorizer's answer:
+	// its explicit Deny refuses what the authorizer allows, in its own
+	// words; where it says nothing, the authorizer's Allow is enough.
+	e.setPolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*/GET/request"}]}`)
+	r = authorized(t, e.url("/prod/request"), "policy-allow")
+	if r.status != 403 || !strings.Contains(r.body, "is not authorized to perform: execute-api:Invoke on resource:") || !strings.HasSuffix(r.body, `with an explicit deny"}`) {
+		t.Fatalf("resource policy denying what the authorizer allows: %d %s", r.status, r.body)
+	}
+	if r := authorized(t, e.url("/prod/token"), "policy-allow"); r.status != 200 {
+		t.Fatalf("resource policy silent, authorizer allowing: %d %s", r.status, r.body)
+	}
 	if _, err := e.v1.DeleteAuthorizer(ctx, &apigw.DeleteAuthorizerInput{RestApiId: &e.api, AuthorizerId: token.Id}); err == nil {
 		t.Fatal("an authorizer a method uses was deleted")
 	}
