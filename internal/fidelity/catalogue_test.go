@@ -401,3 +401,67 @@ func short(p *pkg, n ast.Node) string {
 	}
 	return s
 }
+
+// TestCatalogueCheckCatches runs the check on a package written for it: each
+// way of spelling an AWS text outside the catalogue is caught, and the
+// catalogue's own texts, used by name, are not.
+func TestCatalogueCheckCatches(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "internal", "svc")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"errors.go": `package svc
+import "github.com/seki-dev/seki/internal/awserr"
+var errBad = awserr.Code{Name: "BadThing", Status: 400}
+// source: unconfirmed a test
+const msgBad = "That is bad."
+// source: unconfirmed a test
+func invalid(msg, name string) error { return errBad.New(msg + name) }
+`,
+		"handler.go": `package svc
+import (
+	"fmt"
+	"github.com/seki-dev/seki/internal/awserr"
+)
+var errOther = awserr.Code{Name: "Other", Status: 400}
+type v struct{ errs []string }
+func f(x v, name string) []error {
+	x.errs = append(x.errs, "Value '"+name+"' at 'x' failed to satisfy constraint")
+	return []error{
+		errBad.New(msgBad),
+		errBad.New("That is bad."),
+		errBad.Errorf("Thing %s is bad.", name),
+		errBad.New(fmt.Sprintf("Thing %s is bad.", name)),
+		errBad.New("Thing " + name + " is bad."),
+		&awserr.Error{Code: "Bad", Message: "Bad thing here."},
+		invalid("Name is bad: ", name),
+		invalid(msgBad, name),
+		awserr.Internal.New("seki: a bug here"),
+		fmt.Errorf("not an AWS text: %s", name),
+	}
+}
+`,
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pkgs := loadPackages(t, filepath.Dir(dir))
+	got := pkgs[dir].stragglers(pkgs)
+	var lines []int
+	for _, s := range got {
+		lines = append(lines, s.pos.Line)
+	}
+	// The code declared outside the catalogue (line 6), the validation list
+	// (9) and the spelled-out messages (12-17, 19); not msgBad (11, 18) nor
+	// fmt.Errorf (20).
+	want := []int{6, 9, 12, 13, 14, 15, 16, 17, 19}
+	if fmt.Sprint(lines) != fmt.Sprint(want) {
+		for _, s := range got {
+			t.Logf("%d: %s", s.pos.Line, s.what)
+		}
+		t.Fatalf("caught lines %v, want %v", lines, want)
+	}
+}
