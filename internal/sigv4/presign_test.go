@@ -112,3 +112,14 @@ func FuzzPresign(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkPresign is the cost GetFunction and GetLayerVersion pay for a
+// Code.Location.
+func BenchmarkPresign(b *testing.B) {
+	p := Presigned{Scheme: "http", Host: "127.0.0.1:4566", Path: "/_seki/code/lambda/code/000000000000/ln84x0knpvafzwr5b8scio1bw35489ao.zip",
+		AccessKeyID: testAKID, Secret: testSecret, Region: "us-east-1", Service: "s3", Expires: 10 * time.Minute}
+	b.ReportAllocs()
+	for b.Loop() {
+		Presign(p, signTime)
+	}
+}
