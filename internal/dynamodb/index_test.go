@@ -631,3 +631,66 @@ func TestIndexAuthorization(t *testing.T) {
 		ExpressionAttributeValues: map[string]types.AttributeValue{":s": s("shipped")}})
 	wantErr(t, err, "AccessDeniedException", "")
 }
+
+// TestIndexConcurrentWrites moves items between index partitions from
+// several writers at once (their writes share group commits): afterwards
+// each item is in exactly the partition of its current value.
+func TestIndexConcurrentWrites(t *testing.T) {
+	_, c := newClient(t)
+	ctx := context.Background()
+	createOrders(t, c)
+	tbl := aws.String("orders")
+	const items, writers, rounds = 10, 6, 15
+	statuses := []string{"open", "shipped", "lost"}
+	for i := 0; i < items; i++ {
+		if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: tbl, Item: order{fmt.Sprintf("u%d", i), "o", "open", "1", "", "", ""}.item()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make(chan error, writers)
+	for w := 0; w < writers; w++ {
+		go func(w int) {
+			for r := 0; r < rounds; r++ {
+				i := (w*7 + r*3) % items
+				_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: tbl,
+					Key:                       map[string]types.AttributeValue{"pk": s(fmt.Sprintf("u%d", i)), "sk": s("o")},
+					UpdateExpression:          aws.String("SET #s = :s, #d = :d"),
+					ExpressionAttributeNames:  map[string]string{"#s": "status", "#d": "day"},
+					ExpressionAttributeValues: map[string]types.AttributeValue{":s": s(statuses[(w+r)%3]), ":d": n(fmt.Sprint(r))}})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}(w)
+	}
+	for w := 0; w < writers; w++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	total := 0
+	for _, st := range statuses {
+		out, err := c.Query(ctx, &dynamodb.QueryInput{TableName: tbl, IndexName: aws.String("by-status"),
+			KeyConditionExpression: aws.String("#s = :s"), ExpressionAttributeNames: map[string]string{"#s": "status"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":s": s(st)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range out.Items {
+			got, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: tbl, Key: map[string]types.AttributeValue{"pk": it["pk"], "sk": it["sk"]}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cur := got.Item["status"].(*types.AttributeValueMemberS).Value; cur != st ||
+				got.Item["day"].(*types.AttributeValueMemberN).Value != it["day"].(*types.AttributeValueMemberN).Value {
+				t.Errorf("%v is in partition %s with day %v but is %s", it["pk"], st, it["day"], cur)
+			}
+		}
+		total += len(out.Items)
+	}
+	if total != items {
+		t.Errorf("the index holds %d entries for %d items", total, items)
+	}
+}
