@@ -359,6 +359,34 @@ func TestLambdaAuthorizer(t *testing.T) {
 	if _, err := e.gw.DeleteAuthorizer(ctx, &gw.DeleteAuthorizerInput{ApiId: aws.String(id), AuthorizerId: simple.AuthorizerId}); err == nil {
 		t.Fatal("an authorizer a route uses was deleted")
 	}
+	// UpdateAuthorizer: an updated authorizer's cached answers are gone
+	// (its TTL is now 0), and a bad update changes nothing.
+	up, err := e.gw.UpdateAuthorizer(ctx, &gw.UpdateAuthorizerInput{ApiId: aws.String(id), AuthorizerId: iamAuth.AuthorizerId,
+		Name: aws.String("policy2"), AuthorizerResultTtlInSeconds: aws.Int32(0)})
+	if err != nil || *up.Name != "policy2" || *up.AuthorizerResultTtlInSeconds != 0 || *up.AuthorizerUri != uri {
+		t.Fatalf("UpdateAuthorizer: %+v %v", up, err)
+	}
+	if _, err := e.gw.UpdateAuthorizer(ctx, &gw.UpdateAuthorizerInput{ApiId: aws.String(id), AuthorizerId: iamAuth.AuthorizerId,
+		AuthorizerPayloadFormatVersion: aws.String("3.0")}); err == nil {
+		t.Fatal("payload format 3.0 was accepted")
+	}
+	if got, err := e.gw.GetAuthorizer(ctx, &gw.GetAuthorizerInput{ApiId: aws.String(id), AuthorizerId: iamAuth.AuthorizerId}); err != nil || *got.AuthorizerPayloadFormatVersion != "2.0" || *got.Name != "policy2" {
+		t.Fatalf("GetAuthorizer after a refused update: %+v %v", got, err)
+	}
+	r = authorized(t, endpoint+"/policy/1", "policy-allow")
+	if r.status != 200 {
+		t.Fatalf("after UpdateAuthorizer: %d %s", r.status, r.body)
+	}
+	// The answer is judged after the authorizer's invocation: once that
+	// decision is logged, so is the invocation's, if there was one.
+	e.srv.WaitDecision(t, r.header.Get("apigw-requestid"), "execute-api:Invoke", "/authorizers/", 5*time.Second)
+	invoked := false
+	for _, d := range e.srv.Decisions(t, r.header.Get("apigw-requestid")) {
+		invoked = invoked || strings.Contains(d.Resource, authARN)
+	}
+	if !invoked {
+		t.Fatal("the updated authorizer's answer came from the old one's cache")
+	}
 }
 
 func TestPayloadFormatV1(t *testing.T) {
