@@ -66,6 +66,12 @@ type Options struct {
 	Now func() time.Time
 	// NewID makes request ids; nil means random UUIDs.
 	NewID func() string
+	// Functions is Lambda, for AWS_PROXY integrations; nil answers their
+	// calls with 500.
+	Functions Functions
+	// Callers verifies the signatures of AWS_IAM routes' calls; nil
+	// answers them with 500.
+	Callers Callers
 }
 
 // Service is API Gateway. It is safe for concurrent use.
@@ -145,16 +151,22 @@ CREATE TABLE apigw_apis (
 `}, restMigrations()[0]}
 }
 
-// New loads the APIs kept in db (opened with Migrations).
-func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
-	s := &Service{db: db, now: opts.Now, newID: opts.NewID, door: opts.Authz, apis: map[string]*api{}}
+// New returns the service over db (opened with Migrations); Start loads
+// the APIs kept there.
+func New(db *store.DB, opts Options) *Service {
+	s := &Service{db: db, now: opts.Now, newID: opts.NewID, door: opts.Authz, fn: opts.Functions, callers: opts.Callers, apis: map[string]*api{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if s.newID == nil {
 		s.newID = protocol.NewUUID
 	}
-	err := db.Read(ctx, func(tx *store.Tx) error {
+	return s
+}
+
+// Start loads the APIs.
+func (s *Service) Start(ctx context.Context) error {
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		rows, err := tx.Query(`SELECT doc FROM apigw_apis`)
 		if err != nil {
 			return err
@@ -180,24 +192,13 @@ func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
 		err = s.loadRest(ctx)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("apigateway: loading APIs: %w", err)
+		return fmt.Errorf("apigateway: loading APIs: %w", err)
 	}
-	return s, nil
+	return nil
 }
 
-// SetFunctions wires Lambda in for AWS_PROXY integrations.
-func (s *Service) SetFunctions(f Functions) {
-	s.mu.Lock()
-	s.fn = f
-	s.mu.Unlock()
-}
-
-// SetCallers wires in the SigV4 verification of AWS_IAM routes.
-func (s *Service) SetCallers(c Callers) {
-	s.mu.Lock()
-	s.callers = c
-	s.mu.Unlock()
-}
+// Stop has nothing to stop: invocations belong to their requests.
+func (s *Service) Stop(ctx context.Context) error { return nil }
 
 // compile parses the route keys of a loaded API.
 func (a *api) compile() error {

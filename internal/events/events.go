@@ -38,6 +38,9 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives delivery failures; nil discards them.
 	Logger *slog.Logger
+	// Functions is Lambda, for function targets; nil drops their
+	// deliveries.
+	Functions Functions
 }
 
 // Service is EventBridge. It is safe for concurrent use.
@@ -48,7 +51,6 @@ type Service struct {
 
 	mu    sync.RWMutex
 	rules map[string]*rule // by ARN
-	fn    pushsrc.Wire
 	// writeMu serializes read-modify-write of rule snapshots.
 	writeMu sync.Mutex
 	sched   *scheduler
@@ -105,15 +107,19 @@ CREATE TABLE events_rules (
 `}}
 }
 
-// New loads the rules kept in db (opened with Migrations) and starts
-// running scheduled rules; Close stops them.
-func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
+// New returns the service over db (opened with Migrations). Start loads
+// the rules kept there and starts running scheduled rules; Stop stops them.
+func New(db *store.DB, opts Options) *Service {
 	now := opts.Now
 	if now == nil {
 		now = time.Now
 	}
-	s := &Service{db: db, now: now, opts: opts, rules: map[string]*rule{}}
-	err := db.Read(ctx, func(tx *store.Tx) error {
+	return &Service{db: db, now: now, opts: opts, rules: map[string]*rule{}}
+}
+
+// Start loads the rules and starts the scheduler.
+func (s *Service) Start(ctx context.Context) error {
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		rows, err := tx.Query(`SELECT arn, account, region, name, pattern, schedule, state, description, role_arn, created_by, targets, created FROM events_rules`)
 		if err != nil {
 			return err
@@ -140,14 +146,11 @@ func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, fmt.Errorf("events: loading rules: %w", err)
+		return fmt.Errorf("events: loading rules: %w", err)
 	}
 	s.startScheduler()
-	return s, nil
+	return nil
 }
-
-// SetFunctions wires Lambda in for function targets.
-func (s *Service) SetFunctions(f Functions) { s.fn.Set(f) }
 
 // Handler returns the EventBridge JSON 1.1 endpoint, dispatching through d.
 func (s *Service) Handler(d protocol.Dispatcher) *protocol.JSON {

@@ -185,7 +185,7 @@ func (s *Service) route(ctx context.Context, requestID, account, region string, 
 
 // deliver hands one event to a rule's Lambda targets.
 func (s *Service) deliver(ctx context.Context, requestID string, ru *rule, event []byte) error {
-	f := s.fn.Get()
+	f := s.opts.Functions
 	for _, t := range ru.targets {
 		if !isFunctionARN(t.Arn) {
 			s.logf("events: rule %s: target %s (%s) is not a Lambda function; seki delivers to functions only", ru.arn, t.ID, t.Arn)

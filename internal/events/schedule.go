@@ -28,10 +28,10 @@ func (s *Service) startScheduler() {
 	go s.sched.run()
 }
 
-// Close stops the scheduler; deliveries it started have been queued.
-func (s *Service) Close() {
+// Stop stops the scheduler; deliveries it started have been queued.
+func (s *Service) Stop(ctx context.Context) error {
 	if s.sched == nil {
-		return
+		return nil
 	}
 	select {
 	case <-s.sched.stop:
@@ -39,6 +39,7 @@ func (s *Service) Close() {
 		close(s.sched.stop)
 	}
 	<-s.sched.done
+	return nil
 }
 
 func (sc *scheduler) run() {

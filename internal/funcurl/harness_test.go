@@ -131,11 +131,15 @@ func newURLEnv(t testing.TB) *urlEnv {
 // newServer starts a server; runner nil leaves the real runtime in place.
 func newServer(t testing.TB, runner *standIn, opts ...servertest.Options) *urlEnv {
 	t.Helper()
-	env := servertest.Start(t, opts...)
-	e := &urlEnv{t: t, env: env, runner: runner, fn: "echo"}
-	if runner != nil {
-		env.Server.SetLambdaRunner(runner)
+	var o servertest.Options
+	if len(opts) > 0 {
+		o = opts[0]
 	}
+	if runner != nil {
+		o.LambdaRunner = runner
+	}
+	env := servertest.Start(t, o)
+	e := &urlEnv{t: t, env: env, runner: runner, fn: "echo"}
 	e.lamA = sdk.NewFromConfig(env.Root(servertest.AccountA))
 	e.iamA = iam.NewFromConfig(env.Root(servertest.AccountA))
 	e.iamB = iam.NewFromConfig(env.Root(servertest.AccountB))

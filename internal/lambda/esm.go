@@ -499,25 +499,13 @@ func (s *Service) listESMs(ctx context.Context, r *protocol.Request, _ struct{})
 // esms runs the pollers of enabled mappings.
 type esms struct {
 	mu      sync.Mutex
-	queues  Queues
 	base    context.Context
 	stop    context.CancelFunc
 	running map[string]*poller
 	wg      sync.WaitGroup
 }
 
-func (s *Service) getQueues() Queues {
-	s.esm.mu.Lock()
-	defer s.esm.mu.Unlock()
-	return s.esm.queues
-}
-
-// SetQueues wires SQS in for event source mappings.
-func (s *Service) SetQueues(q Queues) {
-	s.esm.mu.Lock()
-	s.esm.queues = q
-	s.esm.mu.Unlock()
-}
+func (s *Service) getQueues() Queues { return s.opts.Queues }
 
 // StartMappings settles every stored mapping (a transition interrupted by
 // a restart completes) and starts the pollers of the enabled ones. The

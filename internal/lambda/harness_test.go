@@ -108,7 +108,9 @@ type env struct {
 	runMu sync.Mutex
 }
 
-func newEnv(t testing.TB) *env {
+// newEnv starts Lambda over a fresh store; runner, when given, runs the
+// functions (lambda.Options.Runner).
+func newEnv(t testing.TB, runner ...lambda.Runner) *env {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -130,7 +132,11 @@ func newEnv(t testing.TB) *env {
 		rs[arn] = lambda.Role{ARN: arn, Account: arn[13:25], Trust: p}
 	}
 	az := authz.New(ids, log)
-	svc := lambda.New(db, lambda.Options{Roles: rs})
+	opts := lambda.Options{Roles: rs}
+	if len(runner) > 0 {
+		opts.Runner = runner[0]
+	}
+	svc := lambda.New(db, opts)
 	h := svc.Handler(protocol.Dispatcher{Authz: az, Deny: lambda.AccessDenied})
 	e := &env{t: t, svc: svc, ids: ids, dir: dir, log: log, db: db, az: az}
 	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, hr *http.Request) {

@@ -13,7 +13,7 @@ import (
 )
 
 // Runner runs function code. internal/runtime implements it; the server
-// wires it in with Options.Runner or SetRunner. Lambda has already
+// wires it in with Options.Runner. Lambda has already
 // authorized the call, resolved the function, version and alias routing,
 // and validated the payload when Run is called; the runner only executes.
 //

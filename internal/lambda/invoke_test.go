@@ -264,12 +264,13 @@ func TestS3Functions(t *testing.T) {
 	// Without a runtime the event cannot run, and says so.
 	err = e.svc.InvokeAsync(ctx, "ev-1", fnARN, "arn:aws:s3:::b", acctA, []byte(`{"Records":[]}`))
 	apiErr(t, err, "ServiceException", "")
+	// The same store served by a Lambda that has a runner.
 	r := &echoRunner{}
-	e.svc.SetRunner(r)
-	if err := e.svc.InvokeAsync(ctx, "ev-2", fnARN, "arn:aws:s3:::b", acctA, []byte(`{"Records":[]}`)); err != nil {
+	withRunner := lambda.New(e.db, lambda.Options{Runner: r, Authz: e.az})
+	if err := withRunner.InvokeAsync(ctx, "ev-2", fnARN, "arn:aws:s3:::b", acctA, []byte(`{"Records":[]}`)); err != nil {
 		t.Fatal(err)
 	}
-	err = e.svc.InvokeAsync(ctx, "ev-3", fnARN, "arn:aws:s3:::other", acctA, []byte(`{}`))
+	err = withRunner.InvokeAsync(ctx, "ev-3", fnARN, "arn:aws:s3:::other", acctA, []byte(`{}`))
 	apiErr(t, err, "AccessDeniedException", "")
 	if len(r.specs) != 1 {
 		t.Fatalf("runner saw %d invocations", len(r.specs))

@@ -69,6 +69,9 @@ type Options struct {
 	Runner Runner
 	// Code reads S3 deployment packages. Nil means only ZipFile works.
 	Code Code
+	// Queues reads SQS for event source mappings. Nil means mappings are
+	// stored but never poll.
+	Queues Queues
 	// Authz is the door used for checks made outside an HTTP request
 	// (InvokeAs). When nil, the Dispatcher's authorizer passed to Handler is
 	// used.
@@ -101,10 +104,8 @@ type Service struct {
 	now  func() time.Time
 	opts Options
 
-	mu     sync.RWMutex
-	authz  protocol.Authorizer
-	runner Runner
-	code   Code
+	mu    sync.RWMutex
+	authz protocol.Authorizer
 
 	// policies caches compiled resource policies by their text, so a hot
 	// Invoke parses a policy once. Entries are checked against the stored
@@ -152,25 +153,28 @@ func New(db *store.DB, opts Options) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, now: now, opts: opts, authz: opts.Authz, runner: opts.Runner, code: opts.Code}
+	return &Service{db: db, now: now, opts: opts, authz: opts.Authz}
 }
 
-// SetRunner wires the runtime in after construction (the runtime itself
-// may need the Service to exist first).
-func (s *Service) SetRunner(r Runner) {
-	s.mu.Lock()
-	s.runner = r
-	s.mu.Unlock()
-	// What a previous run prepared for code deleted since goes now.
+// Start settles every stored event source mapping and starts the pollers
+// of the enabled ones (StartMappings), which Stop stops, and lets the
+// runner collect what a previous run prepared for code deleted since.
+func (s *Service) Start(ctx context.Context) error {
+	if err := s.StartMappings(ctx); err != nil {
+		return err
+	}
 	s.collectCode()
+	return nil
 }
 
-// SetCode wires S3 in after construction.
-func (s *Service) SetCode(c Code) {
-	s.mu.Lock()
-	s.code = c
-	s.mu.Unlock()
+// Stop stops the event source mappings' pollers, letting in-flight batches
+// finish.
+func (s *Service) Stop(ctx context.Context) error {
+	s.StopMappings()
+	return nil
 }
+
+func (s *Service) getRunner() Runner { return s.opts.Runner }
 
 // link returns blob's download URL, or "" without Links.
 func (s *Service) link(r *protocol.Request, region, blob string) string {
@@ -180,17 +184,7 @@ func (s *Service) link(r *protocol.Request, region, blob string) string {
 	return s.opts.Links.Link(r.HTTP, region, blob)
 }
 
-func (s *Service) getRunner() Runner {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.runner
-}
-
-func (s *Service) getCode() Code {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.code
-}
+func (s *Service) getCode() Code { return s.opts.Code }
 
 func (s *Service) getAuthz() protocol.Authorizer {
 	s.mu.RLock()

@@ -25,9 +25,8 @@ func (r *heldPreparer) PrepareCode(string, []byte) <-chan struct{} { return r.re
 // so, and Invoke is refused with AWS's ResourceConflictException. It is
 // Active, and invocable, when CreateFunction has answered.
 func TestPendingUntilPrepared(t *testing.T) {
-	e := newEnv(t)
 	r := &heldPreparer{release: make(chan struct{})}
-	e.svc.SetRunner(r)
+	e := newEnv(t, r)
 	c := e.client("ROOTA")
 	ctx := context.Background()
 	created := make(chan *sdk.CreateFunctionOutput, 1)

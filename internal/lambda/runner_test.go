@@ -38,9 +38,8 @@ func (r *echoRunner) Run(ctx context.Context, spec *lambda.FunctionSpec, req *la
 }
 
 func TestInvokeThroughRunner(t *testing.T) {
-	e := newEnv(t)
 	r := &echoRunner{}
-	e.svc.SetRunner(r)
+	e := newEnv(t, r)
 	c := e.client("ROOTA")
 	ctx := context.Background()
 	_, err := c.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String("f"), Runtime: "python3.12", Role: aws.String(roleA),

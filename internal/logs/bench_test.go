@@ -54,6 +54,9 @@ func newBenchEnv(tb testing.TB) *benchEnv {
 		RoleARN: "arn:aws:iam::" + benchAccount + ":role/r", Account: benchAccount,
 	}, AccessKeyID: "ASIABENCH"}
 	svc := New(db, Options{Authz: door, Callers: fixedCaller{caller}})
+	if err := svc.Start(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
 	return &benchEnv{svc: svc, h: svc.Handler(protocol.Dispatcher{Authz: door, Deny: AccessDenied}), caller: caller, door: door}
 }
 
@@ -190,7 +193,7 @@ func BenchmarkDeliver(b *testing.B) {
 	for _, streams := range []int{1, 8} {
 		b.Run(fmt.Sprintf("streams=%d", streams), func(b *testing.B) {
 			e := newBenchEnv(b)
-			b.Cleanup(e.svc.Close)
+			b.Cleanup(func() { e.svc.Stop(context.Background()) })
 			now := time.Now().UnixMilli()
 			events := make([]Event, 12)
 			for i := range events {

@@ -37,8 +37,8 @@ type pendingBatch struct {
 	now    int64
 }
 
-// writer owns the flush goroutine. It starts on the first Deliver and
-// ends with Close.
+// writer owns the flush goroutine. It starts with the service's Start and
+// ends with Stop; batches delivered before Start wait for it.
 type writer struct {
 	s        *Service
 	interval time.Duration
@@ -77,10 +77,6 @@ func (w *writer) enqueue(b pendingBatch) error {
 	defer w.mu.Unlock()
 	if w.closed {
 		return errClosed
-	}
-	if !w.started {
-		w.started = true
-		go w.loop()
 	}
 	for w.bytes > 0 && w.bytes+size > maxPendingBytes && !w.closed {
 		w.signal()
@@ -134,6 +130,20 @@ func (w *writer) flush(ctx context.Context) error {
 }
 
 // close stores what is queued and stops the goroutine.
+// start runs the flush goroutine.
+func (w *writer) start() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.started || w.closed {
+		return
+	}
+	w.started = true
+	go w.loop()
+	if len(w.pending) > 0 {
+		w.signal()
+	}
+}
+
 func (w *writer) close() {
 	w.mu.Lock()
 	if w.closed {
@@ -234,6 +244,15 @@ func (s *Service) appendBatch(tx *store.Tx, b *pendingBatch) error {
 // is stored. Tests and shutdown use it; Deliver never waits for it.
 func (s *Service) Flush(ctx context.Context) error { return s.w.flush(ctx) }
 
-// Close stores the function logs still queued and stops the writer.
+// Start starts the writer that stores delivered function logs.
+func (s *Service) Start(ctx context.Context) error {
+	s.w.start()
+	return nil
+}
+
+// Stop stores the function logs still queued and stops the writer.
 // Deliver fails afterwards; the API keeps working until the store closes.
-func (s *Service) Close() { s.w.close() }
+func (s *Service) Stop(ctx context.Context) error {
+	s.w.close()
+	return nil
+}

@@ -41,7 +41,7 @@ func delivery(group, stream string, now int64, msgs ...string) Delivery {
 
 func TestDeliverWritesBehind(t *testing.T) {
 	e := newBenchEnv(t)
-	defer e.svc.Close()
+	defer e.svc.Stop(context.Background())
 	ctx := context.Background()
 	now := time.Now().UnixMilli()
 	for _, d := range []Delivery{
@@ -83,7 +83,7 @@ func TestDeliverWritesBehind(t *testing.T) {
 func TestDeliverGroupDeletedBeforeFlush(t *testing.T) {
 	e := newBenchEnv(t)
 	e.svc.w.interval = time.Hour // flush only when asked
-	defer e.svc.Close()
+	defer e.svc.Stop(context.Background())
 	ctx := context.Background()
 	now := time.Now().UnixMilli()
 	if err := e.svc.Deliver(ctx, delivery("gone", "s", now, "x")); err != nil {
@@ -100,7 +100,7 @@ func TestDeliverGroupDeletedBeforeFlush(t *testing.T) {
 	}
 	cancel()
 	// Close stores what is queued.
-	e.svc.Close()
+	e.svc.Stop(context.Background())
 	if got := e.messages(t, "kept", "s"); got != "y" {
 		t.Fatalf("kept: %q", got)
 	}
@@ -110,7 +110,7 @@ func TestDeliverGroupDeletedBeforeFlush(t *testing.T) {
 	if err := e.svc.Deliver(ctx, delivery("kept", "s", now, "z")); !errors.Is(err, errClosed) {
 		t.Fatalf("Deliver after Close: %v", err)
 	}
-	e.svc.Close() // twice is fine
+	e.svc.Stop(context.Background()) // twice is fine
 	if err := e.svc.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestDeliverDisabled(t *testing.T) {
 	if err := s.Deliver(context.Background(), delivery("g", "s", 1, "x")); !errors.Is(err, ErrDeliveryDisabled) {
 		t.Fatalf("%v", err)
 	}
-	s.Close() // never started
+	s.Stop(context.Background()) // never started
 }
 
 type entries struct {
@@ -143,7 +143,8 @@ func TestDeliverMergedRequestIDs(t *testing.T) {
 	rec := &entries{}
 	p, _ := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:*","Resource":"*"}]}`), policy.Identity)
 	svc := New(e.svc.db, Options{Authz: authz.New(allowLogs{p}, rec), Callers: fixedCaller{e.caller}})
-	defer svc.Close()
+	svc.Start(context.Background())
+	defer svc.Stop(context.Background())
 	now := time.Now().UnixMilli()
 	d := delivery("/aws/lambda/m", "s", now, "START RequestId: r1 Version: $LATEST", "out 1", "END RequestId: r1",
 		"REPORT RequestId: r1\tDuration: 1.00 ms", "START RequestId: r2 Version: $LATEST", "END RequestId: r2")
@@ -168,7 +169,7 @@ func TestDeliverMergedRequestIDs(t *testing.T) {
 // looked up again: the next batch recreates it and its stream.
 func TestDeliverRecreatesDeletedGroup(t *testing.T) {
 	e := newBenchEnv(t)
-	defer e.svc.Close()
+	defer e.svc.Stop(context.Background())
 	ctx := context.Background()
 	now := time.Now().UnixMilli()
 	for _, m := range []string{"one", "two"} {

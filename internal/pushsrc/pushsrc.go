@@ -8,7 +8,6 @@ package pushsrc
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"github.com/seki-dev/seki/internal/awserr"
 )
@@ -24,27 +23,6 @@ type Functions interface {
 	// function is an *awserr.Error with a 4xx status; anything else is a
 	// failure to queue.
 	InvokeAsync(ctx context.Context, requestID, functionARN, sourceARN, sourceAccount string, payload []byte) error
-}
-
-// Wire holds the Functions a service delivers through, set once the
-// server has built Lambda.
-type Wire struct {
-	mu sync.RWMutex
-	f  Functions
-}
-
-// Set wires f in.
-func (w *Wire) Set(f Functions) {
-	w.mu.Lock()
-	w.f = f
-	w.mu.Unlock()
-}
-
-// Get returns what is wired, or nil.
-func (w *Wire) Get() Functions {
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	return w.f
 }
 
 // Deliver hands one payload to a function. A delivery Lambda refuses (the

@@ -128,7 +128,7 @@ func TestEscapeRuntimeAPI(t *testing.T) {
 	}
 	seki := httptest.NewServer(http.NotFoundHandler())
 	defer seki.Close()
-	rt.SetEndpoint(seki.URL)
+	rt.endpoint.Store(seki.URL)
 	other := rt.goSpec(t, "other")
 	invokeJSON(t, rt.Runtime, other, map[string]any{}) // warm and idle: its runtime waits on /next
 	otherAPI := apiAddr(rt.Runtime, other)
@@ -318,8 +318,11 @@ func TestEscapeDaemonSurvivesKill9(t *testing.T) {
 // daemonHelper is the seki that TestEscapeDaemonSurvivesKill9 kills.
 func daemonHelper() {
 	dir := os.Getenv("SEKI_TEST_DIR")
-	r, err := New(Options{Dir: filepath.Join(dir, "rt"), Assumer: &staticAssumer{}, Endpoint: "http://127.0.0.1:1"})
+	r, err := New(Options{Dir: filepath.Join(dir, "rt"), Assumer: &staticAssumer{}, Endpoint: fixedEndpoint("http://127.0.0.1:1")})
 	if err != nil {
+		panic(err)
+	}
+	if err := r.Start(context.Background()); err != nil {
 		panic(err)
 	}
 	b, _ := os.ReadFile(os.Getenv("SEKI_TEST_GOECHO"))

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -140,6 +141,26 @@ type testRT struct {
 	dir     string
 	assumer *staticAssumer
 	db      *store.DB
+	// endpoint is seki's URL as the functions see it (Options.Endpoint).
+	endpoint atomic.Value
+}
+
+func (rt *testRT) endpointURL() string { return rt.endpoint.Load().(string) }
+
+// fixedEndpoint is an Options.Endpoint that never changes.
+func fixedEndpoint(url string) func() string { return func() string { return url } }
+
+// startRT builds and starts a runtime, failing the test on an error.
+func startRT(t testing.TB, o Options) *Runtime {
+	t.Helper()
+	r, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 func newTestRT(t testing.TB, mod func(*Options)) *testRT {
@@ -150,7 +171,9 @@ func newTestRT(t testing.TB, mod func(*Options)) *testRT {
 		t.Fatal(err)
 	}
 	a := &staticAssumer{}
-	o := Options{Dir: filepath.Join(dir, "rt"), DB: db, Assumer: a, Endpoint: "http://127.0.0.1:1"}
+	trt := &testRT{dir: dir, assumer: a, db: db}
+	trt.endpoint.Store("http://127.0.0.1:1")
+	o := Options{Dir: filepath.Join(dir, "rt"), DB: db, Assumer: a, Endpoint: trt.endpointURL}
 	if mod != nil {
 		mod(&o)
 	}
@@ -158,11 +181,15 @@ func newTestRT(t testing.TB, mod func(*Options)) *testRT {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := r.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
-		r.Close()
+		r.Stop(context.Background())
 		db.Close()
 	})
-	return &testRT{Runtime: r, dir: dir, assumer: a, db: db}
+	trt.Runtime = r
+	return trt
 }
 
 func newSpec(name, runtime, handler, codePath string) *lambda.FunctionSpec {

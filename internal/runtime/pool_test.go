@@ -223,9 +223,9 @@ func TestCloseStopsEverything(t *testing.T) {
 		t.Fatal("no runtime process found")
 	}
 	start := time.Now()
-	rt.Close()
+	rt.Stop(context.Background())
 	if d := time.Since(start); d > 5*time.Second {
-		t.Fatalf("Close took %v", d)
+		t.Fatalf("Stop took %v", d)
 	}
 	if err := <-errc; err != nil {
 		t.Fatal(err)

@@ -101,9 +101,11 @@ func newQueue(rt *Runtime, db *store.DB, o QueueOptions) *queue {
 		running: map[int64]bool{},
 	}
 	q.ctx, q.cancel = context.WithCancel(context.Background())
-	go q.loop()
 	return q
 }
+
+// start runs the queue's loop; close stops it.
+func (q *queue) start() { go q.loop() }
 
 // enqueue stores an event durably. Its ClientContext is dropped: Lambda
 // passes it to synchronous invocations only.
@@ -187,7 +189,7 @@ type event struct {
 // failed; a new event or a finished worker wakes the loop anyway).
 func (q *queue) dispatch() time.Duration {
 	if q.rt.endpointURL() == "" {
-		return 0 // SetEndpoint wakes the loop
+		return 0 // no endpoint: nothing may run
 	}
 	now := q.rt.now().UnixMilli()
 	q.mu.Lock()

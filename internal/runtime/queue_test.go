@@ -123,17 +123,14 @@ func TestEventSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := New(Options{Dir: filepath.Join(dir, "rt"), DB: db, Assumer: &staticAssumer{}, Endpoint: "http://127.0.0.1:1"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt := startRT(t, Options{Dir: filepath.Join(dir, "rt"), DB: db, Assumer: &staticAssumer{}, Endpoint: fixedEndpoint("http://127.0.0.1:1")})
 	spec := newSpec("durable", "provided.al2023", "bootstrap", goZip(t, dir))
 	zero := int64(0)
 	spec.ReservedConcurrency = &zero // held in the queue
 	if _, err := rt.Run(context.Background(), spec, &lambda.InvokeRequest{RequestID: "ev-d", InvocationType: "Event", Payload: []byte(`{}`)}); err != nil {
 		t.Fatal(err)
 	}
-	rt.Close()
+	rt.Stop(context.Background())
 	db.Close()
 
 	// Restart; the function's concurrency is now free (the stored spec is
@@ -153,11 +150,8 @@ func TestEventSurvivesRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := &doneLog{}
-	rt, err = New(Options{Dir: filepath.Join(dir, "rt"), DB: db, Assumer: &staticAssumer{}, Endpoint: "http://127.0.0.1:1", Queue: QueueOptions{Done: done.record}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close()
+	rt = startRT(t, Options{Dir: filepath.Join(dir, "rt"), DB: db, Assumer: &staticAssumer{}, Endpoint: fixedEndpoint("http://127.0.0.1:1"), Queue: QueueOptions{Done: done.record}})
+	defer rt.Stop(context.Background())
 	waitFor(t, func() bool { return len(done.list()) == 1 })
 	if done.list()[0] != "ev-d success 1" || lines(t, marks) != 1 {
 		t.Fatalf("after restart: %v, %d runs", done.list(), lines(t, marks))

@@ -43,11 +43,12 @@ type Options struct {
 	// DB keeps the Event queue (opened with Migrations). Nil refuses Event
 	// invocations.
 	DB *store.DB
-	// Endpoint is seki's URL, which functions get as AWS_ENDPOINT_URL. A
-	// server that learns its address only when it listens leaves it empty
-	// and calls SetEndpoint then: until it does, no environment starts
-	// (queued events wait), so a function never talks to real AWS.
-	Endpoint string
+	// Endpoint returns seki's URL, which functions get as
+	// AWS_ENDPOINT_URL. It is asked when an environment starts, so a server
+	// that learns its address only when it listens (before Start) can
+	// answer then. Nil or "" means no environment starts (queued events
+	// wait), so that a function never talks to real AWS.
+	Endpoint func() string
 	// Assumer assumes execution roles (STS).
 	Assumer Assumer
 	// Logs receives function logs; nil drops them (LogType=Tail still works).
@@ -86,8 +87,6 @@ type Runtime struct {
 	sandbox    sandbox.Support
 	queue      *queue
 
-	endpoint atomic.Pointer[string]
-
 	logMu sync.Mutex
 	logs  *shipper
 
@@ -116,10 +115,13 @@ type Runtime struct {
 
 	reapStop chan struct{}
 	reapDone chan struct{}
+	// started is set by Start: Stop stops only what Start started.
+	started bool
 }
 
-// New prepares the runtime's directory and starts the reaper and the Event
-// queue. Close stops them.
+// New builds the runtime; it starts nothing and touches no file. Start
+// prepares its directory and starts the reaper, the Event queue and the log
+// shipper; Stop stops them.
 func New(opts Options) (*Runtime, error) {
 	if opts.Dir == "" {
 		return nil, errors.New("runtime: Options.Dir is required")
@@ -150,21 +152,32 @@ func New(opts Options) (*Runtime, error) {
 		busy:       map[string]int{},
 		reserved:   map[string]*int64{},
 		starting:   map[string]int{},
-		bornAt:     time.Now(),
 		reapStop:   make(chan struct{}),
 		reapDone:   make(chan struct{}),
 	}
+	r.sandbox = sandbox.Probe()
+	r.cgroups = newCgroups(opts.MemoryLimits)
+	if opts.DB != nil {
+		r.queue = newQueue(r, opts.DB, opts.Queue)
+	}
+	return r, nil
+}
+
+// Start prepares the runtime's directory (removing the environments a
+// previous run left) and starts the reaper, the Event queue and the log
+// shipper.
+func (r *Runtime) Start(ctx context.Context) error {
+	dir := filepath.Dir(r.runtimeDir)
 	// Environments do not survive seki; remove what a previous run left.
 	os.RemoveAll(r.envRoot)
 	for _, d := range []string{r.envRoot, r.emptyOpt, r.unpacked.dir} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
-			return nil, fmt.Errorf("runtime: %w", err)
+			return fmt.Errorf("runtime: %w", err)
 		}
 	}
-	if err := writeBootstraps(r.runtimeDir, opts.Discovery.Cache); err != nil {
-		return nil, fmt.Errorf("runtime: %w", err)
+	if err := writeBootstraps(r.runtimeDir, r.opts.Discovery.Cache); err != nil {
+		return fmt.Errorf("runtime: %w", err)
 	}
-	r.sandbox = sandbox.Probe()
 	// The data dir is private (0700/0600), so a sandboxed function that
 	// runs as another uid (nobody, when seki is root) owns what it must
 	// read: the bootstraps, /opt and the unpacked code (see own).
@@ -174,21 +187,25 @@ func New(opts Options) (*Runtime, error) {
 	// So does the SDK cache when it lives in seki's private data dir (its
 	// default), whose modes are private too. A cache elsewhere keeps its
 	// owner: its own modes decide.
-	if c := opts.Discovery.Cache; c != "" && strings.HasPrefix(filepath.Clean(c), filepath.Dir(dir)+string(filepath.Separator)) {
+	if c := r.opts.Discovery.Cache; c != "" && strings.HasPrefix(filepath.Clean(c), filepath.Dir(dir)+string(filepath.Separator)) {
 		r.ownChildren(c)
 	}
-	if opts.Endpoint != "" {
-		r.endpoint.Store(&opts.Endpoint)
-	}
-	r.cgroups = newCgroups(opts.MemoryLimits)
-	if opts.Logs != nil {
-		r.logs = newShipper(opts.Logs)
+	r.mu.Lock()
+	r.started = true
+	r.mu.Unlock()
+	r.sweepMu.Lock()
+	r.bornAt = time.Now()
+	r.sweepMu.Unlock()
+	if r.opts.Logs != nil {
+		r.logMu.Lock()
+		r.logs = newShipper(r.opts.Logs)
+		r.logMu.Unlock()
 	}
 	go r.reap()
-	if opts.DB != nil {
-		r.queue = newQueue(r, opts.DB, opts.Queue)
+	if r.queue != nil {
+		r.queue.start()
 	}
-	return r, nil
+	return nil
 }
 
 // Interpreters reports, for every runtime seki knows (and every one named
@@ -198,36 +215,12 @@ func (r *Runtime) Interpreters(ctx context.Context) []Interpreter {
 	return r.interp.list(ctx)
 }
 
-// SetEndpoint sets seki's URL for the functions (AWS_ENDPOINT_URL) and
-// lets queued events run.
-func (r *Runtime) SetEndpoint(url string) {
-	r.endpoint.Store(&url)
-	if r.queue != nil {
-		r.queue.kick()
-	}
-}
-
 // endpointURL is seki's URL, "" until it is known.
 func (r *Runtime) endpointURL() string {
-	if p := r.endpoint.Load(); p != nil {
-		return *p
+	if r.opts.Endpoint == nil {
+		return ""
 	}
-	return ""
-}
-
-// SetLogSink wires CloudWatch Logs in after construction; nil drops logs.
-func (r *Runtime) SetLogSink(sink LogSink) {
-	var old *shipper
-	r.logMu.Lock()
-	old = r.logs
-	r.logs = nil
-	if sink != nil {
-		r.logs = newShipper(sink)
-	}
-	r.logMu.Unlock()
-	if old != nil {
-		old.close()
-	}
+	return r.opts.Endpoint()
 }
 
 // Run invokes a function (lambda.Runner). RequestResponse waits for the
@@ -754,12 +747,14 @@ func (r *Runtime) Stats() Stats {
 	return s
 }
 
-// Close stops the Event queue (queued events stay in the store for the
+// Stop stops the Event queue (queued events stay in the store for the
 // next start), every environment (killing running functions) and the log
-// shipper after it has delivered what it holds.
-func (r *Runtime) Close() error {
+// shipper after it has delivered what it holds. A runtime that was not
+// started has nothing to stop.
+func (r *Runtime) Stop(ctx context.Context) error {
 	r.mu.Lock()
-	if r.closed {
+	if r.closed || !r.started {
+		r.closed = true
 		r.mu.Unlock()
 		return nil
 	}

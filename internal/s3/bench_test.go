@@ -111,11 +111,9 @@ func BenchmarkGetObject1KB(b *testing.B) {
 // InvokeAsync call on Lambda (here the policy-evaluating fake), through
 // the outbox and the dispatcher.
 func BenchmarkNotificationLatency(b *testing.B) {
-	e := newEnv(b)
 	f := newFakeFunctions()
 	f.invoked = make(chan invocation, 1)
-	e.funcs = f
-	e.svc.SetFunctions(f)
+	e := newEnv(b, envOptions{funcs: f})
 	a := e.rootA()
 	mustCreateBucket(b, a, "bench-notify")
 	f.add(b, fnARN, "arn:aws:s3:::bench-notify", accountA)

@@ -241,11 +241,11 @@ func FuzzServe(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Cleanup(func() { db.Close() })
-	svc, err := New(ctx, db, Options{InlineLimit: 16})
-	if err != nil {
+	svc := New(db, Options{InlineLimit: 16})
+	if err := svc.Start(ctx); err != nil {
 		f.Fatal(err)
 	}
-	f.Cleanup(func() { svc.Close() })
+	f.Cleanup(func() { svc.Stop(context.Background()) })
 	h := svc.Handler(protocol.Dispatcher{Authz: allowAll{}, Deny: authz.AccessDenied})
 	caller := &authz.Caller{Principal: policy.Principal{Type: policy.Root, ARN: "arn:aws:iam::111111111111:root", Account: "111111111111"}}
 	f.Fuzz(func(t *testing.T, method, path, query, headers string, body []byte) {

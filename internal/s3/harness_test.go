@@ -60,6 +60,8 @@ type env struct {
 }
 
 type envOptions struct {
+	// funcs is Lambda as notifications see it (s3.Options.Functions).
+	funcs       *fakeFunctions
 	tls         bool
 	inlineLimit int
 	dir         string
@@ -71,7 +73,7 @@ func newEnv(t testing.TB, opts ...envOptions) *env {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	e := &env{t: t, dir: o.dir, ids: map[string]*identity{}, now: time.Now, tls: o.tls}
+	e := &env{t: t, dir: o.dir, ids: map[string]*identity{}, now: time.Now, tls: o.tls, funcs: o.funcs}
 	if e.dir == "" {
 		e.dir = t.TempDir()
 	}
@@ -96,14 +98,15 @@ func (e *env) open(inlineLimit int) {
 	}
 	e.db = db
 	az := authz.New(e, e)
-	svc, err := s3.New(ctx, db, s3.Options{Now: func() time.Time { return e.now() }, Authz: az, InlineLimit: inlineLimit})
-	if err != nil {
-		e.t.Fatalf("s3.New: %v", err)
+	opts := s3.Options{Now: func() time.Time { return e.now() }, Authz: az, InlineLimit: inlineLimit}
+	if e.funcs != nil {
+		opts.Functions = e.funcs
+	}
+	svc := s3.New(db, opts)
+	if err := svc.Start(ctx); err != nil {
+		e.t.Fatalf("s3 Start: %v", err)
 	}
 	e.svc = svc
-	if e.funcs != nil {
-		svc.SetFunctions(e.funcs)
-	}
 	e.h = svc.Handler(protocol.Dispatcher{Authz: az, Deny: authz.AccessDenied})
 	e.verifier = &sigv4.Verifier{Now: func() time.Time { return e.now() }}
 }
@@ -111,14 +114,14 @@ func (e *env) open(inlineLimit int) {
 // restart closes the service and store and opens them again on the same
 // directory, keeping the HTTP server.
 func (e *env) restart() {
-	e.svc.Close()
+	e.svc.Stop(context.Background())
 	e.db.Close()
 	e.open(0)
 }
 
 func (e *env) close() {
 	e.srv.Close()
-	e.svc.Close()
+	e.svc.Stop(context.Background())
 	e.db.Close()
 }
 

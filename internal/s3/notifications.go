@@ -539,8 +539,8 @@ func buildEvent(r *protocol.Request, b *bucket, configID, event, key string, siz
 
 // dispatcher hands queued notifications to Lambda on its own goroutine,
 // after the writes that produced them are acknowledged, and removes them
-// from the outbox once handed over. It is owned by Service: started by New,
-// ended by Close.
+// from the outbox once handed over. It is owned by Service: started by Start,
+// ended by Stop.
 type dispatcher struct {
 	s    *Service
 	mu   sync.Mutex

@@ -140,11 +140,8 @@ var _ s3.Functions = (*fakeFunctions)(nil)
 const fnARN = "arn:aws:lambda:us-east-1:111111111111:function:image-processor"
 
 func notifEnv(t *testing.T) (*env, *fakeFunctions) {
-	e := newEnv(t)
 	f := newFakeFunctions()
-	e.funcs = f
-	e.svc.SetFunctions(f)
-	return e, f
+	return newEnv(t, envOptions{funcs: f}), f
 }
 
 func lambdaConfig(id, fn string, events []types.Event, prefix, suffix string) types.LambdaFunctionConfiguration {
@@ -429,8 +426,7 @@ func TestNotificationOutboxSurvivesRestart(t *testing.T) {
 	}
 	// Lambda goes away: the dispatcher drops nothing it cannot hand over
 	// while stopped, so stop it first.
-	e.svc.Close()
-	e.svc.SetFunctions(nil)
+	e.svc.Stop(context.Background())
 	put(t, a, "uploads", "pending.jpg", "x")
 	e.restart() // re-opens with e.funcs wired
 	if inv := f.next(t); !strings.Contains(string(inv.payload), "pending.jpg") {

@@ -43,6 +43,9 @@ type Options struct {
 	InlineLimit int
 	// Logger receives notification delivery failures; nil discards them.
 	Logger *slog.Logger
+	// Functions is Lambda, which bucket notifications invoke; nil means
+	// notification configurations naming a function are refused.
+	Functions Functions
 }
 
 // DefaultInlineLimit is the largest object kept inline by default. On the
@@ -57,7 +60,6 @@ type Service struct {
 	opts  Options
 	now   func() time.Time
 	authz atomic.Pointer[authorizer]
-	funcs atomic.Pointer[functionsBox]
 
 	// writeMu serializes changes to buckets (create, delete, policy,
 	// notification) so that the cache below always matches the store.
@@ -75,12 +77,11 @@ type Service struct {
 
 type authorizer struct{ a protocol.Authorizer }
 
-type functionsBox struct{ f Functions }
-
-// New opens the S3 service on db, whose migrations must include
-// Migrations(). It loads every bucket's configuration into memory and starts
-// the notification dispatcher, which Close stops.
-func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
+// New returns the S3 service over db, whose migrations must include
+// Migrations(). It starts nothing: Start loads the buckets and starts the
+// notification dispatcher and the sweep of unreferenced blobs, which Stop
+// stops.
+func New(db *store.DB, opts Options) *Service {
 	s := &Service{db: db, opts: opts, now: opts.Now, buckets: map[string]*bucket{}}
 	if s.now == nil {
 		s.now = time.Now
@@ -94,12 +95,19 @@ func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
 	if opts.Authz != nil {
 		s.authz.Store(&authorizer{opts.Authz})
 	}
-	if err := s.loadBuckets(ctx); err != nil {
-		return nil, fmt.Errorf("s3: load buckets: %w", err)
-	}
 	s.events = newDispatcher(s)
+	return s
+}
+
+// Start loads every bucket's configuration into memory, starts the
+// notification dispatcher (which delivers what the last run left in the
+// outbox) and, beside serving, the sweep of blob files no row refers to.
+func (s *Service) Start(ctx context.Context) error {
+	if err := s.loadBuckets(ctx); err != nil {
+		return fmt.Errorf("s3: load buckets: %w", err)
+	}
 	if err := s.events.start(ctx); err != nil {
-		return nil, fmt.Errorf("s3: pending notifications: %w", err)
+		return fmt.Errorf("s3: pending notifications: %w", err)
 	}
 	started := time.Now()
 	sctx, stop := context.WithCancel(context.Background())
@@ -112,30 +120,18 @@ func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
 			s.logf("s3: removed %d unreferenced blob files", n)
 		}
 	}()
-	return s, nil
-}
-
-// SetFunctions wires the Lambda service that notifications invoke. It may be
-// called after New (Lambda and S3 depend on each other) and before serving.
-func (s *Service) SetFunctions(f Functions) {
-	if f == nil {
-		s.funcs.Store(nil)
-		return
-	}
-	s.funcs.Store(&functionsBox{f})
-}
-
-func (s *Service) functions() Functions {
-	if b := s.funcs.Load(); b != nil {
-		return b.f
-	}
 	return nil
 }
 
-// Close stops the startup blob sweep and the notification dispatcher,
-// waiting for the invocation in progress. Events not yet handed to Lambda stay in the store and are sent
-// after the next start.
-func (s *Service) Close() error {
+func (s *Service) functions() Functions { return s.opts.Functions }
+
+// Stop stops the blob sweep and the notification dispatcher, waiting for
+// the invocation in progress. Events not yet handed to Lambda stay in the
+// store and are sent after the next start.
+func (s *Service) Stop(ctx context.Context) error {
+	if s.sweepStop == nil {
+		return nil // not started
+	}
 	s.sweepStop()
 	<-s.sweepDone
 	s.events.stop()

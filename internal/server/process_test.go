@@ -2,8 +2,12 @@ package server_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -17,8 +21,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/seki-dev/seki/internal/server/servertest"
 )
@@ -95,6 +101,16 @@ func startSeki(t testing.TB, dataDir string) (*proc, time.Duration) {
 	return nil, 0
 }
 
+func (p *proc) s3() *s3.Client {
+	k := servertest.AccountA
+	return s3.NewFromConfig(aws.Config{
+		Region:           "us-east-1",
+		Credentials:      credentials.NewStaticCredentialsProvider(k.AccessKeyID, k.Secret, ""),
+		BaseEndpoint:     aws.String("http://" + p.addr),
+		RetryMaxAttempts: 1,
+	}, func(o *s3.Options) { o.UsePathStyle = true })
+}
+
 func (p *proc) iam() *iam.Client {
 	k := servertest.AccountA
 	return iam.NewFromConfig(aws.Config{
@@ -169,17 +185,120 @@ func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 	t.Logf("%d acknowledged writes, %d users after restart", len(acked), len(have))
 }
 
-// TestSIGTERMDrains sends SIGTERM and expects a clean exit 0.
+// TestSIGTERMDrains sends SIGTERM to the real binary while an upload is in
+// flight: new connections are refused from then on, the upload completes
+// and is acknowledged, the process exits 0 well within its drain timeout,
+// and the acknowledged object is there after a restart.
 func TestSIGTERMDrains(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
 	}
-	p, _ := startSeki(t, t.TempDir())
+	dir := t.TempDir()
+	p, _ := startSeki(t, dir)
+	ctx := context.Background()
+	if _, err := p.s3().CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("drain")}); err != nil {
+		t.Fatal(err)
+	}
+
+	// A signed PutObject whose body arrives slowly, over about a second.
+	body := bytes.Repeat([]byte("seki drains "), 1<<16) // 768 KiB
+	sum := sha256.Sum256(body)
+	hash := hex.EncodeToString(sum[:])
+	pr, pw := io.Pipe()
+	req, err := http.NewRequest(http.MethodPut, "http://"+p.addr+"/drain/in-flight", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = int64(len(body))
+	req.Header.Set("X-Amz-Content-Sha256", hash)
+	k := servertest.AccountA
+	creds := aws.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.Secret}
+	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hash, "s3", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		status int
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		done <- result{status: resp.StatusCode}
+	}()
+	const pieces = 20
+	piece := len(body) / pieces
+	write := func(i int) {
+		end := (i + 1) * piece
+		if i == pieces-1 {
+			end = len(body)
+		}
+		if _, err := pw.Write(body[i*piece : end]); err != nil {
+			t.Fatalf("writing the body: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for i := 0; i < pieces/2; i++ {
+		write(i)
+	}
+
+	// In flight: SIGTERM.
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.cmd.Wait(); err != nil {
-		t.Fatalf("exit after SIGTERM: %v", err)
+	signalled := time.Now()
+	refused := false
+	for time.Since(signalled) < 2*time.Second {
+		c, err := net.DialTimeout("tcp", p.addr, 200*time.Millisecond)
+		if err != nil {
+			refused = true
+			break
+		}
+		c.Close()
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !refused {
+		t.Fatal("new connections are still accepted 2s after SIGTERM")
+	}
+	select {
+	case r := <-done:
+		t.Fatalf("the upload ended before its body was sent: %+v", r)
+	default:
+	}
+	for i := pieces / 2; i < pieces; i++ {
+		write(i)
+	}
+	pw.Close()
+	r := <-done
+	if r.err != nil || r.status != http.StatusOK {
+		t.Fatalf("in-flight upload after SIGTERM: status %d, %v", r.status, r.err)
+	}
+
+	exited := make(chan error, 1)
+	go func() { exited <- p.cmd.Wait() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("seki did not exit within 10s of draining (its drain timeout is 30s)")
+	}
+
+	p2, _ := startSeki(t, dir)
+	out, err := p2.s3().GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("drain"), Key: aws.String("in-flight")})
+	if err != nil {
+		t.Fatalf("the acknowledged upload is lost: %v", err)
+	}
+	got, _ := io.ReadAll(out.Body)
+	out.Body.Close()
+	if !bytes.Equal(got, body) {
+		t.Fatalf("stored %d bytes, uploaded %d", len(got), len(body))
 	}
 }
 

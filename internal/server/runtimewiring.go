@@ -7,44 +7,41 @@ import (
 	"path/filepath"
 
 	"github.com/seki-dev/seki/internal/cli/runtimescmd"
+	"github.com/seki-dev/seki/internal/logs"
 	fnruntime "github.com/seki-dev/seki/internal/runtime"
 	"github.com/seki-dev/seki/internal/sts"
 )
 
 // newRuntime builds the function runtime (execution environments under
 // DATA_DIR/runtime, the Event queue in the store, memory limits where the
-// host allows) and makes it Lambda's runner. Functions learn seki's URL
-// when the server listens (services.listening).
-func newRuntime(s *Server, sv *services) (*fnruntime.Runtime, error) {
-	rt, err := fnruntime.New(fnruntime.Options{
+// host allows). Functions learn seki's URL when environments start, which
+// is after the server listens (Server.Listen starts the services).
+func newRuntime(s *Server, st *sts.Service, lg *logs.Service) (*fnruntime.Runtime, error) {
+	return fnruntime.New(fnruntime.Options{
 		Dir:          filepath.Join(s.cfg.DataDir, "runtime"),
 		DB:           s.db,
-		Assumer:      runtimeRoles{sv.sts},
+		Assumer:      runtimeRoles{st},
+		Logs:         logSink{lg},
+		Endpoint:     s.endpoint,
 		Now:          s.cfg.Now,
 		MemoryLimits: true,
 		Discovery:    fnruntime.Discovery{Explicit: s.cfg.Runtimes, Cache: s.cfg.CacheDir},
 	})
-	if err != nil {
-		return nil, err
-	}
-	sv.lambda.SetRunner(rt)
-	return rt, nil
 }
 
-// listening gives the services seki's address once it is bound: functions
-// get it as AWS_ENDPOINT_URL (a wildcard listen address becomes loopback).
-func (sv *services) listening(addr net.Addr) {
-	if sv.runtime == nil {
-		return
-	}
+// endpoint is seki's URL as functions see it (AWS_ENDPOINT_URL): the bound
+// address, a wildcard listen address becoming loopback; "" before Listen.
+func (s *Server) endpoint() string { return s.endpointURL }
+
+func endpointURL(addr net.Addr) string {
 	host, port, err := net.SplitHostPort(addr.String())
 	if err != nil {
-		return
+		return ""
 	}
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
 		host = "127.0.0.1"
 	}
-	sv.runtime.SetEndpoint("http://" + net.JoinHostPort(host, port))
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // runtimeRoles is STS as the runtime sees it: Lambda assumes execution

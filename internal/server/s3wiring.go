@@ -2,12 +2,24 @@ package server
 
 import (
 	"context"
+	"io"
 
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/lambda"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
+	"github.com/seki-dev/seki/internal/s3"
 )
+
+// s3Code is S3 as Lambda reads deployment packages from it (S3Bucket and
+// S3Key code). Lambda and S3 need each other, so Lambda is built with this
+// value and build points it at S3 as soon as S3 is built, before anything
+// starts or serves; it never changes after.
+type s3Code struct{ s3 *s3.Service }
+
+func (c *s3Code) Object(ctx context.Context, caller *authz.Caller, bucket, key, version string) (io.ReadCloser, error) {
+	return c.s3.Object(ctx, caller, bucket, key, version)
+}
 
 // s3Functions is Lambda as S3's event notifications see it: invocations as
 // the service principal s3.amazonaws.com with aws:SourceArn and

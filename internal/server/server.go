@@ -19,6 +19,7 @@ import (
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/awsregion"
 	"github.com/seki-dev/seki/internal/jwt"
+	"github.com/seki-dev/seki/internal/lambda"
 	"github.com/seki-dev/seki/internal/sigv4"
 	"github.com/seki-dev/seki/internal/store"
 	"github.com/seki-dev/seki/internal/ui"
@@ -58,6 +59,9 @@ type Config struct {
 	// path form http://HOST:PORT/_seki/lambda-url/ID/, which every
 	// resolver reaches; any other name, ID.lambda-url.REGION.NAME:PORT.
 	URLHost string
+	// LambdaRunner, when set, runs function code instead of the runtime;
+	// end-to-end tests use it to stand in for real functions.
+	LambdaRunner lambda.Runner
 }
 
 // RootKey is one --root-key ACCOUNT_ID:ACCESS_KEY_ID:SECRET_ACCESS_KEY.
@@ -101,6 +105,8 @@ type Server struct {
 	svc       *services
 	http      *http.Server
 	ln        net.Listener
+	// endpointURL is seki's URL for functions, set by Listen.
+	endpointURL string
 	// ui is the web view at /_seki/ui/, uiToken its token.
 	ui      *ui.Handler
 	uiToken string
@@ -108,7 +114,8 @@ type Server struct {
 	code *codeLinks
 }
 
-// New opens the data directory and builds every service. It does not listen.
+// New opens the data directory and builds every service. It starts
+// nothing and does not listen: Listen does both.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -157,7 +164,6 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if s.ui, err = newUI(s); err != nil {
-		s.svc.close()
 		s.decisions.Close()
 		db.Close()
 		return nil, err
@@ -166,16 +172,22 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Listen binds the configured address.
+// Listen binds the configured address and starts the services, in order.
+// If one fails to start, those already started are stopped (in reverse
+// order), the address is released, and the error is returned.
 func (s *Server) Listen() error {
 	ln, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {
 		return err
 	}
-	s.ln = ln
-	s.svc.listening(ln.Addr())
-	// Event source mappings poll once functions can reach seki.
-	return s.svc.lambda.StartMappings(context.Background())
+	// Functions reach seki at this address, from the runtime's start on.
+	s.ln, s.endpointURL = ln, endpointURL(ln.Addr())
+	if err := s.svc.start(context.Background()); err != nil {
+		ln.Close()
+		s.ln, s.endpointURL = nil, ""
+		return err
+	}
+	return nil
 }
 
 // Addr is the bound address, after Listen.
@@ -189,6 +201,7 @@ func (s *Server) URL() string { return "http://" + s.Addr() }
 func (s *Server) Serve(ctx context.Context, grace time.Duration) error {
 	if s.ln == nil {
 		if err := s.Listen(); err != nil {
+			s.close()
 			return err
 		}
 	}
@@ -218,9 +231,13 @@ func (s *Server) Serve(ctx context.Context, grace time.Duration) error {
 	return err
 }
 
+// close stops the started services (in reverse order of their start),
+// then closes the decision log and the store.
 func (s *Server) close() error {
-	s.svc.close()
-	err := s.decisions.Close()
+	err := s.svc.stop(context.Background())
+	if err2 := s.decisions.Close(); err == nil {
+		err = err2
+	}
 	if err2 := s.db.Close(); err == nil {
 		err = err2
 	}

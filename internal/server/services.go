@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -45,6 +46,11 @@ type services struct {
 
 	// runtime runs function code (lambda's Runner); see runtimewiring.go.
 	runtime *fnruntime.Runtime
+
+	// lifecycle lists the services to start, in order; the first started
+	// of them are running.
+	lifecycle []lifecycle
+	started   int
 }
 
 func migrations() []store.Migration {
@@ -64,6 +70,10 @@ func migrations() []store.Migration {
 	return m
 }
 
+// build constructs everything in one direction: the store (already open)
+// → identities (IAM) → the door (authz) → STS → the services, each given
+// what it depends on in its Options. Nothing starts here: start does that,
+// in the order of sv.lifecycle.
 func build(ctx context.Context, s *Server) (*services, error) {
 	sv := &services{byName: map[string]service{}}
 	var err error
@@ -86,42 +96,33 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	if s.code, err = newCodeLinks(s.cfg.DataDir, s.cfg.Now); err != nil {
 		return nil, err
 	}
-	sv.lambda = lambda.New(s.db, lambda.Options{Now: s.cfg.Now, URLHost: s.cfg.URLHost, Roles: lambdaRoles{sv.iam}, Authz: sv.authz, Links: s.code})
-	sv.byName["lambda"] = sv.lambda.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: lambda.AccessDenied})
 	sv.byName["dynamodb"] = dynamodb.New(s.db, dynamodb.Options{Now: s.cfg.Now}).Handler(protocol.Dispatcher{Authz: sv.authz, Deny: dynamodb.AccessDenied})
-	if sv.s3, err = s3.New(ctx, s.db, s3.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz}); err != nil {
-		return nil, err
-	}
-	sv.byName["s3"] = sv.s3.Handler(denied)
-	s.verifier.HostBucket = sv.s3.HostBucket
 	sv.logs = logs.New(s.db, logs.Options{Now: s.cfg.Now, Authz: sv.authz, Callers: sv.sts})
 	sv.byName["logs"] = sv.logs.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: logs.AccessDenied})
-	if sv.sqs, err = sqs.New(ctx, s.db, sqs.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz}); err != nil {
+	if sv.runtime, err = newRuntime(s, sv.sts, sv.logs); err != nil {
 		return nil, err
 	}
+	sv.sqs = sqs.New(s.db, sqs.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz})
 	sv.byName["sqs"] = sv.sqs.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: sqs.AccessDenied})
-	sv.lambda.SetQueues(newESMQueues(sv.sqs, sv.sts))
-	sv.s3.SetFunctions(s3Functions{sv.lambda})
-	if sv.sns, err = sns.New(ctx, s.db, sns.Options{Now: s.cfg.Now}); err != nil {
-		return nil, err
+	// Lambda reads S3 code and S3 invokes Lambda: the one cycle. Lambda
+	// gets code first, an adapter that S3 fills in below, before anything
+	// starts or serves.
+	code := &s3Code{}
+	var runner lambda.Runner = sv.runtime
+	if s.cfg.LambdaRunner != nil {
+		runner = s.cfg.LambdaRunner
 	}
+	sv.lambda = lambda.New(s.db, lambda.Options{Now: s.cfg.Now, URLHost: s.cfg.URLHost, Roles: lambdaRoles{sv.iam}, Authz: sv.authz,
+		Links: s.code, Runner: runner, Code: code, Queues: newESMQueues(sv.sqs, sv.sts)})
+	sv.byName["lambda"] = sv.lambda.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: lambda.AccessDenied})
+	sv.s3 = s3.New(s.db, s3.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Functions: s3Functions{sv.lambda}})
+	code.s3 = sv.s3
+	sv.byName["s3"] = sv.s3.Handler(denied)
+	s.verifier.HostBucket = sv.s3.HostBucket
+	sv.sns = sns.New(s.db, sns.Options{Now: s.cfg.Now, Functions: pushFunctions{sv.lambda, servicePrincipal("sns.amazonaws.com")}})
 	sv.byName["sns"] = sv.sns.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: sns.AuthorizationError})
-	sv.sns.SetFunctions(pushFunctions{sv.lambda, servicePrincipal("sns.amazonaws.com")})
-	if sv.events, err = events.New(ctx, s.db, events.Options{Now: s.cfg.Now}); err != nil {
-		return nil, err
-	}
+	sv.events = events.New(s.db, events.Options{Now: s.cfg.Now, Functions: pushFunctions{sv.lambda, servicePrincipal("events.amazonaws.com")}})
 	sv.byName["events"] = sv.events.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: events.AccessDenied})
-	sv.events.SetFunctions(pushFunctions{sv.lambda, servicePrincipal("events.amazonaws.com")})
-	if sv.apigw, err = apigateway.New(ctx, s.db, apigateway.Options{Now: s.cfg.Now, Authz: sv.authz}); err != nil {
-		return nil, err
-	}
-	sv.byName["apigateway"] = sv.apigw.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: apigateway.AccessDenied})
-	sv.apigw.SetFunctions(sv.lambda)
-	sv.lambda.SetCode(sv.s3)
-	if sv.runtime, err = newRuntime(s, sv); err != nil {
-		return nil, err
-	}
-	sv.runtime.SetLogSink(logSink{sv.logs})
 	sv.urls = funcurl.New(funcurl.Options{
 		Functions: sv.lambda, Verifier: s.verifier, Keys: sv.keys, Now: s.cfg.Now, NewID: protocol.NewUUID,
 		Identify: func(ctx context.Context, id string, c *policy.Context) (*authz.Caller, error) {
@@ -132,34 +133,53 @@ func build(ctx context.Context, s *Server) (*services, error) {
 		},
 	})
 	// AWS_IAM routes of HTTP APIs are verified as AWS_IAM function URLs are.
-	sv.apigw.SetCallers(sv.urls)
+	sv.apigw = apigateway.New(s.db, apigateway.Options{Now: s.cfg.Now, Authz: sv.authz, Functions: sv.lambda, Callers: sv.urls})
+	sv.byName["apigateway"] = sv.apigw.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: apigateway.AccessDenied})
+	// The start order: each after what it delivers to. Logs stores what
+	// the runtime ships; the runtime runs what Lambda's pollers and the
+	// push sources (S3, SNS, EventBridge schedules) invoke.
+	sv.lifecycle = []lifecycle{
+		{"logs", sv.logs}, {"runtime", sv.runtime}, {"sqs", sv.sqs}, {"lambda", sv.lambda},
+		{"s3", sv.s3}, {"sns", sv.sns}, {"events", sv.events}, {"apigateway", sv.apigw},
+	}
 	return sv, nil
 }
 
-// SetLambdaRunner replaces what runs function code; end-to-end tests use it
-// to stand in for the runtime.
-func (s *Server) SetLambdaRunner(r lambda.Runner) { s.svc.lambda.SetRunner(r) }
+// lifecycle is a service that has state to load or work to run in the
+// background: Start begins it, Stop ends it (waiting for it).
+type lifecycle struct {
+	name string
+	svc  interface {
+		Start(ctx context.Context) error
+		Stop(ctx context.Context) error
+	}
+}
 
-func (sv *services) close() {
-	if sv.events != nil {
-		// First: its scheduled deliveries go to the runtime's queue.
-		sv.events.Close()
+// start starts the services in order. When one fails, the ones already
+// started are stopped, in reverse order, and its error is returned.
+func (sv *services) start(ctx context.Context) error {
+	for i, l := range sv.lifecycle {
+		if err := l.svc.Start(ctx); err != nil {
+			sv.started = i
+			sv.stop(ctx)
+			return fmt.Errorf("starting %s: %w", l.name, err)
+		}
 	}
-	if sv.lambda != nil {
-		// Pollers first: their last batches still invoke the runtime.
-		sv.lambda.StopMappings()
+	sv.started = len(sv.lifecycle)
+	return nil
+}
+
+// stop stops the started services in reverse order: a service stops
+// before what it delivers to, so that its last deliveries land.
+func (sv *services) stop(ctx context.Context) error {
+	var first error
+	for i := sv.started - 1; i >= 0; i-- {
+		if err := sv.lifecycle[i].svc.Stop(ctx); err != nil && first == nil {
+			first = fmt.Errorf("stopping %s: %w", sv.lifecycle[i].name, err)
+		}
 	}
-	if sv.runtime != nil {
-		sv.runtime.Close()
-	}
-	if sv.s3 != nil {
-		sv.s3.Close()
-	}
-	if sv.logs != nil {
-		// After the runtime: its last deliveries are stored before the
-		// store closes.
-		sv.logs.Close()
-	}
+	sv.started = 0
+	return first
 }
 
 // keys resolves access keys for SigV4: temporary (ASIA) keys from STS,

@@ -347,7 +347,7 @@ func (s *Service) deliver(ctx context.Context, requestID string, t *topic, id st
 	if len(targets) == 0 {
 		return nil
 	}
-	f := s.fn.Get()
+	f := s.opts.Functions
 	if f == nil {
 		s.logf("sns: message %s on %s not delivered: no Lambda service is wired", id, t.arn)
 		return nil

@@ -48,6 +48,9 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives delivery failures; nil discards them.
 	Logger *slog.Logger
+	// Functions is Lambda, for `lambda` subscriptions; nil drops their
+	// deliveries.
+	Functions Functions
 }
 
 // Service is the SNS service. It is safe for concurrent use.
@@ -59,7 +62,6 @@ type Service struct {
 	mu     sync.RWMutex
 	topics map[string]*topic        // by ARN
 	subs   map[string]*subscription // by ARN
-	fn     pushsrc.Wire
 	// writeMu serializes read-modify-write of the snapshots, so that two
 	// writers never both replace a topic from the same original.
 	writeMu sync.Mutex
@@ -115,22 +117,26 @@ CREATE INDEX sns_subscriptions_topic ON sns_subscriptions (topic_arn);
 `}}
 }
 
-// New loads the topics and subscriptions kept in db (opened with
-// Migrations).
-func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
+// New returns the service over db (opened with Migrations); Start loads
+// the topics and subscriptions kept there.
+func New(db *store.DB, opts Options) *Service {
 	now := opts.Now
 	if now == nil {
 		now = time.Now
 	}
-	s := &Service{db: db, now: now, opts: opts, topics: map[string]*topic{}, subs: map[string]*subscription{}}
-	if err := s.load(ctx); err != nil {
-		return nil, fmt.Errorf("sns: loading topics: %w", err)
-	}
-	return s, nil
+	return &Service{db: db, now: now, opts: opts, topics: map[string]*topic{}, subs: map[string]*subscription{}}
 }
 
-// SetFunctions wires Lambda in for `lambda` subscriptions.
-func (s *Service) SetFunctions(f Functions) { s.fn.Set(f) }
+// Start loads the topics and subscriptions.
+func (s *Service) Start(ctx context.Context) error {
+	if err := s.load(ctx); err != nil {
+		return fmt.Errorf("sns: loading topics: %w", err)
+	}
+	return nil
+}
+
+// Stop has nothing to stop: deliveries happen within Publish.
+func (s *Service) Stop(ctx context.Context) error { return nil }
 
 func (s *Service) load(ctx context.Context) error {
 	return s.db.Read(ctx, func(tx *store.Tx) error {

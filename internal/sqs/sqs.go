@@ -19,6 +19,7 @@ package sqs
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"time"
 
@@ -64,16 +65,20 @@ type Service struct {
 
 type queueKey struct{ account, region, name string }
 
-// New returns the service over db (opened with Migrations), loading the
-// queues it holds.
-func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
+// New returns the service over db (opened with Migrations); Start loads
+// the queues it holds.
+func New(db *store.DB, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Service{db: db, now: opts.Now, authz: opts.Authz,
+	return &Service{db: db, now: opts.Now, authz: opts.Authz,
 		queues: map[queueKey]*queue{}, byID: map[int64]*queue{}, deleted: map[queueKey]time.Time{},
 		purged: map[int64]time.Time{}, waiters: map[int64]chan struct{}{}}
-	err := db.Read(ctx, func(tx *store.Tx) error {
+}
+
+// Start loads the queues.
+func (s *Service) Start(ctx context.Context) error {
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		rows, err := tx.Query(`SELECT id, account, region, name, created, modified, attrs, tags FROM sqs_queues`)
 		if err != nil {
 			return err
@@ -103,10 +108,13 @@ func New(ctx context.Context, db *store.DB, opts Options) (*Service, error) {
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("sqs: loading queues: %w", err)
 	}
-	return s, nil
+	return nil
 }
+
+// Stop has nothing to stop: long polls belong to their requests.
+func (s *Service) Stop(ctx context.Context) error { return nil }
 
 // Migrations returns the schema of queues and messages.
 //

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/seki-dev/seki/internal/lambda"
 	"github.com/seki-dev/seki/internal/provision"
 	"github.com/seki-dev/seki/internal/server"
 )
@@ -52,6 +53,8 @@ type Options struct {
 	OIDCKeys map[string][]byte
 	// URLHost is seki serve --url-host (server.Config).
 	URLHost string
+	// LambdaRunner stands in for the runtime (server.Config).
+	LambdaRunner lambda.Runner
 }
 
 // NeedSDK is for tests whose functions import the AWS SDK of lang
@@ -94,6 +97,8 @@ func Start(t testing.TB, opts ...Options) *Env {
 		CacheDir: o.CacheDir,
 		OIDCKeys: o.OIDCKeys,
 		URLHost:  o.URLHost,
+
+		LambdaRunner: o.LambdaRunner,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := server.New(ctx, cfg)
