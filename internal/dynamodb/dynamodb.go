@@ -100,7 +100,7 @@ func New(db *store.DB, opts Options) *Service {
 }
 
 // Migrations returns the schema of DynamoDB's tables and items; version 2
-// adds the secondary indexes' entries (see index.go).
+// adds the secondary indexes' entries (see index.go; their messages are in messages.go).
 func Migrations() []store.Migration {
 	return []store.Migration{{Component: "dynamodb", Version: 1, SQL: `
 CREATE TABLE dynamodb_tables (

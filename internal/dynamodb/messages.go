@@ -6,6 +6,7 @@ package dynamodb
 // dynalite's test suite (written against DynamoDB, github.com/mhart/dynalite
 // test/createTable.js) or by real AWS responses reported in issues say so.
 const (
+	// source: unconfirmed the prefix of DynamoDB's parameter validation messages, as in every dynalite test/createTable.js case quoted below
 	invalidParams = "One or more parameter values were invalid: "
 
 	// source: unconfirmed quoted by dynalite test/createTable.js "should return ValidationException for second key being hash"
