@@ -247,16 +247,7 @@ func (s *Service) update(ctx context.Context, r *protocol.Request, change func(a
 
 // put stores a and makes it the snapshot; the caller holds writeMu.
 func (s *Service) put(ctx context.Context, a *api) error {
-	doc, err := json.Marshal(a)
-	if err != nil {
-		return err
-	}
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`INSERT INTO apigw_apis (id, account, region, doc) VALUES (?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`, a.ID, a.Account, a.Region, string(doc))
-		return err
-	})
-	if err != nil {
+	if err := s.writeDoc(ctx, "apigw_apis", a.ID, a.Account, a.Region, a); err != nil {
 		return err
 	}
 	s.mu.Lock()

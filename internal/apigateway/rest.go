@@ -338,22 +338,27 @@ func (s *Service) updateRest(ctx context.Context, r *protocol.Request, change fu
 
 // putRest stores a and makes it the snapshot; the caller holds writeMu.
 func (s *Service) putRest(ctx context.Context, a *restAPI) error {
-	doc, err := json.Marshal(a)
-	if err != nil {
-		return err
-	}
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`INSERT INTO apigw_restapis (id, account, region, doc) VALUES (?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`, a.ID, a.Account, a.Region, string(doc))
-		return err
-	})
-	if err != nil {
+	if err := s.writeDoc(ctx, "apigw_restapis", a.ID, a.Account, a.Region, a); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	s.rest[a.ID] = a
 	s.mu.Unlock()
 	return nil
+}
+
+// writeDoc stores v as the JSON document of API id in table (apigw_apis
+// or apigw_restapis), replacing the one there.
+func (s *Service) writeDoc(ctx context.Context, table, id, account, region string, v any) error {
+	doc, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return s.db.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`INSERT INTO `+table+` (id, account, region, doc) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`, id, account, region, string(doc))
+		return err
+	})
 }
 
 // deleteRest removes REST API id; the caller holds writeMu.

@@ -30,7 +30,7 @@ type restEnv struct {
 // newRestEnv starts seki with the restecho function and a REST API whose
 // root has GET, with /items/{id} GET, /items/special GET and /{proxy+}
 // ANY, each an AWS_PROXY integration of restecho, deployed to "prod".
-func newRestEnv(t *testing.T) *restEnv {
+func newRestEnv(t testing.TB) *restEnv {
 	t.Helper()
 	e := &restEnv{env: newBareEnv(t)}
 	e.fnARN = e.function("restecho", bootstrapZip(t, "./testdata/restecho"))
@@ -348,7 +348,7 @@ func TestRestResourcePolicyNone(t *testing.T) {
 	if r.status != 403 || r.body != want || r.header.Get("x-amzn-ErrorType") != "AccessDeniedException" {
 		t.Fatalf("explicit deny: %d %v %s\nwant %s", r.status, r.header, r.body, want)
 	}
-	if out := explained(t, e.env, r.header.Get("x-amzn-RequestId")); !strings.Contains(out, "execute-api:Invoke") {
+	if out := explained(t, e.env, r.header.Get("x-amzn-RequestId")); !strings.Contains(out, "anonymous asked to execute-api:Invoke") || !strings.Contains(out, "denied by resource policy") {
 		t.Fatalf("explain: %s", out)
 	}
 	// A policy that allows nobody: an implicit deny, without the suffix.
@@ -427,7 +427,7 @@ func TestRestIAMAndResourcePolicy(t *testing.T) {
 	if r.status != 403 || !strings.HasSuffix(r.body, `with an explicit deny"}`) {
 		t.Fatalf("alice with an explicit deny: %d %s", r.status, r.body)
 	}
-	if out := explained(t, e.env, r.header.Get("x-amzn-RequestId")); !strings.Contains(out, "resource") {
+	if out := explained(t, e.env, r.header.Get("x-amzn-RequestId")); !strings.Contains(out, "denied by resource policy") {
 		t.Fatalf("explain: %s", out)
 	}
 }
