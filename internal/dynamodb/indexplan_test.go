@@ -2,6 +2,7 @@ package dynamodb
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -120,5 +121,49 @@ func TestIndexesSurviveRestart(t *testing.T) {
 	out = e.must(t, "Query", `{"TableName":"events","IndexName":"by-kind","KeyConditionExpression":"kind = :k","ExpressionAttributeValues":{":k":{"S":"k"}}}`)
 	if !strings.Contains(out, `"Count":0`) {
 		t.Fatalf("entry kept after the item moved: %s", out)
+	}
+}
+
+// TestGSIDescriptionShape holds the index descriptions to AWS's recorded
+// shape: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json
+// #test_gsi_with_billing_mode[PAY_PER_REQUEST] and [PROVISIONED]
+// (create-table-with-gsi, describe-table). AWS's describe-table also
+// carries WarmThroughput for a provisioned index, which seki does not
+// report for tables either.
+func TestGSIDescriptionShape(t *testing.T) {
+	e := newHandlerEnv(t)
+	for _, mode := range []string{"PAY_PER_REQUEST", "PROVISIONED"} {
+		name := "gsi-" + strings.ToLower(mode[:3])
+		gsi := `{"IndexName":"TransactionRecordID","KeySchema":[{"AttributeName":"TRID","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}`
+		req := `{"TableName":"` + name + `","BillingMode":"` + mode + `","KeySchema":[{"AttributeName":"TID","KeyType":"HASH"}],` +
+			`"AttributeDefinitions":[{"AttributeName":"TID","AttributeType":"S"},{"AttributeName":"TRID","AttributeType":"S"}],`
+		wantRCU := 0.0
+		if mode == "PROVISIONED" {
+			gsi += `,"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}`
+			req += `"ProvisionedThroughput":{"ReadCapacityUnits":5,"WriteCapacityUnits":5},`
+			wantRCU = 1
+		}
+		req += `"GlobalSecondaryIndexes":[` + gsi + `}]}`
+		for _, step := range []struct{ op, body, member string }{
+			{"CreateTable", req, "TableDescription"},
+			{"DescribeTable", `{"TableName":"` + name + `"}`, "Table"},
+		} {
+			var out map[string]map[string]any
+			if err := json.Unmarshal([]byte(e.must(t, step.op, step.body)), &out); err != nil {
+				t.Fatal(err)
+			}
+			g := out[step.member]["GlobalSecondaryIndexes"].([]any)[0].(map[string]any)
+			if got := strings.Join(sortedNames(g), ","); got != "IndexArn,IndexName,IndexSizeBytes,IndexStatus,ItemCount,KeySchema,Projection,ProvisionedThroughput" {
+				t.Errorf("%s %s: members %s", mode, step.op, got)
+			}
+			pt := g["ProvisionedThroughput"].(map[string]any)
+			if got := strings.Join(sortedNames(pt), ","); got != "NumberOfDecreasesToday,ReadCapacityUnits,WriteCapacityUnits" || pt["ReadCapacityUnits"] != wantRCU {
+				t.Errorf("%s %s: throughput %v", mode, step.op, pt)
+			}
+			if g["IndexArn"] != "arn:aws:dynamodb:us-east-1:111111111111:table/"+name+"/index/TransactionRecordID" ||
+				fmt.Sprint(g["Projection"]) != "map[ProjectionType:ALL]" {
+				t.Errorf("%s %s: %v", mode, step.op, g)
+			}
+		}
 	}
 }
