@@ -99,7 +99,10 @@ package runtime
 //	                 /opt/python/lib/pythonX.Y/site-packages and /opt/python
 //	                 at the front of sys.path, then seki's boto3; python
 //	                 runs with -S, so no site-packages of the host's
-//	                 installation (or the user's) is on it
+//	                 installation (or the user's) is on it; it runs
+//	                 launch.py, which imports bootstrap.py so that Python
+//	                 loads it compiled (seki compiles it once per
+//	                 interpreter into /var/runtime/__pycache__)
 //	NODE_PATH        /opt/nodejs/nodeNN/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task
 //
 // A provided runtime's bootstrap is /var/task/bootstrap, else

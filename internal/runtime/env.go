@@ -203,6 +203,9 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 	if err != nil {
 		return nil, err
 	}
+	if l.kind == kindPython {
+		r.compileBootstrap(l.exe)
+	}
 	codeDir, err := r.unpacked.get(specCodeKey(spec), func(dir string) error {
 		budget := int64(maxUnzipped)
 		if err := extractZip(spec.CodePath, dir, &budget); err != nil {
@@ -504,7 +507,7 @@ func (e *env) command(l *launcher, codeDir, optDir string) ([]string, error) {
 		// sees its stdlib, the code, the layers and the runtime's boto3,
 		// which the bootstrap puts on sys.path itself. It also spares
 		// the cold start site's imports.
-		return []string{l.exe, "-u", "-S", filepath.Join(e.view.runtime, "bootstrap.py"), e.view.opt}, nil
+		return []string{l.exe, "-u", "-S", filepath.Join(e.view.runtime, "launch.py"), e.view.opt}, nil
 	case kindNode:
 		return []string{l.exe, filepath.Join(e.view.runtime, "bootstrap.mjs")}, nil
 	}

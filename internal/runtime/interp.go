@@ -19,7 +19,7 @@ import (
 // bootstraps are seki's own runtime clients for the interpreted runtimes,
 // written to the runtime directory (LAMBDA_RUNTIME_DIR) at start.
 //
-//go:embed bootstrap/bootstrap.py bootstrap/bootstrap.mjs
+//go:embed bootstrap/bootstrap.py bootstrap/launch.py bootstrap/bootstrap.mjs
 var bootstraps embed.FS
 
 // kind is a runtime family.
@@ -521,7 +521,7 @@ func writeBootstraps(dir, cache string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, name := range []string{"bootstrap.py", "bootstrap.mjs"} {
+	for _, name := range []string{"bootstrap.py", "launch.py", "bootstrap.mjs"} {
 		b, err := bootstraps.ReadFile("bootstrap/" + name)
 		if err != nil {
 			return err
@@ -544,4 +544,23 @@ func writeBootstraps(dir, cache string) error {
 		}
 	}
 	return nil
+}
+
+// compileBootstrap compiles bootstrap.py into the runtime directory's
+// __pycache__ for the Python at exe, once per seki run (launch.py imports
+// it, so Python loads it compiled; the sandbox's /var/runtime is
+// read-only, where Python could not cache it itself). A failure only
+// costs the compiling at each start.
+func (r *Runtime) compileBootstrap(exe string) {
+	once, _ := r.compiled.LoadOrStore(exe, new(sync.Once))
+	once.(*sync.Once).Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, exe, "-S", "-c", "import py_compile,sys;py_compile.compile(sys.argv[1],doraise=True)",
+			filepath.Join(r.runtimeDir, "bootstrap.py"))
+		cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"}
+		if cmd.Run() == nil {
+			r.own(filepath.Join(r.runtimeDir, "__pycache__"))
+		}
+	})
 }

@@ -210,6 +210,11 @@ func TestPythonHostSitePackagesHidden(t *testing.T) {
 	if !got.Exit {
 		t.Errorf("exit() is missing: %s", res.Payload)
 	}
+	// The runtime client was compiled once for this interpreter, where the
+	// read-only /var/runtime lets Python load it without compiling it.
+	if m, _ := filepath.Glob(filepath.Join(rt.runtimeDir, "__pycache__", "bootstrap.cpython-312*.pyc")); len(m) != 1 {
+		t.Errorf("bootstrap.py was not compiled: %v", m)
+	}
 
 	spec := newSpec("hostonly", "python3.12", "app.handler", writeZip(t, rt.dir, zipEntry{Name: "app.py",
 		Body: []byte("import hostonly_seki\ndef handler(event, context):\n    return 1\n")}))

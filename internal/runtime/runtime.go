@@ -113,6 +113,8 @@ type Runtime struct {
 	sweepPending atomic.Bool     // a directory was kept only because it was in use
 	bornAt       time.Time       // what is older in the unpacked dir is a previous run's
 
+	compiled sync.Map // Python executable → *sync.Once: bootstrap.py compiled for it
+
 	reapStop chan struct{}
 	reapDone chan struct{}
 	// started is set by Start: Stop stops only what Start started.
