@@ -59,8 +59,11 @@ func (e *evaluator) explain(d Decision) []Reason {
 	side := e.principalSide()
 	if !side {
 		who := "anonymous callers"
-		if e.p.Type == Service {
+		switch e.p.Type {
+		case Service:
 			who = "AWS service principals"
+		case WebIdentity:
+			who = "identities federated by a provider (web identity, SAML)"
 		}
 		rs = append(rs, Reason{Kind: Resource, Index: -1, Outcome: OutcomeNote,
 			Detail: "only the resource-based policy is evaluated for " + who})
@@ -103,6 +106,9 @@ func (e *evaluator) explain(d Decision) []Reason {
 		detail := "no " + d.By.describe() + " allows the " + e.req.Action + " action"
 		if d.By == Trust {
 			detail = "the trust policy does not name the principal or its account"
+			if e.p.Type == WebIdentity {
+				detail = "no statement of the trust policy admits the identity provider with conditions the request meets"
+			}
 		}
 		rs = append(rs, Reason{Kind: d.By, Index: -1, Outcome: OutcomeMissing, Detail: detail})
 	}

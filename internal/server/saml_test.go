@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"crypto/sha1"
 	"encoding/base64"
 	"os"
@@ -15,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/seki-dev/seki/internal/explain"
 	"github.com/seki-dev/seki/internal/saml"
 	"github.com/seki-dev/seki/internal/server/servertest"
 )
@@ -209,6 +212,24 @@ func TestAssumeRoleWithSAML(t *testing.T) {
 	if n := strings.Count(string(log), `"sts:AssumeRoleWithSAML"`); n < 4 || !strings.Contains(string(log), provARN) || !strings.Contains(string(log), `SAML:sub`) {
 		t.Fatalf("decision log has %d SAML decisions", n)
 	}
+
+	// seki explain tells why the other subject was refused: the trust
+	// policy's condition on SAML:sub.
+	_, err = assume(b64(response(idp, claims(func(c *saml.Claims) { c.NameID = "bob@example.com" }))))
+	var withID interface{ ServiceRequestID() string }
+	if !errors.As(err, &withID) {
+		t.Fatalf("no request id: %v", err)
+	}
+	var explained, stderr bytes.Buffer
+	if code := explain.Run(e.DataDir, withID.ServiceRequestID(), &explained, &stderr); code != 0 {
+		t.Fatalf("seki explain: %d %s", code, stderr.String())
+	}
+	for _, want := range []string{"sts:AssumeRoleWithSAML", provARN, "SAML:sub", "bob@example.com"} {
+		if !strings.Contains(explained.String(), want) {
+			t.Fatalf("the explanation does not mention %s:\n%s", want, explained.String())
+		}
+	}
+	t.Log(explained.String())
 
 	// UpdateSAMLProvider rotates the key: the old one's assertions stop working.
 	if _, err := root.UpdateSAMLProvider(ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(provARN), SAMLMetadataDocument: aws.String(other.Metadata())}); err != nil {
