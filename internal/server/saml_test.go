@@ -212,6 +212,9 @@ func TestAssumeRoleWithSAML(t *testing.T) {
 	if n := strings.Count(string(log), `"sts:AssumeRoleWithSAML"`); n < 4 || !strings.Contains(string(log), provARN) || !strings.Contains(string(log), `SAML:sub`) {
 		t.Fatalf("decision log has %d SAML decisions", n)
 	}
+	if strings.Contains(string(log), b64(good)[:64]) {
+		t.Fatal("the decision log holds an assertion: it is a credential")
+	}
 
 	// seki explain tells why the other subject was refused: the trust
 	// policy's condition on SAML:sub.
