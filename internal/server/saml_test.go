@@ -3,9 +3,9 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"crypto/sha1"
 	"encoding/base64"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
