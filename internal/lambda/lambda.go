@@ -72,6 +72,9 @@ type Options struct {
 	// Queues reads SQS for event source mappings. Nil means mappings are
 	// stored but never poll.
 	Queues Queues
+	// Principals binds the users and roles function policies name to
+	// their unique ids (IAM); nil keeps policies as written.
+	Principals authz.Principals
 	// Authz is the door used for checks made outside an HTTP request
 	// (InvokeAs). When nil, the Dispatcher's authorizer passed to Handler is
 	// used.

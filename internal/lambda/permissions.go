@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/jsonstr"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
@@ -403,6 +404,11 @@ func (s *Service) addPermission(ctx context.Context, r *protocol.Request, b with
 	if err != nil {
 		return nil, err
 	}
+	// Stored bound to the principal's unique id; answered as written.
+	bound, err := authz.BindPrincipals(ctx, s.opts.Principals, string(stmt))
+	if err != nil {
+		return nil, err
+	}
 	// Read, check and write in one transaction: concurrent AddPermission
 	// calls queue on the single writer, so none loses another's statement.
 	err = s.write(ctx, func(tx *store.Tx) error {
@@ -417,7 +423,7 @@ func (s *Service) addPermission(ctx context.Context, r *protocol.Request, b with
 		if err != nil {
 			return err
 		}
-		doc, err = addStatement(doc, in.StatementId, stmt)
+		doc, err = addStatement(doc, in.StatementId, []byte(bound))
 		if err != nil {
 			return err
 		}
@@ -446,6 +452,9 @@ func (s *Service) removePermissionTarget(ctx context.Context, r *protocol.Reques
 		doc, err = getPolicyDoc(tx, ref, policyKeyQualifier(ref.Qualifier))
 		return err
 	}); err != nil {
+		return t, err
+	}
+	if doc, err = authz.ShowPrincipals(ctx, s.opts.Principals, doc); err != nil {
 		return t, err
 	}
 	if d, err := parseDoc(doc); err == nil {
@@ -550,6 +559,9 @@ func (s *Service) getPolicy(ctx context.Context, r *protocol.Request, ref Functi
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if out.Policy, err = authz.ShowPrincipals(ctx, s.opts.Principals, out.Policy); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
@@ -39,7 +40,11 @@ func (s *Service) getBucketPolicy(ctx context.Context, r *protocol.Request, c *c
 	if b.policyDoc == nil {
 		return nil, errNoSuchBucketPolicy.New("The bucket policy does not exist").With("BucketName", b.name)
 	}
-	return rawJSON(b.policyDoc), nil
+	doc, err := authz.ShowPrincipals(ctx, s.opts.Principals, string(b.policyDoc))
+	if err != nil {
+		return nil, err
+	}
+	return rawJSON(doc), nil
 }
 
 // rawJSON answers with the policy document exactly as it was put.
@@ -61,6 +66,15 @@ func (s *Service) putBucketPolicy(ctx context.Context, r *protocol.Request, c *c
 	if err != nil {
 		return nil, err
 	}
+	if _, err := parseBucketPolicy(doc, c.bucket); err != nil {
+		return nil, err
+	}
+	// Stored, and judged, bound to the principals' unique ids.
+	bound, err := authz.BindPrincipals(ctx, s.opts.Principals, string(doc))
+	if err != nil {
+		return nil, err
+	}
+	doc = []byte(bound)
 	p, err := parseBucketPolicy(doc, c.bucket)
 	if err != nil {
 		return nil, err

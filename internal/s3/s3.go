@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/store"
 )
@@ -46,6 +47,9 @@ type Options struct {
 	// Functions is Lambda, which bucket notifications invoke; nil means
 	// notification configurations naming a function are refused.
 	Functions Functions
+	// Principals binds the users and roles bucket policies name to their
+	// unique ids (IAM); nil keeps policies as written.
+	Principals authz.Principals
 }
 
 // DefaultInlineLimit is the largest object kept inline by default. On the

@@ -102,7 +102,7 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	if sv.runtime, err = newRuntime(s, sv.sts, sv.logs); err != nil {
 		return nil, err
 	}
-	sv.sqs = sqs.New(s.db, sqs.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz})
+	sv.sqs = sqs.New(s.db, sqs.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Principals: sv.iam})
 	sv.byName["sqs"] = sv.sqs.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: sqs.AccessDenied})
 	// Lambda reads S3 code and S3 invokes Lambda: the one cycle. Lambda
 	// gets code first, an adapter that S3 fills in below, before anything
@@ -113,13 +113,13 @@ func build(ctx context.Context, s *Server) (*services, error) {
 		runner = s.cfg.LambdaRunner
 	}
 	sv.lambda = lambda.New(s.db, lambda.Options{Now: s.cfg.Now, URLHost: s.cfg.URLHost, Roles: lambdaRoles{sv.iam}, Authz: sv.authz,
-		Links: s.code, Runner: runner, Code: code, Queues: newESMQueues(sv.sqs, sv.sts)})
+		Links: s.code, Runner: runner, Code: code, Queues: newESMQueues(sv.sqs, sv.sts), Principals: sv.iam})
 	sv.byName["lambda"] = sv.lambda.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: lambda.AccessDenied})
-	sv.s3 = s3.New(s.db, s3.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Functions: s3Functions{sv.lambda}})
+	sv.s3 = s3.New(s.db, s3.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Functions: s3Functions{sv.lambda}, Principals: sv.iam})
 	code.s3 = sv.s3
 	sv.byName["s3"] = sv.s3.Handler(denied)
 	s.verifier.HostBucket = sv.s3.HostBucket
-	sv.sns = sns.New(s.db, sns.Options{Now: s.cfg.Now, Functions: pushFunctions{sv.lambda, servicePrincipal("sns.amazonaws.com")}})
+	sv.sns = sns.New(s.db, sns.Options{Now: s.cfg.Now, Functions: pushFunctions{sv.lambda, servicePrincipal("sns.amazonaws.com")}, Principals: sv.iam})
 	sv.byName["sns"] = sv.sns.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: sns.AuthorizationError})
 	sv.events = events.New(s.db, events.Options{Now: s.cfg.Now, Functions: pushFunctions{sv.lambda, servicePrincipal("events.amazonaws.com")}})
 	sv.byName["events"] = sv.events.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: events.AccessDenied})

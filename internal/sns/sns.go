@@ -25,6 +25,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/pattern"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
@@ -51,6 +52,9 @@ type Options struct {
 	// Functions is Lambda, for `lambda` subscriptions; nil drops their
 	// deliveries.
 	Functions Functions
+	// Principals binds the users and roles topic policies name to their
+	// unique ids (IAM); nil keeps policies as written.
+	Principals authz.Principals
 }
 
 // Service is the SNS service. It is safe for concurrent use.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/store"
@@ -157,6 +158,10 @@ func (s *Service) createTopicOp() *protocol.Op {
 			return protocol.Target{Resource: in.ref.arn, Account: in.ref.account}, nil
 		}),
 		Handle: func(ctx context.Context, r *protocol.Request, in createTopicInput) (any, error) {
+			var err error
+			if in.attrs, err = s.bindPolicy(ctx, in.attrs); err != nil {
+				return nil, err
+			}
 			s.writeMu.Lock()
 			defer s.writeMu.Unlock()
 			if old := s.topic(in.ref.arn); old != nil {
@@ -184,7 +189,6 @@ func (s *Service) createTopicOp() *protocol.Op {
 			if t.attrs["Policy"] == "" {
 				t.attrs["Policy"] = defaultPolicy(t.arn, t.account)
 			}
-			var err error
 			if t.policy, err = parseTopicPolicy(t.attrs["Policy"]); err != nil {
 				return nil, policyError(err)
 			}
@@ -330,9 +334,29 @@ func (s *Service) getTopicAttributesOp() *protocol.Op {
 			attrs["SubscriptionsConfirmed"] = strconv.Itoa(confirmed)
 			attrs["SubscriptionsPending"] = strconv.Itoa(pending)
 			attrs["SubscriptionsDeleted"] = "0"
+			if attrs["Policy"], err = authz.ShowPrincipals(ctx, s.opts.Principals, attrs["Policy"]); err != nil {
+				return nil, err
+			}
 			return struct{ Attributes attrMap }{newAttrMap(attrs)}, nil
 		},
 	})
+}
+
+// bindPolicy returns a copy of attrs whose Policy, if any, names the users
+// and roles it grants by their unique ids: topic policies are stored and
+// judged bound to them, and shown by ARN while they exist.
+func (s *Service) bindPolicy(ctx context.Context, attrs map[string]string) (map[string]string, error) {
+	doc := attrs["Policy"]
+	if doc == "" {
+		return attrs, nil
+	}
+	bound, err := authz.BindPrincipals(ctx, s.opts.Principals, doc)
+	if err != nil {
+		return nil, err
+	}
+	out := copyMap(attrs)
+	out["Policy"] = bound
+	return out, nil
 }
 
 func (s *Service) setTopicAttributesOp() *protocol.Op {
@@ -357,8 +381,12 @@ func (s *Service) setTopicAttributesOp() *protocol.Op {
 		},
 		Auth: s.checkTopic("SNS:SetTopicAttributes"),
 		Handle: func(ctx context.Context, r *protocol.Request, in topicInput) (any, error) {
+			given, err := s.bindPolicy(ctx, in.p)
+			if err != nil {
+				return nil, err
+			}
 			return nil, s.updateTopic(ctx, in.ref.arn, func(t *topic) error {
-				for k, v := range in.p {
+				for k, v := range given {
 					if k == "Policy" {
 						if v == "" {
 							v = defaultPolicy(t.arn, t.account)

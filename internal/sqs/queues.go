@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/store"
@@ -358,7 +359,10 @@ func (s *Service) createQueue(ctx context.Context, r *protocol.Request, in creat
 			return nil, errInvalidAttributeValue.Errorf(msgInvalidAttribute, attrFifoQueue)
 		}
 	}
-	given := maps.Clone(in.Attributes)
+	given, err := s.bindPolicy(ctx, in.Attributes)
+	if err != nil {
+		return nil, err
+	}
 	delete(given, attrFifoQueue)
 	q := &queue{account: r.Account(), region: r.Region, name: *in.QueueName, fifo: fifo, attrs: attrs, tags: in.Tags}
 	if q.tags == nil {
@@ -387,7 +391,7 @@ func (s *Service) createQueue(ctx context.Context, r *protocol.Request, in creat
 	q.modified = q.created
 	attrsDoc, _ := json.Marshal(q.attrs)
 	tagsDoc, _ := json.Marshal(q.tags)
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		res, err := tx.Exec(`INSERT INTO sqs_queues (account, region, name, created, modified, attrs, tags) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			q.account, q.region, q.name, q.created, q.modified, string(attrsDoc), string(tagsDoc))
 		if err != nil {
@@ -417,6 +421,21 @@ func defaults(fifo bool) map[string]string {
 		a[attrThroughputLimit] = "perQueue"
 	}
 	return a
+}
+
+// bindPolicy returns a copy of attrs whose Policy, if any, names the users
+// and roles it grants by their unique ids: queue policies are stored and
+// judged bound to them, and shown by ARN while they exist.
+func (s *Service) bindPolicy(ctx context.Context, attrs map[string]string) (map[string]string, error) {
+	out := maps.Clone(attrs)
+	if doc := out[attrPolicy]; doc != "" {
+		bound, err := authz.BindPrincipals(ctx, s.principals, doc)
+		if err != nil {
+			return nil, err
+		}
+		out[attrPolicy] = bound
+	}
+	return out, nil
 }
 
 // applyAttributes validates and sets given on q (a private copy).
@@ -657,6 +676,11 @@ func (s *Service) getQueueAttributes(ctx context.Context, r *protocol.Request, i
 			out.Attributes[n] = v
 		}
 	}
+	if doc := out.Attributes[attrPolicy]; doc != "" {
+		if out.Attributes[attrPolicy], err = authz.ShowPrincipals(ctx, s.principals, doc); err != nil {
+			return nil, err
+		}
+	}
 	add := func(n, v string) {
 		if all || want[n] {
 			out.Attributes[n] = v
@@ -695,8 +719,12 @@ type setAttributesIn struct {
 }
 
 func (s *Service) setQueueAttributes(ctx context.Context, r *protocol.Request, in setAttributesIn) (any, error) {
+	given, err := s.bindPolicy(ctx, in.Attributes)
+	if err != nil {
+		return nil, err
+	}
 	return s.update(ctx, r, *in.QueueUrl, func(q *queue) error {
-		if err := s.applyAttributes(q, in.Attributes); err != nil {
+		if err := s.applyAttributes(q, given); err != nil {
 			return err
 		}
 		q.modified = r.Now.Unix()

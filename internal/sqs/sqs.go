@@ -23,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/store"
@@ -44,6 +45,9 @@ type Options struct {
 	// Authz is the door for calls made outside an HTTP request (event
 	// source mappings). Nil disables them.
 	Authz protocol.Authorizer
+	// Principals binds the users and roles queue policies name to their
+	// unique ids (IAM); nil keeps policies as written.
+	Principals authz.Principals
 }
 
 // Service is the SQS service. It is safe for concurrent use.
@@ -51,6 +55,8 @@ type Service struct {
 	db    *store.DB
 	now   func() time.Time
 	authz protocol.Authorizer
+	// principals binds queue policies' principals (Options.Principals).
+	principals authz.Principals
 
 	mu     sync.RWMutex
 	queues map[queueKey]*queue
@@ -71,7 +77,7 @@ func New(db *store.DB, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Service{db: db, now: opts.Now, authz: opts.Authz,
+	return &Service{db: db, now: opts.Now, authz: opts.Authz, principals: opts.Principals,
 		queues: map[queueKey]*queue{}, byID: map[int64]*queue{}, deleted: map[queueKey]time.Time{},
 		purged: map[int64]time.Time{}, waiters: map[int64]chan struct{}{}}
 }
