@@ -122,7 +122,7 @@ func (s *Service) createAPIOp() *protocol.Op {
 		Handle: func(ctx context.Context, r *protocol.Request, in createAPIIn) (any, error) {
 			now := r.Now.UTC().Truncate(time.Second)
 			a := &api{
-				ID: newID(10), Account: r.Account(), Region: r.Region, Name: in.Name, Description: in.Description,
+				ID: s.freeID(), Account: r.Account(), Region: r.Region, Name: in.Name, Description: in.Description,
 				ProtocolType: in.ProtocolType, RouteSelectionExpression: "$request.method $request.path", Created: now,
 				Tags: in.Tags,
 			}

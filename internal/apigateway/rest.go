@@ -376,8 +376,8 @@ func (s *Service) deleteRest(ctx context.Context, id string) error {
 	return nil
 }
 
-// freeID returns a new API id that neither kind of API uses; the caller
-// holds writeMu.
+// freeID returns a new API id that neither kind of API uses, so that
+// /_seki/execute-api/ID finds one API whatever its kind.
 func (s *Service) freeID() string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()

@@ -97,9 +97,20 @@ func errorCode(err error) string {
 func TestRestProxyAndLambdaPermission(t *testing.T) {
 	e := newRestEnv(t)
 
-	// Unknown routes and methods: REST's Missing Authentication Token.
-	for _, c := range []struct{ method, path string }{{"GET", "/prod/items"}, {"POST", "/prod/items/7"}} {
-		r := call(t, c.method, e.url(c.path))
+	// Unknown routes and methods, on an API without {proxy+}: REST's
+	// Missing Authentication Token.
+	ctx := context.Background()
+	bare, err := e.v1.CreateRestApi(ctx, &apigw.CreateRestApiInput{Name: aws.String("bare")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	only := restEnv{env: e.env, v1: e.v1, api: *bare.Id}
+	only.method(only.resource(*bare.RootResourceId, "existing"), "GET", "NONE")
+	if _, err := e.v1.CreateDeployment(ctx, &apigw.CreateDeploymentInput{RestApiId: bare.Id, StageName: aws.String("prod")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ method, path string }{{"GET", "/prod/random"}, {"POST", "/prod/existing"}, {"GET", "/prod/"}} {
+		r := call(t, c.method, only.url(c.path))
 		if r.status != 403 || r.body != `{"message":"Missing Authentication Token"}` || r.header.Get("x-amzn-ErrorType") != "MissingAuthenticationTokenException" {
 			t.Fatalf("%s %s: %d %v %s", c.method, c.path, r.status, r.header, r.body)
 		}
@@ -207,16 +218,21 @@ func TestRestDeploymentSnapshot(t *testing.T) {
 		}
 	}
 	e.method(items, "POST", "NONE")
-	// Not deployed: /{proxy+} ANY answers POST /items? No: /items is a
-	// resource of its own, without POST in the deployment.
-	if r := call(t, "POST", e.url("/prod/items")); r.status != 403 {
+	// Not deployed: POST /items still reaches /{proxy+} ANY, as the
+	// deployed tree has no POST on /items; deployed, /items answers.
+	resourceOf := func(r reply) string {
+		var ev events.APIGatewayProxyRequest
+		json.Unmarshal([]byte(r.body), &ev)
+		return ev.Resource
+	}
+	if r := call(t, "POST", e.url("/prod/items")); r.status != 200 || resourceOf(r) != "/{proxy+}" {
 		t.Fatalf("undeployed method: %d %s", r.status, r.body)
 	}
 	d, err := e.v1.CreateDeployment(ctx, &apigw.CreateDeploymentInput{RestApiId: &e.api, StageName: aws.String("prod")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := call(t, "POST", e.url("/prod/items")); r.status != 200 {
+	if r := call(t, "POST", e.url("/prod/items")); r.status != 200 || resourceOf(r) != "/items" {
 		t.Fatalf("deployed method: %d %s", r.status, r.body)
 	}
 	st, err := e.v1.GetStage(ctx, &apigw.GetStageInput{RestApiId: &e.api, StageName: aws.String("prod")})

@@ -64,10 +64,7 @@ func (s *Service) serveRest(w http.ResponseWriter, r *http.Request, a *restAPI, 
 		return
 	}
 	c.path = "/" + path
-	c.node, c.params = c.dep.routes.match(c.path)
-	if c.node != nil {
-		c.m = c.node.method(r.Method)
-	}
+	c.node, c.m, c.params = c.dep.routes.match(c.path, r.Method)
 	if c.m == nil {
 		restAnswer(w, http.StatusForbidden, typeMissingToken, bodyMissingToken)
 		return

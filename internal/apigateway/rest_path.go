@@ -142,66 +142,81 @@ func buildTree(resources []*restResource) (*routeTree, error) {
 	return t, nil
 }
 
-// match finds the resource a called path (after the stage, still
-// percent-encoded) names, with its path parameters. Leading and trailing
-// slashes are ignored, as API Gateway ignores them. At each level a
-// literal part is preferred to a {param}, and a {param} to a {proxy+};
-// when the preferred branch leads nowhere the next is tried. Parameter
-// values are passed as sent (percent-encoding kept), a greedy one with
-// the slashes between its segments.
-func (t *routeTree) match(path string) (*routeNode, map[string]string) {
+// match finds the resource and method a call (its path after the stage,
+// still percent-encoded, and its HTTP method) names, with its path
+// parameters. Leading and trailing slashes are ignored, as API Gateway
+// ignores them. A resource answers only when it has the call's method (or
+// ANY); at each level a literal part is preferred to a {param}, and a
+// {param} to a {proxy+}, and when the preferred branch leads to no such
+// method the next is tried — so OPTIONS /test reaches /{proxy+}'s OPTIONS
+// when /test has only POST, as AWS answers it
+// (test_apigateway_common.py#TestApigatewayRouting::test_proxy_routing_with_hardcoded_resource_sibling,
+// AWS-validated). Parameter values are passed as sent (percent-encoding
+// kept), a greedy one with the slashes between its segments.
+func (t *routeTree) match(path, httpMethod string) (*routeNode, *restMethod, map[string]string) {
 	if t == nil || t.root == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
-	rest := strings.Trim(path, "/")
-	var params map[string]string
-	n := matchDepth(t.root, rest, &params, 0)
-	return n, params
+	m := &matcher{method: httpMethod}
+	n := m.from(t.root, strings.Trim(path, "/"), 0)
+	if n == nil {
+		return nil, nil, nil
+	}
+	return n, n.method(httpMethod), m.params
 }
 
 // maxSegments bounds the segments matched, so that a hostile path costs
 // little; AWS's own limits on resource depth are lower.
 const maxSegments = 256
 
-func matchDepth(n *routeNode, rest string, params *map[string]string, depth int) *routeNode {
+// matcher is one match in progress.
+type matcher struct {
+	method string
+	params map[string]string
+}
+
+func (m *matcher) from(n *routeNode, rest string, depth int) *routeNode {
 	if rest == "" {
-		return n
+		if n.method(m.method) != nil {
+			return n
+		}
+		return nil
 	}
 	if depth >= maxSegments {
 		return nil
 	}
 	seg, after, _ := strings.Cut(rest, "/")
 	if seg != "" {
-		if c := n.literal[seg]; c != nil {
-			if m := matchDepth(c, after, params, depth+1); m != nil {
-				return m
+		c := n.literal[seg]
+		if c == nil {
+			if dec, err := url.PathUnescape(seg); err == nil && dec != seg {
+				c = n.literal[dec]
 			}
-		} else if dec, err := url.PathUnescape(seg); err == nil && dec != seg {
-			if c := n.literal[dec]; c != nil {
-				if m := matchDepth(c, after, params, depth+1); m != nil {
-					return m
-				}
+		}
+		if c != nil {
+			if found := m.from(c, after, depth+1); found != nil {
+				return found
 			}
 		}
 		if n.param != nil {
-			if m := matchDepth(n.param, after, params, depth+1); m != nil {
-				setPathParam(params, n.paramName, seg)
-				return m
+			if found := m.from(n.param, after, depth+1); found != nil {
+				m.set(n.paramName, seg)
+				return found
 			}
 		}
 	}
-	if n.greedy != nil {
-		setPathParam(params, n.greedyName, rest)
+	if n.greedy != nil && n.greedy.method(m.method) != nil {
+		m.set(n.greedyName, rest)
 		return n.greedy
 	}
 	return nil
 }
 
-func setPathParam(params *map[string]string, name, value string) {
-	if *params == nil {
-		*params = make(map[string]string, 2)
+func (m *matcher) set(name, value string) {
+	if m.params == nil {
+		m.params = make(map[string]string, 2)
 	}
-	(*params)[name] = value
+	m.params[name] = value
 }
 
 // method returns the node's method for an HTTP method: its own, else ANY.

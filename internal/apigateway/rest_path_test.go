@@ -5,25 +5,37 @@ import (
 	"testing"
 )
 
-// tree builds a routing tree from resource paths ("/items/{id}").
-func tree(t testing.TB, paths ...string) *routeTree {
+// tree builds a routing tree from methods on resource paths ("GET
+// /items/{id}"; a bare path has ANY). Resources on the way have no method.
+func tree(t testing.TB, methods ...string) *routeTree {
 	t.Helper()
 	root := &restResource{ID: "root"}
 	all := []*restResource{root}
 	byPath := map[string]*restResource{"/": root}
-	for _, p := range paths {
-		parent := root
+	for _, spec := range methods {
+		method, p, found := strings.Cut(spec, " ")
+		if !found {
+			method, p = "ANY", spec
+		}
+		r := root
 		cur := ""
 		for _, part := range strings.Split(strings.Trim(p, "/"), "/") {
-			cur += "/" + part
-			r := byPath[cur]
-			if r == nil {
-				r = &restResource{ID: cur, ParentID: parent.ID, PathPart: part}
-				byPath[cur] = r
-				all = append(all, r)
+			if part == "" {
+				continue
 			}
-			parent = r
+			cur += "/" + part
+			next := byPath[cur]
+			if next == nil {
+				next = &restResource{ID: cur, ParentID: r.ID, PathPart: part}
+				byPath[cur] = next
+				all = append(all, next)
+			}
+			r = next
 		}
+		if r.Methods == nil {
+			r.Methods = map[string]*restMethod{}
+		}
+		r.Methods[method] = &restMethod{HTTPMethod: method}
 	}
 	tr, err := buildTree(all)
 	if err != nil {
@@ -33,31 +45,36 @@ func tree(t testing.TB, paths ...string) *routeTree {
 }
 
 func TestRestMatch(t *testing.T) {
-	tr := tree(t, "/items/{id}", "/items/special", "/items/{id}/parts", "/{proxy+}", "/hardcoded")
+	tr := tree(t, "/", "/items/{id}", "GET /items/special", "/items/{id}/parts", "/{proxy+}", "/hardcoded", "POST /test", "/test/any")
 	for _, c := range []struct {
-		path, resource string
-		params         map[string]string
+		method, path, resource string
+		params                 map[string]string
 	}{
-		{"/", "/", nil},
-		{"/items/7", "/items/{id}", map[string]string{"id": "7"}},
-		{"/items/special", "/items/special", nil},
-		{"/items/7/parts", "/items/{id}/parts", map[string]string{"id": "7"}},
+		{"GET", "/", "/", nil},
+		{"GET", "/items/7", "/items/{id}", map[string]string{"id": "7"}},
+		{"GET", "/items/special", "/items/special", nil},
+		// /items/special has GET only: POST goes to the variable.
+		{"POST", "/items/special", "/items/{id}", map[string]string{"id": "special"}},
+		{"GET", "/items/7/parts", "/items/{id}/parts", map[string]string{"id": "7"}},
 		// A literal branch that leads nowhere falls back to the variable.
-		{"/items/special/parts", "/items/{id}/parts", map[string]string{"id": "special"}},
+		{"GET", "/items/special/parts", "/items/{id}/parts", map[string]string{"id": "special"}},
 		// Then to the greedy variable of an ancestor.
-		{"/items/7/other", "/{proxy+}", map[string]string{"proxy": "items/7/other"}},
-		// A resource of its own, even without methods: the resource is
-		// chosen by the path, then the method.
-		{"/items", "/items", nil},
-		{"/a/b//c/", "/{proxy+}", map[string]string{"proxy": "a/b//c"}},
-		{"//hardcoded", "/hardcoded", nil},
-		{"/hardcoded/", "/hardcoded", nil},
-		{"/items/a%2Bb", "/items/{id}", map[string]string{"id": "a%2Bb"}},
-		{"/hard%63oded", "/hardcoded", nil},
+		{"GET", "/items/7/other", "/{proxy+}", map[string]string{"proxy": "items/7/other"}},
+		// /items has no method of its own.
+		{"GET", "/items", "/{proxy+}", map[string]string{"proxy": "items"}},
+		{"GET", "/a/b//c/", "/{proxy+}", map[string]string{"proxy": "a/b//c"}},
+		{"GET", "//hardcoded", "/hardcoded", nil},
+		{"GET", "/hardcoded/", "/hardcoded", nil},
+		{"GET", "/items/a%2Bb", "/items/{id}", map[string]string{"id": "a%2Bb"}},
+		{"GET", "/hard%63oded", "/hardcoded", nil},
+		// AWS's answers in test_proxy_routing_with_hardcoded_resource_sibling.
+		{"OPTIONS", "/test", "/{proxy+}", map[string]string{"proxy": "test"}},
+		{"POST", "/test", "/test", nil},
+		{"OPTIONS", "/test/any", "/test/any", nil},
 	} {
-		n, params := tr.match(c.path)
-		if n == nil || n.path != c.resource {
-			t.Errorf("%s matched %v, want %s", c.path, n, c.resource)
+		n, m, params := tr.match(c.path, c.method)
+		if n == nil || m == nil || n.path != c.resource {
+			t.Errorf("%s %s matched %v, want %s", c.method, c.path, n, c.resource)
 			continue
 		}
 		if len(params) != len(c.params) {
@@ -69,11 +86,13 @@ func TestRestMatch(t *testing.T) {
 			}
 		}
 	}
-	// Without a greedy resource, unknown paths match nothing.
-	tr = tree(t, "/items/{id}")
-	for _, p := range []string{"/items/7/x", "/other", "/items//7/"} {
-		if n, _ := tr.match(p); n != nil {
-			t.Errorf("%s matched %s", p, n.path)
+	// Without a greedy resource, unknown paths and methods match nothing.
+	tr = tree(t, "GET /items/{id}", "GET /existing")
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/items/7/x"}, {"GET", "/other"}, {"GET", "/items//7/"}, {"GET", "/items"}, {"POST", "/existing"}, {"GET", "/"},
+	} {
+		if n, _, _ := tr.match(c.path, c.method); n != nil {
+			t.Errorf("%s %s matched %s", c.method, c.path, n.path)
 		}
 	}
 }
@@ -125,12 +144,12 @@ func FuzzRestPath(f *testing.F) {
 			paths = append(paths, "/items/"+part, "/x/"+part+"/y")
 		}
 		tr := tree(t, paths...)
-		n, params := tr.match(path)
+		n, m, params := tr.match(path, "GET")
 		if n == nil {
 			return
 		}
-		if n.res == nil {
-			t.Fatalf("%q matched a node without a resource", path)
+		if n.res == nil || m == nil {
+			t.Fatalf("%q matched a node without a resource or method", path)
 		}
 		for _, v := range params {
 			if v == "" || !strings.Contains(path, v) {

@@ -103,15 +103,19 @@ class RESTAPIs(unittest.TestCase):
         self.assertEqual(r.status, 200, r.body)
         self.assertEqual(r.json()["resource"], "/items")
 
-        # Unknown routes: a method /items does not have, a stage path with
-        # nothing under it on an API without {proxy+}.
-        for method, path in (("DELETE", "/items"),):
-            r = call(url + path, method=method)
+        # Unknown routes, on an API without {proxy+}: a path no resource
+        # has, a method /existing does not have.
+        gw = seki.client("apigateway")
+        bare = gw.create_rest_api(name="bare")
+        existing = gw.create_resource(restApiId=bare["id"], parentId=bare["rootResourceId"], pathPart="existing")
+        gw.put_method(restApiId=bare["id"], resourceId=existing["id"], httpMethod="GET", authorizationType="NONE")
+        gw.put_integration(restApiId=bare["id"], resourceId=existing["id"], httpMethod="GET", type="AWS_PROXY",
+                           integrationHttpMethod="POST", uri=invoke_uri(fn))
+        gw.create_deployment(restApiId=bare["id"], stageName="prod")
+        for method, path in (("GET", "/random"), ("POST", "/existing")):
+            r = call("%s/_seki/execute-api/%s/prod%s" % (seki.endpoint, bare["id"], path), method=method)
             self.assertEqual((r.status, r.body), (403, MISSING_TOKEN))
             self.assertEqual(r.headers["x-amzn-ErrorType"], "MissingAuthenticationTokenException")
-        bare = seki.client("apigateway").create_rest_api(name="bare")
-        r = call("%s/_seki/execute-api/%s/prod/anything" % (seki.endpoint, bare["id"]))
-        self.assertEqual(r.status, 403, r.body)
 
     def test_resource_policy_by_account(self):
         fn = create_function("rest-iam")
