@@ -68,6 +68,11 @@ func TestAssumeRoleWithSAML(t *testing.T) {
 			t.Fatalf("CreateSAMLProvider with %s: %s: %s", tc.name, ae.ErrorCode(), ae.ErrorMessage())
 		}
 	}
+	_, err = root.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("a b"), SAMLMetadataDocument: aws.String(idp.Metadata())})
+	if err == nil || apiError(t, err).ErrorCode() != "ValidationError" ||
+		!strings.Contains(apiError(t, err).ErrorMessage(), `Value 'a b' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w._-]+`) {
+		t.Fatalf("CreateSAMLProvider with a bad name: %v", err)
+	}
 	if _, err := root.GetSAMLProvider(ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: aws.String(provARN + "x")}); err == nil || apiError(t, err).ErrorCode() != "NoSuchEntity" {
 		t.Fatalf("GetSAMLProvider of a missing provider: %v", err)
 	}
