@@ -447,3 +447,26 @@ func TestRestIAMAndResourcePolicy(t *testing.T) {
 		t.Fatalf("explain: %s", out)
 	}
 }
+
+// A REST API, its deployments (with their compiled trees) and its resource
+// policy are kept across a restart.
+func TestRestSurvivesRestart(t *testing.T) {
+	e := newRestEnv(t)
+	e.permit("all", e.base()+"/*/*/*")
+	e.setPolicy(restPolicy(
+		`{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"}`,
+		`{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*/GET/items/*"}`))
+	e.srv.Stop()
+	srv := servertest.Start(t, servertest.Options{DataDir: e.srv.DataDir})
+	url := srv.URL + "/_seki/execute-api/" + e.api
+	if r := call(t, "GET", url+"/prod/a/b"); r.status != 200 {
+		t.Fatalf("after a restart: %d %s", r.status, r.body)
+	}
+	if r := call(t, "GET", url+"/prod/items/7"); r.status != 403 || !strings.Contains(r.body, "explicit deny") {
+		t.Fatalf("the resource policy after a restart: %d %s", r.status, r.body)
+	}
+	a, err := apigw.NewFromConfig(srv.Root(servertest.AccountA)).GetRestApi(context.Background(), &apigw.GetRestApiInput{RestApiId: &e.api})
+	if err != nil || *a.Name != "shop" || a.Policy == nil {
+		t.Fatalf("GetRestApi after a restart: %+v %v", a, err)
+	}
+}
