@@ -1,9 +1,10 @@
 package iam
 
 import (
-	"encoding/xml"
 	"strings"
 	"time"
+
+	"github.com/seki-dev/seki/internal/protocol"
 )
 
 // The response shapes of botocore's IAM model, as encoding/xml writes them.
@@ -11,22 +12,9 @@ import (
 
 // list is a query-protocol list: <Name><member>…</member>…</Name>. It is
 // written even when empty, as AWS does for required lists; use omitempty on
-// optional ones.
-type list[T any] []T
-
-// MarshalXML writes the wrapper element with one <member> per item.
-func (l list[T]) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	if err := e.EncodeToken(start); err != nil {
-		return err
-	}
-	member := xml.StartElement{Name: xml.Name{Local: "member"}}
-	for i := range l {
-		if err := e.EncodeElement(l[i], member); err != nil {
-			return err
-		}
-	}
-	return e.EncodeToken(start.End())
-}
+// optional ones. protocol.List is also known to the query protocol's fast
+// XML writer.
+type list[T any] = protocol.List[T]
 
 // isoTime is an IAM timestamp: 2015-04-09T15:03:43Z.
 type isoTime time.Time

@@ -51,10 +51,28 @@ func NewContext(n int) *Context {
 	return &Context{keys: make([]string, 0, n), names: make([]string, 0, n), vals: make([][]string, 0, n)}
 }
 
+// lowerKeys spells the global condition keys set on every request in lower
+// case, so that Set does not allocate the lower-cased key each time.
+var lowerKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{
+		"aws:SourceIp", "aws:CurrentTime", "aws:EpochTime", "aws:SecureTransport",
+		"aws:RequestedRegion", "aws:UserAgent", "aws:ViaAWSService", "aws:TokenIssueTime",
+		"aws:SourceIdentity", "aws:SourceArn", "aws:SourceAccount", "aws:TagKeys",
+		"aws:FederatedProvider", "aws:PrincipalOrgID",
+	} {
+		m[k] = strings.ToLower(k)
+	}
+	return m
+}()
+
 // Set replaces the values of key. The context keeps values as given: do not
 // modify the slice afterwards.
 func (c *Context) Set(key string, values ...string) {
-	lk := strings.ToLower(key)
+	lk, ok := lowerKeys[key]
+	if !ok {
+		lk = strings.ToLower(key)
+	}
 	for i, k := range c.keys {
 		if k == lk {
 			// Appending below is safe under a snapshot (its capacity ends

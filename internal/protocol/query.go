@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/xml"
+	"flag"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -83,6 +85,42 @@ var xmlBuffers = sync.Pool{New: func() any {
 // staying in the pool.
 const maxPooledXML = 64 << 10
 
+// result appends res as the element name, indented two spaces inside the
+// response document: by the plan writer, or by encoding/xml where the plan
+// writer gives up. Test binaries (not benchmarks) write every result both
+// ways and panic if the bytes differ, so that every end-to-end test of a
+// query service is also a differential test of the plan writer.
+func (x *xmlBuffer) result(res any, name string) error {
+	n := x.b.Len()
+	err := encodeResult(&x.b, res, name, "  ", "  ")
+	if err == nil && !xmlDifferential() {
+		return nil
+	}
+	fast := err == nil
+	var planned []byte
+	if fast {
+		planned = bytes.Clone(x.b.Bytes()[n:])
+		x.b.Truncate(n)
+	}
+	enc := xml.NewEncoder(x.bw)
+	enc.Indent("  ", "  ")
+	if err := enc.EncodeElement(res, xml.StartElement{Name: xml.Name{Local: name}}); err != nil {
+		return err
+	}
+	if fast && !bytes.Equal(planned, x.b.Bytes()[n:]) {
+		panic(fmt.Sprintf("protocol: the XML plan writer wrote %T as\n%s\nencoding/xml as\n%s", res, planned, x.b.Bytes()[n:]))
+	}
+	return nil
+}
+
+// xmlDifferential reports whether this is a test binary that runs tests
+// rather than benchmarks (the testing package registers its flags before
+// any test runs).
+var xmlDifferential = sync.OnceValue(func() bool {
+	f := flag.Lookup("test.bench")
+	return f != nil && f.Value.String() == ""
+})
+
 func (q *Query) writeResult(w http.ResponseWriter, r *Request, action string, res any) {
 	x := xmlBuffers.Get().(*xmlBuffer)
 	defer func() {
@@ -95,9 +133,7 @@ func (q *Query) writeResult(w http.ResponseWriter, r *Request, action string, re
 	b := &x.b
 	b.WriteString(`<` + action + `Response xmlns="` + q.XMLNS + `">` + "\n")
 	if res != nil {
-		enc := xml.NewEncoder(x.bw)
-		enc.Indent("  ", "  ")
-		if err := enc.EncodeElement(res, xml.StartElement{Name: xml.Name{Local: action + "Result"}}); err != nil {
+		if err := x.result(res, action+"Result"); err != nil {
 			q.WriteError(w, r, awserr.As(err))
 			return
 		}

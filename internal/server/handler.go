@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/seki-dev/seki/internal/analyze"
 	"github.com/seki-dev/seki/internal/apigateway"
@@ -165,20 +167,51 @@ func (s *Server) authenticate(w http.ResponseWriter, r *protocol.Request, svc se
 }
 
 // requestContext fills the global condition keys AWS sets on every request.
+// It runs on every call, so it sizes the context for the keys identification
+// and the operation add, keeps the values in one array and formats the
+// time once a second.
 func requestContext(r *protocol.Request) *policy.Context {
-	c := &policy.Context{}
+	c := policy.NewContext(12)
+	var vals [7]string
+	n := 0
+	set := func(key, value string) {
+		vals[n] = value
+		c.Set(key, vals[n:n+1:n+1]...)
+		n++
+	}
 	if host, _, err := net.SplitHostPort(r.HTTP.RemoteAddr); err == nil {
-		c.Set("aws:SourceIp", host)
+		set("aws:SourceIp", host)
 	}
-	c.Set("aws:CurrentTime", r.Now.UTC().Format("2006-01-02T15:04:05Z"))
-	c.Set("aws:EpochTime", strconv.FormatInt(r.Now.Unix(), 10))
-	c.Set("aws:SecureTransport", strconv.FormatBool(r.HTTP.TLS != nil))
-	c.Set("aws:RequestedRegion", r.Region)
+	t := clockText(r.Now)
+	set("aws:CurrentTime", t.current)
+	set("aws:EpochTime", t.epoch)
+	set("aws:SecureTransport", strconv.FormatBool(r.HTTP.TLS != nil))
+	set("aws:RequestedRegion", r.Region)
 	if ua := r.HTTP.UserAgent(); ua != "" {
-		c.Set("aws:UserAgent", ua)
+		set("aws:UserAgent", ua)
 	}
-	c.Set("aws:ViaAWSService", "false")
+	set("aws:ViaAWSService", "false")
 	return c
+}
+
+// secondText is a second as aws:CurrentTime and aws:EpochTime spell it.
+type secondText struct {
+	unix           int64
+	current, epoch string
+}
+
+var lastSecond atomic.Pointer[secondText]
+
+// clockText spells now's second, reusing the last spelling within the
+// same second.
+func clockText(now time.Time) *secondText {
+	u := now.Unix()
+	if t := lastSecond.Load(); t != nil && t.unix == u {
+		return t
+	}
+	t := &secondText{unix: u, current: now.UTC().Format("2006-01-02T15:04:05Z"), epoch: strconv.FormatInt(u, 10)}
+	lastSecond.Store(t)
+	return t
 }
 
 // guess picks the service whose error shape fits an unsigned request, so
