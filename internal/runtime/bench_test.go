@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -189,5 +191,53 @@ func BenchmarkUnpackGoBootstrap(b *testing.B) {
 		if err := extractZipBytes(data, dir, &budget); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkPythonClientStart is seki's share of a Python cold start: the
+// CPU time (user + system, cpu-ms per start) of Python 3.12 loading seki's
+// runtime client up to its first request, as it ran before (with the site
+// module, the client compiled as a script) and as it runs now (-S, the
+// client imported compiled from __pycache__). CPU time is less sensitive
+// than wall time to other work on the machine.
+func BenchmarkPythonClientStart(b *testing.B) {
+	py := hostPython(b, "3.12")
+	dir := b.TempDir()
+	src, err := bootstraps.ReadFile("bootstrap/bootstrap.py")
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The client without its main loop: everything up to the first
+	// request.
+	client := strings.Replace(string(src), "if __name__ == \"__main__\":\n    main()", "", 1)
+	for name, body := range map[string]string{"bootstrap.py": client, "script.py": client, "launch.py": "import bootstrap\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if out, err := exec.Command(py, "-S", "-c", "import py_compile,sys;py_compile.compile(sys.argv[1],doraise=True)", filepath.Join(dir, "bootstrap.py")).CombinedOutput(); err != nil {
+		b.Fatalf("%v %s", err, out)
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"before-site-script", []string{"-u", "script.py"}},
+		{"S-script", []string{"-u", "-S", "script.py"}},
+		{"after-S-compiled", []string{"-u", "-S", "launch.py"}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var cpu time.Duration
+			b.ReportAllocs()
+			for b.Loop() {
+				cmd := exec.Command(py, c.args...)
+				cmd.Dir, cmd.Env = dir, []string{"PATH=/usr/bin:/bin"}
+				if out, err := cmd.CombinedOutput(); err != nil {
+					b.Fatalf("%v %s", err, out)
+				}
+				cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+			}
+			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms")
+		})
 	}
 }

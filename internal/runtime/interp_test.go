@@ -14,7 +14,7 @@ import (
 
 // hostPython returns an installed Python X.Y's executable found the way
 // seki finds it, or skips when the host has none.
-func hostPython(t *testing.T, want string) string {
+func hostPython(t testing.TB, want string) string {
 	t.Helper()
 	in := newInterpreters(Discovery{})
 	f, err := in.lookup(t.Context(), "python"+want)
