@@ -72,12 +72,16 @@ type Options struct {
 	// Callers verifies the signatures of AWS_IAM routes' calls; nil
 	// answers them with 500.
 	Callers Callers
+	// Roles assumes the roles REST integrations name as their credentials;
+	// nil answers their calls with 500.
+	Roles Roles
 }
 
 // Service is API Gateway. It is safe for concurrent use.
 type Service struct {
 	// rest are the REST APIs by id (rest.go); mu guards it.
 	rest  map[string]*restAPI
+	roles Roles
 	db    *store.DB
 	now   func() time.Time
 	newID func() string
@@ -155,6 +159,7 @@ CREATE TABLE apigw_apis (
 // the APIs kept there.
 func New(db *store.DB, opts Options) *Service {
 	s := &Service{db: db, now: opts.Now, newID: opts.NewID, door: opts.Authz, fn: opts.Functions, callers: opts.Callers, apis: map[string]*api{}}
+	s.roles = opts.Roles
 	if s.now == nil {
 		s.now = time.Now
 	}

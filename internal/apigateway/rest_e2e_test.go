@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	apigw "github.com/aws/aws-sdk-go-v2/service/apigateway"
 	apigwtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/smithy-go"
 
 	"github.com/seki-dev/seki/internal/server/servertest"
@@ -468,5 +469,61 @@ func TestRestSurvivesRestart(t *testing.T) {
 	a, err := apigw.NewFromConfig(srv.Root(servertest.AccountA)).GetRestApi(context.Background(), &apigw.GetRestApiInput{RestApiId: &e.api})
 	if err != nil || *a.Name != "shop" || a.Policy == nil {
 		t.Fatalf("GetRestApi after a restart: %+v %v", a, err)
+	}
+}
+
+// An integration with credentials: API Gateway assumes the role (its trust
+// policy must allow apigateway.amazonaws.com) and invokes the function as
+// that role session, so the role's identity policy allows the call and the
+// function needs no permission for API Gateway.
+func TestRestIntegrationCredentials(t *testing.T) {
+	e := newRestEnv(t)
+	ctx := context.Background()
+	im := iam.NewFromConfig(e.srv.Root(servertest.AccountA))
+	trust := func(service string) *string {
+		return aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"` + service + `"},"Action":"sts:AssumeRole"}]}`)
+	}
+	invoke := aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"` + e.fnARN + `"}]}`)
+	var roles []string
+	for _, c := range []struct{ name, service string }{{"apigw-invoke", "apigateway.amazonaws.com"}, {"wrong-trust", "lambda.amazonaws.com"}} {
+		role, err := im.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(c.name), AssumeRolePolicyDocument: trust(c.service)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := im.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(c.name), PolicyName: aws.String("invoke"), PolicyDocument: invoke}); err != nil {
+			t.Fatal(err)
+		}
+		roles = append(roles, *role.Role.Arn)
+	}
+	res, _ := e.v1.GetResources(ctx, &apigw.GetResourcesInput{RestApiId: &e.api})
+	ids := map[string]string{}
+	for _, it := range res.Items {
+		ids[*it.Path] = *it.Id
+	}
+	uri := aws.String("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" + e.fnARN + "/invocations")
+	for path, role := range map[string]string{"/items/{id}": roles[0], "/items/special": roles[1]} {
+		if _, err := e.v1.PutIntegration(ctx, &apigw.PutIntegrationInput{RestApiId: &e.api, ResourceId: aws.String(ids[path]), HttpMethod: aws.String("GET"),
+			Type: "AWS_PROXY", IntegrationHttpMethod: aws.String("POST"), Uri: uri, Credentials: aws.String(role)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.v1.CreateDeployment(ctx, &apigw.CreateDeploymentInput{RestApiId: &e.api, StageName: aws.String("prod")}); err != nil {
+		t.Fatal(err)
+	}
+	r := call(t, "GET", e.url("/prod/items/7"))
+	if r.status != 200 {
+		t.Fatalf("with the integration's role: %d %s", r.status, r.body)
+	}
+	d := e.srv.WaitDecision(t, r.header.Get("x-amzn-RequestId"), "lambda:InvokeFunction", "arn:aws:sts::111111111111:assumed-role/apigw-invoke/BackplaneAssumeRoleSession", 0)
+	if !strings.EqualFold(d.Decision, "allow") && !strings.EqualFold(d.Decision, "allowed") {
+		t.Fatalf("decision %+v", d)
+	}
+	// A role that does not trust API Gateway: 500, and explain says so.
+	r = call(t, "GET", e.url("/prod/items/special"))
+	if r.status != 500 || r.body != `{"message": "Internal server error"}` {
+		t.Fatalf("with a role API Gateway may not assume: %d %s", r.status, r.body)
+	}
+	if out := explained(t, e.env, r.header.Get("x-amzn-RequestId")); !strings.Contains(out, "apigateway.amazonaws.com asked to sts:AssumeRole") {
+		t.Fatalf("explain: %s", out)
 	}
 }

@@ -1,11 +1,13 @@
 package apigateway
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/funcurl"
 	"github.com/seki-dev/seki/internal/lambda"
 	"github.com/seki-dev/seki/internal/policy"
@@ -30,6 +32,19 @@ import (
 //
 // Every decision is logged under the request id the caller receives in
 // x-amzn-RequestId, so `seki explain` shows which layer refused.
+
+// Roles assumes a role as apigateway.amazonaws.com, through the door (the
+// role's trust policy decides): a REST integration's credentials, with
+// which API Gateway invokes the function instead of as itself. The server
+// adapts STS.
+type Roles interface {
+	RoleCaller(ctx context.Context, requestID, roleARN, session string) (*authz.Caller, error)
+}
+
+// credentialsSession is the session name of an integration's role
+// (unconfirmed: the name CloudTrail shows for API Gateway's AssumeRole of
+// integration credentials).
+const credentialsSession = "BackplaneAssumeRoleSession"
 
 // restCall is one call of a REST API being served.
 type restCall struct {
@@ -113,11 +128,26 @@ func (s *Service) serveRest(w http.ResponseWriter, r *http.Request, a *restAPI, 
 		restAnswer(w, http.StatusInternalServerError, "", bodyRestInternal)
 		return
 	}
+	caller := apigatewayCaller
+	if ig.Credentials != "" {
+		// The integration's role invokes the function: its identity
+		// policy, not a permission for API Gateway, must allow it.
+		if s.roles == nil {
+			restAnswer(w, http.StatusInternalServerError, "", bodyRestInternal)
+			return
+		}
+		role, err := s.roles.RoleCaller(r.Context(), c.reqID, ig.Credentials, credentialsSession)
+		if err != nil {
+			restAnswer(w, http.StatusInternalServerError, "", bodyRestInternal)
+			return
+		}
+		caller = role
+	}
 	keys := policy.NewContext(2)
 	keys.Set("aws:SourceArn", c.sourceARN())
 	keys.Set("aws:SourceAccount", a.Account)
 	out, err := fn.InvokeAs(r.Context(), &lambda.InvokeAsInput{
-		RequestID: c.reqID, Caller: apigatewayCaller, FunctionARN: ig.function, Context: keys,
+		RequestID: c.reqID, Caller: caller, FunctionARN: ig.function, Context: keys,
 		Payload: c.event(body, auth), InvocationType: "RequestResponse",
 	})
 	if err != nil {

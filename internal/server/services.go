@@ -133,7 +133,8 @@ func build(ctx context.Context, s *Server) (*services, error) {
 		},
 	})
 	// AWS_IAM routes of HTTP APIs are verified as AWS_IAM function URLs are.
-	sv.apigw = apigateway.New(s.db, apigateway.Options{Now: s.cfg.Now, Authz: sv.authz, Functions: sv.lambda, Callers: sv.urls})
+	sv.apigw = apigateway.New(s.db, apigateway.Options{Now: s.cfg.Now, Authz: sv.authz, Functions: sv.lambda, Callers: sv.urls,
+		Roles: newServiceSessions(sv.sts, "apigateway.amazonaws.com")})
 	sv.byName["apigateway"] = sv.apigw.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: apigateway.AccessDenied})
 	// The start order: each after what it delivers to. Logs stores what
 	// the runtime ships; the runtime runs what Lambda's pollers and the

@@ -2,10 +2,8 @@ package server
 
 import (
 	"context"
-	"sync"
 	"time"
 
-	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/lambda"
 	"github.com/seki-dev/seki/internal/sqs"
@@ -19,53 +17,11 @@ import (
 // door and logged, as the function's own calls are.
 type esmQueues struct {
 	sqs *sqs.Service
-	sts *sts.Service
-
-	mu       sync.Mutex
-	sessions map[[2]string]esmSession
-}
-
-type esmSession struct {
-	caller  *authz.Caller
-	expires time.Time
+	*serviceSessions
 }
 
 func newESMQueues(q *sqs.Service, s *sts.Service) *esmQueues {
-	return &esmQueues{sqs: q, sts: s, sessions: map[[2]string]esmSession{}}
-}
-
-// sessionTTL is how long a poller's role session lives; it is renewed
-// when less than refreshBefore is left. Permissions are evaluated on every
-// call, so a session held longer never outlives a revoked policy.
-const (
-	sessionTTL    = time.Hour
-	refreshBefore = 5 * time.Minute
-)
-
-// caller returns the role session's principal, assuming the role when
-// there is no fresh session.
-func (a *esmQueues) caller(ctx context.Context, requestID, roleARN, session string) (*authz.Caller, error) {
-	key := [2]string{roleARN, session}
-	a.mu.Lock()
-	s, ok := a.sessions[key]
-	a.mu.Unlock()
-	if ok && time.Until(s.expires) > refreshBefore {
-		return s.caller, nil
-	}
-	creds, err := a.sts.AssumeRoleForService(ctx, sts.ServiceSession{
-		RoleARN: roleARN, Service: "lambda.amazonaws.com", SessionName: session, Duration: sessionTTL, RequestID: requestID,
-	})
-	if err != nil {
-		return nil, err
-	}
-	c, err := a.sts.Caller(ctx, creds.AccessKeyID)
-	if err != nil {
-		return nil, err
-	}
-	a.mu.Lock()
-	a.sessions[key] = esmSession{caller: c, expires: creds.Expiration}
-	a.mu.Unlock()
-	return c, nil
+	return &esmQueues{sqs: q, serviceSessions: newServiceSessions(s, "lambda.amazonaws.com")}
 }
 
 // queryErr reports an SQS error by the code SDKs show for it.
@@ -79,7 +35,7 @@ func queryErr(err error) error {
 }
 
 func (a *esmQueues) Check(ctx context.Context, requestID, roleARN, session, action, queueARN string) error {
-	c, err := a.caller(ctx, requestID, roleARN, session)
+	c, err := a.RoleCaller(ctx, requestID, roleARN, session)
 	if err != nil {
 		return err
 	}
@@ -87,7 +43,7 @@ func (a *esmQueues) Check(ctx context.Context, requestID, roleARN, session, acti
 }
 
 func (a *esmQueues) Receive(ctx context.Context, requestID, roleARN, session, queueARN string, max int, wait time.Duration) ([]lambda.QueueMessage, error) {
-	c, err := a.caller(ctx, requestID, roleARN, session)
+	c, err := a.RoleCaller(ctx, requestID, roleARN, session)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +66,7 @@ func (a *esmQueues) Receive(ctx context.Context, requestID, roleARN, session, qu
 }
 
 func (a *esmQueues) Delete(ctx context.Context, requestID, roleARN, session, queueARN string, receipts []string) error {
-	c, err := a.caller(ctx, requestID, roleARN, session)
+	c, err := a.RoleCaller(ctx, requestID, roleARN, session)
 	if err != nil {
 		return err
 	}
