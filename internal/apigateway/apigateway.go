@@ -26,7 +26,6 @@ package apigateway
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"sync"
@@ -159,7 +158,7 @@ CREATE TABLE apigw_apis (
 // the APIs kept there.
 func New(db *store.DB, opts Options) *Service {
 	s := &Service{db: db, now: opts.Now, newID: opts.NewID, door: opts.Authz, fn: opts.Functions, callers: opts.Callers, apis: map[string]*api{}}
-	s.roles = opts.Roles
+	s.roles, s.rest = opts.Roles, map[string]*restAPI{}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -171,27 +170,12 @@ func New(db *store.DB, opts Options) *Service {
 
 // Start loads the APIs.
 func (s *Service) Start(ctx context.Context) error {
-	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(`SELECT doc FROM apigw_apis`)
-		if err != nil {
+	err := readDocs(ctx, s.db, "apigw_apis", func(a *api) error {
+		if err := a.compile(); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var doc string
-			if err := rows.Scan(&doc); err != nil {
-				return err
-			}
-			a := &api{}
-			if err := json.Unmarshal([]byte(doc), a); err != nil {
-				return err
-			}
-			if err := a.compile(); err != nil {
-				return err
-			}
-			s.apis[a.ID] = a
-		}
-		return rows.Err()
+		s.apis[a.ID] = a
+		return nil
 	})
 	if err == nil {
 		err = s.loadRest(ctx)

@@ -272,9 +272,20 @@ func cloneMap[V any](m map[string]V) map[string]V {
 
 // loadRest reads the REST APIs kept in db.
 func (s *Service) loadRest(ctx context.Context) error {
-	s.rest = map[string]*restAPI{}
-	return s.db.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(`SELECT doc FROM apigw_restapis`)
+	return readDocs(ctx, s.db, "apigw_restapis", func(a *restAPI) error {
+		if err := a.compile(); err != nil {
+			return fmt.Errorf("REST API %s: %w", a.ID, err)
+		}
+		s.rest[a.ID] = a
+		return nil
+	})
+}
+
+// readDocs decodes each JSON document of table (apigw_apis or
+// apigw_restapis) into a new T and hands it to keep.
+func readDocs[T any](ctx context.Context, db *store.DB, table string, keep func(*T) error) error {
+	return db.Read(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Query(`SELECT doc FROM ` + table)
 		if err != nil {
 			return err
 		}
@@ -284,14 +295,13 @@ func (s *Service) loadRest(ctx context.Context) error {
 			if err := rows.Scan(&doc); err != nil {
 				return err
 			}
-			a := &restAPI{}
-			if err := json.Unmarshal([]byte(doc), a); err != nil {
+			v := new(T)
+			if err := json.Unmarshal([]byte(doc), v); err != nil {
 				return err
 			}
-			if err := a.compile(); err != nil {
-				return fmt.Errorf("REST API %s: %w", a.ID, err)
+			if err := keep(v); err != nil {
+				return err
 			}
-			s.rest[a.ID] = a
 		}
 		return rows.Err()
 	})
