@@ -132,7 +132,7 @@ func newEnv(t testing.TB, runner ...lambda.Runner) *env {
 		rs[arn] = lambda.Role{ARN: arn, Account: arn[13:25], Trust: p}
 	}
 	az := authz.New(ids, log)
-	opts := lambda.Options{Roles: rs}
+	opts := lambda.Options{Roles: rs, Authz: az}
 	if len(runner) > 0 {
 		opts.Runner = runner[0]
 	}

@@ -76,8 +76,8 @@ type Options struct {
 	// their unique ids (IAM); nil keeps policies as written.
 	Principals authz.Principals
 	// Authz is the door used for checks made outside an HTTP request
-	// (InvokeAs). When nil, the Dispatcher's authorizer passed to Handler is
-	// used.
+	// (InvokeAs, CheckInvoke, event source mappings); nil refuses them.
+	// Requests are authorized by the Dispatcher given to Handler.
 	Authz protocol.Authorizer
 	// URLHost is the domain of the function URLs the API returns; "" means
 	// localhost, URLPathForm the path form (see urlFor).
@@ -107,7 +107,7 @@ type Service struct {
 	now  func() time.Time
 	opts Options
 
-	mu    sync.RWMutex
+	// authz is Options.Authz: the door for checks outside a request.
 	authz protocol.Authorizer
 
 	// policies caches compiled resource policies by their text, so a hot
@@ -189,11 +189,7 @@ func (s *Service) link(r *protocol.Request, region, blob string) string {
 
 func (s *Service) getCode() Code { return s.opts.Code }
 
-func (s *Service) getAuthz() protocol.Authorizer {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.authz
-}
+func (s *Service) getAuthz() protocol.Authorizer { return s.authz }
 
 // Handler is Lambda's endpoint on the server.
 type Handler struct {
@@ -226,11 +222,6 @@ func (h *Handler) WriteError(w http.ResponseWriter, r *protocol.Request, err err
 // Handler returns the Lambda endpoint, dispatching through d (whose Deny
 // should be AccessDenied).
 func (s *Service) Handler(d protocol.Dispatcher) *Handler {
-	s.mu.Lock()
-	if s.authz == nil {
-		s.authz = d.Authz
-	}
-	s.mu.Unlock()
 	const (
 		fn   = "/2015-03-31/functions/{FunctionName}"
 		lyr  = "/2018-10-31/layers/{LayerName}/versions"

@@ -18,7 +18,7 @@ import (
 // must close the reader. Errors are S3's (*awserr.Error: NoSuchBucket,
 // NoSuchKey, NoSuchVersion, AccessDenied). It implements lambda.Code.
 func (s *Service) Object(ctx context.Context, caller *authz.Caller, bucket, key, version string) (io.ReadCloser, error) {
-	a := s.authz.Load()
+	a := s.opts.Authz
 	if a == nil {
 		return nil, awserr.Internal.New("s3: no authorizer")
 	}
@@ -37,7 +37,7 @@ func (s *Service) Object(ctx context.Context, caller *authz.Caller, bucket, key,
 		Now:     s.now(),
 	}
 	c := &call{bucket: bucket, key: key}
-	r.Bind(a.a, errAccessDenied)
+	r.Bind(a, errAccessDenied)
 	t, err := s.target(r, c, objectARN(bucket, key))
 	if err != nil {
 		return nil, err

@@ -241,7 +241,7 @@ func FuzzServe(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Cleanup(func() { db.Close() })
-	svc := New(db, Options{InlineLimit: 16})
+	svc := New(db, Options{InlineLimit: 16, Authz: allowAll{}})
 	if err := svc.Start(ctx); err != nil {
 		f.Fatal(err)
 	}

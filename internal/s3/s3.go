@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/seki-dev/seki/internal/authz"
@@ -30,9 +29,9 @@ type Options struct {
 	Now func() time.Time
 	// Region is where buckets are created when a request names none.
 	Region string
-	// Authz is the door Object uses for callers outside an HTTP request
-	// (Lambda fetching function code); Handler's Dispatcher is used for
-	// requests. May be nil until Handler is called.
+	// Authz is the door for checks made outside an HTTP request (Lambda
+	// fetching function code) and per item (DeleteObjects); nil refuses
+	// them. Requests are authorized by the Dispatcher given to Handler.
 	Authz protocol.Authorizer
 	// Hosts are extra endpoint host names (without port) under which
 	// virtual-hosted-style requests arrive as BUCKET.HOST; "localhost",
@@ -60,10 +59,9 @@ const DefaultInlineLimit = 64 << 10
 
 // Service is the S3 service. It is safe for concurrent use.
 type Service struct {
-	db    *store.DB
-	opts  Options
-	now   func() time.Time
-	authz atomic.Pointer[authorizer]
+	db   *store.DB
+	opts Options
+	now  func() time.Time
 
 	// writeMu serializes changes to buckets (create, delete, policy,
 	// notification) so that the cache below always matches the store.
@@ -79,8 +77,6 @@ type Service struct {
 	sweepDone chan struct{}
 }
 
-type authorizer struct{ a protocol.Authorizer }
-
 // New returns the S3 service over db, whose migrations must include
 // Migrations(). It starts nothing: Start loads the buckets and starts the
 // notification dispatcher and the sweep of unreferenced blobs, which Stop
@@ -95,9 +91,6 @@ func New(db *store.DB, opts Options) *Service {
 	}
 	if s.opts.InlineLimit == 0 {
 		s.opts.InlineLimit = DefaultInlineLimit
-	}
-	if opts.Authz != nil {
-		s.authz.Store(&authorizer{opts.Authz})
 	}
 	s.events = newDispatcher(s)
 	return s
@@ -144,9 +137,6 @@ func (s *Service) Stop(ctx context.Context) error {
 
 // Handler returns the S3 endpoint, dispatching through d.
 func (s *Service) Handler(d protocol.Dispatcher) *Handler {
-	if s.authz.Load() == nil && d.Authz != nil {
-		s.authz.Store(&authorizer{d.Authz})
-	}
 	h := &Handler{s: s, d: d}
 	h.ops = h.table()
 	return h

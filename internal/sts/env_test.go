@@ -214,7 +214,7 @@ func (e *env) open() {
 		e.t.Fatal(err)
 	}
 	e.db = db
-	e.svc = New(db, e.roles, Options{Now: e.clock.Now, Region: "us-east-1"})
+	e.svc = New(db, e.roles, Options{Now: e.clock.Now, Region: "us-east-1", Authz: e.door})
 	q := e.svc.Handler(protocol.Dispatcher{Authz: e.door, Deny: authz.AccessDenied})
 	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, hr *http.Request) {
 		e.serve(q, w, hr)

@@ -45,9 +45,7 @@ func (s *Service) AssumeRoleForService(ctx context.Context, in ServiceSession) (
 	if err != nil || a.Resource == "" {
 		return Credentials{}, errValidation.New(in.RoleARN + " is invalid")
 	}
-	s.mu.RLock()
 	door := s.authz
-	s.mu.RUnlock()
 	if door == nil {
 		return Credentials{}, awserr.Internal.New("sts: no authorizer for service sessions")
 	}

@@ -104,11 +104,6 @@ func New(db *store.DB, roles Roles, opts Options) *Service {
 
 // Handler returns the STS query-protocol endpoint, dispatching through d.
 func (s *Service) Handler(d protocol.Dispatcher) *protocol.Query {
-	s.mu.Lock()
-	if s.authz == nil {
-		s.authz = d.Authz
-	}
-	s.mu.Unlock()
 	return &protocol.Query{
 		Dispatcher: d,
 		Version:    Version,
