@@ -15,6 +15,8 @@ type collection struct {
 	mu      sync.Mutex
 	running bool
 	again   bool
+	// wg counts the running collection, which Stop waits for.
+	wg sync.WaitGroup
 }
 
 // collectCode tells a CodeCollector runner, in the background, which code
@@ -31,8 +33,10 @@ func (s *Service) collectCode() {
 		return
 	}
 	s.collect.running = true
+	s.collect.wg.Add(1)
 	s.collect.mu.Unlock()
 	go func() {
+		defer s.collect.wg.Done()
 		for {
 			if live, err := s.liveCode(context.Background()); err == nil {
 				c.CollectCode(live)

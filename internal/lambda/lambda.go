@@ -174,6 +174,8 @@ func (s *Service) Start(ctx context.Context) error {
 // finish.
 func (s *Service) Stop(ctx context.Context) error {
 	s.StopMappings()
+	// The runner's code collection ends before the runner stops.
+	s.collect.wg.Wait()
 	return nil
 }
 
