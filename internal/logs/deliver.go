@@ -100,10 +100,10 @@ func (s *Service) Deliver(ctx context.Context, d Delivery) error {
 	g := groupRef{account: d.Account, region: d.Region, name: d.Group}
 	k := knownStream{g, d.Stream}
 	s.knownMu.Lock()
-	_, known := s.known[k]
+	st, known := s.known[k]
 	gen := s.knownGn
 	s.knownMu.Unlock()
-	haveGroup, haveStream := known, known
+	haveGroup, haveStream := st.group, st.stream
 	if !known {
 		err = s.db.Read(ctx, func(tx *store.Tx) error {
 			rec, err := lookupGroup(tx, g)
@@ -118,6 +118,11 @@ func (s *Service) Deliver(ctx context.Context, d Delivery) error {
 		if err != nil {
 			return err
 		}
+		// What is missing is remembered too: a function whose role may not
+		// create its log group is refused at the door on every batch, but
+		// need not read the store for it each time. Creating a group or a
+		// stream forgets it.
+		s.remember(k, streamState{group: haveGroup, stream: haveStream}, gen)
 	}
 	ms := millis(now)
 	if !haveGroup {
@@ -136,9 +141,6 @@ func (s *Service) Deliver(ctx context.Context, d Delivery) error {
 		if err := s.createStream(ctx, g, d.Stream, ms); err != nil && !errAlreadyExists.Is(err) {
 			return err
 		}
-	}
-	if !known {
-		s.remember(k, gen)
 	}
 	if err := check("logs:PutLogEvents", g.streamARN(d.Stream)); err != nil {
 		return err
@@ -201,17 +203,18 @@ func IsDenied(err error) bool {
 	return errors.As(err, &e) && e.Code == AccessDenied.Name
 }
 
-// remember notes that k exists, unless a group was deleted since gen was
-// read (k might be gone).
-func (s *Service) remember(k knownStream, gen uint64) {
+// remember notes what of k exists, unless a group or stream was created or
+// deleted since gen was read (what was read might be stale).
+func (s *Service) remember(k knownStream, st streamState, gen uint64) {
 	s.knownMu.Lock()
 	if s.knownGn == gen {
-		s.known[k] = struct{}{}
+		s.known[k] = st
 	}
 	s.knownMu.Unlock()
 }
 
-// forgetKnown drops every remembered stream, after a group was deleted.
+// forgetKnown drops every remembered stream, after a group or stream was
+// created or deleted.
 func (s *Service) forgetKnown() {
 	s.knownMu.Lock()
 	s.knownGn++

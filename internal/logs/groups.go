@@ -112,6 +112,8 @@ func (s *Service) createGroup(ctx context.Context, g *group, tags map[string]str
 	if len(g.ref.name) >= 4 && strings.EqualFold(g.ref.name[:4], "aws/") {
 		return errInvalidParameter.New(msgReservedAWS)
 	}
+	// Deliver may remember the group as missing.
+	defer s.forgetKnown()
 	return s.db.Write(ctx, func(tx *store.Tx) error {
 		exists, err := insertGroup(tx, g)
 		if exists {

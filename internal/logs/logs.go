@@ -70,19 +70,23 @@ type Service struct {
 	inserts [8]string
 	// w writes delivered function logs behind.
 	w *writer
-	// known holds the (group, stream) pairs Deliver has seen exist, so that
-	// a warm function's every batch does not read them again. Deleting a
-	// group forgets them all (knownMu makes that and the additions atomic
-	// with respect to each other).
+	// known holds whether the (group, stream) pairs Deliver has looked up
+	// exist, so that a warm function's every batch does not read them
+	// again. Creating or deleting a group or stream forgets them all
+	// (knownMu makes that and the additions atomic with respect to each
+	// other).
 	knownMu sync.Mutex
-	known   map[knownStream]struct{}
-	knownGn uint64 // incremented by every deletion
+	known   map[knownStream]streamState
+	knownGn uint64 // incremented by every creation and deletion
 }
 
 type knownStream struct {
 	group  groupRef
 	stream string
 }
+
+// streamState is what Deliver last read of a knownStream.
+type streamState struct{ group, stream bool }
 
 // New returns the service over db, which must have been opened with
 // Migrations. A Service that has delivered function logs must be closed
@@ -92,7 +96,7 @@ func New(db *store.DB, opts Options) *Service {
 		opts.Now = time.Now
 	}
 	s := &Service{db: db, now: opts.Now, authz: opts.Authz, callers: opts.Callers, inserts: insertStatements(),
-		known: make(map[knownStream]struct{})}
+		known: make(map[knownStream]streamState)}
 	s.w = newWriter(s, opts.FlushInterval)
 	return s
 }

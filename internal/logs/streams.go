@@ -81,6 +81,8 @@ func (s *Service) createLogStream(ctx context.Context, r *protocol.Request, in *
 }
 
 func (s *Service) createStream(ctx context.Context, g groupRef, name string, now int64) error {
+	// Deliver may remember the stream as missing.
+	defer s.forgetKnown()
 	return s.db.Write(ctx, func(tx *store.Tx) error {
 		rec, err := lookupGroup(tx, g)
 		if err != nil {

@@ -191,3 +191,45 @@ func TestDeliverRecreatesDeletedGroup(t *testing.T) {
 		t.Fatalf("after the group was deleted and delivered to again: %q", got)
 	}
 }
+
+// Deliver also remembers what it found missing, so that a role that may not
+// create its log group is refused at the door on every batch without a
+// store read each time; but the door still decides each batch, and a group
+// created since is found.
+func TestDeliverRemembersMissingGroupUntilCreated(t *testing.T) {
+	e := newBenchEnv(t)
+	rec := &entries{}
+	p, _ := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents","logs:GetLogEvents"],"Resource":"*"}]}`), policy.Identity)
+	svc := New(e.svc.db, Options{Authz: authz.New(allowLogs{p}, rec), Callers: fixedCaller{e.caller}})
+	svc.Start(context.Background())
+	defer svc.Stop(context.Background())
+	ctx := context.Background()
+	now := time.Now().UnixMilli()
+	for i := range 2 {
+		if err := svc.Deliver(ctx, delivery("g", "s", now, "refused")); !IsDenied(err) {
+			t.Fatalf("delivery %d without logs:CreateLogGroup: %v", i, err)
+		}
+	}
+	if n := len(rec.es); n != 2 {
+		t.Fatalf("%d decisions recorded for 2 refused batches, want 2", n)
+	}
+	svc.knownMu.Lock()
+	st, ok := svc.known[knownStream{groupRef{benchAccount, "us-east-1", "g"}, "s"}]
+	svc.knownMu.Unlock()
+	if !ok || st.group || st.stream {
+		t.Fatalf("remembered %+v, %v; want the group and stream remembered as missing", st, ok)
+	}
+	// CreateLogGroup's own path.
+	if err := svc.createGroup(ctx, &group{ref: groupRef{benchAccount, "us-east-1", "g"}, created: now, class: classStandard}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Deliver(ctx, delivery("g", "s", now+5, "delivered")); err != nil {
+		t.Fatalf("after the group was created: %v", err)
+	}
+	if err := svc.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.messages(t, "g", "s"); got != "delivered" {
+		t.Fatalf("messages %q", got)
+	}
+}

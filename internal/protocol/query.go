@@ -53,6 +53,10 @@ func (q *Query) ServeAWS(w http.ResponseWriter, r *Request) {
 
 // queryParams merges the URL query and a form body, as AWS accepts either.
 func queryParams(r *Request) (url.Values, error) {
+	if r.HTTP.URL.RawQuery == "" && len(r.Body) > 0 {
+		// The usual case (the SDKs post a form): one map, not two.
+		return url.ParseQuery(string(r.Body))
+	}
 	v := r.HTTP.URL.Query()
 	if len(r.Body) == 0 {
 		return v, nil
@@ -169,10 +173,13 @@ func (q *Query) WriteError(w http.ResponseWriter, r *Request, err error) {
 }
 
 func writeXML(w http.ResponseWriter, r *Request, status int, body []byte) {
+	// The keys are stored as Header.Set would store them (canonical), with
+	// one array for the three values: this runs on every response.
 	h := w.Header()
-	h.Set("Content-Type", "text/xml")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	h.Set("x-amzn-RequestId", r.ID)
+	v := []string{"text/xml", strconv.Itoa(len(body)), r.ID}
+	h["Content-Type"] = v[0:1:1]
+	h["Content-Length"] = v[1:2:2]
+	h["X-Amzn-Requestid"] = v[2:3:3]
 	w.WriteHeader(status)
 	w.Write(body)
 }
