@@ -42,11 +42,14 @@ type target struct {
 	client func(b *testing.B) *dynamodb.Client
 }
 
+// targets are seki and moto_server, each with a servertest.Pooled client
+// (a connection per caller, as a user configures a client shared by the
+// 16 callers below).
 func targets() []target {
 	return []target{
 		{"seki", func(b *testing.B) *dynamodb.Client {
 			env := servertest.Start(b)
-			return dynamodb.NewFromConfig(env.Root(servertest.AccountA))
+			return dynamodb.NewFromConfig(servertest.Pooled(env.Root(servertest.AccountA)))
 		}},
 		{"moto", func(b *testing.B) *dynamodb.Client {
 			cfg, ok := servertest.Moto(b)
@@ -56,7 +59,7 @@ func targets() []target {
 			// moto's server now and then drops a kept-alive connection;
 			// a retry keeps the comparison running.
 			cfg.RetryMaxAttempts = 3
-			return dynamodb.NewFromConfig(cfg)
+			return dynamodb.NewFromConfig(servertest.Pooled(cfg))
 		}},
 	}
 }

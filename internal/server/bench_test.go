@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"net/http"
 	"os"
 	"strconv"
 	"sync"
@@ -20,30 +19,20 @@ import (
 // is installed. It reports p50/p99 latency of sequential calls and the
 // throughput of 8 concurrent callers.
 //
-// Both clients are tuned as a performance-minded user tunes one that has 8
-// callers: net/http's default transport keeps only 2 idle connections per
-// host, so 8 callers would open and close connections all the time (the
-// cost of connecting, not of a call); the transport here keeps 16, and has
-// no overall timeout (a timer per call).
+// Both clients are servertest.Pooled: a connection per caller, as a
+// performance-minded user configures a client shared by 8 callers.
 func BenchmarkGetUser(b *testing.B) {
 	b.Run("seki", func(b *testing.B) {
 		env := servertest.Start(b)
-		benchGetUser(b, iam.NewFromConfig(pooled(env.Root(servertest.AccountA))))
+		benchGetUser(b, iam.NewFromConfig(servertest.Pooled(env.Root(servertest.AccountA))))
 	})
 	b.Run("moto", func(b *testing.B) {
 		cfg, ok := servertest.Moto(b)
 		if !ok {
 			b.Skip("moto_server not installed")
 		}
-		benchGetUser(b, iam.NewFromConfig(pooled(cfg)))
+		benchGetUser(b, iam.NewFromConfig(servertest.Pooled(cfg)))
 	})
-}
-
-// pooled gives cfg a transport that keeps a connection per concurrent
-// caller.
-func pooled(cfg aws.Config) aws.Config {
-	cfg.HTTPClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
-	return cfg
 }
 
 func benchGetUser(b *testing.B, c *iam.Client) {

@@ -60,6 +60,29 @@ func Moto(tb testing.TB) (cfg aws.Config, ok bool) {
 	}, true
 }
 
+// Pooled returns cfg with a client tuned as a performance-minded user tunes
+// one shared by many concurrent callers: net/http's default transport keeps
+// only 2 idle connections per host, so that 8 or 16 callers would open and
+// close connections all the time (measuring connecting, not calling); this
+// transport keeps a connection per caller, and the client has no overall
+// timeout (a timer per call). Benchmarks that use it say so.
+func Pooled(cfg aws.Config) aws.Config {
+	cfg.HTTPClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	return cfg
+}
+
+// StartCPU notes the process's CPU time (user and system); the function it
+// returns reports the CPU spent since per operation, for n operations, as
+// the metric "cpu-µs/<unit>". In-process servers count with their clients.
+func StartCPU(b *testing.B) func(n int64, unit string) {
+	cpu0, ok := processCPU()
+	return func(n int64, unit string) {
+		if cpu1, ok1 := processCPU(); ok && ok1 && n > 0 {
+			b.ReportMetric(float64(cpu1-cpu0)/1e3/float64(n), "cpu-µs/"+unit)
+		}
+	}
+}
+
 // ReportLatency reports the p50 and p99 of single-call durations, in
 // microseconds, as the benchmark's custom metrics.
 func ReportLatency(b *testing.B, lat []time.Duration) {
