@@ -137,7 +137,14 @@ func (bd *body) keep(p []byte) error {
 }
 
 // hash is the hex SHA-256 of what was read.
-func (bd *body) hash() string { return hex.EncodeToString(bd.sha.Sum(nil)) }
+func (bd *body) hash() string {
+	// Arrays rather than EncodeToString(Sum(nil)): one allocation, the
+	// string, on every signed request.
+	var sum [sha256.Size]byte
+	var out [2 * sha256.Size]byte
+	hex.Encode(out[:], bd.sha.Sum(sum[:0]))
+	return string(out[:])
+}
 
 // bytes returns the whole body in memory, waiting for room in the budget.
 // Call it only for an authenticated request.
