@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/seki-dev/seki/internal/awserr"
 )
@@ -119,11 +120,37 @@ func (x *xmlBuffer) result(res any, name string) error {
 
 // xmlDifferential reports whether this is a test binary that runs tests
 // rather than benchmarks (the testing package registers its flags before
-// any test runs).
-var xmlDifferential = sync.OnceValue(func() bool {
+// any test runs, and parses them in m.Run). The answer is kept once the
+// flags are parsed.
+func xmlDifferential() bool {
+	switch xmlDiff.Load() {
+	case diffOn:
+		return true
+	case diffOff:
+		return false
+	}
 	f := flag.Lookup("test.bench")
-	return f != nil && f.Value.String() == ""
-})
+	if f == nil {
+		xmlDiff.Store(diffOff)
+		return false
+	}
+	if !flag.Parsed() {
+		return true
+	}
+	if f.Value.String() != "" {
+		xmlDiff.Store(diffOff)
+		return false
+	}
+	xmlDiff.Store(diffOn)
+	return true
+}
+
+var xmlDiff atomic.Int32
+
+const (
+	diffOn = iota + 1
+	diffOff
+)
 
 func (q *Query) writeResult(w http.ResponseWriter, r *Request, action string, res any) {
 	x := xmlBuffers.Get().(*xmlBuffer)
