@@ -41,7 +41,6 @@ import (
 var stragglerCeiling = map[string]int{
 	"internal/dynamodb": 7,
 	"internal/iam":      7,
-	"internal/s3":       87,
 	"internal/server":   9,
 	"internal/sts":      30,
 }

@@ -20,7 +20,7 @@ import (
 func (s *Service) Object(ctx context.Context, caller *authz.Caller, bucket, key, version string) (io.ReadCloser, error) {
 	a := s.opts.Authz
 	if a == nil {
-		return nil, awserr.Internal.New("s3: no authorizer")
+		return nil, awserr.Internal.New(msgS3NoAuthorizer)
 	}
 	if version != "" && !validVersionID(version) {
 		return nil, invalidVersionID("versionId", version)

@@ -3,7 +3,6 @@ package s3
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -14,12 +13,6 @@ import (
 )
 
 // Bucket tags.
-
-var (
-	errNoSuchTagSet  = awserr.Code{Name: "NoSuchTagSet", Status: http.StatusNotFound}
-	errInvalidTag    = awserr.Code{Name: "InvalidTag", Status: http.StatusBadRequest}
-	errIllegalVersns = awserr.Code{Name: "IllegalVersioningConfigurationException", Status: http.StatusBadRequest}
-)
 
 // Messages of bucket tagging and versioning.
 const (

@@ -156,15 +156,15 @@ type createBucketConfiguration struct {
 func (s *Service) createBucket(ctx context.Context, r *protocol.Request, c *call) (any, error) {
 	name := c.bucket
 	if !validBucketName(name) {
-		return nil, errInvalidBucketName.New("The specified bucket is not valid.").With("BucketName", name)
+		return nil, errInvalidBucketName.New(msgTheSpecifiedBucketIs).With("BucketName", name)
 	}
 	acl := r.HTTP.Header.Get("x-amz-acl")
 	if acl != "" && acl != "private" {
-		return nil, errBucketACLWithOwnership.New("Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
+		return nil, errBucketACLWithOwnership.New(msgBucketCannotHaveAcls)
 	}
 	for _, g := range []string{"x-amz-grant-full-control", "x-amz-grant-read", "x-amz-grant-read-acp", "x-amz-grant-write", "x-amz-grant-write-acp"} {
 		if r.HTTP.Header.Get(g) != "" {
-			return nil, errBucketACLWithOwnership.New("Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
+			return nil, errBucketACLWithOwnership.New(msgBucketCannotHaveAcls)
 		}
 	}
 	if v := r.HTTP.Header.Get("x-amz-object-ownership"); v != "" && v != "BucketOwnerEnforced" {
@@ -189,14 +189,14 @@ func (s *Service) createBucket(ctx context.Context, r *protocol.Request, c *call
 	defer s.writeMu.Unlock()
 	if b := s.lookup(name); b != nil {
 		if b.account != account {
-			return nil, errBucketAlreadyExists.New("The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.").With("BucketName", name)
+			return nil, errBucketAlreadyExists.New(msgTheRequestedBucketName).With("BucketName", name)
 		}
 		// us-east-1 keeps its legacy answer: re-creating your own bucket
 		// there succeeds.
 		if b.region == "us-east-1" && region == "us-east-1" {
 			return locationResponse("/" + name), nil
 		}
-		return nil, errBucketAlreadyOwnedByYou.New("Your previous request to create the named bucket succeeded and you already own it.").With("BucketName", name)
+		return nil, errBucketAlreadyOwnedByYou.New(msgYourPreviousRequestTo).With("BucketName", name)
 	}
 	b := &bucket{name: name, account: account, region: region, created: r.Now.UTC().Truncate(time.Millisecond), pab: defaultPublicAccessBlock}
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
@@ -217,23 +217,23 @@ func (s *Service) createBucket(ctx context.Context, r *protocol.Request, c *call
 func bucketRegion(constraint, signed string) (string, error) {
 	if constraint == "" {
 		if signed != "" && signed != "us-east-1" {
-			return "", errIllegalLocation.New("The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.")
+			return "", errIllegalLocation.New(msgTheUnspecifiedLocationConstraint)
 		}
 		return "us-east-1", nil
 	}
 	if constraint == "us-east-1" && signed != "" && signed != "us-east-1" {
 		// unconfirmed: issue 11 reports AWS's IllegalLocationConstraintException for
 		// us-east-1 named from another region's endpoint; the text follows the other regions'.
-		return "", errIllegalLocation.New("The us-east-1 location constraint is incompatible for the region specific endpoint this request was sent to.")
+		return "", errIllegalLocation.New(msgTheUsEast1)
 	}
 	if constraint == "us-east-1" || !(constraint == "EU" || looksLikeRegion(constraint)) {
-		return "", errInvalidLocation.New("The specified location-constraint is not valid").With("LocationConstraint", constraint)
+		return "", errInvalidLocation.New(msgTheSpecifiedLocationConstraint).With("LocationConstraint", constraint)
 	}
 	if constraint == "EU" {
 		constraint = "eu-west-1"
 	}
 	if signed != "" && signed != "us-east-1" && signed != constraint {
-		return "", errIllegalLocation.New("The " + constraint + " location constraint is incompatible for the region specific endpoint this request was sent to.")
+		return "", errIllegalLocation.Errorf(msgIllegalLocationFmt, constraint)
 	}
 	return constraint, nil
 }
@@ -263,7 +263,7 @@ func (s *Service) deleteBucket(ctx context.Context, r *protocol.Request, c *call
 		var one int
 		err := tx.QueryRow(`SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1`, b.name).Scan(&one)
 		if err == nil {
-			return errBucketNotEmpty.New("The bucket you tried to delete is not empty").With("BucketName", b.name)
+			return errBucketNotEmpty.New(msgTheBucketYouTried).With("BucketName", b.name)
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -437,7 +437,7 @@ func (s *Service) putACL(ctx context.Context, r *protocol.Request, c *call) (any
 	if acl == "bucket-owner-full-control" || acl == "private" {
 		return nil, nil
 	}
-	return nil, errACLNotSupported.New("The bucket does not allow ACLs")
+	return nil, errACLNotSupported.New(msgTheBucketDoesNot)
 }
 
 func (s *Service) getVersioning(ctx context.Context, r *protocol.Request, c *call) (any, error) {

@@ -115,38 +115,38 @@ func requestChecksum(h http.Header) (checksumSpec, error) {
 			continue
 		}
 		if spec.algo != algoNone {
-			return spec, errInvalidRequest.New("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+			return spec, errInvalidRequest.New(msgExpectingASingleX)
 		}
 		if !validChecksumValue(a, v) {
-			return spec, errInvalidRequest.New("Value for " + a.header() + " header is invalid.")
+			return spec, errInvalidRequest.Errorf(msgChecksumHeaderInvalidFmt, a.header())
 		}
 		spec.algo, spec.value = a, v
 	}
 	for _, n := range unsupportedChecksums {
 		if h.Get("x-amz-checksum-"+n) != "" {
-			return spec, errInvalidRequest.New("Checksum algorithm " + strings.ToUpper(n) + " is not supported.")
+			return spec, errInvalidRequest.Errorf(msgChecksumUnsupportedFmt, strings.ToUpper(n))
 		}
 	}
 	if t := h.Get("x-amz-trailer"); t != "" {
 		name := strings.ToLower(strings.TrimSpace(t))
 		algo, ok := parseAlgo(strings.TrimPrefix(name, "x-amz-checksum-"))
 		if !ok || !strings.HasPrefix(name, "x-amz-checksum-") {
-			return spec, errInvalidRequest.New("The value specified in the x-amz-trailer header is not supported")
+			return spec, errInvalidRequest.New(msgTheValueSpecifiedIn)
 		}
 		if spec.algo != algoNone && spec.algo != algo {
-			return spec, errInvalidRequest.New("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+			return spec, errInvalidRequest.New(msgExpectingASingleX)
 		}
 		spec.algo, spec.trailer = algo, true
 	}
 	if v := h.Get("x-amz-sdk-checksum-algorithm"); v != "" {
 		algo, ok := parseAlgo(v)
 		if !ok {
-			return spec, errInvalidRequest.New("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]")
+			return spec, errInvalidRequest.New(msgChecksumAlgorithmProvidedIs)
 		}
 		if spec.algo == algoNone {
 			spec.algo = algo
 		} else if spec.algo != algo {
-			return spec, errInvalidRequest.New("Value for x-amz-sdk-checksum-algorithm header is invalid.")
+			return spec, errInvalidRequest.New(msgValueForXAmz)
 		}
 	}
 	return spec, nil
@@ -159,5 +159,5 @@ func validChecksumValue(a checksumAlgo, v string) bool {
 
 // checksumName is how error messages name an algorithm ("CRC32", "SHA256").
 func checksumMismatch(a checksumAlgo) error {
-	return errBadDigest.New("The " + a.String() + " you specified did not match the calculated checksum.")
+	return errBadDigest.Errorf(msgChecksumMismatchFmt, a.String())
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -22,7 +21,7 @@ type copySource struct {
 
 // parseCopySource reads "[/]bucket/key[?versionId=V]", URL-encoded.
 func parseCopySource(v string) (copySource, error) {
-	bad := invalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey", "x-amz-copy-source", v)
+	bad := invalidArgument(msgCopySourceMustMention, "x-amz-copy-source", v)
 	raw, query, _ := strings.Cut(v, "?")
 	raw = strings.TrimPrefix(raw, "/")
 	b, k, ok := strings.Cut(raw, "/")
@@ -143,7 +142,7 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 		directive = "COPY"
 	}
 	if directive != "COPY" && directive != "REPLACE" {
-		return nil, invalidArgument("Unknown metadata directive.", "x-amz-metadata-directive", directive)
+		return nil, invalidArgument(msgUnknownMetadataDirective, "x-amz-metadata-directive", directive)
 	}
 	cond, err := writeConditions(hdr)
 	if err != nil {
@@ -154,13 +153,13 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 		return nil, err
 	}
 	if src.size > maxObjectSize {
-		return nil, errInvalidRequest.New("The specified copy source is larger than the maximum allowable size for a copy source: " + strconv.Itoa(maxObjectSize))
+		return nil, errInvalidRequest.Errorf(msgCopySourceTooLargeFmt, maxObjectSize)
 	}
 	algo := algoNone
 	if v := hdr.Get("x-amz-checksum-algorithm"); v != "" {
 		a, ok := parseAlgo(v)
 		if !ok {
-			return nil, invalidArgument("Invalid checksum algorithm", "x-amz-checksum-algorithm", v)
+			return nil, invalidArgument(msgInvalidChecksumAlgorithm, "x-amz-checksum-algorithm", v)
 		}
 		algo = a
 	}
@@ -169,7 +168,7 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 	if cs.bucket == b.name && cs.key == c.key && src.latest && directive == "COPY" && algo == algoNone &&
 		hdr.Get("x-amz-storage-class") == "" && hdr.Get("x-amz-website-redirect-location") == "" &&
 		hdr.Get("x-amz-server-side-encryption") == "" {
-		return nil, errInvalidRequest.New("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+		return nil, errInvalidRequest.New(msgThisCopyRequestIs)
 	}
 	if algo == algoNone {
 		algo = algoCRC64NVME

@@ -81,14 +81,17 @@ func invalidVersionID(arg, value string) *awserr.Error {
 	return invalidArgument(msgInvalidVersionID, arg, value)
 }
 
+// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_get_object_no_such_bucket
 func noSuchBucket(name string) *awserr.Error {
 	return errNoSuchBucket.New("The specified bucket does not exist").With("BucketName", name)
 }
 
+// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_range_key_not_exists
 func noSuchKey(key string) *awserr.Error {
 	return errNoSuchKey.New("The specified key does not exist.").With("Key", key)
 }
 
+// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_multipart_no_such_upload
 func noSuchUpload(id string) *awserr.Error {
 	return errNoSuchUpload.New("The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.").With("UploadId", id)
 }
@@ -97,19 +100,23 @@ func invalidArgument(msg, name, value string) *awserr.Error {
 	return errInvalidArgument.New(msg).With("ArgumentName", name).With("ArgumentValue", value)
 }
 
+// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_request_payer_exceptions
 func malformedXML() *awserr.Error {
 	return errMalformedXML.New("The XML you provided was not well-formed or did not validate against our published schema")
 }
 
+// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3ObjectWritePrecondition::test_put_object_if_match_validation
 func notImplemented(header string) *awserr.Error {
 	return errNotImplemented.New("A header you provided implies functionality that is not implemented").With("Header", header)
 }
 
+// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_put_object_acl_on_delete_marker
 func methodNotAllowed(method, resourceType string) *awserr.Error {
 	return errMethodNotAllowed.New("The specified method is not allowed against this resource.").
 		With("Method", method).With("ResourceType", resourceType)
 }
 
+// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_precondition_failed_error
 func preconditionFailed(condition string) *awserr.Error {
 	return errPreconditionFailed.New("At least one of the pre-conditions you specified did not hold").With("Condition", condition)
 }
@@ -122,6 +129,8 @@ func (h *Handler) WriteError(w http.ResponseWriter, r *protocol.Request, err err
 	writeError(w, r, err)
 }
 
+// writeError writes err in S3's XML; a server fault is S3's InternalError.
+// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketObjectTagging::test_create_bucket_with_tags_exc
 func writeError(w http.ResponseWriter, r *protocol.Request, err error) {
 	e := awserr.As(err)
 	if e.Code == awserr.Internal.Name {
@@ -188,6 +197,7 @@ func requestIDs(r *protocol.Request) (string, string) {
 // resource: "RESOURCE" because no identity-based policy allows the ACTION
 // action" — the resource in double quotes, unlike IAM's form. Requests from
 // other accounts still get only "Access Denied".
+// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_get_bucket_policy ("Access Denied"; the explained form is unconfirmed, from AWS's announcement of explained S3 denials in 2024)
 func s3AccessDenied(e *awserr.Error) *awserr.Error {
 	var d *authz.Denied
 	if !errors.As(e.Cause, &d) {
@@ -203,6 +213,8 @@ func s3AccessDenied(e *awserr.Error) *awserr.Error {
 	return &c
 }
 
+// accessDeniedMessage is S3's text for a denial: explained within the owner's account, "Access Denied" otherwise.
+// source: unconfirmed AWS's announcement of explained S3 access denials (2024); "Access Denied" is recorded in test_s3.py::TestS3::test_get_bucket_policy
 func accessDeniedMessage(d *authz.Denied) string {
 	req := &d.Request
 	if req.Principal == nil || req.Principal.Account == "" || req.Principal.Account != req.ResourceAccount {
@@ -216,3 +228,37 @@ func accessDeniedMessage(d *authz.Denied) string {
 	}
 	return msg
 }
+
+// Texts built around a value.
+const (
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_different_location_constraint
+	msgIllegalLocationFmt = "The %s location constraint is incompatible for the region specific endpoint this request was sent to."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PutObjectChecksum::test_put_object_checksum[CRC32]
+	msgChecksumHeaderInvalidFmt = "Value for %s header is invalid."
+	// source: unconfirmed S3's answer to an unknown x-amz-checksum-* header, in the words of its other checksum answers
+	msgChecksumUnsupportedFmt = "Checksum algorithm %s is not supported."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PutObjectChecksum::test_put_object_checksum[CRC32]
+	msgChecksumMismatchFmt = "The %s you specified did not match the calculated checksum."
+	// source: unconfirmed S3's answer to a copy source over 5 GB, as quoted in public issue reports
+	msgCopySourceTooLargeFmt = "The specified copy source is larger than the maximum allowable size for a copy source: %d"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_checksum_type_compatibility[FULL_OBJECT-SHA1]
+	msgChecksumTypeAlgoFmt = "The %s checksum type cannot be used with the %s checksum algorithm."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_parts_checksum_exceptions_composite
+	msgChecksumTypeMismatchFmt = "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s"
+	// source: unconfirmed S3's answer to two prefix (or suffix) rules, as quoted in public issue reports
+	msgFilterRuleTwiceFmt = "Cannot specify more than one %s rule in a filter."
+	// source: unconfirmed S3's answer to a trailer announced and not sent, in the words of its checksum answers
+	msgTrailerMissingFmt = "x-amz-trailer header specified, but the trailer %s was not received."
+	// source: unconfirmed S3's answer to a trailing checksum that does not decode, in the words of msgChecksumHeaderInvalidFmt
+	msgTrailerInvalidFmt = "Value for %s trailing header is invalid."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedUrl::test_presigned_url_signature_authentication[s3-False]
+	msgSignatureMismatch = "The request signature we calculated does not match the signature you provided. Check your key and signing method."
+)
+
+// Codes of bucket tags and versioning, and of payload signatures.
+var (
+	errNoSuchTagSet      = awserr.Code{Name: "NoSuchTagSet", Status: http.StatusNotFound}
+	errInvalidTag        = awserr.Code{Name: "InvalidTag", Status: http.StatusBadRequest}
+	errIllegalVersns     = awserr.Code{Name: "IllegalVersioningConfigurationException", Status: http.StatusBadRequest}
+	errSignatureMismatch = awserr.Code{Name: "SignatureDoesNotMatch", Status: http.StatusForbidden}
+)

@@ -149,7 +149,7 @@ func listParams(c *call) (l listing, encodeURL bool, err error) {
 	if v, ok := q["max-keys"]; ok && len(v) > 0 {
 		n, perr := strconv.Atoi(v[0])
 		if perr != nil || n < 0 {
-			return l, false, invalidArgument("Provided max-keys not an integer or within integer range", "max-keys", v[0])
+			return l, false, invalidArgument(msgProvidedMaxKeysNot, "max-keys", v[0])
 		}
 		l.max = min(n, 1000)
 	}
@@ -158,7 +158,7 @@ func listParams(c *call) (l listing, encodeURL bool, err error) {
 	case "url", "URL":
 		encodeURL = true
 	default:
-		return l, false, invalidArgument("Invalid Encoding Method specified in Request", "encoding-type", e)
+		return l, false, invalidArgument(msgInvalidEncodingMethodSpecified, "encoding-type", e)
 	}
 	return l, encodeURL, nil
 }
@@ -220,11 +220,11 @@ func (s *Service) listObjectsV2(ctx context.Context, r *protocol.Request, c *cal
 	l.after = startAfter
 	if hasToken {
 		if len(token) == 0 || token[0] == "" {
-			return nil, invalidArgument("The continuation token provided is incorrect", "continuation-token", "")
+			return nil, invalidArgument(msgTheContinuationTokenProvided, "continuation-token", "")
 		}
 		after, ok := decodeToken(token[0])
 		if !ok {
-			return nil, invalidArgument("The continuation token provided is incorrect", "continuation-token", token[0])
+			return nil, invalidArgument(msgTheContinuationTokenProvided, "continuation-token", token[0])
 		}
 		l.after = after
 	}

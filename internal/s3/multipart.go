@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -65,7 +66,7 @@ func (s *Service) createUpload(ctx context.Context, r *protocol.Request, c *call
 	if v := hdr.Get("x-amz-checksum-algorithm"); v != "" {
 		a, ok := parseAlgo(v)
 		if !ok || a == algoMD5 || a == algoSHA512 {
-			return nil, invalidArgument("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]", "x-amz-checksum-algorithm", v)
+			return nil, invalidArgument(msgChecksumAlgorithmProvidedIs, "x-amz-checksum-algorithm", v)
 		}
 		u.checksumAlgo = a
 		u.checksumType = "COMPOSITE"
@@ -78,7 +79,7 @@ func (s *Service) createUpload(ctx context.Context, r *protocol.Request, c *call
 		case v == "FULL_OBJECT" && (u.checksumAlgo == algoCRC32 || u.checksumAlgo == algoCRC32C || u.checksumAlgo == algoCRC64NVME):
 		case v == "COMPOSITE" && u.checksumAlgo != algoNone && u.checksumAlgo != algoCRC64NVME:
 		default:
-			return nil, invalidArgument("The "+v+" checksum type cannot be used with the "+u.checksumAlgo.String()+" checksum algorithm.", "x-amz-checksum-type", v)
+			return nil, invalidArgument(fmt.Sprintf(msgChecksumTypeAlgoFmt, v, u.checksumAlgo.String()), "x-amz-checksum-type", v)
 		}
 		u.checksumType = v
 	}
@@ -158,7 +159,7 @@ func partNumber(q url.Values) (int, error) {
 	v := q.Get("partNumber")
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > maxParts {
-		return 0, invalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", v)
+		return 0, invalidArgument(msgPartNumberMustBe, "partNumber", v)
 	}
 	return n, nil
 }
@@ -180,11 +181,11 @@ func (s *Service) uploadPart(ctx context.Context, r *protocol.Request, c *call) 
 		return nil, err
 	}
 	if p.length > maxPartSize {
-		return nil, errEntityTooLarge.New("Your proposed upload exceeds the maximum allowed size").
+		return nil, errEntityTooLarge.New(msgYourProposedUploadExceeds).
 			With("ProposedSize", strconv.FormatInt(p.length, 10)).With("MaxSizeAllowed", strconv.FormatInt(maxPartSize, 10))
 	}
 	if u.checksumAlgo != algoNone && p.spec.algo != u.checksumAlgo {
-		return nil, errInvalidRequest.New("Checksum Type mismatch occurred, expected checksum Type: " + strings.ToLower(u.checksumAlgo.String()) + ", actual checksum Type: " + strings.ToLower(p.spec.algo.String()))
+		return nil, errInvalidRequest.Errorf(msgChecksumTypeMismatchFmt, strings.ToLower(u.checksumAlgo.String()), strings.ToLower(p.spec.algo.String()))
 	}
 	name := newBlobName()
 	info, err := s.db.Blobs().Put(name, p)
@@ -271,12 +272,12 @@ func (s *Service) uploadPartCopy(ctx context.Context, r *protocol.Request, c *ca
 			return nil, err
 		}
 		if !ok || strings.HasPrefix(strings.TrimPrefix(rh, "bytes="), "-") {
-			return nil, invalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy", "x-amz-copy-source-range", rh)
+			return nil, invalidArgument(msgTheXAmzCopy, "x-amz-copy-source-range", rh)
 		}
 		start, length = a, l
 	}
 	if length > maxPartSize {
-		return nil, invalidArgument("Part size must be at most 5368709120", "x-amz-copy-source-range", r.HTTP.Header.Get("x-amz-copy-source-range"))
+		return nil, invalidArgument(msgPartSizeMustBe, "x-amz-copy-source-range", r.HTTP.Header.Get("x-amz-copy-source-range"))
 	}
 	body, err := s.content(src)
 	if err != nil {
@@ -346,10 +347,10 @@ func parseComplete(body []byte, uploadID string) (*completeRequest, error) {
 	}
 	for i, p := range req.Parts {
 		if p.PartNumber < 1 || p.PartNumber > maxParts {
-			return nil, invalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", strconv.Itoa(p.PartNumber))
+			return nil, invalidArgument(msgPartNumberMustBe, "partNumber", strconv.Itoa(p.PartNumber))
 		}
 		if i > 0 && p.PartNumber <= req.Parts[i-1].PartNumber {
-			return nil, errInvalidPartOrder.New("The list of parts was not in ascending order. The parts list must be specified in order by part number.").
+			return nil, errInvalidPartOrder.New(msgTheListOfParts).
 				With("UploadId", uploadID).With("PartNumber", strconv.Itoa(p.PartNumber))
 		}
 	}
@@ -404,18 +405,18 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 		p := stored[rp.PartNumber]
 		etag := strings.Trim(strings.TrimSpace(rp.ETag), `"`)
 		if p == nil || etag != p.etag {
-			return nil, errInvalidPart.New("One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.").
+			return nil, errInvalidPart.New(msgOneOrMoreOf).
 				With("UploadId", u.id).With("PartNumber", strconv.Itoa(rp.PartNumber)).With("ETag", rp.ETag)
 		}
 		if i < len(req.Parts)-1 && p.size < minPartSize {
-			return nil, errEntityTooSmall.New("Your proposed upload is smaller than the minimum allowed size").
+			return nil, errEntityTooSmall.New(msgYourProposedUploadIs).
 				With("ProposedSize", strconv.FormatInt(p.size, 10)).With("MinSizeAllowed", strconv.Itoa(minPartSize)).
 				With("PartNumber", strconv.Itoa(p.number)).With("ETag", p.etag)
 		}
 		if u.checksumAlgo != algoNone {
 			given := map[checksumAlgo]string{algoCRC32: rp.CRC32, algoCRC32C: rp.CRC32C, algoCRC64NVME: rp.CRC64NVME, algoSHA1: rp.SHA1, algoSHA256: rp.SHA256}[u.checksumAlgo]
 			if given != "" && given != p.checksum {
-				return nil, errInvalidPart.New("One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.").
+				return nil, errInvalidPart.New(msgOneOrMoreOf).
 					With("UploadId", u.id).With("PartNumber", strconv.Itoa(rp.PartNumber)).With("ETag", rp.ETag)
 			}
 		}
@@ -600,7 +601,7 @@ func (s *Service) listParts(ctx context.Context, r *protocol.Request, c *call) (
 	if v := q.Get("max-parts"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return nil, invalidArgument("Provided max-parts not an integer or within integer range", "max-parts", v)
+			return nil, invalidArgument(msgProvidedMaxPartsNot, "max-parts", v)
 		}
 		max = min(n, 1000)
 	}
@@ -608,7 +609,7 @@ func (s *Service) listParts(ctx context.Context, r *protocol.Request, c *call) (
 	if v := q.Get("part-number-marker"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return nil, invalidArgument("Provided part-number-marker not an integer or within integer range", "part-number-marker", v)
+			return nil, invalidArgument(msgProvidedPartNumberMarker, "part-number-marker", v)
 		}
 		marker = n
 	}
@@ -694,7 +695,7 @@ func (s *Service) listUploads(ctx context.Context, r *protocol.Request, c *call)
 	if v := q.Get("max-uploads"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return nil, invalidArgument("Provided max-uploads not an integer or within integer range", "max-uploads", v)
+			return nil, invalidArgument(msgProvidedMaxUploadsNot, "max-uploads", v)
 		}
 		max = min(n, 1000)
 	}

@@ -46,7 +46,7 @@ type Functions interface {
 
 // ErrNoSuchFunction is what a Functions implementation may return (wrapped
 // or not) for a function that does not exist.
-var ErrNoSuchFunction = errors.New("s3: function does not exist")
+var ErrNoSuchFunction = errors.New(msgS3FunctionDoesNot)
 
 // notificationConfig is a bucket's NotificationConfiguration. Lambda
 // destinations are delivered; topic and queue destinations can only be
@@ -160,7 +160,7 @@ func (n *notificationConfig) validate() error {
 		}
 		for _, e := range d.Events {
 			if !notificationEvents[e] {
-				return errInvalidArgument.New("The event is not supported for notifications").
+				return errInvalidArgument.New(msgTheEventIsNot).
 					With("ArgumentName1", e).With("ArgumentValue1", "The event is not supported for notifications")
 			}
 		}
@@ -172,41 +172,41 @@ func (n *notificationConfig) validate() error {
 			for i, r := range d.Filter.Key.Rules {
 				name := strings.ToLower(r.Name)
 				if name != "prefix" && name != "suffix" {
-					return invalidArgument("filter rule name must be either prefix or suffix", "FilterRule", r.Name)
+					return invalidArgument(msgFilterRuleNameMust, "FilterRule", r.Name)
 				}
 				// S3 accepts either case and reports "Prefix" and "Suffix".
 				d.Filter.Key.Rules[i].Name = strings.ToUpper(name[:1]) + name[1:]
 				if seen[name] {
-					return invalidArgument("Cannot specify more than one "+name+" rule in a filter.", "FilterRule", r.Name)
+					return invalidArgument(fmt.Sprintf(msgFilterRuleTwiceFmt, name), "FilterRule", r.Name)
 				}
 				seen[name] = true
 				if len(r.Value) > 1024 {
-					return invalidArgument("filter value is too long", "FilterRule", r.Name)
+					return invalidArgument(msgFilterValueIsToo, "FilterRule", r.Name)
 				}
 			}
 		}
 		a, err := arn.Parse(d.destination())
 		if (err != nil || a.Service == "") && d.Function != "" {
 			// source: snapshot tests/aws/services/s3/test_s3_notifications_lambda.snapshot.json#test_invalid_lambda_arn (invalid_not_skip)
-			return errInvalidArgument.New("The ARN could not be parsed").
+			return errInvalidArgument.New(msgTheArnCouldNot).
 				With("ArgumentName", "CloudFunction").With("ArgumentValue", d.Function)
 		}
 		if err != nil || a.Service == "" {
 			// unconfirmed for queues and topics.
-			return errInvalidArgument.New("The ARN is not well formed").
+			return errInvalidArgument.New(msgTheArnIsNot).
 				With("ArgumentName1", d.destination()).With("ArgumentValue1", "The ARN is not well formed")
 		}
 		if d.ID == "" {
 			d.ID = generatedID()
 		}
 		if len(d.ID) > 1024 {
-			return invalidArgument("Id must be at most 1024 characters", "Id", d.ID)
+			return invalidArgument(msgIdMustBeAt, "Id", d.ID)
 		}
 	}
 	for i := range all {
 		for j := i + 1; j < len(all); j++ {
 			if overlap(all[i], all[j]) {
-				return errInvalidArgument.New("Configurations overlap. Configurations on the same bucket cannot share a common event type.").
+				return errInvalidArgument.New(msgConfigurationsOverlapConfigurationsOn).
 					With("ArgumentName1", "Event").With("ArgumentValue1", "Configurations overlap")
 			}
 		}

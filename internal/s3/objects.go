@@ -90,7 +90,7 @@ func objectHeaders(h http.Header) (contentType string, headers, meta [][2]string
 		case "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR", "OUTPOSTS", "SNOW", "EXPRESS_ONEZONE":
 			headers = append(headers, [2]string{"X-Amz-Storage-Class", sc})
 		default:
-			return "", nil, nil, errInvalidStorageClass.New("The storage class you specified is not valid").With("StorageClassRequested", sc)
+			return "", nil, nil, errInvalidStorageClass.New(msgTheStorageClassYou).With("StorageClassRequested", sc)
 		}
 	}
 	size := 0
@@ -105,7 +105,7 @@ func objectHeaders(h http.Header) (contentType string, headers, meta [][2]string
 		size += len(k) + len(v)
 	}
 	if size > maxMetadataSize {
-		return "", nil, nil, errMetadataTooLarge.New("Your metadata headers exceed the maximum allowed metadata size").
+		return "", nil, nil, errMetadataTooLarge.New(msgYourMetadataHeadersExceed).
 			With("Size", itoa(size)).With("MaxSizeAllowed", itoa(maxMetadataSize))
 	}
 	sortPairs(meta)
@@ -138,11 +138,11 @@ func sortPairs(p [][2]string) {
 // only the owner's full control.
 func checkPutACL(h http.Header) error {
 	if acl := h.Get("x-amz-acl"); acl != "" && acl != "bucket-owner-full-control" && acl != "private" {
-		return errACLNotSupported.New("The bucket does not allow ACLs")
+		return errACLNotSupported.New(msgTheBucketDoesNot)
 	}
 	for _, g := range []string{"x-amz-grant-full-control", "x-amz-grant-read", "x-amz-grant-read-acp", "x-amz-grant-write-acp"} {
 		if h.Get(g) != "" {
-			return errACLNotSupported.New("The bucket does not allow ACLs")
+			return errACLNotSupported.New(msgTheBucketDoesNot)
 		}
 	}
 	return nil
@@ -188,7 +188,7 @@ func (s *Service) putObject(ctx context.Context, r *protocol.Request, c *call) (
 		return nil, err
 	}
 	if p.length > maxObjectSize {
-		return nil, errEntityTooLarge.New("Your proposed upload exceeds the maximum allowed size").
+		return nil, errEntityTooLarge.New(msgYourProposedUploadExceeds).
 			With("ProposedSize", strconv.FormatInt(p.length, 10)).With("MaxSizeAllowed", strconv.FormatInt(maxObjectSize, 10))
 	}
 	o := &object{
@@ -557,7 +557,7 @@ func (s *Service) getObject(ctx context.Context, r *protocol.Request, c *call) (
 			return nil, err
 		}
 		if r.HTTP.Header.Get("Range") != "" {
-			return nil, errInvalidRequest.New("Cannot specify both Range header and partNumber query parameter").With("Range", r.HTTP.Header.Get("Range")).With("PartNumber", v[0])
+			return nil, errInvalidRequest.New(msgCannotSpecifyBothRange).With("Range", r.HTTP.Header.Get("Range")).With("PartNumber", v[0])
 		}
 		part = n
 	}
@@ -629,7 +629,7 @@ func (g *getResult) prepare(h http.Header) error {
 			sizes = []int64{o.size}
 		}
 		if g.part > len(sizes) {
-			return errInvalidPartNumber.New("The requested partnumber is not satisfiable").
+			return errInvalidPartNumber.New(msgTheRequestedPartnumberIs).
 				With("PartNumberRequested", strconv.Itoa(g.part)).With("ActualPartCount", strconv.Itoa(len(sizes)))
 		}
 		for _, sz := range sizes[:g.part-1] {
@@ -779,7 +779,7 @@ func parseRange(h string, size int64) (start, n int64, ok bool, err error) {
 		return 0, 0, false, nil
 	}
 	invalid := func() error {
-		return errInvalidRange.New("The requested range is not satisfiable").
+		return errInvalidRange.New(msgTheRequestedRangeIs).
 			With("RangeRequested", h).With("ActualObjectSize", strconv.FormatInt(size, 10))
 	}
 	if first == "" {
@@ -881,7 +881,7 @@ func (s *Service) deleteObjects(ctx context.Context, r *protocol.Request, c *cal
 		return nil, err
 	}
 	if hdr.Get("Content-MD5") == "" && !hasChecksumHeader(hdr) {
-		return nil, errInvalidRequest.New("Missing required header for this request: Content-Md5")
+		return nil, errInvalidRequest.New(msgMissingRequiredHeaderFor)
 	}
 	body, err := s.readBody(r)
 	if err != nil {

@@ -400,7 +400,7 @@ func (s *Service) createBucketTarget(ctx context.Context, r *protocol.Request, c
 // checkKey refuses keys S3 refuses before anything else.
 func checkKey(key string) error {
 	if len(key) > maxKeyLen {
-		return errKeyTooLong.New("Your key is too long").With("Size", itoa(len(key))).With("MaxSizeAllowed", itoa(maxKeyLen))
+		return errKeyTooLong.New(msgYourKeyIsToo).With("Size", itoa(len(key))).With("MaxSizeAllowed", itoa(maxKeyLen))
 	}
 	return nil
 }

@@ -18,10 +18,6 @@ import (
 	"github.com/seki-dev/seki/internal/sigv4"
 )
 
-var errSignatureMismatch = awserr.Code{Name: "SignatureDoesNotMatch", Status: http.StatusForbidden}
-
-const msgSignatureMismatch = "The request signature we calculated does not match the signature you provided. Check your key and signing method."
-
 // The x-amz-content-sha256 values that are not a digest.
 const (
 	unsignedPayload        = "UNSIGNED-PAYLOAD"
@@ -112,11 +108,11 @@ func openPayload(r *protocol.Request, algo checksumAlgo) (*payload, error) {
 		}
 		dl := h.Get("x-amz-decoded-content-length")
 		if dl == "" {
-			return nil, errMissingContentLength.New("You must provide the Content-Length HTTP header.")
+			return nil, errMissingContentLength.New(msgYouMustProvideThe)
 		}
 		n, err := strconv.ParseInt(dl, 10, 64)
 		if err != nil || n < 0 {
-			return nil, invalidArgument("x-amz-decoded-content-length must be a non-negative integer", "x-amz-decoded-content-length", dl)
+			return nil, invalidArgument(msgXAmzDecodedContent, "x-amz-decoded-content-length", dl)
 		}
 		p.length = n
 		res := r.Signature
@@ -132,7 +128,7 @@ func openPayload(r *protocol.Request, algo checksumAlgo) (*payload, error) {
 		p.src = p.chunked
 	default:
 		if hr.ContentLength < 0 {
-			return nil, errMissingContentLength.New("You must provide the Content-Length HTTP header.")
+			return nil, errMissingContentLength.New(msgYouMustProvideThe)
 		}
 		p.length = hr.ContentLength
 		p.src = body
@@ -146,7 +142,7 @@ func openPayload(r *protocol.Request, algo checksumAlgo) (*payload, error) {
 		}
 	}
 	if p.spec.trailer && p.chunked == nil {
-		return nil, errInvalidRequest.New("The x-amz-trailer header is only allowed for aws-chunked uploads.")
+		return nil, errInvalidRequest.New(msgTheXAmzTrailer)
 	}
 	return p, nil
 }
@@ -175,7 +171,7 @@ func framingSigned(r *protocol.Request, declared string) bool {
 }
 
 func invalidSHA256(v string) error {
-	return invalidArgument("x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.", "x-amz-content-sha256", v)
+	return invalidArgument(msgXAmzContentSha256, "x-amz-content-sha256", v)
 }
 
 func isHexSHA256(s string) bool {
@@ -208,7 +204,7 @@ func (p *payload) Read(b []byte) (int, error) {
 		if p.length >= 0 && p.n+int64(n) > p.length {
 			// More than announced: S3 would have stopped reading at the
 			// declared length; extra bytes in a chunked body are an error.
-			p.err = errIncompleteBody.New("You did not provide the number of bytes specified by the Content-Length HTTP header")
+			p.err = errIncompleteBody.New(msgYouDidNotProvide)
 			return 0, p.err
 		}
 		p.n += int64(n)
@@ -237,7 +233,7 @@ func (p *payload) Read(b []byte) (int, error) {
 		} else if errors.As(err, &ae) {
 			p.err = ae
 		} else if errors.Is(err, io.ErrUnexpectedEOF) {
-			p.err = errIncompleteBody.New("You did not provide the number of bytes specified by the Content-Length HTTP header")
+			p.err = errIncompleteBody.New(msgYouDidNotProvide)
 		} else {
 			p.err = err
 		}
@@ -249,18 +245,18 @@ func (p *payload) Read(b []byte) (int, error) {
 // finish checks the body against everything the request declared about it.
 func (p *payload) finish() error {
 	if p.length >= 0 && p.n != p.length {
-		return errIncompleteBody.New("You did not provide the number of bytes specified by the Content-Length HTTP header")
+		return errIncompleteBody.New(msgYouDidNotProvide)
 	}
 	if p.sha != nil {
 		got := hex.EncodeToString(p.sha.Sum(nil))
 		if got != p.want {
-			return errSHA256Mismatch.New("The provided 'x-amz-content-sha256' header does not match what was computed.").
+			return errSHA256Mismatch.New(msgTheProvidedXAmz).
 				With("ClientComputedContentSHA256", p.want).With("S3ComputedContentSHA256", got)
 		}
 	}
 	p.md5Sum = p.md5.Sum(nil)
 	if p.contentMD5 != nil && !bytes.Equal(p.contentMD5, p.md5Sum) {
-		return errBadDigest.New("The Content-MD5 you specified did not match what we received.").
+		return errBadDigest.New(msgTheContentMd5You).
 			With("ExpectedDigest", hex.EncodeToString(p.contentMD5)).
 			With("CalculatedDigest", base64.StdEncoding.EncodeToString(p.md5Sum))
 	}
@@ -270,10 +266,10 @@ func (p *payload) finish() error {
 		if p.spec.trailer {
 			want = p.chunked.Trailer().Get(p.spec.algo.header())
 			if want == "" {
-				return errInvalidRequest.New("x-amz-trailer header specified, but the trailer " + p.spec.algo.header() + " was not received.")
+				return errInvalidRequest.Errorf(msgTrailerMissingFmt, p.spec.algo.header())
 			}
 			if !validChecksumValue(p.spec.algo, want) {
-				return errInvalidRequest.New("Value for " + p.spec.algo.header() + " trailing header is invalid.")
+				return errInvalidRequest.Errorf(msgTrailerInvalidFmt, p.spec.algo.header())
 			}
 			p.spec.value = want
 		}

@@ -38,7 +38,7 @@ func (s *Service) getBucketPolicy(ctx context.Context, r *protocol.Request, c *c
 		return nil, err
 	}
 	if b.policyDoc == nil {
-		return nil, errNoSuchBucketPolicy.New("The bucket policy does not exist").With("BucketName", b.name)
+		return nil, errNoSuchBucketPolicy.New(msgTheBucketPolicyDoes).With("BucketName", b.name)
 	}
 	doc, err := authz.ShowPrincipals(ctx, s.opts.Principals, string(b.policyDoc))
 	if err != nil {

@@ -58,7 +58,7 @@ func (s *Service) getPublicAccessBlock(ctx context.Context, r *protocol.Request,
 		return nil, err
 	}
 	if b.pab == nil {
-		return nil, errNoSuchPublicAccessBlock.New("The public access block configuration was not found").With("BucketName", b.name)
+		return nil, errNoSuchPublicAccessBlock.New(msgThePublicAccessBlock).With("BucketName", b.name)
 	}
 	var x xmlBuilder
 	x.header()
@@ -116,7 +116,7 @@ func (s *Service) getPolicyStatus(ctx context.Context, r *protocol.Request, c *c
 		return nil, err
 	}
 	if b.policyDoc == nil {
-		return nil, errNoSuchBucketPolicy.New("The bucket policy does not exist").With("BucketName", b.name)
+		return nil, errNoSuchBucketPolicy.New(msgTheBucketPolicyDoes).With("BucketName", b.name)
 	}
 	var x xmlBuilder
 	x.header()

@@ -55,7 +55,7 @@ func (h *Handler) ServeAWS(w http.ResponseWriter, r *protocol.Request) {
 	}
 	q, err := url.ParseQuery(r.HTTP.URL.RawQuery)
 	if err != nil {
-		writeError(w, r, invalidArgument("Invalid query string", "query", r.HTTP.URL.RawQuery))
+		writeError(w, r, invalidArgument(msgInvalidQueryString, "query", r.HTTP.URL.RawQuery))
 		return
 	}
 	c := &call{bucket: bucket, key: key, query: q}
@@ -92,7 +92,7 @@ func (s *Service) address(hr *http.Request) (bucket, key string, err error) {
 		k := strings.TrimPrefix(escaped, "/")
 		key, err := url.PathUnescape(k)
 		if err != nil {
-			return "", "", invalidArgument("Invalid URI", "uri", escaped)
+			return "", "", invalidArgument(msgInvalidUri, "uri", escaped)
 		}
 		return hb, key, nil
 	}
@@ -102,10 +102,10 @@ func (s *Service) address(hr *http.Request) (bucket, key string, err error) {
 	}
 	b, k, _ := strings.Cut(p, "/")
 	if bucket, err = url.PathUnescape(b); err != nil {
-		return "", "", invalidArgument("Invalid URI", "uri", escaped)
+		return "", "", invalidArgument(msgInvalidUri, "uri", escaped)
 	}
 	if key, err = url.PathUnescape(k); err != nil {
-		return "", "", invalidArgument("Invalid URI", "uri", escaped)
+		return "", "", invalidArgument(msgInvalidUri, "uri", escaped)
 	}
 	return bucket, key, nil
 }
@@ -236,5 +236,5 @@ func expectedOwner(b *bucket, want string) error {
 	if want == "" || b == nil || b.account == want {
 		return nil
 	}
-	return errAccessDenied.New("Access Denied")
+	return errAccessDenied.New(msgAccessDenied)
 }

@@ -146,7 +146,7 @@ func readXMLBody(r io.Reader) ([]byte, error) {
 		return nil, err
 	}
 	if len(b) > maxXMLBody {
-		return nil, errMaxMessageLengthExceeded.New("Your request was too big.")
+		return nil, errMaxMessageLengthExceeded.New(msgYourRequestWasToo)
 	}
 	return b, nil
 }

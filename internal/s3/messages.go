@@ -1,0 +1,127 @@
+package s3
+
+// Texts the handlers answer with, declared once.
+const (
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgS3NoAuthorizer = "s3: no authorizer"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_uppercase_bucket_name
+	msgTheSpecifiedBucketIs = "The specified bucket is not valid."
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgBucketCannotHaveAcls = "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgTheRequestedBucketName = "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_create_bucket_with_existing_name
+	msgYourPreviousRequestTo = "Your previous request to create the named bucket succeeded and you already own it."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_different_location_constraint
+	msgTheUnspecifiedLocationConstraint = "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to."
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgTheUsEast1 = "The us-east-1 location constraint is incompatible for the region specific endpoint this request was sent to."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_bucket_constraint_aws_global[us-east-1]
+	msgTheSpecifiedLocationConstraint = "The specified location-constraint is not valid"
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketCRUD::test_delete_bucket_with_objects
+	msgTheBucketYouTried = "The bucket you tried to delete is not empty"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgTheBucketDoesNot = "The bucket does not allow ACLs"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PutObjectChecksum::test_s3_checksum_no_algorithm
+	msgExpectingASingleX = "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed."
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgTheValueSpecifiedIn = "The value specified in the x-amz-trailer header is not supported"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_parts_checksum_exceptions_composite
+	msgChecksumAlgorithmProvidedIs = "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgValueForXAmz = "Value for x-amz-sdk-checksum-algorithm header is invalid."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_copy_object_in_place
+	msgThisCopyRequestIs = "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes."
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgCopySourceMustMention = "Copy Source must mention the source bucket and key: sourcebucket/sourcekey"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgUnknownMetadataDirective = "Unknown metadata directive."
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgInvalidChecksumAlgorithm = "Invalid checksum algorithm"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgProvidedMaxKeysNot = "Provided max-keys not an integer or within integer range"
+	// source: snapshot tests/aws/services/s3/test_s3_list_operations.snapshot.json#tests/aws/services/s3/test_s3_list_operations.py::TestS3ListObjectsV2::test_list_ops_encoding_type_validation[list_multipart_uploads]
+	msgInvalidEncodingMethodSpecified = "Invalid Encoding Method specified in Request"
+	// source: snapshot tests/aws/services/s3/test_s3_list_operations.snapshot.json#tests/aws/services/s3/test_s3_list_operations.py::TestS3ListObjectsV2::test_list_objects_v2_continuation_start_after
+	msgTheContinuationTokenProvided = "The continuation token provided is incorrect"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedPost::test_post_object_policy_validation_size
+	msgYourProposedUploadExceeds = "Your proposed upload exceeds the maximum allowed size"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgTheListOfParts = "The list of parts was not in ascending order. The parts list must be specified in order by part number."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_multipart_complete_multipart_wrong_part
+	msgOneOrMoreOf = "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_multipart_complete_multipart_too_small
+	msgYourProposedUploadIs = "Your proposed upload is smaller than the minimum allowed size"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_complete_multipart_parts_order
+	msgPartNumberMustBe = "Part number must be an integer between 1 and 10000, inclusive"
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3Multipart::test_upload_part_copy_range
+	msgTheXAmzCopy = "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgPartSizeMustBe = "Part size must be at most 5368709120"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgProvidedMaxPartsNot = "Provided max-parts not an integer or within integer range"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgProvidedPartNumberMarker = "Provided part-number-marker not an integer or within integer range"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgProvidedMaxUploadsNot = "Provided max-uploads not an integer or within integer range"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgS3FunctionDoesNot = "s3: function does not exist"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgTheEventIsNot = "The event is not supported for notifications"
+	// source: snapshot tests/aws/services/s3/test_s3_notifications_lambda.snapshot.json#tests/aws/services/s3/test_s3_notifications_lambda.py::TestS3NotificationsToLambda::test_invalid_lambda_arn
+	msgTheArnCouldNot = "The ARN could not be parsed"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgTheArnIsNot = "The ARN is not well formed"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgConfigurationsOverlapConfigurationsOn = "Configurations overlap. Configurations on the same bucket cannot share a common event type."
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketNotificationConfiguration::test_bucket_notification_with_invalid_filter_rules
+	msgFilterRuleNameMust = "filter rule name must be either prefix or suffix"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgFilterValueIsToo = "filter value is too long"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgIdMustBeAt = "Id must be at most 1024 characters"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_put_object_storage_class_outposts
+	msgTheStorageClassYou = "The storage class you specified is not valid"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgYourMetadataHeadersExceed = "Your metadata headers exceed the maximum allowed metadata size"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_get_object_part
+	msgCannotSpecifyBothRange = "Cannot specify both Range header and partNumber query parameter"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_get_object_part
+	msgTheRequestedPartnumberIs = "The requested partnumber is not satisfiable"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_invalid_range_error
+	msgTheRequestedRangeIs = "The requested range is not satisfiable"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgMissingRequiredHeaderFor = "Missing required header for this request: Content-Md5"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgYourKeyIsToo = "Your key is too long"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgYouMustProvideThe = "You must provide the Content-Length HTTP header."
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgTheXAmzTrailer = "The x-amz-trailer header is only allowed for aws-chunked uploads."
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgYouDidNotProvide = "You did not provide the number of bytes specified by the Content-Length HTTP header"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgTheProvidedXAmz = "The provided 'x-amz-content-sha256' header does not match what was computed."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_invalid_content_md5
+	msgTheContentMd5You = "The Content-MD5 you specified did not match what we received."
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgXAmzDecodedContent = "x-amz-decoded-content-length must be a non-negative integer"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgXAmzContentSha256 = "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_delete_bucket_policy
+	msgTheBucketPolicyDoes = "The bucket policy does not exist"
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3PublicAccessBlock::test_crud_public_access_block
+	msgThePublicAccessBlock = "The public access block configuration was not found"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_delete_bucket_policy_expected_bucket_owner
+	msgAccessDenied = "Access Denied"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgInvalidQueryString = "Invalid query string"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgInvalidUri = "Invalid URI"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgS3LoadBucketsFmt = "s3: load buckets: %w"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgS3PendingNotificationsFmt = "s3: pending notifications: %w"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgYourRequestWasToo = "Your request was too big."
+)
