@@ -186,7 +186,7 @@ func (s *Service) targetKeyOwner(ctx context.Context, r *protocol.Request, in *i
 	case u == nil:
 		return protocol.Target{Resource: rootARN(account)}, nil
 	}
-	return protocol.Target{Resource: u.arn()}, nil
+	return protocol.Target{Resource: u.ARN()}, nil
 }
 
 type xAccessKeyLastUsed struct {

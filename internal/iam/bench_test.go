@@ -14,6 +14,7 @@ import (
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/identity"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/store"
@@ -49,11 +50,11 @@ func BenchmarkCallerPolicies(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		c, err := e.svc.Caller(ctx, akid)
+		c, err := e.svc.id.Caller(ctx, akid)
 		if err != nil {
 			b.Fatal(err)
 		}
-		ids, _, err := e.svc.Policies(ctx, &c.Principal)
+		ids, _, err := e.svc.id.Policies(ctx, &c.Principal)
 		if err != nil || len(ids) != 3 {
 			b.Fatal(len(ids), err)
 		}
@@ -67,7 +68,7 @@ func BenchmarkKey(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, ok := e.svc.Key(akid); !ok {
+		if _, ok := e.svc.id.Key(akid); !ok {
 			b.Fatal("key not found")
 		}
 	}
@@ -82,11 +83,11 @@ func BenchmarkCallerPoliciesParallel(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			c, err := e.svc.Caller(ctx, akid)
+			c, err := e.svc.id.Caller(ctx, akid)
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, _, err := e.svc.Policies(ctx, &c.Principal); err != nil {
+			if _, _, err := e.svc.id.Policies(ctx, &c.Principal); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -101,7 +102,7 @@ func BenchmarkGetUserHandler(b *testing.B) {
 	q := e.svc.Handler(protocol.Dispatcher{Authz: permit{}, Deny: authz.AccessDenied})
 	body := []byte(url.Values{"Action": {"GetUser"}, "Version": {Version}, "UserName": {"bench"}}.Encode())
 	hr := httptest.NewRequest("POST", "/", nil)
-	caller, err := e.svc.Caller(bg, akid)
+	caller, err := e.svc.id.Caller(bg, akid)
 	ok(b, err)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -124,11 +125,11 @@ func TestAllocBudget(t *testing.T) {
 	e := newEnv(t)
 	akid := warmUser(t, e)
 	ctx := context.Background()
-	c, _ := e.svc.Caller(ctx, akid)
-	e.svc.Policies(ctx, &c.Principal)
+	c, _ := e.svc.id.Caller(ctx, akid)
+	e.svc.id.Policies(ctx, &c.Principal)
 	n := testing.AllocsPerRun(200, func() {
-		c, _ := e.svc.Caller(ctx, akid)
-		e.svc.Policies(ctx, &c.Principal)
+		c, _ := e.svc.id.Caller(ctx, akid)
+		e.svc.id.Policies(ctx, &c.Principal)
 	})
 	if n > 1 {
 		t.Fatalf("warm Caller+Policies allocates %v times, budget 1", n)
@@ -167,12 +168,14 @@ func TestStartupWithManyEntities(t *testing.T) {
 	db, err = store.Open(bg, dir, Migrations())
 	ok(t, err)
 	defer db.Close()
-	svc, err := New(db, Options{})
+	idst, err := identity.New(db, identity.Options{})
+	ok(t, err)
+	svc, err := New(Options{Identity: idst})
 	ok(t, err)
 	opened := time.Since(start)
-	c, err := svc.Caller(bg, "AKIAUSER000000004242")
+	c, err := svc.id.Caller(bg, "AKIAUSER000000004242")
 	ok(t, err)
-	ids, _, err := svc.Policies(bg, &c.Principal)
+	ids, _, err := svc.id.Policies(bg, &c.Principal)
 	ok(t, err)
 	first := time.Since(start)
 	if c.Principal.Username != "user04242" || len(ids) != 1 {

@@ -137,7 +137,7 @@ func (s *Service) getAccountAuthorizationDetails(ctx context.Context, r *protoco
 				if err != nil || u == nil {
 					return err
 				}
-				d := &xUserDetail{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.arn(), CreateDate: isoTime(u.Created),
+				d := &xUserDetail{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN(), CreateDate: isoTime(u.Created),
 					PermissionsBoundary: boundaryOf(u.Boundary), Tags: append(list[xTag]{}, xTags(u.Tags)...)}
 				if d.UserPolicyList, err = inlineDetails(tx, u.ID); err != nil {
 					return err
@@ -169,7 +169,7 @@ func (s *Service) getAccountAuthorizationDetails(ctx context.Context, r *protoco
 				return err
 			}
 			for _, g := range groups {
-				d := &xGroupDetail{Path: g.Path, GroupName: g.Name, GroupID: g.ID, Arn: g.arn(), CreateDate: isoTime(g.Created)}
+				d := &xGroupDetail{Path: g.Path, GroupName: g.Name, GroupID: g.ID, Arn: g.ARN(), CreateDate: isoTime(g.Created)}
 				if d.GroupPolicyList, err = inlineDetails(tx, g.ID); err != nil {
 					return err
 				}
@@ -193,7 +193,7 @@ func (s *Service) getAccountAuthorizationDetails(ctx context.Context, r *protoco
 				if err != nil || role == nil {
 					return err
 				}
-				d := &xRoleDetail{Path: role.Path, RoleName: role.Name, RoleID: role.ID, Arn: role.arn(), CreateDate: isoTime(role.Created),
+				d := &xRoleDetail{Path: role.Path, RoleName: role.Name, RoleID: role.ID, Arn: role.ARN(), CreateDate: isoTime(role.Created),
 					AssumeRolePolicyDocument: urlDocument(role.Trust), InstanceProfileList: list[struct{}]{},
 					PermissionsBoundary: boundaryOf(role.Boundary), Tags: append(list[xTag]{}, xTags(role.Tags)...),
 					RoleLastUsed: xRoleLastUsed{LastUsedDate: timePtr(role.LastUsed), Region: role.LastRegion}}
@@ -214,9 +214,9 @@ func (s *Service) getAccountAuthorizationDetails(ctx context.Context, r *protoco
 			var policies []*policyRec
 			if all || want["AWSManagedPolicy"] {
 				// Only the AWS managed policies the account uses, as AWS reports.
-				for _, e := range s.catalog.sorted {
-					if u := uses[e.rec.ARN]; u.attachments > 0 || u.boundaries > 0 {
-						policies = append(policies, &e.rec)
+				for _, e := range s.id.AWSManaged() {
+					if u := uses[e.Rec.ARN]; u.attachments > 0 || u.boundaries > 0 {
+						policies = append(policies, &e.Rec)
 					}
 				}
 			}

@@ -10,7 +10,6 @@ import (
 
 // IAM's error codes, with the statuses botocore's model gives them.
 var (
-	errNoSuchEntity        = awserr.Code{Name: "NoSuchEntity", Status: http.StatusNotFound}
 	errEntityExists        = awserr.Code{Name: "EntityAlreadyExists", Status: http.StatusConflict}
 	errMalformedPolicy     = awserr.Code{Name: "MalformedPolicyDocument", Status: http.StatusBadRequest}
 	errLimitExceeded       = awserr.Code{Name: "LimitExceeded", Status: http.StatusConflict}
@@ -18,19 +17,10 @@ var (
 	errValidation          = awserr.Code{Name: "ValidationError", Status: http.StatusBadRequest}
 	errInvalidInput        = awserr.Code{Name: "InvalidInput", Status: http.StatusBadRequest}
 	errPolicyNotAttachable = awserr.Code{Name: "PolicyNotAttachable", Status: http.StatusBadRequest}
-	errUnknownKey          = awserr.Code{Name: "InvalidClientTokenId", Status: http.StatusForbidden}
 )
 
 // Messages confirmed against AWS responses quoted in public bug reports are
 // written plainly; the others carry an "unconfirmed:" note.
-
-func noSuchUser(name string) error {
-	return errNoSuchEntity.Errorf("The user with name %s cannot be found.", name)
-}
-
-func noSuchRole(name string) error {
-	return errNoSuchEntity.Errorf("The role with name %s cannot be found.", name)
-}
 
 func noSuchGroup(name string) error {
 	return errNoSuchEntity.Errorf("The group with name %s cannot be found.", name)
@@ -46,11 +36,6 @@ func noSuchInline(kind entityKind, name string) error {
 // unconfirmed: the message for an access key id that does not exist.
 func noSuchAccessKey(id string) error {
 	return errNoSuchEntity.Errorf("The Access Key with id %s cannot be found.", id)
-}
-
-// notAttachable answers attaching a policy that does not exist.
-func notAttachable(arn string) error {
-	return errNoSuchEntity.Errorf("Policy %s does not exist or is not attachable.", arn)
 }
 
 // unconfirmed: GetPolicy (and friends) on a missing policy.

@@ -37,7 +37,7 @@ func FuzzQuery(f *testing.F) {
 	}
 	e := newEnv(f)
 	q := e.svc.Handler(protocol.Dispatcher{Authz: permit{}, Deny: authz.AccessDenied})
-	caller, err := e.svc.Caller(bg, rootKey)
+	caller, err := e.svc.id.Caller(bg, rootKey)
 	if err != nil {
 		f.Fatal(err)
 	}

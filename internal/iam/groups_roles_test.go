@@ -162,7 +162,7 @@ func TestRoles(t *testing.T) {
 	trust2 := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
 	_, err = c.UpdateAssumeRolePolicy(bg, &awsiam.UpdateAssumeRolePolicyInput{RoleName: aws.String("Exec"), PolicyDocument: aws.String(trust2)})
 	ok(t, err)
-	role, err := e.svc.Role(bg, testAccount, "exec")
+	role, err := e.svc.id.Role(bg, testAccount, "exec")
 	ok(t, err)
 	if role.TrustDocument != trust2 || role.Trust == nil || role.MaxSessionDuration != 7200 || role.Tags["app"] != "x" {
 		t.Fatalf("Role: %+v", role)
@@ -182,12 +182,12 @@ func TestRoles(t *testing.T) {
 		t.Fatalf("UpdateRoleDescription: %+v", d.Role)
 	}
 
-	byARN, err := e.svc.RoleByARN(bg, "arn:aws:iam::123456789012:role/service-role/Exec")
+	byARN, err := e.svc.id.RoleByARN(bg, "arn:aws:iam::123456789012:role/service-role/Exec")
 	ok(t, err)
 	if byARN.Name != "Exec" || byARN.MaxSessionDuration != 43200 {
 		t.Fatalf("RoleByARN: %+v", byARN)
 	}
-	if _, err := e.svc.RoleByARN(bg, "arn:aws:iam::123456789012:role/Exec"); awsCode(err) != "NoSuchEntity" {
+	if _, err := e.svc.id.RoleByARN(bg, "arn:aws:iam::123456789012:role/Exec"); awsCode(err) != "NoSuchEntity" {
 		t.Fatalf("RoleByARN with the wrong path: %v", err)
 	}
 
@@ -208,7 +208,7 @@ func TestRoles(t *testing.T) {
 	ok(t, err)
 	_, err = c.DeleteRole(bg, &awsiam.DeleteRoleInput{RoleName: aws.String("Exec")})
 	wantErr(t, err, "NoSuchEntity", "The role with name Exec cannot be found.")
-	if _, err := e.svc.Role(bg, testAccount, "Exec"); awsCode(err) != "NoSuchEntity" {
+	if _, err := e.svc.id.Role(bg, testAccount, "Exec"); awsCode(err) != "NoSuchEntity" {
 		t.Fatalf("deleted role still served: %v", err)
 	}
 }

@@ -276,7 +276,7 @@ func (s *Service) targetUser(ctx context.Context, r *protocol.Request, in *input
 		return protocol.Target{Resource: entityARN(r.Account(), "user", "/", in.UserName), Name: name}, nil
 	}
 	resourceTags(r, u.Tags)
-	return protocol.Target{Resource: u.arn(), Name: name}, nil
+	return protocol.Target{Resource: u.ARN(), Name: name}, nil
 }
 
 // targetUserWithBoundary is targetUser for the operations that carry
@@ -333,7 +333,7 @@ func (s *Service) targetGroup(ctx context.Context, r *protocol.Request, in *inpu
 	if g == nil {
 		return protocol.Target{Resource: entityARN(r.Account(), "group", "/", in.GroupName), Name: name}, nil
 	}
-	return protocol.Target{Resource: g.arn(), Name: name}, nil
+	return protocol.Target{Resource: g.ARN(), Name: name}, nil
 }
 
 func (s *Service) targetRole(ctx context.Context, r *protocol.Request, in *input) (protocol.Target, error) {
@@ -346,7 +346,7 @@ func (s *Service) targetRole(ctx context.Context, r *protocol.Request, in *input
 		return protocol.Target{Resource: entityARN(r.Account(), "role", "/", in.RoleName), Name: name}, nil
 	}
 	resourceTags(r, role.Tags)
-	return protocol.Target{Resource: role.arn(), Name: name}, nil
+	return protocol.Target{Resource: role.ARN(), Name: name}, nil
 }
 
 func (s *Service) targetRoleWithBoundary(ctx context.Context, r *protocol.Request, in *input) (protocol.Target, error) {

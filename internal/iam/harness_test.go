@@ -21,6 +21,7 @@ import (
 
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/identity"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/store"
@@ -106,7 +107,11 @@ func (e *env) open() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := New(db, Options{Now: e.clock})
+	ids, err := identity.New(db, identity.Options{Now: e.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := New(Options{Identity: ids})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +126,7 @@ func (e *env) open() {
 			akid = r.Header.Get("X-Test-Access-Key")
 		}
 		if akid != "" {
-			c, err := svc.Caller(r.Context(), akid)
+			c, err := svc.id.Caller(r.Context(), akid)
 			if err != nil {
 				q.WriteError(w, req, err)
 				return

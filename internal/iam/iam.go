@@ -4,15 +4,13 @@
 // boundaries and tags, served over the IAM query protocol with AWS's response
 // shapes and errors.
 //
-// It is also the identity side of authorization: it resolves an access key to
-// the calling principal (Key, Caller) and a principal to its identity policies
-// and permissions boundary (Policies). Those run on every request, so they are
-// served from in-memory caches; every write clears the caches it may affect,
-// after it commits, and a lookup that raced with a write is not cached.
+// The identity side of authorization (resolving access keys, principals'
+// policies, roles) is internal/identity, which this package writes through:
+// every write goes through identity.Store.Write, which clears its caches.
+// This package keeps the API: handlers, validation, XML, and the schema
+// (Migrations), which the identity store reads.
 //
-// All state lives in the store (tables prefixed iam_). New reads nothing:
-// entities are loaded when first asked for, so startup does not grow with the
-// number of IAM entities.
+// All state lives in the store (tables prefixed iam_). New reads nothing.
 package iam
 
 import (
@@ -20,55 +18,39 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/seki-dev/seki/internal/identity"
 	"github.com/seki-dev/seki/internal/store"
 )
 
 // Options configure a Service.
 type Options struct {
-	// Now is the clock creation dates come from; nil means time.Now.
-	Now func() time.Time
+	// Identity is the identity store the API writes through and reads
+	// from; required. Its clock dates what the API creates.
+	Identity *identity.Store
 }
 
-// Service is the IAM service. It is safe for concurrent use.
+// Service is the IAM API. It is safe for concurrent use.
 type Service struct {
-	db      *store.DB
-	now     func() time.Time
-	catalog *catalog
-	cache   cache
+	db *store.DB
+	id *identity.Store
 }
 
-// New returns a Service over db, which must have been opened with
-// Migrations(). It does no I/O.
-func New(db *store.DB, opts Options) (*Service, error) {
-	if db == nil {
-		return nil, fmt.Errorf("iam: nil store")
+// New returns a Service over opts.Identity, whose database must have been
+// opened with Migrations(). It does no I/O.
+func New(opts Options) (*Service, error) {
+	if opts.Identity == nil {
+		return nil, fmt.Errorf("iam: nil identity store")
 	}
-	cat, err := loadCatalog()
-	if err != nil {
-		return nil, err
-	}
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
-	s := &Service{db: db, now: now, catalog: cat}
-	s.cache.init()
-	return s, nil
+	return &Service{db: opts.Identity.DB(), id: opts.Identity}, nil
 }
 
 // clock returns the current time as IAM reports it: UTC, whole seconds.
-func (s *Service) clock() time.Time {
-	return s.now().UTC().Truncate(time.Second)
-}
+func (s *Service) clock() time.Time { return s.id.Clock() }
 
-// write runs fn in one write transaction and, once it has committed, clears
-// the caches, so that no request after the write sees what it replaced.
+// write runs fn in one write transaction; the identity store clears its
+// caches once it has committed.
 func (s *Service) write(ctx context.Context, fn func(tx *store.Tx) error) error {
-	if err := s.db.Write(ctx, fn); err != nil {
-		return err
-	}
-	s.cache.invalidate()
-	return nil
+	return s.id.Write(ctx, fn)
 }
 
 // read runs fn in a read transaction.

@@ -26,7 +26,7 @@ func policyNames(ps []*policy.Policy) []string {
 
 func decide(t *testing.T, e *env, p *policy.Principal, action, resource string) policy.Result {
 	t.Helper()
-	ids, b, err := e.svc.Policies(bg, p)
+	ids, b, err := e.svc.id.Policies(bg, p)
 	ok(t, err)
 	req := policy.Request{Principal: p, Action: action, Resource: resource}
 	return policy.Evaluate(&req, &policy.Set{Identity: ids, Boundary: b}).Result
@@ -39,7 +39,7 @@ func TestPoliciesForUserAndGroups(t *testing.T) {
 	ok(t, err)
 	key, err := c.CreateAccessKey(bg, &awsiam.CreateAccessKeyInput{UserName: aws.String("Ann")})
 	ok(t, err)
-	caller, err := e.svc.Caller(bg, aws.ToString(key.AccessKey.AccessKeyId))
+	caller, err := e.svc.id.Caller(bg, aws.ToString(key.AccessKey.AccessKeyId))
 	ok(t, err)
 	me := &caller.Principal
 
@@ -66,7 +66,7 @@ func TestPoliciesForUserAndGroups(t *testing.T) {
 	}
 	_, err = c.AddUserToGroup(bg, &awsiam.AddUserToGroupInput{GroupName: aws.String("G"), UserName: aws.String("Ann")})
 	ok(t, err)
-	ids, _, err := e.svc.Policies(bg, me)
+	ids, _, err := e.svc.id.Policies(bg, me)
 	ok(t, err)
 	want := []string{"arn:aws:iam::aws:policy/AmazonS3FullAccess", "inline policy no-delete on group G", "inline policy own on user Ann"}
 	if fmt.Sprint(policyNames(ids)) != fmt.Sprint(want) {
@@ -104,7 +104,7 @@ func TestPoliciesForUserAndGroups(t *testing.T) {
 	// Renaming the user keeps its keys and policies; the caller follows.
 	_, err = c.UpdateUser(bg, &awsiam.UpdateUserInput{UserName: aws.String("Ann"), NewUserName: aws.String("Anna")})
 	ok(t, err)
-	caller, err = e.svc.Caller(bg, aws.ToString(key.AccessKey.AccessKeyId))
+	caller, err = e.svc.id.Caller(bg, aws.ToString(key.AccessKey.AccessKeyId))
 	ok(t, err)
 	if caller.Principal.ARN != "arn:aws:iam::123456789012:user/Anna" {
 		t.Fatalf("caller after rename: %s", caller.Principal.ARN)
@@ -120,7 +120,7 @@ func TestPoliciesForUserAndGroups(t *testing.T) {
 		{Type: policy.Service, ARN: "s3.amazonaws.com"},
 		{Type: policy.AssumedRole, RoleARN: "arn:aws:iam::123456789012:role/ghost"},
 	} {
-		ids, b, err := e.svc.Policies(bg, p)
+		ids, b, err := e.svc.id.Policies(bg, p)
 		if err != nil || len(ids) != 0 || b != nil {
 			t.Fatalf("Policies(%+v) = %d, %v, %v", p, len(ids), b, err)
 		}
@@ -140,7 +140,7 @@ func TestPoliciesForRoleSessions(t *testing.T) {
 	session := &policy.Principal{Type: policy.AssumedRole, Account: testAccount,
 		ARN: "arn:aws:sts::123456789012:assumed-role/Fn/f", RoleARN: "arn:aws:iam::123456789012:role/lambda/Fn",
 		UserID: aws.ToString(fn.Role.RoleId) + ":f"}
-	ids, b, err := e.svc.Policies(bg, session)
+	ids, b, err := e.svc.id.Policies(bg, session)
 	ok(t, err)
 	if fmt.Sprint(policyNames(ids)) != fmt.Sprint([]string{basicExecARN, "inline policy ddb on role Fn"}) || b != nil {
 		t.Fatalf("role policies: %v", policyNames(ids))
@@ -159,7 +159,7 @@ func TestPoliciesForRoleSessions(t *testing.T) {
 	}
 	_, err = c.DetachRolePolicy(bg, &awsiam.DetachRolePolicyInput{RoleName: aws.String("Fn"), PolicyArn: aws.String(basicExecARN)})
 	ok(t, err)
-	ids, _, err = e.svc.Policies(bg, session)
+	ids, _, err = e.svc.id.Policies(bg, session)
 	ok(t, err)
 	if len(ids) != 1 {
 		t.Fatalf("after detach: %v", policyNames(ids))
@@ -182,7 +182,7 @@ func TestConcurrentWrites(t *testing.T) {
 			case <-stop:
 				return
 			default:
-				e.svc.Policies(bg, p)
+				e.svc.id.Policies(bg, p)
 			}
 		}
 	}()
@@ -205,7 +205,7 @@ func TestConcurrentWrites(t *testing.T) {
 	if len(names.PolicyNames) != n {
 		t.Fatalf("%d inline policies after %d concurrent puts", len(names.PolicyNames), n)
 	}
-	ids, _, err := e.svc.Policies(bg, p)
+	ids, _, err := e.svc.id.Policies(bg, p)
 	ok(t, err)
 	if len(ids) != n {
 		t.Fatalf("Policies sees %d of %d", len(ids), n)
@@ -238,17 +238,17 @@ func TestRestart(t *testing.T) {
 
 	e.restart()
 	c = e.root()
-	caller, err := e.svc.Caller(bg, aws.ToString(k.AccessKey.AccessKeyId))
+	caller, err := e.svc.id.Caller(bg, aws.ToString(k.AccessKey.AccessKeyId))
 	ok(t, err)
 	if caller.Principal.Username != "Keep" || caller.Principal.Tags["a"] != "b" {
 		t.Fatalf("caller after restart: %+v", caller.Principal)
 	}
-	ids, b, err := e.svc.Policies(bg, &caller.Principal)
+	ids, b, err := e.svc.id.Policies(bg, &caller.Principal)
 	ok(t, err)
 	if len(ids) != 1 || b == nil {
 		t.Fatalf("user policies after restart: %v %v", policyNames(ids), b)
 	}
-	role, err := e.svc.Role(bg, testAccount, "r")
+	role, err := e.svc.id.Role(bg, testAccount, "r")
 	ok(t, err)
 	if role.MaxSessionDuration != 5000 {
 		t.Fatalf("role after restart: %+v", role)
@@ -264,7 +264,7 @@ func TestRestart(t *testing.T) {
 		t.Fatalf("group after restart: %+v", g)
 	}
 	// Root keys too.
-	if _, err := e.svc.Caller(bg, rootKey); err != nil {
+	if _, err := e.svc.id.Caller(bg, rootKey); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -163,11 +163,11 @@ func (s *Service) visiblePolicy(tx *store.Tx, account, arn string, notFound func
 	if _, _, _, ok := parsePolicyARN(arn); !ok {
 		return nil, invalidARN(arn)
 	}
-	p, err := s.loadPolicy(tx, arn)
+	p, err := s.id.LoadPolicy(tx, arn)
 	if err != nil {
 		return nil, err
 	}
-	if p == nil || (p.aws == nil && p.Account != account) {
+	if p == nil || (p.AWS == nil && p.Account != account) {
 		return nil, notFound(arn)
 	}
 	return p, nil
@@ -180,7 +180,7 @@ func (s *Service) ownPolicy(tx *store.Tx, account, arn string) (*policyRec, erro
 	if err != nil {
 		return nil, err
 	}
-	if p.aws != nil {
+	if p.AWS != nil {
 		return nil, errInvalidInput.Errorf(msgNotYourNamespace, arn)
 	}
 	return p, nil
@@ -198,7 +198,7 @@ func (s *Service) getPolicy(ctx context.Context, r *protocol.Request, in *input)
 			return err
 		}
 		var tags []tag
-		if p.aws == nil {
+		if p.AWS == nil {
 			if tags, err = loadTags(tx, p.ID); err != nil {
 				return err
 			}
@@ -293,8 +293,8 @@ func (s *Service) listPolicies(ctx context.Context, r *protocol.Request, in *inp
 		}
 		var all []*policyRec
 		if in.Scope != "Local" {
-			for _, e := range s.catalog.sorted {
-				all = append(all, &e.rec)
+			for _, e := range s.id.AWSManaged() {
+				all = append(all, &e.Rec)
 			}
 		}
 		if in.Scope != "AWS" {
@@ -450,10 +450,10 @@ type listPolicyVersionsResult struct {
 
 // policyVersions lists p's versions, newest first; documents too if docs.
 func policyVersions(tx *store.Tx, p *policyRec, docs bool) ([]xPolicyVersion, error) {
-	if p.aws != nil {
+	if p.AWS != nil {
 		v := xPolicyVersion{VersionID: p.DefaultVersion, IsDefaultVersion: true, CreateDate: isoTime(p.Updated)}
 		if docs {
-			v.Document = urlDocument(p.aws.document)
+			v.Document = urlDocument(p.AWS.Document)
 		}
 		return []xPolicyVersion{v}, nil
 	}

@@ -2,9 +2,7 @@ package iam
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"strings"
 
 	"github.com/seki-dev/seki/internal/protocol"
@@ -15,14 +13,6 @@ import (
 // trusts. IAM keeps the issuer, the audiences (client ids) and the
 // thumbprints; seki verifies tokens against signing keys it is given for
 // the issuer (seki serve --oidc-jwks), not by fetching them.
-
-// OIDCProvider is a provider as STS needs it.
-type OIDCProvider struct {
-	ARN, Account string
-	// URL is the issuer without "https://" (token.actions.githubusercontent.com).
-	URL       string
-	ClientIDs []string
-}
 
 // oidcInput is the input of the provider operations.
 type oidcInput struct {
@@ -144,32 +134,6 @@ func (s *Service) createOIDCProvider(ctx context.Context, r *protocol.Request, i
 	return &createOIDCResult{OpenIDConnectProviderArn: in.ARN, Tags: xTags(in.Tags)}, nil
 }
 
-// oidcRec is a stored provider.
-type oidcRec struct {
-	OIDCProvider
-	thumbprints []string
-	tags        []tag
-	created     string
-}
-
-func loadOIDC(tx *store.Tx, arn string) (*oidcRec, error) {
-	var rec oidcRec
-	var ids, thumbs, tags string
-	err := tx.QueryRow(`SELECT arn, account, url, client_ids, thumbprints, tags, created FROM iam_oidc_providers WHERE arn = ?`, arn).
-		Scan(&rec.ARN, &rec.Account, &rec.URL, &ids, &thumbs, &tags, &rec.created)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := errors.Join(json.Unmarshal([]byte(ids), &rec.ClientIDs), json.Unmarshal([]byte(thumbs), &rec.thumbprints),
-		json.Unmarshal([]byte(tags), &rec.tags)); err != nil {
-		return nil, err
-	}
-	return &rec, nil
-}
-
 type getOIDCResult struct {
 	Url            string
 	ClientIDList   list[string]
@@ -190,8 +154,8 @@ func (s *Service) getOIDCProvider(ctx context.Context, r *protocol.Request, in *
 	if rec == nil || rec.Account != r.Account() {
 		return nil, errNoSuchEntity.Errorf(msgOIDCNotFound, in.ARN)
 	}
-	return &getOIDCResult{Url: rec.URL, ClientIDList: rec.ClientIDs, ThumbprintList: rec.thumbprints,
-		CreateDate: isoTime(parseTime(rec.created)), Tags: xTags(rec.tags)}, nil
+	return &getOIDCResult{Url: rec.URL, ClientIDList: rec.ClientIDs, ThumbprintList: rec.Thumbprints,
+		CreateDate: isoTime(parseTime(rec.Created)), Tags: xTags(rec.Tags)}, nil
 }
 
 func (s *Service) deleteOIDCProvider(ctx context.Context, r *protocol.Request, in *oidcInput) (any, error) {
@@ -231,19 +195,4 @@ func (s *Service) listOIDCProviders(ctx context.Context, r *protocol.Request, _ 
 		return rows.Err()
 	})
 	return out, err
-}
-
-// OIDCProviderFor returns the provider of issuer (with or without
-// "https://") in account, for STS.
-func (s *Service) OIDCProviderFor(ctx context.Context, account, issuer string) (OIDCProvider, bool, error) {
-	url := strings.TrimSuffix(strings.TrimPrefix(issuer, "https://"), "/")
-	var rec *oidcRec
-	err := s.read(ctx, func(tx *store.Tx) (err error) {
-		rec, err = loadOIDC(tx, "arn:aws:iam::"+account+":oidc-provider/"+url)
-		return err
-	})
-	if err != nil || rec == nil {
-		return OIDCProvider{}, false, err
-	}
-	return rec.OIDCProvider, true, nil
 }

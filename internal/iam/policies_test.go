@@ -238,11 +238,11 @@ func TestManagedPolicies(t *testing.T) {
 	// The managed-policy quota per entity.
 	_, err = c.CreateRole(bg, &awsiam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
 	ok(t, err)
-	for _, ent := range e.svc.catalog.sorted[:10] {
-		_, err = c.AttachRolePolicy(bg, &awsiam.AttachRolePolicyInput{RoleName: aws.String("r"), PolicyArn: aws.String(ent.rec.ARN)})
+	for _, ent := range e.svc.id.AWSManaged()[:10] {
+		_, err = c.AttachRolePolicy(bg, &awsiam.AttachRolePolicyInput{RoleName: aws.String("r"), PolicyArn: aws.String(ent.Rec.ARN)})
 		ok(t, err)
 	}
-	_, err = c.AttachRolePolicy(bg, &awsiam.AttachRolePolicyInput{RoleName: aws.String("r"), PolicyArn: aws.String(e.svc.catalog.sorted[10].rec.ARN)})
+	_, err = c.AttachRolePolicy(bg, &awsiam.AttachRolePolicyInput{RoleName: aws.String("r"), PolicyArn: aws.String(e.svc.id.AWSManaged()[10].Rec.ARN)})
 	wantErr(t, err, "LimitExceeded", "Cannot exceed quota for PoliciesPerRole: 10")
 	ra, err := c.ListAttachedRolePolicies(bg, &awsiam.ListAttachedRolePoliciesInput{RoleName: aws.String("r"), MaxItems: aws.Int32(4)})
 	ok(t, err)
@@ -284,7 +284,7 @@ func TestAWSManagedPolicies(t *testing.T) {
 	// and as boundary.
 	for _, arn := range want {
 		for _, k := range []policy.Kind{policy.Identity, policy.Boundary} {
-			p, err := e.svc.ManagedPolicyAs(bg, arn, k)
+			p, err := e.svc.id.ManagedPolicyAs(bg, arn, k)
 			if err != nil || p.Name != arn {
 				t.Fatalf("%s as %v: %v", arn, k, err)
 			}
@@ -429,7 +429,7 @@ func TestBoundaries(t *testing.T) {
 	u, err := c.GetUser(bg, &awsiam.GetUserInput{UserName: aws.String("u")})
 	ok(t, err)
 	uid := aws.ToString(u.User.UserId)
-	ids, b, err := e.svc.Policies(bg, &policy.Principal{Type: policy.User, Account: testAccount, Username: "u", UserID: uid})
+	ids, b, err := e.svc.id.Policies(bg, &policy.Principal{Type: policy.User, Account: testAccount, Username: "u", UserID: uid})
 	ok(t, err)
 	if len(ids) != 1 || b == nil || b.Name != basicExecARN || b.Kind != policy.Boundary {
 		t.Fatalf("Policies with boundary: %d identity, boundary %+v", len(ids), b)
@@ -437,7 +437,7 @@ func TestBoundaries(t *testing.T) {
 
 	_, err = c.DeleteUserPermissionsBoundary(bg, &awsiam.DeleteUserPermissionsBoundaryInput{UserName: aws.String("u")})
 	ok(t, err)
-	if _, b, _ := e.svc.Policies(bg, &policy.Principal{Type: policy.User, Account: testAccount, Username: "u", UserID: uid}); b != nil {
+	if _, b, _ := e.svc.id.Policies(bg, &policy.Principal{Type: policy.User, Account: testAccount, Username: "u", UserID: uid}); b != nil {
 		t.Fatal("boundary still applies after DeleteUserPermissionsBoundary")
 	}
 	_, err = c.PutUserPermissionsBoundary(bg, &awsiam.PutUserPermissionsBoundaryInput{UserName: aws.String("u"), PermissionsBoundary: aws.String(adminARN)})
@@ -502,7 +502,7 @@ func TestTags(t *testing.T) {
 	// Principal tags follow the user's tags.
 	k, err := c.CreateAccessKey(bg, &awsiam.CreateAccessKeyInput{UserName: aws.String("u")})
 	ok(t, err)
-	caller, err := e.svc.Caller(bg, aws.ToString(k.AccessKey.AccessKeyId))
+	caller, err := e.svc.id.Caller(bg, aws.ToString(k.AccessKey.AccessKeyId))
 	ok(t, err)
 	if caller.Principal.Tags["team"] != "b" {
 		t.Fatalf("principal tags %v", caller.Principal.Tags)

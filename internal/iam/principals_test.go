@@ -1,7 +1,6 @@
 package iam
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -31,50 +30,29 @@ func TestBindAndShowPrincipals(t *testing.T) {
    "Condition": {"ArnEquals": {"aws:PrincipalArn": "` + ann + `"}}},
   {"Effect": "Deny", "NotPrincipal": {"AWS": "` + gone + `"}, "Action": "*", "Resource": "*"},
   {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:user/ann"}, "Action": "*", "Resource": "*"}]}`
-	bound, err := e.svc.BindPrincipals(bg, doc)
+	bound, err := e.svc.id.BindPrincipals(bg, doc)
 	ok(t, err)
 	want := strings.NewReplacer(`["`+ann+`", "`+gone+`"`, `["`+uid+`", "`+rid+`"`, `{"AWS": "`+gone+`"}`, `{"AWS": "`+rid+`"}`).Replace(doc)
 	if bound != want {
 		t.Fatalf("bound:\n%s\nwant:\n%s", bound, want)
 	}
-	shown, err := e.svc.ShowPrincipals(bg, bound)
+	shown, err := e.svc.id.ShowPrincipals(bg, bound)
 	ok(t, err)
 	if shown != doc {
 		t.Fatalf("shown:\n%s\nwant the document as written:\n%s", shown, doc)
 	}
 	_, err = c.DeleteRole(bg, &awsiam.DeleteRoleInput{RoleName: aws.String("Gone")})
 	ok(t, err)
-	shown, err = e.svc.ShowPrincipals(bg, bound)
+	shown, err = e.svc.id.ShowPrincipals(bg, bound)
 	ok(t, err)
 	if want := strings.ReplaceAll(doc, `"`+gone+`"`, `"`+rid+`"`); shown != want {
 		t.Fatalf("after the role's deletion:\n%s\nwant:\n%s", shown, want)
 	}
 	for _, bad := range []string{`{"Statement":[{"Principal":{"AWS":"` + ann + `"}`, `not json`, ``} {
-		got, err := e.svc.BindPrincipals(bg, bad)
+		got, err := e.svc.id.BindPrincipals(bg, bad)
 		ok(t, err)
 		if got != bad {
 			t.Errorf("BindPrincipals(%q) = %q, want it unchanged", bad, got)
 		}
 	}
-}
-
-// FuzzPrincipalSpans: any input yields spans in order, inside the
-// document, each a whole JSON value.
-func FuzzPrincipalSpans(f *testing.F) {
-	f.Add(`{"Statement":[{"Principal":{"AWS":["a","b"]},"NotPrincipal":"*"}]}`)
-	f.Add(`{"Principal":{"Principal":"x"},"k":[{"Principal":1}]}`)
-	f.Add(`{"a":{"Principal" : "x"}, "Principal":[]}`)
-	f.Add(`[{"Principal"}]`)
-	f.Fuzz(func(t *testing.T, doc string) {
-		last := 0
-		for _, sp := range principalSpans(doc) {
-			if sp.start < last || sp.end < sp.start || sp.end > len(doc) {
-				t.Fatalf("span %v out of order or bounds in %q", sp, doc)
-			}
-			if !json.Valid([]byte(doc[sp.start:sp.end])) {
-				t.Fatalf("span %q of %q is not a JSON value", doc[sp.start:sp.end], doc)
-			}
-			last = sp.end
-		}
-	})
 }

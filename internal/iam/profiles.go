@@ -39,7 +39,7 @@ type profileRec struct {
 	Tags                    []tag
 }
 
-func (p *profileRec) arn() string { return entityARN(p.Account, "instance-profile", p.Path, p.Name) }
+func (p *profileRec) ARN() string { return entityARN(p.Account, "instance-profile", p.Path, p.Name) }
 
 func parseProfile(p *params, in *input) {
 	in.ProfileName = p.required("InstanceProfileName", ruleProfileName)
@@ -97,7 +97,7 @@ func (s *Service) targetProfile(ctx context.Context, r *protocol.Request, in *in
 		return protocol.Target{Resource: entityARN(r.Account(), "instance-profile", "/", in.ProfileName)}, nil
 	}
 	resourceTags(r, p.Tags)
-	return protocol.Target{Resource: p.arn()}, nil
+	return protocol.Target{Resource: p.ARN()}, nil
 }
 
 type xInstanceProfile struct {
@@ -113,7 +113,7 @@ type xInstanceProfile struct {
 // profileXML renders a profile with its roles, which IAM shows as ListRoles
 // does.
 func profileXML(tx *store.Tx, p *profileRec) (xInstanceProfile, error) {
-	x := xInstanceProfile{Path: p.Path, InstanceProfileName: p.Name, InstanceProfileID: p.ID, Arn: p.arn(),
+	x := xInstanceProfile{Path: p.Path, InstanceProfileName: p.Name, InstanceProfileID: p.ID, Arn: p.ARN(),
 		CreateDate: isoTime(p.Created), Roles: list[xRole]{}, Tags: xTags(p.Tags)}
 	rows, err := tx.Query(`SELECT r.id, r.name, r.path, r.created, r.trust, r.description, r.max_session
 		FROM iam_profile_roles pr JOIN iam_roles r ON r.id = pr.role_id WHERE pr.profile_id = ? ORDER BY r.name_lc`, p.ID)
@@ -218,7 +218,7 @@ func (s *Service) addRoleToInstanceProfile(ctx context.Context, r *protocol.Requ
 	if role == nil {
 		return nil, noSuchRole(in.RoleName)
 	}
-	if err := r.Authorize(ctx, "iam:PassRole", protocol.Target{Resource: role.arn()}, nil); err != nil {
+	if err := r.Authorize(ctx, "iam:PassRole", protocol.Target{Resource: role.ARN()}, nil); err != nil {
 		return nil, err
 	}
 	return nil, s.withProfile(ctx, true, r.Account(), in.ProfileName, func(tx *store.Tx, p *profileRec) error {

@@ -373,6 +373,6 @@ func (s *Service) deleteRole(ctx context.Context, r *protocol.Request, in *input
 		if _, err := tx.Exec(`DELETE FROM iam_roles WHERE id = ?`, role.ID); err != nil {
 			return err
 		}
-		return forgetPrincipal(tx, role.arn(), role.ID)
+		return forgetPrincipal(tx, role.ARN(), role.ID)
 	})
 }

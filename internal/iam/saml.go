@@ -2,10 +2,7 @@ package iam
 
 import (
 	"context"
-	"crypto/x509"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"strings"
 
 	"github.com/seki-dev/seki/internal/protocol"
@@ -17,14 +14,6 @@ import (
 // keeps the provider's metadata document as given and reads from it the
 // entity id and the signing certificates that assertions are verified
 // with.
-
-// SAMLProvider is a provider as STS needs it.
-type SAMLProvider struct {
-	ARN, Account, Name string
-	// EntityID is the metadata's entityID: the Issuer of its assertions.
-	EntityID string
-	Certs    []*x509.Certificate
-}
 
 // samlInput is the input of the provider operations.
 type samlInput struct {
@@ -161,32 +150,6 @@ func (s *Service) createSAMLProvider(ctx context.Context, r *protocol.Request, i
 	return &createSAMLResult{SAMLProviderArn: in.ARN, Tags: xTags(in.Tags)}, nil
 }
 
-// samlRec is a stored provider.
-type samlRec struct {
-	arn, account, name, uuid, metadata string
-	validUntil, created                string
-	tags                               []tag
-}
-
-// loadSAML reads account's provider name (case-insensitively, as IAM names
-// are unique), or nil.
-func loadSAML(tx *store.Tx, account, name string) (*samlRec, error) {
-	var rec samlRec
-	var tags string
-	err := tx.QueryRow(`SELECT arn, account, name, uuid, metadata, valid_until, tags, created FROM iam_saml_providers WHERE account = ? AND name_lc = ?`, account, lower(name)).
-		Scan(&rec.arn, &rec.account, &rec.name, &rec.uuid, &rec.metadata, &rec.validUntil, &tags, &rec.created)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal([]byte(tags), &rec.tags); err != nil {
-		return nil, err
-	}
-	return &rec, nil
-}
-
 type getSAMLResult struct {
 	SAMLProviderUUID     string
 	SAMLMetadataDocument string
@@ -215,8 +178,8 @@ func (s *Service) getSAMLProvider(ctx context.Context, r *protocol.Request, in *
 	if rec == nil || in.Name == "" {
 		return nil, errNoSuchEntity.Errorf(msgSAMLNotFound, in.ARN)
 	}
-	return &getSAMLResult{SAMLProviderUUID: rec.uuid, SAMLMetadataDocument: rec.metadata,
-		CreateDate: isoTime(parseTime(rec.created)), ValidUntil: validUntil(rec.validUntil), Tags: xTags(rec.tags)}, nil
+	return &getSAMLResult{SAMLProviderUUID: rec.UUID, SAMLMetadataDocument: rec.Metadata,
+		CreateDate: isoTime(parseTime(rec.Created)), ValidUntil: validUntil(rec.ValidUntil), Tags: xTags(rec.Tags)}, nil
 }
 
 type updateSAMLResult struct{ SAMLProviderArn string }
@@ -238,11 +201,11 @@ func (s *Service) updateSAMLProvider(ctx context.Context, r *protocol.Request, i
 		if rec == nil || in.Name == "" {
 			return errNoSuchEntity.Errorf(msgSAMLNotFound, in.ARN)
 		}
-		arn = rec.arn
+		arn = rec.ARN
 		if md == nil {
 			return nil
 		}
-		_, err = tx.Exec(`UPDATE iam_saml_providers SET metadata = ?, valid_until = ? WHERE arn = ?`, in.Metadata, fmtTime(md.ValidUntil), rec.arn)
+		_, err = tx.Exec(`UPDATE iam_saml_providers SET metadata = ?, valid_until = ? WHERE arn = ?`, in.Metadata, fmtTime(md.ValidUntil), rec.ARN)
 		return err
 	})
 	if err != nil {
@@ -292,35 +255,4 @@ func (s *Service) listSAMLProviders(ctx context.Context, r *protocol.Request, _ 
 		return rows.Err()
 	})
 	return out, err
-}
-
-// SAMLProviderFor returns the provider named by arn, for STS: ok=false
-// when there is none.
-func (s *Service) SAMLProviderFor(ctx context.Context, arn string) (SAMLProvider, bool, error) {
-	rest, ok := strings.CutPrefix(arn, "arn:aws:iam::")
-	if !ok {
-		return SAMLProvider{}, false, nil
-	}
-	account, name, ok := strings.Cut(rest, ":saml-provider/")
-	if !ok || account == "" || name == "" {
-		return SAMLProvider{}, false, nil
-	}
-	var rec *samlRec
-	err := s.read(ctx, func(tx *store.Tx) (err error) {
-		rec, err = loadSAML(tx, account, name)
-		return err
-	})
-	if err != nil || rec == nil || rec.arn != arn {
-		return SAMLProvider{}, false, err
-	}
-	md, err := saml.ParseMetadata([]byte(rec.metadata))
-	if err != nil {
-		// Stored documents were parsed when they were stored.
-		return SAMLProvider{}, false, err
-	}
-	if !md.ValidUntil.IsZero() && !md.ValidUntil.After(s.clock()) {
-		// An expired provider vouches for no one.
-		return SAMLProvider{}, false, nil
-	}
-	return SAMLProvider{ARN: rec.arn, Account: rec.account, Name: rec.name, EntityID: md.EntityID, Certs: md.Certs}, true, nil
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
-	"github.com/seki-dev/seki/internal/store"
 )
 
 // simInput is what SimulatePrincipalPolicy and SimulateCustomPolicy take
@@ -205,7 +204,7 @@ func (s *Service) principalPolicies(ctx context.Context, r *protocol.Request, so
 			return principal, nil, nil, noSuchUser(name)
 		}
 		principal = userPrincipal(u)
-		identity, boundary, err = s.Policies(ctx, &principal)
+		identity, boundary, err = s.id.Policies(ctx, &principal)
 		return principal, identity, boundary, err
 	case kindRole:
 		role, err := s.role(ctx, account, name)
@@ -215,9 +214,9 @@ func (s *Service) principalPolicies(ctx context.Context, r *protocol.Request, so
 		if role == nil {
 			return principal, nil, nil, noSuchRole(name)
 		}
-		principal = policy.Principal{Type: policy.AssumedRole, ARN: role.arn(), RoleARN: role.arn(), Account: account,
+		principal = policy.Principal{Type: policy.AssumedRole, ARN: role.ARN(), RoleARN: role.ARN(), Account: account,
 			UserID: role.ID, Tags: tagMap(role.Tags)}
-		identity, boundary, err = s.Policies(ctx, &principal)
+		identity, boundary, err = s.id.Policies(ctx, &principal)
 		return principal, identity, boundary, err
 	}
 	g, err := s.group(ctx, account, name)
@@ -227,14 +226,8 @@ func (s *Service) principalPolicies(ctx context.Context, r *protocol.Request, so
 	if g == nil {
 		return principal, nil, nil, noSuchGroup(name)
 	}
-	principal = policy.Principal{Type: policy.User, ARN: g.arn(), Account: account}
-	err = s.read(ctx, func(tx *store.Tx) error {
-		b := policyBuilder{s: s, tx: tx}
-		b.inline(g.ID, kindGroup, g.Name)
-		b.attached(g.ID)
-		identity = b.out
-		return b.err
-	})
+	principal = policy.Principal{Type: policy.User, ARN: g.ARN(), Account: account}
+	identity, err = s.id.GroupPolicies(ctx, g)
 	return principal, identity, nil, err
 }
 

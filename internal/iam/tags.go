@@ -153,7 +153,7 @@ func (s *Service) listPolicyTags(ctx context.Context, r *protocol.Request, in *i
 	var tags []tag
 	err := s.read(ctx, func(tx *store.Tx) error {
 		p, err := s.visiblePolicy(tx, r.Account(), in.PolicyArn, noSuchPolicy)
-		if err != nil || p.aws != nil {
+		if err != nil || p.AWS != nil {
 			return err
 		}
 		tags, err = loadTags(tx, p.ID)

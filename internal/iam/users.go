@@ -63,7 +63,7 @@ func (s *Service) checkBoundary(tx *store.Tx, account, arn string) error {
 	if owner != account && owner != "aws" {
 		return noSuchBoundary(arn)
 	}
-	p, err := s.loadPolicy(tx, arn)
+	p, err := s.id.LoadPolicy(tx, arn)
 	if err != nil {
 		return err
 	}
@@ -291,7 +291,7 @@ func (s *Service) deleteUser(ctx context.Context, r *protocol.Request, in *input
 		if _, err = tx.Exec(`DELETE FROM iam_users WHERE id = ?`, u.ID); err != nil {
 			return err
 		}
-		return forgetPrincipal(tx, u.arn(), u.ID)
+		return forgetPrincipal(tx, u.ARN(), u.ID)
 	})
 }
 

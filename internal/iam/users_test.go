@@ -184,13 +184,13 @@ func TestAccessKeys(t *testing.T) {
 	wantErr(t, err, "NoSuchEntity", "The user with name ghost cannot be found.")
 
 	// The new key signs as the user, with the user's tags as principal tags.
-	caller, err := e.svc.Caller(bg, id)
+	caller, err := e.svc.id.Caller(bg, id)
 	ok(t, err)
 	p := caller.Principal
 	if p.Type != policy.User || p.ARN != "arn:aws:iam::123456789012:user/kim" || p.Username != "kim" || p.Tags["team"] != "a" || caller.AccessKeyID != id {
 		t.Fatalf("Caller: %+v", p)
 	}
-	if k, found := e.svc.Key(id); !found || k.Secret != secret {
+	if k, found := e.svc.id.Key(id); !found || k.Secret != secret {
 		t.Fatal("Key does not find the new key")
 	}
 
@@ -213,7 +213,7 @@ func TestAccessKeys(t *testing.T) {
 	// Inactive keys are unknown to SigV4 and to Caller.
 	_, err = c.UpdateAccessKey(bg, &awsiam.UpdateAccessKeyInput{UserName: aws.String("kim"), AccessKeyId: aws.String(id), Status: types.StatusTypeInactive})
 	ok(t, err)
-	if _, found := e.svc.Key(id); found {
+	if _, found := e.svc.id.Key(id); found {
 		t.Fatal("inactive key still found")
 	}
 	_, err = kim.GetUser(bg, &awsiam.GetUserInput{})
@@ -238,21 +238,21 @@ func TestAccessKeys(t *testing.T) {
 	ok(t, err)
 	_, err = c.DeleteAccessKey(bg, &awsiam.DeleteAccessKeyInput{UserName: aws.String("kim"), AccessKeyId: aws.String(id)})
 	wantErr(t, err, "NoSuchEntity", "The Access Key with id "+id+" cannot be found.")
-	if _, err := e.svc.Caller(bg, id); awsCode(err) != "InvalidClientTokenId" {
+	if _, err := e.svc.id.Caller(bg, id); awsCode(err) != "InvalidClientTokenId" {
 		t.Fatalf("deleted key: %v", err)
 	}
 }
 
 func TestRootKeys(t *testing.T) {
 	e := newEnv(t)
-	c, err := e.svc.Caller(bg, rootKey)
+	c, err := e.svc.id.Caller(bg, rootKey)
 	ok(t, err)
 	if c.Principal.Type != policy.Root || c.Principal.ARN != "arn:aws:iam::123456789012:root" || c.Principal.UserID != testAccount {
 		t.Fatalf("root caller: %+v", c.Principal)
 	}
 	// EnsureAccount is idempotent and updates the secret.
 	ok(t, e.svc.EnsureAccount(bg, testAccount, rootKey, "new-secret"))
-	if k, _ := e.svc.Key(rootKey); k.Secret != "new-secret" {
+	if k, _ := e.svc.id.Key(rootKey); k.Secret != "new-secret" {
 		t.Fatalf("root secret %q", k.Secret)
 	}
 	if err := e.svc.EnsureAccount(bg, "999999999999", rootKey, "x"); err == nil {
@@ -265,7 +265,7 @@ func TestRootKeys(t *testing.T) {
 	root := e.client(rootKey, "new-secret")
 	k, err := root.CreateAccessKey(bg, &awsiam.CreateAccessKeyInput{})
 	ok(t, err)
-	c2, err := e.svc.Caller(bg, aws.ToString(k.AccessKey.AccessKeyId))
+	c2, err := e.svc.id.Caller(bg, aws.ToString(k.AccessKey.AccessKeyId))
 	ok(t, err)
 	if c2.Principal.Type != policy.Root {
 		t.Fatalf("root-created key signs as %v", c2.Principal.Type)

@@ -201,11 +201,6 @@ func (p *params) page() page {
 	return pg
 }
 
-// tag is one Key/Value pair.
-type tag struct {
-	Key, Value string
-}
-
 // tags reads a "Tags.member.N.Key/Value" list.
 func (p *params) tags() []tag {
 	entries := protocol.MemberStructs(p.v, "Tags.member", "Key", "Value")
@@ -228,7 +223,7 @@ func (p *params) tags() []tag {
 		} else {
 			p.check(v, prefix+"value", ruleTagValue)
 		}
-		out = append(out, tag{k, v})
+		out = append(out, tag{Key: k, Value: v})
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seki-dev/seki/internal/identity"
 	"github.com/seki-dev/seki/internal/protocol"
 )
 
@@ -21,7 +22,7 @@ type isoTime time.Time
 
 // MarshalText formats the time the way IAM does.
 func (t isoTime) MarshalText() ([]byte, error) {
-	return []byte(time.Time(t).UTC().Format(timeFormat)), nil
+	return []byte(time.Time(t).UTC().Format(identity.TimeFormat)), nil
 }
 
 func timePtr(t time.Time) *isoTime {
@@ -94,7 +95,7 @@ type xUser struct {
 // userXML renders a user; full adds what GetUser and CreateUser show but
 // ListUsers and GetGroup leave out (boundary and tags).
 func userXML(u *userRec, full bool) xUser {
-	x := xUser{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.arn(), CreateDate: isoTime(u.Created)}
+	x := xUser{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN(), CreateDate: isoTime(u.Created)}
 	if full {
 		x.PermissionsBoundary = boundaryOf(u.Boundary)
 		x.Tags = xTags(u.Tags)
@@ -111,7 +112,7 @@ type xGroup struct {
 }
 
 func groupXML(g *groupRec) xGroup {
-	return xGroup{g.Path, g.Name, g.ID, g.arn(), isoTime(g.Created)}
+	return xGroup{g.Path, g.Name, g.ID, g.ARN(), isoTime(g.Created)}
 }
 
 type xRoleLastUsed struct {
@@ -137,7 +138,7 @@ type xRole struct {
 // out (boundary, tags, last use).
 func roleXML(r *roleRec, full bool) xRole {
 	x := xRole{
-		Path: r.Path, RoleName: r.Name, RoleID: r.ID, Arn: r.arn(), CreateDate: isoTime(r.Created),
+		Path: r.Path, RoleName: r.Name, RoleID: r.ID, Arn: r.ARN(), CreateDate: isoTime(r.Created),
 		AssumeRolePolicyDocument: urlDocument(r.Trust), Description: r.Description, MaxSessionDuration: r.MaxSession,
 	}
 	if full {

@@ -6,7 +6,7 @@ import (
 	"github.com/seki-dev/seki/internal/jwt"
 
 	"github.com/seki-dev/seki/internal/awserr"
-	"github.com/seki-dev/seki/internal/iam"
+	"github.com/seki-dev/seki/internal/identity"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/sts"
 )
@@ -21,10 +21,10 @@ func isNoSuchEntity(err error) bool {
 }
 
 // stsRoles is IAM as STS sees it.
-type stsRoles struct{ iam *iam.Service }
+type stsRoles struct{ ids *identity.Store }
 
 func (a stsRoles) RoleByARN(ctx context.Context, arn string) (sts.RoleInfo, bool, error) {
-	r, err := a.iam.RoleByARN(ctx, arn)
+	r, err := a.ids.RoleByARN(ctx, arn)
 	if isNoSuchEntity(err) {
 		return sts.RoleInfo{}, false, nil
 	}
@@ -38,7 +38,7 @@ func (a stsRoles) RoleByARN(ctx context.Context, arn string) (sts.RoleInfo, bool
 }
 
 func (a stsRoles) ManagedPolicy(ctx context.Context, arn string) (*policy.Policy, bool, error) {
-	p, err := a.iam.ManagedPolicyAs(ctx, arn, policy.Session)
+	p, err := a.ids.ManagedPolicyAs(ctx, arn, policy.Session)
 	if isNoSuchEntity(err) {
 		return nil, false, nil
 	}
@@ -49,12 +49,12 @@ func (a stsRoles) ManagedPolicy(ctx context.Context, arn string) (*policy.Policy
 // seki was given for them (Config.OIDCKeys), as STS's web identity needs
 // them.
 type oidcProviders struct {
-	iam  *iam.Service
+	ids  *identity.Store
 	keys map[string]*jwt.KeySet
 }
 
 func (o oidcProviders) OIDCProvider(ctx context.Context, account, issuer string) (sts.OIDCProvider, bool, error) {
-	p, ok, err := o.iam.OIDCProviderFor(ctx, account, issuer)
+	p, ok, err := o.ids.OIDCProviderFor(ctx, account, issuer)
 	if err != nil || !ok {
 		return sts.OIDCProvider{}, false, err
 	}
@@ -64,10 +64,10 @@ func (o oidcProviders) OIDCProvider(ctx context.Context, account, issuer string)
 func (o oidcProviders) KeySet(url string) *jwt.KeySet { return o.keys[url] }
 
 // samlProviders is IAM's SAML providers as AssumeRoleWithSAML needs them.
-type samlProviders struct{ iam *iam.Service }
+type samlProviders struct{ ids *identity.Store }
 
 func (p samlProviders) SAMLProvider(ctx context.Context, arn string) (sts.SAMLProvider, bool, error) {
-	v, ok, err := p.iam.SAMLProviderFor(ctx, arn)
+	v, ok, err := p.ids.SAMLProviderFor(ctx, arn)
 	if err != nil || !ok {
 		return sts.SAMLProvider{}, false, err
 	}

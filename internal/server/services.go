@@ -15,6 +15,7 @@ import (
 	"github.com/seki-dev/seki/internal/events"
 	"github.com/seki-dev/seki/internal/funcurl"
 	"github.com/seki-dev/seki/internal/iam"
+	"github.com/seki-dev/seki/internal/identity"
 	"github.com/seki-dev/seki/internal/lambda"
 	"github.com/seki-dev/seki/internal/logs"
 	"github.com/seki-dev/seki/internal/policy"
@@ -30,6 +31,7 @@ import (
 
 // services holds every service and the credential sources they share.
 type services struct {
+	ids    *identity.Store
 	iam    *iam.Service
 	sts    *sts.Service
 	lambda *lambda.Service
@@ -71,13 +73,18 @@ func migrations() []store.Migration {
 }
 
 // build constructs everything in one direction: the store (already open)
-// → identities (IAM) → the door (authz) → STS → the services, each given
+// → identities (internal/identity) → the door (authz) → the IAM API → STS
+// → the services, each given
 // what it depends on in its Options. Nothing starts here: start does that,
 // in the order of sv.lifecycle.
 func build(ctx context.Context, s *Server) (*services, error) {
 	sv := &services{byName: map[string]service{}}
 	var err error
-	if sv.iam, err = iam.New(s.db, iam.Options{Now: s.cfg.Now}); err != nil {
+	if sv.ids, err = identity.New(s.db, identity.Options{Now: s.cfg.Now}); err != nil {
+		return nil, err
+	}
+	sv.authz = authz.New(sv.ids, s.decisions)
+	if sv.iam, err = iam.New(iam.Options{Identity: sv.ids}); err != nil {
 		return nil, err
 	}
 	for _, k := range s.cfg.RootKeys {
@@ -85,10 +92,9 @@ func build(ctx context.Context, s *Server) (*services, error) {
 			return nil, err
 		}
 	}
-	sv.authz = authz.New(sv.iam, s.decisions)
-	sv.sts = sts.New(s.db, stsRoles{sv.iam}, sts.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz,
-		Providers: oidcProviders{iam: sv.iam, keys: s.oidcKeys}, SAML: samlProviders{sv.iam}})
-	sv.keys = keys{iam: sv.iam, sts: sv.sts}
+	sv.sts = sts.New(s.db, stsRoles{sv.ids}, sts.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz,
+		Providers: oidcProviders{ids: sv.ids, keys: s.oidcKeys}, SAML: samlProviders{sv.ids}})
+	sv.keys = keys{ids: sv.ids, sts: sv.sts}
 
 	denied := protocol.Dispatcher{Authz: sv.authz, Deny: authz.AccessDenied}
 	sv.byName["iam"] = sv.iam.Handler(denied)
@@ -102,7 +108,7 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	if sv.runtime, err = newRuntime(s, sv.sts, sv.logs); err != nil {
 		return nil, err
 	}
-	sv.sqs = sqs.New(s.db, sqs.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Principals: sv.iam})
+	sv.sqs = sqs.New(s.db, sqs.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Principals: sv.ids})
 	sv.byName["sqs"] = sv.sqs.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: sqs.AccessDenied})
 	// Lambda reads S3 code and S3 invokes Lambda: the one cycle. Lambda
 	// gets code first, an adapter that S3 fills in below, before anything
@@ -112,14 +118,14 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	if s.cfg.LambdaRunner != nil {
 		runner = s.cfg.LambdaRunner
 	}
-	sv.lambda = lambda.New(s.db, lambda.Options{Now: s.cfg.Now, URLHost: s.cfg.URLHost, Roles: lambdaRoles{sv.iam}, Authz: sv.authz,
-		Links: s.code, Runner: runner, Code: code, Queues: newESMQueues(sv.sqs, sv.sts), Principals: sv.iam})
+	sv.lambda = lambda.New(s.db, lambda.Options{Now: s.cfg.Now, URLHost: s.cfg.URLHost, Roles: lambdaRoles{sv.ids}, Authz: sv.authz,
+		Links: s.code, Runner: runner, Code: code, Queues: newESMQueues(sv.sqs, sv.sts), Principals: sv.ids})
 	sv.byName["lambda"] = sv.lambda.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: lambda.AccessDenied})
-	sv.s3 = s3.New(s.db, s3.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Functions: s3Functions{sv.lambda}, Principals: sv.iam})
+	sv.s3 = s3.New(s.db, s3.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Functions: s3Functions{sv.lambda}, Principals: sv.ids})
 	code.s3 = sv.s3
 	sv.byName["s3"] = sv.s3.Handler(denied)
 	s.verifier.HostBucket = sv.s3.HostBucket
-	sv.sns = sns.New(s.db, sns.Options{Now: s.cfg.Now, Functions: pushFunctions{sv.lambda, servicePrincipal("sns.amazonaws.com")}, Principals: sv.iam})
+	sv.sns = sns.New(s.db, sns.Options{Now: s.cfg.Now, Functions: pushFunctions{sv.lambda, servicePrincipal("sns.amazonaws.com")}, Principals: sv.ids})
 	sv.byName["sns"] = sv.sns.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: sns.AuthorizationError})
 	sv.events = events.New(s.db, events.Options{Now: s.cfg.Now, Functions: pushFunctions{sv.lambda, servicePrincipal("events.amazonaws.com")}})
 	sv.byName["events"] = sv.events.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: events.AccessDenied})
@@ -186,7 +192,7 @@ func (sv *services) stop(ctx context.Context) error {
 // keys resolves access keys for SigV4: temporary (ASIA) keys from STS,
 // long-term and root keys from IAM.
 type keys struct {
-	iam *iam.Service
+	ids *identity.Store
 	sts *sts.Service
 }
 
@@ -194,7 +200,7 @@ func (k keys) Key(id string) (sigv4.Key, bool) {
 	if strings.HasPrefix(id, "ASIA") {
 		return k.sts.Key(id)
 	}
-	return k.iam.Key(id)
+	return k.ids.Key(id)
 }
 
 // errSessionTokenForIAM is AWS's answer when GetSessionToken credentials
@@ -205,7 +211,7 @@ var errSessionTokenForIAM = awserr.Code{Name: "InvalidClientTokenId", Status: ht
 // condition keys its credentials carry to c.
 func (sv *services) identify(ctx context.Context, service, id string, c *policy.Context) (*authz.Caller, error) {
 	if !strings.HasPrefix(id, "ASIA") {
-		return sv.iam.Caller(ctx, id)
+		return sv.ids.Caller(ctx, id)
 	}
 	caller, err := sv.sts.Caller(ctx, id)
 	if err != nil {
@@ -225,10 +231,10 @@ func (sv *services) identify(ctx context.Context, service, id string, c *policy.
 
 // lambdaRoles is IAM as Lambda sees it: execution roles and their trust
 // policies. A malformed or missing role is simply not there.
-type lambdaRoles struct{ iam *iam.Service }
+type lambdaRoles struct{ ids *identity.Store }
 
 func (a lambdaRoles) RoleByARN(ctx context.Context, arn string) (lambda.Role, bool, error) {
-	r, err := a.iam.RoleByARN(ctx, arn)
+	r, err := a.ids.RoleByARN(ctx, arn)
 	var e *awserr.Error
 	if errors.As(err, &e) && e.Status < 500 {
 		return lambda.Role{}, false, nil

@@ -1,4 +1,4 @@
-package iam
+package identity
 
 import (
 	"sync"
@@ -55,9 +55,9 @@ type cache struct {
 	gen        uint64
 	keys       map[string]*keyEntry
 	principals map[principalKey]*policySet
-	users      map[nameKey]*userRec
-	roles      map[nameKey]*roleRec
-	groups     map[nameKey]*groupRec
+	users      map[nameKey]*UserRec
+	roles      map[nameKey]*RoleRec
+	groups     map[nameKey]*GroupRec
 	managed    map[managedKey]*policy.Policy
 	roleViews  map[nameKey]*Role
 }
@@ -65,9 +65,9 @@ type cache struct {
 func (c *cache) init() {
 	c.keys = make(map[string]*keyEntry)
 	c.principals = make(map[principalKey]*policySet)
-	c.users = make(map[nameKey]*userRec)
-	c.roles = make(map[nameKey]*roleRec)
-	c.groups = make(map[nameKey]*groupRec)
+	c.users = make(map[nameKey]*UserRec)
+	c.roles = make(map[nameKey]*RoleRec)
+	c.groups = make(map[nameKey]*GroupRec)
 	c.managed = make(map[managedKey]*policy.Policy)
 	c.roleViews = make(map[nameKey]*Role)
 }
@@ -113,8 +113,8 @@ func cached[K comparable, V any](c *cache, pick func(*cache) map[K]V, key K, loa
 
 func pickKeys(c *cache) map[string]*keyEntry              { return c.keys }
 func pickPrincipals(c *cache) map[principalKey]*policySet { return c.principals }
-func pickUsers(c *cache) map[nameKey]*userRec             { return c.users }
-func pickRoles(c *cache) map[nameKey]*roleRec             { return c.roles }
-func pickGroups(c *cache) map[nameKey]*groupRec           { return c.groups }
+func pickUsers(c *cache) map[nameKey]*UserRec             { return c.users }
+func pickRoles(c *cache) map[nameKey]*RoleRec             { return c.roles }
+func pickGroups(c *cache) map[nameKey]*GroupRec           { return c.groups }
 func pickManaged(c *cache) map[managedKey]*policy.Policy  { return c.managed }
 func pickRoleViews(c *cache) map[nameKey]*Role            { return c.roleViews }

@@ -1,4 +1,4 @@
-package iam
+package identity
 
 import (
 	"crypto/rand"
@@ -7,34 +7,34 @@ import (
 	"time"
 )
 
-// entityKind names the three kinds of IAM identity that hold policies.
-type entityKind string
+// EntityKind names the three kinds of IAM identity that hold policies.
+type EntityKind string
 
 const (
-	kindUser  entityKind = "user"
-	kindGroup entityKind = "group"
-	kindRole  entityKind = "role"
+	KindUser  EntityKind = "user"
+	KindGroup EntityKind = "group"
+	KindRole  EntityKind = "role"
 )
 
-// userRec is a user as stored. Records handed out by caches are shared and
+// UserRec is a user as stored. Records handed out by caches are shared and
 // must not be modified.
-type userRec struct {
+type UserRec struct {
 	ID, Account, Name, Path string
 	Created                 time.Time
 	Boundary                string
-	Tags                    []tag
+	Tags                    []Tag
 }
 
-func (u *userRec) arn() string { return entityARN(u.Account, "user", u.Path, u.Name) }
+func (u *UserRec) ARN() string { return EntityARN(u.Account, "user", u.Path, u.Name) }
 
-type groupRec struct {
+type GroupRec struct {
 	ID, Account, Name, Path string
 	Created                 time.Time
 }
 
-func (g *groupRec) arn() string { return entityARN(g.Account, "group", g.Path, g.Name) }
+func (g *GroupRec) ARN() string { return EntityARN(g.Account, "group", g.Path, g.Name) }
 
-type roleRec struct {
+type RoleRec struct {
 	ID, Account, Name, Path string
 	Created                 time.Time
 	Trust                   string
@@ -43,33 +43,33 @@ type roleRec struct {
 	Boundary                string
 	LastUsed                time.Time
 	LastRegion              string
-	Tags                    []tag
+	Tags                    []Tag
 }
 
-func (r *roleRec) arn() string { return entityARN(r.Account, "role", r.Path, r.Name) }
+func (r *RoleRec) ARN() string { return EntityARN(r.Account, "role", r.Path, r.Name) }
 
-// policyRec is a customer managed policy as stored, or an AWS managed one
+// PolicyRec is a customer managed policy as stored, or an AWS managed one
 // from the catalogue (Account "aws").
-type policyRec struct {
+type PolicyRec struct {
 	ID, Account, Name, Path, ARN string
 	Description                  string
 	Created, Updated             time.Time
 	DefaultVersion               string
 	NextVersion                  int
-	aws                          *managedEntry // set for AWS managed policies
+	AWS                          *ManagedEntry // set for AWS managed policies
 }
 
-// entityARN builds arn:aws:iam::ACCOUNT:KIND/PATH/NAME; path begins and ends
+// EntityARN builds arn:aws:iam::ACCOUNT:KIND/PATH/NAME; path begins and ends
 // with "/".
-func entityARN(account, kind, path, name string) string {
+func EntityARN(account, kind, path, name string) string {
 	return "arn:aws:iam::" + account + ":" + kind + path + name
 }
 
-func rootARN(account string) string { return "arn:aws:iam::" + account + ":root" }
+func RootARN(account string) string { return "arn:aws:iam::" + account + ":root" }
 
-// parsePolicyARN splits arn:aws:iam::ACCOUNT:policy/PATH/NAME. ok is false
+// ParsePolicyARN splits arn:aws:iam::ACCOUNT:policy/PATH/NAME. ok is false
 // for anything that is not a policy ARN.
-func parsePolicyARN(arn string) (account, path, name string, ok bool) {
+func ParsePolicyARN(arn string) (account, path, name string, ok bool) {
 	rest, found := strings.CutPrefix(arn, "arn:aws:iam::")
 	if !found {
 		return "", "", "", false
@@ -90,9 +90,9 @@ func parsePolicyARN(arn string) (account, path, name string, ok bool) {
 	return account, path, name, true
 }
 
-// parseEntityARN splits arn:aws:iam::ACCOUNT:KIND/PATH/NAME for users,
+// ParseEntityARN splits arn:aws:iam::ACCOUNT:KIND/PATH/NAME for users,
 // groups and roles.
-func parseEntityARN(arn string) (account string, kind entityKind, name string, ok bool) {
+func ParseEntityARN(arn string) (account string, kind EntityKind, name string, ok bool) {
 	rest, found := strings.CutPrefix(arn, "arn:aws:iam::")
 	if !found {
 		return "", "", "", false
@@ -105,8 +105,8 @@ func parseEntityARN(arn string) (account string, kind entityKind, name string, o
 	if !found {
 		return "", "", "", false
 	}
-	switch entityKind(k) {
-	case kindUser, kindGroup, kindRole:
+	switch EntityKind(k) {
+	case KindUser, KindGroup, KindRole:
 	default:
 		return "", "", "", false
 	}
@@ -114,15 +114,15 @@ func parseEntityARN(arn string) (account string, kind entityKind, name string, o
 	if name == "" {
 		return "", "", "", false
 	}
-	return account, entityKind(k), name, true
+	return account, EntityKind(k), name, true
 }
 
 // idChars is the alphabet of IAM unique ids and access key ids.
 const idChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
-// newID returns prefix followed by n characters from crypto/rand:
+// NewID returns prefix followed by n characters from crypto/rand:
 // AIDA/AGPA/AROA/ANPA ids have 17, AKIA access key ids 16.
-func newID(prefix string, n int) string {
+func NewID(prefix string, n int) string {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
 		panic("iam: crypto/rand failed: " + err.Error())
@@ -133,8 +133,8 @@ func newID(prefix string, n int) string {
 	return prefix + string(b)
 }
 
-// newSecret returns a 40-character secret access key.
-func newSecret() string {
+// NewSecret returns a 40-character secret access key.
+func NewSecret() string {
 	b := make([]byte, 30)
 	if _, err := rand.Read(b); err != nil {
 		panic("iam: crypto/rand failed: " + err.Error())
@@ -142,16 +142,16 @@ func newSecret() string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-const timeFormat = "2006-01-02T15:04:05Z"
+const TimeFormat = "2006-01-02T15:04:05Z"
 
-func fmtTime(t time.Time) string {
+func FmtTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(timeFormat)
+	return t.UTC().Format(TimeFormat)
 }
 
-func parseTime(s string) time.Time {
+func ParseTime(s string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
@@ -164,3 +164,8 @@ func parseTime(s string) time.Time {
 
 // lower is the case-folded form names are compared in.
 func lower(s string) string { return strings.ToLower(s) }
+
+// Tag is one Key/Value pair.
+type Tag struct {
+	Key, Value string
+}

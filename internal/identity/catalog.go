@@ -1,4 +1,4 @@
-package iam
+package identity
 
 import (
 	"bytes"
@@ -17,10 +17,10 @@ import (
 //go:embed managed/*.json
 var managedFS embed.FS
 
-// managedEntry is one AWS managed policy of the catalogue.
-type managedEntry struct {
-	rec      policyRec
-	document string // default version's document, as AWS returns it
+// ManagedEntry is one AWS managed policy of the catalogue.
+type ManagedEntry struct {
+	Rec      PolicyRec
+	Document string // default version's document, as AWS returns it
 
 	mu       sync.Mutex
 	compiled map[policy.Kind]*policy.Policy // per kind, made on first use
@@ -29,8 +29,8 @@ type managedEntry struct {
 // catalog holds the AWS managed policies seki ships, sorted by name. It is
 // immutable after loadCatalog apart from each entry's lazily compiled forms.
 type catalog struct {
-	byARN  map[string]*managedEntry
-	sorted []*managedEntry
+	byARN  map[string]*ManagedEntry
+	sorted []*ManagedEntry
 }
 
 type managedFile struct {
@@ -52,7 +52,7 @@ func loadCatalog() (*catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &catalog{byARN: make(map[string]*managedEntry, len(files))}
+	c := &catalog{byARN: make(map[string]*ManagedEntry, len(files))}
 	for _, f := range files {
 		if !strings.HasSuffix(f.Name(), ".json") {
 			continue
@@ -75,20 +75,20 @@ func loadCatalog() (*catalog, error) {
 		if err := json.Indent(&doc, m.Document, "", "    "); err != nil {
 			return nil, fmt.Errorf("iam: managed policy %s: %w", f.Name(), err)
 		}
-		e := &managedEntry{
-			rec: policyRec{
+		e := &ManagedEntry{
+			Rec: PolicyRec{
 				ID: m.PolicyID, Account: "aws", Name: m.PolicyName, Path: m.Path, ARN: m.Arn,
 				Description: m.Description, Created: m.CreateDate.UTC(), Updated: m.UpdateDate.UTC(),
 				DefaultVersion: m.DefaultVersionID,
 			},
-			document: doc.String(),
+			Document: doc.String(),
 		}
-		e.rec.aws = e
+		e.Rec.AWS = e
 		c.byARN[m.Arn] = e
 		c.sorted = append(c.sorted, e)
 	}
 	sort.Slice(c.sorted, func(i, j int) bool {
-		return lower(c.sorted[i].rec.Name) < lower(c.sorted[j].rec.Name)
+		return lower(c.sorted[i].Rec.Name) < lower(c.sorted[j].Rec.Name)
 	})
 	return c, nil
 }
@@ -106,17 +106,17 @@ func derivedPolicyID(arn string) string {
 
 // compile returns the entry's default version compiled as kind, compiling
 // it on first use.
-func (e *managedEntry) compile(kind policy.Kind) (*policy.Policy, error) {
+func (e *ManagedEntry) compile(kind policy.Kind) (*policy.Policy, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if p := e.compiled[kind]; p != nil {
 		return p, nil
 	}
-	p, err := policy.Parse([]byte(e.document), kind)
+	p, err := policy.Parse([]byte(e.Document), kind)
 	if err != nil {
-		return nil, fmt.Errorf("iam: AWS managed policy %s: %w", e.rec.ARN, err)
+		return nil, fmt.Errorf("iam: AWS managed policy %s: %w", e.Rec.ARN, err)
 	}
-	p.Name = e.rec.ARN
+	p.Name = e.Rec.ARN
 	if e.compiled == nil {
 		e.compiled = make(map[policy.Kind]*policy.Policy)
 	}

@@ -1,4 +1,4 @@
-package iam
+package identity
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ import (
 // does not grant the new one. While the entity exists the policy shows its
 // ARN; once it is gone it shows the unique id (AROA…, AIDA…). AWS documents
 // this in the IAM User Guide's Principal element reference
-// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
+// (https://docs.AWS.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
 //
 // The stored text carries the ids in its Principal and NotPrincipal
 // elements; the policy language matches an id against the caller's
@@ -32,19 +32,19 @@ import (
 // with that entity's unique id. Other principals, and ARNs of entities seki
 // does not hold, are left as written. A document that is not JSON is
 // returned unchanged, for the service's own validation to refuse.
-func (s *Service) BindPrincipals(ctx context.Context, doc string) (string, error) {
+func (s *Store) BindPrincipals(ctx context.Context, doc string) (string, error) {
 	spans := principalSpans(doc)
 	if len(spans) == 0 {
 		return doc, nil
 	}
 	ids := map[string]string{} // quoted ARN → quoted id
-	err := s.read(ctx, func(tx *store.Tx) error {
+	err := s.Read(ctx, func(tx *store.Tx) error {
 		for _, sp := range spans {
-			for _, arn := range quotedEntityARNs(doc[sp.start:sp.end]) {
+			for _, arn := range QuotedEntityARNs(doc[sp.start:sp.end]) {
 				if _, seen := ids[arn]; seen {
 					continue
 				}
-				id, err := entityID(tx, arn[1:len(arn)-1])
+				id, err := EntityID(tx, arn[1:len(arn)-1])
 				if err != nil {
 					return err
 				}
@@ -79,12 +79,12 @@ func (s *Service) BindPrincipals(ctx context.Context, doc string) (string, error
 // ShowPrincipals is doc as AWS shows it: each unique id of a user or role
 // that still exists is replaced by the entity's current ARN; the id of a
 // deleted one stays.
-func (s *Service) ShowPrincipals(ctx context.Context, doc string) (string, error) {
+func (s *Store) ShowPrincipals(ctx context.Context, doc string) (string, error) {
 	if !strings.Contains(doc, `"AIDA`) && !strings.Contains(doc, `"AROA`) {
 		return doc, nil
 	}
 	var out string
-	err := s.read(ctx, func(tx *store.Tx) error {
+	err := s.Read(ctx, func(tx *store.Tx) error {
 		var b strings.Builder
 		rest := doc
 		for {
@@ -100,8 +100,8 @@ func (s *Service) ShowPrincipals(ctx context.Context, doc string) (string, error
 			}
 			tok := rest[i+1 : i+1+j]
 			b.WriteString(rest[:i+1])
-			if isEntityID(tok) {
-				arn, err := entityARNByID(tx, tok)
+			if IsEntityID(tok) {
+				arn, err := EntityARNByID(tx, tok)
 				if err != nil {
 					return err
 				}
@@ -119,9 +119,9 @@ func (s *Service) ShowPrincipals(ctx context.Context, doc string) (string, error
 	return out, err
 }
 
-// isEntityID reports whether v has the form of a user's or role's unique
+// IsEntityID reports whether v has the form of a user's or role's unique
 // id (AIDA or AROA and 17 more upper-case letters and digits).
-func isEntityID(v string) bool {
+func IsEntityID(v string) bool {
 	if len(v) != 21 || (!strings.HasPrefix(v, "AIDA") && !strings.HasPrefix(v, "AROA")) {
 		return false
 	}
@@ -133,22 +133,22 @@ func isEntityID(v string) bool {
 	return true
 }
 
-// entityID is the unique id of the user or role arn names (path included),
+// EntityID is the unique id of the user or role arn names (path included),
 // or "" when there is none.
-func entityID(tx *store.Tx, arn string) (string, error) {
-	account, kind, name, path, ok := splitEntityARN(arn)
+func EntityID(tx *store.Tx, arn string) (string, error) {
+	account, kind, name, path, ok := SplitEntityARN(arn)
 	if !ok {
 		return "", nil
 	}
 	switch kind {
-	case kindUser:
-		u, err := loadUser(tx, account, name)
+	case KindUser:
+		u, err := LoadUser(tx, account, name)
 		if err != nil || u == nil || u.Path != path {
 			return "", err
 		}
 		return u.ID, nil
-	case kindRole:
-		r, err := loadRole(tx, account, name)
+	case KindRole:
+		r, err := LoadRole(tx, account, name)
 		if err != nil || r == nil || r.Path != path {
 			return "", err
 		}
@@ -157,9 +157,9 @@ func entityID(tx *store.Tx, arn string) (string, error) {
 	return "", nil
 }
 
-// entityARNByID is the ARN of the user or role whose unique id is id, or ""
+// EntityARNByID is the ARN of the user or role whose unique id is id, or ""
 // when it no longer exists.
-func entityARNByID(tx *store.Tx, id string) (string, error) {
+func EntityARNByID(tx *store.Tx, id string) (string, error) {
 	var account, name, path string
 	table, kind := "iam_users", "user"
 	if strings.HasPrefix(id, "AROA") {
@@ -172,12 +172,12 @@ func entityARNByID(tx *store.Tx, id string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return entityARN(account, kind, path, name), nil
+	return EntityARN(account, kind, path, name), nil
 }
 
-// quotedEntityARNs lists the quoted strings in s that are user or role
+// QuotedEntityARNs lists the quoted strings in s that are user or role
 // ARNs, quotes included.
-func quotedEntityARNs(s string) []string {
+func QuotedEntityARNs(s string) []string {
 	var out []string
 	for {
 		i := strings.Index(s, `"arn:`)
@@ -189,7 +189,7 @@ func quotedEntityARNs(s string) []string {
 			return out
 		}
 		q := s[i : i+1+j+1]
-		if _, kind, _, _, ok := splitEntityARN(q[1 : len(q)-1]); ok && (kind == kindUser || kind == kindRole) {
+		if _, kind, _, _, ok := SplitEntityARN(q[1 : len(q)-1]); ok && (kind == KindUser || kind == KindRole) {
 			out = append(out, q)
 		}
 		s = s[i+1+j+1:]

@@ -1,4 +1,4 @@
-package iam
+package identity
 
 import (
 	"context"
@@ -14,54 +14,10 @@ import (
 	"github.com/seki-dev/seki/internal/store"
 )
 
-// EnsureAccount creates account if it is new and registers accessKeyID and
-// secret as credentials of its root user (replacing the secret if the key
-// already belongs to that root user).
-func (s *Service) EnsureAccount(ctx context.Context, account, accessKeyID, secret string) error {
-	if !isAccountID(account) {
-		return fmt.Errorf("iam: account id %q is not 12 digits", account)
-	}
-	if accessKeyID == "" || secret == "" {
-		return fmt.Errorf("iam: root key for account %s needs an access key id and a secret", account)
-	}
-	now := fmtTime(s.clock())
-	return s.write(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(`INSERT OR IGNORE INTO iam_accounts (id, created) VALUES (?, ?)`, account, now); err != nil {
-			return err
-		}
-		var owner, user string
-		err := tx.QueryRow(`SELECT account, user_id FROM iam_access_keys WHERE akid = ?`, accessKeyID).Scan(&owner, &user)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			_, err = tx.Exec(`INSERT INTO iam_access_keys (akid, account, user_id, secret, status, created) VALUES (?, ?, '', ?, 'Active', ?)`,
-				accessKeyID, account, secret, now)
-			return err
-		case err != nil:
-			return err
-		case owner != account || user != "":
-			return fmt.Errorf("iam: access key %s already belongs to another principal", accessKeyID)
-		}
-		_, err = tx.Exec(`UPDATE iam_access_keys SET secret = ?, status = 'Active' WHERE akid = ?`, secret, accessKeyID)
-		return err
-	})
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // keyEntry resolves an access key; nil when it is unknown or inactive.
-func (s *Service) keyEntry(ctx context.Context, accessKeyID string) (*keyEntry, error) {
+func (s *Store) keyEntry(ctx context.Context, accessKeyID string) (*keyEntry, error) {
 	return cached(&s.cache, pickKeys, accessKeyID, func() (e *keyEntry, err error) {
-		err = s.read(ctx, func(tx *store.Tx) error {
+		err = s.Read(ctx, func(tx *store.Tx) error {
 			var account, userID, secret, status string
 			err := tx.QueryRow(`SELECT account, user_id, secret, status FROM iam_access_keys WHERE akid = ?`, accessKeyID).
 				Scan(&account, &userID, &secret, &status)
@@ -76,13 +32,13 @@ func (s *Service) keyEntry(ctx context.Context, accessKeyID string) (*keyEntry, 
 			}
 			c := &authz.Caller{AccessKeyID: accessKeyID}
 			if userID == "" {
-				c.Principal = policy.Principal{Type: policy.Root, ARN: rootARN(account), Account: account, UserID: account}
+				c.Principal = policy.Principal{Type: policy.Root, ARN: RootARN(account), Account: account, UserID: account}
 			} else {
-				u, err := loadUserByID(tx, userID)
+				u, err := LoadUserByID(tx, userID)
 				if err != nil || u == nil {
 					return err
 				}
-				c.Principal = userPrincipal(u)
+				c.Principal = UserPrincipal(u)
 			}
 			e = &keyEntry{secret: secret, caller: c}
 			return nil
@@ -91,15 +47,15 @@ func (s *Service) keyEntry(ctx context.Context, accessKeyID string) (*keyEntry, 
 	})
 }
 
-// userPrincipal is the principal a user's long-term keys sign as.
-func userPrincipal(u *userRec) policy.Principal {
+// UserPrincipal is the principal a user's long-term keys sign as.
+func UserPrincipal(u *UserRec) policy.Principal {
 	return policy.Principal{
-		Type: policy.User, ARN: u.arn(), Account: u.Account,
-		UserID: u.ID, Username: u.Name, Tags: tagMap(u.Tags),
+		Type: policy.User, ARN: u.ARN(), Account: u.Account,
+		UserID: u.ID, Username: u.Name, Tags: TagMap(u.Tags),
 	}
 }
 
-func tagMap(tags []tag) map[string]string {
+func TagMap(tags []Tag) map[string]string {
 	if len(tags) == 0 {
 		return nil
 	}
@@ -113,7 +69,7 @@ func tagMap(tags []tag) map[string]string {
 // Key implements SigV4's key lookup for long-term credentials: root keys
 // and users' active access keys. Inactive and unknown keys are not found,
 // so SigV4 answers InvalidClientTokenId.
-func (s *Service) Key(accessKeyID string) (sigv4.Key, bool) {
+func (s *Store) Key(accessKeyID string) (sigv4.Key, bool) {
 	// sigv4's lookup carries no context; the store read is short and bounded
 	// by the store's own timeouts.
 	e, err := s.keyEntry(context.Background(), accessKeyID)
@@ -125,7 +81,7 @@ func (s *Service) Key(accessKeyID string) (sigv4.Key, bool) {
 
 // Secret returns the secret access key of an active long-term key (a root
 // key or a user's access key); ok is false for unknown and inactive keys.
-func (s *Service) Secret(ctx context.Context, accessKeyID string) (secret string, ok bool, err error) {
+func (s *Store) Secret(ctx context.Context, accessKeyID string) (secret string, ok bool, err error) {
 	e, err := s.keyEntry(ctx, accessKeyID)
 	if err != nil || e == nil {
 		return "", false, err
@@ -137,13 +93,13 @@ func (s *Service) Secret(ctx context.Context, accessKeyID string) (secret string
 // root user or an IAM user. Unknown and inactive keys are an
 // InvalidClientTokenId error. The result is the caller's own copy; its
 // Principal.Tags map is shared and must not be modified.
-func (s *Service) Caller(ctx context.Context, accessKeyID string) (*authz.Caller, error) {
+func (s *Store) Caller(ctx context.Context, accessKeyID string) (*authz.Caller, error) {
 	e, err := s.keyEntry(ctx, accessKeyID)
 	if err != nil {
 		return nil, err
 	}
 	if e == nil {
-		return nil, errUnknownKey.New("The security token included in the request is invalid.")
+		return nil, errUnknownKey.New(msgUnknownKey)
 	}
 	c := *e.caller
 	return &c, nil
@@ -154,7 +110,7 @@ func (s *Service) Caller(ctx context.Context, accessKeyID string) (*authz.Caller
 // belongs to, with the permissions boundary. The slices are cached and
 // shared; callers must not modify them. Principals without identity
 // policies (root, services, anonymous) get none.
-func (s *Service) Policies(ctx context.Context, p *policy.Principal) ([]*policy.Policy, *policy.Policy, error) {
+func (s *Store) Policies(ctx context.Context, p *policy.Principal) ([]*policy.Policy, *policy.Policy, error) {
 	if p == nil {
 		return nil, nil, nil
 	}
@@ -173,8 +129,8 @@ func (s *Service) Policies(ctx context.Context, p *policy.Principal) ([]*policy.
 		if key.typ == policy.User {
 			return s.loadUserPolicies(ctx, key.account, key.id)
 		}
-		account, kind, name, _, ok := splitEntityARN(key.name)
-		if !ok || kind != kindRole {
+		account, kind, name, _, ok := SplitEntityARN(key.name)
+		if !ok || kind != KindRole {
 			return &policySet{}, nil
 		}
 		return s.loadRolePolicies(ctx, account, name, key.id)
@@ -188,15 +144,15 @@ func (s *Service) Policies(ctx context.Context, p *policy.Principal) ([]*policy.
 // loadUserPolicies loads the policies of the user whose unique id is id,
 // whatever its name is now: none when it was deleted, even if another user
 // of the same name exists.
-func (s *Service) loadUserPolicies(ctx context.Context, account, id string) (*policySet, error) {
+func (s *Store) loadUserPolicies(ctx context.Context, account, id string) (*policySet, error) {
 	set := &policySet{}
-	err := s.read(ctx, func(tx *store.Tx) error {
-		u, err := loadUserByID(tx, id)
+	err := s.Read(ctx, func(tx *store.Tx) error {
+		u, err := LoadUserByID(tx, id)
 		if err != nil || u == nil || u.Account != account {
 			return err
 		}
 		b := policyBuilder{s: s, tx: tx}
-		b.inline(u.ID, kindUser, u.Name)
+		b.inline(u.ID, KindUser, u.Name)
 		b.attached(u.ID)
 		rows, err := tx.Query(`SELECT g.id, g.name FROM iam_members m JOIN iam_groups g ON g.id = m.group_id
 			WHERE m.user_id = ? ORDER BY m.seq`, u.ID)
@@ -218,12 +174,12 @@ func (s *Service) loadUserPolicies(ctx context.Context, account, id string) (*po
 			return err
 		}
 		for _, g := range groups {
-			b.inline(g.id, kindGroup, g.name)
+			b.inline(g.id, KindGroup, g.name)
 			b.attached(g.id)
 		}
 		set.identity = b.out
 		if b.err == nil && u.Boundary != "" {
-			set.boundary, b.err = s.compiledManaged(tx, u.Boundary, policy.Boundary)
+			set.boundary, b.err = s.CompiledManaged(tx, u.Boundary, policy.Boundary)
 		}
 		return b.err
 	})
@@ -233,19 +189,19 @@ func (s *Service) loadUserPolicies(ctx context.Context, account, id string) (*po
 // loadRolePolicies loads the policies of the role account/name whose
 // unique id is id: none when the role of that name is another (a successor
 // of a deleted one). Roles cannot be renamed.
-func (s *Service) loadRolePolicies(ctx context.Context, account, name, id string) (*policySet, error) {
+func (s *Store) loadRolePolicies(ctx context.Context, account, name, id string) (*policySet, error) {
 	set := &policySet{}
-	err := s.read(ctx, func(tx *store.Tx) error {
-		r, err := loadRole(tx, account, name)
+	err := s.Read(ctx, func(tx *store.Tx) error {
+		r, err := LoadRole(tx, account, name)
 		if err != nil || r == nil || r.ID != id {
 			return err
 		}
 		b := policyBuilder{s: s, tx: tx}
-		b.inline(r.ID, kindRole, r.Name)
+		b.inline(r.ID, KindRole, r.Name)
 		b.attached(r.ID)
 		set.identity = b.out
 		if b.err == nil && r.Boundary != "" {
-			set.boundary, b.err = s.compiledManaged(tx, r.Boundary, policy.Boundary)
+			set.boundary, b.err = s.CompiledManaged(tx, r.Boundary, policy.Boundary)
 		}
 		return b.err
 	})
@@ -254,14 +210,14 @@ func (s *Service) loadRolePolicies(ctx context.Context, account, name, id string
 
 // policyBuilder gathers compiled identity policies, each managed policy once.
 type policyBuilder struct {
-	s    *Service
+	s    *Store
 	tx   *store.Tx
 	out  []*policy.Policy
 	seen map[string]bool
 	err  error
 }
 
-func (b *policyBuilder) inline(owner string, kind entityKind, ownerName string) {
+func (b *policyBuilder) inline(owner string, kind EntityKind, ownerName string) {
 	if b.err != nil {
 		return
 	}
@@ -294,7 +250,7 @@ func (b *policyBuilder) attached(owner string) {
 	if b.err != nil {
 		return
 	}
-	arns, err := attachedARNs(b.tx, owner)
+	arns, err := AttachedARNs(b.tx, owner)
 	if err != nil {
 		b.err = err
 		return
@@ -307,7 +263,7 @@ func (b *policyBuilder) attached(owner string) {
 			b.seen = map[string]bool{}
 		}
 		b.seen[arn] = true
-		p, err := b.s.compiledManaged(b.tx, arn, policy.Identity)
+		p, err := b.s.CompiledManaged(b.tx, arn, policy.Identity)
 		if err != nil {
 			b.err = err
 			return
@@ -318,7 +274,9 @@ func (b *policyBuilder) attached(owner string) {
 	}
 }
 
-func attachedARNs(tx *store.Tx, owner string) ([]string, error) {
+// AttachedARNs lists the managed policies attached to owner, in attachment
+// order.
+func AttachedARNs(tx *store.Tx, owner string) ([]string, error) {
 	rows, err := tx.Query(`SELECT policy_arn FROM iam_attachments WHERE owner = ? ORDER BY seq`, owner)
 	if err != nil {
 		return nil, err
@@ -335,18 +293,18 @@ func attachedARNs(tx *store.Tx, owner string) ([]string, error) {
 	return out, rows.Err()
 }
 
-// compiledManaged returns the default version of a managed policy compiled
+// CompiledManaged returns the default version of a managed policy compiled
 // as kind, or nil when there is no such policy.
-func (s *Service) compiledManaged(tx *store.Tx, arn string, kind policy.Kind) (*policy.Policy, error) {
+func (s *Store) CompiledManaged(tx *store.Tx, arn string, kind policy.Kind) (*policy.Policy, error) {
 	if e := s.catalog.byARN[arn]; e != nil {
 		return e.compile(kind)
 	}
 	return cached(&s.cache, pickManaged, managedKey{arn, kind}, func() (*policy.Policy, error) {
-		rec, err := s.loadPolicy(tx, arn)
+		rec, err := s.LoadPolicy(tx, arn)
 		if err != nil || rec == nil {
 			return nil, err
 		}
-		doc, _, ok, err := policyDocument(tx, rec, rec.DefaultVersion)
+		doc, _, ok, err := PolicyDocument(tx, rec, rec.DefaultVersion)
 		if err != nil || !ok {
 			return nil, err
 		}
@@ -359,9 +317,9 @@ func (s *Service) compiledManaged(tx *store.Tx, arn string, kind policy.Kind) (*
 	})
 }
 
-// splitEntityARN is parseEntityARN that also returns the path.
-func splitEntityARN(arn string) (account string, kind entityKind, name, path string, ok bool) {
-	account, kind, name, ok = parseEntityARN(arn)
+// SplitEntityARN is parseEntityARN that also returns the path.
+func SplitEntityARN(arn string) (account string, kind EntityKind, name, path string, ok bool) {
+	account, kind, name, ok = ParseEntityARN(arn)
 	if !ok {
 		return
 	}
@@ -386,9 +344,9 @@ type Role struct {
 
 // Role returns the role name (case-insensitive) of account, or a
 // NoSuchEntity error.
-func (s *Service) Role(ctx context.Context, account, name string) (*Role, error) {
+func (s *Store) Role(ctx context.Context, account, name string) (*Role, error) {
 	view, err := cached(&s.cache, pickRoleViews, nameKey{account, lower(name)}, func() (*Role, error) {
-		r, err := s.role(ctx, account, name)
+		r, err := s.RoleRecord(ctx, account, name)
 		if err != nil || r == nil {
 			return nil, err
 		}
@@ -398,35 +356,35 @@ func (s *Service) Role(ctx context.Context, account, name string) (*Role, error)
 		}
 		trust.Name = "trust policy of role " + r.Name
 		return &Role{
-			ARN: r.arn(), RoleID: r.ID, Name: r.Name, Path: r.Path, Account: r.Account,
+			ARN: r.ARN(), RoleID: r.ID, Name: r.Name, Path: r.Path, Account: r.Account,
 			Trust: trust, TrustDocument: r.Trust, MaxSessionDuration: r.MaxSession,
-			Tags: tagMap(r.Tags), PermissionsBoundary: r.Boundary, Created: r.Created,
+			Tags: TagMap(r.Tags), PermissionsBoundary: r.Boundary, Created: r.Created,
 		}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	if view == nil {
-		return nil, noSuchRole(name)
+		return nil, NoSuchRole(name)
 	}
 	return view, nil
 }
 
 // RoleByARN returns the role arn names (its path must match), or a
 // NoSuchEntity error.
-func (s *Service) RoleByARN(ctx context.Context, arn string) (*Role, error) {
-	account, kind, name, path, ok := splitEntityARN(arn)
-	if !ok || kind != kindRole {
+func (s *Store) RoleByARN(ctx context.Context, arn string) (*Role, error) {
+	account, kind, name, path, ok := SplitEntityARN(arn)
+	if !ok || kind != KindRole {
 		// Whatever is not a role ARN names no role: callers (STS) treat it
 		// like any missing role.
-		return nil, noSuchRole(arn[strings.LastIndexByte(arn, '/')+1:])
+		return nil, NoSuchRole(arn[strings.LastIndexByte(arn, '/')+1:])
 	}
 	r, err := s.Role(ctx, account, name)
 	if err != nil {
 		return nil, err
 	}
 	if r.Path != path {
-		return nil, noSuchRole(name)
+		return nil, NoSuchRole(name)
 	}
 	return r, nil
 }
@@ -434,23 +392,23 @@ func (s *Service) RoleByARN(ctx context.Context, arn string) (*Role, error) {
 // ManagedPolicy returns the default version of a managed policy (customer
 // managed or arn:aws:iam::aws:policy/…) compiled as an identity policy, or
 // a NoSuchEntity error. The policy is shared; do not modify it.
-func (s *Service) ManagedPolicy(ctx context.Context, arn string) (*policy.Policy, error) {
+func (s *Store) ManagedPolicy(ctx context.Context, arn string) (*policy.Policy, error) {
 	return s.ManagedPolicyAs(ctx, arn, policy.Identity)
 }
 
 // ManagedPolicyAs is ManagedPolicy compiled as kind (policy.Session for
 // AssumeRole's PolicyArns, policy.Boundary for boundaries).
-func (s *Service) ManagedPolicyAs(ctx context.Context, arn string, kind policy.Kind) (*policy.Policy, error) {
+func (s *Store) ManagedPolicyAs(ctx context.Context, arn string, kind policy.Kind) (*policy.Policy, error) {
 	var p *policy.Policy
-	err := s.read(ctx, func(tx *store.Tx) (err error) {
-		p, err = s.compiledManaged(tx, arn, kind)
+	err := s.Read(ctx, func(tx *store.Tx) (err error) {
+		p, err = s.CompiledManaged(tx, arn, kind)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	if p == nil {
-		return nil, notAttachable(arn)
+		return nil, NotAttachable(arn)
 	}
 	return p, nil
 }
@@ -465,38 +423,31 @@ type User struct {
 
 // User returns the user name (case-insensitive) of account, or a
 // NoSuchEntity error.
-func (s *Service) User(ctx context.Context, account, name string) (*User, error) {
-	u, err := s.user(ctx, account, name)
+func (s *Store) User(ctx context.Context, account, name string) (*User, error) {
+	u, err := s.UserRecord(ctx, account, name)
 	if err != nil {
 		return nil, err
 	}
 	if u == nil {
-		return nil, noSuchUser(name)
+		return nil, NoSuchUser(name)
 	}
 	return &User{
-		ARN: u.arn(), UserID: u.ID, Name: u.Name, Path: u.Path, Account: u.Account,
-		Tags: tagMap(u.Tags), PermissionsBoundary: u.Boundary, Created: u.Created,
+		ARN: u.ARN(), UserID: u.ID, Name: u.Name, Path: u.Path, Account: u.Account,
+		Tags: TagMap(u.Tags), PermissionsBoundary: u.Boundary, Created: u.Created,
 	}, nil
 }
 
-// NoteRoleUsed records that a session of the role was created now in
-// region, for GetRole's RoleLastUsed. Like AWS it keeps coarse time: a write
-// happens at most once a minute per role.
-func (s *Service) NoteRoleUsed(ctx context.Context, roleARN, region string) error {
-	account, kind, name, _, ok := splitEntityARN(roleARN)
-	if !ok || kind != kindRole {
-		return nil
-	}
-	r, err := s.role(ctx, account, name)
-	if err != nil || r == nil {
-		return err
-	}
-	now := s.clock()
-	if r.LastRegion == region && now.Sub(r.LastUsed) < time.Minute {
-		return nil
-	}
-	return s.write(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`UPDATE iam_roles SET last_used = ?, last_region = ? WHERE id = ?`, fmtTime(now), region, r.ID)
-		return err
+// GroupPolicies returns the identity policies of group g: its inline
+// policies, then its attached managed policies, as Policies gathers them for
+// a member.
+func (s *Store) GroupPolicies(ctx context.Context, g *GroupRec) ([]*policy.Policy, error) {
+	var out []*policy.Policy
+	err := s.Read(ctx, func(tx *store.Tx) error {
+		b := policyBuilder{s: s, tx: tx}
+		b.inline(g.ID, KindGroup, g.Name)
+		b.attached(g.ID)
+		out = b.out
+		return b.err
 	})
+	return out, err
 }
