@@ -42,7 +42,6 @@ var stragglerCeiling = map[string]int{
 	"internal/dynamodb": 7,
 	"internal/iam":      5,
 	"internal/server":   9,
-	"internal/sts":      30,
 }
 
 // catalogueFile reports whether name is a catalogue file.

@@ -65,8 +65,6 @@ const (
 	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
 	msgProvidedMaxUploadsNot = "Provided max-uploads not an integer or within integer range"
 	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
-	msgS3FunctionDoesNot = "s3: function does not exist"
-	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
 	msgTheEventIsNot = "The event is not supported for notifications"
 	// source: snapshot tests/aws/services/s3/test_s3_notifications_lambda.snapshot.json#tests/aws/services/s3/test_s3_notifications_lambda.py::TestS3NotificationsToLambda::test_invalid_lambda_arn
 	msgTheArnCouldNot = "The ARN could not be parsed"
@@ -118,10 +116,6 @@ const (
 	msgInvalidQueryString = "Invalid query string"
 	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
 	msgInvalidUri = "Invalid URI"
-	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
-	msgS3LoadBucketsFmt = "s3: load buckets: %w"
-	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
-	msgS3PendingNotificationsFmt = "s3: pending notifications: %w"
 	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
 	msgYourRequestWasToo = "Your request was too big."
 )

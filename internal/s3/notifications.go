@@ -46,7 +46,7 @@ type Functions interface {
 
 // ErrNoSuchFunction is what a Functions implementation may return (wrapped
 // or not) for a function that does not exist.
-var ErrNoSuchFunction = errors.New(msgS3FunctionDoesNot)
+var ErrNoSuchFunction = errors.New("s3: function does not exist")
 
 // notificationConfig is a bucket's NotificationConfiguration. Lambda
 // destinations are delivered; topic and queue destinations can only be

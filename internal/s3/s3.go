@@ -101,10 +101,10 @@ func New(db *store.DB, opts Options) *Service {
 // outbox) and, beside serving, the sweep of blob files no row refers to.
 func (s *Service) Start(ctx context.Context) error {
 	if err := s.loadBuckets(ctx); err != nil {
-		return fmt.Errorf(msgS3LoadBucketsFmt, err)
+		return fmt.Errorf("s3: load buckets: %w", err)
 	}
 	if err := s.events.start(ctx); err != nil {
-		return fmt.Errorf(msgS3PendingNotificationsFmt, err)
+		return fmt.Errorf("s3: pending notifications: %w", err)
 	}
 	started := time.Now()
 	sctx, stop := context.WithCancel(context.Background())

@@ -139,14 +139,14 @@ func (s *Service) prepareAssumeRole(ctx context.Context, r *protocol.Request) (*
 		return nil, err
 	}
 	if r.Caller == nil {
-		return nil, errMissingCredential.New("Missing Authentication Token")
+		return nil, errMissingCredential.New(msgMissingAuthenticationToken)
 	}
 	if r.Caller.Principal.Type == policy.Root {
-		return nil, errAccessDenied.New("Roles may not be assumed by root accounts.")
+		return nil, errAccessDenied.New(msgRolesMayNotBe)
 	}
 	a, err := arn.Parse(in.roleArn)
 	if err != nil || a.Resource == "" {
-		return nil, errValidation.New(in.roleArn + " is invalid")
+		return nil, errValidation.Errorf(msgInvalidRoleFmt, in.roleArn)
 	}
 	st := &assumeState{in: in, chaining: r.Caller.Principal.Type == policy.AssumedRole}
 
@@ -164,7 +164,7 @@ func (s *Service) prepareAssumeRole(ctx context.Context, r *protocol.Request) (*
 		if in.sourceIdentity != "" && in.sourceIdentity != parent.SourceIdentity {
 			// The source identity "cannot be changed" once set (IAM User
 			// Guide); unconfirmed: the text AWS answers with.
-			return nil, errAccessDenied.Errorf("User: %s is not authorized to perform: sts:SetSourceIdentity on resource: %s", r.Caller.Principal.ARN, in.roleArn)
+			return nil, errAccessDenied.Errorf(msgUserIsNotAuthorizedFmt, r.Caller.Principal.ARN, in.roleArn)
 		}
 		st.sourceIdentity = parent.SourceIdentity
 	}
@@ -218,20 +218,20 @@ func (st *assumeState) sessionTags(in *assumeInput, parent *Session) error {
 	for i, t := range in.tags {
 		for _, u := range in.tags[:i] {
 			if strings.EqualFold(t.Key, u.Key) {
-				return errInvalidParameter.New("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+				return errInvalidParameter.New(msgDuplicateTagKeysFound)
 			}
 		}
 	}
 	for _, k := range in.transitive {
 		if indexTag(in.tags, k) < 0 {
-			return errInvalidParameter.New("The specified transitive tag key must be included in the requested tags.")
+			return errInvalidParameter.New(msgTheSpecifiedTransitiveTag)
 		}
 	}
 	for _, k := range parent.TransitiveTagKeys {
 		if indexTag(in.tags, k) >= 0 {
 			// unconfirmed for a conflicting tag that is not itself marked
 			// transitive; confirmed for a transitive one.
-			return errInvalidParameter.New("One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.")
+			return errInvalidParameter.New(msgOneOfTheSpecified)
 		}
 		st.tags = append(st.tags, tag{k, parent.SessionTags[k]})
 		st.transitive = append(st.transitive, k)
@@ -280,14 +280,14 @@ func (s *Service) assumeRole(ctx context.Context, r *protocol.Request, st *assum
 	if !st.found {
 		// No role, so no trust policy that could have allowed the caller;
 		// AWS does not tell a caller whether the role exists.
-		return nil, errAccessDenied.Errorf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", r.Caller.Principal.ARN, in.roleArn)
+		return nil, errAccessDenied.Errorf(msgUserIsNotAuthorizedFmt2, r.Caller.Principal.ARN, in.roleArn)
 	}
 	duration := defaultRoleDuration
 	if in.hasDuration {
 		duration = in.duration
 		// unconfirmed: which of the two checks AWS makes first.
 		if st.chaining && duration > chainedMax {
-			return nil, errValidation.New("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+			return nil, errValidation.New(msgTheRequestedDurationsecondsExceeds)
 		}
 		if duration > roleMax(st.role) {
 			return nil, errValidation.New(msgDurationExceedsRoleMax)
@@ -326,7 +326,7 @@ func (s *Service) startRoleSession(ctx context.Context, st *assumeState, duratio
 		if !ok {
 			// unconfirmed: AWS's answer for a session policy ARN that names
 			// no policy; this is IAM's text for the same case.
-			return nil, errValidation.Errorf("Policy %s does not exist or is not attachable.", a)
+			return nil, errValidation.Errorf(msgPolicyDoesNotExistFmt, a)
 		}
 		policies = append(policies, p)
 		records = append(records, policyRecord{Name: a, Doc: string(p.Source())})
@@ -433,11 +433,11 @@ func packedSize(in *assumeInput, tags []tag) (int, error) {
 		tg += len(t.Key) + len(t.Value)
 	}
 	if pol > packedLimit {
-		return 0, errPackedTooLarge.Errorf("Packed policy consumes %d%% of allotted space, please use smaller policy.", percent(pol))
+		return 0, errPackedTooLarge.Errorf(msgPackedPolicyConsumesFFmt, percent(pol))
 	}
 	total := percent(pol + tg)
 	if total > 100 {
-		return 0, errPackedTooLarge.Errorf("Packed size of session tags consumes %d%% of allotted space.", total)
+		return 0, errPackedTooLarge.Errorf(msgPackedSizeOfSessionFmt, total)
 	}
 	return total, nil
 }

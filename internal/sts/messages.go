@@ -30,3 +30,37 @@ const (
 
 // source: unconfirmed STS's answer as users of AssumeRole commonly report it
 const msgDurationExceedsRoleMax = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+
+// Texts the handlers answer with, declared once.
+const (
+	// source: snapshot tests/aws/services/apigateway/test_apigateway_common.snapshot.json#tests/aws/services/apigateway/test_apigateway_common.py::TestApigatewayRouting::test_routing_not_found
+	msgMissingAuthenticationToken = "Missing Authentication Token"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgRolesMayNotBe = "Roles may not be assumed by root accounts."
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgUserIsNotAuthorizedFmt = "User: %s is not authorized to perform: sts:SetSourceIdentity on resource: %s"
+	// source: snapshot tests/aws/services/sts/test_sts.snapshot.json#tests/aws/services/sts/test_sts.py::TestSTSAssumeRoleTagging::test_assume_role_tag_validation
+	msgDuplicateTagKeysFound = "Duplicate tag keys found. Please note that Tag keys are case insensitive."
+	// source: snapshot tests/aws/services/sts/test_sts.snapshot.json#tests/aws/services/sts/test_sts.py::TestSTSAssumeRoleTagging::test_assume_role_tag_validation
+	msgTheSpecifiedTransitiveTag = "The specified transitive tag key must be included in the requested tags."
+	// source: snapshot tests/aws/services/sts/test_sts.snapshot.json#tests/aws/services/sts/test_sts.py::TestSTSAssumeRoleTagging::test_iam_role_chaining_override_transitive_tags
+	msgOneOfTheSpecified = "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session."
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgUserIsNotAuthorizedFmt2 = "User: %s is not authorized to perform: sts:AssumeRole on resource: %s"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgTheRequestedDurationsecondsExceeds = "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
+	// source: snapshot tests/aws/services/iam/test_iam.snapshot.json#tests/aws/services/iam/test_iam.py::TestIAMIntegrations::test_role_attach_policy
+	msgPolicyDoesNotExistFmt = "Policy %s does not exist or is not attachable."
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgPackedPolicyConsumesFFmt = "Packed policy consumes %d%% of allotted space, please use smaller policy."
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgPackedSizeOfSessionFmt = "Packed size of session tags consumes %d%% of allotted space."
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgStsNoAuthorizerFor = "sts: no authorizer for service sessions"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgTheSecurityTokenIncluded = "The security token included in the request is invalid."
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgTheSecurityTokenIncluded2 = "The security token included in the request is expired"
+	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
+	msgCannotCallGetsessiontokenWith = "Cannot call GetSessionToken with session credentials"
+)

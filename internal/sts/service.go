@@ -43,11 +43,11 @@ func (s *Service) AssumeRoleForService(ctx context.Context, in ServiceSession) (
 	}
 	a, err := arn.Parse(in.RoleARN)
 	if err != nil || a.Resource == "" {
-		return Credentials{}, errValidation.New(in.RoleARN + " is invalid")
+		return Credentials{}, errValidation.Errorf(msgInvalidRoleFmt, in.RoleARN)
 	}
 	door := s.authz
 	if door == nil {
-		return Credentials{}, awserr.Internal.New("sts: no authorizer for service sessions")
+		return Credentials{}, awserr.Internal.New(msgStsNoAuthorizerFor)
 	}
 	role, found, err := s.roles.RoleByARN(ctx, in.RoleARN)
 	if err != nil {
@@ -73,7 +73,7 @@ func (s *Service) AssumeRoleForService(ctx context.Context, in ServiceSession) (
 		return Credentials{}, err
 	}
 	if !found {
-		return Credentials{}, errAccessDenied.Errorf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", in.Service, in.RoleARN)
+		return Credentials{}, errAccessDenied.Errorf(msgUserIsNotAuthorizedFmt2, in.Service, in.RoleARN)
 	}
 	d := in.Duration
 	if d == 0 {

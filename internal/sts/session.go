@@ -241,10 +241,10 @@ func (s *Service) Caller(ctx context.Context, accessKeyID string) (*authz.Caller
 		return nil, err
 	}
 	if sess == nil {
-		return nil, errInvalidClientTok.New("The security token included in the request is invalid.")
+		return nil, errInvalidClientTok.New(msgTheSecurityTokenIncluded)
 	}
 	if !s.now().Before(sess.info.Expires) {
-		return nil, errExpiredToken.New("The security token included in the request is expired")
+		return nil, errExpiredToken.New(msgTheSecurityTokenIncluded2)
 	}
 	return sess.caller, nil
 }

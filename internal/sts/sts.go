@@ -10,12 +10,10 @@ package sts
 
 import (
 	"context"
-	"net/http"
 	"sync"
 	"time"
 
 	"github.com/seki-dev/seki/internal/authz"
-	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/store"
@@ -138,12 +136,5 @@ func (s *Service) Handler(d protocol.Dispatcher) *protocol.Query {
 
 // Error codes STS answers with, each declared once.
 var (
-	errAccessDenied      = authz.AccessDenied
-	errValidation        = awserr.Code{Name: "ValidationError", Status: http.StatusBadRequest}
-	errInvalidParameter  = awserr.Code{Name: "InvalidParameterValue", Status: http.StatusBadRequest}
-	errMalformedPolicy   = awserr.Code{Name: "MalformedPolicyDocument", Status: http.StatusBadRequest}
-	errPackedTooLarge    = awserr.Code{Name: "PackedPolicyTooLarge", Status: http.StatusBadRequest}
-	errInvalidClientTok  = awserr.Code{Name: "InvalidClientTokenId", Status: http.StatusForbidden}
-	errExpiredToken      = awserr.Code{Name: "ExpiredToken", Status: http.StatusForbidden}
-	errMissingCredential = awserr.Code{Name: "MissingAuthenticationToken", Status: http.StatusForbidden}
+	errAccessDenied = authz.AccessDenied
 )

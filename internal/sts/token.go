@@ -34,10 +34,10 @@ func (s *Service) getSessionToken(ctx context.Context, r *protocol.Request, _ st
 	}
 	c := r.Caller
 	if c == nil {
-		return nil, errMissingCredential.New("Missing Authentication Token")
+		return nil, errMissingCredential.New(msgMissingAuthenticationToken)
 	}
 	if strings.HasPrefix(c.AccessKeyID, "ASIA") || (c.Principal.Type != policy.User && c.Principal.Type != policy.Root) {
-		return nil, errAccessDenied.New("Cannot call GetSessionToken with session credentials")
+		return nil, errAccessDenied.New(msgCannotCallGetsessiontokenWith)
 	}
 	duration := defaultUserSessionDuration
 	if has {
@@ -81,7 +81,7 @@ type getCallerIdentityResult struct {
 // getCallerIdentity answers who signed the request; it needs no permission.
 func (s *Service) getCallerIdentity(ctx context.Context, r *protocol.Request, _ struct{}) (any, error) {
 	if r.Caller == nil {
-		return nil, errMissingCredential.New("Missing Authentication Token")
+		return nil, errMissingCredential.New(msgMissingAuthenticationToken)
 	}
 	p := &r.Caller.Principal
 	id := p.UserID

@@ -1,6 +1,7 @@
 package sts
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -64,12 +65,12 @@ var (
 type violations []string
 
 func (v *violations) add(value, member, rule string) {
-	*v = append(*v, "Value '"+value+"' at '"+member+"' failed to satisfy constraint: Member must "+rule)
+	*v = append(*v, fmt.Sprintf(msgViolationFmt, value, member, rule))
 }
 
 // null reports a missing required member.
 func (v *violations) null(member string) {
-	*v = append(*v, "Value null at '"+member+"' failed to satisfy constraint: Member must not be null")
+	*v = append(*v, fmt.Sprintf(msgNullFmt, member))
 }
 
 // str checks a present string member against c.
@@ -133,9 +134,9 @@ func (v violations) err() error {
 	case 0:
 		return nil
 	case 1:
-		return errValidation.New("1 validation error detected: " + v[0])
+		return errValidation.New(msgOneViolation + v[0])
 	}
-	return errValidation.New(strconv.Itoa(len(v)) + " validation errors detected: " + strings.Join(v, "; "))
+	return errValidation.Errorf(msgViolationsFmt, len(v), strings.Join(v, "; "))
 }
 
 // javaLen is the length of s in UTF-16 code units.

@@ -2,14 +2,12 @@ package sts
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/seki-dev/seki/internal/arn"
 	"github.com/seki-dev/seki/internal/authz"
-	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/jwt"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
@@ -44,11 +42,7 @@ type Providers interface {
 
 // Errors of web identity, with the texts of AWS's API reference where it
 // gives them.
-var (
-	errInvalidIdentityToken = awserr.Code{Name: "InvalidIdentityToken", Status: http.StatusBadRequest}
-	errExpiredWebToken      = awserr.Code{Name: "ExpiredTokenException", Status: http.StatusBadRequest}
-	errIDPRejectedClaim     = awserr.Code{Name: "IDPRejectedClaim", Status: http.StatusForbidden}
-)
+// (declared in errors.go)
 
 const (
 	// source: doc https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html
@@ -171,7 +165,7 @@ func (s *Service) prepareWebIdentity(ctx context.Context, r *protocol.Request) (
 	}
 	a, err := arn.Parse(in.roleArn)
 	if err != nil || a.Resource == "" {
-		return nil, errValidation.New(in.roleArn + " is invalid")
+		return nil, errValidation.Errorf(msgInvalidRoleFmt, in.roleArn)
 	}
 	tok, err := jwt.Parse(raw)
 	if err != nil {
