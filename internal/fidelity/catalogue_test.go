@@ -40,7 +40,6 @@ import (
 // A package not listed starts at 0.
 var stragglerCeiling = map[string]int{
 	"internal/dynamodb": 7,
-	"internal/iam":      5,
 	"internal/server":   9,
 }
 

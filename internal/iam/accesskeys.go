@@ -118,7 +118,7 @@ func (s *Service) listAccessKeys(ctx context.Context, r *protocol.Request, in *i
 func (s *Service) updateAccessKey(ctx context.Context, r *protocol.Request, in *input) (any, error) {
 	if in.Status == "Expired" {
 		// unconfirmed: AWS's answer for setting a key to Expired.
-		return nil, errInvalidInput.New("Invalid status: Expired")
+		return nil, errInvalidInput.New(msgStatusExpired)
 	}
 	return nil, s.write(ctx, func(tx *store.Tx) error {
 		owner, _, err := s.keyOwner(tx, r, in)

@@ -170,7 +170,7 @@ func checkTrustPrincipals(tx *store.Tx, doc string) error {
 			found = r != nil && r.Path == path
 		}
 		if !found {
-			return errMalformedPolicy.New(`Invalid principal in policy: "AWS":"` + p + `"`)
+			return errMalformedPolicy.Errorf(msgInvalidPrincipalFmt, p)
 		}
 	}
 	return nil

@@ -318,7 +318,7 @@ func (s *Service) simulate(r *protocol.Request, in *input, principal policy.Prin
 	if sim.callerARN != "" {
 		caller, err := policy.ParsePrincipal(sim.callerARN)
 		if err != nil || caller.Type != policy.User {
-			return nil, errInvalidInput.Errorf("Invalid CallerArn: %s", sim.callerARN)
+			return nil, errInvalidInput.Errorf(msgCallerARNFmt, sim.callerARN)
 		}
 		principal = caller
 		if principal.Username == "" {

@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -76,7 +77,7 @@ func (p *params) fail(value *string, field, constraint string) {
 	if value != nil {
 		v = "'" + *value + "'"
 	}
-	p.errs = append(p.errs, "Value "+v+" at '"+field+"' failed to satisfy constraint: "+constraint)
+	p.errs = append(p.errs, fmt.Sprintf(msgViolationFmt, v, field, constraint))
 }
 
 // err returns the ValidationError for everything collected, or nil.
@@ -89,7 +90,7 @@ func (p *params) err() error {
 	if n > 1 {
 		noun = "errors"
 	}
-	return errValidation.New(strconv.Itoa(n) + " validation " + noun + " detected: " + strings.Join(p.errs, "; "))
+	return errValidation.Errorf(msgViolationsFmt, n, noun, strings.Join(p.errs, "; "))
 }
 
 // check applies r to value (present) reporting under field.
