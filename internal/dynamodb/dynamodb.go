@@ -17,11 +17,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"net/http"
-	"strconv"
+	"fmt"
 	"time"
 
-	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/dynamodb/attr"
 	"github.com/seki-dev/seki/internal/dynamodb/expr"
 	"github.com/seki-dev/seki/internal/protocol"
@@ -33,20 +31,6 @@ const (
 	TargetPrefix = "DynamoDB_20120810"
 	ContentType  = "application/x-amz-json-1.0"
 	ErrorPrefix  = "com.amazonaws.dynamodb.v20120810#"
-)
-
-// AccessDenied is DynamoDB's denial: AccessDeniedException with status 400.
-// The server passes it as the Dispatcher's Deny code.
-var AccessDenied = awserr.Code{Name: "AccessDeniedException", Status: http.StatusBadRequest}
-
-// Error codes DynamoDB answers with, each declared once. DynamoDB's client
-// errors are all status 400.
-var (
-	errValidation      = awserr.Code{Name: "ValidationException", Status: http.StatusBadRequest}
-	errNotFound        = awserr.Code{Name: "ResourceNotFoundException", Status: http.StatusBadRequest}
-	errInUse           = awserr.Code{Name: "ResourceInUseException", Status: http.StatusBadRequest}
-	errConditionFailed = awserr.Code{Name: "ConditionalCheckFailedException", Status: http.StatusBadRequest}
-	errSerialization   = protocol.ErrSerialization
 )
 
 // errorTypes gives the __type of the codes that live outside DynamoDB's own
@@ -217,22 +201,22 @@ func exprError(env bool, err error) error {
 type violations []string
 
 func (v *violations) add(value *string, member, constraint string) {
-	s := "Value null"
+	s := msgValueNull
 	if value != nil {
-		s = "Value '" + *value + "'"
+		s = fmt.Sprintf(msgValueFmt, *value)
 	}
-	*v = append(*v, s+" at '"+member+"' failed to satisfy constraint: "+constraint)
+	*v = append(*v, fmt.Sprintf(msgViolationFmt, s, member, constraint))
 }
 
 func (v violations) err() error {
 	if len(v) == 0 {
 		return nil
 	}
-	n := strconv.Itoa(len(v)) + " validation error"
+	plural := ""
 	if len(v) > 1 {
-		n += "s"
+		plural = "s"
 	}
-	msg := n + " detected: "
+	msg := fmt.Sprintf(msgViolationsFmt, len(v), plural)
 	for i, s := range v {
 		if i > 0 {
 			msg += "; "

@@ -200,7 +200,7 @@ func (s *Service) createTableHandler(ctx context.Context, r *protocol.Request, s
 			return err
 		}
 		if existing != nil {
-			return errInUse.New("Table already exists: " + t.Name)
+			return errInUse.New(msgTableExists + t.Name)
 		}
 		res, err := tx.Exec(`INSERT INTO dynamodb_tables (account, region, name, meta) VALUES (?, ?, ?, ?)`,
 			t.Account, t.Region, t.Name, string(meta))
