@@ -10,14 +10,6 @@ import (
 	"github.com/seki-dev/seki/internal/protocol"
 )
 
-// errNotServed is the answer to a correctly signed request for a service
-// seki does not implement: 501, so that nobody hunts for a credentials
-// problem.
-var errNotServed = awserr.Code{Name: "NotImplemented", Status: http.StatusNotImplemented}
-
-// source: unconfirmed seki's own text: AWS serves every service, so it has no wording for one it does not
-const msgNotServed = "seki does not serve the '%s' service; it serves %s."
-
 // notServed says which service the request was for and which seki serves.
 func (sv *services) notServed(name string) error {
 	served := make([]string, 0, len(sv.byName))
@@ -39,7 +31,7 @@ type foreign struct {
 }
 
 func (f *foreign) ServeAWS(w http.ResponseWriter, r *protocol.Request) {
-	f.write(w, r, awserr.Internal.New("seki does not serve "+r.Service))
+	f.write(w, r, awserr.Internal.Errorf(msgNotServedShortFmt, r.Service))
 }
 
 func (f *foreign) WriteError(w http.ResponseWriter, r *protocol.Request, err error) {

@@ -36,8 +36,6 @@ func bodyLimit(service string) int64 {
 	return 16 << 20
 }
 
-var errTooLarge = awserr.Code{Name: "RequestEntityTooLarge", Status: http.StatusRequestEntityTooLarge}
-
 // ServeHTTP is the endpoint: health, function URLs and API Gateway APIs,
 // then SigV4, then the service.
 func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
@@ -147,7 +145,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *protocol.Request, svc se
 	res, err := s.verifier.VerifyStream(hr, s.svc.keys, hashBody)
 	if bd != nil && bd.err != nil {
 		if bd.err == errBodyTooLarge {
-			err = errTooLarge.New("Request must be smaller than " + strconv.FormatInt(bodyLimit(r.Service), 10) + " bytes.")
+			err = errTooLarge.Errorf(msgTooLargeFmt, bodyLimit(r.Service))
 		} else {
 			err = bd.err
 		}

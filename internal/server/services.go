@@ -203,10 +203,6 @@ func (k keys) Key(id string) (sigv4.Key, bool) {
 	return k.ids.Key(id)
 }
 
-// errSessionTokenForIAM is AWS's answer when GetSessionToken credentials
-// without MFA call IAM: IAM refuses them outright.
-var errSessionTokenForIAM = awserr.Code{Name: "InvalidClientTokenId", Status: http.StatusForbidden}
-
 // identify resolves the caller behind a verified access key, and adds the
 // condition keys its credentials carry to c.
 func (sv *services) identify(ctx context.Context, service, id string, c *policy.Context) (*authz.Caller, error) {
@@ -219,7 +215,7 @@ func (sv *services) identify(ctx context.Context, service, id string, c *policy.
 	}
 	if sess, ok := sv.sts.Session(ctx, id); ok {
 		if sess.Kind == sts.KindSessionToken && service == "iam" {
-			return nil, errSessionTokenForIAM.New("The security token included in the request is invalid")
+			return nil, errSessionTokenForIAM.New(msgSessionTokenForIAM)
 		}
 		c.Set("aws:TokenIssueTime", sess.Issued.UTC().Format("2006-01-02T15:04:05Z"))
 		if sess.SourceIdentity != "" {

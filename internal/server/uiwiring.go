@@ -118,12 +118,12 @@ func (s *Server) serveDecisions(w http.ResponseWriter, hr *http.Request) {
 	var since time.Time
 	if v := q.Get("since"); v != "" {
 		if since, err = time.Parse(time.RFC3339, v); err != nil {
-			svc.WriteError(w, r, errBadDecisionsQuery.New("since must be an RFC 3339 time"))
+			svc.WriteError(w, r, errBadDecisionsQuery.New(msgBadSince))
 			return
 		}
 	}
 	if !strings.HasPrefix(principal, "arn:aws:iam::") || !(strings.Contains(principal, ":role/") || strings.Contains(principal, ":user/")) {
-		svc.WriteError(w, r, errBadDecisionsQuery.New("principal must be a role or user ARN"))
+		svc.WriteError(w, r, errBadDecisionsQuery.New(msgBadPrincipal))
 		return
 	}
 	if err := s.svc.authz.Authorize(hr.Context(), &authz.Check{RequestID: r.ID, Caller: caller,
@@ -143,6 +143,3 @@ func (s *Server) serveDecisions(w http.ResponseWriter, hr *http.Request) {
 	w.Header().Set("x-amzn-RequestId", r.ID)
 	json.NewEncoder(w).Encode(calls)
 }
-
-// errBadDecisionsQuery answers a malformed /_seki/decisions query.
-var errBadDecisionsQuery = awserr.Code{Name: "ValidationError", Status: http.StatusBadRequest}
