@@ -12,6 +12,7 @@ import (
 
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/funcurl"
 	"github.com/seki-dev/seki/internal/jsonstr"
 	"github.com/seki-dev/seki/internal/lambda"
 	"github.com/seki-dev/seki/internal/policy"
@@ -222,7 +223,7 @@ func contextVariable(name string, c *call) string {
 	case "path":
 		return c.path
 	case "identity.sourceIp":
-		return peerIP(c.r.RemoteAddr)
+		return funcurl.SourceIP(c.r.RemoteAddr)
 	}
 	return ""
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/funcurl"
 	"github.com/seki-dev/seki/internal/jsonstr"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
@@ -354,7 +355,7 @@ func (c *restCall) identity(au *restAuthorizer) ([]string, bool) {
 			case "stage":
 				v = c.stage.Name
 			case "identity.sourceIp":
-				v = peerIP(c.r.RemoteAddr)
+				v = funcurl.SourceIP(c.r.RemoteAddr)
 			}
 		}
 		if v == "" {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/funcurl"
 	"github.com/seki-dev/seki/internal/jsonstr"
 )
 
@@ -196,7 +196,7 @@ func appendIdentity(dst []byte, e *Event1) []byte {
 		dst = append(dst, "null"...)
 	}
 	dst = append(dst, `,"cognitoAuthenticationProvider":null,"cognitoAuthenticationType":null,"cognitoIdentityId":null,"cognitoIdentityPoolId":null,"principalOrgId":null,"sourceIp":`...)
-	dst = jsonstr.Append(dst, peerIP(e.Request.RemoteAddr))
+	dst = jsonstr.Append(dst, funcurl.SourceIP(e.Request.RemoteAddr))
 	dst = append(dst, `,"user":`...)
 	if c != nil {
 		dst = appendStringOrNull(dst, c.Principal.UserID)
@@ -238,7 +238,7 @@ func eventHeaders1(e *Event1) []multi {
 		}
 		out = append(out, multi{name, vals})
 	}
-	ip := peerIP(r.RemoteAddr)
+	ip := funcurl.SourceIP(r.RemoteAddr)
 	if prior := r.Header.Values("X-Forwarded-For"); len(prior) > 0 {
 		ip = strings.Join(prior, ", ") + ", " + ip
 	}
@@ -275,7 +275,7 @@ func parseQuery1(raw string) []multi {
 			continue
 		}
 		k, v, _ := strings.Cut(seg, "=")
-		k, v = queryUnescape(k), queryUnescape(v)
+		k, v = funcurl.QueryUnescape(k), funcurl.QueryUnescape(v)
 		if index == nil {
 			index = map[string]int{}
 		}
@@ -287,16 +287,6 @@ func parseQuery1(raw string) []multi {
 		out = append(out, multi{k, []string{v}})
 	}
 	return out
-}
-
-func queryUnescape(s string) string {
-	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
-		return s
-	}
-	if u, err := url.QueryUnescape(s); err == nil {
-		return u
-	}
-	return s
 }
 
 // appendLast appends an object of each member's last value (null when
@@ -368,14 +358,6 @@ func appendStringOrNull(dst []byte, s string) []byte {
 		return append(dst, "null"...)
 	}
 	return jsonstr.Append(dst, s)
-}
-
-// peerIP is the address of the TCP peer.
-func peerIP(remote string) string {
-	if h, _, err := net.SplitHostPort(remote); err == nil {
-		return h
-	}
-	return remote
 }
 
 // Result1 is a function's format 1.0 response, checked.

@@ -143,7 +143,7 @@ func appendEvent(dst []byte, r *request) []byte {
 	dst = append(dst, `,"protocol":`...)
 	dst = jsonstr.Append(dst, r.proto)
 	dst = append(dst, `,"sourceIp":`...)
-	dst = jsonstr.Append(dst, sourceIP(r.remote))
+	dst = jsonstr.Append(dst, SourceIP(r.remote))
 	dst = append(dst, `,"userAgent":`...)
 	dst = jsonstr.Append(dst, r.header.Get("User-Agent"))
 	dst = append(dst, `},"requestId":`...)
@@ -239,7 +239,7 @@ func eventHeaders(r *request) ([]kv, []string) {
 			out.add(ln, v)
 		}
 	}
-	ip := sourceIP(r.remote)
+	ip := SourceIP(r.remote)
 	if prior := r.header.Values("X-Forwarded-For"); len(prior) > 0 {
 		ip = strings.Join(prior, ",") + ", " + ip
 	}
@@ -351,12 +351,15 @@ func parseQuery(raw string) []kv {
 			continue
 		}
 		k, v, _ := strings.Cut(seg, "=")
-		out.add(unescape(k), unescape(v))
+		out.add(QueryUnescape(k), QueryUnescape(v))
 	}
 	return out.joined()
 }
 
-func unescape(s string) string {
+// QueryUnescape decodes one query-string name or value as the Lambda
+// events carry it; one that does not decode is kept as sent. API Gateway's
+// events use it too.
+func QueryUnescape(s string) string {
 	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
 		return s
 	}
@@ -366,8 +369,8 @@ func unescape(s string) string {
 	return s
 }
 
-// sourceIP is the address of the TCP peer.
-func sourceIP(remote string) string {
+// SourceIP is the address of the TCP peer, the events' sourceIp.
+func SourceIP(remote string) string {
 	if h, _, err := net.SplitHostPort(remote); err == nil {
 		return h
 	}
