@@ -20,16 +20,22 @@ type invocation struct {
 // invocation that handled the upload with request id upload: the function
 // logs that id, so a filter finds the stream and the event; the invocation is
 // the START ... REPORT span around it in that stream (an environment runs one
-// invocation at a time).
-func (d *demo) invocationLogs(ctx context.Context, group, upload string, since time.Time) (*invocation, error) {
+// invocation at a time). It waits too for a line containing want (the one
+// the story goes on with): the runtime ships the function's output and its
+// own START/END/REPORT lines separately, so REPORT can be stored before the
+// function's last line.
+func (d *demo) invocationLogs(ctx context.Context, group, upload, want string, since time.Time) (*invocation, error) {
 	deadline := time.Now().Add(d.o.timeout)
 	start := aws.Int64(since.Add(-time.Second).UnixMilli())
 	for {
 		inv, err := d.findInvocation(ctx, group, upload, start)
-		if inv != nil || err != nil {
+		if err != nil || inv != nil && inv.contains(want) {
 			return inv, err
 		}
 		if time.Now().After(deadline) {
+			if inv != nil {
+				return inv, nil // the story says what is missing
+			}
 			return nil, fmt.Errorf("no complete invocation for upload %s in %s after %s", upload, group, d.o.timeout)
 		}
 		select {

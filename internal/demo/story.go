@@ -389,7 +389,7 @@ func (d *demo) uploadStored(ctx context.Context) error {
 	d.p.line("  key=%s size=%s contentType=%s", str(item["key"]), str(item["size"]), str(item["contentType"]))
 
 	group := "/aws/lambda/" + functionName
-	inv, err := d.invocationLogs(ctx, group, id, acked)
+	inv, err := d.invocationLogs(ctx, group, id, "(PutItem request id ", acked)
 	if err != nil {
 		return err
 	}
@@ -432,7 +432,7 @@ func (d *demo) uploadDenied(ctx context.Context) error {
 		return err
 	}
 	group := "/aws/lambda/" + functionName
-	inv, err := d.invocationLogs(ctx, group, id, acked)
+	inv, err := d.invocationLogs(ctx, group, id, "AccessDeniedException", acked)
 	if err != nil {
 		return err
 	}
