@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -93,6 +94,14 @@ type expect struct {
 	// Decoded is path → value after one URL-decoding (IAM returns policy
 	// documents URL-encoded).
 	Decoded map[string]string `json:"decoded"`
+	// Shapes is path → the exact set of keys there, for responses whose
+	// nested structures are all recorded; a key written "?Name" may be
+	// absent (the test itself does not verify it).
+	Shapes map[string][]string `json:"shapes"`
+	// Documents is path → a JSON document that the URL-encoded string
+	// there must equal as JSON (botocore records the parsed document, not
+	// its text).
+	Documents map[string]json.RawMessage `json:"documents"`
 }
 
 func TestReplay(t *testing.T) {
@@ -531,6 +540,18 @@ func compare(e expect, r *runner, resp response) []string {
 			d = append(d, fmt.Sprintf("%s decodes to %q, AWS %q", p, got, r.expand(want)))
 		}
 	}
+	for p, want := range e.Shapes {
+		d = append(d, shape(resp.tree, p, want)...)
+	}
+	for p, want := range e.Documents {
+		v, _ := lookup(resp.tree, p)
+		s, _ := v.(string)
+		s, err := url.QueryUnescape(s) // IAM returns documents URL-encoded
+		var got, exp any
+		if err != nil || json.Unmarshal([]byte(s), &got) != nil || json.Unmarshal([]byte(r.expand(string(want))), &exp) != nil || !reflect.DeepEqual(got, exp) {
+			d = append(d, fmt.Sprintf("document at %s: %s, AWS %s", p, s, r.expand(string(want))))
+		}
+	}
 	for p, want := range e.Order {
 		v, _ := lookup(resp.tree, p)
 		s, _ := v.(string)
@@ -540,6 +561,31 @@ func compare(e expect, r *runner, resp response) []string {
 		}
 	}
 	return d
+}
+
+// shape compares the keys at path with the recorded ones ("?K": K may be
+// absent).
+func shape(tree map[string]any, path string, want []string) []string {
+	v, _ := lookup(tree, path)
+	m, _ := v.(map[string]any)
+	var missing, extra []string
+	allowed := map[string]bool{}
+	for _, k := range want {
+		name, optional := strings.CutPrefix(k, "?")
+		allowed[name] = true
+		if _, ok := m[name]; !ok && !optional {
+			missing = append(missing, name)
+		}
+	}
+	for k := range m {
+		if !allowed[k] {
+			extra = append(extra, k)
+		}
+	}
+	if len(missing)+len(extra) == 0 {
+		return nil
+	}
+	return []string{fmt.Sprintf("keys at %q: missing %v, not recorded %v", path, sorted(missing), sorted(extra))}
 }
 
 // violations splits "N validation error(s) detected: A; B" into its sorted

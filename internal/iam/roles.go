@@ -353,26 +353,30 @@ func (s *Service) updateRoleDescription(ctx context.Context, r *protocol.Request
 }
 
 func (s *Service) deleteRole(ctx context.Context, r *protocol.Request, in *input) (any, error) {
-	return nil, s.updateRoleRow(ctx, r.Account(), in.RoleName, func(tx *store.Tx, role *roleRec) error {
-		for _, c := range []struct{ query, msg string }{
-			{`SELECT COUNT(*) FROM iam_inline WHERE owner = ?`, msgMustDeletePolicies},
-			{`SELECT COUNT(*) FROM iam_attachments WHERE owner = ?`, msgMustDetach},
-			{`SELECT COUNT(*) FROM iam_profile_roles WHERE role_id = ?`, msgMustRemoveRoles},
-		} {
-			n, err := count(tx, c.query, role.ID)
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				return errDeleteConflict.New(c.msg)
-			}
-		}
-		if err := deleteOwned(tx, role.ID); err != nil {
+	return nil, s.updateRoleRow(ctx, r.Account(), in.RoleName, dropRole)
+}
+
+// dropRole deletes a role that has no policies and is in no instance
+// profile.
+func dropRole(tx *store.Tx, role *roleRec) error {
+	for _, c := range []struct{ query, msg string }{
+		{`SELECT COUNT(*) FROM iam_inline WHERE owner = ?`, msgMustDeletePolicies},
+		{`SELECT COUNT(*) FROM iam_attachments WHERE owner = ?`, msgMustDetach},
+		{`SELECT COUNT(*) FROM iam_profile_roles WHERE role_id = ?`, msgMustRemoveRoles},
+	} {
+		n, err := count(tx, c.query, role.ID)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`DELETE FROM iam_roles WHERE id = ?`, role.ID); err != nil {
-			return err
+		if n > 0 {
+			return errDeleteConflict.New(c.msg)
 		}
-		return forgetPrincipal(tx, role.ARN(), role.ID)
-	})
+	}
+	if err := deleteOwned(tx, role.ID); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(`DELETE FROM iam_roles WHERE id = ?`, role.ID); err != nil {
+		return err
+	}
+	return forgetPrincipal(tx, role.ARN(), role.ID)
 }

@@ -89,6 +89,83 @@ var slrNames = map[string]string{
 	"wafv2.amazonaws.com":                             "WAFV2Logging",
 }
 
+// slrPolicies names the AWS managed policy (under /aws-service-role/) that
+// AWS attaches to each service's linked role.
+// source: snapshot tests/aws/services/iam/test_iam.snapshot.json#test_service_role_lifecycle (attached-role-policies of each service)
+var slrPolicies = map[string]string{
+	"accountdiscovery.ssm.amazonaws.com":              "AWSSystemsManagerAccountDiscoveryServicePolicy",
+	"acm.amazonaws.com":                               "CertificateManagerServiceRolePolicy",
+	"appmesh.amazonaws.com":                           "AWSAppMeshServiceRolePolicy",
+	"autoscaling-plans.amazonaws.com":                 "AWSAutoScalingPlansEC2AutoScalingPolicy",
+	"autoscaling.amazonaws.com":                       "AutoScalingServiceRolePolicy",
+	"backup.amazonaws.com":                            "AWSBackupServiceLinkedRolePolicyForBackup",
+	"batch.amazonaws.com":                             "BatchServiceRolePolicy",
+	"cassandra.application-autoscaling.amazonaws.com": "AWSApplicationAutoscalingCassandraTablePolicy",
+	"cks.kms.amazonaws.com":                           "AWSKeyManagementServiceCustomKeyStoresServiceRolePolicy",
+	"cloudtrail.amazonaws.com":                        "CloudTrailServiceRolePolicy",
+	"codestar-notifications.amazonaws.com":            "AWSCodeStarNotificationsServiceRolePolicy",
+	"config.amazonaws.com":                            "AWSConfigServiceRolePolicy",
+	"connect.amazonaws.com":                           "AmazonConnectServiceLinkedRolePolicy",
+	"dms-fleet-advisor.amazonaws.com":                 "AWSDMSFleetAdvisorServiceRolePolicy",
+	"dms.amazonaws.com":                               "AWSDMSServerlessServiceRolePolicy",
+	"docdb-elastic.amazonaws.com":                     "AmazonDocDB-ElasticServiceRolePolicy",
+	"ec2-instance-connect.amazonaws.com":              "Ec2InstanceConnectEndpoint",
+	"ec2.application-autoscaling.amazonaws.com":       "AWSApplicationAutoscalingEC2SpotFleetRequestPolicy",
+	"ecr.amazonaws.com":                               "ECRTemplateServiceRolePolicy",
+	"ecs.amazonaws.com":                               "AmazonECSServiceRolePolicy",
+	"eks-connector.amazonaws.com":                     "AmazonEKSConnectorServiceRolePolicy",
+	"eks-fargate.amazonaws.com":                       "AmazonEKSForFargateServiceRolePolicy",
+	"eks-nodegroup.amazonaws.com":                     "AWSServiceRoleForAmazonEKSNodegroup",
+	"eks.amazonaws.com":                               "AmazonEKSServiceRolePolicy",
+	"elasticache.amazonaws.com":                       "ElastiCacheServiceRolePolicy",
+	"elasticbeanstalk.amazonaws.com":                  "AWSElasticBeanstalkServiceRolePolicy",
+	"elasticfilesystem.amazonaws.com":                 "AmazonElasticFileSystemServiceRolePolicy",
+	"elasticloadbalancing.amazonaws.com":              "AWSElasticLoadBalancingServiceRolePolicy",
+	"email.cognito-idp.amazonaws.com":                 "AmazonCognitoIdpEmailServiceRolePolicy",
+	"emr-containers.amazonaws.com":                    "AmazonEMRContainersServiceRolePolicy",
+	"emrwal.amazonaws.com":                            "EMRDescribeClusterPolicyForEMRWAL",
+	"fis.amazonaws.com":                               "AmazonFISServiceRolePolicy",
+	"grafana.amazonaws.com":                           "AmazonGrafanaServiceLinkedRolePolicy",
+	"imagebuilder.amazonaws.com":                      "AWSServiceRoleForImageBuilder",
+	"iotmanagedintegrations.amazonaws.com":            "AWSIoTManagedIntegrationsRolePolicy",
+	"kafka.amazonaws.com":                             "KafkaServiceRolePolicy",
+	"kafkaconnect.amazonaws.com":                      "KafkaConnectServiceRolePolicy",
+	"lakeformation.amazonaws.com":                     "LakeFormationDataAccessServiceRolePolicy",
+	"lex.amazonaws.com":                               "AmazonLexBotPolicy",
+	"lexv2.amazonaws.com":                             "AmazonLexV2BotPolicy",
+	"lightsail.amazonaws.com":                         "LightsailExportAccess",
+	"m2.amazonaws.com":                                "AWSM2ServicePolicy",
+	"memorydb.amazonaws.com":                          "MemoryDBServiceRolePolicy",
+	"mq.amazonaws.com":                                "AmazonMQServiceRolePolicy",
+	"mrk.kms.amazonaws.com":                           "AWSKeyManagementServiceMultiRegionKeysServiceRolePolicy",
+	"notifications.amazonaws.com":                     "AWSUserNotificationsServiceLinkedRolePolicy",
+	"observability.aoss.amazonaws.com":                "AmazonOpenSearchServerlessServiceRolePolicy",
+	"opensearchservice.amazonaws.com":                 "AmazonOpenSearchServiceRolePolicy",
+	"ops.apigateway.amazonaws.com":                    "APIGatewayServiceRolePolicy",
+	"ops.emr-serverless.amazonaws.com":                "AmazonEMRServerlessServiceRolePolicy",
+	"opsdatasync.ssm.amazonaws.com":                   "AWSSystemsManagerOpsDataSyncServiceRolePolicy",
+	"opsinsights.ssm.amazonaws.com":                   "AWSSSMOpsInsightsServiceRolePolicy",
+	"pullthroughcache.ecr.amazonaws.com":              "AWSECRPullThroughCache_ServiceRolePolicy",
+	"ram.amazonaws.com":                               "AWSResourceAccessManagerServiceRolePolicy",
+	"rds.amazonaws.com":                               "AmazonRDSServiceRolePolicy",
+	"redshift.amazonaws.com":                          "AmazonRedshiftServiceLinkedRolePolicy",
+	"replication.cassandra.amazonaws.com":             "KeyspacesReplicationServiceRolePolicy",
+	"replication.ecr.amazonaws.com":                   "ECRReplicationServiceRolePolicy",
+	"repository.sync.codeconnections.amazonaws.com":   "AWSGitSyncServiceRolePolicy",
+	"resource-explorer-2.amazonaws.com":               "AWSResourceExplorerServiceRolePolicy",
+	"rolesanywhere.amazonaws.com":                     "AWSRolesAnywhereServicePolicy",
+	"s3-outposts.amazonaws.com":                       "AWSS3OnOutpostsServiceRolePolicy",
+	"ses.amazonaws.com":                               "AmazonSESServiceRolePolicy",
+	"shield.amazonaws.com":                            "AWSShieldServiceRolePolicy",
+	"ssm-incidents.amazonaws.com":                     "AWSIncidentManagerServiceRolePolicy",
+	"ssm-quicksetup.amazonaws.com":                    "SSMQuickSetupRolePolicy",
+	"ssm.amazonaws.com":                               "AmazonSSMServiceRolePolicy",
+	"sso.amazonaws.com":                               "AWSSSOServiceRolePolicy",
+	"vpcorigin.cloudfront.amazonaws.com":              "AWSCloudFrontVPCOriginServiceRolePolicy",
+	"waf.amazonaws.com":                               "WAFLoggingServiceRolePolicy",
+	"wafv2.amazonaws.com":                             "WAFV2LoggingServiceRolePolicy",
+}
+
 // slrSuffixAllowed are the services that accept a CustomSuffix.
 // source: snapshot tests/aws/services/iam/test_iam.snapshot.json#test_service_role_lifecycle_custom_suffix
 var slrSuffixAllowed = map[string]bool{
@@ -148,6 +225,13 @@ func slrTrust(service string) string {
 
 func slrPath(service string) string { return "/aws-service-role/" + service + "/" }
 
+// slrPolicyARN is the ARN of the managed policy AWS attaches to service's
+// linked role, when seki knows it.
+func slrPolicyARN(service string) (string, bool) {
+	name, ok := slrPolicies[service]
+	return "arn:aws:iam::aws:policy/aws-service-role/" + name, ok
+}
+
 // targetServiceLinkedRole names the role the request would create, and
 // gives policies iam:AWSServiceName to condition on.
 func (s *Service) targetServiceLinkedRole(_ context.Context, r *protocol.Request, in *input) (protocol.Target, error) {
@@ -180,11 +264,17 @@ func (s *Service) createServiceLinkedRole(ctx context.Context, r *protocol.Reque
 		} else if n > 0 {
 			return errInvalidInput.Errorf(msgSLRTaken, role.Name)
 		}
-		_, err := tx.Exec(`INSERT INTO iam_roles (id, account, name, name_lc, path, created, trust, description, max_session)
+		if _, err := tx.Exec(`INSERT INTO iam_roles (id, account, name, name_lc, path, created, trust, description, max_session)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			role.ID, role.Account, role.Name, lower(role.Name), role.Path, fmtTime(role.Created), role.Trust,
-			role.Description, role.MaxSession)
-		return err
+			role.Description, role.MaxSession); err != nil {
+			return err
+		}
+		if arn, ok := slrPolicyARN(in.Service); ok {
+			_, err := tx.Exec(`INSERT INTO iam_attachments (owner, account, policy_arn, seq) VALUES (?, ?, ?, 1)`, role.ID, role.Account, arn)
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -222,7 +312,18 @@ func (s *Service) deleteServiceLinkedRole(ctx context.Context, r *protocol.Reque
 	if !strings.HasPrefix(role.Path, "/aws-service-role/") {
 		return nil, errInvalidInput.Errorf(msgNotServiceLinked, role.Name)
 	}
-	if _, err := s.deleteRole(ctx, r, in); err != nil {
+	// The service's own policy goes with the role; anything else attached
+	// by hand must be detached first, as for DeleteRole.
+	err = s.updateRoleRow(ctx, r.Account(), in.RoleName, func(tx *store.Tx, role *roleRec) error {
+		service := strings.TrimSuffix(strings.TrimPrefix(role.Path, "/aws-service-role/"), "/")
+		if arn, ok := slrPolicyARN(service); ok {
+			if _, err := tx.Exec(`DELETE FROM iam_attachments WHERE owner = ? AND policy_arn = ?`, role.ID, arn); err != nil {
+				return err
+			}
+		}
+		return dropRole(tx, role)
+	})
+	if err != nil {
 		return nil, err
 	}
 	// source: snapshot tests/aws/services/iam/test_iam.snapshot.json#test_service_role_deletion (DeletionTaskId)
