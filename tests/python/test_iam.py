@@ -624,6 +624,12 @@ class ServiceLinkedRoles(Case):
     def test_delete(self):
         iam = client()
         iam.create_service_linked_role(AWSServiceName="backup.amazonaws.com")
+        # AWS attaches the service's own managed policy (recorded in LocalStack's
+        # test_iam.snapshot.json#test_service_role_lifecycle[backup.amazonaws.com]),
+        # and deleting the role takes it along.
+        self.assertEqual(iam.list_attached_role_policies(RoleName="AWSServiceRoleForBackup")["AttachedPolicies"], [{
+            "PolicyName": "AWSBackupServiceLinkedRolePolicyForBackup",
+            "PolicyArn": "arn:aws:iam::aws:policy/aws-service-role/AWSBackupServiceLinkedRolePolicyForBackup"}])
         task = iam.delete_service_linked_role(RoleName="AWSServiceRoleForBackup")["DeletionTaskId"]
         self.assertRegex(task, r"^task/aws-service-role/backup\.amazonaws\.com/AWSServiceRoleForBackup/"
                                r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
