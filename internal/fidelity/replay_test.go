@@ -66,7 +66,8 @@ type step struct {
 	As      string            `json:"as"`      // "B" signs as account B's root
 	// Creds signs with other credentials (id, secret, token; ${vars} expand).
 	Creds map[string]string `json:"creds"`
-	// Save stores response values (by path) as ${name} for later steps.
+	// Save stores response values (by path, or "header:Name") as ${name}
+	// for later steps.
 	Save map[string]string `json:"save"`
 	// Status a setup step must answer with (default any 2xx).
 	Status int `json:"status"`
@@ -216,6 +217,12 @@ func (r *runner) expand(s string) string {
 	if !strings.Contains(s, "${") {
 		return s
 	}
+	// Dates relative to the moment of the request, as HTTP dates (S3's
+	// conditional headers).
+	now := time.Now().UTC()
+	r.vars["now"] = now.Format(http.TimeFormat)
+	r.vars["yesterday"] = now.AddDate(0, 0, -1).Format(http.TimeFormat)
+	r.vars["tomorrow"] = now.AddDate(0, 0, 1).Format(http.TimeFormat)
 	for k, v := range r.vars {
 		s = strings.ReplaceAll(s, "${"+k+"}", v)
 	}
@@ -304,6 +311,13 @@ func (r *runner) do(t *testing.T, s step) response {
 	b, _ := io.ReadAll(res.Body)
 	resp := response{status: res.StatusCode, header: res.Header, body: b, tree: parseTree(b)}
 	for name, path := range s.Save {
+		if h, ok := strings.CutPrefix(path, "header:"); ok { // a response header
+			if v := res.Header.Get(h); v != "" {
+				r.vars[name] = v
+				continue
+			}
+			t.Fatalf("save %s: no header %s", name, h)
+		}
 		v, ok := lookup(resp.tree, path)
 		if !ok {
 			t.Fatalf("save %s: no %s in %s", name, path, b)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seki-dev/seki/internal/awsregion"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/store"
@@ -354,6 +355,9 @@ func (s *Service) listBuckets(ctx context.Context, r *protocol.Request, c *call)
 	q := c.query
 	prefix := q.Get("prefix")
 	region := q.Get("bucket-region")
+	if region != "" && !awsregion.Valid(region) {
+		return nil, invalidArgument(msgNotAValidRegion(region), "bucket-region", region)
+	}
 	s.mu.RLock()
 	var mine []*bucket
 	for _, b := range s.buckets {

@@ -80,15 +80,17 @@ func (s *Service) readSource(ctx context.Context, r *protocol.Request) (*object,
 	if err != nil {
 		return nil, cs, err
 	}
-	if err := copyConditions(r.HTTP.Header, o); err != nil {
+	if err := copyConditions(r.HTTP.Header, o, r.Now); err != nil {
 		return nil, cs, err
 	}
 	return o, cs, nil
 }
 
 // copyConditions applies x-amz-copy-source-if-*: any that fails is
-// PreconditionFailed (a copy never answers 304).
-func copyConditions(h http.Header, o *object) error {
+// PreconditionFailed (a copy never answers 304). An If-Modified-Since in
+// the future is ignored, as AWS ignores it.
+// source: snapshot tests/aws/services/s3/test_s3_preconditions.snapshot.json#tests/aws/services/s3/test_s3_preconditions.py::TestS3CopySourcePreconditions::test_s3_copy_object_preconditions
+func copyConditions(h http.Header, o *object, now time.Time) error {
 	etag, mod := o.quotedETag(), o.modified.Truncate(time.Second)
 	if v := h.Get("x-amz-copy-source-if-match"); v != "" {
 		if !etagMatches(v, etag) {
@@ -104,7 +106,7 @@ func copyConditions(h http.Header, o *object) error {
 			return preconditionFailed("x-amz-copy-source-If-None-Match")
 		}
 	} else if v := h.Get("x-amz-copy-source-if-modified-since"); v != "" {
-		if t, err := http.ParseTime(v); err == nil && !mod.After(t) {
+		if t, err := http.ParseTime(v); err == nil && !t.After(now) && !mod.After(t) {
 			return preconditionFailed("x-amz-copy-source-If-Modified-Since")
 		}
 	}

@@ -262,3 +262,9 @@ var (
 	errIllegalVersns     = awserr.Code{Name: "IllegalVersioningConfigurationException", Status: http.StatusBadRequest}
 	errSignatureMismatch = awserr.Code{Name: "SignatureDoesNotMatch", Status: http.StatusForbidden}
 )
+
+// ListBuckets' bucket-region names no region of AWS.
+// source: snapshot tests/aws/services/s3/test_s3_list_operations.snapshot.json#tests/aws/services/s3/test_s3_list_operations.py::TestS3ListBuckets::test_list_buckets_region_validation
+func msgNotAValidRegion(region string) string {
+	return "Argument value " + region + " is not a valid AWS Region"
+}

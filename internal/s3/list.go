@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -153,14 +154,26 @@ func listParams(c *call) (l listing, encodeURL bool, err error) {
 		}
 		l.max = min(n, 1000)
 	}
-	switch e := q.Get("encoding-type"); e {
-	case "":
-	case "url", "URL":
-		encodeURL = true
-	default:
-		return l, false, invalidArgument(msgInvalidEncodingMethodSpecified, "encoding-type", e)
+	encodeURL, err = encodingType(q)
+	return l, encodeURL, err
+}
+
+// encodingType reads encoding-type, which every listing takes: absent, or
+// "url"; anything else, an empty value too, is refused.
+// source: snapshot tests/aws/services/s3/test_s3_list_operations.snapshot.json#tests/aws/services/s3/test_s3_list_operations.py::TestS3ListObjectsV2::test_list_ops_encoding_type_validation[list_objects]
+func encodingType(q url.Values) (bool, error) {
+	v, ok := q["encoding-type"]
+	if !ok {
+		return false, nil
 	}
-	return l, encodeURL, nil
+	e := ""
+	if len(v) > 0 {
+		e = v[0]
+	}
+	if e == "url" || e == "URL" {
+		return true, nil
+	}
+	return false, invalidArgument(msgInvalidEncodingMethodSpecified, "encoding-type", e)
 }
 
 // urlEncodeKey encodes a key for encoding-type=url the way S3 does: form
@@ -256,7 +269,7 @@ func (s *Service) listObjectsV2(ctx context.Context, r *protocol.Request, c *cal
 		x.elem("EncodingType", "url")
 	}
 	x.elemBool("IsTruncated", truncated)
-	if startAfter != "" {
+	if startAfter != "" && !hasToken { // AWS leaves it out once a token continues the listing
 		x.elem("StartAfter", maybeEncode(startAfter, enc))
 	}
 	writeEntries(&x, entries, enc, fetchOwner)

@@ -691,6 +691,10 @@ func (s *Service) listUploads(ctx context.Context, r *protocol.Request, c *call)
 	q := c.query
 	prefix, delimiter := q.Get("prefix"), q.Get("delimiter")
 	keyMarker, idMarker := q.Get("key-marker"), q.Get("upload-id-marker")
+	enc, err := encodingType(q)
+	if err != nil {
+		return nil, err
+	}
 	max := 1000
 	if v := q.Get("max-uploads"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -766,21 +770,27 @@ func (s *Service) listUploads(ctx context.Context, r *protocol.Request, c *call)
 	x.header()
 	x.root("ListMultipartUploadsResult")
 	x.elem("Bucket", b.name)
-	x.elem("KeyMarker", keyMarker)
+	x.elem("KeyMarker", maybeEncode(keyMarker, enc))
 	x.elem("UploadIdMarker", idMarker)
-	if truncated && len(out) > 0 {
-		last := out[len(out)-1]
-		if last.u != nil {
-			x.elem("NextKeyMarker", last.u.key)
-			x.elem("NextUploadIdMarker", last.u.id)
-		} else {
-			x.elem("NextKeyMarker", last.cp)
+	// AWS names the last upload listed, truncated or not, and leaves both
+	// empty when the page holds none (common prefixes do not count).
+	// source: snapshot tests/aws/services/s3/test_s3_list_operations.snapshot.json#tests/aws/services/s3/test_s3_list_operations.py::TestS3ListMultipartUploads::test_list_multipart_uploads_marker_common_prefixes
+	nextKey, nextID := "", ""
+	for i := len(out) - 1; i >= 0; i-- {
+		if u := out[i].u; u != nil {
+			nextKey, nextID = u.key, u.id
+			break
 		}
 	}
+	x.elem("NextKeyMarker", maybeEncode(nextKey, enc))
+	x.elem("NextUploadIdMarker", nextID)
 	if delimiter != "" {
-		x.elem("Delimiter", delimiter)
+		x.elem("Delimiter", maybeEncode(delimiter, enc))
 	}
-	x.elem("Prefix", prefix)
+	x.elem("Prefix", maybeEncode(prefix, enc))
+	if enc {
+		x.elem("EncodingType", "url")
+	}
 	x.elemInt("MaxUploads", int64(max))
 	x.elemBool("IsTruncated", truncated)
 	for _, e := range out {
@@ -788,7 +798,7 @@ func (s *Service) listUploads(ctx context.Context, r *protocol.Request, c *call)
 			continue
 		}
 		x.open("Upload")
-		x.elem("Key", e.u.key)
+		x.elem("Key", maybeEncode(e.u.key, enc))
 		x.elem("UploadId", e.u.id)
 		writeInitiatorOwner(&x, e.u)
 		x.elem("StorageClass", "STANDARD")
@@ -808,7 +818,7 @@ func (s *Service) listUploads(ctx context.Context, r *protocol.Request, c *call)
 	sort.Strings(cps)
 	for _, cp := range cps {
 		x.open("CommonPrefixes")
-		x.elem("Prefix", cp)
+		x.elem("Prefix", maybeEncode(cp, enc))
 		x.close("CommonPrefixes")
 	}
 	x.close("ListMultipartUploadsResult")
