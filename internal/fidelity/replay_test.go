@@ -3,6 +3,7 @@ package fidelity_test
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -280,6 +281,10 @@ func (r *runner) do(t *testing.T, s step) response {
 		req.Header.Set("X-Amz-Target", s.Target)
 	}
 	for k, v := range s.Headers {
+		if v == "${content-md5}" { // of the body as sent
+			m := md5.Sum(body)
+			v = base64.StdEncoding.EncodeToString(m[:])
+		}
 		req.Header.Set(k, r.expand(v))
 	}
 	sum := sha256.Sum256(body)

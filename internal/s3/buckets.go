@@ -264,7 +264,11 @@ func (s *Service) deleteBucket(ctx context.Context, r *protocol.Request, c *call
 		var one int
 		err := tx.QueryRow(`SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1`, b.name).Scan(&one)
 		if err == nil {
-			return errBucketNotEmpty.New(msgTheBucketYouTried).With("BucketName", b.name)
+			msg := msgTheBucketYouTried
+			if b.versioning != "" { // versions and delete markers count too, and AWS says so
+				msg = msgBucketNotEmptyVersions
+			}
+			return errBucketNotEmpty.New(msg).With("BucketName", b.name)
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err

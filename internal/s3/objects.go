@@ -645,7 +645,11 @@ func (g *getResult) prepare(h http.Header) error {
 			g.status, g.start, g.n = http.StatusPartialContent, start, n
 		}
 	}
-	g.checksum = strings.EqualFold(h.Get("x-amz-checksum-mode"), "ENABLED") && g.status == http.StatusOK && o.checksum != ""
+	// The checksum is the whole object's: AWS sends it whenever the whole
+	// object is sent, a Range that covers all of it (206) included.
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3ObjectCRUD::test_get_object_range
+	whole := g.part == 0 && g.start == 0 && g.n == o.size
+	g.checksum = strings.EqualFold(h.Get("x-amz-checksum-mode"), "ENABLED") && whole && o.checksum != ""
 	return nil
 }
 
