@@ -46,6 +46,10 @@ type Error struct {
 // Field is one extra member of an error body.
 type Field struct {
 	Name, Value string
+	// Raw marks a Value that is a JSON document to write as it is
+	// (DynamoDB's Item beside ConditionalCheckFailedException), not a
+	// string; only the JSON encoders honour it.
+	Raw bool
 }
 
 // New builds an error with the given message.
@@ -76,7 +80,7 @@ func (e *Error) Unwrap() error { return e.Cause }
 // With returns a copy of e that also carries the field name=value.
 func (e *Error) With(name, value string) *Error {
 	c := *e
-	c.Fields = append(append([]Field(nil), e.Fields...), Field{name, value})
+	c.Fields = append(append([]Field(nil), e.Fields...), Field{Name: name, Value: value})
 	return &c
 }
 

@@ -256,6 +256,15 @@ func TestItems(t *testing.T) {
 	if !errors.As(err, &ccf) {
 		t.Errorf("not a typed ConditionalCheckFailedException: %T", err)
 	}
+	// With ReturnValuesOnConditionCheckFailure=ALL_OLD the error carries the
+	// item (snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json
+	// #test_return_values_on_conditions_check_failure).
+	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: tbl, Item: map[string]types.AttributeValue{"id": s("u1")}, ConditionExpression: aws.String("attribute_not_exists(id)"),
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld})
+	wantErr(t, err, "ConditionalCheckFailedException", "The conditional request failed")
+	if !errors.As(err, &ccf) || ccf.Item["name"].(*types.AttributeValueMemberS).Value != "Ada" {
+		t.Errorf("ALL_OLD on failure: %v", err)
+	}
 	old, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: tbl, Item: map[string]types.AttributeValue{"id": s("u1"), "v": n("1")}, ReturnValues: types.ReturnValueAllOld})
 	if err != nil {
 		t.Fatal(err)

@@ -474,6 +474,7 @@ type indexDescription struct {
 	IndexSizeBytes        int64              `json:"IndexSizeBytes"`
 	ItemCount             int64              `json:"ItemCount"`
 	IndexArn              string             `json:"IndexArn"`
+	WarmThroughput        *warmThroughput    `json:"WarmThroughput,omitempty"`
 }
 
 // indexStatus gives an index's status in a description (global ones).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -127,9 +128,8 @@ func TestIndexesSurviveRestart(t *testing.T) {
 // TestGSIDescriptionShape holds the index descriptions to AWS's recorded
 // shape: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json
 // #test_gsi_with_billing_mode[PAY_PER_REQUEST] and [PROVISIONED]
-// (create-table-with-gsi, describe-table). AWS's describe-table also
-// carries WarmThroughput for a provisioned index, which seki does not
-// report for tables either.
+// (create-table-with-gsi, describe-table): describe-table adds the index's
+// WarmThroughput (on demand 12000/4000, provisioned its units).
 func TestGSIDescriptionShape(t *testing.T) {
 	e := newHandlerEnv(t)
 	for _, mode := range []string{"PAY_PER_REQUEST", "PROVISIONED"} {
@@ -153,7 +153,18 @@ func TestGSIDescriptionShape(t *testing.T) {
 				t.Fatal(err)
 			}
 			g := out[step.member]["GlobalSecondaryIndexes"].([]any)[0].(map[string]any)
-			if got := strings.Join(sortedNames(g), ","); got != "IndexArn,IndexName,IndexSizeBytes,IndexStatus,ItemCount,KeySchema,Projection,ProvisionedThroughput" {
+			want := "IndexArn,IndexName,IndexSizeBytes,IndexStatus,ItemCount,KeySchema,Projection,ProvisionedThroughput"
+			if step.op == "DescribeTable" {
+				want += ",WarmThroughput"
+				warm := map[string]any{"ReadUnitsPerSecond": 12000.0, "Status": "ACTIVE", "WriteUnitsPerSecond": 4000.0}
+				if mode == "PROVISIONED" {
+					warm = map[string]any{"ReadUnitsPerSecond": 1.0, "Status": "ACTIVE", "WriteUnitsPerSecond": 1.0}
+				}
+				if !reflect.DeepEqual(g["WarmThroughput"], warm) {
+					t.Errorf("%s: index WarmThroughput %v, AWS %v", mode, g["WarmThroughput"], warm)
+				}
+			}
+			if got := strings.Join(sortedNames(g), ","); got != want {
 				t.Errorf("%s %s: members %s", mode, step.op, got)
 			}
 			pt := g["ProvisionedThroughput"].(map[string]any)

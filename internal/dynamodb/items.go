@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"github.com/seki-dev/seki/internal/awserr"
 	"sort"
 	"strings"
 
@@ -229,9 +230,20 @@ func unusedCheck(env bool, e *expr.Env) error {
 	return nil
 }
 
-// conditionFailed is the error of a condition that did not hold.
-func conditionFailed() error {
-	return errConditionFailed.New(msgConditionFailed)
+// conditionFailed is the error of a condition that did not hold. With
+// ReturnValuesOnConditionCheckFailure=ALL_OLD and an item in place, AWS
+// puts the item in the error body and names the message "Message".
+// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#test_return_values_on_conditions_check_failure
+func conditionFailed(onFailure string, old attr.Item) error {
+	if onFailure != "ALL_OLD" || old == nil {
+		return errConditionFailed.New(msgConditionFailed)
+	}
+	e := errConditionFailed.New("") // the message goes in Fields, after Item
+	e.Fields = []awserr.Field{
+		{Name: "Item", Value: string(attr.AppendItem(make([]byte, 0, 128), old)), Raw: true},
+		{Name: "Message", Value: msgConditionFailed},
+	}
+	return e
 }
 
 // readItem loads a stored item inside a transaction; nil when absent.
@@ -332,7 +344,7 @@ func (s *Service) putItemHandler(ctx context.Context, r *protocol.Request, st re
 			}
 		}
 		if cond != nil && !cond.Eval(old) {
-			return conditionFailed()
+			return conditionFailed(in.ReturnValuesOnConditionCheckFailure, old)
 		}
 		return storeItem(tx, cur, key, size, encoded, in.Item, old, needOld)
 	})
@@ -525,7 +537,7 @@ func (s *Service) deleteItemHandler(ctx context.Context, r *protocol.Request, st
 			return err
 		}
 		if cond != nil && !cond.Eval(old) {
-			return conditionFailed()
+			return conditionFailed(in.ReturnValuesOnConditionCheckFailure, old)
 		}
 		if old == nil {
 			return nil
@@ -629,7 +641,7 @@ func (s *Service) updateItemHandler(ctx context.Context, r *protocol.Request, st
 			return err
 		}
 		if cond != nil && !cond.Eval(old) {
-			return conditionFailed()
+			return conditionFailed(in.ReturnValuesOnConditionCheckFailure, old)
 		}
 		if old != nil {
 			next = old.Clone()

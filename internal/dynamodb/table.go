@@ -35,6 +35,10 @@ type table struct {
 	LastIncrease     float64
 	LastDecrease     float64
 	Decreases        int64
+
+	// WarmRead and WarmWrite are the WarmThroughput CreateTable asked for.
+	WarmRead  int64 `json:",omitempty"`
+	WarmWrite int64 `json:",omitempty"`
 }
 
 // keySchema is a primary key: a table's or an index's. It is embedded in

@@ -45,6 +45,38 @@ type createTableInput struct {
 	ProvisionedThroughput  *throughputIn         `json:"ProvisionedThroughput"`
 	GlobalSecondaryIndexes []indexInput          `json:"GlobalSecondaryIndexes"`
 	LocalSecondaryIndexes  []indexInput          `json:"LocalSecondaryIndexes"`
+	WarmThroughput         *warmThroughputIn     `json:"WarmThroughput"`
+}
+
+type warmThroughputIn struct {
+	ReadUnitsPerSecond  int64 `json:"ReadUnitsPerSecond"`
+	WriteUnitsPerSecond int64 `json:"WriteUnitsPerSecond"`
+}
+
+// warmThroughput is a table's or a global index's WarmThroughput: the
+// throughput it can take at once.
+type warmThroughput struct {
+	ReadUnitsPerSecond  int64  `json:"ReadUnitsPerSecond"`
+	Status              string `json:"Status"`
+	WriteUnitsPerSecond int64  `json:"WriteUnitsPerSecond"`
+}
+
+// An on-demand table or index starts warm for these units.
+// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#test_gsi_with_billing_mode[PAY_PER_REQUEST] (describe-table WarmThroughput)
+const onDemandWarmRead, onDemandWarmWrite = 12000, 4000
+
+// warm is the WarmThroughput DescribeTable reports for a table (or index)
+// of this billing mode and provisioned units: what was asked for, else the
+// on-demand units, else the provisioned ones.
+// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#test_table_crud (describe-table), #test_table_warm_throughput, #test_gsi_with_billing_mode[PROVISIONED]
+func warm(billing string, rcu, wcu, askedRead, askedWrite int64) *warmThroughput {
+	switch {
+	case askedRead > 0 || askedWrite > 0:
+		return &warmThroughput{askedRead, statusActive, askedWrite}
+	case billing == billingOnDemand:
+		return &warmThroughput{onDemandWarmRead, statusActive, onDemandWarmWrite}
+	}
+	return &warmThroughput{rcu, statusActive, wcu}
 }
 
 type tableNameInput struct {
@@ -64,13 +96,14 @@ type listTablesInput struct {
 	Limit                   *int64 `json:"Limit"`
 }
 
-// tableDescription is DynamoDB's TableDescription.
+// tableDescription is DynamoDB's TableDescription. DeleteTable's leaves out
+// the attribute definitions, key schema and creation time.
 type tableDescription struct {
-	AttributeDefinitions      []attributeDefinition `json:"AttributeDefinitions"`
+	AttributeDefinitions      []attributeDefinition `json:"AttributeDefinitions,omitempty"`
 	TableName                 string                `json:"TableName"`
-	KeySchema                 []keySchemaElement    `json:"KeySchema"`
+	KeySchema                 []keySchemaElement    `json:"KeySchema,omitempty"`
 	TableStatus               string                `json:"TableStatus"`
-	CreationDateTime          float64               `json:"CreationDateTime"`
+	CreationDateTime          float64               `json:"CreationDateTime,omitempty"`
 	ProvisionedThroughput     throughputOut         `json:"ProvisionedThroughput"`
 	TableSizeBytes            int64                 `json:"TableSizeBytes"`
 	ItemCount                 int64                 `json:"ItemCount"`
@@ -80,6 +113,7 @@ type tableDescription struct {
 	DeletionProtectionEnabled bool                  `json:"DeletionProtectionEnabled"`
 	GlobalSecondaryIndexes    []indexDescription    `json:"GlobalSecondaryIndexes,omitempty"`
 	LocalSecondaryIndexes     []indexDescription    `json:"LocalSecondaryIndexes,omitempty"`
+	WarmThroughput            *warmThroughput       `json:"WarmThroughput,omitempty"`
 }
 
 type throughputOut struct {
@@ -230,6 +264,10 @@ func (s *Service) createTableHandler(ctx context.Context, r *protocol.Request, s
 	if err := describeIndexes(nil, t, d, allStatus(statusCreating)); err != nil {
 		return nil, err
 	}
+	if t.WarmRead > 0 || t.WarmWrite > 0 {
+		// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#test_table_warm_throughput (create-table)
+		d.WarmThroughput = &warmThroughput{t.WarmRead, statusUpdating, t.WarmWrite}
+	}
 	return map[string]any{"TableDescription": d}, nil
 }
 
@@ -327,6 +365,9 @@ func (s *Service) newTable(ref tableRef, in *createTableInput, r *protocol.Reque
 	for _, a := range in.AttributeDefinitions {
 		t.AttrDefs = append(t.AttrDefs, attrDef{a.AttributeName, a.AttributeType})
 	}
+	if w := in.WarmThroughput; w != nil {
+		t.WarmRead, t.WarmWrite = w.ReadUnitsPerSecond, w.WriteUnitsPerSecond
+	}
 	t.Billing = in.BillingMode
 	t.BillingGiven = in.BillingMode != ""
 	if t.Billing == "" {
@@ -414,7 +455,15 @@ func (s *Service) describeTableHandler(ctx context.Context, r *protocol.Request,
 			return err
 		}
 		d = t.describe(statusActive, count, size)
-		return describeIndexes(tx, t, d, allStatus(statusActive))
+		d.WarmThroughput = warm(t.Billing, t.RCU, t.WCU, t.WarmRead, t.WarmWrite)
+		if err := describeIndexes(tx, t, d, allStatus(statusActive)); err != nil {
+			return err
+		}
+		for i := range d.GlobalSecondaryIndexes {
+			g := &d.GlobalSecondaryIndexes[i]
+			g.WarmThroughput = warm(t.Billing, g.ProvisionedThroughput.ReadCapacityUnits, g.ProvisionedThroughput.WriteCapacityUnits, 0, 0)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -453,6 +502,8 @@ func (s *Service) deleteTableHandler(ctx context.Context, r *protocol.Request, s
 		}
 		s.tables.set(st.ref.key(), nil)
 		d = t.describe(statusDeleting, count, size)
+		// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#test_table_crud (delete-table)
+		d.AttributeDefinitions, d.KeySchema, d.CreationDateTime = nil, nil, 0
 		return describeIndexes(nil, t, d, allStatus(statusDeleting))
 	})
 	if err != nil {

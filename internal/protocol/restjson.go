@@ -177,6 +177,10 @@ func appendFields(b []byte, fields []awserr.Field) []byte {
 		b = append(b, ',')
 		b = jsonstr.Append(b, f.Name)
 		b = append(b, ':')
+		if f.Raw {
+			b = append(b, f.Value...)
+			continue
+		}
 		b = jsonstr.Append(b, f.Value)
 	}
 	return b
