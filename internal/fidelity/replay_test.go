@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,6 +39,9 @@ type recording struct {
 	Commit   string `json:"commit"`   // the localstack commit the facts were read at
 	Setup    []step `json:"setup"`    // requests run once before the cases
 	Cases    []kase `json:"cases"`
+	// Code names deployment packages built from these files; a step
+	// refers to one as ${zip:NAME} (base64, for Code.ZipFile).
+	Code map[string][]servertest.File `json:"code"`
 }
 
 // A kase is one recorded AWS answer.
@@ -61,6 +65,7 @@ type step struct {
 	Form    map[string]string `json:"form"`    // query protocol parameters (POST form)
 	Body    json.RawMessage   `json:"body"`    // a JSON body
 	Raw     string            `json:"raw"`     // a raw body
+	Raw64   string            `json:"raw64"`   // a raw body given in base64 (bytes JSON cannot hold)
 	Target  string            `json:"target"`  // X-Amz-Target for the JSON protocols
 	Headers map[string]string `json:"headers"` // extra headers
 	Region  string            `json:"region"`  // signing region; default us-east-1
@@ -72,6 +77,13 @@ type step struct {
 	Save map[string]string `json:"save"`
 	// Status a setup step must answer with (default any 2xx).
 	Status int `json:"status"`
+	// URL, when set, is a function URL (as CreateFunctionUrlConfig answers
+	// it): the request goes to seki with that Host, the URL's path before
+	// Path, unsigned (as an anonymous caller of an AuthType NONE URL).
+	URL string `json:"url"`
+	// Sleep waits this many milliseconds after the step (for an Event
+	// invocation to start before the next step).
+	Sleep int `json:"sleep"`
 }
 
 // expect holds the recorded facts a case checks.
@@ -104,6 +116,12 @@ type expect struct {
 	// there must equal as JSON (botocore records the parsed document, not
 	// its text).
 	Documents map[string]json.RawMessage `json:"documents"`
+	// Payload is the whole response body (Invoke's payload), exactly.
+	Payload *string `json:"payload"`
+	// Like is path → a regular expression the value must match whole
+	// (for values that hold request ids, times or paths); the path ""
+	// is the whole body.
+	Like map[string]string `json:"like"`
 }
 
 func TestReplay(t *testing.T) {
@@ -160,6 +178,9 @@ func replay(t *testing.T, rec recording) scoreRow {
 		"region":   env.Region,
 		"zip":      base64.StdEncoding.EncodeToString(servertest.Zip(t, servertest.File{Name: "index.py", Body: "def handler(event, context):\n    return event\n"})),
 	}}
+	for name, files := range rec.Code {
+		r.vars["zip:"+name] = base64.StdEncoding.EncodeToString(servertest.Zip(t, files...))
+	}
 	for _, s := range rec.Setup {
 		r.setup(t, s)
 	}
@@ -265,8 +286,22 @@ func (r *runner) do(t *testing.T, s step) response {
 		}
 	case s.Raw != "":
 		body = []byte(r.expand(s.Raw))
+	case s.Raw64 != "":
+		var err error
+		if body, err = base64.StdEncoding.DecodeString(s.Raw64); err != nil {
+			t.Fatal(err)
+		}
 	}
 	u := r.env.URL + r.expand(s.Path)
+	var host string
+	if s.URL != "" {
+		fu, err := url.Parse(r.expand(s.URL))
+		if err != nil {
+			t.Fatal(err)
+		}
+		host = fu.Host
+		u = r.env.URL + strings.TrimSuffix(fu.Path, "/") + r.expand(s.Path)
+	}
 	if s.Query != "" {
 		u += "?" + r.expand(s.Query)
 	}
@@ -276,6 +311,9 @@ func (r *runner) do(t *testing.T, s step) response {
 	}
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
+	}
+	if host != "" {
+		req.Host = host
 	}
 	if s.Target != "" {
 		req.Header.Set("X-Amz-Target", s.Target)
@@ -307,7 +345,9 @@ func (r *runner) do(t *testing.T, s step) response {
 			req.Header.Set("X-Amz-Security-Token", creds.SessionToken)
 		}
 	}
-	sign(t, req, creds, s.Service, region, hash)
+	if s.URL == "" {
+		sign(t, req, creds, s.Service, region, hash)
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -328,6 +368,9 @@ func (r *runner) do(t *testing.T, s step) response {
 			t.Fatalf("save %s: no %s in %s", name, path, b)
 		}
 		r.vars[name] = fmt.Sprint(v)
+	}
+	if s.Sleep > 0 {
+		time.Sleep(time.Duration(s.Sleep) * time.Millisecond)
 	}
 	return resp
 }
@@ -569,6 +612,21 @@ func compare(e expect, r *runner, resp response) []string {
 		var got, exp any
 		if err != nil || json.Unmarshal([]byte(s), &got) != nil || json.Unmarshal([]byte(r.expand(string(want))), &exp) != nil || !reflect.DeepEqual(got, exp) {
 			d = append(d, fmt.Sprintf("document at %s: %s, AWS %s", p, s, r.expand(string(want))))
+		}
+	}
+	if e.Payload != nil && string(resp.body) != r.expand(*e.Payload) {
+		d = append(d, fmt.Sprintf("payload %q, AWS %q", resp.body, r.expand(*e.Payload)))
+	}
+	for p, want := range e.Like {
+		v, ok := lookup(resp.tree, p)
+		if p == "" {
+			v, ok = string(resp.body), true
+		}
+		re, err := regexp.Compile("^(?:" + r.expand(want) + ")$")
+		if err != nil {
+			d = append(d, fmt.Sprintf("like %s: %v", p, err))
+		} else if got := scalar(v); !ok || !re.MatchString(got) {
+			d = append(d, fmt.Sprintf("%s = %q, AWS like %q", p, got, r.expand(want)))
 		}
 	}
 	for p, want := range e.Order {

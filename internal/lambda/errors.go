@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -121,6 +122,20 @@ const (
 	msgVersionOp = "Current operation does not support versions other than $LATEST. Please set the qualifier to $LATEST or remove it."
 	// source: unconfirmed Invoke's answer to a payload that is not JSON, as quoted in public issue reports
 	msgBadPayload = "Could not parse request body into json: Could not parse payload into json: Unexpected character: was expecting a JSON value"
+	// Invoke's answers to a payload that is not JSON are the words of
+	// the JSON parser AWS runs (Jackson), then where it stopped.
+	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaErrors::test_lambda_invoke_payload_encoding_error[message-\x99\xeb,j\x07\xa1zYh]
+	msgPayloadParse = "Could not parse request body into json: Could not parse payload into json: %s\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: %d, column: %d]"
+	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaErrors::test_lambda_invoke_payload_encoding_error[message-\x99\xeb,j\x07\xa1zYh]
+	msgPayloadUnexpected = "Unexpected character (%s): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaErrors::test_lambda_invoke_payload_encoding_error[message-\x99\xeb,j\x07\xa1zYh]
+	msgPayloadControl = "(CTRL-CHAR, code %d)"
+	// source: unconfirmed Jackson's description of a printable character, as in its messages quoted in public reports
+	msgPayloadChar = "'%c' (code %d)"
+	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaErrors::test_lambda_invoke_payload_encoding_error[body-n\x87r\x9e\xe9\xb5\xd7I\xee\x9bmt]
+	msgPayloadUTF8 = "Invalid UTF-8 start byte 0x%02x"
+	// source: unconfirmed Invoke's answer to a bare word, as quoted in public issue reports
+	msgPayloadToken = "Unrecognized token '%s': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
 	// source: unconfirmed Invoke's answer to a payload over 6 MB, as quoted in public issue reports
 	msgPayloadTooBig = "Request must be smaller than 6291456 bytes for the InvokeFunction operation"
 	// source: unconfirmed seki's own words: S3 code without an S3 service wired in
@@ -263,3 +278,25 @@ const (
 	// source: unconfirmed Lambda's answer to a MaxItems that is not a number, as quoted in public issue reports
 	msgMaxItemsFmt = "Invalid value for MaxItems: %s"
 )
+
+// badPayload is Invoke's InvalidRequestContentException for a payload
+// that is not JSON: where the scan (payloadFault) recognises how AWS's
+// parser fails, its words and position; otherwise the general text.
+func badPayload(p []byte) error {
+	f, ok := payloadFault(p)
+	if !ok {
+		return errInvalidContent.New(msgBadPayload)
+	}
+	var what string
+	switch f.kind {
+	case faultUTF8:
+		what = fmt.Sprintf(msgPayloadUTF8, f.b)
+	case faultToken:
+		what = fmt.Sprintf(msgPayloadToken, f.token)
+	case faultControl:
+		what = fmt.Sprintf(msgPayloadUnexpected, fmt.Sprintf(msgPayloadControl, f.b))
+	default:
+		what = fmt.Sprintf(msgPayloadUnexpected, fmt.Sprintf(msgPayloadChar, f.b, f.b))
+	}
+	return errInvalidContent.New(fmt.Sprintf(msgPayloadParse, what, f.line, f.col))
+}

@@ -745,6 +745,12 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, r
 	case <-ctx.Done():
 	}
 	s.gcBlobs(ctx, []string{old})
+	if in.Publish {
+		// The version published with the new code is answered as a new
+		// function is: Pending, without LastUpdateStatus.
+		// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaVersions::test_lambda_versions_with_code_changes
+		return creating(present(out, ref, qualifierOf(out))), nil
+	}
 	return updating(present(out, ref, qualifierOf(out))), nil
 }
 

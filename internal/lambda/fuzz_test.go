@@ -3,6 +3,7 @@ package lambda
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/seki-dev/seki/internal/policy"
@@ -140,4 +141,41 @@ func FuzzDecodeWithZip(f *testing.F) {
 			t.Fatalf("%q (update): fast %+v %v, encoding/json %+v %v", body, uf, errFast, us, errStd)
 		}
 	})
+}
+
+// FuzzBadPayload: Invoke's answer to any payload that is not JSON is an
+// InvalidRequestContentException naming a position inside the payload
+// (or the general text), and JSON is never refused by the scan.
+func FuzzBadPayload(f *testing.F) {
+	for _, s := range []string{"n\x87r\x9e\xe9\xb5\xd7I\xee\x9bmt", "\x99\xeb,j\x07\xa1zYh", "hello", " \n }", "nul", "null", "{", "\xc3\xa9", ""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, p []byte) {
+		flt, ok := payloadFault(p)
+		if ok && json.Valid(p) {
+			t.Fatalf("%q is JSON but the scan finds %+v", p, flt)
+		}
+		if ok && (flt.line < 1 || flt.col < 1 || flt.col > len(p)+1) {
+			t.Fatalf("%q: position %d:%d", p, flt.line, flt.col)
+		}
+		if err := badPayload(p); err == nil {
+			t.Fatal("no error")
+		}
+	})
+}
+
+func TestBadPayloadTexts(t *testing.T) {
+	for p, want := range map[string]string{
+		// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#…test_lambda_invoke_payload_encoding_error
+		"n\x87r\x9e": "Could not parse request body into json: Could not parse payload into json: Invalid UTF-8 start byte 0x87\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 3]",
+		"\x99\xeb,j": "Could not parse request body into json: Could not parse payload into json: Unexpected character ((CTRL-CHAR, code 153)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1]",
+		"\n hello":   "Could not parse request body into json: Could not parse payload into json: Unrecognized token 'hello': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 2, column: 7]",
+		"}":          "Could not parse request body into json: Could not parse payload into json: Unexpected character ('}' (code 125)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1]",
+		"{":          msgBadPayload,
+	} {
+		err := badPayload([]byte(p))
+		if got := err.Error(); !strings.Contains(got, want) {
+			t.Errorf("%q: %s, want %s", p, got, want)
+		}
+	}
 }

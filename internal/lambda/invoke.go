@@ -295,7 +295,7 @@ func (s *Service) run(ctx context.Context, st *invokeState, req *InvokeRequest) 
 		return nil, errRequestTooLarge.New(msgPayloadTooBig)
 	}
 	if len(req.Payload) > 0 && !json.Valid(req.Payload) {
-		return nil, errInvalidContent.New(msgBadPayload)
+		return nil, badPayload(req.Payload)
 	}
 	if len(req.Payload) == 0 {
 		req.Payload = []byte("{}")

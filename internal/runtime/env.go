@@ -507,9 +507,9 @@ func (e *env) command(l *launcher, codeDir, optDir string) ([]string, error) {
 		// sees its stdlib, the code, the layers and the runtime's boto3,
 		// which the bootstrap puts on sys.path itself. It also spares
 		// the cold start site's imports.
-		return []string{l.exe, "-u", "-S", filepath.Join(e.view.runtime, "launch.py"), e.view.opt}, nil
+		return e.wrapped([]string{l.exe, "-u", "-S", filepath.Join(e.view.runtime, "launch.py"), e.view.opt}), nil
 	case kindNode:
-		return []string{l.exe, filepath.Join(e.view.runtime, "bootstrap.mjs")}, nil
+		return e.wrapped([]string{l.exe, filepath.Join(e.view.runtime, "bootstrap.mjs")}), nil
 	}
 	// OS-only runtimes: bootstrap in the package, else in a layer (/opt).
 	for _, p := range [][2]string{{codeDir, e.view.task}, {optDir, e.view.opt}} {
@@ -518,6 +518,22 @@ func (e *env) command(l *launcher, codeDir, optDir string) ([]string, error) {
 		}
 	}
 	return nil, errors.New("Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]")
+}
+
+// wrapped runs a managed runtime's command through the function's
+// AWS_LAMBDA_EXEC_WRAPPER, as Lambda's managed runtimes do: their
+// bootstrap is a shell script that execs the wrapper with the runtime's
+// command as its arguments. Going through the shell keeps the shell's
+// answers too: a wrapper that does not exist or cannot be executed ends
+// the runtime with exit status 127 or 126, which AWS reports as
+// Runtime.ExitError ("Runtime exited with error: exit status 127",
+// test_lambda_runtime_wrapper_not_found).
+func (e *env) wrapped(argv []string) []string {
+	w := e.spec.Environment["AWS_LAMBDA_EXEC_WRAPPER"]
+	if w == "" {
+		return argv
+	}
+	return append([]string{"/bin/sh", "-c", `exec "$0" "$@"`, w}, argv...)
 }
 
 // environ builds the process environment from nothing: AWS's variables,
