@@ -17,6 +17,8 @@ var (
 	errNotFound       = awserr.Code{Name: "ResourceNotFoundException", Status: http.StatusBadRequest}
 	errInvalidPattern = awserr.Code{Name: "InvalidEventPatternException", Status: http.StatusBadRequest}
 	errLimitExceeded  = awserr.Code{Name: "LimitExceededException", Status: http.StatusBadRequest}
+	errExists         = awserr.Code{Name: "ResourceAlreadyExistsException", Status: http.StatusBadRequest}
+	errPolicyLength   = awserr.Code{Name: "PolicyLengthExceededException", Status: http.StatusBadRequest}
 )
 
 // Messages, each with where its text comes from.
@@ -43,10 +45,11 @@ const (
 	msgScheduleInvalid = "Parameter ScheduleExpression is not valid."
 )
 
-// ruleNotFound is the answer for a rule that is not there.
-// source: snapshot tests/aws/services/events/test_events.snapshot.json#TestEventRule::test_describe_nonexistent_rule
-func ruleNotFound(name string) error {
-	return errNotFound.New("Rule " + name + " does not exist on EventBus default.")
+// ruleNotFound is the answer for a rule that is not there, on the bus it
+// was looked for on.
+// source: snapshot tests/aws/services/events/test_events_tags.snapshot.json#TestRuleTags::test_list_tags_for_deleted_rule
+func ruleNotFound(name, bus string) error {
+	return errNotFound.New("Rule " + name + " does not exist on EventBus " + bus + ".")
 }
 
 // busNotFound is the answer for an event bus other than the default one.
@@ -72,3 +75,31 @@ const (
 	// source: snapshot tests/aws/services/events/test_events.snapshot.json#tests/aws/services/events/test_events.py::TestEvents::test_put_events_exceed_limit_ten_entries[default]
 	msgEntriesCount = "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1"
 )
+
+// Event buses and their policies.
+const (
+	// source: snapshot tests/aws/services/events/test_events.snapshot.json#TestEventBus::test_delete_default_event_bus
+	msgDeleteDefaultBus = "Cannot delete event bus default."
+	// source: unconfirmed AWS's answer quoted in hashicorp/terraform-provider-aws issue 22131 (and anomalyco/sst issue 4325); the API reference says the rules must be deleted first
+	msgBusHasRules = "EventBus can't be deleted since it has rules."
+	// source: snapshot tests/aws/services/events/test_events.snapshot.json#TestEventBus::test_remove_permission_non_existing_sid[True-custom]
+	msgNoSuchStatement = "Statement with the provided id does not exist."
+	// source: unconfirmed LocalStack's provider words the missing StatementId so; no recording of AWS's
+	msgStatementIDRequired = "Parameter StatementId is required."
+	// source: unconfirmed the parameters PutPermission needs without a Policy (API reference, PutPermission); AWS's wording unrecorded
+	msgPermissionParams = "Parameters Action, Principal and StatementId are required when Policy is not given."
+	// source: doc https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html
+	msgPolicyTooLong = "The permission policy on the event bus cannot exceed 10 KB in size."
+	// source: unconfirmed AWS's wording for a ScheduleExpression on a custom bus, as reported by users of the API
+	msgScheduleDefaultBusOnly = "ScheduleExpression is supported only on the default event bus."
+	// source: unconfirmed AWS refuses a policy document it cannot read; the parser's reason follows
+	msgPolicyInvalidPrefix = "Policy is not valid. Reason: "
+	// source: unconfirmed seki keeps tags on event buses; AWS's wording for an ARN that names none is unrecorded
+	msgResourceARNInvalid = "Parameter ResourceARN is not valid."
+)
+
+// busExists is CreateEventBus's answer for a name already taken.
+// source: snapshot tests/aws/services/events/test_events.snapshot.json#TestEventBus::test_create_multiple_event_buses_same_name
+func busExists(name string) error {
+	return errExists.New("Event bus " + name + " already exists.")
+}

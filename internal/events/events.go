@@ -1,6 +1,7 @@
-// Package events is seki's EventBridge: rules on the default event bus
-// with AWS's event pattern language, their targets, and PutEvents, over
-// the JSON 1.1 protocol (target prefix AWSEvents).
+// Package events is seki's EventBridge: event buses (the default one and
+// custom ones, with their resource policies, buses.go), rules with AWS's
+// event pattern language, their targets, and PutEvents, over the JSON 1.1
+// protocol (target prefix AWSEvents).
 //
 // An event that matches an enabled rule is delivered to each of the rule's
 // Lambda targets as an asynchronous invocation by events.amazonaws.com with
@@ -22,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/pattern"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/pushsrc"
@@ -41,6 +43,9 @@ type Options struct {
 	// Functions is Lambda, for function targets; nil drops their
 	// deliveries.
 	Functions Functions
+	// Principals binds the users and roles bus policies name to their
+	// unique ids; nil keeps policies as written.
+	Principals authz.Principals
 }
 
 // Service is EventBridge. It is safe for concurrent use.
@@ -51,6 +56,7 @@ type Service struct {
 
 	mu    sync.RWMutex
 	rules map[string]*rule // by ARN
+	buses map[string]*bus  // custom buses, and default buses given a policy or tags; by ARN
 	// writeMu serializes read-modify-write of rule snapshots.
 	writeMu sync.Mutex
 	sched   *scheduler
@@ -59,6 +65,7 @@ type Service struct {
 // rule is an immutable snapshot; writers replace it.
 type rule struct {
 	arn, account, region, name string
+	bus                        string // the event bus's name
 	pattern                    string // as given
 	compiled                   *pattern.Pattern
 	schedule                   string
@@ -104,6 +111,19 @@ CREATE TABLE events_rules (
 	targets     TEXT NOT NULL,
 	created     INTEGER NOT NULL
 );
+`}, {Component: "events", Version: 2, SQL: `
+ALTER TABLE events_rules ADD COLUMN bus TEXT NOT NULL DEFAULT 'default';
+CREATE TABLE events_buses (
+	arn         TEXT PRIMARY KEY,
+	account     TEXT NOT NULL,
+	region      TEXT NOT NULL,
+	name        TEXT NOT NULL,
+	description TEXT NOT NULL,
+	policy      TEXT NOT NULL,
+	tags        TEXT NOT NULL,
+	created     INTEGER NOT NULL,
+	modified    INTEGER NOT NULL
+);
 `}}
 }
 
@@ -114,13 +134,13 @@ func New(db *store.DB, opts Options) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, now: now, opts: opts, rules: map[string]*rule{}}
+	return &Service{db: db, now: now, opts: opts, rules: map[string]*rule{}, buses: map[string]*bus{}}
 }
 
 // Start loads the rules and starts the scheduler.
 func (s *Service) Start(ctx context.Context) error {
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(`SELECT arn, account, region, name, pattern, schedule, state, description, role_arn, created_by, targets, created FROM events_rules`)
+		rows, err := tx.Query(`SELECT arn, account, region, name, bus, pattern, schedule, state, description, role_arn, created_by, targets, created FROM events_rules`)
 		if err != nil {
 			return err
 		}
@@ -128,7 +148,7 @@ func (s *Service) Start(ctx context.Context) error {
 		for rows.Next() {
 			r := &rule{}
 			var targets string
-			if err := rows.Scan(&r.arn, &r.account, &r.region, &r.name, &r.pattern, &r.schedule, &r.state, &r.description, &r.roleARN, &r.createdBy, &targets, &r.created); err != nil {
+			if err := rows.Scan(&r.arn, &r.account, &r.region, &r.name, &r.bus, &r.pattern, &r.schedule, &r.state, &r.description, &r.roleARN, &r.createdBy, &targets, &r.created); err != nil {
 				return err
 			}
 			if err := json.Unmarshal([]byte(targets), &r.targets); err != nil {
@@ -143,7 +163,10 @@ func (s *Service) Start(ctx context.Context) error {
 			}
 			s.rules[r.arn] = r
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return s.loadBuses(tx)
 	})
 	if err != nil {
 		return fmt.Errorf("events: loading rules: %w", err)
@@ -158,18 +181,21 @@ func (s *Service) Handler(d protocol.Dispatcher) *protocol.JSON {
 	for _, op := range []*protocol.Op{
 		s.putRuleOp(), s.describeRuleOp(), s.listRulesOp(), s.enableRuleOp(), s.disableRuleOp(), s.deleteRuleOp(),
 		s.putTargetsOp(), s.removeTargetsOp(), s.listTargetsOp(), s.putEventsOp(), s.testEventPatternOp(),
+		s.createEventBusOp(), s.describeEventBusOp(), s.listEventBusesOp(), s.deleteEventBusOp(),
+		s.putPermissionOp(), s.removePermissionOp(), s.tagResourceOp(), s.untagResourceOp(), s.listTagsOp(),
 	} {
 		ops[op.Name] = op
 	}
 	return &protocol.JSON{Dispatcher: d, TargetPrefix: "AWSEvents", ContentType: "application/x-amz-json-1.1", Ops: ops}
 }
 
-func ruleARN(region, account, name string) string {
-	return "arn:aws:events:" + region + ":" + account + ":rule/" + name
-}
-
-func busARN(region, account string) string {
-	return "arn:aws:events:" + region + ":" + account + ":event-bus/default"
+// ruleARN is a rule's ARN: rule/NAME on the default bus, rule/BUS/NAME on
+// a custom one.
+func ruleARN(region, account, bus, name string) string {
+	if bus == defaultBus {
+		return "arn:aws:events:" + region + ":" + account + ":rule/" + name
+	}
+	return "arn:aws:events:" + region + ":" + account + ":rule/" + bus + "/" + name
 }
 
 func (s *Service) rule(arn string) *rule {
@@ -185,11 +211,11 @@ func (s *Service) save(ctx context.Context, r *rule) error {
 		targets = []byte("[]")
 	}
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`INSERT INTO events_rules (arn, account, region, name, pattern, schedule, state, description, role_arn, created_by, targets, created)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		_, err := tx.Exec(`INSERT INTO events_rules (arn, account, region, name, bus, pattern, schedule, state, description, role_arn, created_by, targets, created)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT(arn) DO UPDATE SET pattern = excluded.pattern, schedule = excluded.schedule, state = excluded.state,
 				description = excluded.description, role_arn = excluded.role_arn, targets = excluded.targets`,
-			r.arn, r.account, r.region, r.name, r.pattern, r.schedule, r.state, r.description, r.roleARN, r.createdBy, string(targets), r.created)
+			r.arn, r.account, r.region, r.name, r.bus, r.pattern, r.schedule, r.state, r.description, r.roleARN, r.createdBy, string(targets), r.created)
 		return err
 	})
 	if err != nil {
@@ -202,12 +228,15 @@ func (s *Service) save(ctx context.Context, r *rule) error {
 }
 
 // update replaces a rule by a changed copy, stored first.
-func (s *Service) update(ctx context.Context, arn, name string, change func(r *rule) error) error {
+func (s *Service) update(ctx context.Context, ref ruleRef, change func(r *rule) error) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	old := s.rule(arn)
+	old := s.rule(ref.arn)
 	if old == nil {
-		return ruleNotFound(name)
+		if err := s.needBus(ref.bus); err != nil {
+			return err
+		}
+		return ruleNotFound(ref.name, ref.bus.name)
 	}
 	r := *old
 	r.targets = append([]target(nil), old.targets...)
@@ -221,21 +250,15 @@ func (s *Service) update(ctx context.Context, arn, name string, change func(r *r
 
 var namePattern = regexp.MustCompile(`^[\.\-_A-Za-z0-9]+$`)
 
-// ruleRef is a rule named by an operation, on the default bus.
+// ruleRef is a rule named by an operation, on the bus the operation names.
 type ruleRef struct {
 	name, arn, account string
-}
-
-// checkBus accepts the default bus, by name or ARN, as the only bus.
-func checkBus(r *protocol.Request, bus string) error {
-	if bus == "" || bus == "default" || bus == busARN(r.Region, r.Account()) {
-		return nil
-	}
-	return busNotFound(bus)
+	bus                busRef
 }
 
 func decodeRuleName(r *protocol.Request, name, bus, at string) (ruleRef, error) {
-	if err := checkBus(r, bus); err != nil {
+	b, err := parseBusRef(r, bus, true)
+	if err != nil {
 		return ruleRef{}, err
 	}
 	if len(name) > 64 {
@@ -244,11 +267,25 @@ func decodeRuleName(r *protocol.Request, name, bus, at string) (ruleRef, error) 
 	if !namePattern.MatchString(name) {
 		return ruleRef{}, memberPattern(name, at, `[\.\-_A-Za-z0-9]+`)
 	}
-	return ruleRef{name: name, arn: ruleARN(r.Region, r.Account(), name), account: r.Account()}, nil
+	return ruleRef{name: name, arn: ruleARN(b.region, b.account, b.name, name), account: b.account, bus: b}, nil
 }
 
-func ruleTarget(ref ruleRef) protocol.Target {
-	return protocol.Target{Resource: ref.arn, Account: ref.account}
+// ruleTarget names a rule for the door: its ARN, in its bus's account, with
+// the bus's policy as the resource policy (which may let another account
+// manage rules on the bus, as AWS's bus policies do).
+func (s *Service) ruleTarget(ref ruleRef) protocol.Target {
+	t := s.busTarget(ref.bus)
+	t.Resource = ref.arn
+	return t
+}
+
+// needBus is the answer for an operation on a rule of a custom bus that is
+// not there.
+func (s *Service) needBus(b busRef) error {
+	if s.bus(b) == nil {
+		return busNotFound(b.name)
+	}
+	return nil
 }
 
 type putRuleInput struct {
@@ -287,6 +324,9 @@ func (s *Service) putRuleOp() *protocol.Op {
 				if _, err := parseSchedule(in.ScheduleExpression); err != nil {
 					return nil, errValidation.New(msgScheduleInvalid)
 				}
+				if in.ref.bus.name != defaultBus {
+					return nil, errValidation.New(msgScheduleDefaultBusOnly)
+				}
 			}
 			switch in.State {
 			case "":
@@ -298,12 +338,15 @@ func (s *Service) putRuleOp() *protocol.Op {
 			return in, nil
 		},
 		Auth: protocol.Check("events:PutRule", func(ctx context.Context, r *protocol.Request, in *putRuleInput) (protocol.Target, error) {
-			return ruleTarget(in.ref), nil
+			return s.ruleTarget(in.ref), nil
 		}),
 		Handle: func(ctx context.Context, r *protocol.Request, in *putRuleInput) (any, error) {
 			s.writeMu.Lock()
 			defer s.writeMu.Unlock()
-			nr := &rule{arn: in.ref.arn, account: in.ref.account, region: r.Region, name: in.Name, pattern: in.EventPattern,
+			if err := s.needBus(in.ref.bus); err != nil {
+				return nil, err
+			}
+			nr := &rule{arn: in.ref.arn, account: in.ref.account, region: in.ref.bus.region, name: in.Name, bus: in.ref.bus.name, pattern: in.EventPattern,
 				compiled: in.compiled, schedule: in.ScheduleExpression, state: in.State, description: in.Description,
 				roleARN: in.RoleArn, createdBy: r.Account(), created: r.Now.UnixNano()}
 			nr.period, _ = parseSchedule(in.ScheduleExpression)
@@ -344,9 +387,9 @@ func decodeName(field string) func(ctx context.Context, r *protocol.Request) (*n
 	}
 }
 
-func checkRule(action string) protocol.Auth[*nameInput] {
+func (s *Service) checkRule(action string) protocol.Auth[*nameInput] {
 	return protocol.Check(action, func(ctx context.Context, r *protocol.Request, in *nameInput) (protocol.Target, error) {
-		return ruleTarget(in.ref), nil
+		return s.ruleTarget(in.ref), nil
 	})
 }
 
@@ -365,18 +408,21 @@ type ruleOut struct {
 
 func (r *rule) out() ruleOut {
 	return ruleOut{Name: r.name, Arn: r.arn, EventPattern: r.pattern, ScheduleExpression: r.schedule, State: r.state,
-		Description: r.description, RoleArn: r.roleARN, EventBusName: "default"}
+		Description: r.description, RoleArn: r.roleARN, EventBusName: r.bus}
 }
 
 func (s *Service) describeRuleOp() *protocol.Op {
 	return protocol.Define(protocol.Spec[*nameInput]{
 		Name:   "DescribeRule",
 		Decode: decodeName("Name"),
-		Auth:   checkRule("events:DescribeRule"),
+		Auth:   s.checkRule("events:DescribeRule"),
 		Handle: func(ctx context.Context, r *protocol.Request, in *nameInput) (any, error) {
 			ru := s.rule(in.ref.arn)
 			if ru == nil {
-				return nil, ruleNotFound(in.Name)
+				if err := s.needBus(in.ref.bus); err != nil {
+					return nil, err
+				}
+				return nil, ruleNotFound(in.Name, in.ref.bus.name)
 			}
 			out := ru.out()
 			out.CreatedBy = ru.createdBy
@@ -389,9 +435,9 @@ func (s *Service) setState(name, action, state string) *protocol.Op {
 	return protocol.Define(protocol.Spec[*nameInput]{
 		Name:   name,
 		Decode: decodeName("Name"),
-		Auth:   checkRule(action),
+		Auth:   s.checkRule(action),
 		Handle: func(ctx context.Context, r *protocol.Request, in *nameInput) (any, error) {
-			return nil, s.update(ctx, in.ref.arn, in.Name, func(ru *rule) error {
+			return nil, s.update(ctx, in.ref, func(ru *rule) error {
 				ru.state = state
 				return nil
 			})
@@ -411,14 +457,15 @@ func (s *Service) deleteRuleOp() *protocol.Op {
 	return protocol.Define(protocol.Spec[*nameInput]{
 		Name:   "DeleteRule",
 		Decode: decodeName("Name"),
-		Auth:   checkRule("events:DeleteRule"),
+		Auth:   s.checkRule("events:DeleteRule"),
 		Handle: func(ctx context.Context, r *protocol.Request, in *nameInput) (any, error) {
 			s.writeMu.Lock()
 			defer s.writeMu.Unlock()
 			ru := s.rule(in.ref.arn)
 			if ru == nil {
-				// Deleting a rule that is not there succeeds, as in AWS.
-				return nil, nil
+				// Deleting a rule that is not there succeeds, as in AWS;
+				// on a bus that is not there it does not.
+				return nil, s.needBus(in.ref.bus)
 			}
 			if len(ru.targets) > 0 {
 				return nil, errValidation.New(msgRuleHasTargets)
@@ -442,6 +489,7 @@ type listRulesInput struct {
 	EventBusName string
 	NextToken    string
 	Limit        int
+	bus          busRef
 }
 
 func (s *Service) listRulesOp() *protocol.Op {
@@ -452,36 +500,34 @@ func (s *Service) listRulesOp() *protocol.Op {
 			if err := protocol.DecodeJSON(r.Body, in); err != nil {
 				return nil, err
 			}
-			return in, checkBus(r, in.EventBusName)
+			var err error
+			in.bus, err = parseBusRef(r, in.EventBusName, true)
+			return in, err
 		},
-		Auth: protocol.Check[*listRulesInput]("events:ListRules", nil),
+		// ListRules names no resource ("*"); on another account's bus, that
+		// bus's policy is the resource policy.
+		Auth: protocol.Check("events:ListRules", func(ctx context.Context, r *protocol.Request, in *listRulesInput) (protocol.Target, error) {
+			t := s.busTarget(in.bus)
+			t.Resource = "*"
+			return t, nil
+		}),
 		Handle: func(ctx context.Context, r *protocol.Request, in *listRulesInput) (any, error) {
+			if err := s.needBus(in.bus); err != nil {
+				return nil, err
+			}
 			var mine []*rule
 			s.mu.RLock()
 			for _, ru := range s.rules {
-				if ru.account == r.Account() && ru.region == r.Region && strings.HasPrefix(ru.name, in.NamePrefix) {
+				if ru.account == in.bus.account && ru.region == in.bus.region && ru.bus == in.bus.name && strings.HasPrefix(ru.name, in.NamePrefix) {
 					mine = append(mine, ru)
 				}
 			}
 			s.mu.RUnlock()
-			sort.Slice(mine, func(i, j int) bool { return mine[i].name < mine[j].name })
-			start := 0
-			for start < len(mine) && in.NextToken != "" && mine[start].name <= in.NextToken {
-				start++
-			}
-			mine = mine[start:]
-			limit := in.Limit
-			if limit <= 0 || limit > 100 {
-				limit = 100
-			}
 			out := struct {
 				Rules     []ruleOut
 				NextToken string `json:",omitempty"`
 			}{Rules: []ruleOut{}}
-			if len(mine) > limit {
-				mine = mine[:limit]
-				out.NextToken = mine[limit-1].name
-			}
+			mine, out.NextToken = page(mine, func(ru *rule) string { return ru.name }, in.NextToken, in.Limit)
 			for _, ru := range mine {
 				out.Rules = append(out.Rules, ru.out())
 			}
@@ -529,21 +575,11 @@ func (s *Service) putTargetsOp() *protocol.Op {
 			return in, nil
 		},
 		Auth: protocol.Check("events:PutTargets", func(ctx context.Context, r *protocol.Request, in *putTargetsInput) (protocol.Target, error) {
-			return ruleTarget(in.ref), nil
+			return s.ruleTarget(in.ref), nil
 		}),
 		Handle: func(ctx context.Context, r *protocol.Request, in *putTargetsInput) (any, error) {
-			err := s.update(ctx, in.ref.arn, in.Rule, func(ru *rule) error {
-				for _, t := range in.Targets {
-					replaced := false
-					for i := range ru.targets {
-						if ru.targets[i].ID == t.ID {
-							ru.targets[i], replaced = t, true
-						}
-					}
-					if !replaced {
-						ru.targets = append(ru.targets, t)
-					}
-				}
+			err := s.update(ctx, in.ref, func(ru *rule) error {
+				ru.targets = upsert(ru.targets, in.Targets, func(t target) string { return t.ID })
 				if len(ru.targets) > maxTargets {
 					return errLimitExceeded.New(msgTooManyTargets)
 				}
@@ -577,21 +613,11 @@ func (s *Service) removeTargetsOp() *protocol.Op {
 			return in, err
 		},
 		Auth: protocol.Check("events:RemoveTargets", func(ctx context.Context, r *protocol.Request, in *removeTargetsInput) (protocol.Target, error) {
-			return ruleTarget(in.ref), nil
+			return s.ruleTarget(in.ref), nil
 		}),
 		Handle: func(ctx context.Context, r *protocol.Request, in *removeTargetsInput) (any, error) {
-			err := s.update(ctx, in.ref.arn, in.Rule, func(ru *rule) error {
-				kept := ru.targets[:0]
-				for _, t := range ru.targets {
-					drop := false
-					for _, id := range in.Ids {
-						drop = drop || t.ID == id
-					}
-					if !drop {
-						kept = append(kept, t)
-					}
-				}
-				ru.targets = kept
+			err := s.update(ctx, in.ref, func(ru *rule) error {
+				ru.targets = without(ru.targets, func(t target) string { return t.ID }, in.Ids)
 				return nil
 			})
 			if err != nil {
@@ -606,11 +632,14 @@ func (s *Service) listTargetsOp() *protocol.Op {
 	return protocol.Define(protocol.Spec[*nameInput]{
 		Name:   "ListTargetsByRule",
 		Decode: decodeName("Rule"),
-		Auth:   checkRule("events:ListTargetsByRule"),
+		Auth:   s.checkRule("events:ListTargetsByRule"),
 		Handle: func(ctx context.Context, r *protocol.Request, in *nameInput) (any, error) {
 			ru := s.rule(in.ref.arn)
 			if ru == nil {
-				return nil, ruleNotFound(in.Rule)
+				if err := s.needBus(in.ref.bus); err != nil {
+					return nil, err
+				}
+				return nil, ruleNotFound(in.Rule, in.ref.bus.name)
 			}
 			targets := ru.targets
 			if targets == nil {
@@ -625,4 +654,56 @@ func (s *Service) logf(format string, args ...any) {
 	if s.opts.Logger != nil {
 		s.opts.Logger.Warn(fmt.Sprintf(format, args...))
 	}
+}
+
+// page sorts items by name and returns the page after token (the last
+// name of the previous page) of at most limit items (100 when limit is
+// not 1–100), with the token of the next page, empty on the last one.
+func page[T any](items []T, name func(T) string, token string, limit int) ([]T, string) {
+	sort.Slice(items, func(i, j int) bool { return name(items[i]) < name(items[j]) })
+	start := 0
+	for start < len(items) && token != "" && name(items[start]) <= token {
+		start++
+	}
+	items = items[start:]
+	if limit <= 0 || limit > 100 {
+		limit = 100
+	}
+	if len(items) > limit {
+		return items[:limit], name(items[limit-1])
+	}
+	return items, ""
+}
+
+// upsert puts items into list: each replaces the member of its key, or is
+// appended. list is changed in place.
+func upsert[T any](list, items []T, key func(T) string) []T {
+	for _, it := range items {
+		replaced := false
+		for i := range list {
+			if key(list[i]) == key(it) {
+				list[i], replaced = it, true
+			}
+		}
+		if !replaced {
+			list = append(list, it)
+		}
+	}
+	return list
+}
+
+// without is list without the members whose key is one of keys, in a new
+// slice.
+func without[T any](list []T, key func(T) string, keys []string) []T {
+	kept := make([]T, 0, len(list))
+	for _, it := range list {
+		drop := false
+		for _, k := range keys {
+			drop = drop || key(it) == k
+		}
+		if !drop {
+			kept = append(kept, it)
+		}
+	}
+	return kept
 }

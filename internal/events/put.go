@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/pattern"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/pushsrc"
@@ -25,11 +27,11 @@ type putEventsEntry struct {
 	DetailType   *string
 	Detail       *string
 	EventBusName string
+	bus          busRef
 }
 
 type putEventsInput struct {
 	Entries []putEventsEntry
-	bus     string
 }
 
 type entryResult struct {
@@ -73,15 +75,16 @@ func (s *Service) putEventsOp() *protocol.Op {
 			if size > maxEntriesSize {
 				return nil, errValidation.New(msgEntriesTooBig)
 			}
-			in.bus = busARN(r.Region, r.Account())
-			if b := in.Entries[0].EventBusName; strings.HasPrefix(b, "arn:") {
-				in.bus = b
+			for i := range in.Entries {
+				e := &in.Entries[i]
+				var err error
+				if e.bus, err = parseBus(r.Region, r.Account(), e.EventBusName, true, fmt.Sprintf("entries.%d.member.eventBusName", i+1)); err != nil {
+					return nil, err
+				}
 			}
 			return in, nil
 		},
-		Auth: protocol.Check("events:PutEvents", func(ctx context.Context, r *protocol.Request, in *putEventsInput) (protocol.Target, error) {
-			return protocol.Target{Resource: in.bus}, nil
-		}),
+		Auth:   protocol.PerItem[*putEventsInput]("each entry names its event bus, and the bus's policy is the resource policy for callers of another account"),
 		Handle: s.putEvents,
 	})
 }
@@ -93,29 +96,66 @@ func deref(s *string) string {
 	return *s
 }
 
+// putEvents authorizes events:PutEvents once per bus the entries name,
+// through the door, with the bus's policy as the resource policy: for a
+// bus of the caller's account either the identity's policies or the bus
+// policy may allow it, and a refusal fails the whole request with
+// AccessDeniedException; for another account's bus (named by ARN) both
+// must allow it, and a refusal fails that bus's entries alone, as
+// PutEvents reports per entry (API reference, PutEventsResultEntry:
+// AccessDeniedException). Every bus is decided before any event is routed.
 func (s *Service) putEvents(ctx context.Context, r *protocol.Request, in *putEventsInput) (any, error) {
+	denied := map[string]string{} // by bus ARN: the door's message
+	for i, e := range in.Entries {
+		if _, seen := denied[e.bus.arn]; seen || seenBus(in.Entries[:i], e.bus.arn) {
+			continue
+		}
+		err := r.Authorize(ctx, "events:PutEvents", s.busTarget(e.bus), nil)
+		if err == nil {
+			continue
+		}
+		var ae *awserr.Error
+		if e.bus.account == r.Account() || !errors.As(err, &ae) || ae.Code != AccessDenied.Name {
+			return nil, err
+		}
+		denied[e.bus.arn] = ae.Message
+	}
 	out := struct {
 		FailedEntryCount int
 		Entries          []entryResult
 	}{Entries: make([]entryResult, 0, len(in.Entries))}
 	for _, e := range in.Entries {
+		if msg, ok := denied[e.bus.arn]; ok {
+			out.FailedEntryCount++
+			out.Entries = append(out.Entries, entryResult{ErrorCode: AccessDenied.Name, ErrorMessage: msg})
+			continue
+		}
 		doc, err := buildEvent(r, &e)
 		if err != nil {
 			out.FailedEntryCount++
 			out.Entries = append(out.Entries, entryResult{ErrorCode: "InvalidArgument", ErrorMessage: err.Error()})
 			continue
 		}
-		// Events for a bus other than the default one are accepted and go
-		// nowhere, as AWS accepts them (the LocalStack snapshot
+		// Events for a bus that is not there are accepted and go nowhere,
+		// as AWS accepts them (the LocalStack snapshot
 		// TestEventBus::test_put_events_nonexistent_event_bus).
-		if checkBus(r, e.EventBusName) == nil {
-			if err := s.route(ctx, r.ID, r.Account(), r.Region, doc); err != nil {
+		if s.bus(e.bus) != nil {
+			if err := s.route(ctx, r.ID, e.bus, doc); err != nil {
 				return nil, err
 			}
 		}
 		out.Entries = append(out.Entries, entryResult{EventId: doc.ID})
 	}
 	return out, nil
+}
+
+func seenBus(entries []putEventsEntry, arn string) bool {
+	for _, e := range entries {
+		if e.bus.arn == arn {
+			return true
+		}
+	}
+	return false
 }
 
 func buildEvent(r *protocol.Request, e *putEventsEntry) (*eventDoc, error) {
@@ -147,12 +187,12 @@ func buildEvent(r *protocol.Request, e *putEventsEntry) (*eventDoc, error) {
 }
 
 // route delivers an event to the Lambda targets of every enabled rule of
-// the account's default bus whose pattern matches it. Deliveries that
+// the bus whose pattern matches it. Deliveries that
 // Lambda refuses (the function's policy does not allow the rule, or the
 // function is gone) are dropped and logged; the refusal is in the decision
 // log under requestID. A failure to queue is returned, so that PutEvents
 // does not acknowledge an event it lost.
-func (s *Service) route(ctx context.Context, requestID, account, region string, doc *eventDoc) error {
+func (s *Service) route(ctx context.Context, requestID string, b busRef, doc *eventDoc) error {
 	body, err := marshal(doc)
 	if err != nil {
 		return err
@@ -161,7 +201,7 @@ func (s *Service) route(ctx context.Context, requestID, account, region string, 
 	var matched []*rule
 	s.mu.RLock()
 	for _, ru := range s.rules {
-		if ru.account != account || ru.region != region || ru.state != "ENABLED" || ru.compiled == nil || len(ru.targets) == 0 {
+		if ru.account != b.account || ru.region != b.region || ru.bus != b.name || ru.state != "ENABLED" || ru.compiled == nil || len(ru.targets) == 0 {
 			continue
 		}
 		if flat == nil {

@@ -127,7 +127,7 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	s.verifier.HostBucket = sv.s3.HostBucket
 	sv.sns = sns.New(s.db, sns.Options{Now: s.cfg.Now, Functions: pushFunctions{sv.lambda, servicePrincipal("sns.amazonaws.com")}, Principals: sv.ids})
 	sv.byName["sns"] = sv.sns.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: sns.AuthorizationError})
-	sv.events = events.New(s.db, events.Options{Now: s.cfg.Now, Functions: pushFunctions{sv.lambda, servicePrincipal("events.amazonaws.com")}})
+	sv.events = events.New(s.db, events.Options{Now: s.cfg.Now, Functions: pushFunctions{sv.lambda, servicePrincipal("events.amazonaws.com")}, Principals: sv.ids})
 	sv.byName["events"] = sv.events.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: events.AccessDenied})
 	sv.urls = funcurl.New(funcurl.Options{
 		Functions: sv.lambda, Verifier: s.verifier, Keys: sv.keys, Now: s.cfg.Now, NewID: protocol.NewUUID,
