@@ -434,6 +434,9 @@ func init() {
 		"events.Entries":      []ebtypes.PutEventsRequestEntry{{Source: aws.String("walk"), DetailType: aws.String("walk"), Detail: aws.String("{}")}},
 		"events.Event":        `{"source":"walk","detail-type":"walk","detail":{},"id":"1","account":"111111111111","time":"2024-01-01T00:00:00Z","region":"us-east-1","resources":[],"version":"0"}`,
 		"events.EventPattern": `{"source":["walk"]}`,
+		"events.ResourceARN":  "arn:aws:events:us-east-1:111111111111:event-bus/walk",
+		"events.Tags":         []ebtypes.Tag{{Key: aws.String("k"), Value: aws.String("v")}},
+		"events.TagKeys":      []string{"k"},
 	} {
 		walkValues[k] = v
 	}
@@ -466,6 +469,8 @@ var walkExtras = map[string]map[string]any{
 	"sns.Subscribe":                 {"Endpoint": "arn:aws:sqs:us-east-1:111111111111:walk"},
 	"sns.Publish":                   {"TopicArn": "arn:aws:sns:us-east-1:111111111111:walk"},
 	"events.PutRule":                {"EventPattern": `{"source":["walk"]}`},
+	"events.PutPermission":          {"Action": "events:PutEvents", "Principal": "222222222222", "StatementId": "walk"},
+	"events.RemovePermission":       {"StatementId": "walk"},
 	"apigateway.CreateIntegration":  {"IntegrationUri": "arn:aws:lambda:us-east-1:111111111111:function:walk", "PayloadFormatVersion": "2.0"},
 	"sns.SetSubscriptionAttributes": {"AttributeName": "RawMessageDelivery", "AttributeValue": "true"},
 	"apigateway.CreateAuthorizer": {"AuthorizerUri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:111111111111:function:walk/invocations",
