@@ -64,6 +64,9 @@ type DB struct {
 	group []*write
 	// commitHook, when set (tests), sees every group after its commit.
 	commitHook func(group []*write)
+	// wal keeps zeros ahead of the WAL's end (see wal.go); only the
+	// leader uses it, after its commit.
+	wal *wal
 
 	readerDB *sql.DB
 	readerN  int
@@ -134,6 +137,9 @@ func Open(ctx context.Context, dir string, migrations []Migration) (_ *DB, err e
 	}
 
 	if err := db.migrate(ctx, migrations); err != nil {
+		return nil, err
+	}
+	if db.wal, err = openWAL(path + "-wal"); err != nil {
 		return nil, err
 	}
 
@@ -367,6 +373,7 @@ func (db *DB) commitGroup(group []*write) {
 		db.writer = c
 	}
 	db.writer.runGroup(group)
+	db.wal.keepAhead()
 	if db.commitHook != nil {
 		db.commitHook(group)
 	}
@@ -474,6 +481,9 @@ func (db *DB) closeAll() error {
 	}
 	if db.writerDB != nil {
 		errs = append(errs, db.writerDB.Close())
+	}
+	if db.wal != nil {
+		errs = append(errs, db.wal.close())
 	}
 	if db.lock != nil {
 		errs = append(errs, unlockDir(db.lock))
