@@ -76,16 +76,17 @@ func (w *wal) extend() error {
 		return nil
 	}
 	target := min(end+walAhead, walFull)
-	const chunk = 256 << 10
-	zeros := make([]byte, chunk)
-	for off := end; off < target; off += chunk {
-		if _, err := w.f.WriteAt(zeros[:min(chunk, target-off)], off); err != nil {
+	for off := end; off < target; off += int64(len(zeros)) {
+		if _, err := w.f.WriteAt(zeros[:min(int64(len(zeros)), target-off)], off); err != nil {
 			return err
 		}
 	}
 	w.size = target
 	return nil
 }
+
+// zeros is what extend writes, read-only.
+var zeros [64 << 10]byte
 
 func (w *wal) close() error {
 	return w.f.Close()
