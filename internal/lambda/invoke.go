@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/policy"
@@ -29,6 +30,9 @@ import (
 // that fails (an unhandled error, a timeout, a crash) is not an error of
 // Run: it is a Result with FunctionError "Unhandled" and the error payload,
 // as AWS reports it.
+//
+// A spec is shared by the invocations of the same version until Lambda's
+// state changes: Run must not modify it.
 type Runner interface {
 	Run(ctx context.Context, spec *FunctionSpec, req *InvokeRequest) (*InvokeResult, error)
 }
@@ -184,6 +188,14 @@ type invokeState struct {
 	t      *target
 	err    error
 	policy *policy.Policy
+
+	// specs holds the runtime's view of each version this target runs
+	// (version → *FunctionSpec), and routed the records of the versions an
+	// alias routes to besides its own (version → *versionRecord): a state
+	// lives as long as nothing in Lambda was written (see resolveInvoke),
+	// so a warm invoke builds no spec and reads no store.
+	specs  sync.Map
+	routed sync.Map
 }
 
 // resolveInvoke loads the function, the qualifier's record and the policy
@@ -307,12 +319,8 @@ func (s *Service) run(ctx context.Context, st *invokeState, req *InvokeRequest) 
 	rec := st.t.version
 	if st.t.alias != nil {
 		if v := route(st.t.alias); v != rec.Config.Version {
-			var routed *versionRecord
-			if err := s.db.Read(ctx, func(tx *store.Tx) error {
-				var err error
-				routed, err = getVersion(tx, st.ref, v)
-				return err
-			}); err != nil {
+			routed, err := s.routedVersion(ctx, st, v)
+			if err != nil {
 				return nil, err
 			}
 			if routed != nil {
@@ -320,7 +328,7 @@ func (s *Service) run(ctx context.Context, st *invokeState, req *InvokeRequest) 
 			}
 		}
 	}
-	spec := s.spec(st.ref, rec, st.t.fn)
+	spec := s.cachedSpec(st, rec)
 	res, err := runner.Run(ctx, spec, req)
 	if err != nil {
 		if awsErr(err) {
@@ -329,6 +337,38 @@ func (s *Service) run(ctx context.Context, st *invokeState, req *InvokeRequest) 
 		return nil, errService.New(msgRunFailed).Wrap(err)
 	}
 	return &invokeResponse{res: res, version: rec.Config.Version}, nil
+}
+
+// routedVersion is the record of version v, which st's alias routes to
+// besides its own; nil if it no longer exists.
+func (s *Service) routedVersion(ctx context.Context, st *invokeState, v string) (*versionRecord, error) {
+	if r, ok := st.routed.Load(v); ok {
+		return r.(*versionRecord), nil
+	}
+	var routed *versionRecord
+	if err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		routed, err = getVersion(tx, st.ref, v)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if routed != nil {
+		st.routed.Store(v, routed)
+	}
+	return routed, nil
+}
+
+// cachedSpec is s.spec for rec, built once per state: runners only read
+// a spec, never change it.
+func (s *Service) cachedSpec(st *invokeState, rec *versionRecord) *FunctionSpec {
+	v := rec.Config.Version
+	if sp, ok := st.specs.Load(v); ok {
+		return sp.(*FunctionSpec)
+	}
+	sp := s.spec(st.ref, rec, st.t.fn)
+	st.specs.Store(v, sp)
+	return sp
 }
 
 // spec builds the runtime's view of a version.
@@ -395,28 +435,34 @@ type invokeResponse struct {
 }
 
 func (ir *invokeResponse) Respond(w http.ResponseWriter, r *protocol.Request) {
+	// Keys in net/http's canonical form, set directly: Header.Set would
+	// canonicalize (and allocate) each on every invoke. The wire carries
+	// the same bytes either way.
 	h := w.Header()
-	h.Set("x-amzn-RequestId", r.ID)
+	h["X-Amzn-Requestid"] = []string{r.ID}
 	// An Event invocation is only queued: AWS names no executed version.
 	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#test_invocation_type_event[python3.10]
 	if ir.res.StatusCode != http.StatusAccepted {
-		h.Set("X-Amz-Executed-Version", ir.version)
+		h["X-Amz-Executed-Version"] = []string{ir.version}
 	}
 	if ir.res.FunctionError != "" {
-		h.Set("X-Amz-Function-Error", ir.res.FunctionError)
+		h["X-Amz-Function-Error"] = []string{ir.res.FunctionError}
 	}
 	if ir.res.LogResult != "" {
-		h.Set("X-Amz-Log-Result", ir.res.LogResult)
+		h["X-Amz-Log-Result"] = []string{ir.res.LogResult}
 	}
 	status := ir.res.StatusCode
 	if status == 0 {
 		status = http.StatusOK
 	}
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(ir.res.Payload)))
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(ir.res.Payload))}
 	w.WriteHeader(status)
 	w.Write(ir.res.Payload)
 }
+
+// jsonContentType is shared by every response (net/http only reads it).
+var jsonContentType = []string{"application/json"}
 
 // InvokeAsInput is an invocation made by another part of seki on behalf of
 // a principal: S3 event notifications (as s3.amazonaws.com, with

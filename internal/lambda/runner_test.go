@@ -94,3 +94,56 @@ func TestInvokeThroughRunner(t *testing.T) {
 		t.Fatalf("invoked arn %s", last.InvokedARN)
 	}
 }
+
+// TestWarmInvokeReusesSpec: Lambda builds a version's FunctionSpec once and
+// hands the same one to every invoke until something in Lambda is written;
+// then the next invoke sees the change. Versions an alias routes to are
+// cached the same way.
+func TestWarmInvokeReusesSpec(t *testing.T) {
+	r := &echoRunner{}
+	e := newEnv(t, r)
+	c := e.client("ROOTA")
+	ctx := context.Background()
+	if _, err := c.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String("f"), Runtime: "python3.12", Role: aws.String(roleA),
+		Handler: aws.String("index.handler"), Code: &types.FunctionCode{ZipFile: zipBytes(t, handlerZip)}, Timeout: aws.Int32(7)}); err != nil {
+		t.Fatal(err)
+	}
+	invoke := func(name string) *lambda.FunctionSpec {
+		t.Helper()
+		if _, err := c.Invoke(ctx, &sdk.InvokeInput{FunctionName: aws.String(name), Payload: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return r.specs[len(r.specs)-1]
+	}
+	first := invoke("f")
+	if again := invoke("f"); again != first {
+		t.Fatal("a warm invoke built its spec again")
+	}
+	if _, err := c.UpdateFunctionConfiguration(ctx, &sdk.UpdateFunctionConfigurationInput{FunctionName: aws.String("f"), Timeout: aws.Int32(9)}); err != nil {
+		t.Fatal(err)
+	}
+	if sp := invoke("f"); sp == first || sp.Timeout != 9 || first.Timeout != 7 {
+		t.Fatalf("after an update: same spec %v, timeout %d (first %d)", sp == first, sp.Timeout, first.Timeout)
+	}
+
+	c.PublishVersion(ctx, &sdk.PublishVersionInput{FunctionName: aws.String("f")})
+	c.UpdateFunctionConfiguration(ctx, &sdk.UpdateFunctionConfigurationInput{FunctionName: aws.String("f"), Timeout: aws.Int32(11)})
+	c.PublishVersion(ctx, &sdk.PublishVersionInput{FunctionName: aws.String("f")})
+	if _, err := c.CreateAlias(ctx, &sdk.CreateAliasInput{FunctionName: aws.String("f"), Name: aws.String("live"), FunctionVersion: aws.String("1"),
+		RoutingConfig: &types.AliasRoutingConfiguration{AdditionalVersionWeights: map[string]float64{"2": 0.5}}}); err != nil {
+		t.Fatal(err)
+	}
+	byVersion := map[string]*lambda.FunctionSpec{}
+	for i := 0; i < 100; i++ {
+		sp := invoke("f:live")
+		if prev, ok := byVersion[sp.Version]; ok && prev != sp {
+			t.Fatalf("version %s: spec built again", sp.Version)
+		}
+		byVersion[sp.Version] = sp
+	}
+	if len(byVersion) != 2 || byVersion["1"].Timeout != 9 || byVersion["2"].Timeout != 11 {
+		t.Fatalf("routed specs: %d versions, %+v", len(byVersion), byVersion)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	goruntime "runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -99,16 +100,20 @@ func (a *api) next(w http.ResponseWriter, r *http.Request) {
 		e.cur = inv
 		e.mu.Unlock()
 		e.logLine(startLine(inv.id, e.spec.Version))
+		// One backing array for the header values, one allocation.
+		v := [...]string{inv.id, strconv.FormatInt(inv.deadlineMS, 10), inv.invokedARN, inv.trace,
+			strconv.Itoa(len(inv.payload)), inv.clientContext}
+		vals := v[:]
 		h := w.Header()
-		h["Content-Type"] = []string{"application/json"}
-		h[hdrRequestID] = []string{inv.id}
-		h[hdrDeadline] = []string{strconv.FormatInt(inv.deadlineMS, 10)}
-		h[hdrFunctionARN] = []string{inv.invokedARN}
-		h[hdrTraceID] = []string{inv.trace}
+		h["Content-Type"] = jsonType
+		h[hdrRequestID] = vals[0:1:1]
+		h[hdrDeadline] = vals[1:2:2]
+		h[hdrFunctionARN] = vals[2:3:3]
+		h[hdrTraceID] = vals[3:4:4]
+		h["Content-Length"] = vals[4:5:5]
 		if inv.clientContext != "" {
-			h[hdrClientContext] = []string{inv.clientContext}
+			h[hdrClientContext] = vals[5:6:6]
 		}
-		h["Content-Length"] = []string{strconv.Itoa(len(inv.payload))}
 		close(inv.delivered)
 		w.WriteHeader(http.StatusOK)
 		w.Write(inv.payload)
@@ -142,6 +147,14 @@ func (a *api) clear(inv *invocation) {
 
 // readBody reads at most limit bytes; over reports a longer body.
 func readBody(r *http.Request, limit int) (body []byte, over bool, err error) {
+	if cl := r.ContentLength; cl >= 0 && cl <= int64(limit) && r.TransferEncoding == nil {
+		// The usual answer: its length is known, so read exactly that.
+		body = make([]byte, cl)
+		if _, err := io.ReadFull(r.Body, body); err != nil {
+			return nil, false, err
+		}
+		return body, false, nil
+	}
 	n := 512
 	if r.ContentLength > 0 && r.ContentLength <= int64(limit) {
 		n = int(r.ContentLength) + 1
@@ -190,8 +203,16 @@ func (a *api) response(w http.ResponseWriter, r *http.Request, id string) {
 	}
 	a.clear(inv)
 	inv.finish(body, "")
+	handOff()
 	accepted(w)
 }
+
+// handOff lets the invocation's waiter, which finish has just made
+// runnable on this thread's scheduler slot, run now: it writes the Invoke
+// caller's answer while this goroutine's 202 to the runtime waits for the
+// next free thread. Without it the caller's answer waits behind the 202's
+// write and this connection's next read.
+func handOff() { goruntime.Gosched() }
 
 // invocationError takes the function's error.
 func (a *api) invocationError(w http.ResponseWriter, r *http.Request, id string) {
@@ -219,6 +240,7 @@ func (a *api) invocationError(w http.ResponseWriter, r *http.Request, id string)
 	}
 	a.clear(inv)
 	inv.finish(payload, typ)
+	handOff()
 	accepted(w)
 }
 
@@ -274,10 +296,17 @@ func errorTypeOf(payload []byte) string {
 	return typeUnhandled
 }
 
+// jsonType and acceptedBody are shared by every response: net/http only
+// reads them.
+var (
+	jsonType     = []string{"application/json"}
+	acceptedBody = []byte(`{"status":"OK"}`)
+)
+
 func accepted(w http.ResponseWriter) {
-	w.Header()["Content-Type"] = []string{"application/json"}
+	w.Header()["Content-Type"] = jsonType
 	w.WriteHeader(http.StatusAccepted)
-	w.Write([]byte(`{"status":"OK"}`))
+	w.Write(acceptedBody)
 }
 
 func apiError(w http.ResponseWriter, status int, typ, msg string) {

@@ -4,9 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"log"
@@ -78,6 +78,9 @@ type env struct {
 	oom        bool        // killed by the memory watchdog (no cgroup)
 
 	invq chan *invocation
+	// timer bounds the invocation being awaited (see await); nil until
+	// the first.
+	timer *time.Timer
 
 	// mu guards cur and lastUsed.
 	mu       sync.Mutex
@@ -799,8 +802,21 @@ func randomHex(n int) string {
 
 // newTraceID is an X-Ray trace header for the invocation:
 // Root=1-{8 hex seconds}-{24 hex random};Parent={16 hex};Sampled=0.
+// Built in place: it is made on every invoke.
 func newTraceID() string {
-	var b [20]byte
-	rand.Read(b[:])
-	return fmt.Sprintf("Root=1-%08x-%s;Parent=%s;Sampled=0", time.Now().Unix(), hex.EncodeToString(b[:12]), hex.EncodeToString(b[12:]))
+	var r [20]byte
+	rand.Read(r[:])
+	var sec [4]byte
+	binary.BigEndian.PutUint32(sec[:], uint32(time.Now().Unix()))
+	const prefix, parent, sampled = "Root=1-", ";Parent=", ";Sampled=0"
+	var b [len(prefix) + 8 + 1 + 24 + len(parent) + 16 + len(sampled)]byte
+	n := copy(b[:], prefix)
+	n += hex.Encode(b[n:], sec[:])
+	b[n] = '-'
+	n++
+	n += hex.Encode(b[n:], r[:12])
+	n += copy(b[n:], parent)
+	n += hex.Encode(b[n:], r[12:])
+	copy(b[n:], sampled)
+	return string(b[:])
 }

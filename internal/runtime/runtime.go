@@ -296,7 +296,13 @@ const (
 // function's timeout again, as AWS's retried init is); after delivery the
 // function's timeout runs.
 func (e *env) await(ctx context.Context, inv *invocation) outcome {
-	var timer *time.Timer
+	// The environment's one timer serves each invocation in turn (await
+	// runs for one invocation at a time): no timer is made per invoke.
+	if e.timer == nil {
+		e.timer = time.NewTimer(time.Hour)
+	}
+	timer := e.timer
+	defer timer.Stop()
 	select {
 	case <-inv.delivered:
 	default:
@@ -304,29 +310,20 @@ func (e *env) await(ctx context.Context, inv *invocation) outcome {
 		if !e.initialized() {
 			limit += initLimit
 		}
-		timer = time.NewTimer(limit)
+		timer.Reset(limit)
 		select {
 		case <-inv.delivered:
 		case <-e.initFailed:
-			timer.Stop()
 			return outInitFail
 		case <-e.exited:
-			timer.Stop()
 			return outExit
 		case <-timer.C:
 			return outTimeout
 		case <-ctx.Done():
-			timer.Stop()
 			return outCanceled
 		}
 	}
-	left := inv.timeout - time.Since(inv.deliveredAt)
-	if timer == nil {
-		timer = time.NewTimer(left)
-	} else {
-		timer.Reset(left)
-	}
-	defer timer.Stop()
+	timer.Reset(inv.timeout - time.Since(inv.deliveredAt))
 	var tick <-chan time.Time
 	if e.cg.watchdog() {
 		t := time.NewTicker(watchdogInterval)
@@ -522,17 +519,17 @@ func (r *Runtime) acquire(ctx context.Context, spec *lambda.FunctionSpec, reques
 		r.live++
 	}
 	r.busy[spec.FunctionARN]++
+	if e != nil {
+		r.mu.Unlock()
+		r.stopAll(retire)
+		return e, nil
+	}
 	keys := codeKeys(spec)
-	if e == nil {
-		for _, k := range keys {
-			r.starting[k]++
-		}
+	for _, k := range keys {
+		r.starting[k]++
 	}
 	r.mu.Unlock()
 	r.stopAll(retire)
-	if e != nil {
-		return e, nil
-	}
 	e, err := r.startEnv(ctx, spec, requestID)
 	r.mu.Lock()
 	for _, k := range keys {
