@@ -79,11 +79,15 @@ type invLog struct {
 	events  []LogEvent
 	size    int
 	dropped int
-	tail    tailRing
+	// tail is kept only for LogType=Tail: most invokes never show it, and
+	// its 4 KB would be allocated and cleared on each.
+	tail *tailRing
 }
 
 func (l *invLog) add(ts int64, msg string) {
-	l.tail.write(msg)
+	if l.tail != nil {
+		l.tail.write(msg)
+	}
 	if l.size+len(msg) > maxInvocationLog {
 		l.dropped++
 		return
@@ -95,13 +99,11 @@ func (l *invLog) add(ts int64, msg string) {
 // tailRing keeps the last tailBytes bytes of the log text, each event
 // followed by a newline, as LogType=Tail shows it.
 type tailRing struct {
-	buf  [tailBytes]byte
-	n    int // bytes written in total
-	used bool
+	buf [tailBytes]byte
+	n   int // bytes written in total
 }
 
 func (t *tailRing) write(msg string) {
-	t.used = true
 	t.put(msg)
 	t.put("\n")
 }

@@ -255,6 +255,9 @@ func (r *Runtime) invoke(ctx context.Context, spec *lambda.FunctionSpec, req *la
 			return nil, err
 		}
 		inv := newInvocation(spec, req)
+		if tail {
+			inv.log.tail = new(tailRing)
+		}
 		e.attach(inv)
 		if e.startErr != nil {
 			return r.complete(e, inv, outExit, tail), nil
