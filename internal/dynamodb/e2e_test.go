@@ -98,6 +98,12 @@ func TestTables(t *testing.T) {
 		*td.ItemCount != 0 || *td.TableSizeBytes != 0 || td.CreationDateTime == nil || td.CreationDateTime.IsZero() {
 		t.Errorf("describe: %+v", td)
 	}
+	// A provisioned table is warm for its units; CreateTable did not say
+	// (snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#test_table_crud).
+	if w := td.WarmThroughput; w == nil || *w.ReadUnitsPerSecond != 5 || *w.WriteUnitsPerSecond != 7 || w.Status != types.TableStatusActive ||
+		prov.TableDescription.WarmThroughput != nil || td.BillingModeSummary != nil {
+		t.Errorf("warm throughput %+v, at create %+v, billing summary %+v", td.WarmThroughput, prov.TableDescription.WarmThroughput, td.BillingModeSummary)
+	}
 	// The waiter sees the table active.
 	if err := dynamodb.NewTableExistsWaiter(c).Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("events")}, 5e9); err != nil {
 		t.Fatal(err)
@@ -182,8 +188,8 @@ func TestTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if del.TableDescription.TableStatus != types.TableStatusDeleting {
-		t.Errorf("DeleteTable status %s", del.TableDescription.TableStatus)
+	if dd := del.TableDescription; dd.TableStatus != types.TableStatusDeleting || dd.KeySchema != nil || dd.AttributeDefinitions != nil || dd.CreationDateTime != nil {
+		t.Errorf("DeleteTable: %+v (AWS leaves out the key schema, attribute definitions and creation time)", dd)
 	}
 	_, err = c.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("users")})
 	wantErr(t, err, "ResourceNotFoundException", "")

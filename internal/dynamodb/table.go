@@ -28,8 +28,12 @@ type table struct {
 	// order it was created.
 	Indexes []*index `json:",omitempty"`
 
-	Billing          string // "PROVISIONED" or "PAY_PER_REQUEST"
-	BillingGiven     bool   // BillingMode was in the CreateTable request
+	Billing      string // "PROVISIONED" or "PAY_PER_REQUEST"
+	BillingGiven bool   // BillingMode was in the CreateTable request
+	// BillingSwitched: UpdateTable moved the table from on demand to
+	// provisioned; only then does its description carry a PROVISIONED
+	// BillingModeSummary (one created PROVISIONED has none).
+	BillingSwitched  bool `json:",omitempty"`
 	BillingUpdatedAt float64
 	RCU, WCU         int64
 	LastIncrease     float64

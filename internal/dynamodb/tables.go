@@ -153,7 +153,8 @@ func (t *table) describe(status string, count, size int64) *tableDescription {
 	switch {
 	case t.Billing == billingOnDemand:
 		d.BillingModeSummary = &billingModeSummary{BillingMode: billingOnDemand, LastUpdateToPayPerRequestDateTime: t.BillingUpdatedAt}
-	case t.BillingGiven:
+	case t.BillingSwitched:
+		// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#test_gsi_with_billing_mode[PROVISIONED] (no summary for a table created PROVISIONED)
 		d.BillingModeSummary = &billingModeSummary{BillingMode: billingProvisioned}
 	}
 	return d
@@ -582,7 +583,7 @@ func (s *Service) updateTableHandler(ctx context.Context, r *protocol.Request, s
 				}
 			}
 			if t.Billing != billingProvisioned {
-				t.BillingGiven = true
+				t.BillingGiven, t.BillingSwitched = true, true
 			}
 			t.Billing = billingProvisioned
 			t.RCU, t.WCU = *pt.ReadCapacityUnits, *pt.WriteCapacityUnits
