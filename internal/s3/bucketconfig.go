@@ -28,6 +28,8 @@ const (
 	msgSystemTag = "System tags cannot be added/updated by requester"
 	// source: unconfirmed S3's documented limit of 50 tags per bucket; the wording is not in a snapshot
 	msgTooManyTags = "Object tags cannot be greater than 50"
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketObjectTagging::test_create_bucket_with_tags_exc
+	msgCreateBucketSystemTag = `User-defined tag keys can't start with "aws:". This prefix is reserved for system tags. Remove "aws:" from your tag keys and try again.`
 )
 
 const maxBucketTags = 50
@@ -57,12 +59,18 @@ func parseTagging(body []byte) ([]bucketTag, error) {
 	if err := decodeXML(body, "Tagging", &t); err != nil {
 		return nil, err
 	}
-	if len(t.TagSet.Tags) > maxBucketTags {
+	return checkTags(t.TagSet.Tags, func(k string) *awserr.Error { return invalidTag(msgSystemTag, k) })
+}
+
+// checkTags validates tags as S3 does; system is the refusal of an "aws:"
+// key (PutBucketTagging and CreateBucket word it differently).
+func checkTags(tags []xTag, system func(key string) *awserr.Error) ([]bucketTag, error) {
+	if len(tags) > maxBucketTags {
 		return nil, errInvalidTag.New(msgTooManyTags)
 	}
 	seen := map[string]bool{}
-	out := make([]bucketTag, 0, len(t.TagSet.Tags))
-	for _, tg := range t.TagSet.Tags {
+	out := make([]bucketTag, 0, len(tags))
+	for _, tg := range tags {
 		if tg.Key == nil || tg.Value == nil {
 			return nil, malformedXML()
 		}
@@ -75,7 +83,7 @@ func parseTagging(body []byte) ([]bucketTag, error) {
 			return nil, invalidTag(msgBadTagKey, k)
 		}
 		if strings.HasPrefix(k, "aws:") {
-			return nil, invalidTag(msgSystemTag, k)
+			return nil, system(k)
 		}
 		if utf8.RuneCountInString(v) > 256 || !tagKeyRe.MatchString(v) {
 			return nil, invalidTag(msgBadTagValue, k).With("TagValue", v)

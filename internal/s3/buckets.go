@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/awsregion"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
@@ -151,6 +152,9 @@ func isAlnum(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' 
 
 type createBucketConfiguration struct {
 	LocationConstraint string `xml:"LocationConstraint"`
+	Tags               struct {
+		Tags []xTag `xml:"Tag"`
+	} `xml:"Tags"`
 }
 
 // createBucket creates a bucket. Names are global across accounts.
@@ -185,6 +189,10 @@ func (s *Service) createBucket(ctx context.Context, r *protocol.Request, c *call
 	if err != nil {
 		return nil, err
 	}
+	tags, err := checkTags(cfg.Tags.Tags, func(string) *awserr.Error { return errInvalidTag.New(msgCreateBucketSystemTag) })
+	if err != nil {
+		return nil, err
+	}
 	account := r.Account()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -194,22 +202,27 @@ func (s *Service) createBucket(ctx context.Context, r *protocol.Request, c *call
 		}
 		// us-east-1 keeps its legacy answer: re-creating your own bucket
 		// there succeeds.
-		if b.region == "us-east-1" && region == "us-east-1" {
-			return locationResponse("/" + name), nil
+		// Tags make it a second creation, refused as elsewhere.
+		// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketObjectTagging::test_create_bucket_with_tags_us_east_1_idempotency
+		if b.region == "us-east-1" && region == "us-east-1" && len(tags) == 0 {
+			return locationResponse(name), nil
 		}
 		return nil, errBucketAlreadyOwnedByYou.New(msgYourPreviousRequestTo).With("BucketName", name)
 	}
 	b := &bucket{name: name, account: account, region: region, created: r.Now.UTC().Truncate(time.Millisecond), pab: defaultPublicAccessBlock}
+	if len(tags) > 0 {
+		b.tags = tags
+	}
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`INSERT INTO s3_buckets(name, account, region, created) VALUES(?, ?, ?, ?)`,
-			b.name, b.account, b.region, b.created.UnixMilli())
+		_, err := tx.Exec(`INSERT INTO s3_buckets(name, account, region, created, tags) VALUES(?, ?, ?, ?, ?)`,
+			b.name, b.account, b.region, b.created.UnixMilli(), encodeTags(b.tags))
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.setBucket(name, b)
-	return locationResponse("/" + name), nil
+	return locationResponse(name), nil
 }
 
 // bucketRegion decides where a bucket lives. The LocationConstraint names
@@ -239,10 +252,14 @@ func bucketRegion(constraint, signed string) (string, error) {
 	return constraint, nil
 }
 
+// locationResponse answers CreateBucket for the bucket it names: its path
+// and its ARN.
 type locationResponse string
 
 func (l locationResponse) Respond(w http.ResponseWriter, r *protocol.Request) {
-	w.Header().Set("Location", string(l))
+	w.Header().Set("Location", "/"+string(l))
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketObjectTagging::test_create_bucket_with_tags
+	w.Header().Set("x-amz-bucket-arn", "arn:aws:s3:::"+string(l))
 	w.Header().Set("Content-Length", "0")
 	w.WriteHeader(http.StatusOK)
 }

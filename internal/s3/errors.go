@@ -53,6 +53,7 @@ var (
 	errInvalidPartNumber           = awserr.Code{Name: "InvalidPartNumber", Status: http.StatusRequestedRangeNotSatisfiable}
 	errInternal                    = awserr.Code{Name: "InternalError", Status: http.StatusInternalServerError, Receiver: true}
 	errNoSuchVersion               = awserr.Code{Name: "NoSuchVersion", Status: http.StatusNotFound}
+	errConditionalRequestConflict  = awserr.Code{Name: "ConditionalRequestConflict", Status: http.StatusConflict}
 )
 
 // Content-MD5 that is not a base64 MD5.
@@ -108,6 +109,24 @@ func malformedXML() *awserr.Error {
 // source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3ObjectWritePrecondition::test_put_object_if_match_validation
 func notImplemented(header string) *awserr.Error {
 	return errNotImplemented.New("A header you provided implies functionality that is not implemented").With("Header", header)
+}
+
+// A conditional write with a value or a combination S3 does not take.
+// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3ObjectWritePrecondition::test_put_object_if_match_and_if_none_match_validation
+func writeConditionNotImplemented(header, more string) *awserr.Error {
+	return notImplemented(header).With("additionalMessage", more)
+}
+
+// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3ObjectWritePrecondition::test_put_object_if_match_validation
+func msgConditionValueNotAccepted(header string) string {
+	return "We don't accept the provided value of " + header + " header for this API"
+}
+
+// A conditional completion whose key changed since the upload began.
+// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3ObjectWritePrecondition::test_multipart_if_none_match_with_delete
+func conditionalConflict(condition, key string) *awserr.Error {
+	return errConditionalRequestConflict.New("The conditional request cannot succeed due to a conflicting operation against this resource.").
+		With("Condition", condition).With("Key", key)
 }
 
 // source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_put_object_acl_on_delete_marker

@@ -20,6 +20,8 @@ const (
 	msgTheSpecifiedLocationConstraint = "The specified location-constraint is not valid"
 	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketCRUD::test_delete_bucket_with_objects
 	msgTheBucketYouTried = "The bucket you tried to delete is not empty"
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3ObjectWritePrecondition::test_put_object_if_match_and_if_none_match_validation
+	msgMultipleConditionalHeaders = "Multiple conditional request headers present in the request"
 	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketCRUD::test_delete_versioned_bucket_with_objects
 	msgBucketNotEmptyVersions = "The bucket you tried to delete is not empty. You must delete all versions in the bucket."
 	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it

@@ -247,5 +247,13 @@ ALTER TABLE s3_objects ADD COLUMN latest INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE s3_objects ADD COLUMN marker INTEGER NOT NULL DEFAULT 0;
 DROP INDEX s3_objects_key;
 CREATE UNIQUE INDEX s3_objects_version ON s3_objects(bucket, key, version);`,
+	}, {
+		Component: "s3",
+		Version:   6,
+		// base: the key's current version when the upload began ("id:modified",
+		// "" for none), so that a conditional completion can tell that the
+		// key changed meanwhile (ConditionalRequestConflict). NULL for
+		// uploads begun before this column existed: not checked.
+		SQL: `ALTER TABLE s3_uploads ADD COLUMN base TEXT;`,
 	}}
 }
