@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,9 +35,6 @@ type Entry struct {
 	// Keys are the request's condition keys as recorded, when read back
 	// from the log (seki policy generate turns some into conditions).
 	Keys map[string][]string `json:"-"`
-
-	// written, when set, is closed once the entry is on disk.
-	written chan struct{}
 
 	snap snapshot
 }
@@ -89,9 +87,7 @@ func entry(e *Entry, c *Check, req *policy.Request, set *policy.Set, d policy.De
 
 func (a *Authorizer) record(c *Check, req *policy.Request, set *policy.Set, d policy.Decision, msg, rule string) {
 	if a.log != nil {
-		// The entry is written in place in the log's queue: recording
-		// allocates nothing.
-		a.log.enqueue(!d.Allowed(), func(e *Entry) { entry(e, c, req, set, d, msg, rule) })
+		a.log.enqueue(c, req, set, d.Result, msg, rule)
 		return
 	}
 	e := &Entry{Time: time.Now().UTC()}
@@ -113,31 +109,68 @@ func (e *Entry) Explain() {
 	*s = snapshot{} // let the policies and the context go
 }
 
-// Log writes decisions as JSON lines to a file in the data directory,
+// Log keeps decisions in a binary file in the data directory (binlog.go),
 // rotating to one previous file when it grows past its limit, so the log
 // stays bounded. Writes happen on Log's own goroutine; Close drains it.
 type Log struct {
 	dir   string
 	limit int64
 	done  chan struct{}
-	// wake tells an idle writer that the queue has entries.
+	// wake tells the writer to take the queue now.
 	wake chan struct{}
 
 	mu sync.Mutex
-	// queue holds entries not yet taken by the writer; the writer swaps it
-	// for an empty one, so queuing costs an append, not a channel hand-off
-	// per decision.
-	queue  []Entry
-	space  sync.Cond // signalled when a full queue was taken
+	// queue holds decisions not yet taken by the writer; the writer swaps
+	// it for an empty one, so recording costs a lock and a copy.
+	queue []slot
+	space sync.Cond // signalled when a full queue was taken
+	// parked is set while the writer waits without a timer (the log has
+	// been idle); the next decision wakes it.
+	parked bool
 	closed bool
 }
 
-// maxQueued is how far the writer may fall behind before Record waits.
-const maxQueued = 4096
+// slot is a queued decision: what explaining it needs, frozen when it was
+// made (the principal and request fields by value, the context as a
+// copy-on-write snapshot, the policy set, whose compiled policies and
+// slices are immutable).
+type slot struct {
+	requestID       string
+	action          string
+	resource        string
+	resourceAccount string
+	msg, rule       string
+	result          policy.Result
+	who             policy.Principal
+	ctx             policy.Context
+	set             policy.Set
+	written         chan struct{} // closed once on disk, when set
+	entry           *Entry        // a ready-made entry (Record); nothing else is set
+}
+
+const (
+	// maxQueued is how far the writer may fall behind before a decision
+	// waits.
+	maxQueued = 1024
+	// wakeAt is the queue length at which a decision wakes the writer
+	// before its timer does.
+	wakeAt = maxQueued / 4
+	// pollEvery is how often a busy writer takes the queue: allowed
+	// decisions do not wake it, so a request pays no wake-up, and reach
+	// the file within this long. Denials wake it at once.
+	pollEvery = 200 * time.Microsecond
+	// idlePolls empty polls in a row park the writer until the next
+	// decision, so an idle seki does not poll.
+	idlePolls = 50
+)
 
 // LogFile is the current decision log's file name; LogFile+".1" is the
 // previous one.
-const LogFile = "decisions.jsonl"
+const LogFile = "decisions.log"
+
+// legacyLogFile is the JSON-lines log of earlier versions, still read (it
+// is never written again, and goes with the data dir).
+const legacyLogFile = "decisions.jsonl"
 
 // OpenLog starts a decision log in dir that keeps at most about 2*limit
 // bytes.
@@ -146,7 +179,7 @@ func OpenLog(dir string, limit int64) (*Log, error) {
 		return nil, err
 	}
 	l := &Log{dir: dir, limit: limit, done: make(chan struct{}), wake: make(chan struct{}, 1),
-		queue: make([]Entry, 0, 64)}
+		queue: make([]slot, 0, 64)}
 	l.space.L = &l.mu
 	f, size, err := l.open()
 	if err != nil {
@@ -158,16 +191,44 @@ func OpenLog(dir string, limit int64) (*Log, error) {
 
 // Record queues a copy of e for writing. It blocks only when the writer is
 // far behind, so that no decision is silently dropped. A denial is waited
-// for until it is on disk: a client that has its AccessDenied can run `seki
-// explain` at once and find it. The log stamps entries without a time when
-// it takes them, microseconds after the decision.
+// for until it is on disk. The log stamps entries without a time when it
+// takes them.
 func (l *Log) Record(e *Entry) {
-	l.enqueue(e.Decision != policy.Allowed.String(), func(q *Entry) { *q = *e })
+	c := *e
+	s, wait := l.claim(e.Decision != policy.Allowed.String())
+	if s == nil {
+		return
+	}
+	s.entry = &c
+	l.publish(wait)
 }
 
-// enqueue adds an entry that fill writes in place, and waits for it to be on
-// disk when wait is set.
-func (l *Log) enqueue(wait bool, fill func(*Entry)) {
+// enqueue records a decision of the door. A denial is waited for until it
+// is on disk: a client that has its AccessDenied can run `seki explain` at
+// once and find it.
+func (l *Log) enqueue(c *Check, req *policy.Request, set *policy.Set, r policy.Result, msg, rule string) {
+	s, wait := l.claim(r != policy.Allowed)
+	if s == nil {
+		return
+	}
+	s.requestID = c.RequestID
+	s.action = c.Action
+	s.resource = c.Resource
+	s.resourceAccount = req.ResourceAccount
+	s.msg, s.rule = msg, rule
+	s.result = r
+	s.who = *req.Principal
+	if req.Context != nil {
+		s.ctx = req.Context.Snapshot()
+	}
+	s.set = *set
+	l.publish(wait)
+}
+
+// claim locks the log and returns a zeroed slot at the end of the queue,
+// or nil (unlocked) once the log is closed. With wait, the slot gets a
+// channel that publish waits on.
+func (l *Log) claim(wait bool) (*slot, chan struct{}) {
 	var written chan struct{}
 	if wait {
 		written = make(chan struct{})
@@ -178,16 +239,29 @@ func (l *Log) enqueue(wait bool, fill func(*Entry)) {
 	}
 	if l.closed {
 		l.mu.Unlock()
-		return
+		return nil, nil
 	}
-	l.queue = append(l.queue, Entry{})
-	q := &l.queue[len(l.queue)-1]
-	fill(q)
-	q.written = written
-	first := len(l.queue) == 1
+	if n := len(l.queue); n < cap(l.queue) {
+		// Slots past the length are zero: fresh, or cleared by the
+		// writer after use.
+		l.queue = l.queue[:n+1]
+	} else {
+		l.queue = append(l.queue, slot{})
+	}
+	s := &l.queue[len(l.queue)-1]
+	s.written = written
+	return s, written
+}
+
+// publish ends what claim began: it unlocks, wakes the writer when the
+// decision must not wait for its timer, and waits for written.
+func (l *Log) publish(written chan struct{}) {
+	wake := written != nil || l.parked || len(l.queue) == wakeAt
+	if wake {
+		l.parked = false
+	}
 	l.mu.Unlock()
-	if first {
-		// Only the entry that makes the queue non-empty wakes the writer.
+	if wake {
 		select {
 		case l.wake <- struct{}{}:
 		default:
@@ -214,9 +288,12 @@ func (l *Log) Close() error {
 	return nil
 }
 
-// take waits for queued entries and returns them, swapping in spare as the
-// new queue; done is true once the log is closed and drained.
-func (l *Log) take(spare []Entry) (batch []Entry, done bool) {
+// take waits for queued decisions and returns them, swapping in spare as the
+// new queue; done is true once the log is closed and drained. A busy writer
+// takes every pollEvery or when woken; after idlePolls empty polls it parks
+// until a decision arrives.
+func (l *Log) take(spare []slot, timer *time.Timer) (batch []slot, done bool) {
+	idle := 0
 	for {
 		l.mu.Lock()
 		if len(l.queue) > 0 {
@@ -228,12 +305,24 @@ func (l *Log) take(spare []Entry) (batch []Entry, done bool) {
 			l.mu.Unlock()
 			return batch, false
 		}
-		closed := l.closed
-		l.mu.Unlock()
-		if closed {
+		if l.closed {
+			l.mu.Unlock()
 			return nil, true
 		}
-		<-l.wake
+		if idle >= idlePolls {
+			l.parked = true
+			l.mu.Unlock()
+			<-l.wake
+			idle = 0
+			continue
+		}
+		l.mu.Unlock()
+		timer.Reset(pollEvery)
+		select {
+		case <-l.wake:
+		case <-timer.C:
+			idle++
+		}
 	}
 }
 
@@ -252,33 +341,41 @@ func (l *Log) open() (*os.File, int64, error) {
 
 func (l *Log) run(f *os.File, size int64) {
 	defer close(l.done)
-	w := bufio.NewWriterSize(f, 64<<10)
 	enc := newEncoder()
-	var spare []Entry
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	var spare []slot
 	for {
-		batch, done := l.take(spare)
+		batch, done := l.take(spare, timer)
 		if done {
-			w.Flush()
-			f.Close()
+			if f != nil {
+				f.Close()
+			}
 			return
 		}
 		now := time.Now().UTC()
 		for i := range batch {
-			e := &batch[i]
-			if e.Time.IsZero() {
-				e.Time = now
-			}
-			if f != nil {
-				// Without a file there is nowhere to write; the entries
+			if f == nil {
+				// Without a file there is nowhere to write; decisions
 				// are dropped so requests never block on a broken log.
-				f, size = l.write(w, f, size, enc, e)
+				break
 			}
+			if size+int64(enc.size()) > l.limit && size+int64(enc.size()) > 0 {
+				f, size = l.flush(f, size, enc)
+				if f != nil {
+					f, size = l.rotate(f, size, enc)
+				}
+				if f == nil {
+					break
+				}
+			}
+			enc.add(&batch[i], now)
 		}
 		if f != nil {
-			// Flush once per batch, so `seki explain` sees a decision as
-			// soon as the client has its answer, without a write per entry
-			// under load.
-			w.Flush()
+			// One write per batch, so that `seki explain` sees a
+			// decision within pollEvery of the answer (a denial before
+			// it), without a write per decision under load.
+			f, size = l.flush(f, size, enc)
 		}
 		for i := range batch {
 			if batch[i].written != nil {
@@ -290,38 +387,41 @@ func (l *Log) run(f *os.File, size int64) {
 	}
 }
 
-// write encodes e into w, rotating the file first when e would take it past
-// the limit. It returns the file in use (nil when none could be opened).
-func (l *Log) write(w *bufio.Writer, f *os.File, size int64, enc *encoder, e *Entry) (*os.File, int64) {
-	lines, err := enc.encode(e)
-	if err != nil {
+// flush writes what enc holds. A failed write loses those decisions and
+// starts a new session, so that later ones do not refer to definitions that
+// are not on disk.
+func (l *Log) flush(f *os.File, size int64, enc *encoder) (*os.File, int64) {
+	b := enc.take()
+	if len(b) == 0 {
 		return f, size
 	}
-	if size+int64(len(lines)) > l.limit && size > 0 {
-		w.Flush()
-		f.Close()
-		cur := filepath.Join(l.dir, LogFile)
-		os.Rename(cur, cur+".1")
-		if f, size, err = l.open(); err != nil {
-			return nil, 0
-		}
-		w.Reset(f)
-		// The new file defines its policies again.
+	n, err := f.Write(b)
+	if err != nil {
 		enc.reset()
-		if lines, err = enc.encode(e); err != nil {
-			return f, size
-		}
 	}
-	w.Write(lines)
-	return f, size + int64(len(lines))
+	return f, size + int64(n)
+}
+
+// rotate moves the current file to LogFile.1 and opens a new one, in which
+// the encoder defines everything again. It returns nil when no file could
+// be opened.
+func (l *Log) rotate(f *os.File, size int64, enc *encoder) (*os.File, int64) {
+	f.Close()
+	cur := filepath.Join(l.dir, LogFile)
+	os.Rename(cur, cur+".1")
+	enc.reset()
+	f, size, err := l.open()
+	if err != nil {
+		return nil, 0
+	}
+	return f, size
 }
 
 // Find returns every recorded decision of request id, oldest first, reading
 // the previous and the current log file of dir, each explained.
 func Find(dir, id string) ([]Entry, error) {
 	var out []Entry
-	needle := []byte(`"requestId":"` + id + `"`)
-	err := scanLogs(dir, needle, true, func(e *Entry) {
+	err := scanLogs(dir, []byte(id), true, func(e *Entry) {
 		if e.RequestID == id {
 			out = append(out, *e)
 		}
@@ -346,7 +446,7 @@ func LastDenied(dir string) (string, error) {
 // when match is nil).
 func LastDeniedMatching(dir string, match func(*Entry) bool) (string, error) {
 	id := ""
-	err := scanLogs(dir, []byte(`Denied"`), false, func(e *Entry) {
+	err := scanLogsWhere(dir, func(c *caseDef) bool { return c.result != policy.Allowed }, []byte(`Denied"`), nil, false, func(e *Entry) {
 		if e.Decision != policy.Allowed.String() && (match == nil || match(e)) {
 			id = e.RequestID
 		}
@@ -354,12 +454,24 @@ func LastDeniedMatching(dir string, match func(*Entry) bool) (string, error) {
 	return id, err
 }
 
-// scanLogs calls fn, oldest first, for every entry of dir's log files whose
-// line contains needle; the cheap byte test spares decoding the rest. With
-// explain, entries come with their reasons.
-func scanLogs(dir string, needle []byte, explain bool, fn func(*Entry)) error {
+// scanLogs calls fn, oldest first, for every entry of dir's log files;
+// with id set, only for decisions of that request id. With explain,
+// entries come with their reasons.
+func scanLogs(dir string, id []byte, explain bool, fn func(*Entry)) error {
+	var needle []byte
+	if id != nil {
+		needle = id
+	}
+	return scanLogsWhere(dir, nil, needle, id, explain, fn)
+}
+
+// scanLogsWhere reads the legacy JSON-lines files, then the binary ones.
+// In the binary files, decisions whose case keep rejects, or whose request
+// id is not id (when set), are passed over without building an entry; in
+// the legacy files, lines without needle are.
+func scanLogsWhere(dir string, keep func(*caseDef) bool, needle, id []byte, explain bool, fn func(*Entry)) error {
 	found := false
-	for _, name := range []string{LogFile + ".1", LogFile} {
+	for _, name := range []string{legacyLogFile + ".1", legacyLogFile, LogFile + ".1", LogFile} {
 		f, err := os.Open(filepath.Join(dir, name))
 		if errors.Is(err, os.ErrNotExist) {
 			continue
@@ -368,7 +480,17 @@ func scanLogs(dir string, needle []byte, explain bool, fn func(*Entry)) error {
 			return err
 		}
 		found = true
-		err = scan(f, needle, explain, fn)
+		if strings.HasPrefix(name, legacyLogFile) {
+			err = scanLegacy(f, needle, explain, fn)
+		} else {
+			err = readLog(f, func(rd *reader, d *decision) {
+				if (keep != nil && !keep(d.kase)) || (id != nil && !bytes.Equal(d.requestID, id)) {
+					return
+				}
+				e := rd.entry(d, explain)
+				fn(&e)
+			}, fn)
+		}
 		f.Close()
 		if err != nil {
 			return err
@@ -380,7 +502,8 @@ func scanLogs(dir string, needle []byte, explain bool, fn func(*Entry)) error {
 	return nil
 }
 
-func scan(r io.Reader, needle []byte, explain bool, fn func(*Entry)) error {
+// scanLegacy reads a JSON-lines log written by an earlier seki.
+func scanLegacy(r io.Reader, needle []byte, explain bool, fn func(*Entry)) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	d := newDecoder()

@@ -3,6 +3,9 @@ package explain
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -122,5 +125,119 @@ func TestLastFiltered(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := RunFiltered(dir, Last, Filter{Action: "s3:"}, &out, &errOut); code != 1 {
 		t.Errorf("no matching denial: exit %d", code)
+	}
+}
+
+type fixed []*policy.Policy
+
+func (f fixed) Policies(context.Context, *policy.Principal) ([]*policy.Policy, *policy.Policy, error) {
+	return f, nil, nil
+}
+
+// TestEveryDecisionIsExplainableAfterwards: whatever the door decided,
+// allowed or denied, repeated or not, `seki explain` names the policy, the
+// statement and the condition afterwards, from the log alone: after the
+// writer has stopped, after a restart that appends to the same file, and
+// after a crash left a torn write at the end of it.
+func TestEveryDecisionIsExplainableAfterwards(t *testing.T) {
+	dir := t.TempDir()
+	parse := func(doc string, kind policy.Kind, name string) *policy.Policy {
+		p, err := policy.Parse([]byte(doc), kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Name = name
+		return p
+	}
+	fn := "arn:aws:lambda:us-east-1:111111111111:function:f"
+	rp := parse(`{"Version":"2012-10-17","Id":"default","Statement":[
+		{"Sid":"FromUploads","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::uploads"}}},
+		{"Sid":"NoPlainText","Effect":"Deny","Principal":"*","Action":"lambda:InvokeFunction","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`, policy.Resource, "resource policy")
+	inline := parse(`{"Version":"2012-10-17","Statement":[{"Sid":"InvokeInTeam","Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"core"}}}]}`, policy.Identity, "invoke-in-team")
+	s3 := &authz.Caller{Principal: policy.Principal{Type: policy.Service, ARN: "s3.amazonaws.com"}}
+	alice := &authz.Caller{Principal: policy.Principal{Type: policy.User, ARN: "arn:aws:iam::111111111111:user/alice",
+		Account: "111111111111", UserID: "AIDAALICE", Username: "alice", Tags: map[string]string{"team": "core"}}}
+	bob := &authz.Caller{Principal: policy.Principal{Type: policy.User, ARN: "arn:aws:iam::111111111111:user/bob",
+		Account: "111111111111", UserID: "AIDABOB", Username: "bob"}}
+	keys := func(kv ...string) *policy.Context {
+		c := policy.NewContext(len(kv) / 2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			c.Set(kv[i], kv[i+1])
+		}
+		return c
+	}
+	type question struct {
+		check *authz.Check
+		want  []string // what the explanation must say
+	}
+	// Each check is asked repeatedly, interleaved, so that the log's
+	// shortcuts for repeated decisions are exercised as well as fresh ones.
+	shared := keys("aws:SecureTransport", "true")
+	questions := []question{
+		{&authz.Check{Caller: alice, Action: "lambda:InvokeFunction", Resource: fn, Context: shared},
+			[]string{"Decision: Allowed", `invoke-in-team, statement "InvokeInTeam" (Allow)`}},
+		{&authz.Check{Caller: bob, Action: "lambda:InvokeFunction", Resource: fn, Context: shared},
+			[]string{"Decision: ImplicitlyDenied", `invoke-in-team, statement "InvokeInTeam" (Allow)`, "aws:PrincipalTag/team", `"core"`}},
+		{&authz.Check{Caller: s3, Action: "lambda:InvokeFunction", Resource: fn, ResourcePolicy: rp,
+			Context: keys("aws:SourceArn", "arn:aws:s3:::uploads", "aws:SecureTransport", "true")},
+			[]string{"Decision: Allowed", `resource policy, statement "FromUploads" (Allow)`}},
+		{&authz.Check{Caller: s3, Action: "lambda:InvokeFunction", Resource: fn, ResourcePolicy: rp,
+			Context: keys("aws:SourceArn", "arn:aws:s3:::uploads", "aws:SecureTransport", "false")},
+			[]string{"Decision: ExplicitlyDenied", `statement "NoPlainText" (Deny)`}},
+		{&authz.Check{Caller: s3, Action: "lambda:InvokeFunction", Resource: fn, ResourcePolicy: rp,
+			Context: keys("aws:SourceArn", "arn:aws:s3:::other", "aws:SecureTransport", "true")},
+			[]string{"Decision: ImplicitlyDenied", `statement "FromUploads" (Allow)`, "ArnLike on AWS:SourceArn", `"arn:aws:s3:::other"`}},
+	}
+	want := map[string][]string{}
+	run := func(round int, fresh bool) {
+		log, err := authz.OpenLog(dir, 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := authz.New(fixed{inline}, log)
+		for i := 0; i < 20; i++ {
+			for j, q := range questions {
+				c := *q.check
+				if fresh {
+					// A context of its own, as each request of the server
+					// has.
+					c.Context = keys()
+					q.check.Context.Range(func(k string, vs []string) bool { c.Context.Set(k, vs...); return true })
+				}
+				c.RequestID = fmt.Sprintf("r%d-%d-%d", round, i, j)
+				a.Authorize(context.Background(), &c)
+				want[c.RequestID] = q.want
+			}
+		}
+		if err := log.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(0, false)
+	run(1, true)
+	// A crash in the middle of a write: a chunk's header promising more
+	// than was written, then a restart appending to the same file.
+	f, err := os.OpenFile(filepath.Join(dir, authz.LogFile), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("SKDL\x01\x02\x03\x04\x05\x06\x07\x08\x00\x10\x00\x00\x00\x00\x00\x00kpartial"))
+	f.Close()
+	run(2, false)
+	run(3, true)
+
+	for id, says := range want {
+		var out, errOut bytes.Buffer
+		if code := Run(dir, id, &out, &errOut); code != 0 {
+			t.Fatalf("%s is not explainable afterwards: exit %d: %s", id, code, errOut.String())
+		}
+		for _, w := range says {
+			if !strings.Contains(out.String(), w) {
+				t.Fatalf("the explanation of %s lacks %q:\n%s", id, w, out.String())
+			}
+		}
+		if n := strings.Count(out.String(), "Request "+id+" "); n != 1 {
+			t.Fatalf("%s recorded %d times:\n%s", id, n, out.String())
+		}
 	}
 }

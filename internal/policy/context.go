@@ -35,6 +35,17 @@ func (c *Context) Snapshot() Context {
 	return Context{keys: c.keys[:len(c.keys):len(c.keys)], names: c.names[:len(c.names):len(c.names)], vals: c.vals[:len(c.vals):len(c.vals)]}
 }
 
+// SameSnapshot reports whether s and o are snapshots of the same keys and
+// values: the same backing arrays at the same length. A snapshot's arrays
+// are never changed (a change to the context copies them first, and
+// appends land past every snapshot's length), so this is equality of
+// content without reading it, for the decision log to write a context once
+// while it repeats. It may report false for equal contents.
+func (s *Context) SameSnapshot(o *Context) bool {
+	return len(s.keys) == len(o.keys) &&
+		(len(s.keys) == 0 || (&s.keys[0] == &o.keys[0] && &s.vals[0] == &o.vals[0]))
+}
+
 // own gives c backing arrays no snapshot reads.
 func (c *Context) own() {
 	if !c.shared {

@@ -2,13 +2,10 @@ package s3_test
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +17,8 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/seki-dev/seki/internal/authz"
 
 	"github.com/seki-dev/seki/internal/server/servertest"
 )
@@ -146,19 +145,9 @@ func waitForObject(t *testing.T, c *awss3.Client, bucket, key string, timeout ti
 // denialLogged looks for a refused lambda:InvokeFunction under requestID
 // in the server's decision log.
 func denialLogged(t *testing.T, dir, requestID string) bool {
-	f, err := os.Open(filepath.Join(dir, "decisions.jsonl"))
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var e struct {
-			RequestID, Action, Decision, Principal string
-		}
-		if json.Unmarshal(sc.Bytes(), &e) == nil && e.RequestID == requestID && e.Action == "lambda:InvokeFunction" &&
-			e.Decision != "Allowed" && strings.Contains(e.Principal, "s3.amazonaws.com") {
+	es, _ := authz.Find(dir, requestID)
+	for _, e := range es {
+		if e.Action == "lambda:InvokeFunction" && e.Decision != "Allowed" && strings.Contains(e.Principal, "s3.amazonaws.com") {
 			return true
 		}
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/seki-dev/seki/internal/authz"
 )
 
 // loose lists what under dir group or others may access.
@@ -52,7 +54,7 @@ func TestDataDirIsPrivate(t *testing.T) {
 	if l := loose(t, dir); len(l) > 0 {
 		t.Errorf("created with group/other access:\n%s", strings.Join(l, "\n"))
 	}
-	for _, name := range []string{"seki.db", "decisions.jsonl", "blobs"} {
+	for _, name := range []string{"seki.db", authz.LogFile, "blobs"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Errorf("expected %s in the data dir: %v", name, err)
 		}

@@ -1,13 +1,10 @@
 package servertest
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -19,6 +16,7 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/server"
 )
 
@@ -214,20 +212,13 @@ func (e *Env) CountDecisions(tb testing.TB, action, principal string) int {
 }
 
 func (e *Env) decisions(keep func(*Decision) bool) []Decision {
-	f, err := os.Open(filepath.Join(e.DataDir, "decisions.jsonl"))
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
 	var out []Decision
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var d Decision
-		if json.Unmarshal(sc.Bytes(), &d) == nil && keep(&d) {
+	authz.Each(e.DataDir, func(en *authz.Entry) {
+		d := Decision{RequestID: en.RequestID, Principal: en.Principal, Action: en.Action, Resource: en.Resource, Decision: en.Decision}
+		if keep(&d) {
 			out = append(out, d)
 		}
-	}
+	})
 	return out
 }
 

@@ -1,0 +1,60 @@
+package authz
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/seki-dev/seki/internal/policy"
+)
+
+// FuzzReadLog: a decision log is read by `seki explain` whatever it holds
+// (a torn write, a disk error, another program's bytes): reading and
+// explaining never panic, and a valid log with garbage appended still
+// yields its decisions.
+func FuzzReadLog(f *testing.F) {
+	dir := f.TempDir()
+	l, err := OpenLog(dir, 1<<20)
+	if err != nil {
+		f.Fatal(err)
+	}
+	fn, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::uploads"}}}]}`), policy.Resource)
+	if err != nil {
+		f.Fatal(err)
+	}
+	a := New(identities{}, l)
+	keys := policy.NewContext(1)
+	keys.Set("aws:SourceArn", "arn:aws:s3:::uploads")
+	for _, id := range []string{"a", "b"} {
+		a.Authorize(context.Background(), &Check{RequestID: id, Caller: &Caller{Principal: policy.Principal{Type: policy.Service, ARN: "s3.amazonaws.com"}},
+			Action: "lambda:InvokeFunction", Resource: "arn:aws:lambda:us-east-1:111111111111:function:f", ResourcePolicy: fn, Context: keys})
+	}
+	a.Authorize(context.Background(), &Check{RequestID: "c", Caller: alice, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"})
+	l.Close()
+	valid, err := os.ReadFile(filepath.Join(dir, LogFile))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(valid, []byte(nil))
+	f.Add(valid[:len(valid)-3], valid)
+	f.Add([]byte("SKDL"), []byte{})
+	f.Fuzz(func(t *testing.T, data, tail []byte) {
+		read := func(b []byte) int {
+			n := 0
+			readLog(bytes.NewReader(b), func(rd *reader, d *decision) {
+				e := rd.entry(d, true)
+				_ = e
+				n++
+			}, func(*Entry) { n++ })
+			return n
+		}
+		read(data)
+		// What a valid log holds survives anything written before or
+		// after it.
+		if got := read(append(append(append([]byte(nil), data...), valid...), tail...)); got < 3 {
+			t.Fatalf("read %d decisions of a valid log between other bytes, want at least 3", got)
+		}
+	})
+}
