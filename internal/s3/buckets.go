@@ -172,8 +172,15 @@ func (s *Service) createBucket(ctx context.Context, r *protocol.Request, c *call
 			return nil, errBucketACLWithOwnership.New(msgBucketCannotHaveAcls)
 		}
 	}
-	if v := r.HTTP.Header.Get("x-amz-object-ownership"); v != "" && v != "BucketOwnerEnforced" {
-		return nil, notImplemented("x-amz-object-ownership")
+	if v, ok := r.HTTP.Header[http.CanonicalHeaderKey("x-amz-object-ownership")]; ok {
+		switch own := strings.Join(v, ","); own {
+		case "BucketOwnerEnforced":
+		case "BucketOwnerPreferred", "ObjectWriter": // ACLs: not built
+			return nil, notImplemented("x-amz-object-ownership")
+		default:
+			// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketOwnershipControls::test_bucket_ownership_controls_exc
+			return nil, errInvalidArgument.New(msgInvalidObjectOwnership+own).With("ArgumentName", "x-amz-object-ownership")
+		}
 	}
 	body, err := s.readBody(r)
 	if err != nil {

@@ -282,6 +282,12 @@ var (
 	errSignatureMismatch = awserr.Code{Name: "SignatureDoesNotMatch", Status: http.StatusForbidden}
 )
 
+// UploadPartCopy's range ends past the source.
+// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3Multipart::test_upload_part_copy_range
+func msgRangeNotValidForSize(size int64) string {
+	return "Range specified is not valid for source object of size: " + strconv.FormatInt(size, 10)
+}
+
 // ListBuckets' bucket-region names no region of AWS.
 // source: snapshot tests/aws/services/s3/test_s3_list_operations.snapshot.json#tests/aws/services/s3/test_s3_list_operations.py::TestS3ListBuckets::test_list_buckets_region_validation
 func msgNotAValidRegion(region string) string {

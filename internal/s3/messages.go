@@ -22,6 +22,12 @@ const (
 	msgTheBucketYouTried = "The bucket you tried to delete is not empty"
 	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3ObjectWritePrecondition::test_put_object_if_match_and_if_none_match_validation
 	msgMultipleConditionalHeaders = "Multiple conditional request headers present in the request"
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3Multipart::test_upload_part_copy_range
+	msgCopyRangeInvalidForSize = "The specified copy range is invalid for the source object size"
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3ObjectLock::test_delete_object_with_no_locking
+	msgBypassWithoutObjectLock = "x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets."
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketOwnershipControls::test_bucket_ownership_controls_exc
+	msgInvalidObjectOwnership = "Invalid x-amz-object-ownership header: "
 	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketCRUD::test_delete_versioned_bucket_with_objects
 	msgBucketNotEmptyVersions = "The bucket you tried to delete is not empty. You must delete all versions in the bucket."
 	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it

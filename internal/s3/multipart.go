@@ -276,12 +276,9 @@ func (s *Service) uploadPartCopy(ctx context.Context, r *protocol.Request, c *ca
 	}
 	start, length := int64(0), src.size
 	if rh := r.HTTP.Header.Get("x-amz-copy-source-range"); rh != "" {
-		a, l, ok, err := parseRange(rh, src.size)
+		a, l, err := copySourceRange(rh, src.size)
 		if err != nil {
 			return nil, err
-		}
-		if !ok || strings.HasPrefix(strings.TrimPrefix(rh, "bytes="), "-") {
-			return nil, invalidArgument(msgTheXAmzCopy, "x-amz-copy-source-range", rh)
 		}
 		start, length = a, l
 	}
@@ -544,6 +541,35 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 		h["x-amz-version-id"] = v
 	}
 	return &docWithHeaders{x: &x, h: h}, nil
+}
+
+// copySourceRange reads x-amz-copy-source-range, which, unlike Range, takes
+// only bytes=FIRST-LAST inside the source.
+// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3Multipart::test_upload_part_copy_range
+func copySourceRange(rh string, size int64) (start, length int64, err error) {
+	first, last, ok := strings.Cut(strings.TrimPrefix(rh, "bytes="), "-")
+	a, errA := strconv.ParseInt(first, 10, 64)
+	b, errB := strconv.ParseInt(last, 10, 64)
+	if !strings.HasPrefix(rh, "bytes=") || !ok || errA != nil || errB != nil || a < 0 || b < a ||
+		!allDigits(first) || !allDigits(last) {
+		return 0, 0, invalidArgument(msgTheXAmzCopy, "x-amz-copy-source-range", rh)
+	}
+	if a >= size {
+		return 0, 0, errInvalidRequest.New(msgCopyRangeInvalidForSize)
+	}
+	if b >= size {
+		return 0, 0, invalidArgument(msgRangeNotValidForSize(size), "x-amz-copy-source-range", rh)
+	}
+	return a, b - a + 1, nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // keyState names the key's current version for ConditionalRequestConflict:

@@ -80,8 +80,8 @@ type notifyFilter struct {
 }
 
 type filterRule struct {
-	Name  string `xml:"Name"`
-	Value string `xml:"Value"`
+	Name  *string `xml:"Name"`
+	Value *string `xml:"Value"`
 }
 
 func (d *destinationConfig) destination() string {
@@ -100,11 +100,14 @@ func (d *destinationConfig) rules() (prefix, suffix string) {
 		return "", ""
 	}
 	for _, r := range d.Filter.Key.Rules {
-		switch strings.ToLower(r.Name) {
+		if r.Name == nil || r.Value == nil { // refused when stored
+			continue
+		}
+		switch strings.ToLower(*r.Name) {
 		case "prefix":
-			prefix = r.Value
+			prefix = *r.Value
 		case "suffix":
-			suffix = r.Value
+			suffix = *r.Value
 		}
 	}
 	return prefix, suffix
@@ -170,18 +173,25 @@ func (n *notificationConfig) validate() error {
 			}
 			seen := map[string]bool{}
 			for i, r := range d.Filter.Key.Rules {
-				name := strings.ToLower(r.Name)
+				// A rule without its name or value does not follow the schema.
+				// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketNotificationConfiguration::test_bucket_notification_with_missing_values_in_rule
+				if r.Name == nil || r.Value == nil {
+					return malformedXML()
+				}
+				name := strings.ToLower(*r.Name)
 				if name != "prefix" && name != "suffix" {
-					return invalidArgument(msgFilterRuleNameMust, "FilterRule", r.Name)
+					// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketNotificationConfiguration::test_bucket_notification_with_invalid_filter_rules
+					return invalidArgument(msgFilterRuleNameMust, "FilterRule.Name", *r.Name)
 				}
 				// S3 accepts either case and reports "Prefix" and "Suffix".
-				d.Filter.Key.Rules[i].Name = strings.ToUpper(name[:1]) + name[1:]
+				canonical := strings.ToUpper(name[:1]) + name[1:]
+				d.Filter.Key.Rules[i].Name = &canonical
 				if seen[name] {
-					return invalidArgument(fmt.Sprintf(msgFilterRuleTwiceFmt, name), "FilterRule", r.Name)
+					return invalidArgument(fmt.Sprintf(msgFilterRuleTwiceFmt, name), "FilterRule", *r.Name)
 				}
 				seen[name] = true
-				if len(r.Value) > 1024 {
-					return invalidArgument(msgFilterValueIsToo, "FilterRule", r.Name)
+				if len(*r.Value) > 1024 {
+					return invalidArgument(msgFilterValueIsToo, "FilterRule", *r.Name)
 				}
 			}
 		}

@@ -849,12 +849,25 @@ func parseRange(h string, size int64) (start, n int64, ok bool, err error) {
 	return a, end - a + 1, true, nil
 }
 
+// noBypassWithoutLock refuses x-amz-bypass-governance-retention, whatever
+// its value: seki's buckets have no Object Lock.
+// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3ObjectLock::test_delete_object_with_no_locking
+func noBypassWithoutLock(h http.Header) error {
+	if _, ok := h[http.CanonicalHeaderKey("x-amz-bypass-governance-retention")]; ok {
+		return errInvalidArgument.New(msgBypassWithoutObjectLock).With("ArgumentName", "x-amz-bypass-governance-retention")
+	}
+	return nil
+}
+
 // deleteObject removes an object, one version of it, or stacks a delete
 // marker on it (see removeKey). Deleting a key that does not exist
 // succeeds, as in S3.
 func (s *Service) deleteObject(ctx context.Context, r *protocol.Request, c *call) (any, error) {
 	b, err := s.needBucket(r, c)
 	if err != nil {
+		return nil, err
+	}
+	if err := noBypassWithoutLock(r.HTTP.Header); err != nil {
 		return nil, err
 	}
 	// Conditions only directory buckets take.
@@ -916,6 +929,9 @@ const maxDeleteKeys = 1000
 func (s *Service) deleteObjects(ctx context.Context, r *protocol.Request, c *call) (any, error) {
 	hdr := r.HTTP.Header
 	if _, err := s.needBucket(r, c); err != nil {
+		return nil, err
+	}
+	if err := noBypassWithoutLock(hdr); err != nil {
 		return nil, err
 	}
 	if hdr.Get("Content-MD5") == "" && !hasChecksumHeader(hdr) {
