@@ -122,6 +122,9 @@ type expect struct {
 	// (for values that hold request ids, times or paths); the path ""
 	// is the whole body.
 	Like map[string]string `json:"like"`
+	// Tail is the lines of the base64 log tail in X-Amz-Log-Result, each
+	// a regular expression matching the whole line.
+	Tail []string `json:"tail"`
 }
 
 func TestReplay(t *testing.T) {
@@ -288,7 +291,7 @@ func (r *runner) do(t *testing.T, s step) response {
 		body = []byte(r.expand(s.Raw))
 	case s.Raw64 != "":
 		var err error
-		if body, err = base64.StdEncoding.DecodeString(s.Raw64); err != nil {
+		if body, err = base64.StdEncoding.DecodeString(r.expand(s.Raw64)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -617,6 +620,9 @@ func compare(e expect, r *runner, resp response) []string {
 	if e.Payload != nil && string(resp.body) != r.expand(*e.Payload) {
 		d = append(d, fmt.Sprintf("payload %q, AWS %q", resp.body, r.expand(*e.Payload)))
 	}
+	if e.Tail != nil {
+		d = append(d, tail(resp.header.Get("X-Amz-Log-Result"), e.Tail)...)
+	}
 	for p, want := range e.Like {
 		v, ok := lookup(resp.tree, p)
 		if p == "" {
@@ -663,6 +669,26 @@ func shape(tree map[string]any, path string, want []string) []string {
 		return nil
 	}
 	return []string{fmt.Sprintf("keys at %q: missing %v, not recorded %v", path, sorted(missing), sorted(extra))}
+}
+
+// tail compares the lines of a base64 log tail with AWS's, each a regular
+// expression.
+func tail(b64 string, want []string) []string {
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		return []string{"log tail is not base64: " + b64}
+	}
+	got := strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n")
+	if len(got) != len(want) {
+		return []string{fmt.Sprintf("log tail %q, AWS %q", got, want)}
+	}
+	var d []string
+	for i, w := range want {
+		if !regexp.MustCompile("^(?:" + w + ")$").MatchString(got[i]) {
+			d = append(d, fmt.Sprintf("log tail line %d %q, AWS like %q", i+1, got[i], w))
+		}
+	}
+	return d
 }
 
 // violations splits "N validation error(s) detected: A; B" into its sorted

@@ -237,7 +237,7 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 		}
 	}
 	creds, err := r.assumeRole(ctx, AssumeInput{
-		RoleARN: spec.RoleARN, SessionName: spec.Name, FunctionARN: spec.FunctionARN,
+		RoleARN: spec.RoleARN, SessionName: roleSessionName(spec.Name), FunctionARN: spec.FunctionARN,
 		RequestID: requestID, Duration: sessionDuration,
 	})
 	if err != nil {
@@ -521,6 +521,16 @@ func (e *env) command(l *launcher, codeDir, optDir string) ([]string, error) {
 		}
 	}
 	return nil, errors.New("Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]")
+}
+
+// roleSessionName is the session name of the execution role's session:
+// the function's name, except that a one-character name (shorter than
+// STS's two-character minimum) gets AWS's suffix.
+func roleSessionName(function string) string {
+	if len(function) < 2 {
+		return function + sessionSuffix
+	}
+	return function
 }
 
 // wrapped runs a managed runtime's command through the function's

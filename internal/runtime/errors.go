@@ -28,6 +28,10 @@ const (
 	reasonReserved     = "ReservedFunctionConcurrentInvocationLimitExceeded"
 	reasonAccountLimit = "ConcurrentInvocationLimitExceeded"
 	reasonFieldName    = "Reason"
+	// The suffix of a one-character function's role session name
+	// (arn:aws:sts::ACCOUNT:assumed-role/ROLE/u@lambda_function).
+	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaBaseFeatures::test_assume_role[1]
+	sessionSuffix = "@lambda_function"
 	// source: unconfirmed the text CreateFunction answers (internal/lambda); the code and status at invoke time are not recorded
 	msgRoleCannotAssume = "The role defined for the function cannot be assumed by Lambda."
 	// source: unconfirmed seki's own words: AWS has no such case

@@ -344,7 +344,7 @@ func (s *shipper) close() {
 //
 //	START RequestId: ID Version: $LATEST
 //	END RequestId: ID
-//	REPORT RequestId: ID\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 30 MB\tInit Duration: 50.12 ms\tStatus: timeout
+//	REPORT RequestId: ID\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 30 MB\tInit Duration: 50.12 ms\tStatus: timeout\t
 //	INIT_REPORT Init Duration: 1236.04 ms\tPhase: init\tStatus: error\tError Type: Runtime.ExitError
 func startLine(requestID, version string) string {
 	return "START RequestId: " + requestID + " Version: " + version
@@ -395,6 +395,9 @@ func (r *report) line() string {
 			b = append(b, r.errorType...)
 		}
 	}
+	// AWS ends every field with a tab, the last one too.
+	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaFeatures::test_invocation_with_logs[python3.10]
+	b = append(b, '\t')
 	return string(b)
 }
 
