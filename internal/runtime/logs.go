@@ -29,7 +29,8 @@ type LogSink interface {
 // Delivery is one batch of log events for one log stream.
 type Delivery struct {
 	// RequestID is the invocation the events belong to; "" for output
-	// written between invocations.
+	// written between invocations, or for a delivery that joins several
+	// invocations (each named by its START, END and REPORT lines).
 	RequestID string
 	// AccessKeyID is the execution role session's access key: the
 	// principal the delivery is authorized as
@@ -284,21 +285,29 @@ func (s *shipper) send(d Delivery) {
 
 func (s *shipper) loop() {
 	defer close(s.done)
-	batch := make([]Delivery, 0, 16)
+	batch := make([]Delivery, 0, maxShipBatch)
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
 	for d := range s.ch {
+		// Wait a moment for company: a busy function's invocations then
+		// reach the sink as one delivery per stream rather than one each,
+		// and the shipper wakes once for them. Logs are behind by at most
+		// shipLinger more (the sink's own writer flushes every 25 ms).
 		batch = append(batch[:0], d)
-	drain:
-		for len(batch) < 64 {
+		linger.Reset(shipLinger)
+	collect:
+		for len(batch) < maxShipBatch {
 			select {
 			case d, ok := <-s.ch:
 				if !ok {
-					break drain
+					break collect
 				}
 				batch = append(batch, d)
-			default:
-				break drain
+			case <-linger.C:
+				break collect
 			}
 		}
+		linger.Stop()
 		for _, d := range merge(batch) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			if err := s.sink.Deliver(ctx, d); err != nil {
@@ -306,21 +315,37 @@ func (s *shipper) loop() {
 			}
 			cancel()
 		}
+		clear(batch)
 	}
 }
 
-// merge joins consecutive deliveries for the same stream, session and
-// invocation (the request id keys the sink's authorization decisions).
+const (
+	// shipLinger is how long the shipper waits for more deliveries after
+	// the first; maxShipBatch how many it takes at most in one go.
+	shipLinger   = 2 * time.Millisecond
+	maxShipBatch = 256
+)
+
+// merge joins the deliveries for the same stream and session, keeping
+// their order (streams are independent of each other). A delivery that
+// joins several invocations carries no one request id: the sink finds
+// them in the START/END/REPORT lines (see LogSink).
 func merge(in []Delivery) []Delivery {
 	out := in[:0:0]
 	for _, d := range in {
-		if n := len(out); n > 0 {
-			last := &out[n-1]
-			if last.Stream == d.Stream && last.Group == d.Group && last.AccessKeyID == d.AccessKeyID &&
-				last.RequestID == d.RequestID && len(last.Events)+len(d.Events) <= maxDeliveryEvents {
-				last.Events = append(last.Events[:len(last.Events):len(last.Events)], d.Events...)
-				continue
+		i := len(out) - 1
+		for ; i >= 0; i-- {
+			if o := &out[i]; o.Stream == d.Stream && o.Group == d.Group && o.AccessKeyID == d.AccessKeyID {
+				break
 			}
+		}
+		if i >= 0 && len(out[i].Events)+len(d.Events) <= maxDeliveryEvents {
+			o := &out[i]
+			if o.RequestID != d.RequestID {
+				o.RequestID = ""
+			}
+			o.Events = append(o.Events[:len(o.Events):len(o.Events)], d.Events...)
+			continue
 		}
 		out = append(out, d)
 	}
