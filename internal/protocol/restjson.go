@@ -89,6 +89,10 @@ func (s *RESTJSON) match(method, escaped string) (*Route, map[string]string) {
 }
 
 func matchSegs(pattern, segs []string) (map[string]string, bool) {
+	if !literalsMatch(pattern, segs) {
+		// Most routes tried fail on a literal segment: they cost no map.
+		return nil, false
+	}
 	var params map[string]string
 	for i, p := range pattern {
 		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "+}") {
@@ -118,6 +122,23 @@ func matchSegs(pattern, segs []string) (map[string]string, bool) {
 		}
 	}
 	return params, len(pattern) == len(segs)
+}
+
+// literalsMatch reports whether segs can match pattern by its literal
+// segments and length alone (the parameters are checked by matchSegs).
+func literalsMatch(pattern, segs []string) bool {
+	for i, p := range pattern {
+		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "+}") {
+			return i < len(segs)
+		}
+		if i >= len(segs) {
+			return false
+		}
+		if !strings.HasPrefix(p, "{") && p != segs[i] {
+			return false
+		}
+	}
+	return len(pattern) == len(segs)
 }
 
 func setParam(m map[string]string, k, v string) map[string]string {
