@@ -409,7 +409,8 @@ func TestE2ECrossAccountPutEvents(t *testing.T) {
 	rid := wantDenied("no resource-based policy allows the events:PutEvents action")
 	var explained bytes.Buffer
 	if code := explain.Run(env.DataDir, rid, &explained, &explained); code != 0 || !strings.Contains(explained.String(), "events:PutEvents") ||
-		!strings.Contains(explained.String(), busARN) || !strings.Contains(explained.String(), "cross-account") {
+		!strings.Contains(explained.String(), busARN) || !strings.Contains(explained.String(), "cross-account") ||
+		!strings.Contains(explained.String(), "aws events put-permission") {
 		t.Fatalf("seki explain %s:\n%s", rid, explained.String())
 	}
 
@@ -462,4 +463,42 @@ func TestE2ECrossAccountPutEvents(t *testing.T) {
 	if pe := putBusEvent(t, ebClient(env, servertest.AccountB), busARN, "b.app", `{}`); pe.FailedEntryCount != 1 {
 		t.Fatalf("B's root was let in by a statement naming one user: %+v", pe.Entries[0])
 	}
+}
+
+// TestCrossAccountRules: rule operations name a bus by ARN too, and on
+// another account's bus the bus policy is the resource policy of its rules
+// (EventBridge User Guide, "Permissions for event buses"): B may put a rule
+// on A's bus once A's policy allows it; the rule is A's, created by B.
+func TestCrossAccountRules(t *testing.T) {
+	env := servertest.Start(t)
+	ctx := context.Background()
+	ca, cb := ebClient(env, servertest.AccountA), ebClient(env, servertest.AccountB)
+	if _, err := ca.CreateEventBus(ctx, &eventbridge.CreateEventBusInput{Name: aws.String("shared")}); err != nil {
+		t.Fatal(err)
+	}
+	busARN := "arn:aws:events:us-east-1:" + a + ":event-bus/shared"
+	ruleARN := "arn:aws:events:us-east-1:" + a + ":rule/shared/from-b"
+	put := &eventbridge.PutRuleInput{Name: aws.String("from-b"), EventBusName: aws.String(busARN), EventPattern: aws.String(`{"source":["b.app"]}`)}
+	_, err := cb.PutRule(ctx, put)
+	wantAPIError(t, err, "AccessDeniedException", "User: arn:aws:iam::"+b+":root is not authorized to perform: events:PutRule on resource: "+ruleARN+
+		" because no resource-based policy allows the events:PutRule action")
+	doc := `{"Version":"2012-10-17","Statement":[{"Sid":"b-rules","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + b + `:root"},` +
+		`"Action":["events:PutRule","events:DescribeRule"],"Resource":"arn:aws:events:us-east-1:` + a + `:rule/shared/*"}]}`
+	if _, err := ca.PutPermission(ctx, &eventbridge.PutPermissionInput{EventBusName: aws.String("shared"), Policy: aws.String(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := cb.PutRule(ctx, put)
+	if err != nil || aws.ToString(out.RuleArn) != ruleARN {
+		t.Fatalf("PutRule on A's bus: %+v %v", out, err)
+	}
+	d, err := ca.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String("from-b"), EventBusName: aws.String("shared")})
+	if err != nil || aws.ToString(d.CreatedBy) != b || aws.ToString(d.Arn) != ruleARN {
+		t.Fatalf("A's DescribeRule %+v %v", d, err)
+	}
+	// The policy allows rules, not deleting them.
+	_, err = cb.DeleteRule(ctx, &eventbridge.DeleteRuleInput{Name: aws.String("from-b"), EventBusName: aws.String(busARN)})
+	wantAPIError(t, err, "AccessDeniedException", "")
+	// B's own bus of the same name is another bus.
+	_, err = cb.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String("from-b"), EventBusName: aws.String("shared")})
+	wantAPIError(t, err, "ResourceNotFoundException", "Event bus shared does not exist.")
 }

@@ -162,7 +162,7 @@ func advice(e *authz.Entry) string {
 		case policy.Identity:
 			return fmt.Sprintf("attach an identity-based policy to %s that allows %s on %s.", policyHolder(e.Principal), e.Action, e.Resource)
 		case policy.Resource:
-			return fmt.Sprintf("add a statement to the resource-based policy of %s that allows %s for %s (for a Lambda function: aws lambda add-permission).", e.Resource, e.Action, e.Principal)
+			return fmt.Sprintf("add a statement to the resource-based policy of %s that allows %s for %s (%s).", e.Resource, e.Action, e.Principal, resourcePolicyCommand(e.Resource))
 		case policy.Trust:
 			return fmt.Sprintf("name %s in the role's trust policy with an Allow for %s.", e.Principal, e.Action)
 		case policy.Boundary:
@@ -174,6 +174,15 @@ func advice(e *authz.Entry) string {
 		}
 	}
 	return ""
+}
+
+// resourcePolicyCommand names the AWS CLI command that writes the resource
+// policy of the resource an ARN names.
+func resourcePolicyCommand(resource string) string {
+	if strings.HasPrefix(resource, "arn:aws:events:") && strings.Contains(resource, ":event-bus/") {
+		return "for an event bus: aws events put-permission"
+	}
+	return "for a Lambda function: aws lambda add-permission"
 }
 
 // policyHolder names what identity policies attach to: a role session's
