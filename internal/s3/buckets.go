@@ -234,29 +234,33 @@ func (s *Service) createBucket(ctx context.Context, r *protocol.Request, c *call
 
 // bucketRegion decides where a bucket lives. The LocationConstraint names
 // it; without one the bucket is in us-east-1, which only the us-east-1
-// endpoint accepts. "us-east-1" itself is not a valid constraint.
+// endpoint accepts. A regional endpoint takes only its own region, and
+// names any other constraint, valid or not, as given; the us-east-1
+// endpoint judges the constraint itself ("us-east-1" is not one).
+// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_create_bucket_with_invalid_location_constraint[eu-west-1-bar]
 func bucketRegion(constraint, signed string) (string, error) {
+	regional := signed != "" && signed != "us-east-1"
 	if constraint == "" {
-		if signed != "" && signed != "us-east-1" {
+		if regional {
 			return "", errIllegalLocation.New(msgTheUnspecifiedLocationConstraint)
 		}
 		return "us-east-1", nil
 	}
-	if constraint == "us-east-1" && signed != "" && signed != "us-east-1" {
-		// unconfirmed: issue 11 reports AWS's IllegalLocationConstraintException for
-		// us-east-1 named from another region's endpoint; the text follows the other regions'.
-		return "", errIllegalLocation.New(msgTheUsEast1)
+	region := constraint
+	if constraint == "EU" {
+		region = "eu-west-1"
+	}
+	if regional {
+		if region != signed { // EU is eu-west-1's own
+			// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_create_bucket_with_eu_location_constraint_raises
+			return "", errIllegalLocation.Errorf(msgIllegalLocationFmt, constraint)
+		}
+		return region, nil
 	}
 	if constraint == "us-east-1" || !(constraint == "EU" || looksLikeRegion(constraint)) {
 		return "", errInvalidLocation.New(msgTheSpecifiedLocationConstraint).With("LocationConstraint", constraint)
 	}
-	if constraint == "EU" {
-		constraint = "eu-west-1"
-	}
-	if signed != "" && signed != "us-east-1" && signed != constraint {
-		return "", errIllegalLocation.Errorf(msgIllegalLocationFmt, constraint)
-	}
-	return constraint, nil
+	return region, nil
 }
 
 // locationResponse answers CreateBucket for the bucket it names: its path

@@ -108,6 +108,17 @@ type checksumSpec struct {
 // x-amz-sdk-checksum-algorithm as S3 does.
 func requestChecksum(h http.Header) (checksumSpec, error) {
 	var spec checksumSpec
+	// Two checksums are refused before either is read.
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PutObjectChecksum::test_s3_checksum_no_algorithm
+	given := 0
+	for i := 1; i < len(algoNames); i++ {
+		if h.Get(checksumAlgo(i).header()) != "" {
+			given++
+		}
+	}
+	if given > 1 {
+		return spec, errInvalidRequest.New(msgExpectingASingleX)
+	}
 	for i := 1; i < len(algoNames); i++ {
 		a := checksumAlgo(i)
 		v := h.Get(a.header())

@@ -21,7 +21,8 @@ type copySource struct {
 
 // parseCopySource reads "[/]bucket/key[?versionId=V]", URL-encoded.
 func parseCopySource(v string) (copySource, error) {
-	bad := invalidArgument(msgCopySourceMustMention, "x-amz-copy-source", v)
+	// AWS names the header, not its value, as the argument's value.
+	bad := invalidArgument(msgCopySourceMustMention, "x-amz-copy-source", "x-amz-copy-source")
 	raw, query, _ := strings.Cut(v, "?")
 	raw = strings.TrimPrefix(raw, "/")
 	b, k, ok := strings.Cut(raw, "/")

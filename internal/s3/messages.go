@@ -14,8 +14,6 @@ const (
 	msgYourPreviousRequestTo = "Your previous request to create the named bucket succeeded and you already own it."
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_different_location_constraint
 	msgTheUnspecifiedLocationConstraint = "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to."
-	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
-	msgTheUsEast1 = "The us-east-1 location constraint is incompatible for the region specific endpoint this request was sent to."
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_bucket_constraint_aws_global[us-east-1]
 	msgTheSpecifiedLocationConstraint = "The specified location-constraint is not valid"
 	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketCRUD::test_delete_bucket_with_objects
@@ -42,8 +40,8 @@ const (
 	msgValueForXAmz = "Value for x-amz-sdk-checksum-algorithm header is invalid."
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_copy_object_in_place
 	msgThisCopyRequestIs = "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes."
-	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
-	msgCopySourceMustMention = "Copy Source must mention the source bucket and key: sourcebucket/sourcekey"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_copy_object_wrong_format
+	msgCopySourceMustMention = "Invalid copy source object key"
 	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
 	msgUnknownMetadataDirective = "Unknown metadata directive."
 	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
@@ -56,8 +54,8 @@ const (
 	msgTheContinuationTokenProvided = "The continuation token provided is incorrect"
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedPost::test_post_object_policy_validation_size
 	msgYourProposedUploadExceeds = "Your proposed upload exceeds the maximum allowed size"
-	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
-	msgTheListOfParts = "The list of parts was not in ascending order. The parts list must be specified in order by part number."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_complete_multipart_parts_order
+	msgTheListOfParts = "The list of parts was not in ascending order. Parts must be ordered by part number."
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_multipart_complete_multipart_wrong_part
 	msgOneOrMoreOf = "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_multipart_complete_multipart_too_small

@@ -189,6 +189,7 @@ func (s *Service) uploadPart(ctx context.Context, r *protocol.Request, c *call) 
 	if err != nil {
 		return nil, err
 	}
+	p.md5AsSent = r.HTTP.Header.Get("Content-MD5")
 	if p.length > maxPartSize {
 		return nil, errEntityTooLarge.New(msgYourProposedUploadExceeds).
 			With("ProposedSize", strconv.FormatInt(p.length, 10)).With("MaxSizeAllowed", strconv.FormatInt(maxPartSize, 10))

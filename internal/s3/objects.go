@@ -87,7 +87,9 @@ func objectHeaders(h http.Header) (contentType string, headers, meta [][2]string
 	if sc := h.Get("x-amz-storage-class"); sc != "" {
 		switch sc {
 		case "STANDARD":
-		case "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR", "OUTPOSTS", "SNOW", "EXPRESS_ONEZONE":
+		// OUTPOSTS is refused outside an Outpost.
+		// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_put_object_storage_class_outposts
+		case "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE":
 			headers = append(headers, [2]string{"X-Amz-Storage-Class", sc})
 		default:
 			return "", nil, nil, errInvalidStorageClass.New(msgTheStorageClassYou).With("StorageClassRequested", sc)
@@ -608,7 +610,7 @@ func (s *Service) getObject(ctx context.Context, r *protocol.Request, c *call) (
 		}
 	}
 	res := &getResult{o: o, body: body, head: r.HTTP.Method == http.MethodHead, query: c.query, part: part, versioned: b.versioning != ""}
-	if err := res.prepare(r.HTTP.Header); err != nil {
+	if err := res.prepare(r.HTTP.Header, r.Now); err != nil {
 		res.close()
 		return nil, err
 	}
@@ -638,9 +640,9 @@ func (g *getResult) close() {
 }
 
 // prepare evaluates conditional headers and Range.
-func (g *getResult) prepare(h http.Header) error {
+func (g *getResult) prepare(h http.Header, now time.Time) error {
 	o := g.o
-	switch evalConditions(h, o.quotedETag(), o.modified) {
+	switch evalConditions(h, o.quotedETag(), o.modified, now) {
 	case condPreconditionFailed:
 		return preconditionFailed(failedCondition(h))
 	case condNotModified:
@@ -752,8 +754,10 @@ const (
 // evalConditions applies If-Match, If-Unmodified-Since, If-None-Match and
 // If-Modified-Since in RFC 7232's order, as S3 does: a true If-Match
 // overrides a false If-Unmodified-Since, and a false If-None-Match
-// overrides a true If-Modified-Since.
-func evalConditions(h http.Header, etag string, modified time.Time) condResult {
+// overrides a true If-Modified-Since. An If-Modified-Since in the future is
+// ignored.
+// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_get_object_preconditions[get_object]
+func evalConditions(h http.Header, etag string, modified, now time.Time) condResult {
 	mod := modified.Truncate(time.Second)
 	if v := h.Get("If-Match"); v != "" {
 		if !etagMatches(v, etag) {
@@ -769,7 +773,7 @@ func evalConditions(h http.Header, etag string, modified time.Time) condResult {
 			return condNotModified
 		}
 	} else if v := h.Get("If-Modified-Since"); v != "" {
-		if t, err := http.ParseTime(v); err == nil && !mod.After(t) {
+		if t, err := http.ParseTime(v); err == nil && !t.After(now) && !mod.After(t) {
 			return condNotModified
 		}
 	}

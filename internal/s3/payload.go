@@ -49,8 +49,11 @@ type payload struct {
 	spec checksumSpec
 
 	contentMD5 []byte
-	err        error
-	done       bool
+	// md5AsSent: BadDigest quotes the Content-MD5 as sent (UploadPart)
+	// rather than as hex (PutObject), as AWS does.
+	md5AsSent string
+	err       error
+	done      bool
 
 	// Results, valid after a successful read to the end.
 	md5Sum   []byte
@@ -242,6 +245,14 @@ func (p *payload) Read(b []byte) (int, error) {
 	return n, nil
 }
 
+// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_invalid_content_md5
+func (p *payload) expectedDigest() string {
+	if p.md5AsSent != "" {
+		return p.md5AsSent
+	}
+	return hex.EncodeToString(p.contentMD5)
+}
+
 // finish checks the body against everything the request declared about it.
 func (p *payload) finish() error {
 	if p.length >= 0 && p.n != p.length {
@@ -257,7 +268,7 @@ func (p *payload) finish() error {
 	p.md5Sum = p.md5.Sum(nil)
 	if p.contentMD5 != nil && !bytes.Equal(p.contentMD5, p.md5Sum) {
 		return errBadDigest.New(msgTheContentMd5You).
-			With("ExpectedDigest", hex.EncodeToString(p.contentMD5)).
+			With("ExpectedDigest", p.expectedDigest()).
 			With("CalculatedDigest", base64.StdEncoding.EncodeToString(p.md5Sum))
 	}
 	if p.ck != nil {
