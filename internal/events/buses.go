@@ -162,7 +162,7 @@ func (s *Service) changeBus(ctx context.Context, r *protocol.Request, ref busRef
 		return busNotFound(ref.name)
 	}
 	b := *old
-	b.tags = append([]tag(nil), old.tags...)
+	b.tags = append([]tag(nil), old.tags...) // upsert changes a list in place
 	if err := change(&b); err != nil {
 		return err
 	}
@@ -599,13 +599,18 @@ func (s *Service) removePermissionOp() *protocol.Op {
 	})
 }
 
-// Tags, on event buses.
+// Tags, on event buses and rules.
+
+// ruleARNPattern reads a rule's ARN: rule/NAME on the default bus,
+// rule/BUS/NAME on a custom one.
+var ruleARNPattern = regexp.MustCompile(`^arn:aws[\w-]*:events:([a-z]+-[a-z]+-[\w-]+):([0-9]{12}):rule/(?:([\.\-_A-Za-z0-9]+)/)?([\.\-_A-Za-z0-9]+)$`)
 
 type tagsInput struct {
 	ResourceARN string
 	Tags        []tag
 	TagKeys     []string
-	ref         busRef
+	ref         busRef   // the bus, or the rule's bus
+	rule        *ruleRef // the rule, when the ARN names one
 }
 
 func decodeTags(ctx context.Context, r *protocol.Request) (*tagsInput, error) {
@@ -613,17 +618,45 @@ func decodeTags(ctx context.Context, r *protocol.Request) (*tagsInput, error) {
 	if err := protocol.DecodeJSON(r.Body, in); err != nil {
 		return nil, err
 	}
-	m := busARNPattern.FindStringSubmatch(in.ResourceARN)
+	if m := busARNPattern.FindStringSubmatch(in.ResourceARN); m != nil {
+		in.ref = busRef{name: m[3], arn: busARNOf(m[1], m[2], m[3]), account: m[2], region: m[1]}
+		return in, nil
+	}
+	m := ruleARNPattern.FindStringSubmatch(in.ResourceARN)
 	if m == nil {
 		return nil, errValidation.New(msgResourceARNInvalid)
 	}
-	in.ref = busRef{name: m[3], arn: busARNOf(m[1], m[2], m[3]), account: m[2], region: m[1]}
+	name := m[3]
+	if name == "" {
+		name = defaultBus
+	}
+	in.ref = busRef{name: name, arn: busARNOf(m[1], m[2], name), account: m[2], region: m[1]}
+	in.rule = &ruleRef{name: m[4], arn: ruleARN(m[1], m[2], name, m[4]), account: m[2], bus: in.ref}
 	return in, nil
 }
 
 func (s *Service) checkTags(action string) protocol.Auth[*tagsInput] {
 	return protocol.Check(action, func(ctx context.Context, r *protocol.Request, in *tagsInput) (protocol.Target, error) {
+		if in.rule != nil {
+			return s.ruleTarget(*in.rule), nil
+		}
 		return s.busTarget(in.ref), nil
+	})
+}
+
+func tagKey(t tag) string { return t.Key }
+
+// changeTags replaces the tags of the bus or rule in names.
+func (s *Service) changeTags(ctx context.Context, r *protocol.Request, in *tagsInput, change func([]tag) []tag) error {
+	if in.rule != nil {
+		return s.update(ctx, *in.rule, func(ru *rule) error {
+			ru.tags = change(ru.tags)
+			return nil
+		})
+	}
+	return s.changeBus(ctx, r, in.ref, func(b *bus) error {
+		b.tags = change(b.tags)
+		return nil
 	})
 }
 
@@ -633,10 +666,7 @@ func (s *Service) tagResourceOp() *protocol.Op {
 		Decode: decodeTags,
 		Auth:   s.checkTags("events:TagResource"),
 		Handle: func(ctx context.Context, r *protocol.Request, in *tagsInput) (any, error) {
-			return struct{}{}, s.changeBus(ctx, r, in.ref, func(b *bus) error {
-				b.tags = upsert(b.tags, in.Tags, func(t tag) string { return t.Key })
-				return nil
-			})
+			return struct{}{}, s.changeTags(ctx, r, in, func(tags []tag) []tag { return upsert(tags, in.Tags, tagKey) })
 		},
 	})
 }
@@ -647,10 +677,7 @@ func (s *Service) untagResourceOp() *protocol.Op {
 		Decode: decodeTags,
 		Auth:   s.checkTags("events:UntagResource"),
 		Handle: func(ctx context.Context, r *protocol.Request, in *tagsInput) (any, error) {
-			return struct{}{}, s.changeBus(ctx, r, in.ref, func(b *bus) error {
-				b.tags = without(b.tags, func(t tag) string { return t.Key }, in.TagKeys)
-				return nil
-			})
+			return struct{}{}, s.changeTags(ctx, r, in, func(tags []tag) []tag { return without(tags, tagKey, in.TagKeys) })
 		},
 	})
 }
@@ -661,11 +688,23 @@ func (s *Service) listTagsOp() *protocol.Op {
 		Decode: decodeTags,
 		Auth:   s.checkTags("events:ListTagsForResource"),
 		Handle: func(ctx context.Context, r *protocol.Request, in *tagsInput) (any, error) {
-			b := s.bus(in.ref)
-			if b == nil {
-				return nil, busNotFound(in.ref.name)
+			var tags []tag
+			if in.rule != nil {
+				ru := s.rule(in.rule.arn)
+				if ru == nil {
+					if err := s.needBus(in.ref); err != nil {
+						return nil, err
+					}
+					return nil, ruleNotFound(in.rule.name, in.ref.name)
+				}
+				tags = ru.tags
+			} else {
+				b := s.bus(in.ref)
+				if b == nil {
+					return nil, busNotFound(in.ref.name)
+				}
+				tags = b.tags
 			}
-			tags := b.tags
 			if tags == nil {
 				tags = []tag{}
 			}

@@ -125,6 +125,26 @@ func TestBusAPI(t *testing.T) {
 	}
 	_, err = c.ListTagsForResource(ctx, &eventbridge.ListTagsForResourceInput{ResourceARN: aws.String("arn:aws:events:us-east-1:" + a + ":event-bus/gone")})
 	wantAPIError(t, err, "ResourceNotFoundException", "Event bus gone does not exist.")
+	// Rules have tags too (tests_tag_untag_resource, TestRuleTags).
+	_, err = c.TagResource(ctx, &eventbridge.TagResourceInput{ResourceARN: aws.String("arn:aws:events:us-east-1:" + a + ":rule/gone"), Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
+	wantAPIError(t, err, "ResourceNotFoundException", "Rule gone does not exist on EventBus default.")
+	tagged, err := c.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("tagged"), EventBusName: aws.String("orders"), EventPattern: aws.String(`{"source":["t"]}`),
+		Tags: []types.Tag{{Key: aws.String("tag1"), Value: aws.String("value1")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.TagResource(ctx, &eventbridge.TagResourceInput{ResourceARN: tagged.RuleArn, Tags: []types.Tag{{Key: aws.String("tag2"), Value: aws.String("value2")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if tags, err := c.ListTagsForResource(ctx, &eventbridge.ListTagsForResourceInput{ResourceARN: tagged.RuleArn}); err != nil || len(tags.Tags) != 2 ||
+		aws.ToString(tags.Tags[1].Value) != "value2" {
+		t.Fatalf("rule tags %+v %v", tags, err)
+	}
+	if _, err := c.DeleteRule(ctx, &eventbridge.DeleteRuleInput{Name: aws.String("tagged"), EventBusName: aws.String("orders")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListTagsForResource(ctx, &eventbridge.ListTagsForResourceInput{ResourceARN: tagged.RuleArn})
+	wantAPIError(t, err, "ResourceNotFoundException", "Rule tagged does not exist on EventBus orders.")
 
 	// Rules on a custom bus: their ARN has the bus in it, and each bus
 	// has its own rules.
@@ -245,7 +265,8 @@ func TestBusesSurviveRestart(t *testing.T) {
 	if _, err := c.PutPermission(ctx, &eventbridge.PutPermissionInput{EventBusName: aws.String("kept"), Action: aws.String("events:PutEvents"), Principal: aws.String(b), StatementId: aws.String("b")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("r"), EventBusName: aws.String("kept"), EventPattern: aws.String(`{"source":["x"]}`)}); err != nil {
+	if _, err := c.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("r"), EventBusName: aws.String("kept"), EventPattern: aws.String(`{"source":["x"]}`),
+		Tags: []types.Tag{{Key: aws.String("rk"), Value: aws.String("rv")}}}); err != nil {
 		t.Fatal(err)
 	}
 	env.Stop()
@@ -261,6 +282,9 @@ func TestBusesSurviveRestart(t *testing.T) {
 	r, err := c.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String("r"), EventBusName: aws.String("kept")})
 	if err != nil || aws.ToString(r.Arn) != "arn:aws:events:us-east-1:"+a+":rule/kept/r" || aws.ToString(r.EventBusName) != "kept" {
 		t.Fatalf("rule after restart %+v %v", r, err)
+	}
+	if tags, err := c.ListTagsForResource(ctx, &eventbridge.ListTagsForResourceInput{ResourceARN: r.Arn}); err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "rk" {
+		t.Fatalf("rule tags after restart %+v %v", tags, err)
 	}
 }
 
@@ -501,4 +525,68 @@ func TestCrossAccountRules(t *testing.T) {
 	// B's own bus of the same name is another bus.
 	_, err = cb.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String("from-b"), EventBusName: aws.String("shared")})
 	wantAPIError(t, err, "ResourceNotFoundException", "Event bus shared does not exist.")
+}
+
+// TestBusPolicyDoesNotGrantASuccessor: a bus policy naming a user is
+// stored with the user's unique id, so a user created later under the same
+// name is not granted, and DescribeEventBus then shows the id, as AWS's
+// resource policies do.
+func TestBusPolicyDoesNotGrantASuccessor(t *testing.T) {
+	env := servertest.Start(t)
+	ctx := context.Background()
+	ca := ebClient(env, servertest.AccountA)
+	if _, err := ca.CreateEventBus(ctx, &eventbridge.CreateEventBusInput{Name: aws.String("shared")}); err != nil {
+		t.Fatal(err)
+	}
+	busARN := "arn:aws:events:us-east-1:" + a + ":event-bus/shared"
+	user := "arn:aws:iam::" + b + ":user/publisher"
+	ib := iam.NewFromConfig(env.Root(servertest.AccountB))
+	newPublisher := func() *eventbridge.Client {
+		t.Helper()
+		if _, err := ib.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("publisher")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ib.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("publisher"), PolicyName: aws.String("put"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"events:PutEvents","Resource":"*"}]}`)}); err != nil {
+			t.Fatal(err)
+		}
+		key, err := ib.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("publisher")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return eventbridge.NewFromConfig(env.Config(aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey), ""))
+	}
+	first := newPublisher()
+	doc := `{"Version":"2012-10-17","Statement":[{"Sid":"p","Effect":"Allow","Principal":{"AWS":"` + user + `"},"Action":"events:PutEvents","Resource":"` + busARN + `"}]}`
+	if _, err := ca.PutPermission(ctx, &eventbridge.PutPermissionInput{EventBusName: aws.String("shared"), Policy: aws.String(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	if pol, _ := describePolicy(t, ca, "shared"); pol.Statement[0].Principal.(map[string]any)["AWS"] != user {
+		t.Fatalf("policy shows %+v", pol.Statement[0].Principal)
+	}
+	if pe := putBusEvent(t, first, busARN, "b.app", `{}`); pe.FailedEntryCount != 0 {
+		t.Fatalf("the named user was refused: %+v", pe.Entries[0])
+	}
+	keys, err := ib.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String("publisher")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys.AccessKeyMetadata {
+		if _, err := ib.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String("publisher"), AccessKeyId: k.AccessKeyId}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := ib.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: aws.String("publisher"), PolicyName: aws.String("put")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ib.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("publisher")}); err != nil {
+		t.Fatal(err)
+	}
+	successor := newPublisher()
+	if pe := putBusEvent(t, successor, busARN, "b.app", `{}`); pe.FailedEntryCount != 1 || aws.ToString(pe.Entries[0].ErrorCode) != "AccessDeniedException" {
+		t.Fatalf("the successor was let in: %+v", pe.Entries[0])
+	}
+	if pol, _ := describePolicy(t, ca, "shared"); !strings.HasPrefix(pol.Statement[0].Principal.(map[string]any)["AWS"].(string), "AIDA") {
+		t.Fatalf("policy shows %+v after the user was deleted", pol.Statement[0].Principal)
+	}
 }

@@ -94,7 +94,7 @@ const (
 	msgScheduleDefaultBusOnly = "ScheduleExpression is supported only on the default event bus."
 	// source: unconfirmed AWS refuses a policy document it cannot read; the parser's reason follows
 	msgPolicyInvalidPrefix = "Policy is not valid. Reason: "
-	// source: unconfirmed seki keeps tags on event buses; AWS's wording for an ARN that names none is unrecorded
+	// source: unconfirmed AWS's wording for a ResourceARN that names no event bus or rule is unrecorded
 	msgResourceARNInvalid = "Parameter ResourceARN is not valid."
 )
 

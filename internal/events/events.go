@@ -75,6 +75,7 @@ type rule struct {
 	description, roleARN       string
 	createdBy                  string
 	targets                    []target // by Id
+	tags                       []tag
 	created                    int64
 }
 
@@ -124,6 +125,8 @@ CREATE TABLE events_buses (
 	created     INTEGER NOT NULL,
 	modified    INTEGER NOT NULL
 );
+`}, {Component: "events", Version: 3, SQL: `
+ALTER TABLE events_rules ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
 `}}
 }
 
@@ -140,18 +143,21 @@ func New(db *store.DB, opts Options) *Service {
 // Start loads the rules and starts the scheduler.
 func (s *Service) Start(ctx context.Context) error {
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(`SELECT arn, account, region, name, bus, pattern, schedule, state, description, role_arn, created_by, targets, created FROM events_rules`)
+		rows, err := tx.Query(`SELECT arn, account, region, name, bus, pattern, schedule, state, description, role_arn, created_by, targets, tags, created FROM events_rules`)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			r := &rule{}
-			var targets string
-			if err := rows.Scan(&r.arn, &r.account, &r.region, &r.name, &r.bus, &r.pattern, &r.schedule, &r.state, &r.description, &r.roleARN, &r.createdBy, &targets, &r.created); err != nil {
+			var targets, tags string
+			if err := rows.Scan(&r.arn, &r.account, &r.region, &r.name, &r.bus, &r.pattern, &r.schedule, &r.state, &r.description, &r.roleARN, &r.createdBy, &targets, &tags, &r.created); err != nil {
 				return err
 			}
 			if err := json.Unmarshal([]byte(targets), &r.targets); err != nil {
+				return err
+			}
+			if err := json.Unmarshal([]byte(tags), &r.tags); err != nil {
 				return err
 			}
 			r.period, _ = parseSchedule(r.schedule)
@@ -210,12 +216,16 @@ func (s *Service) save(ctx context.Context, r *rule) error {
 	if r.targets == nil {
 		targets = []byte("[]")
 	}
+	tags, _ := json.Marshal(r.tags)
+	if r.tags == nil {
+		tags = []byte("[]")
+	}
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`INSERT INTO events_rules (arn, account, region, name, bus, pattern, schedule, state, description, role_arn, created_by, targets, created)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		_, err := tx.Exec(`INSERT INTO events_rules (arn, account, region, name, bus, pattern, schedule, state, description, role_arn, created_by, targets, tags, created)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT(arn) DO UPDATE SET pattern = excluded.pattern, schedule = excluded.schedule, state = excluded.state,
-				description = excluded.description, role_arn = excluded.role_arn, targets = excluded.targets`,
-			r.arn, r.account, r.region, r.name, r.bus, r.pattern, r.schedule, r.state, r.description, r.roleARN, r.createdBy, string(targets), r.created)
+				description = excluded.description, role_arn = excluded.role_arn, targets = excluded.targets, tags = excluded.tags`,
+			r.arn, r.account, r.region, r.name, r.bus, r.pattern, r.schedule, r.state, r.description, r.roleARN, r.createdBy, string(targets), string(tags), r.created)
 		return err
 	})
 	if err != nil {
@@ -240,6 +250,7 @@ func (s *Service) update(ctx context.Context, ref ruleRef, change func(r *rule) 
 	}
 	r := *old
 	r.targets = append([]target(nil), old.targets...)
+	r.tags = append([]tag(nil), old.tags...) // upsert changes a list in place
 	if err := change(&r); err != nil {
 		return err
 	}
@@ -296,6 +307,7 @@ type putRuleInput struct {
 	Description        string
 	RoleArn            string
 	EventBusName       string
+	Tags               []tag
 	ref                ruleRef
 	compiled           *pattern.Pattern
 }
@@ -355,7 +367,9 @@ func (s *Service) putRuleOp() *protocol.Op {
 				// PutRule on an existing rule updates it and keeps its
 				// targets.
 				nr.targets, nr.createdBy, nr.created = old.targets, old.createdBy, old.created
+				nr.tags = append([]tag(nil), old.tags...)
 			}
+			nr.tags = upsert(nr.tags, in.Tags, tagKey)
 			if err := s.save(ctx, nr); err != nil {
 				return nil, err
 			}
