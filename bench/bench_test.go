@@ -33,6 +33,7 @@ func BenchmarkSeki(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for b.Loop() {
 		if !policy.Evaluate(req, set).Allowed() {
 			b.Fatal("denied")
@@ -47,6 +48,7 @@ func BenchmarkCedar(b *testing.B) {
 	}
 	entities := cedar.EntityMap{}
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for b.Loop() {
 		if d, _ := cedar.Authorize(ps, entities, req); d != cedar.Allow {
 			b.Fatal("denied")

@@ -13,7 +13,10 @@ import (
 	"github.com/seki-dev/seki/internal/policy"
 )
 
-// Caller is a verified identity: who signed the request.
+// Caller is a verified identity: who signed the request. A Caller must not
+// change once it has been authorized: the decision log reads its principal
+// after the decision (callers are cached per credential and shared by
+// concurrent requests anyway).
 type Caller struct {
 	Principal policy.Principal
 	// AccessKeyID is the key the request was signed with.
@@ -100,9 +103,10 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Check) error {
 		ResourceAccount: c.ResourceAccount,
 		Context:         c.Context,
 	}
-	if req.ResourceAccount == "" && !hasAccount(c.Resource) {
-		req.ResourceAccount = c.Caller.Principal.Account
-	}
+	// A resource ARN without an account (S3's, "*") is the caller's own:
+	// the engine reads it so when ResourceAccount is empty, and so does a
+	// recorded decision's explanation; only denials, which name it, fill it
+	// in.
 	set := policy.Set{Resource: c.ResourcePolicy, Session: c.Caller.SessionPolicies}
 	if c.Identity != nil {
 		set.Identity = c.Identity
@@ -114,6 +118,9 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Check) error {
 		}
 	}
 	d := policy.Evaluate(&req, &set)
+	if !d.Allowed() && req.ResourceAccount == "" && !hasAccount(c.Resource) {
+		req.ResourceAccount = c.Caller.Principal.Account
+	}
 	rule := ""
 	if !d.Allowed() && d.By == policy.Resource {
 		if rule = ownerRule(&req); rule != "" {
@@ -203,14 +210,13 @@ func needsIdentity(t policy.PrincipalType) bool {
 
 // hasAccount reports whether an ARN names an account (its fifth field).
 func hasAccount(arn string) bool {
-	colons := 0
-	for i := 0; i < len(arn); i++ {
-		if arn[i] == ':' {
-			colons++
-			if colons == 4 {
-				return i+1 < len(arn) && arn[i+1] != ':'
-			}
+	rest := arn
+	for range 4 {
+		i := strings.IndexByte(rest, ':')
+		if i < 0 {
+			return false
 		}
+		rest = rest[i+1:]
 	}
-	return false
+	return rest != "" && rest[0] != ':'
 }

@@ -49,7 +49,7 @@ const (
 	recContext   = 'c' // id, keys count, (name, values count, values...)...
 	recSet       = 's' // id, identity ids, boundary, session ids, resource, SCP levels, RCP levels
 	recCase      = 'k' // id, principal, context, set, result, action, resource, resource account, message, rule
-	recDecision  = 'd' // time (unix ns, 8 bytes little-endian), case, request id (the rest)
+	recDecision  = 'd' // time (unix ns, varint, less the chunk's previous decision's), case, request id (the rest)
 	recEntry     = 'e' // an Entry recorded ready-made (Log.Record), as JSON
 )
 
@@ -73,11 +73,28 @@ func keyOf(p *policy.Principal) whoKey {
 	return whoKey{p.Type, p.ARN, p.Account, p.RoleARN, p.UserID, p.Username, *(*unsafe.Pointer)(unsafe.Pointer(&p.Tags))}
 }
 
+func (k *whoKey) same(o *whoKey) bool {
+	return k.typ == o.typ && k.tags == o.tags && same(k.arn, o.arn) && same(k.account, o.account) &&
+		same(k.roleARN, o.roleARN) && same(k.userID, o.userID) && same(k.username, o.username)
+}
+
+// same is a == b, without a call when both are the same string (as a
+// repeated decision's mostly are).
+func same(a, b string) bool {
+	return len(a) == len(b) && (len(a) == 0 || unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+}
+
 // caseKey is everything a decision shares with an identical one.
 type caseKey struct {
 	who, ctx, set                                uint64
 	result                                       policy.Result
 	action, resource, resourceAccount, msg, rule string
+}
+
+func (k *caseKey) same(o *caseKey) bool {
+	return k.who == o.who && k.ctx == o.ctx && k.set == o.set && k.result == o.result &&
+		same(k.action, o.action) && same(k.resource, o.resource) && same(k.resourceAccount, o.resourceAccount) &&
+		same(k.msg, o.msg) && same(k.rule, o.rule)
 }
 
 // encoder turns queued decisions into chunks for one file. It runs on the
@@ -103,7 +120,10 @@ type encoder struct {
 	lastSet   policy.Set
 	lastSetID uint64
 	lastCase  caseKey
-	scratch   []byte
+	// lastTime is the time of the chunk's previous decision (0 at its
+	// start), which the next one is written relative to.
+	lastTime int64
+	scratch  []byte
 }
 
 func newEncoder() *encoder {
@@ -157,6 +177,7 @@ func (w *encoder) room(n int) {
 		w.finish()
 	}
 	if w.cur < 0 {
+		w.lastTime = 0
 		w.cur = len(w.out)
 		w.out = append(w.out, chunkMagic...)
 		w.out = append(w.out, make([]byte, chunkHeader-len(chunkMagic))...)
@@ -173,8 +194,8 @@ func (w *encoder) record(kind byte, body []byte) {
 
 // add encodes one queued decision stamped with now.
 func (w *encoder) add(s *slot, now time.Time) {
-	if s.entry != nil {
-		e := s.entry
+	if s.rare != nil && s.rare.entry != nil {
+		e := s.rare.entry
 		if e.Time.IsZero() {
 			e.Time = now
 		}
@@ -183,11 +204,14 @@ func (w *encoder) add(s *slot, now time.Time) {
 		}
 		return
 	}
-	k := caseKey{result: s.result, action: s.action, resource: s.resource, resourceAccount: s.resourceAccount, msg: s.msg, rule: s.rule}
-	k.who = w.principal(&s.who)
+	k := caseKey{result: s.result, action: s.action, resource: s.resource, resourceAccount: s.resourceAccount}
+	if s.rare != nil {
+		k.msg, k.rule = s.rare.msg, s.rare.rule
+	}
+	k.who = w.principal(s.who)
 	k.ctx = w.context(&s.ctx)
 	k.set = w.set(&s.set)
-	if k != w.lastCase || w.nCase == 0 {
+	if w.nCase == 0 || !k.same(&w.lastCase) {
 		w.nCase++
 		b := w.scratch[:0]
 		b = binary.AppendUvarint(b, w.nCase)
@@ -204,20 +228,24 @@ func (w *encoder) add(s *slot, now time.Time) {
 		w.scratch = b
 		w.lastCase = k
 	}
-	// The decision itself, written in place: the case number, the time
-	// and the request id.
-	n := 8 + uvarintLen(w.nCase) + len(s.requestID)
-	w.room(1 + binary.MaxVarintLen64 + n)
+	// The decision itself, written in place: the time (from the chunk's
+	// previous decision: a batch shares one), the case and the request id.
+	w.room(1 + 3*binary.MaxVarintLen64 + len(s.requestID))
+	t := now.UnixNano()
+	dt := t - w.lastTime
+	w.lastTime = t
+	zz := uint64(dt<<1) ^ uint64(dt>>63)
+	n := uvarintLen(zz) + uvarintLen(w.nCase) + len(s.requestID)
 	w.out = append(w.out, recDecision)
 	w.out = binary.AppendUvarint(w.out, uint64(n))
-	w.out = binary.LittleEndian.AppendUint64(w.out, uint64(now.UnixNano()))
+	w.out = binary.AppendVarint(w.out, dt)
 	w.out = binary.AppendUvarint(w.out, w.nCase)
 	w.out = append(w.out, s.requestID...)
 }
 
 func (w *encoder) principal(p *policy.Principal) uint64 {
 	k := keyOf(p)
-	if w.lastWhoID != 0 && k == w.lastWho {
+	if w.lastWhoID != 0 && k.same(&w.lastWho) {
 		return w.lastWhoID
 	}
 	id, ok := w.whos[k]
@@ -488,6 +516,7 @@ func resync(br *bufio.Reader) bool {
 
 // records decodes a checked payload. A malformed record ends the chunk.
 func (rd *reader) records(p []byte, onDecision func(rd *reader, d *decision), onEntry func(e *Entry)) {
+	var last int64 // the chunk's previous decision's time
 	for len(p) > 0 {
 		kind := p[0]
 		n, k := binary.Uvarint(p[1:])
@@ -499,11 +528,13 @@ func (rd *reader) records(p []byte, onDecision func(rd *reader, d *decision), on
 		d := dec{b: body}
 		switch kind {
 		case recDecision:
-			if len(body) < 8 {
+			dt, n := binary.Varint(body)
+			if n <= 0 {
 				return
 			}
-			t := int64(binary.LittleEndian.Uint64(body))
-			d.b = body[8:]
+			last += dt
+			t := last
+			d.b = body[n:]
 			id := d.uint()
 			if d.bad {
 				return

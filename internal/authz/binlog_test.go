@@ -3,9 +3,11 @@ package authz
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/seki-dev/seki/internal/policy"
 )
@@ -57,4 +59,60 @@ func FuzzReadLog(f *testing.F) {
 			t.Fatalf("read %d decisions of a valid log between other bytes, want at least 3", got)
 		}
 	})
+}
+
+// benchSlots returns n queued decisions as the door makes them: the same
+// caller, action, resource and policies; with distinct, each has a context
+// and request id of its own, as each request of the server has.
+func benchSlots(b *testing.B, n int, distinct bool) []slot {
+	fn, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*"}]}`), policy.Resource)
+	if err != nil {
+		b.Fatal(err)
+	}
+	shared := policy.NewContext(3)
+	shared.Set("aws:SourceIp", "203.0.113.7")
+	shared.Set("aws:SecureTransport", "true")
+	shared.Set("aws:CurrentTime", "2026-12-07T19:00:00Z")
+	out := make([]slot, n)
+	for i := range out {
+		s := &out[i]
+		s.requestID, s.action, s.resource = "bench", "lambda:InvokeFunction", "arn:aws:lambda:us-east-1:222222222222:function:orders"
+		s.result = policy.Allowed
+		s.who = &alice.Principal
+		s.set = policy.Set{Resource: fn}
+		ctx := shared
+		if distinct {
+			s.requestID = fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i)
+			ctx = policy.NewContext(3)
+			shared.Range(func(k string, vs []string) bool { ctx.Set(k, vs...); return true })
+		}
+		s.ctx = ctx.Snapshot()
+	}
+	return out
+}
+
+// BenchmarkLogWriter is the decision log writer's CPU per decision
+// (encoding; the write is left out), for repeated decisions and for
+// decisions that share only the caller and the policies.
+func BenchmarkLogWriter(b *testing.B) {
+	for _, distinct := range []bool{false, true} {
+		name := "repeated"
+		if distinct {
+			name = "distinct"
+		}
+		b.Run(name, func(b *testing.B) {
+			slots := benchSlots(b, 1024, distinct)
+			enc := newEncoder()
+			now := time.Now()
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				enc.add(&slots[i], now)
+				if i++; i == len(slots) {
+					i = 0
+					enc.take()
+				}
+			}
+		})
+	}
 }

@@ -131,21 +131,28 @@ type Log struct {
 }
 
 // slot is a queued decision: what explaining it needs, frozen when it was
-// made (the principal and request fields by value, the context as a
-// copy-on-write snapshot, the policy set, whose compiled policies and
-// slices are immutable).
+// made (the request's fields by value, the context as a copy-on-write
+// snapshot, the policy set, whose compiled policies and slices are
+// immutable, and the caller's principal, which does not change once a
+// Caller is authorized). It is kept small: the request pays for writing
+// it, a cache line at a time.
 type slot struct {
 	requestID       string
 	action          string
 	resource        string
 	resourceAccount string
-	msg, rule       string
+	who             *policy.Principal
 	result          policy.Result
-	who             policy.Principal
 	ctx             policy.Context
 	set             policy.Set
-	written         chan struct{} // closed once on disk, when set
-	entry           *Entry        // a ready-made entry (Record); nothing else is set
+	rare            *rare // denials and ready-made entries only
+}
+
+// rare is what few slots carry.
+type rare struct {
+	msg, rule string
+	written   chan struct{} // closed once on disk, when set
+	entry     *Entry        // a ready-made entry (Record); the slot has nothing else
 }
 
 const (
@@ -195,19 +202,28 @@ func OpenLog(dir string, limit int64) (*Log, error) {
 // takes them.
 func (l *Log) Record(e *Entry) {
 	c := *e
-	s, wait := l.claim(e.Decision != policy.Allowed.String())
-	if s == nil {
-		return
+	r := &rare{entry: &c}
+	if e.Decision != policy.Allowed.String() {
+		r.written = make(chan struct{})
 	}
-	s.entry = &c
-	l.publish(wait)
+	if s := l.claim(); s != nil {
+		s.rare = r
+		l.publish(r)
+	}
 }
 
 // enqueue records a decision of the door. A denial is waited for until it
 // is on disk: a client that has its AccessDenied can run `seki explain` at
 // once and find it.
 func (l *Log) enqueue(c *Check, req *policy.Request, set *policy.Set, r policy.Result, msg, rule string) {
-	s, wait := l.claim(r != policy.Allowed)
+	var x *rare
+	if r != policy.Allowed || msg != "" || rule != "" {
+		x = &rare{msg: msg, rule: rule}
+		if r != policy.Allowed {
+			x.written = make(chan struct{})
+		}
+	}
+	s := l.claim()
 	if s == nil {
 		return
 	}
@@ -215,31 +231,26 @@ func (l *Log) enqueue(c *Check, req *policy.Request, set *policy.Set, r policy.R
 	s.action = c.Action
 	s.resource = c.Resource
 	s.resourceAccount = req.ResourceAccount
-	s.msg, s.rule = msg, rule
+	s.who = req.Principal
 	s.result = r
-	s.who = *req.Principal
 	if req.Context != nil {
 		s.ctx = req.Context.Snapshot()
 	}
 	s.set = *set
-	l.publish(wait)
+	s.rare = x
+	l.publish(x)
 }
 
 // claim locks the log and returns a zeroed slot at the end of the queue,
-// or nil (unlocked) once the log is closed. With wait, the slot gets a
-// channel that publish waits on.
-func (l *Log) claim(wait bool) (*slot, chan struct{}) {
-	var written chan struct{}
-	if wait {
-		written = make(chan struct{})
-	}
+// or nil (unlocked) once the log is closed.
+func (l *Log) claim() *slot {
 	l.mu.Lock()
 	for len(l.queue) >= maxQueued && !l.closed {
 		l.space.Wait()
 	}
 	if l.closed {
 		l.mu.Unlock()
-		return nil, nil
+		return nil
 	}
 	if n := len(l.queue); n < cap(l.queue) {
 		// Slots past the length are zero: fresh, or cleared by the
@@ -248,14 +259,17 @@ func (l *Log) claim(wait bool) (*slot, chan struct{}) {
 	} else {
 		l.queue = append(l.queue, slot{})
 	}
-	s := &l.queue[len(l.queue)-1]
-	s.written = written
-	return s, written
+	return &l.queue[len(l.queue)-1]
 }
 
 // publish ends what claim began: it unlocks, wakes the writer when the
-// decision must not wait for its timer, and waits for written.
-func (l *Log) publish(written chan struct{}) {
+// decision must not wait for its timer, and waits until the decision is on
+// disk when it is to.
+func (l *Log) publish(r *rare) {
+	var written chan struct{}
+	if r != nil {
+		written = r.written
+	}
 	wake := written != nil || l.parked || len(l.queue) == wakeAt
 	if wake {
 		l.parked = false
@@ -378,8 +392,8 @@ func (l *Log) run(f *os.File, size int64) {
 			f, size = l.flush(f, size, enc)
 		}
 		for i := range batch {
-			if batch[i].written != nil {
-				close(batch[i].written)
+			if r := batch[i].rare; r != nil && r.written != nil {
+				close(r.written)
 			}
 		}
 		clear(batch) // let the policies and contexts go
