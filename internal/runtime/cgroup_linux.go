@@ -255,47 +255,70 @@ func writeFile(p, v string) error {
 // are off or the cgroup cannot be made (the environment then runs
 // unlimited rather than not at all).
 func (c *cgroups) create(id string, memMB int) *cgroup {
+	switch c.mode {
+	case cgWatchdog:
+		g := &cgroup{mode: cgWatchdog, dirFD: -1}
+		g.setLimit(memMB)
+		return g
+	case cgV2, cgV1:
+		dir := filepath.Join(c.parent, "env-"+id)
+		if os.Mkdir(dir, 0o755) != nil {
+			return nil
+		}
+		g := &cgroup{mode: c.mode, dir: dir, dirFD: -1}
+		if !g.setLimit(memMB) {
+			os.Remove(dir)
+			return nil
+		}
+		peak := "memory.max_usage_in_bytes"
+		if c.mode == cgV2 {
+			writeFile(filepath.Join(dir, "memory.swap.max"), "0")
+			fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+			if err != nil {
+				os.Remove(dir)
+				return nil
+			}
+			g.dirFD = fd
+			peak = "memory.peak"
+		}
+		g.peakFile, _ = os.Open(filepath.Join(dir, peak))
+		return g
+	}
+	return nil
+}
+
+// setLimit sets the cgroup's limit to memMB (128 when 0): at creation, and
+// when a spare sandbox's cgroup becomes an environment's. It reports
+// whether the cgroup took it.
+func (g *cgroup) setLimit(memMB int) bool {
+	if g == nil {
+		return true
+	}
 	if memMB <= 0 {
 		memMB = 128
 	}
 	limit := int64(memMB) << 20
-	switch c.mode {
-	case cgWatchdog:
-		return &cgroup{mode: cgWatchdog, dirFD: -1, limit: limit}
+	v := strconv.FormatInt(limit, 10)
+	switch g.mode {
 	case cgV2:
-		dir := filepath.Join(c.parent, "env-"+id)
-		if os.Mkdir(dir, 0o755) != nil {
-			return nil
+		if writeFile(filepath.Join(g.dir, "memory.max"), v) != nil {
+			return false
 		}
-		if writeFile(filepath.Join(dir, "memory.max"), strconv.FormatInt(limit, 10)) != nil {
-			os.Remove(dir)
-			return nil
-		}
-		writeFile(filepath.Join(dir, "memory.swap.max"), "0")
-		fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
-		if err != nil {
-			os.Remove(dir)
-			return nil
-		}
-		g := &cgroup{mode: cgV2, dir: dir, dirFD: fd, limit: limit}
-		g.peakFile, _ = os.Open(filepath.Join(dir, "memory.peak"))
-		return g
 	case cgV1:
-		dir := filepath.Join(c.parent, "env-"+id)
-		if os.Mkdir(dir, 0o755) != nil {
-			return nil
+		// memory+swap may never be below memory: when raising a limit
+		// it goes first, else last (a new cgroup's are unlimited). It is
+		// absent without swap accounting.
+		memsw := filepath.Join(g.dir, "memory.memsw.limit_in_bytes")
+		if g.limit != 0 && limit > g.limit {
+			writeFile(memsw, v)
 		}
-		v := strconv.FormatInt(limit, 10)
-		if writeFile(filepath.Join(dir, "memory.limit_in_bytes"), v) != nil {
-			os.Remove(dir)
-			return nil
+		if writeFile(filepath.Join(g.dir, "memory.limit_in_bytes"), v) != nil {
+			return false
 		}
-		writeFile(filepath.Join(dir, "memory.memsw.limit_in_bytes"), v)
-		g := &cgroup{mode: cgV1, dir: dir, dirFD: -1, limit: limit}
-		g.peakFile, _ = os.Open(filepath.Join(dir, "memory.max_usage_in_bytes"))
-		return g
+		writeFile(memsw, v)
 	}
-	return nil
+	g.limit = limit
+	return true
 }
 
 // close removes seki's cgroup directory (environments' are gone by then).

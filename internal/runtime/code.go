@@ -279,6 +279,9 @@ func (r *Runtime) PrepareCode(sha string, data []byte) <-chan struct{} {
 	// the goroutine runs still waits for this build rather than starting
 	// its own.
 	key := codeKey(sha)
+	// A first invoke usually follows new code: its sandbox is made
+	// ready meanwhile.
+	r.spares.fill(nil)
 	e, owner := r.unpacked.claim(key)
 	if !owner {
 		return e.done

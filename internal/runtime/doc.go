@@ -60,6 +60,11 @@ package runtime
 //     bounds this environment's processes and threads alone, even when
 //     seki is root; RLIMIT_NOFILE 1024 (AWS's limits); no_new_privs.
 //
+// A spare sandbox (spare.go) is kept ready for the next cold start: its
+// init has made the namespaces and the shared part of the root, in a
+// memory cgroup of its own, so a cold start sets the limit, binds the
+// function's directories and starts the runtime.
+//
 // The network namespace is the host's: a fresh one would cut functions off
 // the Internet, which Lambda functions outside a VPC reach. Output
 // written between invocations is kept up to 4 MB per environment, then

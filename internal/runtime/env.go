@@ -301,21 +301,16 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 		close(e.outDone)
 		return e, nil
 	}
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		return fail(err)
-	}
 	env := e.environ(l)
-	e.cg = r.cgroups.create(id, spec.MemoryMB)
 	e.started = time.Now()
+	var pr *os.File
 	if sandboxed {
-		err = e.startSandbox(l, argv, env, codeDir, optDir, pw)
+		pr, err = e.startSandbox(l, argv, env, codeDir, optDir)
 	} else {
-		err = e.startPlain(argv, env, pw)
+		e.cg = r.cgroups.create(id, spec.MemoryMB)
+		pr, err = e.startPlain(argv, env)
 	}
-	pw.Close()
 	if err != nil {
-		pr.Close()
 		e.startErr = err
 		close(e.exited)
 		close(e.outDone)
@@ -327,10 +322,13 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 	return e, nil
 }
 
-// startSandbox starts the runtime in a sandbox (see package sandbox): its
-// init is started, moved into the environment's cgroup, and then builds
-// the sandbox and starts the runtime.
-func (e *env) startSandbox(l *launcher, argv, env []string, codeDir, optDir string, out *os.File) error {
+// startSandbox starts the runtime in a sandbox (see package sandbox) and
+// returns the read end of its output. It takes the spare sandbox when one
+// is ready (its cgroup, which its init is already in, gets the function's
+// limit and becomes the environment's); else it starts an init inside a
+// new cgroup, which then builds the whole sandbox. Either way a spare is
+// made for the next cold start once this one's runtime is up.
+func (e *env) startSandbox(l *launcher, argv, env []string, codeDir, optDir string) (*os.File, error) {
 	binds := []sandbox.Bind{
 		{Src: codeDir, Dst: awsPaths.task},
 		{Src: optDir, Dst: awsPaths.opt},
@@ -351,23 +349,56 @@ func (e *env) startSandbox(l *launcher, argv, env []string, codeDir, optDir stri
 		Dir:          awsPaths.task,
 		ConnectPorts: e.connectPorts(),
 	}
-	p, err := sandbox.Start(spec, out, e.cg.fd())
+	defer e.rt.spares.fill(e.initDone)
+	if sp := e.rt.spares.take(); sp != nil {
+		if sp.cg.setLimit(e.spec.MemoryMB) {
+			e.cg = sp.cg
+			p, out := sp.sb.Use(spec)
+			if err := e.release(p, false); err == nil {
+				return out, nil
+			}
+			out.Close() // the spare died while waiting: start one afresh
+			go sp.cg.remove()
+		} else {
+			go sp.close()
+		}
+	}
+	e.cg = e.rt.cgroups.create(e.id, e.spec.MemoryMB)
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer pw.Close()
+	p, err := sandbox.Start(spec, pw, e.cg.fd())
 	if err != nil && e.cg.fd() >= 0 {
 		// Starting inside a cgroup needs clone3 (Linux 5.7); without it,
 		// start normally and move the process in.
 		e.cg.startedOutside()
-		p, err = sandbox.Start(spec, out, -1)
+		p, err = sandbox.Start(spec, pw, -1)
+	}
+	if err == nil {
+		err = e.release(p, true)
 	}
 	if err != nil {
-		return err
+		pr.Close()
+		return nil, err
 	}
-	e.box, e.pid = p, p.Pid()
-	e.cg.adopt(e.pid)
+	return pr, nil
+}
+
+// release lets the sandbox's init start the runtime, after moving it into
+// the environment's cgroup when adopt (unless it started there), and
+// watches it end.
+func (e *env) release(p *sandbox.Process, adopt bool) error {
+	if adopt {
+		e.cg.adopt(p.Pid())
+	}
 	if err := p.Release(); err != nil {
 		p.Kill()
 		p.Wait()
 		return err
 	}
+	e.box, e.pid = p, p.Pid()
 	go func() {
 		err := p.Wait()
 		var se *sandbox.StartError
@@ -381,11 +412,16 @@ func (e *env) startSandbox(l *launcher, argv, env []string, codeDir, optDir stri
 }
 
 // startPlain starts the runtime as a plain process of seki's user, where
-// the host offers no sandbox.
-func (e *env) startPlain(argv, env []string, out *os.File) error {
+// the host offers no sandbox, and returns the read end of its output.
+func (e *env) startPlain(argv, env []string) (*os.File, error) {
+	pr, out, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer out.Close()
 	e.cmd = &exec.Cmd{Path: argv[0], Args: argv, Env: env, Dir: e.view.task, Stdout: out, Stderr: out}
 	e.cmd.SysProcAttr = sysProcAttr(e.cg)
-	err := e.cmd.Start()
+	err = e.cmd.Start()
 	if err != nil && e.cg.fd() >= 0 {
 		e.cmd = &exec.Cmd{Path: argv[0], Args: argv, Env: env, Dir: e.view.task, Stdout: out, Stderr: out,
 			SysProcAttr: sysProcAttr(nil)}
@@ -393,7 +429,8 @@ func (e *env) startPlain(argv, env []string, out *os.File) error {
 		err = e.cmd.Start()
 	}
 	if err != nil {
-		return err
+		pr.Close()
+		return nil, err
 	}
 	e.pid = e.cmd.Process.Pid
 	e.cg.adopt(e.pid)
@@ -402,7 +439,7 @@ func (e *env) startPlain(argv, env []string, out *os.File) error {
 		e.exitErr = err
 		close(e.exited)
 	}()
-	return nil
+	return pr, nil
 }
 
 // connectPorts are the TCP ports a sandboxed function may connect to: its

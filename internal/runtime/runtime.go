@@ -85,6 +85,7 @@ type Runtime struct {
 	interp     *interpreters
 	cgroups    *cgroups
 	sandbox    sandbox.Support
+	spares     *spares // a sandbox made ready for the next cold start
 	queue      *queue
 
 	logMu sync.Mutex
@@ -159,6 +160,7 @@ func New(opts Options) (*Runtime, error) {
 	}
 	r.sandbox = sandbox.Probe()
 	r.cgroups = newCgroups(opts.MemoryLimits)
+	r.spares = newSpares(r.sandbox.Isolated(), r)
 	if opts.DB != nil {
 		r.queue = newQueue(r, opts.DB, opts.Queue)
 	}
@@ -683,6 +685,7 @@ func (r *Runtime) reap() {
 			return
 		case <-t.C:
 			r.Reap()
+			r.spares.expire(r.opts.IdleTimeout)
 			if r.sweepPending.Load() {
 				r.sweepCode()
 			}
@@ -758,6 +761,7 @@ func (r *Runtime) Stop(ctx context.Context) error {
 	if r.closed || !r.started {
 		r.closed = true
 		r.mu.Unlock()
+		r.spares.close()
 		return nil
 	}
 	r.closed = true
@@ -782,6 +786,7 @@ func (r *Runtime) Stop(ctx context.Context) error {
 	}
 	wg.Wait()
 	r.stopWG.Wait()
+	r.spares.close()
 	r.logMu.Lock()
 	s := r.logs
 	r.logs = nil

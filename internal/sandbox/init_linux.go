@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -51,6 +52,16 @@ func initMain() int {
 		status.Close()
 		return 127
 	}
+	// Not dumpable: the command (same uid when seki is not root) cannot
+	// read init's memory or /proc files.
+	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
+	// The part of the root every environment shares is built before the
+	// Spec is read: a spare sandbox (see NewSpare) has it ready, so that
+	// a cold start only binds what is the function's and starts it.
+	host, err := buildSystem()
+	if err != nil {
+		return fail("mount", fmt.Errorf("sandbox: %v", err))
+	}
 	var n [4]byte
 	if _, err := io.ReadFull(ctl, n[:]); err != nil {
 		return 125 // seki went away before releasing the sandbox
@@ -63,16 +74,13 @@ func initMain() int {
 	if err := json.Unmarshal(buf, &m); err != nil || m.Spec == nil {
 		return fail("spec", fmt.Errorf("sandbox: bad spec: %v", err))
 	}
-	// Not dumpable: the command (same uid when seki is not root) cannot
-	// read init's memory or /proc files.
-	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
-	if err := buildRoot(m.Spec, m.Probe); err != nil {
-		return fail("mount", fmt.Errorf("sandbox: %v", err))
-	}
 	if m.Probe {
 		b, _ := json.Marshal(report{})
 		status.Write(b)
 		return 0
+	}
+	if err := finishRoot(m.Spec, host); err != nil {
+		return fail("mount", fmt.Errorf("sandbox: %v", err))
 	}
 	// Before Landlock, which forbids the write.
 	if err := limitUserNamespaces(); err != nil {
@@ -156,22 +164,15 @@ func mountRootTmpfs() error {
 	return nil
 }
 
-// buildRoot assembles the sandbox's file system and pivots into it.
-func buildRoot(spec *Spec, probe bool) error {
+// buildSystem assembles the part of the sandbox's root every environment
+// shares, at newRoot: a tmpfs with read-only binds of the system
+// directories and /etc files, /etc/passwd and /etc/group, /dev and /proc.
+// It returns the directory the root tmpfs now covers (newRoot as it was),
+// through which finishRoot still reaches the host's files below it.
+func buildSystem() (covered *os.File, err error) {
 	// Nothing mounted here propagates back to the host.
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
-		return fmt.Errorf("making mounts private: %w", err)
-	}
-	if probe {
-		// Enough to know mounts work; /proc is the one that can be
-		// refused (a host with masked /proc paths).
-		if err := mountRootTmpfs(); err != nil {
-			return err
-		}
-		if err := os.Mkdir(newRoot+"/proc", 0o555); err != nil {
-			return err
-		}
-		return mountProc(newRoot + "/proc")
+		return nil, fmt.Errorf("making mounts private: %w", err)
 	}
 	var binds []Bind
 	var links [][2]string
@@ -194,69 +195,130 @@ func buildRoot(spec *Spec, probe bool) error {
 			binds = append(binds, Bind{Src: p, Dst: p})
 		}
 	}
-	binds = append(binds, spec.Binds...)
 	// Every source is opened before the root tmpfs is mounted over
 	// newRoot, which may hide some of them; the binds then come from the
-	// open files.
-	srcs := make([]*os.File, len(binds))
-	for i, b := range binds {
-		f, err := os.OpenFile(b.Src, unix.O_PATH|unix.O_CLOEXEC, 0)
-		if err != nil {
-			return fmt.Errorf("binding %s at %s: %w", b.Src, b.Dst, err)
-		}
-		srcs[i] = f
+	// open files. So is newRoot itself: a lookup from a directory's file
+	// walks the directory, not what is mounted over it, so the Spec's
+	// binds below it stay reachable.
+	covered, err = os.OpenFile(newRoot, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
 	}
 	defer func() {
-		for _, f := range srcs {
-			f.Close()
+		if err != nil {
+			covered.Close()
 		}
 	}()
+	srcs, err := openSources(binds, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer closeAll(srcs)
 	if err := mountRootTmpfs(); err != nil {
+		return nil, err
+	}
+	for _, l := range links {
+		if err := os.Symlink(l[0], newRoot+l[1]); err != nil {
+			return nil, err
+		}
+	}
+	for i, b := range binds {
+		if err := bind(srcs[i], newRoot+b.Dst, b.Writable); err != nil {
+			return nil, fmt.Errorf("binding %s at %s: %w", b.Src, b.Dst, err)
+		}
+	}
+	if err := os.MkdirAll(newRoot+"/etc", 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(newRoot+"/etc/passwd", []byte(passwd), 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(newRoot+"/etc/group", []byte(group), 0o644); err != nil {
+		return nil, err
+	}
+	if err := buildDev(newRoot + "/dev"); err != nil {
+		return nil, fmt.Errorf("building /dev: %w", err)
+	}
+	if err := os.MkdirAll(newRoot+"/proc", 0o555); err != nil {
+		return nil, err
+	}
+	if err := mountProc(newRoot + "/proc"); err != nil {
+		return nil, err
+	}
+	for _, d := range []string{"/var/task", "/opt", "/var/runtime", "/home/sbx_user1051", "/root", "/tmp"} {
+		os.MkdirAll(newRoot+d, 0o755)
+	}
+	return covered, nil
+}
+
+// openSources opens every bind's source (O_PATH). A source below newRoot
+// is looked up from covered, the directory the root tmpfs hides, when
+// covered is not nil.
+func openSources(binds []Bind, covered *os.File) ([]*os.File, error) {
+	srcs := make([]*os.File, 0, len(binds))
+	for _, b := range binds {
+		var f *os.File
+		var err error
+		if rel, ok := below(newRoot, b.Src); ok && covered != nil {
+			var fd int
+			fd, err = unix.Openat(int(covered.Fd()), rel, unix.O_PATH|unix.O_CLOEXEC, 0)
+			if err == nil {
+				f = os.NewFile(uintptr(fd), b.Src)
+			}
+		} else {
+			f, err = os.OpenFile(b.Src, unix.O_PATH|unix.O_CLOEXEC, 0)
+		}
+		if err != nil {
+			closeAll(srcs)
+			return nil, fmt.Errorf("binding %s at %s: %w", b.Src, b.Dst, err)
+		}
+		srcs = append(srcs, f)
+	}
+	return srcs, nil
+}
+
+// below reports whether p is dir or below it, and its path relative to
+// dir.
+func below(dir, p string) (string, bool) {
+	p = filepath.Clean(p)
+	if p == dir {
+		return ".", true
+	}
+	if strings.HasPrefix(p, dir+"/") {
+		return p[len(dir)+1:], true
+	}
+	return "", false
+}
+
+func closeAll(fs []*os.File) {
+	for _, f := range fs {
+		f.Close()
+	}
+}
+
+// finishRoot adds what is the environment's own to the root buildSystem
+// made: /tmp (a tmpfs of spec.TmpBytes, first, so that a bind below it is
+// not hidden by it) and the Spec's binds; then it pivots into the root
+// and makes it read-only.
+func finishRoot(spec *Spec, covered *os.File) error {
+	srcs, err := openSources(spec.Binds, covered)
+	covered.Close()
+	if err != nil {
 		return err
 	}
-	// /tmp first: a bind below it (tests share a directory there) must
-	// not be hidden by it.
+	defer closeAll(srcs)
 	tmp := spec.TmpBytes
 	if tmp <= 0 {
 		tmp = 512 << 20
-	}
-	if err := os.MkdirAll(newRoot+"/tmp", 0o755); err != nil {
-		return err
 	}
 	if err := unix.Mount("tmpfs", newRoot+"/tmp", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV,
 		"mode=1777,size="+strconv.FormatInt(tmp, 10)); err != nil {
 		return fmt.Errorf("mounting /tmp: %w", err)
 	}
-	for _, l := range links {
-		if err := os.Symlink(l[0], newRoot+l[1]); err != nil {
-			return err
-		}
-	}
-	for i, b := range binds {
+	for i, b := range spec.Binds {
 		if err := bind(srcs[i], newRoot+b.Dst, b.Writable); err != nil {
 			return fmt.Errorf("binding %s at %s: %w", b.Src, b.Dst, err)
 		}
-	}
-	if err := os.MkdirAll(newRoot+"/etc", 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(newRoot+"/etc/passwd", []byte(passwd), 0o644); err != nil {
-		return err
-	}
-	if err := os.WriteFile(newRoot+"/etc/group", []byte(group), 0o644); err != nil {
-		return err
-	}
-	if err := buildDev(newRoot + "/dev"); err != nil {
-		return fmt.Errorf("building /dev: %w", err)
-	}
-	if err := os.MkdirAll(newRoot+"/proc", 0o555); err != nil {
-		return err
-	}
-	if err := mountProc(newRoot + "/proc"); err != nil {
-		return err
-	}
-	for _, d := range []string{"/var/task", "/opt", "/var/runtime", "/home/sbx_user1051", "/root"} {
-		os.MkdirAll(newRoot+d, 0o755)
 	}
 	// pivot_root(".", ".") stacks the old root under the new one, where
 	// it is detached: nothing of the host's tree stays reachable.

@@ -20,6 +20,12 @@ func (p *Process) Release() error                                    { return er
 func (p *Process) Kill()                                             {}
 func (p *Process) Wait() error                                       { return errUnsupported }
 
+type Spare struct{}
+
+func NewSpare() (*Spare, error)                      { return nil, errUnsupported }
+func (s *Spare) Use(spec *Spec) (*Process, *os.File) { return nil, nil }
+func (s *Spare) Close()                              {}
+
 type ExitError struct{}
 
 func (e *ExitError) Error() string { return "" }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"syscall"
@@ -49,7 +50,7 @@ type Process struct {
 	cmd    *exec.Cmd
 	ctl    *os.File // write end: the message, then held open for the lifetime
 	status *os.File // read end of init's report
-	msg    []byte
+	msg    message
 
 	closeOnce sync.Once
 }
@@ -58,10 +59,61 @@ type Process struct {
 // the cgroup v2 directory cgroupFD when it is not -1. The command does
 // not run until Release: the caller can first move init into cgroups.
 func Start(spec *Spec, out *os.File, cgroupFD int) (*Process, error) {
-	return start(&message{Spec: spec}, out, cgroupFD)
+	p, err := start(out, cgroupFD)
+	if err != nil {
+		return nil, err
+	}
+	p.msg.Spec = spec
+	return p, nil
 }
 
-func start(m *message, out *os.File, cgroupFD int) (*Process, error) {
+// Spare is a sandbox started before it is needed: its init has made the
+// namespaces and the part of the root every environment shares (the
+// system directories, /etc, /dev, /proc), and waits for a Spec. A cold
+// start that takes one only binds the function's own directories, pivots
+// and starts the command, as Lambda keeps capacity ready before a
+// function asks for it. A spare serves any Spec.
+type Spare struct {
+	p   *Process
+	out *os.File // read end of the sandbox's stdout and stderr
+}
+
+// NewSpare starts a spare sandbox, inside the cgroup v2 directory
+// cgroupFD when it is not -1 (else the caller may move it into cgroups
+// while it waits). Close ends it unused.
+func NewSpare(cgroupFD int) (*Spare, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	p, err := start(w, cgroupFD)
+	w.Close()
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	return &Spare{p: p, out: r}, nil
+}
+
+// Use gives the spare its Spec: the Process (not yet released) and the
+// read end of its output. The Spare is spent.
+func (s *Spare) Use(spec *Spec) (*Process, *os.File) {
+	s.p.msg.Spec = spec
+	return s.p, s.out
+}
+
+// Pid is the spare's init's host pid.
+func (s *Spare) Pid() int { return s.p.Pid() }
+
+// Close ends an unused spare.
+func (s *Spare) Close() {
+	s.p.Kill()
+	s.p.Wait()
+	s.out.Close()
+}
+
+func start(out *os.File, cgroupFD int) (*Process, error) {
+	var m message
 	ctlR, ctlW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -99,10 +151,6 @@ func start(m *message, out *os.File, cgroupFD int) (*Process, error) {
 		attr.UseCgroupFD = true
 		attr.CgroupFD = cgroupFD
 	}
-	msg, err := json.Marshal(m)
-	if err != nil {
-		return nil, err
-	}
 	cmd := &exec.Cmd{
 		Path:        "/proc/self/exe",
 		Args:        []string{initArg0},
@@ -121,7 +169,7 @@ func start(m *message, out *os.File, cgroupFD int) (*Process, error) {
 		stR.Close()
 		return nil, err
 	}
-	return &Process{cmd: cmd, ctl: ctlW, status: stR, msg: msg}, nil
+	return &Process{cmd: cmd, ctl: ctlW, status: stR, msg: m}, nil
 }
 
 // HostIDs are the host uid and gid a sandboxed command runs as: nobody's
@@ -141,13 +189,35 @@ func (p *Process) Pid() int { return p.cmd.Process.Pid }
 // Release hands init its Spec: it builds the sandbox and starts the
 // command.
 func (p *Process) Release() error {
-	var n [4]byte
-	binary.BigEndian.PutUint32(n[:], uint32(len(p.msg)))
-	if _, err := p.ctl.Write(append(n[:], p.msg...)); err != nil {
+	if p.msg.Spec != nil {
+		p.msg.Spec = canonical(p.msg.Spec)
+	}
+	msg, err := json.Marshal(&p.msg)
+	if err != nil {
 		return err
 	}
-	p.msg = nil
+	var n [4]byte
+	binary.BigEndian.PutUint32(n[:], uint32(len(msg)))
+	if _, err := p.ctl.Write(append(n[:], msg...)); err != nil {
+		return err
+	}
+	p.msg = message{}
 	return nil
+}
+
+// canonical is spec with its binds' sources free of symbolic links: init
+// looks a source below the directory its root covers up from that
+// directory, so the path must say plainly where it is.
+func canonical(spec *Spec) *Spec {
+	c := *spec
+	c.Binds = make([]Bind, len(spec.Binds))
+	for i, b := range spec.Binds {
+		if p, err := filepath.EvalSymlinks(b.Src); err == nil {
+			b.Src = p
+		}
+		c.Binds[i] = b
+	}
+	return &c
 }
 
 // Kill ends the sandbox: init, and with it every process of its PID
@@ -226,10 +296,11 @@ func probeNamespaces() error {
 		return err
 	}
 	defer devnull.Close()
-	p, err := start(&message{Spec: &Spec{}, Probe: true}, devnull, -1)
+	p, err := start(devnull, -1)
 	if err != nil {
 		return fmt.Errorf("cannot create namespaces: %w", err)
 	}
+	p.msg.Spec, p.msg.Probe = &Spec{}, true
 	if err := p.Release(); err != nil {
 		p.Kill()
 		p.Wait()
