@@ -53,6 +53,7 @@ var (
 	errInvalidPartNumber           = awserr.Code{Name: "InvalidPartNumber", Status: http.StatusRequestedRangeNotSatisfiable}
 	errInternal                    = awserr.Code{Name: "InternalError", Status: http.StatusInternalServerError, Receiver: true}
 	errNoSuchVersion               = awserr.Code{Name: "NoSuchVersion", Status: http.StatusNotFound}
+	errInvalidBucketOwner          = awserr.Code{Name: "InvalidBucketOwnerAWSAccountID", Status: http.StatusBadRequest}
 	errConditionalRequestConflict  = awserr.Code{Name: "ConditionalRequestConflict", Status: http.StatusConflict}
 )
 
@@ -262,6 +263,10 @@ const (
 	msgCopySourceTooLargeFmt = "The specified copy source is larger than the maximum allowable size for a copy source: %d"
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_checksum_type_compatibility[FULL_OBJECT-SHA1]
 	msgChecksumTypeAlgoFmt = "The %s checksum type cannot be used with the %s checksum algorithm."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_size_validation
+	msgMpObjectSizeFmt = "The provided 'x-amz-mp-object-size' header value %s does not match what was computed: %d"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_get_bucket_policy_invalid_account_id[abcd]
+	msgInvalidBucketOwnerFmt = "The value of the expected bucket owner parameter must be an AWS Account ID... [%s]"
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_parts_checksum_exceptions_composite
 	msgChecksumTypeMismatchFmt = "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s"
 	// source: unconfirmed S3's answer to two prefix (or suffix) rules, as quoted in public issue reports

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -80,10 +79,14 @@ func (s *Service) createUpload(ctx context.Context, r *protocol.Request, c *call
 	}
 	if v := hdr.Get("x-amz-checksum-type"); v != "" {
 		switch {
+		case u.checksumAlgo == algoNone:
+			// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_parts_checksum_exceptions_composite
+			return nil, errInvalidRequest.New(msgChecksumTypeWithoutAlgorithm)
 		case v == "FULL_OBJECT" && (u.checksumAlgo == algoCRC32 || u.checksumAlgo == algoCRC32C || u.checksumAlgo == algoCRC64NVME):
-		case v == "COMPOSITE" && u.checksumAlgo != algoNone && u.checksumAlgo != algoCRC64NVME:
+		case v == "COMPOSITE" && u.checksumAlgo != algoCRC64NVME:
 		default:
-			return nil, invalidArgument(fmt.Sprintf(msgChecksumTypeAlgoFmt, v, u.checksumAlgo.String()), "x-amz-checksum-type", v)
+			// AWS names the algorithm in lower case here.
+			return nil, errInvalidRequest.Errorf(msgChecksumTypeAlgoFmt, v, strings.ToLower(u.checksumAlgo.String()))
 		}
 		u.checksumType = v
 	}
@@ -438,6 +441,12 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 		etagSum.Write(raw)
 		total += p.size
 		sizes[i] = p.size
+	}
+	if v := r.HTTP.Header.Get("x-amz-mp-object-size"); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n != total {
+			// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_size_validation
+			return nil, errInvalidRequest.Errorf(msgMpObjectSizeFmt, v, total)
+		}
 	}
 	o := &object{
 		bucket: b.name, key: u.key, owner: u.owner, contentType: u.contentType, headers: u.headers, meta: u.meta,

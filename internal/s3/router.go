@@ -233,8 +233,20 @@ func addAuthKeys(r *protocol.Request, q url.Values) {
 // is refused with 403. It runs after authorization, so that a caller who
 // may not use the bucket cannot learn its owner by guessing.
 func expectedOwner(b *bucket, want string) error {
-	if want == "" || b == nil || b.account == want {
+	if want == "" {
+		return nil
+	}
+	if !isAccountID(want) {
+		// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_delete_bucket_policy_expected_bucket_owner
+		return errInvalidBucketOwner.Errorf(msgInvalidBucketOwnerFmt, want)
+	}
+	if b == nil || b.account == want {
 		return nil
 	}
 	return errAccessDenied.New(msgAccessDenied)
+}
+
+// isAccountID reports whether s is twelve digits.
+func isAccountID(s string) bool {
+	return len(s) == 12 && allDigits(s)
 }
