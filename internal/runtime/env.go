@@ -316,7 +316,7 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 		close(e.outDone)
 		return e, nil
 	}
-	e.out = &outPipe{f: pr, emit: e.emitLine}
+	e.out = newOutPipe(pr, e.emitLine)
 	go e.out.loop(e.outDone)
 	go e.srv.Serve(e.ln)
 	return e, nil

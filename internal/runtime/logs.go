@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -94,6 +95,11 @@ func (l *invLog) add(ts int64, msg string) {
 		return
 	}
 	l.size += len(msg)
+	if l.events == nil {
+		// START, END and REPORT at least: one allocation for the usual
+		// invocation rather than three.
+		l.events = make([]LogEvent, 0, 4)
+	}
 	l.events = append(l.events, LogEvent{Timestamp: ts, Message: msg})
 }
 
@@ -142,11 +148,21 @@ func (t *tailRing) base64() string {
 type outPipe struct {
 	f    *os.File
 	emit func(line []byte)
+	rc   syscall.RawConn // f's, for pending (see newOutPipe)
 
 	mu      sync.Mutex
 	partial []byte
 	read    int64
 	closed  bool
+}
+
+func newOutPipe(f *os.File, emit func(line []byte)) *outPipe {
+	p := &outPipe{f: f, emit: emit}
+	// Asked once: sync asks the pipe's unread bytes twice per invoke.
+	if rc, err := f.SyscallConn(); err == nil {
+		p.rc = rc
+	}
+	return p
 }
 
 // loop reads until the child's side closes. Its owner is the environment;
@@ -229,12 +245,11 @@ func (p *outPipe) sync(limit time.Duration) {
 
 // pending is how many bytes wait unread in the pipe (FIONREAD).
 func (p *outPipe) pending() int {
-	rc, err := p.f.SyscallConn()
-	if err != nil {
+	if p.rc == nil {
 		return 0
 	}
 	n := 0
-	rc.Control(func(fd uintptr) { n = pipePending(fd) })
+	p.rc.Control(func(fd uintptr) { n = pipePending(fd) })
 	return n
 }
 
