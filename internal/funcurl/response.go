@@ -60,8 +60,16 @@ func convert(payload []byte) (res *response, ok bool) {
 			return nil, false
 		}
 	}
+	// A JSON result sent as the body is sent compacted: a function's
+	// {"hello": "world"} arrives as {"hello":"world"} (17 bytes), and
+	// ["hello", 3, true] as ["hello",3,true].
+	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaURL::test_lambda_url_invocation[list-mixed]
+	var b bytes.Buffer
+	if err := json.Compact(&b, p); err != nil {
+		return nil, false
+	}
 	res.header.Set("Content-Type", "application/json")
-	res.body = p
+	res.body = b.Bytes()
 	return res, true
 }
 

@@ -216,12 +216,14 @@ func (s *Service) deleteAlias(ctx context.Context, r *protocol.Request, ref Func
 		return nil, err
 	}
 	// DeleteAlias has no ResourceNotFoundException in the model: deleting
-	// a missing alias succeeds.
+	// a missing alias succeeds. The alias's resource policy goes with it;
+	// its function URL stays (its calls are refused with the URL's
+	// Forbidden answer, since no policy grants them any more).
+	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaURL::test_lambda_url_persists_after_alias_delete
 	err = s.write(ctx, func(tx *store.Tx) error {
 		for _, stmt := range []string{
 			`DELETE FROM lambda_aliases WHERE account=? AND region=? AND name=? AND alias=?`,
 			`DELETE FROM lambda_policies WHERE account=? AND region=? AND name=? AND qualifier=?`,
-			`DELETE FROM lambda_urls WHERE account=? AND region=? AND name=? AND qualifier=?`,
 		} {
 			if _, err := tx.Exec(stmt, ref.Account, ref.Region, ref.Name, name); err != nil {
 				return err
