@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -66,11 +67,11 @@ func (w *wal) keepAhead() {
 }
 
 func (w *wal) extend() error {
-	fi, err := w.f.Stat()
+	// Seek to the end rather than Stat: the size without an allocation.
+	end, err := w.f.Seek(0, io.SeekEnd)
 	if err != nil {
 		return err
 	}
-	end := fi.Size()
 	if end == w.size || end >= walFull {
 		w.size = end
 		return nil
