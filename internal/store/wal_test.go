@@ -93,10 +93,14 @@ func TestPreallocatedWALRecovers(t *testing.T) {
 		}
 	}
 	written := copyFiles(t, dir)
+	// A data dir left by a seki before the zeros: the WAL ends at its last
+	// frame.
+	old := copyFiles(t, dir)
+	trimWAL(t, filepath.Join(old, FileName+"-wal"))
 	for _, c := range []struct {
 		dir  string
 		want int
-	}{{fresh, 0}, {written, rows}} {
+	}{{fresh, 0}, {written, rows}, {old, rows}} {
 		cdb := openTest(t, c.dir, testMigrations)
 		var n int
 		if err := cdb.Read(ctx, func(q *Tx) error {
@@ -114,5 +118,29 @@ func TestPreallocatedWALRecovers(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// trimWAL cuts the zeros off the WAL file at path: it then ends with its
+// last frame, as a WAL written without them does.
+func trimWAL(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := len(b) - 1
+	for last >= 0 && b[last] == 0 {
+		last--
+	}
+	end := int64(32)
+	for end <= int64(last) {
+		end += 24 + 4096
+	}
+	if end >= int64(len(b)) {
+		t.Fatalf("no zeros after the frames of %s (%d bytes)", path, len(b))
+	}
+	if err := os.Truncate(path, end); err != nil {
+		t.Fatal(err)
 	}
 }
