@@ -139,9 +139,7 @@ func Open(ctx context.Context, dir string, migrations []Migration) (_ *DB, err e
 	if err := db.migrate(ctx, migrations); err != nil {
 		return nil, err
 	}
-	if db.wal, err = openWAL(path + "-wal"); err != nil {
-		return nil, err
-	}
+	db.wal = openWAL(path + "-wal")
 
 	db.readerN = readerPoolSize()
 	db.readerDB, err = sql.Open("sqlite", dsn(path, true))

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"fmt"
 	"io"
 	"os"
 )
@@ -40,22 +39,18 @@ type wal struct {
 	size int64
 }
 
-// openWAL opens the WAL file at path and puts zeros ahead of its end. It
-// returns nil (a wal that does nothing) where there is no WAL file.
-func openWAL(path string) (*wal, error) {
+// openWAL opens the WAL file at path and puts zeros ahead of its end. The
+// zeros only save time, so a failure (no WAL file, a full disk) is not
+// Open's: it returns nil, a wal that does nothing, and the WAL grows with
+// its commits as SQLite makes it.
+func openWAL(path string) *wal {
 	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if os.IsNotExist(err) {
-		return nil, nil
-	}
 	if err != nil {
-		return nil, fmt.Errorf("store: WAL: %w", err)
+		return nil
 	}
 	w := &wal{f: f, size: -1}
-	if err := w.extend(); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("store: WAL: %w", err)
-	}
-	return w, nil
+	w.keepAhead()
+	return w
 }
 
 // keepAhead extends the file once SQLite has written past the zeros. A
