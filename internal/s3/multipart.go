@@ -388,6 +388,15 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 	if err != nil {
 		return nil, err
 	}
+	// The completion names the upload's checksum mode, if it names one.
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_complete_multipart_parts_checksum_default
+	if v := r.HTTP.Header.Get("x-amz-checksum-type"); v != "" && v != u.checksumType {
+		mode := u.checksumType
+		if mode == "" {
+			mode = "null"
+		}
+		return nil, errInvalidRequest.Errorf(msgChecksumModeFmt, mode)
+	}
 	stored := map[int]*part{}
 	err = s.db.Read(ctx, func(tx *store.Tx) error {
 		rows, err := tx.Query(`SELECT number, size, etag, modified, checksum, blob FROM s3_parts WHERE upload = ?`, u.id)
@@ -414,9 +423,13 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 	for i, rp := range req.Parts {
 		p := stored[rp.PartNumber]
 		etag := strings.Trim(strings.TrimSpace(rp.ETag), `"`)
-		if p == nil || etag != p.etag {
+		// A part checksum for an upload begun without an algorithm names a
+		// part that cannot be found, as AWS answers.
+		// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_complete_multipart_parts_checksum_default
+		anyChecksum := rp.CRC32 != "" || rp.CRC32C != "" || rp.CRC64NVME != "" || rp.SHA1 != "" || rp.SHA256 != ""
+		if p == nil || etag != p.etag || (u.checksumAlgo == algoNone && anyChecksum) {
 			return nil, errInvalidPart.New(msgOneOrMoreOf).
-				With("UploadId", u.id).With("PartNumber", strconv.Itoa(rp.PartNumber)).With("ETag", rp.ETag)
+				With("UploadId", u.id).With("PartNumber", strconv.Itoa(rp.PartNumber)).With("ETag", etag)
 		}
 		if i < len(req.Parts)-1 && p.size < minPartSize {
 			return nil, errEntityTooSmall.New(msgYourProposedUploadIs).
@@ -425,9 +438,13 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 		}
 		if u.checksumAlgo != algoNone {
 			given := map[checksumAlgo]string{algoCRC32: rp.CRC32, algoCRC32C: rp.CRC32C, algoCRC64NVME: rp.CRC64NVME, algoSHA1: rp.SHA1, algoSHA256: rp.SHA256}[u.checksumAlgo]
+			if given == "" && u.checksumType == "COMPOSITE" {
+				// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_complete_multipart_parts_checksum_composite[CRC32]
+				return nil, errInvalidRequest.Errorf(msgPartChecksumMissingFmt, strings.ToLower(u.checksumAlgo.String()), rp.PartNumber)
+			}
 			if given != "" && given != p.checksum {
 				return nil, errInvalidPart.New(msgOneOrMoreOf).
-					With("UploadId", u.id).With("PartNumber", strconv.Itoa(rp.PartNumber)).With("ETag", rp.ETag)
+					With("UploadId", u.id).With("PartNumber", strconv.Itoa(rp.PartNumber)).With("ETag", etag)
 			}
 		}
 		chosen = append(chosen, p)
