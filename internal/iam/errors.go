@@ -162,6 +162,16 @@ const (
 const (
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaAlias::test_notfound_and_invalid_routingconfigs (the request framework's form, which IAM shares; the value is already quoted or null)
 	msgViolationFmt = "Value %s at '%s' failed to satisfy constraint: %s"
+	// source: snapshot tests/aws/services/iam/test_iam.snapshot.json#test_user_match_id_mismatch (a credential id's violation names no value)
+	msgViolationHiddenFmt = "Value at '%s' failed to satisfy constraint: %s"
+	// source: snapshot tests/aws/services/iam/test_iam.snapshot.json#test_invalid_update_parameters
+	msgEnumHidden = "Member must satisfy enum value set"
+	// source: snapshot tests/aws/services/iam/test_iam.snapshot.json#test_create_service_specific_credential_invalid_service
+	msgSSCServiceFmt = "No such service %s is supported for Service Specific Credentials"
+	// source: snapshot tests/aws/services/iam/test_iam.snapshot.json#test_user_match_id_mismatch
+	msgNoSuchSSCFmt = "No such credential %s exists"
+	// source: snapshot tests/aws/services/iam/test_iam.snapshot.json#test_delete_user_after_service_credential_created
+	msgMustRemoveReferenced = "Cannot delete entity, must remove referenced objects first."
 	// source: unconfirmed the request framework's count, as IAM's answers quoted in public bug reports give it
 	msgViolationsFmt = "%d validation %s detected: %s"
 	// source: unconfirmed IAM's answer to a trust policy naming a principal that does not exist, as quoted in many public issue reports

@@ -32,6 +32,7 @@ type input struct {
 	Document, Description                                string
 	HasDescription                                       bool
 	VersionID, AccessKeyID, Status, Boundary             string
+	CredentialID                                         string
 	MaxSession                                           int
 	HasMaxSession                                        bool
 	SetAsDefault, OnlyAttached                           bool
@@ -125,6 +126,11 @@ func (s *Service) ops() map[string]*protocol.Op {
 		op("UpdateAccessKey", parseUpdateAccessKey, s.targetOwnKeys, s.updateAccessKey),
 		op("DeleteAccessKey", parseAccessKey, s.targetOwnKeys, s.deleteAccessKey),
 		op("GetAccessKeyLastUsed", parseAccessKeyOnly, s.targetKeyOwner, s.getAccessKeyLastUsed),
+		op("CreateServiceSpecificCredential", parseCreateSSC, s.targetUser, s.createServiceSpecificCredential),
+		op("ListServiceSpecificCredentials", parseListSSC, s.targetOwnKeys, s.listServiceSpecificCredentials),
+		op("UpdateServiceSpecificCredential", parseUpdateSSC, s.targetOwnKeys, s.updateServiceSpecificCredential),
+		op("ResetServiceSpecificCredential", parseSSC, s.targetOwnKeys, s.resetServiceSpecificCredential),
+		op("DeleteServiceSpecificCredential", parseSSC, s.targetOwnKeys, s.deleteServiceSpecificCredential),
 
 		// Groups.
 		op("CreateGroup", parseCreateGroup, s.targetNewGroup, s.createGroup),

@@ -17,8 +17,25 @@ func Migrations() []store.Migration {
 		{Component: component, Version: 2, SQL: schemaV2},
 		{Component: component, Version: 3, SQL: schemaV3},
 		{Component: component, Version: 4, SQL: schemaV4},
+		{Component: component, Version: 5, SQL: schemaV5},
 	}
 }
+
+// schemaV5 adds service-specific credentials (ids ACCA…), each of one
+// user for one service; service_user is the name the service knows.
+const schemaV5 = `
+CREATE TABLE iam_service_credentials (
+	id           TEXT PRIMARY KEY,
+	account      TEXT NOT NULL,
+	user_id      TEXT NOT NULL,
+	service      TEXT NOT NULL,
+	service_user TEXT NOT NULL,
+	password     TEXT NOT NULL,
+	status       TEXT NOT NULL,
+	created      TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX iam_service_credentials_user ON iam_service_credentials(user_id);
+`
 
 // schemaV4 adds SAML identity providers: the metadata document as given
 // (verification reads its certificates from it), unique per account by

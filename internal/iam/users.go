@@ -276,6 +276,7 @@ func (s *Service) deleteUser(ctx context.Context, r *protocol.Request, in *input
 			{`SELECT COUNT(*) FROM iam_inline WHERE owner = ?`, msgMustDeletePolicies},
 			{`SELECT COUNT(*) FROM iam_attachments WHERE owner = ?`, msgMustDetach},
 			{`SELECT COUNT(*) FROM iam_members WHERE user_id = ?`, msgMustRemoveUsers},
+			{`SELECT COUNT(*) FROM iam_service_credentials WHERE user_id = ?`, msgMustRemoveReferenced},
 		} {
 			n, err := count(tx, c.query, u.ID)
 			if err != nil {

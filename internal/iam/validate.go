@@ -81,6 +81,23 @@ func (p *params) fail(value *string, field, constraint string) {
 }
 
 // err returns the ValidationError for everything collected, or nil.
+// failHidden records a violation whose value AWS leaves out of the
+// message (a credential id, a status).
+func (p *params) failHidden(field, constraint string) {
+	p.errs = append(p.errs, fmt.Sprintf(msgViolationHiddenFmt, field, constraint))
+}
+
+// hidden reads a required member whose violations name no value.
+func (p *params) hidden(name string, r rule) string {
+	vs, ok := p.v[name]
+	if !ok || len(vs) == 0 {
+		p.fail(nil, field(name), "Member must not be null")
+		return ""
+	}
+	violations(vs[0], r, func(constraint string) { p.failHidden(field(name), constraint) })
+	return vs[0]
+}
+
 func (p *params) err() error {
 	if len(p.errs) == 0 {
 		return nil
@@ -95,15 +112,20 @@ func (p *params) err() error {
 
 // check applies r to value (present) reporting under field.
 func (p *params) check(value, field string, r rule) {
+	violations(value, r, func(constraint string) { p.fail(&value, field, constraint) })
+}
+
+// violations reports each constraint of r that value breaks.
+func violations(value string, r rule, report func(constraint string)) {
 	n := utf8.RuneCountInString(value)
 	if n < r.min {
-		p.fail(&value, field, "Member must have length greater than or equal to "+strconv.Itoa(r.min))
+		report("Member must have length greater than or equal to " + strconv.Itoa(r.min))
 	}
 	if r.max > 0 && n > r.max {
-		p.fail(&value, field, "Member must have length less than or equal to "+strconv.Itoa(r.max))
+		report("Member must have length less than or equal to " + strconv.Itoa(r.max))
 	}
 	if r.match != nil && !r.match(value) {
-		p.fail(&value, field, "Member must satisfy regular expression pattern: "+r.text)
+		report("Member must satisfy regular expression pattern: " + r.text)
 	}
 }
 

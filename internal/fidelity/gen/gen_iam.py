@@ -127,6 +127,59 @@ call = f('DeleteServiceLinkedRole', RoleName='AWSServiceRoleForBatch'); call['sa
 case(t, 'service-linked-role-deletion-response', call)
 case(t, 'service-linked-role-deletion-status-response', f('GetServiceLinkedRoleDeletionStatus', DeletionTaskId='${task}'))
 
+# service-specific credentials: each test's user is the one its create-user case made
+users = {c['test']: c['call']['form']['UserName'] for c in data['cases'] + out if c['record'] == 'create-user-response'}
+SSC = 'TestIAMServiceSpecificCredentials::'
+CREATED = 'CreateServiceSpecificCredentialResponse.CreateServiceSpecificCredentialResult.ServiceSpecificCredential.ServiceSpecificCredentialId'
+def ssc_create(t, user, service='codecommit.amazonaws.com', var=None):
+    call = f('CreateServiceSpecificCredential', UserName=user, ServiceName=service)
+    if var:
+        call['save'] = {var: CREATED}
+    case(t, 'create-service-specific-credential-response', call, {'<user-name:1>': user})
+for svc in ['codecommit.amazonaws.com', 'cassandra.amazonaws.com']:
+    t = SSC + 'test_service_specific_credential_lifecycle[%s]' % svc
+    u = users[P + t]; m = {'<user-name:1>': u}; v = 'ssc_' + svc.split('.')[0]
+    ssc_create(t, u, svc, v)
+    case(t, 'list-service-specific-credentials-response-before-update', f('ListServiceSpecificCredentials', UserName=u, ServiceName=svc), m)
+    case(t, 'update-service-specific-credential-response', f('UpdateServiceSpecificCredential', UserName=u, ServiceSpecificCredentialId='${%s}' % v, Status='Inactive'), m)
+    case(t, 'list-service-specific-credentials-response-after-update', f('ListServiceSpecificCredentials', UserName=u, ServiceName=svc), m)
+    case(t, 'reset-service-specific-credential-response', f('ResetServiceSpecificCredential', UserName=u, ServiceSpecificCredentialId='${%s}' % v), m)
+    case(t, 'delete-service-specific-credentials-response', f('DeleteServiceSpecificCredential', UserName=u, ServiceSpecificCredentialId='${%s}' % v), m)
+t = SSC + 'test_create_service_specific_credential_invalid_user'
+case(t, 'invalid-user-name-exception', f('CreateServiceSpecificCredential', UserName='non-existent-user', ServiceName='codecommit.amazonaws.com'))
+case(t, 'invalid-user-and-service-exception', f('CreateServiceSpecificCredential', UserName='non-existent-user', ServiceName='nonexistentservice.amazonaws.com'))
+t = SSC + 'test_create_service_specific_credential_invalid_service'
+u = users[P + t]
+for rec, svc in [('invalid-service-exception', 'nonexistentservice.amazonaws.com'), ('invalid-service-completely-malformed-exception', 'o3on3n3onosneo'),
+                 ('invalid-service-existing-but-unsupported-exception', 'lambda.amazonaws.com')]:
+    case(t, rec, f('CreateServiceSpecificCredential', UserName=u, ServiceName=svc))
+t = SSC + 'test_list_service_specific_credential_different_service'
+u = users[P + t]
+case(t, 'list-service-specific-credentials-invalid-service', f('ListServiceSpecificCredentials', UserName=u, ServiceName='nonexistentservice.amazonaws.com'))
+ssc_create(t, u)
+case(t, 'list-service-specific-credentials-response-wrong-service', f('ListServiceSpecificCredentials', UserName=u, ServiceName='cassandra.amazonaws.com'))
+t = SSC + 'test_delete_user_after_service_credential_created'
+u = users[P + t]
+ssc_create(t, u)
+case(t, 'delete-user-existing-credential', f('DeleteUser', UserName=u))
+for wrong in ['totally-wrong-credential-id-with-hyphens', 'satisfiesregexbutstillinvalid']:
+    t = SSC + 'test_user_match_id_mismatch[%s]' % wrong
+    u = users[P + t]
+    ssc_create(t, u)
+    case(t, 'update-wrong-id', f('UpdateServiceSpecificCredential', UserName=u, ServiceSpecificCredentialId=wrong, Status='Inactive'))
+    case(t, 'reset-wrong-id', f('ResetServiceSpecificCredential', UserName=u, ServiceSpecificCredentialId=wrong))
+    case(t, 'delete-wrong-id', f('DeleteServiceSpecificCredential', UserName=u, ServiceSpecificCredentialId=wrong))
+t = SSC + 'test_id_match_user_mismatch'
+u = users[P + t]
+ssc_create(t, u, var='ssc_idmatch')
+case(t, 'update-wrong-user-name', f('UpdateServiceSpecificCredential', UserName='wrong-user-name', ServiceSpecificCredentialId='${ssc_idmatch}', Status='Inactive'))
+case(t, 'reset-wrong-user-name', f('ResetServiceSpecificCredential', UserName='wrong-user-name', ServiceSpecificCredentialId='${ssc_idmatch}'))
+case(t, 'delete-wrong-user-name', f('DeleteServiceSpecificCredential', UserName='wrong-user-name', ServiceSpecificCredentialId='${ssc_idmatch}'))
+t = SSC + 'test_invalid_update_parameters'
+u = users[P + t]
+ssc_create(t, u, var='ssc_upd')
+case(t, 'update-invalid-status', f('UpdateServiceSpecificCredential', ServiceSpecificCredentialId='${ssc_upd}', Status='Invalid'))
+
 data['cases'] += out
 json.dump(data, open(WT, 'w'), indent=1)
 open(WT, 'a').write('\n')
