@@ -108,7 +108,8 @@ func op(name string, parse parser, target targeter, handle handler) *protocol.Op
 //     ListPolicies says "policy path /".
 //   - GetUser without UserName names the caller's ARN; the access-key
 //     operations without UserName say "user null" and the caller's name
-//     (targetOwnKeys).
+//     (targetOwnKeys). The service-specific-credential operations, a user's
+//     other credentials, follow the access keys (no evidence of their own).
 //   - GetAccountAuthorizationDetails names "*".
 //
 // Operations with no evidence either way keep the ARN:

@@ -91,6 +91,11 @@ func TestResourceNames(t *testing.T) {
 		{"DeleteAccessKey", kimKey, form("AccessKeyId", "AKIAAAAAAAAAAAAAAAAA"), kim, "user nullKim"},
 		{"DeleteAccessKey", "", form("UserName", "ghost", "AccessKeyId", "AKIAAAAAAAAAAAAAAAAA"), acct + "user/ghost", "user ghost"},
 		{"GetAccessKeyLastUsed", "", form("AccessKeyId", kimKey), kim, ""},
+		{"CreateServiceSpecificCredential", "", user("ServiceName", "codecommit.amazonaws.com"), kim, "user kim"},
+		{"ListServiceSpecificCredentials", kimKey, form(), kim, "user nullKim"},
+		{"UpdateServiceSpecificCredential", "", user("ServiceSpecificCredentialId", "ACCAAAAAAAAAAAAAAAAAA", "Status", "Active"), kim, "user kim"},
+		{"ResetServiceSpecificCredential", kimKey, form("ServiceSpecificCredentialId", "ACCAAAAAAAAAAAAAAAAAA"), kim, "user nullKim"},
+		{"DeleteServiceSpecificCredential", "", form("UserName", "ghost", "ServiceSpecificCredentialId", "ACCAAAAAAAAAAAAAAAAAA"), acct + "user/ghost", "user ghost"},
 
 		{"CreateGroup", "", form("GroupName", "New", "Path", "/eng/"), acct + "group/eng/New", ""},
 		{"GetGroup", "", group(), devs, "group devs"},
