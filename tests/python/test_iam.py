@@ -592,6 +592,41 @@ class Roles(Case):
                          iam.delete_role, RoleName=name)
 
 
+class ServiceSpecificCredentials(Case):
+    """CodeCommit/Keyspaces credentials through boto3, with the answers AWS
+    recorded (LocalStack's test_iam.snapshot.json, TestIAMServiceSpecificCredentials)."""
+
+    def test_lifecycle(self):
+        iam = client()
+        user = unique("ssc")
+        iam.create_user(UserName=user)
+        cred = iam.create_service_specific_credential(UserName=user, ServiceName="cassandra.amazonaws.com")[
+            "ServiceSpecificCredential"]
+        self.assertEqual(cred["ServiceUserName"], "%s-at-%s" % (user, A))
+        self.assertEqual(cred["Status"], "Active")
+        cid = cred["ServiceSpecificCredentialId"]
+        iam.update_service_specific_credential(UserName=user, ServiceSpecificCredentialId=cid, Status="Inactive")
+        listed = iam.list_service_specific_credentials(UserName=user, ServiceName="cassandra.amazonaws.com")
+        self.assertEqual([(c["ServiceSpecificCredentialId"], c["Status"]) for c in listed["ServiceSpecificCredentials"]],
+                         [(cid, "Inactive")])
+        self.assertNotIn("ServicePassword", listed["ServiceSpecificCredentials"][0])
+        self.assertEqual(iam.list_service_specific_credentials(UserName=user, ServiceName="codecommit.amazonaws.com")[
+            "ServiceSpecificCredentials"], [])
+        reset = iam.reset_service_specific_credential(UserName=user, ServiceSpecificCredentialId=cid)[
+            "ServiceSpecificCredential"]
+        self.assertNotEqual(reset["ServicePassword"], cred["ServicePassword"])
+        self.assertError("DeleteConflict", "Cannot delete entity, must remove referenced objects first.",
+                         iam.delete_user, UserName=user, status=409)
+        self.assertError("NoSuchEntity", "No such service lambda.amazonaws.com is supported for Service Specific Credentials",
+                         iam.create_service_specific_credential, UserName=user, ServiceName="lambda.amazonaws.com",
+                         status=404)
+        self.assertError("NoSuchEntity", "No such credential satisfiesregexbutstillinvalid exists",
+                         iam.delete_service_specific_credential, UserName=user,
+                         ServiceSpecificCredentialId="satisfiesregexbutstillinvalid", status=404)
+        iam.delete_service_specific_credential(UserName=user, ServiceSpecificCredentialId=cid)
+        iam.delete_user(UserName=user)
+
+
 class ServiceLinkedRoles(Case):
     """CreateServiceLinkedRole (issue 14): names, paths, trust and errors as
     LocalStack's AWS-validated snapshots record them (test_iam.snapshot.json,
