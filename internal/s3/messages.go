@@ -28,6 +28,8 @@ const (
 	msgInvalidObjectOwnership = "Invalid x-amz-object-ownership header: "
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_parts_checksum_exceptions_composite
 	msgChecksumTypeWithoutAlgorithm = "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_multipart_complete_multipart_too_small
+	msgAtLeastOnePart = "You must specify at least one part"
 	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketCRUD::test_delete_versioned_bucket_with_objects
 	msgBucketNotEmptyVersions = "The bucket you tried to delete is not empty. You must delete all versions in the bucket."
 	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it

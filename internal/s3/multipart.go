@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"
 	"database/sql"
@@ -69,7 +70,8 @@ func (s *Service) createUpload(ctx context.Context, r *protocol.Request, c *call
 	if v := hdr.Get("x-amz-checksum-algorithm"); v != "" {
 		a, ok := parseAlgo(v)
 		if !ok || a == algoMD5 || a == algoSHA512 {
-			return nil, invalidArgument(msgChecksumAlgorithmProvidedIs, "x-amz-checksum-algorithm", v)
+			// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_parts_checksum_exceptions_composite
+			return nil, errInvalidRequest.New(msgChecksumAlgorithmProvidedIs)
 		}
 		u.checksumAlgo = a
 		u.checksumType = "COMPOSITE"
@@ -345,6 +347,10 @@ type completeRequest struct {
 
 // parseComplete reads and checks the part list: present, ascending.
 func parseComplete(body []byte, uploadID string) (*completeRequest, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_multipart_complete_multipart_too_small
+		return nil, errInvalidRequest.New(msgAtLeastOnePart)
+	}
 	var req completeRequest
 	if err := decodeXML(body, "CompleteMultipartUpload", &req); err != nil {
 		return nil, err
