@@ -87,6 +87,16 @@ type writeOutput struct {
 	ConsumedCapacity *capacity `json:"ConsumedCapacity,omitempty"`
 }
 
+// result is what the handler returns: nil when o would encode as {},
+// which the protocol then writes without encoding/json (the common write
+// answers nothing; reflection cost ≈ 8 µs of a 1-caller PutItem's CPU).
+func (o *writeOutput) result() any {
+	if len(o.Attributes) == 0 && o.ConsumedCapacity == nil {
+		return nil
+	}
+	return o
+}
+
 // getItemOutput is GetItem's response; Item is the stored JSON as is.
 type getItemOutput struct {
 	Item             json.RawMessage `json:"Item,omitempty"`
@@ -355,7 +365,7 @@ func (s *Service) putItemHandler(ctx context.Context, r *protocol.Request, st re
 	if in.ReturnValues == "ALL_OLD" && old != nil {
 		out.Attributes = old
 	}
-	return out, nil
+	return out.result(), nil
 }
 
 // firstOf returns the first non-nil error: DynamoDB reports one problem.
@@ -551,7 +561,7 @@ func (s *Service) deleteItemHandler(ctx context.Context, r *protocol.Request, st
 	if in.ReturnValues == "ALL_OLD" && old != nil {
 		out.Attributes = old
 	}
-	return out, nil
+	return out.result(), nil
 }
 
 // --- UpdateItem ---
@@ -683,10 +693,7 @@ func (s *Service) updateItemHandler(ctx context.Context, r *protocol.Request, st
 			out.Attributes = expr.Project(src, upd.Paths())
 		}
 	}
-	if len(out.Attributes) == 0 {
-		out.Attributes = nil
-	}
-	return out, nil
+	return out.result(), nil
 }
 
 // legacyUpdate turns AttributeUpdates into update actions: PUT sets, ADD
