@@ -65,6 +65,12 @@ func TestWireShapes(t *testing.T) {
 		{"PutItem", `{"TableName":"wire","Item":{"id":{"S":"a"},"n":{"N":"01.50"}}}`, 200, `{}`},
 		{"GetItem", `{"TableName":"wire","Key":{"id":{"S":"a"}}}`, 200, `{"Item":{"id":{"S":"a"},"n":{"N":"1.5"}}}`},
 		{"GetItem", `{"TableName":"wire","Key":{"id":{"S":"zz"}}}`, 200, `{}`},
+		// Writes that answer nothing are {} (written without encoding/json);
+		// one asked for capacity or values still gets them.
+		{"UpdateItem", `{"TableName":"wire","Key":{"id":{"S":"u"}},"UpdateExpression":"SET m = :v","ExpressionAttributeValues":{":v":{"S":"x"}},"ReturnValues":"UPDATED_OLD"}`, 200, `{}`},
+		{"PutItem", `{"TableName":"wire","Item":{"id":{"S":"u"}},"ReturnConsumedCapacity":"TOTAL"}`, 200, `{"ConsumedCapacity":{"TableName":"wire","CapacityUnits":1}}`},
+		{"DeleteItem", `{"TableName":"wire","Key":{"id":{"S":"u"}}}`, 200, `{}`},
+		{"DeleteItem", `{"TableName":"wire","Key":{"id":{"S":"zz"}},"ReturnValues":"ALL_OLD"}`, 200, `{}`},
 		{"GetItem", `{"TableName":"wire","Key":{"id":{"N":"1"}}}`, 400,
 			`{"__type":"com.amazon.coral.validate#ValidationException","message":"The provided key element does not match the schema"}`},
 		{"GetItem", `{"TableName":"nope","Key":{"id":{"S":"a"}}}`, 400,
