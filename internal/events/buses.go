@@ -66,8 +66,9 @@ func parseBusRef(r *protocol.Request, v string, arnOK bool) (busRef, error) {
 }
 
 func parseBus(region, account, v string, arnOK bool, at string) (busRef, error) {
-	if v == "" {
-		v = defaultBus
+	if v == "" || v == defaultBus {
+		// The common case, without the patterns.
+		return busRef{name: defaultBus, arn: busARNOf(region, account, defaultBus), account: account, region: region}, nil
 	}
 	if len(v) > 1600 || (!arnOK && len(v) > 256) {
 		return busRef{}, memberLength(v, at, map[bool]int{true: 1600, false: 256}[arnOK])
@@ -93,14 +94,27 @@ func (s *Service) bus(ref busRef) *bus {
 	return b
 }
 
+// exists says whether the bus ref names is there, as bus does, without
+// building a default bus.
+func (s *Service) exists(ref busRef) bool {
+	if ref.name == defaultBus {
+		return true
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.buses[ref.arn] != nil
+}
+
 // busTarget names a bus for the door: its ARN, its account, and its policy
 // as the resource policy. A bus that is not there is not an error here: the
 // door decides first.
 func (s *Service) busTarget(ref busRef) protocol.Target {
 	t := protocol.Target{Resource: ref.arn, Account: ref.account}
-	if b := s.bus(ref); b != nil && b.policy != nil {
+	s.mu.RLock()
+	if b := s.buses[ref.arn]; b != nil && b.policy != nil {
 		t.Policy = b.policy
 	}
+	s.mu.RUnlock()
 	return t
 }
 

@@ -293,7 +293,7 @@ func (s *Service) ruleTarget(ref ruleRef) protocol.Target {
 // needBus is the answer for an operation on a rule of a custom bus that is
 // not there.
 func (s *Service) needBus(b busRef) error {
-	if s.bus(b) == nil {
+	if !s.exists(b) {
 		return busNotFound(b.name)
 	}
 	return nil

@@ -103,9 +103,14 @@ func deref(s *string) string {
 // AccessDeniedException; for another account's bus (named by ARN) both
 // must allow it, and a refusal fails that bus's entries alone, as
 // PutEvents reports per entry (API reference, PutEventsResultEntry:
-// AccessDeniedException). Every bus is decided before any event is routed.
+// AccessDeniedException; the entry's message is the door's, AWS's own
+// wording there is unrecorded). The whole-request refusal for the caller's
+// own bus is what users quote from AWS (aws-solutions-constructs
+// discussion 966: "… is not authorized to perform: events:PutEvents on
+// resource: …:event-bus/default because no identity-based policy allows
+// …"). Every bus is decided before any event is routed.
 func (s *Service) putEvents(ctx context.Context, r *protocol.Request, in *putEventsInput) (any, error) {
-	denied := map[string]string{} // by bus ARN: the door's message
+	var denied map[string]string // by bus ARN: the door's message; made on the first refusal
 	for i, e := range in.Entries {
 		if _, seen := denied[e.bus.arn]; seen || seenBus(in.Entries[:i], e.bus.arn) {
 			continue
@@ -117,6 +122,9 @@ func (s *Service) putEvents(ctx context.Context, r *protocol.Request, in *putEve
 		var ae *awserr.Error
 		if e.bus.account == r.Account() || !errors.As(err, &ae) || ae.Code != AccessDenied.Name {
 			return nil, err
+		}
+		if denied == nil {
+			denied = map[string]string{}
 		}
 		denied[e.bus.arn] = ae.Message
 	}
@@ -139,7 +147,7 @@ func (s *Service) putEvents(ctx context.Context, r *protocol.Request, in *putEve
 		// Events for a bus that is not there are accepted and go nowhere,
 		// as AWS accepts them (the LocalStack snapshot
 		// TestEventBus::test_put_events_nonexistent_event_bus).
-		if s.bus(e.bus) != nil {
+		if s.exists(e.bus) {
 			if err := s.route(ctx, r.ID, e.bus, doc); err != nil {
 				return nil, err
 			}
