@@ -301,28 +301,26 @@ func (s *shipper) send(d Delivery) {
 func (s *shipper) loop() {
 	defer close(s.done)
 	batch := make([]Delivery, 0, maxShipBatch)
-	linger := time.NewTimer(time.Hour)
-	linger.Stop()
 	for d := range s.ch {
 		// Wait a moment for company: a busy function's invocations then
-		// reach the sink as one delivery per stream rather than one each,
-		// and the shipper wakes once for them. Logs are behind by at most
-		// shipLinger more (the sink's own writer flushes every 25 ms).
+		// reach the sink as one delivery per stream rather than one each.
+		// The shipper sleeps rather than waits on the queue, so that the
+		// deliveries queued meanwhile wake nothing. Logs are behind by at
+		// most shipLinger more (the sink's own writer flushes every 25 ms).
 		batch = append(batch[:0], d)
-		linger.Reset(shipLinger)
-	collect:
+		time.Sleep(shipLinger)
+	drain:
 		for len(batch) < maxShipBatch {
 			select {
 			case d, ok := <-s.ch:
 				if !ok {
-					break collect
+					break drain
 				}
 				batch = append(batch, d)
-			case <-linger.C:
-				break collect
+			default:
+				break drain
 			}
 		}
-		linger.Stop()
 		for _, d := range merge(batch) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			if err := s.sink.Deliver(ctx, d); err != nil {
