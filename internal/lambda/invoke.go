@@ -438,25 +438,28 @@ func (ir *invokeResponse) Respond(w http.ResponseWriter, r *protocol.Request) {
 	// Keys in net/http's canonical form, set directly: Header.Set would
 	// canonicalize (and allocate) each on every invoke. The wire carries
 	// the same bytes either way.
+	// One backing array holds the values.
+	v := [...]string{r.ID, ir.version, ir.res.FunctionError, ir.res.LogResult, strconv.Itoa(len(ir.res.Payload))}
+	vals := v[:]
 	h := w.Header()
-	h["X-Amzn-Requestid"] = []string{r.ID}
+	h["X-Amzn-Requestid"] = vals[0:1:1]
 	// An Event invocation is only queued: AWS names no executed version.
 	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#test_invocation_type_event[python3.10]
 	if ir.res.StatusCode != http.StatusAccepted {
-		h["X-Amz-Executed-Version"] = []string{ir.version}
+		h["X-Amz-Executed-Version"] = vals[1:2:2]
 	}
 	if ir.res.FunctionError != "" {
-		h["X-Amz-Function-Error"] = []string{ir.res.FunctionError}
+		h["X-Amz-Function-Error"] = vals[2:3:3]
 	}
 	if ir.res.LogResult != "" {
-		h["X-Amz-Log-Result"] = []string{ir.res.LogResult}
+		h["X-Amz-Log-Result"] = vals[3:4:4]
 	}
 	status := ir.res.StatusCode
 	if status == 0 {
 		status = http.StatusOK
 	}
 	h["Content-Type"] = jsonContentType
-	h["Content-Length"] = []string{strconv.Itoa(len(ir.res.Payload))}
+	h["Content-Length"] = vals[4:5:5]
 	w.WriteHeader(status)
 	w.Write(ir.res.Payload)
 }

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -146,9 +145,10 @@ func (t *tailRing) base64() string {
 // complete line to emit. It counts the bytes it has read so that sync can
 // wait until everything the child wrote before a given moment is through.
 type outPipe struct {
-	f    *os.File
-	emit func(line []byte)
-	rc   syscall.RawConn // f's, for pending (see newOutPipe)
+	f     *os.File
+	emit  func(line []byte)
+	fd    uintptr // f's descriptor, for pending
+	hasFD bool
 
 	mu      sync.Mutex
 	partial []byte
@@ -158,9 +158,10 @@ type outPipe struct {
 
 func newOutPipe(f *os.File, emit func(line []byte)) *outPipe {
 	p := &outPipe{f: f, emit: emit}
-	// Asked once: sync asks the pipe's unread bytes twice per invoke.
+	// The descriptor is asked once: sync asks the pipe's unread bytes
+	// twice per invoke (see pending for why it stays valid).
 	if rc, err := f.SyscallConn(); err == nil {
-		p.rc = rc
+		rc.Control(func(fd uintptr) { p.fd, p.hasFD = fd, true })
 	}
 	return p
 }
@@ -228,29 +229,35 @@ func (p *outPipe) flush() {
 // last line. The child writes its output before it posts its response, so
 // after sync an invocation's log holds everything it printed.
 func (p *outPipe) sync(limit time.Duration) {
-	pending := p.pending()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	target := p.read + int64(pending)
-	if p.read < target && !p.closed {
-		deadline := time.Now().Add(limit)
-		for p.read < target && !p.closed && time.Now().Before(deadline) {
-			p.mu.Unlock()
-			time.Sleep(20 * time.Microsecond)
-			p.mu.Lock()
+	if !p.closed {
+		// The unread bytes are asked with mu held: bytes the loop has
+		// read but not counted yet then lie before the target, never
+		// twice in it (asked before taking mu, a read in between counted
+		// them twice, and sync waited its whole limit for bytes that
+		// never came).
+		target := p.read + int64(p.pending())
+		if p.read < target {
+			deadline := time.Now().Add(limit)
+			for p.read < target && !p.closed && time.Now().Before(deadline) {
+				p.mu.Unlock()
+				time.Sleep(20 * time.Microsecond)
+				p.mu.Lock()
+			}
 		}
 	}
 	p.flush()
 }
 
-// pending is how many bytes wait unread in the pipe (FIONREAD).
+// pending is how many bytes wait unread in the pipe (FIONREAD); call with
+// mu held and the pipe not closed, so that fd is still the pipe's (loop
+// sets closed under mu before it closes the file).
 func (p *outPipe) pending() int {
-	if p.rc == nil {
+	if !p.hasFD {
 		return 0
 	}
-	n := 0
-	p.rc.Control(func(fd uintptr) { n = pipePending(fd) })
-	return n
+	return pipePending(p.fd)
 }
 
 func indexByte(b []byte, c byte) int {

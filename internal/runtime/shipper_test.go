@@ -3,9 +3,11 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 type recordSink struct {
@@ -72,5 +74,47 @@ func TestShipperJoinsInvocations(t *testing.T) {
 	}
 	if d := got["d"]; len(d) != 1 || d[0].RequestID != "d-0" {
 		t.Fatalf("single delivery %+v", d)
+	}
+}
+
+// TestOutPipeSync: sync right after the child writes returns with the line
+// emitted, long before its limit, write after write. (It cannot force the
+// interleaving that once made sync count bytes twice and sleep its whole
+// limit; pending's comment says why that cannot happen now.)
+func TestOutPipeSync(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var lines int
+	p := newOutPipe(r, func([]byte) { mu.Lock(); lines++; mu.Unlock() })
+	done := make(chan struct{})
+	go p.loop(done)
+	const n = 300
+	slow := 0
+	for i := 0; i < n; i++ {
+		if _, err := w.WriteString("a line of output\n"); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		p.sync(50 * time.Millisecond)
+		if time.Since(start) >= 50*time.Millisecond {
+			slow++
+		}
+		mu.Lock()
+		got := lines
+		mu.Unlock()
+		if got != i+1 {
+			t.Fatalf("after sync %d: %d lines emitted", i, got)
+		}
+	}
+	w.Close()
+	<-done
+	if slow > 0 {
+		t.Fatalf("%d of %d syncs waited their whole limit", slow, n)
+	}
+	if lines != n {
+		t.Fatalf("%d lines, want %d", lines, n)
 	}
 }
