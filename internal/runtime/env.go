@@ -615,6 +615,12 @@ func (e *env) environ(l *launcher) []string {
 	// AWS_EXECUTION_ENV is not defined for the OS-only (provided) runtimes.
 	if l.kind != kindProvided {
 		vars = append(vars, "AWS_EXECUTION_ENV=AWS_Lambda_"+spec.Runtime)
+		// What the managed runtimes' shell bootstrap leaves (its working
+		// directory and shell level) and the X-Ray SDK's setting that
+		// logs, rather than throws, without a trace context
+		// (test_lambda_init_environment). The X-Ray daemon variables are
+		// left out: seki runs no daemon.
+		vars = append(vars, "PWD="+task, "SHLVL=0", "AWS_XRAY_CONTEXT_MISSING=LOG_ERROR")
 	}
 	// PATH and the library paths follow AWS's layout, with the layers'
 	// merged directory standing in for /opt and seki's interpreter
