@@ -85,20 +85,17 @@ func TestBusAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var names []string
-	var token *string
-	for {
+	names := allPages(t, func(token *string) ([]string, *string, error) {
 		l, err := c.ListEventBuses(ctx, &eventbridge.ListEventBusesInput{NamePrefix: aws.String("orders"), Limit: aws.Int32(2), NextToken: token})
 		if err != nil {
-			t.Fatal(err)
+			return nil, nil, err
 		}
+		var names []string
 		for _, b := range l.EventBuses {
 			names = append(names, aws.ToString(b.Name))
 		}
-		if token = l.NextToken; token == nil {
-			break
-		}
-	}
+		return names, l.NextToken, nil
+	})
 	if strings.Join(names, ",") != "orders,orders-2,orders-3" {
 		t.Fatalf("ListEventBuses pages: %v", names)
 	}

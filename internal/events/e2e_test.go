@@ -248,20 +248,17 @@ func TestRuleAPI(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		putRule(t, c, fmt.Sprint("page-", i), `{"source":["a"]}`)
 	}
-	var names []string
-	var token *string
-	for {
+	names := allPages(t, func(token *string) ([]string, *string, error) {
 		out, err := c.ListRules(ctx, &eventbridge.ListRulesInput{NamePrefix: aws.String("page-"), Limit: aws.Int32(2), NextToken: token})
 		if err != nil {
-			t.Fatal(err)
+			return nil, nil, err
 		}
+		var names []string
 		for _, r := range out.Rules {
 			names = append(names, aws.ToString(r.Name))
 		}
-		if token = out.NextToken; token == nil {
-			break
-		}
-	}
+		return names, out.NextToken, nil
+	})
 	if strings.Join(names, ",") != "page-0,page-1,page-2,page-3,page-4" {
 		t.Fatalf("ListRules pages: %v", names)
 	}
@@ -374,4 +371,22 @@ func (c *testClock) advance(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
+}
+
+// allPages follows a listing's NextToken to its end and returns the names
+// of every page, in order.
+func allPages(t testing.TB, page func(token *string) ([]string, *string, error)) []string {
+	t.Helper()
+	var all []string
+	var token *string
+	for {
+		names, next, err := page(token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, names...)
+		if token = next; token == nil {
+			return all
+		}
+	}
 }
