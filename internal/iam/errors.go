@@ -172,7 +172,7 @@ const (
 	msgNoSuchSSCFmt = "No such credential %s exists"
 	// source: snapshot tests/aws/services/iam/test_iam.snapshot.json#test_delete_user_after_service_credential_created
 	msgMustRemoveReferenced = "Cannot delete entity, must remove referenced objects first."
-	// source: unconfirmed the request framework's count, as IAM's answers quoted in public bug reports give it
+	// source: snapshot tests/aws/services/iam/test_iam.snapshot.json#test_user_match_id_mismatch ("1 validation error detected: …")
 	msgViolationsFmt = "%d validation %s detected: %s"
 	// source: unconfirmed IAM's answer to a trust policy naming a principal that does not exist, as quoted in many public issue reports
 	msgInvalidPrincipalFmt = `Invalid principal in policy: "AWS":"%s"`

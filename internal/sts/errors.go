@@ -25,7 +25,7 @@ var (
 
 // The query framework's validation texts and the role ARN's.
 const (
-	// source: unconfirmed STS's answer to a RoleArn that is not a role ARN, as quoted in public issue reports ("arn:aws:iam::1:user/x is invalid")
+	// source: snapshot tests/aws/services/sts/test_sts.snapshot.json#test_sts_invalid_parameters (malformed-arn, no-partition, no-service, not-enough-colons, no-resource)
 	msgInvalidRoleFmt = "%s is invalid"
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaAlias::test_notfound_and_invalid_routingconfigs (the request framework's form, which STS shares)
 	msgViolationFmt = "Value '%s' at '%s' failed to satisfy constraint: Member must %s"
