@@ -258,4 +258,59 @@ for m in ('get_object', 'head_object'):
     M = 'GET' if m == 'get_object' else 'HEAD'
     K = f'/fid-s3/test-object-{m}'
     case(T, 'precondition-if-unmodified-since-is-object', s3(M, K, headers={'If-Unmodified-Since': '${lm_' + m + '}'}), op='GetObject' if M == 'GET' else 'HeadObject')
+
+# --- batch 6: multipart listing, versioned puts, copies and metadata
+T = 'test_multipart_and_list_parts'
+b = '/fid-s3-mlp'
+K = b + '/test-list-parts'
+D = 'upload-part-1' * 5
+case(T, 'create-multipart', api2.mpu_create(K, 'mlp'), setup=[s3('PUT', b)], op='CreateMultipartUpload')
+case(T, 'list-part-after-created', s3('GET', K, 'uploadId=${mlp}'), op='ListParts')
+case(T, 'list-all-uploads', s3('GET', b, 'uploads'), op='ListMultipartUploads')
+case(T, 'upload-part', s3('PUT', K, 'partNumber=1&uploadId=${mlp}', raw=D, headers={'x-amz-checksum-crc32': crc(D)}, save={'mlppe': 'header:ETag'}), op='UploadPart')
+case(T, 'list-part-after-upload', s3('GET', K, 'uploadId=${mlp}'), op='ListParts')
+case(T, 'list-all-uploads-after', s3('GET', b, 'uploads'), op='ListMultipartUploads')
+case(T, 'complete-multipart', api2.mpu_done(K, 'mlp'), op='CompleteMultipartUpload')
+case(T, 'list-part-after-complete-exc', s3('GET', K, 'uploadId=${mlp}'), members={'UploadId': '${mlp}'})
+case(T, 'list-all-uploads-completed', s3('GET', b, 'uploads'), op='ListMultipartUploads')
+case(T, 'head-multipart-checksum', s3('HEAD', K, headers={'x-amz-checksum-mode': 'ENABLED'}), op='HeadObject')
+case(T, 'get-multipart-checksum', s3('GET', K), op='GetObject')
+T = 'test_s3_put_object_versioned'
+b = '/fid-s3-pov'
+K1, K2, K3 = b + '/non-version-bucket-key', b + '/versioned-bucket-key', b + '/non-version-bucket-key-after-disable'
+case(T, 'put-pre-versioned', put(K1, 'non-versioned-key'), setup=[s3('PUT', b)], op='PutObject')
+case(T, 'get-pre-versioned', s3('GET', K1), op='GetObject')
+case(T, 'list-object-pre-versioned', s3('GET', b, 'encoding-type=url&versions'), op='ListObjectVersions')
+case(T, 'get-post-versioned', s3('GET', K1), setup=[s3('PUT', b, 'versioning', raw=VERS_ON)], op='GetObject')
+case(T, 'put-obj-versioned-1', put(K2, 'versioned-key'), op='PutObject')
+case(T, 'put-obj-versioned-2', put(K2, 'versioned-key-updated'), op='PutObject')
+case(T, 'get-obj-versioned', s3('GET', K2), op='GetObject')
+case(T, 'list-object-versioned', s3('GET', b, 'encoding-type=url&versions'), op='ListObjectVersions')
+case(T, 'list-bucket-suspended', s3('GET', b, 'encoding-type=url&versions'), setup=[s3('PUT', b, 'versioning', raw=VERS_ON.replace('Enabled', 'Suspended'))], op='ListObjectVersions')
+case(T, 'get-obj-versioned-disabled', s3('GET', K2), op='GetObject')
+case(T, 'get-obj-non-versioned-disabled', s3('GET', K1), op='GetObject')
+J = '{"key": "value"}'
+T = 'test_s3_copy_content_type_and_metadata'
+b = '/fid-s3-cctm'
+src = {'x-amz-copy-source': b[1:] + '/source-object'}
+case(T, 'put_object', put(b + '/source-object', J, {'Content-Type': 'application/json', 'x-amz-meta-key': 'value'}), setup=[s3('PUT', b)], op='PutObject')
+case(T, 'head_object', s3('HEAD', b + '/source-object'), op='HeadObject')
+case(T, 'copy_object', s3('PUT', b + '/source-object-copy', headers=src), op='CopyObject')
+case(T, 'head_object_copy', s3('HEAD', b + '/source-object-copy'), op='HeadObject')
+case(T, 'copy_object_second', s3('PUT', b + '/source-object-second-copy', headers={**src, 'x-amz-meta-another-key': 'value', 'Content-Type': 'application/javascript'}), op='CopyObject')
+case(T, 'head_object_second_copy', s3('HEAD', b + '/source-object-second-copy'), op='HeadObject')
+T = 'test_s3_copy_metadata_replace'
+b = '/fid-s3-cmr'
+src = {'x-amz-copy-source': b[1:] + '/source-object'}
+case(T, 'put_object', put(b + '/source-object', J, {'Content-Type': 'application/json', 'x-amz-meta-key': 'value', 'Content-Language': 'en-US'}), setup=[s3('PUT', b)], op='PutObject')
+case(T, 'head_object', s3('HEAD', b + '/source-object'), op='HeadObject')
+case(T, 'copy_object', s3('PUT', b + '/source-object-copy', headers={**src, 'x-amz-meta-another-key': 'value', 'Content-Type': 'image/jpg', 'x-amz-metadata-directive': 'REPLACE'}), op='CopyObject')
+case(T, 'head_object_copy', s3('HEAD', b + '/source-object-copy'), op='HeadObject')
+T = 'test_s3_copy_metadata_directive_copy'
+b = '/fid-s3-cmd'
+src = {'x-amz-copy-source': b[1:] + '/source-object'}
+case(T, 'put-object', put(b + '/source-object', 'test', {'x-amz-meta-key': 'value', 'Content-Language': 'en-US'}), setup=[s3('PUT', b)], op='PutObject')
+case(T, 'head-object', s3('HEAD', b + '/source-object'), op='HeadObject')
+case(T, 'copy-object', s3('PUT', b + '/source-object-copy', headers={**src, 'x-amz-meta-another-key': 'value', 'Content-Language': 'en-GB', 'Content-Type': 'image/jpg', 'x-amz-metadata-directive': 'COPY'}), op='CopyObject')
+case(T, 'head-object-copy', s3('HEAD', b + '/source-object-copy'), op='HeadObject')
 F.write()

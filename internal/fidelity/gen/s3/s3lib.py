@@ -119,7 +119,12 @@ def expect_for(r, call, op, drop, absent_hdrs):
             elif absent_hdrs and h.lower() not in ('content-length','content-type','last-modified','etag','accept-ranges','date'):
                 hdrs[h] = '-'
             continue
-        if loc in ('headers', 'statusCode'): continue
+        if loc == 'headers':  # user metadata: x-amz-meta-*
+            if isinstance(r.get(name), dict):
+                for k, v in r[name].items():
+                    hdrs[m['locationName'] + k] = v if fixed(v) else '*'
+            continue
+        if loc == 'statusCode': continue
         if payload:
             if name != payload or name not in r: continue
             ps = SH[m['shape']]
