@@ -55,9 +55,13 @@ const (
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// maxInterned bounds the writer's memory of principals and policies; past
-// it the table starts over and definitions are written again as they recur.
-const maxInterned = 4096
+// maxInterned bounds the writer's memory of principals and policies, and
+// maxRecent of contexts and cases (which hold request values); past it a
+// table starts over and definitions are written again as they recur.
+const (
+	maxInterned = 4096
+	maxRecent   = 512
+)
 
 // whoKey identifies a principal by value; tags by the map's identity
 // (principals are built once per request or per cached credential and
@@ -112,14 +116,19 @@ type encoder struct {
 
 	policies map[*policy.Policy]uint64
 	whos     map[whoKey]uint64
+	// ctxs and cases map recent contexts and cases, encoded, to their
+	// numbers.
+	ctxs  map[string]uint64
+	cases map[string]uint64
 
-	lastWho   whoKey
-	lastWhoID uint64
-	lastCtx   policy.Context
-	lastCtxID uint64
-	lastSet   policy.Set
-	lastSetID uint64
-	lastCase  caseKey
+	lastWho    whoKey
+	lastWhoID  uint64
+	lastCtx    policy.Context
+	lastCtxID  uint64
+	lastSet    policy.Set
+	lastSetID  uint64
+	lastCase   caseKey
+	lastCaseID uint64
 	// lastTime is the time of the chunk's previous decision (0 at its
 	// start), which the next one is written relative to.
 	lastTime int64
@@ -127,7 +136,8 @@ type encoder struct {
 }
 
 func newEncoder() *encoder {
-	w := &encoder{policies: make(map[*policy.Policy]uint64), whos: make(map[whoKey]uint64), cur: -1}
+	w := &encoder{policies: make(map[*policy.Policy]uint64), whos: make(map[whoKey]uint64),
+		ctxs: make(map[string]uint64), cases: make(map[string]uint64), cur: -1}
 	w.reset()
 	return w
 }
@@ -141,7 +151,9 @@ func (w *encoder) reset() {
 	w.lastWho, w.lastWhoID = whoKey{}, 0
 	w.lastCtx, w.lastCtxID = policy.Context{}, 0
 	w.lastSet, w.lastSetID = policy.Set{}, 0
-	w.lastCase = caseKey{}
+	clear(w.ctxs)
+	clear(w.cases)
+	w.lastCase, w.lastCaseID = caseKey{}, 0
 	w.nPolicy, w.nWho, w.nCtx, w.nSet, w.nCase = 0, 0, 0, 0, 0
 	w.out, w.cur = w.out[:0], -1
 }
@@ -211,10 +223,8 @@ func (w *encoder) add(s *slot, now time.Time) {
 	k.who = w.principal(s.who)
 	k.ctx = w.context(&s.ctx)
 	k.set = w.set(&s.set)
-	if w.nCase == 0 || !k.same(&w.lastCase) {
-		w.nCase++
+	if w.lastCaseID == 0 || !k.same(&w.lastCase) {
 		b := w.scratch[:0]
-		b = binary.AppendUvarint(b, w.nCase)
 		b = binary.AppendUvarint(b, k.who)
 		b = binary.AppendUvarint(b, k.ctx)
 		b = binary.AppendUvarint(b, k.set)
@@ -224,9 +234,18 @@ func (w *encoder) add(s *slot, now time.Time) {
 		b = appendString(b, k.resourceAccount)
 		b = appendString(b, k.msg)
 		b = appendString(b, k.rule)
-		w.record(recCase, b)
 		w.scratch = b
-		w.lastCase = k
+		id, ok := w.cases[string(b)]
+		if !ok {
+			if len(w.cases) >= maxRecent {
+				clear(w.cases)
+			}
+			w.nCase++
+			id = w.nCase
+			w.cases[string(b)] = id
+			w.definition(recCase, id, b)
+		}
+		w.lastCase, w.lastCaseID = k, id
 	}
 	// The decision itself, written in place: the time (from the chunk's
 	// previous decision: a batch shares one), the case and the request id.
@@ -235,11 +254,11 @@ func (w *encoder) add(s *slot, now time.Time) {
 	dt := t - w.lastTime
 	w.lastTime = t
 	zz := uint64(dt<<1) ^ uint64(dt>>63)
-	n := uvarintLen(zz) + uvarintLen(w.nCase) + len(s.requestID)
+	n := uvarintLen(zz) + uvarintLen(w.lastCaseID) + len(s.requestID)
 	w.out = append(w.out, recDecision)
 	w.out = binary.AppendUvarint(w.out, uint64(n))
 	w.out = binary.AppendVarint(w.out, dt)
-	w.out = binary.AppendUvarint(w.out, w.nCase)
+	w.out = binary.AppendUvarint(w.out, w.lastCaseID)
 	w.out = append(w.out, s.requestID...)
 }
 
@@ -284,9 +303,9 @@ func (w *encoder) context(c *policy.Context) uint64 {
 	if w.lastCtxID != 0 && c.SameSnapshot(&w.lastCtx) {
 		return w.lastCtxID
 	}
-	w.nCtx++
+	// Another request's context: by content, the same as a recent one
+	// more often than not (a client's calls within a second).
 	b := w.scratch[:0]
-	b = binary.AppendUvarint(b, w.nCtx)
 	b = binary.AppendUvarint(b, uint64(c.Len()))
 	c.Range(func(k string, vs []string) bool {
 		b = appendString(b, k)
@@ -296,10 +315,29 @@ func (w *encoder) context(c *policy.Context) uint64 {
 		}
 		return true
 	})
-	w.record(recContext, b)
 	w.scratch = b
-	w.lastCtx, w.lastCtxID = *c, w.nCtx
-	return w.nCtx
+	id, ok := w.ctxs[string(b)]
+	if !ok {
+		if len(w.ctxs) >= maxRecent {
+			clear(w.ctxs)
+		}
+		w.nCtx++
+		id = w.nCtx
+		w.ctxs[string(b)] = id
+		w.definition(recContext, id, b)
+	}
+	w.lastCtx, w.lastCtxID = *c, id
+	return id
+}
+
+// definition appends a record of kind whose body is id then rest.
+func (w *encoder) definition(kind byte, id uint64, rest []byte) {
+	n := uvarintLen(id) + len(rest)
+	w.room(1 + binary.MaxVarintLen64 + n)
+	w.out = append(w.out, kind)
+	w.out = binary.AppendUvarint(w.out, uint64(n))
+	w.out = binary.AppendUvarint(w.out, id)
+	w.out = append(w.out, rest...)
 }
 
 // sameSlice reports whether a and b are the same slice (policy slices are
