@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -10,24 +9,12 @@ import (
 	"time"
 )
 
-type recordSink struct {
-	mu sync.Mutex
-	ds []Delivery
-}
-
-func (s *recordSink) Deliver(_ context.Context, d Delivery) error {
-	s.mu.Lock()
-	s.ds = append(s.ds, d)
-	s.mu.Unlock()
-	return nil
-}
-
 // TestShipperJoinsInvocations: deliveries queued together reach the sink as
 // one per stream, each stream's events in the order written, the request
 // id kept only when one invocation wrote them all; and close delivers what
 // is queued.
 func TestShipperJoinsInvocations(t *testing.T) {
-	sink := &recordSink{}
+	sink := &collectSink{}
 	s := newShipper(sink)
 	streams := []string{"a", "b", "c"}
 	for i := 0; i < 20; i++ {
