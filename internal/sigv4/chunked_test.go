@@ -276,7 +276,7 @@ func TestChunkSizeFields(t *testing.T) {
 	r.DecodedContentLength = -1
 	_, err := io.ReadAll(NewChunkedReader(strings.NewReader("5\r\nhello\r\n1\r\nx\r\n0\r\n\r\n"), r))
 	ae := asError(t, err).AWS("s3")
-	if got := fmt.Sprint(ae.Fields); got != "[{Chunk 2} {BadChunkSize 5}]" {
+	if got := fieldsText(ae.Fields); got != "[{Chunk 2} {BadChunkSize 5}]" {
 		t.Errorf("fields %s", got)
 	}
 }
