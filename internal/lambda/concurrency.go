@@ -34,6 +34,14 @@ func (s *Service) putConcurrency(ctx context.Context, r *protocol.Request, ref F
 		v.min("reservedConcurrentExecutions", *in.ReservedConcurrentExecutions, 0)
 	}
 	if err := v.err(); err != nil {
+		// A function that does not exist is reported first.
+		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaReservedConcurrency::test_function_concurrency_exceptions
+		if rerr := s.db.Read(ctx, func(tx *store.Tx) error {
+			_, err := resolve(tx, ref, latest)
+			return err
+		}); rerr != nil {
+			return nil, rerr
+		}
 		return nil, err
 	}
 	n := *in.ReservedConcurrentExecutions
