@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 
@@ -133,8 +134,10 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 	// Unpacking runs beside storing the package and committing the
 	// function (both wait on fsync).
 	prepared := s.prepareCode(pkg.sha, pkg.data)
-	blob, err := s.putCode(ref.Account, pkg.data)
+	s.codeMu.RLock()
+	blob, err := s.putCode(ref.Account, pkg)
 	if err != nil {
+		s.codeMu.RUnlock()
 		return nil, err
 	}
 	now := timestamp(r.Now)
@@ -196,9 +199,10 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 		}
 		return err
 	})
+	s.codeMu.RUnlock()
 	if err != nil {
 		s.pending.CompareAndDelete(ref.ARN(), mark)
-		s.db.Blobs().Remove(blob)
+		s.gcBlobs(ctx, []string{blob}) // unless another function runs the same code
 		return nil, err
 	}
 	s.activate(ctx, ref, mark, prepared)
@@ -348,7 +352,8 @@ func orDefault(p *int64, def int64) int64 {
 // codePackage is a deployment package read into memory and checked.
 type codePackage struct {
 	data []byte
-	sha  string // base64 SHA-256, Lambda's CodeSha256
+	sum  [sha256.Size]byte
+	sha  string // base64 of sum, Lambda's CodeSha256
 }
 
 // readCode gets the package from ZipFile or S3 and checks it is a zip whose
@@ -399,13 +404,24 @@ func (s *Service) readCode(ctx context.Context, r *protocol.Request, c *function
 		return nil, errInvalidParameter.Errorf(msgCodeTooLargeFmt, maxUnzippedBytes, total)
 	}
 	sum := sha256.Sum256(data)
-	return &codePackage{data: data, sha: base64.StdEncoding.EncodeToString(sum[:])}, nil
+	return &codePackage{data: data, sum: sum, sha: base64.StdEncoding.EncodeToString(sum[:])}, nil
 }
 
-// putCode stores a package under a fresh blob name.
-func (s *Service) putCode(account string, data []byte) (string, error) {
-	name := "lambda/code/" + account + "/" + randomID(32) + ".zip"
-	if _, err := s.db.Blobs().Put(name, bytes.NewReader(data)); err != nil {
+// putCode stores a package once per account and content: its blob is
+// named by its SHA-256, so a package seen before (a redeploy, a second
+// function of the same code) is neither written nor fsynced again; on
+// this disk the fsync of a 4–5 MB package is most of a create. The caller
+// holds codeMu (shared) until the row that refers to the blob is
+// committed, so that gcBlobs cannot remove it meanwhile.
+func (s *Service) putCode(account string, pkg *codePackage) (string, error) {
+	name := "lambda/code/" + account + "/" + hex.EncodeToString(pkg.sum[:]) + ".zip"
+	blobs := s.db.Blobs()
+	// A blob is only ever in place complete and durable (Write renames a
+	// synced file), and its name is its content's digest.
+	if st, err := os.Stat(blobs.Path(name)); err == nil && st.Size() == int64(len(pkg.data)) {
+		return name, nil
+	}
+	if err := blobs.Write(name, pkg.data); err != nil {
 		return "", err
 	}
 	return name, nil
@@ -415,6 +431,10 @@ func (s *Service) putCode(account string, data []byte) (string, error) {
 // after the deleting transaction committed; a blob is only ever shared by
 // copying a reference that exists, so an unreferenced one stays so.
 func (s *Service) gcBlobs(ctx context.Context, blobs []string) {
+	// Exclusive: no create or update is between finding a blob and
+	// committing its reference (see putCode).
+	s.codeMu.Lock()
+	defer s.codeMu.Unlock()
 	for _, b := range blobs {
 		used := false
 		s.db.Read(ctx, func(tx *store.Tx) error {
@@ -702,8 +722,10 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, r
 		return c, nil
 	}
 	prepared := s.prepareCode(pkg.sha, pkg.data)
-	blob, err := s.putCode(ref.Account, pkg.data)
+	s.codeMu.RLock()
+	blob, err := s.putCode(ref.Account, pkg)
 	if err != nil {
+		s.codeMu.RUnlock()
 		return nil, err
 	}
 	var out *versionRecord
@@ -735,8 +757,9 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, r
 		}
 		return err
 	})
+	s.codeMu.RUnlock()
 	if err != nil {
-		s.db.Blobs().Remove(blob)
+		s.gcBlobs(ctx, []string{blob}) // unless another function runs the same code
 		return nil, err
 	}
 	// Answered once the new code is prepared, as create is (pending.go).

@@ -107,6 +107,13 @@ type Service struct {
 	now  func() time.Time
 	opts Options
 
+	// codeMu orders storing packages against removing them: a package is
+	// stored once per account and content (putCode), so a create or
+	// update may reuse a blob that a delete is about to find unreferenced.
+	// They hold it shared from finding (or writing) the blob to the commit
+	// that refers to it; gcBlobs holds it exclusively.
+	codeMu sync.RWMutex
+
 	// authz is Options.Authz: the door for checks outside a request.
 	authz protocol.Authorizer
 

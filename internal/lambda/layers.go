@@ -1,7 +1,6 @@
 package lambda
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -177,7 +176,7 @@ func (s *Service) publishLayerVersion(ctx context.Context, r *protocol.Request, 
 		return nil, err
 	}
 	blob := "lambda/layers/" + ref.Account + "/" + randomID(32) + ".zip"
-	if _, err := s.db.Blobs().Put(blob, bytes.NewReader(pkg.data)); err != nil {
+	if err := s.db.Blobs().Write(blob, pkg.data); err != nil {
 		return nil, err
 	}
 	out := &LayerVersion{

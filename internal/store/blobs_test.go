@@ -160,3 +160,24 @@ func TestBlobStaleTempKeepsFresh(t *testing.T) {
 		t.Error("real blob removed")
 	}
 }
+
+// Write stores content held whole as Put does (same temp file, fsync and
+// rename, so the kill -9 test of Put covers it), without digests.
+func TestBlobWrite(t *testing.T) {
+	db := openTest(t, t.TempDir(), nil)
+	b := db.Blobs()
+	content := bytes.Repeat([]byte("package "), 200_000)
+	if err := b.Write("lambda/code/a.zip", content); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(b.Path("lambda/code/a.zip")); !bytes.Equal(got, content) {
+		t.Fatalf("Write stored %d bytes, want %d", len(got), len(content))
+	}
+	if err := b.Write("../escape", content); err == nil {
+		t.Fatal("Write accepted a name outside the blob directory")
+	}
+	ents, _ := os.ReadDir(filepath.Dir(b.Path("lambda/code/a.zip")))
+	if len(ents) != 1 {
+		t.Fatalf("files beside the blob: %v", ents)
+	}
+}
