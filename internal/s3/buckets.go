@@ -346,7 +346,8 @@ func (s *Service) headBucket(ctx context.Context, r *protocol.Request, c *call) 
 	if err != nil {
 		return nil, err
 	}
-	return headerOnly{"x-amz-bucket-region": b.region, "x-amz-access-point-alias": "false"}, nil
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_create_bucket_head_bucket
+	return headerOnly{"x-amz-bucket-region": b.region, "x-amz-access-point-alias": "false", "x-amz-bucket-arn": "arn:aws:s3:::" + b.name}, nil
 }
 
 // headerOnly is a 200 answer with headers and no body.

@@ -313,4 +313,44 @@ case(T, 'put-object', put(b + '/source-object', 'test', {'x-amz-meta-key': 'valu
 case(T, 'head-object', s3('HEAD', b + '/source-object'), op='HeadObject')
 case(T, 'copy-object', s3('PUT', b + '/source-object-copy', headers={**src, 'x-amz-meta-another-key': 'value', 'Content-Language': 'en-GB', 'Content-Type': 'image/jpg', 'x-amz-metadata-directive': 'COPY'}), op='CopyObject')
 case(T, 'head-object-copy', s3('HEAD', b + '/source-object-copy'), op='HeadObject')
+
+# --- batch 7
+T = 'test_s3_copy_object_in_place_metadata_directive'
+b = '/fid-s3-cipmd'
+K = b + '/source-object'
+src = {'x-amz-copy-source': K[1:]}
+case(T, 'put_object', put(K, J, {'Content-Type': 'application/json', 'x-amz-meta-key': 'value'}), setup=[s3('PUT', b)], op='PutObject')
+case(T, 'head_object', s3('HEAD', K), op='HeadObject')
+case(T, 'copy-replace-directive', s3('PUT', K, headers={**src, 'x-amz-meta-key2': 'value2', 'x-amz-metadata-directive': 'REPLACE'}), op='CopyObject')
+case(T, 'head-replace-directive', s3('HEAD', K), op='HeadObject')
+case(T, 'copy-copy-directive', s3('PUT', K, headers={**src, 'x-amz-metadata-directive': 'COPY', 'x-amz-storage-class': 'STANDARD'}), op='CopyObject')
+case(T, 'head-copy-directive', s3('HEAD', K), op='HeadObject')
+case(T, 'copy-copy-directive-ignore', s3('PUT', K, headers={**src, 'x-amz-metadata-directive': 'COPY', 'x-amz-storage-class': 'STANDARD', 'x-amz-meta-key3': 'value3'}), op='CopyObject')
+case(T, 'head-copy-directive-ignore', s3('HEAD', K), op='HeadObject')
+case(T, 'copy-replace-directive-empty', s3('PUT', K, headers={**src, 'x-amz-metadata-directive': 'REPLACE'}), op='CopyObject')
+case(T, 'head-replace-directive-empty', s3('HEAD', K), op='HeadObject')
+T = 'test_delete_keys_in_versioned_bucket'
+b = '/fid-s3-dkv'
+K = b + '/test-key-versioned'
+case(T, 'list-objects-v2', s3('GET', b, 'encoding-type=url&list-type=2'), setup=versioned(b) + [put(K, 'something', save={'dkv1': 'header:x-amz-version-id'}), put(K, 'something-v2', save={'dkv2': 'header:x-amz-version-id'})], op='ListObjectsV2')
+case(T, 'delete-object', post_del := s3('POST', b, 'delete', raw=f'<Delete {X}><Object><Key>test-key-versioned</Key></Object></Delete>', headers={'Content-MD5': '${content-md5}'}), op='DeleteObjects')
+case(T, 'list-object-version', s3('GET', b, 'encoding-type=url&versions'), op='ListObjectVersions')
+case(T, 'list-objects-v2-after-delete', s3('GET', b, 'encoding-type=url&list-type=2'), setup=[s3('DELETE', K, 'versionId=${dkv2}'), s3('DELETE', K, 'versionId=${dkv1}')], op='ListObjectsV2')
+case(T, 'list-object-version-after-delete', s3('GET', b, 'encoding-type=url&versions', save={'dkvm': 'ListVersionsResult.DeleteMarker.VersionId'}), op='ListObjectVersions')
+case(T, 'delete-object-delete-marker', s3('POST', b, 'delete', raw=f'<Delete {X}><Object><Key>test-key-versioned</Key><VersionId>${{dkvm}}</VersionId></Object></Delete>', headers={'Content-MD5': '${content-md5}'}), op='DeleteObjects')
+T = 'test_etag_on_get_object_call'
+LB = 'Lorem ipsum dolor sit amet, ... ' * 30
+case(T, 'get_object', s3('GET', '/fid-s3/my-key-etag'), setup=[put('/fid-s3/my-key-etag', LB)], op='GetObject')
+case(T, 'get_object_range', s3('GET', '/fid-s3/my-key-etag', headers={'Range': 'bytes=0-16'}), op='GetObject')
+T = 'test_get_bucket_versioning_order'
+b = '/fid-s3-gbvo'
+case(T, 'list_object_versions_before', s3('GET', b, 'encoding-type=url&versions'), setup=[s3('PUT', b)], op='ListObjectVersions')
+case(T, 'put_bucket_versioning', s3('PUT', b, 'versioning', raw=VERS_ON), op='PutBucketVersioning')
+case(T, 'get_bucket_versioning', s3('GET', b, 'versioning'), op='GetBucketVersioning')
+case(T, 'list_object_versions', s3('GET', b, 'encoding-type=url&versions'), setup=[put(b + '/test', 'body'), put(b + '/test', 'body'), put(b + '/test2', 'body')], op='ListObjectVersions')
+T = 'test_create_bucket_head_bucket'
+case(T, 'create_bucket', s3('PUT', '/fid-s3-hb1'), op='CreateBucket')
+case(T, 'create_bucket_location_constraint', s3('PUT', '/fid-s3-hb2', raw=cbc('us-west-1')), op='CreateBucket')
+case(T, 'head_bucket', s3('HEAD', '/fid-s3-hb1'), op='HeadBucket')
+case(T, 'head_bucket_2', s3('HEAD', '/fid-s3-hb2'), op='HeadBucket')
 F.write()
