@@ -353,4 +353,30 @@ case(T, 'create_bucket', s3('PUT', '/fid-s3-hb1'), op='CreateBucket')
 case(T, 'create_bucket_location_constraint', s3('PUT', '/fid-s3-hb2', raw=cbc('us-west-1')), op='CreateBucket')
 case(T, 'head_bucket', s3('HEAD', '/fid-s3-hb1'), op='HeadBucket')
 case(T, 'head_bucket_2', s3('HEAD', '/fid-s3-hb2'), op='HeadBucket')
+
+# --- batch 8
+T = 'test_copy_object_special_character'
+b, d = '/fid-s3-csc', '/fid-s3-csc-dest'
+for i, key in enumerate(['file%2Fname', 'test@key/', 'test key/', 'test key//', 'a/%F0%9F%98%80/', 'test+key']):
+    case(T, f'put-object-src-special-char-{key}', s3('PUT', b + '/' + quote(key, safe='/'), raw='test', headers={'x-amz-checksum-crc32': crc('test')}), setup=[s3('PUT', b), s3('PUT', d)] if i == 0 else None, op='PutObject')
+    case(T, f'copy-object-special-char-{key}', s3('PUT', d + '/' + quote(key, safe='/'), headers={'x-amz-copy-source': quote(b[1:] + '/' + key, safe='/~')}), op='CopyObject')
+case(T, 'list-object-copy-dest-special-char', s3('GET', d, 'encoding-type=url&list-type=2'), op='ListObjectsV2', skip=['ListBucketResult.Contents.Key'])
+T = 'test_s3_copy_object_in_place_versioned'
+b = '/fid-s3-cipv'
+K = b + '/source-object'
+src = {'x-amz-copy-source': K[1:]}
+case(T, 'put_object', put(K, J, {'Content-Type': 'application/json', 'x-amz-meta-key': 'value'}), setup=versioned(b), op='PutObject')
+case(T, 'head_object', s3('HEAD', K), op='HeadObject')
+case(T, 'copy-in-place-versioned', s3('PUT', K, headers={**src, 'x-amz-metadata-directive': 'REPLACE'}, save={'cipv': 'header:x-amz-version-id'}), op='CopyObject')
+case(T, 'head-object-copied', s3('HEAD', K), op='HeadObject')
+case(T, 'get-object-copied', s3('GET', K), op='GetObject')
+case(T, 'copy-in-place-versioned-suspended', s3('PUT', K, headers={**src, 'x-amz-metadata-directive': 'REPLACE'}), setup=[s3('PUT', b, 'versioning', raw=VERS_ON.replace('Enabled', 'Suspended'))], op='CopyObject')
+case(T, 'head-object-copied-suspended', s3('HEAD', K), op='HeadObject')
+case(T, 'get-object-copied-suspended', s3('GET', K), op='GetObject')
+T = 'test_s3_object_expires'
+for when, date in (('future', '${tomorrow}'), ('past', '${yesterday}')):
+    K = f'/fid-s3/key-object-{when}'
+    case(T, f'put-object-expires-{when}', put(K, 'foo', {'Expires': date}), op='PutObject')
+    case(T, f'head-object-expires-{when}', s3('HEAD', K), op='HeadObject')
+    case(T, f'get-object-expires-{when}', s3('GET', K), op='GetObject')
 F.write()
