@@ -212,7 +212,7 @@ func (l *Log) Record(e *Entry) {
 		r.written = make(chan struct{})
 	}
 	if s := l.claim(); s != nil {
-		s.rare = r
+		*s = slot{rare: r}
 		l.publish(r)
 	}
 }
@@ -238,16 +238,14 @@ func (l *Log) enqueue(c *Check, req *policy.Request, set *policy.Set, r policy.R
 	s.resourceAccount = req.ResourceAccount
 	s.who = req.Principal
 	s.result = r
-	if req.Context != nil {
-		s.ctx = req.Context.Snapshot()
-	}
+	s.ctx = req.Context.Snapshot()
 	s.set = *set
 	s.rare = x
 	l.publish(x)
 }
 
-// claim locks the log and returns a zeroed slot at the end of the queue,
-// or nil (unlocked) once the log is closed.
+// claim locks the log and returns the slot at the end of the queue, whose
+// every field the caller sets, or nil (unlocked) once the log is closed.
 func (l *Log) claim() *slot {
 	l.mu.Lock()
 	for len(l.queue) >= maxQueued && !l.closed {
@@ -258,8 +256,8 @@ func (l *Log) claim() *slot {
 		return nil
 	}
 	if n := len(l.queue); n < cap(l.queue) {
-		// Slots past the length are zero: fresh, or cleared by the
-		// writer after use.
+		// Slots past the length hold an earlier decision or nothing;
+		// the caller sets every field.
 		l.queue = l.queue[:n+1]
 	} else {
 		l.queue = append(l.queue, slot{})
@@ -404,7 +402,12 @@ func (l *Log) run(f *os.File, size int64) {
 			}
 		}
 		poll = len(batch) >= busyBatch
-		clear(batch) // let the policies and contexts go
+		if !poll {
+			// Let the policies and contexts go. A busy writer leaves
+			// them to be overwritten: clearing would make each slot's
+			// lines this core's, for the next request to fetch back.
+			clear(batch)
+		}
 		spare = batch
 	}
 }
