@@ -28,8 +28,8 @@ import (
 // The payload is records: a kind byte, the body's length (uvarint), the
 // body. Numbers (uvarint) count from 1 per kind within a session; 0 is
 // none. A session is one writer's run on one file (a restart or a rotation
-// starts another), and a reader forgets every definition when the session
-// changes, so a chunk torn by a crash can leave a later decision
+// starts another), and a reader resolves a decision with its own session's
+// definitions only, so a chunk torn by a crash can leave a later decision
 // unexplained but never explained with another session's policies. A
 // reader skips what it cannot check (a torn or corrupt chunk) and finds the
 // next chunk by its magic.
@@ -498,7 +498,10 @@ type decision struct {
 // ready-made entry in r, in order.
 func readLog(r io.Reader, onDecision func(rd *reader, d *decision), onEntry func(e *Entry)) error {
 	br := bufio.NewReaderSize(r, chunkHeader+maxChunk)
-	rd := newReader()
+	// Definitions are kept per session: two writers appending to one
+	// file (two seki on one data dir) interleave whole chunks, each
+	// referring to its own session's definitions.
+	sessions := map[uint64]*reader{}
 	for {
 		hdr, _ := br.Peek(chunkHeader)
 		if len(hdr) < chunkHeader {
@@ -527,9 +530,12 @@ func readLog(r io.Reader, onDecision func(rd *reader, d *decision), onEntry func
 			br.Discard(1)
 			continue
 		}
-		if s := binary.LittleEndian.Uint64(chunk[4:]); s != rd.session {
-			*rd = *newReader()
+		s := binary.LittleEndian.Uint64(chunk[4:])
+		rd := sessions[s]
+		if rd == nil {
+			rd = newReader()
 			rd.session = s
+			sessions[s] = rd
 		}
 		rd.records(payload, onDecision, onEntry)
 		br.Discard(chunkHeader + n)

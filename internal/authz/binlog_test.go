@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -114,5 +115,48 @@ func BenchmarkLogWriter(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestTwoWritersOnOneFile: two seki on one data dir append whole chunks to
+// the same file, each referring to its own definitions; every decision is
+// still explained with its own policies.
+func TestTwoWritersOnOneFile(t *testing.T) {
+	dir := t.TempDir()
+	var logs [2]*Log
+	var pols [2]*policy.Policy
+	for i := range logs {
+		l, err := OpenLog(dir, 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logs[i] = l
+		// The same numbers in each session, different documents.
+		pols[i] = mustParse(t, fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"writer%d","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::bucket-%d"}}}]}`, i, i), policy.Resource)
+	}
+	s3 := &Caller{Principal: policy.Principal{Type: policy.Service, ARN: "s3.amazonaws.com"}}
+	want := map[string][]policy.Reason{}
+	for n := 0; n < 20; n++ {
+		for i, l := range logs {
+			keys := policy.NewContext(1)
+			keys.Set("aws:SourceArn", "arn:aws:s3:::elsewhere") // denied: written at once, so chunks interleave
+			c := &Check{RequestID: fmt.Sprintf("w%d-%d", i, n), Caller: s3, Action: "lambda:InvokeFunction",
+				Resource: "arn:aws:lambda:us-east-1:111111111111:function:f", ResourcePolicy: pols[i], Context: keys}
+			req := policy.Request{Principal: &s3.Principal, Action: c.Action, Resource: c.Resource, Context: keys}
+			want[c.RequestID] = policy.Explain(&req, &policy.Set{Resource: pols[i]}).Reasons
+			New(identities{}, l).Authorize(context.Background(), c)
+		}
+	}
+	for _, l := range logs {
+		l.Close()
+	}
+	for id, reasons := range want {
+		got, err := Find(dir, id)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("Find(%s) = %v, %v", id, got, err)
+		}
+		if !reflect.DeepEqual(got[0].Reasons, reasons) {
+			t.Fatalf("%s explained as\n %+v\nwant\n %+v", id, got[0].Reasons, reasons)
+		}
 	}
 }
