@@ -3,6 +3,7 @@ package lambda
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 
 	"github.com/seki-dev/seki/internal/protocol"
@@ -15,10 +16,24 @@ import (
 type tagged struct {
 	arn string
 	ref FunctionRef
+	// other is the not-found answer for an event source mapping or a
+	// capacity provider ARN: seki keeps no tags for them.
+	other error
 }
+
+// otherTaggable matches the taggable ARNs of event source mappings and
+// capacity providers (part of patTaggable).
+var otherTaggable = regexp.MustCompile(`^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:(event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|capacity-provider:[a-zA-Z0-9-_]+)$`)
 
 func decodeTagged(_ context.Context, r *protocol.Request) (tagged, error) {
 	arn := r.Path["Resource"]
+	if m := otherTaggable.FindStringSubmatch(arn); m != nil {
+		acct := strings.Split(arn, ":")[4]
+		if strings.HasPrefix(m[1], "event-source-mapping:") {
+			return tagged{arn: arn, ref: FunctionRef{Account: acct, Region: r.Region}, other: errNotFound.Errorf(msgESMNotFound, arn)}, nil
+		}
+		return tagged{arn: arn, ref: FunctionRef{Account: acct, Region: r.Region}, other: errNotFound.Errorf(msgCapacityProviderNotFound, arn)}, nil
+	}
 	ref, ok := splitFunctionName(arn, false)
 	if !ok || !strings.HasPrefix(arn, "arn:") || len(arn) > 256 {
 		return tagged{}, validationError("resource", arn, patTaggable)
@@ -33,6 +48,16 @@ func decodeTagged(_ context.Context, r *protocol.Request) (tagged, error) {
 }
 
 func (s *Service) tagsTarget(ctx context.Context, _ *protocol.Request, t tagged) (protocol.Target, error) {
+	if t.other != nil {
+		if _, id, ok := strings.Cut(t.arn, ":event-source-mapping:"); ok {
+			if m, err := s.loadESM(ctx, id); err != nil {
+				return protocol.Target{}, err
+			} else if m != nil {
+				return protocol.Target{}, errInvalidParameter.New(msgESMTags)
+			}
+		}
+		return protocol.Target{}, t.other
+	}
 	p, err := s.loadPolicy(ctx, t.ref, "")
 	if err != nil {
 		return protocol.Target{}, err
