@@ -386,7 +386,7 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 	if err != nil {
 		return nil, err
 	}
-	body, err := s.readBody(r)
+	body, err := s.readCompletionBody(r)
 	if err != nil {
 		return nil, err
 	}
@@ -516,6 +516,20 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 		o.checksum = base64.StdEncoding.EncodeToString(full.ck.Sum(nil))
 		o.checksumType = "FULL_OBJECT"
 	}
+	if u.checksumType == "FULL_OBJECT" {
+		// A whole-object checksum given with the completion must be the
+		// upload's, of the whole object, and come with x-amz-checksum-type
+		// FULL_OBJECT (without it AWS reads it as a checksum of checksums);
+		// AWS names the upload's algorithm whichever header was wrong.
+		// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_parts_checksum_exceptions_full_object
+		for i := 1; i < len(algoNames); i++ {
+			a := checksumAlgo(i)
+			if v := r.HTTP.Header.Get(a.header()); v != "" && (a != u.checksumAlgo || v != o.checksum || r.HTTP.Header.Get("x-amz-checksum-type") != "FULL_OBJECT") {
+				s.removeBlobs([]string{o.blob})
+				return nil, errBadDigest.Errorf(msgChecksumMismatchFmt, strings.ToLower(u.checksumAlgo.String()))
+			}
+		}
+	}
 	var partBlobs []string
 	for _, p := range stored {
 		partBlobs = append(partBlobs, p.blob)
@@ -574,6 +588,22 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 		h["x-amz-version-id"] = v
 	}
 	return &docWithHeaders{x: &x, h: h}, nil
+}
+
+// readCompletionBody reads CompleteMultipartUpload's part list. Its
+// x-amz-checksum-* headers are the whole object's checksum (checked once
+// the object is assembled), not the list's, so the list is read without
+// them.
+func (s *Service) readCompletionBody(r *protocol.Request) ([]byte, error) {
+	saved := r.HTTP.Header
+	h := saved.Clone()
+	for i := 1; i < len(algoNames); i++ {
+		h.Del(checksumAlgo(i).header())
+	}
+	h.Del("x-amz-sdk-checksum-algorithm")
+	r.HTTP.Header = h
+	defer func() { r.HTTP.Header = saved }()
+	return s.readBody(r)
 }
 
 // copySourceRange reads x-amz-copy-source-range, which, unlike Range, takes

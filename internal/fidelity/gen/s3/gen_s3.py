@@ -379,4 +379,25 @@ for when, date in (('future', '${tomorrow}'), ('past', '${yesterday}')):
     case(T, f'put-object-expires-{when}', put(K, 'foo', {'Expires': date}), op='PutObject')
     case(T, f'head-object-expires-{when}', s3('HEAD', K), op='HeadObject')
     case(T, f'get-object-expires-{when}', s3('GET', K), op='GetObject')
+
+# --- batch 9: FULL_OBJECT completion checks
+T = 'test_multipart_parts_checksum_exceptions_full_object'
+b = '/fid-s3-mfo'
+K = b + '/test-multipart-checksum-exc'
+CP = checksum('CRC32C', 'abc')
+def fo_done(hdrs):
+    return cmu(K, 'mfo', part_xml('${mfope}', ('CRC32C', CP)), hdrs)
+case(T, 'create-mpu-checksum-crc32c', s3('POST', K, 'uploads', headers={'x-amz-checksum-algorithm': 'CRC32C', 'x-amz-checksum-type': 'FULL_OBJECT'}, save={'mfo': 'InitiateMultipartUploadResult.UploadId'}), setup=[s3('PUT', b)], op='CreateMultipartUpload')
+case(T, 'list-multiparts', s3('GET', b, 'uploads'), op='ListMultipartUploads')
+case(T, 'upload-part-no-checksum-ok', s3('PUT', K, 'partNumber=1&uploadId=${mfo}', raw='abc', headers={'x-amz-sdk-checksum-algorithm': 'CRC32C', 'x-amz-checksum-crc32c': CP}, save={'mfope': 'header:ETag'}), op='UploadPart')
+case(T, 'complete-part-bad-checksum-type', fo_done({'x-amz-checksum-type': 'COMPOSITE'}))
+import base64 as _b64
+case(T, 'complete-part-good-checksum-no-type', fo_done({'x-amz-checksum-crc32c': checksum('CRC32C', _b64.b64decode(CP)) + '-1'}))
+case(T, 'complete-part-only-checksum-algo', fo_done({'x-amz-checksum-crc32c': CP}), known=None)
+case(T, 'complete-part-only-checksum-algo-diff', fo_done({'x-amz-checksum-crc64nvme': checksum('CRC64NVME', 'abc')}))
+case(T, 'complete-part-bad-checksum', fo_done({'x-amz-checksum-crc32c': checksum('CRC32C', 'bad string'), 'x-amz-checksum-type': 'FULL_OBJECT'}))
+case(T, 'complete-part-bad-checksum-algo', fo_done({'x-amz-checksum-crc32': checksum('CRC32', 'bad string'), 'x-amz-checksum-type': 'FULL_OBJECT'}))
+case(T, 'complete-success', fo_done({'x-amz-checksum-crc32c': CP, 'x-amz-checksum-type': 'FULL_OBJECT'}), op='CompleteMultipartUpload')
+case(T, 'create-mpu-with-checksum', s3('POST', K, 'uploads', headers={'x-amz-checksum-algorithm': 'CRC32C', 'x-amz-checksum-type': 'FULL_OBJECT'}, save={'mfo2': 'InitiateMultipartUploadResult.UploadId'}), op='CreateMultipartUpload')
+case(T, 'upload-part-different-checksum-exc', s3('PUT', K, 'partNumber=1&uploadId=${mfo2}', raw='abc', headers={'x-amz-sdk-checksum-algorithm': 'CRC32', 'x-amz-checksum-crc32': checksum('CRC32', 'abc')}))
 F.write()
