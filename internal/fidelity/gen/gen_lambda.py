@@ -29,8 +29,9 @@ def invoke(name, payload=None, qualifier=None, headers=None, raw=None):
     if qualifier: s['query']='Qualifier='+qualifier
     if headers: s['headers']=headers
     return s
-def case(test, record, call, expect, setup=None, known=None):
+def case(test, record, call, expect, setup=None, known=None, until=None):
     c={'test':T+test,'record':record}
+    if until: c['until']=until
     if setup: c['setup']=setup
     c['call']=call
     e={'status':200,'code':''}; e.update(expect); c['expect']=e

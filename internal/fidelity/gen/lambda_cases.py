@@ -226,7 +226,7 @@ case('TestRequestIdHandling::test_request_id_invoke', 'log_entries',
                'events.1.message': r'\[INFO\]\t%s\t%s\tRequestId log message\s*' % (D, UUID),
                'events.2.message': r'END RequestId: %s\s*' % UUID,
                'events.3.message': REPORT_COLD + r'\s*'}, 'absent': ['events.4']},
-     setup=[create('fid-reqid2', 'reqid'), dict(invoke('fid-reqid2'), sleep=1500)])
+     setup=[create('fid-reqid2', 'reqid'), invoke('fid-reqid2')], until=10000)
 
 # --- qualifiers, code from S3, the context a function sees ---
 src('ctxlog', {'handler.py': 'import logging\n\nlogging.getLogger().setLevel(logging.INFO)\n\ndef handler(event, context):\n    print("Lambda log message - print function")\n    logging.info("Lambda log message - logging module")\n    return {"event": event, "context": {\n        "invoked_function_arn": context.invoked_function_arn,\n        "function_version": context.function_version,\n        "function_name": context.function_name,\n        "memory_limit_in_mb": context.memory_limit_in_mb,\n        "aws_request_id": context.aws_request_id,\n        "log_group_name": context.log_group_name,\n        "log_stream_name": context.log_stream_name,\n        "client_context": context.client_context,\n    }}\n'})
@@ -301,7 +301,7 @@ setup.append(create('fid-rq', 'sleep', Timeout=30, Environment={'Variables': {}}
 case(RQ, 'fn', getcfg('fid-rq'), shape(200, PUB + ['Environment'], {'State': 'Active'}))
 case(RQ, 'put_fn_concurrency', putconc('fid-rq', 1), {'keys': ['ReservedConcurrentExecutions'], 'values': {'ReservedConcurrentExecutions': '1'}})
 case(RQ, 'too_many_requests_exc', invoke('fid-rq'), THROTTLE,
-     setup=[invoke('fid-rq'), dict(invoke('fid-rq', {'wait': 8}, headers={'X-Amz-Invocation-Type': 'Event'}), sleep=2000)])
+     setup=[invoke('fid-rq'), dict(invoke('fid-rq', {'wait': 8}, headers={'X-Amz-Invocation-Type': 'Event'}), sleep=1000)], until=5000)
 B = 'TestLambdaConcurrency::test_lambda_concurrency_block'
 setup.append(create('fid-block', 'echo', Timeout=30, Environment={'Variables': {}}))
 case(B, 'v1_result', publish('fid-block'), shape(201, PUB + ['Environment'], {'Version': '1', 'State': 'Active', 'LastUpdateStatus': 'Successful'}))
