@@ -115,6 +115,10 @@ func FuzzDecodeWithZip(f *testing.F) {
 		`{"Co\u0064e":{"ZipFile":"AAAA"},"Code":{"ZipFile":"UEsDBA=="}}`,
 		`[{"Code":{"ZipFile":"AAAA"}}]`,
 		`{"Timeout":3e1,"Code":{"ZipFile":"AAAA"},"Publish":true}`,
+		// Raw line breaks the base64 decoder would skip (four of them, so
+		// that the rest still decodes): encoding/json refuses the string.
+		"{\"Code\":{\"ZipFile\":\"QUFB\n\r\n\rQUFB\"}}",
+		"{\"Code\":{\"ZipFile\":\"QUFBQUE=\n\n\n\n\"}}",
 	} {
 		f.Add([]byte(s))
 	}
