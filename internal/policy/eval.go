@@ -1,6 +1,10 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/seki-dev/seki/internal/arn"
+)
 
 // Evaluate decides req against set with AWS's policy evaluation logic. It
 // is the hot path: it does not allocate, and returns a compact Decision;
@@ -35,11 +39,11 @@ type evaluator struct {
 	resAcct string
 	cross   bool // principal and resource are in different accounts
 
-	// The action lower-cased once per request (actions are ASCII and
-	// short), so that statements compare bytes instead of folding case.
-	act    [64]byte
-	actLen int
-	actOK  bool
+	// actASCII: the action is ASCII and short (every AWS action is), so
+	// statements fold ASCII case byte by byte against their lower-cased
+	// patterns, without lower-casing the action per request; otherwise
+	// they fall back to Unicode folding.
+	actASCII bool
 }
 
 // newEvaluator returns the evaluator by value: filling it through a
@@ -64,19 +68,7 @@ func newEvaluator(req *Request, set *Set) (e evaluator) {
 		e.resAcct = e.p.Account // S3 ARNs carry no account: the caller's own
 	}
 	e.cross = e.p.Account != "" && e.resAcct != "" && e.p.Account != e.resAcct
-	if a := req.Action; len(a) <= len(e.act) {
-		e.actOK = true
-		e.actLen = len(a)
-		for i := 0; i < len(a); i++ {
-			c := a[i]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			} else if c >= 0x80 {
-				e.actOK = true // not ASCII: fall back to Unicode folding
-			}
-			e.act[i] = c
-		}
-	}
+	e.actASCII = len(req.Action) <= maxFoldAction && isASCII(req.Action)
 	return e
 }
 
@@ -271,25 +263,26 @@ func (e *evaluator) firstDeny(p *Policy) int {
 	return -1
 }
 
-// accountOf returns the account part of an ARN ("" when absent) in one
-// pass; it is arn.Account without building the other parts.
+// accountOf returns the account part of an ARN ("" when absent); it is
+// arn.Account without building the other parts, skipping from colon to
+// colon with IndexByte.
 func accountOf(s string) string {
 	if len(s) < 4 || s[:4] != "arn:" {
 		return ""
 	}
-	colons, start := 1, 0
-	for i := 4; i < len(s); i++ {
-		if s[i] != ':' {
-			continue
+	rest := s[4:]
+	for range 3 { // partition, service, region
+		i := strings.IndexByte(rest, ':')
+		if i < 0 {
+			return ""
 		}
-		colons++
-		if colons == 4 {
-			start = i + 1
-		} else if colons == 5 {
-			return s[start:i]
-		}
+		rest = rest[i+1:]
 	}
-	return ""
+	i := strings.IndexByte(rest, ':')
+	if i < 0 {
+		return ""
+	}
+	return rest[:i]
 }
 
 // resourceGrant finds the strongest Allow in a resource or trust policy.
@@ -374,33 +367,86 @@ func (e *evaluator) appliesNoPrincipal(s *statement) matchResult {
 	return matchYes
 }
 
+// maxFoldAction bounds the actions folded byte by byte (the longest AWS
+// action is well under it); a longer one takes the Unicode path.
+const maxFoldAction = 64
+
+// actionMatches compares the request's action with the statement's
+// patterns, which were lower-cased when the policy was compiled. For an
+// ASCII action this is exactly "lower-case the action, compare bytes",
+// without doing the lower-casing: lengths first, then the action as the
+// policy wrote it (usually the very spelling the request uses), then a
+// byte-wise ASCII fold.
 func (e *evaluator) actionMatches(s *statement) bool {
+	a := e.req.Action
 	m := false
-	if e.actOK {
-		a := e.act[:e.actLen]
+	if e.actASCII {
+		var lower [maxFoldAction]byte // filled only if a glob needs it
+		lowered := false
 		for i := range s.actions {
 			p := &s.actions[i]
-			if p.kind == patExact {
-				if string(a) == p.s {
-					m = true
-					break
-				}
-				continue
-			}
-			if p.matchLower(a) {
+			switch p.kind {
+			case patAny:
 				m = true
+			case patExact:
+				m = len(a) == len(p.s) && (a == s.src.actions[i] || equalLowerASCII(a, p.s))
+			case patPrefix:
+				m = len(a) >= len(p.s) && equalLowerASCII(a[:len(p.s)], p.s)
+			case patGlob:
+				if !lowered {
+					lowerASCII(lower[:len(a)], a)
+					lowered = true
+				}
+				m = arn.Glob(p.s, string(lower[:len(a)]))
+			}
+			if m {
 				break
 			}
 		}
 		return m != s.notAction
 	}
 	for i := range s.actions {
-		if s.actions[i].match(e.req.Action, true, e) {
+		if s.actions[i].match(a, true, e) {
 			m = true
 			break
 		}
 	}
 	return m != s.notAction
+}
+
+// isASCII reports whether s has only ASCII bytes.
+func isASCII(s string) bool {
+	var or byte
+	for i := 0; i < len(s); i++ {
+		or |= s[i]
+	}
+	return or < 0x80
+}
+
+// equalLowerASCII reports whether ASCII a, lower-cased, equals lower (of
+// the same length).
+func equalLowerASCII(a, lower string) bool {
+	for i := 0; i < len(a); i++ {
+		c := a[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCII writes ASCII a lower-cased into dst (len(dst) == len(a)).
+func lowerASCII(dst []byte, a string) {
+	for i := 0; i < len(a); i++ {
+		c := a[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst[i] = c
+	}
 }
 
 func (e *evaluator) resourceMatches(s *statement) bool {

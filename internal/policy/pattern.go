@@ -194,22 +194,6 @@ func (p *pattern) match(s string, fold bool, r *evaluator) bool {
 	return false
 }
 
-// matchLower matches an already lower-cased ASCII subject against a
-// pattern compiled with folding (its text is lower-case too).
-func (p *pattern) matchLower(a []byte) bool {
-	switch p.kind {
-	case patAny:
-		return true
-	case patExact:
-		return string(a) == p.s
-	case patPrefix:
-		return len(a) >= len(p.s) && string(a[:len(p.s)]) == p.s
-	case patGlob:
-		return arn.Glob(p.s, string(a))
-	}
-	return false
-}
-
 // globTokens matches s against text/star/question tokens with the classic
 // single-backtrack algorithm, which is exact for '*' globs.
 func globTokens(toks []token, s string, fold bool) bool {
