@@ -263,26 +263,26 @@ func (e *evaluator) firstDeny(p *Policy) int {
 	return -1
 }
 
-// accountOf returns the account part of an ARN ("" when absent); it is
-// arn.Account without building the other parts, skipping from colon to
-// colon with IndexByte.
+// accountOf returns the account part of an ARN ("" when absent) in one
+// pass; it is arn.Account without building the other parts. (A loop of
+// byte compares: IndexByte per part measured slower on these short parts.)
 func accountOf(s string) string {
 	if len(s) < 4 || s[:4] != "arn:" {
 		return ""
 	}
-	rest := s[4:]
-	for range 3 { // partition, service, region
-		i := strings.IndexByte(rest, ':')
-		if i < 0 {
-			return ""
+	colons, start := 1, 0
+	for i := 4; i < len(s); i++ {
+		if s[i] != ':' {
+			continue
 		}
-		rest = rest[i+1:]
+		colons++
+		if colons == 4 {
+			start = i + 1
+		} else if colons == 5 {
+			return s[start:i]
+		}
 	}
-	i := strings.IndexByte(rest, ':')
-	if i < 0 {
-		return ""
-	}
-	return rest[:i]
+	return ""
 }
 
 // resourceGrant finds the strongest Allow in a resource or trust policy.
@@ -414,10 +414,16 @@ func (e *evaluator) actionMatches(s *statement) bool {
 	return m != s.notAction
 }
 
-// isASCII reports whether s has only ASCII bytes.
+// isASCII reports whether s has only ASCII bytes. It ORs eight bytes per
+// step with no branch between them: a byte loop cost as much as the
+// lower-casing it replaces.
 func isASCII(s string) bool {
 	var or byte
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		or |= s[i] | s[i+1] | s[i+2] | s[i+3] | s[i+4] | s[i+5] | s[i+6] | s[i+7]
+	}
+	for ; i < len(s); i++ {
 		or |= s[i]
 	}
 	return or < 0x80

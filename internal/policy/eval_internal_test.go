@@ -132,3 +132,15 @@ func TestGlobActionDoesNotAllocate(t *testing.T) {
 		t.Errorf("%v allocations per decision, want 0", n)
 	}
 }
+
+func TestIsASCII(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{{"", true}, {"lambda:InvokeFunction", true}, {"lambda:InvokeFunctioné", false},
+		{"élambda:InvokeFunction", false}, {"lambda:Invoké", false}, {"12345678", true}, {"1234567\x80", false}, {"\x7f", true}} {
+		if got := isASCII(c.s); got != c.want {
+			t.Errorf("isASCII(%q) = %v", c.s, got)
+		}
+	}
+}
