@@ -30,6 +30,8 @@ const (
 	msgChecksumTypeWithoutAlgorithm = "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header."
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_multipart_complete_multipart_too_small
 	msgAtLeastOnePart = "You must specify at least one part"
+	// source: snapshot tests/aws/services/s3/test_s3_list_operations.snapshot.json#tests/aws/services/s3/test_s3_list_operations.py::TestS3ListMultipartUploads::test_list_multiparts_next_marker
+	msgInvalidUploadIDMarker = "Invalid uploadId marker"
 	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketCRUD::test_delete_versioned_bucket_with_objects
 	msgBucketNotEmptyVersions = "The bucket you tried to delete is not empty. You must delete all versions in the bucket."
 	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it

@@ -827,6 +827,18 @@ func (s *Service) listUploads(ctx context.Context, r *protocol.Request, c *call)
 	}
 	var ups []*upload
 	err = s.db.Read(ctx, func(tx *store.Tx) error {
+		if keyMarker != "" && idMarker != "" {
+			// The upload-id marker must name an upload of the key marker.
+			// source: snapshot tests/aws/services/s3/test_s3_list_operations.snapshot.json#tests/aws/services/s3/test_s3_list_operations.py::TestS3ListMultipartUploads::test_list_multiparts_next_marker
+			var key string
+			err := tx.QueryRow(`SELECT key FROM s3_uploads WHERE id = ? AND bucket = ?`, idMarker, b.name).Scan(&key)
+			if errors.Is(err, sql.ErrNoRows) || (err == nil && key != keyMarker) {
+				return invalidArgument(msgInvalidUploadIDMarker, "upload-id-marker", idMarker)
+			}
+			if err != nil {
+				return err
+			}
+		}
 		ups = ups[:0]
 		rows, err := tx.Query(`SELECT id, key, initiated, initiator, owner, checksum_algo, checksum_type FROM s3_uploads WHERE bucket = ? AND key >= ? ORDER BY key, initiated, id`, b.name, prefix)
 		if err != nil {

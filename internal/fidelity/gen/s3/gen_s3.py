@@ -400,4 +400,11 @@ case(T, 'complete-part-bad-checksum-algo', fo_done({'x-amz-checksum-crc32': chec
 case(T, 'complete-success', fo_done({'x-amz-checksum-crc32c': CP, 'x-amz-checksum-type': 'FULL_OBJECT'}), op='CompleteMultipartUpload')
 case(T, 'create-mpu-with-checksum', s3('POST', K, 'uploads', headers={'x-amz-checksum-algorithm': 'CRC32C', 'x-amz-checksum-type': 'FULL_OBJECT'}, save={'mfo2': 'InitiateMultipartUploadResult.UploadId'}), op='CreateMultipartUpload')
 case(T, 'upload-part-different-checksum-exc', s3('PUT', K, 'partNumber=1&uploadId=${mfo2}', raw='abc', headers={'x-amz-sdk-checksum-algorithm': 'CRC32', 'x-amz-checksum-crc32': checksum('CRC32', 'abc')}))
+# --- batch 10
+T = 'test_s3_copy_object_storage_class'
+b = '/fid-s3-csc2'
+case(T, 'put-object', put(b + '/source-object', 'test', {'x-amz-storage-class': 'STANDARD_IA'}), setup=[s3('PUT', b)], op='PutObject')
+case(T, 'head-object', s3('HEAD', b + '/source-object'), op='HeadObject')
+case(T, 'copy-object-in-place-with-storage-class', s3('PUT', b + '/dest-object', headers={'x-amz-copy-source': b[1:] + '/source-object'}), op='CopyObject')
+case(T, 'exc-invalid-request-storage-class', s3('PUT', b + '/source-object', headers={'x-amz-copy-source': b[1:] + '/source-object'}))
 F.write()

@@ -88,4 +88,11 @@ F.case(T, 'list-multiparts-start', lo(B, 'delimiter=%2F&max-uploads=1&prefix=fol
 F.case(T, 'list-multiparts-manual-prefix', lo(B, 'delimiter=%2F&key-marker=folder%2FaSubfolder%2F&max-uploads=1&prefix=folder%2F&uploads'), op='ListMultipartUploads')
 F.case(T, 'list-multiparts-manual-first-file', lo(B, 'delimiter=%2F&key-marker=folder%2FaSubfolder%2FsubFile1&max-uploads=1&prefix=folder%2F&uploads'), op='ListMultipartUploads')
 F.case('test_list_buckets_region_validation', 'bad-region', s3('GET', '/', 'bucket-region=eu-east-1'))
+# the marker walk's error (the walk itself depends on the order of uploads begun together)
+B = '/fid-lm-nm'
+T = 'test_list_multiparts_next_marker'
+F.case(T, 'list-multiparts-empty', lo(B, 'uploads'), setup=[s3('PUT', B)], op='ListMultipartUploads')
+F.case(T, 'list-multiparts-wrong-id-for-key', lo(B, 'key-marker=test_c&max-uploads=1&upload-id-marker=${nmb}&uploads'),
+       setup=[s3('POST', B + '/test_c', 'uploads'), s3('POST', B + '/test_b', 'uploads', save={'nmb': 'InitiateMultipartUploadResult.UploadId'})],
+       members={'ArgumentName': 'upload-id-marker', 'ArgumentValue': '${nmb}'})
 F.write()
