@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	goruntime "runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -203,16 +202,8 @@ func (a *api) response(w http.ResponseWriter, r *http.Request, id string) {
 	}
 	a.clear(inv)
 	inv.finish(body, "")
-	handOff()
 	accepted(w)
 }
-
-// handOff lets the invocation's waiter, which finish has just made
-// runnable on this thread's scheduler slot, run now: it writes the Invoke
-// caller's answer while this goroutine's 202 to the runtime waits for the
-// next free thread. Without it the caller's answer waits behind the 202's
-// write and this connection's next read.
-func handOff() { goruntime.Gosched() }
 
 // invocationError takes the function's error.
 func (a *api) invocationError(w http.ResponseWriter, r *http.Request, id string) {
@@ -240,7 +231,6 @@ func (a *api) invocationError(w http.ResponseWriter, r *http.Request, id string)
 	}
 	a.clear(inv)
 	inv.finish(payload, typ)
-	handOff()
 	accepted(w)
 }
 
