@@ -407,4 +407,24 @@ case(T, 'put-object', put(b + '/source-object', 'test', {'x-amz-storage-class': 
 case(T, 'head-object', s3('HEAD', b + '/source-object'), op='HeadObject')
 case(T, 'copy-object-in-place-with-storage-class', s3('PUT', b + '/dest-object', headers={'x-amz-copy-source': b[1:] + '/source-object'}), op='CopyObject')
 case(T, 'exc-invalid-request-storage-class', s3('PUT', b + '/source-object', headers={'x-amz-copy-source': b[1:] + '/source-object'}))
+# --- batch 11
+import hashlib as _hl
+M5 = base64.b64encode(_hl.md5(b'something').digest()).decode()
+T = 'test_s3_invalid_content_md5'
+case(T, 'success-put-object-md5', s3('PUT', '/fid-s3/test-key', raw='something', headers={'Content-MD5': M5, 'x-amz-checksum-crc32': crc('something')}), op='PutObject')
+case(T, 'success-upload-part-md5', s3('PUT', '/fid-s3/test-key-mpu', 'partNumber=1&uploadId=${md5up}', raw='something', headers={'Content-MD5': M5, 'x-amz-checksum-crc32': crc('something')}), op='UploadPart')
+T = 'test_different_location_constraint'
+def location_is(value):  # GetBucketLocation's answer is one element with text: check its text
+    F.cases[-1]['expect'].pop('keys', None); F.cases[-1]['expect'].pop('at', None)
+    F.cases[-1]['expect']['values'] = {'LocationConstraint': value}
+case(T, 'get-bucket-location-bucket-us-east-1', s3('GET', '/fid-loc-e1', 'location'), setup=[s3('PUT', '/fid-loc-e1')], op='GetBucketLocation')
+location_is('')
+case(T, 'create-bucket-constraint-us-east-1-with-None', s3('PUT', '/fid-loc-e1b'), op='CreateBucket')
+case(T, 'get-bucket-location-bucket-us-east-2', s3('GET', '/fid-loc-e2', 'location', region='us-east-2'), setup=[s3('PUT', '/fid-loc-e2', raw=cbc('us-east-2'), region='us-east-2')], op='GetBucketLocation')
+location_is('us-east-2')
+T = 'test_s3_batch_delete_objects'
+keys = [f'key-batch-delete-{i}' for i in range(5)]
+x = f'<Delete {X}>' + ''.join(f'<Object><Key>{k}</Key></Object>' for k in keys) + '</Delete>'
+case(T, 'batch-delete', s3('POST', '/fid-s3-bd', 'delete', raw=x, headers={'Content-MD5': '${content-md5}'}), setup=[s3('PUT', '/fid-s3-bd')] + [put('/fid-s3-bd/' + k, 'This body document') for k in keys], op='DeleteObjects', skip=['DeleteResult.Deleted.Key'])
+case(T, 'list-remaining-objects', s3('GET', '/fid-s3-bd', 'encoding-type=url'), op='ListObjects')
 F.write()
