@@ -138,6 +138,8 @@ func (s *Service) Handler(d protocol.Dispatcher) *protocol.JSON {
 		protocol.DefineChecked("Scan", "dynamodb:Scan", s.scanTarget, s.scanHandler),
 		protocol.Define(protocol.Spec[struct{}]{Name: "BatchWriteItem", Auth: perTable, Handle: s.batchWriteHandler}),
 		protocol.Define(protocol.Spec[struct{}]{Name: "BatchGetItem", Auth: perTable, Handle: s.batchGetHandler}),
+		protocol.Define(protocol.Spec[struct{}]{Name: "TransactWriteItems", Auth: perAction, Handle: s.transactWriteHandler}),
+		protocol.Define(protocol.Spec[struct{}]{Name: "TransactGetItems", Auth: perAction, Handle: s.transactGetHandler}),
 	)
 	return &protocol.JSON{
 		Dispatcher:   d,
@@ -282,3 +284,9 @@ func checkReturnConsumed(v string) error {
 // their handlers authorize each table with the batch's action through the
 // same door before doing anything.
 var perTable = protocol.PerItem[struct{}]("a batch touches several tables; each is authorized with the batch's action before anything is done")
+
+// perAction is how the transactions are authorized: each action needs its
+// own permission (PutItem, UpdateItem, DeleteItem, ConditionCheckItem,
+// GetItem) on its own table, checked through the same door before anything
+// is read or written.
+var perAction = protocol.PerItem[struct{}]("each action of a transaction is authorized with its own action on its own table before anything is done")

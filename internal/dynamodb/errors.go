@@ -34,3 +34,21 @@ const (
 	// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#tests/aws/services/dynamodb/test_dynamodb.py::TestDynamoDB::test_create_duplicate_table
 	msgTableExists = "Table already exists: "
 )
+
+// TransactWriteItems' and TransactGetItems' texts.
+var errTxCanceled = awserr.Code{Name: "TransactionCanceledException", Status: http.StatusBadRequest}
+
+const (
+	// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#tests/aws/services/dynamodb/test_dynamodb.py::TestDynamoDB::test_transaction_write_canceled
+	msgTxCanceled = "Transaction cancelled, please refer cancellation reasons for specific reasons"
+	// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#tests/aws/services/dynamodb/test_dynamodb.py::TestDynamoDB::test_transaction_write_canceled
+	txReasonNone = "None"
+	// source: unconfirmed AWS's text as widely quoted from real TransactWriteItems answers; the API reference says only that one item may not be targeted twice, and no validated recording has it
+	msgTxSameItem = "Transaction request cannot include multiple operations on one item"
+	// source: unconfirmed the botocore model says a TransactWriteItem holds exactly one of its four actions; AWS's wording for a violation is not recorded
+	msgTxOneAction = "TransactItems can only contain one of Check, Put, Update or Delete"
+	// source: unconfirmed the botocore model makes ConditionCheck's ConditionExpression required; the request framework's wording is not recorded
+	msgTxCheckNoCondition = "1 validation error detected: Value null at 'conditionExpression' failed to satisfy constraint: Member must not be null"
+	// source: unconfirmed the botocore model's TransactItems bound (1–100); AWS prints the whole list as the value, which is not recorded
+	msgTxTooMany = "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"
+)
