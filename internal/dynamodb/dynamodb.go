@@ -72,6 +72,8 @@ type Service struct {
 	db     *store.DB
 	now    func() time.Time
 	tables tableCache
+	// txTokens are TransactWriteItems' recent ClientRequestTokens.
+	txTokens txTokens
 }
 
 // New returns the service over db, which must have been opened with

@@ -36,7 +36,10 @@ const (
 )
 
 // TransactWriteItems' and TransactGetItems' texts.
-var errTxCanceled = awserr.Code{Name: "TransactionCanceledException", Status: http.StatusBadRequest}
+var (
+	errTxCanceled         = awserr.Code{Name: "TransactionCanceledException", Status: http.StatusBadRequest}
+	errIdempotentMismatch = awserr.Code{Name: "IdempotentParameterMismatchException", Status: http.StatusBadRequest}
+)
 
 const (
 	// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#tests/aws/services/dynamodb/test_dynamodb.py::TestDynamoDB::test_transaction_write_canceled
@@ -49,6 +52,8 @@ const (
 	msgTxOneAction = "TransactItems can only contain one of Check, Put, Update or Delete"
 	// source: unconfirmed the botocore model makes ConditionCheck's ConditionExpression required; the request framework's wording is not recorded
 	msgTxCheckNoCondition = "1 validation error detected: Value null at 'conditionExpression' failed to satisfy constraint: Member must not be null"
+	// source: unconfirmed the API reference names IdempotentParameterMismatchException for a token reused with other parameters within ten minutes; AWS's message is not recorded
+	msgTxTokenMismatch = "Specified ClientRequestToken was used before with different parameters"
 	// source: unconfirmed the botocore model's TransactItems bound (1–100); AWS prints the whole list as the value, which is not recorded
 	msgTxTooMany = "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"
 )

@@ -2,10 +2,13 @@ package dynamodb
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/dynamodb/attr"
@@ -169,6 +172,25 @@ func (s *Service) transactWriteHandler(ctx context.Context, r *protocol.Request,
 	if err := s.authorizeTx(ctx, r, actions, refs, keys); err != nil {
 		return nil, err
 	}
+	var token string
+	var sum [32]byte
+	if in.ClientRequestToken != nil {
+		// The request's identity is its decoded actions, so the same
+		// item with its attributes in another order is the same request
+		// (test_dynamodb_idempotent_writing).
+		canon, err := json.Marshal(in.TransactItems)
+		if err != nil {
+			return nil, err
+		}
+		token, sum = r.Account()+"\x00"+*in.ClientRequestToken, sha256.Sum256(append(canon, in.ReturnConsumedCapacity...))
+		done, err := s.txTokens.seen(token, sum, s.now())
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			return map[string]any{}, nil
+		}
+	}
 
 	seen := make(map[string]bool, n)
 	for i := range writes {
@@ -244,6 +266,9 @@ func (s *Service) transactWriteHandler(ctx context.Context, r *protocol.Request,
 	})
 	if err != nil {
 		return nil, err
+	}
+	if token != "" {
+		s.txTokens.add(token, sum, s.now())
 	}
 	out := map[string]any{}
 	if in.ReturnConsumedCapacity == "TOTAL" || in.ReturnConsumedCapacity == "INDEXES" {
@@ -364,6 +389,53 @@ func (w *txWrite) apply(old attr.Item) (attr.Item, error) {
 		return nil, validation("Item size to update has exceeded the maximum allowed size")
 	}
 	return next, nil
+}
+
+// tokenWindow is how long a ClientRequestToken makes TransactWriteItems
+// idempotent.
+const tokenWindow = 10 * time.Minute
+
+// txTokens remembers the ClientRequestTokens of committed transactions for
+// tokenWindow: the same token with the same actions succeeds without doing
+// anything again, with other actions it is refused. Kept in memory, so a
+// restart forgets them; two concurrent first uses of one token both run.
+type txTokens struct {
+	mu sync.Mutex
+	m  map[string]txToken
+}
+
+type txToken struct {
+	sum [32]byte
+	at  time.Time
+}
+
+// seen reports whether token committed within the window with the same
+// request (done), or an error when it came with another.
+func (t *txTokens) seen(token string, sum [32]byte, now time.Time) (bool, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.m[token]
+	if !ok || now.Sub(e.at) >= tokenWindow {
+		return false, nil
+	}
+	if e.sum != sum {
+		return false, errIdempotentMismatch.New(msgTxTokenMismatch)
+	}
+	return true, nil
+}
+
+func (t *txTokens) add(token string, sum [32]byte, now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.m == nil {
+		t.m = map[string]txToken{}
+	}
+	for k, e := range t.m {
+		if now.Sub(e.at) >= tokenWindow {
+			delete(t.m, k)
+		}
+	}
+	t.m[token] = txToken{sum: sum, at: now}
 }
 
 // txReason is one action's cancellation reason.

@@ -178,3 +178,34 @@ func TestTransactAuthorization(t *testing.T) {
 	}})
 	wantErr(t, err, "AccessDeniedException", denied("txu", "dynamodb:GetItem", closed))
 }
+
+// TestTransactIdempotency: a ClientRequestToken seen within ten minutes
+// with the same actions (attributes in any order, as
+// test_dynamodb_idempotent_writing sends them) succeeds without running
+// again; with other actions it is refused.
+func TestTransactIdempotency(t *testing.T) {
+	_, c := newClient(t)
+	ctx := context.Background()
+	createTable(t, c, "idem", "id", "S", "", "")
+	put := func(item map[string]types.AttributeValue) error {
+		_, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{ClientRequestToken: aws.String("dedupe_token"),
+			TransactItems: []types.TransactWriteItem{{Put: &types.Put{TableName: aws.String("idem"), Item: item}}}})
+		return err
+	}
+	if err := put(map[string]types.AttributeValue{"id": s("id1"), "name": s("name1")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("idem"), Key: key("id1")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := put(map[string]types.AttributeValue{"name": s("name1"), "id": s("id1")}); err != nil {
+		t.Fatalf("same token, same request: %v", err)
+	}
+	if getItem(t, c, "idem", "id1") != nil {
+		t.Errorf("the repeated transaction ran again")
+	}
+	wantErr(t, put(map[string]types.AttributeValue{"id": s("id2")}), "IdempotentParameterMismatchException", "")
+	if getItem(t, c, "idem", "id2") != nil {
+		t.Errorf("a mismatched token wrote")
+	}
+}

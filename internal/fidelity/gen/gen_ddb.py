@@ -2,7 +2,7 @@
 test_dynamodb that it does not have yet: our own requests, and the facts
 (facts.py) taken mechanically from each recorded answer. Run from any directory:
 python3 internal/fidelity/gen/gen_ddb.py"""
-import json, sys, base64, ast
+import json, sys, base64, ast, re
 from facts import facts
 import os, subprocess
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -38,6 +38,9 @@ def case(test, record, call, m=None, setup=None, **kw):
     rec = binfix(snap[test]['recorded-content'][record])
     mm = dict(BASE); mm.update(m or {})
     kw.setdefault('tolerate', TOL)
+    if isinstance(rec, str):  # str(botocore's ClientError): code and message only
+        mt = re.fullmatch(r"An error occurred \((\w+)\) when calling the \w+ operation: (.*)", rec, re.S)
+        rec = {'Error': {'Code': mt.group(1), 'Message': mt.group(2)}, 'ResponseMetadata': {'HTTPStatusCode': 400}}
     e, _ = facts(call['target'].split('.')[-1], rec, mm, proto='json', **kw)
     c = {'test': test, 'record': record}
     if setup: c['setup'] = setup
@@ -72,7 +75,7 @@ case('test_batch_write_binary', 'Response', d('BatchWriteItem', {'RequestItems':
         {'PutRequest': {'Item': {'PK': {'S': 'hello-2'}, 'SK': {'S': 'user-2'}, 'data': {'B': base64.b64encode(b'test \xc0 \xed').decode()}}}}]}}),
      setup=[d('CreateTable', table('fid-bb', ('PK', 'SK'), BillingMode='PAY_PER_REQUEST')),
             d('PutItem', {'TableName': 'fid-bb', 'Item': {'PK': {'S': 'hello'}, 'SK': {'S': 'user'}, 'data': {'B': base64.b64encode(b'test').decode()}}})])
-# binary data read back (the test writes it with TransactWriteItems, which seki does not serve; PutItem stores the same item)
+# binary data read back (the test writes it with TransactWriteItems; this older case stores the same item with PutItem, WriteResponse below replays the transaction)
 case('test_transaction_write_binary_data', 'GetItem', d('GetItem', {'TableName': 'fid-tb', 'Key': {'id': {'S': 'someUser'}}}), at='Item',
      setup=[d('CreateTable', table('fid-tb', Tags=TAGS)), d('PutItem', {'TableName': 'fid-tb', 'Item': {'id': {'S': 'someUser'}, 'binaryData': {'B': base64.b64encode(b'foobar').decode()}}})])
 # data encoding (the test's table has a stream; the items' answers do not depend on it)
@@ -103,6 +106,48 @@ for mode in ['PAY_PER_REQUEST', 'PROVISIONED']:
 m = {'<table-name:1>': 'fid-warm'}
 case('test_table_warm_throughput', 'create-table', d('CreateTable', table('fid-warm', WarmThroughput={'ReadUnitsPerSecond': 1000, 'WriteUnitsPerSecond': 1200})), m)
 case('test_table_warm_throughput', 'describe-table', d('DescribeTable', {'TableName': 'fid-warm'}), m)
+# transactions (TransactWriteItems / TransactGetItems)
+def arn(name):
+    return 'arn:aws:dynamodb:${region}:${account}:table/' + name
+def twi(*items):
+    return d('TransactWriteItems', {'TransactItems': list(items)})
+def four(tbl):
+    return twi({'ConditionCheck': {'TableName': tbl, 'ConditionExpression': 'attribute_not_exists(id)', 'Key': {'id': {'S': 'test1'}}}},
+               {'Put': {'TableName': tbl, 'Item': {'id': {'S': 'test2'}}}},
+               {'Update': {'TableName': tbl, 'Key': {'id': {'S': 'test3'}}, 'UpdateExpression': 'SET attr1 = :v1, attr2 = :v2',
+                           'ExpressionAttributeValues': {':v1': {'S': 'value1'}, ':v2': {'S': 'value2'}}}},
+               {'Delete': {'TableName': tbl, 'Key': {'id': {'S': 'test4'}}}})
+case('test_transaction_write_items', 'Response', four('fid-twi'), setup=[d('CreateTable', table('fid-twi', Tags=TAGS))])
+case('test_transaction_write_items', 'Response_using_table_arn', four(arn('fid-twi-arn')), setup=[d('CreateTable', table('fid-twi-arn', Tags=TAGS))])
+case('test_transaction_write_canceled', 'Error',
+     twi({'ConditionCheck': {'TableName': 'fid-twc', 'ConditionExpression': 'attribute_not_exists(Username)', 'Key': {'Username': {'S': 'Fred'}}}},
+         {'Delete': {'TableName': 'fid-twc', 'Key': {'Username': {'S': 'Bert'}}}}),
+     setup=[d('CreateTable', table('fid-twc', ('Username',))), d('PutItem', {'TableName': 'fid-twc', 'Item': {'Username': {'S': 'Fred'}}})])
+case('test_transaction_write_binary_data', 'WriteResponse',
+     twi({'Put': {'TableName': 'fid-twb', 'Item': {'id': {'S': 'someUser'}, 'binaryData': {'B': base64.b64encode(b'foobar').decode()}}}}),
+     setup=[d('CreateTable', table('fid-twb', Tags=TAGS))])
+def tgi(tbl, id):
+    return d('TransactGetItems', {'TransactItems': [{'Get': {'Key': {'id': {'S': id}}, 'TableName': tbl}}]})
+case('test_transact_get_items', 'TransactGetItems', tgi('fid-tgi', 'John'),
+     setup=[d('CreateTable', table('fid-tgi')), d('PutItem', {'TableName': 'fid-tgi', 'Item': {'id': {'S': 'John'}}})])
+case('test_transact_get_items', 'TransactGetItems-with-TableArn', tgi(arn('fid-tgi-arn'), 'Sarah'),
+     setup=[d('CreateTable', table('fid-tgi-arn')), d('PutItem', {'TableName': 'fid-tgi-arn', 'Item': {'id': {'S': 'Sarah'}}})])
+t = 'test_transact_write_items_streaming'
+upd = lambda k, e, v: {'Update': {'TableName': 'fid-tws2', 'Key': {'id': {'S': k}}, 'UpdateExpression': e, 'ExpressionAttributeValues': v}}
+case(t, 'transact-write-response-overwrite', twi({'Put': {'TableName': 'fid-tws2', 'Item': {'id': {'S': 'Fred'}}}}, {'Put': {'TableName': 'fid-tws2', 'Item': {'id': {'S': 'NewKey'}}}}),
+     setup=[d('CreateTable', table('fid-tws2')), d('PutItem', {'TableName': 'fid-tws2', 'Item': {'id': {'S': 'Fred'}}})])
+case(t, 'transact-write-response-update', twi(upd('NewKey', 'SET attr1 = :v1, attr2 = :v2', {':v1': {'S': 'value1'}, ':v2': {'S': 'value2'}})))
+case(t, 'transact-write-update-insert', twi(upd('NonExistentKey', 'SET attr1 = :v1', {':v1': {'S': 'value1'}})))
+case(t, 'transact-write-response-delete', twi({'Delete': {'TableName': 'fid-tws2', 'Key': {'id': {'S': 'NewKey'}}}},
+     {'Put': {'TableName': 'fid-tws2', 'Item': {'id': {'S': 'Fred'}, 'name': {'S': 'Fred'}}}}, upd('NonExistentKey', 'SET attr1 = :v1', {':v1': {'S': 'value1'}})))
+case('test_transact_write_items_streaming_for_different_tables', 'transact-write-two-tables',
+     twi({'Put': {'TableName': 'fid-twt1', 'Item': {'id': {'S': 'Fred'}}}}, {'Put': {'TableName': 'fid-twt2', 'Item': {'id': {'S': 'Fred'}}}}),
+     setup=[d('CreateTable', table('fid-twt1')), d('CreateTable', table('fid-twt2'))])
+def idem(item):
+    return d('TransactWriteItems', {'ClientRequestToken': 'dedupe_token', 'TransactItems': [{'Put': {'TableName': 'fid-idem', 'Item': item}}]})
+case('test_dynamodb_idempotent_writing', 'Response1', idem({'id': {'S': 'id1'}, 'name': {'S': 'name1'}}),
+     setup=[d('CreateTable', table('fid-idem', ('id', 'name')))])
+case('test_dynamodb_idempotent_writing', 'Response2', idem({'name': {'S': 'name1'}, 'id': {'S': 'id1'}}))
 data['cases'] += out
 json.dump(data, open(WT, 'w'), indent=1)
 open(WT, 'a').write('\n')
