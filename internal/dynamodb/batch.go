@@ -69,13 +69,11 @@ func batchTables(names []string, member string) error {
 // authorizeBatch runs one check per table through the door, with that
 // table's fine-grained access keys.
 func (s *Service) authorizeBatch(ctx context.Context, r *protocol.Request, action string, refs []tableRef, keys []*access) error {
-	base := requestContext(r)
-	for i, ref := range refs {
-		if err := r.Authorize(ctx, action, protocol.Target{Resource: ref.arn()}, withKeys(base, keys[i])); err != nil {
-			return err
-		}
+	actions := make([]string, len(refs))
+	for i := range actions {
+		actions[i] = action
 	}
-	return nil
+	return s.authorizeTx(ctx, r, actions, refs, keys)
 }
 
 type batchWrite struct {

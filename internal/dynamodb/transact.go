@@ -112,8 +112,8 @@ func checkTxCount(n int) error {
 }
 
 // authorizeTx runs one check per action through the door, each with its
-// own action and table, before anything is read or written: one refusal
-// refuses the whole call.
+// own action, table and fine-grained access keys, before anything is read
+// or written: one refusal refuses the whole call (the batches use it too).
 func (s *Service) authorizeTx(ctx context.Context, r *protocol.Request, actions []string, refs []tableRef, keys []*access) error {
 	base := requestContext(r)
 	for i, ref := range refs {

@@ -372,6 +372,10 @@ var walkValues = map[string]any{
 		{"pk": &ddbtypes.AttributeValueMemberS{Value: "a"}}}}},
 	"dynamodb.BatchWriteItem.RequestItems": map[string][]ddbtypes.WriteRequest{"walk": {{PutRequest: &ddbtypes.PutRequest{
 		Item: map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: "a"}}}}}},
+	"dynamodb.TransactWriteItems.TransactItems": []ddbtypes.TransactWriteItem{{Put: &ddbtypes.Put{TableName: aws.String("walk"),
+		Item: map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: "a"}}}}},
+	"dynamodb.TransactGetItems.TransactItems": []ddbtypes.TransactGetItem{{Get: &ddbtypes.Get{TableName: aws.String("walk"),
+		Key: map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: "a"}}}}},
 
 	// CloudWatch Logs.
 	"logs.LogGroupName":       "walk",
