@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/jsonstr"
@@ -30,6 +31,11 @@ type RESTJSON struct {
 	Routes []Route
 	// NotFound answers a path that matches no route.
 	NotFound awserr.Code
+
+	// split cuts every route's path into segments once, before the first
+	// match: requests are matched concurrently, so the routes must not be
+	// written to while they are read.
+	split sync.Once
 }
 
 // ServeAWS routes, dispatches and encodes one REST-JSON call.
@@ -73,13 +79,15 @@ func (s *RESTJSON) ServeAWS(w http.ResponseWriter, r *Request) {
 func (s *RESTJSON) match(method, escaped string) (*Route, map[string]string) {
 	escaped = strings.TrimSuffix(escaped, "/")
 	segs := strings.Split(strings.TrimPrefix(escaped, "/"), "/")
+	s.split.Do(func() {
+		for i := range s.Routes {
+			s.Routes[i].segs = strings.Split(strings.TrimPrefix(s.Routes[i].Path, "/"), "/")
+		}
+	})
 	for i := range s.Routes {
 		rt := &s.Routes[i]
 		if rt.Method != method {
 			continue
-		}
-		if rt.segs == nil {
-			rt.segs = strings.Split(strings.TrimPrefix(rt.Path, "/"), "/")
 		}
 		if params, ok := matchSegs(rt.segs, segs); ok {
 			return rt, params
