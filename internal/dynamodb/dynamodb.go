@@ -1,7 +1,7 @@
 // Package dynamodb is seki's DynamoDB: tables (create, describe, list,
 // update throughput and global indexes, delete), global and local secondary
 // indexes (index.go) and items (put, get, update, delete, batch reads and
-// writes, query and scan of tables and indexes) over the JSON 1.0 protocol,
+// writes, transactions, query and scan of tables and indexes) over the JSON 1.0 protocol,
 // with DynamoDB's expression language, number semantics, errors and
 // fine-grained access control condition keys.
 //

@@ -6,7 +6,8 @@ import (
 )
 
 var fuzzOps = []string{"CreateTable", "DescribeTable", "ListTables", "DeleteTable", "UpdateTable", "PutItem", "GetItem",
-	"DeleteItem", "UpdateItem", "Query", "Scan", "BatchWriteItem", "BatchGetItem"}
+	"DeleteItem", "UpdateItem", "Query", "Scan", "BatchWriteItem", "BatchGetItem",
+	"TransactWriteItems", "TransactGetItems"}
 
 // FuzzRequest sends arbitrary bodies to every operation of a real service
 // (real store, real door): nothing may panic, and every failure must be a
@@ -27,6 +28,11 @@ func FuzzRequest(f *testing.F) {
 		`{"TableName":"t1","KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"a"}]}},"QueryFilter":{"x":{"ComparisonOperator":"NULL"}}}`,
 		`{"TableName":"t1","ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1},"BillingMode":"PROVISIONED"}`,
 		`{}`, ``, `null`, `[]`, `{"TableName":5}`,
+		// Transactions.
+		`{"TransactItems":[{"ConditionCheck":{"TableName":"t1","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},"ConditionExpression":"attribute_exists(#p)","ExpressionAttributeNames":{"#p":"pk"},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"}},` +
+			`{"Put":{"TableName":"t1","Item":{"pk":{"S":"t"},"sk":{"N":"9"}}}},{"Update":{"TableName":"t1","Key":{"pk":{"S":"u"},"sk":{"N":"1"}},"UpdateExpression":"ADD c :o","ExpressionAttributeValues":{":o":{"N":"1"}}}},` +
+			`{"Delete":{"TableName":"t1","Key":{"pk":{"S":"b"},"sk":{"N":"2"}}}}],"ClientRequestToken":"tok","ReturnConsumedCapacity":"TOTAL"}`,
+		`{"TransactItems":[{"Get":{"TableName":"t1","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},"ProjectionExpression":"#l[0]","ExpressionAttributeNames":{"#l":"l"}}},{"Get":{"TableName":"t1","Key":{"pk":{"S":"z"},"sk":{"N":"0"}}}}]}`,
 		// Secondary indexes (t2 is created with the last seed).
 		`{"TableName":"t2","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"g":{"S":"x"},"r":{"B":"AQ=="}}}`,
 		`{"TableName":"t2","IndexName":"gi","KeyConditionExpression":"g = :g AND r > :r","ExpressionAttributeValues":{":g":{"S":"x"},":r":{"B":"AA=="}},"Select":"ALL_PROJECTED_ATTRIBUTES","ExclusiveStartKey":{"pk":{"S":"a"},"sk":{"N":"1"},"g":{"S":"x"},"r":{"B":"AQ=="}}}`,

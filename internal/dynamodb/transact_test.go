@@ -209,3 +209,27 @@ func TestTransactIdempotency(t *testing.T) {
 		t.Errorf("a mismatched token wrote")
 	}
 }
+
+// TestTransactLimits: at most 100 actions, each exactly one of the four.
+func TestTransactLimits(t *testing.T) {
+	_, c := newClient(t)
+	ctx := context.Background()
+	createTable(t, c, "lim", "id", "S", "", "")
+	items := make([]types.TransactWriteItem, 101)
+	for i := range items {
+		items[i] = types.TransactWriteItem{Put: &types.Put{TableName: aws.String("lim"), Item: key(string(rune('a'+i%26)) + string(rune('a'+i/26)))}}
+	}
+	_, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	wantErr(t, err, "ValidationException", "")
+	if _, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items[:100]}); err != nil {
+		t.Fatalf("100 actions: %v", err)
+	}
+	_, err = c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{
+		Put:    &types.Put{TableName: aws.String("lim"), Item: key("x")},
+		Delete: &types.Delete{TableName: aws.String("lim"), Key: key("y")},
+	}}})
+	wantErr(t, err, "ValidationException", "")
+	if getItem(t, c, "lim", "x") != nil {
+		t.Errorf("an invalid action wrote")
+	}
+}
