@@ -90,7 +90,7 @@ func (a *api) next(w http.ResponseWriter, r *http.Request) {
 	case inv := <-e.invq:
 		// What the runtime printed before asking belongs before START.
 		if e.out != nil {
-			e.out.sync(5 * time.Millisecond)
+			e.out.sync()
 		}
 		now := time.Now()
 		inv.deliveredAt = now

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -145,31 +146,68 @@ func (t *tailRing) base64() string {
 // complete line to emit. It counts the bytes it has read so that sync can
 // wait until everything the child wrote before a given moment is through.
 type outPipe struct {
-	f     *os.File
-	emit  func(line []byte)
-	fd    uintptr // f's descriptor, for pending
-	hasFD bool
+	f    *os.File
+	emit func(line []byte)
+	rc   syscall.RawConn // f's descriptor; nil if the file has none
 
 	mu      sync.Mutex
+	buf     []byte // the loop's and sync's read buffer; used with mu held
 	partial []byte
-	read    int64
+	read    int64 // bytes read from the pipe
 	closed  bool
 }
 
 func newOutPipe(f *os.File, emit func(line []byte)) *outPipe {
-	p := &outPipe{f: f, emit: emit}
-	// The descriptor is asked once: sync asks the pipe's unread bytes
-	// twice per invoke (see pending for why it stays valid).
+	p := &outPipe{f: f, emit: emit, buf: make([]byte, 8<<10)}
 	if rc, err := f.SyscallConn(); err == nil {
-		rc.Control(func(fd uintptr) { p.fd, p.hasFD = fd, true })
+		p.rc = rc
 	}
 	return p
 }
 
 // loop reads until the child's side closes. Its owner is the environment;
 // it ends when every process holding the write end has exited.
+//
+// Bytes leave the pipe only with mu held: the loop waits for the pipe to be
+// readable without reading, then reads under mu. So sync, which also holds
+// mu, never misses bytes that a read took out of the pipe but has not
+// emitted yet.
 func (p *outPipe) loop(done chan<- struct{}) {
 	defer close(done)
+	if p.rc == nil {
+		p.loopBlocking()
+		return
+	}
+	for {
+		var end bool
+		err := p.rc.Read(func(fd uintptr) bool {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			n, err := readFD(fd, p.buf)
+			switch {
+			case n > 0:
+				p.consume(p.buf[:n])
+				p.read += int64(n)
+			case err == syscall.EAGAIN:
+				return false // wait until the pipe is readable
+			default: // end of file, or an error that ends the pipe
+				end = true
+			}
+			return true
+		})
+		if end || err != nil {
+			p.mu.Lock()
+			p.flush()
+			p.closed = true
+			p.mu.Unlock()
+			p.f.Close()
+			return
+		}
+	}
+}
+
+// loopBlocking is loop for a file without a descriptor to wait on.
+func (p *outPipe) loopBlocking() {
 	buf := make([]byte, 8<<10)
 	for {
 		n, err := p.f.Read(buf)
@@ -186,6 +224,17 @@ func (p *outPipe) loop(done chan<- struct{}) {
 			return
 		}
 		p.mu.Unlock()
+	}
+}
+
+// readFD reads once from a non-blocking descriptor, retrying interrupts.
+func readFD(fd uintptr, b []byte) (int, error) {
+	for {
+		n, err := syscall.Read(int(fd), b)
+		if err == syscall.EINTR {
+			continue
+		}
+		return n, err
 	}
 }
 
@@ -224,40 +273,31 @@ func (p *outPipe) flush() {
 	}
 }
 
-// sync waits (at most limit) until every byte the child had written to the
-// pipe when sync was called has been read and emitted, then emits a partial
-// last line. The child writes its output before it posts its response, so
-// after sync an invocation's log holds everything it printed.
-func (p *outPipe) sync(limit time.Duration) {
+// sync emits every byte the child had written to the pipe when sync was
+// called, then a partial last line. The child writes its output before it
+// posts its response, so after sync an invocation's log holds everything
+// it printed. sync reads those bytes itself, under mu: no byte can be out
+// of the pipe and not yet emitted (see loop), so the pipe's unread count is
+// exactly what is missing. It reads no more than that count, so a child
+// that keeps printing cannot hold it. (Where the unread count is not known,
+// not Linux, it emits what the loop has read.)
+func (p *outPipe) sync() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.closed {
-		// The unread bytes are asked with mu held: bytes the loop has
-		// read but not counted yet then lie before the target, never
-		// twice in it (asked before taking mu, a read in between counted
-		// them twice, and sync waited its whole limit for bytes that
-		// never came).
-		target := p.read + int64(p.pending())
-		if p.read < target {
-			deadline := time.Now().Add(limit)
-			for p.read < target && !p.closed && time.Now().Before(deadline) {
-				p.mu.Unlock()
-				time.Sleep(20 * time.Microsecond)
-				p.mu.Lock()
+	if !p.closed && p.rc != nil {
+		p.rc.Control(func(fd uintptr) {
+			for want := pipePending(fd); want > 0; {
+				n, err := readFD(fd, p.buf[:min(want, len(p.buf))])
+				if n <= 0 || err != nil {
+					return
+				}
+				p.consume(p.buf[:n])
+				p.read += int64(n)
+				want -= n
 			}
-		}
+		})
 	}
 	p.flush()
-}
-
-// pending is how many bytes wait unread in the pipe (FIONREAD); call with
-// mu held and the pipe not closed, so that fd is still the pipe's (loop
-// sets closed under mu before it closes the file).
-func (p *outPipe) pending() int {
-	if !p.hasFD {
-		return 0
-	}
-	return pipePending(p.fd)
 }
 
 func indexByte(b []byte, c byte) int {

@@ -397,7 +397,7 @@ func (r *Runtime) complete(e *env, inv *invocation, o outcome, tail bool) *lambd
 	// invocation; a dead runtime's last words are waited for briefly.
 	if e.out != nil {
 		if healthy {
-			e.out.sync(20 * time.Millisecond)
+			e.out.sync()
 		} else {
 			select {
 			case <-e.outDone:
