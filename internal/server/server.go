@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -212,6 +213,10 @@ func (s *Server) Serve(ctx context.Context, grace time.Duration) error {
 	go func() { errc <- s.http.Serve(s.ln) }()
 	// The banner asks every interpreter for its version; requests are
 	// served meanwhile.
+	// Start-up (migrations, loading catalogues) leaves garbage the heap
+	// would otherwise keep mapped while seki idles; hand it back once,
+	// beside serving, so the idle footprint is what serving needs.
+	go debug.FreeOSMemory()
 	s.banner()
 	select {
 	case err := <-errc:
