@@ -192,9 +192,15 @@ func (q *queue) dispatch() time.Duration {
 		return 0 // no endpoint: nothing may run
 	}
 	now := q.rt.now().UnixMilli()
+	// mu is held from before the read until every due event is claimed: a
+	// worker records an event's outcome in the store before it leaves
+	// running (under mu), so an event read here is either still running or
+	// read after its outcome was stored. Read outside mu, a row read just
+	// before a worker stored its outcome was started again once the worker
+	// left running: the event ran once more than its attempts said.
 	q.mu.Lock()
+	defer q.mu.Unlock()
 	nrunning := len(q.running)
-	q.mu.Unlock()
 	var due []event
 	var next sql.NullInt64
 	err := q.db.Read(q.ctx, func(tx *store.Tx) error {
@@ -224,19 +230,15 @@ func (q *queue) dispatch() time.Duration {
 		return 0
 	}
 	for _, ev := range due {
-		q.mu.Lock()
 		if q.running[ev.id] {
-			q.mu.Unlock()
 			continue
 		}
 		select {
 		case q.sem <- struct{}{}:
 		default:
-			q.mu.Unlock()
 			return q.untilNext(next, now)
 		}
 		q.running[ev.id] = true
-		q.mu.Unlock()
 		q.wg.Add(1)
 		go q.process(ev)
 	}
