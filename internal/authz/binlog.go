@@ -235,17 +235,7 @@ func (w *encoder) add(s *slot, now time.Time) {
 		b = appendString(b, k.msg)
 		b = appendString(b, k.rule)
 		w.scratch = b
-		id, ok := w.cases[string(b)]
-		if !ok {
-			if len(w.cases) >= maxRecent {
-				clear(w.cases)
-			}
-			w.nCase++
-			id = w.nCase
-			w.cases[string(b)] = id
-			w.definition(recCase, id, b)
-		}
-		w.lastCase, w.lastCaseID = k, id
+		w.lastCase, w.lastCaseID = k, w.intern(w.cases, &w.nCase, recCase, b)
 	}
 	// The decision itself, written in place: the time (from the chunk's
 	// previous decision: a batch shares one), the case and the request id.
@@ -316,18 +306,25 @@ func (w *encoder) context(c *policy.Context) uint64 {
 		return true
 	})
 	w.scratch = b
-	id, ok := w.ctxs[string(b)]
-	if !ok {
-		if len(w.ctxs) >= maxRecent {
-			clear(w.ctxs)
-		}
-		w.nCtx++
-		id = w.nCtx
-		w.ctxs[string(b)] = id
-		w.definition(recContext, id, b)
-	}
+	id := w.intern(w.ctxs, &w.nCtx, recContext, b)
 	w.lastCtx, w.lastCtxID = *c, id
 	return id
+}
+
+// intern returns the number of the encoded value b among the recent ones
+// of its kind, defining it under the next number n if it is new. Past
+// maxRecent values the table starts over (readers keep every definition).
+func (w *encoder) intern(recent map[string]uint64, n *uint64, kind byte, b []byte) uint64 {
+	if id, ok := recent[string(b)]; ok {
+		return id
+	}
+	if len(recent) >= maxRecent {
+		clear(recent)
+	}
+	*n++
+	recent[string(b)] = *n
+	w.definition(kind, *n, b)
+	return *n
 }
 
 // definition appends a record of kind whose body is id then rest.
