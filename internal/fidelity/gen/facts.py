@@ -1,5 +1,12 @@
 """Turns one recorded botocore answer into the replay's expect facts."""
-import json, re
+import json, os, re, subprocess
+
+LOCALSTACK = os.environ.get("LOCALSTACK", "/work/.mirror/localstack+localstack/repo")
+
+
+def recorded(path):
+    """One file of the localstack repository (commit 8b9a79f0 in testdata)."""
+    return json.loads(subprocess.check_output(["git", "-C", LOCALSTACK, "show", "HEAD:" + path]))
 
 DOCS = {"AssumeRolePolicyDocument", "PolicyDocument", "Document"}
 PH = re.compile(r"<[^<>]+>")

@@ -4,12 +4,9 @@ test_dynamodb that it does not have yet: our own requests, and the facts
 python3 internal/fidelity/gen/gen_ddb.py"""
 import json, sys, base64, ast, re
 from facts import facts
-import os, subprocess
+import os
+from facts import recorded
 HERE = os.path.dirname(os.path.abspath(__file__))
-LOCALSTACK = os.environ.get("LOCALSTACK", "/work/.mirror/localstack+localstack/repo")
-def recorded(path):
-    """One file of the localstack repository (commit 8b9a79f0 in testdata)."""
-    return json.loads(subprocess.check_output(["git", "-C", LOCALSTACK, "show", "HEAD:" + path]))
 WT = os.path.join(HERE, '..', 'testdata', 'dynamodb.json')
 snap = recorded('tests/aws/services/dynamodb/test_dynamodb.snapshot.json')
 val = recorded('tests/aws/services/dynamodb/test_dynamodb.validation.json')

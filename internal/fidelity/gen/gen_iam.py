@@ -4,12 +4,9 @@ test_iam that it does not have yet: our own requests, and the facts
 python3 internal/fidelity/gen/gen_iam.py"""
 import json, sys
 from facts import facts
-import os, subprocess
+import os
+from facts import recorded
 HERE = os.path.dirname(os.path.abspath(__file__))
-LOCALSTACK = os.environ.get("LOCALSTACK", "/work/.mirror/localstack+localstack/repo")
-def recorded(path):
-    """One file of the localstack repository (commit 8b9a79f0 in testdata)."""
-    return json.loads(subprocess.check_output(["git", "-C", LOCALSTACK, "show", "HEAD:" + path]))
 WT = os.path.join(HERE, '..', 'testdata', 'iam.json')
 snap = recorded('tests/aws/services/iam/test_iam.snapshot.json')
 val = recorded('tests/aws/services/iam/test_iam.validation.json')
