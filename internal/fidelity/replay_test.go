@@ -128,6 +128,13 @@ type expect struct {
 	// Tail is the lines of the base64 log tail in X-Amz-Log-Result, each
 	// a regular expression matching the whole line.
 	Tail []string `json:"tail"`
+	// Parse names string members that hold a JSON document (Lambda's
+	// policies): each is parsed in place before the other checks, since
+	// botocore's recording holds the parsed document.
+	Parse []string `json:"parse"`
+	// Differ is path → values the value there must not equal: a new
+	// revision id or code hash where AWS's recording shows a new one.
+	Differ map[string][]string `json:"differ"`
 }
 
 func TestReplay(t *testing.T) {
@@ -207,11 +214,11 @@ func replay(t *testing.T, rec recording) scoreRow {
 			for _, s := range c.Setup {
 				r.setup(t, s)
 			}
-			resp := r.do(t, c.Call)
+			resp := r.call(t, c)
 			diffs = compare(c.Expect, r, resp)
 			for deadline := time.Now().Add(time.Duration(c.Until) * time.Millisecond); len(diffs) > 0 && time.Now().Before(deadline); {
 				time.Sleep(100 * time.Millisecond)
-				resp = r.do(t, c.Call)
+				resp = r.call(t, c)
 				diffs = compare(c.Expect, r, resp)
 			}
 			switch {
@@ -267,6 +274,65 @@ func (r *runner) setup(t *testing.T, s step) {
 	resp := r.do(t, s)
 	if (s.Status != 0 && resp.status != s.Status) || (s.Status == 0 && resp.status/100 != 2) {
 		t.Fatalf("setup %s %s %s: %d %s", s.Service, s.Method, s.Path, resp.status, resp.body)
+	}
+	r.save(t, s, resp, true)
+}
+
+// call makes a case's request: its JSON documents are parsed in place and
+// what it saves is saved only where the answer has it (a missing value is
+// the case's difference, reported by compare, not a reason to stop).
+func (r *runner) call(t *testing.T, c kase) response {
+	t.Helper()
+	resp := r.do(t, c.Call)
+	for _, p := range c.Expect.Parse {
+		parseDoc(resp.tree, p)
+	}
+	r.save(t, c.Call, resp, false)
+	return resp
+}
+
+// parseDoc replaces the JSON document string at path with its parsed value.
+func parseDoc(tree map[string]any, path string) {
+	v, ok := lookup(tree, path)
+	s, _ := v.(string)
+	var doc any
+	if !ok || json.Unmarshal([]byte(s), &doc) != nil {
+		return
+	}
+	parent, key := "", path
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		parent, key = path[:i], path[i+1:]
+	}
+	if m, ok := lookup(tree, parent); ok {
+		if m, ok := m.(map[string]any); ok {
+			m[key] = doc
+		}
+	}
+}
+
+// save stores the values a step names as ${name}; strict (setup) fails
+// when one is missing.
+func (r *runner) save(t *testing.T, s step, resp response, strict bool) {
+	t.Helper()
+	for name, path := range s.Save {
+		if h, ok := strings.CutPrefix(path, "header:"); ok { // a response header
+			if v := resp.header.Get(h); v != "" {
+				r.vars[name] = v
+				continue
+			}
+			if strict {
+				t.Fatalf("save %s: no header %s", name, h)
+			}
+			continue
+		}
+		v, ok := lookup(resp.tree, path)
+		if !ok {
+			if strict {
+				t.Fatalf("save %s: no %s in %s", name, path, resp.body)
+			}
+			continue
+		}
+		r.vars[name] = scalar(v)
 	}
 }
 
@@ -366,20 +432,6 @@ func (r *runner) do(t *testing.T, s step) response {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	resp := response{status: res.StatusCode, header: res.Header, body: b, tree: parseTree(b)}
-	for name, path := range s.Save {
-		if h, ok := strings.CutPrefix(path, "header:"); ok { // a response header
-			if v := res.Header.Get(h); v != "" {
-				r.vars[name] = v
-				continue
-			}
-			t.Fatalf("save %s: no header %s", name, h)
-		}
-		v, ok := lookup(resp.tree, path)
-		if !ok {
-			t.Fatalf("save %s: no %s in %s", name, path, b)
-		}
-		r.vars[name] = fmt.Sprint(v)
-	}
 	if s.Sleep > 0 {
 		time.Sleep(time.Duration(s.Sleep) * time.Millisecond)
 	}
@@ -645,6 +697,14 @@ func compare(e expect, r *runner, resp response) []string {
 			d = append(d, fmt.Sprintf("like %s: %v", p, err))
 		} else if got := scalar(v); !ok || !re.MatchString(got) {
 			d = append(d, fmt.Sprintf("%s = %q, AWS like %q", p, got, r.expand(want)))
+		}
+	}
+	for p, others := range e.Differ {
+		v, _ := lookup(resp.tree, p)
+		for _, o := range others {
+			if got := scalar(v); got == r.expand(o) {
+				d = append(d, fmt.Sprintf("%s = %q again, AWS a new value", p, got))
+			}
 		}
 	}
 	for p, want := range e.Order {

@@ -168,7 +168,7 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 		KMSKeyArn:        deref(in.KMSKeyArn),
 	}
 	applyConfig(&cfg, &in.configInput)
-	rec := &versionRecord{Config: cfg, CodeBlob: blob, LayerBlobs: layerBlobs}
+	rec := &versionRecord{Config: cfg, CodeBlob: blob, LayerBlobs: layerBlobs, SpecRev: cfg.RevisionId}
 	tags := in.Tags
 	if tags == nil {
 		tags = map[string]string{}
@@ -209,7 +209,10 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 	// With Publish, AWS answers version 1's configuration under the
 	// unqualified FunctionArn.
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_publish_version_on_create (create_response)
-	return creating(present(out, ref, "")), nil
+	if in.Publish {
+		return creating(present(out, ref, "")), nil
+	}
+	return transient(creating(present(out, ref, ""))), nil
 }
 
 // creating is a new function's configuration as CreateFunction answers
@@ -228,6 +231,18 @@ func creating(c *FunctionConfiguration) *FunctionConfiguration {
 // update_func_conf_response); it is stored Successful, as creating says.
 func updating(c *FunctionConfiguration) *FunctionConfiguration {
 	c.LastUpdateStatus, c.LastUpdateStatusReason, c.LastUpdateStatusReasonCode = "InProgress", msgStateCreating, "Creating"
+	return c
+}
+
+// listed is a configuration as ListFunctions and ListVersionsByFunction
+// show it: without the state, the last update's status and the runtime
+// version, which AWS's lists leave out.
+// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_list_functions (list_all)
+// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_version_lifecycle (list_versions_result)
+func listed(c *FunctionConfiguration) *FunctionConfiguration {
+	c.State, c.StateReason, c.StateReasonCode = "", "", ""
+	c.LastUpdateStatus, c.LastUpdateStatusReason, c.LastUpdateStatusReasonCode = "", "", ""
+	c.RuntimeVersionConfig = nil
 	return c
 }
 
@@ -550,7 +565,7 @@ func (s *Service) listFunctions(ctx context.Context, r *protocol.Request, _ stru
 			if all == "ALL" {
 				q = rec.Config.Version
 			}
-			out.Functions = append(out.Functions, s.withState(present(&rec, ref, q), ref))
+			out.Functions = append(out.Functions, listed(present(&rec, ref, q)))
 		}
 		return rows.Err()
 	})
@@ -659,7 +674,7 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, r *protocol.R
 		if in.Layers != nil {
 			rec.Config.Layers, rec.LayerBlobs = layerRefs, layerBlobs
 		}
-		rec.Config.RevisionId = protocol.NewUUID()
+		rec.revise()
 		rec.Config.LastModified = timestamp(r.Now)
 		rec.Config.LastUpdateStatus = "Successful"
 		out = rec
@@ -671,7 +686,7 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, r *protocol.R
 	if in.Layers != nil {
 		s.collectCode() // the merged layers of before may be unreferenced
 	}
-	return updating(present(out, ref, "")), nil
+	return transient(updating(present(out, ref, ""))), nil
 }
 
 type updateCodeInput struct {
@@ -745,7 +760,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, r
 		if archs != nil {
 			rec.Config.Architectures = archs
 		}
-		rec.Config.RevisionId = protocol.NewUUID()
+		rec.revise()
 		rec.Config.LastModified = timestamp(r.Now)
 		rec.Config.LastUpdateStatus = "Successful"
 		if err := putVersion(tx, ref, rec); err != nil {
@@ -774,7 +789,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, r
 		// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaVersions::test_lambda_versions_with_code_changes
 		return creating(present(out, ref, qualifierOf(out))), nil
 	}
-	return updating(present(out, ref, qualifierOf(out))), nil
+	return transient(updating(present(out, ref, qualifierOf(out)))), nil
 }
 
 func (s *Service) deleteFunction(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {

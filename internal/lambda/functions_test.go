@@ -64,8 +64,15 @@ func TestFunctionLifecycle(t *testing.T) {
 		t.Fatalf("GetFunction: %+v", gf)
 	}
 
-	// Updates change the RevisionId every time; a stale one is refused.
-	rev0 := *out.RevisionId
+	// The RevisionId CreateFunction answers is replaced once the function
+	// is Active, as in AWS (test_function_revisions_basic: rev1, then rev2
+	// in GetFunction); updates change it every time; a stale one is refused.
+	if *gf.Configuration.RevisionId == *out.RevisionId {
+		t.Fatalf("RevisionId of the Active function is CreateFunction's: %s", *out.RevisionId)
+	}
+	_, err = c.UpdateFunctionConfiguration(ctx, &sdk.UpdateFunctionConfigurationInput{FunctionName: aws.String("f"), Timeout: aws.Int32(30), RevisionId: out.RevisionId})
+	apiErr(t, err, "PreconditionFailedException", "")
+	rev0 := *gf.Configuration.RevisionId
 	u, err := c.UpdateFunctionConfiguration(ctx, &sdk.UpdateFunctionConfigurationInput{FunctionName: aws.String("f"), Timeout: aws.Int32(30), Description: aws.String("d"), RevisionId: aws.String(rev0)})
 	if err != nil {
 		t.Fatal(err)

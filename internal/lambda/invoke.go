@@ -381,7 +381,7 @@ func (s *Service) spec(ref FunctionRef, rec *versionRecord, fn *functionRow) *Fu
 		Account:             ref.Account,
 		Region:              ref.Region,
 		Version:             c.Version,
-		RevisionId:          c.RevisionId,
+		RevisionId:          rec.specRev(),
 		Runtime:             c.Runtime,
 		Handler:             c.Handler,
 		CodePath:            s.db.Blobs().Path(rec.CodeBlob),

@@ -390,7 +390,7 @@ func policyRevision(tx *store.Tx, ref FunctionRef, q string) (rev string, bump f
 	}
 	v := t.version
 	return v.Config.RevisionId, func() (string, error) {
-		v.Config.RevisionId = protocol.NewUUID()
+		v.bump()
 		return v.Config.RevisionId, putVersion(tx, ref, v)
 	}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 
+	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/store"
 )
 
@@ -95,6 +96,48 @@ type versionRecord struct {
 	CodeBlob string
 	// LayerBlobs name the layer archives, parallel to Config.Layers.
 	LayerBlobs []string `json:",omitempty"`
+	// SpecRev changes with the code and configuration only, where
+	// Config.RevisionId also changes on tagging, publishing and policy
+	// changes (as AWS's does): environments are keyed by SpecRev, so that
+	// tagging a function does not retire its warm environments. Empty in
+	// records stored before it: Config.RevisionId stood for both.
+	SpecRev string `json:",omitempty"`
+}
+
+// specRev is the revision of the version's code and configuration.
+func (rec *versionRecord) specRev() string {
+	if rec.SpecRev != "" {
+		return rec.SpecRev
+	}
+	return rec.Config.RevisionId
+}
+
+// revise gives the version a new code or configuration: a new RevisionId
+// for both.
+func (rec *versionRecord) revise() {
+	rec.Config.RevisionId = protocol.NewUUID()
+	rec.SpecRev = rec.Config.RevisionId
+}
+
+// bump gives the version a new RevisionId without a new code or
+// configuration (AWS's changes on TagResource, PublishVersion for
+// $LATEST, and policy changes).
+func (rec *versionRecord) bump() {
+	rec.SpecRev = rec.specRev()
+	rec.Config.RevisionId = protocol.NewUUID()
+}
+
+// transient is a configuration as an answer that starts a change shows
+// it: AWS answers CreateFunction and the updates with a RevisionId that
+// is replaced when the function settles (Active, or the update
+// Successful), so the next GetFunction shows another one
+// (test_function_revisions_basic: rev1 then rev2, rev3 then rev4). seki
+// settles before it answers, so the answer's RevisionId is one nothing
+// stores.
+// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_revisions_basic
+func transient(c *FunctionConfiguration) *FunctionConfiguration {
+	c.RevisionId = protocol.NewUUID()
+	return c
 }
 
 // functionRow is the function-level record.

@@ -82,8 +82,14 @@ func (s *Service) updateTags(ctx context.Context, ref FunctionRef, fn func(map[s
 			return err
 		}
 		b, _ := json.Marshal(tags)
-		_, err = tx.Exec(`UPDATE lambda_functions SET tags=? WHERE account=? AND region=? AND name=?`, string(b), ref.Account, ref.Region, ref.Name)
-		return err
+		if _, err = tx.Exec(`UPDATE lambda_functions SET tags=? WHERE account=? AND region=? AND name=?`, string(b), ref.Account, ref.Region, ref.Name); err != nil {
+			return err
+		}
+		// Tagging gives $LATEST a new RevisionId (test_tag_lifecycle:
+		// every get_fn_response after a change shows a new one).
+		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_tag_lifecycle
+		t.version.bump()
+		return putVersion(tx, ref, t.version)
 	})
 }
 

@@ -15,10 +15,13 @@ type publishInput struct {
 }
 
 // publish snapshots $LATEST (rec) as the next version. As in AWS, nothing
-// is published when $LATEST has not changed since the last publish: the
-// last version is returned instead.
+// is published when $LATEST's code and configuration have not changed
+// since the last publish: the last version is returned instead. A publish
+// gives $LATEST a new RevisionId too (test_version_lifecycle,
+// test_function_revisions_version_and_alias: get_function_latest_rev3).
+// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_revisions_version_and_alias
 func publish(tx *store.Tx, ref FunctionRef, fn *functionRow, rec *versionRecord, in *publishInput) (*versionRecord, error) {
-	if fn.LastVersion > 0 && fn.PublishedRev == rec.Config.RevisionId {
+	if fn.LastVersion > 0 && fn.PublishedRev == rec.specRev() {
 		prev, err := getVersion(tx, ref, itoa(fn.LastVersion))
 		if err != nil || prev != nil {
 			return prev, err
@@ -28,15 +31,19 @@ func publish(tx *store.Tx, ref FunctionRef, fn *functionRow, rec *versionRecord,
 	v := *rec
 	v.Config.Version = itoa(n)
 	v.Config.FunctionArn = ref.QualifiedARN(v.Config.Version)
-	v.Config.RevisionId = protocol.NewUUID()
+	v.revise()
 	if in != nil && in.Description != nil {
 		v.Config.Description = *in.Description
 	}
 	if err := putVersion(tx, ref, &v); err != nil {
 		return nil, err
 	}
+	rec.bump()
+	if err := putVersion(tx, ref, rec); err != nil {
+		return nil, err
+	}
 	_, err := tx.Exec(`UPDATE lambda_functions SET last_version=?, published_rev=? WHERE account=? AND region=? AND name=?`,
-		n, rec.Config.RevisionId, ref.Account, ref.Region, ref.Name)
+		n, rec.specRev(), ref.Account, ref.Region, ref.Name)
 	return &v, err
 }
 
@@ -110,7 +117,7 @@ func (s *Service) listVersions(ctx context.Context, r *protocol.Request, ref Fun
 			if err := json.Unmarshal([]byte(cfg), &rec); err != nil {
 				return err
 			}
-			out.Versions = append(out.Versions, s.withState(present(&rec, ref, rec.Config.Version), ref))
+			out.Versions = append(out.Versions, listed(present(&rec, ref, rec.Config.Version)))
 		}
 		return rows.Err()
 	})

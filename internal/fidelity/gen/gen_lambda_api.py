@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Appends to internal/fidelity/testdata/lambda_api.json the test_lambda_api error cases written by
-the lambdafid helper (idempotent: a case already there is skipped); run from the repository."""
+"""Appends to internal/fidelity/testdata/lambda_api.json the test_lambda_api cases written by the
+lambdafid helper: error cases here, success answers in lambda_api_ok.py (idempotent: a case already
+there is skipped); run from the repository: python3 internal/fidelity/gen/gen_lambda_api.py"""
 import json
 P='internal/fidelity/testdata/lambda_api.json'
 rec=json.load(open(P))
@@ -72,6 +73,7 @@ for kind, label, nf in [('event-source-mapping', 'event_source_mapping', 'Event 
     case(TT, 'not_found_exception_tag', {'service': 'lambda', 'method': 'POST', 'path': '/2017-03-31/tags/' + a, 'body': {'Tags': {'a': 'b'}}}, NF)
     case(TT, 'not_found_exception_untag', {'service': 'lambda', 'method': 'DELETE', 'path': '/2017-03-31/tags/' + a, 'query': 'tagKeys=a'}, NF)
     case(TT, 'not_found_exception_list', {'service': 'lambda', 'method': 'GET', 'path': '/2017-03-31/tags/' + a}, NF)
+exec(open(__file__.replace('gen_lambda_api.py', 'lambda_api_ok.py')).read())
 rec['cases'].extend(new)
 json.dump(rec, open(P, 'w'), indent=1)
 print(len(new), len(rec['cases']))
