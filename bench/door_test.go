@@ -24,7 +24,7 @@ func (ids identities) Policies(_ context.Context, p *policy.Principal) ([]*polic
 // door builds the whole door on the issue-2 workload: an Authorizer that
 // gathers the caller's identity policies, evaluates them with the function
 // policy and records the decision in a real decision log in dir.
-func door(tb testing.TB, dir string) (*authz.Authorizer, *authz.Check, func()) {
+func door(tb testing.TB, dir string) (*authz.Authorizer, *authz.Check, *authz.Log) {
 	req, set, err := Seki()
 	if err != nil {
 		tb.Fatal(err)
@@ -42,7 +42,7 @@ func door(tb testing.TB, dir string) (*authz.Authorizer, *authz.Check, func()) {
 		ResourcePolicy: set.Resource,
 		Context:        req.Context,
 	}
-	return a, c, func() { log.Close() }
+	return a, c, log
 }
 
 // BenchmarkDoor is one decision as the server makes it: gathering the
@@ -53,8 +53,8 @@ func door(tb testing.TB, dir string) (*authz.Authorizer, *authz.Check, func()) {
 // whole process's CPU per decision: the writer's work counts even where it
 // runs beside the request on another core.
 func BenchmarkDoor(b *testing.B) {
-	a, c, done := door(b, b.TempDir())
-	defer done()
+	a, c, log := door(b, b.TempDir())
+	defer log.Close()
 	benchDoor(b, a, []*authz.Check{c})
 }
 
@@ -64,8 +64,8 @@ func BenchmarkDoor(b *testing.B) {
 // within a second sends), so the log writes the context and the case for
 // every decision.
 func BenchmarkDoorDistinct(b *testing.B) {
-	a, c, done := door(b, b.TempDir())
-	defer done()
+	a, c, log := door(b, b.TempDir())
+	defer log.Close()
 	checks := make([]*authz.Check, 4096)
 	for i := range checks {
 		d := *c
@@ -128,19 +128,18 @@ func BenchmarkCedarDiagnostics(b *testing.B) {
 // decision (best of several rounds): the calling thread's, which is the
 // request's own cost, and the whole process's, which adds the decision
 // log's writer and the garbage collector (cedar-go's allocations cost it
-// there). Issue 15 asks for a 3x lead. Measured on the 2-core machine the
-// lead is about 3x on both counts, close enough that noise would make a 3x
-// test flaky on a shared machine, so the test guards the request's cost at
-// 2x and the whole process's at 1.5x (the writer used to cost more than the
-// request: 0.9-1.2x), and BENCHMARKS.md keeps the measured figures. (Guards
-// of 2.5x and 2x failed in CI while other tests loaded both cores: 2.4x and
-// 1.7x measured then.)
+// there). Issue 15 asks for a 3x lead; measured under load the door leads
+// by about 3.5x on both counts (BENCHMARKS.md keeps the figures), and the
+// test guards 2x on both, with margin for a loaded CI machine. The
+// whole-process guard is the one that catches a decision log writer that
+// costs per decision again: it used to cost as much as the request itself
+// (1.4x whole process in CI, 2.3x on the request thread).
 func TestDoorLeadsCedar(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing test")
 	}
-	a, c, done := door(t, t.TempDir())
-	defer done()
+	a, c, log := door(t, t.TempDir())
+	defer log.Close()
 	ps, creq, err := Cedar()
 	if err != nil {
 		t.Fatal(err)
@@ -153,13 +152,17 @@ func TestDoorLeadsCedar(t *testing.T) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	const n = 100_000
-	measure := func(f func()) (thread, process float64) {
+	// A round ends once its work is done: the door's when the decision
+	// log's writer has written the round's decisions (log.Sync), so that
+	// the writer's work counts in the door's round and not in the next.
+	measure := func(f func(), settle func()) (thread, process float64) {
 		t0, ok1 := threadCPU()
 		p0, ok2 := processCPU()
 		w0 := time.Now()
 		for i := 0; i < n; i++ {
 			f()
 		}
+		settle()
 		wall := float64(time.Since(w0).Nanoseconds()) / n
 		t1, ok3 := threadCPU()
 		p1, ok4 := processCPU()
@@ -175,10 +178,10 @@ func TestDoorLeadsCedar(t *testing.T) {
 		return cur
 	}
 	var dt, dp, ct, cp float64
-	for round := 0; round < 7; round++ {
-		x, y := measure(doorOnce)
+	for round := 0; round < 11; round++ {
+		x, y := measure(doorOnce, log.Sync)
 		dt, dp = best(dt, x), best(dp, y)
-		x, y = measure(cedarOnce)
+		x, y = measure(cedarOnce, func() {})
 		ct, cp = best(ct, x), best(cp, y)
 	}
 	t.Logf("per decision, request thread: door %.0f ns, cedar-go with diagnostics %.0f ns: %.1fx", dt, ct, ct/dt)
@@ -186,7 +189,7 @@ func TestDoorLeadsCedar(t *testing.T) {
 	if ct/dt < 2 {
 		t.Errorf("the door leads cedar-go with diagnostics by %.1fx on the request's CPU, want at least 2x", ct/dt)
 	}
-	if cp/dp < 1.5 {
-		t.Errorf("the door leads cedar-go with diagnostics by %.1fx on the whole process's CPU (the decision log's writer included), want at least 1.5x", cp/dp)
+	if cp/dp < 2 {
+		t.Errorf("the door leads cedar-go with diagnostics by %.1fx on the whole process's CPU (the decision log's writer included), want at least 2x", cp/dp)
 	}
 }

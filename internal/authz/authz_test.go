@@ -160,9 +160,79 @@ func TestDenialIsWrittenBeforeTheAnswer(t *testing.T) {
 	if err == nil || err.(*awserr.Error).Message != want {
 		t.Fatalf("err = %v\nwant %s", err, want)
 	}
-	got, err := Find(dir, "now")
-	if err != nil || len(got) != 1 || got[0].Message != want || got[0].Resource != "arn:aws:iam::111111111111:user/bob" {
-		t.Fatalf("Find right after the denial = %+v, %v", got, err)
+	// Read the file as another process would (Find would first wait for
+	// the writer).
+	f, err := os.Open(filepath.Join(dir, LogFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var got []Entry
+	readLog(f, func(rd *reader, d *decision) { got = append(got, rd.entry(d, false)) }, nil)
+	if len(got) != 1 || got[0].Message != want || got[0].Resource != "arn:aws:iam::111111111111:user/bob" {
+		t.Fatalf("the log right after the denial holds %+v", got)
+	}
+}
+
+// An allowed decision reaches the file within the gather interval, and a
+// reader in the same process (the web view, tests) sees it at once.
+func TestFindSeesAnAllowedDecisionAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	l, err := OpenLog(dir, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ids := identities{alice.Principal.ARN: {mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}`, policy.Identity)}}
+	a := New(ids, l)
+	for i := range 3 {
+		id := "allowed-" + strconv.Itoa(i)
+		if err := a.Authorize(context.Background(), &Check{RequestID: id, Caller: alice, Action: "iam:GetUser",
+			Resource: "arn:aws:iam::111111111111:user/alice"}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := Find(filepath.Join(dir, "."), id)
+		if err != nil || len(got) != 1 || got[0].Decision != "Allowed" || len(got[0].Reasons) == 0 {
+			t.Fatalf("Find(%s) right after the decision = %+v, %v", id, got, err)
+		}
+	}
+}
+
+// The writer batches: a burst of allowed decisions is written in a few
+// writes, not one (or one wake-up) per decision, and the door allocates
+// nothing for them once the log has warmed up.
+func TestLogBatchesAndAllocatesNothing(t *testing.T) {
+	dir := t.TempDir()
+	l, err := OpenLog(dir, 64<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ids := identities{alice.Principal.ARN: {mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}`, policy.Identity)}}
+	a := New(ids, l)
+	ctx := policy.NewContext(2)
+	ctx.Set("aws:SecureTransport", "true")
+	ctx.Set("aws:SourceIp", "203.0.113.7")
+	check := &Check{RequestID: "r", Caller: alice, Action: "iam:GetUser", Resource: "arn:aws:iam::111111111111:user/alice", Context: ctx}
+	bg := context.Background()
+	const n = 20000
+	allocs := testing.AllocsPerRun(n, func() {
+		if err := a.Authorize(bg, check); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("the door allocates %.2f times per decision with the decision log, want 0", allocs)
+	}
+	l.Sync()
+	// A loaded machine stretches the burst over more gather intervals; a
+	// write per decision would be n.
+	if b := l.batches.Load(); b > n/50 {
+		t.Errorf("the log wrote %d decisions in %d batches, want at most %d", n+1, b, n/50)
+	}
+	got, err := Find(dir, "r")
+	if err != nil || len(got) != n+1 {
+		t.Fatalf("Find found %d decisions, want %d (%v)", len(got), n+1, err)
 	}
 }
 

@@ -50,6 +50,7 @@ const (
 	recSet       = 's' // id, identity ids, boundary, session ids, resource, SCP levels, RCP levels
 	recCase      = 'k' // id, principal, context, set, result, action, resource, resource account, message, rule
 	recDecision  = 'd' // time (unix ns, varint, less the chunk's previous decision's), case, request id (the rest)
+	recDecided   = 'D' // time as in 'd', case, context, request id (the rest); the case's own context is 0
 	recEntry     = 'e' // an Entry recorded ready-made (Log.Record), as JSON
 )
 
@@ -121,9 +122,14 @@ type encoder struct {
 	ctxs  map[string]uint64
 	cases map[string]uint64
 
+	// kases numbers the cases requests found (Log.cases) by identity.
+	kases map[*caseRef]uint64
+
 	lastWho    whoKey
 	lastWhoID  uint64
-	lastCtx    policy.Context
+	lastKase   *caseRef
+	lastKaseID uint64
+	lastCtx    policy.Frozen
 	lastCtxID  uint64
 	lastSet    policy.Set
 	lastSetID  uint64
@@ -137,7 +143,7 @@ type encoder struct {
 
 func newEncoder() *encoder {
 	w := &encoder{policies: make(map[*policy.Policy]uint64), whos: make(map[whoKey]uint64),
-		ctxs: make(map[string]uint64), cases: make(map[string]uint64), cur: -1}
+		ctxs: make(map[string]uint64), cases: make(map[string]uint64), kases: make(map[*caseRef]uint64), cur: -1}
 	w.reset()
 	return w
 }
@@ -149,7 +155,9 @@ func (w *encoder) reset() {
 	clear(w.policies)
 	clear(w.whos)
 	w.lastWho, w.lastWhoID = whoKey{}, 0
-	w.lastCtx, w.lastCtxID = policy.Context{}, 0
+	w.lastCtx, w.lastCtxID = policy.Frozen{}, 0
+	clear(w.kases)
+	w.lastKase, w.lastKaseID = nil, 0
 	w.lastSet, w.lastSetID = policy.Set{}, 0
 	clear(w.ctxs)
 	clear(w.cases)
@@ -216,40 +224,59 @@ func (w *encoder) add(s *slot, now time.Time) {
 		}
 		return
 	}
-	k := caseKey{result: s.result, action: s.action, resource: s.resource, resourceAccount: s.resourceAccount}
-	if s.rare != nil {
-		k.msg, k.rule = s.rare.msg, s.rare.rule
-	}
-	k.who = w.principal(s.who)
-	k.ctx = w.context(&s.ctx)
-	k.set = w.set(&s.set)
-	if w.lastCaseID == 0 || !k.same(&w.lastCase) {
-		b := w.scratch[:0]
-		b = binary.AppendUvarint(b, k.who)
-		b = binary.AppendUvarint(b, k.ctx)
-		b = binary.AppendUvarint(b, k.set)
-		b = append(b, byte(k.result))
-		b = appendString(b, k.action)
-		b = appendString(b, k.resource)
-		b = appendString(b, k.resourceAccount)
-		b = appendString(b, k.msg)
-		b = appendString(b, k.rule)
-		w.scratch = b
-		w.lastCase, w.lastCaseID = k, w.intern(w.cases, &w.nCase, recCase, b)
-	}
+	kase := w.kase(s.kase)
+	ctx := w.context(s.ctx)
 	// The decision itself, written in place: the time (from the chunk's
-	// previous decision: a batch shares one), the case and the request id.
-	w.room(1 + 3*binary.MaxVarintLen64 + len(s.requestID))
+	// previous decision: a batch shares one), the case, the context and
+	// the request id.
+	w.room(1 + 4*binary.MaxVarintLen64 + len(s.requestID))
 	t := now.UnixNano()
 	dt := t - w.lastTime
 	w.lastTime = t
 	zz := uint64(dt<<1) ^ uint64(dt>>63)
-	n := uvarintLen(zz) + uvarintLen(w.lastCaseID) + len(s.requestID)
-	w.out = append(w.out, recDecision)
+	n := uvarintLen(zz) + uvarintLen(kase) + uvarintLen(ctx) + len(s.requestID)
+	w.out = append(w.out, recDecided)
 	w.out = binary.AppendUvarint(w.out, uint64(n))
 	w.out = binary.AppendVarint(w.out, dt)
-	w.out = binary.AppendUvarint(w.out, w.lastCaseID)
+	w.out = binary.AppendUvarint(w.out, kase)
+	w.out = binary.AppendUvarint(w.out, ctx)
 	w.out = append(w.out, s.requestID...)
+}
+
+// kase returns the number of a case, defining it (and its principal and
+// policy set) when this session has not seen it.
+func (w *encoder) kase(c *caseRef) uint64 {
+	if c == w.lastKase && w.lastKaseID != 0 {
+		return w.lastKaseID
+	}
+	id, ok := w.kases[c]
+	if !ok {
+		k := caseKey{who: w.principal(c.who), set: w.set(&c.set), result: c.result, action: c.action,
+			resource: c.resource, resourceAccount: c.resourceAccount, msg: c.msg, rule: c.rule}
+		if w.lastCaseID != 0 && k.same(&w.lastCase) {
+			id = w.lastCaseID
+		} else {
+			b := w.scratch[:0]
+			b = binary.AppendUvarint(b, k.who)
+			b = binary.AppendUvarint(b, 0) // the context is the decision's
+			b = binary.AppendUvarint(b, k.set)
+			b = append(b, byte(k.result))
+			b = appendString(b, k.action)
+			b = appendString(b, k.resource)
+			b = appendString(b, k.resourceAccount)
+			b = appendString(b, k.msg)
+			b = appendString(b, k.rule)
+			w.scratch = b
+			id = w.intern(w.cases, &w.nCase, recCase, b)
+			w.lastCase, w.lastCaseID = k, id
+		}
+		if len(w.kases) >= maxRecent {
+			clear(w.kases)
+		}
+		w.kases[c] = id
+	}
+	w.lastKase, w.lastKaseID = c, id
+	return id
 }
 
 func (w *encoder) principal(p *policy.Principal) uint64 {
@@ -289,10 +316,12 @@ func (w *encoder) definePrincipal(k whoKey, p *policy.Principal) uint64 {
 	return w.nWho
 }
 
-func (w *encoder) context(c *policy.Context) uint64 {
-	if w.lastCtxID != 0 && c.SameSnapshot(&w.lastCtx) {
+func (w *encoder) context(f policy.Frozen) uint64 {
+	if w.lastCtxID != 0 && f == w.lastCtx {
 		return w.lastCtxID
 	}
+	snap := f.Thaw()
+	c := &snap
 	// Another request's context: by content, the same as a recent one
 	// more often than not (a client's calls within a second).
 	b := w.scratch[:0]
@@ -307,7 +336,7 @@ func (w *encoder) context(c *policy.Context) uint64 {
 	})
 	w.scratch = b
 	id := w.intern(w.ctxs, &w.nCtx, recContext, b)
-	w.lastCtx, w.lastCtxID = *c, id
+	w.lastCtx, w.lastCtxID = f, id
 	return id
 }
 
@@ -343,10 +372,21 @@ func sameSlice[T any](a, b []T) bool {
 	return len(a) == len(b) && unsafe.SliceData(a) == unsafe.SliceData(b)
 }
 
+// sameSet reports whether a and b are the same policies by identity.
+func sameSet(a, b *policy.Set) bool {
+	return a.Resource == b.Resource && a.Boundary == b.Boundary && sameSlice(a.Identity, b.Identity) &&
+		sameSlice(a.Session, b.Session) && sameSlice(a.SCPs, b.SCPs) && sameSlice(a.RCPs, b.RCPs)
+}
+
+// sameWho reports whether a and b are the same principal (by value, tags
+// by identity).
+func sameWho(a, b *policy.Principal) bool {
+	ka, kb := keyOf(a), keyOf(b)
+	return ka.same(&kb)
+}
+
 func (w *encoder) set(s *policy.Set) uint64 {
-	l := &w.lastSet
-	if w.lastSetID != 0 && s.Resource == l.Resource && s.Boundary == l.Boundary && sameSlice(s.Identity, l.Identity) &&
-		sameSlice(s.Session, l.Session) && sameSlice(s.SCPs, l.SCPs) && sameSlice(s.RCPs, l.RCPs) {
+	if w.lastSetID != 0 && sameSet(s, &w.lastSet) {
 		return w.lastSetID
 	}
 	if len(w.policies) >= maxInterned {
@@ -489,6 +529,7 @@ type decision struct {
 	time      int64
 	requestID []byte // valid during the callback only
 	kase      *caseDef
+	ctx       uint64 // the context, when not the case's
 }
 
 // readLog calls onDecision for every decision record and onEntry for every
@@ -568,7 +609,7 @@ func (rd *reader) records(p []byte, onDecision func(rd *reader, d *decision), on
 		p = p[1+k+int(n):]
 		d := dec{b: body}
 		switch kind {
-		case recDecision:
+		case recDecision, recDecided:
 			dt, n := binary.Varint(body)
 			if n <= 0 {
 				return
@@ -577,11 +618,15 @@ func (rd *reader) records(p []byte, onDecision func(rd *reader, d *decision), on
 			t := last
 			d.b = body[n:]
 			id := d.uint()
+			var ctx uint64
+			if kind == recDecided {
+				ctx = d.uint()
+			}
 			if d.bad {
 				return
 			}
 			if c := rd.cases[id]; c != nil && onDecision != nil {
-				onDecision(rd, &decision{time: t, requestID: d.b, kase: c})
+				onDecision(rd, &decision{time: t, requestID: d.b, kase: c, ctx: ctx})
 			}
 		case recCase:
 			id := d.uint()
@@ -659,7 +704,11 @@ func (rd *reader) entry(d *decision, explain bool) Entry {
 	if e.Principal == "" {
 		e.Principal = "anonymous"
 	}
-	ctx := rd.ctxs[c.ctx]
+	ctxID := c.ctx
+	if d.ctx != 0 {
+		ctxID = d.ctx
+	}
+	ctx := rd.ctxs[ctxID]
 	if ctx != nil && len(ctx.names) > 0 {
 		e.Keys = make(map[string][]string, len(ctx.names))
 		for i, k := range ctx.names {

@@ -74,20 +74,19 @@ func benchSlots(b *testing.B, n int, distinct bool) []slot {
 	shared.Set("aws:SourceIp", "203.0.113.7")
 	shared.Set("aws:SecureTransport", "true")
 	shared.Set("aws:CurrentTime", "2026-12-07T19:00:00Z")
+	kase := &caseRef{action: "lambda:InvokeFunction", resource: "arn:aws:lambda:us-east-1:222222222222:function:orders",
+		result: policy.Allowed, who: &alice.Principal, set: policy.Set{Resource: fn}}
 	out := make([]slot, n)
 	for i := range out {
 		s := &out[i]
-		s.requestID, s.action, s.resource = "bench", "lambda:InvokeFunction", "arn:aws:lambda:us-east-1:222222222222:function:orders"
-		s.result = policy.Allowed
-		s.who = &alice.Principal
-		s.set = policy.Set{Resource: fn}
+		s.requestID, s.kase = "bench", kase
 		ctx := shared
 		if distinct {
 			s.requestID = fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i)
 			ctx = policy.NewContext(3)
 			shared.Range(func(k string, vs []string) bool { ctx.Set(k, vs...); return true })
 		}
-		s.ctx = ctx.Snapshot()
+		s.ctx = ctx.Freeze()
 	}
 	return out
 }

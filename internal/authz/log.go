@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/seki-dev/seki/internal/policy"
@@ -112,68 +115,87 @@ func (e *Entry) Explain() {
 // Log keeps decisions in a binary file in the data directory (binlog.go),
 // rotating to one previous file when it grows past its limit, so the log
 // stays bounded. Writes happen on Log's own goroutine; Close drains it.
+//
+// Recording a decision costs the request a lookup in a small table of
+// recent cases (who asked what of which resource, under which policies,
+// and the answer: the same for most of a client's calls) and a 64-byte
+// slot; the writer copies each slot into the file as a few bytes and
+// defines a case, a principal, a context or a policy only when it first
+// sees it. The writer wakes at most once per gather interval or when the
+// queue is half full, never per decision, and writes each batch with one
+// write(2).
 type Log struct {
 	dir   string
 	limit int64
 	done  chan struct{}
-	// wake tells the writer to take the queue now.
+	// wake tells the writer to look at the queue now.
 	wake chan struct{}
+
+	// cases holds recent cases, read by every request and written only
+	// when a case is new; seed hashes a request into it.
+	cases [caseTable]atomic.Pointer[caseRef]
+	seed  maphash.Seed
+	_     [64]byte // keep the queue's lock off the lines requests only read
 
 	mu sync.Mutex
 	// queue holds decisions not yet taken by the writer; the writer swaps
 	// it for an empty one, so recording costs a lock and a copy.
 	queue []slot
 	space sync.Cond // signalled when a full queue was taken
-	// parked is set while the writer waits without a timer (the log has
-	// been idle); the next decision wakes it.
+	// parked is set while the writer waits for a first decision (the log
+	// has been idle); that decision wakes it.
 	parked bool
+	// urgent is set while someone waits for the file (a denial, Sync, a
+	// queue half full): the writer takes the queue without gathering.
+	urgent bool
+	syncs  []chan struct{} // closed once what was queued before is written
 	closed bool
+
+	batches atomic.Int64 // batches written, for tests
 }
 
-// slot is a queued decision: what explaining it needs, frozen when it was
-// made (the request's fields by value, the context as a copy-on-write
-// snapshot, the policy set, whose compiled policies and slices are
-// immutable, and the caller's principal, which does not change once a
-// Caller is authorized). It is kept small: the request pays for writing
-// it, a cache line at a time.
+// caseRef is a case as requests find it in Log.cases: immutable once
+// published, so that requests on every core read it without writing it.
+type caseRef struct {
+	who                                          *policy.Principal
+	set                                          policy.Set
+	action, resource, resourceAccount, msg, rule string
+	result                                       policy.Result
+}
+
+// slot is a queued decision, 64 bytes, one cache line for the writer to
+// fetch from the core that wrote it: its case, the context as a
+// copy-on-write snapshot and the request id. Compiled policies, the slices
+// holding them and a Caller's principal do not change once used (see
+// Caller), so pointers to them are what the case keeps.
 type slot struct {
-	requestID       string
-	action          string
-	resource        string
-	resourceAccount string
-	who             *policy.Principal
-	result          policy.Result
-	ctx             policy.Context
-	set             policy.Set
-	rare            *rare // denials and ready-made entries only
+	kase      *caseRef
+	ctx       policy.Frozen
+	requestID string
+	rare      *rare // denials and ready-made entries only
 }
 
 // rare is what few slots carry.
 type rare struct {
-	msg, rule string
-	written   chan struct{} // closed once on disk, when set
-	entry     *Entry        // a ready-made entry (Record); the slot has nothing else
+	written chan struct{} // closed once on disk, when set
+	entry   *Entry        // a ready-made entry (Record); the slot has nothing else
 }
 
 const (
 	// maxQueued is how far the writer may fall behind before a decision
 	// waits.
-	maxQueued = 1024
+	maxQueued = 8192
 	// wakeAt is the queue length at which a decision wakes the writer
-	// before its timer does.
-	wakeAt = maxQueued / 4
-	// pollEvery is how often a busy writer takes the queue: allowed
-	// decisions do not wake it, so a request pays no wake-up, and reach
-	// the file within this long. Denials wake it at once.
-	pollEvery = 200 * time.Microsecond
-	// busyBatch is the batch from which the writer counts as busy and
-	// polls; after a smaller one it parks and the next decision wakes it,
-	// as a trickle of requests (one client's calls in turn) is answered
-	// faster without a timer firing beside it.
-	busyBatch = 16
-	// idlePolls empty polls in a row park a busy writer too, so an idle
-	// seki does not poll.
-	idlePolls = 50
+	// before its gathering ends.
+	wakeAt = maxQueued / 2
+	// gather is how long the writer lets allowed decisions gather after
+	// the first one before it writes them: the most a decision waits to
+	// reach the file (and so what a kill -9 can lose: denials are on disk
+	// before their answer). In-process readers (Find, Each) call Sync
+	// first, so they see every decision at once.
+	gather = 2 * time.Millisecond
+	// caseTable is the size of the recent-case table (a power of two).
+	caseTable = 512
 )
 
 // LogFile is the current decision log's file name; LogFile+".1" is the
@@ -184,6 +206,21 @@ const LogFile = "decisions.log"
 // is never written again, and goes with the data dir).
 const legacyLogFile = "decisions.jsonl"
 
+// openLogs are the logs this process writes, by directory, so that a
+// reader in the same process (the web view, tests) can wait for what they
+// hold before reading.
+var openLogs struct {
+	sync.Mutex
+	m map[string][]*Log
+}
+
+func logKey(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return filepath.Clean(dir)
+}
+
 // OpenLog starts a decision log in dir that keeps at most about 2*limit
 // bytes.
 func OpenLog(dir string, limit int64) (*Log, error) {
@@ -191,14 +228,32 @@ func OpenLog(dir string, limit int64) (*Log, error) {
 		return nil, err
 	}
 	l := &Log{dir: dir, limit: limit, done: make(chan struct{}), wake: make(chan struct{}, 1),
-		queue: make([]slot, 0, 64)}
+		queue: make([]slot, 0, 64), seed: maphash.MakeSeed()}
 	l.space.L = &l.mu
 	f, size, err := l.open()
 	if err != nil {
 		return nil, err
 	}
+	openLogs.Lock()
+	if openLogs.m == nil {
+		openLogs.m = map[string][]*Log{}
+	}
+	k := logKey(dir)
+	openLogs.m[k] = append(openLogs.m[k], l)
+	openLogs.Unlock()
 	go l.run(f, size)
 	return l, nil
+}
+
+// syncDir waits until the logs this process writes in dir have written
+// what they hold.
+func syncDir(dir string) {
+	openLogs.Lock()
+	logs := append([]*Log(nil), openLogs.m[logKey(dir)]...)
+	openLogs.Unlock()
+	for _, l := range logs {
+		l.Sync()
+	}
 }
 
 // Record queues a copy of e for writing. It blocks only when the writer is
@@ -221,31 +276,39 @@ func (l *Log) Record(e *Entry) {
 // is on disk: a client that has its AccessDenied can run `seki explain` at
 // once and find it.
 func (l *Log) enqueue(c *Check, req *policy.Request, set *policy.Set, r policy.Result, msg, rule string) {
+	k := l.kase(req, set, r, msg, rule)
+	ctx := req.Context.Freeze()
 	var x *rare
-	if r != policy.Allowed || msg != "" || rule != "" {
-		x = &rare{msg: msg, rule: rule}
-		if r != policy.Allowed {
-			x.written = make(chan struct{})
-		}
+	if r != policy.Allowed {
+		x = &rare{written: make(chan struct{})}
 	}
 	s := l.claim()
 	if s == nil {
 		return
 	}
-	s.requestID = c.RequestID
-	s.action = c.Action
-	s.resource = c.Resource
-	s.resourceAccount = req.ResourceAccount
-	s.who = req.Principal
-	s.result = r
-	s.ctx = req.Context.Snapshot()
-	s.set = *set
-	s.rare = x
+	*s = slot{kase: k, ctx: ctx, requestID: c.RequestID, rare: x}
 	l.publish(x)
 }
 
-// claim locks the log and returns the slot at the end of the queue, whose
-// every field the caller sets, or nil (unlocked) once the log is closed.
+// kase returns the case of a decision from the recent-case table, adding
+// it when it is not there (the one allocation of a decision, and only of
+// one unlike the last at its place in the table).
+func (l *Log) kase(req *policy.Request, set *policy.Set, r policy.Result, msg, rule string) *caseRef {
+	h := maphash.String(l.seed, req.Resource) + 31*maphash.String(l.seed, req.Action)
+	e := &l.cases[h&(caseTable-1)]
+	if k := e.Load(); k != nil && k.result == r && (k.who == req.Principal || sameWho(k.who, req.Principal)) &&
+		same(k.action, req.Action) && same(k.resource, req.Resource) && same(k.resourceAccount, req.ResourceAccount) &&
+		sameSet(&k.set, set) && same(k.msg, msg) && same(k.rule, rule) {
+		return k
+	}
+	k := &caseRef{who: req.Principal, set: *set, action: req.Action, resource: req.Resource,
+		resourceAccount: req.ResourceAccount, msg: msg, rule: rule, result: r}
+	e.Store(k)
+	return k
+}
+
+// claim locks the log and returns the slot at the end of the queue, which
+// the caller sets whole, or nil (unlocked) once the log is closed.
 func (l *Log) claim() *slot {
 	l.mu.Lock()
 	for len(l.queue) >= maxQueued && !l.closed {
@@ -265,83 +328,118 @@ func (l *Log) claim() *slot {
 	return &l.queue[len(l.queue)-1]
 }
 
-// publish ends what claim began: it unlocks, wakes the writer when the
-// decision must not wait for its timer, and waits until the decision is on
-// disk when it is to.
+// publish ends what claim began: it unlocks, wakes the writer when it is
+// parked or must not wait for its gathering to end, and waits until the
+// decision is on disk when it is to.
 func (l *Log) publish(r *rare) {
 	var written chan struct{}
 	if r != nil {
 		written = r.written
 	}
-	wake := written != nil || l.parked || len(l.queue) == wakeAt
-	if wake {
-		l.parked = false
+	wake := l.parked
+	if (written != nil || len(l.queue) == wakeAt) && !l.urgent {
+		l.urgent, wake = true, true
 	}
+	l.parked = false
 	l.mu.Unlock()
 	if wake {
-		select {
-		case l.wake <- struct{}{}:
-		default:
-		}
+		l.signal()
 	}
 	if written != nil {
 		<-written
 	}
 }
 
+func (l *Log) signal() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Sync returns once every decision recorded before it is written.
+func (l *Log) Sync() {
+	ch := make(chan struct{})
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return
+	}
+	l.syncs = append(l.syncs, ch)
+	l.urgent, l.parked = true, false
+	l.mu.Unlock()
+	l.signal()
+	<-ch
+}
+
 // Close writes every queued entry and closes the file.
 func (l *Log) Close() error {
+	openLogs.Lock()
+	k := logKey(l.dir)
+	openLogs.m[k] = slices.DeleteFunc(openLogs.m[k], func(o *Log) bool { return o == l })
+	if len(openLogs.m[k]) == 0 {
+		delete(openLogs.m, k)
+	}
+	openLogs.Unlock()
 	l.mu.Lock()
 	if !l.closed {
 		l.closed = true
 		l.space.Broadcast()
-		select {
-		case l.wake <- struct{}{}:
-		default:
-		}
+		l.signal()
 	}
 	l.mu.Unlock()
 	<-l.done
 	return nil
 }
 
-// take waits for queued decisions and returns them, swapping in spare as the
-// new queue; done is true once the log is closed and drained. A busy writer
-// (poll: its last batch was large) takes every pollEvery or when woken;
-// otherwise, or after idlePolls empty polls, it parks until a decision
-// arrives.
-func (l *Log) take(spare []slot, timer *time.Timer, poll bool) (batch []slot, done bool) {
-	idle := 0
-	for {
-		l.mu.Lock()
-		if len(l.queue) > 0 {
-			batch = l.queue
-			if len(batch) >= maxQueued {
-				l.space.Broadcast()
-			}
-			l.queue = spare[:0]
-			l.mu.Unlock()
-			return batch, false
-		}
+// take waits for queued decisions and returns them with the Syncs waiting
+// for them, swapping in spare as the new queue; done is true once the log
+// is closed and drained. The first decision after an idle spell wakes the
+// writer, which then lets decisions gather for the gather interval unless
+// one is urgent, so that the writer wakes at most once per interval (or
+// per half queue) however many decisions arrive.
+//
+// dirty says which of the two buffers (the queue's, spare) still hold
+// earlier decisions past their length; parking clears them, so that an
+// idle log holds no request's context.
+func (l *Log) take(spare []slot, timer *time.Timer, dirty *[2]bool) (batch []slot, syncs []chan struct{}, done bool) {
+	l.mu.Lock()
+	for len(l.queue) == 0 && len(l.syncs) == 0 {
 		if l.closed {
 			l.mu.Unlock()
-			return nil, true
+			return nil, nil, true
 		}
-		if !poll || idle >= idlePolls {
-			l.parked = true
-			l.mu.Unlock()
-			<-l.wake
-			idle = 0
-			continue
+		if dirty[0] {
+			clear(l.queue[:cap(l.queue)])
 		}
+		l.parked = true
 		l.mu.Unlock()
-		timer.Reset(pollEvery)
+		if dirty[1] {
+			clear(spare[:cap(spare)])
+		}
+		*dirty = [2]bool{}
+		<-l.wake
+		l.mu.Lock()
+	}
+	if !l.urgent && !l.closed {
+		l.mu.Unlock()
+		timer.Reset(gather)
 		select {
 		case <-l.wake:
+			timer.Stop()
 		case <-timer.C:
-			idle++
 		}
+		l.mu.Lock()
 	}
+	batch = l.queue
+	if len(batch) >= maxQueued {
+		l.space.Broadcast()
+	}
+	l.queue = spare[:0]
+	syncs, l.syncs = l.syncs, nil
+	l.urgent = false
+	l.mu.Unlock()
+	return batch, syncs, false
 }
 
 func (l *Log) open() (*os.File, int64, error) {
@@ -363,9 +461,9 @@ func (l *Log) run(f *os.File, size int64) {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	var spare []slot
-	poll := false
+	var dirty [2]bool
 	for {
-		batch, done := l.take(spare, timer, poll)
+		batch, syncs, done := l.take(spare, timer, &dirty)
 		if done {
 			if f != nil {
 				f.Close()
@@ -391,23 +489,26 @@ func (l *Log) run(f *os.File, size int64) {
 			enc.add(&batch[i], now)
 		}
 		if f != nil {
-			// One write per batch, so that `seki explain` sees a
-			// decision within pollEvery of the answer (a denial before
-			// it), without a write per decision under load.
+			// One write per batch.
 			f, size = l.flush(f, size, enc)
 		}
+		l.batches.Add(1)
 		for i := range batch {
 			if r := batch[i].rare; r != nil && r.written != nil {
 				close(r.written)
 			}
 		}
-		poll = len(batch) >= busyBatch
-		if !poll {
-			// Let the policies and contexts go. A busy writer leaves
-			// them to be overwritten: clearing would make each slot's
-			// lines this core's, for the next request to fetch back.
+		for _, ch := range syncs {
+			close(ch)
+		}
+		// Let the policies and contexts go. A busy writer leaves them
+		// to be overwritten (until it parks): clearing would make each
+		// slot's line this core's, for the next request to fetch back.
+		big := len(batch) >= 256
+		if !big {
 			clear(batch)
 		}
+		dirty = [2]bool{dirty[1], big}
 		spare = batch
 	}
 }
@@ -495,6 +596,7 @@ func scanLogs(dir string, id []byte, explain bool, fn func(*Entry)) error {
 // id is not id (when set), are passed over without building an entry; in
 // the legacy files, lines without needle are.
 func scanLogsWhere(dir string, keep func(*caseDef) bool, needle, id []byte, explain bool, fn func(*Entry)) error {
+	syncDir(dir)
 	found := false
 	for _, name := range []string{legacyLogFile + ".1", legacyLogFile, LogFile + ".1", LogFile} {
 		f, err := os.Open(filepath.Join(dir, name))

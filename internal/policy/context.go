@@ -1,6 +1,9 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+	"unsafe"
+)
 
 // Context holds a request's condition keys and their values. Key names are
 // case-insensitive, as in IAM. A key set with no values is present but
@@ -44,6 +47,35 @@ func (c *Context) Snapshot() Context {
 func (s *Context) SameSnapshot(o *Context) bool {
 	return len(s.keys) == len(o.keys) &&
 		(len(s.keys) == 0 || (&s.keys[0] == &o.keys[0] && &s.vals[0] == &o.vals[0]))
+}
+
+// Frozen is a Snapshot in 32 bytes: the addresses of the backing arrays
+// and the length. Frozen values are equal exactly when SameSnapshot would
+// report two snapshots the same, so the decision log compares them without
+// reading the context (which another core wrote).
+type Frozen struct {
+	keys, names *string
+	vals        *[]string
+	n           int
+}
+
+// Freeze is Snapshot in the Frozen form.
+func (c *Context) Freeze() Frozen {
+	if c == nil || len(c.keys) == 0 {
+		return Frozen{}
+	}
+	if !c.shared {
+		c.shared = true
+	}
+	return Frozen{keys: unsafe.SliceData(c.keys), names: unsafe.SliceData(c.names), vals: unsafe.SliceData(c.vals), n: len(c.keys)}
+}
+
+// Thaw returns the snapshot f froze.
+func (f Frozen) Thaw() Context {
+	if f.n == 0 {
+		return Context{}
+	}
+	return Context{keys: unsafe.Slice(f.keys, f.n), names: unsafe.Slice(f.names, f.n), vals: unsafe.Slice(f.vals, f.n)}
 }
 
 // own gives c backing arrays no snapshot reads.
