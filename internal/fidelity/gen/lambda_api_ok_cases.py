@@ -103,3 +103,106 @@ okcase(RB, 'get_function_response_rev4', getfn('fid-ok-rev1'))
 PY38 = 'the test updates the function to python3.8, which AWS still allowed when it recorded (November 2025); python3.8\'s "block function update" date has passed since (lambda-runtimes.html, Deprecated runtimes), and seki refuses it as AWS does now'
 okcase(RB, 'update_function_configuration_response_rev5', upconf('fid-ok-rev1', Runtime='python3.8', RevisionId='${%s}' % _var('uuid:4')), known=PY38)
 okcase(RB, 'get_function_response_rev6', getfn('fid-ok-rev1'), known=PY38)
+
+RA = 'TestLambdaRevisions::test_function_revisions_version_and_alias'
+begin(fnames(['fid-ok-rev2']))
+okcase(RA, 'create_function_response_rev1', fixture('fid-ok-rev2'))
+okcase(RA, 'get_function_active_rev2', getfn('fid-ok-rev2'))
+okcase(RA, 'publish_version_response_rev_v1', publish('fid-ok-rev2', RevisionId='${%s}' % _var('uuid:2')))
+okcase(RA, 'get_function_published_version_rev_v2', getfn('fid-ok-rev2', '1'))
+okcase(RA, 'get_function_latest_rev3', getfn('fid-ok-rev2'))
+okcase(RA, 'create_alias_response_rev_a1', L('POST', FN + 'fid-ok-rev2/aliases', {'Name': 'revision_alias', 'FunctionVersion': '1'}))
+okcase(RA, 'get_function_latest_rev4', getfn('fid-ok-rev2'))
+okcase(RA, 'get_function_published_version_rev_v3', getfn('fid-ok-rev2', '1'))
+okcase(RA, 'update_alias_response_rev_a2', L('PUT', FN + 'fid-ok-rev2/aliases/revision_alias', {'Description': 'something changed', 'RevisionId': '${%s}' % _var('uuid:5')}))
+
+# --- aliases ---
+AL = 'TestLambdaAlias::test_alias_lifecycle'
+begin(fnames(['fid-ok-al1']))
+A1 = FN + 'fid-ok-al1/aliases'
+okcase(AL, 'create_response', plain('fid-ok-al1', Environment={'Variables': {'testenv': 'staging'}}))
+okcase(AL, 'publish_v1', publish('fid-ok-al1'))
+okcase(AL, 'publish_v2', publish('fid-ok-al1'), setup=[upconf('fid-ok-al1', Environment={'Variables': {'testenv': 'prod'}})])
+okcase(AL, 'create_alias_1_1', L('POST', A1, {'Name': 'aliasname1_1', 'FunctionVersion': '1', 'Description': 'custom-alias', 'RoutingConfig': {'AdditionalVersionWeights': {'2': 0.2}}}))
+okcase(AL, 'get_alias_1_1', L('GET', A1 + '/aliasname1_1'))
+okcase(AL, 'get_function_alias_1_1', getfn('fid-ok-al1', 'aliasname1_1'))
+okcase(AL, 'get_function_byarn_alias_1_1', getfn(FA + 'fid-ok-al1:aliasname1_1'))
+okcase(AL, 'create_alias_1_2', L('POST', A1, {'Name': 'aliasname1_2', 'FunctionVersion': '1', 'Description': 'custom-alias'}))
+okcase(AL, 'get_alias_1_2', L('GET', A1 + '/aliasname1_2'))
+okcase(AL, 'create_alias_1_3', L('POST', A1, {'Name': 'aliasname1_3', 'FunctionVersion': '1'}))
+okcase(AL, 'get_alias_1_3', L('GET', A1 + '/aliasname1_3'))
+okcase(AL, 'create_alias_2', L('POST', A1, {'Name': 'aliasname2', 'FunctionVersion': '2', 'Description': 'custom-alias'}))
+okcase(AL, 'get_alias_2', L('GET', A1 + '/aliasname2'))
+okcase(AL, 'list_aliases_for_fnname', L('GET', A1))
+okcase(AL, 'update_alias_1_1', L('PUT', A1 + '/aliasname1_1', {'RoutingConfig': {'AdditionalVersionWeights': {}}}))
+okcase(AL, 'get_alias_1_1_after_update', L('GET', A1 + '/aliasname1_1'))
+okcase(AL, 'list_aliases_for_fnname_after_update', L('GET', A1))
+okcase(AL, 'update_alias_1_2', L('PUT', A1 + '/aliasname1_2', {}))
+okcase(AL, 'get_alias_1_2_after_update', L('GET', A1 + '/aliasname1_2'))
+okcase(AL, 'list_aliases_for_fnname_after_update_2', L('GET', A1))
+okcase(AL, 'list_aliases_for_version', L('GET', A1, query='FunctionVersion=1'))
+okcase(AL, 'delete_alias_response', L('DELETE', A1 + '/aliasname1_1'))
+okcase(AL, 'list_aliases_for_fnname_afterdelete', L('GET', A1))
+
+AN = 'TestLambdaAlias::test_alias_naming'
+begin(fnames(['fid-ok-al2']))
+okcase(AN, 'create_response', plain('fid-ok-al2', Environment={'Variables': {'testenv': 'staging'}}))
+okcase(AN, 'publish_v1', publish('fid-ok-al2'))
+okcase(AN, 'create_alias_date', L('POST', FN + 'fid-ok-al2/aliases', {'Name': '2024-01-02', 'FunctionVersion': '1', 'Description': 'custom-alias'}))
+okcase(AN, 'get_alias_date', L('GET', FN + 'fid-ok-al2/aliases/2024-01-02'))
+begin(fnames(['fid-ok-al3']))
+okcase('TestLambdaAlias::test_non_existent_alias_deletion', 'create_response', plain('fid-ok-al3', Environment={'Variables': {'testenv': 'staging'}}))
+okcase('TestLambdaAlias::test_non_existent_alias_deletion', 'delete_alias_response', L('DELETE', FN + 'fid-ok-al3/aliases/non-existent'))
+begin(fnames(['fid-ok-al4']))
+okcase('TestLambdaAlias::test_non_existent_alias_update', 'create_response', plain('fid-ok-al4', Environment={'Variables': {'testenv': 'staging'}}))
+AR = 'TestLambdaAlias::test_notfound_and_invalid_routingconfigs'
+begin(fnames(['fid-ok-al5']))
+okcase(AR, 'create_response', plain('fid-ok-al5', Publish=True, Environment={'Variables': {'testenv': 'staging'}}))
+okcase(AR, 'publish_v1', publish('fid-ok-al5'))
+okcase(AR, 'publish_v2', publish('fid-ok-al5'), setup=[upconf('fid-ok-al5', Environment={'Variables': {'testenv': 'prod'}})])
+
+# --- functions ---
+FL = 'TestLambdaFunction::test_function_lifecycle'
+begin(fnames(['fid-ok-life']))
+okcase(FL, 'get_function_response_postupdate', getfn('fid-ok-life'), setup=[
+    fixture('fid-ok-life', MemorySize=256, Timeout=5),
+    upconf('fid-ok-life', Runtime='python3.11', Description='Changed-Description', MemorySize=512, Timeout=10, Environment={'Variables': {'ENV_A': 'a'}})])
+okcase(FL, 'update_code_response', upcode('fid-ok-life', 'echo2'))
+okcase(FL, 'get_function_response_postcodeupdate', getfn('fid-ok-life'))
+okcase(FL, 'delete_response', L('DELETE', FN + 'fid-ok-life'))
+
+RU = 'TestLambdaFunction::test_redundant_updates'
+begin(fnames(['fid-ok-red']))
+okcase(RU, 'create_response', fixture('fid-ok-red', Description='Initial description'))
+okcase(RU, 'first_update_result', upconf('fid-ok-red', Description='1st update description'))
+okcase(RU, 'get_fn_config_result', getconf('fid-ok-red'))
+okcase(RU, 'get_fn_result', getfn('fid-ok-red'))
+okcase(RU, 'redundant_update_result', upconf('fid-ok-red', Description='1st update description'))
+okcase(RU, 'get_fn_result_after_redundant_update', getfn('fid-ok-red'))
+
+CZ = 'TestLambdaFunction::test_lambda_code_location_zipfile'
+begin(fnames(['fid-ok-cz']))
+okcase(CZ, 'create-response-zip-file', plain('fid-ok-cz'))
+okcase(CZ, 'get-function-response', getfn('fid-ok-cz'))
+okcase(CZ, 'update-function-response', upcode('fid-ok-cz', 'echo2'))
+NOWAIT = 'the test reads the function right after UpdateFunctionCode answered, without waiting, and AWS recorded the update still InProgress (with the RevisionId the update answered); seki finishes an update before it answers, so the read finds it Successful, as AWS\'s does once function_updated_v2 returns'
+okcase(CZ, 'get-function-response-updated', getfn('fid-ok-cz'), known=NOWAIT)
+CS = 'TestLambdaFunction::test_lambda_code_location_s3'
+begin(fnames(['fid-ok-cs']))
+s3put = {'service': 's3', 'method': 'PUT', 'path': '/fid-ok-code/code/code-function.zip', 'raw64': '${zip:echo}'}
+okcase(CS, 'create_response_s3', plain('fid-ok-cs', Code={'S3Bucket': 'fid-ok-code', 'S3Key': 'code/code-function.zip'}),
+       setup=[{'service': 's3', 'method': 'PUT', 'path': '/fid-ok-code'}, s3put])
+okcase(CS, 'get-function-response', getfn('fid-ok-cs'))
+okcase(CS, 'update-function-response', L('PUT', FN + 'fid-ok-cs/code', {'S3Bucket': 'fid-ok-code', 'S3Key': 'code/code-function.zip'}),
+       setup=[dict(s3put, raw64='${zip:echo2}')])
+okcase(CS, 'get-function-response-updated', getfn('fid-ok-cs'), known=NOWAIT)
+
+FA2 = 'TestLambdaFunction::test_function_arns'
+begin(fnames(['fid-ok-arn1', 'fid-ok-arn2']))
+okcase(FA2, 'create-function-arn-response', fixture(FA + 'fid-ok-arn1'))
+begin(fnames(['fid-ok-arn2']))
+okcase(FA2, 'create-function-partial-arn-response', fixture('${account}:function:fid-ok-arn2'))
+
+begin(fnames(['fid-ok-env']))
+okcase('TestLambdaSizeLimits::test_lambda_envvars_near_limit_succeeds', 'successful_create_fn_result',
+       fixture('fid-ok-env', Environment={'Variables': {'LARGE_VAR': 'x' * (4 * 1024 - 7 - len('LARGE_VAR'))}}))
