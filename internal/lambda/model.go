@@ -101,7 +101,11 @@ type LayerVersionContentOutput struct {
 	CodeSize   int64  `json:"CodeSize"`
 }
 
-// LayerVersion is the GetLayerVersion/PublishLayerVersion response.
+// LayerVersion is the GetLayerVersion/PublishLayerVersion response. The
+// compatible runtimes and architectures are left out when the publish did
+// not name them, and answered empty when it named none (omitzero keeps an
+// empty list).
+// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_exceptions (publish_empty_result)
 type LayerVersion struct {
 	Content                 *LayerVersionContentOutput `json:"Content,omitempty"`
 	LayerArn                string                     `json:"LayerArn"`
@@ -109,9 +113,9 @@ type LayerVersion struct {
 	Description             string                     `json:"Description"`
 	CreatedDate             string                     `json:"CreatedDate"`
 	Version                 int64                      `json:"Version"`
-	CompatibleRuntimes      []string                   `json:"CompatibleRuntimes,omitempty"`
+	CompatibleRuntimes      []string                   `json:"CompatibleRuntimes,omitzero"`
 	LicenseInfo             string                     `json:"LicenseInfo,omitempty"`
-	CompatibleArchitectures []string                   `json:"CompatibleArchitectures,omitempty"`
+	CompatibleArchitectures []string                   `json:"CompatibleArchitectures,omitzero"`
 }
 
 // LayerVersionsListItem is one entry of ListLayerVersions and ListLayers.

@@ -17,6 +17,7 @@ VALID = _recorded(_S + '.validation.json')
 rec.setdefault('code', {})
 rec['code']['echo'] = [{'name': 'handler.py', 'body': 'def handler(event, context):\n    return event\n'},
                        {'name': 'index.py', 'body': 'def handler(event, context):\n    return event\n'}]
+rec['code']['layer'] = [{'name': 'python/fidlayer.py', 'body': 'NAME = "fid layer"\n'}]
 rec['code']['echo2'] = [{'name': 'handler.py', 'body': 'def handler(event, context):\n    return {"version": 2, "event": event}\n'},
                         {'name': 'index.py', 'body': 'def handler(event, context):\n    return {"version": 2, "event": event}\n'}]
 

@@ -206,3 +206,85 @@ okcase(FA2, 'create-function-partial-arn-response', fixture('${account}:function
 begin(fnames(['fid-ok-env']))
 okcase('TestLambdaSizeLimits::test_lambda_envvars_near_limit_succeeds', 'successful_create_fn_result',
        fixture('fid-ok-env', Environment={'Variables': {'LARGE_VAR': 'x' * (4 * 1024 - 7 - len('LARGE_VAR'))}}))
+
+# --- layers ---
+LY = '/2018-10-31/layers/'
+
+
+def pubL(name, **kw):
+    b = {'Content': {'ZipFile': '${zip:layer}'}}
+    b.update(kw)
+    return L('POST', LY + name + '/versions', b)
+
+
+for i, p in enumerate(['runtimes0', 'runtimes1', 'runtimes2']):
+    t = 'TestLambdaLayer::test_layer_compatibilities[%s]' % p
+    r = SNAP[T + t]['recorded-content']['publish_result']  # the runtimes the test declared, as AWS echoed them
+    begin({'<resource:1>': 'fid-ok-lyc%d' % i})
+    okcase(t, 'publish_result', pubL('fid-ok-lyc%d' % i, CompatibleRuntimes=r['CompatibleRuntimes'], CompatibleArchitectures=['arm64', 'x86_64']))
+
+LE = 'TestLambdaLayer::test_layer_exceptions'
+begin({'<resource:1>': 'fid-ok-lye', '<resource:2>': 'fid-ok-lye2'})
+okcase(LE, 'publish_result', pubL('fid-ok-lye', CompatibleRuntimes=['python3.12'], CompatibleArchitectures=['x86_64']))
+okcase(LE, 'list_nonexistent_layer', L('GET', LY + 'layerdoesnotexist/versions'))
+okcase(LE, 'delete_nonexistent_response', L('DELETE', LY + 'layerdoesnotexist/versions/1'))
+okcase(LE, 'delete_nonexistent_version_response', L('DELETE', LY + 'fid-ok-lye/versions/2'))
+okcase(LE, 'delete_layer_response', L('DELETE', LY + 'fid-ok-lye/versions/1'))
+okcase(LE, 'delete_layer_again_response', L('DELETE', LY + 'fid-ok-lye/versions/1'))
+okcase(LE, 'publish_empty_result', pubL('fid-ok-lye2', CompatibleRuntimes=[], CompatibleArchitectures=[]))
+
+LF = 'TestLambdaLayer::test_layer_function_exceptions'
+begin(dict(fnames(['fid-ok-lyf']), **{'<resource:1>': 'fid-ok-lyf'}))
+for i, r in enumerate(['publish_result', 'publish_result_2', 'publish_result_3']):
+    okcase(LF, r, pubL('fid-ok-lyf', CompatibleRuntimes=[], CompatibleArchitectures=['x86_64']))
+okcase(LF, 'get_fn_result', getfn('fid-ok-lyf'), setup=[fixture('fid-ok-lyf')])
+
+LL = 'TestLambdaLayer::test_layer_lifecycle'
+begin(dict(fnames(['fid-ok-lyl']), **{'<license-info>': 'fid-license', '<description>': 'fid-description'}))
+lyl = dict(CompatibleRuntimes=['python3.12'], LicenseInfo='fid-license', Description='fid-description', CompatibleArchitectures=['x86_64'])
+okcase(LL, 'get_fn_result', getfn('fid-ok-lyl'), setup=[fixture('fid-ok-lyl')])
+okcase(LL, 'get_fn_config_result', getconf('fid-ok-lyl'))
+okcase(LL, 'publish_result_2', pubL('fid-ok-lyl', **lyl), setup=[pubL('fid-ok-lyl', **lyl)])
+okcase(LL, 'update_fn_config', upconf('fid-ok-lyl', Layers=['arn:aws:lambda:${region}:${account}:layer:fid-ok-lyl:1']))
+okcase(LL, 'get_fn_config', getconf('fid-ok-lyl'))
+okcase(LL, 'get_layer_ver_result', L('GET', LY + 'fid-ok-lyl/versions/1'))
+okcase(LL, 'get_layer_by_arn_version', L('GET', '/2018-10-31/layers', query='find=LayerVersion&Arn=arn:aws:lambda:${region}:${account}:layer:fid-ok-lyl:1'))
+okcase(LL, 'delete_layer_1', L('DELETE', LY + 'fid-ok-lyl/versions/1'))
+okcase(LL, 'get_fn_config_postdelete', getconf('fid-ok-lyl'))
+okcase(LL, 'delete_layer_2', L('DELETE', LY + 'fid-ok-lyl/versions/2'))
+okcase(LL, 'list_layer_versions_postdelete', L('GET', LY + 'fid-ok-lyl/versions'))
+okcase(LL, 'publish_result_3', pubL('fid-ok-lyl', **lyl))
+
+LS = 'TestLambdaLayer::test_layer_s3_content'
+begin({'<resource:1>': 'fid-ok-lys'})
+okcase(LS, 'publish_layer_result', pubL('fid-ok-lys', Content={'S3Bucket': 'fid-ok-code', 'S3Key': 'layer.zip'}),
+       setup=[{'service': 's3', 'method': 'PUT', 'path': '/fid-ok-code/layer.zip', 'raw64': '${zip:layer}'}])
+
+LPE = 'TestLambdaLayer::test_layer_policy_exceptions'
+begin({'<resource:1>': 'fid-ok-lyp1'})
+okcase(LPE, 'publish_result', pubL('fid-ok-lyp1', CompatibleRuntimes=['python3.12'], CompatibleArchitectures=['x86_64']))
+okcase(LPE, 'add_layer_permission_result', L('POST', LY + 'fid-ok-lyp1/versions/1/policy', {'Action': 'lambda:GetLayerVersion', 'Principal': '*', 'StatementId': 's1'}))
+LPL = 'TestLambdaLayer::test_layer_policy_lifecycle'
+begin({'<resource:1>': 'fid-ok-lyp2'})
+P2 = LY + 'fid-ok-lyp2/versions/1/policy'
+okcase(LPL, 'publish_result', pubL('fid-ok-lyp2', CompatibleRuntimes=['python3.12'], CompatibleArchitectures=['x86_64']))
+okcase(LPL, 'add_policy_s1', L('POST', P2, {'StatementId': 's1', 'Action': 'lambda:GetLayerVersion', 'Principal': '*'}))
+okcase(LPL, 'get_layer_version_policy', L('GET', P2))
+okcase(LPL, 'add_policy_s2', L('POST', P2, {'StatementId': 's2', 'Action': 'lambda:GetLayerVersion', 'Principal': '*', 'RevisionId': '${%s}' % _var('uuid:2')}))
+okcase(LPL, 'get_layer_version_policy_postadd2', L('GET', P2))
+okcase(LPL, 'remove_s2', L('DELETE', P2 + '/s2', query='RevisionId=${%s}' % _var('uuid:2')))
+okcase(LPL, 'get_layer_version_policy_postdeletes2', L('GET', P2))
+
+# --- concurrency, account settings ---
+FC = 'TestLambdaReservedConcurrency::test_function_concurrency'
+begin(fnames(['fid-ok-conc']))
+okcase(FC, 'put_function_concurrency_with_reserved_0', L('PUT', '/2017-10-31/functions/fid-ok-conc/concurrency', {'ReservedConcurrentExecutions': 0}), setup=[fixture('fid-ok-conc')])
+okcase(FC, 'put_function_concurrency_with_reserved_1', L('PUT', '/2017-10-31/functions/fid-ok-conc/concurrency', {'ReservedConcurrentExecutions': 1}))
+okcase(FC, 'get_function_concurrency', L('GET', '/2019-09-30/functions/fid-ok-conc/concurrency'))
+okcase(FC, 'delete_response', L('DELETE', '/2017-10-31/functions/fid-ok-conc/concurrency'))
+okcase(FC, 'get_function_concurrency_after_delete', L('GET', '/2019-09-30/functions/fid-ok-conc/concurrency'))
+
+AS = T + 'TestLambdaAccountSettings::test_account_settings'
+r = SNAP[AS]['recorded-content']['acc_settings_modded']  # the test records the key names of the two structures
+case('TestLambdaAccountSettings::test_account_settings', 'acc_settings_modded', L('GET', '/2016-08-19/account-settings'),
+     {'status': 200, 'code': '', 'shapes': {'': ['AccountLimit', 'AccountUsage'], 'AccountLimit': r['AccountLimit'], 'AccountUsage': r['AccountUsage']}})
