@@ -59,14 +59,23 @@ func parseTagging(body []byte) ([]bucketTag, error) {
 	if err := decodeXML(body, "Tagging", &t); err != nil {
 		return nil, err
 	}
-	return checkTags(t.TagSet.Tags, func(k string) *awserr.Error { return invalidTag(msgSystemTag, k) })
+	return checkTags(t.TagSet.Tags, bucketTagLimit, func(k string) *awserr.Error { return invalidTag(msgSystemTag, k) })
 }
 
+// tagLimit is how many tags a resource may carry and the refusal of more.
+type tagLimit struct {
+	max     int
+	tooMany func() *awserr.Error
+}
+
+var bucketTagLimit = tagLimit{maxBucketTags, func() *awserr.Error { return errInvalidTag.New(msgTooManyTags) }}
+
 // checkTags validates tags as S3 does; system is the refusal of an "aws:"
-// key (PutBucketTagging and CreateBucket word it differently).
-func checkTags(tags []xTag, system func(key string) *awserr.Error) ([]bucketTag, error) {
-	if len(tags) > maxBucketTags {
-		return nil, errInvalidTag.New(msgTooManyTags)
+// key (PutBucketTagging, CreateBucket and the object operations word it
+// differently).
+func checkTags(tags []xTag, limit tagLimit, system func(key string) *awserr.Error) ([]bucketTag, error) {
+	if len(tags) > limit.max {
+		return nil, limit.tooMany()
 	}
 	seen := map[string]bool{}
 	out := make([]bucketTag, 0, len(tags))

@@ -196,7 +196,7 @@ func (s *Service) createBucket(ctx context.Context, r *protocol.Request, c *call
 	if err != nil {
 		return nil, err
 	}
-	tags, err := checkTags(cfg.Tags.Tags, func(string) *awserr.Error { return errInvalidTag.New(msgCreateBucketSystemTag) })
+	tags, err := checkTags(cfg.Tags.Tags, bucketTagLimit, func(string) *awserr.Error { return errInvalidTag.New(msgCreateBucketSystemTag) })
 	if err != nil {
 		return nil, err
 	}

@@ -147,6 +147,21 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 	if directive != "COPY" && directive != "REPLACE" {
 		return nil, invalidArgument(msgUnknownMetadataDirective, "x-amz-metadata-directive", directive)
 	}
+	tagDirective := hdr.Get("x-amz-tagging-directive")
+	if tagDirective == "" {
+		tagDirective = "COPY"
+	}
+	if tagDirective != "COPY" && tagDirective != "REPLACE" {
+		return nil, invalidArgument(msgUnknownTaggingDirective, "x-amz-tagging-directive", tagDirective)
+	}
+	// With REPLACE the copy has the tags x-amz-tagging gives (none
+	// without it); with COPY the source's, and x-amz-tagging is ignored.
+	var tags []bucketTag
+	if tagDirective == "REPLACE" {
+		if tags, err = s.writeTags(ctx, r, b, c.key); err != nil {
+			return nil, err
+		}
+	}
 	cond, err := writeConditions(hdr)
 	if err != nil {
 		return nil, err
@@ -179,7 +194,10 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 			algo = src.checksumAlgo
 		}
 	}
-	o := &object{bucket: b.name, key: c.key, owner: r.Account(), checksumType: "FULL_OBJECT", checksumAlgo: algo}
+	if tagDirective == "COPY" {
+		tags = src.tags
+	}
+	o := &object{bucket: b.name, key: c.key, owner: r.Account(), checksumType: "FULL_OBJECT", checksumAlgo: algo, tags: tags}
 	if directive == "COPY" {
 		o.contentType, o.headers, o.meta = src.contentType, src.headers, src.meta
 	} else if o.contentType, o.headers, o.meta, err = objectHeaders(hdr); err != nil {

@@ -287,6 +287,7 @@ const (
 var (
 	errNoSuchTagSet      = awserr.Code{Name: "NoSuchTagSet", Status: http.StatusNotFound}
 	errInvalidTag        = awserr.Code{Name: "InvalidTag", Status: http.StatusBadRequest}
+	errBadRequest        = awserr.Code{Name: "BadRequest", Status: http.StatusBadRequest}
 	errIllegalVersns     = awserr.Code{Name: "IllegalVersioningConfigurationException", Status: http.StatusBadRequest}
 	errSignatureMismatch = awserr.Code{Name: "SignatureDoesNotMatch", Status: http.StatusForbidden}
 )

@@ -326,3 +326,32 @@ func TestOpsAllListsEveryField(t *testing.T) {
 		}
 	}
 }
+
+// FuzzObjectTagging: PutObjectTagging's document and the x-amz-tagging
+// header never panic, and what they accept is within AWS's limits with no
+// key twice.
+func FuzzObjectTagging(f *testing.F) {
+	f.Add([]byte(`<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>`), "tag1=tag1&tag2=tag2&tag=")
+	f.Add([]byte(`<Tagging><TagSet><Tag><Key>aws:x</Key><Value/></Tag></TagSet></Tagging>`), "key1&&&key2")
+	f.Add([]byte(`<Tagging/>`), "a=%ZZ&b=%20")
+	f.Fuzz(func(t *testing.T, body []byte, header string) {
+		check := func(what string, tags []bucketTag) {
+			if len(tags) > maxObjectTags {
+				t.Fatalf("%s: %d tags accepted", what, len(tags))
+			}
+			seen := map[string]bool{}
+			for _, tg := range tags {
+				if seen[tg.Key] || tg.Key == "" || strings.HasPrefix(tg.Key, "aws:") {
+					t.Fatalf("%s: accepted key %q", what, tg.Key)
+				}
+				seen[tg.Key] = true
+			}
+		}
+		if tags, err := parseObjectTagging(body); err == nil {
+			check("document", tags)
+		}
+		if tags, _, err := taggingHeader(http.Header{"X-Amz-Tagging": {header}}); err == nil {
+			check("header", tags)
+		}
+	})
+}

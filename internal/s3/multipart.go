@@ -41,6 +41,8 @@ type upload struct {
 	// keyState); known is false for uploads stored without it.
 	base  string
 	known bool
+	// tags are the completed object's (x-amz-tagging).
+	tags []bucketTag
 }
 
 // part is one uploaded part.
@@ -65,6 +67,9 @@ func (s *Service) createUpload(ctx context.Context, r *protocol.Request, c *call
 	u := &upload{id: newUploadID(), bucket: b.name, key: c.key, initiated: r.Now.UTC().Truncate(time.Millisecond),
 		initiator: r.Caller.Principal.ARN, owner: r.Account()}
 	if u.contentType, u.headers, u.meta, err = objectHeaders(hdr); err != nil {
+		return nil, err
+	}
+	if u.tags, err = s.writeTags(ctx, r, b, c.key); err != nil {
 		return nil, err
 	}
 	if v := hdr.Get("x-amz-checksum-algorithm"); v != "" {
@@ -97,9 +102,9 @@ func (s *Service) createUpload(ctx context.Context, r *protocol.Request, c *call
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(`INSERT INTO s3_uploads(id, bucket, key, initiated, initiator, owner, content_type, headers, meta, checksum_algo, checksum_type, base)
-VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.id, u.bucket, u.key, u.initiated.UnixMilli(), u.initiator, u.owner, u.contentType,
-			encodePairs(u.headers), encodePairs(u.meta), nullString(u.checksumAlgo.String()), nullString(u.checksumType), base)
+		_, err = tx.Exec(`INSERT INTO s3_uploads(id, bucket, key, initiated, initiator, owner, content_type, headers, meta, checksum_algo, checksum_type, base, tags)
+VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.id, u.bucket, u.key, u.initiated.UnixMilli(), u.initiator, u.owner, u.contentType,
+			encodePairs(u.headers), encodePairs(u.meta), nullString(u.checksumAlgo.String()), nullString(u.checksumType), base, encodeTags(u.tags))
 		if isForeignKeyErr(err) {
 			return noSuchBucket(u.bucket)
 		}
@@ -153,12 +158,13 @@ func (s *Service) loadUpload(ctx context.Context, r *protocol.Request, c *call) 
 func scanUpload(tx *store.Tx, id string) (*upload, error) {
 	u := &upload{id: id}
 	var initiated int64
-	var headers, meta, algo, ctyp, base sql.NullString
-	err := tx.QueryRow(`SELECT bucket, key, initiated, initiator, owner, content_type, headers, meta, checksum_algo, checksum_type, base FROM s3_uploads WHERE id = ?`, id).
-		Scan(&u.bucket, &u.key, &initiated, &u.initiator, &u.owner, &u.contentType, &headers, &meta, &algo, &ctyp, &base)
+	var headers, meta, algo, ctyp, base, tags sql.NullString
+	err := tx.QueryRow(`SELECT bucket, key, initiated, initiator, owner, content_type, headers, meta, checksum_algo, checksum_type, base, tags FROM s3_uploads WHERE id = ?`, id).
+		Scan(&u.bucket, &u.key, &initiated, &u.initiator, &u.owner, &u.contentType, &headers, &meta, &algo, &ctyp, &base, &tags)
 	if err != nil {
 		return nil, err
 	}
+	u.tags = decodeTags(nullableString(tags))
 	u.base, u.known = base.String, base.Valid
 	u.initiated = time.UnixMilli(initiated).UTC()
 	u.headers, u.meta = decodePairs(headers), decodePairs(meta)
@@ -472,7 +478,7 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 		}
 	}
 	o := &object{
-		bucket: b.name, key: u.key, owner: u.owner, contentType: u.contentType, headers: u.headers, meta: u.meta,
+		bucket: b.name, key: u.key, owner: u.owner, contentType: u.contentType, headers: u.headers, meta: u.meta, tags: u.tags,
 		etag: hexString(etagSum.Sum(nil)) + "-" + strconv.Itoa(len(chosen)), parts: len(chosen), partSizes: sizes,
 		modified: r.Now.UTC().Truncate(time.Millisecond),
 	}

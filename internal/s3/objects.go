@@ -42,6 +42,8 @@ type object struct {
 	version string
 	marker  bool
 	latest  bool
+	// tags are the version's object tags (objecttags.go).
+	tags []bucketTag
 }
 
 // storageClass is the class the object was stored with: listings report
@@ -185,6 +187,10 @@ func (s *Service) putObject(ctx context.Context, r *protocol.Request, c *call) (
 	if err != nil {
 		return nil, err
 	}
+	tags, err := s.writeTags(ctx, r, b, c.key)
+	if err != nil {
+		return nil, err
+	}
 	p, err := openPayload(r, algoCRC64NVME)
 	if err != nil {
 		return nil, err
@@ -195,7 +201,7 @@ func (s *Service) putObject(ctx context.Context, r *protocol.Request, c *call) (
 	}
 	o := &object{
 		bucket: b.name, key: c.key, owner: r.Account(), contentType: contentType,
-		headers: headers, meta: meta, checksumType: "FULL_OBJECT",
+		headers: headers, meta: meta, checksumType: "FULL_OBJECT", tags: tags,
 	}
 	if err := s.storeContent(o, p, p.length); err != nil {
 		return nil, err
@@ -382,15 +388,15 @@ func (s *Service) commitObjectWith(ctx context.Context, r *protocol.Request, b *
 		if o.version == nullVersion && (!cur.found || cur.null) {
 			// The null version is the current one (always so in an
 			// unversioned bucket): replace it in place.
-			if _, err := tx.Exec(`INSERT INTO s3_objects(bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, part_sizes, blob, data)
-VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			if _, err := tx.Exec(`INSERT INTO s3_objects(bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, part_sizes, blob, data, tags)
+VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(bucket, key, version) DO UPDATE SET size = excluded.size, etag = excluded.etag, modified = excluded.modified,
 	owner = excluded.owner, content_type = excluded.content_type, headers = excluded.headers, meta = excluded.meta,
 	checksum_algo = excluded.checksum_algo, checksum = excluded.checksum, checksum_type = excluded.checksum_type,
-	parts = excluded.parts, part_sizes = excluded.part_sizes, blob = excluded.blob, data = excluded.data, marker = 0`,
+	parts = excluded.parts, part_sizes = excluded.part_sizes, blob = excluded.blob, data = excluded.data, marker = 0, tags = excluded.tags`,
 				o.bucket, o.key, o.size, o.etag, o.modified.UnixMilli(), o.owner, o.contentType,
 				encodePairs(o.headers), encodePairs(o.meta), nullString(o.checksumAlgo.String()), nullString(o.checksum),
-				o.checksumType, o.parts, encodeSizes(o.partSizes), nullString(o.blob), o.data); err != nil {
+				o.checksumType, o.parts, encodeSizes(o.partSizes), nullString(o.blob), o.data, encodeTags(o.tags)); err != nil {
 				if isForeignKeyErr(err) {
 					return noSuchBucket(o.bucket)
 				}
@@ -475,16 +481,17 @@ func (s *Service) headRow(ctx context.Context, r *protocol.Request, bucket, key 
 	return o, err
 }
 
-const objectColumns = `id, bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, part_sizes, blob, version, marker, latest`
+const objectColumns = `id, bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, part_sizes, blob, version, marker, latest, tags`
 
 func scanObject(row *store.Row) (*object, error) {
 	o := &object{}
 	var modified, marker, latest int64
-	var headers, meta, algo, checksum, ctyp, sizes, blob sql.NullString
+	var headers, meta, algo, checksum, ctyp, sizes, blob, tags sql.NullString
 	if err := row.Scan(&o.id, &o.bucket, &o.key, &o.size, &o.etag, &modified, &o.owner, &o.contentType,
-		&headers, &meta, &algo, &checksum, &ctyp, &o.parts, &sizes, &blob, &o.version, &marker, &latest, &o.data); err != nil {
+		&headers, &meta, &algo, &checksum, &ctyp, &o.parts, &sizes, &blob, &o.version, &marker, &latest, &tags, &o.data); err != nil {
 		return nil, err
 	}
+	o.tags = decodeTags(nullableString(tags))
 	o.marker, o.latest = marker != 0, latest != 0
 	if sizes.Valid {
 		json.Unmarshal([]byte(sizes.String), &o.partSizes)
@@ -704,6 +711,9 @@ func (g *getResult) Respond(w http.ResponseWriter, r *protocol.Request) {
 		h["x-amz-meta-"+kv[0]] = []string{kv[1]}
 	}
 	h.Set("x-amz-server-side-encryption", "AES256")
+	if len(o.tags) > 0 {
+		h.Set("x-amz-tagging-count", strconv.Itoa(len(o.tags)))
+	}
 	if o.parts > 0 && g.part > 0 {
 		h.Set("x-amz-mp-parts-count", strconv.Itoa(o.parts))
 	}

@@ -31,12 +31,15 @@ type ops struct {
 	getObjectVersionACL, putObjectVersionACL                              *op
 	createUpload, uploadPart, uploadPartCopy, completeUpload, abortUpload *op
 	listParts                                                             *op
+	// Object tags, with and without ?versionId= (objecttags.go).
+	getObjectTagging, putObjectTagging, deleteObjectTagging                      *op
+	getObjectVersionTagging, putObjectVersionTagging, deleteObjectVersionTagging *op
 }
 
 // all lists every operation of the table (TestOpsAllListsEveryField keeps
 // it complete).
 func (o *ops) all() []*op {
-	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts}
+	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging}
 }
 
 // op is one S3 operation: the router decodes the bucket and key (it needs
@@ -124,6 +127,13 @@ func (h *Handler) table() ops {
 		completeUpload:      check("CompleteMultipartUpload", "s3:PutObject", ot, s.completeUpload),
 		abortUpload:         check("AbortMultipartUpload", "s3:AbortMultipartUpload", ot, s.abortUpload),
 		listParts:           check("ListParts", "s3:ListMultipartUploadParts", ot, s.listParts),
+		// Object tags: with a versionId, the *VersionTagging actions.
+		getObjectTagging:           check("GetObjectTagging", "s3:GetObjectTagging", ot, s.getObjectTagging),
+		putObjectTagging:           check("PutObjectTagging", "s3:PutObjectTagging", ot, s.putObjectTagging),
+		deleteObjectTagging:        check("DeleteObjectTagging", "s3:DeleteObjectTagging", ot, s.deleteObjectTagging),
+		getObjectVersionTagging:    check("GetObjectTagging", "s3:GetObjectVersionTagging", vt, s.getObjectTagging),
+		putObjectVersionTagging:    check("PutObjectTagging", "s3:PutObjectVersionTagging", vt, s.putObjectTagging),
+		deleteObjectVersionTagging: check("DeleteObjectTagging", "s3:DeleteObjectVersionTagging", vt, s.deleteObjectTagging),
 	}
 }
 
@@ -138,7 +148,7 @@ var unsupportedBucket = []string{
 }
 
 var unsupportedObject = []string{
-	"tagging", "retention", "legal-hold", "attributes", "torrent", "restore", "select",
+	"retention", "legal-hold", "attributes", "torrent", "restore", "select",
 }
 
 // pick chooses the operation for a request.
@@ -241,6 +251,11 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 				return o.getObjectVersionACL, nil
 			}
 			return o.getObjectACL, nil
+		case has("tagging"):
+			if has("versionId") {
+				return o.getObjectVersionTagging, nil
+			}
+			return o.getObjectTagging, nil
 		}
 		if sub := firstOf(q, unsupportedObject); sub != "" {
 			return nil, notImplemented("?" + sub)
@@ -267,6 +282,11 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 				return o.putObjectVersionACL, nil
 			}
 			return o.putObjectACL, nil
+		case has("tagging"):
+			if has("versionId") {
+				return o.putObjectVersionTagging, nil
+			}
+			return o.putObjectTagging, nil
 		}
 		if sub := firstOf(q, unsupportedObject); sub != "" {
 			return nil, notImplemented("?" + sub)
@@ -278,6 +298,12 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 	case http.MethodDelete:
 		if has("uploadId") {
 			return o.abortUpload, nil
+		}
+		if has("tagging") {
+			if has("versionId") {
+				return o.deleteObjectVersionTagging, nil
+			}
+			return o.deleteObjectTagging, nil
 		}
 		if sub := firstOf(q, unsupportedObject); sub != "" {
 			return nil, notImplemented("?" + sub)

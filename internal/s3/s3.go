@@ -255,5 +255,12 @@ CREATE UNIQUE INDEX s3_objects_version ON s3_objects(bucket, key, version);`,
 		// key changed meanwhile (ConditionalRequestConflict). NULL for
 		// uploads begun before this column existed: not checked.
 		SQL: `ALTER TABLE s3_uploads ADD COLUMN base TEXT;`,
+	}, {
+		Component: "s3",
+		Version:   7,
+		// Object tags (a JSON array of {Key, Value}, NULL for none): each
+		// version's own, and an upload's for the object it completes.
+		SQL: `ALTER TABLE s3_objects ADD COLUMN tags TEXT;
+ALTER TABLE s3_uploads ADD COLUMN tags TEXT;`,
 	}}
 }

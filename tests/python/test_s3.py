@@ -217,6 +217,41 @@ class BucketConfig(unittest.TestCase):
             r.get_bucket_tagging(Bucket="py-tags-authz")
         self.assertEqual(error_code(cm.exception), "NoSuchTagSet")
 
+    def test_object_tagging(self):
+        """Object tags (tests/aws/services/s3/test_s3_api.snapshot.json:
+        test_object_tagging_crud, test_put_object_with_tags,
+        test_object_tagging_exc): the x-amz-tagging header, the three tagging
+        operations, TagCount, and s3:PutObjectTagging for a tagged write."""
+        c = s3()
+        c.create_bucket(Bucket="py-otags")
+        c.put_object(Bucket="py-otags", Key="k", Body=b"test-tagging", Tagging="tag1=tag1&tag2=tag2&tag=")
+        tags = sorted(c.get_object_tagging(Bucket="py-otags", Key="k")["TagSet"], key=lambda t: t["Key"])
+        self.assertEqual(tags, [{"Key": "tag", "Value": ""}, {"Key": "tag1", "Value": "tag1"}, {"Key": "tag2", "Value": "tag2"}])
+        self.assertEqual(c.head_object(Bucket="py-otags", Key="k")["TagCount"], 3)
+        c.put_object_tagging(Bucket="py-otags", Key="k", Tagging={"TagSet": [{"Key": "tag3", "Value": "tag3"}]})
+        self.assertEqual(c.get_object_tagging(Bucket="py-otags", Key="k")["TagSet"], [{"Key": "tag3", "Value": "tag3"}])
+        self.assertEqual(c.get_object(Bucket="py-otags", Key="k")["TagCount"], 1)
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.put_object(Bucket="py-otags", Key="k2", Body=b"", Tagging="key1=val1&key1=val2")
+        self.assertEqual(error_code(cm.exception), "InvalidArgument")
+        self.assertEqual(cm.exception.response["Error"]["Message"],
+                         "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.put_object_tagging(Bucket="py-otags", Key="k", Tagging={"TagSet": [{"Key": "aws:prefixed", "Value": "v"}]})
+        self.assertEqual(cm.exception.response["Error"]["Message"], "Your TagKey cannot be prefixed with aws:")
+        self.assertEqual(c.delete_object_tagging(Bucket="py-otags", Key="k")["ResponseMetadata"]["HTTPStatusCode"], 204)
+        self.assertEqual(c.get_object_tagging(Bucket="py-otags", Key="k")["TagSet"], [])
+        self.assertNotIn("TagCount", c.head_object(Bucket="py-otags", Key="k"))
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.get_object_tagging(Bucket="py-otags", Key="missing")
+        self.assertEqual(error_code(cm.exception), "NoSuchKey")
+        creds = user("py-otagger", allow(["s3:PutObject"], "arn:aws:s3:::py-otags/*"))
+        w = seki.client("s3", creds=creds)
+        w.put_object(Bucket="py-otags", Key="plain", Body=b"x")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            w.put_object(Bucket="py-otags", Key="tagged", Body=b"x", Tagging="a=1")
+        self.assertIn("s3:PutObjectTagging", cm.exception.response["Error"]["Message"])
+
     def test_versioning(self):
         c = s3()
         c.create_bucket(Bucket="py-vers")

@@ -427,4 +427,6 @@ keys = [f'key-batch-delete-{i}' for i in range(5)]
 x = f'<Delete {X}>' + ''.join(f'<Object><Key>{k}</Key></Object>' for k in keys) + '</Delete>'
 case(T, 'batch-delete', s3('POST', '/fid-s3-bd', 'delete', raw=x, headers={'Content-MD5': '${content-md5}'}), setup=[s3('PUT', '/fid-s3-bd')] + [put('/fid-s3-bd/' + k, 'This body document') for k in keys], op='DeleteObjects', skip=['DeleteResult.Deleted.Key'])
 case(T, 'list-remaining-objects', s3('GET', '/fid-s3-bd', 'encoding-type=url'), op='ListObjects')
+import s3_tags
+s3_tags.otag(F)
 F.write()

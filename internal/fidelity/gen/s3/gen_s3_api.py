@@ -124,4 +124,6 @@ F.case('test_object_version_id_format', 'put-object', put('/fid-api-vid/test-ver
 import s3_api_more as api2
 api2.more(F)
 api2.more2(F)
+import s3_api_tags
+s3_api_tags.otag(F)
 F.write()
