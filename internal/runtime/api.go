@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -36,90 +35,114 @@ const (
 	hdrErrorBody     = "Lambda-Runtime-Function-Error-Body"
 )
 
-// api serves one environment's Runtime API.
+// api serves one environment's Runtime API (apiconn.go reads and writes
+// the HTTP).
 type api struct {
 	e *env
 }
 
-func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p, ok := strings.CutPrefix(r.URL.Path, apiPrefix)
+// serve answers one request, appending the answer to k.out.
+func (a *api) serve(k *apiConn) {
+	r := &k.req
+	p, ok := strings.CutPrefix(r.path, apiPrefix)
 	if !ok {
-		apiError(w, http.StatusNotFound, "InvalidURL", "Not found: "+r.URL.Path)
+		k.apiError(http.StatusNotFound, apiInvalidURL, apiNotFound+r.path)
 		return
 	}
 	switch {
 	case p == "invocation/next":
-		if r.Method != http.MethodGet {
-			apiError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "Method not allowed")
+		if r.method != http.MethodGet {
+			k.apiError(http.StatusMethodNotAllowed, apiMethodNotAllowed, apiMethodNotAllowedMsg)
 			return
 		}
-		a.next(w, r)
+		a.next(k)
 	case p == "init/error":
-		if r.Method != http.MethodPost {
-			apiError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "Method not allowed")
+		if r.method != http.MethodPost {
+			k.apiError(http.StatusMethodNotAllowed, apiMethodNotAllowed, apiMethodNotAllowedMsg)
 			return
 		}
-		a.initError(w, r)
+		a.initError(k)
 	case strings.HasPrefix(p, "invocation/"):
 		rest := p[len("invocation/"):]
 		i := strings.LastIndexByte(rest, '/')
-		if i <= 0 || r.Method != http.MethodPost {
-			apiError(w, http.StatusNotFound, "InvalidURL", "Not found: "+r.URL.Path)
+		if i <= 0 || r.method != http.MethodPost {
+			k.apiError(http.StatusNotFound, apiInvalidURL, apiNotFound+r.path)
 			return
 		}
 		id, verb := rest[:i], rest[i+1:]
 		switch verb {
 		case "response":
-			a.response(w, r, id)
+			a.response(k, id)
 		case "error":
-			a.invocationError(w, r, id)
+			a.invocationError(k, id)
 		default:
-			apiError(w, http.StatusNotFound, "InvalidURL", "Not found: "+r.URL.Path)
+			k.apiError(http.StatusNotFound, apiInvalidURL, apiNotFound+r.path)
 		}
 	default:
-		apiError(w, http.StatusNotFound, "InvalidURL", "Not found: "+r.URL.Path)
+		k.apiError(http.StatusNotFound, apiInvalidURL, apiNotFound+r.path)
 	}
 }
 
 // next hands the runtime the environment's next invocation, waiting for
-// one as long as the runtime's connection stays open.
-func (a *api) next(w http.ResponseWriter, r *http.Request) {
+// one as long as the environment runs.
+func (a *api) next(k *apiConn) {
 	e := a.e
 	e.markInit()
-	select {
-	case inv := <-e.invq:
-		// What the runtime printed before asking belongs before START.
-		if e.out != nil {
-			e.out.sync()
-		}
-		now := time.Now()
-		inv.deliveredAt = now
-		inv.deadlineMS = now.Add(inv.timeout).UnixMilli()
-		e.mu.Lock()
-		e.cur = inv
-		e.mu.Unlock()
-		e.logLine(startLine(inv.id, e.spec.Version))
-		// One backing array for the header values, one allocation.
-		v := [...]string{inv.id, strconv.FormatInt(inv.deadlineMS, 10), inv.invokedARN, inv.trace,
-			strconv.Itoa(len(inv.payload)), inv.clientContext}
-		vals := v[:]
-		h := w.Header()
-		h["Content-Type"] = jsonType
-		h[hdrRequestID] = vals[0:1:1]
-		h[hdrDeadline] = vals[1:2:2]
-		h[hdrFunctionARN] = vals[2:3:3]
-		h[hdrTraceID] = vals[3:4:4]
-		h["Content-Length"] = vals[4:5:5]
-		if inv.clientContext != "" {
-			h[hdrClientContext] = vals[5:6:6]
-		}
-		close(inv.delivered)
-		w.WriteHeader(http.StatusOK)
-		w.Write(inv.payload)
-	case <-r.Context().Done():
-	case <-e.stopping:
-		apiError(w, http.StatusInternalServerError, "Runtime.ShuttingDown", "The execution environment is shutting down")
+	if !k.req.bodyRead && !k.discardBody() {
+		k.req.close = true
+		return
 	}
+	var inv *invocation
+	select {
+	case inv = <-e.invq: // one already waits: no need to ask why else to stop
+	default:
+		select {
+		case inv = <-e.invq:
+		case <-e.stopping:
+			k.apiError(http.StatusInternalServerError, apiShuttingDown, apiShuttingDownMsg)
+			return
+		case <-e.exited:
+			k.req.close = true
+			return
+		}
+	}
+	if !k.alive() {
+		// The runtime left this connection: the invocation waits for the
+		// next GET, on another connection.
+		e.invq <- inv
+		k.req.close = true
+		return
+	}
+	a.deliver(k, inv)
+}
+
+// deliver makes inv the current invocation and writes it as the answer
+// to GET next: AWS's headers, then the payload.
+func (a *api) deliver(k *apiConn, inv *invocation) {
+	e := a.e
+	// What the runtime printed before asking belongs before START.
+	if e.out != nil {
+		e.out.sync()
+	}
+	now := time.Now()
+	inv.deliveredAt = now
+	inv.deadlineMS = now.Add(inv.timeout).UnixMilli()
+	e.mu.Lock()
+	e.cur = inv
+	e.mu.Unlock()
+	e.logLine(startLine(inv.id, e.spec.Version))
+	k.status(http.StatusOK)
+	k.header(hdrRequestID, inv.id)
+	k.out = append(k.out, hdrDeadline+": "...)
+	k.out = strconv.AppendInt(k.out, inv.deadlineMS, 10)
+	k.out = append(k.out, "\r\n"...)
+	k.header(hdrFunctionARN, inv.invokedARN)
+	k.header(hdrTraceID, inv.trace)
+	if inv.clientContext != "" {
+		k.header(hdrClientContext, inv.clientContext)
+	}
+	close(inv.delivered)
+	k.finish(inv.payload)
 }
 
 // current returns the delivered invocation with the given id, if it still
@@ -144,109 +167,86 @@ func (a *api) clear(inv *invocation) {
 	e.mu.Unlock()
 }
 
-// readBody reads at most limit bytes; over reports a longer body.
-func readBody(r *http.Request, limit int) (body []byte, over bool, err error) {
-	if cl := r.ContentLength; cl >= 0 && cl <= int64(limit) && r.TransferEncoding == nil {
-		// The usual answer: its length is known, so read exactly that.
-		body = make([]byte, cl)
-		if _, err := io.ReadFull(r.Body, body); err != nil {
-			return nil, false, err
-		}
-		return body, false, nil
-	}
-	n := 512
-	if r.ContentLength > 0 && r.ContentLength <= int64(limit) {
-		n = int(r.ContentLength) + 1
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, n))
-	_, err = buf.ReadFrom(io.LimitReader(r.Body, int64(limit)+1))
-	if err != nil {
-		return nil, false, err
-	}
-	if buf.Len() > limit {
-		io.Copy(io.Discard, io.LimitReader(r.Body, 64<<20))
-		return nil, true, nil
-	}
-	return buf.Bytes(), false, nil
-}
-
 // response takes the function's result. A streamed (chunked) body that
 // fails midway carries the error in the trailers, as aws-lambda-go sends it.
-func (a *api) response(w http.ResponseWriter, r *http.Request, id string) {
+func (a *api) response(k *apiConn, id string) {
 	inv := a.current(id)
 	if inv == nil {
-		apiError(w, http.StatusBadRequest, "InvalidRequestID", "Invalid request ID")
+		k.apiError(http.StatusBadRequest, apiInvalidRequestID, apiInvalidRequestIDMsg)
 		return
 	}
-	body, over, err := readBody(r, maxResponse)
+	body, over, err := k.readBody(maxResponse)
 	if err != nil {
-		apiError(w, http.StatusBadRequest, "InvalidRequest", "Could not read the response body")
+		k.req.close = true
+		k.apiError(http.StatusBadRequest, apiInvalidRequest, apiUnreadableResponse)
 		return
 	}
 	if over {
 		a.clear(inv)
 		inv.finish(responseTooLarge(), typeResponseSize)
-		apiError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
-			"Exceeded maximum allowed payload size ("+strconv.Itoa(maxResponse)+" bytes).")
+		k.apiError(http.StatusRequestEntityTooLarge, apiTooLarge, apiTooLargeMsg())
 		return
 	}
-	if typ := r.Trailer.Get(hdrErrorType); typ != "" {
-		payload := []byte(r.Trailer.Get(hdrErrorBody))
+	if typ := k.req.trailerType; typ != "" {
+		payload := []byte(k.req.trailerBody)
 		if dec, err := base64.StdEncoding.DecodeString(string(payload)); err == nil {
 			payload = dec
 		}
 		a.clear(inv)
 		inv.finish(errorPayload(payload, typ), typ)
-		accepted(w)
+		k.accepted()
 		return
 	}
 	a.clear(inv)
 	inv.finish(body, "")
-	accepted(w)
+	k.accepted()
 }
 
 // invocationError takes the function's error.
-func (a *api) invocationError(w http.ResponseWriter, r *http.Request, id string) {
+func (a *api) invocationError(k *apiConn, id string) {
 	inv := a.current(id)
 	if inv == nil {
-		apiError(w, http.StatusBadRequest, "InvalidRequestID", "Invalid request ID")
+		k.apiError(http.StatusBadRequest, apiInvalidRequestID, apiInvalidRequestIDMsg)
 		return
 	}
-	body, over, err := readBody(r, maxResponse)
+	body, over, err := k.readBody(maxResponse)
 	if err != nil {
-		apiError(w, http.StatusBadRequest, "InvalidRequest", "Could not read the error body")
+		k.req.close = true
+		k.apiError(http.StatusBadRequest, apiInvalidRequest, apiUnreadableError)
 		return
 	}
 	if over {
 		a.clear(inv)
 		inv.finish(responseTooLarge(), typeResponseSize)
-		apiError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
-			"Exceeded maximum allowed payload size ("+strconv.Itoa(maxResponse)+" bytes).")
+		k.apiError(http.StatusRequestEntityTooLarge, apiTooLarge, apiTooLargeMsg())
 		return
 	}
-	typ := r.Header.Get(hdrErrorType)
+	typ := k.req.errorType
 	payload := errorPayload(body, typ)
 	if typ == "" {
 		typ = errorTypeOf(payload)
 	}
 	a.clear(inv)
 	inv.finish(payload, typ)
-	accepted(w)
+	k.accepted()
 }
 
 // initError records the runtime's init failure; the invocation waiting
 // for this environment reports it.
-func (a *api) initError(w http.ResponseWriter, r *http.Request) {
+func (a *api) initError(k *apiConn) {
 	e := a.e
 	if e.initialized() {
-		apiError(w, http.StatusForbidden, "InvalidStateTransition", "State transition from Ready to InitError failed for runtime.")
+		k.apiError(http.StatusForbidden, apiInvalidState, apiInvalidStateMsg)
 		return
 	}
-	body, over, err := readBody(r, maxResponse)
+	body, over, err := k.readBody(maxResponse)
+	if err != nil {
+		k.req.close = true
+	}
 	if err != nil || over {
 		body = nil
 	}
-	typ := r.Header.Get(hdrErrorType)
+	typ := k.req.errorType
 	payload := errorPayload(body, typ)
 	if typ == "" {
 		typ = errorTypeOf(payload)
@@ -257,7 +257,7 @@ func (a *api) initError(w http.ResponseWriter, r *http.Request) {
 		e.initErr, e.initType = payload, typ
 		close(e.initFailed)
 	}
-	accepted(w)
+	k.accepted()
 }
 
 // errorPayload is the body the Invoke caller gets for a function error:
@@ -286,25 +286,21 @@ func errorTypeOf(payload []byte) string {
 	return typeUnhandled
 }
 
-// jsonType and acceptedBody are shared by every response: net/http only
-// reads them.
-var (
-	jsonType     = []string{"application/json"}
-	acceptedBody = []byte(`{"status":"OK"}`)
-)
+// acceptedBody is the Runtime API's answer to a posted result.
+var acceptedBody = []byte(`{"status":"OK"}`)
 
-func accepted(w http.ResponseWriter) {
-	w.Header()["Content-Type"] = jsonType
-	w.WriteHeader(http.StatusAccepted)
-	w.Write(acceptedBody)
+func (k *apiConn) accepted() {
+	k.status(http.StatusAccepted)
+	k.finish(acceptedBody)
 }
 
-func apiError(w http.ResponseWriter, status int, typ, msg string) {
+// apiError answers {"errorMessage":…,"errorType":…}, the Runtime API's
+// error shape.
+func (k *apiConn) apiError(status int, typ, msg string) {
 	b := append([]byte(`{"errorMessage":`), appendJSONString(nil, msg)...)
 	b = append(b, `,"errorType":`...)
 	b = appendJSONString(b, typ)
 	b = append(b, '}')
-	w.Header()["Content-Type"] = []string{"application/json"}
-	w.WriteHeader(status)
-	w.Write(b)
+	k.status(status)
+	k.finish(b)
 }

@@ -7,11 +7,8 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
-	"io"
 	"io/fs"
-	"log"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -50,8 +47,11 @@ type env struct {
 	// bootstraps: AWS's paths in a sandbox, host paths without one.
 	view paths
 
-	ln  net.Listener
-	srv *http.Server
+	ln net.Listener
+	// connMu guards conns, the Runtime API connections stop closes.
+	connMu      sync.Mutex
+	conns       map[net.Conn]struct{}
+	connsClosed bool
 
 	cmd      *exec.Cmd        // unsandboxed
 	box      *sandbox.Process // sandboxed
@@ -285,11 +285,6 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 	// The listener is bound now (its address goes into the environment);
 	// it is served once the process runs, so that everything the handlers
 	// read is set before they run. Connections wait in the backlog.
-	e.srv = &http.Server{
-		Handler:           &api{e: e},
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          log.New(io.Discard, "", 0),
-	}
 	if w := r.sandbox.Warning(); w != "" {
 		e.logLine(w)
 	}
@@ -318,7 +313,7 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 	}
 	e.out = newOutPipe(pr, e.emitLine)
 	go e.out.loop(e.outDone)
-	go e.srv.Serve(e.ln)
+	go e.serveAPI()
 	return e, nil
 }
 
@@ -769,9 +764,7 @@ func (e *env) stop() {
 	e.stopOnce.Do(func() {
 		close(e.stopping)
 		e.kill()
-		if e.srv != nil {
-			e.srv.Close()
-		}
+		e.closeAPI()
 		select {
 		case <-e.exited:
 		case <-time.After(5 * time.Second):
@@ -791,9 +784,7 @@ func (e *env) stop() {
 
 // cleanup releases what startEnv created.
 func (e *env) cleanup() {
-	if e.ln != nil {
-		e.ln.Close()
-	}
+	e.closeAPI()
 	e.cg.remove()
 	if e.dir != "" {
 		os.RemoveAll(e.dir)

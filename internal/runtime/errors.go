@@ -66,6 +66,37 @@ const (
 	// source: unconfirmed seki's own words: AWS has no such case
 	msgNoQueueStore = "seki: Event invocations need the runtime's store"
 
+	// The Runtime API's own errors, answered to the function's runtime
+	// client as {"errorMessage":…,"errorType":…}.
+	// source: unconfirmed the Runtime API's error types as the Lambda runtime interface emulator names them
+	apiInvalidURL = "InvalidURL"
+	// source: unconfirmed seki's own words for an unknown Runtime API path
+	apiNotFound = "Not found: "
+	// source: unconfirmed the Runtime API's error types as the Lambda runtime interface emulator names them
+	apiMethodNotAllowed = "MethodNotAllowed"
+	// source: unconfirmed seki's own words for a Runtime API path called with another method
+	apiMethodNotAllowedMsg = "Method not allowed"
+	// source: unconfirmed the Runtime API's error types as the Lambda runtime interface emulator names them
+	apiShuttingDown = "Runtime.ShuttingDown"
+	// source: unconfirmed seki's own words: the environment stops while the runtime waits
+	apiShuttingDownMsg = "The execution environment is shutting down"
+	// source: unconfirmed the Runtime API's error types as the Lambda runtime interface emulator names them
+	apiInvalidRequestID = "InvalidRequestID"
+	// source: unconfirmed the Runtime API's answer to a result for an invocation it is not waiting for
+	apiInvalidRequestIDMsg = "Invalid request ID"
+	// source: unconfirmed the Runtime API's error types as the Lambda runtime interface emulator names them
+	apiInvalidRequest = "InvalidRequest"
+	// source: unconfirmed seki's own words for a result whose body cannot be read
+	apiUnreadableResponse = "Could not read the response body"
+	// source: unconfirmed seki's own words for an error whose body cannot be read
+	apiUnreadableError = "Could not read the error body"
+	// source: unconfirmed the Runtime API's error types as the Lambda runtime interface emulator names them
+	apiTooLarge = "RequestEntityTooLarge"
+	// source: unconfirmed the Runtime API's error types as the Lambda runtime interface emulator names them
+	apiInvalidState = "InvalidStateTransition"
+	// source: unconfirmed the Runtime API's answer to an init error after init ended
+	apiInvalidStateMsg = "State transition from Ready to InitError failed for runtime."
+
 	// maxResponse is the largest synchronous response: AWS reports the
 	// limit as 6291556 bytes in Function.ResponseSizeTooLarge (confirmed).
 	maxResponse = 6291556
@@ -109,6 +140,12 @@ func platformError(typ, requestID, msg string) []byte {
 func responseTooLarge() []byte {
 	return []byte(`{"errorMessage":"Response payload size exceeded maximum allowed payload size (` +
 		strconv.Itoa(maxResponse) + ` bytes).","errorType":"` + typeResponseSize + `"}`)
+}
+
+// apiTooLargeMsg is the Runtime API's answer to a result over maxResponse.
+// source: unconfirmed the Runtime API's words for an oversized result
+func apiTooLargeMsg() string {
+	return "Exceeded maximum allowed payload size (" + strconv.Itoa(maxResponse) + " bytes)."
 }
 
 // timeoutMessage is "Task timed out after 3.00 seconds".

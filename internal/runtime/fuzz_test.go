@@ -2,13 +2,14 @@ package runtime
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,26 +95,17 @@ func FuzzRuntimeAPI(f *testing.F) {
 	f.Add("POST", "/2018-06-01/runtime/invocation//response", "", []byte(`{}`), "", "")
 	f.Add("GET", "/etc/passwd", "", []byte(nil), "", "")
 	f.Fuzz(func(t *testing.T, method, path, errType string, body []byte, trailerType, trailerBody string) {
-		e := &env{
-			rt:         &Runtime{now: time.Now},
-			spec:       &lambda.FunctionSpec{Version: "$LATEST"},
-			initDone:   make(chan struct{}),
-			initFailed: make(chan struct{}),
-			stopping:   make(chan struct{}),
-			invq:       make(chan *invocation, 1),
-		}
-		inv := &invocation{id: "ID", timeout: time.Second, delivered: make(chan struct{}), done: make(chan struct{}), invokedARN: "arn"}
-		if strings.HasSuffix(path, "/next") {
-			e.invq <- inv
-		} else {
-			e.cur = inv
-		}
+		e, inv := fuzzEnv(path)
 		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \r\n\t#?%\x00") || !isToken(method) {
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-		defer cancel()
-		req, err := http.NewRequestWithContext(ctx, method, "http://api"+path, bytes.NewReader(body))
+		// The request as net/http's client (aws-lambda-go's) writes it:
+		// Content-Length for a known body, chunked with trailers else.
+		var rd io.Reader = bytes.NewReader(body)
+		if trailerType != "" {
+			rd = io.MultiReader(rd) // unknown length: chunked
+		}
+		req, err := http.NewRequest(method, "http://api"+path, rd)
 		if err != nil {
 			return
 		}
@@ -123,21 +115,114 @@ func FuzzRuntimeAPI(f *testing.F) {
 		if trailerType != "" && !strings.ContainsAny(trailerType+trailerBody, "\r\n\x00") {
 			req.Trailer = http.Header{hdrErrorType: {trailerType}, hdrErrorBody: {trailerBody}}
 		}
-		w := httptest.NewRecorder()
-		(&api{e: e}).ServeHTTP(w, req)
-		switch w.Code {
+		var wire bytes.Buffer
+		if err := req.Write(&wire); err != nil {
+			return
+		}
+		resps := serveWire(t, e, wire.Bytes())
+		if len(resps) != 1 {
+			t.Fatalf("%d answers to one request", len(resps))
+		}
+		switch code := resps[0].StatusCode; code {
 		case 200, 202, 400, 403, 404, 405, 413, 500:
 		default:
-			t.Fatalf("status %d", w.Code)
+			t.Fatalf("status %d", code)
 		}
 		if inv.isDone() && inv.errType != "" && !json.Valid(inv.result) {
 			t.Fatalf("error result is not JSON: %q", inv.result)
 		}
-		if w.Code == http.StatusAccepted && path == "/2018-06-01/runtime/init/error" && !json.Valid(e.initErr) {
+		if resps[0].StatusCode == http.StatusAccepted && path == "/2018-06-01/runtime/init/error" && !json.Valid(e.initErr) {
 			t.Fatalf("init error is not JSON: %q", e.initErr)
 		}
 	})
 }
+
+// FuzzRuntimeAPIWire sends arbitrary bytes to the Runtime API's HTTP
+// server: no panic, and whatever it answers is HTTP/1.1 that net/http's
+// client (the runtime client of aws-lambda-go) reads without error.
+func FuzzRuntimeAPIWire(f *testing.F) {
+	f.Add([]byte("GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n"))
+	f.Add([]byte("POST /2018-06-01/runtime/invocation/ID/response HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTrailer: Lambda-Runtime-Function-Error-Type\r\n\r\n3\r\n{}\n\r\n0\r\nLambda-Runtime-Function-Error-Type: X\r\n\r\n"))
+	f.Add([]byte("POST /2018-06-01/runtime/invocation/ID/response HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\n\r\n"))
+	f.Add([]byte("POST /2018-06-01/runtime/invocation/ID/error HTTP/1.0\r\nContent-Length: 5\r\nLambda-Runtime-Function-Error-Type: T\r\n\r\nnope!"))
+	f.Add([]byte("POST /2018-06-01/runtime/init/error HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"))
+	f.Add([]byte("POST /2018-06-01/runtime/invocation/ID/response HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n{}"))
+	f.Add([]byte("GET http://h/2018-06-01/runtime/invocation/next?x=1 HTTP/1.1\r\n\r\n"))
+	f.Add([]byte("GET /2018-06-01/runtime/%69nvocation/next HTTP/1.1\r\n Folded: x\r\n\r\n"))
+	f.Add([]byte("POST /2018-06-01/runtime/invocation/ID/response HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n"))
+	f.Fuzz(func(t *testing.T, wire []byte) {
+		e, inv := fuzzEnv("")
+		serveWire(t, e, wire)
+		if inv.isDone() && inv.errType != "" && !json.Valid(inv.result) {
+			t.Fatalf("error result is not JSON: %q", inv.result)
+		}
+	})
+}
+
+// fuzzEnv is an environment with one invocation: queued for a request to
+// .../next, current otherwise ("" queues it and makes it current).
+func fuzzEnv(path string) (*env, *invocation) {
+	e := &env{
+		rt:         &Runtime{now: time.Now},
+		spec:       &lambda.FunctionSpec{Version: "$LATEST"},
+		initDone:   make(chan struct{}),
+		initFailed: make(chan struct{}),
+		stopping:   make(chan struct{}),
+		exited:     make(chan struct{}),
+		invq:       make(chan *invocation, 1),
+	}
+	// A GET next with nothing queued answers at once: the runtime is gone.
+	close(e.exited)
+	inv := &invocation{id: "ID", timeout: time.Second, delivered: make(chan struct{}), done: make(chan struct{}), invokedARN: "arn", payload: []byte(`{"k":"v"}`)}
+	if path == "" || strings.HasSuffix(path, "/next") {
+		e.invq <- inv
+	}
+	if !strings.HasSuffix(path, "/next") {
+		e.cur = inv
+	}
+	return e, inv
+}
+
+// serveWire serves one connection whose runtime sent wire and then
+// closed its side, and reads every answer as net/http's client does.
+func serveWire(t *testing.T, e *env, wire []byte) []*http.Response {
+	c := &wireConn{r: bytes.NewReader(wire)}
+	(&api{e: e}).serveConn(c)
+	out := bufio.NewReader(bytes.NewReader(c.w.Bytes()))
+	var resps []*http.Response
+	for {
+		if _, err := out.Peek(1); err == io.EOF {
+			return resps
+		}
+		resp, err := http.ReadResponse(out, nil)
+		if err != nil {
+			t.Fatalf("answer %d is not HTTP: %v\n%q", len(resps)+1, err, c.w.Bytes())
+		}
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatalf("answer %d's body: %v", len(resps)+1, err)
+		}
+		if resp.StatusCode != http.StatusContinue && resp.Header.Get("Content-Type") == "application/json" && !json.Valid(b) {
+			t.Fatalf("answer %d is not JSON: %q", len(resps)+1, b)
+		}
+		resps = append(resps, resp)
+	}
+}
+
+// wireConn is a connection whose peer wrote r and then closed.
+type wireConn struct {
+	r io.Reader
+	w bytes.Buffer
+}
+
+func (c *wireConn) Read(p []byte) (int, error)       { return c.r.Read(p) }
+func (c *wireConn) Write(p []byte) (int, error)      { return c.w.Write(p) }
+func (c *wireConn) Close() error                     { return nil }
+func (c *wireConn) LocalAddr() net.Addr              { return &net.TCPAddr{} }
+func (c *wireConn) RemoteAddr() net.Addr             { return &net.TCPAddr{} }
+func (c *wireConn) SetDeadline(time.Time) error      { return nil }
+func (c *wireConn) SetReadDeadline(time.Time) error  { return nil }
+func (c *wireConn) SetWriteDeadline(time.Time) error { return nil }
 
 // isToken reports whether s can be an HTTP method.
 func isToken(s string) bool {
