@@ -11,24 +11,20 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/aws/smithy-go"
+	"github.com/seki-dev/seki/internal/awsclient"
+	"github.com/seki-dev/seki/internal/sigv4"
 )
 
-// Endpoint says where and as whom to fetch an account's data.
+// Endpoint says where and as whom to fetch an account's data. An empty URL
+// means AWS itself: each service's endpoint in Region.
 type Endpoint struct {
 	URL, Region              string
 	AccessKey, Secret, Token string
+}
+
+func (ep Endpoint) client() *awsclient.Client {
+	return awsclient.New(awsclient.Config{Endpoint: ep.URL, Region: ep.Region,
+		Credentials: sigv4.Credentials{AccessKeyID: ep.AccessKey, Secret: ep.Secret, SessionToken: ep.Token}})
 }
 
 // Fetch exports the caller's account from a running seki (or any endpoint
@@ -38,16 +34,11 @@ type Endpoint struct {
 // configuration per bucket, list-tables, describe-log-groups, list-queues.
 // Services that are missing or refuse are noted and skipped.
 func Fetch(ctx context.Context, ep Endpoint) (*Export, []string, error) {
-	cfg := aws.Config{
-		Region:       ep.Region,
-		Credentials:  credentials.NewStaticCredentialsProvider(ep.AccessKey, ep.Secret, ep.Token),
-		BaseEndpoint: aws.String(ep.URL),
-		HTTPClient:   &http.Client{Timeout: 60 * time.Second},
-	}
+	c := ep.client()
 	x := &Export{Region: ep.Region, Notifications: map[string]NotificationConfig{}}
 	var notes []string
 	note := func(what string, err error) {
-		var ae smithy.APIError
+		var ae *awsclient.Error
 		if errors.As(err, &ae) {
 			notes = append(notes, fmt.Sprintf("%s: %s: %s", what, ae.ErrorCode(), ae.ErrorMessage()))
 			return
@@ -55,20 +46,17 @@ func Fetch(ctx context.Context, ep Endpoint) (*Export, []string, error) {
 		notes = append(notes, fmt.Sprintf("%s: %v", what, err))
 	}
 
-	who, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	who, err := c.GetCallerIdentity(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("who is calling (sts get-caller-identity): %w", err)
 	}
-	x.Account = aws.ToString(who.Account)
+	x.Account = who.Account
 
-	ic := iam.NewFromConfig(cfg)
-	for p := iam.NewGetAccountAuthorizationDetailsPaginator(ic, &iam.GetAccountAuthorizationDetailsInput{}); p.HasMorePages(); {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, nil, fmt.Errorf("iam get-account-authorization-details: %w", err)
-		}
-		addAuth(x, out)
+	auth, err := c.GetAccountAuthorizationDetails(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("iam get-account-authorization-details: %w", err)
 	}
+	addAuth(x, auth)
 
 	// AWS managed policies attached but not listed: fetch their documents.
 	have := map[string]bool{}
@@ -99,156 +87,130 @@ func Fetch(ctx context.Context, ep Endpoint) (*Export, []string, error) {
 			continue
 		}
 		have[a] = true
-		pol, err := ic.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(a)})
+		pol, err := c.GetPolicy(ctx, a)
 		if err != nil {
 			note("iam get-policy "+a, err)
 			continue
 		}
-		v, err := ic.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(a), VersionId: pol.Policy.DefaultVersionId})
+		v, err := c.GetPolicyVersion(ctx, a, pol.DefaultVersionId)
 		if err != nil {
 			note("iam get-policy-version "+a, err)
 			continue
 		}
-		x.Auth.Policies = append(x.Auth.Policies, ManagedPolicyDetail{PolicyName: aws.ToString(pol.Policy.PolicyName), Arn: a,
-			DefaultVersionId: aws.ToString(pol.Policy.DefaultVersionId),
-			PolicyVersionList: []PolicyVersion{{Document: PolicyText(decodeDocument(aws.ToString(v.PolicyVersion.Document))),
-				VersionId: aws.ToString(v.PolicyVersion.VersionId), IsDefaultVersion: true}}})
+		x.Auth.Policies = append(x.Auth.Policies, ManagedPolicyDetail{PolicyName: pol.PolicyName, Arn: a,
+			DefaultVersionId: pol.DefaultVersionId,
+			PolicyVersionList: []PolicyVersion{{Document: PolicyText(decodeDocument(v.Document)),
+				VersionId: v.VersionId, IsDefaultVersion: true}}})
 	}
 
-	lc := lambda.NewFromConfig(cfg)
-	for p := lambda.NewListFunctionsPaginator(lc, &lambda.ListFunctionsInput{}); p.HasMorePages(); {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			note("lambda list-functions", err)
-			break
-		}
-		for _, f := range out.Functions {
-			x.Functions = append(x.Functions, FunctionConfig{FunctionName: aws.ToString(f.FunctionName),
-				FunctionArn: aws.ToString(f.FunctionArn), Role: aws.ToString(f.Role), Runtime: string(f.Runtime)})
-		}
+	fns, err := c.ListFunctions(ctx)
+	if err != nil {
+		note("lambda list-functions", err)
+	}
+	for _, f := range fns {
+		x.Functions = append(x.Functions, FunctionConfig{FunctionName: f.FunctionName,
+			FunctionArn: f.FunctionArn, Role: f.Role, Runtime: f.Runtime})
 	}
 	for _, f := range x.Functions {
 		quals := []string{""}
-		if out, err := lc.ListAliases(ctx, &lambda.ListAliasesInput{FunctionName: aws.String(f.FunctionName)}); err == nil {
-			for _, al := range out.Aliases {
-				quals = append(quals, aws.ToString(al.Name))
-			}
+		if names, err := c.ListAliases(ctx, f.FunctionName); err == nil {
+			quals = append(quals, names...)
 		}
-		if out, err := lc.ListVersionsByFunction(ctx, &lambda.ListVersionsByFunctionInput{FunctionName: aws.String(f.FunctionName)}); err == nil {
-			for _, v := range out.Versions {
-				if q := aws.ToString(v.Version); q != "$LATEST" {
-					quals = append(quals, q)
+		if versions, err := c.ListVersionsByFunction(ctx, f.FunctionName); err == nil {
+			for _, v := range versions {
+				if v != "$LATEST" {
+					quals = append(quals, v)
 				}
 			}
 		}
 		for _, q := range quals {
-			in := &lambda.GetPolicyInput{FunctionName: aws.String(f.FunctionName)}
-			if q != "" {
-				in.Qualifier = aws.String(q)
-			}
-			out, err := lc.GetPolicy(ctx, in)
+			pol, err := c.GetFunctionPolicy(ctx, f.FunctionName, q)
 			if err != nil {
 				continue // no policy: ResourceNotFoundException
 			}
-			x.Policies = append(x.Policies, Document{Policy: aws.ToString(out.Policy)})
+			x.Policies = append(x.Policies, Document{Policy: pol})
 		}
 	}
 
-	sc := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
-	if out, err := sc.ListBuckets(ctx, &s3.ListBucketsInput{}); err != nil {
+	if buckets, err := c.ListBuckets(ctx); err != nil {
 		note("s3api list-buckets", err)
 	} else {
-		for _, b := range out.Buckets {
-			name := aws.ToString(b.Name)
+		for _, name := range buckets {
 			x.Buckets = append(x.Buckets, name)
-			if pol, err := sc.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b.Name}); err == nil {
-				x.BucketPolicies = append(x.BucketPolicies, Document{Policy: aws.ToString(pol.Policy)})
+			if pol, err := c.GetBucketPolicy(ctx, name); err == nil {
+				x.BucketPolicies = append(x.BucketPolicies, Document{Policy: pol})
 			}
-			if n, err := sc.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: b.Name}); err == nil {
+			if n, err := c.GetBucketNotificationConfiguration(ctx, name); err == nil {
 				var nc NotificationConfig
-				for _, c := range n.LambdaFunctionConfigurations {
+				for _, l := range n.Lambda {
 					nc.LambdaFunctionConfigurations = append(nc.LambdaFunctionConfigurations, struct {
 						LambdaFunctionArn string
 						Events            []string
-					}{LambdaFunctionArn: aws.ToString(c.LambdaFunctionArn)})
+					}{LambdaFunctionArn: l.FunctionArn})
 				}
 				x.Notifications[name] = nc
 			}
 		}
 	}
-	if out, err := dynamodb.NewFromConfig(cfg).ListTables(ctx, &dynamodb.ListTablesInput{}); err != nil {
+	if tables, err := c.ListTables(ctx); err != nil {
 		note("dynamodb list-tables", err)
 	} else {
-		x.Tables = out.TableNames
+		x.Tables = tables
 	}
-	if out, err := cloudwatchlogs.NewFromConfig(cfg).DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{}); err != nil {
+	if groups, err := c.DescribeLogGroups(ctx); err != nil {
 		note("logs describe-log-groups", err)
 	} else {
-		for _, g := range out.LogGroups {
-			x.LogGroups = append(x.LogGroups, aws.ToString(g.LogGroupName))
-		}
+		x.LogGroups = groups
 	}
-	if out, err := sqs.NewFromConfig(cfg).ListQueues(ctx, &sqs.ListQueuesInput{}); err == nil {
-		x.Queues = out.QueueUrls
+	if queues, err := c.ListQueues(ctx); err == nil {
+		x.Queues = queues
 	}
-	for p := sns.NewListTopicsPaginator(sns.NewFromConfig(cfg), &sns.ListTopicsInput{}); p.HasMorePages(); {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			break
-		}
-		for _, t := range out.Topics {
-			x.Topics = append(x.Topics, aws.ToString(t.TopicArn))
-		}
-	}
+	// Topics read before a failure are kept, as the pages read were.
+	x.Topics, _ = c.ListTopics(ctx)
 	return x, notes, nil
 }
 
-func addAuth(x *Export, out *iam.GetAccountAuthorizationDetailsOutput) {
-	inline := func(name, doc *string) InlinePolicy {
-		return InlinePolicy{PolicyName: aws.ToString(name), PolicyDocument: PolicyText(decodeDocument(aws.ToString(doc)))}
+func addAuth(x *Export, out *awsclient.AuthDetails) {
+	inline := func(ps []awsclient.InlinePolicy) []InlinePolicy {
+		var l []InlinePolicy
+		for _, p := range ps {
+			l = append(l, InlinePolicy{PolicyName: p.PolicyName, PolicyDocument: PolicyText(decodeDocument(p.PolicyDocument))})
+		}
+		return l
 	}
-	for _, u := range out.UserDetailList {
-		d := UserDetail{UserName: aws.ToString(u.UserName), UserId: aws.ToString(u.UserId), Arn: aws.ToString(u.Arn), GroupList: u.GroupList}
-		for _, p := range u.UserPolicyList {
-			d.UserPolicyList = append(d.UserPolicyList, inline(p.PolicyName, p.PolicyDocument))
+	attached := func(ps []awsclient.AttachedPolicy) []AttachedPolicy {
+		var l []AttachedPolicy
+		for _, p := range ps {
+			l = append(l, AttachedPolicy{PolicyName: p.PolicyName, PolicyArn: p.PolicyArn})
 		}
-		for _, p := range u.AttachedManagedPolicies {
-			d.AttachedManagedPolicies = append(d.AttachedManagedPolicies, AttachedPolicy{PolicyName: aws.ToString(p.PolicyName), PolicyArn: aws.ToString(p.PolicyArn)})
-		}
-		if u.PermissionsBoundary != nil {
-			d.PermissionsBoundary = &Boundary{PermissionsBoundaryArn: aws.ToString(u.PermissionsBoundary.PermissionsBoundaryArn)}
-		}
-		x.Auth.UserDetailList = append(x.Auth.UserDetailList, d)
+		return l
 	}
-	for _, g := range out.GroupDetailList {
-		d := GroupDetail{GroupName: aws.ToString(g.GroupName), Arn: aws.ToString(g.Arn)}
-		for _, p := range g.GroupPolicyList {
-			d.GroupPolicyList = append(d.GroupPolicyList, inline(p.PolicyName, p.PolicyDocument))
+	boundary := func(b *awsclient.Boundary) *Boundary {
+		if b == nil {
+			return nil
 		}
-		for _, p := range g.AttachedManagedPolicies {
-			d.AttachedManagedPolicies = append(d.AttachedManagedPolicies, AttachedPolicy{PolicyName: aws.ToString(p.PolicyName), PolicyArn: aws.ToString(p.PolicyArn)})
-		}
-		x.Auth.GroupDetailList = append(x.Auth.GroupDetailList, d)
+		return &Boundary{PermissionsBoundaryArn: b.PermissionsBoundaryArn}
 	}
-	for _, r := range out.RoleDetailList {
-		d := RoleDetail{RoleName: aws.ToString(r.RoleName), RoleId: aws.ToString(r.RoleId), Arn: aws.ToString(r.Arn),
-			AssumeRolePolicyDocument: PolicyText(decodeDocument(aws.ToString(r.AssumeRolePolicyDocument)))}
-		for _, p := range r.RolePolicyList {
-			d.RolePolicyList = append(d.RolePolicyList, inline(p.PolicyName, p.PolicyDocument))
-		}
-		for _, p := range r.AttachedManagedPolicies {
-			d.AttachedManagedPolicies = append(d.AttachedManagedPolicies, AttachedPolicy{PolicyName: aws.ToString(p.PolicyName), PolicyArn: aws.ToString(p.PolicyArn)})
-		}
-		if r.PermissionsBoundary != nil {
-			d.PermissionsBoundary = &Boundary{PermissionsBoundaryArn: aws.ToString(r.PermissionsBoundary.PermissionsBoundaryArn)}
-		}
-		x.Auth.RoleDetailList = append(x.Auth.RoleDetailList, d)
+	for _, u := range out.Users {
+		x.Auth.UserDetailList = append(x.Auth.UserDetailList, UserDetail{UserName: u.UserName, UserId: u.UserId, Arn: u.Arn,
+			GroupList: u.GroupList, UserPolicyList: inline(u.UserPolicyList),
+			AttachedManagedPolicies: attached(u.AttachedManagedPolicies), PermissionsBoundary: boundary(u.PermissionsBoundary)})
+	}
+	for _, g := range out.Groups {
+		x.Auth.GroupDetailList = append(x.Auth.GroupDetailList, GroupDetail{GroupName: g.GroupName, Arn: g.Arn,
+			GroupPolicyList: inline(g.GroupPolicyList), AttachedManagedPolicies: attached(g.AttachedManagedPolicies)})
+	}
+	for _, r := range out.Roles {
+		x.Auth.RoleDetailList = append(x.Auth.RoleDetailList, RoleDetail{RoleName: r.RoleName, RoleId: r.RoleId, Arn: r.Arn,
+			AssumeRolePolicyDocument: PolicyText(decodeDocument(r.AssumeRolePolicyDocument)),
+			RolePolicyList:           inline(r.RolePolicyList), AttachedManagedPolicies: attached(r.AttachedManagedPolicies),
+			PermissionsBoundary: boundary(r.PermissionsBoundary)})
 	}
 	for _, p := range out.Policies {
-		d := ManagedPolicyDetail{PolicyName: aws.ToString(p.PolicyName), Arn: aws.ToString(p.Arn), DefaultVersionId: aws.ToString(p.DefaultVersionId)}
+		d := ManagedPolicyDetail{PolicyName: p.PolicyName, Arn: p.Arn, DefaultVersionId: p.DefaultVersionId}
 		for _, v := range p.PolicyVersionList {
-			d.PolicyVersionList = append(d.PolicyVersionList, PolicyVersion{Document: PolicyText(decodeDocument(aws.ToString(v.Document))),
-				VersionId: aws.ToString(v.VersionId), IsDefaultVersion: v.IsDefaultVersion})
+			d.PolicyVersionList = append(d.PolicyVersionList, PolicyVersion{Document: PolicyText(decodeDocument(v.Document)),
+				VersionId: v.VersionId, IsDefaultVersion: v.IsDefaultVersion})
 		}
 		x.Auth.Policies = append(x.Auth.Policies, d)
 	}
@@ -270,12 +232,9 @@ func FetchObserved(ctx context.Context, ep Endpoint, principal string, since tim
 	if err != nil {
 		return nil, err
 	}
-	creds := aws.Credentials{AccessKeyID: ep.AccessKey, SecretAccessKey: ep.Secret, SessionToken: ep.Token}
-	const emptyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-	if err := v4.NewSigner().SignHTTP(ctx, creds, req, emptyHash, "iam", ep.Region, time.Now()); err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
+	sigv4.Sign(req, sigv4.Credentials{AccessKeyID: ep.AccessKey, Secret: ep.Secret, SessionToken: ep.Token},
+		ep.Region, "iam", sigv4.PayloadHash(nil), time.Now())
+	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
 	if err != nil {
 		return nil, err
 	}

@@ -18,14 +18,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/seki-dev/seki/internal/awsclient"
+	"github.com/seki-dev/seki/internal/sigv4"
 )
 
 const usage = `Usage: seki demo [--endpoint URL] [--access-key ID] [--secret-key KEY] [--region R] [--data-dir DIR]
@@ -125,17 +119,12 @@ func checkSeki(ctx context.Context, endpoint string) error {
 	return nil
 }
 
-// demo is one run: the clients, the printer and what was decided.
+// demo is one run: the client, the printer and what was decided.
 type demo struct {
 	o   options
 	p   *printer
 	x   *explainer
-	sts *sts.Client
-	iam *iam.Client
-	lam *lambda.Client
-	s3  *s3.Client
-	ddb *dynamodb.Client
-	cwl *cloudwatchlogs.Client
+	aws *awsclient.Client
 
 	account string
 	caller  string
@@ -144,23 +133,11 @@ type demo struct {
 }
 
 func newDemo(o options, out io.Writer) *demo {
-	cfg := aws.Config{
-		Region:       o.region,
-		Credentials:  credentials.NewStaticCredentialsProvider(o.accessKey, o.secretKey, o.token),
-		BaseEndpoint: aws.String(o.endpoint),
-		HTTPClient:   &http.Client{Timeout: 60 * time.Second},
-	}
 	return &demo{
-		o:   o,
-		p:   &printer{w: out},
-		x:   &explainer{dir: o.dataDir},
-		sts: sts.NewFromConfig(cfg),
-		iam: iam.NewFromConfig(cfg),
-		lam: lambda.NewFromConfig(cfg),
-		// Path-style: seki's endpoint is an address, not a domain with
-		// bucket subdomains.
-		s3:  s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }),
-		ddb: dynamodb.NewFromConfig(cfg),
-		cwl: cloudwatchlogs.NewFromConfig(cfg),
+		o: o,
+		p: &printer{w: out},
+		x: &explainer{dir: o.dataDir},
+		aws: awsclient.New(awsclient.Config{Endpoint: o.endpoint, Region: o.region,
+			Credentials: sigv4.Credentials{AccessKeyID: o.accessKey, Secret: o.secretKey, SessionToken: o.token}}),
 	}
 }

@@ -6,8 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/seki-dev/seki/internal/awsclient"
 )
 
 // invocation is one run of the function as its CloudWatch Logs show it.
@@ -26,7 +25,7 @@ type invocation struct {
 // function's last line.
 func (d *demo) invocationLogs(ctx context.Context, group, upload, want string, since time.Time) (*invocation, error) {
 	deadline := time.Now().Add(d.o.timeout)
-	start := aws.Int64(since.Add(-time.Second).UnixMilli())
+	start := since.Add(-time.Second).UnixMilli()
 	for {
 		inv, err := d.findInvocation(ctx, group, upload, start)
 		if err != nil || inv != nil && inv.contains(want) {
@@ -46,34 +45,29 @@ func (d *demo) invocationLogs(ctx context.Context, group, upload, want string, s
 	}
 }
 
-func (d *demo) findInvocation(ctx context.Context, group, upload string, start *int64) (*invocation, error) {
-	out, err := d.cwl.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{
-		LogGroupName: aws.String(group), StartTime: start, FilterPattern: aws.String(`"` + upload + `"`),
-	})
+func (d *demo) findInvocation(ctx context.Context, group, upload string, start int64) (*invocation, error) {
+	found, err := d.aws.FilterLogEvents(ctx, group, `"`+upload+`"`, start)
 	if err != nil {
-		if code, _, _ := apiError(err); code == "ResourceNotFoundException" {
+		if awsclient.Code(err) == "ResourceNotFoundException" {
 			return nil, nil // the group appears with the first delivery
 		}
 		return nil, err
 	}
-	if len(out.Events) == 0 {
+	if len(found) == 0 {
 		return nil, nil
 	}
-	marker := out.Events[0]
+	marker := found[0]
 	var events []string
-	var token *string
+	var token string
 	for {
-		page, err := d.cwl.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{
-			LogGroupName: aws.String(group), LogStreamName: marker.LogStreamName,
-			StartTime: start, StartFromHead: aws.Bool(true), NextToken: token,
-		})
+		page, err := d.aws.GetLogEvents(ctx, group, marker.LogStreamName, start, token)
 		if err != nil {
 			return nil, err
 		}
 		for _, e := range page.Events {
-			events = append(events, aws.ToString(e.Message))
+			events = append(events, e.Message)
 		}
-		if len(page.Events) == 0 || aws.ToString(page.NextForwardToken) == aws.ToString(token) {
+		if len(page.Events) == 0 || page.NextForwardToken == token {
 			break
 		}
 		token = page.NextForwardToken
@@ -84,7 +78,7 @@ func (d *demo) findInvocation(ctx context.Context, group, upload string, start *
 		if strings.HasPrefix(m, "START RequestId: ") {
 			first = i
 		}
-		if m == aws.ToString(marker.Message) {
+		if m == marker.Message {
 			break
 		}
 	}

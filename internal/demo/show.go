@@ -10,9 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/smithy-go"
-
 	"github.com/seki-dev/seki/internal/authz"
+	"github.com/seki-dev/seki/internal/awsclient"
 	"github.com/seki-dev/seki/internal/explain"
 	"github.com/seki-dev/seki/internal/policy"
 )
@@ -178,13 +177,9 @@ func (d *demo) summary() {
 
 // apiError returns the error code, message and request id of an AWS error.
 func apiError(err error) (code, msg, id string) {
-	var ae smithy.APIError
+	var ae *awsclient.Error
 	if errors.As(err, &ae) {
-		code, msg = ae.ErrorCode(), ae.ErrorMessage()
+		return ae.Code, ae.Message, ae.RequestID
 	}
-	var re interface{ ServiceRequestID() string }
-	if errors.As(err, &re) {
-		id = re.ServiceRequestID()
-	}
-	return code, msg, id
+	return "", "", ""
 }

@@ -11,18 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-
 	"github.com/seki-dev/seki/examples"
+	"github.com/seki-dev/seki/internal/awsclient"
 )
 
 // The scenario's names: examples/image-pipeline's, prefixed with
@@ -71,12 +61,12 @@ Look further:
 
 func (d *demo) who(ctx context.Context) error {
 	d.p.step("Who is calling? (sts:GetCallerIdentity)")
-	out, err := d.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	out, err := d.aws.GetCallerIdentity(ctx)
 	if err != nil {
 		return fmt.Errorf("GetCallerIdentity: %w", err)
 	}
-	d.account, d.caller = aws.ToString(out.Account), aws.ToString(out.Arn)
-	d.p.line("%s (account %s). It sets everything up; the function will act as its own role.", aws.ToString(out.Arn), d.account)
+	d.account, d.caller = out.Account, out.Arn
+	d.p.line("%s (account %s). It sets everything up; the function will act as its own role.", out.Arn, d.account)
 	return nil
 }
 
@@ -85,7 +75,7 @@ func (d *demo) storage(ctx context.Context) error {
 	d.p.step("Create the bucket %q and the DynamoDB table %q", bucketName, tableName)
 	d.bucket = bucketName
 	for _, name := range []string{bucketName, bucketName + "-" + d.account} {
-		_, err := d.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)})
+		err := d.aws.CreateBucket(ctx, name)
 		code, _, _ := apiError(err)
 		switch {
 		case err == nil:
@@ -105,17 +95,15 @@ func (d *demo) storage(ctx context.Context) error {
 		break
 	}
 	// An earlier run's notification must not fire before the story says.
-	if _, err := d.s3.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
-		Bucket: aws.String(d.bucket), NotificationConfiguration: &s3types.NotificationConfiguration{},
-	}); err != nil {
+	if _, err := d.aws.PutBucketNotificationConfiguration(ctx, d.bucket, awsclient.Notification{}); err != nil {
 		return fmt.Errorf("clearing the notification configuration: %w", err)
 	}
 
-	_, err := d.ddb.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String(tableName),
-		BillingMode:          ddbtypes.BillingModePayPerRequest,
-		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("key"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
-		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("key"), KeyType: ddbtypes.KeyTypeHash}},
+	err := d.aws.CreateTable(ctx, awsclient.CreateTableInput{
+		TableName:            tableName,
+		BillingMode:          "PAY_PER_REQUEST",
+		AttributeDefinitions: []awsclient.AttributeDefinition{{AttributeName: "key", AttributeType: "S"}},
+		KeySchema:            []awsclient.KeyElement{{AttributeName: "key", KeyType: "HASH"}},
 	})
 	if code, _, _ := apiError(err); err != nil && code != "ResourceInUseException" {
 		return fmt.Errorf("CreateTable: %w", err)
@@ -124,12 +112,11 @@ func (d *demo) storage(ctx context.Context) error {
 	} else {
 		d.p.line("table %s created, partition key \"key\" (string)", tableName)
 	}
-	if err := dynamodb.NewTableExistsWaiter(d.ddb).Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(tableName)}, time.Minute); err != nil {
+	if err := d.aws.WaitTableActive(ctx, tableName, time.Minute); err != nil {
 		return fmt.Errorf("table %s did not become active: %w", tableName, err)
 	}
 	for _, k := range []string{firstKey, secondKey} {
-		if _, err := d.ddb.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(tableName),
-			Key: map[string]ddbtypes.AttributeValue{"key": &ddbtypes.AttributeValueMemberS{Value: k}}}); err != nil {
+		if err := d.aws.DeleteItem(ctx, tableName, awsclient.Item{"key": awsclient.S(k)}); err != nil {
 			return fmt.Errorf("DeleteItem %s: %w", k, err)
 		}
 	}
@@ -152,12 +139,11 @@ func (d *demo) role(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = d.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(roleName), AssumeRolePolicyDocument: aws.String(string(trust)),
-		Description: aws.String("seki demo: the image-processor function's execution role")})
+	err = d.aws.CreateRole(ctx, roleName, string(trust), "seki demo: the image-processor function's execution role")
 	if code, _, _ := apiError(err); err != nil && code != "EntityAlreadyExists" {
 		return fmt.Errorf("CreateRole: %w", err)
 	} else if err != nil {
-		if _, err := d.iam.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(roleName), PolicyDocument: aws.String(string(trust))}); err != nil {
+		if err := d.aws.UpdateAssumeRolePolicy(ctx, roleName, string(trust)); err != nil {
 			return fmt.Errorf("UpdateAssumeRolePolicy: %w", err)
 		}
 		d.p.line("the role exists (an earlier run); its trust policy is reset")
@@ -166,7 +152,7 @@ func (d *demo) role(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := d.iam.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(roleName), PolicyName: aws.String(policyName), PolicyDocument: aws.String(doc)}); err != nil {
+	if err := d.aws.PutRolePolicy(ctx, roleName, policyName, doc); err != nil {
 		return fmt.Errorf("PutRolePolicy: %w", err)
 	}
 	d.p.line("its inline policy %s (examples/%s/permissions.json) allows:", policyName, exampleDir)
@@ -228,7 +214,7 @@ func functionZip() ([]byte, error) {
 func (d *demo) function(ctx context.Context) error {
 	d.p.step("Create the function %q (Python with boto3) running as %s", functionName, roleName)
 	// A fresh function each run: no resource policy left from before.
-	if _, err := d.lam.DeleteFunction(ctx, &lambda.DeleteFunctionInput{FunctionName: aws.String(functionName)}); err == nil {
+	if err := d.aws.DeleteFunction(ctx, functionName); err == nil {
 		d.p.line("deleted the function of an earlier run, and with it its resource-based policy")
 	} else if code, _, _ := apiError(err); code != "ResourceNotFoundException" {
 		return fmt.Errorf("DeleteFunction: %w", err)
@@ -237,20 +223,20 @@ func (d *demo) function(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := d.lam.CreateFunction(ctx, &lambda.CreateFunctionInput{
-		FunctionName: aws.String(functionName),
-		Runtime:      lambdatypes.RuntimePython312,
-		Handler:      aws.String("image_processor.handler"),
-		Role:         aws.String("arn:aws:iam::" + d.account + ":role/" + roleName),
-		Timeout:      aws.Int32(30),
-		Environment:  &lambdatypes.Environment{Variables: map[string]string{"TABLE_NAME": tableName}},
-		Code:         &lambdatypes.FunctionCode{ZipFile: code},
+	out, err := d.aws.CreateFunction(ctx, awsclient.CreateFunctionInput{
+		FunctionName: functionName,
+		Runtime:      "python3.12",
+		Handler:      "image_processor.handler",
+		Role:         "arn:aws:iam::" + d.account + ":role/" + roleName,
+		Timeout:      30,
+		Environment:  map[string]string{"TABLE_NAME": tableName},
+		ZipFile:      code,
 	})
 	if err != nil {
 		return fmt.Errorf("CreateFunction: %w", err)
 	}
-	d.fnARN = aws.ToString(out.FunctionArn)
-	if err := lambda.NewFunctionActiveV2Waiter(d.lam).Wait(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(functionName)}, time.Minute); err != nil {
+	d.fnARN = out.FunctionArn
+	if err := d.aws.WaitFunctionActive(ctx, functionName, time.Minute); err != nil {
 		return fmt.Errorf("function %s did not become active: %w", functionName, err)
 	}
 	d.p.line("%s (handler image_processor.handler, examples/%s/function/)", d.fnARN, exampleDir)
@@ -262,22 +248,18 @@ func (d *demo) function(ctx context.Context) error {
 	return nil
 }
 
-func (d *demo) notification() *s3types.NotificationConfiguration {
-	return &s3types.NotificationConfiguration{LambdaFunctionConfigurations: []s3types.LambdaFunctionConfiguration{{
-		Id:                aws.String("jpg-uploads"),
-		LambdaFunctionArn: aws.String(d.fnARN),
-		Events:            []s3types.Event{"s3:ObjectCreated:*"},
-		Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{FilterRules: []s3types.FilterRule{
-			{Name: s3types.FilterRuleNameSuffix, Value: aws.String(".jpg")},
-		}}},
+func (d *demo) notification() awsclient.Notification {
+	return awsclient.Notification{Lambda: []awsclient.LambdaNotification{{
+		ID:          "jpg-uploads",
+		FunctionArn: d.fnARN,
+		Events:      []string{"s3:ObjectCreated:*"},
+		Filter:      []awsclient.FilterRule{{Name: "suffix", Value: ".jpg"}},
 	}}}
 }
 
 func (d *demo) notifyRefused(ctx context.Context) error {
 	d.p.step("Ask S3 to call the function for every new *.jpg in %s — before the function allows it", d.bucket)
-	_, err := d.s3.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
-		Bucket: aws.String(d.bucket), NotificationConfiguration: d.notification(),
-	})
+	_, err := d.aws.PutBucketNotificationConfiguration(ctx, d.bucket, d.notification())
 	if err == nil {
 		return errors.New("S3 accepted a notification that the function's policy does not allow")
 	}
@@ -293,32 +275,28 @@ func (d *demo) notifyRefused(ctx context.Context) error {
 
 func (d *demo) addPermission(ctx context.Context) error {
 	d.p.step("Let S3 invoke the function, for bucket %s of account %s only (lambda:AddPermission)", d.bucket, d.account)
-	out, err := d.lam.AddPermission(ctx, &lambda.AddPermissionInput{
-		FunctionName:  aws.String(functionName),
-		StatementId:   aws.String(statementID),
-		Action:        aws.String("lambda:InvokeFunction"),
-		Principal:     aws.String("s3.amazonaws.com"),
-		SourceArn:     aws.String("arn:aws:s3:::" + d.bucket),
-		SourceAccount: aws.String(d.account),
+	statement, err := d.aws.AddPermission(ctx, functionName, awsclient.Permission{
+		StatementId:   statementID,
+		Action:        "lambda:InvokeFunction",
+		Principal:     "s3.amazonaws.com",
+		SourceArn:     "arn:aws:s3:::" + d.bucket,
+		SourceAccount: d.account,
 	})
 	if err != nil {
 		return fmt.Errorf("AddPermission: %w", err)
 	}
 	d.p.line("the function's resource-based policy now holds:")
-	d.p.line("  %s", aws.ToString(out.Statement))
+	d.p.line("  %s", statement)
 	d.p.line("(SourceAccount matters: bucket ARNs carry no account, and a deleted bucket's name can be taken by anyone)")
 	return nil
 }
 
 func (d *demo) notifyAccepted(ctx context.Context) error {
 	d.p.step("Ask S3 again")
-	out, err := d.s3.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
-		Bucket: aws.String(d.bucket), NotificationConfiguration: d.notification(),
-	})
+	id, err := d.aws.PutBucketNotificationConfiguration(ctx, d.bucket, d.notification())
 	if err != nil {
 		return fmt.Errorf("PutBucketNotificationConfiguration: %w", err)
 	}
-	id, _ := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
 	d.p.line("ALLOWED: %s now calls %s for s3:ObjectCreated:* on keys ending in .jpg", d.bucket, functionName)
 	d.why(ctx, id, "lambda:InvokeFunction")
 	return nil
@@ -335,32 +313,25 @@ func (d *demo) upload(ctx context.Context, key string) (string, time.Time, error
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	out, err := d.s3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(d.bucket), Key: aws.String(key),
-		Body: bytes.NewReader(body), ContentType: aws.String("image/jpeg")})
+	id, err := d.aws.PutObject(ctx, d.bucket, key, "image/jpeg", body)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("PutObject %s: %w", key, err)
 	}
-	id, _ := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
 	d.p.line("PutObject s3://%s/%s (%d bytes, image/jpeg): request %s", d.bucket, key, len(body), id)
 	return id, time.Now(), nil
 }
 
 // item reads the metadata item of key, or nil.
-func (d *demo) item(ctx context.Context, key string) (map[string]ddbtypes.AttributeValue, error) {
-	out, err := d.ddb.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(tableName), ConsistentRead: aws.Bool(true),
-		Key: map[string]ddbtypes.AttributeValue{"key": &ddbtypes.AttributeValueMemberS{Value: key}}})
-	if err != nil {
-		return nil, err
-	}
-	return out.Item, nil
+func (d *demo) item(ctx context.Context, key string) (awsclient.Item, error) {
+	return d.aws.GetItem(ctx, tableName, awsclient.Item{"key": awsclient.S(key)})
 }
 
-func str(v ddbtypes.AttributeValue) string {
-	switch v := v.(type) {
-	case *ddbtypes.AttributeValueMemberS:
-		return v.Value
-	case *ddbtypes.AttributeValueMemberN:
-		return v.Value
+// str is a string or number attribute's value.
+func str(v map[string]any) string {
+	for _, t := range []string{"S", "N"} {
+		if s, ok := v[t].(string); ok {
+			return s
+		}
 	}
 	return fmt.Sprint(v)
 }
@@ -372,7 +343,7 @@ func (d *demo) uploadStored(ctx context.Context) error {
 		return err
 	}
 	deadline := acked.Add(d.o.timeout)
-	var item map[string]ddbtypes.AttributeValue
+	var item awsclient.Item
 	for {
 		if item, err = d.item(ctx, firstKey); err != nil {
 			return fmt.Errorf("GetItem: %w", err)
@@ -410,7 +381,7 @@ func (d *demo) revoke(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := d.iam.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(roleName), PolicyName: aws.String(policyName), PolicyDocument: aws.String(doc)}); err != nil {
+	if err := d.aws.PutRolePolicy(ctx, roleName, policyName, doc); err != nil {
 		return fmt.Errorf("PutRolePolicy: %w", err)
 	}
 	d.p.line("the role's policy now allows only:")
@@ -418,8 +389,7 @@ func (d *demo) revoke(ctx context.Context) error {
 	// A failed event of an earlier run may have been retried while the role
 	// still allowed PutItem; from now on nothing can write the item, so
 	// the check after the next upload is about that upload alone.
-	if _, err := d.ddb.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(tableName),
-		Key: map[string]ddbtypes.AttributeValue{"key": &ddbtypes.AttributeValueMemberS{Value: secondKey}}}); err != nil {
+	if err := d.aws.DeleteItem(ctx, tableName, awsclient.Item{"key": awsclient.S(secondKey)}); err != nil {
 		return fmt.Errorf("DeleteItem %s: %w", secondKey, err)
 	}
 	return nil
