@@ -235,6 +235,7 @@ func (s *Service) Handler(d protocol.Dispatcher) *Handler {
 		fn   = "/2015-03-31/functions/{FunctionName}"
 		lyr  = "/2018-10-31/layers/{LayerName}/versions"
 		lyrV = lyr + "/{VersionNumber}"
+		eic  = "/2019-09-25/functions/{FunctionName}/event-invoke-config"
 	)
 	routes := []protocol.Route{
 		// Functions
@@ -284,6 +285,12 @@ func (s *Service) Handler(d protocol.Dispatcher) *Handler {
 		{Method: "POST", Path: lyrV + "/policy", Status: 201, Op: op("AddLayerVersionPermission", "lambda:AddLayerVersionPermission", decodeLayerVersion, s.layerVersionTarget, s.addLayerVersionPermission)},
 		{Method: "GET", Path: lyrV + "/policy", Op: op("GetLayerVersionPolicy", "lambda:GetLayerVersionPolicy", decodeLayerVersion, s.layerVersionTarget, s.getLayerVersionPolicy)},
 		{Method: "DELETE", Path: lyrV + "/policy/{StatementId}", Status: 204, Op: op("RemoveLayerVersionPermission", "lambda:RemoveLayerVersionPermission", decodeLayerVersion, s.layerVersionTarget, s.removeLayerVersionPermission)},
+		// Event invoke configs (eventinvoke.go)
+		{Method: "PUT", Path: eic, Op: op("PutFunctionEventInvokeConfig", "lambda:PutFunctionEventInvokeConfig", decodeEventInvoke, s.eventInvokeBodyTarget, s.putEventInvoke)},
+		{Method: "POST", Path: eic, Op: op("UpdateFunctionEventInvokeConfig", "lambda:UpdateFunctionEventInvokeConfig", decodeEventInvoke, s.eventInvokeBodyTarget, s.updateEventInvoke)},
+		{Method: "GET", Path: eic, Op: op("GetFunctionEventInvokeConfig", "lambda:GetFunctionEventInvokeConfig", namespacedFunction, s.functionTarget, s.getEventInvoke)},
+		{Method: "DELETE", Path: eic, Status: 204, Op: op("DeleteFunctionEventInvokeConfig", "lambda:DeleteFunctionEventInvokeConfig", namespacedFunction, s.functionTarget, s.deleteEventInvoke)},
+		{Method: "GET", Path: eic + "/list", Op: op("ListFunctionEventInvokeConfigs", "lambda:ListFunctionEventInvokeConfigs", unqualifiedNamespaced, s.functionTarget, s.listEventInvoke)},
 		// Event source mappings (esm.go)
 		{Method: "POST", Path: "/2015-03-31/event-source-mappings", Status: 202, Op: op("CreateEventSourceMapping", "lambda:CreateEventSourceMapping", decodeESM(false), createESMTarget, s.createESM)},
 		{Method: "GET", Path: "/2015-03-31/event-source-mappings", Op: op("ListEventSourceMappings", "lambda:ListEventSourceMappings", noInput, nil, s.listESMs)},

@@ -86,6 +86,16 @@ CREATE TABLE lambda_layer_versions (
 	policy_rev TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (account, region, layer, version)
 ) WITHOUT ROWID;
+`}, {Component: "lambda", Version: 2, SQL: `
+CREATE TABLE lambda_event_invoke (
+	account   TEXT NOT NULL,
+	region    TEXT NOT NULL,
+	name      TEXT NOT NULL,
+	qualifier TEXT NOT NULL,
+	config    TEXT NOT NULL,
+	PRIMARY KEY (account, region, name, qualifier),
+	FOREIGN KEY (account, region, name) REFERENCES lambda_functions ON DELETE CASCADE
+) WITHOUT ROWID;
 `}}
 }
 

@@ -34,6 +34,8 @@ var (
 	plainFunction      = decodeFunction(false, false)
 	// unqualifiedFunction ignores the Qualifier query parameter.
 	unqualifiedFunction = decodeFunction(false, true)
+	// unqualifiedNamespaced is namespacedFunction ignoring Qualifier.
+	unqualifiedNamespaced = decodeFunction(true, true)
 )
 
 func decodeFunction(namespaced, unqualified bool) func(context.Context, *protocol.Request) (FunctionRef, error) {

@@ -2,7 +2,8 @@
 """Writes internal/fidelity/testdata/lambda.json: the test_lambda cases (seki's own requests and
 function code, written from each test's intent; facts from the validated recordings of
 tests/aws/services/lambda_/test_lambda.snapshot.json). The first 16 cases are kept from commit
-f9bef0e; run from the repository: python3 internal/fidelity/gen/gen_lambda.py"""
+f9bef0e; run from the repository: python3 internal/fidelity/gen/gen_lambda.py, then gen_lambda_ops.py (which adds
+the cases of the operations it serves)."""
 import json, os, sys
 P='internal/fidelity/testdata/lambda.json'
 import subprocess

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Writes the replay cases of the Lambda operations the lambdaops helper added (event invoke
+configs, provisioned concurrency, code signing configs) into testdata/lambda_api.json and
+testdata/lambda.json: our own requests (written from each test's intent), the facts (facts.py)
+read mechanically from each validated recording. The cases of the tests it owns are replaced,
+every other case is kept. Run from any directory: python3 internal/fidelity/gen/gen_lambda_ops.py"""
+import json, os, sys
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from facts import facts, recorded
+
+A = 'arn:aws:lambda:${region}:${account}:function:'
+ROLE = 'arn:aws:iam::${account}:role/fid-role'
+BASE = {'arn:<partition>:': 'arn:aws:', '<region>': '${region}', '111111111111': '${account}'}
+
+
+class File:
+    def __init__(self, name, snapshot, prefix):
+        self.path = os.path.join(HERE, '..', 'testdata', name)
+        self.snap = recorded(snapshot + '.snapshot.json')
+        self.val = recorded(snapshot + '.validation.json')
+        self.prefix = prefix
+        self.cases = []
+        self.owned = set()
+
+    def case(self, test, record, call, m=None, setup=None, known=None, skip=(), optional=(), opaque=()):
+        test = self.prefix + test
+        assert test in self.val, test
+        self.owned.add((test, record))
+        rec = self.snap[test]['recorded-content'][record]
+        mm = dict(BASE)
+        mm.update(m or {})
+        e, extra = facts('', rec, mm, proto='json', skip=skip, optional=optional, opaque=opaque)
+        if not e.get('code'):
+            e['status'] = rec['ResponseMetadata']['HTTPStatusCode']
+            # facts() reads a list's first item; the others are facts too.
+            for k, v in rec.items():
+                if isinstance(v, list) and v and isinstance(v[0], dict):
+                    for i, item in enumerate(v[1:], 1):
+                        more, _ = facts('', item, mm, proto='json', skip=skip, optional=optional, opaque=opaque, at='%s.%d' % (k, i))
+                        for part in ('shapes', 'values', 'like'):
+                            e.setdefault(part, {}).update(more.get(part, {}))
+                        e.setdefault('has', []).extend(more.get('has', []))
+        if 'code' in e and e['code']:
+            # The body's message member is spelled as AWS spelled it.
+            members = {k: '*' for k in (extra or {})}
+            err = rec
+            for k in ('Message', 'message'):
+                if k in err:
+                    members[k] = '*'
+            if members:
+                e['members'] = members
+        c = {'test': test, 'record': record}
+        if setup:
+            c['setup'] = setup
+        c['call'] = call
+        c['expect'] = e
+        if known:
+            c['known'] = known
+        self.cases.append(c)
+
+    def write(self):
+        data = json.load(open(self.path))
+        data['cases'] = [c for c in data['cases'] if (c['test'], c['record']) not in self.owned] + self.cases
+        json.dump(data, open(self.path, 'w'), indent=1)
+        print(os.path.basename(self.path), len(self.cases), len(data['cases']))
+
+
+def create(name, **kw):
+    b = {'FunctionName': name, 'Runtime': 'python3.12', 'Handler': 'handler.handler', 'Role': ROLE, 'Code': {'ZipFile': '${zip}'}, 'Timeout': 30, 'Environment': {'Variables': {}}}
+    b.update(kw)
+    return {'service': 'lambda', 'method': 'POST', 'path': '/2015-03-31/functions', 'body': b}
+
+
+def publish(fn):
+    return {'service': 'lambda', 'method': 'POST', 'path': '/2015-03-31/functions/%s/versions' % fn, 'body': {}}
+
+
+def alias(fn, name, version='1'):
+    return {'service': 'lambda', 'method': 'POST', 'path': '/2015-03-31/functions/%s/aliases' % fn, 'body': {'Name': name, 'FunctionVersion': version}}
+
+
+def call(method, path, q=None, body=None):
+    s = {'service': 'lambda', 'method': method, 'path': path}
+    if q is not None:
+        s['query'] = 'Qualifier=' + q
+    if body is not None:
+        s['body'] = body
+    return s
+
+
+api = File('lambda_api.json', 'tests/aws/services/lambda_/test_lambda_api', 'tests/aws/services/lambda_/test_lambda_api.py::')
+
+# --- event invoke configs ---------------------------------------------------------------------
+
+
+def eic(method, fn, q=None, body=None, suffix=''):
+    return call(method, '/2019-09-25/functions/%s/event-invoke-config%s' % (fn, suffix), q, body)
+
+
+FN_SHAPE = dict(opaque=('LastModified',))
+E = 'TestLambdaEventInvokeConfig::test_lambda_eventinvokeconfig_exceptions'
+M = {'<function-name:1>': 'fid-eic', '<resource:5>': 'fid-eic2', '<resource:2>': 'fid-role'}
+api.case(E, 'fn_version_result', publish('fid-eic'), M, setup=[create('fid-eic'), create('fid-eic2')], **FN_SHAPE)
+api.case(E, 'fn_alias_result', alias('fid-eic', 'eventinvokealias'), M)
+for rec, fn, body in [
+    ('put_functionname_name_notfound', 'doesnotexist', {'MaximumRetryAttempts': 1}),
+    ('put_functionname_arn_notfound', A + 'doesnotexist', {'MaximumRetryAttempts': 1}),
+    ('put_functionname_nootherargs', 'doesnotexist', {}),
+    ('put_destination_lambda_doesntexist', 'fid-eic', {'DestinationConfig': {'OnSuccess': {'Destination': A + 'doesnotexist'}}}),
+    ('put_destination_recursive', 'fid-eic', {'DestinationConfig': {'OnSuccess': {'Destination': A + 'fid-eic'}}}),
+    ('put_destination_other_lambda', 'fid-eic', {'DestinationConfig': {'OnSuccess': {'Destination': A + 'fid-eic2'}}}),
+    ('put_destination_invalid_service_arn', 'fid-eic', {'DestinationConfig': {'OnSuccess': {'Destination': 'arn:aws:iam:${region}:${account}:function:fid-eic'}}}),
+    ('put_destination_success_no_destination_arn', 'fid-eic', {'DestinationConfig': {'OnSuccess': {}}}),
+    ('put_destination_failure_no_destination_arn', 'fid-eic', {'DestinationConfig': {'OnFailure': {}}}),
+    ('put_destination_invalid_arn_pattern', 'fid-eic', {'DestinationConfig': {'OnFailure': {'Destination': 'arn:aws:_-/!lambda:${region}:${account}:function:fid-eic'}}}),
+]:
+    api.case(E, rec, eic('PUT', fn, body=body), M)
+R1 = {'MaximumRetryAttempts': 1}
+for rec, fn, q in [
+    ('put_destination_latest', 'fid-eic', None),
+    ('put_destination_latest_explicit_qualifier', 'fid-eic', '$LATEST'),
+    ('put_destination_version', 'fid-eic', '1'),
+    ('put_alias_functionname_qualifier', 'fid-eic', 'eventinvokealias'),
+    ('put_alias_doesnotexist', 'fid-eic', 'eventinvokealiasdoesnotexist'),
+    ('put_alias_qualifiedarn', A + 'fid-eic:eventinvokealias', None),
+    ('put_alias_qualifiedarn_qualifier', A + 'fid-eic:eventinvokealias', 'eventinvokealias'),
+    ('put_alias_qualifiedarn_qualifierconflict', A + 'fid-eic:eventinvokealias', 'eventinvokealiasdoesnotexist'),
+    ('put_alias_shorthand', 'fid-eic:eventinvokealias', None),
+    ('put_alias_shorthand_qualifier', 'fid-eic:eventinvokealias', 'eventinvokealias'),
+    ('put_alias_shorthand_qualifierconflict', 'fid-eic:eventinvokealias', 'eventinvokealiasdoesnotexist'),
+    ('put_version_shorthand', 'fid-eic:1', None),
+    ('put_shorthand_qualifier_match', 'fid-eic:$LATEST', '$LATEST'),
+    ('put_shorthand_qualifier_mismatch_1', 'fid-eic:1', '$LATEST'),
+    ('put_shorthand_qualifier_mismatch_2', 'fid-eic:$LATEST', '1'),
+    ('put_shorthand_qualifier_mismatch_3', 'fid-eic:1', 'eventinvokealias'),
+]:
+    api.case(E, rec, eic('PUT', fn, q, R1), M)
+for rec, method, q, body in [
+    ('put_maxevent_maxvalue_result', 'PUT', None, {'MaximumRetryAttempts': 2, 'MaximumEventAgeInSeconds': 21600}),
+    ('put_pre_overwrite', 'PUT', None, {'MaximumRetryAttempts': 2, 'MaximumEventAgeInSeconds': 60}),
+    ('put_post_overwrite', 'PUT', None, {'MaximumRetryAttempts': 0}),
+    ('second_overwrite_existing_response', 'PUT', None, {'MaximumRetryAttempts': 0}),
+    ('get_post_overwrite', 'GET', None, None),
+    ('pre_update_response', 'PUT', None, {'MaximumRetryAttempts': 2, 'MaximumEventAgeInSeconds': 60}),
+    ('update_response', 'POST', None, {'MaximumRetryAttempts': 0}),
+    ('update_response_existing', 'POST', None, {'MaximumRetryAttempts': 0}),
+]:
+    api.case(E, rec, eic(method, 'fid-eic', q, body), M)
+api.case(E, 'list_configs', eic('GET', 'fid-eic', suffix='/list'), M)
+for rec, q in [('delete_latest', '$LATEST'), ('delete_version', '1'), ('delete_alias', 'eventinvokealias')]:
+    api.case(E, rec, eic('DELETE', 'fid-eic', q), M)
+api.case(E, 'list_configs_postdelete', eic('GET', 'fid-eic', suffix='/list'), M)
+for rec, method, fn, q, body, suffix in [
+    ('delete_function_not_found', 'DELETE', 'fid-eic', None, None, ''),
+    ('delete_function_doesnotexist', 'DELETE', 'doesnotexist', None, None, ''),
+    ('list_function_doesnotexist', 'GET', 'doesnotexist', None, None, '/list'),
+    ('get_function_doesnotexist', 'GET', 'doesnotexist', None, None, ''),
+    ('get_qualifier_doesnotexist', 'GET', 'fid-eic', 'doesnotexist', None, ''),
+    ('update_eventinvokeconfig_function_doesnotexist', 'POST', 'doesnotexist', None, {'MaximumRetryAttempts': 0}, ''),
+    ('get_eventinvokeconfig_doesnotexist', 'GET', A + 'fid-eic:eventinvokealias', None, None, ''),
+    ('update_eventinvokeconfig_config_doesnotexist_with_qualifier', 'POST', 'fid-eic', 'eventinvokealias', {'MaximumRetryAttempts': 0}, ''),
+    ('update_eventinvokeconfig_config_doesnotexist_without_qualifier', 'POST', 'fid-eic', None, {'MaximumRetryAttempts': 0}, ''),
+]:
+    api.case(E, rec, eic(method, fn, q, body, suffix), M)
+
+L = 'TestLambdaEventInvokeConfig::test_lambda_eventinvokeconfig_lifecycle'
+ML = {'<function-name:1>': 'fid-eicl', '<resource:2>': 'fid-role'}
+api.case(L, 'put_invokeconfig_retries_0', eic('PUT', 'fid-eicl', body={'MaximumRetryAttempts': 0}), ML, setup=[create('fid-eicl')])
+api.case(L, 'put_invokeconfig_eventage_60', eic('PUT', 'fid-eicl', body={'MaximumEventAgeInSeconds': 60}), ML)
+api.case(L, 'update_invokeconfig_eventage_nochange', eic('POST', 'fid-eicl', body={'MaximumEventAgeInSeconds': 60}), ML)
+api.case(L, 'update_invokeconfig_retries', eic('POST', 'fid-eicl', body={'MaximumRetryAttempts': 1}), ML)
+api.case(L, 'get_invokeconfig', eic('GET', 'fid-eicl'), ML)
+api.case(L, 'get_invokeconfig_latest', eic('GET', 'fid-eicl', '$LATEST'), ML)
+api.case(L, 'list_single_invokeconfig', eic('GET', 'fid-eicl', suffix='/list'), ML)
+api.case(L, 'publish_version_result', publish('fid-eicl'), ML, **FN_SHAPE)
+api.case(L, 'get_invokeconfig_postpublish', eic('GET', 'fid-eicl', '1'), ML)
+api.case(L, 'put_published_invokeconfig', eic('PUT', 'fid-eicl', '1', {'MaximumEventAgeInSeconds': 120}), ML)
+api.case(L, 'get_published_invokeconfig', eic('GET', 'fid-eicl', '1'), ML)
+api.case(L, 'list_paging_nolimit_postdelete', eic('GET', 'fid-eicl', suffix='/list'), ML, setup=[eic('DELETE', 'fid-eicl')])
+
+api.case('TestLambdaFunction::test_ops_on_nonexisting_version[get_function_event_invoke_config]', 'version_not_found_exception',
+         eic('GET', 'fid-eic', '1221'), {'<fn-name>': 'fid-eic'})
+api.case('TestLambdaFunction::test_ops_on_nonexisting_fn[get_function_event_invoke_config]', 'not_found_exception',
+         eic('GET', 'nofn'), {'<nonexisting-fn-name>': 'nofn'})
+api.case('TestLambdaFunction::test_get_function_wrong_region[get_function_event_invoke_config]', 'wrong_region_exception',
+         eic('GET', 'arn:aws:lambda:ap-southeast-1:${account}:function:fid-eic'), {'<wrong-region>': 'ap-southeast-1'})
+
+api.write()
+
+lam = File('lambda.json', 'tests/aws/services/lambda_/test_lambda', 'tests/aws/services/lambda_/test_lambda.py::')
+# fid-rc is test_reserved_concurrency's function (lambda_cases.py); its failures go to a queue.
+lam.case('TestLambdaConcurrency::test_reserved_concurrency', 'put_event_invoke_conf',
+         eic('PUT', 'fid-rc', body={'MaximumRetryAttempts': 0, 'DestinationConfig': {'OnFailure': {'Destination': 'arn:aws:sqs:${region}:${account}:fid-rc-failures'}}}),
+         {'<function-name:1>': 'fid-rc', '<resource:3>': 'fid-rc-failures'},
+         setup=[{'service': 'sqs', 'target': 'AmazonSQS.CreateQueue', 'body': {'QueueName': 'fid-rc-failures'}}])
+lam.write()
