@@ -285,7 +285,7 @@ func deleteRow(tx *store.Tx, tid int64, k storedKey) error {
 
 func (s *Service) putItemTarget(ctx context.Context, r *protocol.Request) (request[putItemInput], protocol.Target, error) {
 	in := &putItemInput{}
-	if err := decode(r.Body, in); err != nil {
+	if err := decodePutItem(r.Body, in); err != nil {
 		return request[putItemInput]{}, protocol.Target{}, err
 	}
 	ref, t, target, err := s.itemTarget(ctx, r, in.TableName)
@@ -300,6 +300,77 @@ func (s *Service) putItemTarget(ctx context.Context, r *protocol.Request) (reque
 	a.retValues, a.retCap = in.ReturnValues, in.ReturnConsumedCapacity
 	a.apply(requestContext(r))
 	return request[putItemInput]{ref: ref, in: in}, target, nil
+}
+
+// decodePutItem decodes a PutItem body: by hand when it has only the
+// members a PutItem usually carries (the SDKs' shape), else, and for
+// every body with a problem, through decode, whose messages are DynamoDB's.
+func decodePutItem(body []byte, in *putItemInput) error {
+	if fastPutItem(body, in) {
+		return nil
+	}
+	*in = putItemInput{}
+	return decode(body, in)
+}
+
+// fastPutItem reads body into in with attr.Fields, reporting false for
+// anything it leaves to decode (see attr.Fields): Expected and unknown
+// members among them, and a member given twice.
+func fastPutItem(body []byte, in *putItemInput) bool {
+	f := attr.NewFields(body)
+	var seen uint16
+	return f.Members(func(name string) bool {
+		var bit uint16
+		ok := false
+		str := func(dst *string) {
+			*dst, ok = f.String()
+		}
+		ptr := func(dst **string) {
+			var v string
+			if v, ok = f.String(); ok {
+				*dst = &v
+			}
+		}
+		switch name {
+		case "TableName":
+			bit = 1 << 0
+			ptr(&in.TableName)
+		case "Item":
+			bit = 1 << 1
+			in.Item, ok = f.Item()
+		case "ConditionExpression":
+			bit = 1 << 2
+			ptr(&in.ConditionExpression)
+		case "ExpressionAttributeNames":
+			bit = 1 << 3
+			in.ExpressionAttributeNames, ok = f.Strings()
+		case "ExpressionAttributeValues":
+			bit = 1 << 4
+			in.ExpressionAttributeValues, ok = f.Item()
+		case "ReturnValues":
+			bit = 1 << 5
+			str(&in.ReturnValues)
+		case "ReturnConsumedCapacity":
+			bit = 1 << 6
+			str(&in.ReturnConsumedCapacity)
+		case "ReturnItemCollectionMetrics":
+			bit = 1 << 7
+			str(&in.ReturnItemCollectionMetrics)
+		case "ReturnValuesOnConditionCheckFailure":
+			bit = 1 << 8
+			str(&in.ReturnValuesOnConditionCheckFailure)
+		case "ConditionalOperator":
+			bit = 1 << 9
+			str(&in.ConditionalOperator)
+		default:
+			return false
+		}
+		if seen&bit != 0 {
+			return false
+		}
+		seen |= bit
+		return ok
+	})
 }
 
 func (s *Service) putItemHandler(ctx context.Context, r *protocol.Request, st request[putItemInput]) (any, error) {

@@ -82,6 +82,10 @@ type decoder struct {
 	pos   int
 	depth int
 	err   *SyntaxError
+	// strict refuses what the decoder would otherwise pass over without
+	// checking it as JSON (skip's numbers): set by Fields, whose caller must
+	// not accept a body that encoding/json would refuse.
+	strict bool
 }
 
 func (d *decoder) errOrNil() error {
@@ -436,6 +440,10 @@ func (d *decoder) hex4() (rune, bool) {
 
 // skip consumes any JSON value (an unknown member, which AWS ignores).
 func (d *decoder) skip() {
+	if d.strict {
+		d.fail("unknown member")
+		return
+	}
 	d.depth++
 	defer func() { d.depth-- }()
 	if d.depth > maxDecodeDepth {
