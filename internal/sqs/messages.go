@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/seki-dev/seki/internal/awserr"
+	"github.com/seki-dev/seki/internal/jsonstr"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/store"
 )
@@ -63,6 +64,36 @@ type sendOut struct {
 	MD5OfMessageSystemAttributes string `json:",omitempty"`
 	MessageId                    string
 	SequenceNumber               string `json:",omitempty"`
+}
+
+// AppendJSON writes what encoding/json writes for o (SendMessage answers
+// without reflection; TestSendOutJSON compares the two).
+func (o *sendOut) AppendJSON(b []byte) []byte {
+	if o == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '{')
+	if o.Id != "" {
+		b = append(b, `"Id":`...)
+		b = append(jsonstr.Append(b, o.Id), ',')
+	}
+	b = append(b, `"MD5OfMessageBody":`...)
+	b = jsonstr.Append(b, o.MD5OfMessageBody)
+	if o.MD5OfMessageAttributes != "" {
+		b = append(b, `,"MD5OfMessageAttributes":`...)
+		b = jsonstr.Append(b, o.MD5OfMessageAttributes)
+	}
+	if o.MD5OfMessageSystemAttributes != "" {
+		b = append(b, `,"MD5OfMessageSystemAttributes":`...)
+		b = jsonstr.Append(b, o.MD5OfMessageSystemAttributes)
+	}
+	b = append(b, `,"MessageId":`...)
+	b = jsonstr.Append(b, o.MessageId)
+	if o.SequenceNumber != "" {
+		b = append(b, `,"SequenceNumber":`...)
+		b = jsonstr.Append(b, o.SequenceNumber)
+	}
+	return append(b, '}')
 }
 
 // newMessage is a validated message on its way into the store.
