@@ -1,10 +1,19 @@
 package dynamodb
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	ddb "github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // FuzzFieldsMatchJSON checks the hand-written PutItem decoder against the
@@ -69,6 +78,47 @@ func TestPutItemFastPath(t *testing.T) {
 	err := decodePutItem([]byte(`{"TableName":5}`), &in)
 	if err == nil || err.Error() != "SerializationException: Unexpected value type in payload for field TableName" {
 		t.Fatalf("decodePutItem: %v", err)
+	}
+}
+
+// TestSDKPutItemTakesFastPath captures the bodies aws-sdk-go-v2 sends for
+// PutItem, plain and conditional, and checks that the hand-written decoder
+// reads them (and reads them as encoding/json does).
+func TestSDKPutItemTakesFastPath(t *testing.T) {
+	bodies := make(chan []byte, 2)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies <- b
+		w.Header().Set("Content-Type", ContentType)
+		io.WriteString(w, "{}")
+	}))
+	defer srv.Close()
+	c := ddb.New(ddb.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIAEXAMPLE", "secret", "")})
+	item := map[string]types.AttributeValue{
+		"key":  &types.AttributeValueMemberS{Value: "uploads/image-000001.jpg \"quoted\" é"},
+		"size": &types.AttributeValueMemberN{Value: "1001"},
+		"tags": &types.AttributeValueMemberSS{Value: []string{"photo", "upload"}},
+		"m":    &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{"b": &types.AttributeValueMemberB{Value: []byte{0, 1}}}},
+	}
+	for _, in := range []*ddb.PutItemInput{
+		{TableName: aws.String("metadata"), Item: item},
+		{TableName: aws.String("metadata"), Item: item, ConditionExpression: aws.String("attribute_not_exists(#k) OR #s < :s"),
+			ExpressionAttributeNames:  map[string]string{"#k": "key", "#s": "size"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":s": &types.AttributeValueMemberN{Value: "5"}},
+			ReturnValues:              types.ReturnValueAllOld, ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal},
+	} {
+		if _, err := c.PutItem(context.Background(), in); err != nil {
+			t.Fatal(err)
+		}
+		body := <-bodies
+		var fast, general putItemInput
+		if !fastPutItem(body, &fast) {
+			t.Fatalf("the SDK's body goes to encoding/json: %s", body)
+		}
+		if err := decode(body, &general); err != nil || !reflect.DeepEqual(fast, general) {
+			t.Fatalf("%s: decoded differently (%v)", body, err)
+		}
 	}
 }
 
