@@ -373,9 +373,11 @@ type addPermissionOutput struct {
 	Statement string `json:"Statement"`
 }
 
-// qualifierRevision reads and bumps the RevisionId a qualifier's policy is
-// versioned by: the version's or the alias's (the unqualified function's is
-// $LATEST's), as AWS reports one RevisionId for both.
+// policyRevision reads and bumps the RevisionId a qualifier's policy is
+// versioned by: the alias's, or the version's policy revision (the
+// unqualified function's is $LATEST's), which a policy change sets with a
+// new RevisionId of the version and a publish leaves as it was.
+// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_lambda_permission_fn_versioning
 func policyRevision(tx *store.Tx, ref FunctionRef, q string) (rev string, bump func() (string, error), err error) {
 	t, err := resolveAlias(tx, ref, q, msgNoAliasArn)
 	if err != nil {
@@ -389,9 +391,10 @@ func policyRevision(tx *store.Tx, ref FunctionRef, q string) (rev string, bump f
 		}, nil
 	}
 	v := t.version
-	return v.Config.RevisionId, func() (string, error) {
+	return v.policyRev(), func() (string, error) {
 		v.bump()
-		return v.Config.RevisionId, putVersion(tx, ref, v)
+		v.PolicyRev = protocol.NewUUID()
+		return v.PolicyRev, putVersion(tx, ref, v)
 	}, nil
 }
 

@@ -112,6 +112,20 @@ type versionRecord struct {
 	// tagging a function does not retire its warm environments. Empty in
 	// records stored before it: Config.RevisionId stood for both.
 	SpecRev string `json:",omitempty"`
+	// PolicyRev is the RevisionId of the version's resource policy: set by
+	// every policy change, and not by a publish, which changes
+	// Config.RevisionId (test_lambda_permission_fn_versioning:
+	// get_policy_after_publishing_latest answers get_policy's RevisionId).
+	// Empty in records stored before it: Config.RevisionId stood for both.
+	PolicyRev string `json:",omitempty"`
+}
+
+// policyRev is the RevisionId of the version's resource policy.
+func (rec *versionRecord) policyRev() string {
+	if rec.PolicyRev != "" {
+		return rec.PolicyRev
+	}
+	return rec.Config.RevisionId
 }
 
 // specRev is the revision of the version's code and configuration.

@@ -22,7 +22,7 @@ rec['code']['echo2'] = [{'name': 'handler.py', 'body': 'def handler(event, conte
                         {'name': 'index.py', 'body': 'def handler(event, context):\n    return {"version": 2, "event": event}\n'}]
 
 LDATE = r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000'
-_PH = _re.compile(r'<([a-z0-9-]+)(?::(\d+))?>')
+_PH = _re.compile(r'<([a-z0-9_-]+)(?::(\d+))?>')
 _BASE = {'<partition>': 'aws', '111111111111': '${account}', '<region>': '${region}'}
 DIFFER = ('uuid', 'code-sha256')  # labels whose new number means a new value
 _state = {'n': 0}

@@ -288,3 +288,56 @@ AS = T + 'TestLambdaAccountSettings::test_account_settings'
 r = SNAP[AS]['recorded-content']['acc_settings_modded']  # the test records the key names of the two structures
 case('TestLambdaAccountSettings::test_account_settings', 'acc_settings_modded', L('GET', '/2016-08-19/account-settings'),
      {'status': 200, 'code': '', 'shapes': {'': ['AccountLimit', 'AccountUsage'], 'AccountLimit': r['AccountLimit'], 'AccountUsage': r['AccountUsage']}})
+
+# --- permissions ---
+def perm(fn, qual=None, **kw):
+    return L('POST', FN + fn + '/policy', kw, query='Qualifier=' + qual if qual else None)
+
+
+def policy(fn, qual=None):
+    return L('GET', FN + fn + '/policy', query='Qualifier=' + qual if qual else None)
+
+
+S3B = 'arn:aws:s3:::test-bucket'
+PA = 'TestLambdaPermissions::test_add_lambda_permission_aws'
+begin(fnames(['fid-ok-perm1']))
+okcase(PA, 'create_lambda', fixture('fid-ok-perm1'))
+okcase(PA, 'add_permission', perm('fid-ok-perm1', Action='lambda:InvokeFunction', StatementId='s3', Principal='s3.amazonaws.com', SourceArn=S3B))
+okcase(PA, 'get_policy', policy('fid-ok-perm1'))
+
+PV = 'TestLambdaPermissions::test_lambda_permission_fn_versioning'
+begin(fnames(['fid-ok-perm2']))
+s3perm = dict(Action='lambda:InvokeFunction', StatementId='s3', Principal='s3.amazonaws.com', SourceArn=S3B)
+okcase(PV, 'add_permission', perm('fid-ok-perm2', **s3perm), setup=[fixture('fid-ok-perm2')])
+okcase(PV, 'get_policy', policy('fid-ok-perm2'))
+okcase(PV, 'publish_version_result', publish('fid-ok-perm2'))
+okcase(PV, 'get_function_result_after_publishing', getfn('fid-ok-perm2'))
+okcase(PV, 'get_policy_after_publishing_latest', policy('fid-ok-perm2'))
+okcase(PV, 'get_policy_version', policy('fid-ok-perm2', '1'), setup=[perm('fid-ok-perm2:1', '1', **s3perm)])
+okcase(PV, 'create_alias_response', L('POST', FN + 'fid-ok-perm2/aliases', {'Name': 'permission-alias', 'FunctionVersion': '1'}))
+okcase(PV, 'get_alias', L('GET', FN + 'fid-ok-perm2/aliases/permission-alias'))
+okcase(PV, 'get_policy_alias', policy('fid-ok-perm2', 'permission-alias'),
+       setup=[perm('fid-ok-perm2:permission-alias', 'permission-alias', RevisionId='${%s}' % _var('uuid:5'), **s3perm)])
+okcase(PV, 'get_policy_after_adding_to_new_version', policy('fid-ok-perm2'))
+okcase(PV, 'get_policy_after_adding_2', policy('fid-ok-perm2'),
+       setup=[perm('fid-ok-perm2', **dict(s3perm, StatementId='s3_2', RevisionId='${%s}' % _var('uuid:1')))])
+
+PF = 'TestLambdaPermissions::test_add_lambda_permission_fields'
+begin(fnames(['fid-ok-perm3']))
+okcase(PF, 'add_permission_principal_account', perm('fid-ok-perm3', Action='lambda:InvokeFunction', StatementId='account-id', Principal='${account}'),
+       setup=[fixture('fid-ok-perm3')])
+okcase(PF, 'add_permission_principal_arn', perm('fid-ok-perm3', Action='lambda:InvokeFunction', StatementId='user-arn', Principal='arn:aws:iam::${account}:role/fid-role', SourceAccount='${account}'))
+
+PM = 'TestLambdaPermissions::test_create_multiple_lambda_permissions'
+begin(fnames(['fid-ok-perm4']))
+okcase(PM, 'add_permission_response_1', perm('fid-ok-perm4', Action='lambda:InvokeFunction', StatementId='logs', Principal='logs.amazonaws.com'), setup=[fixture('fid-ok-perm4')])
+okcase(PM, 'add_permission_response_2', perm('fid-ok-perm4', Action='lambda:InvokeFunction', StatementId='kinesis', Principal='kinesis.amazonaws.com'))
+okcase(PM, 'policy_after_2_add', policy('fid-ok-perm4'))
+
+PR = 'TestLambdaPermissions::test_remove_multi_permissions'
+begin(fnames(['fid-ok-perm5']))
+okcase(PR, 'add_permission_1', perm('fid-ok-perm5', Action='lambda:InvokeFunction', StatementId='s3', Principal='s3.amazonaws.com'), setup=[fixture('fid-ok-perm5')])
+okcase(PR, 'add_permission_2', perm('fid-ok-perm5', Action='lambda:InvokeFunction', StatementId='sqs', Principal='sqs.amazonaws.com', SourceArn=S3B))
+okcase(PR, 'policy_after_2_add', policy('fid-ok-perm5'))
+okcase(PR, 'policy_after_removal', policy('fid-ok-perm5'), setup=[L('DELETE', FN + 'fid-ok-perm5/policy/sqs')])
+okcase(PR, 'policy_after_removal_attempt', policy('fid-ok-perm5'))
