@@ -393,7 +393,7 @@ func policyRevision(tx *store.Tx, ref FunctionRef, q string) (rev string, bump f
 	v := t.version
 	return v.policyRev(), func() (string, error) {
 		v.bump()
-		v.PolicyRev = protocol.NewUUID()
+		v.PolicyRev = v.Config.RevisionId // one RevisionId for both until the next publish
 		return v.PolicyRev, putVersion(tx, ref, v)
 	}, nil
 }

@@ -113,7 +113,8 @@ type versionRecord struct {
 	// records stored before it: Config.RevisionId stood for both.
 	SpecRev string `json:",omitempty"`
 	// PolicyRev is the RevisionId of the version's resource policy: set by
-	// every policy change, and not by a publish, which changes
+	// every policy change (to the version's new RevisionId), and not by a
+	// publish, which changes
 	// Config.RevisionId (test_lambda_permission_fn_versioning:
 	// get_policy_after_publishing_latest answers get_policy's RevisionId).
 	// Empty in records stored before it: Config.RevisionId stood for both.
