@@ -341,3 +341,25 @@ okcase(PR, 'add_permission_2', perm('fid-ok-perm5', Action='lambda:InvokeFunctio
 okcase(PR, 'policy_after_2_add', policy('fid-ok-perm5'))
 okcase(PR, 'policy_after_removal', policy('fid-ok-perm5'), setup=[L('DELETE', FN + 'fid-ok-perm5/policy/sqs')])
 okcase(PR, 'policy_after_removal_attempt', policy('fid-ok-perm5'))
+
+# --- function URLs ---
+U = '/2021-10-31/functions/'
+for test, fn in [('TestLambdaUrl::test_url_config_exceptions', 'fid-ok-url1'), ('TestLambdaUrl::test_url_config_list_paging', 'fid-ok-url2')]:
+    begin(fnames([fn]))
+    okcase(test, 'fn_version_result', publish(fn), setup=[fixture(fn, 'nodejs', Runtime='nodejs20.x', Handler='lambda_handler.handler')])
+    okcase(test, 'create_alias_result', L('POST', FN + fn + '/aliases', {'Name': 'urlalias', 'FunctionVersion': '1'}))
+UP = 'TestLambdaUrl::test_url_config_list_paging'
+okcase(UP, 'list_all_empty', L('GET', U + 'fid-ok-url2/urls'))
+okcase(UP, 'url_config_fn', L('POST', U + 'fid-ok-url2/url', {'AuthType': 'NONE'}))
+okcase(UP, 'url_config_alias', L('POST', U + 'fid-ok-url2:urlalias/url', {'AuthType': 'NONE'}, query='Qualifier=urlalias'))
+okcase(UP, 'list_all', L('GET', U + 'fid-ok-url2/urls'))
+UD = 'TestLambdaUrl::test_url_config_deletion_without_qualifier'
+begin({'<resource:1>': 'fid-ok-url3'})
+okcase(UD, 'url_creation', L('POST', U + 'fid-ok-url3/url', {'AuthType': 'NONE'}), setup=[
+    plain('fid-ok-url3', Environment={'Variables': {'testenv': 'staging'}}), publish('fid-ok-url3'),
+    L('POST', FN + 'fid-ok-url3/aliases', {'Name': 'test-alias', 'FunctionVersion': '1', 'Description': 'custom-alias'})])
+okcase(UD, 'url_with_alias_creation', L('POST', U + 'fid-ok-url3/url', {'AuthType': 'NONE'}, query='Qualifier=test-alias'))
+okcase(UD, 'get_url_config', L('GET', U + 'fid-ok-url3/url'))
+okcase(UD, 'get_url_config_with_alias', L('GET', U + 'fid-ok-url3/url', query='Qualifier=test-alias'))
+okcase(UD, 'delete_function_url_config', L('DELETE', U + 'fid-ok-url3/url'))
+okcase(UD, 'get_url_config_with_alias_after_deletion', L('GET', U + 'fid-ok-url3/url', query='Qualifier=test-alias'))
