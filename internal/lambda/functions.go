@@ -3,6 +3,7 @@ package lambda
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -319,6 +320,15 @@ func applyConfig(cfg *FunctionConfiguration, in *configInput) {
 		}
 		if in.LoggingConfig.SystemLogLevel != "" {
 			lc.SystemLogLevel = in.LoggingConfig.SystemLogLevel
+		}
+		// Log levels apply to the JSON format only: they default to INFO
+		// there, and are dropped when the format goes back to Text.
+		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_advanced_logging_configuration_format_switch
+		if lc.LogFormat == "JSON" {
+			lc.ApplicationLogLevel = cmp.Or(lc.ApplicationLogLevel, "INFO")
+			lc.SystemLogLevel = cmp.Or(lc.SystemLogLevel, "INFO")
+		} else {
+			lc.ApplicationLogLevel, lc.SystemLogLevel = "", ""
 		}
 		cfg.LoggingConfig = &lc
 	}

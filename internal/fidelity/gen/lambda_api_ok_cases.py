@@ -363,3 +363,23 @@ okcase(UD, 'get_url_config', L('GET', U + 'fid-ok-url3/url'))
 okcase(UD, 'get_url_config_with_alias', L('GET', U + 'fid-ok-url3/url', query='Qualifier=test-alias'))
 okcase(UD, 'delete_function_url_config', L('DELETE', U + 'fid-ok-url3/url'))
 okcase(UD, 'get_url_config_with_alias_after_deletion', L('GET', U + 'fid-ok-url3/url', query='Qualifier=test-alias'))
+
+# --- logging configs ---
+LOGC = [('TestLoggingConfig::test_function_advanced_logging_configuration', {'LogFormat': 'JSON'},
+         [('updated_config', 'received_config', {'LogFormat': 'JSON', 'ApplicationLogLevel': 'INFO', 'SystemLogLevel': 'INFO', 'LogGroup': 'cool_lambda'})]),
+        ('TestLoggingConfig::test_advanced_logging_configuration_format_switch', None,
+         [('updated_config', 'received_config', {'LogFormat': 'JSON'}), ('updated_config_v2', 'received_config_v2', {'LogFormat': 'Text'})])]
+for i, pc in enumerate([{'LogFormat': 'JSON'}, {'LogFormat': 'JSON', 'ApplicationLogLevel': 'DEBUG'}, {'LogFormat': 'JSON', 'SystemLogLevel': 'DEBUG'}, {'LogGroup': 'cool_lambda'}]):
+    LOGC.append(('TestLoggingConfig::test_function_partial_advanced_logging_configuration_update[partial_config%d]' % i, None, [('updated_config', 'received_config', pc)]))
+for i, (test, create_lc, updates) in enumerate(LOGC):
+    fn = 'fid-ok-log%d' % i
+    begin(fnames([fn]))
+    kw = {'MemorySize': 256, 'Timeout': 5}
+    if create_lc:
+        kw['LoggingConfig'] = create_lc
+    okcase(test, 'create_response', fixture(fn, **kw))
+    okcase(test, 'get_function_response', getfn(fn))
+    okcase(test, 'function_config', getconf(fn))
+    for upd, got, lc in updates:
+        okcase(test, upd, upconf(fn, LoggingConfig=lc))
+        okcase(test, got, getconf(fn))
