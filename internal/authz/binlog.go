@@ -122,8 +122,10 @@ type encoder struct {
 	ctxs  map[string]uint64
 	cases map[string]uint64
 
-	// kases numbers the cases requests found (Log.cases) by identity.
-	kases map[*caseRef]uint64
+	// kases numbers the cases requests found (Log.cases) by identity, and
+	// frozen the contexts by their snapshot's identity.
+	kases  map[*caseRef]uint64
+	frozen map[policy.Frozen]uint64
 
 	lastWho    whoKey
 	lastWhoID  uint64
@@ -143,7 +145,7 @@ type encoder struct {
 
 func newEncoder() *encoder {
 	w := &encoder{policies: make(map[*policy.Policy]uint64), whos: make(map[whoKey]uint64),
-		ctxs: make(map[string]uint64), cases: make(map[string]uint64), kases: make(map[*caseRef]uint64), cur: -1}
+		ctxs: make(map[string]uint64), cases: make(map[string]uint64), kases: make(map[*caseRef]uint64), frozen: make(map[policy.Frozen]uint64), cur: -1}
 	w.reset()
 	return w
 }
@@ -157,6 +159,7 @@ func (w *encoder) reset() {
 	w.lastWho, w.lastWhoID = whoKey{}, 0
 	w.lastCtx, w.lastCtxID = policy.Frozen{}, 0
 	clear(w.kases)
+	clear(w.frozen)
 	w.lastKase, w.lastKaseID = nil, 0
 	w.lastSet, w.lastSetID = policy.Set{}, 0
 	clear(w.ctxs)
@@ -320,6 +323,10 @@ func (w *encoder) context(f policy.Frozen) uint64 {
 	if w.lastCtxID != 0 && f == w.lastCtx {
 		return w.lastCtxID
 	}
+	if id, ok := w.frozen[f]; ok {
+		w.lastCtx, w.lastCtxID = f, id
+		return id
+	}
 	snap := f.Thaw()
 	c := &snap
 	// Another request's context: by content, the same as a recent one
@@ -336,6 +343,10 @@ func (w *encoder) context(f policy.Frozen) uint64 {
 	})
 	w.scratch = b
 	id := w.intern(w.ctxs, &w.nCtx, recContext, b)
+	if len(w.frozen) >= maxRecent {
+		clear(w.frozen)
+	}
+	w.frozen[f] = id
 	w.lastCtx, w.lastCtxID = f, id
 	return id
 }

@@ -70,6 +70,30 @@ func (c *Context) Freeze() Frozen {
 	return Frozen{keys: unsafe.SliceData(c.keys), names: unsafe.SliceData(c.names), vals: unsafe.SliceData(c.vals), n: len(c.keys)}
 }
 
+// Equal reports whether f and o hold the same keys, spelled the same, with
+// the same values in the same order. Equal snapshots explain a decision
+// alike, so the decision log keeps one of them.
+func (f Frozen) Equal(o Frozen) bool {
+	if f == o {
+		return true
+	}
+	if f.n != o.n {
+		return false
+	}
+	a, b := f.Thaw(), o.Thaw()
+	for i := range a.keys {
+		if a.names[i] != b.names[i] || len(a.vals[i]) != len(b.vals[i]) {
+			return false
+		}
+		for j, v := range a.vals[i] {
+			if v != b.vals[i][j] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // Thaw returns the snapshot f froze.
 func (f Frozen) Thaw() Context {
 	if f.n == 0 {
