@@ -288,6 +288,8 @@ var (
 	errNoSuchTagSet      = awserr.Code{Name: "NoSuchTagSet", Status: http.StatusNotFound}
 	errInvalidTag        = awserr.Code{Name: "InvalidTag", Status: http.StatusBadRequest}
 	errBadRequest        = awserr.Code{Name: "BadRequest", Status: http.StatusBadRequest}
+	errNoSuchLifecycle   = awserr.Code{Name: "NoSuchLifecycleConfiguration", Status: http.StatusNotFound}
+	errNoSuchWebsite     = awserr.Code{Name: "NoSuchWebsiteConfiguration", Status: http.StatusNotFound}
 	errIllegalVersns     = awserr.Code{Name: "IllegalVersioningConfigurationException", Status: http.StatusBadRequest}
 	errSignatureMismatch = awserr.Code{Name: "SignatureDoesNotMatch", Status: http.StatusForbidden}
 )

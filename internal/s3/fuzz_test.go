@@ -355,3 +355,31 @@ func FuzzObjectTagging(f *testing.F) {
 		}
 	})
 }
+
+// FuzzBucketConfigs: the configuration documents kept as documents never
+// panic, and what they store parses again to the same document (a stored
+// configuration is always one S3 would accept).
+func FuzzBucketConfigs(f *testing.F) {
+	f.Add(`<LifecycleConfiguration><Rule><Expiration><Days>7</Days></Expiration><ID>x</ID><Filter><Prefix></Prefix></Filter><Status>Enabled</Status></Rule></LifecycleConfiguration>`)
+	f.Add(`<LifecycleConfiguration><Rule><Filter><And><Tag><Key>a</Key><Value>b</Value></Tag></And></Filter><Status>Disabled</Status><Transition><Date>2030-01-01T00:00:00Z</Date><StorageClass>GLACIER</StorageClass></Transition></Rule></LifecycleConfiguration>`)
+	f.Add(`<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument><RoutingRules><RoutingRule><Condition><KeyPrefixEquals>a</KeyPrefixEquals></Condition><Redirect><Protocol>https</Protocol></Redirect></RoutingRule></RoutingRules></WebsiteConfiguration>`)
+	f.Add(`<AccelerateConfiguration><Status>Enabled</Status></AccelerateConfiguration>`)
+	f.Add(`<RequestPaymentConfiguration><Payer>Requester</Payer></RequestPaymentConfiguration>`)
+	r := &protocol.Request{HTTP: &http.Request{Header: http.Header{}}}
+	b := &bucket{name: "fuzz"}
+	f.Fuzz(func(t *testing.T, body string) {
+		for _, k := range []*confKind{lifecycleConf, websiteConf, accelerateConf, requestPaymentConf} {
+			doc, _, err := k.parse([]byte(body), r, b)
+			if err != nil {
+				continue
+			}
+			again, _, err := k.parse(doc, r, b)
+			if err != nil {
+				t.Fatalf("%s: the stored document is refused: %v\n%s", k.name, err, doc)
+			}
+			if !bytes.Equal(doc, again) {
+				t.Fatalf("%s: round trip differs:\n%s\n%s", k.name, doc, again)
+			}
+		}
+	})
+}

@@ -34,12 +34,17 @@ type ops struct {
 	// Object tags, with and without ?versionId= (objecttags.go).
 	getObjectTagging, putObjectTagging, deleteObjectTagging                      *op
 	getObjectVersionTagging, putObjectVersionTagging, deleteObjectVersionTagging *op
+	// Configurations kept as documents (bucketconf.go).
+	putLifecycle, getLifecycle, deleteLifecycle *op
+	putWebsite, getWebsite, deleteWebsite       *op
+	putAccelerate, getAccelerate                *op
+	putRequestPayment, getRequestPayment        *op
 }
 
 // all lists every operation of the table (TestOpsAllListsEveryField keeps
 // it complete).
 func (o *ops) all() []*op {
-	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging}
+	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment}
 }
 
 // op is one S3 operation: the router decodes the bucket and key (it needs
@@ -134,12 +139,26 @@ func (h *Handler) table() ops {
 		getObjectVersionTagging:    check("GetObjectTagging", "s3:GetObjectVersionTagging", vt, s.getObjectTagging),
 		putObjectVersionTagging:    check("PutObjectTagging", "s3:PutObjectVersionTagging", vt, s.putObjectTagging),
 		deleteObjectVersionTagging: check("DeleteObjectTagging", "s3:DeleteObjectVersionTagging", vt, s.deleteObjectTagging),
+		// The configurations' actions, per the Service Authorization
+		// Reference: deleting a lifecycle configuration is
+		// s3:PutLifecycleConfiguration.
+		putLifecycle:      check("PutBucketLifecycleConfiguration", "s3:PutLifecycleConfiguration", bt, s.putConf(lifecycleConf)),
+		getLifecycle:      check("GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration", bt, s.getConf(lifecycleConf)),
+		deleteLifecycle:   check("DeleteBucketLifecycle", "s3:PutLifecycleConfiguration", bt, s.deleteConf(lifecycleConf)),
+		putWebsite:        check("PutBucketWebsite", "s3:PutBucketWebsite", bt, s.putConf(websiteConf)),
+		getWebsite:        check("GetBucketWebsite", "s3:GetBucketWebsite", bt, s.getConf(websiteConf)),
+		deleteWebsite:     check("DeleteBucketWebsite", "s3:DeleteBucketWebsite", bt, s.deleteConf(websiteConf)),
+		putAccelerate:     check("PutBucketAccelerateConfiguration", "s3:PutAccelerateConfiguration", bt, s.putConf(accelerateConf)),
+		getAccelerate:     check("GetBucketAccelerateConfiguration", "s3:GetAccelerateConfiguration", bt, s.getConf(accelerateConf)),
+		putRequestPayment: check("PutBucketRequestPayment", "s3:PutBucketRequestPayment", bt, s.putConf(requestPaymentConf)),
+		getRequestPayment: check("GetBucketRequestPayment", "s3:GetBucketRequestPayment", bt, s.getConf(requestPaymentConf)),
 	}
 }
 
 // unsupportedBucket are bucket subresources seki recognises but does not
-// implement; requests for them get NotImplemented rather than being taken
-// for a listing or CreateBucket.
+// implement (or not with that method); requests for them get
+// NotImplemented rather than being taken for a listing, CreateBucket or
+// DeleteBucket.
 var unsupportedBucket = []string{
 	"accelerate", "analytics", "cors", "intelligent-tiering", "inventory", "lifecycle",
 	"logging", "metrics", "object-lock", "replication",
@@ -189,6 +208,14 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 				return o.getPublicAccessBlock, nil
 			case has("policyStatus"):
 				return o.getPolicyStatus, nil
+			case has("lifecycle"):
+				return o.getLifecycle, nil
+			case has("website"):
+				return o.getWebsite, nil
+			case has("accelerate"):
+				return o.getAccelerate, nil
+			case has("requestPayment"):
+				return o.getRequestPayment, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
@@ -211,6 +238,14 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 				return o.putBucketTagging, nil
 			case has("versioning"):
 				return o.putVersioning, nil
+			case has("lifecycle"):
+				return o.putLifecycle, nil
+			case has("website"):
+				return o.putWebsite, nil
+			case has("accelerate"):
+				return o.putAccelerate, nil
+			case has("requestPayment"):
+				return o.putRequestPayment, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
@@ -225,6 +260,12 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 			}
 			if has("tagging") {
 				return o.deleteBucketTagging, nil
+			}
+			if has("lifecycle") {
+				return o.deleteLifecycle, nil
+			}
+			if has("website") {
+				return o.deleteWebsite, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)

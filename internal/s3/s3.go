@@ -262,5 +262,17 @@ CREATE UNIQUE INDEX s3_objects_version ON s3_objects(bucket, key, version);`,
 		// version's own, and an upload's for the object it completes.
 		SQL: `ALTER TABLE s3_objects ADD COLUMN tags TEXT;
 ALTER TABLE s3_uploads ADD COLUMN tags TEXT;`,
+	}, {
+		Component: "s3",
+		Version:   8,
+		// Bucket configurations kept as documents (bucketconf.go): the
+		// canonical document and the value of the header it answers with.
+		SQL: `CREATE TABLE s3_bucket_configs (
+	bucket TEXT NOT NULL REFERENCES s3_buckets(name) ON DELETE CASCADE,
+	name   TEXT NOT NULL,
+	doc    BLOB NOT NULL,
+	extra  TEXT,
+	PRIMARY KEY (bucket, name)
+) WITHOUT ROWID;`,
 	}}
 }

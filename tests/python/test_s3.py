@@ -252,6 +252,46 @@ class BucketConfig(unittest.TestCase):
             w.put_object(Bucket="py-otags", Key="tagged", Body=b"x", Tagging="a=1")
         self.assertIn("s3:PutObjectTagging", cm.exception.response["Error"]["Message"])
 
+    def test_lifecycle_website_configurations(self):
+        """Configurations kept as documents (tests/aws/services/s3/test_s3.snapshot.json:
+        TestS3BucketLifecycle, TestS3StaticWebsiteHosting; test_s3_api: accelerate)."""
+        c = s3()
+        c.create_bucket(Bucket="py-confs")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.get_bucket_lifecycle_configuration(Bucket="py-confs")
+        self.assertEqual(error_code(cm.exception), "NoSuchLifecycleConfiguration")
+        lfc = {"Rules": [{"Expiration": {"Days": 7}, "ID": "wholebucket", "Filter": {"Prefix": ""}, "Status": "Enabled"}]}
+        out = c.put_bucket_lifecycle_configuration(Bucket="py-confs", LifecycleConfiguration=lfc)
+        self.assertEqual(out["TransitionDefaultMinimumObjectSize"], "all_storage_classes_128K")
+        got = c.get_bucket_lifecycle_configuration(Bucket="py-confs")
+        self.assertEqual(got["Rules"], lfc["Rules"])
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.put_bucket_lifecycle_configuration(Bucket="py-confs", LifecycleConfiguration={"Rules": [
+                {"Expiration": {"Days": 7}, "ID": "no-filter", "Status": "Enabled"}]})
+        self.assertEqual(error_code(cm.exception), "MalformedXML")
+        self.assertEqual(c.get_bucket_lifecycle_configuration(Bucket="py-confs")["Rules"], lfc["Rules"])
+        c.delete_bucket_lifecycle(Bucket="py-confs")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.get_bucket_lifecycle_configuration(Bucket="py-confs")
+        self.assertEqual(error_code(cm.exception), "NoSuchLifecycleConfiguration")
+
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.put_bucket_website(Bucket="py-confs", WebsiteConfiguration={"IndexDocument": {"Suffix": "/index.html"}})
+        self.assertEqual(cm.exception.response["Error"]["Message"], "The IndexDocument Suffix is not well formed")
+        c.put_bucket_website(Bucket="py-confs", WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"}})
+        self.assertEqual(c.get_bucket_website(Bucket="py-confs")["IndexDocument"], {"Suffix": "index.html"})
+        c.delete_bucket_website(Bucket="py-confs")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.get_bucket_website(Bucket="py-confs")
+        self.assertEqual(error_code(cm.exception), "NoSuchWebsiteConfiguration")
+
+        self.assertNotIn("Status", c.get_bucket_accelerate_configuration(Bucket="py-confs"))
+        c.put_bucket_accelerate_configuration(Bucket="py-confs", AccelerateConfiguration={"Status": "Enabled"})
+        self.assertEqual(c.get_bucket_accelerate_configuration(Bucket="py-confs")["Status"], "Enabled")
+        self.assertEqual(c.get_bucket_request_payment(Bucket="py-confs")["Payer"], "BucketOwner")
+        c.put_bucket_request_payment(Bucket="py-confs", RequestPaymentConfiguration={"Payer": "Requester"})
+        self.assertEqual(c.get_bucket_request_payment(Bucket="py-confs")["Payer"], "Requester")
+
     def test_versioning(self):
         c = s3()
         c.create_bucket(Bucket="py-vers")

@@ -429,4 +429,6 @@ case(T, 'batch-delete', s3('POST', '/fid-s3-bd', 'delete', raw=x, headers={'Cont
 case(T, 'list-remaining-objects', s3('GET', '/fid-s3-bd', 'encoding-type=url'), op='ListObjects')
 import s3_tags
 s3_tags.otag(F)
+import s3_conf
+s3_conf.s3conf(F)
 F.write()

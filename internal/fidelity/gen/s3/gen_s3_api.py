@@ -126,4 +126,6 @@ api2.more(F)
 api2.more2(F)
 import s3_api_tags
 s3_api_tags.otag(F)
+import s3_conf
+s3_conf.s3apiconf(F)
 F.write()

@@ -1,0 +1,92 @@
+"""Bucket configurations kept as documents: lifecycle, website, request
+payment (test_s3), transfer acceleration (test_s3_api)."""
+from s3lib import *
+from s3_api_more import MD5, X
+
+def lc(*rules):
+    return f'<LifecycleConfiguration {X}>' + ''.join(f'<Rule>{r}</Rule>' for r in rules) + '</LifecycleConfiguration>'
+WHOLE = '<Expiration><Days>7</Days></Expiration><ID>wholebucket</ID><Filter><Prefix></Prefix></Filter><Status>Enabled</Status>'
+
+def s3conf(F):
+    T = 'test_delete_bucket_lifecycle_configuration'
+    B = '/fid-s3-lc'
+    F.case(T, 'get-bucket-lifecycle-exc-1', s3('GET', B, 'lifecycle'), setup=[s3('PUT', B)], members={'BucketName': B[1:]})
+    F.case(T, 'delete-bucket-lifecycle-no-bucket', s3('DELETE', B, 'lifecycle'), op='DeleteBucketLifecycle')
+    F.case(T, 'get-bucket-lifecycle-conf', s3('GET', B, 'lifecycle'), setup=[s3('PUT', B, 'lifecycle', raw=lc(WHOLE), headers=MD5)], op='GetBucketLifecycleConfiguration',
+           values={'LifecycleConfiguration.Rule.ID': 'wholebucket', 'LifecycleConfiguration.Rule.Status': 'Enabled'})
+    F.case(T, 'get-bucket-lifecycle-exc-2', s3('GET', B, 'lifecycle'), setup=[s3('DELETE', B, 'lifecycle')], members={'BucketName': B[1:]})
+    T = 'test_delete_lifecycle_configuration_on_bucket_deletion'
+    B = '/fid-s3-lcd'
+    F.case(T, 'get-bucket-lifecycle-conf', s3('GET', B, 'lifecycle'), setup=[s3('PUT', B), s3('PUT', B, 'lifecycle', raw=lc(WHOLE), headers=MD5)], op='GetBucketLifecycleConfiguration',
+           values={'LifecycleConfiguration.Rule.ID': 'wholebucket'})
+    F.case(T, 'get-bucket-lifecycle-exc', s3('GET', B, 'lifecycle'), setup=[s3('DELETE', B), s3('PUT', B)], members={'BucketName': B[1:]})
+    T = 'test_put_bucket_lifecycle_conf_exc'
+    B = '/fid-s3-lcx'
+    put_lc = lambda *rules: s3('PUT', B, 'lifecycle', raw=lc(*rules), headers=MD5)
+    F.case(T, 'missing-id', put_lc('<Expiration><Days>7</Days></Expiration><Status>Enabled</Status>'), setup=[s3('PUT', B)])
+    F.case(T, 'missing-filter', put_lc('<Expiration><Days>7</Days></Expiration><ID>wholebucket</ID><Status>Enabled</Status>'))
+    F.case(T, 'missing-noncurrent-version-expiration-data', put_lc('<Expiration><Days>7</Days></Expiration><ID>wholebucket</ID><Filter></Filter><Status>Enabled</Status><NoncurrentVersionExpiration></NoncurrentVersionExpiration>'))
+    F.case(T, 'wrong-filter-and-plus-prefix', put_lc('<Expiration><Days>7</Days></Expiration><ID>wholebucket</ID><Filter><Prefix></Prefix><And><Prefix>test</Prefix></And></Filter><Status>Enabled</Status>'))
+    F.case(T, 'wrong-filter-and-and-object-size', put_lc('<Expiration><Days>7</Days></Expiration><ID>wholebucket</ID><Filter><Prefix></Prefix><ObjectSizeGreaterThan>500</ObjectSizeGreaterThan></Filter><Status>Enabled</Status>'))
+    F.case(T, 'wrong-data-no-midnight', put_lc('<Expiration><Date>2023-01-01T02:02:00Z</Date></Expiration><ID>wrong-data</ID><Filter></Filter><Status>Enabled</Status>'))
+    F.case(T, 'duplicate-tag-keys', put_lc('<Expiration><Days>1</Days></Expiration><ID>duplicate-tag-keys</ID><Filter><And><Tag><Key>testlifecycle</Key><Value>positive</Value></Tag><Tag><Key>testlifecycle</Key><Value>positive-two</Value></Tag></And></Filter><Status>Enabled</Status>'))
+    F.case(T, 'expired-delete-marker-and-days', put_lc('<Expiration><Days>1</Days><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration><ID>expired-delete-marker-and-days</ID><Filter></Filter><Status>Enabled</Status>'))
+    T = 'test_bucket_lifecycle_configuration_date'
+    B = '/fid-s3-lcdate'
+    rule = '<Expiration><Date>2023-01-01T00:00:00Z</Date></Expiration><ID>rule_number_one</ID><Filter></Filter><Status>Enabled</Status>'
+    F.case(T, 'get-bucket-lifecycle-conf', s3('GET', B, 'lifecycle'), setup=[s3('PUT', B), s3('PUT', B, 'lifecycle', raw=lc(rule), headers=MD5)], op='GetBucketLifecycleConfiguration',
+           values={'LifecycleConfiguration.Rule.ID': 'rule_number_one'})
+    T = 'test_s3_transition_default_minimum_object_size'
+    B = '/fid-s3-lcmin'
+    first = True
+    for rec, v in (('varies-by-storage', 'varies_by_storage_class'), ('default', None), ('all-storage', 'all_storage_classes_128K')):
+        h = dict(MD5)
+        if v: h['x-amz-transition-default-minimum-object-size'] = v
+        F.case(T, rec, s3('PUT', B, 'lifecycle', raw=lc(WHOLE), headers=h), setup=[s3('PUT', B)] if first else None, op='PutBucketLifecycleConfiguration')
+        F.case(T, 'get-' + rec, s3('GET', B, 'lifecycle'), op='GetBucketLifecycleConfiguration', values={'LifecycleConfiguration.Rule.ID': 'wholebucket'})
+        first = False
+    F.case(T, 'bad-value', s3('PUT', B, 'lifecycle', raw=lc(WHOLE), headers={**MD5, 'x-amz-transition-default-minimum-object-size': 'value'}))
+
+    # --- website
+    T = 'test_validate_website_configuration'
+    B = '/fid-s3-web'
+    def web(inner): return s3('PUT', B, 'website', raw=f'<WebsiteConfiguration {X}>{inner}</WebsiteConfiguration>', headers=MD5)
+    confs = [
+        '<IndexDocument><Suffix>/index.html</Suffix></IndexDocument>',
+        '<IndexDocument><Suffix></Suffix></IndexDocument>',
+        '<IndexDocument><Suffix>/index.html</Suffix></IndexDocument><RedirectAllRequestsTo><HostName>test</HostName></RedirectAllRequestsTo>',
+        '<ErrorDocument><Key>/index.html</Key></ErrorDocument>',
+        '<IndexDocument><Suffix>index.html</Suffix></IndexDocument><RoutingRules><RoutingRule><Redirect><Protocol>protocol</Protocol></Redirect></RoutingRule></RoutingRules>',
+        '<IndexDocument><Suffix>index.html</Suffix></IndexDocument><RoutingRules><RoutingRule><Redirect><ReplaceKeyPrefixWith>prefix</ReplaceKeyPrefixWith><ReplaceKeyWith>key-name</ReplaceKeyWith></Redirect></RoutingRule></RoutingRules>',
+        '<IndexDocument><Suffix>index.html</Suffix></IndexDocument><RoutingRules><RoutingRule><Condition></Condition><Redirect><ReplaceKeyPrefixWith>prefix</ReplaceKeyPrefixWith></Redirect></RoutingRule></RoutingRules>',
+        '<IndexDocument><Suffix>index.html</Suffix></IndexDocument><RoutingRules></RoutingRules>',
+    ]
+    for i, c in enumerate(confs):
+        F.case(T, f'invalid-website-conf-{i}', web(c), setup=[s3('PUT', B)] if i == 0 else None)
+    T = 'test_crud_website_configuration'
+    B = '/fid-s3-webc'
+    F.case(T, 'get-no-such-website-config', s3('GET', B, 'website'), setup=[s3('PUT', B)], members={'BucketName': B[1:]})
+    F.case(T, 'del-no-such-website-config', s3('DELETE', B, 'website'), op='DeleteBucketWebsite')
+    F.case(T, 'put-website-config', s3('PUT', B, 'website', raw=f'<WebsiteConfiguration {X}><IndexDocument><Suffix>index.html</Suffix></IndexDocument></WebsiteConfiguration>', headers=MD5), op='PutBucketWebsite')
+    F.case(T, 'get-website-config', s3('GET', B, 'website'), op='GetBucketWebsite', values={'WebsiteConfiguration.IndexDocument.Suffix': 'index.html'})
+
+    # --- request payment
+    T = 'test_s3_request_payer_exceptions'
+    B = '/fid-s3-rp'
+    def rp(b, payer): return s3('PUT', b, 'requestPayment', raw=f'<RequestPaymentConfiguration {X}><Payer>{payer}</Payer></RequestPaymentConfiguration>', headers=MD5)
+    F.case(T, 'wrong-payer-type', rp(B, 'Random'), setup=[s3('PUT', B)])
+    F.case(T, 'wrong-bucket-name', rp('/fid-s3-rp-fake', 'Requester'), members={'BucketName': 'fid-s3-rp-fake'})
+
+def s3apiconf(F):
+    T = 'test_bucket_acceleration_configuration_crud'
+    B = '/fid-api-acc'
+    def acc(b, st): return s3('PUT', b, 'accelerate', raw=f'<AccelerateConfiguration {X}><Status>{st}</Status></AccelerateConfiguration>', headers=MD5)
+    F.case(T, 'get-bucket-default-accelerate-config', s3('GET', B, 'accelerate'), setup=[s3('PUT', B)], op='GetBucketAccelerateConfiguration')
+    F.case(T, 'put-bucket-accelerate-config-enabled', acc(B, 'Enabled'), op='PutBucketAccelerateConfiguration')
+    F.case(T, 'get-bucket-accelerate-config-enabled', s3('GET', B, 'accelerate'), op='GetBucketAccelerateConfiguration')
+    F.case(T, 'put-bucket-accelerate-config-disabled', acc(B, 'Suspended'), op='PutBucketAccelerateConfiguration')
+    F.case(T, 'get-bucket-accelerate-config-disabled', s3('GET', B, 'accelerate'), op='GetBucketAccelerateConfiguration')
+    T = 'test_bucket_acceleration_configuration_exc'
+    F.case(T, 'put-bucket-accelerate-config-lowercase', acc(B, 'enabled'))
+    F.case(T, 'put-bucket-accelerate-config-random', acc(B, 'random'))
+    F.case(T, 'put-bucket-accelerate-config-dot-bucket', acc('/fid.api.acc', 'random'), setup=[s3('PUT', '/fid.api.acc')])

@@ -1,0 +1,130 @@
+package s3_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// TestBucketConfigurations drives the configurations seki keeps as
+// documents through the SDK: lifecycle, website, transfer acceleration and
+// request payment; refused documents change nothing, a restart keeps them,
+// and deleting the bucket removes them.
+func TestBucketConfigurations(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := e.rootA()
+	b := aws.String("confs")
+	mustCreateBucket(t, a, "confs")
+
+	_, err := a.GetBucketLifecycleConfiguration(ctx, &awss3.GetBucketLifecycleConfigurationInput{Bucket: b})
+	wantCode(t, err, "NoSuchLifecycleConfiguration")
+	rules := []types.LifecycleRule{{
+		ID: aws.String("logs"), Status: types.ExpirationStatusEnabled,
+		Filter:      &types.LifecycleRuleFilter{And: &types.LifecycleRuleAndOperator{Prefix: aws.String("logs/"), Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}},
+		Expiration:  &types.LifecycleExpiration{Date: aws.Time(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))},
+		Transitions: []types.Transition{{Days: aws.Int32(30), StorageClass: types.TransitionStorageClassGlacier}},
+	}, {
+		Status:                         types.ExpirationStatusDisabled,
+		Filter:                         &types.LifecycleRuleFilter{Prefix: aws.String("")},
+		AbortIncompleteMultipartUpload: &types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(2)},
+	}}
+	out, err := a.PutBucketLifecycleConfiguration(ctx, &awss3.PutBucketLifecycleConfigurationInput{Bucket: b,
+		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: rules}})
+	if err != nil || out.TransitionDefaultMinimumObjectSize != types.TransitionDefaultMinimumObjectSizeAllStorageClasses128k {
+		t.Fatalf("PutBucketLifecycleConfiguration %v %v", out, err)
+	}
+	got, err := a.GetBucketLifecycleConfiguration(ctx, &awss3.GetBucketLifecycleConfigurationInput{Bucket: b})
+	if err != nil || len(got.Rules) != 2 {
+		t.Fatalf("GetBucketLifecycleConfiguration %v %v", got, err)
+	}
+	r0, r1 := got.Rules[0], got.Rules[1]
+	if aws.ToString(r0.ID) != "logs" || aws.ToString(r0.Filter.And.Prefix) != "logs/" || !r0.Expiration.Date.Equal(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)) ||
+		r0.Transitions[0].StorageClass != types.TransitionStorageClassGlacier || aws.ToInt32(r1.AbortIncompleteMultipartUpload.DaysAfterInitiation) != 2 {
+		t.Fatalf("rules %+v %+v", r0, r1)
+	}
+	if len(aws.ToString(r1.ID)) == 0 {
+		t.Fatal("a rule sent without an ID got none")
+	}
+	// A refused configuration replaces nothing.
+	_, err = a.PutBucketLifecycleConfiguration(ctx, &awss3.PutBucketLifecycleConfigurationInput{Bucket: b,
+		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{ID: aws.String("x"), Status: types.ExpirationStatusEnabled,
+			Filter: &types.LifecycleRuleFilter{}, Expiration: &types.LifecycleExpiration{Date: aws.Time(time.Date(2030, 1, 1, 2, 0, 0, 0, time.UTC))}}}}})
+	if msg := wantCode(t, err, "InvalidArgument"); msg != "'Date' must be at midnight GMT" {
+		t.Fatalf("message %q", msg)
+	}
+
+	_, err = a.PutBucketWebsite(ctx, &awss3.PutBucketWebsiteInput{Bucket: b, WebsiteConfiguration: &types.WebsiteConfiguration{
+		IndexDocument: &types.IndexDocument{Suffix: aws.String("index.html")}, ErrorDocument: &types.ErrorDocument{Key: aws.String("error.html")},
+		RoutingRules: []types.RoutingRule{{Condition: &types.Condition{KeyPrefixEquals: aws.String("old/")}, Redirect: &types.Redirect{ReplaceKeyPrefixWith: aws.String("new/")}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.PutBucketWebsite(ctx, &awss3.PutBucketWebsiteInput{Bucket: b, WebsiteConfiguration: &types.WebsiteConfiguration{
+		IndexDocument: &types.IndexDocument{Suffix: aws.String("a/index.html")}}})
+	wantCode(t, err, "InvalidArgument")
+	if _, err := a.PutBucketAccelerateConfiguration(ctx, &awss3.PutBucketAccelerateConfigurationInput{Bucket: b,
+		AccelerateConfiguration: &types.AccelerateConfiguration{Status: types.BucketAccelerateStatusEnabled}}); err != nil {
+		t.Fatal(err)
+	}
+	rp, err := a.GetBucketRequestPayment(ctx, &awss3.GetBucketRequestPaymentInput{Bucket: b})
+	if err != nil || rp.Payer != types.PayerBucketOwner {
+		t.Fatalf("default payer %v %v", rp, err)
+	}
+	if _, err := a.PutBucketRequestPayment(ctx, &awss3.PutBucketRequestPaymentInput{Bucket: b,
+		RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: types.PayerRequester}}); err != nil {
+		t.Fatal(err)
+	}
+
+	e.restart()
+	w, err := a.GetBucketWebsite(ctx, &awss3.GetBucketWebsiteInput{Bucket: b})
+	if err != nil || aws.ToString(w.IndexDocument.Suffix) != "index.html" || aws.ToString(w.ErrorDocument.Key) != "error.html" ||
+		len(w.RoutingRules) != 1 || aws.ToString(w.RoutingRules[0].Redirect.ReplaceKeyPrefixWith) != "new/" {
+		t.Fatalf("GetBucketWebsite after restart %+v %v", w, err)
+	}
+	acc, err := a.GetBucketAccelerateConfiguration(ctx, &awss3.GetBucketAccelerateConfigurationInput{Bucket: b})
+	if err != nil || acc.Status != types.BucketAccelerateStatusEnabled {
+		t.Fatalf("accelerate %v %v", acc, err)
+	}
+	if rp, err := a.GetBucketRequestPayment(ctx, &awss3.GetBucketRequestPaymentInput{Bucket: b}); err != nil || rp.Payer != types.PayerRequester {
+		t.Fatalf("payer %v %v", rp, err)
+	}
+	if got, err := a.GetBucketLifecycleConfiguration(ctx, &awss3.GetBucketLifecycleConfigurationInput{Bucket: b}); err != nil || len(got.Rules) != 2 {
+		t.Fatalf("lifecycle after restart %v %v", got, err)
+	}
+
+	// Who may read a configuration is the door's decision.
+	reader := e.client(e.user(accountA, "confreader", allow(`"s3:GetLifecycleConfiguration"`, `"arn:aws:s3:::confs"`)))
+	if _, err := reader.GetBucketLifecycleConfiguration(ctx, &awss3.GetBucketLifecycleConfigurationInput{Bucket: b}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = reader.GetBucketWebsite(ctx, &awss3.GetBucketWebsiteInput{Bucket: b})
+	if msg := wantCode(t, err, "AccessDenied"); !strings.Contains(msg, "s3:GetBucketWebsite") {
+		t.Fatalf("denial %q", msg)
+	}
+	_, err = reader.DeleteBucketLifecycle(ctx, &awss3.DeleteBucketLifecycleInput{Bucket: b})
+	if msg := wantCode(t, err, "AccessDenied"); !strings.Contains(msg, "s3:PutLifecycleConfiguration") {
+		t.Fatalf("denial %q", msg)
+	}
+
+	if _, err := a.DeleteBucketWebsite(ctx, &awss3.DeleteBucketWebsiteInput{Bucket: b}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.GetBucketWebsite(ctx, &awss3.GetBucketWebsiteInput{Bucket: b})
+	wantCode(t, err, "NoSuchWebsiteConfiguration")
+	// A bucket created again under the name has none of the old ones.
+	if _, err := a.DeleteBucket(ctx, &awss3.DeleteBucketInput{Bucket: b}); err != nil {
+		t.Fatal(err)
+	}
+	mustCreateBucket(t, a, "confs")
+	_, err = a.GetBucketLifecycleConfiguration(ctx, &awss3.GetBucketLifecycleConfigurationInput{Bucket: b})
+	wantCode(t, err, "NoSuchLifecycleConfiguration")
+	if acc, err := a.GetBucketAccelerateConfiguration(ctx, &awss3.GetBucketAccelerateConfigurationInput{Bucket: b}); err != nil || acc.Status != "" {
+		t.Fatalf("accelerate of a new bucket %v %v", acc, err)
+	}
+}
