@@ -361,6 +361,9 @@ var walkValues = map[string]any{
 	"s3.Tagging":                        &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}},
 	"s3.VersioningConfiguration":        &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled},
 	"s3.PublicAccessBlockConfiguration": &s3types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true)},
+	"s3.WebsiteConfiguration":           &s3types.WebsiteConfiguration{IndexDocument: &s3types.IndexDocument{Suffix: aws.String("index.html")}},
+	"s3.AccelerateConfiguration":        &s3types.AccelerateConfiguration{Status: s3types.BucketAccelerateStatusEnabled},
+	"s3.RequestPaymentConfiguration":    &s3types.RequestPaymentConfiguration{Payer: s3types.PayerRequester},
 
 	// DynamoDB.
 	"dynamodb.TableName":            "walk",
