@@ -225,6 +225,7 @@ func (s *Service) deleteAlias(ctx context.Context, r *protocol.Request, ref Func
 			`DELETE FROM lambda_aliases WHERE account=? AND region=? AND name=? AND alias=?`,
 			`DELETE FROM lambda_policies WHERE account=? AND region=? AND name=? AND qualifier=?`,
 			`DELETE FROM lambda_event_invoke WHERE account=? AND region=? AND name=? AND qualifier=?`,
+			`DELETE FROM lambda_provisioned WHERE account=? AND region=? AND name=? AND qualifier=?`,
 		} {
 			if _, err := tx.Exec(stmt, ref.Account, ref.Region, ref.Name, name); err != nil {
 				return err

@@ -55,6 +55,9 @@ func (s *Service) putConcurrency(ctx context.Context, r *protocol.Request, ref F
 			ref.Account, ref.Region, ref.Name).Scan(&others); err != nil {
 			return err
 		}
+		if err := provisionedFloor(tx, ref, n); err != nil {
+			return err
+		}
 		if accountConcurrency-others-n < minUnreserved {
 			return errInvalidParameter.Errorf(msgUnreservedMin, minUnreserved)
 		}

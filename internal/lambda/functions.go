@@ -877,6 +877,7 @@ func (s *Service) deleteFunction(ctx context.Context, r *protocol.Request, ref F
 			`DELETE FROM lambda_versions WHERE account=? AND region=? AND name=? AND version=?`,
 			`DELETE FROM lambda_policies WHERE account=? AND region=? AND name=? AND qualifier=?`,
 			`DELETE FROM lambda_event_invoke WHERE account=? AND region=? AND name=? AND qualifier=?`,
+			`DELETE FROM lambda_provisioned WHERE account=? AND region=? AND name=? AND qualifier=?`,
 		} {
 			if _, err := tx.Exec(stmt, ref.Account, ref.Region, ref.Name, q); err != nil {
 				return err

@@ -213,10 +213,16 @@ func (h *Handler) Operations() []*protocol.Op {
 
 // ServeAWS answers one Lambda call. GetLayerVersionByArn shares ListLayers'
 // path and is told apart by its find=LayerVersion query, so it has its own
-// route table.
+// route table; so has ListProvisionedConcurrencyConfigs (List=ALL), which
+// shares GetProvisionedConcurrencyConfig's.
 func (h *Handler) ServeAWS(w http.ResponseWriter, r *protocol.Request) {
 	if r.HTTP.Method == http.MethodGet && strings.TrimSuffix(r.HTTP.URL.Path, "/") == "/2018-10-31/layers" &&
 		r.HTTP.URL.Query().Get("find") == "LayerVersion" {
+		h.byARN.ServeAWS(w, r)
+		return
+	}
+	if r.HTTP.Method == http.MethodGet && strings.HasSuffix(strings.TrimSuffix(r.HTTP.URL.Path, "/"), "/provisioned-concurrency") &&
+		r.HTTP.URL.Query().Get("List") == "ALL" {
 		h.byARN.ServeAWS(w, r)
 		return
 	}
@@ -236,6 +242,7 @@ func (s *Service) Handler(d protocol.Dispatcher) *Handler {
 		lyr  = "/2018-10-31/layers/{LayerName}/versions"
 		lyrV = lyr + "/{VersionNumber}"
 		eic  = "/2019-09-25/functions/{FunctionName}/event-invoke-config"
+		pc   = "/2019-09-30/functions/{FunctionName}/provisioned-concurrency"
 	)
 	routes := []protocol.Route{
 		// Functions
@@ -291,6 +298,10 @@ func (s *Service) Handler(d protocol.Dispatcher) *Handler {
 		{Method: "GET", Path: eic, Op: op("GetFunctionEventInvokeConfig", "lambda:GetFunctionEventInvokeConfig", namespacedFunction, s.functionTarget, s.getEventInvoke)},
 		{Method: "DELETE", Path: eic, Status: 204, Op: op("DeleteFunctionEventInvokeConfig", "lambda:DeleteFunctionEventInvokeConfig", namespacedFunction, s.functionTarget, s.deleteEventInvoke)},
 		{Method: "GET", Path: eic + "/list", Op: op("ListFunctionEventInvokeConfigs", "lambda:ListFunctionEventInvokeConfigs", unqualifiedNamespaced, s.functionTarget, s.listEventInvoke)},
+		// Provisioned concurrency (provisioned.go; List is told apart by its query, in byQuery)
+		{Method: "PUT", Path: pc, Status: 202, Op: op("PutProvisionedConcurrencyConfig", "lambda:PutProvisionedConcurrencyConfig", decodePutProvisioned, s.provisionedBodyTarget, s.putProvisioned)},
+		{Method: "GET", Path: pc, Op: op("GetProvisionedConcurrencyConfig", "lambda:GetProvisionedConcurrencyConfig", decodeProvisioned, s.functionTarget, s.getProvisionedConfig)},
+		{Method: "DELETE", Path: pc, Status: 204, Op: op("DeleteProvisionedConcurrencyConfig", "lambda:DeleteProvisionedConcurrencyConfig", decodeProvisioned, s.functionTarget, s.deleteProvisioned)},
 		// Event source mappings (esm.go)
 		{Method: "POST", Path: "/2015-03-31/event-source-mappings", Status: 202, Op: op("CreateEventSourceMapping", "lambda:CreateEventSourceMapping", decodeESM(false), createESMTarget, s.createESM)},
 		{Method: "GET", Path: "/2015-03-31/event-source-mappings", Op: op("ListEventSourceMappings", "lambda:ListEventSourceMappings", noInput, nil, s.listESMs)},
@@ -302,6 +313,7 @@ func (s *Service) Handler(d protocol.Dispatcher) *Handler {
 		main: protocol.RESTJSON{Dispatcher: d, Routes: routes, NotFound: errUnknownOperation},
 		byARN: protocol.RESTJSON{Dispatcher: d, NotFound: errUnknownOperation, Routes: []protocol.Route{
 			{Method: "GET", Path: "/2018-10-31/layers", Op: op("GetLayerVersionByArn", "lambda:GetLayerVersion", decodeLayerByARN, s.layerVersionTarget, s.getLayerVersion)},
+			{Method: "GET", Path: pc, Op: op("ListProvisionedConcurrencyConfigs", "lambda:ListProvisionedConcurrencyConfigs", unqualifiedFunction, s.functionTarget, s.listProvisionedConfigs)},
 		}},
 	}
 }

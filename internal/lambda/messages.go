@@ -1,5 +1,11 @@
 package lambda
 
+import (
+	"net/http"
+
+	"github.com/seki-dev/seki/internal/awserr"
+)
+
 // The catalogue of the operations on event invoke configs, provisioned
 // concurrency and code signing configs (errors.go holds the rest of
 // Lambda's texts).
@@ -22,4 +28,32 @@ const (
 	// the region may start with "eusc-").
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaEventInvokeConfig::test_lambda_eventinvokeconfig_exceptions (put_destination_invalid_arn_pattern)
 	patDestination = `$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)`
+)
+
+// Provisioned concurrency.
+var (
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaProvisionedConcurrency::test_provisioned_concurrency_exceptions (get_provisioned_config_doesnotexist: 404, "message", Type User)
+	errProvisionedNotFound = awserr.Code{Name: "ProvisionedConcurrencyConfigNotFoundException", Status: http.StatusNotFound, LowerMessage: true}
+)
+
+const (
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaProvisionedConcurrency::test_provisioned_concurrency_exceptions (get_provisioned_config_doesnotexist)
+	msgNoProvisioned = "No Provisioned Concurrency Config found for this function"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaProvisionedConcurrency::test_provisioned_concurrency_exceptions (get_provisioned_latest, delete_provisioned_latest)
+	msgProvisionedAliasOrVersion = "The function resource provided must be an alias or a published version."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaProvisionedConcurrency::test_provisioned_concurrency_exceptions (put_provisioned_latest)
+	msgProvisionedUnpublished = "Provisioned Concurrency Configs cannot be applied to unpublished function versions."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaProvisionedConcurrency::test_lambda_provisioned_lifecycle (put_provisioned_on_alias_versionconflict)
+	msgProvisionedAliasOnVersion = "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaProvisionedConcurrency::test_lambda_provisioned_lifecycle (put_provisioned_on_version_conflict)
+	msgProvisionedVersionByAlias = "Version is pointed by a Provisioned Concurrency alias"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaProvisionedConcurrency::test_provisioned_concurrency_limits (put_provisioned_concurrency_account_limit_exceeded)
+	msgProvisionedOverUnreserved = "Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [%d]."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaProvisionedConcurrency::test_provisioned_concurrency_limits (put_provisioned_concurrency_below_unreserved_min_value)
+	msgProvisionedUnreservedMin = "Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d]."
+	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaConcurrency::test_reserved_provisioned_overlap (reserved_equals_provisioned_another_provisioned_exc)
+	msgProvisionedOverReserved = "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function"
+	// AWS's text starts with a space and has two before the number.
+	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaConcurrency::test_reserved_provisioned_overlap (reserved_lower_than_provisioned_exc)
+	msgReservedBelowProvisioned = " ReservedConcurrentExecutions  %d should not be lower than function's total provisioned concurrency [%d]."
 )

@@ -96,6 +96,18 @@ CREATE TABLE lambda_event_invoke (
 	PRIMARY KEY (account, region, name, qualifier),
 	FOREIGN KEY (account, region, name) REFERENCES lambda_functions ON DELETE CASCADE
 ) WITHOUT ROWID;
+`}, {Component: "lambda", Version: 3, SQL: `
+CREATE TABLE lambda_provisioned (
+	account   TEXT NOT NULL,
+	region    TEXT NOT NULL,
+	name      TEXT NOT NULL,
+	qualifier TEXT NOT NULL,
+	requested INTEGER NOT NULL,
+	modified  TEXT NOT NULL,
+	since     INTEGER NOT NULL,
+	PRIMARY KEY (account, region, name, qualifier),
+	FOREIGN KEY (account, region, name) REFERENCES lambda_functions ON DELETE CASCADE
+) WITHOUT ROWID;
 `}}
 }
 

@@ -2,6 +2,7 @@
 through boto3: AWS's shapes and errors as recorded, and the door's decisions."""
 import io
 import json
+import time
 import unittest
 import zipfile
 
@@ -102,6 +103,39 @@ class EventInvokeConfigs(unittest.TestCase):
             reader.put_function_event_invoke_config(FunctionName="eic", MaximumRetryAttempts=1)
         self.assertEqual(cm.exception.response["Error"]["Code"], "AccessDeniedException")
         self.assertIn("lambda:PutFunctionEventInvokeConfig", cm.exception.response["Error"]["Message"])
+
+
+class ProvisionedConcurrency(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        create("pc")
+        lam.publish_version(FunctionName="pc")
+        lam.create_alias(FunctionName="pc", Name="live", FunctionVersion="1")
+
+    def test_lifecycle(self):
+        with self.assertRaises(lam.exceptions.InvalidParameterValueException) as cm:
+            lam.get_provisioned_concurrency_config(FunctionName="pc", Qualifier="$LATEST")
+        self.assertEqual(cm.exception.response["Error"]["Message"], "The function resource provided must be an alias or a published version.")
+        with self.assertRaises(lam.exceptions.ProvisionedConcurrencyConfigNotFoundException):
+            lam.get_provisioned_concurrency_config(FunctionName="pc", Qualifier="1")
+        out = lam.put_provisioned_concurrency_config(FunctionName="pc", Qualifier="1", ProvisionedConcurrentExecutions=3)
+        self.assertEqual(out["ResponseMetadata"]["HTTPStatusCode"], 202)
+        self.assertEqual((out["Status"], out["RequestedProvisionedConcurrentExecutions"], out["AllocatedProvisionedConcurrentExecutions"]),
+                         ("IN_PROGRESS", 3, 0))
+        with self.assertRaises(lam.exceptions.ResourceConflictException) as cm:
+            lam.put_provisioned_concurrency_config(FunctionName="pc", Qualifier="live", ProvisionedConcurrentExecutions=1)
+        self.assertEqual(cm.exception.response["Error"]["Message"],
+                         "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version")
+        for _ in range(50):
+            got = lam.get_provisioned_concurrency_config(FunctionName="pc", Qualifier="1")
+            if got["Status"] == "READY":
+                break
+            time.sleep(0.2)
+        self.assertEqual((got["Status"], got["AvailableProvisionedConcurrentExecutions"]), ("READY", 3))
+        listed = lam.list_provisioned_concurrency_configs(FunctionName="pc")["ProvisionedConcurrencyConfigs"]
+        self.assertEqual([c["FunctionArn"] for c in listed], [arn("pc") + ":1"])
+        lam.delete_provisioned_concurrency_config(FunctionName="pc", Qualifier="1")
+        self.assertEqual(lam.list_provisioned_concurrency_configs(FunctionName="pc")["ProvisionedConcurrencyConfigs"], [])
 
 
 if __name__ == "__main__":
