@@ -14,12 +14,16 @@ import (
 )
 
 // identities hands out the caller's identity policies the way IAM's cache
-// does: one map lookup returning shared, immutable slices.
+// does: one map lookup returning shared, immutable slices. Like IAM's
+// store it has generations (authz.Generational); nothing writes to it, so
+// its generation never moves and the door keeps what it was given.
 type identities map[string][]*policy.Policy
 
 func (ids identities) Policies(_ context.Context, p *policy.Principal) ([]*policy.Policy, *policy.Policy, error) {
 	return ids[p.ARN], nil, nil
 }
+
+func (ids identities) Generation() uint64 { return 1 }
 
 // door builds the whole door on the issue-2 workload: an Authorizer that
 // gathers the caller's identity policies, evaluates them with the function

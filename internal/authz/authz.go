@@ -8,6 +8,7 @@ package authz
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/policy"
@@ -61,6 +62,14 @@ type Identities interface {
 	Policies(ctx context.Context, p *policy.Principal) (identity []*policy.Policy, boundary *policy.Policy, err error)
 }
 
+// Generational is implemented by Identities whose answers change only when
+// their generation does (identity.Store: every write moves it, after the
+// write). The door then keeps a principal's policies between requests
+// until the generation moves, instead of asking each time.
+type Generational interface {
+	Generation() uint64
+}
+
 // Recorder keeps decisions for `seki explain`.
 type Recorder interface {
 	Record(e *Entry)
@@ -68,9 +77,26 @@ type Recorder interface {
 
 // Authorizer answers Checks.
 type Authorizer struct {
-	ids Identities
-	rec Recorder
-	log *Log // rec, when it is the decision log
+	ids  Identities
+	gens Generational // ids, when it has generations
+	rec  Recorder
+	log  *Log // rec, when it is the decision log
+	// known holds recent principals' policies by generation, read by
+	// every request and written when a principal's are fetched.
+	known [knownSize]atomic.Pointer[knownPolicies]
+}
+
+// knownSize is the size of Authorizer.known (a power of two).
+const knownSize = 256
+
+// knownPolicies are a principal's identity policies and boundary as the
+// Identities gave them in generation gen.
+type knownPolicies struct {
+	gen                           uint64
+	typ                           policy.PrincipalType
+	arn, account, userID, roleARN string
+	identity                      []*policy.Policy
+	boundary                      *policy.Policy
 }
 
 // New returns an Authorizer resolving identities through ids and recording
@@ -78,7 +104,31 @@ type Authorizer struct {
 func New(ids Identities, rec Recorder) *Authorizer {
 	a := &Authorizer{ids: ids, rec: rec}
 	a.log, _ = rec.(*Log)
+	a.gens, _ = ids.(Generational)
 	return a
+}
+
+// policies returns p's identity policies and boundary, from known while the
+// generation has not moved.
+func (a *Authorizer) policies(ctx context.Context, p *policy.Principal) ([]*policy.Policy, *policy.Policy, error) {
+	if a.gens == nil {
+		return a.ids.Policies(ctx, p)
+	}
+	gen := a.gens.Generation()
+	e := &a.known[caseIndex(p.UserID)&(knownSize-1)]
+	if k := e.Load(); k != nil && k.gen == gen && k.typ == p.Type && same(k.userID, p.UserID) &&
+		same(k.account, p.Account) && same(k.roleARN, p.RoleARN) && same(k.arn, p.ARN) {
+		return k.identity, k.boundary, nil
+	}
+	// Read before asking: policies fetched while a write lands are kept
+	// under the older generation, and so asked for again.
+	identity, boundary, err := a.ids.Policies(ctx, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	e.Store(&knownPolicies{gen: gen, typ: p.Type, arn: p.ARN, account: p.Account, userID: p.UserID, roleARN: p.RoleARN,
+		identity: identity, boundary: boundary})
+	return identity, boundary, nil
 }
 
 // Denied is the cause carried by an AccessDenied error: the decision and the
@@ -112,7 +162,7 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Check) error {
 		set.Identity = c.Identity
 	} else if needsIdentity(c.Caller.Principal.Type) && a.ids != nil {
 		var err error
-		set.Identity, set.Boundary, err = a.ids.Policies(ctx, &c.Caller.Principal)
+		set.Identity, set.Boundary, err = a.policies(ctx, &c.Caller.Principal)
 		if err != nil {
 			return err
 		}

@@ -346,3 +346,53 @@ func TestOwnerRootRuleIsDecidedAndLogged(t *testing.T) {
 		}
 	}
 }
+
+// versioned is an identity store with generations: it counts the times it
+// is asked.
+type versioned struct {
+	policies []*policy.Policy
+	gen      uint64
+	asked    int
+}
+
+func (v *versioned) Policies(context.Context, *policy.Principal) ([]*policy.Policy, *policy.Policy, error) {
+	v.asked++
+	return v.policies, nil, nil
+}
+
+func (v *versioned) Generation() uint64 { return v.gen }
+
+// The door keeps a principal's policies while the identity store's
+// generation stays, and asks again once it moves: a write that changes a
+// user's policies changes the next decision.
+func TestDoorKeepsPoliciesForAGeneration(t *testing.T) {
+	allow := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}`, policy.Identity)
+	ids := &versioned{policies: []*policy.Policy{allow}, gen: 1}
+	a := New(ids, nil)
+	check := func(c *Caller) error {
+		return a.Authorize(context.Background(), &Check{RequestID: "r", Caller: c, Action: "iam:GetUser", Resource: "arn:aws:iam::111111111111:user/alice"})
+	}
+	for range 3 {
+		if err := check(alice); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ids.asked != 1 {
+		t.Fatalf("asked the identity store %d times in one generation, want once", ids.asked)
+	}
+	// Another principal (a copy of alice's with another user id) is asked
+	// for on its own.
+	bob := &Caller{Principal: alice.Principal}
+	bob.Principal.UserID = "AIDABOB"
+	if err := check(bob); err != nil || ids.asked != 2 {
+		t.Fatalf("another principal: %v, asked %d times, want 2", err, ids.asked)
+	}
+	// A write: the policy is detached and the generation moves.
+	ids.policies, ids.gen = nil, 2
+	if err := check(alice); err == nil {
+		t.Fatal("allowed with the policies of an earlier generation")
+	}
+	if ids.asked != 3 {
+		t.Fatalf("asked %d times, want 3", ids.asked)
+	}
+}

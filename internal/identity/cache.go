@@ -2,6 +2,7 @@ package identity
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/policy"
@@ -51,8 +52,12 @@ type managedKey struct {
 // bump does not store its result, so a stale value can never outlive the
 // write that replaced it.
 type cache struct {
-	mu         sync.RWMutex
-	gen        uint64
+	mu  sync.RWMutex
+	gen uint64
+	// published is gen, readable without the lock; it moves only once
+	// the caches are cleared, so that whoever reads the new value reads
+	// what the write left.
+	published  atomic.Uint64
 	keys       map[string]*keyEntry
 	principals map[principalKey]*policySet
 	users      map[nameKey]*UserRec
@@ -82,6 +87,7 @@ func (c *cache) invalidate() {
 	clear(c.groups)
 	clear(c.managed)
 	clear(c.roleViews)
+	c.published.Store(c.gen)
 	c.mu.Unlock()
 }
 

@@ -105,6 +105,10 @@ func (s *Store) Caller(ctx context.Context, accessKeyID string) (*authz.Caller, 
 	return &c, nil
 }
 
+// Generation implements authz.Generational: it changes after every write,
+// once the caches no longer hold what the write replaced.
+func (s *Store) Generation() uint64 { return s.cache.published.Load() }
+
 // Policies implements authz.Identities: a user's inline and attached
 // policies and those of its groups, or the policies of the role a session
 // belongs to, with the permissions boundary. The slices are cached and
