@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/jsonstr"
@@ -63,10 +64,20 @@ func (j *JSON) ServeAWS(w http.ResponseWriter, r *Request) {
 		rs.Respond(w, r)
 		return
 	}
-	body := []byte("{}")
 	if a, ok := res.(JSONAppender); ok {
-		body = a.AppendJSON(make([]byte, 0, 256))
-	} else if res != nil {
+		// The body is copied into the response as it is written, so its
+		// buffer serves the next answer.
+		bp := appendBufs.Get().(*[]byte)
+		body := a.AppendJSON((*bp)[:0])
+		j.write(w, r, http.StatusOK, body)
+		if cap(body) <= maxPooledBody {
+			*bp = body[:0]
+			appendBufs.Put(bp)
+		}
+		return
+	}
+	body := []byte("{}")
+	if res != nil {
 		if body, err = json.Marshal(res); err != nil {
 			j.WriteError(w, r, err)
 			return
@@ -82,6 +93,12 @@ func (j *JSON) ServeAWS(w http.ResponseWriter, r *Request) {
 type JSONAppender interface {
 	AppendJSON(b []byte) []byte
 }
+
+// appendBufs are the buffers JSONAppender results are written into; one
+// grown past maxPooledBody is left to the garbage collector.
+var appendBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+const maxPooledBody = 64 << 10
 
 // WriteError answers err in this protocol's error shape.
 func (j *JSON) WriteError(w http.ResponseWriter, r *Request, err error) {

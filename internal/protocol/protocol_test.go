@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"hash/crc32"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -181,5 +183,34 @@ func TestMembers(t *testing.T) {
 	tags := MemberStructs(p, "Tags.member", "Key", "Value")
 	if len(tags) != 2 || tags[0]["Key"] != "k" || tags[0]["Value"] != "v" || tags[1]["Key"] != "k2" {
 		t.Fatalf("MemberStructs = %v", tags)
+	}
+}
+
+// appended is a result that writes its own JSON body.
+type appended string
+
+func (a appended) AppendJSON(b []byte) []byte {
+	return append(append(append(b, `{"v":"`...), a...), `"}`...)
+}
+
+// TestJSONAppender: a JSONAppender result is answered with its own bytes
+// (and their checksum), each answer whole although the buffer is reused.
+func TestJSONAppender(t *testing.T) {
+	var next appended
+	j := &JSON{TargetPrefix: "T", ContentType: "application/x-amz-json-1.0", CRC32: true,
+		Ops: map[string]*Op{"Op": Define(Spec[struct{}]{Name: "Op", Auth: None[struct{}]("a test of the encoder"),
+			Handle: func(context.Context, *Request, struct{}) (any, error) { return next, nil }})}}
+	for _, v := range []appended{"a long first value, longer than the next", "short", appended(strings.Repeat("x", 70<<10)), "z"} {
+		next = v
+		r, w := newRequest("POST", "/", "{}")
+		r.HTTP.Header.Set("X-Amz-Target", "T.Op")
+		j.ServeAWS(w, r)
+		want := `{"v":"` + string(v) + `"}`
+		if w.Code != 200 || w.Body.String() != want {
+			t.Fatalf("got %d %.80s, want %.80s", w.Code, w.Body.String(), want)
+		}
+		if w.Header().Get("Content-Length") != strconv.Itoa(len(want)) || w.Header().Get("X-Amz-Crc32") != strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(want))), 10) {
+			t.Fatalf("headers %v", w.Header())
+		}
 	}
 }
