@@ -132,6 +132,11 @@ type expect struct {
 	// policies): each is parsed in place before the other checks, since
 	// botocore's recording holds the parsed document.
 	Parse []string `json:"parse"`
+	// Keep is path → which elements of the array there are compared, and
+	// in which order: those whose Key matches Like, sorted by Sort. A test
+	// that lists an account's functions recorded only its own, sorted
+	// (test_list_functions), while the replay's account holds others.
+	Keep map[string]keep `json:"keep"`
 	// Differ is path → values the value there must not equal: a new
 	// revision id or code hash where AWS's recording shows a new one.
 	Differ map[string][]string `json:"differ"`
@@ -298,8 +303,46 @@ func (r *runner) call(t *testing.T, c kase) response {
 		}
 		parseDoc(resp.tree, p)
 	}
+	for p, k := range c.Expect.Keep {
+		keepOnly(resp.tree, p, k)
+	}
 	r.save(t, c.Call, resp, false)
 	return resp
+}
+
+// A keep selects and orders the elements of an array.
+type keep struct {
+	Key  string `json:"key"`
+	Like string `json:"like"`
+	Sort string `json:"sort"`
+}
+
+// keepOnly applies k to the array at path.
+func keepOnly(tree map[string]any, path string, k keep) {
+	v, ok := lookup(tree, path)
+	l, _ := v.([]any)
+	if !ok {
+		return
+	}
+	re := regexp.MustCompile(k.Like)
+	var out []any
+	for _, x := range l {
+		if m, ok := x.(map[string]any); ok && re.MatchString(scalar(m[k.Key])) {
+			out = append(out, x)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		return scalar(out[i].(map[string]any)[k.Sort]) < scalar(out[j].(map[string]any)[k.Sort])
+	})
+	parent, key := "", path
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		parent, key = path[:i], path[i+1:]
+	}
+	if m, ok := lookup(tree, parent); ok {
+		if m, ok := m.(map[string]any); ok {
+			m[key] = out
+		}
+	}
 }
 
 // parseDoc replaces the JSON document string at path with its parsed value.

@@ -160,10 +160,12 @@ def ok(test, record, drop=(), unwrap=True, docs=('Policy', 'Statement')):
     return e, save
 
 
-def okcase(test, record, call, setup=None, known=None, **kw):
+def okcase(test, record, call, setup=None, known=None, keep=None, **kw):
     t = T + test
     assert t in VALID, t
     e, save = ok(t, record, **kw)
+    if keep:
+        e['keep'] = keep
     call = dict(call)
     if save:
         call['save'] = dict(call.get('save', {}), **save)

@@ -383,3 +383,12 @@ for i, (test, create_lc, updates) in enumerate(LOGC):
     for upd, got, lc in updates:
         okcase(test, upd, upconf(fn, LoggingConfig=lc))
         okcase(test, got, getconf(fn))
+
+# --- ListFunctions: the test keeps its own two functions, sorted by FunctionArn ---
+LF2 = 'TestLambdaFunction::test_list_functions'
+begin(fnames(['fid-ok-lst1', 'fid-ok-lst2']))
+okcase(LF2, 'create_response_1', fixture('fid-ok-lst1', Publish=True))
+okcase(LF2, 'create_response_2', fixture('fid-ok-lst2', 'echo2'))  # another package: the recording's two hashes differ
+mine = {'Functions': {'key': 'FunctionName', 'like': '^fid-ok-lst[12]$', 'sort': 'FunctionArn'}}
+okcase(LF2, 'list_all', L('GET', '/2015-03-31/functions', query='FunctionVersion=ALL&MaxItems=1000'), keep=mine)
+okcase(LF2, 'list_default', L('GET', '/2015-03-31/functions', query='MaxItems=1000'), keep=mine)
