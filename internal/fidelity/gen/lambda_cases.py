@@ -389,7 +389,51 @@ setup.append(create(fn, 'hi'))
 R2 = 'TestRequestIdHandling::test_request_id_invoke_url'
 case(R2, 'create_lambda_url_config', urlcfg(fn, 'u_reqid'), urlshape(fn))
 case(R2, 'add_permission', urlperm(fn), permshape(fn))
-case(R2, 'lambda_url_invocation', urlget('u_reqid'), {'payload': 'hi', 'headers': {'x-amzn-RequestId': '*'}}, setup=[urlinvokeperm(fn)])
+case(R2, 'lambda_url_invocation', dict(urlget('u_reqid'), save={'urlreqid': 'header:x-amzn-RequestId'}), {'payload': 'hi', 'headers': {'x-amzn-RequestId': '*'}}, setup=[urlinvokeperm(fn)])
+# The END lines of the function's log group (the test keeps those only): the one of the URL's request.
+case(R2, 'end_log_entries', {'service': 'logs', 'target': 'Logs_20140328.FilterLogEvents', 'body': {'logGroupName': '/aws/lambda/' + fn}},
+     {'keep': {'events': {'key': 'message', 'like': '^END', 'sort': 'timestamp'}}, 'like': {'events.0.message': r'END RequestId: ${urlreqid}\s*'}, 'absent': ['events.1']}, until=10000)
+
+# --- the URL echo fixtures: a function of ours that answers what it was sent (query, body, domain,
+# headers, method, source, path; the trim variant without the x-amzn-*/x-forwarded-* headers AWS
+# adds); the facts are read from the recording by facts.py. ---
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from facts import facts as _facts, recorded as _recorded
+_snap = _recorded('tests/aws/services/lambda_/test_lambda.snapshot.json')
+src('httpecho', {'handler.py': '''import json
+import os
+
+AWS_ADDED = ("x-amzn", "x-forwarded-")
+
+
+def handler(event, context):
+    ctx = event["requestContext"]
+    headers = dict(event.get("headers") or {})
+    if os.environ.get("ONLY_CLIENT_HEADERS") == "1":
+        headers = {k: v for k, v in headers.items() if not k.startswith(AWS_ADDED)}
+    answer = {"args": event.get("queryStringParameters", {}), "data": event.get("body", ""), "domain": ctx.get("domainName", ""),
+              "headers": headers, "method": ctx["http"]["method"], "origin": ctx["http"]["sourceIp"], "path": ctx["http"]["path"]}
+    return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": json.dumps(answer)}
+'''})
+for name, trim, path, query, hdrs, raw in [
+        ('test_lambda_url_echo_http_fixture_trim_x_headers', True, '/path/1', 'q=query', {'content-type': 'application/json', 'ExTrA-HeadErs': 'With WeiRd CapS', 'user-agent': 'test/echo'}, '{"foo": "bar"}'),
+        ('test_lambda_url_form_payload', True, '/test/value', None, {'Content-Type': 'multipart/form-data; boundary=4efd159eae0c4f4e125a5a509e073d85', 'User-Agent': 'python/test-request'},
+         '\r\n--4efd159eae0c4f4e125a5a509e073d85\r\nContent-Disposition: form-data; name="formfield"\r\n\r\nnot a file, just a field\r\n--4efd159eae0c4f4e125a5a509e073d85\r\nContent-Disposition: form-data; name="foo"; filename="foo"\r\nContent-Type: text/plain;\r\n\r\nbar\r\n\r\n--4efd159eae0c4f4e125a5a509e073d85--\r\n')]:
+    t = 'TestLambdaURL::' + name
+    fn = 'fid-' + name[len('test_lambda_url_'):].replace('_', '-')[:40]
+    r = _snap['tests/aws/services/lambda_/test_lambda.py::' + t]['recorded-content']['url_response']
+    e, _ = _facts('', r, {}, proto='json')
+    e.pop('status'), e.pop('code')
+    if isinstance(r['data'], dict):  # the snapshot holds the JSON body parsed
+        e['parse'] = ['data']
+    e['like']['headers.host'] = e['like'].get('domain', '.+')
+    h = {'accept': '*/*', 'accept-encoding': 'gzip, deflate'}  # what the test's client (requests) sent besides
+    h.update(hdrs)
+    call = urlget('u_' + fn, path, 'POST', raw=raw, headers=h)
+    if query:
+        call['query'] = query
+    case(t, 'url_response', call, e, setup=[create(fn, 'httpecho', Environment={'Variables': {'ONLY_CLIENT_HEADERS': '1' if trim else '0'}}),
+                                            urlcfg(fn, 'u_' + fn), urlperm(fn), urlinvokeperm(fn)])
 src('stream', {'index.mjs': 'export const handler = awslambda.streamifyResponse(async (event, responseStream) => {\n  responseStream.setContentType("text/plain");\n  responseStream.write("Hello, world!");\n  responseStream.end();\n});\n'})
 fn = 'fid-urlstream'
 setup.append(create(fn, 'stream', 'index.handler', 'nodejs20.x'))
