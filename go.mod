@@ -2,6 +2,9 @@ module github.com/seki-dev/seki
 
 go 1.26.8
 
+// aws-sdk-go-v2, smithy-go and aws-lambda-go are for tests and examples only:
+// the seki binary calls AWS through internal/awsclient (cmd/seki's
+// TestNoAWSSDK fails if it links the SDK again).
 require (
 	github.com/aws/aws-lambda-go v1.55.1 // indirect
 	github.com/aws/aws-sdk-go-v2 v1.48.0 // indirect

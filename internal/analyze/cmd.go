@@ -17,7 +17,8 @@ const usage = `Usage: seki analyze [--endpoint URL] [--format text|json|dot|html
 Who may invoke each function, what its execution role may reach, and what to
 fix. With --endpoint (default $AWS_ENDPOINT_URL, else http://127.0.0.1:4566)
 it signs with the usual AWS credentials variables and analyses their
-account; with --from it analyses exports of a real account made with the
+account (--endpoint '' calls AWS itself: each service's endpoint in
+$AWS_REGION); with --from it analyses exports of a real account made with the
 AWS CLI: get-account-authorization-details, lambda list-functions, lambda
 get-policy (per function and qualifier), s3api get-bucket-policy,
 get-bucket-notification-configuration (saved as BUCKET.notification.json),
