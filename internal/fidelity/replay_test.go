@@ -3,7 +3,9 @@ package fidelity_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/md5"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -18,6 +20,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -87,6 +90,31 @@ type step struct {
 	// Sleep waits this many milliseconds after the step (for an Event
 	// invocation to start before the next step).
 	Sleep int `json:"sleep"`
+	// Presign sends an S3 request signed in its query string (a presigned
+	// URL) instead of by header; Headers are then sent unsigned.
+	Presign *presign `json:"presign"`
+}
+
+// presign is how a presigned request is made, and spoiled.
+type presign struct {
+	V2      bool `json:"v2"`      // S3's Signature Version 2 (AWSAccessKeyId, Expires, Signature)
+	Expires int  `json:"expires"` // seconds the URL is valid
+	Age     int  `json:"age"`     // seconds before now it was signed (an expired URL)
+	// Signed are headers the signature covers (sent too).
+	Signed map[string]string `json:"signed"`
+	// Params are query parameters signed with the URL (response-*).
+	Params string `json:"params"`
+	// Drop removes these query parameters after signing; Prepend puts raw
+	// parameters before the signed ones.
+	Drop    []string `json:"drop"`
+	Prepend string   `json:"prepend"`
+	// Replace replaces Replace[0] by Replace[1] in the signed query string.
+	Replace []string `json:"replace"`
+	// Unsent are signed headers left out of the request.
+	Unsent []string `json:"unsent"`
+	// Host addresses the bucket virtual-hosted style (bucket.HOST), signed
+	// with that host.
+	Vhost bool `json:"vhost"`
 }
 
 // expect holds the recorded facts a case checks.
@@ -458,7 +486,7 @@ func (r *runner) do(t *testing.T, s step) response {
 	}
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
-	if s.Service == "s3" {
+	if s.Service == "s3" && s.Presign == nil {
 		req.Header.Set("X-Amz-Content-Sha256", hash)
 	}
 	key := servertest.AccountA
@@ -476,7 +504,9 @@ func (r *runner) do(t *testing.T, s step) response {
 			req.Header.Set("X-Amz-Security-Token", creds.SessionToken)
 		}
 	}
-	if s.URL == "" {
+	if s.Presign != nil {
+		req = presignRequest(t, req, s, creds, region)
+	} else if s.URL == "" {
 		sign(t, req, creds, s.Service, region, hash)
 	}
 	res, err := http.DefaultClient.Do(req)
@@ -501,6 +531,112 @@ func sign(t *testing.T, req *http.Request, creds aws.Credentials, service, regio
 	if err := signer.SignHTTP(context.Background(), creds, req, hash, service, region, time.Now()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// presignRequest signs req in its query string as the SDKs presign S3
+// requests (SigV4 with the aws-sdk-go-v2 signer, or SigV2), then spoils it
+// as s.Presign asks. The request's own headers are sent unsigned.
+func presignRequest(t *testing.T, req *http.Request, s step, creds aws.Credentials, region string) *http.Request {
+	t.Helper()
+	p := s.Presign
+	at := time.Now().Add(-time.Duration(p.Age) * time.Second)
+	u := *req.URL
+	if p.Vhost {
+		// /bucket/key → bucket.HOST/key
+		bucket, rest, _ := strings.Cut(strings.TrimPrefix(u.Path, "/"), "/")
+		u.Host = bucket + ".localhost:" + u.Port()
+		u.Path, u.RawPath = "/"+rest, ""
+	}
+	if p.Params != "" {
+		if u.RawQuery != "" {
+			u.RawQuery += "&"
+		}
+		u.RawQuery += p.Params
+	}
+	unsigned := req.Header.Clone()
+	signed := http.Header{}
+	for k, v := range p.Signed {
+		signed.Set(k, v)
+	}
+	var raw string
+	if p.V2 {
+		expires := strconv.FormatInt(at.Unix()+int64(p.Expires), 10)
+		// StringToSign: method, Content-MD5, Content-Type, Expires, the
+		// x-amz-* headers, and the resource (path-style: /bucket/key).
+		var amz []string
+		for k := range signed {
+			if lk := strings.ToLower(k); strings.HasPrefix(lk, "x-amz-") {
+				amz = append(amz, lk+":"+signed.Get(k)+"\n")
+			}
+		}
+		sort.Strings(amz)
+		resource := req.URL.EscapedPath()
+		sts := req.Method + "\n" + signed.Get("Content-MD5") + "\n" + signed.Get("Content-Type") + "\n" + expires + "\n" + strings.Join(amz, "") + resource
+		if rq := req.URL.RawQuery; rq != "" {
+			sts += "?" + rq
+		}
+		m := hmac.New(sha1.New, []byte(creds.SecretAccessKey))
+		m.Write([]byte(sts))
+		q := url.Values{"AWSAccessKeyId": {creds.AccessKeyID}, "Expires": {expires}, "Signature": {base64.StdEncoding.EncodeToString(m.Sum(nil))}}
+		raw = u.RawQuery
+		if raw != "" {
+			raw += "&"
+		}
+		raw += q.Encode()
+	} else {
+		pre, err := http.NewRequest(req.Method, u.String(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := pre.URL.Query()
+		q.Set("X-Amz-Expires", strconv.Itoa(p.Expires))
+		pre.URL.RawQuery = q.Encode()
+		pre.Header = signed.Clone()
+		signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+		signedURL, hdr, err := signer.PresignHTTP(context.Background(), creds, pre, "UNSIGNED-PAYLOAD", "s3", region, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		su, err := url.Parse(signedURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw = su.RawQuery
+		signed = hdr
+	}
+	if len(p.Drop) > 0 {
+		var keep []string
+		for kv := range strings.SplitSeq(raw, "&") {
+			k, _, _ := strings.Cut(kv, "=")
+			if k, err := url.QueryUnescape(k); err == nil && slices.Contains(p.Drop, k) {
+				continue
+			}
+			keep = append(keep, kv)
+		}
+		raw = strings.Join(keep, "&")
+	}
+	if p.Prepend != "" {
+		raw = p.Prepend + "&" + raw
+	}
+	if len(p.Replace) == 2 {
+		raw = strings.ReplaceAll(raw, p.Replace[0], p.Replace[1])
+	}
+	u.RawQuery = raw
+	out, err := http.NewRequest(req.Method, req.URL.Scheme+"://"+req.URL.Host+u.EscapedPath()+"?"+raw, req.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.ContentLength = req.ContentLength
+	out.Host = u.Host
+	for k, vs := range signed {
+		if !strings.EqualFold(k, "Host") && !slices.ContainsFunc(p.Unsent, func(u string) bool { return strings.EqualFold(u, k) }) {
+			out.Header[k] = vs
+		}
+	}
+	for k, vs := range unsigned {
+		out.Header[k] = vs
+	}
+	return out
 }
 
 // parseTree reads a JSON object or an XML document into nested maps; an XML

@@ -152,6 +152,8 @@ type errCase struct {
 	want [4]string
 	// msg, when set, is the exact message of the query family; s3msg of S3.
 	msg, s3msg string
+	// s3fields, when set, are S3's error-body members ({Name Value} ...).
+	s3fields string
 }
 
 var errCases = []errCase{
@@ -482,6 +484,21 @@ var errCases = []errCase{
 		s3msg:  "There were headers present in the request which were not signed",
 	},
 	{
+		// x-amz-content-sha256 may go unsigned; others may not
+		// (test_put_object_with_md5_and_chunk_signature_bad_headers).
+		name: "presigned s3 with unsigned x-amz-content-sha256 and x-amz-date",
+		build: func(t testing.TB, s string) *http.Request {
+			r := presigned(t, s, permCreds, "900")
+			r.Header.Set("X-Amz-Content-Sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD")
+			r.Header.Set("X-Amz-Date", "20211122T191045Z")
+			return r
+		},
+		reason:   ReasonHeadersNotSigned,
+		want:     [4]string{"", "", "", "AccessDenied 403"},
+		s3msg:    "There were headers present in the request which were not signed",
+		s3fields: "[{HeadersNotSigned x-amz-date false}]",
+	},
+	{
 		name: "presigned temporary key without token",
 		build: func(t testing.TB, s string) *http.Request {
 			r := presigned(t, s, tempCreds, "900")
@@ -546,6 +563,9 @@ func TestErrorsPerService(t *testing.T) {
 				}
 				if c.s3msg != "" && col == 3 && ae.Message != c.s3msg {
 					t.Errorf("S3 message\n got %q\nwant %q", ae.Message, c.s3msg)
+				}
+				if c.s3fields != "" && col == 3 && fmt.Sprint(ae.Fields) != c.s3fields {
+					t.Errorf("S3 fields %v, want %s", ae.Fields, c.s3fields)
 				}
 				if col != 3 && len(ae.Fields) != 0 {
 					t.Errorf("fields %v outside S3", ae.Fields)
@@ -662,6 +682,12 @@ func TestScope(t *testing.T) {
 	p := presigned(t, "s3", permCreds, "60")
 	if s, reg, ok := Scope(p); s != "s3" || reg != "us-east-1" || !ok {
 		t.Errorf("query: %q %q %v", s, reg, ok)
+	}
+	// A credential encoded twice keeps its scope, so that S3 answers it
+	// (test_presigned_double_encoded_credentials).
+	setQuery(p, func(q string) string { return strings.ReplaceAll(q, "%2F", "%252F") })
+	if s, reg, ok := Scope(p); s != "s3" || reg != "us-east-1" || !ok {
+		t.Errorf("query, credential encoded twice: %q %q %v", s, reg, ok)
 	}
 	if _, _, ok := Scope(serverSide(t, baseRequest(t, "iam"))); ok {
 		t.Error("unsigned request has a scope")

@@ -431,4 +431,6 @@ import s3_tags
 s3_tags.otag(F)
 import s3_conf
 s3_conf.s3conf(F)
+import s3_presign
+s3_presign.presign(F)
 F.write()
