@@ -23,6 +23,8 @@ import (
 
 // functionCode is the FunctionCode shape.
 type functionCode struct {
+	// sum is ZipFile's SHA-256 when it was computed as the body streamed in.
+	sum             *[sha256.Size]byte
 	ZipFile         []byte `json:"ZipFile"`
 	S3Bucket        string `json:"S3Bucket"`
 	S3Key           string `json:"S3Key"`
@@ -45,12 +47,12 @@ type createFunctionInput struct {
 func decodeCreateFunction(_ context.Context, r *protocol.Request) (withBody[createFunctionInput], error) {
 	var in createFunctionInput
 	var none withBody[createFunctionInput]
-	zip, found, err := decodeWithZip(r.Body, &in, "Code", "ZipFile")
+	zip, sum, found, err := decodeStreamed(r, &in, "Code", "ZipFile")
 	if err != nil {
 		return none, err
 	}
 	if found {
-		in.Code.ZipFile = zip
+		in.Code.ZipFile, in.Code.sum = zip, sum
 	}
 	if in.FunctionName == "" {
 		var v validation
@@ -428,7 +430,12 @@ func (s *Service) readCode(ctx context.Context, r *protocol.Request, c *function
 	if total > maxUnzippedBytes {
 		return nil, errInvalidParameter.Errorf(msgCodeTooLargeFmt, maxUnzippedBytes, total)
 	}
-	sum := sha256.Sum256(data)
+	var sum [sha256.Size]byte
+	if c.ZipFile != nil && c.sum != nil {
+		sum = *c.sum // computed as the body streamed in
+	} else {
+		sum = sha256.Sum256(data)
+	}
 	return &codePackage{data: data, sum: sum, sha: base64.StdEncoding.EncodeToString(sum[:])}, nil
 }
 
@@ -709,12 +716,12 @@ type updateCodeInput struct {
 
 func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	var in updateCodeInput
-	zip, found, err := decodeWithZip(r.Body, &in, "ZipFile")
+	zip, sum, found, err := decodeStreamed(r, &in, "ZipFile")
 	if err != nil {
 		return nil, err
 	}
 	if found {
-		in.ZipFile = zip
+		in.ZipFile, in.sum = zip, sum
 	}
 	var v validation
 	var archs []string

@@ -45,6 +45,26 @@ func decodeWithZip(body []byte, v any, path ...string) (zip []byte, found bool, 
 	return nil, false, protocol.DecodeJSON(body, v)
 }
 
+// decodeStreamed is decodeWithZip of r's body, which a zipStream may have
+// taken as it arrived (zipstream.go): then the body holds null in place of
+// the package's string, and the package and its SHA-256 are the stream's.
+// The package is taken only if the body has the shape findString
+// requires, with the null where the stream left it, and decodes; anything
+// else is decoded from the body as it was sent.
+func decodeStreamed(r *protocol.Request, v any, path ...string) (zip []byte, sum *[32]byte, found bool, err error) {
+	body := r.Body
+	if z, _ := r.Stream.(*zipStream); z != nil && z.ok {
+		if pos, ok := findValue(body, path); ok && pos == z.at {
+			if err := protocol.DecodeJSON(body, v); err == nil {
+				return z.data, &z.sum, true, nil
+			}
+		}
+		body = z.sent(body)
+	}
+	zip, found, err = decodeWithZip(body, v, path...)
+	return zip, nil, found, err
+}
+
 // decodeBase64 decodes standard base64 without the line breaks the
 // decoder would skip (a JSON string cannot hold them raw).
 func decodeBase64(b []byte) ([]byte, bool) {
@@ -64,20 +84,31 @@ func decodeBase64(b []byte) ([]byte, bool) {
 // the string has no escapes and every object on the way names the member
 // exactly once and exactly.
 func findString(body []byte, path []string) (start, end int, ok bool) {
-	s := scanner{b: body}
-	s.ws()
-	for _, name := range path {
-		pos, ok := s.member(name)
-		if !ok {
-			return 0, 0, false
-		}
-		s.i = pos
+	pos, ok := findValue(body, path)
+	if !ok {
+		return 0, 0, false
 	}
+	s := scanner{b: body, i: pos}
 	start, end, esc, ok := s.str()
 	if !ok || esc {
 		return 0, 0, false
 	}
 	return start, end, true
+}
+
+// findValue returns where the value at path starts, when every object on
+// the way names the member exactly once and exactly.
+func findValue(body []byte, path []string) (int, bool) {
+	s := scanner{b: body}
+	s.ws()
+	for _, name := range path {
+		pos, ok := s.member(name)
+		if !ok {
+			return 0, false
+		}
+		s.i = pos
+	}
+	return s.i, true
 }
 
 // member scans the object at the scanner's position and returns where the

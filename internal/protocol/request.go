@@ -44,6 +44,9 @@ type Request struct {
 	Signature *sigv4.Result
 	// Body is the whole request body for protocols that buffer it.
 	Body []byte
+	// Stream is the service's BodyStream that took the body, if any; what
+	// it left in Body is its own affair (see BodyStreamer).
+	Stream BodyStream
 	// Params holds the query protocol's parameters (form body and URL
 	// query); for other protocols it is the URL query.
 	Params url.Values

@@ -305,6 +305,15 @@ func (r *Runtime) PrepareCode(sha string, data []byte) <-chan struct{} {
 // unpacked caches extracted packages by content: each deployment package
 // and each ordered set of layers is extracted once into dir and shared by
 // every environment that runs it (they are never written afterwards).
+//
+// Nothing unpacked is fsynced: the stored package it came from is durable
+// (Lambda fsyncs it before committing the function), so an unpacked copy
+// can always be made again, and syncing 9 MB of a Go bootstrap would cost
+// more than unpacking it. A clean stop syncs the file system and leaves
+// cleanMark; a start that does not find it (seki was killed, or the
+// machine lost power, and files renamed into place may have lost their
+// data) removes what the previous run unpacked, and each package is
+// unpacked again from its stored copy when it is next needed.
 type unpacked struct {
 	dir string
 	mu  sync.Mutex
@@ -471,4 +480,52 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// cleanMark, in the unpacked dir, says that the previous run stopped
+// cleanly after syncing what it had unpacked.
+const cleanMark = ".clean"
+
+// recover keeps what a previous run unpacked only if it stopped cleanly,
+// and removes the mark (durably) before anything new is unpacked.
+func (u *unpacked) recover() error {
+	mark := filepath.Join(u.dir, cleanMark)
+	if _, err := os.Stat(mark); err != nil {
+		ents, err := os.ReadDir(u.dir)
+		if err != nil {
+			return err
+		}
+		for _, e := range ents {
+			if err := os.RemoveAll(filepath.Join(u.dir, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	if err := os.Remove(mark); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return syncDir(u.dir)
+}
+
+// markClean syncs what was unpacked and leaves the mark; where the file
+// system cannot be synced the next start unpacks again.
+func (u *unpacked) markClean() {
+	if syncFS(u.dir) != nil {
+		return
+	}
+	f, err := os.OpenFile(filepath.Join(u.dir, cleanMark), os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return
+	}
+	f.Close()
+	syncDir(u.dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strconv"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // sysProcAttr puts the runtime in its own process group (so a timeout can
@@ -66,4 +68,14 @@ func pipePending(fd uintptr) int {
 		return 0
 	}
 	return n
+}
+
+// syncFS writes back everything of the file system holding dir.
+func syncFS(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return unix.Syncfs(int(d.Fd()))
 }

@@ -2,7 +2,10 @@
 
 package runtime
 
-import "syscall"
+import (
+	"errors"
+	"syscall"
+)
 
 // On other systems environments still get their own process group, but
 // there is no parent-death signal, no cgroup and no pipe accounting (logs
@@ -23,3 +26,7 @@ func procStatusKB(pid int, field string) int64 { return 0 }
 func pipePending(fd uintptr) int { return 0 }
 
 func firstChild(pid int) int { return 0 }
+
+// syncFS is not offered here: what was unpacked is unpacked again after
+// every restart.
+func syncFS(string) error { return errors.ErrUnsupported }

@@ -179,6 +179,9 @@ func (r *Runtime) Start(ctx context.Context) error {
 			return fmt.Errorf("runtime: %w", err)
 		}
 	}
+	if err := r.unpacked.recover(); err != nil {
+		return fmt.Errorf("runtime: %w", err)
+	}
 	if err := writeBootstraps(r.runtimeDir, r.opts.Discovery.Cache); err != nil {
 		return fmt.Errorf("runtime: %w", err)
 	}
@@ -786,6 +789,7 @@ func (r *Runtime) Stop(ctx context.Context) error {
 	}
 	wg.Wait()
 	r.stopWG.Wait()
+	r.unpacked.markClean()
 	r.spares.close()
 	r.logMu.Lock()
 	s := r.logs

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/seki-dev/seki/internal/protocol"
 )
 
 // Request bodies are read before their signature can be checked (the
@@ -61,6 +63,9 @@ type body struct {
 	f    *os.File // the body once spilled
 	n    int64    // bytes read
 	sha  hash.Hash
+	// stream, when the service streams this body, takes the bytes
+	// instead of keep (it keeps what the decoder is to read).
+	stream protocol.BodyStream
 	// err is why the body could not be read whole: errBodyTooLarge or a
 	// read error. The request must then be refused whatever its signature.
 	err error
@@ -71,14 +76,19 @@ var errBodyTooLarge = errors.New("request body too large")
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 // read consumes r up to limit bytes, hashing it, and returns the body's hex
-// SHA-256. declared is the Content-Length (-1 when unknown).
-func (b *bodies) read(r io.Reader, declared, limit int64) *body {
+// SHA-256. declared is the Content-Length (-1 when unknown). stream (nil
+// for none) may return a protocol.BodyStream to take a body of known size
+// as it arrives, given the function that keeps bytes as the body.
+func (b *bodies) read(r io.Reader, declared, limit int64, stream func(keep func([]byte) error) protocol.BodyStream) *body {
 	bd := &body{b: b, sha: sha256.New()}
 	if declared > limit {
 		bd.err = errBodyTooLarge
 		return bd
 	}
-	if declared >= 0 && declared <= b.small && b.budget.tryAcquire(declared) {
+	if stream != nil && declared > 0 {
+		bd.stream = stream(bd.keep)
+	}
+	if bd.stream == nil && declared >= 0 && declared <= b.small && b.budget.tryAcquire(declared) {
 		bd.held = declared
 		bd.buf = make([]byte, 0, declared)
 	}
@@ -93,13 +103,22 @@ func (b *bodies) read(r io.Reader, declared, limit int64) *body {
 				return bd
 			}
 			bd.sha.Write(buf[:n])
-			if werr := bd.keep(buf[:n]); werr != nil {
+			var werr error
+			if bd.stream != nil {
+				werr = bd.stream.Write(buf[:n])
+			} else {
+				werr = bd.keep(buf[:n])
+			}
+			if werr != nil {
 				bd.err = werr
 				return bd
 			}
 			bd.n += int64(n)
 		}
 		if err == io.EOF {
+			if bd.stream != nil {
+				bd.err = bd.stream.End()
+			}
 			return bd
 		}
 		if err != nil {
@@ -169,6 +188,9 @@ func (bd *body) close() {
 		return
 	}
 	bd.release()
+	if bd.stream != nil {
+		bd.stream.Close()
+	}
 	if bd.f != nil {
 		bd.f.Close()
 		os.Remove(bd.f.Name())
@@ -198,6 +220,11 @@ type quotaWaiter struct {
 }
 
 func newByteQuota(n int64) *byteQuota { return &byteQuota{free: n, size: n} }
+
+// TryAcquire and Release are tryAcquire and release for a service's body
+// stream (protocol.Memory).
+func (q *byteQuota) TryAcquire(n int64) bool { return q.tryAcquire(n) }
+func (q *byteQuota) Release(n int64)         { q.release(n) }
 
 func (q *byteQuota) tryAcquire(n int64) bool {
 	q.mu.Lock()

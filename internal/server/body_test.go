@@ -15,12 +15,12 @@ func TestBodySpillsAndReleases(t *testing.T) {
 	}
 	b.budget = newByteQuota(1 << 20)
 	small := bytes.Repeat([]byte("s"), 1000)
-	sb := b.read(bytes.NewReader(small), int64(len(small)), 1<<30)
+	sb := b.read(bytes.NewReader(small), int64(len(small)), 1<<30, nil)
 	if sb.err != nil || sb.f != nil || sb.held != 1000 {
 		t.Fatalf("small body: err %v, spilled %v, held %d", sb.err, sb.f != nil, sb.held)
 	}
 	large := bytes.Repeat([]byte("0123456789"), 110_000) // over the whole budget (clamped to it) and smallBody
-	lb := b.read(bytes.NewReader(large), -1, 1<<30)
+	lb := b.read(bytes.NewReader(large), -1, 1<<30, nil)
 	if lb.err != nil || lb.f == nil {
 		t.Fatalf("large body: err %v, spilled %v", lb.err, lb.f != nil)
 	}
@@ -43,7 +43,7 @@ func TestBodySpillsAndReleases(t *testing.T) {
 	if b.budget.free != 1<<20 {
 		t.Fatalf("budget free %d after close, want all", b.budget.free)
 	}
-	tb := b.read(bytes.NewReader(large), -1, 1000)
+	tb := b.read(bytes.NewReader(large), -1, 1000, nil)
 	if tb.err != errBodyTooLarge {
 		t.Fatalf("over the limit: %v", tb.err)
 	}

@@ -137,8 +137,14 @@ func (s *Server) authenticate(w http.ResponseWriter, r *protocol.Request, svc se
 	var bd *body
 	var hashBody func() string
 	if r.Service != "s3" {
+		var stream func(keep func([]byte) error) protocol.BodyStream
+		if st, ok := svc.(protocol.BodyStreamer); ok {
+			stream = func(keep func([]byte) error) protocol.BodyStream {
+				return st.BodyStream(hr, hr.ContentLength, s.bodies.budget, keep)
+			}
+		}
 		hashBody = func() string {
-			bd = s.bodies.read(hr.Body, hr.ContentLength, bodyLimit(r.Service))
+			bd = s.bodies.read(hr.Body, hr.ContentLength, bodyLimit(r.Service), stream)
 			return bd.hash()
 		}
 	}
@@ -151,6 +157,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *protocol.Request, svc se
 		}
 	} else if err == nil && bd != nil {
 		r.Body, err = bd.bytes(hr.Context())
+		r.Stream = bd.stream
 	}
 	if err != nil {
 		bd.close()
@@ -247,7 +254,7 @@ func (s *Server) serveUnsigned(w http.ResponseWriter, r *protocol.Request) bool 
 	hr := r.HTTP
 	form := hr.URL.Query()
 	if hr.Method == http.MethodPost && strings.HasPrefix(hr.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		bd := s.bodies.read(hr.Body, hr.ContentLength, unsignedBodyLimit)
+		bd := s.bodies.read(hr.Body, hr.ContentLength, unsignedBodyLimit, nil)
 		defer bd.close()
 		b, err := bd.bytes(hr.Context())
 		if bd.err != nil || err != nil {
