@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,5 +109,50 @@ func TestCollectCodeKeepsFreshlyPrepared(t *testing.T) {
 	rt.CollectCode(nil)
 	if !exists(dir) {
 		t.Fatal("a package prepared a moment ago was collected")
+	}
+}
+
+// Unpacked code is written without fsync, so it is kept across a restart
+// only when the previous run stopped cleanly (and synced it); after a run
+// that ended otherwise (killed, power lost) it is removed, to be unpacked
+// again from the stored package.
+func TestUnpackedKeptOnlyAfterCleanStop(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "rt")
+	ctx := context.Background()
+	start := func() *Runtime {
+		t.Helper()
+		r, err := New(Options{Dir: dir, Assumer: &staticAssumer{}, Endpoint: fixedEndpoint("http://127.0.0.1:1")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := start()
+	mark := filepath.Join(r.unpacked.dir, cleanMark)
+	code := filepath.Join(r.unpacked.dir, codeKey("some package"))
+	os.MkdirAll(code, 0o755)
+	os.WriteFile(filepath.Join(code, "bootstrap"), []byte("x"), 0o755)
+	if exists(mark) {
+		t.Fatal("marked clean while running")
+	}
+	r.Stop(ctx)
+	if !exists(mark) {
+		t.Fatal("a clean stop left no mark")
+	}
+	r = start()
+	if !exists(code) || exists(mark) {
+		t.Fatalf("after a clean stop: code kept %v, mark left %v", exists(code), exists(mark))
+	}
+	r.Stop(ctx)
+	// A run that did not stop: its start removed the mark, and nothing
+	// wrote it again.
+	os.Remove(mark)
+	r = start()
+	defer r.Stop(ctx)
+	if exists(code) {
+		t.Fatal("code unpacked by a run that did not stop cleanly was kept")
 	}
 }
