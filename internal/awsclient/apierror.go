@@ -79,28 +79,20 @@ func requestID(h http.Header) string {
 func decodeError(p protocol, status int, h http.Header, body []byte) *Error {
 	e := &Error{StatusCode: status, RequestID: requestID(h)}
 	switch p {
-	case protoQuery:
+	case protoQuery, protoRESTXML:
+		// REST-XML answers <Error><Code>…</Code>…</Error>; the query
+		// protocol wraps the same in <ErrorResponse>, beside RequestId.
 		var x struct {
-			Code      string `xml:"Error>Code"`
-			Message   string `xml:"Error>Message"`
-			RequestID string `xml:"RequestId"`
+			Code, Message, RequestId string
+			Wrapped                  struct{ Code, Message string } `xml:"Error"`
 		}
 		if xml.Unmarshal(body, &x) == nil {
-			e.Code, e.Message = x.Code, x.Message
-			if e.RequestID == "" {
-				e.RequestID = x.RequestID
+			if x.Wrapped.Code != "" {
+				x.Code, x.Message = x.Wrapped.Code, x.Wrapped.Message
 			}
-		}
-	case protoRESTXML:
-		var x struct {
-			Code      string `xml:"Code"`
-			Message   string `xml:"Message"`
-			RequestID string `xml:"RequestId"`
-		}
-		if xml.Unmarshal(body, &x) == nil {
 			e.Code, e.Message = x.Code, x.Message
 			if e.RequestID == "" {
-				e.RequestID = x.RequestID
+				e.RequestID = x.RequestId
 			}
 		}
 	case protoJSON, protoRESTJSON:
