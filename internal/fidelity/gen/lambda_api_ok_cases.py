@@ -392,3 +392,17 @@ okcase(LF2, 'create_response_2', fixture('fid-ok-lst2', 'echo2'))  # another pac
 mine = {'Functions': {'key': 'FunctionName', 'like': '^fid-ok-lst[12]$', 'sort': 'FunctionArn'}}
 okcase(LF2, 'list_all', L('GET', '/2015-03-31/functions', query='FunctionVersion=ALL&MaxItems=1000'), keep=mine)
 okcase(LF2, 'list_default', L('GET', '/2015-03-31/functions', query='MaxItems=1000'), keep=mine)
+
+# --- the rest of the routing-config test (fid-ok-al5 has versions 1 and 2 from above) ---
+begin(fnames(['fid-ok-al5']))
+A5 = FN + 'fid-ok-al5/aliases'
+okcase(AR, 'create-alias-latest', L('POST', A5, {'Name': 'custom-latest', 'FunctionVersion': '$LATEST'}))
+okcase(AR, 'create_alias_empty_routingconfig', L('POST', A5, {'Name': 'custom-empty-routingconfig', 'FunctionVersion': '1', 'RoutingConfig': {'AdditionalVersionWeights': {}}}))
+okcase(AR, 'create_alias_response', L('POST', A5, {'Name': 'custom', 'FunctionVersion': '1', 'RoutingConfig': {'AdditionalVersionWeights': {'2': 0.5}}}))
+
+# --- the creates of the tests whose in-progress conflicts cannot happen in seki ---
+begin(fnames(['fid-ok-cu0']))
+okcase('TestLambdaFunction::test_lambda_concurrent_code_updates', 'create-function-response',
+       L('POST', '/2015-03-31/functions', {'FunctionName': 'fid-ok-cu0', 'Runtime': 'python3.12', 'Role': ROLE, 'Handler': 'handler.handler', 'Code': {'ZipFile': '${zip:echo}'}}))
+begin(fnames(['fid-ok-cu1']))
+okcase('TestLambdaFunction::test_lambda_concurrent_config_updates', 'create-function-response', fixture('fid-ok-cu1'))
