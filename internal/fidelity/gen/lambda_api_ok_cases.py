@@ -406,3 +406,14 @@ okcase('TestLambdaFunction::test_lambda_concurrent_code_updates', 'create-functi
        L('POST', '/2015-03-31/functions', {'FunctionName': 'fid-ok-cu0', 'Runtime': 'python3.12', 'Role': ROLE, 'Handler': 'handler.handler', 'Code': {'ZipFile': '${zip:echo}'}}))
 begin(fnames(['fid-ok-cu1']))
 okcase('TestLambdaFunction::test_lambda_concurrent_config_updates', 'create-function-response', fixture('fid-ok-cu1'))
+
+# --- ListTags of an aliased or a malformed ARN of an event source mapping or capacity provider: the
+# pattern error (the not-found records of the same tests are in gen_lambda_api.py) ---
+from facts import facts as _facts
+for kind, label, name in [('event-source-mapping', 'event_source_mapping', '0123abcd-0000-0000-0000-000000000000'), ('capacity-provider', 'capacity_provider', 'fid-cp')]:
+    t = 'TestLambdaTag::test_tag_exceptions[%s]' % label
+    a = 'arn:aws:lambda:${region}:${account}:%s:%s' % (kind, name)
+    m = {'<partition>': 'aws', '<region>': '${region}', '111111111111': '${account}', '<resource-name>': name}
+    for record, res in [('aliased_arn_exception', a + ':alias'), ('invalid_arn_exception', 'arn:aws:lambda:${region}:${account}:foobar:' + name)]:
+        e, _ = _facts('ListTags', SNAP[T + t]['recorded-content'][record], m, proto='json')
+        case(t, record, L('GET', TAGS + res), e)
