@@ -64,6 +64,11 @@ type apiConn struct {
 	req apiRequest
 	// line gathers a header line longer than br's buffer.
 	line []byte
+	// alive's state, kept here so that its check allocates nothing.
+	rc      syscall.RawConn
+	peekFn  func(fd uintptr) bool
+	peekBuf [1]byte
+	live    bool
 }
 
 // serveAPI accepts the runtime's connections until the listener closes.
@@ -539,25 +544,31 @@ func (k *apiConn) discardBody() bool {
 // open, without blocking: a runtime that gave up its GET next (or died)
 // must not be handed an invocation it will never read.
 func (k *apiConn) alive() bool {
-	sc, ok := k.c.(syscall.Conn)
-	if !ok {
-		return true
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
-		return true
-	}
 	if k.br.Buffered() > 0 {
 		return true // a pipelined request: the runtime is there
 	}
-	live := true
-	rc.Read(func(fd uintptr) bool {
-		var b [1]byte
-		n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		live = n > 0 || err == syscall.EAGAIN || err == syscall.EINTR
-		return true
-	})
-	return live
+	if k.rc == nil {
+		sc, ok := k.c.(syscall.Conn)
+		if !ok {
+			return true
+		}
+		rc, err := sc.SyscallConn()
+		if err != nil {
+			return true
+		}
+		k.rc, k.peekFn = rc, k.peek
+	}
+	k.live = true
+	k.rc.Read(k.peekFn)
+	return k.live
+}
+
+// peek sets k.live from a non-blocking MSG_PEEK of one byte: 0 bytes is
+// the runtime's end of file.
+func (k *apiConn) peek(fd uintptr) bool {
+	n, _, err := syscall.Recvfrom(int(fd), k.peekBuf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+	k.live = n > 0 || err == syscall.EAGAIN || err == syscall.EINTR
+	return true
 }
 
 // Writing answers.

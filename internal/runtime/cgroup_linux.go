@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -61,6 +62,12 @@ type cgroup struct {
 	// peakFile stays open: REPORT reads it after every invocation, and a
 	// pread is one system call where open/read/close is three.
 	peakFile *os.File
+	// peak's one pread, without a closure per call.
+	peakMu  sync.Mutex
+	peakRC  syscall.RawConn
+	peakFn  func(fd uintptr)
+	peakBuf [32]byte
+	peakN   int
 }
 
 const cgroup2Magic = 0x63677270
@@ -381,10 +388,32 @@ func (g *cgroup) peak() int64 {
 	if g == nil || g.peakFile == nil {
 		return 0
 	}
-	var buf [32]byte
-	n, _ := g.peakFile.ReadAt(buf[:], 0)
-	v, _ := strconv.ParseInt(string(bytes.TrimSpace(buf[:n])), 10, 64)
+	// One pread: the kernel answers a cgroup file whole, so the EOF that
+	// ReadAt would read again for is not needed (REPORT reads this after
+	// every invocation).
+	g.peakMu.Lock()
+	defer g.peakMu.Unlock()
+	if g.peakFn == nil {
+		g.peakFn = g.readPeak
+	}
+	g.peakN = 0
+	if g.peakRC == nil {
+		rc, err := g.peakFile.SyscallConn()
+		if err != nil {
+			return 0
+		}
+		g.peakRC = rc
+	}
+	g.peakRC.Control(g.peakFn)
+	if g.peakN <= 0 {
+		return 0
+	}
+	v, _ := strconv.ParseInt(string(bytes.TrimSpace(g.peakBuf[:g.peakN])), 10, 64)
 	return v
+}
+
+func (g *cgroup) readPeak(fd uintptr) {
+	g.peakN, _ = syscall.Pread(int(fd), g.peakBuf[:], 0)
 }
 
 // oomKilled reports whether the kernel killed a process of the cgroup for

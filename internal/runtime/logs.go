@@ -149,6 +149,9 @@ type outPipe struct {
 	f    *os.File
 	emit func(line []byte)
 	rc   syscall.RawConn // f's descriptor; nil if the file has none
+	// drainFn is p.drain, made once: sync runs twice per invocation, and
+	// a closure made there would be allocated each time.
+	drainFn func(fd uintptr)
 
 	mu      sync.Mutex
 	buf     []byte // the loop's and sync's read buffer; used with mu held
@@ -159,6 +162,7 @@ type outPipe struct {
 
 func newOutPipe(f *os.File, emit func(line []byte)) *outPipe {
 	p := &outPipe{f: f, emit: emit, buf: make([]byte, 8<<10)}
+	p.drainFn = p.drain
 	if rc, err := f.SyscallConn(); err == nil {
 		p.rc = rc
 	}
@@ -285,19 +289,22 @@ func (p *outPipe) sync() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.closed && p.rc != nil {
-		p.rc.Control(func(fd uintptr) {
-			for want := pipePending(fd); want > 0; {
-				n, err := readFD(fd, p.buf[:min(want, len(p.buf))])
-				if n <= 0 || err != nil {
-					return
-				}
-				p.consume(p.buf[:n])
-				p.read += int64(n)
-				want -= n
-			}
-		})
+		p.rc.Control(p.drainFn)
 	}
 	p.flush()
+}
+
+// drain reads what waits in the pipe now; call with mu held.
+func (p *outPipe) drain(fd uintptr) {
+	for want := pipePending(fd); want > 0; {
+		n, err := readFD(fd, p.buf[:min(want, len(p.buf))])
+		if n <= 0 || err != nil {
+			return
+		}
+		p.consume(p.buf[:n])
+		p.read += int64(n)
+		want -= n
+	}
 }
 
 func indexByte(b []byte, c byte) int {
