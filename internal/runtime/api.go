@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -44,43 +43,47 @@ type api struct {
 // serve answers one request, appending the answer to k.out.
 func (a *api) serve(k *apiConn) {
 	r := &k.req
-	p, ok := strings.CutPrefix(r.path, apiPrefix)
+	p, ok := bytes.CutPrefix(r.path, []byte(apiPrefix))
 	if !ok {
-		k.apiError(http.StatusNotFound, apiInvalidURL, apiNotFound+r.path)
+		k.notFound()
 		return
 	}
 	switch {
-	case p == "invocation/next":
+	case string(p) == "invocation/next":
 		if r.method != http.MethodGet {
 			k.apiError(http.StatusMethodNotAllowed, apiMethodNotAllowed, apiMethodNotAllowedMsg)
 			return
 		}
 		a.next(k)
-	case p == "init/error":
+	case string(p) == "init/error":
 		if r.method != http.MethodPost {
 			k.apiError(http.StatusMethodNotAllowed, apiMethodNotAllowed, apiMethodNotAllowedMsg)
 			return
 		}
 		a.initError(k)
-	case strings.HasPrefix(p, "invocation/"):
+	case bytes.HasPrefix(p, []byte("invocation/")):
 		rest := p[len("invocation/"):]
-		i := strings.LastIndexByte(rest, '/')
+		i := bytes.LastIndexByte(rest, '/')
 		if i <= 0 || r.method != http.MethodPost {
-			k.apiError(http.StatusNotFound, apiInvalidURL, apiNotFound+r.path)
+			k.notFound()
 			return
 		}
 		id, verb := rest[:i], rest[i+1:]
-		switch verb {
+		switch string(verb) {
 		case "response":
 			a.response(k, id)
 		case "error":
 			a.invocationError(k, id)
 		default:
-			k.apiError(http.StatusNotFound, apiInvalidURL, apiNotFound+r.path)
+			k.notFound()
 		}
 	default:
-		k.apiError(http.StatusNotFound, apiInvalidURL, apiNotFound+r.path)
+		k.notFound()
 	}
+}
+
+func (k *apiConn) notFound() {
+	k.apiError(http.StatusNotFound, apiInvalidURL, apiNotFound+string(k.req.path))
 }
 
 // next hands the runtime the environment's next invocation, waiting for
@@ -147,11 +150,11 @@ func (a *api) deliver(k *apiConn, inv *invocation) {
 
 // current returns the delivered invocation with the given id, if it still
 // waits for its answer.
-func (a *api) current(id string) *invocation {
+func (a *api) current(id []byte) *invocation {
 	e := a.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.cur == nil || e.cur.id != id {
+	if e.cur == nil || e.cur.id != string(id) {
 		return nil
 	}
 	return e.cur
@@ -169,7 +172,7 @@ func (a *api) clear(inv *invocation) {
 
 // response takes the function's result. A streamed (chunked) body that
 // fails midway carries the error in the trailers, as aws-lambda-go sends it.
-func (a *api) response(k *apiConn, id string) {
+func (a *api) response(k *apiConn, id []byte) {
 	inv := a.current(id)
 	if inv == nil {
 		k.apiError(http.StatusBadRequest, apiInvalidRequestID, apiInvalidRequestIDMsg)
@@ -203,7 +206,7 @@ func (a *api) response(k *apiConn, id string) {
 }
 
 // invocationError takes the function's error.
-func (a *api) invocationError(k *apiConn, id string) {
+func (a *api) invocationError(k *apiConn, id []byte) {
 	inv := a.current(id)
 	if inv == nil {
 		k.apiError(http.StatusBadRequest, apiInvalidRequestID, apiInvalidRequestIDMsg)

@@ -42,7 +42,7 @@ var errBadRequest = errors.New("malformed HTTP request")
 // apiRequest is what the handlers need of one request.
 type apiRequest struct {
 	method string
-	path   string // unescaped, without the query
+	path   []byte // unescaped, without the query; valid until the next request
 	// Body framing: chunked, or contentLength bytes (0 when absent).
 	chunked       bool
 	contentLength int64
@@ -63,7 +63,8 @@ type apiConn struct {
 	out []byte // the answer being built; written with one write
 	req apiRequest
 	// line gathers a header line longer than br's buffer.
-	line []byte
+	line    []byte
+	pathBuf []byte
 	// alive's state, kept here so that its check allocates nothing.
 	rc      syscall.RawConn
 	peekFn  func(fd uintptr) bool
@@ -235,9 +236,12 @@ func (k *apiConn) readRequest() error {
 		return errBadRequest
 	}
 	r.method = methodString(line[:sp1])
-	if r.path, err = requestPath(target); err != nil {
+	// The path is kept in the connection's buffer (the line is reused by
+	// the header reads): no string per request.
+	if k.pathBuf, err = requestPath(k.pathBuf[:0], target); err != nil {
 		return err
 	}
+	r.path = k.pathBuf
 	haveLength := false
 	for {
 		if line, err = k.readLine(&budget); err != nil {
@@ -294,19 +298,19 @@ func (k *apiConn) readRequest() error {
 
 // requestPath is the target's path, unescaped, without its query; an
 // absolute-form target ("http://host/p") gives its path.
-func requestPath(target []byte) (string, error) {
+func requestPath(dst, target []byte) ([]byte, error) {
 	if len(target) == 0 {
-		return "", errBadRequest
+		return dst, errBadRequest
 	}
 	if target[0] != '/' {
 		i := bytes.Index(target, []byte("://"))
 		if i <= 0 {
-			return "", errBadRequest
+			return dst, errBadRequest
 		}
 		rest := target[i+3:]
 		j := bytes.IndexByte(rest, '/')
 		if j < 0 {
-			return "/", nil
+			return append(dst, '/'), nil
 		}
 		target = rest[j:]
 	}
@@ -314,13 +318,13 @@ func requestPath(target []byte) (string, error) {
 		target = target[:i]
 	}
 	if bytes.IndexByte(target, '%') < 0 {
-		return string(target), nil
+		return append(dst, target...), nil
 	}
 	p, err := url.PathUnescape(string(target))
 	if err != nil {
-		return "", errBadRequest
+		return dst, errBadRequest
 	}
-	return p, nil
+	return append(dst, p...), nil
 }
 
 // headerField splits "Name: value", trimming the value's blanks.

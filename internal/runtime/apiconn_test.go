@@ -65,10 +65,25 @@ func testInvocation(id string, payload string) *invocation {
 func TestRuntimeAPIServesNetHTTPClient(t *testing.T) {
 	e, cl, base := apiEnv(t)
 	client := &http.Client{Transport: &http.Transport{Proxy: nil}}
-	for i, payload := range []string{`{"k":"v"}`, ``, strings.Repeat("x", 100<<10)} {
+	for i, payload := range []string{`{"k":"v"}`, ``, strings.Repeat("x", 100<<10), `{"waited":true}`, strings.Repeat("y", 200<<10)} {
 		inv := testInvocation("id-"+string(rune('a'+i)), payload)
-		e.invq <- inv
-		resp, err := client.Get(base + "invocation/next")
+		var resp *http.Response
+		var err error
+		if i%2 == 0 {
+			// The invocation waits for the runtime's GET.
+			e.invq <- inv
+			resp, err = client.Get(base + "invocation/next")
+		} else {
+			// The GET waits for the invocation.
+			got := make(chan struct{})
+			go func() {
+				defer close(got)
+				resp, err = client.Get(base + "invocation/next")
+			}()
+			time.Sleep(20 * time.Millisecond)
+			e.invq <- inv
+			<-got
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +130,7 @@ func TestRuntimeAPIServesNetHTTPClient(t *testing.T) {
 		}
 	}
 	if n := cl.n.Load(); n != 1 {
-		t.Fatalf("%d connections for three invocations: keep-alive is broken", n)
+		t.Fatalf("%d connections for five invocations: keep-alive is broken", n)
 	}
 }
 
