@@ -46,7 +46,11 @@ func sekiBinary(t testing.TB) string {
 			return
 		}
 		binPath = filepath.Join(dir, "seki")
-		out, err := exec.Command("go", "build", "-o", binPath, "../../cmd/seki").CombinedOutput()
+		// Built as `make build` builds it (static, CGO_ENABLED=0), so that
+		// BenchmarkStartup measures the binary users run.
+		build := exec.Command("go", "build", "-o", binPath, "../../cmd/seki")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		out, err := build.CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
