@@ -243,6 +243,8 @@ func (s *Service) Handler(d protocol.Dispatcher) *Handler {
 		lyrV = lyr + "/{VersionNumber}"
 		eic  = "/2019-09-25/functions/{FunctionName}/event-invoke-config"
 		pc   = "/2019-09-30/functions/{FunctionName}/provisioned-concurrency"
+		csc  = "/2020-04-22/code-signing-configs"
+		fcsc = "/2020-06-30/functions/{FunctionName}/code-signing-config"
 	)
 	routes := []protocol.Route{
 		// Functions
@@ -302,6 +304,16 @@ func (s *Service) Handler(d protocol.Dispatcher) *Handler {
 		{Method: "PUT", Path: pc, Status: 202, Op: op("PutProvisionedConcurrencyConfig", "lambda:PutProvisionedConcurrencyConfig", decodePutProvisioned, s.provisionedBodyTarget, s.putProvisioned)},
 		{Method: "GET", Path: pc, Op: op("GetProvisionedConcurrencyConfig", "lambda:GetProvisionedConcurrencyConfig", decodeProvisioned, s.functionTarget, s.getProvisionedConfig)},
 		{Method: "DELETE", Path: pc, Status: 204, Op: op("DeleteProvisionedConcurrencyConfig", "lambda:DeleteProvisionedConcurrencyConfig", decodeProvisioned, s.functionTarget, s.deleteProvisioned)},
+		// Code signing configs (codesigning.go)
+		{Method: "POST", Path: csc, Status: 201, Op: op("CreateCodeSigningConfig", "lambda:CreateCodeSigningConfig", decodeCreateCSC, nil, s.createCSC)},
+		{Method: "GET", Path: csc, Op: op("ListCodeSigningConfigs", "lambda:ListCodeSigningConfigs", noInput, nil, s.listCSCs)},
+		{Method: "GET", Path: csc + "/{CodeSigningConfigArn}", Op: op("GetCodeSigningConfig", "lambda:GetCodeSigningConfig", decodeCSCRef, s.cscTarget, s.getCSCConfig)},
+		{Method: "PUT", Path: csc + "/{CodeSigningConfigArn}", Op: op("UpdateCodeSigningConfig", "lambda:UpdateCodeSigningConfig", decodeCSCBody, s.cscBodyTarget, s.updateCSC)},
+		{Method: "DELETE", Path: csc + "/{CodeSigningConfigArn}", Status: 204, Op: op("DeleteCodeSigningConfig", "lambda:DeleteCodeSigningConfig", decodeCSCRef, s.cscTarget, s.deleteCSC)},
+		{Method: "GET", Path: csc + "/{CodeSigningConfigArn}/functions", Op: op("ListFunctionsByCodeSigningConfig", "lambda:ListFunctionsByCodeSigningConfig", decodeCSCRef, s.cscTarget, s.listFunctionsByCSC)},
+		{Method: "PUT", Path: fcsc, Op: op("PutFunctionCodeSigningConfig", "lambda:PutFunctionCodeSigningConfig", decodePutFunctionCSC, s.putFunctionCSCTarget, s.putFunctionCSC)},
+		{Method: "GET", Path: fcsc, Op: op("GetFunctionCodeSigningConfig", "lambda:GetFunctionCodeSigningConfig", unqualifiedNamespaced, s.functionTarget, s.getFunctionCSC)},
+		{Method: "DELETE", Path: fcsc, Status: 204, Op: op("DeleteFunctionCodeSigningConfig", "lambda:DeleteFunctionCodeSigningConfig", unqualifiedNamespaced, s.functionTarget, s.deleteFunctionCSC)},
 		// Event source mappings (esm.go)
 		{Method: "POST", Path: "/2015-03-31/event-source-mappings", Status: 202, Op: op("CreateEventSourceMapping", "lambda:CreateEventSourceMapping", decodeESM(false), createESMTarget, s.createESM)},
 		{Method: "GET", Path: "/2015-03-31/event-source-mappings", Op: op("ListEventSourceMappings", "lambda:ListEventSourceMappings", noInput, nil, s.listESMs)},

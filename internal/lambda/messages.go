@@ -57,3 +57,21 @@ const (
 	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaConcurrency::test_reserved_provisioned_overlap (reserved_lower_than_provisioned_exc)
 	msgReservedBelowProvisioned = " ReservedConcurrentExecutions  %d should not be lower than function's total provisioned concurrency [%d]."
 )
+
+// Code signing configs.
+var (
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestCodeSigningConfig::test_code_signing_not_found_excs (put_function_csc_invalid_csc_arn: 404, "Message", Type User)
+	errCSCNotFound = awserr.Code{Name: "CodeSigningConfigNotFoundException", Status: http.StatusNotFound}
+)
+
+const (
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestCodeSigningConfig::test_code_signing_not_found_excs (get_csc_invalid, delete_csc_notfound, update_csc_invalid_csc_arn)
+	msgCSCMissing = "The Lambda code signing configuration %s can not be found."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestCodeSigningConfig::test_code_signing_not_found_excs (put_function_csc_invalid_csc_arn, put_function_csc_invalid_both)
+	msgCSCNotFound = "The code signing configuration cannot be found. Check that the provided configuration is not deleted: %s."
+	// source: unconfirmed the rule is DeleteCodeSigningConfig's (API reference: "only if no function is using it"); no recording has AWS's words
+	msgCSCInUse = "The code signing configuration cannot be deleted because it is used by one or more functions."
+	// The CodeSigningConfigArn pattern of Lambda's service model.
+	// source: doc https://docs.aws.amazon.com/lambda/latest/api/API_GetCodeSigningConfig.html
+	patCSCArn = `arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1}:\d{12}:code-signing-config:csc-[a-z0-9]{17}`
+)

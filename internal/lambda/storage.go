@@ -108,6 +108,23 @@ CREATE TABLE lambda_provisioned (
 	PRIMARY KEY (account, region, name, qualifier),
 	FOREIGN KEY (account, region, name) REFERENCES lambda_functions ON DELETE CASCADE
 ) WITHOUT ROWID;
+`}, {Component: "lambda", Version: 4, SQL: `
+CREATE TABLE lambda_code_signing (
+	account TEXT NOT NULL,
+	region  TEXT NOT NULL,
+	id      TEXT NOT NULL,
+	config  TEXT NOT NULL,
+	PRIMARY KEY (account, region, id)
+) WITHOUT ROWID;
+CREATE TABLE lambda_function_code_signing (
+	account TEXT NOT NULL,
+	region  TEXT NOT NULL,
+	name    TEXT NOT NULL,
+	csc_arn TEXT NOT NULL,
+	PRIMARY KEY (account, region, name),
+	FOREIGN KEY (account, region, name) REFERENCES lambda_functions ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX lambda_function_code_signing_csc ON lambda_function_code_signing (csc_arn);
 `}}
 }
 

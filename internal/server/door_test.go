@@ -338,6 +338,8 @@ var walkValues = map[string]any{
 	"lambda.AddLayerVersionPermission.Action":    "lambda:GetLayerVersion",
 	"lambda.AddLayerVersionPermission.Principal": "*",
 	"lambda.AuthType":                            lambdatypes.FunctionUrlAuthTypeAwsIam,
+	"lambda.CodeSigningConfigArn":                "arn:aws:lambda:us-east-1:111111111111:code-signing-config:csc-0123456789abcdefg",
+	"lambda.AllowedPublishers":                   &lambdatypes.AllowedPublishers{SigningProfileVersionArns: []string{"arn:aws:signer:us-east-1:111111111111:/signing-profiles/walk"}},
 	"lambda.Resource":                            "arn:aws:lambda:us-east-1:111111111111:function:walk",
 	"lambda.Tags":                                map[string]string{"k": "v"},
 	"lambda.TagKeys":                             []string{"k"},

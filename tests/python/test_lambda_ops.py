@@ -138,5 +138,33 @@ class ProvisionedConcurrency(unittest.TestCase):
         self.assertEqual(lam.list_provisioned_concurrency_configs(FunctionName="pc")["ProvisionedConcurrencyConfigs"], [])
 
 
+class CodeSigningConfigs(unittest.TestCase):
+    def test_lifecycle(self):
+        create("csc-fn")
+        profile = "arn:aws:signer:us-east-1:%s:/signing-profiles/test" % A
+        made = lam.create_code_signing_config(Description="Testing CodeSigning Config",
+                                              AllowedPublishers={"SigningProfileVersionArns": [profile]},
+                                              CodeSigningPolicies={"UntrustedArtifactOnDeployment": "Enforce"})
+        self.assertEqual(made["ResponseMetadata"]["HTTPStatusCode"], 201)
+        csc = made["CodeSigningConfig"]["CodeSigningConfigArn"]
+        self.assertRegex(made["CodeSigningConfig"]["CodeSigningConfigId"], r"^csc-[a-z0-9]{17}$")
+        up = lam.update_code_signing_config(CodeSigningConfigArn=csc, CodeSigningPolicies={"UntrustedArtifactOnDeployment": "Warn"})
+        self.assertEqual(up["CodeSigningConfig"]["CodeSigningPolicies"], {"UntrustedArtifactOnDeployment": "Warn"})
+        self.assertEqual(lam.get_function_code_signing_config(FunctionName="csc-fn")["ResponseMetadata"]["HTTPStatusCode"], 200)
+        put = lam.put_function_code_signing_config(CodeSigningConfigArn=csc, FunctionName="csc-fn")
+        self.assertEqual((put["CodeSigningConfigArn"], put["FunctionName"]), (csc, "csc-fn"))
+        self.assertEqual(lam.list_functions_by_code_signing_config(CodeSigningConfigArn=csc)["FunctionArns"], [arn("csc-fn")])
+        lam.delete_function_code_signing_config(FunctionName="csc-fn")
+        lam.delete_code_signing_config(CodeSigningConfigArn=csc)
+        gone = csc[:-1] + ("x" if csc[-1] != "x" else "y")
+        with self.assertRaises(lam.exceptions.CodeSigningConfigNotFoundException) as cm:
+            lam.put_function_code_signing_config(CodeSigningConfigArn=gone, FunctionName="csc-fn")
+        self.assertEqual(cm.exception.response["Error"]["Message"],
+                         "The code signing configuration cannot be found. Check that the provided configuration is not deleted: %s." % gone)
+        with self.assertRaises(lam.exceptions.ResourceNotFoundException) as cm:
+            lam.get_code_signing_config(CodeSigningConfigArn=csc)
+        self.assertEqual(cm.exception.response["Error"]["Message"], "The Lambda code signing configuration %s can not be found." % csc)
+
+
 if __name__ == "__main__":
     unittest.main()

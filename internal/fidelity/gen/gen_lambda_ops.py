@@ -24,16 +24,16 @@ class File:
         self.cases = []
         self.owned = set()
 
-    def case(self, test, record, call, m=None, setup=None, known=None, skip=(), optional=(), opaque=(), until=None):
+    def case(self, test, record, call, m=None, setup=None, known=None, skip=(), optional=(), opaque=(), until=None, at=None):
         test = self.prefix + test
         assert test in self.val, test
         self.owned.add((test, record))
         rec = self.snap[test]['recorded-content'][record]
         mm = dict(BASE)
         mm.update(m or {})
-        e, extra = facts('', rec, mm, proto='json', skip=skip, optional=optional, opaque=opaque)
+        e, extra = facts('', rec, mm, proto='json', skip=skip, optional=optional, opaque=opaque, at=at)
         if not e.get('code'):
-            e['status'] = rec['ResponseMetadata']['HTTPStatusCode']
+            e['status'] = rec.get('ResponseMetadata', {}).get('HTTPStatusCode', 200)
             # facts() reads a list's first item; the others are facts too.
             for k, v in rec.items():
                 if isinstance(v, list) and v and isinstance(v[0], dict):
@@ -274,6 +274,61 @@ for rec, method, q, body in [
 api.case(PC, 'delete_alias_result', call('DELETE', '/2015-03-31/functions/fid-pclc/aliases/pcalias'), MC)
 api.case(PC, 'get_provisioned_alias_postaliasdelete', pc('GET', 'fid-pclc', 'pcalias'), MC)
 api.case(PC, 'list_response_postdeletes', pclist('fid-pclc'), MC)
+
+# --- code signing configs ----------------------------------------------------------------------
+CSC = '/2020-04-22/code-signing-configs'
+SIGNER = 'arn:aws:signer:${region}:${account}:/signing-profiles/test'
+BAD = 'arn:aws:lambda:${region}:${account}:code-signing-config:csc-0000000000000000x'
+
+
+def fcsc(method, fn, body=None):
+    return call(method, '/2020-06-30/functions/%s/code-signing-config' % fn, body=body)
+
+
+def create_csc(save):
+    s = call('POST', CSC, body={'Description': 'Testing CodeSigning Config', 'AllowedPublishers': {'SigningProfileVersionArns': [SIGNER]},
+                                'CodeSigningPolicies': {'UntrustedArtifactOnDeployment': 'Enforce'}})
+    s['save'] = {save: 'CodeSigningConfig.CodeSigningConfigArn', save + 'id': 'CodeSigningConfig.CodeSigningConfigId'}
+    return s
+
+
+F = 'TestCodeSigningConfig::test_function_code_signing_config'
+MF = {'<function-name:1>': 'fid-csc1', '<resource:1>': '${csc1id}'}
+api.case(F, 'create_code_signing_config', create_csc('csc1'), MF, setup=[create('fid-csc1')])
+api.case(F, 'update_code_signing_config', call('PUT', CSC + '/${csc1}', body={'CodeSigningPolicies': {'UntrustedArtifactOnDeployment': 'Warn'}}), MF)
+api.case(F, 'get_code_signing_config', call('GET', CSC + '/${csc1}'), MF)
+api.case(F, 'put_function_code_signing_config', fcsc('PUT', 'fid-csc1', {'CodeSigningConfigArn': '${csc1}'}), MF)
+api.case(F, 'get_function_code_signing_config', fcsc('GET', 'fid-csc1'), MF)
+# The recording keeps the list's last item; here the list holds this one config.
+api.case(F, 'list_code_signing_configs', call('GET', CSC), MF, at='CodeSigningConfigs.0')
+api.case(F, 'list_functions_by_code_signing_config', call('GET', CSC + '/${csc1}/functions'), MF)
+api.case(F, 'delete_function_code_signing_config', fcsc('DELETE', 'fid-csc1'), MF)
+api.case(F, 'delete_code_signing_config', call('DELETE', CSC + '/${csc1}'), MF)
+
+N = 'TestCodeSigningConfig::test_code_signing_not_found_excs'
+MN = {'<function-name:1>': 'fid-csc2', '<resource:1>': '${csc2id}', '<csc_arn_invalid>': BAD}
+api.case(N, 'create_code_signing_config', create_csc('csc2'), MN, setup=[create('fid-csc2')])
+for rec, step in [
+    ('delete_csc_notfound', call('DELETE', CSC + '/' + BAD)),
+    ('nothing_to_delete_response', fcsc('DELETE', 'fid-csc2')),
+    ('delete_function_csc_fnnotfound', fcsc('DELETE', 'csc-test-doesnotexist')),
+    ('put_function_csc_invalid_fnname', fcsc('PUT', 'csc-test-doesnotexist', {'CodeSigningConfigArn': '${csc2}'})),
+    ('put_function_csc_invalid_csc_arn', fcsc('PUT', 'fid-csc2', {'CodeSigningConfigArn': BAD})),
+    ('put_function_csc_invalid_both', fcsc('PUT', 'csc-test-doesnotexist', {'CodeSigningConfigArn': BAD})),
+    ('update_csc_invalid_csc_arn', call('PUT', CSC + '/' + BAD, body={'Description': 'new-description'})),
+    ('update_csc_noupdates', call('PUT', CSC + '/' + BAD, body={})),
+    ('update_csc_noupdate_response', call('PUT', CSC + '/${csc2}', body={})),
+    ('get_csc_invalid', call('GET', CSC + '/' + BAD)),
+    ('get_function_csc_fnwithoutcsc', fcsc('GET', 'fid-csc2')),
+    ('get_function_csc_nonexistingfn', fcsc('GET', 'csc-test-doesnotexist')),
+    ('list_functions_by_csc_fnwithoutcsc', call('GET', CSC + '/${csc2}/functions')),
+    ('list_functions_by_csc_invalid_cscarn', call('GET', CSC + '/' + BAD + '/functions')),
+]:
+    api.case(N, rec, step, MN)
+api.case('TestLambdaFunction::test_ops_on_nonexisting_fn[get_function_code_signing_config]', 'not_found_exception',
+         fcsc('GET', 'nofn'), {'<nonexisting-fn-name>': 'nofn'})
+api.case('TestLambdaFunction::test_get_function_wrong_region[get_function_code_signing_config]', 'wrong_region_exception',
+         fcsc('GET', 'arn:aws:lambda:ap-southeast-1:${account}:function:fid-csc2'), {'<wrong-region>': 'ap-southeast-1'})
 
 api.write()
 
