@@ -163,7 +163,7 @@ func (s *Service) createBucket(ctx context.Context, r *protocol.Request, c *call
 	if !validBucketName(name) {
 		return nil, errInvalidBucketName.New(msgTheSpecifiedBucketIs).With("BucketName", name)
 	}
-	acl := r.HTTP.Header.Get("x-amz-acl")
+	acl := r.HTTP.Header.Get("X-Amz-Acl")
 	if acl != "" && acl != "private" {
 		return nil, errBucketACLWithOwnership.New(msgBucketCannotHaveAcls)
 	}
@@ -270,7 +270,7 @@ type locationResponse string
 func (l locationResponse) Respond(w http.ResponseWriter, r *protocol.Request) {
 	w.Header().Set("Location", "/"+string(l))
 	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketObjectTagging::test_create_bucket_with_tags
-	w.Header().Set("x-amz-bucket-arn", "arn:aws:s3:::"+string(l))
+	w.Header().Set("X-Amz-Bucket-Arn", "arn:aws:s3:::"+string(l))
 	w.Header().Set("Content-Length", "0")
 	w.WriteHeader(http.StatusOK)
 }
@@ -470,7 +470,7 @@ func (s *Service) putACL(ctx context.Context, r *protocol.Request, c *call) (any
 			return nil, err
 		}
 	}
-	acl := r.HTTP.Header.Get("x-amz-acl")
+	acl := r.HTTP.Header.Get("X-Amz-Acl")
 	if acl == "bucket-owner-full-control" || acl == "private" {
 		return nil, nil
 	}

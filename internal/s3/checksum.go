@@ -31,10 +31,22 @@ var algoNames = [...]string{"", "CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"
 
 func (a checksumAlgo) String() string { return algoNames[a] }
 
-// header is the checksum's request and response header.
-func (a checksumAlgo) header() string {
-	return "x-amz-checksum-" + strings.ToLower(algoNames[a])
-}
+// header is the checksum's request and response header, as AWS spells it
+// (in messages too).
+func (a checksumAlgo) header() string { return algoHeaders[a] }
+
+// key is header in its canonical form, for http.Header lookups: Get
+// canonicalizes a lower-case name into a new string on every call, and the
+// checksum headers are looked up on every write.
+func (a checksumAlgo) key() string { return algoKeys[a] }
+
+var algoHeaders, algoKeys = func() (h, k [len(algoNames)]string) {
+	for i, n := range algoNames {
+		h[i] = "x-amz-checksum-" + strings.ToLower(n)
+		k[i] = http.CanonicalHeaderKey(h[i])
+	}
+	return h, k
+}()
 
 // size is the digest length in bytes.
 func (a checksumAlgo) size() int {
@@ -95,6 +107,15 @@ func (a checksumAlgo) new() hash.Hash {
 // compute (no standard library implementation).
 var unsupportedChecksums = []string{"xxhash64", "xxhash3", "xxhash128"}
 
+// unsupportedKeys are their headers' canonical names (see key).
+var unsupportedKeys = func() []string {
+	k := make([]string, len(unsupportedChecksums))
+	for i, n := range unsupportedChecksums {
+		k[i] = http.CanonicalHeaderKey("x-amz-checksum-" + n)
+	}
+	return k
+}()
+
 // checksumSpec is what a request says about its additional checksum: the
 // algorithm, and the value from a header (or, for aws-chunked uploads, the
 // name of the trailer that will carry it).
@@ -112,7 +133,7 @@ func requestChecksum(h http.Header) (checksumSpec, error) {
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PutObjectChecksum::test_s3_checksum_no_algorithm
 	given := 0
 	for i := 1; i < len(algoNames); i++ {
-		if h.Get(checksumAlgo(i).header()) != "" {
+		if h.Get(checksumAlgo(i).key()) != "" {
 			given++
 		}
 	}
@@ -121,7 +142,7 @@ func requestChecksum(h http.Header) (checksumSpec, error) {
 	}
 	for i := 1; i < len(algoNames); i++ {
 		a := checksumAlgo(i)
-		v := h.Get(a.header())
+		v := h.Get(a.key())
 		if v == "" {
 			continue
 		}
@@ -133,12 +154,12 @@ func requestChecksum(h http.Header) (checksumSpec, error) {
 		}
 		spec.algo, spec.value = a, v
 	}
-	for _, n := range unsupportedChecksums {
-		if h.Get("x-amz-checksum-"+n) != "" {
+	for i, n := range unsupportedChecksums {
+		if h.Get(unsupportedKeys[i]) != "" {
 			return spec, errInvalidRequest.Errorf(msgChecksumUnsupportedFmt, strings.ToUpper(n))
 		}
 	}
-	if t := h.Get("x-amz-trailer"); t != "" {
+	if t := h.Get("X-Amz-Trailer"); t != "" {
 		name := strings.ToLower(strings.TrimSpace(t))
 		algo, ok := parseAlgo(strings.TrimPrefix(name, "x-amz-checksum-"))
 		if !ok || !strings.HasPrefix(name, "x-amz-checksum-") {
@@ -149,7 +170,7 @@ func requestChecksum(h http.Header) (checksumSpec, error) {
 		}
 		spec.algo, spec.trailer = algo, true
 	}
-	if v := h.Get("x-amz-sdk-checksum-algorithm"); v != "" {
+	if v := h.Get("X-Amz-Sdk-Checksum-Algorithm"); v != "" {
 		algo, ok := parseAlgo(v)
 		if !ok {
 			return spec, errInvalidRequest.New(msgChecksumAlgorithmProvidedIs)

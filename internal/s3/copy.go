@@ -51,7 +51,7 @@ func parseCopySource(v string) (copySource, error) {
 // bucket's policy and owner) and loads it. A missing source key follows
 // the disclosure rule for the source bucket.
 func (s *Service) readSource(ctx context.Context, r *protocol.Request) (*object, copySource, error) {
-	cs, err := parseCopySource(r.HTTP.Header.Get("x-amz-copy-source"))
+	cs, err := parseCopySource(r.HTTP.Header.Get("X-Amz-Copy-Source"))
 	if err != nil {
 		return nil, cs, err
 	}
@@ -59,7 +59,7 @@ func (s *Service) readSource(ctx context.Context, r *protocol.Request) (*object,
 		return nil, cs, err
 	}
 	sb := s.lookup(cs.bucket)
-	if err := expectedOwner(sb, r.HTTP.Header.Get("x-amz-source-expected-bucket-owner")); err != nil {
+	if err := expectedOwner(sb, r.HTTP.Header.Get("X-Amz-Source-Expected-Bucket-Owner")); err != nil {
 		return nil, cs, err
 	}
 	if sb == nil {
@@ -75,7 +75,7 @@ func (s *Service) readSource(ctx context.Context, r *protocol.Request) (*object,
 		return nil, cs, err
 	}
 	if cs.version != "" && !validVersionID(cs.version) {
-		return nil, cs, invalidVersionID("x-amz-copy-source", r.HTTP.Header.Get("x-amz-copy-source"))
+		return nil, cs, invalidVersionID("x-amz-copy-source", r.HTTP.Header.Get("X-Amz-Copy-Source"))
 	}
 	o, err := s.readVersion(ctx, r, sb, cs.key, cs.version, cs.version != "")
 	if err != nil {
@@ -93,20 +93,20 @@ func (s *Service) readSource(ctx context.Context, r *protocol.Request) (*object,
 // source: snapshot tests/aws/services/s3/test_s3_preconditions.snapshot.json#tests/aws/services/s3/test_s3_preconditions.py::TestS3CopySourcePreconditions::test_s3_copy_object_preconditions
 func copyConditions(h http.Header, o *object, now time.Time) error {
 	etag, mod := o.quotedETag(), o.modified.Truncate(time.Second)
-	if v := h.Get("x-amz-copy-source-if-match"); v != "" {
+	if v := h.Get("X-Amz-Copy-Source-If-Match"); v != "" {
 		if !etagMatches(v, etag) {
 			return preconditionFailed("x-amz-copy-source-If-Match")
 		}
-	} else if v := h.Get("x-amz-copy-source-if-unmodified-since"); v != "" {
+	} else if v := h.Get("X-Amz-Copy-Source-If-Unmodified-Since"); v != "" {
 		if t, err := http.ParseTime(v); err == nil && mod.After(t) {
 			return preconditionFailed("x-amz-copy-source-If-Unmodified-Since")
 		}
 	}
-	if v := h.Get("x-amz-copy-source-if-none-match"); v != "" {
+	if v := h.Get("X-Amz-Copy-Source-If-None-Match"); v != "" {
 		if etagMatches(v, etag) {
 			return preconditionFailed("x-amz-copy-source-If-None-Match")
 		}
-	} else if v := h.Get("x-amz-copy-source-if-modified-since"); v != "" {
+	} else if v := h.Get("X-Amz-Copy-Source-If-Modified-Since"); v != "" {
 		if t, err := http.ParseTime(v); err == nil && !t.After(now) && !mod.After(t) {
 			return preconditionFailed("x-amz-copy-source-If-Modified-Since")
 		}
@@ -140,14 +140,14 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 	if err := checkPutACL(hdr); err != nil {
 		return nil, err
 	}
-	directive := hdr.Get("x-amz-metadata-directive")
+	directive := hdr.Get("X-Amz-Metadata-Directive")
 	if directive == "" {
 		directive = "COPY"
 	}
 	if directive != "COPY" && directive != "REPLACE" {
 		return nil, invalidArgument(msgUnknownMetadataDirective, "x-amz-metadata-directive", directive)
 	}
-	tagDirective := hdr.Get("x-amz-tagging-directive")
+	tagDirective := hdr.Get("X-Amz-Tagging-Directive")
 	if tagDirective == "" {
 		tagDirective = "COPY"
 	}
@@ -174,7 +174,7 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 		return nil, errInvalidRequest.Errorf(msgCopySourceTooLargeFmt, maxObjectSize)
 	}
 	algo := algoNone
-	if v := hdr.Get("x-amz-checksum-algorithm"); v != "" {
+	if v := hdr.Get("X-Amz-Checksum-Algorithm"); v != "" {
 		a, ok := parseAlgo(v)
 		if !ok {
 			return nil, invalidArgument(msgInvalidChecksumAlgorithm, "x-amz-checksum-algorithm", v)
@@ -184,8 +184,8 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 	// Copying an earlier version onto its key is how a version is restored;
 	// only a copy of the current version onto itself must change something.
 	if cs.bucket == b.name && cs.key == c.key && src.latest && directive == "COPY" && algo == algoNone &&
-		hdr.Get("x-amz-storage-class") == "" && hdr.Get("x-amz-website-redirect-location") == "" &&
-		hdr.Get("x-amz-server-side-encryption") == "" {
+		hdr.Get("X-Amz-Storage-Class") == "" && hdr.Get("X-Amz-Website-Redirect-Location") == "" &&
+		hdr.Get("X-Amz-Server-Side-Encryption") == "" {
 		return nil, errInvalidRequest.New(msgThisCopyRequestIs)
 	}
 	if algo == algoNone {
@@ -247,12 +247,12 @@ type copyResult struct {
 
 func (c *copyResult) Respond(w http.ResponseWriter, r *protocol.Request) {
 	h := w.Header()
-	h.Set("x-amz-server-side-encryption", "AES256")
+	h.Set("X-Amz-Server-Side-Encryption", "AES256")
 	if c.version != "" {
-		h.Set("x-amz-version-id", c.version)
+		h.Set("X-Amz-Version-Id", c.version)
 	}
 	if c.sourceVersion != "" {
-		h.Set("x-amz-copy-source-version-id", c.sourceVersion)
+		h.Set("X-Amz-Copy-Source-Version-Id", c.sourceVersion)
 	}
 	writeXML(w, c.x)
 }

@@ -170,8 +170,8 @@ func writeError(w http.ResponseWriter, r *protocol.Request, err error) {
 			hdr.Set(kv[0], kv[1])
 		}
 	}
-	hdr.Set("x-amz-request-id", id)
-	hdr.Set("x-amz-id-2", hostID)
+	hdr.Set("X-Amz-Request-Id", id)
+	hdr.Set("X-Amz-Id-2", hostID)
 	hdr.Set("Server", "AmazonS3")
 	status := e.Status
 	if status == 0 {

@@ -72,7 +72,7 @@ func (s *Service) createUpload(ctx context.Context, r *protocol.Request, c *call
 	if u.tags, err = s.writeTags(ctx, r, b, c.key); err != nil {
 		return nil, err
 	}
-	if v := hdr.Get("x-amz-checksum-algorithm"); v != "" {
+	if v := hdr.Get("X-Amz-Checksum-Algorithm"); v != "" {
 		a, ok := parseAlgo(v)
 		if !ok || a == algoMD5 || a == algoSHA512 {
 			// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_parts_checksum_exceptions_composite
@@ -84,7 +84,7 @@ func (s *Service) createUpload(ctx context.Context, r *protocol.Request, c *call
 			u.checksumType = "FULL_OBJECT"
 		}
 	}
-	if v := hdr.Get("x-amz-checksum-type"); v != "" {
+	if v := hdr.Get("X-Amz-Checksum-Type"); v != "" {
 		switch {
 		case u.checksumAlgo == algoNone:
 			// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_parts_checksum_exceptions_composite
@@ -200,7 +200,7 @@ func (s *Service) uploadPart(ctx context.Context, r *protocol.Request, c *call) 
 	if err != nil {
 		return nil, err
 	}
-	p.md5AsSent = r.HTTP.Header.Get("Content-MD5")
+	p.md5AsSent = r.HTTP.Header.Get("Content-Md5")
 	if p.length > maxPartSize {
 		return nil, errEntityTooLarge.New(msgYourProposedUploadExceeds).
 			With("ProposedSize", strconv.FormatInt(p.length, 10)).With("MaxSizeAllowed", strconv.FormatInt(maxPartSize, 10))
@@ -223,7 +223,7 @@ func (s *Service) uploadPart(ctx context.Context, r *protocol.Request, c *call) 
 	}
 	res := &putResult{etag: `"` + pt.etag + `"`}
 	if p.declaredChecksum() {
-		res.checksumHeader, res.checksum = p.spec.algo.header(), p.checksum
+		res.checksumHeader, res.checksum = p.spec.algo.key(), p.checksum
 	}
 	return &partResult{res}, nil
 }
@@ -234,8 +234,8 @@ type partResult struct{ p *putResult }
 
 func (pr *partResult) Respond(w http.ResponseWriter, r *protocol.Request) {
 	h := w.Header()
-	h.Set("ETag", pr.p.etag)
-	h.Set("x-amz-server-side-encryption", "AES256")
+	h.Set("Etag", pr.p.etag)
+	h.Set("X-Amz-Server-Side-Encryption", "AES256")
 	if pr.p.checksumHeader != "" {
 		h.Set(pr.p.checksumHeader, pr.p.checksum)
 	}
@@ -287,7 +287,7 @@ func (s *Service) uploadPartCopy(ctx context.Context, r *protocol.Request, c *ca
 		return nil, err
 	}
 	start, length := int64(0), src.size
-	if rh := r.HTTP.Header.Get("x-amz-copy-source-range"); rh != "" {
+	if rh := r.HTTP.Header.Get("X-Amz-Copy-Source-Range"); rh != "" {
 		a, l, err := copySourceRange(rh, src.size)
 		if err != nil {
 			return nil, err
@@ -295,7 +295,7 @@ func (s *Service) uploadPartCopy(ctx context.Context, r *protocol.Request, c *ca
 		start, length = a, l
 	}
 	if length > maxPartSize {
-		return nil, invalidArgument(msgPartSizeMustBe, "x-amz-copy-source-range", r.HTTP.Header.Get("x-amz-copy-source-range"))
+		return nil, invalidArgument(msgPartSizeMustBe, "x-amz-copy-source-range", r.HTTP.Header.Get("X-Amz-Copy-Source-Range"))
 	}
 	body, err := s.content(src)
 	if err != nil {
@@ -402,7 +402,7 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 	}
 	// The completion names the upload's checksum mode, if it names one.
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_complete_multipart_parts_checksum_default
-	if v := r.HTTP.Header.Get("x-amz-checksum-type"); v != "" && v != u.checksumType {
+	if v := r.HTTP.Header.Get("X-Amz-Checksum-Type"); v != "" && v != u.checksumType {
 		mode := u.checksumType
 		if mode == "" {
 			mode = "null"
@@ -471,7 +471,7 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 		total += p.size
 		sizes[i] = p.size
 	}
-	if v := r.HTTP.Header.Get("x-amz-mp-object-size"); v != "" {
+	if v := r.HTTP.Header.Get("X-Amz-Mp-Object-Size"); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n != total {
 			// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_size_validation
 			return nil, errInvalidRequest.Errorf(msgMpObjectSizeFmt, v, total)
@@ -530,7 +530,7 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 		// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_parts_checksum_exceptions_full_object
 		for i := 1; i < len(algoNames); i++ {
 			a := checksumAlgo(i)
-			if v := r.HTTP.Header.Get(a.header()); v != "" && (a != u.checksumAlgo || v != o.checksum || r.HTTP.Header.Get("x-amz-checksum-type") != "FULL_OBJECT") {
+			if v := r.HTTP.Header.Get(a.header()); v != "" && (a != u.checksumAlgo || v != o.checksum || r.HTTP.Header.Get("X-Amz-Checksum-Type") != "FULL_OBJECT") {
 				s.removeBlobs([]string{o.blob})
 				return nil, errBadDigest.Errorf(msgChecksumMismatchFmt, strings.ToLower(u.checksumAlgo.String()))
 			}
@@ -606,7 +606,7 @@ func (s *Service) readCompletionBody(r *protocol.Request) ([]byte, error) {
 	for i := 1; i < len(algoNames); i++ {
 		h.Del(checksumAlgo(i).header())
 	}
-	h.Del("x-amz-sdk-checksum-algorithm")
+	h.Del("X-Amz-Sdk-Checksum-Algorithm")
 	r.HTTP.Header = h
 	defer func() { r.HTTP.Header = saved }()
 	return s.readBody(r)

@@ -370,7 +370,7 @@ func (s *Service) putNotification(ctx context.Context, r *protocol.Request, c *c
 	if err := n.validate(); err != nil {
 		return nil, err
 	}
-	if !strings.EqualFold(r.HTTP.Header.Get("x-amz-skip-destination-validation"), "true") {
+	if !strings.EqualFold(r.HTTP.Header.Get("X-Amz-Skip-Destination-Validation"), "true") {
 		if err := s.checkDestinations(ctx, r.ID, n, b); err != nil {
 			return nil, err
 		}

@@ -86,7 +86,7 @@ func objectHeaders(h http.Header) (contentType string, headers, meta [][2]string
 			headers = append(headers, [2]string{name, v})
 		}
 	}
-	if sc := h.Get("x-amz-storage-class"); sc != "" {
+	if sc := h.Get("X-Amz-Storage-Class"); sc != "" {
 		switch sc {
 		case "STANDARD":
 		// OUTPOSTS is refused outside an Outpost.
@@ -141,10 +141,12 @@ func sortPairs(p [][2]string) {
 // checkPutACL applies "bucket owner enforced": a write may name no ACL, or
 // only the owner's full control.
 func checkPutACL(h http.Header) error {
-	if acl := h.Get("x-amz-acl"); acl != "" && acl != "bucket-owner-full-control" && acl != "private" {
+	// Canonical names: Header.Get would canonicalize lower-case ones into
+	// new strings on every PUT.
+	if acl := h.Get("X-Amz-Acl"); acl != "" && acl != "bucket-owner-full-control" && acl != "private" {
 		return errACLNotSupported.New(msgTheBucketDoesNot)
 	}
-	for _, g := range []string{"x-amz-grant-full-control", "x-amz-grant-read", "x-amz-grant-read-acp", "x-amz-grant-write-acp"} {
+	for _, g := range [...]string{"X-Amz-Grant-Full-Control", "X-Amz-Grant-Read", "X-Amz-Grant-Read-Acp", "X-Amz-Grant-Write-Acp"} {
 		if h.Get(g) != "" {
 			return errACLNotSupported.New(msgTheBucketDoesNot)
 		}
@@ -214,7 +216,7 @@ func (s *Service) putObject(ctx context.Context, r *protocol.Request, c *call) (
 	}
 	res := &putResult{etag: o.quotedETag(), version: o.reportedVersion()}
 	if p.declaredChecksum() {
-		res.checksumHeader, res.checksum = o.checksumAlgo.header(), o.checksum
+		res.checksumHeader, res.checksum = o.checksumAlgo.key(), o.checksum
 	}
 	return res, nil
 }
@@ -227,14 +229,15 @@ type putResult struct {
 
 func (p *putResult) Respond(w http.ResponseWriter, r *protocol.Request) {
 	h := w.Header()
-	h.Set("ETag", p.etag)
-	h.Set("x-amz-server-side-encryption", "AES256")
+	// Canonical names, as Set would make them, without a new string each.
+	h.Set("Etag", p.etag)
+	h.Set("X-Amz-Server-Side-Encryption", "AES256")
 	if p.version != "" {
-		h.Set("x-amz-version-id", p.version)
+		h.Set("X-Amz-Version-Id", p.version)
 	}
 	if p.checksumHeader != "" {
 		h.Set(p.checksumHeader, p.checksum)
-		h.Set("x-amz-checksum-type", "FULL_OBJECT")
+		h.Set("X-Amz-Checksum-Type", "FULL_OBJECT")
 	}
 	h.Set("Content-Length", "0")
 	w.WriteHeader(http.StatusOK)
@@ -685,7 +688,7 @@ func (g *getResult) prepare(h http.Header, now time.Time) error {
 	// object is sent, a Range that covers all of it (206) included.
 	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3ObjectCRUD::test_get_object_range
 	whole := g.part == 0 && g.start == 0 && g.n == o.size
-	g.checksum = strings.EqualFold(h.Get("x-amz-checksum-mode"), "ENABLED") && whole && o.checksum != ""
+	g.checksum = strings.EqualFold(h.Get("X-Amz-Checksum-Mode"), "ENABLED") && whole && o.checksum != ""
 	return nil
 }
 
@@ -694,9 +697,9 @@ func (g *getResult) Respond(w http.ResponseWriter, r *protocol.Request) {
 	o := g.o
 	h := w.Header()
 	h.Set("Last-Modified", httpTime(o.modified))
-	h.Set("ETag", o.quotedETag())
+	h.Set("Etag", o.quotedETag())
 	if g.versioned {
-		h.Set("x-amz-version-id", o.version)
+		h.Set("X-Amz-Version-Id", o.version)
 	}
 	if g.notModified {
 		w.WriteHeader(http.StatusNotModified)
@@ -710,16 +713,16 @@ func (g *getResult) Respond(w http.ResponseWriter, r *protocol.Request) {
 	for _, kv := range o.meta {
 		h["x-amz-meta-"+kv[0]] = []string{kv[1]}
 	}
-	h.Set("x-amz-server-side-encryption", "AES256")
+	h.Set("X-Amz-Server-Side-Encryption", "AES256")
 	if len(o.tags) > 0 {
-		h.Set("x-amz-tagging-count", strconv.Itoa(len(o.tags)))
+		h.Set("X-Amz-Tagging-Count", strconv.Itoa(len(o.tags)))
 	}
 	if o.parts > 0 && g.part > 0 {
-		h.Set("x-amz-mp-parts-count", strconv.Itoa(o.parts))
+		h.Set("X-Amz-Mp-Parts-Count", strconv.Itoa(o.parts))
 	}
 	if g.checksum {
-		h.Set(o.checksumAlgo.header(), o.checksum)
-		h.Set("x-amz-checksum-type", o.checksumType)
+		h.Set(o.checksumAlgo.key(), o.checksum)
+		h.Set("X-Amz-Checksum-Type", o.checksumType)
 	}
 	// response-* query parameters override the stored headers.
 	for param, header := range responseOverrides {
@@ -948,7 +951,7 @@ func (s *Service) deleteObjects(ctx context.Context, r *protocol.Request, c *cal
 	if err := noBypassWithoutLock(hdr); err != nil {
 		return nil, err
 	}
-	if hdr.Get("Content-MD5") == "" && !hasChecksumHeader(hdr) {
+	if hdr.Get("Content-Md5") == "" && !hasChecksumHeader(hdr) {
 		return nil, errInvalidRequest.New(msgMissingRequiredHeaderFor)
 	}
 	body, err := s.readBody(r)
@@ -1008,7 +1011,7 @@ func (s *Service) deleteObjects(ctx context.Context, r *protocol.Request, c *cal
 	// The expected owner is checked once a key was allowed: a caller
 	// allowed nothing gets its per-key denials whoever owns the bucket.
 	if len(allowed) > 0 {
-		if err := expectedOwner(c.b, hdr.Get("x-amz-expected-bucket-owner")); err != nil {
+		if err := expectedOwner(c.b, hdr.Get("X-Amz-Expected-Bucket-Owner")); err != nil {
 			return nil, err
 		}
 	}
@@ -1083,11 +1086,11 @@ func (s *Service) deleteObjects(ctx context.Context, r *protocol.Request, c *cal
 
 func hasChecksumHeader(h http.Header) bool {
 	for i := 1; i < len(algoNames); i++ {
-		if h.Get(checksumAlgo(i).header()) != "" {
+		if h.Get(checksumAlgo(i).key()) != "" {
 			return true
 		}
 	}
-	return h.Get("x-amz-sdk-checksum-algorithm") != "" || h.Get("x-amz-trailer") != ""
+	return h.Get("X-Amz-Sdk-Checksum-Algorithm") != "" || h.Get("X-Amz-Trailer") != ""
 }
 
 func hexString(b []byte) string {

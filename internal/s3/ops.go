@@ -63,7 +63,7 @@ func check(name, action string,
 // allowed the request (the target step loaded the bucket).
 func ownerChecked(handle func(context.Context, *protocol.Request, *call) (any, error)) func(context.Context, *protocol.Request, *call) (any, error) {
 	return func(ctx context.Context, r *protocol.Request, c *call) (any, error) {
-		if err := expectedOwner(c.b, r.HTTP.Header.Get("x-amz-expected-bucket-owner")); err != nil {
+		if err := expectedOwner(c.b, r.HTTP.Header.Get("X-Amz-Expected-Bucket-Owner")); err != nil {
 			return nil, err
 		}
 		return handle(ctx, r, c)
@@ -311,7 +311,7 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 		}
 		return o.headObject, nil
 	case http.MethodPut:
-		copySrc := hr.Header.Get("x-amz-copy-source") != ""
+		copySrc := hr.Header.Get("X-Amz-Copy-Source") != ""
 		switch {
 		case has("uploadId") || has("partNumber"):
 			if copySrc {
@@ -421,19 +421,19 @@ func (s *Service) objectTarget(_ context.Context, r *protocol.Request, c *call) 
 // for copies, the source and metadata directive.
 func (s *Service) putTarget(ctx context.Context, r *protocol.Request, c *call) (protocol.Target, error) {
 	hdr := r.HTTP.Header
-	if v := hdr.Get("x-amz-acl"); v != "" {
+	if v := hdr.Get("X-Amz-Acl"); v != "" {
 		r.Context.Set("s3:x-amz-acl", v)
 	}
-	if v := hdr.Get("x-amz-copy-source"); v != "" {
+	if v := hdr.Get("X-Amz-Copy-Source"); v != "" {
 		r.Context.Set("s3:x-amz-copy-source", v)
-		if d := hdr.Get("x-amz-metadata-directive"); d != "" {
+		if d := hdr.Get("X-Amz-Metadata-Directive"); d != "" {
 			r.Context.Set("s3:x-amz-metadata-directive", d)
 		}
 	}
-	if v := hdr.Get("x-amz-storage-class"); v != "" {
+	if v := hdr.Get("X-Amz-Storage-Class"); v != "" {
 		r.Context.Set("s3:x-amz-storage-class", v)
 	}
-	if v := hdr.Get("x-amz-server-side-encryption"); v != "" {
+	if v := hdr.Get("X-Amz-Server-Side-Encryption"); v != "" {
 		r.Context.Set("s3:x-amz-server-side-encryption", v)
 	}
 	return s.objectTarget(ctx, r, c)
@@ -455,10 +455,10 @@ func (s *Service) listTarget(ctx context.Context, r *protocol.Request, c *call) 
 // else's bucket of that name is BucketAlreadyExists, not a cross-account
 // denial), with s3:x-amz-acl and s3:x-amz-object-ownership when sent.
 func (s *Service) createBucketTarget(ctx context.Context, r *protocol.Request, c *call) (protocol.Target, error) {
-	if v := r.HTTP.Header.Get("x-amz-acl"); v != "" {
+	if v := r.HTTP.Header.Get("X-Amz-Acl"); v != "" {
 		r.Context.Set("s3:x-amz-acl", v)
 	}
-	if v := r.HTTP.Header.Get("x-amz-object-ownership"); v != "" {
+	if v := r.HTTP.Header.Get("X-Amz-Object-Ownership"); v != "" {
 		r.Context.Set("s3:x-amz-object-ownership", v)
 	}
 	return protocol.Target{Resource: bucketARN(c.bucket), Account: r.Account()}, nil

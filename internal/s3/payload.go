@@ -69,7 +69,7 @@ func openPayload(r *protocol.Request, algo checksumAlgo) (*payload, error) {
 	hr := r.HTTP
 	h := hr.Header
 	p := &payload{md5: md5.New(), length: -1}
-	if v := h.Get("Content-MD5"); v != "" {
+	if v := h.Get("Content-Md5"); v != "" {
 		b, err := base64.StdEncoding.DecodeString(v)
 		if err != nil || len(b) != md5.Size {
 			return nil, errInvalidDigest.New(msgInvalidContentMD5).With("Content-MD5", v)
@@ -91,7 +91,7 @@ func openPayload(r *protocol.Request, algo checksumAlgo) (*payload, error) {
 	if body == nil {
 		body = http.NoBody
 	}
-	declared := h.Get("x-amz-content-sha256")
+	declared := h.Get("X-Amz-Content-Sha256")
 	chunked := strings.HasPrefix(declared, "STREAMING-")
 	if !chunked && hasToken(h.Get("Content-Encoding"), "aws-chunked") && framingSigned(r, declared) {
 		// aws-chunked announced by a signed Content-Encoding over a body
@@ -109,7 +109,7 @@ func openPayload(r *protocol.Request, algo checksumAlgo) (*payload, error) {
 		default:
 			return nil, invalidSHA256(declared)
 		}
-		dl := h.Get("x-amz-decoded-content-length")
+		dl := h.Get("X-Amz-Decoded-Content-Length")
 		if dl == "" {
 			return nil, errMissingContentLength.New(msgYouMustProvideThe)
 		}
@@ -125,7 +125,7 @@ func openPayload(r *protocol.Request, algo checksumAlgo) (*payload, error) {
 			if declared != streamingUnsigned {
 				return nil, errSignatureMismatch.New(msgSignatureMismatch)
 			}
-			res = &sigv4.Result{Streaming: declared, Trailer: h.Get("x-amz-trailer"), DecodedContentLength: n}
+			res = &sigv4.Result{Streaming: declared, Trailer: h.Get("X-Amz-Trailer"), DecodedContentLength: n}
 		}
 		p.chunked = sigv4.NewChunkedReader(body, res)
 		p.src = p.chunked

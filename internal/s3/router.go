@@ -71,8 +71,8 @@ func (h *Handler) ServeAWS(w http.ResponseWriter, r *protocol.Request) {
 		return
 	}
 	hdr := w.Header()
-	hdr.Set("x-amz-request-id", r.ID)
-	hdr.Set("x-amz-id-2", hostID(r.ID))
+	hdr.Set("X-Amz-Request-Id", r.ID)
+	hdr.Set("X-Amz-Id-2", hostID(r.ID))
 	hdr.Set("Server", "AmazonS3")
 	if rs, ok := res.(protocol.Responder); ok {
 		rs.Respond(w, r)
@@ -223,7 +223,7 @@ func addAuthKeys(r *protocol.Request, q url.Values) {
 	}
 	r.Context.Set("s3:authType", authType)
 	r.Context.Set("s3:signatureversion", version)
-	if v := hr.Header.Get("x-amz-content-sha256"); v != "" {
+	if v := hr.Header.Get("X-Amz-Content-Sha256"); v != "" {
 		r.Context.Set("s3:x-amz-content-sha256", v)
 	}
 }
