@@ -138,7 +138,7 @@ func (j *JSON) write(w http.ResponseWriter, r *Request, status int, body []byte)
 	h := w.Header()
 	h.Set("Content-Type", j.ContentType)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	h.Set("x-amzn-RequestId", r.ID)
+	h.Set("X-Amzn-Requestid", r.ID) // x-amzn-RequestId, in the canonical form Set would make of it anew each time
 	if j.CRC32 {
 		h.Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 10))
 	}

@@ -165,7 +165,7 @@ func (s *RESTJSON) WriteError(w http.ResponseWriter, r *Request, err error) {
 // WriteJSON writes a JSON response body (none when body is nil).
 func WriteJSON(w http.ResponseWriter, r *Request, status int, body []byte) {
 	h := w.Header()
-	h.Set("x-amzn-RequestId", r.ID)
+	h.Set("X-Amzn-Requestid", r.ID) // x-amzn-RequestId, in the canonical form Set would make of it anew each time
 	if body != nil {
 		h.Set("Content-Type", "application/json")
 		h.Set("Content-Length", strconv.Itoa(len(body)))
