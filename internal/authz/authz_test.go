@@ -396,3 +396,52 @@ func TestDoorKeepsPoliciesForAGeneration(t *testing.T) {
 		t.Fatalf("asked %d times, want 3", ids.asked)
 	}
 }
+
+// Requests on many goroutines share the recent-case table and the
+// contexts it remembers; every decision is still recorded with its own
+// answer and its own context's values (run with -race).
+func TestConcurrentDecisionsKeepTheirOwnContext(t *testing.T) {
+	dir := t.TempDir()
+	l, err := OpenLog(dir, 64<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ids := identities{alice.Principal.ARN: {mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceIp":"203.0.113.1"}}}]}`, policy.Identity)}}
+	a := New(ids, l)
+	const workers, each = 8, 300
+	done := make(chan struct{})
+	for w := range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range each {
+				ctx := policy.NewContext(2)
+				ip := "203.0.113." + strconv.Itoa(1+(i+w)%3) // .1 allowed, .2 and .3 denied
+				ctx.Set("aws:SourceIp", ip)
+				ctx.Set("aws:SecureTransport", "true")
+				a.Authorize(context.Background(), &Check{RequestID: ip + "/" + strconv.Itoa(w) + "/" + strconv.Itoa(i), Caller: alice,
+					Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k" + strconv.Itoa(i%4), Context: ctx})
+			}
+		}()
+	}
+	for range workers {
+		<-done
+	}
+	n := 0
+	if err := Each(dir, func(e *Entry) {
+		n++
+		ip, _, _ := strings.Cut(e.RequestID, "/")
+		want := "ImplicitlyDenied"
+		if ip == "203.0.113.1" {
+			want = "Allowed"
+		}
+		if got := e.Keys["aws:SourceIp"]; len(got) != 1 || got[0] != ip || e.Decision != want {
+			t.Errorf("%s recorded as %s with aws:SourceIp %v", e.RequestID, e.Decision, got)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n != workers*each {
+		t.Fatalf("%d decisions recorded, want %d", n, workers*each)
+	}
+}
