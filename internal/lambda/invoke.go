@@ -196,6 +196,10 @@ type invokeState struct {
 	// so a warm invoke builds no spec and reads no store.
 	specs  sync.Map
 	routed sync.Map
+
+	// reserved is the concurrency this qualifier's invocations may use
+	// when the function reserves some (provisioned.go's reservedFor).
+	reserved *int64
 }
 
 // resolveInvoke loads the function, the qualifier's record and the policy
@@ -236,6 +240,9 @@ func (s *Service) loadInvoke(ctx context.Context, ref FunctionRef) (*invokeState
 			return err
 		}
 		st.t = t
+		if st.reserved, err = reservedFor(tx, ref, t.fn); err != nil {
+			return err
+		}
 		doc, err = getPolicyDoc(tx, ref, policyKeyQualifier(ref.Qualifier))
 		return err
 	})
@@ -367,6 +374,7 @@ func (s *Service) cachedSpec(st *invokeState, rec *versionRecord) *FunctionSpec 
 		return sp.(*FunctionSpec)
 	}
 	sp := s.spec(st.ref, rec, st.t.fn)
+	sp.ReservedConcurrency = st.reserved
 	st.specs.Store(v, sp)
 	return sp
 }

@@ -376,3 +376,28 @@ func provisionedFloor(tx *store.Tx, ref FunctionRef, reserved int64) error {
 	}
 	return nil
 }
+
+// reservedFor is the concurrency the invocations of ref's qualifier may
+// use: nil without a reservation; the whole reservation for a qualifier
+// with provisioned concurrency of its own; for any other, what the
+// function's provisioned configs leave of it, so that a function whose
+// reservation they take entirely throttles its on-demand invocations
+// ($LATEST among them) while its provisioned version or alias still runs.
+// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaConcurrency::test_lambda_concurrency_block (invoke_latest_first_exc, invoke_v1_after_block)
+func reservedFor(tx *store.Tx, ref FunctionRef, fn *functionRow) (*int64, error) {
+	if fn.Reserved == nil {
+		return nil, nil
+	}
+	if ref.Qualifier != "" && ref.Qualifier != latest {
+		own, err := getProvisioned(tx, ref, ref.Qualifier)
+		if err != nil || own != nil {
+			return fn.Reserved, err
+		}
+	}
+	total, err := provisionedTotal(tx, ref, "")
+	if err != nil || total == 0 {
+		return fn.Reserved, err
+	}
+	left := max(*fn.Reserved-total, 0)
+	return &left, nil
+}

@@ -82,6 +82,10 @@ func TestEndToEndProvisionedConcurrency(t *testing.T) {
 	if _, err := lam.PutFunctionConcurrency(ctx, &sdk.PutFunctionConcurrencyInput{FunctionName: aws.String("f"), ReservedConcurrentExecutions: aws.Int32(2)}); err != nil {
 		t.Fatal(err)
 	}
+	// The provisioned alias takes the whole reservation: on-demand
+	// invocations are throttled.
+	_, err = lam.Invoke(ctx, &sdk.InvokeInput{FunctionName: aws.String("f")})
+	apiErr(t, err, "TooManyRequestsException", "Rate Exceeded.")
 	_, err = lam.PutProvisionedConcurrencyConfig(ctx, &sdk.PutProvisionedConcurrencyConfigInput{FunctionName: aws.String("f"), Qualifier: aws.String("live"), ProvisionedConcurrentExecutions: aws.Int32(3)})
 	apiErr(t, err, "InvalidParameterValueException", "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function")
 

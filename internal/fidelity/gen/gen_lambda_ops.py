@@ -24,7 +24,7 @@ class File:
         self.cases = []
         self.owned = set()
 
-    def case(self, test, record, call, m=None, setup=None, known=None, skip=(), optional=(), opaque=(), until=None, at=None):
+    def case(self, test, record, call, m=None, setup=None, known=None, skip=(), optional=(), opaque=(), until=None, at=None, expect=None):
         test = self.prefix + test
         assert test in self.val, test
         self.owned.add((test, record))
@@ -56,6 +56,9 @@ class File:
                     members[k] = '*'
             if members:
                 e['members'] = members
+        if expect is not None:
+            # Invoke's answers: botocore records the parsed payload, not the wire.
+            e = expect
         c = {'test': test, 'record': record}
         if until:
             c['until'] = until
@@ -360,4 +363,20 @@ lam.case(S, 'get_provisioned_postwait', pc('GET', 'fid-pcs', '1'), {}, until=600
          setup=[create('fid-pcs'), publish('fid-pcs'), pc('PUT', 'fid-pcs', '1', ONE)])
 # fid-block (lambda_cases.py) reserves 1, and version 1 may take it.
 lam.case('TestLambdaConcurrency::test_lambda_concurrency_block', 'provisioned_concurrency_result', pc('PUT', 'fid-block', '1', ONE), {})
+# Once provisioned concurrency takes the whole reservation, on-demand invocations are throttled
+# and the provisioned version runs.
+THROTTLED = {'status': 429, 'code': 'TooManyRequestsException', 'message': 'Rate Exceeded.',
+             'members': {'message': '*', 'Type': 'User', 'Reason': 'ReservedFunctionConcurrentInvocationLimitExceeded'}}
+
+
+def invoke(fn, q=None):
+    return call('POST', '/2015-03-31/functions/%s/invocations' % fn, q, {'hello': 'world'})
+
+
+B = 'TestLambdaConcurrency::test_lambda_concurrency_block'
+lam.case(B, 'invoke_latest_first_exc', invoke('fid-block', '$LATEST'), expect=THROTTLED)
+lam.case(B, 'invoke_v1_after_block', invoke('fid-block', '1'),
+         expect={'status': 200, 'code': '', 'payload': '{"hello": "world"}', 'headers': {'X-Amz-Executed-Version': '1', 'X-Amz-Function-Error': '-'}})
+lam.case(B, 'invoke_latest_second_exc', invoke('fid-block', '$LATEST'), expect=THROTTLED)
+lam.case(O, 'reserved_equals_provisioned_latest_invoke_exc', invoke('fid-rpo'), expect=THROTTLED)
 lam.write()
