@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -890,6 +891,9 @@ func checkHeadersSigned(r *http.Request, signed []string) *Error {
 	if len(unsigned) == 0 {
 		return nil
 	}
+	// Sorted, as S3 lists them (and a map's order would change the
+	// answer from one request to the next).
+	slices.Sort(unsigned)
 	return newError(ReasonHeadersNotSigned, msgHeadersNotSigned).
 		withS3(msgHeadersNotSigned, awserr.Field{Name: "HeadersNotSigned", Value: strings.Join(unsigned, ", ")})
 }
