@@ -1,11 +1,16 @@
 """Code.Location and Content.Location are working download URLs (issue 11), as AWS's
 presigned S3 URLs are: fetched with plain HTTP (requests, urllib), no credentials."""
+import base64
+import hashlib
+import io
 import json
+import os
 import unittest
 import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
+import zipfile
 
 import requests
 
@@ -69,6 +74,34 @@ class CodeLocation(unittest.TestCase):
         # Without its signature it is an anonymous GET.
         r = requests.get(one._replace(query="").geturl())
         self.assertEqual((r.status_code, s3_error(r.content)), (403, ("AccessDenied", "Access Denied")))
+
+    def test_large_package_stored_as_sent(self):
+        # A package large enough to be decoded as boto3's body streams in
+        # (issue 9) is stored byte for byte, with its CodeSha256 and
+        # CodeSize, by create and by update; one that is not a zip is
+        # refused as before.
+        lam = seki.client("lambda")
+
+        def big(n):
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+                z.writestr("index.py", "def handler(e, c):\n    return 1\n")
+                z.writestr("blob.bin", os.urandom(n))
+            return buf.getvalue()
+
+        def check(conf, z):
+            self.assertEqual(conf["CodeSha256"], base64.b64encode(hashlib.sha256(z).digest()).decode())
+            self.assertEqual(conf["CodeSize"], len(z))
+            loc = lam.get_function(FunctionName="big")["Code"]["Location"]
+            self.assertEqual(requests.get(loc).content, z)
+
+        one = big(600 << 10)
+        check(lam.create_function(FunctionName="big", Runtime="python3.12", Role=role_arn,
+                                  Handler="index.handler", Code={"ZipFile": one}), one)
+        two = big(300 << 10)
+        check(lam.update_function_code(FunctionName="big", ZipFile=two), two)
+        with self.assertRaises(lam.exceptions.InvalidParameterValueException):
+            lam.update_function_code(FunctionName="big", ZipFile=os.urandom(200 << 10))
 
 
 if __name__ == "__main__":
