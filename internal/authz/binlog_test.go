@@ -3,6 +3,7 @@ package authz
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -157,5 +158,46 @@ func TestTwoWritersOnOneFile(t *testing.T) {
 		if !reflect.DeepEqual(got[0].Reasons, reasons) {
 			t.Fatalf("%s explained as\n %+v\nwant\n %+v", id, got[0].Reasons, reasons)
 		}
+	}
+}
+
+// A log written before decisions carried their context ('d' records, the
+// context in the case) is still read and explained after the upgrade.
+func TestReadsDecisionsOfTheEarlierFormat(t *testing.T) {
+	fn := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Sid":"fromUploads","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::uploads"}}}]}`, policy.Resource)
+	who := &policy.Principal{Type: policy.Service, ARN: "s3.amazonaws.com"}
+	keys := policy.NewContext(1)
+	keys.Set("aws:SourceArn", "arn:aws:s3:::uploads")
+	set := policy.Set{Resource: fn}
+	w := newEncoder()
+	// The earlier writer's records, in its order: definitions, the case
+	// naming its context, then the decision.
+	ctx := w.context(keys.Freeze())
+	b := binary.AppendUvarint(nil, w.principal(who))
+	b = binary.AppendUvarint(b, ctx)
+	b = binary.AppendUvarint(b, w.set(&set))
+	b = append(b, byte(policy.Allowed))
+	for _, s := range []string{"lambda:InvokeFunction", "arn:aws:lambda:us-east-1:111111111111:function:f", "111111111111", "", ""} {
+		b = appendString(b, s)
+	}
+	kase := w.intern(w.cases, &w.nCase, recCase, b)
+	id := "old-request"
+	d := binary.AppendVarint(nil, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC).UnixNano())
+	d = binary.AppendUvarint(d, kase)
+	w.record(recDecision, append(d, id...))
+	var got []Entry
+	readLog(bytes.NewReader(w.take()), func(rd *reader, d *decision) { got = append(got, rd.entry(d, true)) }, nil)
+	if len(got) != 1 || got[0].RequestID != id || got[0].Decision != "Allowed" || got[0].Keys["aws:SourceArn"][0] != "arn:aws:s3:::uploads" {
+		t.Fatalf("read %+v", got)
+	}
+	// The statement allows only with the case's context.
+	allowedBy := ""
+	for _, r := range got[0].Reasons {
+		if r.Outcome == policy.OutcomeAllow {
+			allowedBy = r.Sid
+		}
+	}
+	if allowedBy != "fromUploads" {
+		t.Fatalf("explained as %+v, want the statement fromUploads to allow", got[0].Reasons)
 	}
 }
