@@ -2,6 +2,7 @@ package lambda_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -142,4 +143,41 @@ func TestEndToEndEventInvokeConfig(t *testing.T) {
 	}
 	_, err = lam.DeleteFunctionEventInvokeConfig(ctx, &sdk.DeleteFunctionEventInvokeConfigInput{FunctionName: aws.String("f"), Qualifier: aws.String("1")})
 	apiErr(t, err, "ResourceNotFoundException", "The function "+arns[0]+":1 doesn't have an EventInvokeConfig")
+}
+
+// TestEventInvocationsCarryTheirConfig: an Event invocation hands the
+// runtime the invoked qualifier's MaximumRetryAttempts and
+// MaximumEventAgeInSeconds (which its queue honours); a synchronous one and
+// a qualifier without a config carry none.
+func TestEventInvocationsCarryTheirConfig(t *testing.T) {
+	r := &echoRunner{}
+	e := newEnv(t, r)
+	c := e.client("ROOTA")
+	ctx := context.Background()
+	if _, err := c.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String("f"), Runtime: "python3.12", Role: aws.String(roleA),
+		Handler: aws.String("index.handler"), Code: &types.FunctionCode{ZipFile: zipBytes(t, handlerZip)}, Publish: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutFunctionEventInvokeConfig(ctx, &sdk.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("f"),
+		MaximumRetryAttempts: aws.Int32(0), MaximumEventAgeInSeconds: aws.Int32(90)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"$LATEST", "1"} {
+		for _, typ := range []types.InvocationType{types.InvocationTypeEvent, types.InvocationTypeRequestResponse} {
+			if _, err := c.Invoke(ctx, &sdk.InvokeInput{FunctionName: aws.String("f"), Qualifier: aws.String(q), InvocationType: typ}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var got []string
+	for _, sp := range r.specs {
+		s := "-"
+		if sp.MaxRetryAttempts != nil && sp.MaxEventAgeSeconds != nil {
+			s = fmt.Sprint(*sp.MaxRetryAttempts, "/", *sp.MaxEventAgeSeconds)
+		}
+		got = append(got, sp.Version+":"+s)
+	}
+	if strings.Join(got, ",") != "$LATEST:0/90,$LATEST:-,1:-,1:-" {
+		t.Fatalf("specs %v", got)
+	}
 }

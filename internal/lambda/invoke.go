@@ -129,6 +129,11 @@ type FunctionSpec struct {
 	// ("/aws/lambda/NAME", "Text").
 	LogGroup  string
 	LogFormat string
+	// MaxRetryAttempts and MaxEventAgeSeconds are the invoked qualifier's
+	// event invoke config for an Event invocation (nil: AWS's defaults,
+	// two retries and six hours), which the runtime's Event queue honours.
+	MaxRetryAttempts   *int64 `json:",omitempty"`
+	MaxEventAgeSeconds *int64 `json:",omitempty"`
 }
 
 // LayerSpec is one layer archive of a FunctionSpec.
@@ -200,6 +205,8 @@ type invokeState struct {
 	// reserved is the concurrency this qualifier's invocations may use
 	// when the function reserves some (provisioned.go's reservedFor).
 	reserved *int64
+	// async is the qualifier's event invoke config, nil when none.
+	async *EventInvokeConfig
 }
 
 // resolveInvoke loads the function, the qualifier's record and the policy
@@ -241,6 +248,9 @@ func (s *Service) loadInvoke(ctx context.Context, ref FunctionRef) (*invokeState
 		}
 		st.t = t
 		if st.reserved, err = reservedFor(tx, ref, t.fn); err != nil {
+			return err
+		}
+		if st.async, err = getEventInvoke(tx, ref, eventInvokeQualifier(ref)); err != nil {
 			return err
 		}
 		doc, err = getPolicyDoc(tx, ref, policyKeyQualifier(ref.Qualifier))
@@ -336,6 +346,12 @@ func (s *Service) run(ctx context.Context, st *invokeState, req *InvokeRequest) 
 		}
 	}
 	spec := s.cachedSpec(st, rec)
+	if c := st.async; c != nil && req.InvocationType == invokeEvent && (c.MaximumRetryAttempts != nil || c.MaximumEventAgeInSeconds != nil) {
+		// The queued event carries its qualifier's limits.
+		cp := *spec
+		cp.MaxRetryAttempts, cp.MaxEventAgeSeconds = c.MaximumRetryAttempts, c.MaximumEventAgeInSeconds
+		spec = &cp
+	}
 	res, err := runner.Run(ctx, spec, req)
 	if err != nil {
 		if awsErr(err) {

@@ -271,13 +271,27 @@ func (q *queue) process(ev event) {
 		RequestID: ev.requestID, Payload: ev.payload, InvocationType: "RequestResponse",
 		LogType: "None", ClientContext: ev.clientContext,
 	}
+	// The invoked qualifier's event invoke config, when it has one, lowers
+	// the retries and the age an event is kept trying.
+	retries, maxAge := len(q.o.RetryDelays), q.o.MaxEventAge
+	if n := spec.MaxRetryAttempts; n != nil && int(*n) < retries {
+		retries = int(*n)
+	}
+	if n := spec.MaxEventAgeSeconds; n != nil && time.Duration(*n)*time.Second < maxAge {
+		maxAge = time.Duration(*n) * time.Second
+	}
+	if spec.MaxEventAgeSeconds != nil && q.rt.now().Sub(time.UnixMilli(ev.created)) >= maxAge {
+		// Too old to run at all.
+		q.finish(ev, "expired")
+		return
+	}
 	res, err := q.rt.invoke(q.ctx, &spec, req, true)
 	if q.ctx.Err() != nil {
 		// seki is stopping: the event stays queued for the next start.
 		return
 	}
 	now := q.rt.now()
-	expired := now.Sub(time.UnixMilli(ev.created)) >= q.o.MaxEventAge
+	expired := now.Sub(time.UnixMilli(ev.created)) >= maxAge
 	switch {
 	case err != nil && permanent(err):
 		q.finish(ev, "dropped")
@@ -292,7 +306,7 @@ func (q *queue) process(ev event) {
 		q.reschedule(ev.id, ev.attempts, ev.throttles+1, now.Add(delay))
 	case res.FunctionError != "":
 		attempts := ev.attempts + 1
-		if attempts > len(q.o.RetryDelays) {
+		if attempts > retries {
 			q.finish(ev, "failed")
 			return
 		}
