@@ -147,3 +147,67 @@ func TestWarmInvokeReusesSpec(t *testing.T) {
 		t.Fatalf("routed specs: %d versions, %+v", len(byVersion), byVersion)
 	}
 }
+
+// TestTaggingKeepsEnvironments: tagging, publishing and policy changes give
+// $LATEST a new RevisionId, as AWS's does (test_tag_lifecycle,
+// test_function_revisions_version_and_alias), but not new code or
+// configuration, so the runtime is handed the same revision (its pool
+// key) and keeps the warm environments; an update hands it a new one.
+func TestTaggingKeepsEnvironments(t *testing.T) {
+	r := &echoRunner{}
+	e := newEnv(t, r)
+	c := e.client("ROOTA")
+	ctx := context.Background()
+	if _, err := c.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String("f"), Runtime: "python3.12", Role: aws.String(roleA),
+		Handler: aws.String("index.handler"), Code: &types.FunctionCode{ZipFile: zipBytes(t, handlerZip)}}); err != nil {
+		t.Fatal(err)
+	}
+	revs := func() (shown, run string) {
+		t.Helper()
+		g, err := c.GetFunction(ctx, &sdk.GetFunctionInput{FunctionName: aws.String("f")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Invoke(ctx, &sdk.InvokeInput{FunctionName: aws.String("f"), Payload: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return *g.Configuration.RevisionId, r.specs[len(r.specs)-1].RevisionId
+	}
+	shown0, run0 := revs()
+	steps := []struct {
+		name string
+		do   func() error
+	}{
+		{"TagResource", func() error {
+			_, err := c.TagResource(ctx, &sdk.TagResourceInput{Resource: aws.String(fnARN), Tags: map[string]string{"a": "b"}})
+			return err
+		}},
+		{"PublishVersion", func() error {
+			_, err := c.PublishVersion(ctx, &sdk.PublishVersionInput{FunctionName: aws.String("f")})
+			return err
+		}},
+		{"AddPermission", func() error {
+			_, err := c.AddPermission(ctx, &sdk.AddPermissionInput{FunctionName: aws.String("f"), StatementId: aws.String("s"),
+				Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("s3.amazonaws.com")})
+			return err
+		}},
+	}
+	for _, s := range steps {
+		if err := s.do(); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		shown, run := revs()
+		if shown == shown0 || run != run0 {
+			t.Fatalf("after %s: RevisionId %s (before %s), runtime's revision %s (before %s)", s.name, shown, shown0, run, run0)
+		}
+		shown0 = shown
+	}
+	if _, err := c.UpdateFunctionConfiguration(ctx, &sdk.UpdateFunctionConfigurationInput{FunctionName: aws.String("f"), Timeout: aws.Int32(9)}); err != nil {
+		t.Fatal(err)
+	}
+	if shown, run := revs(); shown == shown0 || run == run0 {
+		t.Fatalf("after an update: RevisionId %s (before %s), runtime's revision %s (before %s)", shown, shown0, run, run0)
+	}
+}
