@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -208,5 +209,32 @@ func TestRuntimeAPIAbandonedNext(t *testing.T) {
 	resp.Body.Close()
 	if string(body) != `{"n":1}` || resp.Header.Get(hdrRequestID) != "id" {
 		t.Fatalf("%d %q", resp.StatusCode, body)
+	}
+}
+
+// TestWarmTimeoutCountsFromDelivery: a warm invocation's timeout runs
+// from its delivery, not from its hand-off (await arms one timer at the
+// hand-off and moves it on when it fires before the deadline).
+func TestWarmTimeoutCountsFromDelivery(t *testing.T) {
+	e, _, base := apiEnv(t)
+	e.markInit() // warm
+	inv := testInvocation("id", `{}`)
+	inv.timeout = 300 * time.Millisecond
+	start := time.Now()
+	got := make(chan outcome, 1)
+	go func() { got <- e.await(context.Background(), inv) }()
+	e.invq <- inv
+	time.Sleep(200 * time.Millisecond) // the runtime asks late
+	resp, err := http.Get(base + "invocation/next")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	o := <-got
+	if o != outTimeout {
+		t.Fatalf("outcome %d", o)
+	}
+	if d := time.Since(inv.deliveredAt); d < inv.timeout {
+		t.Fatalf("timed out %v after delivery, %v after the hand-off: the timeout must run from delivery", d, time.Since(start))
 	}
 }

@@ -311,27 +311,32 @@ func (e *env) await(ctx context.Context, inv *invocation) outcome {
 	}
 	timer := e.timer
 	defer timer.Stop()
-	select {
-	case <-inv.delivered:
-	default:
-		limit := inv.timeout
-		if !e.initialized() {
-			limit += initLimit
-		}
-		timer.Reset(limit)
+	if e.initialized() {
+		// Warm: the runtime waits in next, so the invocation is delivered
+		// a hand-off from now. One timer serves the whole invocation: set
+		// to the timeout from now, it is checked against the delivery
+		// time when it fires and moved on by the difference (no second
+		// arming and wait per invoke).
+		timer.Reset(inv.timeout)
+	} else {
 		select {
 		case <-inv.delivered:
-		case <-e.initFailed:
-			return outInitFail
-		case <-e.exited:
-			return outExit
-		case <-timer.C:
-			return outTimeout
-		case <-ctx.Done():
-			return outCanceled
+		default:
+			timer.Reset(inv.timeout + initLimit)
+			select {
+			case <-inv.delivered:
+			case <-e.initFailed:
+				return outInitFail
+			case <-e.exited:
+				return outExit
+			case <-timer.C:
+				return outTimeout
+			case <-ctx.Done():
+				return outCanceled
+			}
 		}
+		timer.Reset(inv.timeout - time.Since(inv.deliveredAt))
 	}
-	timer.Reset(inv.timeout - time.Since(inv.deliveredAt))
 	var tick <-chan time.Time
 	if e.cg.watchdog() {
 		t := time.NewTicker(watchdogInterval)
@@ -350,6 +355,12 @@ func (e *env) await(ctx context.Context, inv *invocation) outcome {
 		case <-timer.C:
 			if inv.isDone() {
 				return outDone
+			}
+			if inv.wasDelivered() {
+				if left := inv.timeout - time.Since(inv.deliveredAt); left > 0 {
+					timer.Reset(left)
+					continue
+				}
 			}
 			return outTimeout
 		case <-tick:
