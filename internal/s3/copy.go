@@ -84,6 +84,10 @@ func (s *Service) readSource(ctx context.Context, r *protocol.Request) (*object,
 	if err := copyConditions(r.HTTP.Header, o, r.Now); err != nil {
 		return nil, cs, err
 	}
+	// An SSE-C source is read with its key, sent as the copy source's.
+	if err := checkReadKey(r.HTTP.Header, o.headers, true); err != nil {
+		return nil, cs, err
+	}
 	return o, cs, nil
 }
 
@@ -199,9 +203,15 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 	}
 	o := &object{bucket: b.name, key: c.key, owner: r.Account(), checksumType: "FULL_OBJECT", checksumAlgo: algo, tags: tags}
 	if directive == "COPY" {
-		o.contentType, o.headers, o.meta = src.contentType, src.headers, src.meta
+		o.contentType, o.headers, o.meta = src.contentType, withoutSSEC(src.headers), src.meta
 	} else if o.contentType, o.headers, o.meta, err = objectHeaders(hdr); err != nil {
 		return nil, err
+	}
+	// The copy is SSE-C with the key the request gives for it, if any.
+	if sum, err := customerKey(hdr, false, true); err != nil {
+		return nil, err
+	} else if sum != "" {
+		o.headers = append(o.headers, ssecHeaders(sum)...)
 	}
 	body, err := s.content(src)
 	if err != nil {
@@ -227,7 +237,7 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 	x.elem("ChecksumType", o.checksumType)
 	x.elem("Checksum"+o.checksumAlgo.String(), o.checksum)
 	x.close("CopyObjectResult")
-	res := &copyResult{x: &x}
+	res := &copyResult{x: &x, enc: o.headers}
 	// A copy names the version it made wherever versioning is configured,
 	// "null" included, and the source version unless it is the null one
 	// (test_s3_copy_object_in_place_versioned).
@@ -243,11 +253,13 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 type copyResult struct {
 	x                      *xmlBuilder
 	version, sourceVersion string
+	// enc are the stored headers that say how the copy is encrypted.
+	enc [][2]string
 }
 
 func (c *copyResult) Respond(w http.ResponseWriter, r *protocol.Request) {
 	h := w.Header()
-	h.Set("X-Amz-Server-Side-Encryption", "AES256")
+	encryptionHeaders(h, c.enc)
 	if c.version != "" {
 		h.Set("X-Amz-Version-Id", c.version)
 	}

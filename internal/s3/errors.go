@@ -285,13 +285,15 @@ const (
 
 // Codes of bucket tags and versioning, and of payload signatures.
 var (
-	errNoSuchTagSet      = awserr.Code{Name: "NoSuchTagSet", Status: http.StatusNotFound}
-	errInvalidTag        = awserr.Code{Name: "InvalidTag", Status: http.StatusBadRequest}
-	errBadRequest        = awserr.Code{Name: "BadRequest", Status: http.StatusBadRequest}
-	errNoSuchLifecycle   = awserr.Code{Name: "NoSuchLifecycleConfiguration", Status: http.StatusNotFound}
-	errNoSuchWebsite     = awserr.Code{Name: "NoSuchWebsiteConfiguration", Status: http.StatusNotFound}
-	errIllegalVersns     = awserr.Code{Name: "IllegalVersioningConfigurationException", Status: http.StatusBadRequest}
-	errSignatureMismatch = awserr.Code{Name: "SignatureDoesNotMatch", Status: http.StatusForbidden}
+	errNoSuchTagSet = awserr.Code{Name: "NoSuchTagSet", Status: http.StatusNotFound}
+	errInvalidTag   = awserr.Code{Name: "InvalidTag", Status: http.StatusBadRequest}
+	errBadRequest   = awserr.Code{Name: "BadRequest", Status: http.StatusBadRequest}
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3SSECEncryption::test_put_object_validation_sse_c
+	errInvalidEncryptionAlgorithm = awserr.Code{Name: "InvalidEncryptionAlgorithmError", Status: http.StatusBadRequest}
+	errNoSuchLifecycle            = awserr.Code{Name: "NoSuchLifecycleConfiguration", Status: http.StatusNotFound}
+	errNoSuchWebsite              = awserr.Code{Name: "NoSuchWebsiteConfiguration", Status: http.StatusNotFound}
+	errIllegalVersns              = awserr.Code{Name: "IllegalVersioningConfigurationException", Status: http.StatusBadRequest}
+	errSignatureMismatch          = awserr.Code{Name: "SignatureDoesNotMatch", Status: http.StatusForbidden}
 )
 
 // UploadPartCopy's range ends past the source.

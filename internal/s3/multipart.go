@@ -72,6 +72,11 @@ func (s *Service) createUpload(ctx context.Context, r *protocol.Request, c *call
 	if u.tags, err = s.writeTags(ctx, r, b, c.key); err != nil {
 		return nil, err
 	}
+	if sum, err := customerKey(hdr, false, true); err != nil {
+		return nil, err
+	} else if sum != "" {
+		u.headers = append(u.headers, ssecHeaders(sum)...)
+	}
 	if v := hdr.Get("X-Amz-Checksum-Algorithm"); v != "" {
 		a, ok := parseAlgo(v)
 		if !ok || a == algoMD5 || a == algoSHA512 {
@@ -120,7 +125,7 @@ VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.id, u.bucket, u.key, u.initiat
 	x.elem("Key", u.key)
 	x.elem("UploadId", u.id)
 	x.close("InitiateMultipartUploadResult")
-	h := map[string]string{"x-amz-server-side-encryption": "AES256"}
+	h := encryptionMap(u.headers)
 	if u.checksumAlgo != algoNone {
 		h["x-amz-checksum-algorithm"] = u.checksumAlgo.String()
 		h["x-amz-checksum-type"] = u.checksumType
@@ -196,6 +201,9 @@ func (s *Service) uploadPart(ctx context.Context, r *protocol.Request, c *call) 
 	if err != nil {
 		return nil, err
 	}
+	if err := checkPartKey(r.HTTP.Header, u.headers); err != nil {
+		return nil, err
+	}
 	p, err := openPayload(r, u.checksumAlgo)
 	if err != nil {
 		return nil, err
@@ -221,7 +229,7 @@ func (s *Service) uploadPart(ctx context.Context, r *protocol.Request, c *call) 
 		s.removeBlobs([]string{name})
 		return nil, err
 	}
-	res := &putResult{etag: `"` + pt.etag + `"`}
+	res := &putResult{etag: `"` + pt.etag + `"`, enc: u.headers}
 	if p.declaredChecksum() {
 		res.checksumHeader, res.checksum = p.spec.algo.key(), p.checksum
 	}
@@ -235,7 +243,7 @@ type partResult struct{ p *putResult }
 func (pr *partResult) Respond(w http.ResponseWriter, r *protocol.Request) {
 	h := w.Header()
 	h.Set("Etag", pr.p.etag)
-	h.Set("X-Amz-Server-Side-Encryption", "AES256")
+	encryptionHeaders(h, pr.p.enc)
 	if pr.p.checksumHeader != "" {
 		h.Set(pr.p.checksumHeader, pr.p.checksum)
 	}
@@ -280,6 +288,9 @@ func (s *Service) uploadPartCopy(ctx context.Context, r *protocol.Request, c *ca
 	}
 	u, err := s.loadUpload(ctx, r, c)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkPartKey(r.HTTP.Header, u.headers); err != nil {
 		return nil, err
 	}
 	src, _, err := s.readSource(ctx, r)
@@ -331,7 +342,7 @@ func (s *Service) uploadPartCopy(ctx context.Context, r *protocol.Request, c *ca
 		x.elem("Checksum"+u.checksumAlgo.String(), pt.checksum)
 	}
 	x.close("CopyPartResult")
-	res := &copyResult{x: &x}
+	res := &copyResult{x: &x, enc: u.headers}
 	if src.version != nullVersion {
 		res.sourceVersion = src.version
 	}
@@ -589,7 +600,7 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 	x.elem("Checksum"+o.checksumAlgo.String(), o.checksum)
 	x.elem("ChecksumType", o.checksumType)
 	x.close("CompleteMultipartUploadResult")
-	h := map[string]string{"x-amz-server-side-encryption": "AES256"}
+	h := encryptionMap(o.headers)
 	if v := o.reportedVersion(); v != "" {
 		h["x-amz-version-id"] = v
 	}

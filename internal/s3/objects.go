@@ -193,6 +193,11 @@ func (s *Service) putObject(ctx context.Context, r *protocol.Request, c *call) (
 	if err != nil {
 		return nil, err
 	}
+	if sum, err := customerKey(hdr, false, true); err != nil {
+		return nil, err
+	} else if sum != "" {
+		headers = append(headers, ssecHeaders(sum)...)
+	}
 	p, err := openPayload(r, algoCRC64NVME)
 	if err != nil {
 		return nil, err
@@ -214,7 +219,7 @@ func (s *Service) putObject(ctx context.Context, r *protocol.Request, c *call) (
 	if err := s.commitObject(ctx, r, b, o, cond, "ObjectCreated:Put"); err != nil {
 		return nil, err
 	}
-	res := &putResult{etag: o.quotedETag(), version: o.reportedVersion()}
+	res := &putResult{etag: o.quotedETag(), version: o.reportedVersion(), enc: o.headers}
 	if p.declaredChecksum() {
 		res.checksumHeader, res.checksum = o.checksumAlgo.key(), o.checksum
 	}
@@ -225,13 +230,15 @@ type putResult struct {
 	etag                     string
 	checksumHeader, checksum string
 	version                  string
+	// enc are the stored headers that say how the object is encrypted.
+	enc [][2]string
 }
 
 func (p *putResult) Respond(w http.ResponseWriter, r *protocol.Request) {
 	h := w.Header()
 	// Canonical names, as Set would make them, without a new string each.
 	h.Set("Etag", p.etag)
-	h.Set("X-Amz-Server-Side-Encryption", "AES256")
+	encryptionHeaders(h, p.enc)
 	if p.version != "" {
 		h.Set("X-Amz-Version-Id", p.version)
 	}
@@ -619,6 +626,12 @@ func (s *Service) getObject(ctx context.Context, r *protocol.Request, c *call) (
 			return nil, err
 		}
 	}
+	if err := checkReadKey(r.HTTP.Header, o.headers, false); err != nil {
+		if body != nil {
+			body.Close()
+		}
+		return nil, err
+	}
 	res := &getResult{o: o, body: body, head: r.HTTP.Method == http.MethodHead, query: c.query, part: part, versioned: b.versioning != ""}
 	if err := res.prepare(r.HTTP.Header, r.Now); err != nil {
 		res.close()
@@ -713,7 +726,9 @@ func (g *getResult) Respond(w http.ResponseWriter, r *protocol.Request) {
 	for _, kv := range o.meta {
 		h["x-amz-meta-"+kv[0]] = []string{kv[1]}
 	}
-	h.Set("X-Amz-Server-Side-Encryption", "AES256")
+	if storedKeyMD5(o.headers) == "" {
+		h.Set("X-Amz-Server-Side-Encryption", "AES256")
+	}
 	if len(o.tags) > 0 {
 		h.Set("X-Amz-Tagging-Count", strconv.Itoa(len(o.tags)))
 	}

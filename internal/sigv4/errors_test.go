@@ -486,17 +486,18 @@ var errCases = []errCase{
 	{
 		// x-amz-content-sha256 may go unsigned; others may not
 		// (test_put_object_with_md5_and_chunk_signature_bad_headers).
-		name: "presigned s3 with unsigned x-amz-content-sha256 and x-amz-date",
+		name: "presigned s3 with unsigned x-amz-content-sha256, x-amz-date and x-amz-decoded-content-length",
 		build: func(t testing.TB, s string) *http.Request {
 			r := presigned(t, s, permCreds, "900")
 			r.Header.Set("X-Amz-Content-Sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD")
 			r.Header.Set("X-Amz-Date", "20211122T191045Z")
+			r.Header.Set("X-Amz-Decoded-Content-Length", "test")
 			return r
 		},
 		reason:   ReasonHeadersNotSigned,
 		want:     [4]string{"", "", "", "AccessDenied 403"},
 		s3msg:    "There were headers present in the request which were not signed",
-		s3fields: "[{HeadersNotSigned x-amz-date false}]",
+		s3fields: "[{HeadersNotSigned x-amz-date, x-amz-decoded-content-length false}]",
 	},
 	{
 		name: "presigned temporary key without token",

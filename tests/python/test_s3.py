@@ -292,6 +292,28 @@ class BucketConfig(unittest.TestCase):
         c.put_bucket_request_payment(Bucket="py-confs", RequestPaymentConfiguration={"Payer": "Requester"})
         self.assertEqual(c.get_bucket_request_payment(Bucket="py-confs")["Payer"], "Requester")
 
+    def test_sse_c(self):
+        """SSE-C (tests/aws/services/s3/test_s3.snapshot.json: TestS3SSECEncryption):
+        an object written with a customer key is read with that key only."""
+        c = s3()
+        c.create_bucket(Bucket="py-ssec")
+        key, key2 = "1234567890abcdef1234567890abcdef", "abcdef1234567890abcdef1234567890"
+        out = c.put_object(Bucket="py-ssec", Key="k", Body=b"test_data", SSECustomerAlgorithm="AES256", SSECustomerKey=key)
+        self.assertEqual(out["SSECustomerAlgorithm"], "AES256")
+        self.assertNotIn("ServerSideEncryption", out)
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.get_object(Bucket="py-ssec", Key="k")
+        self.assertEqual(cm.exception.response["Error"]["Message"],
+                         "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.get_object(Bucket="py-ssec", Key="k", SSECustomerAlgorithm="AES256", SSECustomerKey=key2)
+        self.assertEqual(error_code(cm.exception), "AccessDenied")
+        got = c.get_object(Bucket="py-ssec", Key="k", SSECustomerAlgorithm="AES256", SSECustomerKey=key)
+        self.assertEqual(got["Body"].read(), b"test_data")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.put_object(Bucket="py-ssec", Key="k2", Body=b"x", SSECustomerAlgorithm="KMS", SSECustomerKey=key)
+        self.assertEqual(error_code(cm.exception), "InvalidEncryptionAlgorithmError")
+
     def test_versioning(self):
         c = s3()
         c.create_bucket(Bucket="py-vers")

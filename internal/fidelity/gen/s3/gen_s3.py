@@ -433,4 +433,6 @@ import s3_conf
 s3_conf.s3conf(F)
 import s3_presign
 s3_presign.presign(F)
+import s3_ssec
+s3_ssec.ssec(F)
 F.write()
