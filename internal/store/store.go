@@ -340,6 +340,13 @@ func (db *DB) lead() {
 	for _, w := range group {
 		w.wake <- struct{}{} // never blocks: wake has room for one signal
 	}
+	db.wmu.Unlock()
+	// The writers are answered; keeping the WAL ahead is the leader's
+	// alone (an lseek, and now and then 1 MiB of zeros), done while it
+	// still holds the writer role: nobody leads until the hand-off below.
+	db.wal.keepAhead()
+
+	db.wmu.Lock()
 	clear(group)
 	db.group = group
 	if len(db.queue) > 0 {
@@ -371,7 +378,6 @@ func (db *DB) commitGroup(group []*write) {
 		db.writer = c
 	}
 	db.writer.runGroup(group)
-	db.wal.keepAhead()
 	if db.commitHook != nil {
 		db.commitHook(group)
 	}
