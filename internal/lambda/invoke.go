@@ -134,6 +134,10 @@ type FunctionSpec struct {
 	// two retries and six hours), which the runtime's Event queue honours.
 	MaxRetryAttempts   *int64 `json:",omitempty"`
 	MaxEventAgeSeconds *int64 `json:",omitempty"`
+	// OnSuccess and OnFailure are the destinations of an Event
+	// invocation's record (DestinationRecord), "" for none.
+	OnSuccess string `json:",omitempty"`
+	OnFailure string `json:",omitempty"`
 }
 
 // LayerSpec is one layer archive of a FunctionSpec.
@@ -346,10 +350,18 @@ func (s *Service) run(ctx context.Context, st *invokeState, req *InvokeRequest) 
 		}
 	}
 	spec := s.cachedSpec(st, rec)
-	if c := st.async; c != nil && req.InvocationType == invokeEvent && (c.MaximumRetryAttempts != nil || c.MaximumEventAgeInSeconds != nil) {
-		// The queued event carries its qualifier's limits.
+	if c := st.async; c != nil && req.InvocationType == invokeEvent {
+		// The queued event carries its qualifier's limits and destinations.
 		cp := *spec
 		cp.MaxRetryAttempts, cp.MaxEventAgeSeconds = c.MaximumRetryAttempts, c.MaximumEventAgeInSeconds
+		if d := c.DestinationConfig; d != nil {
+			if d.OnSuccess != nil && d.OnSuccess.Destination != nil {
+				cp.OnSuccess = *d.OnSuccess.Destination
+			}
+			if d.OnFailure != nil && d.OnFailure.Destination != nil {
+				cp.OnFailure = *d.OnFailure.Destination
+			}
+		}
 		spec = &cp
 	}
 	res, err := runner.Run(ctx, spec, req)

@@ -51,6 +51,11 @@ type QueueOptions struct {
 	// "failed" (function errors on every attempt), "expired" (throttled or
 	// failing past MaxEventAge) or "dropped" (its code is gone).
 	Done func(requestID, outcome string, attempts int)
+	// Settled, if set, is called with each event that leaves the queue
+	// having been tried ("success", "failed", "expired"), so that its
+	// record goes to the spec's destinations; res is nil when the event
+	// never ran. It must not block for long: it runs on a queue worker.
+	Settled func(spec *lambda.FunctionSpec, requestID string, payload []byte, outcome string, attempts int, res *lambda.InvokeResult)
 }
 
 // queue runs Event invocations from the store: each accepted event is
@@ -283,6 +288,7 @@ func (q *queue) process(ev event) {
 	if spec.MaxEventAgeSeconds != nil && q.rt.now().Sub(time.UnixMilli(ev.created)) >= maxAge {
 		// Too old to run at all.
 		q.finish(ev, "expired")
+		q.settle(&spec, ev, "expired", nil)
 		return
 	}
 	res, err := q.rt.invoke(q.ctx, &spec, req, true)
@@ -299,6 +305,7 @@ func (q *queue) process(ev event) {
 		// Throttled or a system error: back off exponentially.
 		if expired {
 			q.finish(ev, "expired")
+			q.settle(&spec, ev, "expired", nil)
 			return
 		}
 		delay := q.o.ThrottleBase << min(ev.throttles, 20)
@@ -308,16 +315,31 @@ func (q *queue) process(ev event) {
 		attempts := ev.attempts + 1
 		if attempts > retries {
 			q.finish(ev, "failed")
+			q.settle(&spec, ev, "failed", res)
 			return
 		}
 		if expired {
 			q.finish(ev, "expired")
+			q.settle(&spec, ev, "expired", res)
 			return
 		}
 		q.reschedule(ev.id, attempts, ev.throttles, now.Add(q.o.RetryDelays[attempts-1]))
 	default:
 		q.finish(ev, "success")
+		q.settle(&spec, ev, "success", res)
 	}
+}
+
+// settle hands an event that left the queue to QueueOptions.Settled.
+func (q *queue) settle(spec *lambda.FunctionSpec, ev event, outcome string, res *lambda.InvokeResult) {
+	if q.o.Settled == nil {
+		return
+	}
+	attempts := ev.attempts
+	if res != nil {
+		attempts++
+	}
+	q.o.Settled(spec, ev.requestID, ev.payload, outcome, attempts, res)
 }
 
 // permanent reports errors no retry can fix: the code is gone or invalid.

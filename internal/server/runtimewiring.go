@@ -16,7 +16,7 @@ import (
 // DATA_DIR/runtime, the Event queue in the store, memory limits where the
 // host allows). Functions learn seki's URL when environments start, which
 // is after the server listens (Server.Listen starts the services).
-func newRuntime(s *Server, st *sts.Service, lg *logs.Service) (*fnruntime.Runtime, error) {
+func newRuntime(s *Server, st *sts.Service, lg *logs.Service, dest *destinations) (*fnruntime.Runtime, error) {
 	return fnruntime.New(fnruntime.Options{
 		Dir:          filepath.Join(s.cfg.DataDir, "runtime"),
 		DB:           s.db,
@@ -26,6 +26,7 @@ func newRuntime(s *Server, st *sts.Service, lg *logs.Service) (*fnruntime.Runtim
 		Now:          s.cfg.Now,
 		MemoryLimits: true,
 		Discovery:    fnruntime.Discovery{Explicit: s.cfg.Runtimes, Cache: s.cfg.CacheDir},
+		Queue:        fnruntime.QueueOptions{Settled: dest.settled},
 	})
 }
 

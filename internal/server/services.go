@@ -105,11 +105,11 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	sv.byName["dynamodb"] = dynamodb.New(s.db, dynamodb.Options{Now: s.cfg.Now}).Handler(protocol.Dispatcher{Authz: sv.authz, Deny: dynamodb.AccessDenied})
 	sv.logs = logs.New(s.db, logs.Options{Now: s.cfg.Now, Authz: sv.authz, Callers: sv.sts})
 	sv.byName["logs"] = sv.logs.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: logs.AccessDenied})
-	if sv.runtime, err = newRuntime(s, sv.sts, sv.logs); err != nil {
-		return nil, err
-	}
 	sv.sqs = sqs.New(s.db, sqs.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Principals: sv.ids})
 	sv.byName["sqs"] = sv.sqs.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: sqs.AccessDenied})
+	if sv.runtime, err = newRuntime(s, sv.sts, sv.logs, newDestinations(sv.sqs, sv.sts, s.cfg.Now)); err != nil {
+		return nil, err
+	}
 	// Lambda reads S3 code and S3 invokes Lambda: the one cycle. Lambda
 	// gets code first, an adapter that S3 fills in below, before anything
 	// starts or serves.

@@ -8,6 +8,7 @@ import (
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/policy"
+	"github.com/seki-dev/seki/internal/protocol"
 )
 
 // Calls made on behalf of a principal outside an HTTP request: Lambda's
@@ -130,4 +131,24 @@ func (s *Service) DeleteAs(ctx context.Context, requestID string, caller *authz.
 		return err
 	}
 	return errors.Join(errs...)
+}
+
+// SendAs is SendMessage for caller: the record of an asynchronous
+// invocation that Lambda sends to a destination queue as the function's
+// execution role, authorized (sqs:SendMessage, with the queue's policy)
+// and logged by the door like any call of the role.
+func (s *Service) SendAs(ctx context.Context, requestID string, caller *authz.Caller, queueARN, body string) (string, error) {
+	q, err := s.authorizeAs(ctx, requestID, caller, "sqs:SendMessage", queueARN)
+	if err != nil {
+		return "", err
+	}
+	now := s.now()
+	m, err := s.prepare(&protocol.Request{Caller: caller}, q, &sendEntry{MessageBody: &body}, now)
+	if err != nil {
+		return "", err
+	}
+	if err := s.insert(ctx, q, []*newMessage{m}, now); err != nil {
+		return "", err
+	}
+	return m.out.MessageId, nil
 }
