@@ -86,10 +86,11 @@ func newZipStream(size int64, mem protocol.Memory, keep func([]byte) error, path
 func (z *zipStream) Write(p []byte) error {
 	switch z.state {
 	case zsHead:
-		z.head = append(z.head, p...)
-		if len(z.head) > maxStreamJSON {
+		if len(z.head)+len(p) > maxStreamJSON || !z.hold(len(p)) {
+			z.head = append(z.head, p...)
 			return z.toRaw(nil)
 		}
+		z.head = append(z.head, p...)
 		// Scanned again only once it has doubled, so that a body sent a
 		// byte at a time costs linear time.
 		if len(z.head) < z.scanAt {
@@ -102,10 +103,9 @@ func (z *zipStream) Write(p []byte) error {
 			// The package's decoded size is at most three quarters of the
 			// body's; it is held within the shared budget.
 			n := z.size / 4 * 3
-			if !z.mem.TryAcquire(n) {
+			if !z.hold(int(n)) {
 				return z.toRaw(nil)
 			}
-			z.held = n
 			z.data = make([]byte, 0, n)
 			z.sha = sha256.New()
 			rest := z.head[start:]
@@ -120,7 +120,7 @@ func (z *zipStream) Write(p []byte) error {
 		return z.string(p)
 	case zsTail:
 		z.tail = append(z.tail, p...)
-		if len(z.head)+len(z.tail) > maxStreamJSON {
+		if len(z.head)+len(z.tail) > maxStreamJSON || !z.hold(len(p)) {
 			return z.toRaw(nil)
 		}
 		return nil
@@ -144,6 +144,9 @@ func (z *zipStream) string(p []byte) error {
 		z.state = zsTail
 		z.sha.Sum(z.sum[:0])
 		z.tail = append(z.tail, after...)
+		if !z.hold(len(after)) {
+			return z.toRaw(nil)
+		}
 	}
 	return nil
 }
@@ -235,6 +238,7 @@ func (z *zipStream) toRaw(p []byte) error {
 		err = z.keepSent(prev == zsTail)
 	}
 	z.release()
+	z.head, z.tail, z.data = nil, nil, nil
 	if err != nil {
 		return err
 	}
@@ -310,6 +314,20 @@ func (z *zipStream) End() error {
 }
 
 func (z *zipStream) Close() { z.release() }
+
+// hold takes n bytes of the shared budget for what the stream keeps in
+// memory before the request is authenticated: the package and the JSON
+// around it, as the server holds a small body.
+func (z *zipStream) hold(n int) bool {
+	if n == 0 {
+		return true
+	}
+	if !z.mem.TryAcquire(int64(n)) {
+		return false
+	}
+	z.held += int64(n)
+	return true
+}
 
 func (z *zipStream) release() {
 	if z.held > 0 {
