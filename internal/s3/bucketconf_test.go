@@ -72,6 +72,29 @@ func TestBucketConfigurations(t *testing.T) {
 		AccelerateConfiguration: &types.AccelerateConfiguration{Status: types.BucketAccelerateStatusEnabled}}); err != nil {
 		t.Fatal(err)
 	}
+	// Default encryption: SSE-S3 until configured, and again once deleted.
+	if _, err := a.PutBucketEncryption(ctx, &awss3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
+		Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryptionAwsKms,
+			KMSMasterKeyID: aws.String("alias/mine")}, BucketKeyEnabled: aws.Bool(true)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	enc, err := a.GetBucketEncryption(ctx, &awss3.GetBucketEncryptionInput{Bucket: b})
+	if err != nil || enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm != types.ServerSideEncryptionAwsKms ||
+		aws.ToString(enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.KMSMasterKeyID) != "alias/mine" ||
+		!aws.ToBool(enc.ServerSideEncryptionConfiguration.Rules[0].BucketKeyEnabled) {
+		t.Fatalf("GetBucketEncryption %+v %v", enc, err)
+	}
+	_, err = a.PutBucketEncryption(ctx, &awss3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
+		Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryptionAes256,
+			KMSMasterKeyID: aws.String("k")}}}}})
+	wantCode(t, err, "InvalidArgument")
+	if _, err := a.DeleteBucketEncryption(ctx, &awss3.DeleteBucketEncryptionInput{Bucket: b}); err != nil {
+		t.Fatal(err)
+	}
+	enc, err = a.GetBucketEncryption(ctx, &awss3.GetBucketEncryptionInput{Bucket: b})
+	if err != nil || enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm != types.ServerSideEncryptionAes256 {
+		t.Fatalf("GetBucketEncryption after delete %+v %v", enc, err)
+	}
 	rp, err := a.GetBucketRequestPayment(ctx, &awss3.GetBucketRequestPaymentInput{Bucket: b})
 	if err != nil || rp.Payer != types.PayerBucketOwner {
 		t.Fatalf("default payer %v %v", rp, err)

@@ -504,19 +504,6 @@ func (s *Service) getOwnership(ctx context.Context, r *protocol.Request, c *call
 	return xmlDoc{&x}, nil
 }
 
-// getEncryption reports S3's default: every bucket encrypts with SSE-S3.
-func (s *Service) getEncryption(ctx context.Context, r *protocol.Request, c *call) (any, error) {
-	if _, err := s.needBucket(r, c); err != nil {
-		return nil, err
-	}
-	var x xmlBuilder
-	x.header()
-	x.root("ServerSideEncryptionConfiguration")
-	x.WriteString("<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>false</BucketKeyEnabled></Rule>")
-	x.close("ServerSideEncryptionConfiguration")
-	return xmlDoc{&x}, nil
-}
-
 // readBody reads a small request document (XML, a policy), verifying its
 // payload hash and Content-MD5.
 func (s *Service) readBody(r *protocol.Request) ([]byte, error) {

@@ -367,10 +367,11 @@ func FuzzBucketConfigs(f *testing.F) {
 	f.Add(`<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument><RoutingRules><RoutingRule><Condition><KeyPrefixEquals>a</KeyPrefixEquals></Condition><Redirect><Protocol>https</Protocol></Redirect></RoutingRule></RoutingRules></WebsiteConfiguration>`)
 	f.Add(`<AccelerateConfiguration><Status>Enabled</Status></AccelerateConfiguration>`)
 	f.Add(`<RequestPaymentConfiguration><Payer>Requester</Payer></RequestPaymentConfiguration>`)
+	f.Add(`<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm><KMSMasterKeyID>k</KMSMasterKeyID></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>`)
 	r := &protocol.Request{HTTP: &http.Request{Header: http.Header{}}}
 	b := &bucket{name: "fuzz"}
 	f.Fuzz(func(t *testing.T, body string) {
-		for _, k := range []*confKind{lifecycleConf, websiteConf, accelerateConf, requestPaymentConf} {
+		for _, k := range []*confKind{lifecycleConf, websiteConf, accelerateConf, requestPaymentConf, encryptionConf} {
 			doc, _, err := k.parse([]byte(body), r, b)
 			if err != nil {
 				continue

@@ -39,12 +39,13 @@ type ops struct {
 	putWebsite, getWebsite, deleteWebsite       *op
 	putAccelerate, getAccelerate                *op
 	putRequestPayment, getRequestPayment        *op
+	putEncryption, deleteEncryption             *op
 }
 
 // all lists every operation of the table (TestOpsAllListsEveryField keeps
 // it complete).
 func (o *ops) all() []*op {
-	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment}
+	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment, o.putEncryption, o.deleteEncryption}
 }
 
 // op is one S3 operation: the router decodes the bucket and key (it needs
@@ -95,7 +96,7 @@ func (h *Handler) table() ops {
 		putBucketACL:            check("PutBucketAcl", "s3:PutBucketAcl", bt, s.putACL),
 		getVersioning:           check("GetBucketVersioning", "s3:GetBucketVersioning", bt, s.getVersioning),
 		getOwnership:            check("GetBucketOwnershipControls", "s3:GetBucketOwnershipControls", bt, s.getOwnership),
-		getEncryption:           check("GetBucketEncryption", "s3:GetEncryptionConfiguration", bt, s.getEncryption),
+		getEncryption:           check("GetBucketEncryption", "s3:GetEncryptionConfiguration", bt, s.getConf(encryptionConf)),
 		getPublicAccessBlock:    check("GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock", bt, s.getPublicAccessBlock),
 		putPublicAccessBlock:    check("PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock", bt, s.putPublicAccessBlock),
 		deletePublicAccessBlock: check("DeletePublicAccessBlock", "s3:PutBucketPublicAccessBlock", bt, s.deletePublicAccessBlock),
@@ -152,6 +153,9 @@ func (h *Handler) table() ops {
 		getAccelerate:     check("GetBucketAccelerateConfiguration", "s3:GetAccelerateConfiguration", bt, s.getConf(accelerateConf)),
 		putRequestPayment: check("PutBucketRequestPayment", "s3:PutBucketRequestPayment", bt, s.putConf(requestPaymentConf)),
 		getRequestPayment: check("GetBucketRequestPayment", "s3:GetBucketRequestPayment", bt, s.getConf(requestPaymentConf)),
+		// Deleting the default encryption is s3:PutEncryptionConfiguration.
+		putEncryption:    check("PutBucketEncryption", "s3:PutEncryptionConfiguration", bt, s.putConf(encryptionConf)),
+		deleteEncryption: check("DeleteBucketEncryption", "s3:PutEncryptionConfiguration", bt, s.deleteConf(encryptionConf)),
 	}
 }
 
@@ -246,6 +250,8 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 				return o.putAccelerate, nil
 			case has("requestPayment"):
 				return o.putRequestPayment, nil
+			case has("encryption"):
+				return o.putEncryption, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
@@ -266,6 +272,9 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 			}
 			if has("website") {
 				return o.deleteWebsite, nil
+			}
+			if has("encryption") {
+				return o.deleteEncryption, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)

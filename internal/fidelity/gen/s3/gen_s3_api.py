@@ -128,4 +128,5 @@ import s3_api_tags
 s3_api_tags.otag(F)
 import s3_conf
 s3_conf.s3apiconf(F)
+s3_conf.s3apienc(F)
 F.write()

@@ -90,3 +90,17 @@ def s3apiconf(F):
     F.case(T, 'put-bucket-accelerate-config-lowercase', acc(B, 'enabled'))
     F.case(T, 'put-bucket-accelerate-config-random', acc(B, 'random'))
     F.case(T, 'put-bucket-accelerate-config-dot-bucket', acc('/fid.api.acc', 'random'), setup=[s3('PUT', '/fid.api.acc')])
+
+def s3apienc(F):
+    T = 'test_s3_default_bucket_encryption'
+    B = '/fid-api-enc'
+    F.case(T, 'delete-bucket-encryption', s3('DELETE', B, 'encryption'), setup=[s3('PUT', B)], op='DeleteBucketEncryption')
+    F.case(T, 'delete-bucket-encryption-idempotent', s3('DELETE', B, 'encryption'), op='DeleteBucketEncryption')
+    T = 'test_s3_default_bucket_encryption_exc'
+    NB = '/fid-api-enc-fake'
+    def enc(b, rules): return s3('PUT', b, 'encryption', raw=f'<ServerSideEncryptionConfiguration {X}>{rules}</ServerSideEncryptionConfiguration>', headers=MD5)
+    F.case(T, 'delete-bucket-enc-no-bucket', s3('DELETE', NB, 'encryption'), members={'BucketName': NB[1:]})
+    F.case(T, 'put-bucket-enc-no-bucket', enc(NB, ''), members={'BucketName': NB[1:]})
+    F.case(T, 'put-bucket-encryption-no-rules', enc(B, ''))
+    F.case(T, 'put-bucket-encryption-two-rules', enc(B, '<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>true</BucketKeyEnabled></Rule><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule>'))
+    F.case(T, 'put-bucket-encryption-kms-with-aes', enc(B, '<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm><KMSMasterKeyID>randomkeyid</KMSMasterKeyID></ApplyServerSideEncryptionByDefault></Rule>'))

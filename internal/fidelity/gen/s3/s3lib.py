@@ -156,7 +156,8 @@ ROOTS = {'ListObjects':'ListBucketResult','ListObjectsV2':'ListBucketResult','Li
  'GetBucketTagging':'Tagging','GetObjectTagging':'Tagging','GetBucketAcl':'AccessControlPolicy','GetObjectAcl':'AccessControlPolicy',
  'GetBucketNotificationConfiguration':'NotificationConfiguration','GetObjectAttributes':'GetObjectAttributesOutput',
  'GetBucketLifecycleConfiguration':'LifecycleConfiguration','GetBucketWebsite':'WebsiteConfiguration',
- 'GetBucketAccelerateConfiguration':'AccelerateConfiguration','GetBucketRequestPayment':'RequestPaymentConfiguration'}
+ 'GetBucketAccelerateConfiguration':'AccelerateConfiguration','GetBucketRequestPayment':'RequestPaymentConfiguration',
+ 'GetBucketEncryption':'ServerSideEncryptionConfiguration'}
 def guess_root(op):
     return ROOTS.get(op, op + 'Result')
 
