@@ -209,8 +209,24 @@ type invokeState struct {
 	// reserved is the concurrency this qualifier's invocations may use
 	// when the function reserves some (provisioned.go's reservedFor).
 	reserved *int64
-	// async is the qualifier's event invoke config, nil when none.
-	async *EventInvokeConfig
+	// async is the qualifier's event invoke config, nil when none: read
+	// once per state by the first Event invocation (asyncConfig), so that
+	// loading a state for synchronous calls costs no extra query.
+	asyncOnce sync.Once
+	async     *EventInvokeConfig
+	asyncErr  error
+}
+
+// asyncConfig returns the event invoke config of st's qualifier.
+func (s *Service) asyncConfig(ctx context.Context, st *invokeState) (*EventInvokeConfig, error) {
+	st.asyncOnce.Do(func() {
+		st.asyncErr = s.db.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			st.async, err = getEventInvoke(tx, st.ref, eventInvokeQualifier(st.ref))
+			return err
+		})
+	})
+	return st.async, st.asyncErr
 }
 
 // resolveInvoke loads the function, the qualifier's record and the policy
@@ -252,9 +268,6 @@ func (s *Service) loadInvoke(ctx context.Context, ref FunctionRef) (*invokeState
 		}
 		st.t = t
 		if st.reserved, err = reservedFor(tx, ref, t.fn); err != nil {
-			return err
-		}
-		if st.async, err = getEventInvoke(tx, ref, eventInvokeQualifier(ref)); err != nil {
 			return err
 		}
 		doc, err = getPolicyDoc(tx, ref, policyKeyQualifier(ref.Qualifier))
@@ -350,7 +363,14 @@ func (s *Service) run(ctx context.Context, st *invokeState, req *InvokeRequest) 
 		}
 	}
 	spec := s.cachedSpec(st, rec)
-	if c := st.async; c != nil && req.InvocationType == invokeEvent {
+	var async *EventInvokeConfig
+	if req.InvocationType == invokeEvent {
+		var err error
+		if async, err = s.asyncConfig(ctx, st); err != nil {
+			return nil, err
+		}
+	}
+	if c := async; c != nil {
 		// The queued event carries its qualifier's limits and destinations.
 		cp := *spec
 		cp.MaxRetryAttempts, cp.MaxEventAgeSeconds = c.MaximumRetryAttempts, c.MaximumEventAgeInSeconds
