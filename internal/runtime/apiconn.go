@@ -579,7 +579,11 @@ func (k *apiConn) peek(fd uintptr) bool {
 
 // status appends the status line and Content-Type.
 func (k *apiConn) status(code int) {
-	k.out = append(k.out, "HTTP/1.1 "...)
+	if k.req.http10 {
+		k.out = append(k.out, "HTTP/1.0 "...) // as net/http answers HTTP/1.0
+	} else {
+		k.out = append(k.out, "HTTP/1.1 "...)
+	}
 	k.out = strconv.AppendInt(k.out, int64(code), 10)
 	k.out = append(k.out, ' ')
 	k.out = append(k.out, http.StatusText(code)...)
@@ -609,7 +613,8 @@ func (k *apiConn) header(name, value string) {
 }
 
 // finish appends Date, Content-Length, Connection: close when the
-// connection ends, and the body.
+// connection ends (keep-alive when an HTTP/1.0 client asked to keep it),
+// and the body.
 func (k *apiConn) finish(body []byte) {
 	k.out = append(k.out, "Date: "...)
 	k.out = append(k.out, httpDate()...)
@@ -617,6 +622,8 @@ func (k *apiConn) finish(body []byte) {
 	k.out = strconv.AppendInt(k.out, int64(len(body)), 10)
 	if k.req.close {
 		k.out = append(k.out, "\r\nConnection: close"...)
+	} else if k.req.http10 {
+		k.out = append(k.out, "\r\nConnection: keep-alive"...)
 	}
 	k.out = append(k.out, "\r\n\r\n"...)
 	k.out = append(k.out, body...)

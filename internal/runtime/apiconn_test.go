@@ -238,3 +238,27 @@ func TestWarmTimeoutCountsFromDelivery(t *testing.T) {
 		t.Fatalf("timed out %v after delivery, %v after the hand-off: the timeout must run from delivery", d, time.Since(start))
 	}
 }
+
+// TestRuntimeAPIHTTP10: an HTTP/1.0 runtime is answered in HTTP/1.0, as
+// net/http answers it, and keeps its connection only when it asks to.
+func TestRuntimeAPIHTTP10(t *testing.T) {
+	e, _, base := apiEnv(t)
+	e.cur = testInvocation("id", `{}`)
+	c, err := net.Dial("tcp", strings.TrimPrefix(strings.TrimSuffix(base, apiPrefix), "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(c, "POST "+apiPrefix+"invocation/nope/response HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\n{}"+
+		"POST "+apiPrefix+"invocation/id/response HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}")
+	b, err := io.ReadAll(c) // the server closes after the second
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, second, ok := strings.Cut(string(b), "HTTP/1.0 202")
+	if !ok || !strings.HasPrefix(first, "HTTP/1.0 400 Bad Request\r\n") || !strings.Contains(first, "Connection: keep-alive\r\n") ||
+		!strings.Contains(second, "Connection: close\r\n") {
+		t.Fatalf("answers:\n%s", b)
+	}
+}
