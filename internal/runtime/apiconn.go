@@ -302,6 +302,11 @@ func requestPath(dst, target []byte) ([]byte, error) {
 	if len(target) == 0 {
 		return dst, errBadRequest
 	}
+	for _, c := range target {
+		if c < ' ' || c == 0x7f {
+			return dst, errBadRequest // as net/http refuses control bytes in a URL
+		}
+	}
 	if target[0] != '/' {
 		i := bytes.Index(target, []byte("://"))
 		if i <= 0 {
