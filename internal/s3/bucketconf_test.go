@@ -95,6 +95,26 @@ func TestBucketConfigurations(t *testing.T) {
 	if err != nil || enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm != types.ServerSideEncryptionAes256 {
 		t.Fatalf("GetBucketEncryption after delete %+v %v", enc, err)
 	}
+	// Metrics configurations, by id.
+	for _, id := range []string{"b", "a"} {
+		if _, err := a.PutBucketMetricsConfiguration(ctx, &awss3.PutBucketMetricsConfigurationInput{Bucket: b, Id: aws.String(id),
+			MetricsConfiguration: &types.MetricsConfiguration{Id: aws.String(id), Filter: &types.MetricsFilterMemberPrefix{Value: "logs/" + id}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ml, err := a.ListBucketMetricsConfigurations(ctx, &awss3.ListBucketMetricsConfigurationsInput{Bucket: b})
+	if err != nil || len(ml.MetricsConfigurationList) != 2 || aws.ToString(ml.MetricsConfigurationList[0].Id) != "a" {
+		t.Fatalf("ListBucketMetricsConfigurations %+v %v", ml, err)
+	}
+	if _, err := a.DeleteBucketMetricsConfiguration(ctx, &awss3.DeleteBucketMetricsConfigurationInput{Bucket: b, Id: aws.String("a")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.GetBucketMetricsConfiguration(ctx, &awss3.GetBucketMetricsConfigurationInput{Bucket: b, Id: aws.String("a")})
+	wantCode(t, err, "NoSuchConfiguration")
+	mg, err := a.GetBucketMetricsConfiguration(ctx, &awss3.GetBucketMetricsConfigurationInput{Bucket: b, Id: aws.String("b")})
+	if p, ok := mg.MetricsConfiguration.Filter.(*types.MetricsFilterMemberPrefix); err != nil || !ok || p.Value != "logs/b" {
+		t.Fatalf("GetBucketMetricsConfiguration %+v %v", mg, err)
+	}
 	rp, err := a.GetBucketRequestPayment(ctx, &awss3.GetBucketRequestPaymentInput{Bucket: b})
 	if err != nil || rp.Payer != types.PayerBucketOwner {
 		t.Fatalf("default payer %v %v", rp, err)

@@ -292,6 +292,7 @@ var (
 	errInvalidEncryptionAlgorithm = awserr.Code{Name: "InvalidEncryptionAlgorithmError", Status: http.StatusBadRequest}
 	errNoSuchLifecycle            = awserr.Code{Name: "NoSuchLifecycleConfiguration", Status: http.StatusNotFound}
 	errNoSuchWebsite              = awserr.Code{Name: "NoSuchWebsiteConfiguration", Status: http.StatusNotFound}
+	errNoSuchConfiguration        = awserr.Code{Name: "NoSuchConfiguration", Status: http.StatusNotFound}
 	errIllegalVersns              = awserr.Code{Name: "IllegalVersioningConfigurationException", Status: http.StatusBadRequest}
 	errSignatureMismatch          = awserr.Code{Name: "SignatureDoesNotMatch", Status: http.StatusForbidden}
 )

@@ -367,6 +367,7 @@ func FuzzBucketConfigs(f *testing.F) {
 	f.Add(`<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument><RoutingRules><RoutingRule><Condition><KeyPrefixEquals>a</KeyPrefixEquals></Condition><Redirect><Protocol>https</Protocol></Redirect></RoutingRule></RoutingRules></WebsiteConfiguration>`)
 	f.Add(`<AccelerateConfiguration><Status>Enabled</Status></AccelerateConfiguration>`)
 	f.Add(`<RequestPaymentConfiguration><Payer>Requester</Payer></RequestPaymentConfiguration>`)
+	f.Add(`<MetricsConfiguration><Id>x</Id><Filter><Prefix>logs/</Prefix></Filter></MetricsConfiguration>`)
 	f.Add(`<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm><KMSMasterKeyID>k</KMSMasterKeyID></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>`)
 	r := &protocol.Request{HTTP: &http.Request{Header: http.Header{}}}
 	b := &bucket{name: "fuzz"}
@@ -382,6 +383,11 @@ func FuzzBucketConfigs(f *testing.F) {
 			}
 			if !bytes.Equal(doc, again) {
 				t.Fatalf("%s: round trip differs:\n%s\n%s", k.name, doc, again)
+			}
+		}
+		if doc, err := parseMetrics([]byte(body), "x"); err == nil {
+			if again, err := parseMetrics(doc, "x"); err != nil || !bytes.Equal(doc, again) {
+				t.Fatalf("metrics: round trip %v:\n%s\n%s", err, doc, again)
 			}
 		}
 	})

@@ -40,12 +40,14 @@ type ops struct {
 	putAccelerate, getAccelerate                *op
 	putRequestPayment, getRequestPayment        *op
 	putEncryption, deleteEncryption             *op
+	putMetrics, getMetrics, deleteMetrics       *op
+	listMetrics                                 *op
 }
 
 // all lists every operation of the table (TestOpsAllListsEveryField keeps
 // it complete).
 func (o *ops) all() []*op {
-	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment, o.putEncryption, o.deleteEncryption}
+	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment, o.putEncryption, o.deleteEncryption, o.putMetrics, o.getMetrics, o.deleteMetrics, o.listMetrics}
 }
 
 // op is one S3 operation: the router decodes the bucket and key (it needs
@@ -156,6 +158,12 @@ func (h *Handler) table() ops {
 		// Deleting the default encryption is s3:PutEncryptionConfiguration.
 		putEncryption:    check("PutBucketEncryption", "s3:PutEncryptionConfiguration", bt, s.putConf(encryptionConf)),
 		deleteEncryption: check("DeleteBucketEncryption", "s3:PutEncryptionConfiguration", bt, s.deleteConf(encryptionConf)),
+		// Get and List are both s3:GetMetricsConfiguration, Put and Delete
+		// s3:PutMetricsConfiguration.
+		putMetrics:    check("PutBucketMetricsConfiguration", "s3:PutMetricsConfiguration", bt, s.putMetrics),
+		getMetrics:    check("GetBucketMetricsConfiguration", "s3:GetMetricsConfiguration", bt, s.getMetrics),
+		deleteMetrics: check("DeleteBucketMetricsConfiguration", "s3:PutMetricsConfiguration", bt, s.deleteMetrics),
+		listMetrics:   check("ListBucketMetricsConfigurations", "s3:GetMetricsConfiguration", bt, s.listMetrics),
 	}
 }
 
@@ -220,6 +228,10 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 				return o.getAccelerate, nil
 			case has("requestPayment"):
 				return o.getRequestPayment, nil
+			case has("metrics") && has("id"):
+				return o.getMetrics, nil
+			case has("metrics"):
+				return o.listMetrics, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
@@ -252,6 +264,8 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 				return o.putRequestPayment, nil
 			case has("encryption"):
 				return o.putEncryption, nil
+			case has("metrics"):
+				return o.putMetrics, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
@@ -275,6 +289,9 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 			}
 			if has("encryption") {
 				return o.deleteEncryption, nil
+			}
+			if has("metrics") {
+				return o.deleteMetrics, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)

@@ -366,6 +366,7 @@ var walkValues = map[string]any{
 	"s3.WebsiteConfiguration":           &s3types.WebsiteConfiguration{IndexDocument: &s3types.IndexDocument{Suffix: aws.String("index.html")}},
 	"s3.AccelerateConfiguration":        &s3types.AccelerateConfiguration{Status: s3types.BucketAccelerateStatusEnabled},
 	"s3.RequestPaymentConfiguration":    &s3types.RequestPaymentConfiguration{Payer: s3types.PayerRequester},
+	"s3.MetricsConfiguration":           &s3types.MetricsConfiguration{Id: aws.String("walk")},
 	"s3.ServerSideEncryptionConfiguration": &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
 		ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256}}}},
 

@@ -129,4 +129,5 @@ s3_api_tags.otag(F)
 import s3_conf
 s3_conf.s3apiconf(F)
 s3_conf.s3apienc(F)
+s3_conf.s3apimetrics(F)
 F.write()

@@ -104,3 +104,27 @@ def s3apienc(F):
     F.case(T, 'put-bucket-encryption-no-rules', enc(B, ''))
     F.case(T, 'put-bucket-encryption-two-rules', enc(B, '<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>true</BucketKeyEnabled></Rule><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule>'))
     F.case(T, 'put-bucket-encryption-kms-with-aes', enc(B, '<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm><KMSMasterKeyID>randomkeyid</KMSMasterKeyID></ApplyServerSideEncryptionByDefault></Rule>'))
+
+def s3apimetrics(F):
+    def mc(b, i, prefix): return s3('PUT', b, f'metrics&id={i}', raw=f'<MetricsConfiguration {X}><Id>{i}</Id><Filter><Prefix>{prefix}</Prefix></Filter></MetricsConfiguration>', headers=MD5)
+    def get(b, i): return s3('GET', b, f'id={i}&metrics')
+    T = 'test_put_bucket_metrics_configuration'
+    B = '/fid-api-met'
+    F.case(T, 'put_bucket_metrics_configuration', mc(B, 'm1', 'logs/'), setup=[s3('PUT', B)], op='PutBucketMetricsConfiguration')
+    F.case(T, 'get_bucket_metrics_configuration', get(B, 'm1'), op='GetBucketMetricsConfiguration', values={'MetricsConfiguration.Filter.Prefix': 'logs/'})
+    T = 'test_overwrite_bucket_metrics_configuration'
+    F.case(T, 'overwrite_bucket_metrics_configuration', mc(B, 'm2', 'logs/new-prefix'), setup=[mc(B, 'm2', 'logs/')], op='PutBucketMetricsConfiguration')
+    F.case(T, 'get_bucket_metrics_configuration', get(B, 'm2'), op='GetBucketMetricsConfiguration', values={'MetricsConfiguration.Filter.Prefix': 'logs/new-prefix'})
+    T = 'test_get_bucket_metrics_configuration'
+    F.case(T, 'get_bucket_metrics_configuration', get(B, 'm1'), op='GetBucketMetricsConfiguration', values={'MetricsConfiguration.Filter.Prefix': 'logs/'})
+    T = 'test_get_bucket_metrics_configuration_not_exist'
+    F.case(T, 'get_bucket_metrics_configuration', get(B, 'nothere'))
+    T = 'test_delete_metrics_configuration'
+    F.case(T, 'delete_bucket_metrics_configuration', s3('DELETE', B, 'metrics&id=m1'), op='DeleteBucketMetricsConfiguration')
+    F.case(T, 'get_bucket_metrics_configuration', get(B, 'm1'))
+    T = 'test_delete_metrics_configuration_twice'
+    F.case(T, 'delete_bucket_metrics_configuration_1', s3('DELETE', B, 'metrics&id=m2'), op='DeleteBucketMetricsConfiguration')
+    F.case(T, 'delete_bucket_metrics_configuration_2', s3('DELETE', B, 'metrics&id=m2'))
+    T = 'test_list_bucket_metrics_configurations'
+    B = '/fid-api-metl'
+    F.case(T, 'list_bucket_metrics_configurations', s3('GET', B, 'metrics'), setup=[s3('PUT', B), mc(B, '1-a', 'logs/prefix'), mc(B, '2-b', 'logs/prefix')], op='ListBucketMetricsConfigurations')

@@ -157,7 +157,8 @@ ROOTS = {'ListObjects':'ListBucketResult','ListObjectsV2':'ListBucketResult','Li
  'GetBucketNotificationConfiguration':'NotificationConfiguration','GetObjectAttributes':'GetObjectAttributesOutput',
  'GetBucketLifecycleConfiguration':'LifecycleConfiguration','GetBucketWebsite':'WebsiteConfiguration',
  'GetBucketAccelerateConfiguration':'AccelerateConfiguration','GetBucketRequestPayment':'RequestPaymentConfiguration',
- 'GetBucketEncryption':'ServerSideEncryptionConfiguration'}
+ 'GetBucketEncryption':'ServerSideEncryptionConfiguration','GetBucketMetricsConfiguration':'MetricsConfiguration',
+ 'ListBucketMetricsConfigurations':'ListMetricsConfigurationsResult'}
 def guess_root(op):
     return ROOTS.get(op, op + 'Result')
 
