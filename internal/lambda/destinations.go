@@ -33,7 +33,7 @@ type destinationOutcome struct {
 
 // DestinationRecord returns where the record of an Event invocation that
 // left the queue goes (spec's OnSuccess for "success", OnFailure for
-// "failed" and "expired"; "" for none) and the record itself.
+// "failed", "expired" and "throttled"; "" for none) and the record itself.
 // source: doc https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
 func DestinationRecord(spec *FunctionSpec, requestID string, payload []byte, outcome string, attempts int, res *InvokeResult, now time.Time) (string, []byte) {
 	dest, condition := spec.OnFailure, "RetriesExhausted"
@@ -42,6 +42,9 @@ func DestinationRecord(spec *FunctionSpec, requestID string, payload []byte, out
 		dest, condition = spec.OnSuccess, "Success"
 	case "expired":
 		condition = "EventAgeExceeded"
+	case "throttled":
+		// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaConcurrency::test_reserved_concurrency (msg)
+		condition = "ZeroReservedConcurrency"
 	}
 	if dest == "" {
 		return "", nil

@@ -49,7 +49,9 @@ type QueueOptions struct {
 	Workers int
 	// Done, if set, is called when an event leaves the queue: "success",
 	// "failed" (function errors on every attempt), "expired" (throttled or
-	// failing past MaxEventAge) or "dropped" (its code is gone).
+	// failing past MaxEventAge), "throttled" (the function reserves no
+	// concurrency and the event has a failure destination) or "dropped"
+	// (its code is gone).
 	Done func(requestID, outcome string, attempts int)
 	// Settled, if set, is called with each event that leaves the queue
 	// having been tried ("success", "failed", "expired"), so that its
@@ -285,6 +287,15 @@ func (q *queue) process(ev event) {
 	if n := spec.MaxEventAgeSeconds; n != nil && time.Duration(*n)*time.Second < maxAge {
 		maxAge = time.Duration(*n) * time.Second
 	}
+	if rc := spec.ReservedConcurrency; rc != nil && *rc == 0 && spec.OnFailure != "" {
+		// A function that reserves no concurrency can never run the event:
+		// AWS sends it to the failure destination at once (condition
+		// ZeroReservedConcurrency). Without one, it waits here, throttled,
+		// until the reservation changes or the event expires.
+		q.finish(ev, "throttled")
+		q.settle(&spec, ev, "throttled", nil)
+		return
+	}
 	if spec.MaxEventAgeSeconds != nil && q.rt.now().Sub(time.UnixMilli(ev.created)) >= maxAge {
 		// Too old to run at all.
 		q.finish(ev, "expired")
@@ -361,7 +372,7 @@ func (q *queue) finish(ev event, outcome string) {
 	})
 	if q.o.Done != nil {
 		attempts := ev.attempts
-		if outcome != "dropped" && outcome != "expired" {
+		if outcome != "dropped" && outcome != "expired" && outcome != "throttled" {
 			attempts++
 		}
 		q.o.Done(ev.requestID, outcome, attempts)

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,6 +55,21 @@ func TestFailedEventGoesToItsDestination(t *testing.T) {
 			DestinationConfig: &types.DestinationConfig{OnFailure: &types.OnFailure{Destination: aws.String(queueARN)}}}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// sender reserves no concurrency for a moment: its event goes to the
+	// failure destination at once, never run.
+	if _, err := lam.PutFunctionConcurrency(ctx, &sdk.PutFunctionConcurrencyInput{FunctionName: aws.String("sender"), ReservedConcurrentExecutions: aws.Int32(0)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lam.Invoke(ctx, &sdk.InvokeInput{FunctionName: aws.String("sender"), InvocationType: types.InvocationTypeEvent, Payload: []byte(`{"n":2}`)}); err != nil {
+		t.Fatal(err)
+	}
+	throttled := receive(t, sqsc, q.QueueUrl)
+	if !strings.Contains(throttled, `"condition":"ZeroReservedConcurrency","approximateInvokeCount":0},"requestPayload":{"n":2}}`) {
+		t.Fatalf("record %s", throttled)
+	}
+	if _, err := lam.DeleteFunctionConcurrency(ctx, &sdk.DeleteFunctionConcurrencyInput{FunctionName: aws.String("sender")}); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := lam.Invoke(ctx, &sdk.InvokeInput{FunctionName: aws.String("mute"), InvocationType: types.InvocationTypeEvent, Payload: []byte(`{"n":0}`)}); err != nil {
 		t.Fatal(err)
@@ -108,4 +124,25 @@ func TestFailedEventGoesToItsDestination(t *testing.T) {
 	if err != nil || len(out.Messages) != 0 {
 		t.Fatalf("a record from the mute role: %v %v", err, out)
 	}
+}
+
+// receive waits for one message on the queue and deletes it.
+func receive(t *testing.T, c *sqs.Client, url *string) string {
+	t.Helper()
+	ctx := context.Background()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
+		out, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url, WaitTimeSeconds: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Messages) > 0 {
+			m := out.Messages[0]
+			if _, err := c.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: url, ReceiptHandle: m.ReceiptHandle}); err != nil {
+				t.Fatal(err)
+			}
+			return *m.Body
+		}
+	}
+	t.Fatal("no message")
+	return ""
 }

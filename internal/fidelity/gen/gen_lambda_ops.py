@@ -340,7 +340,7 @@ lam = File('lambda.json', 'tests/aws/services/lambda_/test_lambda', 'tests/aws/s
 lam.case('TestLambdaConcurrency::test_reserved_concurrency', 'put_event_invoke_conf',
          eic('PUT', 'fid-rc', body={'MaximumRetryAttempts': 0, 'DestinationConfig': {'OnFailure': {'Destination': 'arn:aws:sqs:${region}:${account}:fid-rc-failures'}}}),
          {'<function-name:1>': 'fid-rc', '<resource:3>': 'fid-rc-failures'},
-         setup=[{'service': 'sqs', 'target': 'AmazonSQS.CreateQueue', 'body': {'QueueName': 'fid-rc-failures'}}])
+         setup=[{'service': 'sqs', 'target': 'AmazonSQS.CreateQueue', 'body': {'QueueName': 'fid-rc-failures'}, 'save': {'rcq': 'QueueUrl'}}])
 FIVE = {'ProvisionedConcurrentExecutions': 5}
 for test, fn, q, n, extra in [
     ('TestLambdaConcurrency::test_provisioned_concurrency', 'fid-pc5', '1', 5, []),
@@ -379,4 +379,19 @@ lam.case(B, 'invoke_v1_after_block', invoke('fid-block', '1'),
          expect={'status': 200, 'code': '', 'payload': '{"hello": "world"}', 'headers': {'X-Amz-Executed-Version': '1', 'X-Amz-Function-Error': '-'}})
 lam.case(B, 'invoke_latest_second_exc', invoke('fid-block', '$LATEST'), expect=THROTTLED)
 lam.case(O, 'reserved_equals_provisioned_latest_invoke_exc', invoke('fid-rpo'), expect=THROTTLED)
+# fid-rc reserves no concurrency, so its Event invocation goes straight to the OnFailure queue,
+# sent as fid-role (which may send to it).
+UUIDRE = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+lam.case('TestLambdaConcurrency::test_reserved_concurrency', 'msg',
+         {'service': 'sqs', 'target': 'AmazonSQS.ReceiveMessage', 'body': {'QueueUrl': '${rcq}', 'AttributeNames': ['All'], 'WaitTimeSeconds': 5}},
+         known='AWS sends the record with the invocation\'s X-Ray trace header (the AWSTraceHeader attribute); seki runs no X-Ray, so the message has none (its body, the ZeroReservedConcurrency condition and the other attributes match)',
+         setup=[{'service': 'iam', 'form': {'Action': 'PutRolePolicy', 'Version': '2010-05-08', 'RoleName': 'fid-role', 'PolicyName': 'destinations',
+                                            'PolicyDocument': '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"}]}'}},
+                dict(call('POST', '/2015-03-31/functions/fid-rc/invocations', body={}), headers={'X-Amz-Invocation-Type': 'Event'})],
+         expect={'status': 200, 'code': '',
+                 'shapes': {'Messages.0': ['Attributes', 'Body', 'MD5OfBody', 'MessageId', 'ReceiptHandle'],
+                            'Messages.0.Attributes': ['AWSTraceHeader', 'ApproximateFirstReceiveTimestamp', 'ApproximateReceiveCount', 'SenderId', 'SentTimestamp']},
+                 'values': {'Messages.0.Attributes.ApproximateReceiveCount': '1'},
+                 'like': {'Messages.0.Body': r'\{"version":"1\.0","timestamp":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","requestContext":\{"requestId":"' + UUIDRE +
+                          r'","functionArn":"arn:aws:lambda:${region}:${account}:function:fid-rc:\$LATEST","condition":"ZeroReservedConcurrency","approximateInvokeCount":0\},"requestPayload":\{\}\}'}})
 lam.write()
