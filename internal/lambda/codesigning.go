@@ -56,13 +56,35 @@ type cscRef struct {
 // model's pattern.
 func parseCSCArn(s string) (cscRef, error) {
 	parts := strings.Split(s, ":")
-	ok := len(s) <= 200 && len(parts) == 7 && parts[0] == "arn" && strings.HasPrefix(parts[1], "aws") && alnumDash(parts[1][3:]) &&
-		parts[2] == "lambda" && validRegion(parts[3]) && !strings.HasPrefix(parts[3], "eusc-") && isAccountID(parts[4]) &&
+	ok := len(s) <= 200 && len(parts) == 7 && parts[0] == "arn" && cscPartition(parts[1]) &&
+		parts[2] == "lambda" && cscRegion(parts[3]) && isAccountID(parts[4]) &&
 		parts[5] == "code-signing-config" && validCSCID(parts[6])
 	if !ok {
 		return cscRef{}, validationError("codeSigningConfigArn", s, patCSCArn)
 	}
 	return cscRef{arn: s, account: parts[4], region: parts[3], id: parts[6]}, nil
+}
+
+// cscPartition matches the pattern's (aws[a-zA-Z-]*)?.
+func cscPartition(s string) bool {
+	if s == "" {
+		return true
+	}
+	rest, ok := strings.CutPrefix(s, "aws")
+	return ok && (rest == "" || alnumDash(rest) && strings.IndexFunc(rest, func(r rune) bool { return r >= '0' && r <= '9' }) < 0)
+}
+
+// cscRegion matches the pattern's [a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1}.
+func cscRegion(s string) bool {
+	if len(s) < 2 || !lower(s[0]) || !lower(s[1]) {
+		return false
+	}
+	for _, opt := range []string{"", "-gov", "-iso", "-isob"} {
+		if rest, ok := strings.CutPrefix(s[2:], opt); ok && strings.HasPrefix(rest, "-") && validRegionTail(rest[1:]) {
+			return true
+		}
+	}
+	return false
 }
 
 // validCSCID matches csc-[a-z0-9]{17}.
