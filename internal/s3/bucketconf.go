@@ -30,6 +30,53 @@ type confKind struct {
 	header string
 	// none is Get's answer for a bucket without the configuration.
 	none func(b *bucket) (any, error)
+	// apply, when set, keeps what requests need of the configuration in
+	// the cached bucket (doc is nil once it is deleted).
+	apply func(b *bucket, doc []byte)
+}
+
+// applied are the kinds with a part in the cached bucket.
+var applied = []*confKind{lifecycleConf}
+
+// loadConfs applies the stored configurations to the loaded buckets.
+func (s *Service) loadConfs(tx *store.Tx) error {
+	for _, k := range applied {
+		rows, err := tx.Query(`SELECT bucket, doc FROM s3_bucket_configs WHERE name = ?`, k.name)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var name string
+			var doc []byte
+			if err := rows.Scan(&name, &doc); err != nil {
+				rows.Close()
+				return err
+			}
+			if b := s.buckets[name]; b != nil {
+				k.apply(b, doc)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeConf runs a configuration's write, through updateBucket when the
+// cached bucket keeps a part of it.
+func (s *Service) writeConf(ctx context.Context, k *confKind, b *bucket, doc []byte, fn func(tx *store.Tx) error) error {
+	if k.apply == nil {
+		return s.db.Write(ctx, fn)
+	}
+	return s.updateBucket(ctx, b.name, func(tx *store.Tx, nb *bucket) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		k.apply(nb, doc)
+		return nil
+	})
 }
 
 // loadConf reads a stored configuration; found is false when there is none.
@@ -58,7 +105,7 @@ func (s *Service) putConf(k *confKind) func(context.Context, *protocol.Request, 
 		if err != nil {
 			return nil, err
 		}
-		err = s.db.Write(ctx, func(tx *store.Tx) error {
+		err = s.writeConf(ctx, k, b, doc, func(tx *store.Tx) error {
 			_, err := tx.Exec(`INSERT INTO s3_bucket_configs(bucket, name, doc, extra) VALUES(?, ?, ?, ?)
 ON CONFLICT(bucket, name) DO UPDATE SET doc = excluded.doc, extra = excluded.extra`, b.name, k.name, doc, nullString(extra))
 			if isForeignKeyErr(err) {
@@ -106,7 +153,7 @@ func (s *Service) deleteConf(k *confKind) func(context.Context, *protocol.Reques
 		if err != nil {
 			return nil, err
 		}
-		err = s.db.Write(ctx, func(tx *store.Tx) error {
+		err = s.writeConf(ctx, k, b, nil, func(tx *store.Tx) error {
 			_, err := tx.Exec(`DELETE FROM s3_bucket_configs WHERE bucket = ? AND name = ?`, b.name, k.name)
 			return err
 		})

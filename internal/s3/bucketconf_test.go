@@ -2,6 +2,7 @@ package s3_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -169,5 +170,49 @@ func TestBucketConfigurations(t *testing.T) {
 	wantCode(t, err, "NoSuchLifecycleConfiguration")
 	if acc, err := a.GetBucketAccelerateConfiguration(ctx, &awss3.GetBucketAccelerateConfigurationInput{Bucket: b}); err != nil || acc.Status != "" {
 		t.Fatalf("accelerate of a new bucket %v %v", acc, err)
+	}
+}
+
+// TestLifecycleExpiration: objects a lifecycle rule expires say when (and
+// by which rule) on PUT, GET and HEAD, from the moment the rule exists,
+// and after a restart; others, and reads naming a version, say nothing.
+func TestLifecycleExpiration(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := e.rootA()
+	b := aws.String("expiring")
+	mustCreateBucket(t, a, "expiring")
+	put(t, a, "expiring", "logs/old", "x")
+	if _, err := a.PutBucketLifecycleConfiguration(ctx, &awss3.PutBucketLifecycleConfigurationInput{Bucket: b,
+		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{
+			ID: aws.String("logs-week"), Status: types.ExpirationStatusEnabled,
+			Filter:     &types.LifecycleRuleFilter{Prefix: aws.String("logs/")},
+			Expiration: &types.LifecycleExpiration{Days: aws.Int32(7)}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	out := put(t, a, "expiring", "logs/new", "x")
+	exp := aws.ToString(out.Expiration)
+	day := time.Now().UTC().Add(7 * 24 * time.Hour).Truncate(24 * time.Hour).Add(24 * time.Hour)
+	if want := `expiry-date="` + day.Format(http.TimeFormat) + `", rule-id="logs-week"`; exp != want {
+		t.Fatalf("PutObject Expiration %q, want %q", exp, want)
+	}
+	if h, err := a.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: b, Key: aws.String("logs/old")}); err != nil || !strings.Contains(aws.ToString(h.Expiration), `rule-id="logs-week"`) {
+		t.Fatalf("HeadObject of an object older than the rule: %v %v", h.Expiration, err)
+	}
+	if out := put(t, a, "expiring", "data/kept", "x"); out.Expiration != nil {
+		t.Fatalf("an object no rule matches: %q", aws.ToString(out.Expiration))
+	}
+	e.restart()
+	if _, g := get(t, a, "expiring", "logs/new"); aws.ToString(g.Expiration) != exp {
+		t.Fatalf("GetObject after restart %q", aws.ToString(g.Expiration))
+	}
+	if h, err := a.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: b, Key: aws.String("logs/new"), VersionId: aws.String("null")}); err != nil || h.Expiration != nil {
+		t.Fatalf("HeadObject naming the version: %v %v", h, err)
+	}
+	if _, err := a.DeleteBucketLifecycle(ctx, &awss3.DeleteBucketLifecycleInput{Bucket: b}); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := a.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: b, Key: aws.String("logs/new")}); err != nil || h.Expiration != nil {
+		t.Fatalf("HeadObject after the rule's deletion: %v %v", h, err)
 	}
 }

@@ -40,6 +40,10 @@ type bucket struct {
 	// (never configured), "Enabled" or "Suspended".
 	tags       []bucketTag
 	versioning string
+
+	// expiry are the lifecycle rules that expire current versions
+	// (lifecycle.go), nil without a lifecycle configuration.
+	expiry []expiryRule
 }
 
 func (b *bucket) clone() *bucket {
@@ -103,7 +107,10 @@ func (s *Service) loadBuckets(ctx context.Context) error {
 			}
 			s.buckets[b.name] = b
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return s.loadConfs(tx)
 	})
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/base32"
 	"encoding/xml"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/seki-dev/seki/internal/protocol"
@@ -106,6 +108,7 @@ var lifecycleConf = &confKind{
 	header: transitionMinSize,
 	parse:  parseLifecycle,
 	none:   noConf(errNoSuchLifecycle, msgNoSuchLifecycle),
+	apply:  func(b *bucket, doc []byte) { b.expiry = compileExpiry(doc) },
 }
 
 func parseLifecycle(body []byte, r *protocol.Request, _ *bucket) ([]byte, string, error) {
@@ -258,4 +261,112 @@ func newRuleID() string {
 	var b [30]byte
 	rand.Read(b[:])
 	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])
+}
+
+// expiryRule is an enabled rule that expires current versions, compiled
+// for the x-amz-expiration header of PUT, GET and HEAD.
+type expiryRule struct {
+	id         string
+	prefix     string
+	tags       []bucketTag
+	minSize    *int64 // ObjectSizeGreaterThan
+	maxSize    *int64 // ObjectSizeLessThan
+	days       int
+	date       time.Time
+	hasDate    bool
+	hasFilters bool
+}
+
+// compileExpiry reads a stored lifecycle document into its expiry rules.
+func compileExpiry(doc []byte) []expiryRule {
+	var lc xLifecycle
+	if doc == nil || xml.Unmarshal(doc, &lc) != nil {
+		return nil
+	}
+	var out []expiryRule
+	for _, r := range lc.Rules {
+		e := r.Expiration
+		if r.Status != "Enabled" || e == nil || (e.Days == nil && e.Date == nil) {
+			continue
+		}
+		x := expiryRule{id: deref(r.ID)}
+		if e.Days != nil {
+			x.days = *e.Days
+		} else if t, err := time.Parse(lifecycleDate, *e.Date); err == nil {
+			x.date, x.hasDate = t, true
+		} else {
+			continue
+		}
+		x.prefix = deref(r.Prefix)
+		if f := r.Filter; f != nil {
+			x.prefix += deref(f.Prefix)
+			if f.Tag != nil {
+				x.tags = append(x.tags, bucketTag{deref(f.Tag.Key), deref(f.Tag.Value)})
+			}
+			x.minSize, x.maxSize = f.ObjectSizeGreaterThan, f.ObjectSizeLessThan
+			if a := f.And; a != nil {
+				x.prefix += deref(a.Prefix)
+				for _, t := range a.Tags {
+					x.tags = append(x.tags, bucketTag{deref(t.Key), deref(t.Value)})
+				}
+				if a.ObjectSizeGreaterThan != nil {
+					x.minSize = a.ObjectSizeGreaterThan
+				}
+				if a.ObjectSizeLessThan != nil {
+					x.maxSize = a.ObjectSizeLessThan
+				}
+			}
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func (x *expiryRule) matches(o *object) bool {
+	if !strings.HasPrefix(o.key, x.prefix) ||
+		x.minSize != nil && o.size <= *x.minSize || x.maxSize != nil && o.size >= *x.maxSize {
+		return false
+	}
+	for _, t := range x.tags {
+		if !slices.Contains(o.tags, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// expiration is the x-amz-expiration header for the current version o of
+// a bucket with expiry rules, "" when no rule expires it: the earliest
+// expiry of the rules that match, a day count rounded up to the next
+// midnight UTC, as S3 computes it (doc https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-expire-general-considerations.html).
+func expiration(rules []expiryRule, o *object) string {
+	if len(rules) == 0 || o.marker || !o.latest {
+		return ""
+	}
+	var best *expiryRule
+	var when time.Time
+	for i := range rules {
+		x := &rules[i]
+		if !x.matches(o) {
+			continue
+		}
+		t := x.date
+		if !x.hasDate {
+			t = o.modified.UTC().Add(time.Duration(x.days) * 24 * time.Hour).Truncate(24 * time.Hour).Add(24 * time.Hour)
+		}
+		if best == nil || t.Before(when) {
+			best, when = x, t
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	return `expiry-date="` + when.Format(http.TimeFormat) + `", rule-id="` + best.id + `"`
 }

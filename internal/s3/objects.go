@@ -219,7 +219,7 @@ func (s *Service) putObject(ctx context.Context, r *protocol.Request, c *call) (
 	if err := s.commitObject(ctx, r, b, o, cond, "ObjectCreated:Put"); err != nil {
 		return nil, err
 	}
-	res := &putResult{etag: o.quotedETag(), version: o.reportedVersion(), enc: o.headers}
+	res := &putResult{etag: o.quotedETag(), version: o.reportedVersion(), enc: o.headers, expiration: expiration(b.expiry, o)}
 	if p.declaredChecksum() {
 		res.checksumHeader, res.checksum = o.checksumAlgo.key(), o.checksum
 	}
@@ -232,6 +232,8 @@ type putResult struct {
 	version                  string
 	// enc are the stored headers that say how the object is encrypted.
 	enc [][2]string
+	// expiration is x-amz-expiration, "" for none.
+	expiration string
 }
 
 func (p *putResult) Respond(w http.ResponseWriter, r *protocol.Request) {
@@ -239,6 +241,9 @@ func (p *putResult) Respond(w http.ResponseWriter, r *protocol.Request) {
 	// Canonical names, as Set would make them, without a new string each.
 	h.Set("Etag", p.etag)
 	encryptionHeaders(h, p.enc)
+	if p.expiration != "" {
+		h.Set("X-Amz-Expiration", p.expiration)
+	}
 	if p.version != "" {
 		h.Set("X-Amz-Version-Id", p.version)
 	}
@@ -633,6 +638,11 @@ func (s *Service) getObject(ctx context.Context, r *protocol.Request, c *call) (
 		return nil, err
 	}
 	res := &getResult{o: o, body: body, head: r.HTTP.Method == http.MethodHead, query: c.query, part: part, versioned: b.versioning != ""}
+	// A read naming its version gets no x-amz-expiration, even of the
+	// current version (test_bucket_lifecycle_configuration_object_expiry_versioned).
+	if !byID {
+		res.expiration = expiration(b.expiry, o)
+	}
 	if err := res.prepare(r.HTTP.Header, r.Now); err != nil {
 		res.close()
 		return nil, err
@@ -649,6 +659,8 @@ type getResult struct {
 	// versioned: the bucket has versioning configured, so the answer
 	// names the version (x-amz-version-id), "null" included.
 	versioned bool
+	// expiration is x-amz-expiration, "" for none.
+	expiration string
 
 	status      int
 	start, n    int64
@@ -728,6 +740,9 @@ func (g *getResult) Respond(w http.ResponseWriter, r *protocol.Request) {
 	}
 	if storedKeyMD5(o.headers) == "" {
 		h.Set("X-Amz-Server-Side-Encryption", "AES256")
+	}
+	if g.expiration != "" {
+		h.Set("X-Amz-Expiration", g.expiration)
 	}
 	if len(o.tags) > 0 {
 		h.Set("X-Amz-Tagging-Count", strconv.Itoa(len(o.tags)))

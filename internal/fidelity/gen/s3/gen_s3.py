@@ -431,6 +431,7 @@ import s3_tags
 s3_tags.otag(F)
 import s3_conf
 s3_conf.s3conf(F)
+s3_conf.lcexpiry(F)
 import s3_presign
 s3_presign.presign(F)
 import s3_ssec

@@ -128,3 +128,59 @@ def s3apimetrics(F):
     T = 'test_list_bucket_metrics_configurations'
     B = '/fid-api-metl'
     F.case(T, 'list_bucket_metrics_configurations', s3('GET', B, 'metrics'), setup=[s3('PUT', B), mc(B, '1-a', 'logs/prefix'), mc(B, '2-b', 'logs/prefix')], op='ListBucketMetricsConfigurations')
+
+def lcexpiry(F):
+    """Lifecycle rules' x-amz-expiration on PUT, GET and HEAD (its value is
+    a date the recordings abstract: present or absent is checked)."""
+    def rule(i, flt, exp='<Days>7</Days>'):
+        return f'<Expiration>{exp}</Expiration><ID>{i}</ID><Filter>{flt}</Filter><Status>Enabled</Status>'
+    def setlc(b, *rules): return s3('PUT', b, 'lifecycle', raw=lc(*rules), headers=MD5)
+    T = 'test_bucket_lifecycle_configuration_object_expiry'
+    B = '/fid-s3-lce1'
+    K = B + '/test-object-expiry'
+    F.case(T, 'get-bucket-lifecycle-conf', s3('GET', B, 'lifecycle'), setup=[s3('PUT', B), setlc(B, rule('rule_number_one', '<Prefix></Prefix>'))], op='GetBucketLifecycleConfiguration')
+    F.case(T, 'head-object-expiry', s3('HEAD', K), setup=[put(K, 'test')], op='HeadObject')
+    F.case(T, 'get-object-expiry', s3('GET', K), op='GetObject')
+    T = 'test_bucket_lifecycle_configuration_object_expiry_versioned'
+    B = '/fid-s3-lce2'
+    K = B + '/test-object-expiry'
+    r2 = '<Expiration><Days>3</Days></Expiration><ID>rule2</ID><Filter></Filter><Status>Enabled</Status><NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays></NoncurrentVersionExpiration>'
+    F.case(T, 'get-bucket-lifecycle-conf', s3('GET', B, 'lifecycle'), setup=versioned(B) + [setlc(B, r2)], op='GetBucketLifecycleConfiguration')
+    F.case(T, 'head-object-expiry', s3('HEAD', K), setup=[put(K, 'test', save={'lv1': 'header:x-amz-version-id'})], op='HeadObject', headers={'x-amz-version-id': '${lv1}'})
+    F.case(T, 'head-object-expiry-noncurrent', s3('HEAD', K, 'versionId=${lv1}'), setup=[put(K, 'test', save={'lv2': 'header:x-amz-version-id'})], op='HeadObject', headers={'x-amz-version-id': '${lv1}'})
+    F.case(T, 'head-object-expiry-current-with-version-id', s3('HEAD', K, 'versionId=${lv2}'), op='HeadObject', headers={'x-amz-version-id': '${lv2}'})
+    F.case(T, 'head-object-expiry-current-without-version-id', s3('HEAD', K), op='HeadObject', headers={'x-amz-version-id': '${lv2}'})
+    T = 'test_object_expiry_after_bucket_lifecycle_configuration'
+    B = '/fid-s3-lce3'
+    K = B + '/test-object-expiry'
+    F.case(T, 'put-object-before', put(K, 'test'), setup=[s3('PUT', B)], op='PutObject')
+    F.case(T, 'get-bucket-lifecycle-conf', s3('GET', B, 'lifecycle'), setup=[setlc(B, rule('rule3', ''))], op='GetBucketLifecycleConfiguration')
+    F.case(T, 'head-object-expiry-before', s3('HEAD', K), op='HeadObject')
+    F.case(T, 'put-object-after', put(K, 'test'), op='PutObject')
+    F.case(T, 'head-object-expiry-after', s3('HEAD', K), op='HeadObject')
+    T = 'test_bucket_lifecycle_multiple_rules'
+    B = '/fid-s3-lce4'
+    F.case(T, 'get-bucket-lifecycle-conf', s3('GET', B, 'lifecycle'), setup=[s3('PUT', B), setlc(B, rule('rule_one', '<Prefix>testobject</Prefix>'), rule('rule_two', '<Prefix>test</Prefix>'), rule('rule_three', '<Prefix>t</Prefix>'))], op='GetBucketLifecycleConfiguration')
+    F.case(T, 'put-object-match-both-rules', put(B + '/testobject-expiry', 'test'), op='PutObject')
+    F.case(T, 'put-object-match-rule-2', put(B + '/test-one-rule', 'test'), op='PutObject')
+    F.case(T, 'put-object-no-match', put(B + '/no-rules', 'test'), op='PutObject')
+    T = 'test_bucket_lifecycle_object_size_rules'
+    B = '/fid-s3-lce5'
+    F.case(T, 'get-bucket-lifecycle-conf', s3('GET', B, 'lifecycle'), setup=[s3('PUT', B), setlc(B, rule('rule_one', '<ObjectSizeGreaterThan>20</ObjectSizeGreaterThan>'), rule('rule_two', '<ObjectSizeLessThan>10</ObjectSizeLessThan>'))], op='GetBucketLifecycleConfiguration')
+    F.case(T, 'put-object-match-rule-1', put(B + '/testobject-expiry', 'a' * 22), op='PutObject')
+    F.case(T, 'put-object-match-rule-2', put(B + '/test-one-rule', 'a' * 5), op='PutObject')
+    F.case(T, 'put-object-no-match', put(B + '/no-rules', 'a' * 15), op='PutObject')
+    T = 'test_bucket_lifecycle_tag_rules'
+    B = '/fid-s3-lce6'
+    tg = lambda k, v: f'<Tag><Key>{k}</Key><Value>{v}</Value></Tag>'
+    F.case(T, 'get-bucket-lifecycle-conf', s3('GET', B, 'lifecycle'), setup=[s3('PUT', B), setlc(B, rule('rule_one', tg('testlifecycle', 'positive')), rule('rule_two', '<And>' + tg('testlifecycle', 'positive') + tg('testlifecycletwo', 'positive-two') + '</And>'))], op='GetBucketLifecycleConfiguration')
+    for rec, key, tags in (('match-both-rules', 'testobject-expiry', 'testlifecycle=positive&testlifecycletwo=positivetwo'), ('match-rule-1', 'test-one-rule', 'testlifecycle=positive'),
+                           ('no-match', 'no-rules', 'testlifecycle2=positivetwo'), ('no-tags', 'no-tags', None)):
+        F.case(T, 'put-object-' + rec, put(B + '/' + key, 'test', {'x-amz-tagging': tags} if tags else None), op='PutObject')
+        F.case(T, 'get-object-' + rec, s3('GET', B + '/' + key), op='GetObject')
+    T = 'test_lifecycle_expired_object_delete_marker'
+    B = '/fid-s3-lce7'
+    K = B + '/test-expired-object-delete-marker'
+    F.case(T, 'get-bucket-lifecycle-conf', s3('GET', B, 'lifecycle'), setup=[s3('PUT', B), setlc(B, rule('rule-marker', '', '<ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker>'))], op='GetBucketLifecycleConfiguration')
+    F.case(T, 'put-object', put(K, 'test'), op='PutObject')
+    F.case(T, 'head-object', s3('HEAD', K), op='HeadObject')
