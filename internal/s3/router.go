@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 	"github.com/seki-dev/seki/internal/sigv4"
@@ -61,6 +62,12 @@ func (h *Handler) ServeAWS(w http.ResponseWriter, r *protocol.Request) {
 	c := &call{bucket: bucket, key: key, query: q}
 	op, err := h.ops.pick(r.HTTP, bucket, key, q)
 	if err != nil {
+		// A configuration seki does not serve, of a bucket that does not
+		// exist, is NoSuchBucket, as S3 answers anyone a missing bucket
+		// (test_bucket_availability).
+		if bucket != "" && h.s.lookup(bucket) == nil && awserr.As(err) != nil && awserr.As(err).Code == errNotImplemented.Name {
+			err = noSuchBucket(bucket)
+		}
 		writeError(w, r, err)
 		return
 	}

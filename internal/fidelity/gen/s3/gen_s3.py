@@ -432,6 +432,7 @@ s3_tags.otag(F)
 import s3_conf
 s3_conf.s3conf(F)
 s3_conf.lcexpiry(F)
+s3_conf.availability(F)
 import s3_presign
 s3_presign.presign(F)
 import s3_ssec

@@ -184,3 +184,12 @@ def lcexpiry(F):
     F.case(T, 'get-bucket-lifecycle-conf', s3('GET', B, 'lifecycle'), setup=[s3('PUT', B), setlc(B, rule('rule-marker', '', '<ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker>'))], op='GetBucketLifecycleConfiguration')
     F.case(T, 'put-object', put(K, 'test'), op='PutObject')
     F.case(T, 'head-object', s3('HEAD', K), op='HeadObject')
+
+def availability(F):
+    T = 'test_bucket_availability'
+    NB = '/fid-s3-avail-missing'
+    F.case(T, 'bucket-lifecycle', s3('GET', NB, 'lifecycle'), members={'BucketName': NB[1:]})
+    F.case(T, 'bucket-replication', s3('GET', NB, 'replication'), members={'BucketName': NB[1:]})
+    T = 'test_s3_checksum_no_automatic_sdk_calculation'
+    B = '/fid-s3-nocksum'
+    F.case(T, 'wrong-checksum', s3('PUT', B + '/wrong-checksum', raw='test data..', headers={'x-amz-checksum-sha256': 'abc123'}), setup=[s3('PUT', B)], extra={'status': 400})
