@@ -90,6 +90,9 @@ type step struct {
 	// Sleep waits this many milliseconds after the step (for an Event
 	// invocation to start before the next step).
 	Sleep int `json:"sleep"`
+	// Vhost sends an S3 request virtual-hosted style: /bucket/key goes to
+	// bucket.localhost:PORT/key, signed with that host.
+	Vhost bool `json:"vhost"`
 	// Presign sends an S3 request signed in its query string (a presigned
 	// URL) instead of by header; Headers are then sent unsigned.
 	Presign *presign `json:"presign"`
@@ -503,6 +506,11 @@ func (r *runner) do(t *testing.T, s step) response {
 		if creds.SessionToken != "" {
 			req.Header.Set("X-Amz-Security-Token", creds.SessionToken)
 		}
+	}
+	if s.Vhost {
+		bucket, rest, _ := strings.Cut(strings.TrimPrefix(req.URL.Path, "/"), "/")
+		req.Host = bucket + ".localhost:" + req.URL.Port()
+		req.URL.Path, req.URL.RawPath = "/"+rest, ""
 	}
 	if s.Presign != nil {
 		req = presignRequest(t, req, s, creds, region)

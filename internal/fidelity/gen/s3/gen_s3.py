@@ -433,6 +433,7 @@ import s3_conf
 s3_conf.s3conf(F)
 s3_conf.lcexpiry(F)
 s3_conf.availability(F)
+s3_conf.vhost_missing(F)
 import s3_presign
 s3_presign.presign(F)
 import s3_ssec

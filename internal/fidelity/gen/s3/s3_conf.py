@@ -193,3 +193,10 @@ def availability(F):
     T = 'test_s3_checksum_no_automatic_sdk_calculation'
     B = '/fid-s3-nocksum'
     F.case(T, 'wrong-checksum', s3('PUT', B + '/wrong-checksum', raw='test data..', headers={'x-amz-checksum-sha256': 'abc123'}), setup=[s3('PUT', B)], extra={'status': 400})
+
+def vhost_missing(F):
+    T = 'test_bucket_does_not_exist'
+    NB = '/fid-s3-vhost-missing'
+    call = s3('GET', NB + '/', 'encoding-type=url')
+    call['vhost'] = True
+    F.case(T, 'list_object_vhost', call, members={'BucketName': NB[1:]})
