@@ -62,8 +62,15 @@ before(async () => {
   delete process.env.AWS_PROFILE;
 });
 
-after(() => {
-  seki?.kill("SIGTERM");
+// seki drains and writes its clean-stop mark after SIGTERM, so the data dir
+// is removed only once it has exited; removing it under a live seki races
+// with those writes (ENOTEMPTY).
+after(async () => {
+  if (seki && seki.exitCode === null && seki.signalCode === null) {
+    const exited = new Promise((resolve) => seki.once("exit", resolve));
+    seki.kill("SIGTERM");
+    await exited;
+  }
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
 });
