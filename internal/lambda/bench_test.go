@@ -22,13 +22,9 @@ func benchServer(b *testing.B) (*sdk.Client, *sdk.Client, string) {
 	b.Helper()
 	env := servertest.Start(b)
 	ctx := context.Background()
-	iamA := iam.NewFromConfig(env.Root(servertest.AccountA))
-	role, err := iamA.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("exec"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
-	if err != nil {
-		b.Fatal(err)
-	}
+	role := execRole(b, env)
 	lamA := sdk.NewFromConfig(env.Root(servertest.AccountA))
-	fn, err := lamA.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String("f"), Runtime: "python3.12", Role: role.Role.Arn,
+	fn, err := lamA.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String("f"), Runtime: "python3.12", Role: role,
 		Handler: aws.String("index.handler"), Code: &types.FunctionCode{ZipFile: zipBytes(b, handlerZip)}})
 	if err != nil {
 		b.Fatal(err)

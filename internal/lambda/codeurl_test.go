@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	sdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
@@ -55,11 +54,7 @@ func TestCodeLocationDownloads(t *testing.T) {
 	var offset atomic.Int64
 	env := servertest.Start(t, servertest.Options{Now: func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }})
 	ctx := context.Background()
-	role, err := iam.NewFromConfig(env.Root(servertest.AccountA)).CreateRole(ctx, &iam.CreateRoleInput{
-		RoleName: aws.String("exec"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	role := execRole(t, env)
 	lam := sdk.NewFromConfig(env.Root(servertest.AccountA))
 	zips := map[string][]byte{
 		"one": zipBytes(t, handlerZip),
@@ -68,7 +63,7 @@ func TestCodeLocationDownloads(t *testing.T) {
 	loc := map[string]string{}
 	for name, z := range zips {
 		if _, err := lam.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String(name), Runtime: "python3.12",
-			Role: role.Role.Arn, Handler: aws.String("index.handler"), Code: &types.FunctionCode{ZipFile: z}}); err != nil {
+			Role: role, Handler: aws.String("index.handler"), Code: &types.FunctionCode{ZipFile: z}}); err != nil {
 			t.Fatal(err)
 		}
 		out, err := lam.GetFunction(ctx, &sdk.GetFunctionInput{FunctionName: aws.String(name)})

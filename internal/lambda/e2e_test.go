@@ -21,13 +21,10 @@ func TestEndToEndCrossAccountInvoke(t *testing.T) {
 	env := servertest.Start(t)
 	ctx := context.Background()
 	iamA := iam.NewFromConfig(env.Root(servertest.AccountA))
-	role, err := iamA.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("exec"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	role := execRole(t, env)
 	lamA := sdk.NewFromConfig(env.Root(servertest.AccountA))
 	fn, err := lamA.CreateFunction(ctx, &sdk.CreateFunctionInput{
-		FunctionName: aws.String("f"), Runtime: "python3.12", Role: role.Role.Arn, Handler: aws.String("index.handler"),
+		FunctionName: aws.String("f"), Runtime: "python3.12", Role: role, Handler: aws.String("index.handler"),
 		Code: &types.FunctionCode{ZipFile: zipBytes(t, handlerZip)},
 	})
 	if err != nil {
@@ -79,10 +76,7 @@ func TestEndToEndCodeFromS3(t *testing.T) {
 	env := servertest.Start(t)
 	ctx := context.Background()
 	cfg := env.Root(servertest.AccountA)
-	role, err := iam.NewFromConfig(cfg).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("exec"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	role := execRole(t, env)
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("code")}); err != nil {
 		t.Fatal(err)
@@ -92,7 +86,7 @@ func TestEndToEndCodeFromS3(t *testing.T) {
 		t.Fatal(err)
 	}
 	lam := sdk.NewFromConfig(cfg)
-	out, err := lam.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String("f"), Runtime: "python3.12", Role: role.Role.Arn,
+	out, err := lam.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String("f"), Runtime: "python3.12", Role: role,
 		Handler: aws.String("index.handler"), Code: &types.FunctionCode{S3Bucket: aws.String("code"), S3Key: aws.String("f.zip")}})
 	if err != nil {
 		t.Fatal(err)
@@ -102,4 +96,16 @@ func TestEndToEndCodeFromS3(t *testing.T) {
 	}
 	_, err = lam.UpdateFunctionCode(ctx, &sdk.UpdateFunctionCodeInput{FunctionName: aws.String("f"), S3Bucket: aws.String("code"), S3Key: aws.String("missing.zip")})
 	apiErr(t, err, "InvalidParameterValueException", "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.")
+}
+
+// execRole creates the execution role "exec" (trusting Lambda) in account A
+// of env and answers its ARN: the role every end-to-end test's function runs as.
+func execRole(t testing.TB, env *servertest.Env) *string {
+	t.Helper()
+	out, err := iam.NewFromConfig(env.Root(servertest.AccountA)).CreateRole(context.Background(), &iam.CreateRoleInput{
+		RoleName: aws.String("exec"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.Role.Arn
 }

@@ -24,14 +24,11 @@ func TestEndToEndEventInvokeConfig(t *testing.T) {
 	ctx := context.Background()
 	cfg := env.Root(servertest.AccountA)
 	iamA := iam.NewFromConfig(cfg)
-	role, err := iamA.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("exec"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	role := execRole(t, env)
 	lam := sdk.NewFromConfig(cfg)
 	var arns []string
 	for _, name := range []string{"f", "g"} {
-		out, err := lam.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String(name), Runtime: "python3.12", Role: role.Role.Arn,
+		out, err := lam.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String(name), Runtime: "python3.12", Role: role,
 			Handler: aws.String("index.handler"), Code: &types.FunctionCode{ZipFile: zipBytes(t, handlerZip)}})
 		if err != nil {
 			t.Fatal(err)

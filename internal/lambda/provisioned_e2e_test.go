@@ -23,12 +23,9 @@ func TestEndToEndProvisionedConcurrency(t *testing.T) {
 	ctx := context.Background()
 	cfg := env.Root(servertest.AccountA)
 	iamA := iam.NewFromConfig(cfg)
-	role, err := iamA.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("exec"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	role := execRole(t, env)
 	lam := sdk.NewFromConfig(cfg)
-	fn, err := lam.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String("f"), Runtime: "python3.12", Role: role.Role.Arn,
+	fn, err := lam.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String("f"), Runtime: "python3.12", Role: role,
 		Handler: aws.String("index.handler"), Code: &types.FunctionCode{ZipFile: zipBytes(t, handlerZip)}, Publish: true})
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	sdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
@@ -26,11 +25,7 @@ import (
 func TestStreamedPackage(t *testing.T) {
 	env := servertest.Start(t)
 	ctx := context.Background()
-	role, err := iam.NewFromConfig(env.Root(servertest.AccountA)).CreateRole(ctx, &iam.CreateRoleInput{
-		RoleName: aws.String("exec"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	role := execRole(t, env)
 	lam := sdk.NewFromConfig(env.Root(servertest.AccountA))
 	// Random content does not compress: a package of about 1 MB.
 	big := func(n int) []byte {
@@ -63,7 +58,7 @@ func TestStreamedPackage(t *testing.T) {
 	}
 	one := big(1 << 20)
 	c, err := lam.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String("big"), Runtime: "python3.12",
-		Role: role.Role.Arn, Handler: aws.String("index.handler"), Code: &types.FunctionCode{ZipFile: one}})
+		Role: role, Handler: aws.String("index.handler"), Code: &types.FunctionCode{ZipFile: one}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +73,7 @@ func TestStreamedPackage(t *testing.T) {
 	notZip := make([]byte, 300<<10)
 	rand.Read(notZip)
 	_, err = lam.CreateFunction(ctx, &sdk.CreateFunctionInput{FunctionName: aws.String("bad"), Runtime: "python3.12",
-		Role: role.Role.Arn, Handler: aws.String("index.handler"), Code: &types.FunctionCode{ZipFile: notZip}})
+		Role: role, Handler: aws.String("index.handler"), Code: &types.FunctionCode{ZipFile: notZip}})
 	var ipv *types.InvalidParameterValueException
 	if !errors.As(err, &ipv) {
 		t.Fatalf("a package that is not a zip: %v", err)
