@@ -231,6 +231,8 @@ const (
 	msgUnrecognizedSource = "Unrecognized event source."
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaEventSourceMappings::test_event_source_mapping_exceptions
 	msgESMFunctionMissing = "Function does not exist"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaEventSourceMappings::test_event_source_mapping_exceptions
+	msgESMDestination = "Unsupported DestinationConfig parameter for given event source mapping type."
 	// source: unconfirmed seki supports SQS sources only; the text is seki's.
 	msgUnsupportedSource = "seki: event source mappings support SQS queues (arn:aws:sqs:...) only"
 	// source: unconfirmed seki's own: mappings before SQS is wired in.

@@ -143,6 +143,9 @@ type esmIn struct {
 	ScalingConfig                  *scalingConfig
 	FilterCriteria                 json.RawMessage
 	StartingPosition               *string
+	// DestinationConfig is read only to be refused: an SQS mapping
+	// takes none (its failures go to the queue's redrive policy).
+	DestinationConfig json.RawMessage
 
 	ref FunctionRef
 }
@@ -309,6 +312,10 @@ func (s *Service) createESM(ctx context.Context, r *protocol.Request, in *esmIn)
 	}
 	if !strings.HasPrefix(*in.EventSourceArn, "arn:aws:sqs:") {
 		return nil, errInvalidParameter.New(msgUnsupportedSource)
+	}
+	// AWS refuses the destination before it looks for the function.
+	if len(in.DestinationConfig) > 0 && string(in.DestinationConfig) != "null" {
+		return nil, errInvalidParameter.New(msgESMDestination)
 	}
 	st, err := s.resolveInvoke(ctx, in.ref)
 	if err != nil {

@@ -333,6 +333,23 @@ api.case('TestLambdaFunction::test_ops_on_nonexisting_fn[get_function_code_signi
 api.case('TestLambdaFunction::test_get_function_wrong_region[get_function_code_signing_config]', 'wrong_region_exception',
          fcsc('GET', 'arn:aws:lambda:ap-southeast-1:${account}:function:fid-csc2'), {'<wrong-region>': 'ap-southeast-1'})
 
+# --- event source mappings (SQS) ----------------------------------------------------------------
+
+
+def esm(method, uuid=None, body=None):
+    return call(method, '/2015-03-31/event-source-mappings' + ('/' + uuid if uuid else ''), body=body)
+
+
+X = 'TestLambdaEventSourceMappings::test_event_source_mapping_exceptions'
+UNKNOWN = '4c9e3b1f-7a2d-4e8b-9f61-0d5a3c2b1e70'
+api.case(X, 'get_unknown_uuid', esm('GET', UNKNOWN))
+api.case(X, 'delete_unknown_uuid', esm('DELETE', UNKNOWN))
+api.case(X, 'update_unknown_uuid', esm('PUT', UNKNOWN, {'Enabled': False}))
+Q = 'arn:aws:sqs:${region}:${account}:fid-esm-somequeue'
+api.case(X, 'create_no_event_source_arn', esm('POST', body={'FunctionName': 'doesnotexist'}))
+api.case(X, 'create_unknown_params', esm('POST', body={'FunctionName': 'doesnotexist', 'EventSourceArn': Q}))
+api.case(X, 'destination_config_failure', esm('POST', body={'FunctionName': 'doesnotexist', 'EventSourceArn': Q,
+                                                            'DestinationConfig': {'OnSuccess': {'Destination': Q + '-other'}}}))
 api.write()
 
 lam = File('lambda.json', 'tests/aws/services/lambda_/test_lambda', 'tests/aws/services/lambda_/test_lambda.py::')
