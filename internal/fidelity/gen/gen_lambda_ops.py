@@ -350,6 +350,36 @@ api.case(X, 'create_no_event_source_arn', esm('POST', body={'FunctionName': 'doe
 api.case(X, 'create_unknown_params', esm('POST', body={'FunctionName': 'doesnotexist', 'EventSourceArn': Q}))
 api.case(X, 'destination_config_failure', esm('POST', body={'FunctionName': 'doesnotexist', 'EventSourceArn': Q,
                                                             'DestinationConfig': {'OnSuccess': {'Destination': Q + '-other'}}}))
+# test_function_name_variations: one SQS mapping per way of naming the function, each deleted
+# before the next (the same function and queue may have one mapping at a time). The function's
+# role may read the queue, as the test's super-user role may.
+V = 'TestLambdaEventSourceMappings::test_function_name_variations'
+ID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+ESM_ROLE = 'arn:aws:iam::${account}:role/fid-esm-role'
+QN = 'arn:aws:sqs:${region}:${account}:fid-esm-names'
+MV = {'<resource:1>': 'fid-esm-names', '<resource:3>': 'fid-esmfn'}
+first = [{'service': 'iam', 'form': {'Action': 'CreateRole', 'Version': '2010-05-08', 'RoleName': 'fid-esm-role',
+                                     'AssumeRolePolicyDocument': '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'}},
+         {'service': 'iam', 'form': {'Action': 'PutRolePolicy', 'Version': '2010-05-08', 'RoleName': 'fid-esm-role', 'PolicyName': 'queues',
+                                     'PolicyDocument': '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"}]}'}},
+         {'service': 'sqs', 'target': 'AmazonSQS.CreateQueue', 'body': {'QueueName': 'fid-esm-names'}},
+         create('fid-esmfn', Role=ESM_ROLE), publish('fid-esmfn'), alias('fid-esmfn', 'myalias')]
+for i, (rec, name) in enumerate([
+    ('name_only_create_esm', 'fid-esmfn'),
+    ('partial_arn_latest_create_esm', 'fid-esmfn:$LATEST'),
+    ('partial_arn_version_create_esm', 'fid-esmfn:1'),
+    ('partial_arn_alias_create_esm', 'fid-esmfn:myalias'),
+    ('full_arn_latest_create_esm', A + 'fid-esmfn'),
+    ('full_arn_version_create_esm', A + 'fid-esmfn:1'),
+    ('full_arn_alias_create_esm', A + 'fid-esmfn:myalias'),
+]):
+    c = dict(esm('POST', body={'FunctionName': name, 'EventSourceArn': QN}), save={'esm': 'UUID'})
+    api.case(V, rec, c, MV, setup=first if i == 0 else [esm('DELETE', '${esm}')])
+    # <resource:2> is the mapping's id, in its ARN too: a UUID.
+    like = api.cases[-1]['expect']['like']
+    assert like['UUID'] == '.+', like
+    like['UUID'] = ID
+    like['EventSourceMappingArn'] = like['EventSourceMappingArn'].replace('.+', ID)
 api.write()
 
 lam = File('lambda.json', 'tests/aws/services/lambda_/test_lambda', 'tests/aws/services/lambda_/test_lambda.py::')
