@@ -120,15 +120,12 @@ const (
 	msgRoutingLatest = "$LATEST is not supported for an alias pointing to more than 1 version"
 	// source: unconfirmed Lambda's answer to a qualifier an operation does not take, as quoted in public issue reports
 	msgVersionOp = "Current operation does not support versions other than $LATEST. Please set the qualifier to $LATEST or remove it."
-	// Tagging an event source mapping or a capacity provider that does
-	// not exist (seki keeps tags for functions only, so every one is
-	// answered so).
+	// Tagging an event source mapping that does not exist, or a capacity
+	// provider (seki has none, so every one is answered so).
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaTag::test_tag_exceptions[event_source_mapping]
 	msgESMNotFound = "Event source mapping not found: %s"
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaTag::test_tag_exceptions[capacity_provider]
 	msgCapacityProviderNotFound = "Capacity provider not found: %s"
-	// source: unconfirmed seki's own words: seki keeps no tags for event source mappings
-	msgESMTags = "seki: tags on event source mappings are not supported"
 	// source: unconfirmed Invoke's answer to a payload that is not JSON, as quoted in public issue reports
 	msgBadPayload = "Could not parse request body into json: Could not parse payload into json: Unexpected character: was expecting a JSON value"
 	// Invoke's answers to a payload that is not JSON are the words of

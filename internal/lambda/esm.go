@@ -75,6 +75,10 @@ CREATE TABLE lambda_esm (
 	doc          TEXT NOT NULL
 );
 CREATE INDEX lambda_esm_source ON lambda_esm (source_arn);
+`}, {Component: "lambda_esm", Version: 2, SQL: `
+-- A mapping's tags live apart from its document, which the poller
+-- rewrites as the mapping's state changes: a tag written meanwhile is kept.
+ALTER TABLE lambda_esm ADD COLUMN tags TEXT NOT NULL DEFAULT '{}';
 `}}
 }
 
@@ -93,6 +97,8 @@ type esmRecord struct {
 	MaxConcurrency *int            `json:",omitempty"`
 	Filter         json.RawMessage `json:",omitempty"`
 	LastModified   float64
+	// Tags are the tags given at creation (stored in the tags column).
+	Tags map[string]string `json:"-"`
 }
 
 func (m *esmRecord) arn() string {
@@ -143,6 +149,7 @@ type esmIn struct {
 	ScalingConfig                  *scalingConfig
 	FilterCriteria                 json.RawMessage
 	StartingPosition               *string
+	Tags                           map[string]string
 	// DestinationConfig is read only to be refused: an SQS mapping
 	// takes none (its failures go to the queue's redrive policy).
 	DestinationConfig json.RawMessage
@@ -247,11 +254,36 @@ func (s *Service) saveESM(ctx context.Context, m *esmRecord) error {
 		return err
 	}
 	return s.db.Write(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`INSERT INTO lambda_esm (uuid, account, region, function_arn, source_arn, doc) VALUES (?, ?, ?, ?, ?, ?)
+		tags, _ := json.Marshal(m.Tags)
+		if m.Tags == nil {
+			tags = []byte("{}")
+		}
+		// An update keeps the tags column: tags change only through the
+		// tagging operations.
+		_, err := tx.Exec(`INSERT INTO lambda_esm (uuid, account, region, function_arn, source_arn, doc, tags) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (uuid) DO UPDATE SET function_arn = excluded.function_arn, doc = excluded.doc`,
-			m.UUID, m.Account, m.Region, m.FunctionARN, m.SourceARN, string(doc))
+			m.UUID, m.Account, m.Region, m.FunctionARN, m.SourceARN, string(doc), string(tags))
 		return err
 	})
+}
+
+// moveESM saves m if its stored state is still from; it reports whether it
+// did.
+func (s *Service) moveESM(ctx context.Context, m *esmRecord, from string) (bool, error) {
+	doc, err := json.Marshal(m)
+	if err != nil {
+		return false, err
+	}
+	var n int64
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		res, err := tx.Exec(`UPDATE lambda_esm SET doc = ? WHERE uuid = ? AND json_extract(doc, '$.State') = ?`, string(doc), m.UUID, from)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n == 1, err
 }
 
 // mine returns the mapping if it exists in the caller's account and region.
@@ -314,6 +346,9 @@ func (s *Service) createESM(ctx context.Context, r *protocol.Request, in *esmIn)
 		return nil, errInvalidParameter.New(msgUnsupportedSource)
 	}
 	// AWS refuses the destination before it looks for the function.
+	if len(in.Tags) > maxTags {
+		return nil, errInvalidParameter.New(msgTagLimit)
+	}
 	if len(in.DestinationConfig) > 0 && string(in.DestinationConfig) != "null" {
 		return nil, errInvalidParameter.New(msgESMDestination)
 	}
@@ -327,7 +362,7 @@ func (s *Service) createESM(ctx context.Context, r *protocol.Request, in *esmIn)
 	m := &esmRecord{UUID: protocol.NewUUID(), Account: in.ref.Account, Region: in.ref.Region,
 		FunctionARN: in.ref.QualifiedARN(in.ref.Qualifier), SourceARN: *in.EventSourceArn,
 		BatchSize: 10, Enabled: true, ResponseTypes: []string{}, Filter: in.FilterCriteria,
-		LastModified: float64(r.Now.UnixMilli()) / 1000}
+		LastModified: float64(r.Now.UnixMilli()) / 1000, Tags: in.Tags}
 	applyESM(m, in)
 	if err := checkBatching(m); err != nil {
 		return nil, err
@@ -599,8 +634,12 @@ func (s *Service) settle(uuid string) {
 			want = esmEnabled
 		}
 		if m.State != want {
+			was := m.State
 			m.State = want
-			if err := s.saveESM(ctx, m); err != nil {
+			// Only from the state this goroutine read: a delete or update
+			// that landed meanwhile started its own settle, and must not be
+			// overwritten (a deleted mapping came back Enabled).
+			if ok, err := s.moveESM(ctx, m, was); err != nil || !ok {
 				return
 			}
 		}

@@ -11,11 +11,14 @@ import (
 )
 
 // tagged is the input of the tagging operations: the {Resource} ARN as
-// given, and the function it names (functions are the taggable resources
-// seki has).
+// given, and the function or event source mapping it names (the taggable
+// resources seki has).
 type tagged struct {
 	arn string
 	ref FunctionRef
+	// esm is the UUID of the event source mapping the ARN names, once
+	// tagsTarget has found it in the caller's region.
+	esm string
 	// other is the not-found answer for an event source mapping or a
 	// capacity provider ARN: seki keeps no tags for them.
 	other error
@@ -25,35 +28,38 @@ type tagged struct {
 // capacity providers (part of patTaggable).
 var otherTaggable = regexp.MustCompile(`^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:(event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|capacity-provider:[a-zA-Z0-9-_]+)$`)
 
-func decodeTagged(_ context.Context, r *protocol.Request) (tagged, error) {
+func decodeTagged(_ context.Context, r *protocol.Request) (*tagged, error) {
 	arn := r.Path["Resource"]
 	if m := otherTaggable.FindStringSubmatch(arn); m != nil {
 		acct := strings.Split(arn, ":")[4]
 		if strings.HasPrefix(m[1], "event-source-mapping:") {
-			return tagged{arn: arn, ref: FunctionRef{Account: acct, Region: r.Region}, other: errNotFound.Errorf(msgESMNotFound, arn)}, nil
+			return &tagged{arn: arn, ref: FunctionRef{Account: acct, Region: r.Region}, other: errNotFound.Errorf(msgESMNotFound, arn)}, nil
 		}
-		return tagged{arn: arn, ref: FunctionRef{Account: acct, Region: r.Region}, other: errNotFound.Errorf(msgCapacityProviderNotFound, arn)}, nil
+		return &tagged{arn: arn, ref: FunctionRef{Account: acct, Region: r.Region}, other: errNotFound.Errorf(msgCapacityProviderNotFound, arn)}, nil
 	}
 	ref, ok := splitFunctionName(arn, false)
 	if !ok || !strings.HasPrefix(arn, "arn:") || len(arn) > 256 {
-		return tagged{}, validationError("resource", arn, patTaggable)
+		return nil, validationError("resource", arn, patTaggable)
 	}
 	if ref.Region != r.Region {
-		return tagged{}, errNotFound.Errorf(msgOtherRegion, ref.Region, r.Region)
+		return nil, errNotFound.Errorf(msgOtherRegion, ref.Region, r.Region)
 	}
 	if ref.Qualifier != "" {
-		return tagged{}, errInvalidParameter.New(msgTagQualified)
+		return nil, errInvalidParameter.New(msgTagQualified)
 	}
-	return tagged{arn: arn, ref: ref}, nil
+	return &tagged{arn: arn, ref: ref}, nil
 }
 
-func (s *Service) tagsTarget(ctx context.Context, _ *protocol.Request, t tagged) (protocol.Target, error) {
+func (s *Service) tagsTarget(ctx context.Context, _ *protocol.Request, t *tagged) (protocol.Target, error) {
 	if t.other != nil {
 		if _, id, ok := strings.Cut(t.arn, ":event-source-mapping:"); ok {
-			if m, err := s.loadESM(ctx, id); err != nil {
+			m, err := s.loadESM(ctx, id)
+			if err != nil {
 				return protocol.Target{}, err
-			} else if m != nil {
-				return protocol.Target{}, errInvalidParameter.New(msgESMTags)
+			}
+			if m != nil && m.Account == t.ref.Account && m.Region == t.ref.Region && m.State != esmDeleting {
+				t.esm = m.UUID
+				return protocol.Target{Resource: m.arn(), Account: m.Account}, nil
 			}
 		}
 		return protocol.Target{}, t.other
@@ -68,7 +74,11 @@ func (s *Service) tagsTarget(ctx context.Context, _ *protocol.Request, t tagged)
 // maxTags is Lambda's tags-per-resource quota.
 const maxTags = 50
 
-func (s *Service) updateTags(ctx context.Context, ref FunctionRef, fn func(map[string]string) error) error {
+func (s *Service) updateTags(ctx context.Context, t *tagged, fn func(map[string]string) error) error {
+	if t.esm != "" {
+		return s.updateESMTags(ctx, t.esm, fn)
+	}
+	ref := t.ref
 	return s.write(ctx, func(tx *store.Tx) error {
 		t, err := resolve(tx, ref, "")
 		if err != nil {
@@ -93,7 +103,7 @@ func (s *Service) updateTags(ctx context.Context, ref FunctionRef, fn func(map[s
 	})
 }
 
-func (s *Service) tagResource(ctx context.Context, r *protocol.Request, t tagged) (any, error) {
+func (s *Service) tagResource(ctx context.Context, r *protocol.Request, t *tagged) (any, error) {
 	var in struct {
 		Tags map[string]string `json:"Tags"`
 	}
@@ -108,7 +118,7 @@ func (s *Service) tagResource(ctx context.Context, r *protocol.Request, t tagged
 	if len(in.Tags) == 0 {
 		return nil, errInvalidParameter.New(msgTagEmpty)
 	}
-	return nil, s.updateTags(ctx, t.ref, func(m map[string]string) error {
+	return nil, s.updateTags(ctx, t, func(m map[string]string) error {
 		for k, v := range in.Tags {
 			m[k] = v
 		}
@@ -119,14 +129,14 @@ func (s *Service) tagResource(ctx context.Context, r *protocol.Request, t tagged
 	})
 }
 
-func (s *Service) untagResource(ctx context.Context, r *protocol.Request, t tagged) (any, error) {
+func (s *Service) untagResource(ctx context.Context, r *protocol.Request, t *tagged) (any, error) {
 	keys := r.Params["tagKeys"]
 	if len(keys) == 0 {
 		var v validation
 		v.null("tagKeys")
 		return nil, v.err()
 	}
-	return nil, s.updateTags(ctx, t.ref, func(m map[string]string) error {
+	return nil, s.updateTags(ctx, t, func(m map[string]string) error {
 		for _, k := range keys {
 			delete(m, k)
 		}
@@ -134,10 +144,19 @@ func (s *Service) untagResource(ctx context.Context, r *protocol.Request, t tagg
 	})
 }
 
-func (s *Service) listTags(ctx context.Context, r *protocol.Request, t tagged) (any, error) {
+func (s *Service) listTags(ctx context.Context, r *protocol.Request, t *tagged) (any, error) {
 	ref := t.ref
 	out := map[string]map[string]string{"Tags": {}}
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		if t.esm != "" {
+			var doc string
+			if err := tx.QueryRow(`SELECT tags FROM lambda_esm WHERE uuid = ?`, t.esm).Scan(&doc); err != nil {
+				return err
+			}
+			tags := map[string]string{}
+			out["Tags"] = tags
+			return json.Unmarshal([]byte(doc), &tags)
+		}
 		t, err := resolve(tx, ref, "")
 		if err != nil {
 			return err
@@ -151,4 +170,25 @@ func (s *Service) listTags(ctx context.Context, r *protocol.Request, t tagged) (
 		return nil, err
 	}
 	return out, nil
+}
+
+// updateESMTags changes an event source mapping's tags in one transaction
+// (its tags column only, which the poller's state changes leave alone).
+func (s *Service) updateESMTags(ctx context.Context, uuid string, fn func(map[string]string) error) error {
+	return s.write(ctx, func(tx *store.Tx) error {
+		var doc string
+		if err := tx.QueryRow(`SELECT tags FROM lambda_esm WHERE uuid = ?`, uuid).Scan(&doc); err != nil {
+			return err
+		}
+		tags := map[string]string{}
+		if err := json.Unmarshal([]byte(doc), &tags); err != nil {
+			return err
+		}
+		if err := fn(tags); err != nil {
+			return err
+		}
+		b, _ := json.Marshal(tags)
+		_, err := tx.Exec(`UPDATE lambda_esm SET tags = ? WHERE uuid = ?`, string(b), uuid)
+		return err
+	})
 }

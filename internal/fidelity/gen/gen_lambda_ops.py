@@ -380,6 +380,31 @@ for i, (rec, name) in enumerate([
     assert like['UUID'] == '.+', like
     like['UUID'] = ID
     like['EventSourceMappingArn'] = like['EventSourceMappingArn'].replace('.+', ID)
+# The tags of an SQS mapping (TestLambdaTag's esm_arn fixture: a queue, a function, a mapping of
+# BatchSize 1 to tag).
+TAGS = '/2017-03-31/tags/'
+
+
+def esm_fixture(fn, queue, arn_var, **kw):
+    body = {'FunctionName': fn, 'EventSourceArn': 'arn:aws:sqs:${region}:${account}:' + queue, 'BatchSize': 1}
+    body.update(kw)
+    return [{'service': 'sqs', 'target': 'AmazonSQS.CreateQueue', 'body': {'QueueName': queue}},
+            create(fn, Role=ESM_ROLE), dict(esm('POST', body=body), save={arn_var: 'EventSourceMappingArn'})]
+
+
+T = 'TestLambdaTag::test_tag_lifecycle[event_source_mapping]'
+steps = [('tag_single', 'POST', {'Tags': {'A': 'tag-a'}}), ('tag_multiple', 'POST', {'Tags': {'B': 'tag-b', 'C': 'tag-c'}}),
+         ('tag_overlap', 'POST', {'Tags': {'C': 'tag-c-newsuffix', 'D': 'tag-d'}}), ('untag_single', 'DELETE', 'tagKeys=A'),
+         ('untag_multiple', 'DELETE', 'tagKeys=B&tagKeys=C'), ('untag_nonexisting', 'DELETE', 'tagKeys=F'),
+         ('untag_existing_and_nonexisting', 'DELETE', 'tagKeys=D&tagKeys=F')]
+for i, (label, method, arg) in enumerate(steps):
+    c = call(method, TAGS + '${esmtagarn}', body=arg) if method == 'POST' else dict(call(method, TAGS + '${esmtagarn}'), query=arg)
+    api.case(T, label + '_response', c, setup=esm_fixture('fid-esmtag', 'fid-esm-tags', 'esmtagarn') if i == 0 else None)
+    api.case(T, label + '_response_listtags', call('GET', TAGS + '${esmtagarn}'))
+C = 'TestLambdaTag::test_create_tag_on_esm_create'
+# get_event_source_mapping_with_tag records the test's own wait (True), not an answer of AWS.
+api.case(C, 'list_tags_result', call('GET', TAGS + '${esmtag2arn}'), {'<custom-tag>': 'fid-custom-tag'},
+         setup=esm_fixture('fid-esmtag2', 'fid-esm-tags2', 'esmtag2arn', Tags={'testtag': 'fid-custom-tag'}))
 api.write()
 
 lam = File('lambda.json', 'tests/aws/services/lambda_/test_lambda', 'tests/aws/services/lambda_/test_lambda.py::')
