@@ -399,3 +399,61 @@ func TestMappingConcurrencyAndBatchingWindow(t *testing.T) {
 		t.Fatalf("the five messages came in %d invocations, want one batch: %v", n, bodies(e.records()))
 	}
 }
+
+// A mapping deleted right after it is created stays deleted (the create's
+// own move to Enabled once overwrote the delete and brought it back), and
+// its tags, given at creation and changed on its ARN, are its own.
+func TestMappingTagsAndQuickDelete(t *testing.T) {
+	e := newESMEnv(t, "")
+	e.setup()
+	e.allowQueue(true)
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaEventSourceMappings::test_event_source_mapping_exceptions
+	_, err := e.createMapping(&lambda.CreateEventSourceMappingInput{DestinationConfig: &ltypes.DestinationConfig{
+		OnFailure: &ltypes.OnFailure{Destination: aws.String("arn:aws:sqs:us-east-1:111111111111:jobs")}}})
+	wantErr(t, err, "InvalidParameterValueException", "Unsupported DestinationConfig parameter for given event source mapping type.")
+	m, err := e.createMapping(&lambda.CreateEventSourceMappingInput{Tags: map[string]string{"given": "at creation"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.lam.TagResource(ctx, &lambda.TagResourceInput{Resource: m.EventSourceMappingArn, Tags: map[string]string{"b": "2"}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := e.lam.ListTags(ctx, &lambda.ListTagsInput{Resource: m.EventSourceMappingArn})
+	if err != nil || len(tags.Tags) != 2 || tags.Tags["given"] != "at creation" || tags.Tags["b"] != "2" {
+		t.Fatalf("tags %v %v", tags, err)
+	}
+	// The poller's move to Enabled keeps the tags.
+	waitFor(t, 5*time.Second, "Enabled", func() bool {
+		g, err := e.lam.GetEventSourceMapping(ctx, &lambda.GetEventSourceMappingInput{UUID: m.UUID})
+		return err == nil && *g.State == "Enabled"
+	})
+	if _, err := e.lam.UntagResource(ctx, &lambda.UntagResourceInput{Resource: m.EventSourceMappingArn, TagKeys: []string{"given", "absent"}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err = e.lam.ListTags(ctx, &lambda.ListTagsInput{Resource: m.EventSourceMappingArn})
+	if err != nil || len(tags.Tags) != 1 || tags.Tags["b"] != "2" {
+		t.Fatalf("tags %v %v", tags, err)
+	}
+	for i := range 40 {
+		if _, err := e.lam.DeleteEventSourceMapping(ctx, &lambda.DeleteEventSourceMappingInput{UUID: m.UUID}); err != nil {
+			t.Fatalf("round %d: %v", i, err)
+		}
+		_, err = e.lam.ListTags(ctx, &lambda.ListTagsInput{Resource: m.EventSourceMappingArn})
+		wantErr(t, err, "ResourceNotFoundException", "Event source mapping not found: "+*m.EventSourceMappingArn)
+		// At once, as the same function and queue may have one mapping.
+		if m, err = e.createMapping(&lambda.CreateEventSourceMappingInput{}); err != nil {
+			t.Fatalf("round %d: %v", i, err)
+		}
+	}
+	if _, err := e.lam.DeleteEventSourceMapping(ctx, &lambda.DeleteEventSourceMappingInput{UUID: m.UUID}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 5*time.Second, "every mapping gone", func() bool {
+		l, err := e.lam.ListEventSourceMappings(ctx, &lambda.ListEventSourceMappingsInput{})
+		return err == nil && len(l.EventSourceMappings) == 0
+	})
+	time.Sleep(500 * time.Millisecond)
+	if l, err := e.lam.ListEventSourceMappings(ctx, &lambda.ListEventSourceMappingsInput{}); err != nil || len(l.EventSourceMappings) != 0 {
+		t.Fatalf("a deleted mapping came back: %+v %v", l, err)
+	}
+}
