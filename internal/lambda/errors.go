@@ -99,6 +99,8 @@ const (
 	msgFunctionRevision = "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id"
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_ops_with_arn_qualifier_mismatch[delete_function] (match_exception)
 	msgDeleteLatest = "$LATEST version cannot be deleted without deleting the function."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_name_and_qualifier_validation[qualifier_too_long1-delete_function] (delete_function_exception)
+	msgDeleteAlias = "Deletion of aliases is not currently supported."
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_layer_function_quota_exception (create_function_with_six_layers)
 	msgTooManyLayers = "Cannot reference more than 5 layers."
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_create_lambda_exceptions (invalid_zip_exc)

@@ -814,6 +814,12 @@ func (s *Service) deleteFunction(ctx context.Context, r *protocol.Request, ref F
 	if q == latest {
 		return nil, errInvalidParameter.New(msgDeleteLatest)
 	}
+	if q != "" && validAliasName(q) {
+		// A qualifier that can only name an alias is refused before the
+		// function is looked up (AWS answered this for a function that
+		// does not exist); "$latest" is no alias name and is not found.
+		return nil, errInvalidParameter.New(msgDeleteAlias)
+	}
 	var blobs []string
 	err := s.write(ctx, func(tx *store.Tx) error {
 		fn, err := getFunctionRow(tx, ref)
@@ -840,7 +846,6 @@ func (s *Service) deleteFunction(ctx context.Context, r *protocol.Request, ref F
 			return err
 		}
 		if !isDigits(q) {
-			// unconfirmed: an alias qualifier is not a version to delete.
 			return errNotFound.Errorf(msgFunctionMissing, ref.QualifiedARN(q))
 		}
 		rec, err := getVersion(tx, ref, q)
