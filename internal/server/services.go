@@ -12,6 +12,7 @@ import (
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/dynamodb"
+	"github.com/seki-dev/seki/internal/ecr"
 	"github.com/seki-dev/seki/internal/events"
 	"github.com/seki-dev/seki/internal/funcurl"
 	"github.com/seki-dev/seki/internal/iam"
@@ -40,6 +41,7 @@ type services struct {
 	sqs    *sqs.Service
 	sns    *sns.Service
 	events *events.Service
+	ecr    *ecr.Service
 	urls   *funcurl.Handler
 	apigw  *apigateway.Service
 	authz  *authz.Authorizer
@@ -69,6 +71,7 @@ func migrations() []store.Migration {
 	m = append(m, sns.Migrations()...)
 	m = append(m, events.Migrations()...)
 	m = append(m, apigateway.Migrations()...)
+	m = append(m, ecr.Migrations()...)
 	return m
 }
 
@@ -114,6 +117,8 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	// gets code first, an adapter that S3 fills in below, before anything
 	// starts or serves.
 	code := &s3Code{}
+	sv.ecr = ecr.New(s.db, ecr.Options{Now: s.cfg.Now, Authz: sv.authz, Principals: sv.ids})
+	sv.byName["ecr"] = sv.ecr.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: ecr.AccessDenied})
 	var runner lambda.Runner = sv.runtime
 	if s.cfg.LambdaRunner != nil {
 		runner = s.cfg.LambdaRunner
@@ -146,7 +151,7 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	// the runtime ships; the runtime runs what Lambda's pollers and the
 	// push sources (S3, SNS, EventBridge schedules) invoke.
 	sv.lifecycle = []lifecycle{
-		{"logs", sv.logs}, {"runtime", sv.runtime}, {"sqs", sv.sqs}, {"lambda", sv.lambda},
+		{"logs", sv.logs}, {"ecr", sv.ecr}, {"runtime", sv.runtime}, {"sqs", sv.sqs}, {"lambda", sv.lambda},
 		{"s3", sv.s3}, {"sns", sv.sns}, {"events", sv.events}, {"apigateway", sv.apigw},
 	}
 	return sv, nil
