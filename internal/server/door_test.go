@@ -21,6 +21,8 @@ import (
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -177,6 +179,7 @@ func newWalker(t *testing.T, env *servertest.Env) *walker {
 		"sqs":      sqs.NewFromConfig(cfg),
 		"sns":      sns.NewFromConfig(cfg),
 		"events":   eventbridge.NewFromConfig(cfg),
+		"ecr":      ecr.NewFromConfig(cfg),
 		// API Gateway v2 signs as "apigateway", and so does v1.
 		"apigateway":    apigatewayv2.NewFromConfig(cfg),
 		"apigateway/v1": apigateway.NewFromConfig(cfg),
@@ -561,4 +564,10 @@ func set(f reflect.Value, val any) bool {
 	}
 	f.Set(v)
 	return true
+}
+
+// ECR.
+func init() {
+	walkValues["ecr.ImageIds"] = []ecrtypes.ImageIdentifier{{ImageTag: aws.String("walk")}}
+	walkValues["ecr.RepositoryName"] = "walk"
 }
