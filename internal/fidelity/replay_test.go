@@ -312,8 +312,14 @@ func (r *runner) expand(s string) string {
 	for k, v := range r.vars {
 		s = strings.ReplaceAll(s, "${"+k+"}", v)
 	}
-	return s
+	// ${bytes:N} is N bytes of text (a value over a size limit).
+	return bytesVar.ReplaceAllStringFunc(s, func(m string) string {
+		n, _ := strconv.Atoi(bytesVar.FindStringSubmatch(m)[1])
+		return strings.Repeat("x", n)
+	})
 }
+
+var bytesVar = regexp.MustCompile(`\$\{bytes:([0-9]+)\}`)
 
 func (r *runner) setup(t *testing.T, s step) {
 	t.Helper()

@@ -416,6 +416,12 @@ func (s *Service) readCode(ctx context.Context, r *protocol.Request, c *function
 	default:
 		return nil, errInvalidParameter.New(msgNoCodeSource)
 	}
+	if c.ZipFile != nil && len(data) > codeSizeZippedLimit {
+		// A package given inline is bounded by its zipped size, checked
+		// before anything else (AWS answered this for a package at the
+		// limit whose request was within the request limit).
+		return nil, errEntityTooLarge.Errorf(msgZippedTooLargeFmt, codeSizeZippedLimit)
+	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, errInvalidParameter.New(msgBadZip)
@@ -423,6 +429,11 @@ func (s *Service) readCode(ctx context.Context, r *protocol.Request, c *function
 	var total uint64
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
+	}
+	if total >= maxUnzippedBytes {
+		// "must be smaller than": AWS refused a package of exactly the
+		// limit, alone; the package with its layers is the next check.
+		return nil, errInvalidParameter.Errorf(msgUnzippedTooLargeFmt, maxUnzippedBytes)
 	}
 	for _, l := range layers {
 		total += uint64(l.CodeSize)

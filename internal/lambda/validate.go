@@ -59,10 +59,14 @@ const (
 	maxEnvBytes      = 4096
 	maxLayers        = 5
 	maxUnzippedBytes = 262144000
-	maxPolicyBytes   = 20480
-	defaultTimeout   = 3
-	defaultMemory    = 128
-	defaultEphemeral = 512
+	// maxCodeRequestBytes bounds a CreateFunction request (a 50 MB package
+	// in base64, and the rest of the configuration).
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_oversized_request_create_lambda
+	maxCodeRequestBytes = 70167211
+	maxPolicyBytes      = 20480
+	defaultTimeout      = 3
+	defaultMemory       = 128
+	defaultEphemeral    = 512
 )
 
 // configInput is the part of CreateFunction and UpdateFunctionConfiguration

@@ -32,20 +32,44 @@ import (
 // memory; a body with more is handed on as it is.
 const maxStreamJSON = 256 << 10
 
+// codeOperation names the operation of a request that carries a package
+// inline: CreateFunction, UpdateFunctionCode, or "" for any other.
+func codeOperation(hr *http.Request) string {
+	path := hr.URL.Path
+	switch {
+	case hr.Method == http.MethodPost && strings.TrimSuffix(path, "/") == "/2015-03-31/functions":
+		return "CreateFunction"
+	case hr.Method == http.MethodPut && strings.HasPrefix(path, "/2015-03-31/functions/") && strings.HasSuffix(path, "/code"):
+		return "UpdateFunctionCode"
+	}
+	return ""
+}
+
 // BodyStream streams the bodies of CreateFunction and UpdateFunctionCode
 // (protocol.BodyStreamer).
 func (h *Handler) BodyStream(hr *http.Request, size int64, mem protocol.Memory, keep func([]byte) error) protocol.BodyStream {
 	if size < int64(zipFastMin) {
 		return nil
 	}
-	path := hr.URL.Path
-	switch {
-	case hr.Method == http.MethodPost && strings.TrimSuffix(path, "/") == "/2015-03-31/functions":
+	switch codeOperation(hr) {
+	case "CreateFunction":
 		return newZipStream(size, mem, keep, "Code", "ZipFile")
-	case hr.Method == http.MethodPut && strings.HasPrefix(path, "/2015-03-31/functions/") && strings.HasSuffix(path, "/code"):
+	case "UpdateFunctionCode":
 		return newZipStream(size, mem, keep, "ZipFile")
 	}
 	return nil
+}
+
+// BodyLimit is the largest body Lambda accepts for the request, and its
+// answer to a larger one, which names the operation; 0 leaves the
+// server's own limit. AWS recorded the limit for CreateFunction; a code
+// update carries the same package and is given the same.
+func (h *Handler) BodyLimit(hr *http.Request) (int64, error) {
+	op := codeOperation(hr)
+	if op == "" {
+		return 0, nil
+	}
+	return maxCodeRequestBytes, errEntityTooLarge.Errorf(msgCodeRequestTooLargeFmt, maxCodeRequestBytes, op)
 }
 
 // Where a zipStream is in the body.

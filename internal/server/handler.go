@@ -36,6 +36,12 @@ func bodyLimit(service string) int64 {
 	return 16 << 20
 }
 
+// bodyLimiter is a service with its own limit for some requests' bodies,
+// and its own answer to a body over it (Lambda's names the operation).
+type bodyLimiter interface {
+	BodyLimit(hr *http.Request) (int64, error)
+}
+
 // ServeHTTP is the endpoint: health, function URLs and API Gateway APIs,
 // then SigV4, then the service.
 func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
@@ -136,6 +142,8 @@ func (s *Server) authenticate(w http.ResponseWriter, r *protocol.Request, svc se
 	hr := r.HTTP
 	var bd *body
 	var hashBody func() string
+	var limit int64
+	var tooLarge error
 	if r.Service != "s3" {
 		var stream func(keep func([]byte) error) protocol.BodyStream
 		if st, ok := svc.(protocol.BodyStreamer); ok {
@@ -143,15 +151,24 @@ func (s *Server) authenticate(w http.ResponseWriter, r *protocol.Request, svc se
 				return st.BodyStream(hr, hr.ContentLength, s.bodies.budget, keep)
 			}
 		}
+		limit, tooLarge = bodyLimit(r.Service), nil
+		if bl, ok := svc.(bodyLimiter); ok {
+			if n, e := bl.BodyLimit(hr); n > 0 {
+				limit, tooLarge = n, e
+			}
+		}
 		hashBody = func() string {
-			bd = s.bodies.read(hr.Body, hr.ContentLength, bodyLimit(r.Service), stream)
+			bd = s.bodies.read(hr.Body, hr.ContentLength, limit, stream)
 			return bd.hash()
 		}
 	}
 	res, err := s.verifier.VerifyStream(hr, s.svc.keys, hashBody)
 	if bd != nil && bd.err != nil {
 		if bd.err == errBodyTooLarge {
-			err = errTooLarge.Errorf(msgTooLargeFmt, bodyLimit(r.Service))
+			err = tooLarge
+			if err == nil {
+				err = errTooLarge.Errorf(msgTooLargeFmt, limit)
+			}
 		} else {
 			err = bd.err
 		}

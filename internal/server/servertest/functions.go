@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +17,12 @@ type File struct {
 	Name, Body string
 	// Mode is the entry's permission bits; zero means 0644.
 	Mode os.FileMode
+	// Size, when larger than Body, repeats Body until the entry is Size
+	// bytes (a package over Lambda's unzipped limit that zips small).
+	Size int
+	// Random makes the entry Size pseudo-random bytes after Body, stored
+	// rather than deflated: a package whose zipped size is about Size.
+	Random bool
 }
 
 // Zip builds a deployment package (.zip) from files.
@@ -24,6 +32,9 @@ func Zip(tb testing.TB, files ...File) []byte {
 	zw := zip.NewWriter(&buf)
 	for _, f := range files {
 		h := &zip.FileHeader{Name: f.Name, Method: zip.Deflate}
+		if f.Random {
+			h.Method = zip.Store
+		}
 		mode := f.Mode
 		if mode == 0 {
 			mode = 0o644
@@ -34,6 +45,16 @@ func Zip(tb testing.TB, files ...File) []byte {
 			tb.Fatal(err)
 		}
 		w.Write([]byte(f.Body))
+		switch {
+		case f.Random:
+			// A fixed seed: the same package on every run.
+			rng := rand.NewChaCha8([32]byte{'s', 'e', 'k', 'i'})
+			io.CopyN(w, rng, int64(f.Size-len(f.Body)))
+		case f.Size > len(f.Body) && f.Body != "":
+			for n := len(f.Body); n < f.Size; n += len(f.Body) {
+				w.Write([]byte(f.Body[:min(len(f.Body), f.Size-n)]))
+			}
+		}
 	}
 	if err := zw.Close(); err != nil {
 		tb.Fatal(err)
@@ -61,5 +82,5 @@ func BuildBootstrap(tb testing.TB, dir string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Zip(tb, File{"bootstrap", string(b), 0o755}), nil
+	return Zip(tb, File{Name: "bootstrap", Body: string(b), Mode: 0o755}), nil
 }
