@@ -17,6 +17,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	sdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/seki-dev/seki/internal/server/servertest"
 )
 
 // withExtraFile returns pkg with one more small entry, so that its content
@@ -51,15 +54,25 @@ func withExtraFile(b testing.TB, pkg []byte, name, body string) []byte {
 // first Invoke alone, sent once Active. "fresh" deploys new content every
 // time (its package is unpacked for the first time); "same" deploys the
 // same content under a new name (already unpacked: a function that stays
-// holds it).
+// holds it). The "s3-" cases give the package as an S3 object, uploaded
+// before the clock starts, as CloudFormation, SAM and the CDK deploy: the
+// create is then a small request.
 func BenchmarkE2ECreateToFirstResponse(b *testing.B) {
-	for _, c := range []string{"fresh", "same"} {
+	for _, c := range []string{"fresh", "same", "s3-fresh", "s3-same"} {
 		b.Run(c, func(b *testing.B) {
 			w := newWorld(b)
 			roleARN := w.role(b, "create-role", "")
 			base := goFunction(b)
 			ctx := context.Background()
-			if c == "same" {
+			fromS3 := strings.HasPrefix(c, "s3-")
+			var s3c *s3.Client
+			if fromS3 {
+				s3c = s3.NewFromConfig(w.env.Root(servertest.AccountA), func(o *s3.Options) { o.UsePathStyle = true })
+				if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("code")}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if strings.HasSuffix(c, "same") {
 				// A function that keeps the content referenced, so that
 				// deleting each iteration's function does not remove its
 				// unpacked copy.
@@ -74,11 +87,18 @@ func BenchmarkE2ECreateToFirstResponse(b *testing.B) {
 				b.StopTimer()
 				name := "fn-" + strconv.Itoa(i)
 				pkg := base
-				if c == "fresh" {
+				if strings.HasSuffix(c, "fresh") {
 					pkg = withExtraFile(b, base, "build-id", strconv.Itoa(i)+"-"+strconv.FormatInt(time.Now().UnixNano(), 10))
 				}
+				code := &types.FunctionCode{ZipFile: pkg}
+				if fromS3 {
+					if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("code"), Key: aws.String(name + ".zip"), Body: bytes.NewReader(pkg)}); err != nil {
+						b.Fatal(err)
+					}
+					code = &types.FunctionCode{S3Bucket: aws.String("code"), S3Key: aws.String(name + ".zip")}
+				}
 				in := &sdk.CreateFunctionInput{FunctionName: aws.String(name), Runtime: types.RuntimeProvidedal2023, Role: aws.String(roleARN),
-					Handler: aws.String("bootstrap"), Code: &types.FunctionCode{ZipFile: pkg}}
+					Handler: aws.String("bootstrap"), Code: code}
 				b.StartTimer()
 				c0 := processCPU()
 				s := time.Now()
