@@ -119,6 +119,9 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 	if err := in.semantic(); err != nil {
 		return nil, err
 	}
+	if err := checkSnapStartRuntime(*in.Runtime, requestedSnapStart(in.SnapStart, snapStartNone)); err != nil {
+		return nil, err
+	}
 	if err := s.checkRole(ctx, r, *in.Role); err != nil {
 		return nil, err
 	}
@@ -721,6 +724,9 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, r *protocol.R
 			rec.Config.LoggingConfig = &LoggingConfig{}
 		}
 		applyConfig(&rec.Config, &in.configInput)
+		if err := checkSnapStartRuntime(rec.Config.Runtime, snapStartOf(&rec.Config)); err != nil {
+			return err
+		}
 		if in.Layers != nil {
 			rec.Config.Layers, rec.LayerBlobs = layerRefs, layerBlobs
 		}

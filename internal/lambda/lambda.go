@@ -284,6 +284,9 @@ func (s *Service) Handler(d protocol.Dispatcher) *Handler {
 		{Method: "PUT", Path: "/2017-10-31/functions/{FunctionName}/concurrency", Op: op("PutFunctionConcurrency", "lambda:PutFunctionConcurrency", unqualifiedFunction, s.functionTarget, s.putConcurrency)},
 		{Method: "GET", Path: "/2019-09-30/functions/{FunctionName}/concurrency", Op: op("GetFunctionConcurrency", "lambda:GetFunctionConcurrency", unqualifiedFunction, s.functionTarget, s.getConcurrency)},
 		{Method: "DELETE", Path: "/2017-10-31/functions/{FunctionName}/concurrency", Status: 204, Op: op("DeleteFunctionConcurrency", "lambda:DeleteFunctionConcurrency", unqualifiedFunction, s.functionTarget, s.deleteConcurrency)},
+		// Recursive loop detection (recursion.go)
+		{Method: "GET", Path: "/2024-08-31/functions/{FunctionName}/recursion-config", Op: op("GetFunctionRecursionConfig", "lambda:GetFunctionRecursionConfig", decodeRecursion(false), s.recursionTarget, s.getRecursion)},
+		{Method: "PUT", Path: "/2024-08-31/functions/{FunctionName}/recursion-config", Op: op("PutFunctionRecursionConfig", "lambda:PutFunctionRecursionConfig", decodeRecursion(true), s.recursionTarget, s.putRecursion)},
 		{Method: "GET", Path: "/2016-08-19/account-settings", Op: op("GetAccountSettings", "lambda:GetAccountSettings", noInput, nil, s.getAccountSettings)},
 		// Layers
 		{Method: "GET", Path: "/2018-10-31/layers", Op: op("ListLayers", "lambda:ListLayers", noInput, nil, s.listLayers)},

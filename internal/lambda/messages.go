@@ -75,3 +75,30 @@ const (
 	// source: doc https://docs.aws.amazon.com/lambda/latest/api/API_GetCodeSigningConfig.html
 	patCSCArn = `arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1}:\d{12}:code-signing-config:csc-[a-z0-9]{17}`
 )
+
+// Recursive loop detection and SnapStart.
+const (
+	// RecursiveLoop's values, in the order AWS's enum message lists them.
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaRecursion::test_put_function_recursion_config_invalid_value
+	recursionTerminate = "Terminate"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaRecursion::test_put_function_recursion_config_allow
+	recursionAllow = "Allow"
+)
+
+// recursiveLoopValues is the enum as AWS's message lists it.
+var recursiveLoopValues = []string{recursionTerminate, recursionAllow}
+
+// SnapStart.
+const (
+	// SnapStart.ApplyOn's values, in the order AWS's enum message lists them.
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaSnapStart::test_snapstart_exceptions
+	snapStartPublished = "PublishedVersions"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaSnapStart::test_snapstart_lifecycle[python3.12]
+	snapStartNone = "None"
+	// SnapStart asked for on a runtime without it (InvalidParameterValueException, 400).
+	// source: unconfirmed AWS's answer to CreateFunction(nodejs22.x, SnapStart PublishedVersions) quoted in localstack/localstack pull request 12458 (2025-03-31); no validated recording has it
+	msgSnapStartRuntime = "%s is not supported for SnapStart enabled functions."
+)
+
+// snapStartApplyOnValues is the enum as AWS's message lists it.
+var snapStartApplyOnValues = []string{snapStartPublished, snapStartNone}

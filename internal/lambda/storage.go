@@ -125,7 +125,7 @@ CREATE TABLE lambda_function_code_signing (
 	FOREIGN KEY (account, region, name) REFERENCES lambda_functions ON DELETE CASCADE
 ) WITHOUT ROWID;
 CREATE INDEX lambda_function_code_signing_csc ON lambda_function_code_signing (csc_arn);
-`}}
+`}, {Component: "lambda", Version: 5, SQL: recursionSchema}}
 }
 
 // versionRecord is one stored function version ($LATEST or a number).

@@ -72,21 +72,21 @@ const (
 // configInput is the part of CreateFunction and UpdateFunctionConfiguration
 // that they share.
 type configInput struct {
-	Runtime          *string                   `json:"Runtime"`
-	Role             *string                   `json:"Role"`
-	Handler          *string                   `json:"Handler"`
-	Description      *string                   `json:"Description"`
-	Timeout          *int64                    `json:"Timeout"`
-	MemorySize       *int64                    `json:"MemorySize"`
-	Environment      *environmentInput         `json:"Environment"`
-	TracingConfig    *TracingConfig            `json:"TracingConfig"`
-	Layers           *[]string                 `json:"Layers"`
-	EphemeralStorage *EphemeralStorage         `json:"EphemeralStorage"`
-	LoggingConfig    *LoggingConfig            `json:"LoggingConfig"`
-	DeadLetterConfig json.RawMessage           `json:"DeadLetterConfig"`
-	KMSKeyArn        *string                   `json:"KMSKeyArn"`
-	SnapStart        *struct{ ApplyOn string } `json:"SnapStart"`
-	RevisionId       string                    `json:"RevisionId"`
+	Runtime          *string           `json:"Runtime"`
+	Role             *string           `json:"Role"`
+	Handler          *string           `json:"Handler"`
+	Description      *string           `json:"Description"`
+	Timeout          *int64            `json:"Timeout"`
+	MemorySize       *int64            `json:"MemorySize"`
+	Environment      *environmentInput `json:"Environment"`
+	TracingConfig    *TracingConfig    `json:"TracingConfig"`
+	Layers           *[]string         `json:"Layers"`
+	EphemeralStorage *EphemeralStorage `json:"EphemeralStorage"`
+	LoggingConfig    *LoggingConfig    `json:"LoggingConfig"`
+	DeadLetterConfig json.RawMessage   `json:"DeadLetterConfig"`
+	KMSKeyArn        *string           `json:"KMSKeyArn"`
+	SnapStart        *snapStartInput   `json:"SnapStart"`
+	RevisionId       string            `json:"RevisionId"`
 }
 
 type environmentInput struct {
@@ -187,6 +187,7 @@ func (c *configInput) validate(v *validation) {
 	if c.TracingConfig != nil && c.TracingConfig.Mode != "" && c.TracingConfig.Mode != "Active" && c.TracingConfig.Mode != "PassThrough" {
 		v.enum("tracingConfig.mode", c.TracingConfig.Mode, []string{"Active", "PassThrough"})
 	}
+	validateSnapStart(c.SnapStart, v)
 	if c.Environment != nil {
 		for _, k := range sortedKeys(c.Environment.Variables) {
 			if !validEnvName(k) {

@@ -31,6 +31,7 @@ func publish(tx *store.Tx, ref FunctionRef, fn *functionRow, rec *versionRecord,
 	v := *rec
 	v.Config.Version = itoa(n)
 	v.Config.FunctionArn = ref.QualifiedARN(v.Config.Version)
+	publishSnapStart(&v.Config)
 	v.revise()
 	if in != nil && in.Description != nil {
 		v.Config.Description = *in.Description

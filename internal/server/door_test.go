@@ -347,6 +347,7 @@ var walkValues = map[string]any{
 	"lambda.Tags":                                map[string]string{"k": "v"},
 	"lambda.TagKeys":                             []string{"k"},
 	"lambda.ReservedConcurrentExecutions":        aws.Int32(1),
+	"lambda.RecursiveLoop":                       lambdatypes.RecursiveLoopAllow,
 	"lambda.LayerName":                           "walk",
 	"lambda.VersionNumber":                       aws.Int64(1),
 	"lambda.Content":                             &lambdatypes.LayerVersionContentInput{ZipFile: []byte("PK\x05\x06" + strings.Repeat("\x00", 18))},
