@@ -98,6 +98,14 @@ type step struct {
 	Presign *presign `json:"presign"`
 }
 
+// growth is a recorded difference: the value minus ${From} is By, or more
+// than Over when the test recorded only that comparison.
+type growth struct {
+	From string `json:"from"`
+	By   *int64 `json:"by"`
+	Over *int64 `json:"over"`
+}
+
 // presign is how a presigned request is made, and spoiled.
 type presign struct {
 	V2      bool `json:"v2"`      // S3's Signature Version 2 (AWSAccessKeyId, Expires, Signature)
@@ -171,6 +179,10 @@ type expect struct {
 	// Differ is path → values the value there must not equal: a new
 	// revision id or code hash where AWS's recording shows a new one.
 	Differ map[string][]string `json:"differ"`
+	// Growth is path → how much the number there grew since a value saved
+	// before (a test that recorded the difference of two answers, such as
+	// GetAccountSettings' TotalCodeSize around a create).
+	Growth map[string]growth `json:"growth"`
 }
 
 func TestReplay(t *testing.T) {
@@ -908,6 +920,19 @@ func compare(e expect, r *runner, resp response) []string {
 			d = append(d, fmt.Sprintf("like %s: %v", p, err))
 		} else if got := scalar(v); !ok || !re.MatchString(got) {
 			d = append(d, fmt.Sprintf("%s = %q, AWS like %q", p, got, r.expand(want)))
+		}
+	}
+	for p, g := range e.Growth {
+		v, _ := lookup(resp.tree, p)
+		now, err1 := strconv.ParseInt(scalar(v), 10, 64)
+		before, err2 := strconv.ParseInt(r.vars[g.From], 10, 64)
+		switch {
+		case err1 != nil || err2 != nil:
+			d = append(d, fmt.Sprintf("%s = %q, ${%s} = %q: not numbers", p, scalar(v), g.From, r.vars[g.From]))
+		case g.By != nil && now-before != *g.By:
+			d = append(d, fmt.Sprintf("%s grew by %d, AWS by %d", p, now-before, *g.By))
+		case g.Over != nil && now-before <= *g.Over:
+			d = append(d, fmt.Sprintf("%s grew by %d, AWS by more than %d", p, now-before, *g.Over))
 		}
 	}
 	for p, others := range e.Differ {

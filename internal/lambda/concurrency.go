@@ -127,9 +127,17 @@ func (s *Service) getAccountSettings(ctx context.Context, r *protocol.Request, _
 			return err
 		}
 		out.AccountLimit.UnreservedConcurrentExecutions = accountConcurrency - reserved
-		// Distinct packages: a published version shares its blob with $LATEST.
-		return tx.QueryRow(`SELECT COALESCE(SUM(size), 0) FROM (SELECT DISTINCT code_blob, json_extract(config, '$.Config.CodeSize') AS size FROM lambda_versions WHERE account=? AND region=?)`,
-			r.Account(), r.Region).Scan(&out.AccountUsage.TotalCodeSize)
+		// Every version's package counts, $LATEST's and each published
+		// version's, even when they are the same content, and so does every
+		// layer version: AWS's TotalCodeSize grew by the package's size on
+		// UpdateFunctionCode(Publish=True) with unchanged content, by a
+		// layer's on each PublishLayerVersion, and again on publishing a
+		// configuration change.
+		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_account_settings_total_code_size
+		return tx.QueryRow(`SELECT
+			COALESCE((SELECT SUM(json_extract(config, '$.Config.CodeSize')) FROM lambda_versions WHERE account=? AND region=?), 0) +
+			COALESCE((SELECT SUM(json_extract(config, '$.Content.CodeSize')) FROM lambda_layer_versions WHERE account=? AND region=?), 0)`,
+			r.Account(), r.Region, r.Account(), r.Region).Scan(&out.AccountUsage.TotalCodeSize)
 	})
 	if err != nil {
 		return nil, err
