@@ -141,7 +141,8 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 		return nil, err
 	}
 	hdr := r.HTTP.Header
-	if err := checkPutACL(hdr); err != nil {
+	acl, err := s.writeACL(r, b)
+	if err != nil {
 		return nil, err
 	}
 	directive := hdr.Get("X-Amz-Metadata-Directive")
@@ -201,7 +202,7 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 	if tagDirective == "COPY" {
 		tags = src.tags
 	}
-	o := &object{bucket: b.name, key: c.key, owner: r.Account(), checksumType: "FULL_OBJECT", checksumAlgo: algo, tags: tags}
+	o := &object{bucket: b.name, key: c.key, owner: r.Account(), checksumType: "FULL_OBJECT", checksumAlgo: algo, tags: tags, acl: acl}
 	if directive == "COPY" {
 		o.contentType, o.headers, o.meta = src.contentType, withoutSSEC(src.headers), src.meta
 	} else if o.contentType, o.headers, o.meta, err = objectHeaders(hdr); err != nil {

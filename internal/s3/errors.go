@@ -46,6 +46,10 @@ var (
 	errIllegalLocation             = awserr.Code{Name: "IllegalLocationConstraintException", Status: http.StatusBadRequest}
 	errACLNotSupported             = awserr.Code{Name: "AccessControlListNotSupported", Status: http.StatusBadRequest}
 	errBucketACLWithOwnership      = awserr.Code{Name: "InvalidBucketAclWithObjectOwnership", Status: http.StatusBadRequest}
+	errOwnershipNotFound           = awserr.Code{Name: "OwnershipControlsNotFoundError", Status: http.StatusNotFound}
+	errMalformedACL                = awserr.Code{Name: "MalformedACLError", Status: http.StatusBadRequest}
+	errMissingSecurityHeader       = awserr.Code{Name: "MissingSecurityHeader", Status: http.StatusBadRequest}
+	errUnresolvableEmail           = awserr.Code{Name: "UnresolvableGrantByEmailAddress", Status: http.StatusBadRequest}
 	errInvalidStorageClass         = awserr.Code{Name: "InvalidStorageClass", Status: http.StatusBadRequest}
 	errUnexpectedContent           = awserr.Code{Name: "UnexpectedContent", Status: http.StatusBadRequest}
 	errMaxMessageLengthExceeded    = awserr.Code{Name: "MaxMessageLengthExceeded", Status: http.StatusBadRequest}

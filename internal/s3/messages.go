@@ -36,6 +36,28 @@ const (
 	msgBucketNotEmptyVersions = "The bucket you tried to delete is not empty. You must delete all versions in the bucket."
 	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
 	msgTheBucketDoesNot = "The bucket does not allow ACLs"
+	// Messages of ACLs and ownership controls (acl.go, ownership.go).
+	// AWS's answer to an unknown canned ACL has no Message (the recording's is null).
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_bucket_acl_exceptions
+	msgInvalidCannedACL = ""
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_bucket_acl_exceptions
+	msgArgumentFormat = "Argument format not recognized"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_bucket_acl_exceptions
+	msgInvalidID = "Invalid id"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_bucket_acl_exceptions
+	msgInvalidGroupURI = "Invalid group uri"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_bucket_acl_exceptions
+	msgCannedAndGrants = "Specifying both Canned ACLs and Header Grants is not allowed"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_bucket_acl_exceptions
+	msgUnexpectedContent = "This request does not support content"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_bucket_acl_exceptions
+	msgMissingHeader = "Your request was missing a required header"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_bucket_acl_exceptions
+	msgMalformedACL = "The XML you provided was not well-formed or did not validate against our published schema"
+	// source: doc https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+	msgUnresolvableEmail = "The email address you provided does not match any account on record."
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketOwnershipControls::test_crud_bucket_ownership_controls
+	msgOwnershipNotFound = "The bucket ownership controls were not found"
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PutObjectChecksum::test_s3_checksum_no_algorithm
 	msgExpectingASingleX = "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed."
 	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it

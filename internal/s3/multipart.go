@@ -43,6 +43,8 @@ type upload struct {
 	known bool
 	// tags are the completed object's (x-amz-tagging).
 	tags []bucketTag
+	// acl is the completed object's (acl.go).
+	acl []byte
 }
 
 // part is one uploaded part.
@@ -61,11 +63,12 @@ func (s *Service) createUpload(ctx context.Context, r *protocol.Request, c *call
 		return nil, err
 	}
 	hdr := r.HTTP.Header
-	if err := checkPutACL(hdr); err != nil {
+	acl, err := s.writeACL(r, b)
+	if err != nil {
 		return nil, err
 	}
 	u := &upload{id: newUploadID(), bucket: b.name, key: c.key, initiated: r.Now.UTC().Truncate(time.Millisecond),
-		initiator: r.Caller.Principal.ARN, owner: r.Account()}
+		initiator: r.Caller.Principal.ARN, owner: r.Account(), acl: acl}
 	if u.contentType, u.headers, u.meta, err = objectHeaders(hdr); err != nil {
 		return nil, err
 	}
@@ -107,9 +110,9 @@ func (s *Service) createUpload(ctx context.Context, r *protocol.Request, c *call
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(`INSERT INTO s3_uploads(id, bucket, key, initiated, initiator, owner, content_type, headers, meta, checksum_algo, checksum_type, base, tags)
-VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.id, u.bucket, u.key, u.initiated.UnixMilli(), u.initiator, u.owner, u.contentType,
-			encodePairs(u.headers), encodePairs(u.meta), nullString(u.checksumAlgo.String()), nullString(u.checksumType), base, encodeTags(u.tags))
+		_, err = tx.Exec(`INSERT INTO s3_uploads(id, bucket, key, initiated, initiator, owner, content_type, headers, meta, checksum_algo, checksum_type, base, tags, acl)
+VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.id, u.bucket, u.key, u.initiated.UnixMilli(), u.initiator, u.owner, u.contentType,
+			encodePairs(u.headers), encodePairs(u.meta), nullString(u.checksumAlgo.String()), nullString(u.checksumType), base, encodeTags(u.tags), u.acl)
 		if isForeignKeyErr(err) {
 			return noSuchBucket(u.bucket)
 		}
@@ -164,8 +167,8 @@ func scanUpload(tx *store.Tx, id string) (*upload, error) {
 	u := &upload{id: id}
 	var initiated int64
 	var headers, meta, algo, ctyp, base, tags sql.NullString
-	err := tx.QueryRow(`SELECT bucket, key, initiated, initiator, owner, content_type, headers, meta, checksum_algo, checksum_type, base, tags FROM s3_uploads WHERE id = ?`, id).
-		Scan(&u.bucket, &u.key, &initiated, &u.initiator, &u.owner, &u.contentType, &headers, &meta, &algo, &ctyp, &base, &tags)
+	err := tx.QueryRow(`SELECT bucket, key, initiated, initiator, owner, content_type, headers, meta, checksum_algo, checksum_type, base, tags, acl FROM s3_uploads WHERE id = ?`, id).
+		Scan(&u.bucket, &u.key, &initiated, &u.initiator, &u.owner, &u.contentType, &headers, &meta, &algo, &ctyp, &base, &tags, &u.acl)
 	if err != nil {
 		return nil, err
 	}
@@ -489,7 +492,7 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 		}
 	}
 	o := &object{
-		bucket: b.name, key: u.key, owner: u.owner, contentType: u.contentType, headers: u.headers, meta: u.meta, tags: u.tags,
+		bucket: b.name, key: u.key, owner: u.owner, contentType: u.contentType, headers: u.headers, meta: u.meta, tags: u.tags, acl: u.acl,
 		etag: hexString(etagSum.Sum(nil)) + "-" + strconv.Itoa(len(chosen)), parts: len(chosen), partSizes: sizes,
 		modified: r.Now.UTC().Truncate(time.Millisecond),
 	}

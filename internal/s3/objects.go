@@ -44,6 +44,9 @@ type object struct {
 	latest  bool
 	// tags are the version's object tags (objecttags.go).
 	tags []bucketTag
+	// acl is the version's ACL as stored (acl.go); nil for the bucket
+	// owner's full control.
+	acl []byte
 }
 
 // storageClass is the class the object was stored with: listings report
@@ -138,22 +141,6 @@ func sortPairs(p [][2]string) {
 	}
 }
 
-// checkPutACL applies "bucket owner enforced": a write may name no ACL, or
-// only the owner's full control.
-func checkPutACL(h http.Header) error {
-	// Canonical names: Header.Get would canonicalize lower-case ones into
-	// new strings on every PUT.
-	if acl := h.Get("X-Amz-Acl"); acl != "" && acl != "bucket-owner-full-control" && acl != "private" {
-		return errACLNotSupported.New(msgTheBucketDoesNot)
-	}
-	for _, g := range [...]string{"X-Amz-Grant-Full-Control", "X-Amz-Grant-Read", "X-Amz-Grant-Read-Acp", "X-Amz-Grant-Write-Acp"} {
-		if h.Get(g) != "" {
-			return errACLNotSupported.New(msgTheBucketDoesNot)
-		}
-	}
-	return nil
-}
-
 func encodePairs(p [][2]string) any {
 	if len(p) == 0 {
 		return nil
@@ -178,7 +165,8 @@ func (s *Service) putObject(ctx context.Context, r *protocol.Request, c *call) (
 		return nil, err
 	}
 	hdr := r.HTTP.Header
-	if err := checkPutACL(hdr); err != nil {
+	acl, err := s.writeACL(r, b)
+	if err != nil {
 		return nil, err
 	}
 	cond, err := writeConditions(hdr)
@@ -208,7 +196,7 @@ func (s *Service) putObject(ctx context.Context, r *protocol.Request, c *call) (
 	}
 	o := &object{
 		bucket: b.name, key: c.key, owner: r.Account(), contentType: contentType,
-		headers: headers, meta: meta, checksumType: "FULL_OBJECT", tags: tags,
+		headers: headers, meta: meta, checksumType: "FULL_OBJECT", tags: tags, acl: acl,
 	}
 	if err := s.storeContent(o, p, p.length); err != nil {
 		return nil, err
@@ -403,15 +391,15 @@ func (s *Service) commitObjectWith(ctx context.Context, r *protocol.Request, b *
 		if o.version == nullVersion && (!cur.found || cur.null) {
 			// The null version is the current one (always so in an
 			// unversioned bucket): replace it in place.
-			if _, err := tx.Exec(`INSERT INTO s3_objects(bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, part_sizes, blob, data, tags)
-VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			if _, err := tx.Exec(`INSERT INTO s3_objects(bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, part_sizes, blob, data, tags, acl)
+VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(bucket, key, version) DO UPDATE SET size = excluded.size, etag = excluded.etag, modified = excluded.modified,
 	owner = excluded.owner, content_type = excluded.content_type, headers = excluded.headers, meta = excluded.meta,
 	checksum_algo = excluded.checksum_algo, checksum = excluded.checksum, checksum_type = excluded.checksum_type,
-	parts = excluded.parts, part_sizes = excluded.part_sizes, blob = excluded.blob, data = excluded.data, marker = 0, tags = excluded.tags`,
+	parts = excluded.parts, part_sizes = excluded.part_sizes, blob = excluded.blob, data = excluded.data, marker = 0, tags = excluded.tags, acl = excluded.acl`,
 				o.bucket, o.key, o.size, o.etag, o.modified.UnixMilli(), o.owner, o.contentType,
 				encodePairs(o.headers), encodePairs(o.meta), nullString(o.checksumAlgo.String()), nullString(o.checksum),
-				o.checksumType, o.parts, encodeSizes(o.partSizes), nullString(o.blob), o.data, encodeTags(o.tags)); err != nil {
+				o.checksumType, o.parts, encodeSizes(o.partSizes), nullString(o.blob), o.data, encodeTags(o.tags), o.acl); err != nil {
 				if isForeignKeyErr(err) {
 					return noSuchBucket(o.bucket)
 				}
@@ -496,14 +484,14 @@ func (s *Service) headRow(ctx context.Context, r *protocol.Request, bucket, key 
 	return o, err
 }
 
-const objectColumns = `id, bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, part_sizes, blob, version, marker, latest, tags`
+const objectColumns = `id, bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, part_sizes, blob, version, marker, latest, tags, acl`
 
 func scanObject(row *store.Row) (*object, error) {
 	o := &object{}
 	var modified, marker, latest int64
 	var headers, meta, algo, checksum, ctyp, sizes, blob, tags sql.NullString
 	if err := row.Scan(&o.id, &o.bucket, &o.key, &o.size, &o.etag, &modified, &o.owner, &o.contentType,
-		&headers, &meta, &algo, &checksum, &ctyp, &o.parts, &sizes, &blob, &o.version, &marker, &latest, &tags, &o.data); err != nil {
+		&headers, &meta, &algo, &checksum, &ctyp, &o.parts, &sizes, &blob, &o.version, &marker, &latest, &tags, &o.acl, &o.data); err != nil {
 		return nil, err
 	}
 	o.tags = decodeTags(nullableString(tags))

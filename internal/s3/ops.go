@@ -42,12 +42,14 @@ type ops struct {
 	putEncryption, deleteEncryption             *op
 	putMetrics, getMetrics, deleteMetrics       *op
 	listMetrics                                 *op
+	// Ownership controls (ownership.go).
+	putOwnership, deleteOwnership *op
 }
 
 // all lists every operation of the table (TestOpsAllListsEveryField keeps
 // it complete).
 func (o *ops) all() []*op {
-	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment, o.putEncryption, o.deleteEncryption, o.putMetrics, o.getMetrics, o.deleteMetrics, o.listMetrics}
+	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment, o.putEncryption, o.deleteEncryption, o.putMetrics, o.getMetrics, o.deleteMetrics, o.listMetrics, o.putOwnership, o.deleteOwnership}
 }
 
 // op is one S3 operation: the router decodes the bucket and key (it needs
@@ -164,6 +166,9 @@ func (h *Handler) table() ops {
 		getMetrics:    check("GetBucketMetricsConfiguration", "s3:GetMetricsConfiguration", bt, s.getMetrics),
 		deleteMetrics: check("DeleteBucketMetricsConfiguration", "s3:PutMetricsConfiguration", bt, s.deleteMetrics),
 		listMetrics:   check("ListBucketMetricsConfigurations", "s3:GetMetricsConfiguration", bt, s.listMetrics),
+		// Deleting the ownership controls is s3:PutBucketOwnershipControls.
+		putOwnership:    check("PutBucketOwnershipControls", "s3:PutBucketOwnershipControls", bt, s.putOwnership),
+		deleteOwnership: check("DeleteBucketOwnershipControls", "s3:PutBucketOwnershipControls", bt, s.deleteOwnership),
 	}
 }
 
@@ -266,6 +271,8 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 				return o.putEncryption, nil
 			case has("metrics"):
 				return o.putMetrics, nil
+			case has("ownershipControls"):
+				return o.putOwnership, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
@@ -292,6 +299,9 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 			}
 			if has("metrics") {
 				return o.deleteMetrics, nil
+			}
+			if has("ownershipControls") {
+				return o.deleteOwnership, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
@@ -422,7 +432,11 @@ func (s *Service) target(r *protocol.Request, c *call, resource string) (protoco
 		return protocol.Target{}, noSuchBucket(c.bucket)
 	}
 	r.Context.Set("s3:ResourceAccount", c.b.account)
-	return protocol.Target{Resource: resource, Account: c.b.account, Policy: restrictedPolicy(c.b, callerPrincipal(r))}, nil
+	pol := restrictedPolicy(c.b, callerPrincipal(r))
+	if c.b.aclsEnabled() {
+		pol = s.aclPolicy(c.b, pol, "", nil)
+	}
+	return protocol.Target{Resource: resource, Account: c.b.account, Policy: pol}, nil
 }
 
 func callerPrincipal(r *protocol.Request) *policy.Principal {
@@ -436,11 +450,18 @@ func (s *Service) bucketTarget(_ context.Context, r *protocol.Request, c *call) 
 	return s.target(r, c, bucketARN(c.bucket))
 }
 
-func (s *Service) objectTarget(_ context.Context, r *protocol.Request, c *call) (protocol.Target, error) {
+func (s *Service) objectTarget(ctx context.Context, r *protocol.Request, c *call) (protocol.Target, error) {
 	if err := checkKey(c.key); err != nil {
 		return protocol.Target{}, err
 	}
-	return s.target(r, c, objectARN(c.bucket, c.key))
+	t, err := s.target(r, c, objectARN(c.bucket, c.key))
+	if err == nil && c.b.aclsEnabled() {
+		// The object's own ACL takes part too.
+		if l := s.storedObjectACL(ctx, r, c); l != nil {
+			t.Policy = s.aclPolicy(c.b, restrictedPolicy(c.b, callerPrincipal(r)), c.key, l)
+		}
+	}
+	return t, err
 }
 
 // putTarget is objectTarget plus the keys writes carry: s3:x-amz-acl and,

@@ -12,8 +12,9 @@ import (
 
 // publicAccessBlock is a bucket's S3 Block Public Access configuration.
 // New buckets have all four settings on, as in S3 since April 2023.
-// ACLs are disabled on every seki bucket, so the two ACL settings are
-// stored and reported but have nothing left to block.
+// BlockPublicAcls refuses public ACLs where a bucket's ownership allows
+// ACLs, and IgnorePublicAcls keeps stored public grants out of the policy
+// the door evaluates (acl.go).
 type publicAccessBlock struct {
 	BlockPublicAcls       bool `xml:"BlockPublicAcls"`
 	IgnorePublicAcls      bool `xml:"IgnorePublicAcls"`

@@ -72,6 +72,11 @@ type Service struct {
 	events *dispatcher
 	seq    sequencer
 
+	// canon resolves canonical user ids to accounts; aclPolicies are the
+	// compiled bucket-level policies of buckets whose ACLs count (acl.go).
+	canon       canonicalIDs
+	aclPolicies sync.Map
+
 	// sweepStop and sweepDone end the startup sweep of unreferenced blobs.
 	sweepStop context.CancelFunc
 	sweepDone chan struct{}
@@ -274,5 +279,12 @@ ALTER TABLE s3_uploads ADD COLUMN tags TEXT;`,
 	extra  TEXT,
 	PRIMARY KEY (bucket, name)
 ) WITHOUT ROWID;`,
+	}, {
+		Component: "s3",
+		Version:   9,
+		// Object ACLs (acl.go): a version's own, and an upload's for the
+		// object it completes; NULL is the bucket owner's full control.
+		SQL: `ALTER TABLE s3_objects ADD COLUMN acl BLOB;
+ALTER TABLE s3_uploads ADD COLUMN acl BLOB;`,
 	}}
 }

@@ -165,11 +165,11 @@ func insertVersion(tx *store.Tx, o *object, cur current) (replacedBlob string, e
 		}
 		replacedBlob = blob.String
 	}
-	_, err = tx.Exec(`INSERT INTO s3_objects(bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, part_sizes, blob, data, version, latest, marker, tags)
-VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+	_, err = tx.Exec(`INSERT INTO s3_objects(bucket, key, size, etag, modified, owner, content_type, headers, meta, checksum_algo, checksum, checksum_type, parts, part_sizes, blob, data, version, latest, marker, tags, acl)
+VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
 		o.bucket, o.key, o.size, o.etag, o.modified.UnixMilli(), o.owner, o.contentType,
 		encodePairs(o.headers), encodePairs(o.meta), nullString(o.checksumAlgo.String()), nullString(o.checksum),
-		o.checksumType, o.parts, encodeSizes(o.partSizes), nullString(o.blob), o.data, o.version, o.marker, encodeTags(o.tags))
+		o.checksumType, o.parts, encodeSizes(o.partSizes), nullString(o.blob), o.data, o.version, o.marker, encodeTags(o.tags), o.acl)
 	if isForeignKeyErr(err) {
 		return "", noSuchBucket(o.bucket)
 	}

@@ -130,4 +130,6 @@ import s3_conf
 s3_conf.s3apiconf(F)
 s3_conf.s3apienc(F)
 s3_conf.s3apimetrics(F)
+import s3_acl
+s3_acl.ownership(F)
 F.write()
