@@ -371,6 +371,7 @@ var walkValues = map[string]any{
 	"s3.AccelerateConfiguration":        &s3types.AccelerateConfiguration{Status: s3types.BucketAccelerateStatusEnabled},
 	"s3.RequestPaymentConfiguration":    &s3types.RequestPaymentConfiguration{Payer: s3types.PayerRequester},
 	"s3.MetricsConfiguration":           &s3types.MetricsConfiguration{Id: aws.String("walk")},
+	"s3.OwnershipControls":              &s3types.OwnershipControls{Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnershipObjectWriter}}},
 	"s3.ServerSideEncryptionConfiguration": &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
 		ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256}}}},
 
