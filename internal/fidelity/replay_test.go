@@ -325,13 +325,24 @@ func (r *runner) expand(s string) string {
 		s = strings.ReplaceAll(s, "${"+k+"}", v)
 	}
 	// ${bytes:N} is N bytes of text (a value over a size limit).
-	return bytesVar.ReplaceAllStringFunc(s, func(m string) string {
+	s = bytesVar.ReplaceAllStringFunc(s, func(m string) string {
 		n, _ := strconv.Atoi(bytesVar.FindStringSubmatch(m)[1])
 		return strings.Repeat("x", n)
 	})
+	// ISO 8601 dates relative to now, as boto3 sends them (S3's Object
+	// Lock dates): ${iso+10m}, ${iso+5s}, ${iso+400d}.
+	return isoVar.ReplaceAllStringFunc(s, func(m string) string {
+		g := isoVar.FindStringSubmatch(m)
+		n, _ := strconv.Atoi(g[1])
+		unit := map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour}[g[2]]
+		return now.Add(time.Duration(n) * unit).Format("2006-01-02T15:04:05Z")
+	})
 }
 
-var bytesVar = regexp.MustCompile(`\$\{bytes:([0-9]+)\}`)
+var (
+	bytesVar = regexp.MustCompile(`\$\{bytes:([0-9]+)\}`)
+	isoVar   = regexp.MustCompile(`\$\{iso([+-]\d+)([smhd])\}`)
+)
 
 func (r *runner) setup(t *testing.T, s step) {
 	t.Helper()

@@ -50,6 +50,9 @@ type bucket struct {
 	// its owner's full control (acl.go).
 	ownership string
 	acl       *accessList
+	// lock is the Object Lock configuration (objectlock.go), nil for a
+	// bucket without Object Lock.
+	lock *lockConfig
 }
 
 func (b *bucket) clone() *bucket {
@@ -227,6 +230,11 @@ func (s *Service) createBucket(ctx context.Context, r *protocol.Request, c *call
 			b.name, b.account, b.region, b.created.UnixMilli(), encodeTags(b.tags))
 		if err != nil {
 			return err
+		}
+		if lockAtCreation(r.HTTP.Header) {
+			if err := createLocked(tx, b); err != nil {
+				return err
+			}
 		}
 		return saveOwnership(tx, b.name, own, acl)
 	})

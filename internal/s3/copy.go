@@ -171,6 +171,10 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 	if err != nil {
 		return nil, err
 	}
+	lock, err := writeLock(hdr, b, r.Now)
+	if err != nil {
+		return nil, err
+	}
 	src, cs, err := s.readSource(ctx, r)
 	if err != nil {
 		return nil, err
@@ -204,7 +208,7 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 	}
 	o := &object{bucket: b.name, key: c.key, owner: r.Account(), checksumType: "FULL_OBJECT", checksumAlgo: algo, tags: tags, acl: acl}
 	if directive == "COPY" {
-		o.contentType, o.headers, o.meta = src.contentType, withoutSSEC(src.headers), src.meta
+		o.contentType, o.headers, o.meta = src.contentType, withoutLock(withoutSSEC(src.headers)), src.meta
 	} else if o.contentType, o.headers, o.meta, err = objectHeaders(hdr); err != nil {
 		return nil, err
 	}
@@ -227,6 +231,7 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 	o.etag = hexString(hr.md5.Sum(nil))
 	o.checksum = base64.StdEncoding.EncodeToString(hr.ck.Sum(nil))
 	o.modified = r.Now.UTC().Truncate(time.Millisecond)
+	lock.stamp(b, o)
 	if err := s.commitObject(ctx, r, b, o, cond, "ObjectCreated:Copy"); err != nil {
 		return nil, err
 	}

@@ -61,6 +61,40 @@ var (
 	errConditionalRequestConflict  = awserr.Code{Name: "ConditionalRequestConflict", Status: http.StatusConflict}
 )
 
+// Object Lock's codes and texts (objectlock.go).
+var (
+	errNoSuchObjectLockConfiguration = awserr.Code{Name: "NoSuchObjectLockConfiguration", Status: http.StatusNotFound}
+	errObjectLockConfigNotFound      = awserr.Code{Name: "ObjectLockConfigurationNotFoundError", Status: http.StatusNotFound}
+	errInvalidBucketState            = awserr.Code{Name: "InvalidBucketState", Status: http.StatusConflict}
+)
+
+const (
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3ObjectLockRetention::test_s3_object_retention
+	msgObjectLocked = "Access Denied because object protected by object lock."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3ObjectLockRetention::test_s3_object_retention_exc
+	msgNoObjectLockConfiguration = "The specified object does not have a ObjectLock configuration"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3ObjectLockRetention::test_s3_object_retention_exc
+	msgBucketMissingLock = "Bucket is missing Object Lock Configuration"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3ObjectLockRetention::test_s3_object_retention_exc
+	msgRetainUntilPast = "The retain until date must be in the future!"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3ObjectLockRetention::test_s3_object_lock_mode_validation
+	msgLockHeadersPaired = "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3ObjectLockRetention::test_s3_object_lock_mode_validation
+	msgUnknownWormMode = "Unknown wormMode directive."
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3ObjectLock::test_get_object_lock_configuration_exc
+	msgObjectLockConfigNotFound = "Object Lock configuration does not exist for this bucket"
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3ObjectLock::test_put_object_lock_configuration_on_existing_bucket
+	msgLockNeedsVersioning = "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration"
+	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3ObjectLock::test_disable_versioning_on_locked_bucket
+	msgLockedVersioning = "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed."
+	// source: unconfirmed S3's refusal of a legal hold header other than ON or OFF; no validated recording has it
+	msgLegalHoldValue = "Legal Hold must be either of 'ON' or 'OFF'"
+	// source: unconfirmed S3's refusal of a default retention of zero or fewer days or years; no validated recording has it
+	msgRetentionPeriodPositive = "Default retention period must be a positive integer value."
+	// source: unconfirmed S3's refusal of an x-amz-object-lock-retain-until-date that is not an ISO 8601 date; no validated recording has it
+	msgRetainDateFormat = "The retain until date must be provided in ISO 8601 format"
+)
+
 // Content-MD5 that is not a base64 MD5.
 // source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_invalid_content_md5
 const msgInvalidContentMD5 = "The Content-MD5 you specified was invalid."

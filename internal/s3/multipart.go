@@ -72,6 +72,12 @@ func (s *Service) createUpload(ctx context.Context, r *protocol.Request, c *call
 	if u.contentType, u.headers, u.meta, err = objectHeaders(hdr); err != nil {
 		return nil, err
 	}
+	// The upload keeps the lock it was given for the object it completes.
+	lock, err := writeLock(hdr, b, r.Now)
+	if err != nil {
+		return nil, err
+	}
+	u.headers = withLock(u.headers, lock)
 	if u.tags, err = s.writeTags(ctx, r, b, c.key); err != nil {
 		return nil, err
 	}
@@ -496,6 +502,7 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 		etag: hexString(etagSum.Sum(nil)) + "-" + strconv.Itoa(len(chosen)), parts: len(chosen), partSizes: sizes,
 		modified: r.Now.UTC().Truncate(time.Millisecond),
 	}
+	lockState{}.stamp(b, o)
 	// Concatenate the parts into the object's content, computing the
 	// full-object checksum on the way.
 	algo := u.checksumAlgo

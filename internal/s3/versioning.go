@@ -192,9 +192,14 @@ type removal struct {
 // unversioned bucket, or by stacking a delete marker on a versioned one.
 // strict makes a version that does not exist NoSuchVersion (DeleteObjects)
 // rather than a success (DeleteObject). ifMatch is DeleteObject's If-Match.
-func (s *Service) removeKey(tx *store.Tx, r *protocol.Request, b *bucket, key, version string, hasVersion, strict bool, ifMatch string) (removal, error) {
+// A version Object Lock protects is refused unless bypass (deleteBypass's
+// answer) lets a GOVERNANCE retention give way.
+func (s *Service) removeKey(tx *store.Tx, r *protocol.Request, b *bucket, key, version string, hasVersion, strict bool, ifMatch string, bypass bool) (removal, error) {
 	var res removal
 	if hasVersion {
+		if err := s.checkDelete(tx, r, b.name, key, version, bypass); err != nil {
+			return res, err
+		}
 		var id, latest, marker int64
 		var blob sql.NullString
 		err := tx.QueryRow(`DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version = ? RETURNING id, blob, latest, marker`, b.name, key, version).
@@ -295,6 +300,9 @@ func (s *Service) putBucketVersioning(ctx context.Context, r *protocol.Request, 
 		// "Disabled" and other spellings: a bucket never returns to
 		// unversioned (test_bucket_versioning_crud).
 		return nil, malformedXML()
+	}
+	if err := lockedVersioning(b, *v.Status); err != nil {
+		return nil, err
 	}
 	if err := s.updateBucket(ctx, b.name, func(tx *store.Tx, nb *bucket) error {
 		nb.versioning = *v.Status

@@ -442,4 +442,6 @@ s3_presign.presign(F)
 import s3_ssec
 s3_ssec.ssec(F)
 s3_acl.acl(F)
+import s3_lock
+s3_lock.lock(F)
 F.write()

@@ -132,4 +132,6 @@ s3_conf.s3apienc(F)
 s3_conf.s3apimetrics(F)
 import s3_acl
 s3_acl.ownership(F)
+import s3_lock
+s3_lock.lock_api(F)
 F.write()
