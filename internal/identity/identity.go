@@ -126,12 +126,20 @@ func (s *Store) Policies(ctx context.Context, p *policy.Principal) ([]*policy.Po
 		// aws:userid of a role session is "AROA…:session".
 		roleID, _, _ := strings.Cut(p.UserID, ":")
 		key = principalKey{policy.AssumedRole, "", p.RoleARN, roleID}
+	case policy.FederatedUser:
+		// A GetFederationToken session acts with the policies of the user
+		// whose keys made it (its RoleARN), or as root, limited by its
+		// session policies.
+		key = principalKey{policy.FederatedUser, p.Account, p.RoleARN, ""}
 	default:
 		return nil, nil, nil
 	}
 	set, err := cached(&s.cache, pickPrincipals, key, func() (*policySet, error) {
 		if key.typ == policy.User {
 			return s.loadUserPolicies(ctx, key.account, key.id)
+		}
+		if key.typ == policy.FederatedUser {
+			return s.loadFederatedPolicies(ctx, key.account, key.name)
 		}
 		account, kind, name, _, ok := SplitEntityARN(key.name)
 		if !ok || kind != KindRole {
@@ -143,6 +151,41 @@ func (s *Store) Policies(ctx context.Context, p *policy.Principal) ([]*policy.Po
 		return nil, nil, err
 	}
 	return set.identity, set.boundary, nil
+}
+
+// allowAll is what the root user may do in its account, as the identity
+// side of a federated user whose session root made.
+var allowAll = func() *policy.Policy {
+	p, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`), policy.Identity)
+	if err != nil {
+		panic(err)
+	}
+	p.Name = "the root user's access"
+	return p
+}()
+
+// loadFederatedPolicies is the identity side of a federated user made by
+// base (a user's ARN, or the account's root): the user's policies as they
+// are now, by name, or root's access.
+func (s *Store) loadFederatedPolicies(ctx context.Context, account, base string) (*policySet, error) {
+	if strings.HasSuffix(base, ":iam::"+account+":root") {
+		return &policySet{identity: []*policy.Policy{allowAll}}, nil
+	}
+	acct, kind, name, _, ok := SplitEntityARN(base)
+	if !ok || kind != KindUser || acct != account {
+		return &policySet{}, nil
+	}
+	var id string
+	if err := s.Read(ctx, func(tx *store.Tx) error {
+		u, err := LoadUser(tx, account, name)
+		if u != nil {
+			id = u.ID
+		}
+		return err
+	}); err != nil || id == "" {
+		return &policySet{}, err
+	}
+	return s.loadUserPolicies(ctx, account, id)
 }
 
 // loadUserPolicies loads the policies of the user whose unique id is id,

@@ -219,7 +219,9 @@ func (sv *services) identify(ctx context.Context, service, id string, c *policy.
 		return nil, err
 	}
 	if sess, ok := sv.sts.Session(ctx, id); ok {
-		if sess.Kind == sts.KindSessionToken && service == "iam" {
+		// Neither GetSessionToken's credentials (without MFA) nor a
+		// federated user's may call IAM (STS API Reference).
+		if (sess.Kind == sts.KindSessionToken || sess.Kind == sts.KindFederation) && service == "iam" {
 			return nil, errSessionTokenForIAM.New(msgSessionTokenForIAM)
 		}
 		c.Set("aws:TokenIssueTime", sess.Issued.UTC().Format("2006-01-02T15:04:05Z"))

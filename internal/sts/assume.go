@@ -58,39 +58,10 @@ func parseAssumeRole(p url.Values) (*assumeInput, error) {
 	in := &assumeInput{}
 	in.roleArn = v.required(p, "RoleArn", "roleArn", arnShape)
 	in.sessionName = v.required(p, "RoleSessionName", "roleSessionName", roleSessionNameShape)
-	for i, m := range protocol.MemberStructs(p, "PolicyArns.member", "arn") {
-		a, ok := m["arn"]
-		member := "policyArns." + strconv.Itoa(i+1) + ".member.arn"
-		if !ok {
-			v.null(member)
-			continue
-		}
-		v.str(a, member, arnShape)
-		in.policyArns = append(in.policyArns, a)
-	}
+	in.policyArns = policyArnsParam(&v, p)
 	in.policy, in.hasPolicy = v.optional(p, "Policy", "policy", sessionPolicyShape)
 	in.duration, in.hasDuration = v.integer(p, "DurationSeconds", "durationSeconds", minDuration, maxRoleDuration)
-	tags := protocol.MemberStructs(p, "Tags.member", "Key", "Value")
-	if len(tags) > 50 {
-		// unconfirmed: how AWS prints the list value here.
-		v.add("["+strconv.Itoa(len(tags))+" tags]", "tags", "have length less than or equal to 50")
-	}
-	for i, m := range tags {
-		base := "tags." + strconv.Itoa(i+1) + ".member."
-		k, hasK := m["Key"]
-		val, hasV := m["Value"]
-		if hasK {
-			v.str(k, base+"key", tagKeyShape)
-		} else {
-			v.null(base + "key")
-		}
-		if hasV {
-			v.str(val, base+"value", tagValueShape)
-		} else {
-			v.null(base + "value")
-		}
-		in.tags = append(in.tags, tag{k, val})
-	}
+	in.tags = tagsParam(&v, p)
 	in.transitive = protocol.Members(p, "TransitiveTagKeys.member")
 	if len(in.transitive) > 50 {
 		v.add("["+strings.Join(in.transitive, ", ")+"]", "transitiveTagKeys", "have length less than or equal to 50")
@@ -107,12 +78,66 @@ func parseAssumeRole(p url.Values) (*assumeInput, error) {
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if len(in.policyArns) > maxPolicyArns {
-		// unconfirmed: the model sets no maximum; AWS documents 10.
-		v.add("["+strings.Join(in.policyArns, ", ")+"]", "policyArns", "have length less than or equal to "+strconv.Itoa(maxPolicyArns))
-		return nil, v.err()
+	if err := policyArnsCount(in.policyArns); err != nil {
+		return nil, err
 	}
 	return in, nil
+}
+
+// policyArnsParam reads the session policies' ARNs
+// (PolicyArns.member.N.arn) of AssumeRole and GetFederationToken.
+func policyArnsParam(v *violations, p url.Values) []string {
+	var arns []string
+	for i, m := range protocol.MemberStructs(p, "PolicyArns.member", "arn") {
+		a, ok := m["arn"]
+		member := "policyArns." + strconv.Itoa(i+1) + ".member.arn"
+		if !ok {
+			v.null(member)
+			continue
+		}
+		v.str(a, member, arnShape)
+		arns = append(arns, a)
+	}
+	return arns
+}
+
+// policyArnsCount refuses more managed session policies than AWS allows,
+// once the members themselves are valid.
+func policyArnsCount(arns []string) error {
+	if len(arns) <= maxPolicyArns {
+		return nil
+	}
+	var v violations
+	// unconfirmed: the model sets no maximum; AWS documents 10.
+	v.add("["+strings.Join(arns, ", ")+"]", "policyArns", "have length less than or equal to "+strconv.Itoa(maxPolicyArns))
+	return v.err()
+}
+
+// tagsParam reads the session tags (Tags.member.N.Key/Value).
+func tagsParam(v *violations, p url.Values) []tag {
+	members := protocol.MemberStructs(p, "Tags.member", "Key", "Value")
+	if len(members) > 50 {
+		// unconfirmed: how AWS prints the list value here.
+		v.add("["+strconv.Itoa(len(members))+" tags]", "tags", "have length less than or equal to 50")
+	}
+	var tags []tag
+	for i, m := range members {
+		base := "tags." + strconv.Itoa(i+1) + ".member."
+		k, hasK := m["Key"]
+		val, hasV := m["Value"]
+		if hasK {
+			v.str(k, base+"key", tagKeyShape)
+		} else {
+			v.null(base + "key")
+		}
+		if hasV {
+			v.str(val, base+"value", tagValueShape)
+		} else {
+			v.null(base + "value")
+		}
+		tags = append(tags, tag{k, val})
+	}
+	return tags
 }
 
 // assumeState is a validated AssumeRole request with the role it names, as
@@ -312,24 +337,9 @@ func (s *Service) assumeRole(ctx context.Context, r *protocol.Request, st *assum
 // its session policies, once the door has allowed it.
 func (s *Service) startRoleSession(ctx context.Context, st *assumeState, duration int, kind Kind) (*assumeRoleResult, error) {
 	in := st.in
-	var policies []*policy.Policy
-	var records []policyRecord
-	if st.inline != nil {
-		policies = append(policies, st.inline)
-		records = append(records, policyRecord{Name: st.inline.Name, Doc: in.policy})
-	}
-	for _, a := range in.policyArns {
-		p, ok, err := s.roles.ManagedPolicy(ctx, a)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			// unconfirmed: AWS's answer for a session policy ARN that names
-			// no policy; this is IAM's text for the same case.
-			return nil, errValidation.Errorf(msgPolicyDoesNotExistFmt, a)
-		}
-		policies = append(policies, p)
-		records = append(records, policyRecord{Name: a, Doc: string(p.Source())})
+	policies, records, err := s.sessionPolicies(ctx, st.inline, in)
+	if err != nil {
+		return nil, err
 	}
 	packed, err := packedSize(in, st.tags)
 	if err != nil {
@@ -367,6 +377,32 @@ func (s *Service) startRoleSession(ctx context.Context, st *assumeState, duratio
 		res.PackedPolicySize = &packed
 	}
 	return res, nil
+}
+
+// sessionPolicies are a new session's policies: the inline one (already
+// parsed) and the managed ones in.policyArns names, with the records that
+// let a restart compile them again.
+func (s *Service) sessionPolicies(ctx context.Context, inline *policy.Policy, in *assumeInput) ([]*policy.Policy, []policyRecord, error) {
+	var policies []*policy.Policy
+	var records []policyRecord
+	if inline != nil {
+		policies = append(policies, inline)
+		records = append(records, policyRecord{Name: inline.Name, Doc: in.policy})
+	}
+	for _, a := range in.policyArns {
+		p, ok, err := s.roles.ManagedPolicy(ctx, a)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			// unconfirmed: AWS's answer for a session policy ARN that names
+			// no policy; this is IAM's text for the same case.
+			return nil, nil, errValidation.Errorf(msgPolicyDoesNotExistFmt, a)
+		}
+		policies = append(policies, p)
+		records = append(records, policyRecord{Name: a, Doc: string(p.Source())})
+	}
+	return policies, records, nil
 }
 
 // roleMax is the role's maximum session duration in seconds.

@@ -61,6 +61,41 @@ func FuzzAssumeRoleParams(f *testing.F) {
 	})
 }
 
+// FuzzFederationParams is FuzzAssumeRoleParams for GetFederationToken.
+func FuzzFederationParams(f *testing.F) {
+	for _, s := range []string{
+		"Name=carol",
+		"Name=carol&DurationSeconds=129600&Policy=%7B%7D",
+		"Name=c&DurationSeconds=899",
+		"Name=carol&PolicyArns.member.1.arn=arn:aws:iam::aws:policy/ReadOnlyAccess&Tags.member.1.Key=k&Tags.member.1.Value=v",
+		"Name=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa&Tags.member.1.Key=K&Tags.member.2.Key=k",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		p, err := url.ParseQuery(body)
+		if err != nil {
+			return
+		}
+		in, err := parseFederation(p)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "ValidationError: ") {
+				t.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		if n := javaLen(in.sessionName); n < 2 || n > 32 {
+			t.Fatalf("accepted name %q", in.sessionName)
+		}
+		if in.hasDuration && (in.duration < minDuration || in.duration > maxSessionDuration) {
+			t.Fatalf("accepted duration %d", in.duration)
+		}
+		if len(in.policyArns) > maxPolicyArns || len(in.tags) > 50 {
+			t.Fatalf("accepted %d policy ARNs, %d tags", len(in.policyArns), len(in.tags))
+		}
+	})
+}
+
 // FuzzQuery drives the whole STS handler with arbitrary bodies as an
 // authenticated user: every answer is a well-formed response, never a panic
 // or a 5xx.
@@ -68,6 +103,7 @@ func FuzzQuery(f *testing.F) {
 	for _, s := range []string{
 		"Action=GetCallerIdentity&Version=2011-06-15",
 		"Action=GetSessionToken&Version=2011-06-15&DurationSeconds=900",
+		"Action=GetFederationToken&Version=2011-06-15&Name=carol&Policy=%7B%7D",
 		"Action=AssumeRole&Version=2011-06-15&RoleArn=" + url.QueryEscape(readerARN) + "&RoleSessionName=s1",
 		"Action=AssumeRole&Version=2011-06-15&RoleArn=" + url.QueryEscape(readerARN) + "&RoleSessionName=s1&Policy=%7B%7D",
 		"Action=AssumeRole&RoleArn=" + url.QueryEscape(readerARN) + "&RoleSessionName=s1&Tags.member.1.Key=a&Tags.member.1.Value=b&SourceIdentity=me",

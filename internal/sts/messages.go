@@ -63,4 +63,6 @@ const (
 	msgTheSecurityTokenIncluded2 = "The security token included in the request is expired"
 	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it
 	msgCannotCallGetsessiontokenWith = "Cannot call GetSessionToken with session credentials"
+	// source: unconfirmed GetSessionToken's wording for the same refusal (the API reference: GetFederationToken needs an IAM user's or the root user's long-term credentials)
+	msgCannotCallGetFederationToken = "Cannot call GetFederationToken with session credentials"
 )

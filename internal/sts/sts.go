@@ -130,6 +130,7 @@ func (s *Service) Handler(d protocol.Dispatcher) *protocol.Query {
 			}),
 			s.webIdentityOp(),
 			s.samlOp(),
+			s.federationOp(),
 		),
 	}
 }
