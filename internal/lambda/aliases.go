@@ -185,6 +185,7 @@ func (s *Service) updateAlias(ctx context.Context, r *protocol.Request, ref Func
 		if in.RevisionId != "" && in.RevisionId != a.RevisionId {
 			return errPrecondition.New(msgFunctionRevision)
 		}
+		moved := in.FunctionVersion != nil && *in.FunctionVersion != a.FunctionVersion
 		if in.FunctionVersion != nil {
 			a.FunctionVersion = *in.FunctionVersion
 		}
@@ -202,6 +203,11 @@ func (s *Service) updateAlias(ctx context.Context, r *protocol.Request, ref Func
 			return err
 		}
 		a.RevisionId = protocol.NewUUID()
+		if moved {
+			if err := moveProvisioned(tx, ref, in.Name, r.Now); err != nil {
+				return err
+			}
+		}
 		return putAlias(tx, ref, a)
 	})
 	if err != nil {

@@ -40,11 +40,17 @@ type provisionedRow struct {
 	modified  string
 	// since is when it was put (Unix milliseconds): Status follows from it.
 	since int64
+	// allocated is what stays allocated while the config is IN_PROGRESS:
+	// nothing for a new config; for one whose alias moved to another
+	// version, the environments of the version it left, which serve until
+	// the new version's are ready.
+	allocated int64
 }
 
 // answer is the config as the API shows it at now.
 func (p *provisionedRow) answer(now time.Time) *ProvisionedConcurrencyConfig {
-	c := &ProvisionedConcurrencyConfig{RequestedProvisionedConcurrentExecutions: p.requested, Status: "IN_PROGRESS", LastModified: p.modified}
+	c := &ProvisionedConcurrencyConfig{RequestedProvisionedConcurrentExecutions: p.requested, Status: "IN_PROGRESS", LastModified: p.modified,
+		AvailableProvisionedConcurrentExecutions: p.allocated, AllocatedProvisionedConcurrentExecutions: p.allocated}
 	if now.Sub(time.UnixMilli(p.since)) >= provisionReady {
 		c.Status = "READY"
 		c.AvailableProvisionedConcurrentExecutions = p.requested
@@ -126,8 +132,8 @@ func resolveProvisioned(tx *store.Tx, ref FunctionRef) (*target, error) {
 
 func getProvisioned(tx *store.Tx, ref FunctionRef, q string) (*provisionedRow, error) {
 	p := provisionedRow{qualifier: q}
-	err := tx.QueryRow(`SELECT requested, modified, since FROM lambda_provisioned WHERE account=? AND region=? AND name=? AND qualifier=?`,
-		ref.Account, ref.Region, ref.Name, q).Scan(&p.requested, &p.modified, &p.since)
+	err := tx.QueryRow(`SELECT requested, modified, since, allocated FROM lambda_provisioned WHERE account=? AND region=? AND name=? AND qualifier=?`,
+		ref.Account, ref.Region, ref.Name, q).Scan(&p.requested, &p.modified, &p.since, &p.allocated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -138,7 +144,7 @@ func getProvisioned(tx *store.Tx, ref FunctionRef, q string) (*provisionedRow, e
 }
 
 func listProvisioned(tx *store.Tx, ref FunctionRef) ([]*provisionedRow, error) {
-	rows, err := tx.Query(`SELECT qualifier, requested, modified, since FROM lambda_provisioned WHERE account=? AND region=? AND name=? ORDER BY qualifier`,
+	rows, err := tx.Query(`SELECT qualifier, requested, modified, since, allocated FROM lambda_provisioned WHERE account=? AND region=? AND name=? ORDER BY qualifier`,
 		ref.Account, ref.Region, ref.Name)
 	if err != nil {
 		return nil, err
@@ -147,7 +153,7 @@ func listProvisioned(tx *store.Tx, ref FunctionRef) ([]*provisionedRow, error) {
 	var out []*provisionedRow
 	for rows.Next() {
 		var p provisionedRow
-		if err := rows.Scan(&p.qualifier, &p.requested, &p.modified, &p.since); err != nil {
+		if err := rows.Scan(&p.qualifier, &p.requested, &p.modified, &p.since, &p.allocated); err != nil {
 			return nil, err
 		}
 		out = append(out, &p)
@@ -227,7 +233,7 @@ func (s *Service) putProvisioned(ctx context.Context, r *protocol.Request, b wit
 		}
 		p := provisionedRow{qualifier: q, requested: n, modified: timestamp(r.Now), since: r.Now.UnixMilli()}
 		if _, err := tx.Exec(`INSERT INTO lambda_provisioned (account, region, name, qualifier, requested, modified, since) VALUES (?,?,?,?,?,?,?)
-			ON CONFLICT (account, region, name, qualifier) DO UPDATE SET requested=excluded.requested, modified=excluded.modified, since=excluded.since`,
+			ON CONFLICT (account, region, name, qualifier) DO UPDATE SET requested=excluded.requested, modified=excluded.modified, since=excluded.since, allocated=0`,
 			ref.Account, ref.Region, ref.Name, q, p.requested, p.modified, p.since); err != nil {
 			return err
 		}
@@ -400,4 +406,20 @@ func reservedFor(tx *store.Tx, ref FunctionRef, fn *functionRow) (*int64, error)
 	}
 	left := max(*fn.Reserved-total, 0)
 	return &left, nil
+}
+
+// moveProvisioned follows an alias to the version it now points to: its
+// config, if it has one, is IN_PROGRESS again while the new version's
+// environments are provisioned, and what was allocated for the version it
+// left stays allocated (and available) until then.
+// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaConcurrency::test_lambda_provisioned_concurrency_moves_with_alias (get_provisioned_config_after_alias_move)
+func moveProvisioned(tx *store.Tx, ref FunctionRef, alias string, now time.Time) error {
+	p, err := getProvisioned(tx, ref, alias)
+	if err != nil || p == nil {
+		return err
+	}
+	allocated := p.answer(now).AllocatedProvisionedConcurrentExecutions
+	_, err = tx.Exec(`UPDATE lambda_provisioned SET since=?, allocated=? WHERE account=? AND region=? AND name=? AND qualifier=?`,
+		now.UnixMilli(), allocated, ref.Account, ref.Region, ref.Name, alias)
+	return err
 }

@@ -125,7 +125,9 @@ CREATE TABLE lambda_function_code_signing (
 	FOREIGN KEY (account, region, name) REFERENCES lambda_functions ON DELETE CASCADE
 ) WITHOUT ROWID;
 CREATE INDEX lambda_function_code_signing_csc ON lambda_function_code_signing (csc_arn);
-`}, {Component: "lambda", Version: 5, SQL: recursionSchema}}
+`}, {Component: "lambda", Version: 5, SQL: recursionSchema}, {Component: "lambda", Version: 6, SQL: `
+ALTER TABLE lambda_provisioned ADD COLUMN allocated INTEGER NOT NULL DEFAULT 0;
+`}}
 }
 
 // versionRecord is one stored function version ($LATEST or a number).

@@ -22,11 +22,16 @@ class File:
         self.cases = []
         self.owned = set()
 
-    def case(self, test, record, call, m=None, setup=None, known=None, skip=(), optional=(), opaque=(), until=None, at=None, expect=None):
+    def case(self, test, record, call, m=None, setup=None, known=None, skip=(), optional=(), opaque=(), until=None, at=None, expect=None, inner=None):
+        """inner names the member of the record that holds the answer, where the
+        test recorded its fixture's wrapper (create_lambda_function's
+        {"CreateFunctionResponse": ...})."""
         test = self.prefix + test
         assert test in self.val, test
         self.owned.add((test, record))
         rec = self.snap[test]['recorded-content'][record]
+        if inner:
+            rec = rec[inner]
         mm = dict(BASE)
         mm.update(m or {})
         e, extra = facts('', rec, mm, proto='json', skip=skip, optional=optional, opaque=opaque, at=at)
