@@ -42,13 +42,18 @@ type target struct {
 	client func(b *testing.B) *dynamodb.Client
 }
 
-// targets are seki and moto_server, each with a servertest.Pooled client
-// (a connection per caller, as a user configures a client shared by the
-// 16 callers below).
+// targets are seki in the benchmark's process, seki as a process of its
+// own (as a user's tests meet `seki serve`) and moto_server, each with a
+// servertest.Pooled client (a connection per caller, as a user configures
+// a client shared by the 16 callers below).
 func targets() []target {
 	return []target{
 		{"seki", func(b *testing.B) *dynamodb.Client {
 			env := servertest.Start(b)
+			return dynamodb.NewFromConfig(servertest.Pooled(env.Root(servertest.AccountA)))
+		}},
+		{"seki-process", func(b *testing.B) *dynamodb.Client {
+			env := servertest.StartProcess(b)
 			return dynamodb.NewFromConfig(servertest.Pooled(env.Root(servertest.AccountA)))
 		}},
 		{"moto", func(b *testing.B) *dynamodb.Client {
@@ -90,6 +95,7 @@ func BenchmarkPutItem(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := servertest.StartCPU(b)
 			for i := 0; i < b.N; i++ {
 				in := &dynamodb.PutItemInput{TableName: aws.String("metadata"), Item: benchItem(i)}
 				t0 := time.Now()
@@ -99,6 +105,7 @@ func BenchmarkPutItem(b *testing.B) {
 				lat = append(lat, time.Since(t0))
 			}
 			b.StopTimer()
+			cpu(int64(b.N), "op")
 			servertest.ReportLatency(b, lat)
 
 			// Acknowledged writes per second from 1 and from 16 callers:

@@ -36,9 +36,11 @@ func reportLatency(b *testing.B, d []time.Duration) {
 }
 
 // benchWorld is a server with a Go echo function, and a client with a
-// connection pool big enough for the callers.
-func benchWorld(b *testing.B) (*world, *sdk.Client) {
-	w := newWorld(b)
+// connection pool big enough for the callers. start runs the server:
+// servertest.Start (in the benchmark's process) or StartProcess (a
+// process of its own, as a user's tests meet `seki serve`).
+func benchWorld(b *testing.B, start func(testing.TB, ...servertest.Options) *servertest.Env) (*world, *sdk.Client) {
+	w := worldOf(start(b))
 	roleARN := w.role(b, "bench-role", "")
 	w.function(b, &sdk.CreateFunctionInput{FunctionName: aws.String("echo"), Runtime: types.RuntimeProvidedal2023, Role: aws.String(roleARN),
 		Handler: aws.String("bootstrap"), Code: &types.FunctionCode{ZipFile: goFunction(b)}})
@@ -51,28 +53,47 @@ func benchWorld(b *testing.B) (*world, *sdk.Client) {
 	return w, c
 }
 
+// servers are the two ways the end-to-end benchmarks run seki, side by
+// side.
+var servers = []struct {
+	name  string
+	start func(testing.TB, ...servertest.Options) *servertest.Env
+}{{"seki", servertest.Start}, {"seki-process", servertest.StartProcess}}
+
 func BenchmarkE2EInvokeWarm(b *testing.B) {
-	_, c := benchWorld(b)
-	in := &sdk.InvokeInput{FunctionName: aws.String("echo"), Payload: []byte(`{"k":"v"}`)}
-	d := make([]time.Duration, 0, b.N)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		s := time.Now()
-		out, err := c.Invoke(context.Background(), in)
-		d = append(d, time.Since(s))
-		if err != nil || out.FunctionError != nil {
-			b.Fatal(err)
-		}
+	for _, srv := range servers {
+		b.Run(srv.name, func(b *testing.B) {
+			_, c := benchWorld(b, srv.start)
+			in := &sdk.InvokeInput{FunctionName: aws.String("echo"), Payload: []byte(`{"k":"v"}`)}
+			d := make([]time.Duration, 0, b.N)
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu := servertest.StartCPU(b)
+			for i := 0; i < b.N; i++ {
+				s := time.Now()
+				out, err := c.Invoke(context.Background(), in)
+				d = append(d, time.Since(s))
+				if err != nil || out.FunctionError != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			cpu(int64(b.N), "invoke")
+			reportLatency(b, d)
+		})
 	}
-	b.StopTimer()
-	reportLatency(b, d)
 }
 
 // BenchmarkE2EInvokeParallel is 8 concurrent callers (with -cpu 2,
 // SetParallelism(4) makes 8 goroutines); invokes/s is the throughput.
 func BenchmarkE2EInvokeParallel(b *testing.B) {
-	_, c := benchWorld(b)
+	for _, srv := range servers {
+		b.Run(srv.name, func(b *testing.B) { invokeParallel(b, srv.start) })
+	}
+}
+
+func invokeParallel(b *testing.B, start func(testing.TB, ...servertest.Options) *servertest.Env) {
+	w, c := benchWorld(b, start)
 	// Warm 8 environments so the run measures warm throughput.
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {
@@ -87,11 +108,11 @@ func BenchmarkE2EInvokeParallel(b *testing.B) {
 	b.ReportAllocs()
 	b.SetParallelism(4)
 	b.ResetTimer()
-	start := time.Now()
+	start0 := time.Now()
 	// seki's and the client's CPU per invoke (the functions' processes are
 	// not counted): 2 cores divided by it bounds a quiet machine's rate.
 	cpu := servertest.StartCPU(b)
-	fn0 := descendantsCPU()
+	fn0 := descendantsCPU(w.env.PID)
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			out, err := c.Invoke(context.Background(), in)
@@ -101,19 +122,22 @@ func BenchmarkE2EInvokeParallel(b *testing.B) {
 			}
 		}
 	})
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "invokes/s")
+	b.ReportMetric(float64(b.N)/time.Since(start0).Seconds(), "invokes/s")
 	cpu(int64(b.N), "invoke")
-	// The functions' own CPU (the environments' processes, children of
-	// this one): with the line above, the whole CPU an invoke costs,
-	// which 2 cores divide into the ceiling of the rate.
-	if fn := descendantsCPU() - fn0; fn > 0 {
+	// The functions' own CPU (the environments' processes, descendants of
+	// this one, the server process excluded): with the line above, the
+	// whole CPU an invoke costs, which 2 cores divide into the ceiling of
+	// the rate.
+	if fn := descendantsCPU(w.env.PID) - fn0; fn > 0 {
 		b.ReportMetric(float64(fn.Microseconds())/float64(b.N), "fn-cpu-µs/invoke")
 	}
 }
 
 // descendantsCPU is the user and system CPU used so far by the live
-// processes descended from this one (from /proc; 0 where there is none).
-func descendantsCPU() time.Duration {
+// processes descended from this one, but for the process server (0 for
+// none), itself counted by servertest's CPU metrics (from /proc; 0 where
+// there is none).
+func descendantsCPU(server int) time.Duration {
 	ents, err := os.ReadDir("/proc")
 	if err != nil {
 		return 0
@@ -150,6 +174,9 @@ func descendantsCPU() time.Duration {
 	self := os.Getpid()
 	var ticks int64
 	for pid, p := range procs {
+		if pid == server {
+			continue
+		}
 		for q, n := p.ppid, 0; q > 1 && n < 64; q, n = procs[q].ppid, n+1 {
 			if q == self {
 				ticks += procs[pid].ticks

@@ -28,9 +28,15 @@ type target struct {
 	client *awss3.Client
 }
 
+// benchTargets are seki in the benchmark's process, seki as a process of
+// its own (as a user's tests meet `seki serve`) and moto_server.
 func benchTargets(b *testing.B) []target {
 	env := servertest.Start(b)
-	ts := []target{{"seki", awss3.NewFromConfig(env.Root(servertest.AccountA), func(o *awss3.Options) { o.UsePathStyle = true })}}
+	proc := servertest.StartProcess(b)
+	ts := []target{
+		{"seki", servertest.S3(env.Root(servertest.AccountA))},
+		{"seki-process", servertest.S3(proc.Root(servertest.AccountA))},
+	}
 	if c := startMoto(b); c != nil {
 		ts = append(ts, target{"moto", c})
 	}
@@ -59,6 +65,7 @@ func BenchmarkPutObject1KB(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := servertest.StartCPU(b)
 			for i := 0; i < b.N; i++ {
 				t0 := time.Now()
 				if _, err := tg.client.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String(bucket), Key: key, Body: bytes.NewReader(body)}); err != nil {
@@ -67,6 +74,7 @@ func BenchmarkPutObject1KB(b *testing.B) {
 				lat = append(lat, time.Since(t0))
 			}
 			b.StopTimer()
+			cpu(int64(b.N), "op")
 			servertest.ReportLatency(b, lat)
 		})
 	}

@@ -34,6 +34,10 @@ func peers() []peer {
 		{"seki", func(b *testing.B) *sqs.Client {
 			return sqs.NewFromConfig(servertest.Start(b).Root(servertest.AccountA))
 		}},
+		// seki as a process of its own, as a user's tests meet `seki serve`.
+		{"seki-process", func(b *testing.B) *sqs.Client {
+			return sqs.NewFromConfig(servertest.StartProcess(b).Root(servertest.AccountA))
+		}},
 		{"moto", func(b *testing.B) *sqs.Client {
 			cfg, ok := servertest.Moto(b)
 			if !ok {
@@ -58,6 +62,7 @@ func BenchmarkSendMessage(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := servertest.StartCPU(b)
 			for range b.N {
 				start := time.Now()
 				if _, err := c.SendMessage(ctx, in); err != nil {
@@ -66,6 +71,7 @@ func BenchmarkSendMessage(b *testing.B) {
 				lat = append(lat, time.Since(start))
 			}
 			b.StopTimer()
+			cpu(int64(b.N), "op")
 			servertest.ReportLatency(b, lat)
 		})
 	}

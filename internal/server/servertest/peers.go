@@ -73,13 +73,36 @@ func Pooled(cfg aws.Config) aws.Config {
 
 // StartCPU notes the process's CPU time (user and system); the function it
 // returns reports the CPU spent since per operation, for n operations, as
-// the metric "cpu-µs/<unit>". In-process servers count with their clients.
+// the metric "cpu-µs/<unit>". In-process servers count with their clients;
+// a server run by StartProcess is added to the test process's own, and
+// reported alone as "seki-cpu-µs/<unit>".
 func StartCPU(b *testing.B) func(n int64, unit string) {
-	cpu0, ok := processCPU()
-	return func(n int64, unit string) {
-		if cpu1, ok1 := processCPU(); ok && ok1 && n > 0 {
-			b.ReportMetric(float64(cpu1-cpu0)/1e3/float64(n), "cpu-µs/"+unit)
-		}
+	c0 := cpuNow()
+	return func(n int64, unit string) { cpuNow().report(b, c0, n, unit) }
+}
+
+// cpuSample is the CPU time used so far by this process and by the server
+// processes it runs.
+type cpuSample struct {
+	self, children int64
+	ok, child      bool
+}
+
+func cpuNow() cpuSample {
+	self, ok := processCPU()
+	children, child := childrenCPU()
+	return cpuSample{self, children, ok, child}
+}
+
+// report reports the CPU time since c0 per operation, for n operations.
+func (c cpuSample) report(b *testing.B, c0 cpuSample, n int64, unit string) {
+	if !c.ok || !c0.ok || n <= 0 {
+		return
+	}
+	all := (c.self - c0.self) + (c.children - c0.children)
+	b.ReportMetric(float64(all)/1e3/float64(n), "cpu-µs/"+unit)
+	if c.child && c0.child {
+		b.ReportMetric(float64(c.children-c0.children)/1e3/float64(n), "seki-cpu-µs/"+unit)
 	}
 }
 
@@ -100,12 +123,13 @@ func ReportLatency(b *testing.B, lat []time.Duration) {
 // "req/s(N-callers)"; it returns the rate. A failed call ends the run.
 //
 // It also reports the process's CPU time per call ("cpu-µs/req(N-callers)"):
-// client and server together when the server runs in the test process.
+// client and server together (a server run by StartProcess is added, and
+// reported alone as "seki-cpu-µs/req(N-callers)").
 // On a shared machine the rate depends on what else runs; the CPU cost
 // does much less, and 2 cores / CPU per call bounds the rate a quiet
 // 2-core machine can reach.
 func ReportThroughput(b *testing.B, callers int, d time.Duration, call func() error) float64 {
-	cpu0, cpuOK := processCPU()
+	c0 := cpuNow()
 	var n atomic.Int64
 	var failed atomic.Bool
 	deadline := time.Now().Add(d)
@@ -126,8 +150,6 @@ func ReportThroughput(b *testing.B, callers int, d time.Duration, call func() er
 	wg.Wait()
 	rate := float64(n.Load()) / time.Since(start).Seconds()
 	b.ReportMetric(rate, fmt.Sprintf("req/s(%d-callers)", callers))
-	if cpu1, ok := processCPU(); ok && cpuOK && n.Load() > 0 {
-		b.ReportMetric(float64(cpu1-cpu0)/1e3/float64(n.Load()), fmt.Sprintf("cpu-µs/req(%d-callers)", callers))
-	}
+	cpuNow().report(b, c0, n.Load(), fmt.Sprintf("req(%d-callers)", callers))
 	return rate
 }

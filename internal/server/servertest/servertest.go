@@ -26,12 +26,17 @@ var (
 
 // Env is one running server.
 type Env struct {
+	// Server is nil for a server run by StartProcess.
 	Server  *server.Server
 	URL     string
 	DataDir string
 	Region  string
 	cancel  context.CancelFunc
 	done    chan error
+	// PID is the server's process id when StartProcess runs it, else 0.
+	PID int
+	// stopProcess ends a server run by StartProcess.
+	stopProcess func()
 }
 
 // Options adjust an Env.
@@ -118,6 +123,11 @@ func Start(t testing.TB, opts ...Options) *Env {
 
 // Stop shuts the server down and waits for it; safe to call twice.
 func (e *Env) Stop() {
+	if e.stopProcess != nil {
+		e.stopProcess()
+		e.stopProcess = nil
+		return
+	}
 	if e.cancel == nil {
 		return
 	}

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package servertest
+
+func pidCPU(pid int) int64 { return 0 }
