@@ -25,22 +25,26 @@ import (
 
 type target struct {
 	name   string
-	client *awss3.Client
+	client func(b *testing.B) *awss3.Client
 }
 
 // benchTargets are seki in the benchmark's process, seki as a process of
-// its own (as a user's tests meet `seki serve`) and moto_server.
+// its own (as a user's tests meet `seki serve`) and moto_server; each
+// starts when its sub-benchmark first runs.
 func benchTargets(b *testing.B) []target {
-	env := servertest.Start(b)
-	proc := servertest.StartProcess(b)
-	ts := []target{
-		{"seki", servertest.S3(env.Root(servertest.AccountA))},
-		{"seki-process", servertest.S3(proc.Root(servertest.AccountA))},
+	return []target{
+		{"seki", func(b *testing.B) *awss3.Client { return servertest.S3(servertest.Start(b).Root(servertest.AccountA)) }},
+		{"seki-process", func(b *testing.B) *awss3.Client {
+			return servertest.S3(servertest.StartProcess(b).Root(servertest.AccountA))
+		}},
+		{"moto", func(b *testing.B) *awss3.Client {
+			c := startMoto(b)
+			if c == nil {
+				b.Skip("moto_server not on PATH")
+			}
+			return c
+		}},
 	}
-	if c := startMoto(b); c != nil {
-		ts = append(ts, target{"moto", c})
-	}
-	return ts
 }
 
 // startMoto runs moto_server on a free port for the benchmark, or returns
@@ -58,9 +62,10 @@ func BenchmarkPutObject1KB(b *testing.B) {
 	body := bytes.Repeat([]byte("x"), 1024)
 	for _, tg := range benchTargets(b) {
 		b.Run(tg.name, func(b *testing.B) {
+			c := tg.client(b)
 			ctx := context.Background()
 			bucket := fmt.Sprintf("bench-put-%d", time.Now().UnixNano())
-			mustCreateBucket(b, tg.client, bucket)
+			mustCreateBucket(b, c, bucket)
 			key := aws.String("object-1kb")
 			lat := make([]time.Duration, 0, b.N)
 			b.ReportAllocs()
@@ -68,7 +73,7 @@ func BenchmarkPutObject1KB(b *testing.B) {
 			cpu := servertest.StartCPU(b)
 			for i := 0; i < b.N; i++ {
 				t0 := time.Now()
-				if _, err := tg.client.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String(bucket), Key: key, Body: bytes.NewReader(body)}); err != nil {
+				if _, err := c.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String(bucket), Key: key, Body: bytes.NewReader(body)}); err != nil {
 					b.Fatal(err)
 				}
 				lat = append(lat, time.Since(t0))
@@ -84,11 +89,12 @@ func BenchmarkGetObject1KB(b *testing.B) {
 	body := bytes.Repeat([]byte("x"), 1024)
 	for _, tg := range benchTargets(b) {
 		b.Run(tg.name, func(b *testing.B) {
+			c := tg.client(b)
 			ctx := context.Background()
 			bucket := fmt.Sprintf("bench-get-%d", time.Now().UnixNano())
-			mustCreateBucket(b, tg.client, bucket)
+			mustCreateBucket(b, c, bucket)
 			key := aws.String("object-1kb")
-			if _, err := tg.client.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String(bucket), Key: key, Body: bytes.NewReader(body)}); err != nil {
+			if _, err := c.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String(bucket), Key: key, Body: bytes.NewReader(body)}); err != nil {
 				b.Fatal(err)
 			}
 			buf := make([]byte, 4096)
@@ -97,7 +103,7 @@ func BenchmarkGetObject1KB(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				t0 := time.Now()
-				out, err := tg.client.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String(bucket), Key: key})
+				out, err := c.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String(bucket), Key: key})
 				if err != nil {
 					b.Fatal(err)
 				}
