@@ -50,6 +50,8 @@ var (
 	errMalformedACL                = awserr.Code{Name: "MalformedACLError", Status: http.StatusBadRequest}
 	errMissingSecurityHeader       = awserr.Code{Name: "MissingSecurityHeader", Status: http.StatusBadRequest}
 	errUnresolvableEmail           = awserr.Code{Name: "UnresolvableGrantByEmailAddress", Status: http.StatusBadRequest}
+	errIDMismatch                  = awserr.Code{Name: "IdMismatch", Status: http.StatusBadRequest}
+	errInvalidS3Destination        = awserr.Code{Name: "InvalidS3DestinationBucket", Status: http.StatusBadRequest}
 	errInvalidStorageClass         = awserr.Code{Name: "InvalidStorageClass", Status: http.StatusBadRequest}
 	errUnexpectedContent           = awserr.Code{Name: "UnexpectedContent", Status: http.StatusBadRequest}
 	errMaxMessageLengthExceeded    = awserr.Code{Name: "MaxMessageLengthExceeded", Status: http.StatusBadRequest}

@@ -58,6 +58,10 @@ const (
 	msgUnresolvableEmail = "The email address you provided does not match any account on record."
 	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3BucketOwnershipControls::test_crud_bucket_ownership_controls
 	msgOwnershipNotFound = "The bucket ownership controls were not found"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_put_inventory_report_exceptions
+	msgIDMismatch = "Document ID does not match the specified configuration ID."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_put_inventory_report_exceptions
+	msgInvalidBucketARN = "Invalid bucket ARN."
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PutObjectChecksum::test_s3_checksum_no_algorithm
 	msgExpectingASingleX = "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed."
 	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it

@@ -48,12 +48,16 @@ type ops struct {
 	putObjectLock, getObjectLock *op
 	putRetention, getRetention   *op
 	putLegalHold, getLegalHold   *op
+	// Configurations kept per id (idconf.go).
+	putInventory, getInventory, deleteInventory, listInventory *op
+	putAnalytics, getAnalytics, deleteAnalytics, listAnalytics *op
+	putTiering, getTiering, deleteTiering, listTiering         *op
 }
 
 // all lists every operation of the table (TestOpsAllListsEveryField keeps
 // it complete).
 func (o *ops) all() []*op {
-	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment, o.putEncryption, o.deleteEncryption, o.putMetrics, o.getMetrics, o.deleteMetrics, o.listMetrics, o.putOwnership, o.deleteOwnership, o.putObjectLock, o.getObjectLock, o.putRetention, o.getRetention, o.putLegalHold, o.getLegalHold}
+	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment, o.putEncryption, o.deleteEncryption, o.putMetrics, o.getMetrics, o.deleteMetrics, o.listMetrics, o.putOwnership, o.deleteOwnership, o.putObjectLock, o.getObjectLock, o.putRetention, o.getRetention, o.putLegalHold, o.getLegalHold, o.putInventory, o.getInventory, o.deleteInventory, o.listInventory, o.putAnalytics, o.getAnalytics, o.deleteAnalytics, o.listAnalytics, o.putTiering, o.getTiering, o.deleteTiering, o.listTiering}
 }
 
 // op is one S3 operation: the router decodes the bucket and key (it needs
@@ -166,10 +170,24 @@ func (h *Handler) table() ops {
 		deleteEncryption: check("DeleteBucketEncryption", "s3:PutEncryptionConfiguration", bt, s.deleteConf(encryptionConf)),
 		// Get and List are both s3:GetMetricsConfiguration, Put and Delete
 		// s3:PutMetricsConfiguration.
-		putMetrics:    check("PutBucketMetricsConfiguration", "s3:PutMetricsConfiguration", bt, s.putMetrics),
-		getMetrics:    check("GetBucketMetricsConfiguration", "s3:GetMetricsConfiguration", bt, s.getMetrics),
-		deleteMetrics: check("DeleteBucketMetricsConfiguration", "s3:PutMetricsConfiguration", bt, s.deleteMetrics),
-		listMetrics:   check("ListBucketMetricsConfigurations", "s3:GetMetricsConfiguration", bt, s.listMetrics),
+		putMetrics:    check("PutBucketMetricsConfiguration", "s3:PutMetricsConfiguration", bt, s.putIDConf(metricsConf)),
+		getMetrics:    check("GetBucketMetricsConfiguration", "s3:GetMetricsConfiguration", bt, s.getIDConf(metricsConf)),
+		deleteMetrics: check("DeleteBucketMetricsConfiguration", "s3:PutMetricsConfiguration", bt, s.deleteIDConf(metricsConf)),
+		listMetrics:   check("ListBucketMetricsConfigurations", "s3:GetMetricsConfiguration", bt, s.listIDConf(metricsConf)),
+		// Inventory, analytics and Intelligent-Tiering alike: Put and
+		// Delete are the Put action, Get and List the Get action.
+		putInventory:    check("PutBucketInventoryConfiguration", "s3:PutInventoryConfiguration", bt, s.putIDConf(inventoryConf)),
+		getInventory:    check("GetBucketInventoryConfiguration", "s3:GetInventoryConfiguration", bt, s.getIDConf(inventoryConf)),
+		deleteInventory: check("DeleteBucketInventoryConfiguration", "s3:PutInventoryConfiguration", bt, s.deleteIDConf(inventoryConf)),
+		listInventory:   check("ListBucketInventoryConfigurations", "s3:GetInventoryConfiguration", bt, s.listIDConf(inventoryConf)),
+		putAnalytics:    check("PutBucketAnalyticsConfiguration", "s3:PutAnalyticsConfiguration", bt, s.putIDConf(analyticsConf)),
+		getAnalytics:    check("GetBucketAnalyticsConfiguration", "s3:GetAnalyticsConfiguration", bt, s.getIDConf(analyticsConf)),
+		deleteAnalytics: check("DeleteBucketAnalyticsConfiguration", "s3:PutAnalyticsConfiguration", bt, s.deleteIDConf(analyticsConf)),
+		listAnalytics:   check("ListBucketAnalyticsConfigurations", "s3:GetAnalyticsConfiguration", bt, s.listIDConf(analyticsConf)),
+		putTiering:      check("PutBucketIntelligentTieringConfiguration", "s3:PutIntelligentTieringConfiguration", bt, s.putIDConf(tieringConf)),
+		getTiering:      check("GetBucketIntelligentTieringConfiguration", "s3:GetIntelligentTieringConfiguration", bt, s.getIDConf(tieringConf)),
+		deleteTiering:   check("DeleteBucketIntelligentTieringConfiguration", "s3:PutIntelligentTieringConfiguration", bt, s.deleteIDConf(tieringConf)),
+		listTiering:     check("ListBucketIntelligentTieringConfigurations", "s3:GetIntelligentTieringConfiguration", bt, s.listIDConf(tieringConf)),
 		// Deleting the ownership controls is s3:PutBucketOwnershipControls.
 		putOwnership:    check("PutBucketOwnershipControls", "s3:PutBucketOwnershipControls", bt, s.putOwnership),
 		deleteOwnership: check("DeleteBucketOwnershipControls", "s3:PutBucketOwnershipControls", bt, s.deleteOwnership),
@@ -251,6 +269,18 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 				return o.getMetrics, nil
 			case has("metrics"):
 				return o.listMetrics, nil
+			case has("inventory") && has("id"):
+				return o.getInventory, nil
+			case has("inventory"):
+				return o.listInventory, nil
+			case has("analytics") && has("id"):
+				return o.getAnalytics, nil
+			case has("analytics"):
+				return o.listAnalytics, nil
+			case has("intelligent-tiering") && has("id"):
+				return o.getTiering, nil
+			case has("intelligent-tiering"):
+				return o.listTiering, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
@@ -289,6 +319,12 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 				return o.putOwnership, nil
 			case has("object-lock"):
 				return o.putObjectLock, nil
+			case has("inventory"):
+				return o.putInventory, nil
+			case has("analytics"):
+				return o.putAnalytics, nil
+			case has("intelligent-tiering"):
+				return o.putTiering, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
@@ -318,6 +354,15 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 			}
 			if has("ownershipControls") {
 				return o.deleteOwnership, nil
+			}
+			if has("inventory") {
+				return o.deleteInventory, nil
+			}
+			if has("analytics") {
+				return o.deleteAnalytics, nil
+			}
+			if has("intelligent-tiering") {
+				return o.deleteTiering, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)

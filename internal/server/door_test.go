@@ -371,7 +371,12 @@ var walkValues = map[string]any{
 	"s3.AccelerateConfiguration":        &s3types.AccelerateConfiguration{Status: s3types.BucketAccelerateStatusEnabled},
 	"s3.RequestPaymentConfiguration":    &s3types.RequestPaymentConfiguration{Payer: s3types.PayerRequester},
 	"s3.MetricsConfiguration":           &s3types.MetricsConfiguration{Id: aws.String("walk")},
-	"s3.OwnershipControls":              &s3types.OwnershipControls{Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnershipObjectWriter}}},
+	"s3.InventoryConfiguration": &s3types.InventoryConfiguration{Id: aws.String("walk"), IsEnabled: aws.Bool(true), IncludedObjectVersions: s3types.InventoryIncludedObjectVersionsAll,
+		Destination: &s3types.InventoryDestination{S3BucketDestination: &s3types.InventoryS3BucketDestination{Bucket: aws.String("arn:aws:s3:::" + walkBucket), Format: s3types.InventoryFormatCsv}},
+		Schedule:    &s3types.InventorySchedule{Frequency: s3types.InventoryFrequencyDaily}},
+	"s3.AnalyticsConfiguration":          &s3types.AnalyticsConfiguration{Id: aws.String("walk"), StorageClassAnalysis: &s3types.StorageClassAnalysis{}},
+	"s3.IntelligentTieringConfiguration": &s3types.IntelligentTieringConfiguration{Id: aws.String("walk"), Status: s3types.IntelligentTieringStatusEnabled, Tierings: []s3types.Tiering{{Days: aws.Int32(90), AccessTier: s3types.IntelligentTieringAccessTierArchiveAccess}}},
+	"s3.OwnershipControls":               &s3types.OwnershipControls{Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnershipObjectWriter}}},
 	"s3.ServerSideEncryptionConfiguration": &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
 		ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256}}}},
 

@@ -444,4 +444,6 @@ s3_ssec.ssec(F)
 s3_acl.acl(F)
 import s3_lock
 s3_lock.lock(F)
+import s3_idconf
+s3_idconf.idconf(F)
 F.write()

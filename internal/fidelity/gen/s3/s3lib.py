@@ -158,7 +158,10 @@ ROOTS = {'ListObjects':'ListBucketResult','ListObjectsV2':'ListBucketResult','Li
  'GetBucketLifecycleConfiguration':'LifecycleConfiguration','GetBucketWebsite':'WebsiteConfiguration',
  'GetBucketAccelerateConfiguration':'AccelerateConfiguration','GetBucketRequestPayment':'RequestPaymentConfiguration',
  'GetBucketEncryption':'ServerSideEncryptionConfiguration','GetBucketMetricsConfiguration':'MetricsConfiguration',
- 'ListBucketMetricsConfigurations':'ListMetricsConfigurationsResult'}
+ 'ListBucketMetricsConfigurations':'ListMetricsConfigurationsResult',
+ 'ListBucketInventoryConfigurations':'ListInventoryConfigurationsResult',
+ 'ListBucketAnalyticsConfigurations':'ListBucketAnalyticsConfigurationResult',
+ 'ListBucketIntelligentTieringConfigurations':'ListBucketIntelligentTieringConfigurationsOutput'}
 def guess_root(op):
     return ROOTS.get(op, op + 'Result')
 
