@@ -256,8 +256,24 @@ const (
 	msgWeightsValuesFmt = "Value '%s' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]"
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_arns (long_function_name_exc)
 	msgFunctionNameLongFmt = "1 validation error detected: Value '%s' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64"
-	// source: unconfirmed seki's own words: seki runs .zip packages only
-	msgNoImages = "seki: PackageType Image is not supported; use a .zip deployment package"
+	// source: unconfirmed seki's own words: image functions need ECR, which this Lambda was built without
+	msgNoImages = "seki: PackageType Image needs ECR, which is not wired into Lambda; use a .zip deployment package"
+	// source: unconfirmed Lambda's answer to an ImageUri it cannot resolve, as quoted in public issue reports
+	msgImageMissingFmt = "Source image %s does not exist. Provide a valid source image."
+	// source: unconfirmed Lambda's answer to an ImageUri that is not an ECR image URI of the function's region, worded as the missing case
+	msgImageInvalidFmt = "Source image %s is not valid. Provide a valid source image."
+	// source: unconfirmed Lambda's 403 when the caller (or Lambda) may not pull the image, as quoted in public issue reports (aws-samples/bedrock-access-gateway#127)
+	msgImageDenied = "Lambda does not have permission to access the ECR image. Check the ECR permissions."
+	// source: unconfirmed Lambda's answer to Runtime, Handler or Layers given with PackageType Image, as quoted in public issue reports
+	msgImageNoRuntime = "Please don't provide Handler or Runtime or Layer when the intended function PackageType is Image."
+	// source: unconfirmed worded as the recorded UpdateFunctionCode case (image-to-zipfile-error)
+	msgImageNeedsURICreate = "Please provide ImageUri when the intended function PackageType is Image."
+	// source: unconfirmed worded as the recorded UpdateFunctionCode case (zipfile-to-image-error)
+	msgZipNoImageURICreate = "Please don't provide ImageUri when the intended function PackageType is Zip."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaImages::test_lambda_image_crud
+	msgImageNeedsURI = "Please provide ImageUri when updating a function with packageType Image."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaImages::test_lambda_zip_file_to_image
+	msgZipNoImageURI = "Please don't provide ImageUri when updating a function with packageType Zip."
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaFunction::test_create_lambda_exceptions (uppercase_architecture)
 	msgArchitecturesEnumFmt = "Value '[%s]' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]"
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaFunction::test_create_lambda_exceptions

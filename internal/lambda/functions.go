@@ -109,11 +109,14 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 	if archErr != nil {
 		return nil, archErr
 	}
-	if in.PackageType == "Image" {
-		// seki's own: container images cannot run here.
-		return nil, errInvalidParameter.New(msgNoImages)
-	}
-	if in.Runtime == nil || *in.Runtime == "" || in.Handler == nil || *in.Handler == "" {
+	image := in.PackageType == "Image"
+	if image {
+		if err := checkImageCreate(in); err != nil {
+			return nil, err
+		}
+	} else if in.Code.ImageUri != "" {
+		return nil, errInvalidParameter.New(msgZipNoImageURICreate)
+	} else if in.Runtime == nil || *in.Runtime == "" || in.Handler == nil || *in.Handler == "" {
 		return nil, errInvalidParameter.New(msgRuntimeHandler)
 	}
 	if err := in.semantic(); err != nil {
@@ -133,26 +136,40 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 			return nil, err
 		}
 	}
-	pkg, err := s.readCode(ctx, r, in.Code, layerRefs)
-	if err != nil {
-		return nil, err
+	var pkg *codePackage
+	var img *imageCode
+	var err error
+	var prepared <-chan struct{} = closedChan
+	if image {
+		// An image is resolved to its digest (image.go): CodeSha256 is
+		// the digest's hex, and there is no package to store or unpack.
+		pkg = &codePackage{}
+		if img, pkg.sha, err = s.resolveImage(ctx, r, in.Code.ImageUri, ref); err != nil {
+			return nil, err
+		}
+	} else {
+		if pkg, err = s.readCode(ctx, r, in.Code, layerRefs); err != nil {
+			return nil, err
+		}
+		// Unpacking runs beside storing the package and committing the
+		// function (both wait on fsync).
+		prepared = s.prepareCode(pkg.sha, pkg.data)
 	}
-	// Unpacking runs beside storing the package and committing the
-	// function (both wait on fsync).
-	prepared := s.prepareCode(pkg.sha, pkg.data)
 	s.codeMu.RLock()
-	blob, err := s.putCode(ref.Account, pkg)
-	if err != nil {
-		s.codeMu.RUnlock()
-		return nil, err
+	blob := ""
+	if !image {
+		if blob, err = s.putCode(ref.Account, pkg); err != nil {
+			s.codeMu.RUnlock()
+			return nil, err
+		}
 	}
 	now := timestamp(r.Now)
 	cfg := FunctionConfiguration{
 		FunctionName:     ref.Name,
 		FunctionArn:      ref.ARN(),
-		Runtime:          *in.Runtime,
+		Runtime:          deref(in.Runtime),
 		Role:             *in.Role,
-		Handler:          *in.Handler,
+		Handler:          deref(in.Handler),
 		CodeSize:         int64(len(pkg.data)),
 		Description:      deref(in.Description),
 		Timeout:          int(orDefault(in.Timeout, defaultTimeout)),
@@ -174,7 +191,10 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 		KMSKeyArn:        deref(in.KMSKeyArn),
 	}
 	applyConfig(&cfg, &in.configInput)
-	rec := &versionRecord{Config: cfg, CodeBlob: blob, LayerBlobs: layerBlobs, SpecRev: cfg.RevisionId}
+	if image {
+		cfg.PackageType = "Image"
+	}
+	rec := &versionRecord{Config: cfg, CodeBlob: blob, LayerBlobs: layerBlobs, SpecRev: cfg.RevisionId, Image: img}
 	tags := in.Tags
 	if tags == nil {
 		tags = map[string]string{}
@@ -343,6 +363,9 @@ func applyConfig(cfg *FunctionConfiguration, in *configInput) {
 	if in.KMSKeyArn != nil {
 		cfg.KMSKeyArn = *in.KMSKeyArn
 	}
+	if in.ImageConfig != nil {
+		applyImageConfig(cfg, in.ImageConfig)
+	}
 	if in.SnapStart != nil && in.SnapStart.ApplyOn != "" {
 		cfg.SnapStart = &SnapStartResponse{ApplyOn: in.SnapStart.ApplyOn, OptimizationStatus: "Off"}
 	}
@@ -504,6 +527,9 @@ func (s *Service) gcBlobs(ctx context.Context, blobs []string) {
 	s.codeMu.Lock()
 	defer s.codeMu.Unlock()
 	for _, b := range blobs {
+		if b == "" {
+			continue // an image function's version stores no package
+		}
 		used := false
 		s.db.Read(ctx, func(tx *store.Tx) error {
 			var one int
@@ -553,9 +579,13 @@ func (s *Service) getFunction(ctx context.Context, r *protocol.Request, ref Func
 		out.Configuration = s.withState(present(t.version, ref, ref.Qualifier), ref)
 		// AWS answers a presigned URL of the package, valid for ten
 		// minutes; seki's serves the blob (Links).
-		out.Code = map[string]string{"RepositoryType": "S3"}
-		if loc := s.link(r, ref.Region, t.version.CodeBlob); loc != "" {
-			out.Code["Location"] = loc
+		if t.version.Image != nil {
+			out.Code = imageCodeLocation(t.version.Image)
+		} else {
+			out.Code = map[string]string{"RepositoryType": "S3"}
+			if loc := s.link(r, ref.Region, t.version.CodeBlob); loc != "" {
+				out.Code["Location"] = loc
+			}
 		}
 		if len(t.fn.Tags) > 0 {
 			out.Tags = t.fn.Tags
@@ -783,21 +813,41 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, r
 	}); err != nil {
 		return nil, err
 	}
-	pkg, err := s.readCode(ctx, r, &in.functionCode, cur.Config.Layers)
-	if err != nil {
-		return nil, err
+	// An image function's code is an image, resolved again (image.go); a
+	// package type never changes.
+	image := cur.Config.PackageType == "Image"
+	var img *imageCode
+	pkg := &codePackage{}
+	switch {
+	case image && in.ImageUri == "":
+		return nil, errInvalidParameter.New(msgImageNeedsURI)
+	case image:
+		if img, pkg.sha, err = s.resolveImage(ctx, r, in.ImageUri, ref); err != nil {
+			return nil, err
+		}
+	case in.ImageUri != "":
+		return nil, errInvalidParameter.New(msgZipNoImageURI)
+	default:
+		if pkg, err = s.readCode(ctx, r, &in.functionCode, cur.Config.Layers); err != nil {
+			return nil, err
+		}
 	}
 	if in.DryRun {
 		c := present(cur, ref, "")
 		c.CodeSha256, c.CodeSize = pkg.sha, int64(len(pkg.data))
 		return c, nil
 	}
-	prepared := s.prepareCode(pkg.sha, pkg.data)
+	var prepared <-chan struct{} = closedChan
+	if !image {
+		prepared = s.prepareCode(pkg.sha, pkg.data)
+	}
+	blob := ""
 	s.codeMu.RLock()
-	blob, err := s.putCode(ref.Account, pkg)
-	if err != nil {
-		s.codeMu.RUnlock()
-		return nil, err
+	if !image {
+		if blob, err = s.putCode(ref.Account, pkg); err != nil {
+			s.codeMu.RUnlock()
+			return nil, err
+		}
 	}
 	var out *versionRecord
 	var old string
@@ -811,7 +861,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, r
 			return errPrecondition.New(msgFunctionRevision)
 		}
 		old = rec.CodeBlob
-		rec.CodeBlob = blob
+		rec.CodeBlob, rec.Image = blob, img
 		rec.Config.CodeSha256, rec.Config.CodeSize = pkg.sha, int64(len(pkg.data))
 		if archs != nil {
 			rec.Config.Architectures = archs

@@ -183,3 +183,24 @@ func TestBadPayloadTexts(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseImageURI: an ImageUri is the client's; it is taken apart or
+// refused, never panics, and what comes out names one repository of one
+// registry with a tag or a digest.
+func FuzzParseImageURI(f *testing.F) {
+	f.Add("111111111111.dkr.ecr.us-east-1.amazonaws.com/app:latest")
+	f.Add("111111111111.dkr.ecr.us-east-1.amazonaws.com/team/app@sha256:" + strings.Repeat("a", 64))
+	f.Add("111111111111.dkr.ecr.us-east-1.amazonaws.com/app:v1@sha256:" + strings.Repeat("0", 64))
+	f.Add("111111111111.dkr.ecr.us-east-1.amazonaws.com/app")
+	f.Add("docker.io/library/alpine:3")
+	f.Fuzz(func(t *testing.T, uri string) {
+		ref, ok := parseImageURI(uri)
+		if !ok {
+			return
+		}
+		if len(ref.account) != 12 || ref.repo == "" || (ref.tag == "" && ref.digest == "") ||
+			strings.ContainsAny(ref.repo, ":@") || strings.ContainsAny(ref.tag, "@/:") {
+			t.Fatalf("%q: %+v", uri, ref)
+		}
+	})
+}

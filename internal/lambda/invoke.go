@@ -108,6 +108,10 @@ type FunctionSpec struct {
 	CodePath   string
 	CodeSHA256 string
 	CodeSize   int64
+	// ImageURI is the resolved image (REPOSITORY@sha256:…) of a
+	// PackageType Image function, whose CodePath is empty; "" for a .zip
+	// package.
+	ImageURI string
 	// Layers are the layer archives in order; the runtime extracts them
 	// into /opt, later layers over earlier ones.
 	Layers []LayerSpec
@@ -459,6 +463,9 @@ func (s *Service) spec(ref FunctionRef, rec *versionRecord, fn *functionRow) *Fu
 		sp.LogGroup, sp.LogFormat = c.LoggingConfig.LogGroup, c.LoggingConfig.LogFormat
 	}
 	sp.Layers = s.layerSpecs(rec)
+	if rec.Image != nil {
+		sp.ImageURI, sp.CodePath = rec.Image.Resolved, ""
+	}
 	return sp
 }
 

@@ -69,6 +69,9 @@ type Options struct {
 	Runner Runner
 	// Code reads S3 deployment packages. Nil means only ZipFile works.
 	Code Code
+	// Images resolves the ECR images of PackageType Image functions
+	// (image.go). Nil refuses them.
+	Images Images
 	// Queues reads SQS for event source mappings. Nil means mappings are
 	// stored but never poll.
 	Queues Queues

@@ -41,6 +41,7 @@ type FunctionConfiguration struct {
 	SnapStart                  *SnapStartResponse    `json:"SnapStart,omitempty"`
 	RuntimeVersionConfig       *RuntimeVersionConfig `json:"RuntimeVersionConfig,omitempty"`
 	LoggingConfig              *LoggingConfig        `json:"LoggingConfig,omitempty"`
+	ImageConfigResponse        *ImageConfigResponse  `json:"ImageConfigResponse,omitempty"` // image.go
 }
 
 // EnvironmentResponse is a function's environment variables.

@@ -150,6 +150,9 @@ type versionRecord struct {
 	// get_policy_after_publishing_latest answers get_policy's RevisionId).
 	// Empty in records stored before it: Config.RevisionId stood for both.
 	PolicyRev string `json:",omitempty"`
+	// Image is the code of an image function's version (image.go); nil
+	// for a .zip package.
+	Image *imageCode `json:",omitempty"`
 }
 
 // policyRev is the RevisionId of the version's resource policy.

@@ -87,6 +87,7 @@ type configInput struct {
 	KMSKeyArn        *string           `json:"KMSKeyArn"`
 	SnapStart        *snapStartInput   `json:"SnapStart"`
 	RevisionId       string            `json:"RevisionId"`
+	ImageConfig      *ImageConfig      `json:"ImageConfig"` // image.go
 }
 
 type environmentInput struct {

@@ -50,6 +50,8 @@ const (
 	msgUnsupportedRuntime = "seki: runtime %s is not supported; seki runs provided.al2023, provided.al2, python3.x and nodejsN.x functions"
 	// source: unconfirmed seki's own words: AWS has no such case
 	msgNoInterpreter = "seki: the %s runtime needs %s, which was not found (seki looked at --runtime, %s, and seki's cache); seki never runs a function on another version. Install it, or start seki with --runtime %s=/path/to/%s"
+	// source: unconfirmed seki's own words: AWS runs container images, seki has no container runtime
+	msgNoContainerRuntime = "seki: %s is a container-image function (PackageType Image, %s); seki has no container runtime and cannot run it. Its configuration, versions and aliases are served; to run the code, deploy it as a .zip package with a runtime"
 	// source: unconfirmed seki's own words: AWS has no such case
 	msgExplicitWrong = "seki: --runtime %s=%s is %s, not %s; seki never runs a function on another version"
 

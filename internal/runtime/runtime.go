@@ -233,6 +233,11 @@ func (r *Runtime) endpointURL() string {
 // Run invokes a function (lambda.Runner). RequestResponse waits for the
 // function; Event is queued durably and answered with 202.
 func (r *Runtime) Run(ctx context.Context, spec *lambda.FunctionSpec, req *lambda.InvokeRequest) (*lambda.InvokeResult, error) {
+	if spec.ImageURI != "" {
+		// seki has no container runtime: said plainly, never faked, and
+		// before an Event invocation is queued to fail later.
+		return nil, errRuntime.Errorf(msgNoContainerRuntime, spec.FunctionARN, spec.ImageURI)
+	}
 	if req.InvocationType == "Event" {
 		if r.queue == nil {
 			return nil, errService.New(msgNoQueueStore)
