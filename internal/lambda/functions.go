@@ -122,7 +122,7 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 	if err := in.semantic(); err != nil {
 		return nil, err
 	}
-	if err := checkSnapStartRuntime(*in.Runtime, requestedSnapStart(in.SnapStart, snapStartNone)); err != nil {
+	if err := checkSnapStartRuntime(deref(in.Runtime), requestedSnapStart(in.SnapStart, snapStartNone)); err != nil {
 		return nil, err
 	}
 	if err := s.checkRole(ctx, r, *in.Role); err != nil {
