@@ -79,14 +79,11 @@ func (s *Service) Image(ctx context.Context, p Pull) (string, error) {
 	}
 	var digest string
 	err = s.db.Read(ctx, func(tx *store.Tx) error {
-		all, err := images(tx, rp.arn)
-		if err != nil {
-			return err
-		}
-		if im := find(all, imageID{ImageDigest: p.Digest, ImageTag: p.Tag}); im != nil {
+		im, err := lookup(tx, rp.arn, imageID{ImageDigest: p.Digest, ImageTag: p.Tag})
+		if im != nil {
 			digest = im.digest
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return "", err

@@ -124,6 +124,18 @@ func TestRepositoriesAndImages(t *testing.T) {
 		}
 	}
 	check(c)
+	// A digest and a tag name one image only when the tag points at that
+	// digest: a pair that disagrees is not found, one that agrees is.
+	pair, err := c.BatchGetImage(ctx, &ecr.BatchGetImageInput{RepositoryName: aws.String("team/app"),
+		ImageIds: []types.ImageIdentifier{{ImageDigest: aws.String(digestOf(m1)), ImageTag: aws.String("latest")},
+			{ImageDigest: aws.String(digestOf(m2)), ImageTag: aws.String("stable")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pair.Images) != 1 || *pair.Images[0].ImageId.ImageTag != "stable" || len(pair.Failures) != 1 ||
+		*pair.Failures[0].ImageId.ImageTag != "latest" || pair.Failures[0].FailureCode != types.ImageFailureCodeImageNotFound {
+		t.Fatalf("BatchGetImage of digest and tag pairs: %+v %+v", pair.Images, pair.Failures)
+	}
 	_, err = c.DescribeImages(ctx, &ecr.DescribeImagesInput{RepositoryName: aws.String("team/app"), ImageIds: []types.ImageIdentifier{{ImageTag: aws.String("gone")}}})
 	wantCode(t, err, "ImageNotFoundException",
 		"The image with imageId {imageDigest:'null', imageTag:'gone'} does not exist within the repository with name 'team/app' in the registry with id '"+acct+"'")

@@ -127,26 +127,48 @@ func images(tx *store.Tx, repoARN string) ([]*stored, error) {
 	return out, rows.Err()
 }
 
-// find is the image id names among all: by digest (and the tag must then
-// point at it), or by tag.
-func find(all []*stored, id imageID) *stored {
-	for _, im := range all {
-		if id.ImageDigest != "" && im.digest != id.ImageDigest {
-			continue
+// lookup is the image id names, with its tags, or nil: by digest (and a
+// tag given too must point at it), or by tag. It reads that image's rows
+// only (by the primary keys and the tags' digest index), so it costs the
+// same in a repository of ten images or of ten thousand.
+func lookup(tx *store.Tx, repoARN string, id imageID) (*stored, error) {
+	digest := id.ImageDigest
+	if id.ImageTag != "" {
+		var tagged string
+		err := tx.QueryRow(`SELECT digest FROM ecr_tags WHERE repo = ? AND tag = ?`, repoARN, id.ImageTag).Scan(&tagged)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && digest != "" && tagged != digest) {
+			return nil, nil
 		}
-		if id.ImageTag == "" {
-			if id.ImageDigest != "" {
-				return im
-			}
-			continue
+		if err != nil {
+			return nil, err
 		}
-		for _, t := range im.tags {
-			if t == id.ImageTag {
-				return im
-			}
-		}
+		digest = tagged
 	}
-	return nil
+	if digest == "" {
+		return nil, nil
+	}
+	im := &stored{digest: digest}
+	err := tx.QueryRow(`SELECT manifest, media_type, size, pushed FROM ecr_images WHERE repo = ? AND digest = ?`, repoARN, digest).
+		Scan(&im.manifest, &im.mediaType, &im.size, &im.pushed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.Query(`SELECT tag FROM ecr_tags WHERE repo = ? AND digest = ? ORDER BY tag`, repoARN, digest)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		im.tags = append(im.tags, t)
+	}
+	return im, rows.Err()
 }
 
 // imageOut is the Image shape.
@@ -288,12 +310,11 @@ func (s *Service) batchGetImageOp() *protocol.Op {
 				Failures []failure  `json:"failures"`
 			}{Images: []imageOut{}}
 			err = s.db.Read(ctx, func(tx *store.Tx) error {
-				all, err := images(tx, rp.arn)
-				if err != nil {
-					return err
-				}
 				for _, id := range ids {
-					im := find(all, id)
+					im, err := lookup(tx, rp.arn, id)
+					if err != nil {
+						return err
+					}
 					if im == nil {
 						failures = append(failures, failure{ImageID: id, FailureCode: failImageNotFound, FailureReason: msgFailNotFound})
 						continue
@@ -341,28 +362,31 @@ func (s *Service) describeImagesOp() *protocol.Op {
 			if err != nil {
 				return nil, err
 			}
-			var all []*stored
-			if err := s.db.Read(ctx, func(tx *store.Tx) (err error) {
-				all, err = images(tx, rp.arn)
-				return err
-			}); err != nil {
-				return nil, err
-			}
 			var chosen []*stored
-			if len(in.ImageIDs) > 0 {
+			err = s.db.Read(ctx, func(tx *store.Tx) error {
+				if len(in.ImageIDs) == 0 {
+					all, err := images(tx, rp.arn)
+					for _, im := range all {
+						if keep(in.Filter, im) {
+							chosen = append(chosen, im)
+						}
+					}
+					return err
+				}
 				for _, id := range in.ImageIDs {
-					im := find(all, id)
+					im, err := lookup(tx, rp.arn, id)
+					if err != nil {
+						return err
+					}
 					if im == nil {
-						return nil, errImageNotFound.Errorf(msgImageNotFoundFmt, nullable(id.ImageDigest), nullable(id.ImageTag), rp.name, rp.account)
+						return errImageNotFound.Errorf(msgImageNotFoundFmt, nullable(id.ImageDigest), nullable(id.ImageTag), rp.name, rp.account)
 					}
 					chosen = append(chosen, im)
 				}
-			} else {
-				for _, im := range all {
-					if keep(in.Filter, im) {
-						chosen = append(chosen, im)
-					}
-				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
 			}
 			page, next, err := pageOf(chosen, func(im *stored) string { return im.digest }, in.NextToken, in.MaxResults)
 			if err != nil {
@@ -471,12 +495,11 @@ func (s *Service) batchDeleteImageOp() *protocol.Op {
 			ids, failures := checkIDs(in.ImageIDs)
 			deleted := []imageID{}
 			err = s.db.Write(ctx, func(tx *store.Tx) error {
-				all, err := images(tx, rp.arn)
-				if err != nil {
-					return err
-				}
 				for _, id := range ids {
-					im := find(all, id)
+					im, err := lookup(tx, rp.arn, id)
+					if err != nil {
+						return err
+					}
 					if im == nil {
 						failures = append(failures, failure{ImageID: id, FailureCode: failImageNotFound, FailureReason: msgFailNotFound})
 						continue
@@ -486,7 +509,6 @@ func (s *Service) batchDeleteImageOp() *protocol.Op {
 						if _, err := tx.Exec(`DELETE FROM ecr_tags WHERE repo = ? AND tag = ?`, rp.arn, id.ImageTag); err != nil {
 							return err
 						}
-						im.tags = remove(im.tags, id.ImageTag)
 						deleted = append(deleted, imageID{ImageDigest: im.digest, ImageTag: id.ImageTag})
 						continue
 					}
@@ -502,7 +524,6 @@ func (s *Service) batchDeleteImageOp() *protocol.Op {
 					for _, t := range im.tags {
 						deleted = append(deleted, imageID{ImageDigest: im.digest, ImageTag: t})
 					}
-					im.tags, im.digest = nil, "" // gone: matches nothing more
 				}
 				return nil
 			})
@@ -518,14 +539,4 @@ func (s *Service) batchDeleteImageOp() *protocol.Op {
 			}{deleted, failures}, nil
 		},
 	})
-}
-
-func remove(list []string, v string) []string {
-	out := list[:0:0]
-	for _, x := range list {
-		if x != v {
-			out = append(out, x)
-		}
-	}
-	return out
 }
