@@ -212,9 +212,9 @@ func (s *Service) batchWriteHandler(ctx context.Context, r *protocol.Request, _ 
 				return err
 			}
 			if w.put {
-				err = storeItem(tx, cur, w.key, w.size, w.bytes, w.item, nil, false)
+				err = s.storeItem(tx, cur, w.key, w.size, w.bytes, w.item, nil, false)
 			} else {
-				err = removeItem(tx, cur, w.key, nil, false)
+				err = s.removeItem(tx, cur, w.key, nil, false)
 			}
 			if err != nil {
 				return err

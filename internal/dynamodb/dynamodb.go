@@ -65,12 +65,16 @@ const (
 type Options struct {
 	// Now is the clock tables are created by; nil means time.Now.
 	Now func() time.Time
+	// Authz is the door the *As methods (reads of a stream on behalf of
+	// a principal: Lambda's event source mappings) authorize through.
+	Authz protocol.Authorizer
 }
 
 // Service is the DynamoDB service. It is safe for concurrent use.
 type Service struct {
 	db     *store.DB
 	now    func() time.Time
+	authz  protocol.Authorizer
 	tables tableCache
 	// txTokens are TransactWriteItems' recent ClientRequestTokens.
 	txTokens txTokens
@@ -82,7 +86,7 @@ func New(db *store.DB, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Service{db: db, now: opts.Now, tables: newTableCache()}
+	return &Service{db: db, now: opts.Now, authz: opts.Authz, tables: newTableCache()}
 }
 
 // Migrations returns the schema of DynamoDB's tables and items; version 2
@@ -120,12 +124,16 @@ CREATE TABLE dynamodb_index_items (
 	size INTEGER NOT NULL,
 	PRIMARY KEY (xid, hk, rk, thk, trk)
 ) WITHOUT ROWID;
-`}}
+`}, {Component: "dynamodb", Version: 3, SQL: streamMigration}}
 }
 
-// Handler returns DynamoDB's JSON 1.0 endpoint, dispatching through d
-// (whose Deny should be AccessDenied).
-func (s *Service) Handler(d protocol.Dispatcher) *protocol.JSON {
+// Handler returns the endpoint of DynamoDB and DynamoDB Streams (JSON
+// 1.0), dispatching through d (whose Deny should be AccessDenied).
+func (s *Service) Handler(d protocol.Dispatcher) *Handler {
+	return &Handler{tables: s.tablesHandler(d), streams: s.streamsHandler(d)}
+}
+
+func (s *Service) tablesHandler(d protocol.Dispatcher) *protocol.JSON {
 	ops := protocol.Table(
 		protocol.DefineChecked("CreateTable", "dynamodb:CreateTable", s.createTableTarget, s.createTableHandler),
 		protocol.DefineChecked("DescribeTable", "dynamodb:DescribeTable", s.tableTarget, s.describeTableHandler),

@@ -57,3 +57,10 @@ const (
 	// source: unconfirmed the botocore model's TransactItems bound (1–100); AWS prints the whole list as the value, which is not recorded
 	msgTxTooMany = "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"
 )
+
+// DynamoDB Streams' own codes (streamsapi.go), from the botocore
+// dynamodbstreams model's error shapes.
+var (
+	errExpiredIterator = awserr.Code{Name: "ExpiredIteratorException", Status: http.StatusBadRequest}
+	errTrimmed         = awserr.Code{Name: "TrimmedDataAccessException", Status: http.StatusBadRequest}
+)

@@ -21,7 +21,7 @@ import (
 
 type handlerEnv struct {
 	s *Service
-	h *protocol.JSON
+	h *Handler
 }
 
 func newHandlerEnv(tb testing.TB) *handlerEnv {

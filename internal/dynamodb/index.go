@@ -359,15 +359,17 @@ func indexItems(tx *store.Tx, t *table, key storedKey, old, next attr.Item) erro
 	return nil
 }
 
-// storeItem writes an item, keeping the table's indexes. old is the stored
-// item when the caller has read it (haveOld); tables without indexes write
-// the row and nothing else.
-func storeItem(tx *store.Tx, t *table, key storedKey, size int, encoded []byte, next, old attr.Item, haveOld bool) error {
-	if len(t.Indexes) == 0 {
+// storeItem writes an item, keeping the table's indexes and stream. old
+// is the stored item when the caller has read it (haveOld); tables without
+// indexes or a stream write the row and nothing else.
+func (s *Service) storeItem(tx *store.Tx, t *table, key storedKey, size int, encoded []byte, next, old attr.Item, haveOld bool) error {
+	if len(t.Indexes) == 0 && t.StreamID == 0 {
 		return putRow(tx, t.id, key, size, encoded)
 	}
-	if err := t.checkIndexKeys(next); err != nil {
-		return err
+	if len(t.Indexes) > 0 {
+		if err := t.checkIndexKeys(next); err != nil {
+			return err
+		}
 	}
 	if !haveOld {
 		var err error
@@ -378,12 +380,16 @@ func storeItem(tx *store.Tx, t *table, key storedKey, size int, encoded []byte, 
 	if err := putRow(tx, t.id, key, size, encoded); err != nil {
 		return err
 	}
-	return indexItems(tx, t, key, old, next)
+	if err := indexItems(tx, t, key, old, next); err != nil {
+		return err
+	}
+	return s.streamChange(tx, t, old, next, encoded)
 }
 
-// removeItem deletes an item and its index entries.
-func removeItem(tx *store.Tx, t *table, key storedKey, old attr.Item, haveOld bool) error {
-	if len(t.Indexes) == 0 {
+// removeItem deletes an item, its index entries, and records the removal
+// in the table's stream.
+func (s *Service) removeItem(tx *store.Tx, t *table, key storedKey, old attr.Item, haveOld bool) error {
+	if len(t.Indexes) == 0 && t.StreamID == 0 {
 		return deleteRow(tx, t.id, key)
 	}
 	if !haveOld {
@@ -395,7 +401,10 @@ func removeItem(tx *store.Tx, t *table, key storedKey, old attr.Item, haveOld bo
 	if err := deleteRow(tx, t.id, key); err != nil {
 		return err
 	}
-	return indexItems(tx, t, key, old, nil)
+	if err := indexItems(tx, t, key, old, nil); err != nil {
+		return err
+	}
+	return s.streamChange(tx, t, old, nil, nil)
 }
 
 // newIndexID allocates an index's id.

@@ -427,7 +427,7 @@ func (s *Service) putItemHandler(ctx context.Context, r *protocol.Request, st re
 		if cond != nil && !cond.Eval(old) {
 			return conditionFailed(in.ReturnValuesOnConditionCheckFailure, old)
 		}
-		return storeItem(tx, cur, key, size, encoded, in.Item, old, needOld)
+		return s.storeItem(tx, cur, key, size, encoded, in.Item, old, needOld)
 	})
 	if err != nil {
 		return nil, err
@@ -623,7 +623,7 @@ func (s *Service) deleteItemHandler(ctx context.Context, r *protocol.Request, st
 		if old == nil {
 			return nil
 		}
-		return removeItem(tx, cur, key, old, true)
+		return s.removeItem(tx, cur, key, old, true)
 	})
 	if err != nil {
 		return nil, err
@@ -744,7 +744,7 @@ func (s *Service) updateItemHandler(ctx context.Context, r *protocol.Request, st
 		if size > attr.MaxItemSize {
 			return validation("Item size to update has exceeded the maximum allowed size")
 		}
-		return storeItem(tx, cur, key, size, attr.AppendItem(make([]byte, 0, 256), next), next, old, true)
+		return s.storeItem(tx, cur, key, size, attr.AppendItem(make([]byte, 0, 256), next), next, old, true)
 	})
 	if err != nil {
 		return nil, err

@@ -71,3 +71,29 @@ const (
 	// source: unconfirmed seki's wording for a GlobalSecondaryIndexUpdate with no action or several
 	msgGSIUpdateOne = invalidParams + "One of Create, Update or Delete must be specified in a GlobalSecondaryIndexUpdate"
 )
+
+// DynamoDB Streams' texts (streams.go, streamsapi.go).
+const (
+	// source: snapshot tests/aws/services/dynamodbstreams/test_dynamodb_streams.snapshot.json#tests/aws/services/dynamodbstreams/test_dynamodb_streams.py::TestDynamoDBStreams::test_non_existent_stream
+	msgStreamNotFound = "Requested resource not found: Stream: %s not found"
+	// source: unconfirmed the API reference's ResourceNotFoundException for GetShardIterator of a shard the stream does not have; the wording follows the stream's
+	msgShardNotFound = "Requested resource not found: Shard: %s in Stream: %s not found"
+	// source: unconfirmed the API reference says an iterator that is not one GetShardIterator issued is a ValidationException; AWS's wording is not recorded
+	msgBadIterator = "Invalid ShardIterator"
+	// source: doc https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_GetRecords.html (a shard iterator expires 15 minutes after it is retrieved; AWS's wording is not recorded)
+	msgIteratorExpired = "Iterator expired. The iterator was created at time %s while right now it is %s which is further in the future than the tolerated delay of 900000 milliseconds."
+	// source: doc https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_GetShardIterator.html (TrimmedDataAccessException: the sequence number is beyond the trim horizon; AWS's wording is not recorded)
+	msgTrimmed = "Attempted to access data that has been trimmed: sequence number %s is older than the trim horizon of the shard"
+	// source: unconfirmed the API reference makes SequenceNumber required with AT_SEQUENCE_NUMBER and AFTER_SEQUENCE_NUMBER; AWS's wording is not recorded
+	msgIteratorNeedsSequence = "Must specify a sequence number for shard iterator type %s"
+	// source: unconfirmed the API reference says SequenceNumber goes only with AT_SEQUENCE_NUMBER and AFTER_SEQUENCE_NUMBER; AWS's wording is not recorded
+	msgIteratorNoSequence = "Sequence number must not be specified for shard iterator type %s"
+	// source: unconfirmed a sequence number that no record of the shard can have; AWS's wording is not recorded
+	msgBadSequence = "Invalid SequenceNumber: %s"
+	// source: unconfirmed UpdateTable enabling a stream on a table whose stream is enabled (AWS's wording as widely quoted, no validated recording)
+	msgStreamAlreadyEnabled = "Table already has an enabled stream: TableName: %s"
+	// source: unconfirmed UpdateTable disabling the stream of a table that has none enabled; AWS's wording is not recorded
+	msgStreamNotEnabled = "Table does not have an enabled stream: TableName: %s"
+	// source: unconfirmed the StreamSpecification reference makes StreamViewType required when StreamEnabled is true; AWS's wording is not recorded
+	msgStreamNeedsView = invalidParams + "StreamViewType is required when StreamEnabled is true"
+)

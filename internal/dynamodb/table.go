@@ -43,6 +43,13 @@ type table struct {
 	// WarmRead and WarmWrite are the WarmThroughput CreateTable asked for.
 	WarmRead  int64 `json:",omitempty"`
 	WarmWrite int64 `json:",omitempty"`
+
+	// StreamID is the table's stream (dynamodb_streams.id) while one is
+	// enabled, StreamView its view type; StreamLabel is the latest
+	// stream's label, kept when it is disabled (LatestStreamArn).
+	StreamID    int64  `json:",omitempty"`
+	StreamView  string `json:",omitempty"`
+	StreamLabel string `json:",omitempty"`
 }
 
 // keySchema is a primary key: a table's or an index's. It is embedded in

@@ -46,6 +46,7 @@ type createTableInput struct {
 	GlobalSecondaryIndexes []indexInput          `json:"GlobalSecondaryIndexes"`
 	LocalSecondaryIndexes  []indexInput          `json:"LocalSecondaryIndexes"`
 	WarmThroughput         *warmThroughputIn     `json:"WarmThroughput"`
+	StreamSpecification    *streamSpecIn         `json:"StreamSpecification"`
 }
 
 type warmThroughputIn struct {
@@ -89,6 +90,7 @@ type updateTableInput struct {
 	ProvisionedThroughput       *throughputIn         `json:"ProvisionedThroughput"`
 	AttributeDefinitions        []attributeDefinition `json:"AttributeDefinitions"`
 	GlobalSecondaryIndexUpdates []gsiUpdate           `json:"GlobalSecondaryIndexUpdates"`
+	StreamSpecification         *streamSpecIn         `json:"StreamSpecification"`
 }
 
 type listTablesInput struct {
@@ -114,6 +116,9 @@ type tableDescription struct {
 	GlobalSecondaryIndexes    []indexDescription    `json:"GlobalSecondaryIndexes,omitempty"`
 	LocalSecondaryIndexes     []indexDescription    `json:"LocalSecondaryIndexes,omitempty"`
 	WarmThroughput            *warmThroughput       `json:"WarmThroughput,omitempty"`
+	StreamSpecification       *streamSpecOut        `json:"StreamSpecification,omitempty"`
+	LatestStreamLabel         string                `json:"LatestStreamLabel,omitempty"`
+	LatestStreamArn           string                `json:"LatestStreamArn,omitempty"`
 }
 
 type throughputOut struct {
@@ -150,6 +155,7 @@ func (t *table) describe(status string, count, size int64) *tableDescription {
 		d.AttributeDefinitions = append(d.AttributeDefinitions, attributeDefinition{a.Name, a.Type})
 	}
 	d.KeySchema = t.elements()
+	t.describeStream(d)
 	switch {
 	case t.Billing == billingOnDemand:
 		d.BillingModeSummary = &billingModeSummary{BillingMode: billingOnDemand, LastUpdateToPayPerRequestDateTime: t.BillingUpdatedAt}
@@ -245,7 +251,12 @@ func (s *Service) createTableHandler(ctx context.Context, r *protocol.Request, s
 		if t.id, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		if len(t.Indexes) > 0 {
+		if sp := in.StreamSpecification; sp != nil && *sp.StreamEnabled {
+			if err := startStream(tx, t, sp.StreamViewType, s.now()); err != nil {
+				return err
+			}
+		}
+		if len(t.Indexes) > 0 || t.StreamID != 0 {
 			for _, ix := range t.Indexes {
 				if ix.ID, err = newIndexID(tx, t.id, ix.Name); err != nil {
 					return err
@@ -307,6 +318,9 @@ func (s *Service) newTable(ref tableRef, in *createTableInput, r *protocol.Reque
 		checkIndexModel(&vs, &in.GlobalSecondaryIndexes[i], "globalSecondaryIndexes."+strconv.Itoa(i+1)+".member", true)
 	}
 	if err := vs.err(); err != nil {
+		return nil, err
+	}
+	if err := checkStreamSpec(in.StreamSpecification); err != nil {
 		return nil, err
 	}
 	if err := keyElements(in.KeySchema); err != nil {
@@ -501,6 +515,10 @@ func (s *Service) deleteTableHandler(ctx context.Context, r *protocol.Request, s
 		if _, err := tx.Exec(`DELETE FROM dynamodb_tables WHERE id = ?`, t.id); err != nil {
 			return err
 		}
+		// The stream outlives its table for the retention, disabled.
+		if err := endStream(tx, t, s.now()); err != nil {
+			return err
+		}
 		s.tables.set(st.ref.key(), nil)
 		d = t.describe(statusDeleting, count, size)
 		// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#test_table_crud (delete-table)
@@ -520,8 +538,11 @@ func (s *Service) updateTableHandler(ctx context.Context, r *protocol.Request, s
 		vs.add(&in.BillingMode, "billingMode", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
 		return nil, vs.err()
 	}
-	if in.ProvisionedThroughput == nil && in.BillingMode == "" && in.GlobalSecondaryIndexUpdates == nil {
+	if in.ProvisionedThroughput == nil && in.BillingMode == "" && in.GlobalSecondaryIndexUpdates == nil && in.StreamSpecification == nil {
 		return nil, validation(msgUpdateTableNothing)
+	}
+	if err := checkStreamSpec(in.StreamSpecification); err != nil {
+		return nil, err
 	}
 	if err := checkGSIUpdates(in.GlobalSecondaryIndexUpdates); err != nil {
 		return nil, err
@@ -592,6 +613,11 @@ func (s *Service) updateTableHandler(ctx context.Context, r *protocol.Request, s
 		created := map[string]bool{}
 		if in.GlobalSecondaryIndexUpdates != nil || len(t.Indexes) > 0 {
 			if deleted, created, err = applyGSIUpdates(tx, &t, in); err != nil {
+				return err
+			}
+		}
+		if sp := in.StreamSpecification; sp != nil {
+			if err := updateStream(tx, &t, sp, s.now()); err != nil {
 				return err
 			}
 		}

@@ -238,10 +238,10 @@ func (s *Service) transactWriteHandler(ctx context.Context, r *protocol.Request,
 			var err error
 			switch w.kind {
 			case txPut:
-				err = storeItem(tx, w.t, w.key, w.size, w.bytes, w.op.Item, olds[i], true)
+				err = s.storeItem(tx, w.t, w.key, w.size, w.bytes, w.op.Item, olds[i], true)
 			case txDelete:
 				if olds[i] != nil {
-					err = removeItem(tx, w.t, w.key, olds[i], true)
+					err = s.removeItem(tx, w.t, w.key, olds[i], true)
 				}
 			case txUpdate:
 				var next attr.Item
@@ -256,7 +256,7 @@ func (s *Service) transactWriteHandler(ctx context.Context, r *protocol.Request,
 					return err
 				}
 				size := attr.ItemSize(next)
-				err = storeItem(tx, w.t, w.key, size, attr.AppendItem(make([]byte, 0, 256), next), next, olds[i], true)
+				err = s.storeItem(tx, w.t, w.key, size, attr.AppendItem(make([]byte, 0, 256), next), next, olds[i], true)
 			}
 			if err != nil {
 				return err

@@ -21,6 +21,8 @@ import (
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	dstypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -183,6 +185,8 @@ func newWalker(t *testing.T, env *servertest.Env) *walker {
 		// API Gateway v2 signs as "apigateway", and so does v1.
 		"apigateway":    apigatewayv2.NewFromConfig(cfg),
 		"apigateway/v1": apigateway.NewFromConfig(cfg),
+		// DynamoDB Streams signs as "dynamodb"; the server lists it apart.
+		"dynamodbstreams": dynamodbstreams.NewFromConfig(cfg),
 	}}
 }
 
@@ -394,6 +398,12 @@ var walkValues = map[string]any{
 		Item: map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: "a"}}}}},
 	"dynamodb.TransactGetItems.TransactItems": []ddbtypes.TransactGetItem{{Get: &ddbtypes.Get{TableName: aws.String("walk"),
 		Key: map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: "a"}}}}},
+
+	// DynamoDB Streams (the iterator is well formed: next 1, issued 1 ms after the epoch).
+	"dynamodbstreams.StreamArn":         "arn:aws:dynamodb:us-east-1:111111111111:table/walk/stream/2026-01-01T00:00:00.000",
+	"dynamodbstreams.ShardId":           "shardId-00000000000000000000-00000000",
+	"dynamodbstreams.ShardIteratorType": dstypes.ShardIteratorTypeLatest,
+	"dynamodbstreams.ShardIterator":     "arn:aws:dynamodb:us-east-1:111111111111:table/walk/stream/2026-01-01T00:00:00.000|1|AAAAAAAAAAEAAAAAAAAAAQ",
 
 	// CloudWatch Logs.
 	"logs.LogGroupName":       "walk",

@@ -48,6 +48,10 @@ type services struct {
 	keys   keys
 	byName map[string]service
 
+	// dynamodb serves DynamoDB and DynamoDB Streams (Lambda's mappings read
+	// streams through it).
+	dynamodb *dynamodb.Service
+
 	// runtime runs function code (lambda's Runner); see runtimewiring.go.
 	runtime *fnruntime.Runtime
 
@@ -105,7 +109,8 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	if s.code, err = newCodeLinks(s.cfg.DataDir, s.cfg.Now); err != nil {
 		return nil, err
 	}
-	sv.byName["dynamodb"] = dynamodb.New(s.db, dynamodb.Options{Now: s.cfg.Now}).Handler(protocol.Dispatcher{Authz: sv.authz, Deny: dynamodb.AccessDenied})
+	sv.dynamodb = dynamodb.New(s.db, dynamodb.Options{Now: s.cfg.Now, Authz: sv.authz})
+	sv.byName["dynamodb"] = sv.dynamodb.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: dynamodb.AccessDenied})
 	sv.logs = logs.New(s.db, logs.Options{Now: s.cfg.Now, Authz: sv.authz, Callers: sv.sts})
 	sv.byName["logs"] = sv.logs.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: logs.AccessDenied})
 	sv.sqs = sqs.New(s.db, sqs.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Principals: sv.ids})
@@ -258,6 +263,11 @@ func (s *Server) Operations() map[string][]*protocol.Op {
 			out[name] = l.Operations()
 		} else {
 			out[name] = nil
+		}
+		// DynamoDB Streams shares DynamoDB's signing name; its operations
+		// are listed apart, as SDKs make it a client of its own.
+		if x, ok := svc.(interface{ Streams() *protocol.JSON }); ok {
+			out[name+"streams"] = x.Streams().Operations()
 		}
 	}
 	return out

@@ -145,6 +145,100 @@ def idem(item):
 case('test_dynamodb_idempotent_writing', 'Response1', idem({'id': {'S': 'id1'}, 'name': {'S': 'name1'}}),
      setup=[d('CreateTable', table('fid-idem', ('id', 'name')))])
 case('test_dynamodb_idempotent_writing', 'Response2', idem({'name': {'S': 'name1'}, 'id': {'S': 'id1'}}))
+
+# DynamoDB Streams: the streaming tests' tables, with their streams (the writes' own answers are replayed above)
+SM = {'starting-sequence-number': '<starting-sequence-number>'}
+def ds(op, body, **kw):
+    s = {'service': 'dynamodb', 'method': 'POST', 'path': '/', 'target': 'DynamoDBStreams_20120810.' + op, 'body': body}
+    s.update(kw)
+    return s
+def stable(name, view, ks=('id',)):
+    return table(name, ks, StreamSpecification={'StreamEnabled': True, 'StreamViewType': view})
+def js(v):
+    return json.dumps(v, separators=(',', ':'), sort_keys=True)
+def every_record(test, record):
+    """The facts take the first record; every record's event, keys and images are checked too."""
+    c = out[-1]
+    assert c['test'] == P + test and c['record'] == record
+    recs = binfix(snap[P + test]['recorded-content'][record])
+    recs = recs['Records'] if isinstance(recs, dict) else recs
+    e = c['expect']
+    for i, r in enumerate(recs):
+        for k in ('eventName', 'eventSource', 'eventVersion'):
+            e.setdefault('values', {})['Records.%d.%s' % (i, k)] = r[k]
+        e['values']['Records.%d.dynamodb.SizeBytes' % i] = str(r['dynamodb']['SizeBytes'])
+        e['values']['Records.%d.dynamodb.Keys' % i] = js(r['dynamodb']['Keys'])
+        for img in ('NewImage', 'OldImage'):
+            if img in r['dynamodb']:
+                e['values']['Records.%d.dynamodb.%s' % (i, img)] = js(r['dynamodb'][img])
+            else:
+                e.setdefault('absent', []).append('Records.%d.dynamodb.%s' % (i, img))
+    e.setdefault('absent', []).append('Records.%d' % len(recs))
+    if '' in e['shapes'] and 'NextShardIterator' not in e['shapes']['']:
+        e['shapes'][''].append('?NextShardIterator')  # the test kept the records alone
+def stream_steps(v, table_name):
+    return [ds('DescribeStream', {'StreamArn': '${%s}' % v}, save={v + '-shard': 'StreamDescription.Shards.0.ShardId'}),
+            ds('GetShardIterator', {'StreamArn': '${%s}' % v, 'ShardId': '${%s-shard}' % v, 'ShardIteratorType': 'TRIM_HORIZON'}, save={v + '-it': 'ShardIterator'})]
+# test_dynamodb_stream_stream_view_type (KEYS_ONLY). The test's last three changes were PartiQL statements
+# (INSERT, UPDATE, DELETE of Alice); seki serves no PartiQL, so our requests make the same changes with PutItem, UpdateItem, DeleteItem.
+t = 'test_dynamodb_stream_stream_view_type'
+case(t, 'create-table', d('CreateTable', stable('fid-sv', 'KEYS_ONLY', ('Username',)), save={'sv': 'TableDescription.LatestStreamArn'}), SM)
+sv_writes = [d('PutItem', {'TableName': 'fid-sv', 'Item': {'Username': {'S': 'Fred'}}}), d('PutItem', {'TableName': 'fid-sv', 'Item': {'Username': {'S': 'Fred'}}}),
+             d('UpdateItem', {'TableName': 'fid-sv', 'Key': {'Username': {'S': 'Fred'}}, 'UpdateExpression': 'set S=:r', 'ExpressionAttributeValues': {':r': {'S': 'Fred_Modified'}}, 'ReturnValues': 'UPDATED_NEW'}),
+             d('DeleteItem', {'TableName': 'fid-sv', 'Key': {'Username': {'S': 'Fred'}}})]
+case(t, 'describe-stream', ds('DescribeStream', {'StreamArn': '${sv}'}, save={'sv-shard': 'StreamDescription.Shards.0.ShardId', 'sv-start': 'StreamDescription.Shards.0.SequenceNumberRange.StartingSequenceNumber'}), SM, setup=sv_writes)
+alice = [d('PutItem', {'TableName': 'fid-sv', 'Item': {'Username': {'S': 'Alice'}}}),
+         d('UpdateItem', {'TableName': 'fid-sv', 'Key': {'Username': {'S': 'Alice'}}, 'UpdateExpression': 'SET partiql = :one', 'ExpressionAttributeValues': {':one': {'N': '1'}}}),
+         d('DeleteItem', {'TableName': 'fid-sv', 'Key': {'Username': {'S': 'Alice'}}})]
+case(t, 'get-shard-iterator', ds('GetShardIterator', {'StreamArn': '${sv}', 'ShardId': '${sv-shard}', 'ShardIteratorType': 'AT_SEQUENCE_NUMBER', 'SequenceNumber': '${sv-start}'}, save={'sv-it': 'ShardIterator'}), SM, setup=alice)
+case(t, 'get-records', ds('GetRecords', {'ShardIterator': '${sv-it}'}), SM)
+every_record(t, 'get-records')
+# table and key names as the tests had them where the recorded Keys/images show them
+t = 'test_batch_write_items_streaming'
+case(t, 'create-table', d('CreateTable', stable('fid-bws-s', 'NEW_AND_OLD_IMAGES'), save={'bws': 'TableDescription.LatestStreamArn'}), SM)
+case(t, 'describe-stream', ds('DescribeStream', {'StreamArn': '${bws}'}, save={'bws-shard': 'StreamDescription.Shards.0.ShardId'}), SM)
+case(t, 'get-records', ds('GetRecords', {'ShardIterator': '${bws-it}'}), SM, setup=[
+    ds('GetShardIterator', {'StreamArn': '${bws}', 'ShardId': '${bws-shard}', 'ShardIteratorType': 'TRIM_HORIZON'}, save={'bws-it': 'ShardIterator'}),
+    d('PutItem', {'TableName': 'fid-bws-s', 'Item': {'id': {'S': 'Fred'}}}),
+    d('BatchWriteItem', {'RequestItems': {'fid-bws-s': [{'PutRequest': {'Item': {'id': {'S': 'Fred'}}}}, {'PutRequest': {'Item': {'id': {'S': 'NewKey'}}}}]}}),
+    d('BatchWriteItem', {'RequestItems': {'fid-bws-s': [{'DeleteRequest': {'Key': {'id': {'S': 'NewKey'}}}}, {'PutRequest': {'Item': {'id': {'S': 'Fred'}, 'name': {'S': 'Fred'}}}}]}})])
+every_record(t, 'get-records')
+t = 'test_dynamodb_stream_records_with_update_item'
+upd2 = lambda a, b: d('UpdateItem', {'TableName': 'fid-sru', 'Key': {'id': {'S': 'my-item-id'}}, 'UpdateExpression': 'SET attr1 = :v1, attr2 = :v2', 'ExpressionAttributeValues': {':v1': {'S': a}, ':v2': {'S': b}}})
+case(t, 'create-table', d('CreateTable', stable('fid-sru', 'NEW_AND_OLD_IMAGES'), save={'sru': 'TableDescription.LatestStreamArn'}), SM)
+case(t, 'describe-stream', ds('DescribeStream', {'StreamArn': '${sru}'}, save={'sru-shard': 'StreamDescription.Shards.0.ShardId'}), SM)
+case(t, 'get-shard-iterator', ds('GetShardIterator', {'StreamArn': '${sru}', 'ShardId': '${sru-shard}', 'ShardIteratorType': 'TRIM_HORIZON'}, save={'sru-it': 'ShardIterator'}), SM)
+case(t, 'get-records', ds('GetRecords', {'ShardIterator': '${sru-it}'}), SM, setup=[upd2('value1', 'value2'), upd2('value1', 'value2'), upd2('value2', 'value3')])
+every_record(t, 'get-records')
+t = 'test_transact_write_items_streaming'
+updS = lambda k, e, v: {'Update': {'TableName': 'fid-tws-s', 'Key': {'id': {'S': k}}, 'UpdateExpression': e, 'ExpressionAttributeValues': v}}
+case(t, 'create-table', d('CreateTable', stable('fid-tws-s', 'NEW_AND_OLD_IMAGES'), save={'tws': 'TableDescription.LatestStreamArn'}), SM)
+case(t, 'describe-stream', ds('DescribeStream', {'StreamArn': '${tws}'}, save={'tws-shard': 'StreamDescription.Shards.0.ShardId'}), SM)
+case(t, 'get-records', ds('GetRecords', {'ShardIterator': '${tws-it}'}), SM, setup=[
+    ds('GetShardIterator', {'StreamArn': '${tws}', 'ShardId': '${tws-shard}', 'ShardIteratorType': 'TRIM_HORIZON'}, save={'tws-it': 'ShardIterator'}),
+    d('PutItem', {'TableName': 'fid-tws-s', 'Item': {'id': {'S': 'Fred'}}}),
+    twi({'Put': {'TableName': 'fid-tws-s', 'Item': {'id': {'S': 'Fred'}}}}, {'Put': {'TableName': 'fid-tws-s', 'Item': {'id': {'S': 'NewKey'}}}}),
+    twi(updS('NewKey', 'SET attr1 = :v1, attr2 = :v2', {':v1': {'S': 'value1'}, ':v2': {'S': 'value2'}})),
+    twi(updS('NonExistentKey', 'SET attr1 = :v1', {':v1': {'S': 'value1'}})),
+    twi({'Delete': {'TableName': 'fid-tws-s', 'Key': {'id': {'S': 'NewKey'}}}}, {'Put': {'TableName': 'fid-tws-s', 'Item': {'id': {'S': 'Fred'}, 'name': {'S': 'Fred'}}}},
+        updS('NonExistentKey', 'SET attr1 = :v1', {':v1': {'S': 'value1'}}))])
+every_record(t, 'get-records')
+t = 'test_transact_write_items_streaming_for_different_tables'
+case(t, 'create-table-stream', d('CreateTable', stable('fid-twt-s', 'NEW_AND_OLD_IMAGES'), save={'twt': 'TableDescription.LatestStreamArn'}), SM)
+case(t, 'describe-stream', ds('DescribeStream', {'StreamArn': '${twt}'}, save={'twt-shard': 'StreamDescription.Shards.0.ShardId'}), SM,
+     setup=[d('CreateTable', table('fid-twt-n'))])
+case(t, 'get-records', ds('GetRecords', {'ShardIterator': '${twt-it}'}), SM, setup=[
+    ds('GetShardIterator', {'StreamArn': '${twt}', 'ShardId': '${twt-shard}', 'ShardIteratorType': 'TRIM_HORIZON'}, save={'twt-it': 'ShardIterator'}),
+    twi({'Put': {'TableName': 'fid-twt-s', 'Item': {'id': {'S': 'Fred'}}}}, {'Put': {'TableName': 'fid-twt-n', 'Item': {'id': {'S': 'Fred'}}}})])
+every_record(t, 'get-records')
+t = 'test_data_encoding_consistency'
+case(t, 'GetRecords', ds('GetRecords', {'ShardIterator': '${enc-it}'}), at='Records.0.dynamodb.NewImage', setup=[
+    d('CreateTable', stable('fid-enc-s', 'NEW_AND_OLD_IMAGES'), save={'enc': 'TableDescription.LatestStreamArn'}),
+    d('PutItem', {'TableName': 'fid-enc-s', 'Item': {'id': {'S': 'id1'}, 'version': {'N': '1'}, 'data': {'B': base64.b64encode(b'\x90').decode()}}}),
+    ds('DescribeStream', {'StreamArn': '${enc}'}, save={'enc-shard': 'StreamDescription.Shards.0.ShardId', 'enc-start': 'StreamDescription.Shards.0.SequenceNumberRange.StartingSequenceNumber'}),
+    ds('GetShardIterator', {'StreamArn': '${enc}', 'ShardId': '${enc-shard}', 'ShardIteratorType': 'AT_SEQUENCE_NUMBER', 'SequenceNumber': '${enc-start}'}, save={'enc-it': 'ShardIterator'})])
+case(t, 'GetRecordsAfterUpdate', ds('GetRecords', {'ShardIterator': '${enc-it}'}), at='Records.1.dynamodb.NewImage', setup=[
+    d('UpdateItem', {'TableName': 'fid-enc-s', 'Key': {'id': {'S': 'id1'}}, 'UpdateExpression': 'SET version=:v', 'ExpressionAttributeValues': {':v': {'N': '2'}}})])
 data['cases'] += out
 json.dump(data, open(WT, 'w'), indent=1)
 open(WT, 'a').write('\n')

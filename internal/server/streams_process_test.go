@@ -1,0 +1,146 @@
+package server_test
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	dstypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+
+	"github.com/seki-dev/seki/internal/server/servertest"
+)
+
+func (p *proc) config() aws.Config {
+	k := servertest.AccountA
+	return aws.Config{
+		Region:           "us-east-1",
+		Credentials:      credentials.NewStaticCredentialsProvider(k.AccessKeyID, k.Secret, ""),
+		BaseEndpoint:     aws.String("http://" + p.addr),
+		RetryMaxAttempts: 1,
+	}
+}
+
+// TestKill9StreamMatchesTable writes items from several clients into a
+// table with a stream, kills the server with SIGKILL mid-stream, restarts
+// it, and reads the whole stream: every acknowledged write has its INSERT
+// record, and every record is of an item the table holds (a stream record
+// is written in the same transaction as its change, so neither can
+// survive without the other).
+func TestKill9StreamMatchesTable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	dir := t.TempDir()
+	p, _ := startSeki(t, dir)
+	ctx := context.Background()
+	db := dynamodb.NewFromConfig(p.config())
+	out, err := db.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("kill9"),
+		BillingMode:          ddbtypes.BillingModePayPerRequest,
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: ddbtypes.KeyTypeHash}},
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		StreamSpecification:  &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeKeysOnly},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := *out.TableDescription.LatestStreamArn
+
+	var mu sync.Mutex
+	var acked []string
+	var wg sync.WaitGroup
+	cctx, cancel := context.WithCancel(ctx)
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; cctx.Err() == nil; i++ {
+				id := strconv.Itoa(w) + "-" + strconv.Itoa(i)
+				if _, err := db.PutItem(cctx, &dynamodb.PutItemInput{TableName: aws.String("kill9"),
+					Item: map[string]ddbtypes.AttributeValue{"id": &ddbtypes.AttributeValueMemberS{Value: id}}}); err != nil {
+					return
+				}
+				mu.Lock()
+				acked = append(acked, id)
+				mu.Unlock()
+			}
+		}(w)
+	}
+	for {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 200 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	p.cmd.Wait()
+	cancel()
+	wg.Wait()
+
+	p2, _ := startSeki(t, dir)
+	db2 := dynamodb.NewFromConfig(p2.config())
+	inTable := map[string]bool{}
+	pg := dynamodb.NewScanPaginator(db2, &dynamodb.ScanInput{TableName: aws.String("kill9")})
+	for pg.HasMorePages() {
+		page, err := pg.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range page.Items {
+			inTable[it["id"].(*ddbtypes.AttributeValueMemberS).Value] = true
+		}
+	}
+	sc := dynamodbstreams.NewFromConfig(p2.config())
+	d, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := sc.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(arn),
+		ShardId: d.StreamDescription.Shards[0].ShardId, ShardIteratorType: dstypes.ShardIteratorTypeTrimHorizon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inStream := map[string]bool{}
+	for iter := it.ShardIterator; ; {
+		page, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: iter})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Records) == 0 {
+			break
+		}
+		for _, r := range page.Records {
+			id := r.Dynamodb.Keys["id"].(*dstypes.AttributeValueMemberS).Value
+			if r.EventName != dstypes.OperationTypeInsert || inStream[id] {
+				t.Errorf("record %s %s: each item was inserted once", r.EventName, id)
+			}
+			inStream[id] = true
+		}
+		iter = page.NextShardIterator
+	}
+	for _, id := range acked {
+		if !inStream[id] {
+			t.Errorf("acknowledged write %s has no stream record after kill -9", id)
+		}
+	}
+	for id := range inStream {
+		if !inTable[id] {
+			t.Errorf("stream record of %s, which the table does not hold", id)
+		}
+	}
+	if len(inStream) != len(inTable) {
+		t.Errorf("%d records, %d items", len(inStream), len(inTable))
+	}
+	t.Logf("%d acknowledged writes, %d items, %d stream records after restart", len(acked), len(inTable), len(inStream))
+}
