@@ -603,8 +603,13 @@ func (s *Service) authorizeAs(ctx context.Context, requestID string, caller *aut
 		return ErrNoAuthorizer
 	}
 	ref, _ := parseStreamARN(streamARN)
+	resource := streamARN
+	if action == "dynamodb:ListStreams" {
+		// ListStreams names no stream: it is authorized on "*", as the API's.
+		resource = "*"
+	}
 	return s.authz.Authorize(ctx, &authz.Check{
-		RequestID: requestID, Caller: caller, Action: action, Resource: streamARN, ResourceAccount: ref.account,
+		RequestID: requestID, Caller: caller, Action: action, Resource: resource, ResourceAccount: ref.account,
 		Context: authz.BackgroundContext(s.now(), ref.region), Deny: AccessDenied,
 	})
 }

@@ -242,10 +242,28 @@ const (
 	msgESMFunctionMissing = "Function does not exist"
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaEventSourceMappings::test_event_source_mapping_exceptions
 	msgESMDestination = "Unsupported DestinationConfig parameter for given event source mapping type."
-	// source: unconfirmed seki supports SQS sources only; the text is seki's.
-	msgUnsupportedSource = "seki: event source mappings support SQS queues (arn:aws:sqs:...) only"
+	// source: unconfirmed seki supports SQS queues and DynamoDB streams as sources; the text is seki's.
+	msgUnsupportedSource = "seki: event source mappings support SQS queues (arn:aws:sqs:...) and DynamoDB streams (arn:aws:dynamodb:...:table/T/stream/L) only"
 	// source: unconfirmed seki's own: mappings before SQS is wired in.
 	msgNoQueues = "seki: event source mappings are not available because no SQS service is wired into Lambda"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaEventSourceMappings::test_create_event_source_validation (no_starting_position; InvalidParameterValueException, with AWS's final period)
+	msgStartingPositionNull = "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaEventSourceMappings::test_create_event_source_validation (incompatible_starting_position)
+	msgStartingPositionUnsupported = "Unsupported starting position for arn type: %s"
+	// source: snapshot tests/aws/services/lambda_/event_source_mapping/test_lambda_integration_dynamodbstreams.snapshot.json#test_esm_with_not_existing_dynamodb_stream
+	msgStreamNotFound = "Stream not found: %s"
+	// source: snapshot tests/aws/services/lambda_/event_source_mapping/test_lambda_integration_dynamodbstreams.snapshot.json#test_duplicate_event_source_mappings
+	msgStreamESMExists = "The event source arn (\" %s \") and function (\" %s \") provided mapping already exists. Please update or delete the existing mapping with UUID %s"
+	// source: snapshot tests/aws/services/lambda_/event_source_mapping/test_lambda_integration_dynamodbstreams.snapshot.json#test_dynamodb_invalid_event_filter[single-string]
+	msgInvalidFilter = "Invalid filter pattern definition."
+	// source: unconfirmed AWS's InvalidParameterValueException for a stream the execution role cannot read, as quoted in aws-samples/lambda-refarch-webapp issue 7 (no validated recording)
+	msgStreamAccess = "Cannot access stream %s. Please ensure the role can perform the GetRecords, GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM."
+	// source: unconfirmed the API reference's OnFailure destinations of a stream mapping are an SQS queue, an SNS topic or an S3 bucket; AWS's wording for another ARN is not recorded
+	msgStreamDestination = "The provided destination config DestinationConfig(onSuccess=null, onFailure=OnFailure(destination=%s)) is invalid."
+	// source: unconfirmed seki's own: Kinesis is not served, so a Kinesis mapping passes AWS's validation and is then refused
+	msgNoKinesis = "seki: Kinesis is not served, so a mapping cannot read a Kinesis stream"
+	// source: unconfirmed seki's own: mappings of a stream before DynamoDB is wired in
+	msgNoStreams = "seki: event source mappings of DynamoDB streams are not available because no DynamoDB service is wired into Lambda"
 )
 
 // Texts that were spelled out where they are used, declared here once.

@@ -79,6 +79,11 @@ CREATE INDEX lambda_esm_source ON lambda_esm (source_arn);
 -- A mapping's tags live apart from its document, which the poller
 -- rewrites as the mapping's state changes: a tag written meanwhile is kept.
 ALTER TABLE lambda_esm ADD COLUMN tags TEXT NOT NULL DEFAULT '{}';
+`}, {Component: "lambda_esm", Version: 3, SQL: `
+-- A stream mapping's position: the sequence number it reads next. Its own
+-- column, written after each batch the function handled, so that neither
+-- a state change nor a restart moves it.
+ALTER TABLE lambda_esm ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
 `}}
 }
 
@@ -97,6 +102,8 @@ type esmRecord struct {
 	MaxConcurrency *int            `json:",omitempty"`
 	Filter         json.RawMessage `json:",omitempty"`
 	LastModified   float64
+	// Stream mappings (DynamoDB Streams) only; see esm_stream.go.
+	streamConf
 	// Tags are the tags given at creation (stored in the tags column).
 	Tags map[string]string `json:"-"`
 }
@@ -119,6 +126,8 @@ type esmOut struct {
 	StateTransitionReason          string
 	ScalingConfig                  *scalingConfig  `json:",omitempty"`
 	FilterCriteria                 json.RawMessage `json:",omitempty"`
+	// A stream mapping's members (esm_stream.go).
+	*streamOut
 }
 
 type scalingConfig struct {
@@ -132,6 +141,9 @@ func (m *esmRecord) out() *esmOut {
 		State: m.State, StateTransitionReason: "USER_INITIATED", FilterCriteria: m.Filter}
 	if m.MaxConcurrency != nil {
 		o.ScalingConfig = &scalingConfig{MaximumConcurrency: m.MaxConcurrency}
+	}
+	if isStreamARN(m.SourceARN) {
+		m.fillStreamOut(o)
 	}
 	return o
 }
@@ -150,9 +162,10 @@ type esmIn struct {
 	FilterCriteria                 json.RawMessage
 	StartingPosition               *string
 	Tags                           map[string]string
-	// DestinationConfig is read only to be refused: an SQS mapping
-	// takes none (its failures go to the queue's redrive policy).
+	// DestinationConfig is refused for an SQS mapping (its failures go
+	// to the queue's redrive policy); a stream mapping keeps OnFailure.
 	DestinationConfig json.RawMessage
+	streamIn
 
 	ref FunctionRef
 }
@@ -197,6 +210,7 @@ func decodeESM(update bool) func(context.Context, *protocol.Request) (*esmIn, er
 				}
 			}
 		}
+		checkStreamIn(&v, in)
 		if in.ScalingConfig != nil && in.ScalingConfig.MaximumConcurrency != nil {
 			if n := *in.ScalingConfig.MaximumConcurrency; n < 2 {
 				v.min("scalingConfig.maximumConcurrency", int64(n), 2)
@@ -327,6 +341,9 @@ func (s *Service) checkQueueAccess(ctx context.Context, requestID string, st *in
 
 // checkBatching applies AWS's rules that span fields.
 func checkBatching(m *esmRecord) error {
+	if isStreamARN(m.SourceARN) {
+		return nil
+	}
 	if m.BatchSize > 10 && m.Window == 0 {
 		return errInvalidParameter.New(msgBatchWindow)
 	}
@@ -341,6 +358,9 @@ func checkBatching(m *esmRecord) error {
 func (s *Service) createESM(ctx context.Context, r *protocol.Request, in *esmIn) (any, error) {
 	if in.EventSourceArn == nil {
 		return nil, errInvalidParameter.New(msgUnrecognizedSource)
+	}
+	if isStreamARN(*in.EventSourceArn) || strings.HasPrefix(*in.EventSourceArn, "arn:aws:kinesis:") {
+		return s.createStreamESM(ctx, r, in)
 	}
 	if !strings.HasPrefix(*in.EventSourceArn, "arn:aws:sqs:") {
 		return nil, errInvalidParameter.New(msgUnsupportedSource)
@@ -410,6 +430,7 @@ func applyESM(m *esmRecord, in *esmIn) {
 	if len(in.FilterCriteria) > 0 {
 		m.Filter = in.FilterCriteria
 	}
+	applyStream(m, in)
 }
 
 func (s *Service) getESM(ctx context.Context, r *protocol.Request, in *esmIn) (any, error) {
@@ -436,7 +457,11 @@ func (s *Service) updateESM(ctx context.Context, r *protocol.Request, in *esmIn)
 			return nil, errInvalidParameter.New(msgESMFunctionMissing)
 		}
 		if arn := in.ref.QualifiedARN(in.ref.Qualifier); arn != m.FunctionARN {
-			if err := s.checkQueueAccess(ctx, r.ID, st, m.SourceARN); err != nil {
+			check := s.checkQueueAccess
+			if isStreamARN(m.SourceARN) {
+				check = s.checkStreamAccess
+			}
+			if err := check(ctx, r.ID, st, m.SourceARN); err != nil {
 				return nil, err
 			}
 			m.FunctionARN = arn

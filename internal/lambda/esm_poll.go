@@ -47,6 +47,15 @@ func (p *poller) halt() {
 func (s *Service) startPoller(base context.Context, m *esmRecord) *poller {
 	ctx, cancel := context.WithCancel(base)
 	p := &poller{cancel: cancel}
+	if isStreamARN(m.SourceARN) {
+		// One shard, read in order by one poller.
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			s.streamLoop(ctx, m)
+		}()
+		return p
+	}
 	for i := range maxPollers {
 		p.wg.Add(1)
 		go func() {

@@ -75,6 +75,9 @@ type Options struct {
 	// Queues reads SQS for event source mappings. Nil means mappings are
 	// stored but never poll.
 	Queues Queues
+	// Streams reads DynamoDB Streams for event source mappings. Nil means
+	// stream mappings cannot be created.
+	Streams Streams
 	// Principals binds the users and roles function policies name to
 	// their unique ids (IAM); nil keeps policies as written.
 	Principals authz.Principals

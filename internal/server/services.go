@@ -129,7 +129,7 @@ func build(ctx context.Context, s *Server) (*services, error) {
 		runner = s.cfg.LambdaRunner
 	}
 	sv.lambda = lambda.New(s.db, lambda.Options{Now: s.cfg.Now, URLHost: s.cfg.URLHost, Roles: lambdaRoles{sv.ids}, Authz: sv.authz,
-		Links: s.code, Runner: runner, Code: code, Images: ecrImages{sv.ecr}, Queues: newESMQueues(sv.sqs, sv.sts), Principals: sv.ids})
+		Links: s.code, Runner: runner, Code: code, Images: ecrImages{sv.ecr}, Queues: newESMQueues(sv.sqs, sv.sts), Streams: newESMStreams(sv.dynamodb, sv.sts), Principals: sv.ids})
 	sv.byName["lambda"] = sv.lambda.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: lambda.AccessDenied})
 	sv.s3 = s3.New(s.db, s3.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Functions: s3Functions{sv.lambda}, Principals: sv.ids})
 	code.s3 = sv.s3
