@@ -630,6 +630,8 @@ func (s *Service) updateTableHandler(ctx context.Context, r *protocol.Request, s
 			return err
 		}
 		d = t.describe(statusUpdating, count, size)
+		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaEventSourceMappings::test_event_source_mapping_lifecycle (update_table_response: WarmThroughput ACTIVE)
+		d.WarmThroughput = warm(t.Billing, t.RCU, t.WCU, t.WarmRead, t.WarmWrite)
 		status := func(ix *index) string {
 			if created[ix.Name] {
 				return statusCreating

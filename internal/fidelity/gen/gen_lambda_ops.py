@@ -303,6 +303,66 @@ C = 'TestLambdaTag::test_create_tag_on_esm_create'
 # get_event_source_mapping_with_tag records the test's own wait (True), not an answer of AWS.
 api.case(C, 'list_tags_result', call('GET', TAGS + '${esmtag2arn}'), {'<custom-tag>': 'fid-custom-tag'},
          setup=esm_fixture('fid-esmtag2', 'fid-esm-tags2', 'esmtag2arn', Tags={'testtag': 'fid-custom-tag'}))
+
+# --- event source mappings on DynamoDB streams ---------------------------------------------------
+# Each test makes a table (on demand, key id), enables its stream with UpdateTable, and maps a
+# function whose role may read streams and send to queues (the tests' super-user role may).
+DDB_ROLE = 'arn:aws:iam::${account}:role/fid-ddb-esm-role'
+
+
+def ddb(op, body, **kw):
+    s = {'service': 'dynamodb', 'method': 'POST', 'path': '/', 'target': 'DynamoDB_20120810.' + op, 'body': body}
+    s.update(kw)
+    return s
+
+
+def stream_table(name, view, save):
+    return [ddb('CreateTable', {'TableName': name, 'BillingMode': 'PAY_PER_REQUEST', 'KeySchema': [{'AttributeName': 'id', 'KeyType': 'HASH'}],
+                                'AttributeDefinitions': [{'AttributeName': 'id', 'AttributeType': 'S'}]}),
+            ddb('UpdateTable', {'TableName': name, 'StreamSpecification': {'StreamEnabled': True, 'StreamViewType': view}}, save=save)]
+
+
+ddb_role = [{'service': 'iam', 'form': {'Action': 'CreateRole', 'Version': '2010-05-08', 'RoleName': 'fid-ddb-esm-role',
+                                        'AssumeRolePolicyDocument': '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'}},
+            {'service': 'iam', 'form': {'Action': 'PutRolePolicy', 'Version': '2010-05-08', 'RoleName': 'fid-ddb-esm-role', 'PolicyName': 'streams',
+                                        'PolicyDocument': '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:*","sqs:*"],"Resource":"*"}]}'}}]
+for n, (test, table, fn, queue) in enumerate([('TestLambdaEventSourceMappings::test_event_source_mapping_lifecycle', 'fid-ddb-life', 'fid-ddb-lifefn', 'fid-ddb-lifeq'),
+                                              ('TestLambdaEventSourceMappings::test_event_source_mapping_lifecycle_delete_function', 'fid-ddb-lifed', 'fid-ddb-lifedfn', 'fid-ddb-lifedq')]):
+    v = 'ddblife%d' % n
+    m = {'<resource:2>': table, '<resource:1>': '${%s-label}' % v, '<resource:3>': queue, '<resource:5>': fn}
+    api.case(test, 'update_table_response', ddb('UpdateTable', {'TableName': table, 'StreamSpecification': {'StreamEnabled': True, 'StreamViewType': 'NEW_IMAGE'}},
+                                                 save={v: 'TableDescription.LatestStreamArn', v + '-label': 'TableDescription.LatestStreamLabel'}), m,
+             setup=(ddb_role if n == 0 else []) + [ddb('CreateTable', {'TableName': table, 'BillingMode': 'PAY_PER_REQUEST', 'KeySchema': [{'AttributeName': 'id', 'KeyType': 'HASH'}],
+                                                                       'AttributeDefinitions': [{'AttributeName': 'id', 'AttributeType': 'S'}]})])
+    body = {'FunctionName': fn, 'EventSourceArn': '${%s}' % v, 'DestinationConfig': {'OnFailure': {'Destination': 'arn:aws:sqs:${region}:${account}:' + queue}},
+            'BatchSize': 1, 'StartingPosition': 'TRIM_HORIZON', 'MaximumBatchingWindowInSeconds': 1, 'MaximumRetryAttempts': 1}
+    api.case(test, 'create_response', dict(esm('POST', body=body), save={v + '-uuid': 'UUID'}), m,
+             setup=[{'service': 'sqs', 'target': 'AmazonSQS.CreateQueue', 'body': {'QueueName': queue}}, create(fn, Role=DDB_ROLE)])
+    api.case(test, 'get_response', esm('GET', '${%s-uuid}' % v), m, until=5000)
+    if n == 1:
+        api.case(test, 'delete_function_response', call('DELETE', '/2015-03-31/functions/' + fn), m, expect={'status': 204, 'code': ''})
+        api.case(test, 'get_response_post_delete', esm('GET', '${%s-uuid}' % v), m)
+    api.case(test, 'delete_response', esm('DELETE', '${%s-uuid}' % v), m)
+# test_create_event_source_validation: StartingPosition missing, not in the enum, AT_TIMESTAMP.
+E = 'TestLambdaEventSourceMappings::test_create_event_source_validation'
+mv = {'<table-name>': 'fid-ddb-esv', '<stream-name>': '${esv-label}'}
+api.case(E, 'no_starting_position', esm('POST', body={'FunctionName': 'fid-ddb-esvfn', 'EventSourceArn': '${esv}'}), mv,
+         setup=stream_table('fid-ddb-esv', 'NEW_AND_OLD_IMAGES', {'esv': 'TableDescription.LatestStreamArn', 'esv-label': 'TableDescription.LatestStreamLabel'}) +
+         [create('fid-ddb-esvfn', Role=DDB_ROLE)])
+api.case(E, 'invalid_starting_position', esm('POST', body={'FunctionName': 'fid-ddb-esvfn', 'EventSourceArn': '${esv}', 'StartingPosition': 'invalid'}), mv)
+api.case(E, 'incompatible_starting_position', esm('POST', body={'FunctionName': 'fid-ddb-esvfn', 'EventSourceArn': '${esv}', 'StartingPosition': 'AT_TIMESTAMP',
+                                                                'StartingPositionTimestamp': 1741010802}), mv)
+# The same two refusals for a Kinesis stream: AWS answers them before it looks at the stream,
+# so no Kinesis is needed (seki serves none).
+K = 'TestLambdaEventSourceMappings::test_create_event_source_validation_kinesis'
+KS = 'arn:aws:kinesis:${region}:${account}:stream/fid-kinesis'
+api.case(K, 'no_starting_position', esm('POST', body={'FunctionName': 'fid-ddb-esvfn', 'EventSourceArn': KS}))
+api.case(K, 'invalid_starting_position', esm('POST', body={'FunctionName': 'fid-ddb-esvfn', 'EventSourceArn': KS, 'StartingPosition': 'invalid'}))
+F = 'TestLambdaEventSourceMappings::test_create_event_filter_criteria_validation'
+api.case(F, 'response-with-empty-filters', esm('POST', body={'FunctionName': 'fid-ddb-efcfn', 'EventSourceArn': '${efc}', 'StartingPosition': 'LATEST', 'FilterCriteria': {'Filters': []}}),
+         {'<table-name>': 'fid-ddb-efc', '<resource:1>': '${efc-label}', '<resource:3>': 'fid-ddb-efcfn'},
+         setup=stream_table('fid-ddb-efc', 'NEW_AND_OLD_IMAGES', {'efc': 'TableDescription.LatestStreamArn', 'efc-label': 'TableDescription.LatestStreamLabel'}) +
+         [create('fid-ddb-efcfn', Role=DDB_ROLE)])
 api.write()
 
 lam = File('lambda.json', 'tests/aws/services/lambda_/test_lambda', 'tests/aws/services/lambda_/test_lambda.py::')
