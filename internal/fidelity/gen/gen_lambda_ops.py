@@ -338,7 +338,7 @@ for n, (test, table, fn, queue) in enumerate([('TestLambdaEventSourceMappings::t
             'BatchSize': 1, 'StartingPosition': 'TRIM_HORIZON', 'MaximumBatchingWindowInSeconds': 1, 'MaximumRetryAttempts': 1}
     api.case(test, 'create_response', dict(esm('POST', body=body), save={v + '-uuid': 'UUID'}), m,
              setup=[{'service': 'sqs', 'target': 'AmazonSQS.CreateQueue', 'body': {'QueueName': queue}}, create(fn, Role=DDB_ROLE)])
-    api.case(test, 'get_response', esm('GET', '${%s-uuid}' % v), m, until=5000)
+    api.case(test, 'get_response', esm('GET', '${%s-uuid}' % v), m, until=20000)
     if n == 1:
         api.case(test, 'delete_function_response', call('DELETE', '/2015-03-31/functions/' + fn), m, expect={'status': 204, 'code': ''})
         api.case(test, 'get_response_post_delete', esm('GET', '${%s-uuid}' % v), m)
