@@ -307,6 +307,8 @@ const (
 	msgMpObjectSizeFmt = "The provided 'x-amz-mp-object-size' header value %s does not match what was computed: %d"
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_complete_multipart_parts_checksum_composite[CRC32]
 	msgPartChecksumMissingFmt = "The upload was created using a %s checksum. The complete request must include the checksum for each part. It was missing for part %d in the request."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_parts_checksum_exceptions_composite
+	msgPartChecksumOtherFmt = "The %s you specified for part %d did not match what we received."
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_complete_multipart_parts_checksum_default
 	msgChecksumModeFmt = "The upload was created using the %s checksum mode. The complete request must use the same checksum mode."
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_get_bucket_policy_invalid_account_id[abcd]

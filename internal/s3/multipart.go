@@ -469,7 +469,18 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 				With("PartNumber", strconv.Itoa(p.number)).With("ETag", p.etag)
 		}
 		if u.checksumAlgo != algoNone {
-			given := map[checksumAlgo]string{algoCRC32: rp.CRC32, algoCRC32C: rp.CRC32C, algoCRC64NVME: rp.CRC64NVME, algoSHA1: rp.SHA1, algoSHA256: rp.SHA256}[u.checksumAlgo]
+			byAlgo := map[checksumAlgo]string{algoCRC32: rp.CRC32, algoCRC32C: rp.CRC32C, algoCRC64NVME: rp.CRC64NVME, algoSHA1: rp.SHA1, algoSHA256: rp.SHA256}
+			given := byAlgo[u.checksumAlgo]
+			if u.checksumType == "COMPOSITE" {
+				// A part checksum of another algorithm cannot match what
+				// the part was stored with: AWS names that algorithm.
+				// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_multipart_parts_checksum_exceptions_composite
+				for _, a := range []checksumAlgo{algoCRC32, algoCRC32C, algoCRC64NVME, algoSHA1, algoSHA256} {
+					if a != u.checksumAlgo && byAlgo[a] != "" {
+						return nil, errBadDigest.Errorf(msgPartChecksumOtherFmt, strings.ToLower(a.String()), rp.PartNumber)
+					}
+				}
+			}
 			if given == "" && u.checksumType == "COMPOSITE" {
 				// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3MultipartUploadChecksum::test_complete_multipart_parts_checksum_composite[CRC32]
 				return nil, errInvalidRequest.Errorf(msgPartChecksumMissingFmt, strings.ToLower(u.checksumAlgo.String()), rp.PartNumber)

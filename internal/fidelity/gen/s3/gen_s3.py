@@ -446,4 +446,6 @@ import s3_lock
 s3_lock.lock(F)
 import s3_idconf
 s3_idconf.idconf(F)
+import s3_gaps
+s3_gaps.gaps(F)
 F.write()
