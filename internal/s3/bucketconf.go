@@ -26,6 +26,9 @@ type confKind struct {
 	// store, the value of the header the configuration answers with
 	// (header, "" for none), or S3's refusal.
 	parse func(body []byte, r *protocol.Request, b *bucket) (doc []byte, extra string, err error)
+	// against, when set, judges a parsed document against what it names
+	// (other buckets, a role to pass) once parse accepted it.
+	against func(ctx context.Context, s *Service, r *protocol.Request, b *bucket, doc []byte) error
 	// header is the response header that carries extra, if any.
 	header string
 	// none is Get's answer for a bucket without the configuration.
@@ -104,6 +107,11 @@ func (s *Service) putConf(k *confKind) func(context.Context, *protocol.Request, 
 		doc, extra, err := k.parse(body, r, b)
 		if err != nil {
 			return nil, err
+		}
+		if k.against != nil {
+			if err := k.against(ctx, s, r, b, doc); err != nil {
+				return nil, err
+			}
 		}
 		err = s.writeConf(ctx, k, b, doc, func(tx *store.Tx) error {
 			_, err := tx.Exec(`INSERT INTO s3_bucket_configs(bucket, name, doc, extra) VALUES(?, ?, ?, ?)

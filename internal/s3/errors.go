@@ -52,6 +52,9 @@ var (
 	errUnresolvableEmail           = awserr.Code{Name: "UnresolvableGrantByEmailAddress", Status: http.StatusBadRequest}
 	errIDMismatch                  = awserr.Code{Name: "IdMismatch", Status: http.StatusBadRequest}
 	errInvalidS3Destination        = awserr.Code{Name: "InvalidS3DestinationBucket", Status: http.StatusBadRequest}
+	errReplicationNotFound         = awserr.Code{Name: "ReplicationConfigurationNotFoundError", Status: http.StatusNotFound}
+	errInvalidLoggingTarget        = awserr.Code{Name: "InvalidTargetBucketForLogging", Status: http.StatusBadRequest}
+	errCrossLocationLogging        = awserr.Code{Name: "CrossLocationLoggingProhibitted", Status: http.StatusForbidden}
 	errInvalidStorageClass         = awserr.Code{Name: "InvalidStorageClass", Status: http.StatusBadRequest}
 	errUnexpectedContent           = awserr.Code{Name: "UnexpectedContent", Status: http.StatusBadRequest}
 	errMaxMessageLengthExceeded    = awserr.Code{Name: "MaxMessageLengthExceeded", Status: http.StatusBadRequest}

@@ -62,6 +62,37 @@ const (
 	msgIDMismatch = "Document ID does not match the specified configuration ID."
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_put_inventory_report_exceptions
 	msgInvalidBucketARN = "Invalid bucket ARN."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3BucketReplication::test_replication_config
+	msgReplicationNotFound = "The replication configuration was not found"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3BucketReplication::test_replication_config
+	msgReplicationNeedsVersioning = "Versioning must be 'Enabled' on the bucket to apply a replication configuration"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3BucketReplication::test_replication_config_without_filter
+	msgDestinationNeedsVersioning = "Destination bucket must have versioning enabled."
+	// The rules are PutBucketReplication's and ReplicationRule's API
+	// reference; S3's words for breaking them are not recorded.
+	// source: unconfirmed a Role that is not an IAM role's ARN; no validated recording has the answer
+	msgReplicationRole = "Invalid ReplicationConfiguration Role ARN"
+	// source: unconfirmed a rule ID over 255 characters, worded as for lifecycle rules; not recorded for replication
+	msgReplicationIDTooLong = "ID length should not exceed allowed limit of 255"
+	// source: unconfirmed two rules with one ID; no validated recording has the answer
+	msgReplicationDuplicateID = "Rule Id must be unique"
+	// source: unconfirmed a V2 (Filter) rule without Priority; the rule is in PutBucketReplication's API reference, the wording is not recorded
+	msgReplicationNeedsPriority = "Priority must be specified for this version of Cross Region Replication configuration schema. Please refer to S3 Developer Guide for more information."
+	// source: unconfirmed a V2 (Filter) rule without DeleteMarkerReplication; the rule is in ReplicationRule's API reference, the wording is not recorded
+	msgReplicationNeedsDeleteMarker = "DeleteMarkerReplication must be specified for this version of Cross Region Replication configuration schema. Please refer to S3 Developer Guide for more information."
+	// source: unconfirmed two V2 rules with one Priority; no validated recording has the answer
+	msgReplicationDuplicatePriority = "Found overlapping priority in replication rules"
+	// source: unconfirmed delete-marker replication on a tag filter; the rule is in ReplicationRule's API reference, the wording is not recorded
+	msgReplicationTagDeleteMarker = "Delete marker replication is not supported if any Tag filter is specified. Please refer to S3 Developer Guide for more information."
+	// source: unconfirmed V1 rules naming more than one destination; the text as quoted from S3's answer in aws-cloudformation/cloudformation-coverage-roadmap#730, its code not quoted
+	msgReplicationV1Destinations = "Number of distinct destination bucket ARNs cannot exceed 1"
+	// source: unconfirmed a logging target of another owner (the user guide's rule for server access logging); no validated recording has the answer
+	msgLoggingTargetOwner = "The owner for the bucket to be logged and the target bucket must be the same."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3BucketLogging::test_put_bucket_logging_wrong_target
+	msgLoggingTargetMissing = "The target bucket for logging does not exist"
+	// AWS's text ends with a space.
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3BucketLogging::test_put_bucket_logging_cross_locations
+	msgCrossLocationLogging = "Cross S3 location logging not allowed. "
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PutObjectChecksum::test_s3_checksum_no_algorithm
 	msgExpectingASingleX = "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed."
 	// source: unconfirmed seki's reading of AWS's answer; no validated recording has it

@@ -52,12 +52,15 @@ type ops struct {
 	putInventory, getInventory, deleteInventory, listInventory *op
 	putAnalytics, getAnalytics, deleteAnalytics, listAnalytics *op
 	putTiering, getTiering, deleteTiering, listTiering         *op
+	// Replication and logging (replication.go).
+	putReplication, getReplication, deleteReplication *op
+	putLogging, getLogging                            *op
 }
 
 // all lists every operation of the table (TestOpsAllListsEveryField keeps
 // it complete).
 func (o *ops) all() []*op {
-	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment, o.putEncryption, o.deleteEncryption, o.putMetrics, o.getMetrics, o.deleteMetrics, o.listMetrics, o.putOwnership, o.deleteOwnership, o.putObjectLock, o.getObjectLock, o.putRetention, o.getRetention, o.putLegalHold, o.getLegalHold, o.putInventory, o.getInventory, o.deleteInventory, o.listInventory, o.putAnalytics, o.getAnalytics, o.deleteAnalytics, o.listAnalytics, o.putTiering, o.getTiering, o.deleteTiering, o.listTiering}
+	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment, o.putEncryption, o.deleteEncryption, o.putMetrics, o.getMetrics, o.deleteMetrics, o.listMetrics, o.putOwnership, o.deleteOwnership, o.putObjectLock, o.getObjectLock, o.putRetention, o.getRetention, o.putLegalHold, o.getLegalHold, o.putInventory, o.getInventory, o.deleteInventory, o.listInventory, o.putAnalytics, o.getAnalytics, o.deleteAnalytics, o.listAnalytics, o.putTiering, o.getTiering, o.deleteTiering, o.listTiering, o.putReplication, o.getReplication, o.deleteReplication, o.putLogging, o.getLogging}
 }
 
 // op is one S3 operation: the router decodes the bucket and key (it needs
@@ -188,6 +191,13 @@ func (h *Handler) table() ops {
 		getTiering:      check("GetBucketIntelligentTieringConfiguration", "s3:GetIntelligentTieringConfiguration", bt, s.getIDConf(tieringConf)),
 		deleteTiering:   check("DeleteBucketIntelligentTieringConfiguration", "s3:PutIntelligentTieringConfiguration", bt, s.deleteIDConf(tieringConf)),
 		listTiering:     check("ListBucketIntelligentTieringConfigurations", "s3:GetIntelligentTieringConfiguration", bt, s.listIDConf(tieringConf)),
+		// Deleting the replication configuration is
+		// s3:PutReplicationConfiguration.
+		putReplication:    check("PutBucketReplication", "s3:PutReplicationConfiguration", bt, s.putConf(replicationConf)),
+		getReplication:    check("GetBucketReplication", "s3:GetReplicationConfiguration", bt, s.getConf(replicationConf)),
+		deleteReplication: check("DeleteBucketReplication", "s3:PutReplicationConfiguration", bt, s.deleteConf(replicationConf)),
+		putLogging:        check("PutBucketLogging", "s3:PutBucketLogging", bt, s.putConf(loggingConf)),
+		getLogging:        check("GetBucketLogging", "s3:GetBucketLogging", bt, s.getConf(loggingConf)),
 		// Deleting the ownership controls is s3:PutBucketOwnershipControls.
 		putOwnership:    check("PutBucketOwnershipControls", "s3:PutBucketOwnershipControls", bt, s.putOwnership),
 		deleteOwnership: check("DeleteBucketOwnershipControls", "s3:PutBucketOwnershipControls", bt, s.deleteOwnership),
@@ -281,6 +291,10 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 				return o.getTiering, nil
 			case has("intelligent-tiering"):
 				return o.listTiering, nil
+			case has("replication"):
+				return o.getReplication, nil
+			case has("logging"):
+				return o.getLogging, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
@@ -325,6 +339,10 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 				return o.putAnalytics, nil
 			case has("intelligent-tiering"):
 				return o.putTiering, nil
+			case has("replication"):
+				return o.putReplication, nil
+			case has("logging"):
+				return o.putLogging, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)
@@ -363,6 +381,9 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 			}
 			if has("intelligent-tiering") {
 				return o.deleteTiering, nil
+			}
+			if has("replication") {
+				return o.deleteReplication, nil
 			}
 			if sub := firstOf(q, unsupportedBucket); sub != "" {
 				return nil, notImplemented("?" + sub)

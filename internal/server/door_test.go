@@ -380,7 +380,10 @@ var walkValues = map[string]any{
 		Schedule:    &s3types.InventorySchedule{Frequency: s3types.InventoryFrequencyDaily}},
 	"s3.AnalyticsConfiguration":          &s3types.AnalyticsConfiguration{Id: aws.String("walk"), StorageClassAnalysis: &s3types.StorageClassAnalysis{}},
 	"s3.IntelligentTieringConfiguration": &s3types.IntelligentTieringConfiguration{Id: aws.String("walk"), Status: s3types.IntelligentTieringStatusEnabled, Tierings: []s3types.Tiering{{Days: aws.Int32(90), AccessTier: s3types.IntelligentTieringAccessTierArchiveAccess}}},
-	"s3.OwnershipControls":               &s3types.OwnershipControls{Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnershipObjectWriter}}},
+	"s3.ReplicationConfiguration": &s3types.ReplicationConfiguration{Role: aws.String("arn:aws:iam::111111111111:role/walk"),
+		Rules: []s3types.ReplicationRule{{Status: s3types.ReplicationRuleStatusEnabled, Destination: &s3types.Destination{Bucket: aws.String("arn:aws:s3:::" + walkBucket)}}}},
+	"s3.BucketLoggingStatus": &s3types.BucketLoggingStatus{},
+	"s3.OwnershipControls":   &s3types.OwnershipControls{Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnershipObjectWriter}}},
 	"s3.ServerSideEncryptionConfiguration": &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
 		ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256}}}},
 

@@ -448,4 +448,6 @@ import s3_idconf
 s3_idconf.idconf(F)
 import s3_gaps
 s3_gaps.gaps(F)
+import s3_repl
+s3_repl.replication(F)
 F.write()

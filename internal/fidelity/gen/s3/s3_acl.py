@@ -35,7 +35,7 @@ def acl_like(rec):
     the body (the replay's tree keeps only the first of repeated
     elements)."""
     def val(v):
-        return '${owner}' if v.startswith('<owner-id') else re.escape(v)
+        return '${owner}' if v.startswith('<owner-id') or v == 'owner-id' else re.escape(v)
     parts = []
     for g in rec['Grants']:
         ge = g['Grantee']

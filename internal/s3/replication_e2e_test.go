@@ -1,0 +1,126 @@
+package s3_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/seki-dev/seki/internal/server/servertest"
+)
+
+// TestE2EReplicationAndLogging: configurations validated as documents and
+// against what they name (a replication destination must keep versions and
+// the caller may pass the role; a logging target must exist, be the
+// owner's and be in the same region), stored, durable.
+func TestE2EReplicationAndLogging(t *testing.T) {
+	env := servertest.Start(t)
+	ctx := context.Background()
+	a := e2eS3(env, env.Root(servertest.AccountA))
+	for _, n := range []string{"repl-src", "repl-dst", "log-target"} {
+		mustCreateBucket(t, a, n)
+	}
+	if _, err := a.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("log-far"),
+		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest1}}); err != nil {
+		t.Fatal(err)
+	}
+	enable := func(b string) {
+		if _, err := a.PutBucketVersioning(ctx, &awss3.PutBucketVersioningInput{Bucket: aws.String(b),
+			VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conf := &types.ReplicationConfiguration{Role: aws.String("arn:aws:iam::111111111111:role/r"), Rules: []types.ReplicationRule{{
+		Status: types.ReplicationRuleStatusEnabled, Priority: aws.Int32(1), Filter: &types.ReplicationRuleFilter{Prefix: aws.String("logs/")},
+		Destination:             &types.Destination{Bucket: aws.String("arn:aws:s3:::repl-dst")},
+		DeleteMarkerReplication: &types.DeleteMarkerReplication{Status: types.DeleteMarkerReplicationStatusDisabled}}}}
+	put := func() error {
+		_, err := a.PutBucketReplication(ctx, &awss3.PutBucketReplicationInput{Bucket: aws.String("repl-src"), ReplicationConfiguration: conf})
+		return err
+	}
+	wantCode(t, put(), "InvalidRequest") // the source keeps no versions
+	enable("repl-src")
+	wantCode(t, put(), "InvalidRequest") // nor does the destination
+	enable("repl-dst")
+
+	// The document's own rules: an IAM role's ARN; a rule with a Filter
+	// (the V2 schema) gives a Priority, unique, and DeleteMarkerReplication.
+	conf.Role = aws.String("arn:aws:s3:::not-a-role")
+	wantCode(t, put(), "InvalidArgument")
+	conf.Role = aws.String("arn:aws:iam::111111111111:role/r")
+	conf.Rules[0].Priority = nil
+	wantCode(t, put(), "InvalidRequest")
+	conf.Rules[0].Priority = aws.Int32(1)
+	conf.Rules = append(conf.Rules, conf.Rules[0])
+	wantCode(t, put(), "InvalidRequest") // two rules of priority 1
+	conf.Rules = conf.Rules[:1]
+
+	// Passing the role to S3 is iam:PassRole, asked of the caller at the
+	// door: a user allowed s3:PutReplicationConfiguration alone is refused.
+	root := iam.NewFromConfig(env.Root(servertest.AccountA))
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("replicator")}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("replicator")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	setPolicy := func(doc string) {
+		if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("replicator"), PolicyName: aws.String("p"), PolicyDocument: aws.String(doc)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	user := e2eS3(env, env.Config(*key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey, ""))
+	setPolicy(allow(`"s3:PutReplicationConfiguration"`, `"arn:aws:s3:::repl-src"`))
+	_, err = user.PutBucketReplication(ctx, &awss3.PutBucketReplicationInput{Bucket: aws.String("repl-src"), ReplicationConfiguration: conf})
+	if msg := wantCode(t, err, "AccessDenied"); !strings.Contains(msg, "iam:PassRole") {
+		t.Fatalf("the refusal names iam:PassRole: %q", msg)
+	}
+	setPolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutReplicationConfiguration","Resource":"arn:aws:s3:::repl-src"},
+{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::111111111111:role/r","Condition":{"StringEquals":{"iam:PassedToService":"s3.amazonaws.com"}}}]}`)
+	if _, err := user.PutBucketReplication(ctx, &awss3.PutBucketReplicationInput{Bucket: aws.String("repl-src"), ReplicationConfiguration: conf}); err != nil {
+		t.Fatal(err)
+	}
+
+	logging := func(target string) error {
+		_, err := a.PutBucketLogging(ctx, &awss3.PutBucketLoggingInput{Bucket: aws.String("repl-src"),
+			BucketLoggingStatus: &types.BucketLoggingStatus{LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String(target), TargetPrefix: aws.String("access/")}}})
+		return err
+	}
+	wantCode(t, logging("no-such-target"), "InvalidTargetBucketForLogging")
+	wantCode(t, logging("log-far"), "CrossLocationLoggingProhibitted")
+	mustCreateBucket(t, e2eS3(env, env.Root(servertest.AccountB)), "log-of-b")
+	wantCode(t, logging("log-of-b"), "InvalidTargetBucketForLogging") // another owner's
+	_, err = a.PutBucketLogging(ctx, &awss3.PutBucketLoggingInput{Bucket: aws.String("repl-src"),
+		BucketLoggingStatus: &types.BucketLoggingStatus{LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("log-target"), TargetPrefix: aws.String("access/"),
+			TargetObjectKeyFormat: &types.TargetObjectKeyFormat{SimplePrefix: &types.SimplePrefix{}, PartitionedPrefix: &types.PartitionedPrefix{}}}}})
+	wantCode(t, err, "MalformedXML") // one key format, not two
+	_, err = a.PutBucketLogging(ctx, &awss3.PutBucketLoggingInput{Bucket: aws.String("repl-src"),
+		BucketLoggingStatus: &types.BucketLoggingStatus{LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("log-target"), TargetPrefix: aws.String("access/"),
+			TargetObjectKeyFormat: &types.TargetObjectKeyFormat{PartitionedPrefix: &types.PartitionedPrefix{PartitionDateSource: types.PartitionDateSourceEventTime}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	env.Stop()
+	env2 := servertest.Start(t, servertest.Options{DataDir: env.DataDir})
+	a2 := e2eS3(env2, env2.Root(servertest.AccountA))
+	got, err := a2.GetBucketReplication(ctx, &awss3.GetBucketReplicationInput{Bucket: aws.String("repl-src")})
+	if err != nil || len(got.ReplicationConfiguration.Rules) != 1 || got.ReplicationConfiguration.Rules[0].ID == nil || *got.ReplicationConfiguration.Rules[0].ID == "" {
+		t.Fatalf("GetBucketReplication after restart (S3 names a rule sent without an ID): %+v %v", got, err)
+	}
+	lg, err := a2.GetBucketLogging(ctx, &awss3.GetBucketLoggingInput{Bucket: aws.String("repl-src")})
+	if err != nil || lg.LoggingEnabled == nil || *lg.LoggingEnabled.TargetPrefix != "access/" || lg.LoggingEnabled.TargetObjectKeyFormat == nil ||
+		lg.LoggingEnabled.TargetObjectKeyFormat.PartitionedPrefix.PartitionDateSource != types.PartitionDateSourceEventTime {
+		t.Fatalf("GetBucketLogging after restart: %+v %v", lg, err)
+	}
+	if _, err := a2.DeleteBucketReplication(ctx, &awss3.DeleteBucketReplicationInput{Bucket: aws.String("repl-src")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = a2.GetBucketReplication(ctx, &awss3.GetBucketReplicationInput{Bucket: aws.String("repl-src")})
+	wantCode(t, err, "ReplicationConfigurationNotFoundError")
+}
