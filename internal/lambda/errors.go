@@ -226,6 +226,30 @@ func validationError(field, value, pattern string) error {
 	return v.err()
 }
 
+// VPC configs (vpcconfig.go).
+const (
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaFunction::test_invalid_vpc_config_subnet
+	msgVpcListFmt = "Value '[%s]' at '%s' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 0, Member must satisfy regular expression pattern: %s]"
+	// source: unconfirmed the list-length violation in the words of the model's other length errors (SubnetIds holds up to 16, SecurityGroupIds up to 5)
+	msgVpcListLenFmt = "Value '[%s]' at '%s' failed to satisfy constraint: Member must have length less than or equal to %d"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaFunction::test_invalid_vpc_config_subnet
+	patSubnetID = "subnet-[0-9a-z]*"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaFunction::test_invalid_vpc_config_security_group
+	patSecurityGroupID = "sg-[0-9a-zA-Z]*"
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaFunction::test_invalid_vpc_config_subnet
+	msgEC2ErrorFmt = "Error occurred while %s. EC2 Error Code: %s. EC2 Error Message: %s"
+	// source: unconfirmed the text Lambda users quote for an execution role without the ENI permissions (AWS's troubleshooting and re:Post pages); named per action as the SQS text is
+	msgRoleCannotCallEC2Fmt = "The provided execution role does not have permissions to call %s on EC2"
+	// source: unconfirmed Lambda's answer to subnets without security groups or the reverse, as quoted in public issue reports
+	msgVpcCoexist = "SubnetIds and SecurityGroupIds must coexist or be both empty list."
+	// source: unconfirmed Lambda's answer to subnets of two VPCs, as quoted in public issue reports
+	msgSubnetsOneVpc = "Subnets are required to be in the same VPC."
+	// source: unconfirmed Lambda's answer to a security group of another VPC than the subnets', as quoted in public issue reports
+	msgGroupsOneVpcFmt = "Security group %s does not belong to VPC %s."
+	// source: unconfirmed seki's own words: a server built without EC2 cannot check a VPC config
+	msgNoNetworks = "seki: this server has no EC2 to check VpcConfig against"
+)
+
 // Event source mappings.
 const (
 	// source: snapshot tests/aws/services/lambda_/event_source_mapping/test_lambda_integration_sqs.snapshot.json#test_event_source_mapping_default_batch_size

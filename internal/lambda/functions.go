@@ -128,6 +128,10 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 	if err := s.checkRole(ctx, r, *in.Role); err != nil {
 		return nil, err
 	}
+	vpc, err := s.checkVpc(ctx, r, in.VpcConfig, *in.Role, ref.Name)
+	if err != nil {
+		return nil, err
+	}
 	var layerRefs []LayerReference
 	var layerBlobs []string
 	if in.Layers != nil {
@@ -138,7 +142,6 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 	}
 	var pkg *codePackage
 	var img *imageCode
-	var err error
 	var prepared <-chan struct{} = closedChan
 	if image {
 		// An image is resolved to its digest (image.go): CodeSha256 is
@@ -194,6 +197,7 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 	if image {
 		cfg.PackageType = "Image"
 	}
+	cfg.VpcConfig = vpc
 	rec := &versionRecord{Config: cfg, CodeBlob: blob, LayerBlobs: layerBlobs, SpecRev: cfg.RevisionId, Image: img}
 	tags := in.Tags
 	if tags == nil {
@@ -721,8 +725,12 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, r *protocol.R
 		return nil, err
 	}
 	// The function must exist before the role is looked at.
+	role := ""
 	if err := s.db.Read(ctx, func(tx *store.Tx) error {
-		_, err := resolve(tx, ref, "")
+		t, err := resolve(tx, ref, "")
+		if err == nil {
+			role = t.version.Config.Role
+		}
 		return err
 	}); err != nil {
 		return nil, err
@@ -731,6 +739,11 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, r *protocol.R
 		if err := s.checkRole(ctx, r, *in.Role); err != nil {
 			return nil, err
 		}
+		role = *in.Role
+	}
+	vpc, vpcErr := s.checkVpc(ctx, r, in.VpcConfig, role, ref.Name)
+	if vpcErr != nil {
+		return nil, vpcErr
 	}
 	var layerRefs []LayerReference
 	var layerBlobs []string
@@ -756,6 +769,9 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, r *protocol.R
 		applyConfig(&rec.Config, &in.configInput)
 		if err := checkSnapStartRuntime(rec.Config.Runtime, snapStartOf(&rec.Config)); err != nil {
 			return err
+		}
+		if vpc != nil {
+			rec.Config.VpcConfig = vpc
 		}
 		if in.Layers != nil {
 			rec.Config.Layers, rec.LayerBlobs = layerRefs, layerBlobs

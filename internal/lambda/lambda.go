@@ -81,6 +81,8 @@ type Options struct {
 	// Principals binds the users and roles function policies name to
 	// their unique ids (IAM); nil keeps policies as written.
 	Principals authz.Principals
+	// Networks is EC2, for VpcConfig (vpcconfig.go); nil refuses one.
+	Networks Networks
 	// Authz is the door used for checks made outside an HTTP request
 	// (InvokeAs, CheckInvoke, event source mappings); nil refuses them.
 	// Requests are authorized by the Dispatcher given to Handler.

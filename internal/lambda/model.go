@@ -24,6 +24,7 @@ type FunctionConfiguration struct {
 	Version                    string                `json:"Version"`
 	Environment                *EnvironmentResponse  `json:"Environment,omitempty"`
 	DeadLetterConfig           json.RawMessage       `json:"DeadLetterConfig,omitempty"`
+	VpcConfig                  *VpcConfigResponse    `json:"VpcConfig,omitempty"`
 	KMSKeyArn                  string                `json:"KMSKeyArn,omitempty"`
 	TracingConfig              *TracingConfig        `json:"TracingConfig,omitempty"`
 	MasterArn                  string                `json:"MasterArn,omitempty"`

@@ -86,6 +86,7 @@ type configInput struct {
 	DeadLetterConfig json.RawMessage   `json:"DeadLetterConfig"`
 	KMSKeyArn        *string           `json:"KMSKeyArn"`
 	SnapStart        *snapStartInput   `json:"SnapStart"`
+	VpcConfig        *vpcConfigInput   `json:"VpcConfig"`
 	RevisionId       string            `json:"RevisionId"`
 	ImageConfig      *ImageConfig      `json:"ImageConfig"` // image.go
 }
@@ -205,6 +206,7 @@ func (c *configInput) validate(v *validation) {
 			}
 		}
 	}
+	c.VpcConfig.validate(v)
 }
 
 // semantic checks the rules that come after shape validation.

@@ -52,6 +52,10 @@ func (q *Query) ServeAWS(w http.ResponseWriter, r *Request) {
 	q.writeResult(w, r, action, res)
 }
 
+// QueryParams is the parameters of a query-style call (the query and EC2
+// protocols): the URL query and a form body merged, as AWS accepts either.
+func QueryParams(r *Request) (url.Values, error) { return queryParams(r) }
+
 // queryParams merges the URL query and a form body, as AWS accepts either.
 func queryParams(r *Request) (url.Values, error) {
 	if r.HTTP.URL.RawQuery == "" && len(r.Body) > 0 {

@@ -23,6 +23,7 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	dstypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -181,6 +182,7 @@ func newWalker(t *testing.T, env *servertest.Env) *walker {
 		"sqs":      sqs.NewFromConfig(cfg),
 		"sns":      sns.NewFromConfig(cfg),
 		"events":   eventbridge.NewFromConfig(cfg),
+		"ec2":      ec2.NewFromConfig(cfg),
 		"ecr":      ecr.NewFromConfig(cfg),
 		// API Gateway v2 signs as "apigateway", and so does v1.
 		"apigateway":    apigatewayv2.NewFromConfig(cfg),
@@ -509,6 +511,11 @@ var walkExtras = map[string]map[string]any{
 	"events.RemovePermission":       {"StatementId": "walk"},
 	"apigateway.CreateIntegration":  {"IntegrationUri": "arn:aws:lambda:us-east-1:111111111111:function:walk", "PayloadFormatVersion": "2.0"},
 	"sns.SetSubscriptionAttributes": {"AttributeName": "RawMessageDelivery", "AttributeValue": "true"},
+	// EC2's model requires no CIDR (IPAM pools may stand for one); seki does.
+	"ec2.CreateVpc":    {"CidrBlock": "10.0.0.0/16"},
+	"ec2.CreateSubnet": {"CidrBlock": "10.0.0.0/24"},
+	// Either GroupId or GroupName; the model requires neither.
+	"ec2.DeleteSecurityGroup": {"GroupId": "sg-walk"},
 	"apigateway.CreateAuthorizer": {"AuthorizerUri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:111111111111:function:walk/invocations",
 		"AuthorizerPayloadFormatVersion": "2.0", "IdentitySource": []string{"$request.header.Authorization"}},
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/dynamodb"
+	"github.com/seki-dev/seki/internal/ec2"
 	"github.com/seki-dev/seki/internal/ecr"
 	"github.com/seki-dev/seki/internal/events"
 	"github.com/seki-dev/seki/internal/funcurl"
@@ -44,6 +45,7 @@ type services struct {
 	ecr    *ecr.Service
 	urls   *funcurl.Handler
 	apigw  *apigateway.Service
+	ec2    *ec2.Service
 	authz  *authz.Authorizer
 	keys   keys
 	byName map[string]service
@@ -75,6 +77,7 @@ func migrations() []store.Migration {
 	m = append(m, sns.Migrations()...)
 	m = append(m, events.Migrations()...)
 	m = append(m, apigateway.Migrations()...)
+	m = append(m, ec2.Migrations()...)
 	m = append(m, ecr.Migrations()...)
 	return m
 }
@@ -128,8 +131,11 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	if s.cfg.LambdaRunner != nil {
 		runner = s.cfg.LambdaRunner
 	}
+	sv.ec2 = ec2.New(s.db, ec2.Options{Now: s.cfg.Now, Authz: sv.authz})
+	sv.byName["ec2"] = sv.ec2.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: ec2.UnauthorizedOperation})
 	sv.lambda = lambda.New(s.db, lambda.Options{Now: s.cfg.Now, URLHost: s.cfg.URLHost, Roles: lambdaRoles{sv.ids}, Authz: sv.authz,
-		Links: s.code, Runner: runner, Code: code, Images: ecrImages{sv.ecr}, Queues: newESMQueues(sv.sqs, sv.sts), Streams: newESMStreams(sv.dynamodb, sv.sts), Principals: sv.ids})
+		Links: s.code, Runner: runner, Code: code, Images: ecrImages{sv.ecr}, Queues: newESMQueues(sv.sqs, sv.sts), Streams: newESMStreams(sv.dynamodb, sv.sts), Principals: sv.ids,
+		Networks: newLambdaNetworks(sv.ec2, sv.sts)})
 	sv.byName["lambda"] = sv.lambda.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: lambda.AccessDenied})
 	sv.s3 = s3.New(s.db, s3.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Functions: s3Functions{sv.lambda}, Principals: sv.ids})
 	code.s3 = sv.s3
