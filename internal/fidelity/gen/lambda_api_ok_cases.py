@@ -417,3 +417,45 @@ for kind, label, name in [('event-source-mapping', 'event_source_mapping', '0123
     for record, res in [('aliased_arn_exception', a + ':alias'), ('invalid_arn_exception', 'arn:aws:lambda:${region}:${account}:foobar:' + name)]:
         e, _ = _facts('ListTags', SNAP[T + t]['recorded-content'][record], m, proto='json')
         case(t, record, L('GET', TAGS + res), e)
+
+# --- VpcConfig (the vpc helper): a VPC with two subnets and two groups made through seki's EC2 (as
+# the test makes them with boto3), the execution role allowed to manage network interfaces (the
+# test's lambda_su_role may do anything), then the function put in, moved within and taken out of the
+# VPC; and the records of ids EC2 does not know or that do not have an id's shape ---
+from facts import facts as _facts
+
+
+def ec2(action, save=None, **params):
+    s = {'service': 'ec2', 'form': dict({'Action': action, 'Version': '2016-11-15'}, **params)}
+    if save:
+        s['save'] = save
+    return s
+
+
+ENI = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:CreateNetworkInterface","ec2:DescribeNetworkInterfaces","ec2:DeleteNetworkInterface"],"Resource":"*"}]}'
+VPC_SETUP = [
+    {'service': 'iam', 'form': {'Action': 'PutRolePolicy', 'Version': '2010-05-08', 'RoleName': 'fid-role', 'PolicyName': 'vpc-eni', 'PolicyDocument': ENI}},
+    ec2('CreateVpc', {'vpcid': 'CreateVpcResponse.vpc.vpcId'}, CidrBlock='10.0.0.0/16'),
+    ec2('CreateSecurityGroup', {'vpcsg1': 'CreateSecurityGroupResponse.groupId'}, VpcId='${vpcid}', GroupName='fid-sg-1', GroupDescription='Test security group 1'),
+    ec2('CreateSecurityGroup', {'vpcsg2': 'CreateSecurityGroupResponse.groupId'}, VpcId='${vpcid}', GroupName='fid-sg-2', GroupDescription='Test security group 2'),
+    ec2('CreateSubnet', {'vpcsub1': 'CreateSubnetResponse.subnet.subnetId'}, VpcId='${vpcid}', CidrBlock='10.0.0.0/24'),
+    ec2('CreateSubnet', {'vpcsub2': 'CreateSubnetResponse.subnet.subnetId'}, VpcId='${vpcid}', CidrBlock='10.0.1.0/24'),
+]
+V = 'TestLambdaFunction::test_vpc_config'
+begin(dict(fnames(['fid-ok-vpc']), **{'<vpc_id>': '${vpcid}', '<subnet_id_1>': '${vpcsub1}', '<subnet_id_2>': '${vpcsub2}',
+                                      '<security_group_id_1>': '${vpcsg1}', '<security_group_id_2>': '${vpcsg2}'}))
+okcase(V, 'create_response', fixture('fid-ok-vpc', MemorySize=256, Timeout=5, VpcConfig={'SubnetIds': ['${vpcsub1}'], 'SecurityGroupIds': ['${vpcsg1}']}),
+       setup=VPC_SETUP)
+okcase(V, 'get_function_response', getfn('fid-ok-vpc'))
+okcase(V, 'update_vpcconfig_update_response', upconf('fid-ok-vpc', VpcConfig={'SubnetIds': ['${vpcsub2}'], 'SecurityGroupIds': ['${vpcsg2}']}))
+okcase(V, 'update_vpcconfig_get_function_response', getfn('fid-ok-vpc'))
+okcase(V, 'delete_vpcconfig_update_response', upconf('fid-ok-vpc', VpcConfig={'SubnetIds': [], 'SecurityGroupIds': []}))
+okcase(V, 'delete_vpcconfig_get_function_response', getfn('fid-ok-vpc'))
+for t, record, subnet, group, m in [
+    ('TestLambdaFunction::test_invalid_vpc_config_subnet', 'create-response-non-existent-subnet-id', 'subnet-fid0nosuch', '${vpcsg1}', {'<subnet_id_1>': 'subnet-fid0nosuch'}),
+    ('TestLambdaFunction::test_invalid_vpc_config_subnet', 'create-response-invalid-format-subnet-id', 'bad-format-fid', '${vpcsg1}', {'<subnet_id_2>': 'bad-format-fid'}),
+    ('TestLambdaFunction::test_invalid_vpc_config_security_group', 'create-response-non-existent-security-group', 'subnet-fid0nosuch', 'sg-fid0nosuch', {'<security_group_id_1>': 'sg-fid0nosuch'}),
+    ('TestLambdaFunction::test_invalid_vpc_config_security_group', 'create-response-invalid-format-security-group', 'subnet-fid0nosuch', 'bad-format-fid', {'<security_group_id_2>': 'bad-format-fid'}),
+]:
+    e, _ = _facts('CreateFunction', SNAP[T + t]['recorded-content'][record], m, proto='json')
+    case(t, record, plain('fid-vpc-bad', VpcConfig={'SubnetIds': [subnet], 'SecurityGroupIds': [group]}), e)
