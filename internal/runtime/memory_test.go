@@ -23,6 +23,9 @@ func TestMemoryLimit(t *testing.T) {
 			}
 			spec := newSpec("oom-"+mode, "provided.al2023", "bootstrap", goZip(t, rt.dir))
 			spec.MemoryMB = 128
+			// The test is about memory, not time: on a loaded machine
+			// touching 512 MB can outlast the default 3 s.
+			spec.Timeout = 60
 			// Within the limit: fine, and Max Memory Used is reported.
 			res := invokeJSON(t, rt.Runtime, spec, map[string]any{"alloc": 16})
 			if res.FunctionError != "" {

@@ -314,7 +314,7 @@ func TestReportBatchItemFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	// "good" is deleted; "bad one" stays in flight and comes back alone.
-	waitFor(t, 15*time.Second, "the batch", func() bool { return len(e.records()) == 2 })
+	waitFor(t, 60*time.Second, "the batch", func() bool { return len(e.records()) == 2 })
 	waitFor(t, 5*time.Second, "the deletion of the handled message", func() bool { v, f := e.queued(); return v == "0" && f == "1" })
 	for _, r := range e.records() {
 		if r.Body == "bad one" {
