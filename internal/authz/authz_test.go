@@ -445,3 +445,48 @@ func TestConcurrentDecisionsKeepTheirOwnContext(t *testing.T) {
 		t.Fatalf("%d decisions recorded, want %d", n, workers*each)
 	}
 }
+
+// A KMS key policy is the primary authority over its key: within the
+// key's own account, an identity policy allows only when the key policy
+// allows the account (the default key policy's root statement), and
+// without that statement even the account's root user is refused. Source:
+// "Key policies in AWS KMS",
+// https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html.
+func TestKeyPolicyMustAllowTheAccount(t *testing.T) {
+	const key = "arn:aws:kms:us-east-1:111111111111:key/0b1f6e0e-4a3c-4a7e-9d2b-3f1c2e4d5a6b"
+	admin := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, policy.Identity)
+	a := New(identities{alice.Principal.ARN: {admin}}, nil)
+	root := &Caller{Principal: policy.Principal{Type: policy.Root, ARN: "arn:aws:iam::111111111111:root", Account: "111111111111"}}
+	account := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"kms:*","Resource":"*"}]}`, policy.Key)
+	other := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:user/bob"},"Action":"kms:*","Resource":"*"}]}`, policy.Key)
+	named := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:user/alice"},"Action":"kms:Decrypt","Resource":"*"}]}`, policy.Key)
+	noIdentity := &Caller{Principal: policy.Principal{Type: policy.User, ARN: "arn:aws:iam::111111111111:user/carol", Account: "111111111111", UserID: "AIDACAROL"}}
+	for _, c := range []struct {
+		name   string
+		caller *Caller
+		key    *policy.Policy
+		allow  bool
+	}{
+		{"root statement delegates to the admin's identity policy", alice, account, true},
+		{"root statement, no identity policy", noIdentity, account, false},
+		{"root user with the root statement", root, account, true},
+		{"no root statement: the admin's identity policy has no effect", alice, other, false},
+		{"no root statement: not even the root user", root, other, false},
+		{"the key policy names the user: enough on its own", noIdentity, mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:user/carol"},"Action":"kms:Decrypt","Resource":"*"}]}`, policy.Key), true},
+		{"the key policy names another user", alice, named, true},
+	} {
+		err := a.Authorize(context.Background(), &Check{Caller: c.caller, Action: "kms:Decrypt", Resource: key, ResourcePolicy: c.key})
+		if (err == nil) != c.allow {
+			t.Errorf("%s: err = %v, want allowed %v", c.name, err, c.allow)
+		}
+		if err != nil && !strings.Contains(err.Error(), "because no resource-based policy allows the kms:Decrypt action") && c.caller != noIdentity {
+			t.Errorf("%s: message %q", c.name, err)
+		}
+	}
+	// The same documents as plain resource policies: the identity policy
+	// alone allows, as for any other resource in the account.
+	plain := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:user/bob"},"Action":"kms:*","Resource":"*"}]}`, policy.Resource)
+	if err := a.Authorize(context.Background(), &Check{Caller: alice, Action: "kms:Decrypt", Resource: key, ResourcePolicy: plain}); err != nil {
+		t.Errorf("resource policy: %v", err)
+	}
+}

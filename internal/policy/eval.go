@@ -151,7 +151,10 @@ func (e *evaluator) decide() Decision {
 		return allowed(resKind, gh)
 	}
 	isRoot := e.p.Type == Root
-	trust := set.Resource != nil && set.Resource.Kind == Trust
+	// A trust policy and a KMS key policy must name the principal or its
+	// account even within the account; identity policies alone (or being
+	// the account's root user) are not enough.
+	mustName := set.Resource != nil && (set.Resource.Kind == Trust || set.Resource.Kind == Key)
 
 	if !e.cross {
 		switch g {
@@ -174,9 +177,8 @@ func (e *evaluator) decide() Decision {
 			}
 			return allowed(resKind, gh)
 		}
-		if trust && g == grantNone {
-			// A trust policy must name the principal or its account.
-			return implicit(Trust)
+		if mustName && g == grantNone {
+			return implicit(resKind)
 		}
 	} else if g == grantNone {
 		// Cross-account: the resource's account must allow.

@@ -110,6 +110,9 @@ func (e *evaluator) explain(d Decision) []Reason {
 				detail = "no statement of the trust policy admits the identity provider with conditions the request meets"
 			}
 		}
+		if d.By == Key {
+			detail = "the key policy allows neither the principal nor its account for the " + e.req.Action + " action; without that, identity-based policies cannot allow access to a KMS key"
+		}
 		rs = append(rs, Reason{Kind: d.By, Index: -1, Outcome: OutcomeMissing, Detail: detail})
 	}
 	return rs
@@ -140,7 +143,7 @@ func (e *evaluator) explainPolicy(rs []Reason, p *Policy, k Kind) []Reason {
 		case r == matchYes:
 			reason.Outcome = OutcomeAllow
 			reason.Detail = "statement allows the request"
-			if s.principal != nil && !s.notPrincipal && (k == Resource || k == Trust) {
+			if s.principal != nil && !s.notPrincipal && (k == Resource || k == Trust || k == Key) {
 				switch s.principal.match(e.p) {
 				case grantAccount:
 					reason.Detail += "; it names the principal's account, which delegates to the account's identity-based policies"

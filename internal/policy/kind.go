@@ -16,21 +16,28 @@ const (
 	Session              // session policy passed to AssumeRole/GetFederationToken
 	SCP                  // AWS Organizations service control policy
 	RCP                  // AWS Organizations resource control policy
+	// Key is a KMS key policy: a resource policy (parsed and validated as
+	// one) that is the primary authority over its key. Unlike other
+	// resource policies, it must name the caller or the caller's account
+	// even within the account: "Unless the key policy explicitly allows
+	// it, you cannot use IAM policies to allow access to a KMS key"
+	// (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html).
+	Key
 )
 
-func kindNames() [7]string {
-	return [...]string{"identity", "resource", "trust", "boundary", "session", "scp", "rcp"}
+func kindNames() [8]string {
+	return [...]string{"identity", "resource", "trust", "boundary", "session", "scp", "rcp", "key"}
 }
 
 // ParseKind maps the lower-case names used by the CLI ("identity",
-// "resource", "trust", "boundary", "session", "scp", "rcp") to a Kind.
+// "resource", "trust", "boundary", "session", "scp", "rcp", "key") to a Kind.
 func ParseKind(s string) (Kind, error) {
 	for i, n := range kindNames() {
 		if n == s {
 			return Kind(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown policy type %q (want identity, resource, trust, boundary, session, scp or rcp)", s)
+	return 0, fmt.Errorf("unknown policy type %q (want identity, resource, trust, boundary, session, scp, rcp or key)", s)
 }
 
 // String returns the name ParseKind accepts.
@@ -60,7 +67,7 @@ func (k Kind) describe() string {
 	switch k {
 	case Identity:
 		return "identity-based policy"
-	case Resource:
+	case Resource, Key:
 		return "resource-based policy"
 	case Trust:
 		// IAM's troubleshooting guide names trust policies on their own in

@@ -65,11 +65,18 @@ func parse(doc []byte, kind Kind, opt parseOptions) (*Policy, error) {
 		}
 		return nil, &SyntaxError{Message: msg, Line: line, Column: col}
 	}
-	c := &compiler{doc: doc, kind: kind, opt: opt}
+	// A key policy is validated as any resource policy; only evaluation
+	// tells it apart.
+	ckind := kind
+	if kind == Key {
+		ckind = Resource
+	}
+	c := &compiler{doc: doc, kind: ckind, opt: opt}
 	p := c.compile(root)
 	if c.err != nil {
 		return nil, c.err
 	}
+	p.Kind = kind
 	p.src = doc
 	return p, nil
 }

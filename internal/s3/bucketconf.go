@@ -39,7 +39,7 @@ type confKind struct {
 }
 
 // applied are the kinds with a part in the cached bucket.
-var applied = []*confKind{lifecycleConf, ownershipConf, bucketACLConf, lockConf}
+var applied = []*confKind{lifecycleConf, ownershipConf, bucketACLConf, lockConf, encryptionConf}
 
 // loadConfs applies the stored configurations to the loaded buckets.
 func (s *Service) loadConfs(tx *store.Tx) error {
@@ -312,7 +312,8 @@ var encryptionConf = &confKind{
 		e.XMLName = s3Name("ServerSideEncryptionConfiguration")
 		return encodeConf(e), "", nil
 	},
-	none: func(*bucket) (any, error) { return defaultEncryption(), nil },
+	none:  func(*bucket) (any, error) { return defaultEncryption(), nil },
+	apply: applyDefaultSSE,
 }
 
 // defaultEncryption is S3's default for every bucket: SSE-S3.

@@ -53,6 +53,10 @@ type bucket struct {
 	// lock is the Object Lock configuration (objectlock.go), nil for a
 	// bucket without Object Lock.
 	lock *lockConfig
+
+	// sse is the default encryption when it is SSE-KMS (ssekms.go), nil
+	// otherwise.
+	sse *defaultSSE
 }
 
 func (b *bucket) clone() *bucket {

@@ -88,6 +88,9 @@ func (s *Service) readSource(ctx context.Context, r *protocol.Request) (*object,
 	if err := checkReadKey(r.HTTP.Header, o.headers, true); err != nil {
 		return nil, cs, err
 	}
+	if err := s.kmsRead(ctx, r, sb, o.headers); err != nil {
+		return nil, cs, err
+	}
 	return o, cs, nil
 }
 
@@ -208,7 +211,7 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 	}
 	o := &object{bucket: b.name, key: c.key, owner: r.Account(), checksumType: "FULL_OBJECT", checksumAlgo: algo, tags: tags, acl: acl}
 	if directive == "COPY" {
-		o.contentType, o.headers, o.meta = src.contentType, withoutLock(withoutSSEC(src.headers)), src.meta
+		o.contentType, o.headers, o.meta = src.contentType, withoutLock(withoutSSE(src.headers)), src.meta
 	} else if o.contentType, o.headers, o.meta, err = objectHeaders(hdr); err != nil {
 		return nil, err
 	}
@@ -217,6 +220,10 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 		return nil, err
 	} else if sum != "" {
 		o.headers = append(o.headers, ssecHeaders(sum)...)
+	} else if enc, err := s.kmsWrite(ctx, r, b, hdr); err != nil {
+		return nil, err
+	} else {
+		o.headers = append(o.headers, enc...)
 	}
 	body, err := s.content(src)
 	if err != nil {

@@ -284,9 +284,10 @@ func accessDeniedMessage(d *authz.Denied) string {
 		return "Access Denied"
 	}
 	msg := d.Decision.Message(req)
-	// The engine writes "on resource: ARN"; S3 quotes the ARN.
+	// The engine writes "on resource: ARN"; S3 quotes the ARN. A KMS
+	// denial (SSE-KMS) is KMS's text, which S3 passes on unquoted.
 	plain := " on resource: " + req.Resource
-	if i := strings.Index(msg, plain); i >= 0 {
+	if i := strings.Index(msg, plain); i >= 0 && !strings.HasPrefix(req.Action, "kms:") {
 		msg = msg[:i] + " on resource: \"" + req.Resource + "\"" + msg[i+len(plain):]
 	}
 	return msg
@@ -353,3 +354,17 @@ func msgRangeNotValidForSize(size int64) string {
 func msgNotAValidRegion(region string) string {
 	return "Argument value " + region + " is not a valid AWS Region"
 }
+
+// KMS's errors as S3 answers them for SSE-KMS: KMS's code prefixed with
+// "KMS.", status 400, KMS's message (ssekms.go).
+var (
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_sse_validate_kms_key
+	errKMSNotFound = awserr.Code{Name: "KMS.NotFoundException", Status: http.StatusBadRequest}
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_sse_validate_kms_key_state
+	errKMSDisabled = awserr.Code{Name: "KMS.DisabledException", Status: http.StatusBadRequest}
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_sse_validate_kms_key_state
+	errKMSInvalidState = awserr.Code{Name: "KMS.KMSInvalidStateException", Status: http.StatusBadRequest}
+)
+
+// source: unconfirmed S3's refusal of an x-amz-server-side-encryption value it does not know
+const msgSSEInvalid = "The encryption method specified is not supported"

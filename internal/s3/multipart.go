@@ -85,6 +85,10 @@ func (s *Service) createUpload(ctx context.Context, r *protocol.Request, c *call
 		return nil, err
 	} else if sum != "" {
 		u.headers = append(u.headers, ssecHeaders(sum)...)
+	} else if enc, err := s.kmsWrite(ctx, r, b, hdr); err != nil {
+		return nil, err
+	} else {
+		u.headers = append(u.headers, enc...)
 	}
 	if v := hdr.Get("X-Amz-Checksum-Algorithm"); v != "" {
 		a, ok := parseAlgo(v)

@@ -189,6 +189,10 @@ func (s *Service) putObject(ctx context.Context, r *protocol.Request, c *call) (
 		return nil, err
 	} else if sum != "" {
 		headers = append(headers, ssecHeaders(sum)...)
+	} else if enc, err := s.kmsWrite(ctx, r, b, hdr); err != nil {
+		return nil, err
+	} else {
+		headers = append(headers, enc...)
 	}
 	p, err := openPayload(r, algoCRC64NVME)
 	if err != nil {
@@ -630,6 +634,12 @@ func (s *Service) getObject(ctx context.Context, r *protocol.Request, c *call) (
 		}
 		return nil, err
 	}
+	if err := s.kmsRead(ctx, r, b, o.headers); err != nil {
+		if body != nil {
+			body.Close()
+		}
+		return nil, err
+	}
 	res := &getResult{o: o, body: body, head: r.HTTP.Method == http.MethodHead, query: c.query, part: part, versioned: b.versioning != ""}
 	// A read naming its version gets no x-amz-expiration, even of the
 	// current version (test_bucket_lifecycle_configuration_object_expiry_versioned).
@@ -731,9 +741,7 @@ func (g *getResult) Respond(w http.ResponseWriter, r *protocol.Request) {
 	for _, kv := range o.meta {
 		h["x-amz-meta-"+kv[0]] = []string{kv[1]}
 	}
-	if storedKeyMD5(o.headers) == "" {
-		h.Set("X-Amz-Server-Side-Encryption", "AES256")
-	}
+	encryptionHeaders(h, o.headers)
 	if g.expiration != "" {
 		h.Set("X-Amz-Expiration", g.expiration)
 	}

@@ -49,6 +49,9 @@ type Options struct {
 	// Principals binds the users and roles bucket policies name to their
 	// unique ids (IAM); nil keeps policies as written.
 	Principals authz.Principals
+	// Keys is KMS, for SSE-KMS (ssekms.go); nil stores every object as
+	// SSE-S3.
+	Keys Keys
 }
 
 // DefaultInlineLimit is the largest object kept inline by default. On the

@@ -184,5 +184,8 @@ func encryptionHeaders(h http.Header, headers [][2]string) {
 		h.Set(hSSECKeyMD5, sum)
 		return
 	}
+	if kmsHeaders(h, headers) {
+		return
+	}
 	h.Set("X-Amz-Server-Side-Encryption", "AES256")
 }

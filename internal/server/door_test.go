@@ -30,6 +30,8 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -184,6 +186,7 @@ func newWalker(t *testing.T, env *servertest.Env) *walker {
 		"events":   eventbridge.NewFromConfig(cfg),
 		"ec2":      ec2.NewFromConfig(cfg),
 		"ecr":      ecr.NewFromConfig(cfg),
+		"kms":      kms.NewFromConfig(cfg),
 		// API Gateway v2 signs as "apigateway", and so does v1.
 		"apigateway":    apigatewayv2.NewFromConfig(cfg),
 		"apigateway/v1": apigateway.NewFromConfig(cfg),
@@ -422,20 +425,24 @@ var walkValues = map[string]any{
 	"logs.RetentionInDays":    aws.Int32(1),
 
 	// SQS.
-	"sqs.QueueName":                            "walk",
-	"sqs.QueueUrl":                             "http://sqs.us-east-1.localhost/111111111111/walk",
-	"sqs.MessageBody":                          "walk",
-	"sqs.ReceiptHandle":                        "walk",
-	"sqs.Label":                                "walk",
-	"sqs.AWSAccountIds":                        []string{"222222222222"},
-	"sqs.Actions":                              []string{"SendMessage"},
-	"sqs.Attributes":                           map[string]string{"DelaySeconds": "0"},
-	"sqs.AttributeNames":                       []string{"DelaySeconds"},
-	"sqs.Tags":                                 map[string]string{"k": "v"},
-	"sqs.TagKeys":                              []string{"k"},
-	"sqs.VisibilityTimeout":                    int32(0),
-	"sqs.SendMessageBatch.Entries":             []sqstypes.SendMessageBatchRequestEntry{{Id: aws.String("a"), MessageBody: aws.String("walk")}},
-	"sqs.DeleteMessageBatch.Entries":           []sqstypes.DeleteMessageBatchRequestEntry{{Id: aws.String("a"), ReceiptHandle: aws.String("walk")}},
+	"kms.AliasName":                  "alias/walk",
+	"kms.CiphertextBlob":             []byte("walk"),
+	"kms.Plaintext":                  []byte("walk"),
+	"kms.Policy":                     walkDoc,
+	"sqs.QueueName":                  "walk",
+	"sqs.QueueUrl":                   "http://sqs.us-east-1.localhost/111111111111/walk",
+	"sqs.MessageBody":                "walk",
+	"sqs.ReceiptHandle":              "walk",
+	"sqs.Label":                      "walk",
+	"sqs.AWSAccountIds":              []string{"222222222222"},
+	"sqs.Actions":                    []string{"SendMessage"},
+	"sqs.Attributes":                 map[string]string{"DelaySeconds": "0"},
+	"sqs.AttributeNames":             []string{"DelaySeconds"},
+	"sqs.Tags":                       map[string]string{"k": "v"},
+	"sqs.TagKeys":                    []string{"k"},
+	"sqs.VisibilityTimeout":          int32(0),
+	"sqs.SendMessageBatch.Entries":   []sqstypes.SendMessageBatchRequestEntry{{Id: aws.String("a"), MessageBody: aws.String("walk")}},
+	"sqs.DeleteMessageBatch.Entries": []sqstypes.DeleteMessageBatchRequestEntry{{Id: aws.String("a"), ReceiptHandle: aws.String("walk")}},
 	"sqs.ChangeMessageVisibilityBatch.Entries": []sqstypes.ChangeMessageVisibilityBatchRequestEntry{{Id: aws.String("a"), ReceiptHandle: aws.String("walk")}},
 }
 
@@ -500,6 +507,11 @@ func init() {
 // walkExtras are optional members some operations need to be valid.
 var walkExtras = map[string]map[string]any{
 	"dynamodb.CreateTable": {"BillingMode": ddbtypes.BillingModePayPerRequest},
+	// One of KeySpec and NumberOfBytes is needed.
+	"kms.GenerateDataKey":                 {"KeySpec": kmstypes.DataKeySpecAes256},
+	"kms.GenerateDataKeyWithoutPlaintext": {"KeySpec": kmstypes.DataKeySpecAes256},
+	"kms.Decrypt":                         {"CiphertextBlob": []byte("walk")},
+	"kms.ReEncrypt":                       {"CiphertextBlob": []byte("walk")},
 	// Either the group's name or its ARN (logGroupIdentifier) is needed.
 	"logs.DescribeLogStreams":       {"LogGroupName": "walk"},
 	"logs.GetLogEvents":             {"LogGroupName": "walk"},

@@ -18,6 +18,7 @@ import (
 	"github.com/seki-dev/seki/internal/funcurl"
 	"github.com/seki-dev/seki/internal/iam"
 	"github.com/seki-dev/seki/internal/identity"
+	"github.com/seki-dev/seki/internal/kms"
 	"github.com/seki-dev/seki/internal/lambda"
 	"github.com/seki-dev/seki/internal/logs"
 	"github.com/seki-dev/seki/internal/policy"
@@ -46,6 +47,7 @@ type services struct {
 	urls   *funcurl.Handler
 	apigw  *apigateway.Service
 	ec2    *ec2.Service
+	kms    *kms.Service
 	authz  *authz.Authorizer
 	keys   keys
 	byName map[string]service
@@ -79,6 +81,7 @@ func migrations() []store.Migration {
 	m = append(m, apigateway.Migrations()...)
 	m = append(m, ec2.Migrations()...)
 	m = append(m, ecr.Migrations()...)
+	m = append(m, kms.Migrations()...)
 	return m
 }
 
@@ -137,7 +140,9 @@ func build(ctx context.Context, s *Server) (*services, error) {
 		Links: s.code, Runner: runner, Code: code, Images: ecrImages{sv.ecr}, Queues: newESMQueues(sv.sqs, sv.sts), Streams: newESMStreams(sv.dynamodb, sv.sts), Principals: sv.ids,
 		Networks: newLambdaNetworks(sv.ec2, sv.sts)})
 	sv.byName["lambda"] = sv.lambda.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: lambda.AccessDenied})
-	sv.s3 = s3.New(s.db, s3.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Functions: s3Functions{sv.lambda}, Principals: sv.ids})
+	sv.kms = kms.New(s.db, kms.Options{Now: s.cfg.Now})
+	sv.byName["kms"] = sv.kms.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: kms.AccessDenied})
+	sv.s3 = s3.New(s.db, s3.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Functions: s3Functions{sv.lambda}, Principals: sv.ids, Keys: sv.kms})
 	code.s3 = sv.s3
 	sv.byName["s3"] = sv.s3.Handler(denied)
 	s.verifier.HostBucket = sv.s3.HostBucket
@@ -162,7 +167,7 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	// the runtime ships; the runtime runs what Lambda's pollers and the
 	// push sources (S3, SNS, EventBridge schedules) invoke.
 	sv.lifecycle = []lifecycle{
-		{"logs", sv.logs}, {"ecr", sv.ecr}, {"runtime", sv.runtime}, {"sqs", sv.sqs}, {"lambda", sv.lambda},
+		{"kms", sv.kms}, {"logs", sv.logs}, {"ecr", sv.ecr}, {"runtime", sv.runtime}, {"sqs", sv.sqs}, {"lambda", sv.lambda},
 		{"s3", sv.s3}, {"sns", sv.sns}, {"events", sv.events}, {"apigateway", sv.apigw},
 	}
 	return sv, nil

@@ -1,0 +1,292 @@
+package kms_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/seki-dev/seki/internal/server/servertest"
+)
+
+var ctx = context.Background()
+
+func apiErr(t *testing.T, err error, code string) string {
+	t.Helper()
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != code {
+		t.Fatalf("got %v, want %s", err, code)
+	}
+	return ae.ErrorMessage()
+}
+
+// TestKeysEndToEnd drives the key lifecycle and the cryptographic
+// operations through the Go SDK, and checks they survive a restart.
+func TestKeysEndToEnd(t *testing.T) {
+	env := servertest.Start(t)
+	c := kms.NewFromConfig(env.Root(servertest.AccountA))
+	k, err := c.CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String("test key 123")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := k.KeyMetadata
+	if m.KeyState != types.KeyStateEnabled || m.KeyManager != types.KeyManagerTypeCustomer || m.KeySpec != types.KeySpecSymmetricDefault ||
+		*m.Arn != "arn:aws:kms:us-east-1:111111111111:key/"+*m.KeyId || *m.AWSAccountId != "111111111111" {
+		t.Fatalf("metadata %+v", m)
+	}
+	// Invalid usage/spec combinations and enum values are refused.
+	_, err = c.CreateKey(ctx, &kms.CreateKeyInput{KeyUsage: types.KeyUsageTypeSignVerify, KeySpec: types.KeySpecSymmetricDefault})
+	apiErr(t, err, "ValidationException")
+	_, err = c.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: "NOPE"})
+	apiErr(t, err, "ValidationException")
+
+	ec := map[string]string{"purpose": "test"}
+	enc, err := c.Encrypt(ctx, &kms.EncryptInput{KeyId: m.KeyId, Plaintext: []byte("secret"), EncryptionContext: ec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *enc.KeyId != *m.Arn || bytes.Contains(enc.CiphertextBlob, []byte("secret")) {
+		t.Fatalf("encrypt %+v", enc)
+	}
+	dec, err := c.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: enc.CiphertextBlob, EncryptionContext: ec})
+	if err != nil || string(dec.Plaintext) != "secret" || *dec.KeyId != *m.Arn {
+		t.Fatalf("decrypt %+v %v", dec, err)
+	}
+	// The encryption context is bound: without it, or with another, no.
+	_, err = c.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: enc.CiphertextBlob})
+	apiErr(t, err, "InvalidCiphertextException")
+	_, err = c.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: enc.CiphertextBlob, EncryptionContext: map[string]string{"purpose": "other"}})
+	apiErr(t, err, "InvalidCiphertextException")
+	flipped := bytes.Clone(enc.CiphertextBlob)
+	flipped[len(flipped)-1] ^= 1
+	_, err = c.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: flipped, EncryptionContext: ec})
+	apiErr(t, err, "InvalidCiphertextException")
+
+	// Aliases name keys everywhere a KeyId goes.
+	if _, err := c.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String("alias/app"), TargetKeyId: m.KeyId}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String("app"), TargetKeyId: m.KeyId})
+	if msg := apiErr(t, err, "ValidationException"); !strings.HasPrefix(msg, `Alias must start with the prefix "alias/".`) {
+		t.Fatal(msg)
+	}
+	dk, err := c.GenerateDataKey(ctx, &kms.GenerateDataKeyInput{KeyId: aws.String("alias/app"), KeySpec: types.DataKeySpecAes256})
+	if err != nil || len(dk.Plaintext) != 32 || *dk.KeyId != *m.Arn {
+		t.Fatalf("data key %+v %v", dk, err)
+	}
+	back, err := c.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: dk.CiphertextBlob, KeyId: aws.String("alias/app")})
+	if err != nil || !bytes.Equal(back.Plaintext, dk.Plaintext) {
+		t.Fatalf("data key decrypt %v", err)
+	}
+	k2, err := c.CreateKey(ctx, &kms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: dk.CiphertextBlob, KeyId: k2.KeyMetadata.KeyId})
+	apiErr(t, err, "IncorrectKeyException")
+	re, err := c.ReEncrypt(ctx, &kms.ReEncryptInput{CiphertextBlob: enc.CiphertextBlob, SourceEncryptionContext: ec, DestinationKeyId: k2.KeyMetadata.KeyId})
+	if err != nil || *re.SourceKeyId != *m.Arn || *re.KeyId != *k2.KeyMetadata.Arn {
+		t.Fatalf("re-encrypt %+v %v", re, err)
+	}
+	if _, err := c.UpdateAlias(ctx, &kms.UpdateAliasInput{AliasName: aws.String("alias/app"), TargetKeyId: k2.KeyMetadata.KeyId}); err != nil {
+		t.Fatal(err)
+	}
+	al, err := c.ListAliases(ctx, &kms.ListAliasesInput{KeyId: k2.KeyMetadata.KeyId})
+	if err != nil || len(al.Aliases) != 1 || *al.Aliases[0].AliasName != "alias/app" {
+		t.Fatalf("aliases %+v %v", al, err)
+	}
+
+	// Not found, in every way of naming a key.
+	_, err = c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("fake-key-id")})
+	if msg := apiErr(t, err, "NotFoundException"); msg != "Invalid keyId 'fake-key-id'" {
+		t.Fatal(msg)
+	}
+	const missing = "134f2428-cec1-4b25-a1ae-9048164dba47"
+	_, err = c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(missing)})
+	if msg := apiErr(t, err, "NotFoundException"); msg != "Key 'arn:aws:kms:us-east-1:111111111111:key/"+missing+"' does not exist" {
+		t.Fatal(msg)
+	}
+	_, err = c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("arn:aws:kms:eu-west-1:111111111111:key/" + missing)})
+	if msg := apiErr(t, err, "NotFoundException"); msg != "Invalid arn eu-west-1" {
+		t.Fatal(msg)
+	}
+
+	// States: disabled, pending deletion, cancelled (Disabled again).
+	if _, err := c.DisableKey(ctx, &kms.DisableKeyInput{KeyId: m.KeyId}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Encrypt(ctx, &kms.EncryptInput{KeyId: m.KeyId, Plaintext: []byte("x")})
+	if msg := apiErr(t, err, "DisabledException"); msg != *m.Arn+" is disabled." {
+		t.Fatal(msg)
+	}
+	sd, err := c.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: m.KeyId, PendingWindowInDays: aws.Int32(7)})
+	if err != nil || sd.KeyState != types.KeyStatePendingDeletion || *sd.PendingWindowInDays != 7 {
+		t.Fatalf("schedule %+v %v", sd, err)
+	}
+	_, err = c.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: enc.CiphertextBlob, EncryptionContext: ec})
+	if msg := apiErr(t, err, "KMSInvalidStateException"); msg != *m.Arn+" is pending deletion." {
+		t.Fatal(msg)
+	}
+	if _, err := c.CancelKeyDeletion(ctx, &kms.CancelKeyDeletionInput{KeyId: m.KeyId}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Durable: a restart keeps keys, states, aliases and secrets.
+	env.Stop()
+	env2 := servertest.Start(t, servertest.Options{DataDir: env.DataDir})
+	c2 := kms.NewFromConfig(env2.Root(servertest.AccountA))
+	d, err := c2.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("alias/app")})
+	if err != nil || *d.KeyMetadata.KeyId != *k2.KeyMetadata.KeyId {
+		t.Fatalf("after restart %+v %v", d, err)
+	}
+	d, err = c2.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: m.KeyId})
+	if err != nil || d.KeyMetadata.KeyState != types.KeyStateDisabled {
+		t.Fatalf("after restart %+v %v", d, err)
+	}
+	if back, err := c2.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: re.CiphertextBlob, EncryptionContext: nil}); err != nil || string(back.Plaintext) != "secret" {
+		t.Fatalf("decrypt after restart %v", err)
+	}
+}
+
+func s3c(cfg aws.Config) *awss3.Client {
+	return awss3.NewFromConfig(cfg, func(o *awss3.Options) { o.UsePathStyle = true })
+}
+
+// user makes an IAM user with an inline policy (none when doc is "") and
+// returns its configuration.
+func user(t *testing.T, env *servertest.Env, name, doc string) aws.Config {
+	t.Helper()
+	root := iam.NewFromConfig(env.Root(servertest.AccountA))
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: &name}); err != nil {
+		t.Fatal(err)
+	}
+	if doc != "" {
+		if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: &name, PolicyName: aws.String("p"), PolicyDocument: &doc}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env.Config(*k.AccessKey.AccessKeyId, *k.AccessKey.SecretAccessKey, "")
+}
+
+// TestSSEKMSPermissions is the permission model users meet every day: a
+// reader of an SSE-KMS object needs kms:Decrypt on its key (and the
+// denial names the key), a writer kms:GenerateDataKey, and a key policy
+// without the account's root statement refuses even an administrator.
+func TestSSEKMSPermissions(t *testing.T) {
+	env := servertest.Start(t)
+	root := env.Root(servertest.AccountA)
+	kc := kms.NewFromConfig(root)
+	k, err := kc.CreateKey(ctx, &kms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyARN := *k.KeyMetadata.Arn
+	s := s3c(root)
+	if _, err := s.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("enc")}); err != nil {
+		t.Fatal(err)
+	}
+	put, err := s.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("enc"), Key: aws.String("o"), Body: strings.NewReader("hello"),
+		ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: k.KeyMetadata.KeyId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if put.ServerSideEncryption != s3types.ServerSideEncryptionAwsKms || *put.SSEKMSKeyId != keyARN {
+		t.Fatalf("put answered %s %v", put.ServerSideEncryption, put.SSEKMSKeyId)
+	}
+
+	reader := s3c(user(t, env, "reader", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`))
+	_, err = reader.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("enc"), Key: aws.String("o")})
+	want := "User: arn:aws:iam::111111111111:user/reader is not authorized to perform: kms:Decrypt on resource: " + keyARN + " because no identity-based policy allows the kms:Decrypt action"
+	if msg := apiErr(t, err, "AccessDenied"); msg != want {
+		t.Fatalf("message %q\nwant %q", msg, want)
+	}
+	var re interface{ ServiceRequestID() string }
+	if !errors.As(err, &re) {
+		t.Fatalf("no request id in %v", err)
+	} else {
+		found := false
+		for _, d := range env.Decisions(t, re.ServiceRequestID()) {
+			if d.Action == "kms:Decrypt" && d.Resource == keyARN && d.Decision == "ImplicitlyDenied" {
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("no kms:Decrypt denial logged under %s: %+v", re.ServiceRequestID(), env.Decisions(t, re.ServiceRequestID()))
+		}
+	}
+	rootIAM := iam.NewFromConfig(root)
+	if _, err := rootIAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("reader"), PolicyName: aws.String("p"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","kms:Decrypt"],"Resource":"*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := reader.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("enc"), Key: aws.String("o")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(got.Body)
+	if string(body) != "hello" || *got.SSEKMSKeyId != keyARN {
+		t.Fatalf("read %q %v", body, got.SSEKMSKeyId)
+	}
+
+	// A writer needs kms:GenerateDataKey.
+	writer := s3c(user(t, env, "writer", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"*"}]}`))
+	_, err = writer.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("enc"), Key: aws.String("w"), Body: strings.NewReader("x"),
+		ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(keyARN)})
+	if msg := apiErr(t, err, "AccessDenied"); !strings.Contains(msg, "kms:GenerateDataKey on resource: "+keyARN) {
+		t.Fatal(msg)
+	}
+
+	// A key policy without the root statement: the administrator's
+	// identity policy has no effect, neither through S3 nor directly.
+	admin := user(t, env, "admin", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	locked, err := kc.CreateKey(ctx, &kms.CreateKeyInput{BypassPolicyLockoutSafetyCheck: true,
+		Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:user/reader"},"Action":"kms:*","Resource":"*"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = kms.NewFromConfig(admin).Encrypt(ctx, &kms.EncryptInput{KeyId: locked.KeyMetadata.KeyId, Plaintext: []byte("x")})
+	if msg := apiErr(t, err, "AccessDeniedException"); !strings.Contains(msg, "because no resource-based policy allows the kms:Encrypt action") {
+		t.Fatal(msg)
+	}
+	_, err = s3c(admin).PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("enc"), Key: aws.String("a"), Body: strings.NewReader("x"),
+		ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: locked.KeyMetadata.Arn})
+	apiErr(t, err, "AccessDenied")
+	// The user the key policy names needs no identity policy for it.
+	if _, err := kms.NewFromConfig(user(t, env, "plain", "")).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: locked.KeyMetadata.KeyId}); err == nil {
+		t.Fatal("a user neither the key policy nor an identity policy allows described the key")
+	}
+
+	// Bucket default encryption with the AWS managed key: made on first
+	// use, named by alias/aws/s3, usable by the account's principals
+	// through S3 only.
+	if _, err := s.PutBucketEncryption(ctx, &awss3.PutBucketEncryptionInput{Bucket: aws.String("enc"),
+		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms},
+			BucketKeyEnabled:                   aws.Bool(true)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	dp, err := s.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("enc"), Key: aws.String("d"), Body: strings.NewReader("x")})
+	if err != nil || dp.ServerSideEncryption != s3types.ServerSideEncryptionAwsKms || !*dp.BucketKeyEnabled {
+		t.Fatalf("default put %+v %v", dp, err)
+	}
+	mk, err := kc.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("alias/aws/s3")})
+	if err != nil || *mk.KeyMetadata.Arn != *dp.SSEKMSKeyId || mk.KeyMetadata.KeyManager != types.KeyManagerTypeAws {
+		t.Fatalf("managed key %+v %v", mk, err)
+	}
+	_, err = kms.NewFromConfig(admin).Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String("alias/aws/s3"), Plaintext: []byte("x")})
+	apiErr(t, err, "AccessDeniedException")
+}
