@@ -163,6 +163,9 @@ func advice(e *authz.Entry) string {
 			return fmt.Sprintf("attach an identity-based policy to %s that allows %s on %s.", policyHolder(e.Principal), e.Action, e.Resource)
 		case policy.Resource:
 			return fmt.Sprintf("add a statement to the resource-based policy of %s that allows %s for %s (%s).", e.Resource, e.Action, e.Principal, resourcePolicyCommand(e.Resource))
+		case policy.Key:
+			// Only the key policy can open a KMS key to an identity policy.
+			return fmt.Sprintf("add a statement to the key policy of %s that allows %s for %s or its account's root (aws kms put-key-policy).", e.Resource, e.Action, e.Principal)
 		case policy.Trust:
 			return fmt.Sprintf("name %s in the role's trust policy with an Allow for %s.", e.Principal, e.Action)
 		case policy.Boundary:

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -16,6 +17,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/seki-dev/seki/internal/explain"
 	"github.com/seki-dev/seki/internal/server/servertest"
 )
 
@@ -162,24 +164,10 @@ func s3c(cfg aws.Config) *awss3.Client {
 	return awss3.NewFromConfig(cfg, func(o *awss3.Options) { o.UsePathStyle = true })
 }
 
-// user makes an IAM user with an inline policy (none when doc is "") and
-// returns its configuration.
+// user makes an IAM user of account A (see userIn).
 func user(t *testing.T, env *servertest.Env, name, doc string) aws.Config {
 	t.Helper()
-	root := iam.NewFromConfig(env.Root(servertest.AccountA))
-	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: &name}); err != nil {
-		t.Fatal(err)
-	}
-	if doc != "" {
-		if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: &name, PolicyName: aws.String("p"), PolicyDocument: &doc}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: &name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return env.Config(*k.AccessKey.AccessKeyId, *k.AccessKey.SecretAccessKey, "")
+	return userIn(t, env, env.Root(servertest.AccountA), name, doc)
 }
 
 // TestSSEKMSPermissions is the permission model users meet every day: a
@@ -228,6 +216,7 @@ func TestSSEKMSPermissions(t *testing.T) {
 			t.Fatalf("no kms:Decrypt denial logged under %s: %+v", re.ServiceRequestID(), env.Decisions(t, re.ServiceRequestID()))
 		}
 	}
+	explained(t, env, err, "kms:Decrypt", keyARN, "ImplicitlyDenied", "no identity-based policy allows the kms:Decrypt action")
 	rootIAM := iam.NewFromConfig(root)
 	if _, err := rootIAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("reader"), PolicyName: aws.String("p"),
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","kms:Decrypt"],"Resource":"*"}]}`)}); err != nil {
@@ -249,6 +238,7 @@ func TestSSEKMSPermissions(t *testing.T) {
 	if msg := apiErr(t, err, "AccessDenied"); !strings.Contains(msg, "kms:GenerateDataKey on resource: "+keyARN) {
 		t.Fatal(msg)
 	}
+	explained(t, env, err, "kms:GenerateDataKey", keyARN, "ImplicitlyDenied")
 
 	// A key policy without the root statement: the administrator's
 	// identity policy has no effect, neither through S3 nor directly.
@@ -265,6 +255,7 @@ func TestSSEKMSPermissions(t *testing.T) {
 	_, err = s3c(admin).PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("enc"), Key: aws.String("a"), Body: strings.NewReader("x"),
 		ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: locked.KeyMetadata.Arn})
 	apiErr(t, err, "AccessDenied")
+	explained(t, env, err, "kms:GenerateDataKey", *locked.KeyMetadata.Arn, "the key policy allows neither")
 	// The user the key policy names needs no identity policy for it.
 	if _, err := kms.NewFromConfig(user(t, env, "plain", "")).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: locked.KeyMetadata.KeyId}); err == nil {
 		t.Fatal("a user neither the key policy nor an identity policy allows described the key")
@@ -289,4 +280,149 @@ func TestSSEKMSPermissions(t *testing.T) {
 	}
 	_, err = kms.NewFromConfig(admin).Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String("alias/aws/s3"), Plaintext: []byte("x")})
 	apiErr(t, err, "AccessDeniedException")
+}
+
+// userIn makes an IAM user of root's account with an inline policy (none
+// when doc is "") and returns its configuration.
+func userIn(t *testing.T, env *servertest.Env, root aws.Config, name, doc string) aws.Config {
+	t.Helper()
+	c := iam.NewFromConfig(root)
+	if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: &name}); err != nil {
+		t.Fatal(err)
+	}
+	if doc != "" {
+		if _, err := c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: &name, PolicyName: aws.String("p"), PolicyDocument: &doc}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env.Config(*k.AccessKey.AccessKeyId, *k.AccessKey.SecretAccessKey, "")
+}
+
+// explained runs `seki explain` on the request of err (a denial) and
+// checks that it names action, resource and the decision's reason.
+func explained(t *testing.T, env *servertest.Env, err error, action, resource string, want ...string) {
+	t.Helper()
+	var re interface{ ServiceRequestID() string }
+	if !errors.As(err, &re) || re.ServiceRequestID() == "" {
+		t.Fatalf("no request id in %v", err)
+	}
+	var out, errOut bytes.Buffer
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		out.Reset()
+		errOut.Reset()
+		// The decision log is written behind the answer.
+		if explain.Run(env.DataDir, re.ServiceRequestID(), &out, &errOut) == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, w := range append([]string{action, resource}, want...) {
+		if !strings.Contains(out.String(), w) {
+			t.Fatalf("seki explain %s does not say %q:\n%s%s", re.ServiceRequestID(), w, out.String(), errOut.String())
+		}
+	}
+}
+
+// TestKeyPolicyRule is KMS's rule for key policies
+// (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html):
+// identity policies count only where the key policy allows the account
+// (its root user's ARN), and another account's principal needs both the
+// key policy and its own identity policy.
+func TestKeyPolicyRule(t *testing.T) {
+	env := servertest.Start(t)
+	rootA := env.Root(servertest.AccountA)
+	kc := kms.NewFromConfig(rootA)
+	// The default key policy allows only the account (root).
+	k, err := kc.CreateKey(ctx, &kms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyARN := *k.KeyMetadata.Arn
+	gp, err := kc.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: k.KeyMetadata.KeyId, PolicyName: aws.String("default")})
+	if err != nil || !strings.Contains(*gp.Policy, `"arn:aws:iam::111111111111:root"`) || strings.Contains(*gp.Policy, "user/") {
+		t.Fatalf("default key policy %v %v", gp, err)
+	}
+
+	// An identity policy of the account is enough under it.
+	allowed := kms.NewFromConfig(userIn(t, env, rootA, "enc", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:Encrypt","kms:Decrypt"],"Resource":"`+keyARN+`"}]}`))
+	enc, err := allowed.Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String(keyARN), Plaintext: []byte("p")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dec, err := allowed.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: enc.CiphertextBlob}); err != nil || string(dec.Plaintext) != "p" {
+		t.Fatalf("decrypt %v %v", dec, err)
+	}
+	// Without one, KMS's AccessDeniedException, explained.
+	none := kms.NewFromConfig(userIn(t, env, rootA, "none", ""))
+	_, err = none.Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String(keyARN), Plaintext: []byte("p")})
+	want := "User: arn:aws:iam::111111111111:user/none is not authorized to perform: kms:Encrypt on resource: " + keyARN +
+		" because no identity-based policy allows the kms:Encrypt action"
+	if msg := apiErr(t, err, "AccessDeniedException"); msg != want {
+		t.Fatalf("message %q\nwant %q", msg, want)
+	}
+	explained(t, env, err, "kms:Encrypt", keyARN, "ImplicitlyDenied")
+
+	// Another account's user: the key policy names it (by its account)
+	// and its identity policy allows the key.
+	rootB := env.Root(servertest.AccountB)
+	crossDoc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:Encrypt","kms:Decrypt","kms:DescribeKey"],"Resource":"` + keyARN + `"}]}`
+	crossUser := kms.NewFromConfig(userIn(t, env, rootB, "partner", crossDoc))
+	crossBare := kms.NewFromConfig(userIn(t, env, rootB, "bare", ""))
+
+	// Before the key policy allows account B: denied whatever B's
+	// identity policy says, and the denial names the key policy.
+	_, err = crossUser.Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String(keyARN), Plaintext: []byte("p")})
+	want = "User: arn:aws:iam::222222222222:user/partner is not authorized to perform: kms:Encrypt on resource: " + keyARN +
+		" because no resource-based policy allows the kms:Encrypt action"
+	if msg := apiErr(t, err, "AccessDeniedException"); msg != want {
+		t.Fatalf("message %q\nwant %q", msg, want)
+	}
+	explained(t, env, err, "kms:Encrypt", keyARN, "ImplicitlyDenied", "the key policy allows neither", "aws kms put-key-policy")
+
+	keyPolicy := `{"Version":"2012-10-17","Statement":[` +
+		`{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"kms:*","Resource":"*"},` +
+		`{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":["kms:Encrypt","kms:Decrypt","kms:DescribeKey"],"Resource":"*"}]}`
+	if _, err := kc.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: k.KeyMetadata.KeyId, PolicyName: aws.String("default"), Policy: &keyPolicy}); err != nil {
+		t.Fatal(err)
+	}
+	// Both allow: allowed, by ARN (another account's key cannot be named
+	// by id or alias).
+	enc, err = crossUser.Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String(keyARN), Plaintext: []byte("cross"), EncryptionContext: map[string]string{"by": "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dec, err := crossUser.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: enc.CiphertextBlob, EncryptionContext: map[string]string{"by": "b"}}); err != nil ||
+		string(dec.Plaintext) != "cross" || *dec.KeyId != keyARN {
+		t.Fatalf("cross-account decrypt %v %v", dec, err)
+	}
+	// A user of A decrypts what B encrypted with A's key.
+	if dec, err := allowed.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: enc.CiphertextBlob, EncryptionContext: map[string]string{"by": "b"}}); err != nil || string(dec.Plaintext) != "cross" {
+		t.Fatalf("decrypt of B's blob %v %v", dec, err)
+	}
+	// The key id alone names a key of the caller's own account.
+	_, err = kms.NewFromConfig(rootB).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: k.KeyMetadata.KeyId})
+	if msg := apiErr(t, err, "NotFoundException"); msg != "Key 'arn:aws:kms:us-east-1:222222222222:key/"+*k.KeyMetadata.KeyId+"' does not exist" {
+		t.Fatal(msg)
+	}
+	// The key policy allows B, but B's user has no identity policy.
+	_, err = crossBare.Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String(keyARN), Plaintext: []byte("p")})
+	want = "User: arn:aws:iam::222222222222:user/bare is not authorized to perform: kms:Encrypt on resource: " + keyARN +
+		" because no identity-based policy allows the kms:Encrypt action"
+	if msg := apiErr(t, err, "AccessDeniedException"); msg != want {
+		t.Fatalf("message %q\nwant %q", msg, want)
+	}
+	explained(t, env, err, "kms:Encrypt", keyARN, "ImplicitlyDenied", "identity")
+	// An action the key policy does not give B: denied though the
+	// partner's identity policy would allow every KMS action.
+	_, err = crossUser.DisableKey(ctx, &kms.DisableKeyInput{KeyId: aws.String(keyARN)})
+	apiErr(t, err, "AccessDeniedException")
+	// B's root user is no exception: its account's identity is not A's.
+	_, err = kms.NewFromConfig(rootB).DisableKey(ctx, &kms.DisableKeyInput{KeyId: aws.String(keyARN)})
+	apiErr(t, err, "AccessDeniedException")
+	explained(t, env, err, "kms:DisableKey", keyARN, "ImplicitlyDenied")
 }
