@@ -24,6 +24,7 @@ var (
 	errUnsupported       = awserr.Code{Name: "UnsupportedOperationException", Status: http.StatusBadRequest}
 	errInvalidKeyUsage   = awserr.Code{Name: "InvalidKeyUsageException", Status: http.StatusBadRequest}
 	errInvalidMarker     = awserr.Code{Name: "InvalidMarkerException", Status: http.StatusBadRequest}
+	errTag               = awserr.Code{Name: "TagException", Status: http.StatusBadRequest}
 )
 
 // Messages.
@@ -66,6 +67,24 @@ const (
 	msgKeySpecOrBytes = "Please specify either number of bytes or key spec."
 	// source: doc https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html
 	msgPendingWindow = "1 validation error detected: Value '%d' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between 7 and 30"
+	// source: snapshot tests/aws/services/kms/test_kms.snapshot.json#tests/aws/services/kms/test_kms.py::TestKMS::test_hmac_create_key_invalid_operations
+	msgKeyUsageRequired = "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys."
+	// The enum lists of CreateKey's refusals, as AWS words them (fewer
+	// values than it accepts).
+	// source: snapshot tests/aws/services/kms/test_kms.snapshot.json#tests/aws/services/kms/test_kms.py::TestKMS::test_hmac_create_key_invalid_operations
+	msgUsageList = "ENCRYPT_DECRYPT, SIGN_VERIFY, GENERATE_VERIFY_MAC"
+	// source: snapshot tests/aws/services/kms/test_kms.snapshot.json#tests/aws/services/kms/test_kms.py::TestKMS::test_hmac_create_key_invalid_operations
+	msgSpecList = "RSA_2048, ECC_NIST_P384, ECC_NIST_P256, ECC_NIST_P521, HMAC_384, RSA_3072, ECC_SECG_P256K1, RSA_4096, SYMMETRIC_DEFAULT, HMAC_256, HMAC_224, HMAC_512"
+	// source: snapshot tests/aws/services/kms/test_kms.snapshot.json#tests/aws/services/kms/test_kms.py::TestKMS::test_create_key_with_invalid_tag_key[too_long_key]
+	msgTagKeyLength = "1 validation error detected: Value '%s' at 'tags.%d.member.tagKey' failed to satisfy constraint: Member must have length less than or equal to 128"
+	// source: snapshot tests/aws/services/kms/test_kms.snapshot.json#tests/aws/services/kms/test_kms.py::TestKMS::test_key_with_long_tag_value_raises_error
+	msgTagValueLength = "1 validation error detected: Value '%s' at 'tags.%d.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256"
+	// source: snapshot tests/aws/services/kms/test_kms.snapshot.json#tests/aws/services/kms/test_kms.py::TestKMS::test_create_key_with_too_many_tags_raises_error
+	msgTooManyTags = "Too many tags"
+	// source: snapshot tests/aws/services/kms/test_kms.snapshot.json#tests/aws/services/kms/test_kms.py::TestKMS::test_create_key_with_invalid_tag_key[uppercase_prefix]
+	msgTagReserved = "Tags beginning with aws: are reserved"
+	// source: snapshot tests/aws/services/kms/test_kms.snapshot.json#tests/aws/services/kms/test_kms.py::TestKMS::test_tag_key_with_duplicate_tag_keys_raises_error
+	msgTagDuplicate = "Duplicate tag keys"
 	// source: unconfirmed KMS's refusal of a KeyUsage a KeySpec does not support
 	msgUsageSpec = "KeyUsage %s is not compatible with KeySpec %s"
 	// source: unconfirmed seki's own refusal: its KMS serves symmetric encryption keys only

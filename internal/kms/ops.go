@@ -193,7 +193,8 @@ type createKeyIn struct {
 	MultiRegion                    bool
 }
 
-// The enums of CreateKey, as the API model lists them.
+// The enums of CreateKey, as the API model lists them: the values
+// accepted. AWS's refusal lists fewer (msgUsageList, msgSpecList).
 const (
 	usages  = "SIGN_VERIFY, ENCRYPT_DECRYPT, GENERATE_VERIFY_MAC, KEY_AGREEMENT"
 	specs   = "RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, ECC_NIST_P384, ECC_NIST_P521, ECC_SECG_P256K1, SYMMETRIC_DEFAULT, HMAC_224, HMAC_256, HMAC_384, HMAC_512, SM2, ML_DSA_44, ML_DSA_65, ML_DSA_87, ECC_NIST_EDWARDS25519"
@@ -217,7 +218,7 @@ func decodeCreateKey(ctx context.Context, r *protocol.Request) (createKeyIn, err
 	usage, spec := "ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT"
 	if in.KeyUsage != nil {
 		if usage = *in.KeyUsage; !inEnum(usage, usages) {
-			return in, errValidation.Errorf(msgEnum, usage, "keyUsage", usages)
+			return in, errValidation.Errorf(msgEnum, usage, "keyUsage", msgUsageList)
 		}
 	}
 	for _, v := range []*string{in.CustomerMasterKeySpec, in.KeySpec} {
@@ -229,8 +230,14 @@ func decodeCreateKey(ctx context.Context, r *protocol.Request) (createKeyIn, err
 			if v == in.CustomerMasterKeySpec {
 				name = "customerMasterKeySpec"
 			}
-			return in, errValidation.Errorf(msgEnum, spec, name, specs)
+			return in, errValidation.Errorf(msgEnum, spec, name, msgSpecList)
 		}
+	}
+	if in.KeyUsage == nil && spec != "SYMMETRIC_DEFAULT" {
+		return in, errValidation.New(msgKeyUsageRequired)
+	}
+	if err := checkTags(in.Tags); err != nil {
+		return in, err
 	}
 	if in.Origin != nil && !inEnum(*in.Origin, origins) {
 		return in, errValidation.Errorf(msgEnum, *in.Origin, "origin", origins)
@@ -253,6 +260,38 @@ func decodeCreateKey(ctx context.Context, r *protocol.Request) (createKeyIn, err
 		return in, errUnsupported.Errorf(msgOnlySymmetric, "MultiRegion")
 	}
 	return in, nil
+}
+
+// maxTags is how many tags a key may have.
+// source: snapshot tests/aws/services/kms/test_kms.snapshot.json#tests/aws/services/kms/test_kms.py::TestKMS::test_create_key_with_too_many_tags_raises_error
+const maxTags = 50
+
+// checkTags validates tags as KMS does: lengths first (the request's
+// validation, numbered from 1 as AWS's messages are), then the number of
+// tags, the reserved aws: prefix (in any case) and duplicate keys.
+func checkTags(tags []tag) error {
+	for i, t := range tags {
+		if len(t.TagKey) > 128 {
+			return errValidation.Errorf(msgTagKeyLength, t.TagKey, i+1)
+		}
+		if len(t.TagValue) > 256 {
+			return errValidation.Errorf(msgTagValueLength, t.TagValue, i+1)
+		}
+	}
+	if len(tags) > maxTags {
+		return errTag.New(msgTooManyTags)
+	}
+	seen := make(map[string]bool, len(tags))
+	for _, t := range tags {
+		if strings.HasPrefix(strings.ToLower(t.TagKey), "aws:") {
+			return errTag.New(msgTagReserved)
+		}
+		if seen[t.TagKey] {
+			return errTag.New(msgTagDuplicate)
+		}
+		seen[t.TagKey] = true
+	}
+	return nil
 }
 
 func (s *Service) createKey(ctx context.Context, r *protocol.Request, in createKeyIn) (any, error) {
@@ -740,11 +779,12 @@ func (s *Service) encrypt(ctx context.Context, r *protocol.Request, in cryptoIn)
 	return encryptOut{ct, k.arn(), "SYMMETRIC_DEFAULT"}, nil
 }
 
+// dataKeyOut is GenerateDataKey's answer; unlike Decrypt's it names no
+// KeyMaterialId (test_kms's generate_data_key records).
 type dataKeyOut struct {
 	CiphertextBlob []byte
 	Plaintext      []byte `json:",omitempty"`
 	KeyId          string
-	KeyMaterialId  string
 }
 
 func (s *Service) generateDataKey(ctx context.Context, r *protocol.Request, in cryptoIn) (any, error) {
@@ -767,7 +807,7 @@ func (s *Service) generateDataKey(ctx context.Context, r *protocol.Request, in c
 	if err != nil {
 		return nil, err
 	}
-	out := dataKeyOut{CiphertextBlob: ct, KeyId: k.arn(), KeyMaterialId: k.materialID()}
+	out := dataKeyOut{CiphertextBlob: ct, KeyId: k.arn()}
 	if in.Plaintext == nil && protocolOp(r) == "GenerateDataKey" {
 		out.Plaintext = plain
 	}

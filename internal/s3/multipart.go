@@ -622,8 +622,13 @@ func (s *Service) completeUpload(ctx context.Context, r *protocol.Request, c *ca
 	// Without a requested algorithm AWS still reports the full-object
 	// CRC64NVME it computed.
 	// source: snapshot tests/aws/services/s3/test_s3_api.snapshot.json#tests/aws/services/s3/test_s3_api.py::TestS3ObjectWritePrecondition::test_multipart_if_match_etag
-	x.elem("Checksum"+o.checksumAlgo.String(), o.checksum)
-	x.elem("ChecksumType", o.checksumType)
+	// But not for an SSE-KMS upload that asked for none: AWS answers
+	// without it (it still keeps it: GetObject reports it).
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_multipart_upload_sse
+	if u.checksumAlgo != algoNone || storedKMSKey(o.headers) == "" {
+		x.elem("Checksum"+o.checksumAlgo.String(), o.checksum)
+		x.elem("ChecksumType", o.checksumType)
+	}
 	x.close("CompleteMultipartUploadResult")
 	h := encryptionMap(o.headers)
 	if v := o.reportedVersion(); v != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"net/http"
+	"strings"
 
 	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/kms"
@@ -123,6 +124,23 @@ func storedKMSKey(headers [][2]string) string {
 		}
 	}
 	return ""
+}
+
+// defaultChangesKey reports whether a write naming no encryption (the
+// bucket's default applies) would encrypt otherwise than an object stored
+// with headers: an SSE-KMS object under a default that is not SSE-KMS, or
+// names another key. A default naming no key uses the AWS managed key,
+// whose ARN is not known here without making it, so only a named key is
+// compared.
+func defaultChangesKey(b *bucket, headers [][2]string) bool {
+	stored := storedKMSKey(headers)
+	if stored == "" {
+		return false
+	}
+	if b.sse == nil {
+		return true
+	}
+	return b.sse.keyID != "" && b.sse.keyID != stored && !strings.HasSuffix(stored, "/"+b.sse.keyID)
 }
 
 // withoutSSE is headers less every encryption header (a copy's source's:

@@ -450,4 +450,6 @@ import s3_gaps
 s3_gaps.gaps(F)
 import s3_repl
 s3_repl.replication(F)
+import s3_kms
+s3_kms.s3kms(F)
 F.write()

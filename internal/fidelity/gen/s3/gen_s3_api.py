@@ -134,4 +134,6 @@ import s3_acl
 s3_acl.ownership(F)
 import s3_lock
 s3_lock.lock_api(F)
+import s3_kms
+s3_kms.s3apikms(F)
 F.write()
