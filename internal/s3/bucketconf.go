@@ -39,7 +39,7 @@ type confKind struct {
 }
 
 // applied are the kinds with a part in the cached bucket.
-var applied = []*confKind{lifecycleConf, ownershipConf, bucketACLConf, lockConf, encryptionConf}
+var applied = []*confKind{lifecycleConf, ownershipConf, bucketACLConf, lockConf, encryptionConf, replicationConf}
 
 // loadConfs applies the stored configurations to the loaded buckets.
 func (s *Service) loadConfs(tx *store.Tx) error {

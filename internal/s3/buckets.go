@@ -57,6 +57,9 @@ type bucket struct {
 	// sse is the default encryption when it is SSE-KMS (ssekms.go), nil
 	// otherwise.
 	sse *defaultSSE
+	// replication is the replication configuration (replicate.go), nil
+	// for a bucket without one.
+	replication *xReplication
 }
 
 func (b *bucket) clone() *bucket {

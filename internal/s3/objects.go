@@ -363,6 +363,7 @@ func (s *Service) commitObject(ctx context.Context, r *protocol.Request, b *buck
 func (s *Service) commitObjectWith(ctx context.Context, r *protocol.Request, b *bucket, o *object, cond writeCond, event string, extra func(tx *store.Tx) error) error {
 	var oldBlob string
 	var evs []pendingEvent
+	replicate := markReplication(b, o)
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
 		oldBlob = ""
 		cur, err := latestRow(tx, o.bucket, o.key)
@@ -432,6 +433,9 @@ ON CONFLICT(bucket, key, version) DO UPDATE SET size = excluded.size, etag = exc
 	}
 	s.removeBlobs([]string{oldBlob})
 	s.events.push(evs)
+	if replicate {
+		s.replicateLater(r.ID, o)
+	}
 	return nil
 }
 

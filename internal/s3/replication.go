@@ -30,6 +30,7 @@ var replicationConf = &confKind{
 	name:    "replication",
 	parse:   parseReplication,
 	against: checkReplication,
+	apply:   applyReplication,
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3BucketReplication::test_replication_config
 	none: noConf(errReplicationNotFound, msgReplicationNotFound),
 }

@@ -2,10 +2,13 @@ package s3_test
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -123,4 +126,117 @@ func TestE2EReplicationAndLogging(t *testing.T) {
 	}
 	_, err = a2.GetBucketReplication(ctx, &awss3.GetBucketReplicationInput{Bucket: aws.String("repl-src")})
 	wantCode(t, err, "ReplicationConfigurationNotFoundError")
+}
+
+// TestE2EReplicationCopiesAsTheRole: a new version under an enabled rule is
+// copied to the destination as the configuration's role, assumed as
+// s3.amazonaws.com, with its version id, body, metadata and tags; the source
+// says COMPLETED, the replica REPLICA. Without s3:ReplicateObject the copy is
+// refused at the door (the denial logged under the upload's request id) and
+// the source says FAILED; a version no rule matches is not replicated.
+func TestE2EReplicationCopiesAsTheRole(t *testing.T) {
+	env := servertest.Start(t)
+	ctx := context.Background()
+	a := e2eS3(env, env.Root(servertest.AccountA))
+	for _, n := range []string{"live-src", "live-dst"} {
+		mustCreateBucket(t, a, n)
+		if _, err := a.PutBucketVersioning(ctx, &awss3.PutBucketVersioningInput{Bucket: aws.String(n),
+			VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	root := iam.NewFromConfig(env.Root(servertest.AccountA))
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	if _, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("replication"), AssumeRolePolicyDocument: aws.String(trust)}); err != nil {
+		t.Fatal(err)
+	}
+	grant := func(actions string) {
+		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObjectVersionForReplication","Resource":"arn:aws:s3:::live-src/*"},
+{"Effect":"Allow","Action":` + actions + `,"Resource":"arn:aws:s3:::live-dst/*"}]}`
+		if _, err := root.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("replication"), PolicyName: aws.String("p"), PolicyDocument: aws.String(doc)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	grant(`["s3:ReplicateObject","s3:ReplicateTags"]`)
+	if _, err := a.PutBucketReplication(ctx, &awss3.PutBucketReplicationInput{Bucket: aws.String("live-src"), ReplicationConfiguration: &types.ReplicationConfiguration{
+		Role: aws.String("arn:aws:iam::111111111111:role/replication"), Rules: []types.ReplicationRule{{
+			Status: types.ReplicationRuleStatusEnabled, Priority: aws.Int32(1), Filter: &types.ReplicationRuleFilter{Prefix: aws.String("docs/")},
+			Destination:             &types.Destination{Bucket: aws.String("arn:aws:s3:::live-dst"), StorageClass: types.StorageClassStandardIa},
+			DeleteMarkerReplication: &types.DeleteMarkerReplication{Status: types.DeleteMarkerReplicationStatusDisabled}}}}}); err != nil {
+		t.Fatal(err)
+	}
+
+	// status waits for the source version's replication to settle.
+	status := func(key, version string) types.ReplicationStatus {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			h, err := a.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String("live-src"), Key: aws.String(key), VersionId: aws.String(version)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.ReplicationStatus != types.ReplicationStatusPending || time.Now().After(deadline) {
+				return h.ReplicationStatus
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	plain := put(t, a, "live-src", "other/x", "not replicated")
+	out := put(t, a, "live-src", "docs/a", "replicate me", func(in *awss3.PutObjectInput) {
+		in.Metadata = map[string]string{"color": "red"}
+		in.Tagging = aws.String("k=v")
+	})
+	if out.VersionId == nil {
+		t.Fatal("no version id")
+	}
+	if got := status("docs/a", *out.VersionId); got != types.ReplicationStatusCompleted {
+		t.Fatalf("source status %q, want COMPLETED", got)
+	}
+	got, err := a.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("live-dst"), Key: aws.String("docs/a"), VersionId: out.VersionId})
+	if err != nil {
+		t.Fatalf("the replica keeps the version id: %v", err)
+	}
+	body, _ := io.ReadAll(got.Body)
+	got.Body.Close()
+	if string(body) != "replicate me" || got.ReplicationStatus != types.ReplicationStatusReplica || got.Metadata["color"] != "red" ||
+		got.StorageClass != types.StorageClassStandardIa || aws.ToInt32(got.TagCount) != 1 {
+		t.Fatalf("replica %q status %q meta %v class %q tags %d", body, got.ReplicationStatus, got.Metadata, got.StorageClass, aws.ToInt32(got.TagCount))
+	}
+	// The copy was decided at the door for the role session, under the
+	// upload's request id.
+	rid, _ := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
+	decided := map[string]string{}
+	for _, d := range env.Decisions(t, rid) {
+		if strings.Contains(d.Principal, "assumed-role/replication/") {
+			decided[d.Action+" "+d.Resource] = d.Decision
+		}
+	}
+	if decided["s3:GetObjectVersionForReplication arn:aws:s3:::live-src/docs/a"] != "Allowed" || decided["s3:ReplicateObject arn:aws:s3:::live-dst/docs/a"] != "Allowed" ||
+		decided["s3:ReplicateTags arn:aws:s3:::live-dst/docs/a"] != "Allowed" {
+		t.Fatalf("the role session's decisions under %s: %v", rid, decided)
+	}
+	if h, err := a.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String("live-src"), Key: aws.String("other/x"), VersionId: plain.VersionId}); err != nil || h.ReplicationStatus != "" {
+		t.Fatalf("a version no rule matches has status %q (%v)", h.ReplicationStatus, err)
+	}
+	_, err = a.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String("live-dst"), Key: aws.String("other/x")})
+	wantCode(t, err, "NotFound")
+
+	// The role loses s3:ReplicateObject: the door refuses the copy.
+	grant(`"s3:ReplicateTags"`)
+	out = put(t, a, "live-src", "docs/b", "refused")
+	if got := status("docs/b", *out.VersionId); got != types.ReplicationStatusFailed {
+		t.Fatalf("source status %q, want FAILED", got)
+	}
+	_, err = a.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String("live-dst"), Key: aws.String("docs/b")})
+	wantCode(t, err, "NotFound")
+	rid, _ = awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
+	var denied bool
+	for _, d := range env.Decisions(t, rid) {
+		if d.Action == "s3:ReplicateObject" && d.Resource == "arn:aws:s3:::live-dst/docs/b" && strings.Contains(d.Principal, "assumed-role/replication/") && d.Decision != "Allowed" {
+			denied = true
+		}
+	}
+	if !denied {
+		t.Fatalf("no refusal of s3:ReplicateObject logged under %s: %+v", rid, env.Decisions(t, rid))
+	}
 }

@@ -52,6 +52,9 @@ type Options struct {
 	// Keys is KMS, for SSE-KMS (ssekms.go); nil stores every object as
 	// SSE-S3.
 	Keys Keys
+	// Roles lets S3 replicate objects as a replication configuration's
+	// role; nil means versions are marked FAILED instead of replicated.
+	Roles Roles
 }
 
 // DefaultInlineLimit is the largest object kept inline by default. On the
@@ -79,6 +82,10 @@ type Service struct {
 	// compiled bucket-level policies of buckets whose ACLs count (acl.go).
 	canon       canonicalIDs
 	aclPolicies sync.Map
+
+	// replicating counts the replications running (replicate.go); Stop
+	// waits for them.
+	replicating sync.WaitGroup
 
 	// sweepStop and sweepDone end the startup sweep of unreferenced blobs.
 	sweepStop context.CancelFunc
@@ -140,6 +147,7 @@ func (s *Service) Stop(ctx context.Context) error {
 	s.sweepStop()
 	<-s.sweepDone
 	s.events.stop()
+	s.replicating.Wait()
 	return nil
 }
 

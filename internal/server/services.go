@@ -142,7 +142,8 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	sv.byName["lambda"] = sv.lambda.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: lambda.AccessDenied})
 	sv.kms = kms.New(s.db, kms.Options{Now: s.cfg.Now})
 	sv.byName["kms"] = sv.kms.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: kms.AccessDenied})
-	sv.s3 = s3.New(s.db, s3.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Functions: s3Functions{sv.lambda}, Principals: sv.ids, Keys: sv.kms})
+	sv.s3 = s3.New(s.db, s3.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Functions: s3Functions{sv.lambda}, Principals: sv.ids, Keys: sv.kms,
+		Roles: newServiceSessions(sv.sts, "s3.amazonaws.com")})
 	code.s3 = sv.s3
 	sv.byName["s3"] = sv.s3.Handler(denied)
 	s.verifier.HostBucket = sv.s3.HostBucket
