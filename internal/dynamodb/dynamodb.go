@@ -68,14 +68,18 @@ type Options struct {
 	// Authz is the door the *As methods (reads of a stream on behalf of
 	// a principal: Lambda's event source mappings) authorize through.
 	Authz protocol.Authorizer
+	// Kinesis is where tables' Kinesis streaming destinations deliver;
+	// nil: a destination can name no stream that exists.
+	Kinesis KinesisStreams
 }
 
 // Service is the DynamoDB service. It is safe for concurrent use.
 type Service struct {
-	db     *store.DB
-	now    func() time.Time
-	authz  protocol.Authorizer
-	tables tableCache
+	db      *store.DB
+	now     func() time.Time
+	authz   protocol.Authorizer
+	kinesis KinesisStreams
+	tables  tableCache
 	// txTokens are TransactWriteItems' recent ClientRequestTokens.
 	txTokens txTokens
 }
@@ -86,7 +90,7 @@ func New(db *store.DB, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Service{db: db, now: opts.Now, authz: opts.Authz, tables: newTableCache()}
+	return &Service{db: db, now: opts.Now, authz: opts.Authz, kinesis: opts.Kinesis, tables: newTableCache()}
 }
 
 // Migrations returns the schema of DynamoDB's tables and items; version 2
@@ -134,7 +138,8 @@ func (s *Service) Handler(d protocol.Dispatcher) *Handler {
 }
 
 func (s *Service) tablesHandler(d protocol.Dispatcher) *protocol.JSON {
-	ops := protocol.Table(
+	ops := s.kinesisOps()
+	table := protocol.Table(
 		protocol.DefineChecked("CreateTable", "dynamodb:CreateTable", s.createTableTarget, s.createTableHandler),
 		protocol.DefineChecked("DescribeTable", "dynamodb:DescribeTable", s.tableTarget, s.describeTableHandler),
 		protocol.Define(protocol.Spec[struct{}]{Name: "ListTables", Auth: protocol.Check[struct{}]("dynamodb:ListTables", nil), Handle: s.listTablesHandler}),
@@ -150,6 +155,7 @@ func (s *Service) tablesHandler(d protocol.Dispatcher) *protocol.JSON {
 		protocol.Define(protocol.Spec[struct{}]{Name: "BatchGetItem", Auth: perTable, Handle: s.batchGetHandler}),
 		protocol.Define(protocol.Spec[struct{}]{Name: "TransactWriteItems", Auth: perAction, Handle: s.transactWriteHandler}),
 		protocol.Define(protocol.Spec[struct{}]{Name: "TransactGetItems", Auth: perAction, Handle: s.transactGetHandler}),
+		ops[0], ops[1], ops[2], ops[3],
 	)
 	return &protocol.JSON{
 		Dispatcher:   d,
@@ -159,7 +165,7 @@ func (s *Service) tablesHandler(d protocol.Dispatcher) *protocol.JSON {
 		ErrorTypes:   errorTypes(),
 		MessageKeys:  map[string]string{"AccessDeniedException": "Message"},
 		CRC32:        true,
-		Ops:          ops,
+		Ops:          table,
 	}
 }
 

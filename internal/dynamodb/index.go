@@ -359,11 +359,12 @@ func indexItems(tx *store.Tx, t *table, key storedKey, old, next attr.Item) erro
 	return nil
 }
 
-// storeItem writes an item, keeping the table's indexes and stream. old
-// is the stored item when the caller has read it (haveOld); tables without
-// indexes or a stream write the row and nothing else.
+// storeItem writes an item, keeping the table's indexes and stream (and
+// Kinesis streaming destinations). old is the stored item when the caller
+// has read it (haveOld); tables without indexes or a record of changes
+// write the row and nothing else.
 func (s *Service) storeItem(tx *store.Tx, t *table, key storedKey, size int, encoded []byte, next, old attr.Item, haveOld bool) error {
-	if len(t.Indexes) == 0 && t.StreamID == 0 {
+	if len(t.Indexes) == 0 && !t.recordsChanges() {
 		return putRow(tx, t.id, key, size, encoded)
 	}
 	if len(t.Indexes) > 0 {
@@ -389,7 +390,7 @@ func (s *Service) storeItem(tx *store.Tx, t *table, key storedKey, size int, enc
 // removeItem deletes an item, its index entries, and records the removal
 // in the table's stream.
 func (s *Service) removeItem(tx *store.Tx, t *table, key storedKey, old attr.Item, haveOld bool) error {
-	if len(t.Indexes) == 0 && t.StreamID == 0 {
+	if len(t.Indexes) == 0 && !t.recordsChanges() {
 		return deleteRow(tx, t.id, key)
 	}
 	if !haveOld {

@@ -97,3 +97,27 @@ const (
 	// source: unconfirmed the StreamSpecification reference makes StreamViewType required when StreamEnabled is true; AWS's wording is not recorded
 	msgStreamNeedsView = invalidParams + "StreamViewType is required when StreamEnabled is true"
 )
+
+// Kinesis streaming destinations' texts (kinesisdest.go).
+const (
+	// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#tests/aws/services/dynamodb/test_dynamodb.py::TestDynamoDB::test_kinesis_streaming_destination_crud
+	msgKinesisNotValidState = "Table is not in a valid state to enable Kinesis Streaming Destination: "
+	// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#tests/aws/services/dynamodb/test_dynamodb.py::TestDynamoDB::test_kinesis_streaming_destination_crud
+	msgKinesisNoDest = "No streaming destination with streamArn: %s found for table with tableName: %s"
+	// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#tests/aws/services/dynamodb/test_dynamodb.py::TestDynamoDB::test_kinesis_streaming_destination_crud
+	msgKinesisUpdateNothing = "Streaming destination cannot be updated with given parameters: UpdateKinesisStreamingConfiguration cannot be null or contain only null values"
+	// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#tests/aws/services/dynamodb/test_dynamodb.py::TestDynamoDB::test_kinesis_streaming_destination_crud
+	msgKinesisSamePrecision = "Invalid Request: Precision is already set to the desired value of %s for tableId: %s, kdsArn: %s"
+	// source: unconfirmed seki's wording, after the recorded prefix, for enabling a stream the table already streams to
+	msgKinesisAlreadyEnabled = "Table already streams to the Kinesis data stream with streamArn: %s"
+	// source: doc https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/kds.html (the stream must be in the table's account and region); the wording is unconfirmed
+	msgKinesisOtherAccount = "The Kinesis data stream %s is not in the table's account and region"
+	// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#tests/aws/services/dynamodb/test_dynamodb.py::TestDynamoDB::test_kinesis_streaming_destination_crud
+	constraintPrecision = "Member must satisfy enum value set: [MILLISECOND, MICROSECOND]"
+	// source: unconfirmed the request framework's constraint text, from botocore's dynamodb model
+	constraintNotNull = "Member must not be null"
+	// source: unconfirmed the request framework's constraint text, from StreamArn's bounds in botocore's dynamodb model
+	constraintMin37 = "Member must have length greater than or equal to 37"
+	// source: unconfirmed the request framework's constraint text, from StreamArn's bounds in botocore's dynamodb model
+	constraintMax1024 = "Member must have length less than or equal to 1024"
+)

@@ -199,11 +199,19 @@ func (t *table) describeStream(d *tableDescription) {
 	}
 }
 
+// recordsChanges reports whether t's item changes are recorded: in its
+// stream, or for a Kinesis streaming destination (one that is disabled
+// too, which costs a comparison of the item and nothing more).
+func (t *table) recordsChanges() bool {
+	return t.StreamID != 0 || t.Kinesis != nil
+}
+
 // streamChange appends the stream record of an item's change from old to
-// next (nil: the item did not exist, or no longer does) inside the write
-// transaction that makes it. A table without a stream costs one check.
+// next (nil: the item did not exist, or no longer does), and its record
+// for each ACTIVE Kinesis streaming destination, inside the write
+// transaction that makes it. A table with neither costs one check.
 func (s *Service) streamChange(tx *store.Tx, t *table, old, next attr.Item, nextEncoded []byte) error {
-	if t.StreamID == 0 || (old == nil && next == nil) {
+	if !t.recordsChanges() || (old == nil && next == nil) {
 		return nil
 	}
 	event := "MODIFY"
@@ -221,14 +229,22 @@ func (s *Service) streamChange(tx *store.Tx, t *table, old, next attr.Item, next
 			return nil
 		}
 	}
-	var seq int64
-	if err := tx.QueryRow(`UPDATE dynamodb_streams SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq`, t.StreamID).Scan(&seq); err != nil {
-		return err
-	}
 	now := s.now()
 	some := next
 	if some == nil {
 		some = old
+	}
+	if t.activeKinesis() {
+		if err := s.kinesisChange(tx, t, event, t.keyItem(some), old, next, now); err != nil {
+			return err
+		}
+	}
+	if t.StreamID == 0 {
+		return nil
+	}
+	var seq int64
+	if err := tx.QueryRow(`UPDATE dynamodb_streams SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq`, t.StreamID).Scan(&seq); err != nil {
+		return err
 	}
 	rec := appendStreamRecord(make([]byte, 0, 256), t, event, t.keyItem(some), old, next, seq, now)
 	if _, err := tx.Exec(`INSERT INTO dynamodb_stream_records (sid, seq, at, rec) VALUES (?, ?, ?, ?)`, t.StreamID, seq, now.Unix(), rec); err != nil {

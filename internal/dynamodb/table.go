@@ -50,6 +50,10 @@ type table struct {
 	StreamID    int64  `json:",omitempty"`
 	StreamView  string `json:",omitempty"`
 	StreamLabel string `json:",omitempty"`
+
+	// Kinesis are the table's Kinesis streaming destinations, in the
+	// order first enabled (kinesisdest.go).
+	Kinesis []*kinesisDest `json:",omitempty"`
 }
 
 // keySchema is a primary key: a table's or an index's. It is embedded in
@@ -238,6 +242,16 @@ func loadTable(tx *store.Tx, ref tableRef) (*table, error) {
 	}
 	t.id = id
 	return t, nil
+}
+
+// mustLoadTable reads a definition inside a transaction, or answers
+// ResourceNotFoundException as DescribeTable words it.
+func mustLoadTable(tx *store.Tx, ref tableRef) (*table, error) {
+	t, err := loadTable(tx, ref)
+	if err == nil && t == nil {
+		err = errNotFound.New(notFoundTable(ref.name))
+	}
+	return t, err
 }
 
 // writeTables runs a table-changing fn in a store write transaction and

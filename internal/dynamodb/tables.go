@@ -554,13 +554,10 @@ func (s *Service) updateTableHandler(ctx context.Context, r *protocol.Request, s
 	}
 	var d *tableDescription
 	err := s.writeTables(ctx, func(tx *store.Tx) error {
-		old, err := loadTable(tx, st.ref)
+		// unconfirmed: UpdateTable names a missing table like DescribeTable.
+		old, err := mustLoadTable(tx, st.ref)
 		if err != nil {
 			return err
-		}
-		if old == nil {
-			// unconfirmed: UpdateTable names the table like DescribeTable.
-			return errNotFound.New(notFoundTable(st.ref.name))
 		}
 		t := *old
 		now := float64(s.now().UnixMilli()) / 1000

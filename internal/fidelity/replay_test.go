@@ -478,7 +478,7 @@ func (r *runner) do(t *testing.T, s step) response {
 		ctype = "application/json"
 		if s.Target != "" {
 			ctype = "application/x-amz-json-1.0"
-			if s.Service == "logs" || s.Service == "ecr" || s.Service == "kms" {
+			if s.Service == "logs" || s.Service == "ecr" || s.Service == "kms" || s.Service == "kinesis" {
 				ctype = "application/x-amz-json-1.1"
 			}
 		}

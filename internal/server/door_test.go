@@ -30,6 +30,8 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	kinesistypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -187,6 +189,7 @@ func newWalker(t *testing.T, env *servertest.Env) *walker {
 		"ec2":      ec2.NewFromConfig(cfg),
 		"ecr":      ecr.NewFromConfig(cfg),
 		"kms":      kms.NewFromConfig(cfg),
+		"kinesis":  kinesis.NewFromConfig(cfg),
 		// API Gateway v2 signs as "apigateway", and so does v1.
 		"apigateway":    apigatewayv2.NewFromConfig(cfg),
 		"apigateway/v1": apigateway.NewFromConfig(cfg),
@@ -413,6 +416,18 @@ var walkValues = map[string]any{
 	"dynamodbstreams.ShardIteratorType": dstypes.ShardIteratorTypeLatest,
 	"dynamodbstreams.ShardIterator":     "arn:aws:dynamodb:us-east-1:111111111111:table/walk/stream/2026-01-01T00:00:00.000|1|AAAAAAAAAAEAAAAAAAAAAQ",
 
+	// DynamoDB's Kinesis streaming destinations name a Kinesis stream.
+	"dynamodb.StreamArn": "arn:aws:kinesis:us-east-1:111111111111:stream/walk",
+
+	// Kinesis (the iterator is well formed: shard 0, next 0, issued 1 ms after the epoch).
+	"kinesis.StreamName":        "walk",
+	"kinesis.ShardId":           "shardId-000000000000",
+	"kinesis.ShardIteratorType": kinesistypes.ShardIteratorTypeLatest,
+	"kinesis.ShardIterator":     "MXxhcm46YXdzOmtpbmVzaXM6dXMtZWFzdC0xOjExMTExMTExMTExMTpzdHJlYW0vd2Fsa3wwfDB8MHwx",
+	"kinesis.PartitionKey":      "k",
+	"kinesis.Data":              []byte("x"),
+	"kinesis.Records":           []kinesistypes.PutRecordsRequestEntry{{PartitionKey: aws.String("k"), Data: []byte("x")}},
+
 	// CloudWatch Logs.
 	"logs.LogGroupName":       "walk",
 	"logs.LogStreamName":      "walk",
@@ -528,6 +543,13 @@ var walkExtras = map[string]map[string]any{
 	"ec2.CreateSubnet": {"CidrBlock": "10.0.0.0/24"},
 	// Either GroupId or GroupName; the model requires neither.
 	"ec2.DeleteSecurityGroup": {"GroupId": "sg-walk"},
+	// Either the stream's name or its ARN is needed.
+	"kinesis.DescribeStream":        {"StreamName": "walk"},
+	"kinesis.DescribeStreamSummary": {"StreamName": "walk"},
+	"kinesis.DeleteStream":          {"StreamName": "walk"},
+	"kinesis.PutRecord":             {"StreamName": "walk", "PartitionKey": "k", "Data": []byte("x")},
+	"kinesis.PutRecords":            {"StreamName": "walk"},
+	"kinesis.GetShardIterator":      {"StreamName": "walk"},
 	"apigateway.CreateAuthorizer": {"AuthorizerUri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:111111111111:function:walk/invocations",
 		"AuthorizerPayloadFormatVersion": "2.0", "IdentitySource": []string{"$request.header.Authorization"}},
 }

@@ -63,9 +63,9 @@ func TestUnservedServiceIsNotImplemented(t *testing.T) {
 	send := func(secret string) (*http.Response, string) {
 		req, _ := http.NewRequest(http.MethodPost, e.URL+"/", strings.NewReader("{}"))
 		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-		req.Header.Set("X-Amz-Target", "Kinesis_20131202.ListStreams")
+		req.Header.Set("X-Amz-Target", "Firehose_20150804.ListDeliveryStreams")
 		creds := aws.Credentials{AccessKeyID: servertest.AccountA.AccessKeyID, SecretAccessKey: secret}
-		if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", "kinesis", "us-east-1", time.Now()); err != nil {
+		if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", "firehose", "us-east-1", time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		resp, err := http.DefaultClient.Do(req)
@@ -78,11 +78,11 @@ func TestUnservedServiceIsNotImplemented(t *testing.T) {
 	}
 	resp, body := send(servertest.AccountA.Secret)
 	if resp.StatusCode != 501 || resp.Header.Get("Content-Type") != "application/x-amz-json-1.1" ||
-		!strings.Contains(body, `"__type":"NotImplemented"`) || !strings.Contains(body, "seki does not serve the 'kinesis' service") {
-		t.Fatalf("signed kinesis call: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		!strings.Contains(body, `"__type":"NotImplemented"`) || !strings.Contains(body, "seki does not serve the 'firehose' service") {
+		t.Fatalf("signed firehose call: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
 	resp, body = send("wrong")
 	if resp.StatusCode != 400 || !strings.Contains(body, `"__type":"InvalidSignatureException"`) {
-		t.Fatalf("badly signed kinesis call: %d %s", resp.StatusCode, body)
+		t.Fatalf("badly signed firehose call: %d %s", resp.StatusCode, body)
 	}
 }

@@ -241,7 +241,7 @@ func clockText(now time.Time) *secondText {
 // can read.
 func (sv *services) guess(hr *http.Request) (string, service) {
 	if t := hr.Header.Get("X-Amz-Target"); t != "" {
-		for prefix, name := range map[string]string{"DynamoDB_": "dynamodb", "Logs_": "logs", "AmazonSQS.": "sqs", "AWSEvents.": "events", "AmazonEC2ContainerRegistry_V20150921.": "ecr", "TrentService.": "kms"} {
+		for prefix, name := range map[string]string{"DynamoDB_": "dynamodb", "Logs_": "logs", "AmazonSQS.": "sqs", "AWSEvents.": "events", "AmazonEC2ContainerRegistry_V20150921.": "ecr", "TrentService.": "kms", "Kinesis_": "kinesis"} {
 			if strings.HasPrefix(t, prefix) && sv.byName[name] != nil {
 				return name, sv.byName[name]
 			}

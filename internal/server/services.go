@@ -18,6 +18,7 @@ import (
 	"github.com/seki-dev/seki/internal/funcurl"
 	"github.com/seki-dev/seki/internal/iam"
 	"github.com/seki-dev/seki/internal/identity"
+	"github.com/seki-dev/seki/internal/kinesis"
 	"github.com/seki-dev/seki/internal/kms"
 	"github.com/seki-dev/seki/internal/lambda"
 	"github.com/seki-dev/seki/internal/logs"
@@ -55,6 +56,9 @@ type services struct {
 	// dynamodb serves DynamoDB and DynamoDB Streams (Lambda's mappings read
 	// streams through it).
 	dynamodb *dynamodb.Service
+	// kinesis serves Kinesis Data Streams; DynamoDB's streaming
+	// destinations write to it.
+	kinesis *kinesis.Service
 
 	// runtime runs function code (lambda's Runner); see runtimewiring.go.
 	runtime *fnruntime.Runtime
@@ -82,6 +86,7 @@ func migrations() []store.Migration {
 	m = append(m, ec2.Migrations()...)
 	m = append(m, ecr.Migrations()...)
 	m = append(m, kms.Migrations()...)
+	m = append(m, kinesis.Migrations()...)
 	return m
 }
 
@@ -115,7 +120,9 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	if s.code, err = newCodeLinks(s.cfg.DataDir, s.cfg.Now); err != nil {
 		return nil, err
 	}
-	sv.dynamodb = dynamodb.New(s.db, dynamodb.Options{Now: s.cfg.Now, Authz: sv.authz})
+	sv.kinesis = kinesis.New(s.db, kinesis.Options{Now: s.cfg.Now})
+	sv.byName["kinesis"] = sv.kinesis.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: kinesis.AccessDenied})
+	sv.dynamodb = dynamodb.New(s.db, dynamodb.Options{Now: s.cfg.Now, Authz: sv.authz, Kinesis: sv.kinesis})
 	sv.byName["dynamodb"] = sv.dynamodb.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: dynamodb.AccessDenied})
 	sv.logs = logs.New(s.db, logs.Options{Now: s.cfg.Now, Authz: sv.authz, Callers: sv.sts})
 	sv.byName["logs"] = sv.logs.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: logs.AccessDenied})

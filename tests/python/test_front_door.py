@@ -21,7 +21,7 @@ class UnservedServices(unittest.TestCase):
 
     CALLS = [
         ("cloudformation", lambda c: c.list_stacks()),         # query
-        ("kinesis", lambda c: c.list_streams()),                 # JSON 1.1
+        ("firehose", lambda c: c.list_delivery_streams()),       # JSON 1.1 (seki serves kinesis now)
         ("eks", lambda c: c.list_clusters()),                    # REST-JSON (seki serves apigateway now)
         ("route53", lambda c: c.list_hosted_zones()),            # REST-XML
     ]
