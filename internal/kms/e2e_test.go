@@ -5,14 +5,21 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
+	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
@@ -425,4 +432,143 @@ func TestKeyPolicyRule(t *testing.T) {
 	_, err = kms.NewFromConfig(rootB).DisableKey(ctx, &kms.DisableKeyInput{KeyId: aws.String(keyARN)})
 	apiErr(t, err, "AccessDeniedException")
 	explained(t, env, err, "kms:DisableKey", keyARN, "ImplicitlyDenied")
+}
+
+const lambdaTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+
+// dataFiles returns the bytes of every file under dir (the store and its
+// WAL), to look for a secret kept in the clear.
+func dataFiles(t *testing.T, dir string) []byte {
+	t.Helper()
+	var all []byte
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		all = append(all, b...)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all
+}
+
+// TestLambdaEnvironmentKMSKey is Lambda's KMSKeyArn: configuring a key
+// needs kms:Encrypt and kms:CreateGrant for the caller (the key policy
+// counting), the variables are kept sealed with the key, and invoking
+// fails with KMS's state once the key cannot be used.
+func TestLambdaEnvironmentKMSKey(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed")
+	}
+	env := servertest.Start(t)
+	root := env.Root(servertest.AccountA)
+	kc := kms.NewFromConfig(root)
+	k, err := kc.CreateKey(ctx, &kms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyARN := *k.KeyMetadata.Arn
+	role, err := iam.NewFromConfig(root).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("fn-role"), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := servertest.Zip(t, servertest.File{Name: "app.py", Body: "import os\ndef handler(event, context):\n    return os.environ.get('SECRET', 'unset')\n"})
+	create := func(c *awslambda.Client, name string, key *string, secret string) error {
+		_, err := c.CreateFunction(ctx, &awslambda.CreateFunctionInput{FunctionName: aws.String(name), Runtime: ltypes.RuntimePython312,
+			Role: role.Role.Arn, Handler: aws.String("app.handler"), Code: &ltypes.FunctionCode{ZipFile: code}, KMSKeyArn: key,
+			Environment: &ltypes.Environment{Variables: map[string]string{"SECRET": secret}}})
+		return err
+	}
+
+	// A deployer without KMS permissions cannot put the key on a function.
+	deployDoc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:*","iam:PassRole"],"Resource":"*"}]}`
+	deployer := awslambda.NewFromConfig(user(t, env, "deployer", deployDoc))
+	err = create(deployer, "sealed", aws.String(keyARN), "kms-guarded-value")
+	msg := apiErr(t, err, "InvalidParameterValueException")
+	if !strings.Contains(msg, "invalid for CreateGrant") || !strings.Contains(msg, "kms:Encrypt on resource: "+keyARN) {
+		t.Fatal(msg)
+	}
+	explained(t, env, err, "kms:Encrypt", keyARN, "ImplicitlyDenied")
+	if _, err := iam.NewFromConfig(root).PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("deployer"), PolicyName: aws.String("p"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:*","iam:PassRole","kms:Encrypt"],"Resource":"*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	err = create(deployer, "sealed", aws.String(keyARN), "kms-guarded-value")
+	if msg := apiErr(t, err, "InvalidParameterValueException"); !strings.Contains(msg, "kms:CreateGrant") {
+		t.Fatal(msg)
+	}
+	if _, err := iam.NewFromConfig(root).PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("deployer"), PolicyName: aws.String("p"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:*","iam:PassRole","kms:Encrypt","kms:CreateGrant"],"Resource":"*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := create(deployer, "sealed", aws.String(keyARN), "kms-guarded-value"); err != nil {
+		t.Fatal(err)
+	}
+	if err := create(deployer, "plain", nil, "plain-stored-value"); err != nil {
+		t.Fatal(err)
+	}
+
+	// At rest: the sealed function's value is nowhere in the data
+	// directory; the plain one's is (so the search can find a value).
+	files := dataFiles(t, env.DataDir)
+	if bytes.Contains(files, []byte("kms-guarded-value")) || !bytes.Contains(files, []byte("plain-stored-value")) {
+		t.Fatalf("at rest: sealed value found %v, plain value found %v",
+			bytes.Contains(files, []byte("kms-guarded-value")), bytes.Contains(files, []byte("plain-stored-value")))
+	}
+
+	lc := awslambda.NewFromConfig(root)
+	invoke := func() (string, error) {
+		out, err := lc.Invoke(ctx, &awslambda.InvokeInput{FunctionName: aws.String("sealed")})
+		if err != nil {
+			return "", err
+		}
+		if out.FunctionError != nil {
+			t.Fatalf("function error %s: %s", *out.FunctionError, out.Payload)
+		}
+		return string(out.Payload), nil
+	}
+	if got, err := invoke(); err != nil || got != `"kms-guarded-value"` {
+		t.Fatalf("invoke %q %v", got, err)
+	}
+	gc, err := lc.GetFunctionConfiguration(ctx, &awslambda.GetFunctionConfigurationInput{FunctionName: aws.String("sealed")})
+	if err != nil || *gc.KMSKeyArn != keyARN || gc.Environment.Variables["SECRET"] != "kms-guarded-value" {
+		t.Fatalf("configuration %+v %v", gc, err)
+	}
+
+	// A disabled key stops the function, warm or not, with KMS's state.
+	if _, err := kc.DisableKey(ctx, &kms.DisableKeyInput{KeyId: aws.String(keyARN)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = invoke()
+	apiErr(t, err, "KMSDisabledException")
+	var re *awshttp.ResponseError
+	if !errors.As(err, &re) || re.HTTPStatusCode() != 502 {
+		t.Fatalf("status of %v", err)
+	}
+	gc, err = lc.GetFunctionConfiguration(ctx, &awslambda.GetFunctionConfigurationInput{FunctionName: aws.String("sealed")})
+	if err != nil || gc.Environment.Error == nil || *gc.Environment.Error.ErrorCode != "KMSDisabledException" || gc.Environment.Variables != nil {
+		t.Fatalf("configuration with the key disabled %+v %v", gc.Environment, err)
+	}
+	// A change that leaves the variables alone keeps them sealed as they were.
+	if _, err := lc.UpdateFunctionConfiguration(ctx, &awslambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("sealed"), Description: aws.String("d")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kc.EnableKey(ctx, &kms.EnableKeyInput{KeyId: aws.String(keyARN)}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := invoke(); err != nil || got != `"kms-guarded-value"` {
+		t.Fatalf("invoke after enabling %q %v", got, err)
+	}
+	if _, err := kc.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(keyARN), PendingWindowInDays: aws.Int32(7)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = invoke()
+	apiErr(t, err, "KMSInvalidStateException")
+	// The plain function is not affected.
+	if out, err := lc.Invoke(ctx, &awslambda.InvokeInput{FunctionName: aws.String("plain")}); err != nil || string(out.Payload) != `"plain-stored-value"` {
+		t.Fatalf("plain invoke %v", err)
+	}
 }

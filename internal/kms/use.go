@@ -2,6 +2,7 @@ package kms
 
 import (
 	"context"
+	"strings"
 
 	"github.com/seki-dev/seki/internal/protocol"
 )
@@ -41,4 +42,65 @@ func (s *Service) Use(ctx context.Context, r *protocol.Request, account, region,
 		return "", err
 	}
 	return k.arn(), nil
+}
+
+// keyByARN returns the key an ARN names, or KMS's NotFoundException.
+func (s *Service) keyByARN(arn string) (*key, error) {
+	a, ok := parseKeyARN(arn)
+	id, isKey := strings.CutPrefix(a.resource, "key/")
+	if !ok || !isKey {
+		return nil, ErrNotFound.Errorf(msgInvalidKeyID, arn)
+	}
+	k := s.keyByID(a.account, a.region, id)
+	if k == nil {
+		return nil, ErrNotFound.Errorf(msgKeyNotFound, arn)
+	}
+	return k, nil
+}
+
+// Usable is KMS's error for a key (by ARN) that cannot encrypt or decrypt
+// now (NotFoundException, DisabledException, KMSInvalidStateException),
+// nil when it can.
+func (s *Service) Usable(keyARN string) error {
+	k, err := s.keyByARN(keyARN)
+	if err != nil {
+		return err
+	}
+	return usable(k)
+}
+
+// Seal encrypts plaintext under the key keyARN for a service keeping data
+// at rest with it (Lambda's environment variables). No caller is
+// authorized here: AWS's services do this with the grant the caller made
+// when it configured the key, and the caller was authorized then (Use).
+func (s *Service) Seal(keyARN string, plaintext []byte, ec map[string]string) ([]byte, error) {
+	k, err := s.keyByARN(keyARN)
+	if err != nil {
+		return nil, err
+	}
+	if err := usable(k); err != nil {
+		return nil, err
+	}
+	return seal(k.arn(), k.secret, plaintext, ec)
+}
+
+// Open decrypts what Seal made, with the key the blob names; the key's
+// state is KMS's error as for Decrypt.
+func (s *Service) Open(b []byte, ec map[string]string) ([]byte, error) {
+	p, err := parseBlob(b)
+	if err != nil {
+		return nil, errInvalidCiphertext.New("")
+	}
+	k, err := s.keyByARN(p.keyARN)
+	if err != nil {
+		return nil, err
+	}
+	if err := usable(k); err != nil {
+		return nil, err
+	}
+	pt, err := p.open(k.secret, ec)
+	if err != nil {
+		return nil, errInvalidCiphertext.New("")
+	}
+	return pt, nil
 }

@@ -59,9 +59,9 @@ func (in *aliasInput) validate(create bool) error {
 
 // checkRouting verifies an alias's versions exist and its routing is
 // one that Lambda accepts.
-func checkRouting(tx *store.Tx, ref FunctionRef, primary string, rc *AliasRoutingConfiguration) error {
+func (s *Service) checkRouting(tx *store.Tx, ref FunctionRef, primary string, rc *AliasRoutingConfiguration) error {
 	if primary != latest {
-		if rec, err := getVersion(tx, ref, primary); err != nil {
+		if rec, err := s.getVersion(tx, ref, primary); err != nil {
 			return err
 		} else if rec == nil {
 			return errNotFound.Errorf(msgFunctionMissing, ref.QualifiedARN(primary))
@@ -80,7 +80,7 @@ func checkRouting(tx *store.Tx, ref FunctionRef, primary string, rc *AliasRoutin
 		if k == primary {
 			return errInvalidParameter.Errorf(msgRoutingSame, k, k)
 		}
-		if rec, err := getVersion(tx, ref, k); err != nil {
+		if rec, err := s.getVersion(tx, ref, k); err != nil {
 			return err
 		} else if rec == nil {
 			return errNotFound.Errorf(msgFunctionMissing, ref.QualifiedARN(k))
@@ -121,7 +121,7 @@ func (s *Service) createAlias(ctx context.Context, r *protocol.Request, ref Func
 		} else if prev != nil {
 			return errConflict.Errorf(msgAliasExists, a.AliasArn)
 		}
-		if err := checkRouting(tx, ref, a.FunctionVersion, a.RoutingConfig); err != nil {
+		if err := s.checkRouting(tx, ref, a.FunctionVersion, a.RoutingConfig); err != nil {
 			return err
 		}
 		return putAlias(tx, ref, a)
@@ -148,7 +148,7 @@ func (s *Service) getAlias(ctx context.Context, r *protocol.Request, ref Functio
 	}
 	var a *AliasConfiguration
 	err = s.db.Read(ctx, func(tx *store.Tx) error {
-		if _, err := resolve(tx, ref, ""); err != nil {
+		if _, err := s.resolve(tx, ref, ""); err != nil {
 			return err
 		}
 		a, err = getAliasRecord(tx, ref, name)
@@ -171,7 +171,7 @@ func (s *Service) updateAlias(ctx context.Context, r *protocol.Request, ref Func
 	}
 	var a *AliasConfiguration
 	err := s.write(ctx, func(tx *store.Tx) error {
-		if _, err := resolve(tx, ref, ""); err != nil {
+		if _, err := s.resolve(tx, ref, ""); err != nil {
 			return err
 		}
 		var err error
@@ -199,7 +199,7 @@ func (s *Service) updateAlias(ctx context.Context, r *protocol.Request, ref Func
 				a.RoutingConfig = in.RoutingConfig
 			}
 		}
-		if err := checkRouting(tx, ref, a.FunctionVersion, a.RoutingConfig); err != nil {
+		if err := s.checkRouting(tx, ref, a.FunctionVersion, a.RoutingConfig); err != nil {
 			return err
 		}
 		a.RevisionId = protocol.NewUUID()
@@ -256,7 +256,7 @@ func (s *Service) listAliases(ctx context.Context, r *protocol.Request, ref Func
 	start, _ := decodeMarker(r.Params.Get("Marker"))
 	out := listAliasesOutput{Aliases: []*AliasConfiguration{}}
 	err = s.db.Read(ctx, func(tx *store.Tx) error {
-		if _, err := resolve(tx, ref, ""); err != nil {
+		if _, err := s.resolve(tx, ref, ""); err != nil {
 			return err
 		}
 		rows, err := tx.Query(`SELECT alias, config FROM lambda_aliases WHERE account=? AND region=? AND name=? AND alias >= ? ORDER BY alias`,

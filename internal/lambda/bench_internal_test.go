@@ -22,7 +22,7 @@ func BenchmarkLoadInvokeUncached(b *testing.B) {
 	ref := FunctionRef{Partition: "aws", Region: "us-east-1", Account: "111111111111", Name: "f"}
 	db.Write(ctx, func(tx *store.Tx) error {
 		tx.Exec(`INSERT INTO lambda_functions (account, region, name, created) VALUES (?,?,?,?)`, ref.Account, ref.Region, ref.Name, "x")
-		return putVersion(tx, ref, &versionRecord{Config: FunctionConfiguration{Version: latest, RevisionId: "r"}, CodeBlob: "b"})
+		return s.putVersion(tx, ref, &versionRecord{Config: FunctionConfiguration{Version: latest, RevisionId: "r"}, CodeBlob: "b"})
 	})
 	lat := make([]time.Duration, 0, b.N)
 	b.ResetTimer()

@@ -424,7 +424,7 @@ func (s *Service) putFunctionCSC(ctx context.Context, r *protocol.Request, b wit
 			return errCSCNotFound.Errorf(msgCSCNotFound, b.csc.arn)
 		}
 		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestCodeSigningConfig::test_code_signing_not_found_excs (put_function_csc_invalid_fnname)
-		if _, err := resolve(tx, b.fn, ""); err != nil {
+		if _, err := s.resolve(tx, b.fn, ""); err != nil {
 			return err
 		}
 		_, err = tx.Exec(`INSERT INTO lambda_function_code_signing (account, region, name, csc_arn) VALUES (?,?,?,?)
@@ -441,7 +441,7 @@ func (s *Service) getFunctionCSC(ctx context.Context, r *protocol.Request, fn Fu
 	out := &functionCSCOutput{}
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestCodeSigningConfig::test_code_signing_not_found_excs (get_function_csc_nonexistingfn)
-		if _, err := resolve(tx, fn, ""); err != nil {
+		if _, err := s.resolve(tx, fn, ""); err != nil {
 			return err
 		}
 		err := tx.QueryRow(`SELECT csc_arn FROM lambda_function_code_signing WHERE account=? AND region=? AND name=?`,
@@ -463,7 +463,7 @@ func (s *Service) getFunctionCSC(ctx context.Context, r *protocol.Request, fn Fu
 func (s *Service) deleteFunctionCSC(ctx context.Context, r *protocol.Request, fn FunctionRef) (any, error) {
 	err := s.write(ctx, func(tx *store.Tx) error {
 		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestCodeSigningConfig::test_code_signing_not_found_excs (delete_function_csc_fnnotfound, nothing_to_delete_response)
-		if _, err := resolve(tx, fn, ""); err != nil {
+		if _, err := s.resolve(tx, fn, ""); err != nil {
 			return err
 		}
 		_, err := tx.Exec(`DELETE FROM lambda_function_code_signing WHERE account=? AND region=? AND name=?`, fn.Account, fn.Region, fn.Name)

@@ -37,7 +37,7 @@ func (s *Service) putConcurrency(ctx context.Context, r *protocol.Request, ref F
 		// A function that does not exist is reported first.
 		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaReservedConcurrency::test_function_concurrency_exceptions
 		if rerr := s.db.Read(ctx, func(tx *store.Tx) error {
-			_, err := resolve(tx, ref, latest)
+			_, err := s.resolve(tx, ref, latest)
 			return err
 		}); rerr != nil {
 			return nil, rerr
@@ -47,7 +47,7 @@ func (s *Service) putConcurrency(ctx context.Context, r *protocol.Request, ref F
 	n := *in.ReservedConcurrentExecutions
 	err := s.write(ctx, func(tx *store.Tx) error {
 		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_concurrency_exceptions (put_function_concurrency_with_function_name_doesnotexist: "...:$LATEST")
-		if _, err := resolve(tx, ref, latest); err != nil {
+		if _, err := s.resolve(tx, ref, latest); err != nil {
 			return err
 		}
 		var others int64
@@ -73,7 +73,7 @@ func (s *Service) putConcurrency(ctx context.Context, r *protocol.Request, ref F
 func (s *Service) getConcurrency(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	var out concurrency
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		t, err := resolve(tx, ref, "")
+		t, err := s.resolve(tx, ref, "")
 		if err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (s *Service) getConcurrency(ctx context.Context, r *protocol.Request, ref F
 
 func (s *Service) deleteConcurrency(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	err := s.write(ctx, func(tx *store.Tx) error {
-		if _, err := resolve(tx, ref, ""); err != nil {
+		if _, err := s.resolve(tx, ref, ""); err != nil {
 			return err
 		}
 		_, err := tx.Exec(`UPDATE lambda_functions SET reserved=NULL WHERE account=? AND region=? AND name=?`, ref.Account, ref.Region, ref.Name)

@@ -34,12 +34,32 @@ var (
 	errInvalidContent     = awserr.Code{Name: "InvalidRequestContentException", Status: http.StatusBadRequest, LowerMessage: true}
 	errUnknownOperation   = awserr.Code{Name: "UnknownOperationException", Status: http.StatusNotFound}
 	errCodeStorageExceeds = awserr.Code{Name: "CodeStorageExceededException", Status: http.StatusBadRequest, LowerMessage: true}
+	// An invocation whose environment variables' KMS key cannot be used:
+	// Invoke's 502s.
+	// source: doc https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+	errKMSAccessDenied = awserr.Code{Name: "KMSAccessDeniedException", Status: http.StatusBadGateway}
+	// source: doc https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+	errKMSDisabled = awserr.Code{Name: "KMSDisabledException", Status: http.StatusBadGateway}
+	// source: doc https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+	errKMSInvalidState = awserr.Code{Name: "KMSInvalidStateException", Status: http.StatusBadGateway}
+	// source: doc https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+	errKMSNotFound = awserr.Code{Name: "KMSNotFoundException", Status: http.StatusBadGateway}
 )
 
 // Messages recorded from AWS (see issue 4's table, AWS documentation and
 // public reports of real responses). Those marked "unconfirmed" below were
 // not found verbatim in any AWS response and follow AWS's usual wording.
 const (
+	// source: unconfirmed the refusal AWS users quote when a function's KMS key cannot be granted to Lambda ("… invalid for CreateGrant. Please check your KMS key settings."), with KMS's code and message after it
+	msgKMSConfigure = "Lambda was unable to configure access to your environment variables because the KMS key is invalid for CreateGrant. Please check your KMS key settings. KMS Exception: %s KMS Message: %s"
+	// source: unconfirmed the KMSAccessDeniedException description of https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+	msgKMSAccessDenied = "Lambda couldn't decrypt the environment variables because KMS access was denied. Check the Lambda function's KMS permissions."
+	// source: unconfirmed the KMSDisabledException description of https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+	msgKMSDisabled = "Lambda couldn't decrypt the environment variables because the KMS key used is disabled. Check the Lambda function's KMS key settings."
+	// source: unconfirmed the KMSInvalidStateException description of https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+	msgKMSInvalidState = "Lambda couldn't decrypt the environment variables because the state of the KMS key used is not valid for Decrypt. Check the function's KMS key settings."
+	// source: unconfirmed the KMSNotFoundException description of https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+	msgKMSNotFound = "Lambda couldn't decrypt the environment variables because the KMS key was not found. Check the function's KMS key settings."
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_permission_exceptions (get_policy_fn_doesnotexist)
 	msgNoResource = "The resource you requested does not exist."
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_permission_exceptions (add_permission_conflicting_statement_id)

@@ -178,7 +178,7 @@ func (s *Service) writeEventInvoke(ctx context.Context, r *protocol.Request, b w
 	q := eventInvokeQualifier(ref)
 	var out *EventInvokeConfig
 	err := s.write(ctx, func(tx *store.Tx) error {
-		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
+		if _, err := s.resolve(tx, ref, ref.Qualifier); err != nil {
 			if errNotFound.Is(err) {
 				// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_lambda_eventinvokeconfig_exceptions (put_functionname_name_notfound, put_alias_doesnotexist, update_eventinvokeconfig_function_doesnotexist)
 				return errNotFound.New(msgEventInvokeNoFunction)

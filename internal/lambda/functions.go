@@ -128,6 +128,9 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 	if err := s.checkRole(ctx, r, *in.Role); err != nil {
 		return nil, err
 	}
+	if err := s.checkKMSKey(ctx, r, ref, in.KMSKeyArn); err != nil {
+		return nil, err
+	}
 	vpc, err := s.checkVpc(ctx, r, in.VpcConfig, *in.Role, ref.Name)
 	if err != nil {
 		return nil, err
@@ -220,12 +223,12 @@ func (s *Service) createFunction(ctx context.Context, r *protocol.Request, b wit
 			ref.Account, ref.Region, ref.Name, string(tagJSON), now); err != nil {
 			return err
 		}
-		if err := putVersion(tx, ref, rec); err != nil {
+		if err := s.putVersion(tx, ref, rec); err != nil {
 			return err
 		}
 		out = rec
 		if in.Publish {
-			out, err = publish(tx, ref, &functionRow{Tags: tags}, rec, nil)
+			out, err = s.publish(tx, ref, &functionRow{Tags: tags}, rec, nil)
 		}
 		return err
 	})
@@ -555,7 +558,7 @@ func (s *Service) gcBlobs(ctx context.Context, blobs []string) {
 func (s *Service) getFunctionConfiguration(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	var out *FunctionConfiguration
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		t, err := resolve(tx, ref, ref.Qualifier)
+		t, err := s.resolve(tx, ref, ref.Qualifier)
 		if err != nil {
 			return err
 		}
@@ -576,7 +579,7 @@ type getFunctionOutput struct {
 func (s *Service) getFunction(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	var out getFunctionOutput
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		t, err := resolve(tx, ref, ref.Qualifier)
+		t, err := s.resolve(tx, ref, ref.Qualifier)
 		if err != nil {
 			return err
 		}
@@ -727,7 +730,7 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, r *protocol.R
 	// The function must exist before the role is looked at.
 	role := ""
 	if err := s.db.Read(ctx, func(tx *store.Tx) error {
-		t, err := resolve(tx, ref, "")
+		t, err := s.resolve(tx, ref, "")
 		if err == nil {
 			role = t.version.Config.Role
 		}
@@ -740,6 +743,9 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, r *protocol.R
 			return nil, err
 		}
 		role = *in.Role
+	}
+	if err := s.checkKMSKey(ctx, r, ref, in.KMSKeyArn); err != nil {
+		return nil, err
 	}
 	vpc, vpcErr := s.checkVpc(ctx, r, in.VpcConfig, role, ref.Name)
 	if vpcErr != nil {
@@ -755,7 +761,7 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, r *protocol.R
 	}
 	var out *versionRecord
 	err := s.write(ctx, func(tx *store.Tx) error {
-		t, err := resolve(tx, ref, "")
+		t, err := s.resolve(tx, ref, "")
 		if err != nil {
 			return err
 		}
@@ -780,7 +786,7 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, r *protocol.R
 		rec.Config.LastModified = timestamp(r.Now)
 		rec.Config.LastUpdateStatus = "Successful"
 		out = rec
-		return putVersion(tx, ref, rec)
+		return s.putVersion(tx, ref, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -821,7 +827,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, r
 	}
 	var cur *versionRecord
 	if err := s.db.Read(ctx, func(tx *store.Tx) error {
-		t, err := resolve(tx, ref, "")
+		t, err := s.resolve(tx, ref, "")
 		if err == nil {
 			cur = t.version
 		}
@@ -868,7 +874,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, r
 	var out *versionRecord
 	var old string
 	err = s.write(ctx, func(tx *store.Tx) error {
-		t, err := resolve(tx, ref, "")
+		t, err := s.resolve(tx, ref, "")
 		if err != nil {
 			return err
 		}
@@ -885,12 +891,12 @@ func (s *Service) updateFunctionCode(ctx context.Context, r *protocol.Request, r
 		rec.revise()
 		rec.Config.LastModified = timestamp(r.Now)
 		rec.Config.LastUpdateStatus = "Successful"
-		if err := putVersion(tx, ref, rec); err != nil {
+		if err := s.putVersion(tx, ref, rec); err != nil {
 			return err
 		}
 		out = rec
 		if in.Publish {
-			out, err = publish(tx, ref, t.fn, rec, nil)
+			out, err = s.publish(tx, ref, t.fn, rec, nil)
 		}
 		return err
 	})
@@ -953,7 +959,7 @@ func (s *Service) deleteFunction(ctx context.Context, r *protocol.Request, ref F
 		if !isDigits(q) {
 			return errNotFound.Errorf(msgFunctionMissing, ref.QualifiedARN(q))
 		}
-		rec, err := getVersion(tx, ref, q)
+		rec, err := s.getVersion(tx, ref, q)
 		if err != nil {
 			return err
 		}

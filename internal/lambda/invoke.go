@@ -262,7 +262,7 @@ func (s *Service) loadInvoke(ctx context.Context, ref FunctionRef) (*invokeState
 		if q == "" {
 			q = latest
 		}
-		t, err := resolve(tx, ref, q)
+		t, err := s.resolve(tx, ref, q)
 		if err != nil {
 			if awsErr(err) {
 				st.err = err
@@ -366,6 +366,9 @@ func (s *Service) run(ctx context.Context, st *invokeState, req *InvokeRequest) 
 			}
 		}
 	}
+	if err := s.invokableEnv(rec); err != nil {
+		return nil, err
+	}
 	spec := s.cachedSpec(st, rec)
 	var async *EventInvokeConfig
 	if req.InvocationType == invokeEvent {
@@ -407,7 +410,7 @@ func (s *Service) routedVersion(ctx context.Context, st *invokeState, v string) 
 	var routed *versionRecord
 	if err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		routed, err = getVersion(tx, st.ref, v)
+		routed, err = s.getVersion(tx, st.ref, v)
 		return err
 	}); err != nil {
 		return nil, err

@@ -83,6 +83,9 @@ type Options struct {
 	Principals authz.Principals
 	// Networks is EC2, for VpcConfig (vpcconfig.go); nil refuses one.
 	Networks Networks
+	// Keys is KMS, for KMSKeyArn (envkms.go); nil keeps variables as
+	// given.
+	Keys Keys
 	// Authz is the door used for checks made outside an HTTP request
 	// (InvokeAs, CheckInvoke, event source mappings); nil refuses them.
 	// Requests are authorized by the Dispatcher given to Handler.

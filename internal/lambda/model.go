@@ -48,6 +48,9 @@ type FunctionConfiguration struct {
 // EnvironmentResponse is a function's environment variables.
 type EnvironmentResponse struct {
 	Variables map[string]string `json:"Variables"`
+	// Error replaces Variables when their KMS key cannot open them
+	// (envkms.go).
+	Error *EnvironmentError `json:"Error,omitempty"`
 }
 
 // TracingConfig is the X-Ray mode.

@@ -378,8 +378,8 @@ type addPermissionOutput struct {
 // unqualified function's is $LATEST's), which a policy change sets with a
 // new RevisionId of the version and a publish leaves as it was.
 // source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_lambda_permission_fn_versioning
-func policyRevision(tx *store.Tx, ref FunctionRef, q string) (rev string, bump func() (string, error), err error) {
-	t, err := resolveAlias(tx, ref, q, msgNoAliasArn)
+func (s *Service) policyRevision(tx *store.Tx, ref FunctionRef, q string) (rev string, bump func() (string, error), err error) {
+	t, err := s.resolveAlias(tx, ref, q, msgNoAliasArn)
 	if err != nil {
 		return "", nil, err
 	}
@@ -394,7 +394,7 @@ func policyRevision(tx *store.Tx, ref FunctionRef, q string) (rev string, bump f
 	return v.policyRev(), func() (string, error) {
 		v.bump()
 		v.PolicyRev = v.Config.RevisionId // one RevisionId for both until the next publish
-		return v.PolicyRev, putVersion(tx, ref, v)
+		return v.PolicyRev, s.putVersion(tx, ref, v)
 	}, nil
 }
 
@@ -415,7 +415,7 @@ func (s *Service) addPermission(ctx context.Context, r *protocol.Request, b with
 	// Read, check and write in one transaction: concurrent AddPermission
 	// calls queue on the single writer, so none loses another's statement.
 	err = s.write(ctx, func(tx *store.Tx) error {
-		rev, bump, err := policyRevision(tx, ref, ref.Qualifier)
+		rev, bump, err := s.policyRevision(tx, ref, ref.Qualifier)
 		if err != nil {
 			return err
 		}
@@ -505,7 +505,7 @@ func (s *Service) removePermission(ctx context.Context, r *protocol.Request, ref
 		if fn == nil {
 			return errNotFound.Errorf(msgNoPolicyFor, ref.QualifiedARN(ref.Qualifier))
 		}
-		rev, bump, err := policyRevision(tx, ref, ref.Qualifier)
+		rev, bump, err := s.policyRevision(tx, ref, ref.Qualifier)
 		if err != nil {
 			return err
 		}
@@ -546,7 +546,7 @@ type getPolicyOutput struct {
 func (s *Service) getPolicy(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	var out getPolicyOutput
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		rev, _, err := policyRevision(tx, ref, ref.Qualifier)
+		rev, _, err := s.policyRevision(tx, ref, ref.Qualifier)
 		if err != nil {
 			// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_permission_exceptions (get_policy_fn_doesnotexist, get_policy_fn_version_doesnotexist)
 			return notFoundAs(err, msgNoResource)

@@ -108,7 +108,7 @@ func (s *Service) provisionedBodyTarget(ctx context.Context, r *protocol.Request
 // alias is named as an alias, a missing version as a function, whether or
 // not the function itself exists.
 // source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaProvisionedConcurrency::test_provisioned_concurrency_exceptions (get_provisioned_functionname_doesnotexist, get_provisioned_version_doesnotexist)
-func resolveProvisioned(tx *store.Tx, ref FunctionRef) (*target, error) {
+func (s *Service) resolveProvisioned(tx *store.Tx, ref FunctionRef) (*target, error) {
 	q := ref.Qualifier
 	missing := func() error {
 		if isDigits(q) {
@@ -123,7 +123,7 @@ func resolveProvisioned(tx *store.Tx, ref FunctionRef) (*target, error) {
 	if fn == nil {
 		return nil, missing()
 	}
-	t, err := resolve(tx, ref, q)
+	t, err := s.resolve(tx, ref, q)
 	if errNotFound.Is(err) {
 		return nil, missing()
 	}
@@ -195,7 +195,7 @@ func (s *Service) putProvisioned(ctx context.Context, r *protocol.Request, b wit
 	}
 	var out *ProvisionedConcurrencyConfig
 	err := s.write(ctx, func(tx *store.Tx) error {
-		t, err := resolveProvisioned(tx, ref)
+		t, err := s.resolveProvisioned(tx, ref)
 		if err != nil {
 			return err
 		}
@@ -294,7 +294,7 @@ func (s *Service) getProvisionedConfig(ctx context.Context, r *protocol.Request,
 	}
 	var p *provisionedRow
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		if _, err := resolveProvisioned(tx, ref); err != nil {
+		if _, err := s.resolveProvisioned(tx, ref); err != nil {
 			return err
 		}
 		var err error
@@ -318,7 +318,7 @@ func (s *Service) deleteProvisioned(ctx context.Context, r *protocol.Request, re
 	// Deleting a config that does not exist succeeds.
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaProvisionedConcurrency::test_provisioned_concurrency_exceptions (delete_provisioned_config_doesnotexist)
 	err := s.write(ctx, func(tx *store.Tx) error {
-		if _, err := resolveProvisioned(tx, ref); err != nil {
+		if _, err := s.resolveProvisioned(tx, ref); err != nil {
 			return err
 		}
 		_, err := tx.Exec(`DELETE FROM lambda_provisioned WHERE account=? AND region=? AND name=? AND qualifier=?`,
@@ -341,7 +341,7 @@ func (s *Service) listProvisionedConfigs(ctx context.Context, r *protocol.Reques
 	start, _ := decodeMarker(r.Params.Get("Marker"))
 	out := listProvisionedOutput{ProvisionedConcurrencyConfigs: []*ProvisionedConcurrencyConfig{}}
 	err = s.db.Read(ctx, func(tx *store.Tx) error {
-		if _, err := resolve(tx, ref, ""); err != nil {
+		if _, err := s.resolve(tx, ref, ""); err != nil {
 			// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaProvisionedConcurrency::test_provisioned_concurrency_exceptions (list_provisioned_functionname_doesnotexist)
 			return err
 		}

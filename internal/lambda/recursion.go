@@ -72,7 +72,7 @@ func (s *Service) recursionTarget(ctx context.Context, r *protocol.Request, b wi
 func (s *Service) getRecursion(ctx context.Context, _ *protocol.Request, b withBody[recursionConfig]) (any, error) {
 	loop := recursionTerminate
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		if _, err := resolve(tx, b.ref, ""); err != nil {
+		if _, err := s.resolve(tx, b.ref, ""); err != nil {
 			return err
 		}
 		err := tx.QueryRow(`SELECT loop FROM lambda_recursion WHERE account=? AND region=? AND name=?`,
@@ -90,7 +90,7 @@ func (s *Service) getRecursion(ctx context.Context, _ *protocol.Request, b withB
 
 func (s *Service) putRecursion(ctx context.Context, _ *protocol.Request, b withBody[recursionConfig]) (any, error) {
 	err := s.write(ctx, func(tx *store.Tx) error {
-		if _, err := resolve(tx, b.ref, ""); err != nil {
+		if _, err := s.resolve(tx, b.ref, ""); err != nil {
 			return err
 		}
 		_, err := tx.Exec(`INSERT INTO lambda_recursion (account, region, name, loop) VALUES (?,?,?,?)

@@ -153,6 +153,10 @@ type versionRecord struct {
 	// Image is the code of an image function's version (image.go); nil
 	// for a .zip package.
 	Image *imageCode `json:",omitempty"`
+	// EnvSealed is Config.Environment's variables sealed with the
+	// function's KMS key, when it has one (envkms.go); the stored Config
+	// then has no Environment.
+	EnvSealed []byte `json:",omitempty"`
 }
 
 // policyRev is the RevisionId of the version's resource policy.
@@ -229,7 +233,7 @@ func getFunctionRow(tx *store.Tx, ref FunctionRef) (*functionRow, error) {
 	return &row, nil
 }
 
-func getVersion(tx *store.Tx, ref FunctionRef, version string) (*versionRecord, error) {
+func (s *Service) getVersion(tx *store.Tx, ref FunctionRef, version string) (*versionRecord, error) {
 	var cfg string
 	err := tx.QueryRow(`SELECT config FROM lambda_versions WHERE account=? AND region=? AND name=? AND version=?`,
 		ref.Account, ref.Region, ref.Name, version).Scan(&cfg)
@@ -243,11 +247,19 @@ func getVersion(tx *store.Tx, ref FunctionRef, version string) (*versionRecord, 
 	if err := json.Unmarshal([]byte(cfg), &rec); err != nil {
 		return nil, err
 	}
+	s.openEnv(ref, &rec)
 	return &rec, nil
 }
 
-func putVersion(tx *store.Tx, ref FunctionRef, rec *versionRecord) error {
-	b, err := json.Marshal(rec)
+func (s *Service) putVersion(tx *store.Tx, ref FunctionRef, rec *versionRecord) error {
+	stored, err := s.sealEnv(ref, rec)
+	if err != nil {
+		return err
+	}
+	// The caller's record keeps its variables in the clear (it may answer
+	// with them) and learns the blob, so that a later write of it keeps it.
+	rec.EnvSealed = stored.EnvSealed
+	b, err := json.Marshal(stored)
 	if err != nil {
 		return err
 	}
@@ -327,13 +339,13 @@ type target struct {
 // are AWS's 404s: "Function not found: ARN[:q]", the qualifier kept as given
 // even when the function itself is missing.
 // source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_ops_with_arn_qualifier_mismatch[get_function] (match_exception)
-func resolve(tx *store.Tx, ref FunctionRef, q string) (*target, error) {
-	return resolveAlias(tx, ref, q, msgFunctionMissing)
+func (s *Service) resolve(tx *store.Tx, ref FunctionRef, q string) (*target, error) {
+	return s.resolveAlias(tx, ref, q, msgFunctionMissing)
 }
 
 // resolveAlias is resolve for the operations that name a missing alias in
 // their own words (noAlias, formatted with the qualified ARN).
-func resolveAlias(tx *store.Tx, ref FunctionRef, q, noAlias string) (*target, error) {
+func (s *Service) resolveAlias(tx *store.Tx, ref FunctionRef, q, noAlias string) (*target, error) {
 	fn, err := getFunctionRow(tx, ref)
 	if err != nil {
 		return nil, err
@@ -344,13 +356,13 @@ func resolveAlias(tx *store.Tx, ref FunctionRef, q, noAlias string) (*target, er
 	t := &target{fn: fn}
 	switch {
 	case q == "" || q == latest:
-		t.version, err = getVersion(tx, ref, latest)
+		t.version, err = s.getVersion(tx, ref, latest)
 	case isDigits(q):
-		t.version, err = getVersion(tx, ref, q)
+		t.version, err = s.getVersion(tx, ref, q)
 	default:
 		t.alias, err = getAliasRecord(tx, ref, q)
 		if err == nil && t.alias != nil {
-			t.version, err = getVersion(tx, ref, t.alias.FunctionVersion)
+			t.version, err = s.getVersion(tx, ref, t.alias.FunctionVersion)
 		}
 	}
 	if err != nil {

@@ -80,7 +80,7 @@ func (s *Service) updateTags(ctx context.Context, t *tagged, fn func(map[string]
 	}
 	ref := t.ref
 	return s.write(ctx, func(tx *store.Tx) error {
-		t, err := resolve(tx, ref, "")
+		t, err := s.resolve(tx, ref, "")
 		if err != nil {
 			return err
 		}
@@ -99,7 +99,7 @@ func (s *Service) updateTags(ctx context.Context, t *tagged, fn func(map[string]
 		// every get_fn_response after a change shows a new one).
 		// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_tag_lifecycle
 		t.version.bump()
-		return putVersion(tx, ref, t.version)
+		return s.putVersion(tx, ref, t.version)
 	})
 }
 
@@ -157,7 +157,7 @@ func (s *Service) listTags(ctx context.Context, r *protocol.Request, t *tagged) 
 			out["Tags"] = tags
 			return json.Unmarshal([]byte(doc), &tags)
 		}
-		t, err := resolve(tx, ref, "")
+		t, err := s.resolve(tx, ref, "")
 		if err != nil {
 			return err
 		}

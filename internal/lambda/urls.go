@@ -186,7 +186,7 @@ func (s *Service) createURL(ctx context.Context, r *protocol.Request, b withBody
 		u.InvokeMode, u.ModeSet = *in.InvokeMode, true
 	}
 	err := s.write(ctx, func(tx *store.Tx) error {
-		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
+		if _, err := s.resolve(tx, ref, ref.Qualifier); err != nil {
 			return notFoundAs(err, msgFunctionNotExist)
 		}
 		if prev, err := getURLRecord(tx, ref, ref.Qualifier); err != nil {
@@ -205,7 +205,7 @@ func (s *Service) createURL(ctx context.Context, r *protocol.Request, b withBody
 func (s *Service) loadURL(ctx context.Context, ref FunctionRef) (*urlRecord, error) {
 	var u *urlRecord
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
+		if _, err := s.resolve(tx, ref, ref.Qualifier); err != nil {
 			return notFoundAs(err, msgNoResource)
 		}
 		var err error
@@ -234,7 +234,7 @@ func (s *Service) updateURL(ctx context.Context, r *protocol.Request, b withBody
 	}
 	var u *urlRecord
 	err := s.write(ctx, func(tx *store.Tx) error {
-		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
+		if _, err := s.resolve(tx, ref, ref.Qualifier); err != nil {
 			return notFoundAs(err, msgFunctionNotExist)
 		}
 		var err error
@@ -264,7 +264,7 @@ func (s *Service) updateURL(ctx context.Context, r *protocol.Request, b withBody
 
 func (s *Service) deleteURL(ctx context.Context, r *protocol.Request, ref FunctionRef) (any, error) {
 	err := s.write(ctx, func(tx *store.Tx) error {
-		if _, err := resolve(tx, ref, ref.Qualifier); err != nil {
+		if _, err := s.resolve(tx, ref, ref.Qualifier); err != nil {
 			return notFoundAs(err, msgNoResource)
 		}
 		res, err := tx.Exec(`DELETE FROM lambda_urls WHERE account=? AND region=? AND name=? AND qualifier=?`, ref.Account, ref.Region, ref.Name, ref.Qualifier)
@@ -292,7 +292,7 @@ func (s *Service) listURLs(ctx context.Context, r *protocol.Request, ref Functio
 	start, _ := decodeMarker(r.Params.Get("Marker"))
 	out := listURLsOutput{FunctionUrlConfigs: []*FunctionURLConfig{}}
 	err = s.db.Read(ctx, func(tx *store.Tx) error {
-		if _, err := resolve(tx, ref, ""); err != nil {
+		if _, err := s.resolve(tx, ref, ""); err != nil {
 			return notFoundAs(err, msgFunctionNotExist)
 		}
 		rows, err := tx.Query(`SELECT qualifier, config FROM lambda_urls WHERE account=? AND region=? AND name=? AND qualifier >= ? ORDER BY qualifier`,

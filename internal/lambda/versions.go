@@ -20,9 +20,9 @@ type publishInput struct {
 // gives $LATEST a new RevisionId too (test_version_lifecycle,
 // test_function_revisions_version_and_alias: get_function_latest_rev3).
 // source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#test_function_revisions_version_and_alias
-func publish(tx *store.Tx, ref FunctionRef, fn *functionRow, rec *versionRecord, in *publishInput) (*versionRecord, error) {
+func (s *Service) publish(tx *store.Tx, ref FunctionRef, fn *functionRow, rec *versionRecord, in *publishInput) (*versionRecord, error) {
 	if fn.LastVersion > 0 && fn.PublishedRev == rec.specRev() {
-		prev, err := getVersion(tx, ref, itoa(fn.LastVersion))
+		prev, err := s.getVersion(tx, ref, itoa(fn.LastVersion))
 		if err != nil || prev != nil {
 			return prev, err
 		}
@@ -36,11 +36,11 @@ func publish(tx *store.Tx, ref FunctionRef, fn *functionRow, rec *versionRecord,
 	if in != nil && in.Description != nil {
 		v.Config.Description = *in.Description
 	}
-	if err := putVersion(tx, ref, &v); err != nil {
+	if err := s.putVersion(tx, ref, &v); err != nil {
 		return nil, err
 	}
 	rec.bump()
-	if err := putVersion(tx, ref, rec); err != nil {
+	if err := s.putVersion(tx, ref, rec); err != nil {
 		return nil, err
 	}
 	_, err := tx.Exec(`UPDATE lambda_functions SET last_version=?, published_rev=? WHERE account=? AND region=? AND name=?`,
@@ -63,7 +63,7 @@ func (s *Service) publishVersion(ctx context.Context, r *protocol.Request, ref F
 	}
 	var out *versionRecord
 	err := s.write(ctx, func(tx *store.Tx) error {
-		t, err := resolve(tx, ref, "")
+		t, err := s.resolve(tx, ref, "")
 		if err != nil {
 			return err
 		}
@@ -73,7 +73,7 @@ func (s *Service) publishVersion(ctx context.Context, r *protocol.Request, ref F
 		if in.RevisionId != "" && in.RevisionId != t.version.Config.RevisionId {
 			return errPrecondition.New(msgFunctionRevision)
 		}
-		out, err = publish(tx, ref, t.fn, t.version, &in)
+		out, err = s.publish(tx, ref, t.fn, t.version, &in)
 		return err
 	})
 	if err != nil {
@@ -95,7 +95,7 @@ func (s *Service) listVersions(ctx context.Context, r *protocol.Request, ref Fun
 	_, start := decodeMarker(r.Params.Get("Marker"))
 	out := listVersionsOutput{Versions: []*FunctionConfiguration{}}
 	err = s.db.Read(ctx, func(tx *store.Tx) error {
-		if _, err := resolve(tx, ref, ""); err != nil {
+		if _, err := s.resolve(tx, ref, ""); err != nil {
 			return err
 		}
 		rows, err := tx.Query(`SELECT num, config FROM lambda_versions WHERE account=? AND region=? AND name=? AND num >= ? ORDER BY num LIMIT ?`,

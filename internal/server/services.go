@@ -143,12 +143,12 @@ func build(ctx context.Context, s *Server) (*services, error) {
 	}
 	sv.ec2 = ec2.New(s.db, ec2.Options{Now: s.cfg.Now, Authz: sv.authz})
 	sv.byName["ec2"] = sv.ec2.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: ec2.UnauthorizedOperation})
-	sv.lambda = lambda.New(s.db, lambda.Options{Now: s.cfg.Now, URLHost: s.cfg.URLHost, Roles: lambdaRoles{sv.ids}, Authz: sv.authz,
-		Links: s.code, Runner: runner, Code: code, Images: ecrImages{sv.ecr}, Queues: newESMQueues(sv.sqs, sv.sts), Streams: newESMStreams(sv.dynamodb, sv.sts), Principals: sv.ids,
-		Networks: newLambdaNetworks(sv.ec2, sv.sts)})
-	sv.byName["lambda"] = sv.lambda.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: lambda.AccessDenied})
 	sv.kms = kms.New(s.db, kms.Options{Now: s.cfg.Now})
 	sv.byName["kms"] = sv.kms.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: kms.AccessDenied})
+	sv.lambda = lambda.New(s.db, lambda.Options{Now: s.cfg.Now, URLHost: s.cfg.URLHost, Roles: lambdaRoles{sv.ids}, Authz: sv.authz,
+		Links: s.code, Runner: runner, Code: code, Images: ecrImages{sv.ecr}, Queues: newESMQueues(sv.sqs, sv.sts), Streams: newESMStreams(sv.dynamodb, sv.sts), Principals: sv.ids,
+		Networks: newLambdaNetworks(sv.ec2, sv.sts), Keys: sv.kms})
+	sv.byName["lambda"] = sv.lambda.Handler(protocol.Dispatcher{Authz: sv.authz, Deny: lambda.AccessDenied})
 	sv.s3 = s3.New(s.db, s3.Options{Now: s.cfg.Now, Region: s.cfg.Region, Authz: sv.authz, Functions: s3Functions{sv.lambda}, Principals: sv.ids, Keys: sv.kms,
 		Roles: newServiceSessions(sv.sts, "s3.amazonaws.com")})
 	code.s3 = sv.s3

@@ -1,13 +1,14 @@
 """KMS through boto3: keys, aliases, real encryption bound to its context, KMS's key-policy
 rule (an identity policy counts only where the key policy allows the account), another
-account's user allowed by both, and S3 SSE-KMS deciding as the caller (kms:GenerateDataKey
-to write, kms:Decrypt to read), every denial explained by `seki explain`."""
+account's user allowed by both, S3 SSE-KMS deciding as the caller (kms:GenerateDataKey
+to write, kms:Decrypt to read), and a Lambda function's KMSKeyArn (kms:Encrypt to set it,
+invocations refused while the key is disabled), every denial explained by `seki explain`."""
 import json
 import unittest
 
 import botocore.exceptions
 
-from seki_harness import ACCOUNT_A, ACCOUNT_B, Seki, error_code, request_id
+from seki_harness import ACCOUNT_A, ACCOUNT_B, LAMBDA_TRUST, Seki, error_code, request_id, zip_of
 
 A, B = ACCOUNT_A[0], ACCOUNT_B[0]
 
@@ -139,6 +140,30 @@ class SSEKMS(unittest.TestCase):
         got = both.get_object(Bucket="py-kms", Key="w")
         self.assertEqual((got["Body"].read(), got["SSEKMSKeyId"]), (b"written", arn))
         self.assertEqual(both.get_object(Bucket="py-kms", Key="o")["Body"].read(), b"hello")
+
+
+class LambdaEnvironment(unittest.TestCase):
+    def test_kms_key_arn_seals_variables_and_gates_invocations(self):
+        arn = kms.create_key()["KeyMetadata"]["Arn"]
+        role = seki.client("iam").create_role(RoleName="py-kms-fn", AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+        code = zip_of({"app.py": "import os\ndef handler(event, context):\n    return os.environ['SECRET']\n"})
+        args = dict(FunctionName="py-sealed", Runtime="python3.12", Role=role, Handler="app.handler", Code={"ZipFile": code},
+                    KMSKeyArn=arn, Environment={"Variables": {"SECRET": "py-sealed-value"}})
+        deployer = seki.client("lambda", creds=user("py-deployer", doc(allow(["lambda:*", "iam:PassRole"]))))
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            deployer.create_function(**args)
+        self.assertEqual(error_code(cm.exception), "InvalidParameterValueException")
+        self.assertIn("kms:Encrypt on resource: " + arn, cm.exception.response["Error"]["Message"])
+        seki.wait_explained(request_id(cm.exception), "kms:Encrypt")
+        lam = seki.client("lambda")
+        lam.create_function(**args)
+        self.assertEqual(json.loads(lam.invoke(FunctionName="py-sealed")["Payload"].read()), "py-sealed-value")
+        kms.disable_key(KeyId=arn)
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            lam.invoke(FunctionName="py-sealed")
+        self.assertEqual((error_code(cm.exception), cm.exception.response["ResponseMetadata"]["HTTPStatusCode"]), ("KMSDisabledException", 502))
+        env = lam.get_function_configuration(FunctionName="py-sealed")["Environment"]
+        self.assertEqual(env["Error"]["ErrorCode"], "KMSDisabledException")
 
 
 if __name__ == "__main__":
