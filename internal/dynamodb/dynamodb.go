@@ -156,6 +156,7 @@ func (s *Service) tablesHandler(d protocol.Dispatcher) *protocol.JSON {
 		protocol.Define(protocol.Spec[struct{}]{Name: "TransactWriteItems", Auth: perAction, Handle: s.transactWriteHandler}),
 		protocol.Define(protocol.Spec[struct{}]{Name: "TransactGetItems", Auth: perAction, Handle: s.transactGetHandler}),
 		ops[0], ops[1], ops[2], ops[3],
+		s.executeStatementOp(),
 	)
 	return &protocol.JSON{
 		Dispatcher:   d,

@@ -19,6 +19,9 @@ var (
 	errInUse           = awserr.Code{Name: "ResourceInUseException", Status: http.StatusBadRequest}
 	errConditionFailed = awserr.Code{Name: "ConditionalCheckFailedException", Status: http.StatusBadRequest}
 	errSerialization   = protocol.ErrSerialization
+	// errNotImplemented answers what seki does not run (PartiQL), with
+	// the status of the front door's answer for a service it does not serve.
+	errNotImplemented = awserr.Code{Name: "NotImplemented", Status: http.StatusNotImplemented}
 )
 
 // The request framework's validation texts, and CreateTable's for a taken name.

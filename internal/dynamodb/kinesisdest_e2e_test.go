@@ -3,6 +3,7 @@ package dynamodb_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -187,5 +188,25 @@ func TestKinesisStreamingDestination(t *testing.T) {
 	wantErr(t, err, "AccessDeniedException", "")
 	if !strings.Contains(err.Error(), "kinesis:PutRecords") {
 		t.Fatalf("denied for: %v", err)
+	}
+}
+
+// TestExecuteStatementValidated: ExecuteStatement's request is validated
+// as DynamoDB's request framework validates it (an empty parameter list is
+// AWS's recorded ValidationException), and a well-formed statement is
+// refused in seki's words, 501, since seki runs no PartiQL.
+func TestExecuteStatementValidated(t *testing.T) {
+	_, c := newClient(t)
+	ctx := context.Background()
+	_, err := c.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{Statement: aws.String(`SELECT * FROM "t"`), Parameters: []types.AttributeValue{}})
+	wantErr(t, err, "ValidationException", "1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	_, err = c.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{Statement: aws.String(""), Limit: aws.Int32(0)})
+	wantErr(t, err, "ValidationException", "2 validation errors detected: Value '' at 'statement' failed to satisfy constraint: Member must have length greater than or equal to 1; "+
+		"Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1")
+	_, err = c.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{Statement: aws.String(`SELECT * FROM "t"`)})
+	wantErr(t, err, "NotImplemented", "")
+	var re interface{ HTTPStatusCode() int }
+	if !errors.As(err, &re) || re.HTTPStatusCode() != 501 {
+		t.Fatalf("a statement: %v", err)
 	}
 }

@@ -121,3 +121,19 @@ const (
 	// source: unconfirmed the request framework's constraint text, from StreamArn's bounds in botocore's dynamodb model
 	constraintMax1024 = "Member must have length less than or equal to 1024"
 )
+
+// PartiQL's texts (partiql.go).
+const (
+	// source: snapshot tests/aws/services/dynamodb/test_dynamodb.snapshot.json#tests/aws/services/dynamodb/test_dynamodb.py::TestDynamoDB::test_dynamodb_execute_statement_empy_parameter
+	constraintMinLenFmt = "Member must have length greater than or equal to %d"
+	// source: unconfirmed the request framework's constraint text, from botocore's dynamodb model
+	constraintMaxLenFmt = "Member must have length less than or equal to %d"
+	// source: unconfirmed the request framework's constraint text, from botocore's dynamodb model
+	constraintMinValueFmt = "Member must have value greater than or equal to %d"
+	// source: unconfirmed the request framework's constraint text, from the ReturnConsumedCapacity enum of botocore's dynamodb model
+	constraintReturnConsumed = "Member must satisfy enum value set: [INDEXES, TOTAL, NONE]"
+	// source: unconfirmed the request framework's constraint text, from the ReturnValuesOnConditionCheckFailure enum of botocore's dynamodb model
+	constraintReturnOnFailure = "Member must satisfy enum value set: [ALL_OLD, NONE]"
+	// source: unconfirmed seki's own words: PartiQL statements are not run
+	msgPartiQLNotServed = "seki does not run PartiQL statements (ExecuteStatement); GetItem, PutItem, UpdateItem, DeleteItem, Query and Scan are served"
+)

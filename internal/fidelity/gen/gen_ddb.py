@@ -265,6 +265,11 @@ case(t, 'update-no-idempotency', d('UpdateKinesisStreamingDestination', {'TableN
      'UpdateKinesisStreamingConfiguration': {'ApproximateCreationDateTimePrecision': 'MICROSECOND'}}), KM)
 case(t, 'disable-bad-table', d('DisableKinesisStreamingDestination', {'TableName': 'bad-table', 'StreamArn': KARN}), KM)
 case(t, 'disable', d('DisableKinesisStreamingDestination', {'TableName': 'fid-kds', 'StreamArn': KARN}), KM)
+# PartiQL's empty parameter list: the request framework's error (seki runs no statement, but validates the request as DynamoDB does)
+t = 'test_dynamodb_execute_statement_empy_parameter'
+case(t, 'invalid-param-error', d('ExecuteStatement', {'Statement': 'SELECT * FROM "fid-pq"', 'Parameters': []}),
+     setup=[d('CreateTable', table('fid-pq', ('Artist', 'SongTitle'))),
+            d('PutItem', {'TableName': 'fid-pq', 'Item': {'Artist': {'S': 'The Queen'}, 'SongTitle': {'S': 'Bohemian Rhapsody'}}})])
 data['cases'] += out
 json.dump(data, open(WT, 'w'), indent=1)
 open(WT, 'a').write('\n')
