@@ -16,7 +16,7 @@ import (
 var fuzzOps = []string{"CreateKey", "DescribeKey", "ListKeys", "EnableKey", "DisableKey", "ScheduleKeyDeletion",
 	"CancelKeyDeletion", "UpdateKeyDescription", "GetKeyPolicy", "PutKeyPolicy", "ListKeyPolicies", "CreateAlias",
 	"UpdateAlias", "DeleteAlias", "ListAliases", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
-	"Decrypt", "ReEncrypt"}
+	"Decrypt", "ReEncrypt", "TagResource", "UntagResource", "ListResourceTags"}
 
 // fuzzEnv is a real service (real store, real door) answering requests of
 // the account's root user.
@@ -101,6 +101,7 @@ func FuzzRequest(f *testing.F) {
 		`{"KeyUsage":"SIGN_VERIFY","KeySpec":"RSA_2048"}`,
 		`{"Policy":"{","BypassPolicyLockoutSafetyCheck":true}`,
 		`{"Tags":[{"TagKey":"k","TagValue":"v"}],"MultiRegion":true}`,
+		`{"KeyId":"alias/fz","Tags":[{"TagKey":"k","TagValue":"v"},{"TagKey":"aws:x","TagValue":""}],"TagKeys":["k","x"]}`,
 	}
 	for i, s := range seeds {
 		f.Add(uint8(i%len(fuzzOps)), s)

@@ -58,6 +58,8 @@ type keyIn struct {
 	PolicyName          *string
 	Policy              *string
 	Description         *string
+	Tags                []tag
+	TagKeys             []string
 	ref                 ref
 }
 
@@ -123,6 +125,18 @@ func (s *Service) ops() []*protocol.Op {
 		keyOp(s, "ScheduleKeyDeletion", s.scheduleDeletion),
 		keyOp(s, "CancelKeyDeletion", s.cancelDeletion),
 		keyOp(s, "UpdateKeyDescription", s.updateDescription),
+		keyOp(s, "TagResource", s.tagResource),
+		keyOp(s, "UntagResource", s.untagResource),
+		keyOp(s, "ListResourceTags", func(ctx context.Context, r *protocol.Request, in keyIn, k *key) (any, error) {
+			tags := k.tags
+			if tags == nil {
+				tags = []tag{}
+			}
+			return struct {
+				Tags      []tag
+				Truncated bool
+			}{tags, false}, nil
+		}),
 		keyOp(s, "GetKeyPolicy", s.getKeyPolicy),
 		keyOp(s, "PutKeyPolicy", s.putKeyPolicy),
 		keyOp(s, "ListKeyPolicies", func(ctx context.Context, r *protocol.Request, in keyIn, k *key) (any, error) {
@@ -397,6 +411,62 @@ func (s *Service) updateDescription(ctx context.Context, r *protocol.Request, in
 	}
 	_, err := s.change(ctx, k, func(c *key) error {
 		c.description = *in.Description
+		return nil
+	})
+	return nil, err
+}
+
+// tagResource adds tags to a key, replacing the values of keys it has,
+// in place (ListResourceTags keeps the order they were first given in).
+func (s *Service) tagResource(ctx context.Context, r *protocol.Request, in keyIn, k *key) (any, error) {
+	if err := customerOnly(k); err != nil {
+		return nil, err
+	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
+	_, err := s.change(ctx, k, func(c *key) error {
+		tags := append([]tag(nil), c.tags...)
+	next:
+		for _, t := range in.Tags {
+			for i := range tags {
+				if tags[i].TagKey == t.TagKey {
+					tags[i].TagValue = t.TagValue
+					continue next
+				}
+			}
+			tags = append(tags, t)
+		}
+		if len(tags) > maxTags {
+			return errTag.New(msgTooManyTags)
+		}
+		c.tags = tags
+		return nil
+	})
+	return nil, err
+}
+
+// untagResource removes the tags of the keys given (unknown keys are no
+// error).
+func (s *Service) untagResource(ctx context.Context, r *protocol.Request, in keyIn, k *key) (any, error) {
+	if err := customerOnly(k); err != nil {
+		return nil, err
+	}
+	if in.TagKeys == nil {
+		return nil, errValidation.Errorf(msgRequired, "tagKeys")
+	}
+	_, err := s.change(ctx, k, func(c *key) error {
+		drop := make(map[string]bool, len(in.TagKeys))
+		for _, tk := range in.TagKeys {
+			drop[tk] = true
+		}
+		var tags []tag
+		for _, t := range c.tags {
+			if !drop[t.TagKey] {
+				tags = append(tags, t)
+			}
+		}
+		c.tags = tags
 		return nil
 	})
 	return nil, err

@@ -151,6 +151,53 @@ case('TestKMS::test_create_key_with_too_many_tags_raises_error', 'invalid-tag-ke
 case('TestKMS::test_key_with_long_tag_value_raises_error', 'too-long-tag-value',
      k('CreateKey', {'Description': 'test key 123', 'KeyUsage': 'ENCRYPT_DECRYPT', 'Tags': tags(tag1='v' * 257)}))
 
+# Tags of a key: the tests recorded ListResourceTags' Tags list itself;
+# the whole list is checked, in order.
+def tag_list(test, record, call, setup=None):
+    t = P + test
+    tags = snap[t]['recorded-content'][record]
+    e, _ = facts('ListResourceTags', {'Tags': tags}, dict(BASE), proto='json', tolerate={'': ['Truncated']})
+    e.setdefault('values', {})['Tags'] = json.dumps(tags, separators=(',', ':'), sort_keys=True)
+    c = {'test': t, 'record': record}
+    if setup: c['setup'] = setup
+    c['call'] = call
+    c['expect'] = e
+    cases.append(c)
+
+
+def untag(n, *keys):
+    return k('UntagResource', {'KeyId': '${' + n + '}', 'TagKeys': list(keys)})
+
+
+def tag(n, **kv):
+    return k('TagResource', {'KeyId': '${' + n + '}', 'Tags': tags(**kv)})
+
+
+def listed(n):
+    return k('ListResourceTags', {'KeyId': '${' + n + '}'})
+
+
+T = 'TestKMS::test_tag_existing_key_and_untag'
+tag_list(T, 'list-resource-tags', listed('tg1'), setup=[new_key('tg1', Description='test key 123', KeyUsage='ENCRYPT_DECRYPT'),
+                                                          tag('tg1', tag1='value1', tag2='value2')])
+tag_list(T, 'list-resource-tags-after-all-untagged', listed('tg1'), setup=[untag('tg1', 'tag1', 'tag2')])
+T = 'TestKMS::test_create_key_with_tag_and_untag'
+tag_list(T, 'list-resource-tags', listed('tg2'), setup=[new_key('tg2', Description='test key 123', KeyUsage='ENCRYPT_DECRYPT',
+                                                                Tags=tags(tag1='value1', tag2='value2'))])
+tag_list(T, 'list-resource-tags-after-all-untagged', listed('tg2'), setup=[untag('tg2', 'tag1', 'tag2')])
+T = 'TestKMS::test_untag_key_partially'
+tag_list(T, 'list-resource-tags', listed('tg3'), setup=[new_key('tg3', Description='test key 123', KeyUsage='ENCRYPT_DECRYPT',
+                                                                Tags=tags(tag1='value1', tag2='value2', tag3='value3'))])
+tag_list(T, 'list-resource-tags-after-partially-untagged', listed('tg3'), setup=[untag('tg3', 'tag2')])
+T = 'TestKMS::test_update_and_add_tags_on_tagged_key'
+tag_list(T, 'list-resource-tags', listed('tg4'), setup=[new_key('tg4', Description='test key 123', KeyUsage='ENCRYPT_DECRYPT',
+                                                                Tags=tags(tag1='value1', tag2='value2', tag3='value3'))])
+tag_list(T, 'list-resource-tags-after-tags-updated', listed('tg4'), setup=[tag('tg4', tag2='updated_value2', tag4='value4', tag5='value5')])
+case('TestKMS::test_tag_key_with_duplicate_tag_keys_raises_error', 'duplicate-tag-keys',
+     k('TagResource', {'KeyId': '${tg5}', 'Tags': [{'TagKey': 'tag1', 'TagValue': 'value1'}, {'TagKey': 'tag1', 'TagValue': 'another-value1'}]}),
+     setup=[new_key('tg5', Description='test key 123', KeyUsage='ENCRYPT_DECRYPT')])
+case('TestKMS::test_tag_existing_key_with_invalid_tag_key', 'invalid-tag-key', tag('tg5', **{'aws:key1': 'value1'}))
+
 out = {'snapshot': SNAP, 'commit': COMMIT, 'cases': cases}
 json.dump(out, open(OUT, 'w'), indent=1)
 open(OUT, 'a').write('\n')
