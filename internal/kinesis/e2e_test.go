@@ -250,6 +250,15 @@ func TestKinesisThroughTheDoor(t *testing.T) {
 	}
 	_, err = p.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: aws.String("s"), ShardId: aws.String("shardId-000000000000"), ShardIteratorType: types.ShardIteratorTypeTrimHorizon})
 	wantCode(t, err, "AccessDeniedException", "")
+	// A bad signature is Kinesis's JSON-protocol answer, 400
+	// InvalidSignatureException, as for DynamoDB.
+	bad := kinesis.NewFromConfig(env.Config(servertest.AccountA.AccessKeyID, "wrong-secret", ""))
+	_, err = bad.ListStreams(ctx, &kinesis.ListStreamsInput{})
+	wantCode(t, err, "InvalidSignatureException", "")
+	var re interface{ HTTPStatusCode() int }
+	if !errors.As(err, &re) || re.HTTPStatusCode() != 400 {
+		t.Fatalf("bad signature: %v", err)
+	}
 	other := kinesis.NewFromConfig(env.Root(servertest.AccountB))
 	_, err = other.PutRecord(ctx, &kinesis.PutRecordInput{StreamARN: aws.String("arn:aws:kinesis:us-east-1:" + servertest.AccountA.Account + ":stream/s"), PartitionKey: aws.String("k"), Data: []byte("x")})
 	wantCode(t, err, "AccessDeniedException", "")

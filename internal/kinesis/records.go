@@ -15,6 +15,10 @@ import (
 	"github.com/seki-dev/seki/internal/store"
 )
 
+// trimEvery: one record appended in this many also deletes the stream's
+// records older than the retention.
+const trimEvery = 256
+
 // iteratorTTL is how long a shard iterator stays valid (GetShardIterator's
 // API reference: five minutes).
 const iteratorTTL = 5 * time.Minute
@@ -107,9 +111,18 @@ func appendRecord(tx *store.Tx, arn string, shards int, k *big.Int, pk string, d
 		return 0, 0, err
 	}
 	shard := shardOf(k, shards)
-	_, err := tx.Exec(`INSERT INTO kinesis_records (stream, shard, seq, at, pk, data) VALUES (?, ?, ?, ?, ?, ?)`,
-		arn, shard, seq, now.UnixMilli(), pk, data)
-	return shard, seq, err
+	if _, err := tx.Exec(`INSERT INTO kinesis_records (stream, shard, seq, at, pk, data) VALUES (?, ?, ?, ?, ?, ?)`,
+		arn, shard, seq, now.UnixMilli(), pk, data); err != nil {
+		return 0, 0, err
+	}
+	if seq%trimEvery == 0 {
+		// Reads skip records past the retention; now and then a write
+		// deletes them, so a busy stream does not grow without end.
+		if _, err := tx.Exec(`DELETE FROM kinesis_records WHERE stream = ? AND at < ?`, arn, now.Add(-retentionHours*time.Hour).UnixMilli()); err != nil {
+			return 0, 0, err
+		}
+	}
+	return shard, seq, nil
 }
 
 // Append stores a record in the stream arn names inside tx, the

@@ -152,7 +152,7 @@ type family int
 const (
 	famQuery   family = iota // IAM, STS: query protocol, codes without "Exception"
 	famLambda                // Lambda: REST-JSON, 403 for every auth failure
-	famJSON                  // DynamoDB, CloudWatch Logs, EventBridge, ECR: JSON 1.0/1.1, 400
+	famJSON                  // DynamoDB, CloudWatch Logs, EventBridge, ECR, Kinesis: JSON 1.0/1.1, 400
 	famS3                    // S3 with header auth
 	famS3Query               // S3 with presigned (query) auth
 	numFamilies
@@ -167,7 +167,7 @@ func familyOf(service string, presigned bool) family {
 		return famS3
 	case "lambda":
 		return famLambda
-	case "dynamodb", "logs", "events", "ecr":
+	case "dynamodb", "logs", "events", "ecr", "kinesis":
 		return famJSON
 	}
 	// IAM, STS and any service seki does not know: the query protocol's
