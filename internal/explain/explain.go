@@ -180,12 +180,37 @@ func advice(e *authz.Entry) string {
 }
 
 // resourcePolicyCommand names the AWS CLI command that writes the resource
-// policy of the resource an ARN names.
+// policy of the resource an ARN names, by the ARN's service.
 func resourcePolicyCommand(resource string) string {
-	if strings.HasPrefix(resource, "arn:aws:events:") && strings.Contains(resource, ":event-bus/") {
-		return "for an event bus: aws events put-permission"
+	parts := strings.SplitN(resource, ":", 6)
+	if len(parts) < 6 {
+		return "the resource's policy"
 	}
-	return "for a Lambda function: aws lambda add-permission"
+	switch service, rest := parts[2], parts[5]; service {
+	case "lambda":
+		if strings.HasPrefix(rest, "layer:") {
+			return "for a layer version: aws lambda add-layer-version-permission"
+		}
+		return "for a Lambda function: aws lambda add-permission"
+	case "s3":
+		if strings.Contains(rest, "/") {
+			return "for an object: the bucket policy, aws s3api put-bucket-policy, or its ACL"
+		}
+		return "for a bucket: aws s3api put-bucket-policy"
+	case "sqs":
+		return "for a queue: aws sqs set-queue-attributes with its Policy attribute"
+	case "sns":
+		return "for a topic: aws sns set-topic-attributes with its Policy attribute"
+	case "events":
+		return "for an event bus: aws events put-permission"
+	case "ecr":
+		return "for a repository: aws ecr set-repository-policy"
+	case "dynamodb":
+		return "for a table or stream: aws dynamodb put-resource-policy"
+	case "kinesis":
+		return "for a stream: aws kinesis put-resource-policy"
+	}
+	return "the resource's policy"
 }
 
 // policyHolder names what identity policies attach to: a role session's

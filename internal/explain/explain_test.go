@@ -89,6 +89,32 @@ func TestAdviceNamesTheRoleOfASession(t *testing.T) {
 	}
 }
 
+// TestAdviceNamesTheResourcePolicyCommand: a missing resource-policy grant
+// is fixed with the command of the resource's own service, not Lambda's.
+func TestAdviceNamesTheResourcePolicyCommand(t *testing.T) {
+	for resource, want := range map[string]string{
+		"arn:aws:lambda:us-east-1:111111111111:function:f":     "aws lambda add-permission",
+		"arn:aws:lambda:us-east-1:111111111111:layer:l:3":      "aws lambda add-layer-version-permission",
+		"arn:aws:s3:::uploads":                                 "aws s3api put-bucket-policy",
+		"arn:aws:s3:::uploads/a/b.png":                         "aws s3api put-bucket-policy",
+		"arn:aws:sqs:us-east-1:111111111111:q":                 "aws sqs set-queue-attributes",
+		"arn:aws:sns:us-east-1:111111111111:t":                 "aws sns set-topic-attributes",
+		"arn:aws:events:us-east-1:111111111111:event-bus/b":    "aws events put-permission",
+		"arn:aws:ecr:us-east-1:111111111111:repository/r":      "aws ecr set-repository-policy",
+		"arn:aws:dynamodb:us-east-1:111111111111:table/t":      "aws dynamodb put-resource-policy",
+		"arn:aws:kinesis:us-east-1:111111111111:stream/s":      "aws kinesis put-resource-policy",
+		"arn:aws:states:us-east-1:111111111111:stateMachine:m": "the resource's policy",
+		"not-an-arn": "the resource's policy",
+	} {
+		e := &authz.Entry{Principal: "arn:aws:iam::222222222222:user/dev", Action: "x:Y", Resource: resource,
+			Decision: policy.ImplicitlyDenied.String(),
+			Reasons:  []policy.Reason{{Kind: policy.Resource, Index: -1, Outcome: policy.OutcomeMissing}}}
+		if got := advice(e); !strings.Contains(got, want) || (want != "aws lambda add-permission" && strings.Contains(got, "add-permission ")) {
+			t.Errorf("%s: advice %q, want %q", resource, got, want)
+		}
+	}
+}
+
 // TestLastFiltered: --last with --action/--principal finds the last denial
 // of that action or principal even when other denials came after it (a
 // poller's retries, an event's retried invocation).
