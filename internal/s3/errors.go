@@ -53,6 +53,7 @@ var (
 	errIDMismatch                  = awserr.Code{Name: "IdMismatch", Status: http.StatusBadRequest}
 	errInvalidS3Destination        = awserr.Code{Name: "InvalidS3DestinationBucket", Status: http.StatusBadRequest}
 	errReplicationNotFound         = awserr.Code{Name: "ReplicationConfigurationNotFoundError", Status: http.StatusNotFound}
+	errNoSuchCORS                  = awserr.Code{Name: "NoSuchCORSConfiguration", Status: http.StatusNotFound}
 	errInvalidLoggingTarget        = awserr.Code{Name: "InvalidTargetBucketForLogging", Status: http.StatusBadRequest}
 	errCrossLocationLogging        = awserr.Code{Name: "CrossLocationLoggingProhibitted", Status: http.StatusForbidden}
 	errInvalidStorageClass         = awserr.Code{Name: "InvalidStorageClass", Status: http.StatusBadRequest}

@@ -62,6 +62,11 @@ const (
 	msgIDMismatch = "Document ID does not match the specified configuration ID."
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_put_inventory_report_exceptions
 	msgInvalidBucketARN = "Invalid bucket ARN."
+	// source: snapshot tests/aws/services/s3/test_s3_cors.snapshot.json#tests/aws/services/s3/test_s3_cors.py::TestS3Cors::test_get_cors
+	msgNoSuchCORS = "The CORS configuration does not exist"
+	// The method is appended.
+	// source: snapshot tests/aws/services/s3/test_s3_cors.snapshot.json#tests/aws/services/s3/test_s3_cors.py::TestS3Cors::test_put_cors_invalid_rules
+	msgUnsupportedCORSMethod = "Found unsupported HTTP method in CORS config. Unsupported method is "
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3BucketReplication::test_replication_config
 	msgReplicationNotFound = "The replication configuration was not found"
 	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3BucketReplication::test_replication_config

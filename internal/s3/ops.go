@@ -55,12 +55,14 @@ type ops struct {
 	// Replication and logging (replication.go).
 	putReplication, getReplication, deleteReplication *op
 	putLogging, getLogging                            *op
+	// CORS (cors.go).
+	putCORS, getCORS, deleteCORS *op
 }
 
 // all lists every operation of the table (TestOpsAllListsEveryField keeps
 // it complete).
 func (o *ops) all() []*op {
-	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment, o.putEncryption, o.deleteEncryption, o.putMetrics, o.getMetrics, o.deleteMetrics, o.listMetrics, o.putOwnership, o.deleteOwnership, o.putObjectLock, o.getObjectLock, o.putRetention, o.getRetention, o.putLegalHold, o.getLegalHold, o.putInventory, o.getInventory, o.deleteInventory, o.listInventory, o.putAnalytics, o.getAnalytics, o.deleteAnalytics, o.listAnalytics, o.putTiering, o.getTiering, o.deleteTiering, o.listTiering, o.putReplication, o.getReplication, o.deleteReplication, o.putLogging, o.getLogging}
+	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment, o.putEncryption, o.deleteEncryption, o.putMetrics, o.getMetrics, o.deleteMetrics, o.listMetrics, o.putOwnership, o.deleteOwnership, o.putObjectLock, o.getObjectLock, o.putRetention, o.getRetention, o.putLegalHold, o.getLegalHold, o.putInventory, o.getInventory, o.deleteInventory, o.listInventory, o.putAnalytics, o.getAnalytics, o.deleteAnalytics, o.listAnalytics, o.putTiering, o.getTiering, o.deleteTiering, o.listTiering, o.putReplication, o.getReplication, o.deleteReplication, o.putLogging, o.getLogging, o.putCORS, o.getCORS, o.deleteCORS}
 }
 
 // op is one S3 operation: the router decodes the bucket and key (it needs
@@ -193,6 +195,10 @@ func (h *Handler) table() ops {
 		listTiering:     check("ListBucketIntelligentTieringConfigurations", "s3:GetIntelligentTieringConfiguration", bt, s.listIDConf(tieringConf)),
 		// Deleting the replication configuration is
 		// s3:PutReplicationConfiguration.
+		// Deleting the CORS configuration is s3:PutBucketCORS.
+		putCORS:           check("PutBucketCors", "s3:PutBucketCORS", bt, s.putConf(corsConf)),
+		getCORS:           check("GetBucketCors", "s3:GetBucketCORS", bt, s.getConf(corsConf)),
+		deleteCORS:        check("DeleteBucketCors", "s3:PutBucketCORS", bt, s.deleteConf(corsConf)),
 		putReplication:    check("PutBucketReplication", "s3:PutReplicationConfiguration", bt, s.putConf(replicationConf)),
 		getReplication:    check("GetBucketReplication", "s3:GetReplicationConfiguration", bt, s.getConf(replicationConf)),
 		deleteReplication: check("DeleteBucketReplication", "s3:PutReplicationConfiguration", bt, s.deleteConf(replicationConf)),
@@ -291,6 +297,8 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 				return o.getTiering, nil
 			case has("intelligent-tiering"):
 				return o.listTiering, nil
+			case has("cors"):
+				return o.getCORS, nil
 			case has("replication"):
 				return o.getReplication, nil
 			case has("logging"):
@@ -339,6 +347,8 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 				return o.putAnalytics, nil
 			case has("intelligent-tiering"):
 				return o.putTiering, nil
+			case has("cors"):
+				return o.putCORS, nil
 			case has("replication"):
 				return o.putReplication, nil
 			case has("logging"):
@@ -381,6 +391,9 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 			}
 			if has("intelligent-tiering") {
 				return o.deleteTiering, nil
+			}
+			if has("cors") {
+				return o.deleteCORS, nil
 			}
 			if has("replication") {
 				return o.deleteReplication, nil

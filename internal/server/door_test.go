@@ -391,6 +391,7 @@ var walkValues = map[string]any{
 	"s3.ReplicationConfiguration": &s3types.ReplicationConfiguration{Role: aws.String("arn:aws:iam::111111111111:role/walk"),
 		Rules: []s3types.ReplicationRule{{Status: s3types.ReplicationRuleStatusEnabled, Destination: &s3types.Destination{Bucket: aws.String("arn:aws:s3:::" + walkBucket)}}}},
 	"s3.BucketLoggingStatus": &s3types.BucketLoggingStatus{},
+	"s3.CORSConfiguration":   &s3types.CORSConfiguration{CORSRules: []s3types.CORSRule{{AllowedMethods: []string{"GET"}, AllowedOrigins: []string{"*"}}}},
 	"s3.OwnershipControls":   &s3types.OwnershipControls{Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnershipObjectWriter}}},
 	"s3.ServerSideEncryptionConfiguration": &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
 		ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256}}}},

@@ -89,3 +89,22 @@ def replication(F):
     T = 'test_get_bucket_policy'
     F.case(T, 'get-bucket-policy', s3('GET', B, 'policy'), op='GetBucketPolicy', extra={'values': stmt})
     F.case(T, 'get-bucket-policy-with-expected-bucket-owner', s3('GET', B, 'policy', headers={'x-amz-expected-bucket-owner': '${account}'}), op='GetBucketPolicy', extra={'values': stmt})
+
+    # --- CORS configurations (stored and validated; no preflight is answered)
+    def cors(b, rule, region=None):
+        return s3('PUT', b, 'cors', raw=f'<CORSConfiguration {X}><CORSRule>{rule}</CORSRule></CORSConfiguration>', headers=MD5, region=region)
+    T = 'test_bucket_exists'
+    B = '/fid-s3-corsx'
+    F.case(T, 'get-bucket-cors', s3('GET', B, 'cors'), op='GetBucketCors',
+           setup=[s3_acl.OWNER, s3('PUT', B), cors(B, ''.join(f'<AllowedMethod>{m}</AllowedMethod>' for m in ('GET', 'POST', 'PUT', 'DELETE')) + '<AllowedOrigin>localhost</AllowedOrigin>')],
+           extra={'like': {'': '(?s).*<CORSRule><AllowedMethod>GET</AllowedMethod><AllowedMethod>POST</AllowedMethod><AllowedMethod>PUT</AllowedMethod><AllowedMethod>DELETE</AllowedMethod><AllowedOrigin>localhost</AllowedOrigin></CORSRule>.*'}})
+    s3_acl.get_acl(F, T, 'get-bucket-acl', s3('GET', B, 'acl'))
+    T = 'test_bucket_operation_between_regions'
+    B = '/fid-s3-corsw2'
+    W2 = 'us-west-2'
+    F.case(T, 'put-website-config-region-1', s3('PUT', B, 'website', raw=f'<WebsiteConfiguration {X}><IndexDocument><Suffix>index.html</Suffix></IndexDocument></WebsiteConfiguration>', headers=MD5, region=W2),
+           setup=[s3('PUT', B, raw=cbc(W2), region=W2)], op='PutBucketWebsite')
+    F.case(T, 'put-cors-config-region-1', cors(B, '<AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin>', region=W2), op='PutBucketCors')
+    F.case(T, 'get-website-config-region-2', s3('GET', B, 'website'), op='GetBucketWebsite', values={'WebsiteConfiguration.IndexDocument.Suffix': 'index.html'})
+    F.case(T, 'get-cors-config-region-2', s3('GET', B, 'cors'), op='GetBucketCors',
+           extra={'like': {'': '(?s).*<CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>\\*</AllowedOrigin></CORSRule>.*'}})

@@ -159,7 +159,7 @@ ROOTS = {'ListObjects':'ListBucketResult','ListObjectsV2':'ListBucketResult','Li
  'GetBucketAccelerateConfiguration':'AccelerateConfiguration','GetBucketRequestPayment':'RequestPaymentConfiguration',
  'GetBucketEncryption':'ServerSideEncryptionConfiguration','GetBucketMetricsConfiguration':'MetricsConfiguration',
  'ListBucketMetricsConfigurations':'ListMetricsConfigurationsResult',
- 'ListBucketInventoryConfigurations':'ListInventoryConfigurationsResult', 'GetBucketLogging':'BucketLoggingStatus',
+ 'ListBucketInventoryConfigurations':'ListInventoryConfigurationsResult', 'GetBucketLogging':'BucketLoggingStatus', 'GetBucketCors':'CORSConfiguration',
  'ListBucketAnalyticsConfigurations':'ListBucketAnalyticsConfigurationResult',
  'ListBucketIntelligentTieringConfigurations':'ListBucketIntelligentTieringConfigurationsOutput'}
 def guess_root(op):
