@@ -1,16 +1,9 @@
 package kinesis
 
 import (
-	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/seki-dev/seki/internal/authz"
-	"github.com/seki-dev/seki/internal/policy"
-	"github.com/seki-dev/seki/internal/protocol"
-	"github.com/seki-dev/seki/internal/store"
 )
 
 const fuzzARN = "arn:aws:kinesis:us-east-1:111111111111:stream/s1"
@@ -60,25 +53,9 @@ func FuzzSequenceNumber(f *testing.F) {
 // (real store, a stream with records): nothing panics, and every failure
 // is a client error in Kinesis's error shape.
 func FuzzRequest(f *testing.F) {
-	db, err := store.Open(context.Background(), f.TempDir(), Migrations())
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { db.Close() })
 	now := time.Unix(1765152000, 0)
-	s := New(db, Options{Now: func() time.Time { return now }})
-	h := s.Handler(protocol.Dispatcher{Authz: authz.New(nil, nil), Deny: AccessDenied})
-	caller := &authz.Caller{Principal: policy.Principal{Type: policy.Root, Account: "111111111111", ARN: "arn:aws:iam::111111111111:root", UserID: "111111111111"}}
+	_, do := newTestService(f, &now)
 	ops := []string{"CreateStream", "DescribeStream", "DescribeStreamSummary", "ListStreams", "DeleteStream", "PutRecord", "PutRecords", "GetShardIterator", "GetRecords"}
-	do := func(op, body string) (int, string) {
-		hr := httptest.NewRequest("POST", "/", nil)
-		hr.Header.Set("X-Amz-Target", TargetPrefix+"."+op)
-		r := &protocol.Request{HTTP: hr, ID: "fuzz", Service: "kinesis", Region: "us-east-1", Caller: caller, Now: now,
-			Body: []byte(body), Context: policy.NewContext(8)}
-		w := httptest.NewRecorder()
-		h.ServeAWS(w, r)
-		return w.Code, w.Body.String()
-	}
 	if code, out := do("CreateStream", `{"StreamName":"s1","ShardCount":2}`); code != 200 {
 		f.Fatal(out)
 	}

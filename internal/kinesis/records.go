@@ -440,6 +440,10 @@ func (s *Service) getRecordsOp() *protocol.Op {
 				if st.created != it.created {
 					return in.ref.notFound()
 				}
+				if it.shard >= st.shards {
+					// Only an iterator seki did not issue names it.
+					return errNotFound.Errorf(msgShardNotFoundFmt, shardID(it.shard), st.name, st.account)
+				}
 				oldest := r.Now.Add(-retentionHours * time.Hour).UnixMilli()
 				rows, err := tx.Query(`SELECT seq, at, pk, data FROM kinesis_records WHERE stream = ? AND shard = ? AND seq >= ? AND at >= ? ORDER BY seq LIMIT ?`,
 					st.arn, it.shard, it.next, oldest, limit)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,31 +14,41 @@ import (
 	"github.com/seki-dev/seki/internal/store"
 )
 
-// TestRetention: a record older than the stream's 24 hours is not read,
-// and the writes that follow delete it from the store.
-func TestRetention(t *testing.T) {
+// newTestService is a service over a fresh store and a caller of it that
+// answers status and body; requests are made at *now.
+func newTestService(t testing.TB, now *time.Time) (*store.DB, func(op, body string) (int, string)) {
+	t.Helper()
 	db, err := store.Open(context.Background(), t.TempDir(), Migrations())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	s := New(db, Options{})
-	h := s.Handler(protocol.Dispatcher{Authz: authz.New(nil, nil), Deny: AccessDenied})
+	t.Cleanup(func() { db.Close() })
+	h := New(db, Options{}).Handler(protocol.Dispatcher{Authz: authz.New(nil, nil), Deny: AccessDenied})
 	caller := &authz.Caller{Principal: policy.Principal{Type: policy.Root, Account: "111111111111", ARN: "arn:aws:iam::111111111111:root", UserID: "111111111111"}}
-	now := time.Unix(1765152000, 0)
-	call := func(op, body string) map[string]any {
-		t.Helper()
+	return db, func(op, body string) (int, string) {
 		hr := httptest.NewRequest("POST", "/", nil)
 		hr.Header.Set("X-Amz-Target", TargetPrefix+"."+op)
-		r := &protocol.Request{HTTP: hr, ID: "t", Service: "kinesis", Region: "us-east-1", Caller: caller, Now: now,
+		r := &protocol.Request{HTTP: hr, ID: "t", Service: "kinesis", Region: "us-east-1", Caller: caller, Now: *now,
 			Body: []byte(body), Context: policy.NewContext(8)}
 		w := httptest.NewRecorder()
 		h.ServeAWS(w, r)
-		if w.Code != 200 {
-			t.Fatalf("%s: %d %s", op, w.Code, w.Body)
+		return w.Code, w.Body.String()
+	}
+}
+
+// TestRetention: a record older than the stream's 24 hours is not read,
+// and the writes that follow delete it from the store.
+func TestRetention(t *testing.T) {
+	now := time.Unix(1765152000, 0)
+	db, do := newTestService(t, &now)
+	call := func(op, body string) map[string]any {
+		t.Helper()
+		code, body := do(op, body)
+		if code != 200 {
+			t.Fatalf("%s: %d %s", op, code, body)
 		}
 		var out map[string]any
-		json.Unmarshal(w.Body.Bytes(), &out)
+		json.Unmarshal([]byte(body), &out)
 		return out
 	}
 	rows := func() (n int) {
@@ -70,5 +81,20 @@ func TestRetention(t *testing.T) {
 	}
 	if n := read(); n != trimEvery-1 {
 		t.Fatalf("read %d of %d new records", n, trimEvery-1)
+	}
+}
+
+// TestForgedIteratorShard: an iterator naming a shard the stream does not
+// have (one seki never issued) is ResourceNotFoundException.
+func TestForgedIteratorShard(t *testing.T) {
+	now := time.Unix(1765152000, 0)
+	_, call := newTestService(t, &now)
+	if code, out := call("CreateStream", `{"StreamName":"f","ShardCount":1}`); code != 200 {
+		t.Fatal(out)
+	}
+	it := iterator{arn: "arn:aws:kinesis:us-east-1:111111111111:stream/f", created: now.UnixNano(), shard: 7, issued: now.UnixMilli()}.encode()
+	code, out := call("GetRecords", `{"ShardIterator":"`+it+`"}`)
+	if code != 400 || !strings.Contains(out, `"__type":"ResourceNotFoundException"`) || !strings.Contains(out, "shardId-000000000007") {
+		t.Fatalf("forged shard: %d %s", code, out)
 	}
 }
