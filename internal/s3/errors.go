@@ -369,3 +369,45 @@ var (
 
 // source: unconfirmed S3's refusal of an x-amz-server-side-encryption value it does not know
 const msgSSEInvalid = "The encryption method specified is not supported"
+
+// Browser POST uploads' codes and texts (post.go).
+var (
+	errInvalidPolicyDocument = awserr.Code{Name: "InvalidPolicyDocument", Status: http.StatusBadRequest}
+	errMalformedPOSTRequest  = awserr.Code{Name: "MalformedPOSTRequest", Status: http.StatusBadRequest}
+	errMaxPostPreData        = awserr.Code{Name: "MaxPostPreDataLengthExceededError", Status: http.StatusBadRequest}
+)
+
+const (
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedPost::test_post_object_with_wrong_content_type
+	msgPostEnclosure = "Bucket POST must be of the enclosure-type multipart/form-data"
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedPost::test_post_request_missing_fields[s3v4]
+	msgPostMissingFieldFmt = "Bucket POST must contain a field named '%s'.  If it is specified, please check the order of the fields."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedPost::test_post_request_expires
+	msgPostPolicyExpired = "Invalid according to Policy: Policy expired."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedPost::test_post_object_policy_conditions_validation_eq
+	msgPostConditionFailed = "Invalid according to Policy: Policy Condition failed: "
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedPost::test_post_object_policy_conditions_validation_eq
+	msgPostSimpleCondition = "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified."
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedPost::test_post_object_policy_validation_size
+	msgPostTooSmall = "Your proposed upload is smaller than the minimum allowed size"
+	// source: unconfirmed S3's refusal of a field the policy's conditions do not cover (documented rule; no validated recording has the text)
+	msgPostExtraFields = "Invalid according to Policy: Extra input fields: "
+	// source: unconfirmed S3's refusal of a policy that is not base64 JSON; no validated recording has it
+	msgPostPolicyJSON = "Invalid Policy: Invalid JSON."
+	// source: unconfirmed S3's refusal of a policy without an expiration; no validated recording has it
+	msgPostPolicyNoExpiration = "Invalid Policy: Policy missing expiration."
+	// source: unconfirmed S3's refusal of an expiration that is not an ISO 8601 date; no validated recording has it
+	msgPostPolicyExpirationFmt = "Invalid Policy: Invalid 'expiration' value: '"
+	// source: unconfirmed S3's refusal of a policy without conditions; no validated recording has it
+	msgPostPolicyNoConditions = "Invalid Policy: Policy missing conditions."
+	// source: unconfirmed S3's refusal of a condition that is neither a simple condition nor a known operation; no validated recording has it
+	msgPostConditionForm = "Invalid Policy: Invalid Condition: the condition must be an object or an array of an operation and two values."
+	// source: unconfirmed S3's refusal of a form without a file; no validated recording has it
+	msgPostNoFile = "POST requires exactly one file upload per request."
+	// source: unconfirmed S3's refusal of an empty key; no validated recording has it
+	msgPostEmptyKey = "User key must have a length greater than 0."
+	// source: unconfirmed S3's refusal of form fields before the file over its limit; no validated recording has it
+	msgPostPreDataTooLong = "Your POST request fields preceeding the upload file was too large."
+	// source: unconfirmed S3's refusal of a multipart/form-data body it cannot read; no validated recording has it
+	msgMalformedPOST = "The body of your POST request is not well-formed multipart/form-data."
+)

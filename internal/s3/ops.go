@@ -57,12 +57,14 @@ type ops struct {
 	putLogging, getLogging                            *op
 	// CORS (cors.go).
 	putCORS, getCORS, deleteCORS *op
+	// Browser POST uploads (post.go).
+	postObject *op
 }
 
 // all lists every operation of the table (TestOpsAllListsEveryField keeps
 // it complete).
 func (o *ops) all() []*op {
-	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment, o.putEncryption, o.deleteEncryption, o.putMetrics, o.getMetrics, o.deleteMetrics, o.listMetrics, o.putOwnership, o.deleteOwnership, o.putObjectLock, o.getObjectLock, o.putRetention, o.getRetention, o.putLegalHold, o.getLegalHold, o.putInventory, o.getInventory, o.deleteInventory, o.listInventory, o.putAnalytics, o.getAnalytics, o.deleteAnalytics, o.listAnalytics, o.putTiering, o.getTiering, o.deleteTiering, o.listTiering, o.putReplication, o.getReplication, o.deleteReplication, o.putLogging, o.getLogging, o.putCORS, o.getCORS, o.deleteCORS}
+	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment, o.putEncryption, o.deleteEncryption, o.putMetrics, o.getMetrics, o.deleteMetrics, o.listMetrics, o.putOwnership, o.deleteOwnership, o.putObjectLock, o.getObjectLock, o.putRetention, o.getRetention, o.putLegalHold, o.getLegalHold, o.putInventory, o.getInventory, o.deleteInventory, o.listInventory, o.putAnalytics, o.getAnalytics, o.deleteAnalytics, o.listAnalytics, o.putTiering, o.getTiering, o.deleteTiering, o.listTiering, o.putReplication, o.getReplication, o.deleteReplication, o.putLogging, o.getLogging, o.putCORS, o.getCORS, o.deleteCORS, o.postObject}
 }
 
 // op is one S3 operation: the router decodes the bucket and key (it needs
@@ -215,6 +217,8 @@ func (h *Handler) table() ops {
 		getRetention:  check("GetObjectRetention", "s3:GetObjectRetention", vt, s.getObjectRetention),
 		putLegalHold:  check("PutObjectLegalHold", "s3:PutObjectLegalHold", vt, s.putObjectLegalHold),
 		getLegalHold:  check("GetObjectLegalHold", "s3:GetObjectLegalHold", vt, s.getObjectLegalHold),
+		// A browser POST upload is s3:PutObject on the object its key names.
+		postObject: check("PostObject", "s3:PutObject", s.postTarget, s.postObject),
 	}
 }
 

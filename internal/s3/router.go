@@ -29,6 +29,8 @@ type call struct {
 	query  url.Values
 	// b is the bucket as loaded for Target; nil when it does not exist.
 	b *bucket
+	// post is a browser POST upload's form (post.go).
+	post *postForm
 }
 
 // Operations lists every S3 operation.

@@ -227,6 +227,9 @@ func (w *walker) check(ctx context.Context, service string, op *protocol.Op) err
 // checkWith is check through one SDK client.
 func (w *walker) checkWith(ctx context.Context, client any, service string, op *protocol.Op) error {
 	kind, _, _ := op.Authorization()
+	if service == "s3" && op.Name == "PostObject" {
+		return w.checkPostUpload() // a browser's form: no SDK method (s3post_test.go)
+	}
 	method := reflect.ValueOf(client).MethodByName(op.Name)
 	if !method.IsValid() {
 		return fmt.Errorf("the %s SDK client has no method for operation %s", service, op.Name)

@@ -269,6 +269,9 @@ const unsignedBodyLimit = 320 << 10
 // other request.
 func (s *Server) serveUnsigned(w http.ResponseWriter, r *protocol.Request) bool {
 	hr := r.HTTP
+	if s.servePostUpload(w, r) {
+		return true
+	}
 	form := hr.URL.Query()
 	if hr.Method == http.MethodPost && strings.HasPrefix(hr.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		bd := s.bodies.read(hr.Body, hr.ContentLength, unsignedBodyLimit, nil)

@@ -452,4 +452,6 @@ import s3_repl
 s3_repl.replication(F)
 import s3_kms
 s3_kms.s3kms(F)
+import s3_post
+s3_post.post(F)
 F.write()
