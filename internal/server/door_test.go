@@ -445,6 +445,7 @@ var walkValues = map[string]any{
 
 	// SQS.
 	"kms.AliasName":                  "alias/walk",
+	"kms.Tags":                       []kmstypes.Tag{{TagKey: aws.String("k"), TagValue: aws.String("v")}},
 	"kms.CiphertextBlob":             []byte("walk"),
 	"kms.Plaintext":                  []byte("walk"),
 	"kms.Policy":                     walkDoc,
