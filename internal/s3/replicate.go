@@ -29,8 +29,9 @@ import (
 //
 // Not done: delete markers, existing objects (batch replication), replica
 // modification sync, ownership override and KMS settings are stored but
-// not acted on (SSE-KMS objects are not replicated); the copy runs in the background of this process, so a
-// version still PENDING when seki stops stays PENDING.
+// not acted on (SSE-KMS objects are not replicated). The copy runs in the
+// background of this process; a version still PENDING when seki stopped
+// (or was killed) is replicated after the next start (resumeReplication).
 
 // Roles lets S3 act as an IAM role (the server wires STS's service
 // sessions in): the role is assumed as s3.amazonaws.com through the door.
@@ -323,4 +324,41 @@ func hasHeader(headers [][2]string, name string) bool {
 		}
 	}
 	return false
+}
+
+// resumeReplication replicates the versions a previous run acknowledged but
+// did not copy: those still PENDING. Their decisions are logged under a
+// request id of their own, the write's being gone with that run.
+func (s *Service) resumeReplication(ctx context.Context) error {
+	type pending struct{ bucket, key, version string }
+	var todo []pending
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		// The status is kept among the stored headers (a JSON list of
+		// pairs); LIKE finds the candidates, the decoded pairs decide.
+		rows, err := tx.Query(`SELECT bucket, key, version, headers FROM s3_objects WHERE headers LIKE '%' || ? || '%'`, replPending)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p pending
+			var hs sql.NullString
+			if err := rows.Scan(&p.bucket, &p.key, &p.version, &hs); err != nil {
+				return err
+			}
+			for _, h := range decodePairs(hs) {
+				if h[0] == replHeader && h[1] == replPending {
+					todo = append(todo, p)
+				}
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range todo {
+		s.replicateLater(newRequestID(), &object{bucket: p.bucket, key: p.key, version: p.version})
+	}
+	return nil
 }

@@ -2,7 +2,9 @@ package s3_test
 
 import (
 	"context"
+	"database/sql"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/seki-dev/seki/internal/server/servertest"
+	"github.com/seki-dev/seki/internal/store"
 )
 
 // TestE2EReplicationAndLogging: configurations validated as documents and
@@ -167,7 +170,7 @@ func TestE2EReplicationCopiesAsTheRole(t *testing.T) {
 	}
 
 	// status waits for the source version's replication to settle.
-	status := func(key, version string) types.ReplicationStatus {
+	status := func(a *awss3.Client, key, version string) types.ReplicationStatus {
 		t.Helper()
 		deadline := time.Now().Add(20 * time.Second)
 		for {
@@ -189,7 +192,7 @@ func TestE2EReplicationCopiesAsTheRole(t *testing.T) {
 	if out.VersionId == nil {
 		t.Fatal("no version id")
 	}
-	if got := status("docs/a", *out.VersionId); got != types.ReplicationStatusCompleted {
+	if got := status(a, "docs/a", *out.VersionId); got != types.ReplicationStatusCompleted {
 		t.Fatalf("source status %q, want COMPLETED", got)
 	}
 	got, err := a.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("live-dst"), Key: aws.String("docs/a"), VersionId: out.VersionId})
@@ -224,7 +227,7 @@ func TestE2EReplicationCopiesAsTheRole(t *testing.T) {
 	// The role loses s3:ReplicateObject: the door refuses the copy.
 	grant(`"s3:ReplicateTags"`)
 	out = put(t, a, "live-src", "docs/b", "refused")
-	if got := status("docs/b", *out.VersionId); got != types.ReplicationStatusFailed {
+	if got := status(a, "docs/b", *out.VersionId); got != types.ReplicationStatusFailed {
 		t.Fatalf("source status %q, want FAILED", got)
 	}
 	_, err = a.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String("live-dst"), Key: aws.String("docs/b")})
@@ -238,5 +241,29 @@ func TestE2EReplicationCopiesAsTheRole(t *testing.T) {
 	}
 	if !denied {
 		t.Fatalf("no refusal of s3:ReplicateObject logged under %s: %+v", rid, env.Decisions(t, rid))
+	}
+
+	// A version acknowledged but not copied when seki stopped is copied
+	// after the next start: docs/b is set back to PENDING in the stopped
+	// server's database, as a kill between the answer and the copy leaves
+	// it, with the role allowed again.
+	grant(`["s3:ReplicateObject","s3:ReplicateTags"]`)
+	env.Stop()
+	db, err := sql.Open("sqlite", filepath.Join(env.DataDir, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Exec(`UPDATE s3_objects SET headers = replace(headers, 'FAILED', 'PENDING') WHERE bucket = 'live-src' AND key = 'docs/b'`)
+	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("marking docs/b PENDING: %v (%d rows)", err, n)
+	}
+	db.Close()
+	env2 := servertest.Start(t, servertest.Options{DataDir: env.DataDir})
+	a2 := e2eS3(env2, env2.Root(servertest.AccountA))
+	if got := status(a2, "docs/b", *out.VersionId); got != types.ReplicationStatusCompleted {
+		t.Fatalf("after a restart docs/b is %q, want COMPLETED", got)
+	}
+	if _, err := a2.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String("live-dst"), Key: aws.String("docs/b"), VersionId: out.VersionId}); err != nil {
+		t.Fatalf("docs/b was not replicated after the restart: %v", err)
 	}
 }

@@ -121,6 +121,9 @@ func (s *Service) Start(ctx context.Context) error {
 	if err := s.events.start(ctx); err != nil {
 		return fmt.Errorf("s3: pending notifications: %w", err)
 	}
+	if err := s.resumeReplication(ctx); err != nil {
+		return fmt.Errorf("s3: pending replications: %w", err)
+	}
 	started := time.Now()
 	sctx, stop := context.WithCancel(context.Background())
 	s.sweepStop, s.sweepDone = stop, make(chan struct{})
