@@ -282,6 +282,10 @@ const (
 	msgRoleCannotCall = "The function execution role does not have permissions to call %s on SQS"
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaEventSourceMappings::test_event_source_mapping_exceptions
 	msgUnrecognizedSource = "Unrecognized event source."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaEventSourceMappings::test_create_event_source_self_managed
+	msgKafkaNoAccess = "Required 'sourceAccessConfigurations' parameter is missing."
+	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaEventSourceMappings::test_create_event_source_self_managed
+	msgKafkaExists = "An event source mapping with event source (\"%s\"), function (\"%s\"), topics (\"%s\") already exists. Please update or delete the existing mapping with UUID %s"
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaEventSourceMappings::test_event_source_mapping_exceptions
 	msgESMFunctionMissing = "Function does not exist"
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#TestLambdaEventSourceMappings::test_event_source_mapping_exceptions
@@ -340,6 +344,8 @@ const (
 	msgArchitecturesEnumFmt = "Value '[%s]' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]"
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaFunction::test_create_lambda_exceptions
 	msgArchitecturesLenFmt = "Value '[%s]' at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1"
+	// source: unconfirmed the length rule is the recording's (test_lambda_api.snapshot.json#TestLambdaFunction::test_create_lambda_exceptions empty_architectures: botocore's "valid min length: 1", refused before sending); the words follow its recorded sibling multiple_architectures
+	msgArchitecturesEmpty = "Value '[]' at 'architectures' failed to satisfy constraint: Member must have length greater than or equal to 1"
 	// source: snapshot tests/aws/services/lambda_/test_lambda_api.snapshot.json#tests/aws/services/lambda_/test_lambda_api.py::TestLambdaFunction::test_lambda_code_location_s3_errors
 	msgGetObjectFmt = "Error occurred while GetObject. S3 Error Code: %s. S3 Error Message: %s"
 	// source: unconfirmed Lambda's answer to Code without a source, as quoted in public issue reports

@@ -104,6 +104,8 @@ type esmRecord struct {
 	LastModified   float64
 	// Stream mappings (DynamoDB Streams) only; see esm_stream.go.
 	streamConf
+	// Self-managed Kafka mappings only; see esm_kafka.go.
+	kafkaConf
 	// Tags are the tags given at creation (stored in the tags column).
 	Tags map[string]string `json:"-"`
 }
@@ -134,7 +136,10 @@ type scalingConfig struct {
 	MaximumConcurrency *int `json:",omitempty"`
 }
 
-func (m *esmRecord) out() *esmOut {
+func (m *esmRecord) out() any {
+	if m.isKafka() {
+		return m.kafkaOut()
+	}
 	o := &esmOut{UUID: m.UUID, BatchSize: m.BatchSize, MaximumBatchingWindowInSeconds: m.Window,
 		EventSourceArn: m.SourceARN, EventSourceMappingArn: m.arn(), FunctionArn: m.FunctionARN,
 		FunctionResponseTypes: append([]string{}, m.ResponseTypes...), LastModified: m.LastModified,
@@ -166,6 +171,7 @@ type esmIn struct {
 	// to the queue's redrive policy); a stream mapping keeps OnFailure.
 	DestinationConfig json.RawMessage
 	streamIn
+	kafkaIn
 
 	ref FunctionRef
 }
@@ -341,7 +347,7 @@ func (s *Service) checkQueueAccess(ctx context.Context, requestID string, st *in
 
 // checkBatching applies AWS's rules that span fields.
 func checkBatching(m *esmRecord) error {
-	if isStreamARN(m.SourceARN) {
+	if isStreamARN(m.SourceARN) || m.isKafka() {
 		return nil
 	}
 	if m.BatchSize > 10 && m.Window == 0 {
@@ -356,6 +362,9 @@ func checkBatching(m *esmRecord) error {
 }
 
 func (s *Service) createESM(ctx context.Context, r *protocol.Request, in *esmIn) (any, error) {
+	if in.SelfManagedEventSource != nil {
+		return s.createKafkaESM(ctx, r, in)
+	}
 	if in.EventSourceArn == nil {
 		return nil, errInvalidParameter.New(msgUnrecognizedSource)
 	}
@@ -456,7 +465,9 @@ func (s *Service) updateESM(ctx context.Context, r *protocol.Request, in *esmIn)
 		if st.err != nil {
 			return nil, errInvalidParameter.New(msgESMFunctionMissing)
 		}
-		if arn := in.ref.QualifiedARN(in.ref.Qualifier); arn != m.FunctionARN {
+		if arn := in.ref.QualifiedARN(in.ref.Qualifier); arn != m.FunctionARN && m.isKafka() {
+			m.FunctionARN = arn // no broker to check the role against
+		} else if arn != m.FunctionARN {
 			check := s.checkQueueAccess
 			if isStreamARN(m.SourceARN) {
 				check = s.checkStreamAccess
@@ -524,7 +535,7 @@ func (s *Service) listESM(ctx context.Context, account, region string) ([]*esmRe
 }
 
 type esmListOut struct {
-	EventSourceMappings []*esmOut
+	EventSourceMappings []any
 	NextMarker          string `json:",omitempty"`
 }
 
@@ -549,16 +560,18 @@ func (s *Service) listESMs(ctx context.Context, r *protocol.Request, _ struct{})
 		}
 	}
 	marker := r.Params.Get("Marker")
-	out := esmListOut{EventSourceMappings: []*esmOut{}}
+	out := esmListOut{EventSourceMappings: []any{}}
+	last := ""
 	for _, m := range all {
 		if (fn != "" && m.FunctionARN != fn) || (source != "" && m.SourceARN != source) || (marker != "" && m.UUID <= marker) {
 			continue
 		}
 		if len(out.EventSourceMappings) == max {
-			out.NextMarker = out.EventSourceMappings[max-1].UUID
+			out.NextMarker = last
 			break
 		}
 		out.EventSourceMappings = append(out.EventSourceMappings, m.out())
+		last = m.UUID
 	}
 	return out, nil
 }
@@ -668,8 +681,8 @@ func (s *Service) settle(uuid string) {
 				return
 			}
 		}
-		if !m.Enabled {
-			return
+		if !m.Enabled || m.isKafka() {
+			return // a Kafka mapping has no poller (esm_kafka.go)
 		}
 		p := s.startPoller(base, m)
 		s.esm.mu.Lock()

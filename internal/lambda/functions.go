@@ -379,8 +379,14 @@ func applyConfig(cfg *FunctionConfiguration, in *configInput) {
 }
 
 func architectures(in []string, v *validation) ([]string, error) {
-	if len(in) == 0 {
+	if in == nil {
 		return []string{"x86_64"}, nil
+	}
+	if len(in) == 0 {
+		// An empty list sent on the wire is below the model's minimum of
+		// one (botocore refuses it before sending; other clients do not).
+		v.errs = append(v.errs, msgArchitecturesEmpty)
+		return nil, nil
 	}
 	for _, a := range in {
 		if a != "x86_64" && a != "arm64" {

@@ -5,7 +5,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/seki-dev/seki/internal/awserr"
 	"github.com/seki-dev/seki/internal/policy"
 	"github.com/seki-dev/seki/internal/protocol"
 )
@@ -201,6 +203,49 @@ func FuzzParseImageURI(f *testing.F) {
 		if len(ref.account) != 12 || ref.repo == "" || (ref.tag == "" && ref.digest == "") ||
 			strings.ContainsAny(ref.repo, ":@") || strings.ContainsAny(ref.tag, "@/:") {
 			t.Fatalf("%q: %+v", uri, ref)
+		}
+	})
+}
+
+// FuzzKafkaMapping: any CreateEventSourceMapping body naming a
+// SelfManagedEventSource is decoded and built into a Kafka mapping or
+// refused with an AWS error, never panics, and a built mapping answers
+// JSON that keeps its brokers, topics and consumer group.
+func FuzzKafkaMapping(f *testing.F) {
+	for _, s := range []string{
+		`{"FunctionName":"f","Topics":["t"],"SelfManagedEventSource":{"Endpoints":{"KAFKA_BOOTSTRAP_SERVERS":["kafka:1000"]}},"SourceAccessConfigurations":[{"Type":"BASIC_AUTH","URI":"arn:aws:secretsmanager:us-east-1:111122223333:secret:s"}]}`,
+		`{"FunctionName":"f","Topics":["t"],"SelfManagedEventSource":{"Endpoints":{"KAFKA_BOOTSTRAP_SERVERS":["a:1","b:2"]}},"SourceAccessConfigurations":[],"BatchSize":1,"StartingPosition":"LATEST","SelfManagedKafkaEventSourceConfig":{"ConsumerGroupId":"g"}}`,
+		`{"FunctionName":"f","SelfManagedEventSource":{"Endpoints":{}}}`,
+		`{"FunctionName":"f","SelfManagedEventSource":{"Endpoints":{"KAFKA_BOOTSTRAP_SERVERS":null}},"EventSourceArn":"x"}`,
+		`{"FunctionName":"f","SelfManagedEventSource":null}`,
+		`{"FunctionName":"f:1","SelfManagedEventSource":{"Endpoints":{"KAFKA_BOOTSTRAP_SERVERS":["k:1"]}},"SourceAccessConfigurations":[{}],"StartingPosition":"bad"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r := &protocol.Request{Body: body, Region: "us-east-1", Path: map[string]string{}}
+		in, err := decodeESM(false)(nil, r)
+		if err != nil || in.SelfManagedEventSource == nil {
+			return
+		}
+		m, err := newKafkaESM(in, time.Unix(0, 0))
+		if err != nil {
+			if awserr.As(err).Code == "" {
+				t.Fatalf("%q: not an AWS error: %v", body, err)
+			}
+			return
+		}
+		out, err := json.Marshal(m.out())
+		if err != nil {
+			t.Fatalf("%q: %v", body, err)
+		}
+		var back kafkaOut
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("%q: %s: %v", body, out, err)
+		}
+		if !reflect.DeepEqual(back.SelfManagedEventSource.Endpoints[kafkaServers], m.Brokers) || len(back.Topics) != len(m.Topics) ||
+			back.SelfManagedKafkaEventSourceConfig.ConsumerGroupId == "" || back.State != "Creating" && back.State != "Disabled" {
+			t.Fatalf("%q: answered %s", body, out)
 		}
 	})
 }
