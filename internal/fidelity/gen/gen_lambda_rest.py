@@ -5,7 +5,7 @@ mismatched alias, the largest package AWS accepts) into testdata/lambda_api.json
 written from each test's intent; the facts (facts.py) read mechanically from each validated
 recording where the recording is an answer of AWS. The cases it owns are replaced, every other
 case is kept. Run from any directory: python3 internal/fidelity/gen/gen_lambda_rest.py"""
-import os, sys
+import json, os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lambda_ops_lib import File, create, call, A  # noqa: E402
 
@@ -99,4 +99,19 @@ raw('TestLambdaUrl::test_url_config_exceptions', 'delete_function_url_config_qua
     known='AWS failed internally here (the recording keeps only <aws_internal_failure>); seki refuses the mismatched qualifier with the '
           'InvalidParameterValueException that AWS answers for CreateFunctionUrlConfig, GetFunctionUrlConfig and UpdateFunctionUrlConfig in the same test')
 
+# --- the largest package AWS accepts -------------------------------------------------------------------
+# test_large_lambda: a handler 1,000 bytes under the unzipped limit (262,144,000 bytes), zipped (it
+# repeats, so it zips small), put in S3 and named by CreateFunction.
+LARGE = 262144000 - 1000
+api.case('TestLambdaSizeLimits::test_large_lambda', 'create_function_large_zip',
+         {'service': 'lambda', 'method': 'POST', 'path': '/2015-03-31/functions',
+          'body': {'FunctionName': 'fid-large', 'Runtime': 'python3.12', 'Handler': 'handler.handler', 'Role': 'arn:aws:iam::${account}:role/fid-role',
+                   'Code': {'S3Bucket': 'fid-largecode', 'S3Key': 'test_lambda.zip'}, 'Timeout': 10}},
+         {'<function-name:1>': 'fid-large', '<resource:1>': 'fid-role'}, opaque=('LastModified',),
+         setup=[{'service': 's3', 'method': 'PUT', 'path': '/fid-largecode'},
+                {'service': 's3', 'method': 'PUT', 'path': '/fid-largecode/test_lambda.zip', 'raw64': '${zip:large}'}])
+
 api.write()
+data = json.load(open(api.path))
+data['code']['large'] = [{'name': 'handler.py', 'body': 'def handler(event, context):\n    return event\n' + '#' * 80 + '\n', 'size': LARGE}]
+json.dump(data, open(api.path, 'w'), indent=1)
