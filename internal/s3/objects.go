@@ -940,6 +940,9 @@ func (s *Service) deleteObject(ctx context.Context, r *protocol.Request, c *call
 	}
 	s.removeBlobs([]string{res.blob})
 	s.events.push(res.events)
+	if res.marker && !byID {
+		s.replicateMarkerLater(r.ID, b, c.key, res.version)
+	}
 	out := headerOnly{}
 	if res.version != "" {
 		out["x-amz-version-id"] = res.version

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/seki-dev/seki/internal/authz"
 	"github.com/seki-dev/seki/internal/policy"
@@ -27,7 +28,13 @@ import (
 // metadata and tags and is marked REPLICA; the source version becomes
 // COMPLETED, or FAILED when any destination refused.
 //
-// Not done: delete markers, existing objects (batch replication), replica
+// A delete marker that DeleteObject stacks on a key is replicated the same
+// way (s3:ReplicateDelete) when the matching rule's DeleteMarkerReplication
+// is Enabled; tag-based rules never replicate markers, as in S3, and a
+// marker carries no replication status (so one not yet replicated when
+// seki stops is not resumed).
+//
+// Not done: markers stacked by DeleteObjects, existing objects (batch replication), replica
 // modification sync, ownership override and KMS settings are stored but
 // not acted on (SSE-KMS objects are not replicated). The copy runs in the
 // background of this process; a version still PENDING when seki stopped
@@ -361,4 +368,77 @@ func (s *Service) resumeReplication(ctx context.Context) error {
 		s.replicateLater(newRequestID(), &object{bucket: p.bucket, key: p.key, version: p.version})
 	}
 	return nil
+}
+
+// replicateMarkerLater replicates, in the background, the delete marker
+// version that DeleteObject stacked on key in b, to the destinations of the
+// matching rules that replicate delete markers.
+func (s *Service) replicateMarkerLater(requestID string, b *bucket, key, version string) {
+	conf := b.replication
+	if conf == nil || b.versioning != versioningEnabled {
+		return
+	}
+	var rules []xReplicationRule
+	for _, r := range conf.targets(key, nil) {
+		if r.DeleteMarkerReplication != nil && r.DeleteMarkerReplication.Status == "Enabled" {
+			rules = append(rules, r)
+		}
+	}
+	if len(rules) == 0 {
+		return
+	}
+	s.replicating.Add(1)
+	go func() {
+		defer s.replicating.Done()
+		ctx := context.Background()
+		if err := s.replicateMarker(ctx, requestID, conf.Role, key, version, rules); err != nil {
+			s.logReplication(requestID, b.name, key, err)
+		}
+	}()
+}
+
+// replicateMarker writes the marker to each destination as the role, each
+// write decided at the door (s3:ReplicateDelete).
+func (s *Service) replicateMarker(ctx context.Context, requestID, role, key, version string, rules []xReplicationRule) error {
+	if s.opts.Roles == nil || s.opts.Authz == nil {
+		return nil
+	}
+	caller, err := s.opts.Roles.RoleCaller(ctx, requestID, role, replSession)
+	if err != nil {
+		return err
+	}
+	r := &protocol.Request{ID: requestID, Service: "s3", Region: s.opts.Region, Caller: caller, Context: policy.NewContext(2), Now: s.now()}
+	r.Bind(s.opts.Authz, errAccessDenied)
+	var first error
+	for _, rule := range rules {
+		dest := strings.TrimPrefix(rule.Destination.Bucket, "arn:aws:s3:::")
+		dc := &call{bucket: dest, key: key}
+		t, err := s.target(r, dc, objectARN(dest, key))
+		if err == nil {
+			err = r.Authorize(ctx, "s3:ReplicateDelete", t, nil)
+		}
+		if err == nil && dc.b.versioning != versioningEnabled {
+			err = errInvalidRequest.New(msgDestinationNeedsVersioning)
+		}
+		if err == nil {
+			m := &object{bucket: dest, key: key, owner: caller.Principal.Account, marker: true, version: version,
+				modified: r.Now.UTC().Truncate(time.Millisecond)}
+			err = s.db.Write(ctx, func(tx *store.Tx) error {
+				var n int
+				if err := tx.QueryRow(`SELECT COUNT(*) FROM s3_objects WHERE bucket = ? AND key = ? AND version = ?`, dest, key, version).Scan(&n); err != nil || n > 0 {
+					return err
+				}
+				cur, err := latestRow(tx, dest, key)
+				if err != nil {
+					return err
+				}
+				_, err = insertVersion(tx, m, cur)
+				return err
+			})
+		}
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }

@@ -224,6 +224,48 @@ func TestE2EReplicationCopiesAsTheRole(t *testing.T) {
 	_, err = a.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String("live-dst"), Key: aws.String("other/x")})
 	wantCode(t, err, "NotFound")
 
+	// The rule does not replicate delete markers: deleting docs/a stacks a
+	// marker on the source alone.
+	if _, err := a.DeleteObject(ctx, &awss3.DeleteObjectInput{Bucket: aws.String("live-src"), Key: aws.String("docs/a")}); err != nil {
+		t.Fatal(err)
+	}
+	// With DeleteMarkerReplication Enabled (and s3:ReplicateDelete), the
+	// next marker is replicated with its version id.
+	grant(`["s3:ReplicateObject","s3:ReplicateTags","s3:ReplicateDelete"]`)
+	if _, err := a.PutBucketReplication(ctx, &awss3.PutBucketReplicationInput{Bucket: aws.String("live-src"), ReplicationConfiguration: &types.ReplicationConfiguration{
+		Role: aws.String("arn:aws:iam::111111111111:role/replication"), Rules: []types.ReplicationRule{{
+			Status: types.ReplicationRuleStatusEnabled, Priority: aws.Int32(1), Filter: &types.ReplicationRuleFilter{Prefix: aws.String("docs/")},
+			Destination:             &types.Destination{Bucket: aws.String("arn:aws:s3:::live-dst"), StorageClass: types.StorageClassStandardIa},
+			DeleteMarkerReplication: &types.DeleteMarkerReplication{Status: types.DeleteMarkerReplicationStatusEnabled}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	markers := func() []string {
+		t.Helper()
+		v, err := a.ListObjectVersions(ctx, &awss3.ListObjectVersionsInput{Bucket: aws.String("live-dst"), Prefix: aws.String("docs/a")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, m := range v.DeleteMarkers {
+			ids = append(ids, aws.ToString(m.VersionId))
+		}
+		return ids
+	}
+	if got := markers(); len(got) != 0 {
+		t.Fatalf("a marker was replicated by a rule that does not replicate them: %v", got)
+	}
+	del, err := a.DeleteObject(ctx, &awss3.DeleteObjectInput{Bucket: aws.String("live-src"), Key: aws.String("docs/a")})
+	if err != nil || del.VersionId == nil {
+		t.Fatalf("DeleteObject: %+v %v", del, err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for got := markers(); len(got) != 1 || got[0] != *del.VersionId; got = markers() {
+		if time.Now().After(deadline) {
+			t.Fatalf("delete markers in the destination %v, want [%s]", got, *del.VersionId)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
 	// The role loses s3:ReplicateObject: the door refuses the copy.
 	grant(`"s3:ReplicateTags"`)
 	out = put(t, a, "live-src", "docs/b", "refused")
