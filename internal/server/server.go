@@ -104,7 +104,7 @@ type Server struct {
 	bodies    *bodies
 	oidcKeys  map[string]*jwt.KeySet
 	svc       *services
-	http      *http.Server
+	front     *front
 	ln        net.Listener
 	// endpointURL is seki's URL for functions, set by Listen.
 	endpointURL string
@@ -169,7 +169,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
-	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second}
+	s.front = newFront(s, 30*time.Second)
 	return s, nil
 }
 
@@ -210,7 +210,7 @@ func (s *Server) Serve(ctx context.Context, grace time.Duration) error {
 	// walks the whole blob tree, so it runs beside serving, not before it.
 	go s.db.Blobs().RemoveStaleTemp()
 	errc := make(chan error, 1)
-	go func() { errc <- s.http.Serve(s.ln) }()
+	go func() { errc <- s.front.Serve(s.ln) }()
 	// The banner asks every interpreter for its version; requests are
 	// served meanwhile.
 	// Start-up (migrations, loading catalogues) leaves garbage the heap
@@ -226,7 +226,7 @@ func (s *Server) Serve(ctx context.Context, grace time.Duration) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	err := s.http.Shutdown(sctx)
+	err := s.front.Shutdown(sctx)
 	if err2 := <-errc; !errors.Is(err2, http.ErrServerClosed) && err == nil {
 		err = err2
 	}
