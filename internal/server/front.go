@@ -177,6 +177,7 @@ type frontConn struct {
 	// busy is set while a request is read or served, under f.mu, so that
 	// Shutdown closes only idle connections.
 	busy     bool
+	served   bool // a request was read on this connection
 	lastPost bool
 	w        frontResponse
 	body     frontBody
@@ -216,6 +217,9 @@ func (k *frontConn) serve() {
 			buf = buf[:runtime.Stack(buf, false)]
 			log.Printf("http: panic serving %v: %v\n%s", k.remote, v, buf)
 		}
+		if k.watchTimer != nil {
+			k.disarm() // a handler panicked
+		}
 		if !handed {
 			k.c.Close()
 		}
@@ -225,7 +229,7 @@ func (k *frontConn) serve() {
 		}
 		k.f.track(k, false)
 	}()
-	k.r.c = k.c
+	k.r.c, k.r.limit = k.c, -1
 	k.br = frontReaders.Get().(*bufio.Reader)
 	k.br.Reset(&k.r)
 	for {
@@ -269,6 +273,17 @@ var errHandOff = errors.New("handed to net/http")
 // when the connection is to be closed, else the bytes to give net/http
 // with the connection.
 func (k *frontConn) readRequest() (req *http.Request, replay []byte, err error) {
+	// Between requests, a connection waits without a deadline for the
+	// next one's first bytes, as net/http's (seki sets no IdleTimeout):
+	// the header timeout runs from there. Fewer than 4 bytes before the
+	// client closes is no request, closed without an answer.
+	if k.served {
+		if _, err := k.br.Peek(4); err != nil {
+			return nil, nil, err
+		}
+	}
+	k.served = true
+	k.r.limit = frontHeadLimit
 	if k.f.headerTimeout > 0 {
 		k.c.SetReadDeadline(time.Now().Add(k.f.headerTimeout))
 	}
@@ -286,7 +301,6 @@ func (k *frontConn) readRequest() (req *http.Request, replay []byte, err error) 
 	buffered, _ := k.br.Peek(k.br.Buffered())
 	k.r.rec = append(k.r.rec[:0], buffered...)
 	k.r.recording = true
-	k.r.limit = frontHeadLimit
 	req, err = http.ReadRequest(k.br)
 	k.r.recording = false
 	k.r.limit = -1
@@ -296,8 +310,7 @@ func (k *frontConn) readRequest() (req *http.Request, replay []byte, err error) 
 			k.c.Write(headTooLarge)
 			return nil, nil, err
 		}
-		var ne net.Error
-		if len(replay) == 0 && err == io.EOF || errors.As(err, &ne) {
+		if len(replay) == 0 && commonReadError(err) {
 			return nil, nil, err // the client left, or was too slow
 		}
 		return nil, replay, err
@@ -311,6 +324,21 @@ func (k *frontConn) readRequest() (req *http.Request, replay []byte, err error) 
 	k.lastPost = req.Method == http.MethodPost
 	req.RemoteAddr = k.remote
 	return req, nil, nil
+}
+
+// commonReadError is an error net/http's server closes the connection on
+// without answering: the client left, was too slow, or the read failed.
+func commonReadError(err error) bool {
+	if err == io.EOF {
+		return true
+	}
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		return true
+	}
+	if oe, ok := err.(*net.OpError); ok && oe.Op == "read" {
+		return true
+	}
+	return false
 }
 
 // headTooLarge is net/http's answer to a head over the limit.
@@ -797,9 +825,15 @@ func (w *frontResponse) appendHead(out []byte, done bool) []byte {
 			h.Set("Content-Type", http.DetectContentType(w.body))
 		}
 		if w.declared < 0 {
-			if done && (w.req.Method != http.MethodHead || len(w.body) > 0) {
+			switch {
+			case w.req.Method == http.MethodHead:
+				// What the handler wrote is not sent, but its length is.
+				if done && w.written > 0 {
+					h.Set("Content-Length", strconv.FormatInt(w.written, 10))
+				}
+			case done:
 				h.Set("Content-Length", strconv.Itoa(len(w.body)))
-			} else if !done && w.req.Method != http.MethodHead {
+			default:
 				w.chunked = true
 			}
 		}
