@@ -325,16 +325,6 @@ func TestFrontHeaderTimeout(t *testing.T) {
 	}
 }
 
-// A head over net/http's limit gets its 431.
-func TestFrontHeadTooLarge(t *testing.T) {
-	_, addr := startFront(t, echo, time.Second)
-	raw := "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + strings.Repeat("a", frontHeadLimit) + "\r\n\r\n"
-	out := exchange(t, addr, []byte(raw))
-	if !bytes.HasPrefix(out, []byte("HTTP/1.1 431 ")) {
-		t.Fatalf("answered %.100q", out)
-	}
-}
-
 // BenchmarkFront is a signed write's HTTP as the server sees it (a
 // 300-byte POST on a kept-alive connection, a small JSON answer), served
 // by net/http's server and by the front, with a raw client so that the
@@ -407,5 +397,133 @@ func BenchmarkFront(b *testing.B) {
 			}
 			b.ReportMetric(float64(processCPUTime()-cpu0)/1e3/float64(b.N), "cpu-µs/op")
 		})
+	}
+}
+
+// startBoth serves h with net/http's server and with the front, both with
+// the given header timeout.
+func startBoth(tb testing.TB, h http.HandlerFunc, headerTimeout time.Duration) pair {
+	tb.Helper()
+	l1, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	std := &http.Server{Handler: h, ReadHeaderTimeout: headerTimeout, ErrorLog: quietLog()}
+	go std.Serve(l1)
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		std.Shutdown(ctx)
+	})
+	fr, addr := startFront(tb, h, headerTimeout)
+	fr.fallback.ErrorLog = quietLog()
+	return pair{l1.Addr().String(), addr}
+}
+
+// Heads at net/http's size limit, on either side of it, get the same
+// answers from both servers (served, or 431 and closed).
+func TestFrontHeadLimitMatchesNetHTTP(t *testing.T) {
+	p := startBoth(t, echo, 2*time.Second)
+	prefix := "GET / HTTP/1.1\r\nHost: a\r\nX-Big: "
+	for _, size := range []int{1 << 20, frontHeadLimit - 1, frontHeadLimit, frontHeadLimit + 1, 2 << 20} {
+		pad := size - len(prefix) - len("\r\n\r\n")
+		raw := []byte(prefix + strings.Repeat("a", pad) + "\r\n\r\n")
+		want := answers(raw, exchange(t, p.std, raw))
+		got := answers(raw, exchange(t, p.front, raw))
+		if !slices.Equal(got, want) {
+			t.Errorf("head of %d bytes: net/http answered %.200q, the front %.200q", size, want, got)
+		}
+		if over := size > frontHeadLimit; len(got) == 0 || over != strings.HasPrefix(got[0], "431 ") {
+			t.Errorf("head of %d bytes (limit %d): answered %.100q", size, frontHeadLimit, got)
+		}
+	}
+}
+
+// A client that stops sending mid-head (or sends nothing after a first
+// request) is treated alike: a partial head is dropped without an answer
+// when the header timeout runs out; an idle kept-alive connection stays
+// open.
+func TestFrontSlowClientsMatchNetHTTP(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	p := startBoth(t, echo, timeout)
+	try := func(addr, raw string) (out []byte, closedAfter time.Duration) {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		start := time.Now()
+		c.Write([]byte(raw))
+		c.SetReadDeadline(time.Now().Add(5 * timeout))
+		out, err = io.ReadAll(c)
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			return out, -1 // still open
+		}
+		return out, time.Since(start)
+	}
+	for _, raw := range []string{
+		"G",
+		"GET / HTTP/1.1\r\nHost: a\r\nX-Slow: ",
+		"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+		"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhiGET / HTTP/1.1\r\n",
+	} {
+		wantOut, wantClosed := try(p.std, raw)
+		gotOut, gotClosed := try(p.front, raw)
+		w := answers([]byte(raw), wantOut)
+		g := answers([]byte(raw), gotOut)
+		if !slices.Equal(g, w) || (wantClosed < 0) != (gotClosed < 0) {
+			t.Errorf("%q: net/http answered %q (closed after %v), the front %q (closed after %v)", raw, w, wantClosed, g, gotClosed)
+		}
+		if gotClosed > 4*timeout {
+			t.Errorf("%q: the front closed after %v, the header timeout is %v", raw, gotClosed, timeout)
+		}
+	}
+}
+
+// A client that leaves mid-body gives the handler the same read error, and
+// one that leaves while its request is served cancels the request's
+// context, with both servers.
+func TestFrontClientDisconnectsMatchNetHTTP(t *testing.T) {
+	type seen struct {
+		bodyErr   string
+		cancelled bool
+	}
+	results := make(chan seen, 1)
+	h := func(w http.ResponseWriter, r *http.Request) {
+		_, err := io.ReadAll(r.Body)
+		s := seen{bodyErr: fmt.Sprint(err)}
+		if err == nil {
+			select {
+			case <-r.Context().Done():
+				s.cancelled = true
+			case <-time.After(5 * time.Second):
+			}
+		}
+		results <- s
+	}
+	p := startBoth(t, h, time.Second)
+	for _, raw := range []string{
+		"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nonly ten b",
+		"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
+		"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi",
+	} {
+		var got [2]seen
+		for i, addr := range []string{p.std, p.front} {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Write([]byte(raw))
+			time.Sleep(100 * time.Millisecond)
+			c.Close()
+			select {
+			case got[i] = <-results:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%q: the handler did not return", raw)
+			}
+		}
+		if got[0] != got[1] {
+			t.Errorf("%q: net/http's handler saw %+v, the front's %+v", raw, got[0], got[1])
+		}
 	}
 }
