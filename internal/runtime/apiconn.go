@@ -622,7 +622,7 @@ func (k *apiConn) header(name, value string) {
 // and the body.
 func (k *apiConn) finish(body []byte) {
 	k.out = append(k.out, "Date: "...)
-	k.out = append(k.out, httpDate()...)
+	k.out = append(k.out, HTTPDate()...)
 	k.out = append(k.out, "\r\nContent-Length: "...)
 	k.out = strconv.AppendInt(k.out, int64(len(body)), 10)
 	if k.req.close {
@@ -642,8 +642,9 @@ type dateCache struct {
 
 var lastDate atomic.Pointer[dateCache]
 
-// httpDate is the current time in HTTP's format, formatted once a second.
-func httpDate() string {
+// HTTPDate is the current time in HTTP's format (a Date header's value),
+// formatted once a second; the public endpoint's front uses it too.
+func HTTPDate() string {
 	now := time.Now()
 	if d := lastDate.Load(); d != nil && d.sec == now.Unix() {
 		return d.text

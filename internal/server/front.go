@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	fnruntime "github.com/seki-dev/seki/internal/runtime"
 )
 
 // The public endpoint's HTTP/1.1 front. net/http's server spends, per
@@ -706,7 +708,14 @@ func (w *frontResponse) WriteHeader(code int) {
 	}
 }
 
-func (w *frontResponse) Write(p []byte) (int, error) {
+func (w *frontResponse) Write(p []byte) (int, error) { return writeBody(w, p) }
+
+// WriteString lets io.WriteString skip a conversion.
+func (w *frontResponse) WriteString(s string) (int, error) { return writeBody(w, s) }
+
+// writeBody is Write and WriteString: the body is held (a HEAD answer's
+// only as far as sniffing needs) and flushed past frontBuffered.
+func writeBody[T string | []byte](w *frontResponse, p T) (int, error) {
 	if !w.wroteHead {
 		w.WriteHeader(http.StatusOK)
 	}
@@ -733,36 +742,6 @@ func (w *frontResponse) Write(p []byte) (int, error) {
 		}
 	}
 	return len(p), nil
-}
-
-// WriteString lets io.WriteString skip a conversion.
-func (w *frontResponse) WriteString(s string) (int, error) {
-	if !w.wroteHead {
-		w.WriteHeader(http.StatusOK)
-	}
-	if len(s) == 0 {
-		return 0, nil
-	}
-	if !bodyAllowed(w.status) {
-		return 0, http.ErrBodyNotAllowed
-	}
-	if w.declared >= 0 && w.written+int64(len(s)) > w.declared {
-		return 0, http.ErrContentLength
-	}
-	w.written += int64(len(s))
-	if w.req.Method == http.MethodHead {
-		if !w.sentHead && len(w.body) < frontBuffered {
-			w.body = append(w.body, s[:min(len(s), frontBuffered-len(w.body))]...)
-		}
-		return len(s), nil
-	}
-	w.body = append(w.body, s...)
-	if len(w.body) > frontBuffered {
-		if err := w.flush(false); err != nil {
-			return 0, err
-		}
-	}
-	return len(s), nil
 }
 
 // flush writes the head (if not yet written) and the body held; done is
@@ -853,7 +832,7 @@ func (w *frontResponse) appendHead(out []byte, done bool) []byte {
 	out = w.appendHeader(out, h)
 	if _, ok := h["Date"]; !ok {
 		out = append(out, "Date: "...)
-		out = append(out, frontDate()...)
+		out = append(out, fnruntime.HTTPDate()...)
 		out = append(out, "\r\n"...)
 	}
 	if w.chunked {
@@ -911,23 +890,4 @@ func (w *frontResponse) appendHeader(out []byte, h http.Header) []byte {
 
 func bodyAllowed(code int) bool {
 	return !(code >= 100 && code <= 199 || code == http.StatusNoContent || code == http.StatusNotModified)
-}
-
-type dateText struct {
-	unix int64
-	text string
-}
-
-var lastDate atomic.Pointer[dateText]
-
-// frontDate is the Date header's value, formatted once a second.
-func frontDate() string {
-	now := time.Now()
-	u := now.Unix()
-	if d := lastDate.Load(); d != nil && d.unix == u {
-		return d.text
-	}
-	d := &dateText{unix: u, text: now.UTC().Format(http.TimeFormat)}
-	lastDate.Store(d)
-	return d.text
 }
