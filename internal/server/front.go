@@ -181,8 +181,12 @@ type frontConn struct {
 	busy     bool
 	served   bool // a request was read on this connection
 	lastPost bool
-	w        frontResponse
-	body     frontBody
+	// linger is set when the connection closes with the client perhaps
+	// still sending (a body left unread, a head over the limit): see
+	// closeAndLinger.
+	linger bool
+	w      frontResponse
+	body   frontBody
 
 	// The watch: a handler still running frontWatchAfter after its
 	// request began, once the request's body is read, has the connection
@@ -223,6 +227,9 @@ func (k *frontConn) serve() {
 			k.disarm() // a handler panicked
 		}
 		if !handed {
+			if k.linger {
+				k.closeAndLinger()
+			}
 			k.c.Close()
 		}
 		if k.br != nil {
@@ -310,6 +317,7 @@ func (k *frontConn) readRequest() (req *http.Request, replay []byte, err error) 
 	if err != nil {
 		if k.r.hitLimit {
 			k.c.Write(headTooLarge)
+			k.linger = true
 			return nil, nil, err
 		}
 		if len(replay) == 0 && commonReadError(err) {
@@ -427,20 +435,16 @@ func (k *frontConn) serveRequest(req *http.Request) (closeAfter bool) {
 	k.arm(cancel, !hasBody)
 	k.f.h.ServeHTTP(w, req)
 	k.disarm()
-	// The body's unread rest is read (up to a bound) so that the next
-	// request can be; beyond the bound, on a broken body, or when the
-	// handler closed it unread, the connection closes.
-	if hasBody {
-		b := &k.body
-		switch {
-		case b.eof.Load():
-		case b.closed:
+	// The body's unread rest is read (up to a bound, as net/http does,
+	// also when the handler closed it) so that the next request can be;
+	// beyond the bound or on a broken body the connection closes, the
+	// first lingering as net/http's does.
+	if hasBody && !k.body.eof.Load() {
+		switch k.body.discardRest() {
+		case discardTooBig:
+			w.closeAfter, k.linger = true, true
+		case discardBroken:
 			w.closeAfter = true
-		default:
-			n, err := io.CopyN(io.Discard, b.rc, frontDiscardLimit+1)
-			if err != io.EOF || n > frontDiscardLimit {
-				w.closeAfter = true
-			}
 		}
 	}
 	if err := w.finish(); err != nil {
@@ -553,6 +557,42 @@ func (b *frontBody) Read(p []byte) (int, error) {
 func (b *frontBody) Close() error {
 	b.closed = true
 	return nil
+}
+
+// What reading the rest of a body found.
+const (
+	discardDone   = iota // the body's end: the connection can serve the next request
+	discardTooBig        // more than frontDiscardLimit bytes were left
+	discardBroken        // a read error: what follows cannot be parsed
+)
+
+// discardRest reads what the handler left of the body, up to
+// frontDiscardLimit bytes.
+func (b *frontBody) discardRest() int {
+	n, err := io.CopyN(io.Discard, b.rc, frontDiscardLimit+1)
+	switch {
+	case err == io.EOF:
+		return discardDone
+	case err == nil && n > frontDiscardLimit:
+		return discardTooBig
+	default:
+		return discardBroken
+	}
+}
+
+// frontLinger is how long a connection closing on a client that may still
+// be sending waits after its answer (net/http's rstAvoidanceDelay).
+const frontLinger = 500 * time.Millisecond
+
+// closeAndLinger ends the sending side and waits before the connection is
+// closed: closing a socket with unread bytes makes the kernel send a
+// reset, and a client still writing its request would lose the answer
+// (a 413, a 431, an error found before the body was read) to it.
+func (k *frontConn) closeAndLinger() {
+	if cw, ok := k.c.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
+	time.Sleep(frontLinger)
 }
 
 // frontReader reads the connection for the bufio.Reader, keeping what it

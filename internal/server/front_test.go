@@ -527,3 +527,27 @@ func TestFrontClientDisconnectsMatchNetHTTP(t *testing.T) {
 		}
 	}
 }
+
+// An answer given before the body is read (seki refuses an oversized
+// request by its Content-Length) reaches a client that is still sending
+// it, with both servers: the connection lingers after the answer instead
+// of resetting the client's write (a reset would lose the 413).
+func TestFrontEarlyAnswerReachesClient(t *testing.T) {
+	p := startBoth(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+	}, time.Second)
+	body := bytes.Repeat([]byte("x"), 16<<20)
+	for _, addr := range []string{p.std, p.front} {
+		for range 3 {
+			c := &http.Client{Transport: &http.Transport{}, Timeout: 20 * time.Second}
+			resp, err := c.Post("http://"+addr+"/", "application/octet-stream", bytes.NewReader(body))
+			if err != nil {
+				t.Fatalf("%s: %v", addr, err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusRequestEntityTooLarge {
+				t.Fatalf("%s: answered %s", addr, resp.Status)
+			}
+		}
+	}
+}
