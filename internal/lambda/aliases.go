@@ -170,6 +170,7 @@ func (s *Service) updateAlias(ctx context.Context, r *protocol.Request, ref Func
 		return nil, err
 	}
 	var a *AliasConfiguration
+	var reprovision bool
 	err := s.write(ctx, func(tx *store.Tx) error {
 		if _, err := s.resolve(tx, ref, ""); err != nil {
 			return err
@@ -204,7 +205,8 @@ func (s *Service) updateAlias(ctx context.Context, r *protocol.Request, ref Func
 		}
 		a.RevisionId = protocol.NewUUID()
 		if moved {
-			if err := moveProvisioned(tx, ref, in.Name, r.Now); err != nil {
+			var err error
+			if reprovision, err = moveProvisioned(tx, ref, in.Name, r.Now, s.provisions()); err != nil {
 				return err
 			}
 		}
@@ -212,6 +214,9 @@ func (s *Service) updateAlias(ctx context.Context, r *protocol.Request, ref Func
 	})
 	if err != nil {
 		return nil, err
+	}
+	if reprovision {
+		s.provision(ref, in.Name, r.Now.UnixMilli())
 	}
 	return a, nil
 }

@@ -142,6 +142,9 @@ type FunctionSpec struct {
 	// invocation's record (DestinationRecord), "" for none.
 	OnSuccess string `json:",omitempty"`
 	OnFailure string `json:",omitempty"`
+	// InitType is what the function sees in AWS_LAMBDA_INITIALIZATION_TYPE
+	// when an environment starts for this spec; "" is on-demand.
+	InitType string `json:",omitempty"`
 }
 
 // LayerSpec is one layer archive of a FunctionSpec.

@@ -144,6 +144,8 @@ type Service struct {
 
 	// collect runs the runner's code collection (codegc.go).
 	collect collection
+	// prov runs provisioned concurrency's initializations (provisioninit.go).
+	prov provisioning
 
 	// pending holds the unqualified ARNs of functions created and not yet
 	// Active (their code is being prepared): see pending.go.
@@ -178,10 +180,14 @@ func New(db *store.DB, opts Options) *Service {
 }
 
 // Start settles every stored event source mapping and starts the pollers
-// of the enabled ones (StartMappings), which Stop stops, and lets the
+// of the enabled ones (StartMappings), which Stop stops, initializes the
+// provisioned concurrency a previous run left initializing, and lets the
 // runner collect what a previous run prepared for code deleted since.
 func (s *Service) Start(ctx context.Context) error {
 	if err := s.StartMappings(ctx); err != nil {
+		return err
+	}
+	if err := s.resumeProvisioning(ctx); err != nil {
 		return err
 	}
 	s.collectCode()
@@ -192,6 +198,7 @@ func (s *Service) Start(ctx context.Context) error {
 // finish.
 func (s *Service) Stop(ctx context.Context) error {
 	s.StopMappings()
+	s.prov.stop()
 	// The runner's code collection ends before the runner stops.
 	s.collect.wg.Wait()
 	return nil

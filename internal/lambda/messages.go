@@ -102,3 +102,14 @@ const (
 
 // snapStartApplyOnValues is the enum as AWS's message lists it.
 var snapStartApplyOnValues = []string{snapStartPublished, snapStartNone}
+
+// Provisioned concurrency's initialization.
+const (
+	// What the function sees in AWS_LAMBDA_INITIALIZATION_TYPE in an
+	// environment initialized for provisioned concurrency.
+	// source: doc https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
+	initProvisioned = "provisioned-concurrency"
+	// StatusReason of a config whose environments failed INIT.
+	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaConcurrency::test_provisioned_concurrency_init_failure (get_provisioned_postwait)
+	reasonInitFailure = "FUNCTION_ERROR_INIT_FAILURE"
+)

@@ -45,13 +45,28 @@ type provisionedRow struct {
 	// version, the environments of the version it left, which serve until
 	// the new version's are ready.
 	allocated int64
+	// failed is the StatusReason of a config whose initialization failed
+	// (FAILED), "" otherwise.
+	failed string
+	// pending says an environment is being initialized for the config
+	// (provisioninit.go): it stays IN_PROGRESS until that ends.
+	pending bool
 }
 
 // answer is the config as the API shows it at now.
 func (p *provisionedRow) answer(now time.Time) *ProvisionedConcurrencyConfig {
 	c := &ProvisionedConcurrencyConfig{RequestedProvisionedConcurrentExecutions: p.requested, Status: "IN_PROGRESS", LastModified: p.modified,
 		AvailableProvisionedConcurrentExecutions: p.allocated, AllocatedProvisionedConcurrentExecutions: p.allocated}
-	if now.Sub(time.UnixMilli(p.since)) >= provisionReady {
+	// The config is IN_PROGRESS while its environment initializes, and at
+	// least provisionReady; a failure shows no sooner than a success would
+	// (AWS retries INIT for minutes before it gives up).
+	if p.pending || now.Sub(time.UnixMilli(p.since)) < provisionReady {
+		return c
+	}
+	if p.failed != "" {
+		c.Status, c.StatusReason = "FAILED", p.failed
+		c.AvailableProvisionedConcurrentExecutions, c.AllocatedProvisionedConcurrentExecutions = 0, 0
+	} else {
 		c.Status = "READY"
 		c.AvailableProvisionedConcurrentExecutions = p.requested
 		c.AllocatedProvisionedConcurrentExecutions = p.requested
@@ -132,8 +147,8 @@ func (s *Service) resolveProvisioned(tx *store.Tx, ref FunctionRef) (*target, er
 
 func getProvisioned(tx *store.Tx, ref FunctionRef, q string) (*provisionedRow, error) {
 	p := provisionedRow{qualifier: q}
-	err := tx.QueryRow(`SELECT requested, modified, since, allocated FROM lambda_provisioned WHERE account=? AND region=? AND name=? AND qualifier=?`,
-		ref.Account, ref.Region, ref.Name, q).Scan(&p.requested, &p.modified, &p.since, &p.allocated)
+	err := tx.QueryRow(`SELECT requested, modified, since, allocated, failed, pending FROM lambda_provisioned WHERE account=? AND region=? AND name=? AND qualifier=?`,
+		ref.Account, ref.Region, ref.Name, q).Scan(&p.requested, &p.modified, &p.since, &p.allocated, &p.failed, &p.pending)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -144,7 +159,7 @@ func getProvisioned(tx *store.Tx, ref FunctionRef, q string) (*provisionedRow, e
 }
 
 func listProvisioned(tx *store.Tx, ref FunctionRef) ([]*provisionedRow, error) {
-	rows, err := tx.Query(`SELECT qualifier, requested, modified, since, allocated FROM lambda_provisioned WHERE account=? AND region=? AND name=? ORDER BY qualifier`,
+	rows, err := tx.Query(`SELECT qualifier, requested, modified, since, allocated, failed, pending FROM lambda_provisioned WHERE account=? AND region=? AND name=? ORDER BY qualifier`,
 		ref.Account, ref.Region, ref.Name)
 	if err != nil {
 		return nil, err
@@ -153,7 +168,7 @@ func listProvisioned(tx *store.Tx, ref FunctionRef) ([]*provisionedRow, error) {
 	var out []*provisionedRow
 	for rows.Next() {
 		var p provisionedRow
-		if err := rows.Scan(&p.qualifier, &p.requested, &p.modified, &p.since, &p.allocated); err != nil {
+		if err := rows.Scan(&p.qualifier, &p.requested, &p.modified, &p.since, &p.allocated, &p.failed, &p.pending); err != nil {
 			return nil, err
 		}
 		out = append(out, &p)
@@ -231,10 +246,10 @@ func (s *Service) putProvisioned(ctx context.Context, r *protocol.Request, b wit
 				return errInvalidParameter.Errorf(msgProvisionedUnreservedMin, minUnreserved)
 			}
 		}
-		p := provisionedRow{qualifier: q, requested: n, modified: timestamp(r.Now), since: r.Now.UnixMilli()}
-		if _, err := tx.Exec(`INSERT INTO lambda_provisioned (account, region, name, qualifier, requested, modified, since) VALUES (?,?,?,?,?,?,?)
-			ON CONFLICT (account, region, name, qualifier) DO UPDATE SET requested=excluded.requested, modified=excluded.modified, since=excluded.since, allocated=0`,
-			ref.Account, ref.Region, ref.Name, q, p.requested, p.modified, p.since); err != nil {
+		p := provisionedRow{qualifier: q, requested: n, modified: timestamp(r.Now), since: r.Now.UnixMilli(), pending: s.provisions()}
+		if _, err := tx.Exec(`INSERT INTO lambda_provisioned (account, region, name, qualifier, requested, modified, since, pending) VALUES (?,?,?,?,?,?,?,?)
+			ON CONFLICT (account, region, name, qualifier) DO UPDATE SET requested=excluded.requested, modified=excluded.modified, since=excluded.since, allocated=0, failed='', pending=excluded.pending`,
+			ref.Account, ref.Region, ref.Name, q, p.requested, p.modified, p.since, p.pending); err != nil {
 			return err
 		}
 		out = p.answer(r.Now)
@@ -243,6 +258,7 @@ func (s *Service) putProvisioned(ctx context.Context, r *protocol.Request, b wit
 	if err != nil {
 		return nil, err
 	}
+	s.provision(ref, q, r.Now.UnixMilli())
 	return out, nil
 }
 
@@ -413,13 +429,15 @@ func reservedFor(tx *store.Tx, ref FunctionRef, fn *functionRow) (*int64, error)
 // environments are provisioned, and what was allocated for the version it
 // left stays allocated (and available) until then.
 // source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaConcurrency::test_lambda_provisioned_concurrency_moves_with_alias (get_provisioned_config_after_alias_move)
-func moveProvisioned(tx *store.Tx, ref FunctionRef, alias string, now time.Time) error {
+// It reports whether the alias has a config, which then needs provisioning
+// (pending says it will be).
+func moveProvisioned(tx *store.Tx, ref FunctionRef, alias string, now time.Time, pending bool) (bool, error) {
 	p, err := getProvisioned(tx, ref, alias)
 	if err != nil || p == nil {
-		return err
+		return false, err
 	}
 	allocated := p.answer(now).AllocatedProvisionedConcurrentExecutions
-	_, err = tx.Exec(`UPDATE lambda_provisioned SET since=?, allocated=? WHERE account=? AND region=? AND name=? AND qualifier=?`,
-		now.UnixMilli(), allocated, ref.Account, ref.Region, ref.Name, alias)
-	return err
+	_, err = tx.Exec(`UPDATE lambda_provisioned SET since=?, allocated=?, failed='', pending=? WHERE account=? AND region=? AND name=? AND qualifier=?`,
+		now.UnixMilli(), allocated, pending, ref.Account, ref.Region, ref.Name, alias)
+	return err == nil, err
 }

@@ -127,6 +127,9 @@ CREATE TABLE lambda_function_code_signing (
 CREATE INDEX lambda_function_code_signing_csc ON lambda_function_code_signing (csc_arn);
 `}, {Component: "lambda", Version: 5, SQL: recursionSchema}, {Component: "lambda", Version: 6, SQL: `
 ALTER TABLE lambda_provisioned ADD COLUMN allocated INTEGER NOT NULL DEFAULT 0;
+`}, {Component: "lambda", Version: 7, SQL: `
+ALTER TABLE lambda_provisioned ADD COLUMN failed TEXT NOT NULL DEFAULT '';
+ALTER TABLE lambda_provisioned ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
 `}}
 }
 

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -600,7 +601,7 @@ func (e *env) environ(l *launcher) []string {
 		"LAMBDA_RUNTIME_DIR=" + rtDir,
 		"AWS_LAMBDA_RUNTIME_API=" + e.ln.Addr().String(),
 		"TZ=:UTC",
-		"AWS_LAMBDA_INITIALIZATION_TYPE=on-demand",
+		"AWS_LAMBDA_INITIALIZATION_TYPE=" + cmp.Or(spec.InitType, "on-demand"),
 		"AWS_ACCESS_KEY_ID=" + e.creds.AccessKeyID,
 		"AWS_SECRET_ACCESS_KEY=" + e.creds.SecretAccessKey,
 		"AWS_SESSION_TOKEN=" + e.creds.SessionToken,

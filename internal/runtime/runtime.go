@@ -482,6 +482,14 @@ func (r *Runtime) ship(e *env, requestID string, events []LogEvent) {
 // acquire takes a warm environment for spec or starts one, enforcing the
 // function's reserved concurrency and the environment limit.
 func (r *Runtime) acquire(ctx context.Context, spec *lambda.FunctionSpec, requestID string, fromQueue bool) (*env, error) {
+	return r.acquireEnv(ctx, spec, requestID, fromQueue, false)
+}
+
+// acquireEnv is acquire; fresh starts a new environment whatever is idle,
+// outside the function's reserved concurrency and not counted among its
+// invocations (Provision: provisioned concurrency is checked against the
+// reservation when it is configured, and its INIT is no invocation).
+func (r *Runtime) acquireEnv(ctx context.Context, spec *lambda.FunctionSpec, requestID string, fromQueue, fresh bool) (*env, error) {
 	key := poolKey{spec.FunctionARN, spec.Version, spec.RevisionId}
 	timeout := specTimeout(spec)
 	now := r.now()
@@ -492,7 +500,9 @@ func (r *Runtime) acquire(ctx context.Context, spec *lambda.FunctionSpec, reques
 		return nil, errService.New(msgShuttingDown)
 	}
 	rc, seen := r.reserved[spec.FunctionARN]
-	if !seen || !fromQueue {
+	if fresh {
+		rc = nil
+	} else if !seen || !fromQueue {
 		rc = spec.ReservedConcurrency
 		r.reserved[spec.FunctionARN] = rc
 	}
@@ -501,7 +511,10 @@ func (r *Runtime) acquire(ctx context.Context, spec *lambda.FunctionSpec, reques
 		return nil, throttled(reasonReserved)
 	}
 	var e *env
-	stack := r.idle[key]
+	var stack []*env
+	if !fresh {
+		stack = r.idle[key]
+	}
 	for len(stack) > 0 && e == nil {
 		c := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -512,7 +525,9 @@ func (r *Runtime) acquire(ctx context.Context, spec *lambda.FunctionSpec, reques
 			r.forget(c)
 		}
 	}
-	if len(stack) == 0 {
+	if fresh {
+		// The idle environments stay where they are.
+	} else if len(stack) == 0 {
 		delete(r.idle, key)
 	} else {
 		r.idle[key] = stack
@@ -542,7 +557,9 @@ func (r *Runtime) acquire(ctx context.Context, spec *lambda.FunctionSpec, reques
 		}
 		r.live++
 	}
-	r.busy[spec.FunctionARN]++
+	if !fresh {
+		r.busy[spec.FunctionARN]++
+	}
 	if e != nil {
 		r.mu.Unlock()
 		r.stopAll(retire)
@@ -563,13 +580,17 @@ func (r *Runtime) acquire(ctx context.Context, spec *lambda.FunctionSpec, reques
 	}
 	if err != nil {
 		r.live--
-		r.unbusy(spec.FunctionARN)
+		if !fresh {
+			r.unbusy(spec.FunctionARN)
+		}
 		r.mu.Unlock()
 		return nil, err
 	}
 	if r.closed {
 		r.live--
-		r.unbusy(spec.FunctionARN)
+		if !fresh {
+			r.unbusy(spec.FunctionARN)
+		}
 		r.mu.Unlock()
 		e.stop()
 		return nil, errService.New(msgShuttingDown)
@@ -582,8 +603,16 @@ func (r *Runtime) acquire(ctx context.Context, spec *lambda.FunctionSpec, reques
 // release returns an environment after an invocation: to the idle pool if
 // it is healthy, else it is stopped.
 func (r *Runtime) release(e *env, healthy bool) {
+	r.settle(e, healthy, true)
+}
+
+// settle is release; busy says whether e counted as one of its function's
+// invocations (an environment Provision initialized did not).
+func (r *Runtime) settle(e *env, healthy, busy bool) {
 	r.mu.Lock()
-	r.unbusy(e.spec.FunctionARN)
+	if busy {
+		r.unbusy(e.spec.FunctionARN)
+	}
 	if healthy && !r.closed && e.alive() && !e.retired.Load() {
 		e.mu.Lock()
 		e.lastUsed = r.now()

@@ -111,4 +111,21 @@ lam.case(P, 'publish_version_2', call('POST', FN + '/versions', body={'RevisionI
 lam.case(P, 'update_alias', call('PUT', FN + '/aliases/pcmalias', body={'FunctionVersion': '2'}), MP)
 lam.case(P, 'get_provisioned_config_after_alias_move', pcm_provisioned('pcmalias'), MP)
 lam.case(P, 'provisioned_concurrency_notfound', pcm_provisioned('2'), MP)
+
+# A function whose INIT fails only in an environment initialized for provisioned concurrency: the
+# config is IN_PROGRESS, then FAILED with AWS's reason; on-demand invocations run meanwhile.
+F = 'TestLambdaConcurrency::test_provisioned_concurrency_init_failure'
+lam.code['pcinitfail'] = {'handler.py': (
+    'import os\n\n'
+    'KIND = os.environ["AWS_LAMBDA_INITIALIZATION_TYPE"]\n'
+    'if KIND == "provisioned-concurrency":\n'
+    '    raise RuntimeError("this function cannot start as provisioned concurrency")\n\n\n'
+    'def handler(event, context):\n'
+    '    return KIND\n')}
+MF = {'<function-name:1>': 'fid-pcf'}
+fcreate = lambda_ops_lib.create('fid-pcf', Handler='handler.handler', Publish=True, Code={'ZipFile': '${zip:pcinitfail}'})
+pcf = '/2019-09-30/functions/fid-pcf/provisioned-concurrency'
+lam.case(F, 'put_provisioned', call('PUT', pcf, '1', {'ProvisionedConcurrentExecutions': 1}), MF, setup=[fcreate])
+lam.case(F, 'get_provisioned_prewait', call('GET', pcf, '1'), MF)
+lam.case(F, 'get_provisioned_postwait', call('GET', pcf, '1'), MF, until=15000)
 lam.write()

@@ -21,6 +21,9 @@ class File:
         self.prefix = prefix
         self.cases = []
         self.owned = set()
+        # code is deployment packages this generator adds (name → files), as
+        # testdata's "code" holds them; a step names one as ${zip:NAME}.
+        self.code = {}
 
     def case(self, test, record, call, m=None, setup=None, known=None, skip=(), optional=(), opaque=(), until=None, at=None, expect=None, inner=None):
         """inner names the member of the record that holds the answer, where the
@@ -86,6 +89,8 @@ class File:
             elif k not in self.owned:
                 kept.append(c)
         data['cases'] = kept + [c for c in self.cases if (c['test'], c['record']) in mine]
+        for name, files in self.code.items():
+            data.setdefault('code', {})[name] = [{'name': n, 'body': b, 'mode': 0} for n, b in files.items()]
         json.dump(data, open(self.path, 'w'), indent=1)
         print(os.path.basename(self.path), len(self.cases), len(data['cases']))
 
