@@ -102,9 +102,10 @@ lam.case(P, 'publish_version_1', call('POST', FN + '/versions', body={'RevisionI
 lam.case(P, 'get_function_configuration_version_1', call('GET', FN + '/configuration', '1'), MP, **PM)
 lam.case(P, 'create_alias', alias('fid-pcm', 'pcmalias'), MP)
 lam.case(P, 'get_function_before_provisioned', call('GET', FN, '1'), MP, **PM)
-# The config is READY (its environments allocated) before the alias moves.
+# The config is READY (its environment initialized, which takes seconds on a loaded machine) before
+# the alias moves.
 lam.case(P, 'get_function_after_provisioned', call('GET', FN, 'pcmalias'), MP,
-         setup=[dict(pcm_provisioned('pcmalias', {'ProvisionedConcurrentExecutions': 1}), sleep=1500)], **PM)
+         setup=[dict(pcm_provisioned('pcmalias', {'ProvisionedConcurrentExecutions': 1}), sleep=6000)], **PM)
 lam.case(P, 'get_function_after_update', dict(call('GET', FN + '/configuration'), save={'pcmrev2': 'RevisionId'}), MP,
          setup=[call('PUT', FN + '/configuration', body={'Timeout': 10})], **PM)
 lam.case(P, 'publish_version_2', call('POST', FN + '/versions', body={'RevisionId': '${pcmrev2}'}), MP, **PM)
