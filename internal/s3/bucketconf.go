@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/xml"
@@ -146,7 +147,7 @@ func (s *Service) getConf(k *confKind) func(context.Context, *protocol.Request, 
 		}
 		var x xmlBuilder
 		x.header()
-		x.Write(doc)
+		x.Write(withNamespace(doc))
 		h := map[string]string{}
 		if k.header != "" && extra != "" {
 			h[k.header] = extra
@@ -256,8 +257,32 @@ var requestPaymentConf = &confKind{
 func rawDoc(doc []byte) any {
 	var x xmlBuilder
 	x.header()
-	x.Write(doc)
+	x.Write(withNamespace(doc))
 	return xmlDoc{&x}
+}
+
+// withNamespace gives a stored document's root element S3's namespace, as
+// S3's answers carry it: encoding/xml writes the XMLName's tag, not the
+// namespace set in its value, so the stored documents have none.
+func withNamespace(doc []byte) []byte {
+	if len(doc) == 0 || doc[0] != '<' {
+		return doc
+	}
+	end := bytes.IndexByte(doc, '>')
+	if end < 0 || bytes.Contains(doc[:end], []byte("xmlns=")) {
+		return doc
+	}
+	at := end
+	if doc[end-1] == '/' {
+		at = end - 1 // <Root/>
+	}
+	if sp := bytes.IndexByte(doc[:at], ' '); sp >= 0 {
+		at = sp // <Root attr="...">
+	}
+	out := make([]byte, 0, len(doc)+len(xmlns)+9)
+	out = append(out, doc[:at]...)
+	out = append(out, ` xmlns="`+xmlns+`"`...)
+	return append(out, doc[at:]...)
 }
 
 // noConf is the answer for a configuration a bucket does not have.
