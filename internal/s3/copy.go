@@ -91,6 +91,12 @@ func (s *Service) readSource(ctx context.Context, r *protocol.Request) (*object,
 	if err := s.kmsRead(ctx, r, sb, o.headers); err != nil {
 		return nil, cs, err
 	}
+	// An archived source is copied only once restored, as GetObject
+	// reads it.
+	// source: doc https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+	if err := unreadable(o, r.Now); err != nil {
+		return nil, cs, err
+	}
 	return o, cs, nil
 }
 
@@ -215,7 +221,13 @@ func (s *Service) copyObject(ctx context.Context, r *protocol.Request, c *call) 
 	}
 	o := &object{bucket: b.name, key: c.key, owner: r.Account(), checksumType: "FULL_OBJECT", checksumAlgo: algo, tags: tags, acl: acl}
 	if directive == "COPY" {
-		o.contentType, o.headers, o.meta = src.contentType, withoutLock(withoutSSE(src.headers)), src.meta
+		// The copy's class is the one the request names, else STANDARD:
+		// not the source's.
+		// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_copy_object_storage_class
+		o.contentType, o.meta = src.contentType, src.meta
+		if o.headers, err = withStorageClass(withoutHeaders(withoutLock(withoutSSE(src.headers)), hRestore, "X-Amz-Storage-Class"), hdr); err != nil {
+			return nil, err
+		}
 	} else if o.contentType, o.headers, o.meta, err = objectHeaders(hdr); err != nil {
 		return nil, err
 	}

@@ -101,6 +101,19 @@ const (
 	msgRetainDateFormat = "The retain until date must be provided in ISO 8601 format"
 )
 
+// Archive storage classes (restore.go) and GetObjectAttributes
+// (attributes.go).
+var errInvalidObjectState = awserr.Code{Name: "InvalidObjectState", Status: http.StatusForbidden}
+
+const (
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3DeepArchive::test_s3_get_deep_archive_object_restore
+	msgInvalidObjectState = "The operation is not valid for the object's storage class"
+	// source: unconfirmed S3's refusal of an x-amz-object-attributes name outside ETag, Checksum, ObjectParts, StorageClass, ObjectSize; no validated recording has it
+	msgInvalidAttributeName = "Invalid attribute name specified."
+	// source: unconfirmed S3's refusal of GetObjectAttributes without x-amz-object-attributes; no validated recording has it
+	msgAttributesRequired = "The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty"
+)
+
 // Content-MD5 that is not a base64 MD5.
 // source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_s3_invalid_content_md5
 const msgInvalidContentMD5 = "The Content-MD5 you specified was invalid."

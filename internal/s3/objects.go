@@ -89,16 +89,8 @@ func objectHeaders(h http.Header) (contentType string, headers, meta [][2]string
 			headers = append(headers, [2]string{name, v})
 		}
 	}
-	if sc := h.Get("X-Amz-Storage-Class"); sc != "" {
-		switch sc {
-		case "STANDARD":
-		// OUTPOSTS is refused outside an Outpost.
-		// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_put_object_storage_class_outposts
-		case "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE":
-			headers = append(headers, [2]string{"X-Amz-Storage-Class", sc})
-		default:
-			return "", nil, nil, errInvalidStorageClass.New(msgTheStorageClassYou).With("StorageClassRequested", sc)
-		}
+	if headers, err = withStorageClass(headers, h); err != nil {
+		return "", nil, nil, err
 	}
 	size := 0
 	for name, vs := range h {
@@ -117,6 +109,21 @@ func objectHeaders(h http.Header) (contentType string, headers, meta [][2]string
 	}
 	sortPairs(meta)
 	return contentType, headers, meta, nil
+}
+
+// withStorageClass adds the class x-amz-storage-class asks for to
+// headers (STANDARD, the default, is not stored).
+func withStorageClass(headers [][2]string, h http.Header) ([][2]string, error) {
+	switch sc := h.Get("X-Amz-Storage-Class"); sc {
+	case "", "STANDARD":
+	// OUTPOSTS is refused outside an Outpost.
+	// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3::test_put_object_storage_class_outposts
+	case "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE":
+		headers = append(headers, [2]string{"X-Amz-Storage-Class", sc})
+	default:
+		return nil, errInvalidStorageClass.New(msgTheStorageClassYou).With("StorageClassRequested", sc)
+	}
+	return headers, nil
 }
 
 func stripAWSChunked(v string) string {
@@ -632,7 +639,11 @@ func (s *Service) getObject(ctx context.Context, r *protocol.Request, c *call) (
 			return nil, err
 		}
 	}
-	if err := checkReadKey(r.HTTP.Header, o.headers, false); err != nil {
+	err = checkReadKey(r.HTTP.Header, o.headers, false)
+	if err == nil && r.HTTP.Method == http.MethodGet {
+		err = unreadable(o, r.Now)
+	}
+	if err != nil {
 		if body != nil {
 			body.Close()
 		}

@@ -48,6 +48,8 @@ type ops struct {
 	putObjectLock, getObjectLock *op
 	putRetention, getRetention   *op
 	putLegalHold, getLegalHold   *op
+	// Archive restores and attributes (restore.go, attributes.go).
+	restoreObject, getAttributes, getVersionAttributes *op
 	// Configurations kept per id (idconf.go).
 	putInventory, getInventory, deleteInventory, listInventory *op
 	putAnalytics, getAnalytics, deleteAnalytics, listAnalytics *op
@@ -64,7 +66,7 @@ type ops struct {
 // all lists every operation of the table (TestOpsAllListsEveryField keeps
 // it complete).
 func (o *ops) all() []*op {
-	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment, o.putEncryption, o.deleteEncryption, o.putMetrics, o.getMetrics, o.deleteMetrics, o.listMetrics, o.putOwnership, o.deleteOwnership, o.putObjectLock, o.getObjectLock, o.putRetention, o.getRetention, o.putLegalHold, o.getLegalHold, o.putInventory, o.getInventory, o.deleteInventory, o.listInventory, o.putAnalytics, o.getAnalytics, o.deleteAnalytics, o.listAnalytics, o.putTiering, o.getTiering, o.deleteTiering, o.listTiering, o.putReplication, o.getReplication, o.deleteReplication, o.putLogging, o.getLogging, o.putCORS, o.getCORS, o.deleteCORS, o.postObject}
+	return []*op{o.listBuckets, o.createBucket, o.deleteBucket, o.headBucket, o.getBucketLocation, o.listObjectsV2, o.listObjects, o.listUploads, o.getBucketPolicy, o.putBucketPolicy, o.deleteBucketPolicy, o.getNotification, o.putNotification, o.getBucketACL, o.putBucketACL, o.getVersioning, o.getOwnership, o.getEncryption, o.getPublicAccessBlock, o.putPublicAccessBlock, o.deletePublicAccessBlock, o.getPolicyStatus, o.putBucketTagging, o.getBucketTagging, o.deleteBucketTagging, o.putVersioning, o.listObjectVersions, o.deleteObjects, o.putObject, o.copyObject, o.getObject, o.headObject, o.deleteObject, o.getObjectACL, o.putObjectACL, o.getObjectVersion, o.headObjectVersion, o.deleteObjectVersion, o.getObjectVersionACL, o.putObjectVersionACL, o.createUpload, o.uploadPart, o.uploadPartCopy, o.completeUpload, o.abortUpload, o.listParts, o.getObjectTagging, o.putObjectTagging, o.deleteObjectTagging, o.getObjectVersionTagging, o.putObjectVersionTagging, o.deleteObjectVersionTagging, o.putLifecycle, o.getLifecycle, o.deleteLifecycle, o.putWebsite, o.getWebsite, o.deleteWebsite, o.putAccelerate, o.getAccelerate, o.putRequestPayment, o.getRequestPayment, o.putEncryption, o.deleteEncryption, o.putMetrics, o.getMetrics, o.deleteMetrics, o.listMetrics, o.putOwnership, o.deleteOwnership, o.putObjectLock, o.getObjectLock, o.putRetention, o.getRetention, o.putLegalHold, o.getLegalHold, o.restoreObject, o.getAttributes, o.getVersionAttributes, o.putInventory, o.getInventory, o.deleteInventory, o.listInventory, o.putAnalytics, o.getAnalytics, o.deleteAnalytics, o.listAnalytics, o.putTiering, o.getTiering, o.deleteTiering, o.listTiering, o.putReplication, o.getReplication, o.deleteReplication, o.putLogging, o.getLogging, o.putCORS, o.getCORS, o.deleteCORS, o.postObject}
 }
 
 // op is one S3 operation: the router decodes the bucket and key (it needs
@@ -219,6 +221,13 @@ func (h *Handler) table() ops {
 		getLegalHold:  check("GetObjectLegalHold", "s3:GetObjectLegalHold", vt, s.getObjectLegalHold),
 		// A browser POST upload is s3:PutObject on the object its key names.
 		postObject: check("PostObject", "s3:PutObject", s.postTarget, s.postObject),
+		// RestoreObject is s3:RestoreObject, a version's too; attributes
+		// are s3:GetObjectAttributes, or s3:GetObjectVersionAttributes for
+		// a version (the handler asks for s3:GetObject or
+		// s3:GetObjectVersion as well).
+		restoreObject:        check("RestoreObject", "s3:RestoreObject", vt, s.restoreObject),
+		getAttributes:        check("GetObjectAttributes", "s3:GetObjectAttributes", ot, s.getObjectAttributes),
+		getVersionAttributes: check("GetObjectAttributes", "s3:GetObjectVersionAttributes", vt, s.getObjectAttributes),
 	}
 }
 
@@ -234,7 +243,7 @@ var unsupportedBucket = []string{
 }
 
 var unsupportedObject = []string{
-	"attributes", "torrent", "restore", "select",
+	"torrent", "select",
 }
 
 // pick chooses the operation for a request.
@@ -436,6 +445,11 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 			return o.getRetention, nil
 		case has("legal-hold"):
 			return o.getLegalHold, nil
+		case has("attributes"):
+			if has("versionId") {
+				return o.getVersionAttributes, nil
+			}
+			return o.getAttributes, nil
 		}
 		if sub := firstOf(q, unsupportedObject); sub != "" {
 			return nil, notImplemented("?" + sub)
@@ -502,6 +516,8 @@ func (o *ops) pick(hr *http.Request, bucket, key string, q url.Values) (*op, err
 			return o.createUpload, nil
 		case has("uploadId"):
 			return o.completeUpload, nil
+		case has("restore"):
+			return o.restoreObject, nil
 		}
 		if sub := firstOf(q, unsupportedObject); sub != "" {
 			return nil, notImplemented("?" + sub)

@@ -36,6 +36,8 @@ def by_hand(F, test, record, call, expect, setup=None):
 
 def gaps(F):
     checksums_and_conditions(F)
+    archive(F)
+    attributes(F)
 
 
 def checksums_and_conditions(F):
@@ -135,6 +137,39 @@ def attributes(F):
     F.case(T, 'get-object-attrs-v1', s3('GET', K, 'attributes&versionId=${goa1}', headers={'x-amz-object-attributes': 'StorageClass,ETag,ObjectSize'}),
            op='GetObjectAttributes', headers={'x-amz-version-id': '${goa1}'})
 
+    # --- an object's and a one-part multipart object's attributes
+    T = 'test_get_object_attributes'
+    B = '/fid-s3-goa'
+    ALL = 'StorageClass,ETag,ObjectSize,ObjectParts,Checksum'
+    F.case(T, 'object-attrs', s3('GET', B + '/data.txt', 'attributes', headers={'x-amz-object-attributes': ALL}),
+           setup=[s3('PUT', B), put(B + '/data.txt', '69\n420\n')], op='GetObjectAttributes')
+    K = B + '/test-get-obj-attrs-multipart'
+    D = 'upload-part-1' * 5
+    F.case(T, 'object-attrs-multiparts-1-part', s3('GET', K, 'attributes', headers={'x-amz-object-attributes': 'StorageClass,ETag,ObjectSize,ObjectParts'}),
+           setup=[s3('POST', K, 'uploads', save={'goam': 'InitiateMultipartUploadResult.UploadId'}),
+                  s3('PUT', K, 'partNumber=1&uploadId=${goam}', raw=D, save={'goame': 'header:ETag'}),
+                  cmu(K, 'goam', part_xml('${goame}'))], op='GetObjectAttributes', values={'GetObjectAttributesResponse.ObjectParts.PartsCount': '1'})
+    # --- the header's names with and without spaces (the test kept the
+    # document)
+    T = 'test_get_object_attributes_with_space'
+    K = B + '/test-attrs'
+    for rec, names in (('get-attrs-with-whitespace', 'ETag, Checksum, ObjectParts, StorageClass, ObjectSize'),
+                       ('get-attrs-without-whitespace', 'ETag,Checksum,ObjectParts,StorageClass,ObjectSize')):
+        _, r = F.rec(T, rec)
+        d = r['GetObjectAttributesResponse']
+        by_hand(F, T, rec, s3('GET', K, 'attributes', headers={'x-amz-object-attributes': names}),
+                {'status': 200, 'code': '', 'at': 'GetObjectAttributesResponse', 'keys': sorted(k for k in d if not k.startswith('@')),
+                 'values': {'GetObjectAttributesResponse.' + k: d[k] for k in ('ETag', 'ObjectSize', 'StorageClass')} |
+                           {'GetObjectAttributesResponse.Checksum.' + k: v for k, v in d['Checksum'].items()}},
+                setup=[s3('PUT', K, raw='test-body', headers={'x-amz-sdk-checksum-algorithm': 'SHA256', 'x-amz-checksum-sha256': checksum('SHA256', 'test-body')})]
+                if rec == 'get-attrs-with-whitespace' else None)
+    # --- a copy's class: the request's, else STANDARD (objects written by
+    # gen_s3.py's batch 10)
+    T = 'test_s3_copy_object_storage_class'
+    B = '/fid-s3-csc2'
+    SC = {'x-amz-object-attributes': 'StorageClass'}
+    F.case(T, 'object-attrs', s3('GET', B + '/source-object', 'attributes', headers=SC), op='GetObjectAttributes')
+    F.case(T, 'object-attrs-after-copy', s3('GET', B + '/dest-object', 'attributes', headers=SC), op='GetObjectAttributes')
     # SSE-C with another algorithm
     T = 'test_object_retrieval_sse_c'
     K = '/fid-s3-ssecr/test-sse-c'  # written by s3_ssec

@@ -154,7 +154,7 @@ ROOTS = {'ListObjects':'ListBucketResult','ListObjectsV2':'ListBucketResult','Li
  'CreateMultipartUpload':'InitiateMultipartUploadResult','CompleteMultipartUpload':'CompleteMultipartUploadResult',
  'GetBucketLocation':'LocationConstraint','DeleteObjects':'DeleteResult','GetBucketVersioning':'VersioningConfiguration',
  'GetBucketTagging':'Tagging','GetObjectTagging':'Tagging','GetBucketAcl':'AccessControlPolicy','GetObjectAcl':'AccessControlPolicy',
- 'GetBucketNotificationConfiguration':'NotificationConfiguration','GetObjectAttributes':'GetObjectAttributesOutput',
+ 'GetBucketNotificationConfiguration':'NotificationConfiguration','GetObjectAttributes':'GetObjectAttributesResponse',
  'GetBucketLifecycleConfiguration':'LifecycleConfiguration','GetBucketWebsite':'WebsiteConfiguration',
  'GetBucketAccelerateConfiguration':'AccelerateConfiguration','GetBucketRequestPayment':'RequestPaymentConfiguration',
  'GetBucketEncryption':'ServerSideEncryptionConfiguration','GetBucketMetricsConfiguration':'MetricsConfiguration',
