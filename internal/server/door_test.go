@@ -373,6 +373,7 @@ var walkValues = map[string]any{
 	// S3.
 	"s3.Bucket":                         walkBucket,
 	"s3.Key":                            "walk",
+	"s3.ObjectAttributes":               []s3types.ObjectAttributes{s3types.ObjectAttributesEtag},
 	"s3.UploadId":                       "walk",
 	"s3.PartNumber":                     aws.Int32(1),
 	"s3.CopySource":                     walkBucket + "/walk",
