@@ -628,6 +628,14 @@ func presignRequest(t *testing.T, req *http.Request, s step, creds aws.Credentia
 				amz = append(amz, lk+":"+signed.Get(k)+"\n")
 			}
 		}
+		// boto3's SigV2 presigning carries x-amz-* values (metadata) in
+		// the query string, signed as headers.
+		pq, _ := url.ParseQuery(p.Params)
+		for k, vs := range pq {
+			if lk := strings.ToLower(k); strings.HasPrefix(lk, "x-amz-") {
+				amz = append(amz, lk+":"+strings.Join(vs, ",")+"\n")
+			}
+		}
 		sort.Strings(amz)
 		resource := req.URL.EscapedPath()
 		sts := req.Method + "\n" + signed.Get("Content-MD5") + "\n" + signed.Get("Content-Type") + "\n" + expires + "\n" + strings.Join(amz, "") + resource

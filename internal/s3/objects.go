@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -99,7 +100,7 @@ func objectHeaders(h http.Header) (contentType string, headers, meta [][2]string
 		if !ok || len(vs) == 0 {
 			continue
 		}
-		v := strings.Join(vs, ",")
+		v := mailSafe(strings.Join(vs, ","))
 		meta = append(meta, [2]string{k, v})
 		size += len(k) + len(v)
 	}
@@ -1162,3 +1163,44 @@ func hexString(b []byte) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// mailSafe is a metadata value as S3 keeps and returns it: a value that is
+// not all printable US-ASCII (tab allowed) is an RFC 2047 encoded-word,
+// Q-encoded, or B-encoded when it holds control characters. A value
+// already written as an encoded-word is kept as sent.
+// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedPost::test_post_object_with_unicode_metadata
+// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedUrl::test_put_unicode_metadata_with_sig_s3
+func mailSafe(v string) string {
+	control, other := false, false
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c < ' ' && c != '\t' || c == 0x7f:
+			control = true
+		case c >= 0x80:
+			other = true
+		}
+	}
+	if control {
+		return "=?UTF-8?B?" + base64.StdEncoding.EncodeToString([]byte(v)) + "?="
+	}
+	if !other {
+		return v
+	}
+	var b strings.Builder
+	b.WriteString("=?UTF-8?Q?")
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == ' ':
+			b.WriteByte('_')
+		case c > ' ' && c < 0x7f && c != '=' && c != '?' && c != '_':
+			b.WriteByte(c)
+		default:
+			const hexUpper = "0123456789ABCDEF"
+			b.WriteByte('=')
+			b.WriteByte(hexUpper[c>>4])
+			b.WriteByte(hexUpper[c&15])
+		}
+	}
+	b.WriteString("?=")
+	return b.String()
+}

@@ -75,3 +75,21 @@ func clientError(t *testing.T, err error) {
 		t.Fatalf("not a client error: %v (%d)", err, e.Status)
 	}
 }
+
+// TestMailSafe: metadata values as AWS returned them after a POST upload
+// and a presigned PUT (test_s3's unicode metadata records).
+func TestMailSafe(t *testing.T) {
+	for in, want := range map[string]string{
+		"ÄMÄZÕÑ S3":                                   "=?UTF-8?Q?=C3=84M=C3=84Z=C3=95=C3=91_S3?=",
+		"test_—_file%E2%80%94_é_2👑.pdf":               "=?UTF-8?Q?test=5F=E2=80=94=5Ffile%E2%80%94=5F=C3=A9=5F2=F0=9F=91=91.pdf?=",
+		"non-ascii-%E2%80%94_—_é_":                    "=?UTF-8?Q?non-ascii-%E2%80%94=5F=E2=80=94=5F=C3=A9=5F?=",
+		"\x00\x01\x02\x03\x04":                        "=?UTF-8?B?AAECAwQ=?=",
+		"=?UTF-8?Q?actually-ascii?=":                  "=?UTF-8?Q?actually-ascii?=",
+		"=?UTF-8?B?YWJj?=":                            "=?UTF-8?B?YWJj?=",
+		"! \"#$%&'()*+,-./09:;<>'?@AZ[\\]^_`az{|}~\t": "! \"#$%&'()*+,-./09:;<>'?@AZ[\\]^_`az{|}~\t",
+	} {
+		if got := mailSafe(in); got != want {
+			t.Errorf("mailSafe(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -225,6 +225,15 @@ func addAuthKeys(r *protocol.Request, q url.Values) {
 	if sig := r.Signature; sig != nil {
 		if sig.Presigned {
 			authType = "REST-QUERY-STRING"
+			// A SigV2 presigner (boto3's) carries the object's metadata in
+			// the query string, signed as headers: S3 stores it as sent in
+			// headers.
+			// source: snapshot tests/aws/services/s3/test_s3.snapshot.json#tests/aws/services/s3/test_s3.py::TestS3PresignedUrl::test_put_unicode_metadata_with_sig_s3
+			for k, vs := range q {
+				if lk := strings.ToLower(k); strings.HasPrefix(lk, "x-amz-meta-") && hr.Header.Get(k) == "" {
+					hr.Header[http.CanonicalHeaderKey(lk)] = vs
+				}
+			}
 		}
 		if sig.Algorithm != "" {
 			version = sig.Algorithm
