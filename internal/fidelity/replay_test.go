@@ -324,10 +324,17 @@ func (r *runner) expand(s string) string {
 	for k, v := range r.vars {
 		s = strings.ReplaceAll(s, "${"+k+"}", v)
 	}
-	// ${bytes:N} is N bytes of text (a value over a size limit).
+	// ${bytes:N} is N bytes of text (a value over a size limit);
+	// ${bytes:N:c} is N times the letter c (a multipart upload's 5 MiB
+	// parts, which the testdata would otherwise hold verbatim).
 	s = bytesVar.ReplaceAllStringFunc(s, func(m string) string {
-		n, _ := strconv.Atoi(bytesVar.FindStringSubmatch(m)[1])
-		return strings.Repeat("x", n)
+		g := bytesVar.FindStringSubmatch(m)
+		n, _ := strconv.Atoi(g[1])
+		fill := "x"
+		if g[2] != "" {
+			fill = g[2]
+		}
+		return strings.Repeat(fill, n)
 	})
 	// ISO 8601 dates relative to now, as boto3 sends them (S3's Object
 	// Lock dates): ${iso+10m}, ${iso+5s}, ${iso+400d}.
@@ -340,7 +347,7 @@ func (r *runner) expand(s string) string {
 }
 
 var (
-	bytesVar = regexp.MustCompile(`\$\{bytes:([0-9]+)\}`)
+	bytesVar = regexp.MustCompile(`\$\{bytes:([0-9]+)(?::([a-z]))?\}`)
 	isoVar   = regexp.MustCompile(`\$\{iso([+-]\d+)([smhd])\}`)
 )
 
