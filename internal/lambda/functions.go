@@ -306,6 +306,21 @@ func runtimeVersionARN(ref FunctionRef, runtime string) string {
 	return "arn:" + ref.Partition + ":lambda:" + ref.Region + "::runtime:" + hex.EncodeToString(sum[:])
 }
 
+// runtimeVersionName is the name of seki's one version of a runtime as
+// INIT_START reports it: the runtime's language, a colon, its version and
+// ".v1" ("python3.12" → "python:3.12.v1", "nodejs20.x" → "nodejs:20.v1",
+// "provided.al2023" → "provided:al2023.v1").
+// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaFeatures::test_invocation_type_event_error (log_events: "python:3.10.v11"; the other languages' form is unconfirmed)
+func runtimeVersionName(runtime string) string {
+	i := strings.IndexFunc(runtime, func(r rune) bool { return r == '.' || r >= '0' && r <= '9' })
+	if i < 0 {
+		return runtime + ":1.v1"
+	}
+	lang, ver := runtime[:i], strings.TrimPrefix(runtime[i:], ".")
+	ver = strings.TrimSuffix(ver, ".x")
+	return lang + ":" + ver + ".v1"
+}
+
 // applyConfig copies the given members of in onto cfg.
 func applyConfig(cfg *FunctionConfiguration, in *configInput) {
 	if in.Runtime != nil {

@@ -142,6 +142,11 @@ type FunctionSpec struct {
 	// invocation's record (DestinationRecord), "" for none.
 	OnSuccess string `json:",omitempty"`
 	OnFailure string `json:",omitempty"`
+	// RuntimeVersion and RuntimeVersionARN name the runtime version a new
+	// environment's INIT_START log line reports ("python:3.12.v1" and
+	// RuntimeVersionConfig's ARN); "" for an image function.
+	RuntimeVersion    string `json:",omitempty"`
+	RuntimeVersionARN string `json:",omitempty"`
 	// InitType is what the function sees in AWS_LAMBDA_INITIALIZATION_TYPE
 	// when an environment starts for this spec; "" is on-demand.
 	InitType string `json:",omitempty"`
@@ -469,6 +474,9 @@ func (s *Service) spec(ref FunctionRef, rec *versionRecord, fn *functionRow) *Fu
 		sp.LogGroup, sp.LogFormat = c.LoggingConfig.LogGroup, c.LoggingConfig.LogFormat
 	}
 	sp.Layers = s.layerSpecs(rec)
+	if c.Runtime != "" {
+		sp.RuntimeVersion, sp.RuntimeVersionARN = runtimeVersionName(c.Runtime), runtimeVersionARN(ref, c.Runtime)
+	}
 	if rec.Image != nil {
 		sp.ImageURI, sp.CodePath = rec.Image.Resolved, ""
 	}

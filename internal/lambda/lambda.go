@@ -176,7 +176,11 @@ func New(db *store.DB, opts Options) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, now: now, opts: opts, authz: opts.Authz}
+	s := &Service{db: db, now: now, opts: opts, authz: opts.Authz}
+	if r, ok := opts.Runner.(Refresher); ok {
+		r.UseCurrent(s.CurrentSpec)
+	}
+	return s
 }
 
 // Start settles every stored event source mapping and starts the pollers

@@ -35,7 +35,7 @@ print("cold start line")
 
 def handler(event, context):
     print("hello from", context.function_name)
-    logger.info("structured info")
+    logger.info("structured info\nsecond line")
     return {"ok": True}
 `
 
@@ -170,15 +170,21 @@ func TestFunctionLogsDelivered(t *testing.T) {
 	e := newFnEnv(t)
 	e.function("allowed", []string{"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}, "")
 	id, tail := e.invoke("allowed")
-	if !strings.Contains(tail, "hello from allowed") {
+	if !strings.Contains(tail, "hello from allowed") || strings.Contains(tail, "INIT_START") || !strings.Contains(tail, "structured info\rsecond line") {
 		t.Fatalf("tail %q", tail)
 	}
 	msgs := e.messages("/aws/lambda/allowed", id)
 	joined := strings.Join(msgs, "\n")
+	// A new environment's log opens with INIT_START, naming the runtime
+	// version that GetFunction's RuntimeVersionConfig names.
+	if len(msgs) == 0 || !regexp.MustCompile(`^INIT_START Runtime Version: [a-z]+:[0-9.a-z]+\.v1\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:[0-9a-f]{64}$`).MatchString(msgs[0]) {
+		t.Errorf("the log does not open with INIT_START: %q", msgs)
+	}
 	for _, want := range []string{
 		"START RequestId: " + id + " Version: $LATEST",
 		"hello from allowed",
-		"structured info",
+		// One event, its lines apart: the runtime's \r is CloudWatch's \n.
+		"structured info\nsecond line",
 		"END RequestId: " + id,
 		"REPORT RequestId: " + id + "\tDuration: ",
 		"Billed Duration: ", "Memory Size: 128 MB", "Max Memory Used: ", "Init Duration: ",

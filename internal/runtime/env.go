@@ -95,6 +95,10 @@ type env struct {
 	log       *invLog
 	loose     []LogEvent
 	looseSize int // bytes in loose; beyond maxLoose, output is dropped
+	// initStart is the INIT_START line, written when the environment
+	// starts and delivered first with its first invocation's log (or when
+	// it stops unused); nil once delivered, or for an image function.
+	initStart *LogEvent
 }
 
 // paths are where a function finds its files.
@@ -261,6 +265,9 @@ func (r *Runtime) startEnv(ctx context.Context, spec *lambda.FunctionSpec, reque
 		stopping:   make(chan struct{}),
 		outDone:    make(chan struct{}),
 		invq:       make(chan *invocation, 1),
+	}
+	if spec.RuntimeVersionARN != "" {
+		e.initStart = &LogEvent{Timestamp: r.now().UnixMilli(), Message: initStartLine(spec.RuntimeVersion, spec.RuntimeVersionARN)}
 	}
 	fail := func(err error) (*env, error) {
 		e.cleanup()
@@ -715,6 +722,12 @@ func (e *env) markInit() {
 // written since the last invocation.
 func (e *env) attach(inv *invocation) {
 	e.logMu.Lock()
+	if ev := e.initStart; ev != nil {
+		// CloudWatch gets it; the invocation's tail does not (AWS's tail
+		// of a cold start begins with START).
+		inv.log.addEvent(ev.Timestamp, ev.Message)
+		e.initStart = nil
+	}
 	for _, ev := range e.loose {
 		inv.log.add(ev.Timestamp, ev.Message)
 	}
@@ -776,6 +789,10 @@ func (e *env) stop() {
 		}
 		e.logMu.Lock()
 		loose := e.loose
+		if ev := e.initStart; ev != nil {
+			loose = append([]LogEvent{*ev}, loose...)
+			e.initStart = nil
+		}
 		e.loose, e.looseSize = nil, 0
 		e.logMu.Unlock()
 		e.rt.ship(e, "", loose)

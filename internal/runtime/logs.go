@@ -90,6 +90,11 @@ func (l *invLog) add(ts int64, msg string) {
 	if l.tail != nil {
 		l.tail.write(msg)
 	}
+	l.addEvent(ts, msg)
+}
+
+// addEvent adds msg to what CloudWatch gets, not to the tail.
+func (l *invLog) addEvent(ts int64, msg string) {
 	if l.size+len(msg) > maxInvocationLog {
 		l.dropped++
 		return
@@ -438,11 +443,18 @@ func (s *shipper) close() {
 //	END RequestId: ID
 //	REPORT RequestId: ID\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 30 MB\tInit Duration: 50.12 ms\tStatus: timeout\t
 //	INIT_REPORT Init Duration: 1236.04 ms\tPhase: init\tStatus: error\tError Type: Runtime.ExitError
+//	INIT_START Runtime Version: python:3.12.v1\tRuntime Version ARN: arn:aws:lambda:REGION::runtime:HEX
 func startLine(requestID, version string) string {
 	return "START RequestId: " + requestID + " Version: " + version
 }
 
 func endLine(requestID string) string { return "END RequestId: " + requestID }
+
+// initStartLine opens a new environment's log.
+// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaFeatures::test_invocation_type_event_error (log_events)
+func initStartLine(version, arn string) string {
+	return "INIT_START Runtime Version: " + version + "\tRuntime Version ARN: " + arn
+}
 
 // report describes one invocation for its REPORT line.
 type report struct {

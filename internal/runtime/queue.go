@@ -111,6 +111,17 @@ func newQueue(rt *Runtime, db *store.DB, o QueueOptions) *queue {
 	return q
 }
 
+// currentFunc is lambda.Refresher's argument: the spec a queued event's
+// function has now.
+type currentFunc = func(ctx context.Context, queued *lambda.FunctionSpec) (*lambda.FunctionSpec, error)
+
+// UseCurrent makes the Event queue run each event with the spec current
+// returns as the event is taken (lambda.Refresher).
+func (r *Runtime) UseCurrent(current func(ctx context.Context, queued *lambda.FunctionSpec) (*lambda.FunctionSpec, error)) {
+	f := currentFunc(current)
+	r.current.Store(&f)
+}
+
 // start runs the queue's loop; close stops it.
 func (q *queue) start() { go q.loop() }
 
@@ -273,6 +284,14 @@ func (q *queue) process(ev event) {
 	if err := json.Unmarshal([]byte(ev.spec), &spec); err != nil {
 		q.finish(ev, "dropped")
 		return
+	}
+	// The event runs the function as it is configured now, as AWS's queue
+	// does; if Lambda cannot say (the function is gone), the stored spec
+	// runs, or is dropped with its code.
+	if cur := q.rt.current.Load(); cur != nil {
+		if now, err := (*cur)(q.ctx, &spec); err == nil && now != nil {
+			spec = *now
+		}
 	}
 	req := &lambda.InvokeRequest{
 		RequestID: ev.requestID, Payload: ev.payload, InvocationType: "RequestResponse",

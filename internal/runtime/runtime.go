@@ -87,6 +87,8 @@ type Runtime struct {
 	sandbox    sandbox.Support
 	spares     *spares // a sandbox made ready for the next cold start
 	queue      *queue
+	// current is Lambda's CurrentSpec (UseCurrent), nil until it is set.
+	current atomic.Pointer[currentFunc]
 
 	logMu sync.Mutex
 	logs  *shipper
@@ -471,6 +473,15 @@ func (r *Runtime) ship(e *env, requestID string, events []LogEvent) {
 	r.logMu.Unlock()
 	if s == nil {
 		return
+	}
+	// A runtime separates the lines of one multi-line event (a Python
+	// error and its traceback) with \r; CloudWatch gets them as \n, as
+	// AWS delivers them (the tail keeps what the runtime wrote).
+	// source: snapshot tests/aws/services/lambda_/test_lambda.snapshot.json#tests/aws/services/lambda_/test_lambda.py::TestLambdaFeatures::test_invocation_type_event_error (log_events)
+	for i := range events {
+		if strings.IndexByte(events[i].Message, '\r') >= 0 {
+			events[i].Message = strings.ReplaceAll(events[i].Message, "\r", "\n")
+		}
 	}
 	s.send(Delivery{
 		RequestID: requestID, AccessKeyID: e.creds.AccessKeyID, RoleARN: e.spec.RoleARN,

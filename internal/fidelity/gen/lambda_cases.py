@@ -114,8 +114,14 @@ for r in ['invoke_result', 'invoke_result_2']:
 
 # --- request ids, context, qualifiers ---
 case('TestRequestIdHandling::test_request_id_invoke', 'invoke_result', invoke('fid-reqid'), ok(like={'': '"%s"' % UUID}))
-case('TestRequestIdHandling::test_request_id_async_invoke_with_retry', 'invoke_result',
-     invoke('fid-reqid', {'fail': 1}, headers={'X-Amz-Invocation-Type': 'Event'}), {'status': 202, 'payload': ''})
+# A function that fails when asked to, invoked as an Event with one retry: AWS runs it again a
+# minute later under the same request id (end_messages, asked at the end of the replay).
+src('ctxfail', {'handler.py': 'def handler(event, context):\n    print(event)\n    print(context.aws_request_id)\n    if event.get("fail"):\n        raise Exception("Intentional failure")\n    return context.aws_request_id\n'})
+RR = 'TestRequestIdHandling::test_request_id_async_invoke_with_retry'
+case(RR, 'invoke_result',
+     dict(invoke('fid-reqretry', {'fail': 1}, headers={'X-Amz-Invocation-Type': 'Event'}), save={'retryreqid': 'header:x-amzn-RequestId'}), {'status': 202, 'payload': ''},
+     setup=[create('fid-reqretry', 'ctxfail'),
+            {'service': 'lambda', 'method': 'PUT', 'path': '/2019-09-25/functions/fid-reqretry/event-invoke-config', 'body': {'MaximumRetryAttempts': 1}}])
 
 # --- versions, aliases, code and configuration updates ---
 for v in ['1', '2', '3']:
@@ -127,6 +133,15 @@ def shape(status, keys, values=None, at=''):
     if values: e['values'] = values
     if at: e['at'] = at
     return e
+# An Event invocation of a failing function: AWS runs it again a minute later, in the same
+# environment (log_events, asked at the end of the replay).
+src('unhandled', {'handler.py': 'class CustomException(Exception):\n    pass\n\n\ndef handler(event, context):\n    raise CustomException("some error occurred")\n'})
+EE = 'TestLambdaFeatures::test_invocation_type_event_error'
+case(EE, 'creation_response', create('fid-eventerr', 'unhandled', Timeout=30, Environment={'Variables': {}}),
+     shape(201, [k for k in FNKEYS if k != 'LoggingConfig'] + ['Environment'], {'State': 'Pending'}),
+     known='recorded before AWS answered LoggingConfig (every later recording, e.g. test_function_state, has it, as seki does)')
+case(EE, 'invocation_response', dict(invoke('fid-eventerr', headers={'X-Amz-Invocation-Type': 'Event'}), save={'evreqid': 'header:x-amzn-RequestId'}), {'status': 202, 'payload': ''})
+
 def publish(fn, desc=None):
     return {'service': 'lambda', 'method': 'POST', 'path': '/2015-03-31/functions/%s/versions' % fn, 'body': {'Description': desc} if desc else {}}
 def upcode(fn, z, **kw):
@@ -222,7 +237,9 @@ case('TestLambdaFeatures::test_invocation_with_logs[nodejs16.x]', 'logs', invoke
      ok(payload='{}', tail=[r'START RequestId: %s Version: \$LATEST' % UUID, r'%s\t%s\tINFO\t\{\}' % (D, UUID), 'END RequestId: %s' % UUID, REPORT_COLD]))
 case('TestRequestIdHandling::test_request_id_invoke', 'log_entries',
      {'service': 'logs', 'target': 'Logs_20140328.FilterLogEvents', 'body': {'logGroupName': '/aws/lambda/fid-reqid2'}},
-     {'like': {'events.0.message': r'START RequestId: %s Version: \$LATEST\s*' % UUID,
+     # The lines that name a request id, as the test keeps them (not INIT_START).
+     {'keep': {'events': {'key': 'message', 'like': 'RequestId', 'sort': 'timestamp'}},
+      'like': {'events.0.message': r'START RequestId: %s Version: \$LATEST\s*' % UUID,
                'events.1.message': r'\[INFO\]\t%s\t%s\tRequestId log message\s*' % (D, UUID),
                'events.2.message': r'END RequestId: %s\s*' % UUID,
                'events.3.message': REPORT_COLD + r'\s*'}, 'absent': ['events.4']},
@@ -515,14 +532,29 @@ case('TestLambdaBehavior::test_runtime_ulimits', 'invoke_runtime_ulimits', invok
      known='seki\'s sandbox sets RLIMIT_NPROC 1024 and leaves RLIMIT_CORE [0, unlimited] and RLIMIT_MEMLOCK [8 MiB, 8 MiB] as the host has them; AWS: NPROC 742, CORE 10 GiB, MEMLOCK 64 KiB (the sandbox belongs to another helper\'s work this session; left)')
 
 # --- Event invocations of a failing function, an update while invoking ---
-src('unhandled', {'handler.py': 'class CustomException(Exception):\n    pass\n\n\ndef handler(event, context):\n    raise CustomException("some error occurred")\n'})
-EE = 'TestLambdaFeatures::test_invocation_type_event_error'
-case(EE, 'creation_response', create('fid-eventerr', 'unhandled', Timeout=30, Environment={'Variables': {}}),
-     shape(201, [k for k in FNKEYS if k != 'LoggingConfig'] + ['Environment'], {'State': 'Pending'}),
-     known='recorded before AWS answered LoggingConfig (every later recording, e.g. test_function_state, has it, as seki does)')
-case(EE, 'invocation_response', invoke('fid-eventerr', headers={'X-Amz-Invocation-Type': 'Event'}), {'status': 202, 'payload': ''})
 src('sleepver', {'handler.py': 'import time\n\ndef handler(event, context):\n    time.sleep(event.get("sleep", 0))\n    return {"function_version": context.function_version, "request_id": context.aws_request_id, "request_prefix": event.get("request_prefix"), "function_variant": "variant-1"}\n'})
 src('sleepver2', {'handler.py': 'def handler(event, context):\n    return {"function_version": context.function_version, "request_id": context.aws_request_id, "request_prefix": event.get("request_prefix"), "function_variant": "variant-2"}\n'})
 setup.append(create('fid-during', 'sleepver', Timeout=30))
 case('TestLambdaVersions::test_function_update_during_invoke', 'invoke_response_before', invoke('fid-during', {'sleep': 2, 'request_prefix': '1-sleep'}),
      ok(values={'function_version': '$LATEST', 'request_prefix': '1-sleep', 'function_variant': 'variant-1'}, like={'request_id': UUID}))
+
+# --- answers that wait for AWS's retry delay (a minute): asked last, while the replay's other cases
+# have run meanwhile ---
+case(RR, 'end_messages', {'service': 'logs', 'target': 'Logs_20140328.FilterLogEvents', 'body': {'logGroupName': '/aws/lambda/fid-reqretry'}},
+     {'keep': {'events': {'key': 'message', 'like': '^END', 'sort': 'timestamp'}},
+      'like': {'events.0.message': r'END RequestId: ${retryreqid}\s*', 'events.1.message': r'END RequestId: ${retryreqid}\s*'}, 'absent': ['events.2']},
+     until=150000)
+# The first log stream of the failing function: a new environment's INIT_START (the runtime version;
+# AWS recorded python3.10's, ours runs python3.12), then both attempts of the one request.
+START = r'START RequestId: ${evreqid} Version: \$LATEST\n?'
+ERRLINE = '\\[ERROR\\] CustomException: some error occurred\nTraceback \\(most recent call last\\):\n\u00a0\u00a0File "/var/task/handler\\.py", line 6, in handler\n\u00a0\u00a0\u00a0\u00a0raise CustomException\\("some error occurred"\\)\n?'
+END = r'END RequestId: ${evreqid}\n?'
+REPORT = r'REPORT RequestId: ${evreqid}\tDuration: [0-9.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t%s\n?'
+case(EE, 'log_events', {'service': 'logs', 'target': 'Logs_20140328.GetLogEvents', 'body': {'logGroupName': '/aws/lambda/fid-eventerr', 'logStreamName': '${evstream}'}},
+     {'shapes': {'events.0': ['ingestionTime', 'message', 'timestamp']},
+      'like': {'events.0.message': r'INIT_START Runtime Version: python:3\.12\.v\d+\tRuntime Version ARN: arn:aws:lambda:${region}::runtime:[0-9a-f]+\n?',
+               'events.1.message': START, 'events.2.message': ERRLINE, 'events.3.message': END, 'events.4.message': REPORT % r'Init Duration: [0-9.]+ ms\t',
+               'events.5.message': START, 'events.6.message': ERRLINE, 'events.7.message': END, 'events.8.message': REPORT % ''},
+      'absent': ['events.9']},
+     setup=[{'service': 'logs', 'target': 'Logs_20140328.DescribeLogStreams', 'body': {'logGroupName': '/aws/lambda/fid-eventerr'}, 'save': {'evstream': 'logStreams.0.logStreamName'}}],
+     until=150000)
