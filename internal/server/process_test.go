@@ -125,6 +125,45 @@ func (p *proc) iam() *iam.Client {
 	})
 }
 
+// killDuringWrites runs write from 4 clients at once (w is the client, i
+// its call) until n calls have been acknowledged, then kills seki with
+// SIGKILL mid-stream and returns what each acknowledged call wrote.
+func killDuringWrites(p *proc, n int, write func(ctx context.Context, w, i int) (string, error)) []string {
+	var mu sync.Mutex
+	var acked []string
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(context.Background())
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; ctx.Err() == nil; i++ {
+				id, err := write(ctx, w, i)
+				if err != nil {
+					return
+				}
+				mu.Lock()
+				acked = append(acked, id)
+				mu.Unlock()
+			}
+		}(w)
+	}
+	for {
+		mu.Lock()
+		got := len(acked)
+		mu.Unlock()
+		if got >= n {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	p.cmd.Wait()
+	cancel()
+	wg.Wait()
+	return acked
+}
+
 // TestKill9KeepsAcknowledgedWrites streams CreateUser calls from several
 // clients, kills the server with SIGKILL mid-stream, restarts it and checks
 // that every write the server acknowledged is there.
@@ -136,38 +175,11 @@ func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 	p, _ := startSeki(t, dir)
 	client := p.iam()
 
-	var mu sync.Mutex
-	var acked []string
-	var wg sync.WaitGroup
-	ctx, cancel := context.WithCancel(context.Background())
-	for w := 0; w < 4; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := 0; ctx.Err() == nil; i++ {
-				name := "u" + strconv.Itoa(w) + "-" + strconv.Itoa(i)
-				if _, err := client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
-					return
-				}
-				mu.Lock()
-				acked = append(acked, name)
-				mu.Unlock()
-			}
-		}(w)
-	}
-	for {
-		mu.Lock()
-		n := len(acked)
-		mu.Unlock()
-		if n >= 200 {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
-	p.cmd.Process.Signal(syscall.SIGKILL)
-	p.cmd.Wait()
-	cancel()
-	wg.Wait()
+	acked := killDuringWrites(p, 200, func(ctx context.Context, w, i int) (string, error) {
+		name := "u" + strconv.Itoa(w) + "-" + strconv.Itoa(i)
+		_, err := client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)})
+		return name, err
+	})
 
 	p2, _ := startSeki(t, dir)
 	have := map[string]bool{}

@@ -3,10 +3,7 @@ package server_test
 import (
 	"context"
 	"strconv"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -54,39 +51,12 @@ func TestKill9StreamMatchesTable(t *testing.T) {
 	}
 	arn := *out.TableDescription.LatestStreamArn
 
-	var mu sync.Mutex
-	var acked []string
-	var wg sync.WaitGroup
-	cctx, cancel := context.WithCancel(ctx)
-	for w := 0; w < 4; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := 0; cctx.Err() == nil; i++ {
-				id := strconv.Itoa(w) + "-" + strconv.Itoa(i)
-				if _, err := db.PutItem(cctx, &dynamodb.PutItemInput{TableName: aws.String("kill9"),
-					Item: map[string]ddbtypes.AttributeValue{"id": &ddbtypes.AttributeValueMemberS{Value: id}}}); err != nil {
-					return
-				}
-				mu.Lock()
-				acked = append(acked, id)
-				mu.Unlock()
-			}
-		}(w)
-	}
-	for {
-		mu.Lock()
-		n := len(acked)
-		mu.Unlock()
-		if n >= 200 {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
-	p.cmd.Process.Signal(syscall.SIGKILL)
-	p.cmd.Wait()
-	cancel()
-	wg.Wait()
+	acked := killDuringWrites(p, 200, func(ctx context.Context, w, i int) (string, error) {
+		id := strconv.Itoa(w) + "-" + strconv.Itoa(i)
+		_, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("kill9"),
+			Item: map[string]ddbtypes.AttributeValue{"id": &ddbtypes.AttributeValueMemberS{Value: id}}})
+		return id, err
+	})
 
 	p2, _ := startSeki(t, dir)
 	db2 := dynamodb.NewFromConfig(p2.config())
