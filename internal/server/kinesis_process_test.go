@@ -3,7 +3,6 @@ package server_test
 import (
 	"context"
 	"encoding/json"
-	"strconv"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -44,26 +43,10 @@ func TestKill9KinesisDestinationMatchesTable(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	acked := killDuringWrites(p, 200, func(ctx context.Context, w, i int) (string, error) {
-		id := strconv.Itoa(w) + "-" + strconv.Itoa(i)
-		_, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("kill9"),
-			Item: map[string]ddbtypes.AttributeValue{"id": &ddbtypes.AttributeValueMemberS{Value: id}}})
-		return id, err
-	})
+	acked := killDuringWrites(p, 200, putKill9Item(db))
 
 	p2, _ := startSeki(t, dir)
-	db2 := dynamodb.NewFromConfig(p2.config())
-	inTable := map[string]bool{}
-	pg := dynamodb.NewScanPaginator(db2, &dynamodb.ScanInput{TableName: aws.String("kill9")})
-	for pg.HasMorePages() {
-		page, err := pg.NextPage(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, it := range page.Items {
-			inTable[it["id"].(*ddbtypes.AttributeValueMemberS).Value] = true
-		}
-	}
+	inTable := kill9TableIDs(t, ctx, p2.config())
 	kc2 := kinesis.NewFromConfig(p2.config())
 	inStream := map[string]bool{}
 	for _, shard := range []string{"shardId-000000000000", "shardId-000000000001"} {

@@ -51,26 +51,10 @@ func TestKill9StreamMatchesTable(t *testing.T) {
 	}
 	arn := *out.TableDescription.LatestStreamArn
 
-	acked := killDuringWrites(p, 200, func(ctx context.Context, w, i int) (string, error) {
-		id := strconv.Itoa(w) + "-" + strconv.Itoa(i)
-		_, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("kill9"),
-			Item: map[string]ddbtypes.AttributeValue{"id": &ddbtypes.AttributeValueMemberS{Value: id}}})
-		return id, err
-	})
+	acked := killDuringWrites(p, 200, putKill9Item(db))
 
 	p2, _ := startSeki(t, dir)
-	db2 := dynamodb.NewFromConfig(p2.config())
-	inTable := map[string]bool{}
-	pg := dynamodb.NewScanPaginator(db2, &dynamodb.ScanInput{TableName: aws.String("kill9")})
-	for pg.HasMorePages() {
-		page, err := pg.NextPage(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, it := range page.Items {
-			inTable[it["id"].(*ddbtypes.AttributeValueMemberS).Value] = true
-		}
-	}
+	inTable := kill9TableIDs(t, ctx, p2.config())
 	sc := dynamodbstreams.NewFromConfig(p2.config())
 	d, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn)})
 	if err != nil {
@@ -113,4 +97,32 @@ func TestKill9StreamMatchesTable(t *testing.T) {
 		t.Errorf("%d records, %d items", len(inStream), len(inTable))
 	}
 	t.Logf("%d acknowledged writes, %d items, %d stream records after restart", len(acked), len(inTable), len(inStream))
+}
+
+// putKill9Item is killDuringWrites' write for the kill9 table of the
+// stream and Kinesis durability tests: one item per call, id "w-i".
+func putKill9Item(db *dynamodb.Client) func(ctx context.Context, w, i int) (string, error) {
+	return func(ctx context.Context, w, i int) (string, error) {
+		id := strconv.Itoa(w) + "-" + strconv.Itoa(i)
+		_, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("kill9"),
+			Item: map[string]ddbtypes.AttributeValue{"id": &ddbtypes.AttributeValueMemberS{Value: id}}})
+		return id, err
+	}
+}
+
+// kill9TableIDs reads back every id the kill9 table holds after a restart.
+func kill9TableIDs(t *testing.T, ctx context.Context, cfg aws.Config) map[string]bool {
+	t.Helper()
+	ids := map[string]bool{}
+	pg := dynamodb.NewScanPaginator(dynamodb.NewFromConfig(cfg), &dynamodb.ScanInput{TableName: aws.String("kill9")})
+	for pg.HasMorePages() {
+		page, err := pg.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range page.Items {
+			ids[it["id"].(*ddbtypes.AttributeValueMemberS).Value] = true
+		}
+	}
+	return ids
 }
